@@ -1,0 +1,1 @@
+"""Headless subcommands of ``loom`` (one module per noun)."""

@@ -1,0 +1,136 @@
+"""Profiles: which store, which cloud and tenant, read-only or not.
+
+A TOML file (``paths.config_file()``) holds named profiles::
+
+    default_profile = "prod"
+
+    [profiles.prod]
+    store = "cosmos"                 # "local" (embedded SQLite, the default) or "cosmos"
+    cloud = "AzureCloud"
+    tenant_id = "..."
+    cosmos_endpoint = "https://acct.documents.azure.com:443/"
+    cosmos_database = "loom"
+    read_only = true
+
+Without a file, or without the named profile "local", the built-in ``local`` profile is used: the
+embedded store with the demo tenant.  Every error names the file, the key and what is wrong.
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+from . import paths
+
+STORES = ("local", "cosmos")
+LOCAL = "local"
+
+
+class ConfigError(Exception):
+    def __init__(self, file: Path | str, key: str, problem: str) -> None:
+        super().__init__(f"{file}: {key}: {problem}")
+        self.file = str(file)
+        self.key = key
+        self.problem = problem
+
+
+@dataclass
+class Profile:
+    name: str = LOCAL
+    store: str = "local"
+    read_only: bool = False
+    # embedded store
+    data_dir: str | None = None
+    # Azure
+    cloud: str = "AzureCloud"
+    tenant_id: str | None = None
+    client_id: str | None = None
+    credential: str = "device-code"  # device-code | azure-cli | environment | managed-identity
+    subscriptions: list[str] = field(default_factory=list)
+    admin_plane_rg: str | None = None
+    dlz_rgs: list[str] = field(default_factory=list)
+    admin_group_id: str | None = None
+    # Cosmos DB
+    cosmos_endpoint: str | None = None
+    cosmos_database: str = "loom"
+    cosmos_key: str | None = None  # account key; None = use the signed-in AAD credential
+    cosmos_verify_tls: bool = True
+    # chargeback tag keys (the web console spells the domain tag two ways: accept both)
+    tag_workspace: str = "loomWorkspaceId"
+    tag_domain: list[str] = field(default_factory=lambda: ["loomDomain", "loom-domain"])
+    tag_tenant: str = "loomTenantId"
+
+    @property
+    def is_local(self) -> bool:
+        return self.store == "local"
+
+
+_TYPES: dict[str, type] = {f.name: f.type for f in fields(Profile)}  # type: ignore[misc]
+
+
+def _check(file: Path, name: str, raw: dict[str, Any]) -> Profile:
+    prof = Profile(name=name)
+    for key, value in raw.items():
+        where = f"profiles.{name}.{key}"
+        if key == "name" or key not in _TYPES:
+            raise ConfigError(file, where, "unknown key")
+        default = getattr(prof, key)
+        if isinstance(default, bool):
+            if not isinstance(value, bool):
+                raise ConfigError(file, where, f"must be true or false, not {value!r}")
+        elif isinstance(default, list):
+            if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
+                raise ConfigError(file, where, "must be a list of strings")
+        elif not isinstance(value, str):
+            raise ConfigError(file, where, f"must be a string, not {value!r}")
+        setattr(prof, key, value)
+    if prof.store not in STORES:
+        raise ConfigError(file, f"profiles.{name}.store", f"must be one of {', '.join(STORES)}, not {prof.store!r}")
+    if prof.store == "cosmos" and not prof.cosmos_endpoint:
+        raise ConfigError(file, f"profiles.{name}.cosmos_endpoint", "is required when store = \"cosmos\"")
+    return prof
+
+
+@dataclass
+class Config:
+    file: Path
+    profiles: dict[str, Profile]
+    default_profile: str = LOCAL
+
+
+def load_config(file: Path | None = None) -> Config:
+    file = file or paths.config_file()
+    raw: dict[str, Any] = {}
+    if file.exists():
+        try:
+            raw = tomllib.loads(file.read_text(encoding="utf-8"))
+        except tomllib.TOMLDecodeError as exc:
+            raise ConfigError(file, "(file)", f"not valid TOML: {exc}") from None
+        except OSError as exc:
+            raise ConfigError(file, "(file)", f"cannot be read: {exc.strerror}") from None
+    profiles: dict[str, Profile] = {LOCAL: Profile()}
+    table = raw.get("profiles", {})
+    if not isinstance(table, dict):
+        raise ConfigError(file, "profiles", "must be a table of profiles")
+    for name, body in table.items():
+        if not isinstance(body, dict):
+            raise ConfigError(file, f"profiles.{name}", "must be a table")
+        profiles[name] = _check(file, name, body)
+    for key in raw:
+        if key not in ("profiles", "default_profile", "keys"):
+            raise ConfigError(file, key, "unknown key")
+    default = raw.get("default_profile", LOCAL)
+    if not isinstance(default, str) or default not in profiles:
+        raise ConfigError(file, "default_profile", f"names no profile: {default!r}")
+    return Config(file=file, profiles=profiles, default_profile=default)
+
+
+def resolve_profile(name: str | None = None, *, file: Path | None = None) -> Profile:
+    cfg = load_config(file)
+    chosen = name or cfg.default_profile
+    if chosen not in cfg.profiles:
+        raise ConfigError(cfg.file, "--profile", f"no profile named {chosen!r} (have: {', '.join(sorted(cfg.profiles))})")
+    return cfg.profiles[chosen]

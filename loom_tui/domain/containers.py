@@ -1,0 +1,79 @@
+"""The document containers of CSA Loom and how each is partitioned.
+
+Mirrors the web console's Cosmos DB layout (database ``loom``): every container is created
+idempotently on first use with the partition key below.  ``scope`` says which part of a session a
+container's partition key is bound to, which is what the tenant-scoped repository enforces.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from enum import Enum
+
+
+class Scope(str, Enum):
+    TENANT = "tenant"  # partition key is the Entra tenant id
+    WORKSPACE = "workspace"  # partition key is a workspace id (the workspace belongs to a tenant)
+    ITEM = "item"  # partition key is an item id (or a synthetic id like "tenant-settings:<tid>")
+    USER = "user"  # partition key is the user's object id
+    SESSION = "session"  # partition key is a copilot session id (owned by a user)
+
+
+@dataclass(frozen=True)
+class Container:
+    name: str
+    partition_key: str  # the document field, without the leading "/"
+    scope: Scope
+    holds: str
+    # document fields that get a secondary index in the embedded store (within a partition)
+    indexed: tuple[str, ...] = ()
+
+    @property
+    def partition_path(self) -> str:
+        return "/" + self.partition_key
+
+
+CONTAINERS: dict[str, Container] = {
+    c.name: c
+    for c in (
+        Container(
+            "workspaces",
+            "tenantId",
+            Scope.TENANT,
+            "workspace documents",
+            ("nameLower", "createdAt", "lastAccessedAt", "itemCount", "ownerOid", "domain"),
+        ),
+        Container(
+            "items",
+            "workspaceId",
+            Scope.WORKSPACE,
+            "items of a workspace",
+            ("displayNameLower", "folderId", "itemType", "createdAt", "updatedAt"),
+        ),
+        Container("folders", "workspaceId", Scope.WORKSPACE, "folder tree of a workspace", ("parent",)),
+        Container("workspace-permissions", "workspaceId", Scope.WORKSPACE, "member role bindings", ("upn",)),
+        Container("workspace-git", "workspaceId", Scope.WORKSPACE, "per-workspace Git connection config"),
+        Container("apps-catalog", "tenantId", Scope.TENANT, "installable apps"),
+        Container("workloads-catalog", "tenantId", Scope.TENANT, "enabled workloads"),
+        Container("tenant-themes", "tenantId", Scope.TENANT, "branding"),
+        Container("tenant-settings", "tenantId", Scope.TENANT, "tenant toggles; also the domains document"),
+        Container("marketplace-listings", "tenantId", Scope.TENANT, "published data products"),
+        Container("audit-log", "itemId", Scope.ITEM, "audit events", ("at", "tenantId", "workspaceId")),
+        Container("comments", "itemId", Scope.ITEM, "item comments", ("createdAt",)),
+        Container("shares", "itemId", Scope.ITEM, "share-link tokens"),
+        Container("notifications", "userId", Scope.USER, "per-user notifications", ("createdAt", "read")),
+        Container("user-prefs", "userId", Scope.USER, "UI preferences"),
+        Container("tabs-state", "userId", Scope.USER, "open tabs / recent places"),
+        Container("search-history", "userId", Scope.USER, "search history", ("at",)),
+        Container("downloads", "userId", Scope.USER, "download history"),
+        Container("copilot-sessions", "sessionId", Scope.SESSION, "copilot conversations"),
+        Container("copilot-help-sessions", "userId", Scope.USER, "help-widget conversations"),
+    )
+}
+
+
+def container(name: str) -> Container:
+    try:
+        return CONTAINERS[name]
+    except KeyError:
+        raise KeyError(f"unknown container {name!r}") from None

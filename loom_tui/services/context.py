@@ -1,0 +1,95 @@
+"""The application context: the store, the session and the services, wired once at start-up.
+
+Which adapters are used is decided here, from the profile; nothing else branches on "am I local?".
+The TUI and every headless command open the same context.
+"""
+
+from __future__ import annotations
+
+import argparse
+from dataclasses import dataclass, field
+from functools import cached_property
+from typing import TYPE_CHECKING, Any
+
+from loom_tui.config import Profile, resolve_profile
+from loom_tui.domain.session import Session
+from loom_tui.store.port import DocumentStore
+from loom_tui.store.scoped import ScopedStore
+
+from .errors import ReadOnlyError
+
+if TYPE_CHECKING:
+    from .workspaces import WorkspaceService
+
+
+@dataclass
+class AppContext:
+    profile: Profile
+    store: DocumentStore
+    session: Session
+    read_only: bool = False
+    demo: bool = False  # the embedded demo tenant is in use
+    notes: list[str] = field(default_factory=list)  # things to tell the operator once (seeded, ...)
+
+    @cached_property
+    def scoped(self) -> ScopedStore:
+        return ScopedStore(self.store, self.session)
+
+    def require_writable(self, action: str = "this change") -> None:
+        """The single read-only gate of the service layer."""
+        if self.read_only:
+            raise ReadOnlyError(action)
+
+    @cached_property
+    def workspaces(self) -> "WorkspaceService":
+        from .workspaces import WorkspaceService
+
+        return WorkspaceService(self)
+
+    def where(self) -> str:
+        """Header text: profile, store and cloud."""
+        if self.profile.is_local:
+            return f"profile {self.profile.name} · local store" + (" · demo tenant" if self.demo else "")
+        return f"profile {self.profile.name} · {self.profile.cloud} · Cosmos DB {self.profile.cosmos_database}"
+
+    async def close(self) -> None:
+        await self.store.close()
+
+
+async def open_context(
+    profile: Profile,
+    *,
+    data_dir: str | None = None,
+    read_only: bool = False,
+    seed_demo: bool = True,
+    session: Session | None = None,
+    store: DocumentStore | None = None,
+) -> AppContext:
+    from loom_tui.store.factory import make_store
+
+    store = store or make_store(profile, data_dir=data_dir)
+    await store.open()
+    notes: list[str] = []
+    demo = False
+    try:
+        if session is None:
+            if profile.is_local:
+                from loom_tui.local.demo import DEMO_SESSION, ensure_demo
+
+                session = DEMO_SESSION
+                demo = True
+                if seed_demo and not read_only and await ensure_demo(store):
+                    notes.append("created the local store and seeded the demo tenant")
+            else:
+                from loom_tui.azure.session import session_for_profile
+
+                session = await session_for_profile(profile)
+    except BaseException:
+        await store.close()
+        raise
+    return AppContext(profile=profile, store=store, session=session, read_only=read_only or profile.read_only, demo=demo, notes=notes)
+
+
+async def context_from_args(args: argparse.Namespace, **kw: Any) -> AppContext:
+    profile = resolve_profile(getattr(args, "profile", None))
+    return await open_context(profile, data_dir=getattr(args, "data_dir", None), read_only=bool(getattr(args, "read_only", False)), **kw)

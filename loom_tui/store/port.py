@@ -1,0 +1,190 @@
+"""The document store port: what every adapter (SQLite, Cosmos DB) must do, with the same meaning.
+
+Semantics follow Azure Cosmos DB so that the embedded default behaves like production:
+
+* a document lives in a *container*, inside the *partition* named by its partition-key field;
+  ``id`` is unique within a partition;
+* every stored document carries ``id``, its partition key, ``_etag`` (opaque, changes on every
+  write) and ``_ts`` (epoch seconds of the last write);
+* ``create`` fails with :class:`Conflict` when the id exists; ``replace`` with an ``if_match``
+  ETag fails with :class:`PreconditionFailed` when the document changed meanwhile;
+* queries run inside one partition, page by page with opaque continuation tokens; the only
+  cross-partition reads are the explicit ``*_cross_partition`` methods, meant for admin aggregates.
+"""
+
+from __future__ import annotations
+
+import abc
+import threading
+from collections import Counter
+from dataclasses import dataclass, field
+from typing import Any, AsyncIterator, Iterable
+
+from loom_tui.domain.containers import CONTAINERS, Container
+
+from .errors import InvalidQuery
+from .query import ALL, Query
+
+SYSTEM_FIELDS = ("_etag", "_ts")
+
+
+@dataclass
+class Page:
+    items: list[dict]
+    continuation: str | None = None
+
+
+@dataclass
+class RequestCharges:
+    """Request units (RU) recorded per call; the embedded store records 0-RU calls."""
+
+    total_ru: float = 0.0
+    calls: int = 0
+    by_operation: Counter = field(default_factory=Counter)
+    _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
+
+    def record(self, operation: str, ru: float) -> None:
+        with self._lock:
+            self.total_ru += ru
+            self.calls += 1
+            self.by_operation[operation] += ru
+
+    def mark(self) -> tuple[float, int]:
+        with self._lock:
+            return (self.total_ru, self.calls)
+
+    def since(self, mark: tuple[float, int]) -> tuple[float, int]:
+        """RU and calls since ``mark`` (from :meth:`mark`)."""
+        with self._lock:
+            return (self.total_ru - mark[0], self.calls - mark[1])
+
+
+class DocumentStore(abc.ABC):
+    """The port.  All methods are coroutines; adapters never block the event loop."""
+
+    kind: str = "abstract"
+
+    def __init__(self) -> None:
+        self.charges = RequestCharges()
+
+    # -- lifecycle -------------------------------------------------------------------------
+    @abc.abstractmethod
+    async def open(self) -> None:
+        """Create the database and every container if missing (idempotent)."""
+
+    @abc.abstractmethod
+    async def close(self) -> None: ...
+
+    async def __aenter__(self) -> "DocumentStore":
+        await self.open()
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self.close()
+
+    def describe(self) -> str:
+        """One line for the header / doctor: where the data lives."""
+        return self.kind
+
+    # -- point operations ------------------------------------------------------------------
+    @abc.abstractmethod
+    async def get(self, container: str, pk: str, id: str) -> dict | None:
+        """The document, or None when there is none."""
+
+    @abc.abstractmethod
+    async def create(self, container: str, doc: dict) -> dict:
+        """Insert; :class:`Conflict` if the id exists in that partition.  Returns the stored doc."""
+
+    @abc.abstractmethod
+    async def upsert(self, container: str, doc: dict) -> dict: ...
+
+    @abc.abstractmethod
+    async def replace(self, container: str, doc: dict, *, if_match: str | None = None) -> dict:
+        """Overwrite an existing document; :class:`NotFound` if missing,
+        :class:`PreconditionFailed` if ``if_match`` is given and differs from the stored ETag."""
+
+    @abc.abstractmethod
+    async def delete(self, container: str, pk: str, id: str, *, if_match: str | None = None) -> None:
+        """:class:`NotFound` if missing; :class:`PreconditionFailed` on an ETag mismatch."""
+
+    async def upsert_many(self, container: str, docs: Iterable[dict]) -> int:
+        """Bulk write (seeding, imports).  Adapters override with something faster."""
+        n = 0
+        for doc in docs:
+            await self.upsert(container, doc)
+            n += 1
+        return n
+
+    # -- queries ---------------------------------------------------------------------------
+    @abc.abstractmethod
+    async def query(
+        self,
+        container: str,
+        pk: str,
+        query: Query = ALL,
+        *,
+        max_items: int = 100,
+        continuation: str | None = None,
+    ) -> Page:
+        """One page of a parameterized query inside partition ``pk``."""
+
+    @abc.abstractmethod
+    async def window(self, container: str, pk: str, query: Query, offset: int, limit: int) -> list[dict]:
+        """Rows ``offset .. offset+limit`` of an ordered in-partition query (for virtual tables)."""
+
+    @abc.abstractmethod
+    async def count(self, container: str, pk: str, query: Query = ALL) -> int: ...
+
+    @abc.abstractmethod
+    async def query_cross_partition(
+        self,
+        container: str,
+        query: Query = ALL,
+        *,
+        max_items: int = 100,
+        continuation: str | None = None,
+    ) -> Page:
+        """Explicit cross-partition query.  Only admin aggregates may call this."""
+
+    @abc.abstractmethod
+    async def count_cross_partition(self, container: str, query: Query = ALL) -> int: ...
+
+    async def iterate(self, container: str, pk: str, query: Query = ALL, *, page_size: int = 500) -> AsyncIterator[dict]:
+        token: str | None = None
+        while True:
+            page = await self.query(container, pk, query, max_items=page_size, continuation=token)
+            for item in page.items:
+                yield item
+            token = page.continuation
+            if not token:
+                return
+
+    async def iterate_cross_partition(
+        self, container: str, query: Query = ALL, *, page_size: int = 500
+    ) -> AsyncIterator[dict]:
+        token: str | None = None
+        while True:
+            page = await self.query_cross_partition(container, query, max_items=page_size, continuation=token)
+            for item in page.items:
+                yield item
+            token = page.continuation
+            if not token:
+                return
+
+
+def spec(container: str) -> Container:
+    try:
+        return CONTAINERS[container]
+    except KeyError:
+        raise InvalidQuery(f"unknown container {container!r}") from None
+
+
+def partition_of(container: str, doc: dict) -> str:
+    """The partition-key value of ``doc``; refuses documents without one or without an id."""
+    c = spec(container)
+    if not isinstance(doc.get("id"), str) or not doc["id"]:
+        raise InvalidQuery(f"{container}: a document needs a non-empty string id")
+    pk = doc.get(c.partition_key)
+    if not isinstance(pk, str) or not pk:
+        raise InvalidQuery(f"{container}: a document needs its partition key {c.partition_key!r}")
+    return pk

@@ -1,0 +1,388 @@
+"""Embedded default: the document store in one SQLite file.
+
+Why it looks like this:
+
+* one table per container, documents as JSON text, ``PRIMARY KEY (pk, id)`` so every
+  partition-scoped read is an index range scan; each container's ``indexed`` fields get
+  expression indexes ``(pk, json_extract(doc, '$.field'))`` so search/sort/filter inside a
+  partition never scans the table (checked by a test with ``EXPLAIN QUERY PLAN``);
+* WAL journal, a generous ``busy_timeout`` and ``BEGIN IMMEDIATE`` for every write, so two
+  ``loom`` processes on one jump box can write at once: a writer waits for the other instead of
+  failing with "database is locked", and the ETag check runs inside the write transaction, so no
+  write is lost;
+* every call runs on one dedicated thread that owns the connection, so the event loop never
+  blocks on disk.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import json
+import sqlite3
+import threading
+import time
+import uuid
+from concurrent.futures import ThreadPoolExecutor
+from pathlib import Path
+from typing import Any, Callable, Iterable, TypeVar
+
+from loom_tui.domain.containers import CONTAINERS, Scope
+
+from .errors import Conflict, InvalidQuery, NotFound, PreconditionFailed, StoreUnavailable
+from .port import DocumentStore, Page, partition_of, spec
+from .query import ALL, AnyOf, Cond, Filter, Op, Query
+
+T = TypeVar("T")
+DB_FILE = "loom.db"
+_BUSY_TIMEOUT_MS = 30_000
+
+
+def table_of(container: str) -> str:
+    spec(container)  # validates the name against the fixed container list
+    return "c_" + container.replace("-", "_")
+
+
+def _expr(field: str) -> str:
+    # field paths are validated by query.check_field (letters, digits, _, dots) before they get here
+    return f"json_extract(doc, '$.{field}')"
+
+
+def _new_etag() -> str:
+    return '"' + uuid.uuid4().hex + '"'
+
+
+def encode_token(offset: int) -> str:
+    return base64.urlsafe_b64encode(json.dumps({"o": offset}).encode()).decode()
+
+
+def decode_token(token: str) -> int:
+    try:
+        offset = json.loads(base64.urlsafe_b64decode(token.encode()))["o"]
+    except Exception:
+        raise InvalidQuery("not a continuation token of this store") from None
+    if not isinstance(offset, int) or offset < 0:
+        raise InvalidQuery("not a continuation token of this store")
+    return offset
+
+
+def _where(conds: Iterable[Cond], params: list[Any]) -> str:
+    parts = [_cond(c, params) for c in conds]
+    return " AND ".join(parts) if parts else "1"
+
+
+def _cond(cond: Cond, params: list[Any]) -> str:
+    if isinstance(cond, AnyOf):
+        return "(" + " OR ".join(_cond(f, params) for f in cond.filters) + ")"
+    assert isinstance(cond, Filter)
+    e = _expr(cond.field)
+    op = cond.op
+    if op is Op.IS_NULL:
+        return f"{e} IS NULL" if cond.value else f"{e} IS NOT NULL"
+    if op is Op.IN:
+        params.extend(_param(v) for v in cond.value)
+        return f"{e} IN ({','.join('?' * len(cond.value))})"
+    if op is Op.CONTAINS:
+        params.append(str(cond.value))
+        return f"instr({e}, ?) > 0"
+    if op is Op.HAS:
+        params.append(_param(cond.value))
+        return f"EXISTS (SELECT 1 FROM json_each(doc, '$.{cond.field}') WHERE json_each.value = ?)"
+    if op is Op.STARTSWITH:
+        params.extend([str(cond.value), str(cond.value)])
+        return f"substr({e}, 1, length(?)) = ?"
+    params.append(_param(cond.value))
+    return f"{e} {op.value} ?"
+
+
+def _param(value: Any) -> Any:
+    if isinstance(value, (dict, list)):
+        raise InvalidQuery("filters compare scalar values only")
+    return value
+
+
+def _order(query: Query) -> str:
+    parts = [f"{_expr(o.field)} {'DESC' if o.descending else 'ASC'}" for o in query.order_by]
+    parts.append("id ASC")
+    return " ORDER BY " + ", ".join(parts)
+
+
+class SqliteStore(DocumentStore):
+    kind = "sqlite"
+
+    def __init__(self, path: str | Path) -> None:
+        super().__init__()
+        self.path = Path(path)
+        if self.path.is_dir() or not self.path.suffix:
+            self.path = self.path / DB_FILE
+        self._conn: sqlite3.Connection | None = None
+        self._pool: ThreadPoolExecutor | None = None
+        self._lock = threading.Lock()
+
+    def describe(self) -> str:
+        return f"local store {self.path}"
+
+    # -- plumbing --------------------------------------------------------------------------
+    async def _run(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        if self._pool is None or self._conn is None:
+            raise StoreUnavailable("the local store is not open")
+        conn = self._conn
+        loop = asyncio.get_running_loop()
+        return await loop.run_in_executor(self._pool, fn, conn)
+
+    def _connect(self) -> sqlite3.Connection:
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        conn = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
+        conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
+        conn.execute("PRAGMA journal_mode = WAL")
+        conn.execute("PRAGMA synchronous = NORMAL")
+        return conn
+
+    @staticmethod
+    def _write(conn: sqlite3.Connection, fn: Callable[[], T]) -> T:
+        conn.execute("BEGIN IMMEDIATE")
+        try:
+            result = fn()
+        except BaseException:
+            conn.execute("ROLLBACK")
+            raise
+        conn.execute("COMMIT")
+        return result
+
+    async def open(self) -> None:
+        if self._conn is not None:
+            return
+        self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="loom-sqlite")
+        loop = asyncio.get_running_loop()
+        try:
+            self._conn = await loop.run_in_executor(self._pool, self._connect)
+        except sqlite3.Error as exc:
+            self._pool.shutdown(wait=False)
+            self._pool = None
+            raise StoreUnavailable(f"cannot open {self.path}: {exc}") from exc
+
+        def schema(conn: sqlite3.Connection) -> None:
+            def create() -> None:
+                for c in CONTAINERS.values():
+                    t = table_of(c.name)
+                    conn.execute(
+                        f"CREATE TABLE IF NOT EXISTS {t} (pk TEXT NOT NULL, id TEXT NOT NULL, doc TEXT NOT NULL,"
+                        " etag TEXT NOT NULL, ts INTEGER NOT NULL, PRIMARY KEY (pk, id))"
+                    )
+                    for f in c.indexed:
+                        ix = f"ix_{t}_{f.replace('.', '_')}"
+                        conn.execute(f"CREATE INDEX IF NOT EXISTS {ix} ON {t} (pk, {_expr(f)})")
+                        if c.scope is Scope.ITEM:  # admin aggregates read these across partitions
+                            conn.execute(f"CREATE INDEX IF NOT EXISTS {ix}_x ON {t} ({_expr(f)})")
+
+            self._write(conn, create)
+
+        await self._run(schema)
+
+    async def close(self) -> None:
+        if self._conn is None:
+            return
+        conn, pool = self._conn, self._pool
+        await self._run(lambda c: c.close())
+        self._conn = None
+        self._pool = None
+        if pool is not None:
+            pool.shutdown(wait=True)
+
+    @staticmethod
+    def _load(row: tuple[str, str, int]) -> dict:
+        doc = json.loads(row[0])
+        doc["_etag"] = row[1]
+        doc["_ts"] = row[2]
+        return doc
+
+    @staticmethod
+    def _dump(doc: dict) -> str:
+        body = {k: v for k, v in doc.items() if k not in ("_etag", "_ts", "_rid", "_self", "_attachments")}
+        try:
+            return json.dumps(body, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
+        except (TypeError, ValueError) as exc:
+            raise InvalidQuery(f"document is not JSON: {exc}") from None
+
+    # -- point operations ------------------------------------------------------------------
+    async def get(self, container: str, pk: str, id: str) -> dict | None:
+        t = table_of(container)
+
+        def op(conn: sqlite3.Connection) -> dict | None:
+            row = conn.execute(f"SELECT doc, etag, ts FROM {t} WHERE pk = ? AND id = ?", (pk, id)).fetchone()
+            return self._load(row) if row else None
+
+        result = await self._run(op)
+        self.charges.record("get", 0.0)
+        return result
+
+    async def create(self, container: str, doc: dict) -> dict:
+        t = table_of(container)
+        pk = partition_of(container, doc)
+        body = self._dump(doc)
+
+        def op(conn: sqlite3.Connection) -> dict:
+            etag, ts = _new_etag(), int(time.time())
+
+            def write() -> None:
+                try:
+                    conn.execute(f"INSERT INTO {t} (pk, id, doc, etag, ts) VALUES (?, ?, ?, ?, ?)", (pk, doc["id"], body, etag, ts))
+                except sqlite3.IntegrityError:
+                    raise Conflict(container, doc["id"]) from None
+
+            self._write(conn, write)
+            return self._load((body, etag, ts))
+
+        result = await self._run(op)
+        self.charges.record("create", 0.0)
+        return result
+
+    async def upsert(self, container: str, doc: dict) -> dict:
+        t = table_of(container)
+        pk = partition_of(container, doc)
+        body = self._dump(doc)
+
+        def op(conn: sqlite3.Connection) -> dict:
+            etag, ts = _new_etag(), int(time.time())
+            self._write(
+                conn,
+                lambda: conn.execute(
+                    f"INSERT INTO {t} (pk, id, doc, etag, ts) VALUES (?, ?, ?, ?, ?)"
+                    " ON CONFLICT (pk, id) DO UPDATE SET doc = excluded.doc, etag = excluded.etag, ts = excluded.ts",
+                    (pk, doc["id"], body, etag, ts),
+                ),
+            )
+            return self._load((body, etag, ts))
+
+        result = await self._run(op)
+        self.charges.record("upsert", 0.0)
+        return result
+
+    async def upsert_many(self, container: str, docs: Iterable[dict]) -> int:
+        t = table_of(container)
+        rows = [(partition_of(container, d), d["id"], self._dump(d)) for d in docs]
+
+        def op(conn: sqlite3.Connection) -> int:
+            ts = int(time.time())
+            sql = (
+                f"INSERT INTO {t} (pk, id, doc, etag, ts) VALUES (?, ?, ?, ?, ?)"
+                " ON CONFLICT (pk, id) DO UPDATE SET doc = excluded.doc, etag = excluded.etag, ts = excluded.ts"
+            )
+            for start in range(0, len(rows), 5000):
+                chunk = rows[start : start + 5000]
+                self._write(conn, lambda: conn.executemany(sql, [(p, i, b, _new_etag(), ts) for p, i, b in chunk]))
+            return len(rows)
+
+        result = await self._run(op)
+        self.charges.record("upsert_many", 0.0)
+        return result
+
+    async def replace(self, container: str, doc: dict, *, if_match: str | None = None) -> dict:
+        t = table_of(container)
+        pk = partition_of(container, doc)
+        body = self._dump(doc)
+
+        def op(conn: sqlite3.Connection) -> dict:
+            etag, ts = _new_etag(), int(time.time())
+
+            def write() -> None:
+                row = conn.execute(f"SELECT etag FROM {t} WHERE pk = ? AND id = ?", (pk, doc["id"])).fetchone()
+                if row is None:
+                    raise NotFound(container, doc["id"])
+                if if_match is not None and row[0] != if_match:
+                    raise PreconditionFailed(container, doc["id"])
+                conn.execute(f"UPDATE {t} SET doc = ?, etag = ?, ts = ? WHERE pk = ? AND id = ?", (body, etag, ts, pk, doc["id"]))
+
+            self._write(conn, write)
+            return self._load((body, etag, ts))
+
+        result = await self._run(op)
+        self.charges.record("replace", 0.0)
+        return result
+
+    async def delete(self, container: str, pk: str, id: str, *, if_match: str | None = None) -> None:
+        t = table_of(container)
+
+        def op(conn: sqlite3.Connection) -> None:
+            def write() -> None:
+                row = conn.execute(f"SELECT etag FROM {t} WHERE pk = ? AND id = ?", (pk, id)).fetchone()
+                if row is None:
+                    raise NotFound(container, id)
+                if if_match is not None and row[0] != if_match:
+                    raise PreconditionFailed(container, id)
+                conn.execute(f"DELETE FROM {t} WHERE pk = ? AND id = ?", (pk, id))
+
+            self._write(conn, write)
+
+        await self._run(op)
+        self.charges.record("delete", 0.0)
+
+    # -- queries ---------------------------------------------------------------------------
+    def _select(self, container: str, pk: str | None, query: Query, what: str = "doc, etag, ts") -> tuple[str, list[Any]]:
+        t = table_of(container)
+        params: list[Any] = []
+        clauses = []
+        if pk is not None:
+            clauses.append("pk = ?")
+            params.append(pk)
+        clauses.append(_where(query.where, params))
+        return f"SELECT {what} FROM {t} WHERE {' AND '.join(clauses)}", params
+
+    async def _page(self, container: str, pk: str | None, query: Query, max_items: int, continuation: str | None) -> Page:
+        if max_items < 1:
+            raise InvalidQuery("max_items must be at least 1")
+        offset = decode_token(continuation) if continuation else 0
+        sql, params = self._select(container, pk, query)
+        sql += _order(query) + " LIMIT ? OFFSET ?"
+        params += [max_items + 1, offset]
+
+        def op(conn: sqlite3.Connection) -> Page:
+            rows = conn.execute(sql, params).fetchall()
+            more = len(rows) > max_items
+            items = [self._load(r) for r in rows[:max_items]]
+            return Page(items, encode_token(offset + max_items) if more else None)
+
+        return await self._run(op)
+
+    async def query(self, container: str, pk: str, query: Query = ALL, *, max_items: int = 100, continuation: str | None = None) -> Page:
+        page = await self._page(container, pk, query, max_items, continuation)
+        self.charges.record("query", 0.0)
+        return page
+
+    async def query_cross_partition(
+        self, container: str, query: Query = ALL, *, max_items: int = 100, continuation: str | None = None
+    ) -> Page:
+        page = await self._page(container, None, query, max_items, continuation)
+        self.charges.record("query_cross_partition", 0.0)
+        return page
+
+    async def window(self, container: str, pk: str, query: Query, offset: int, limit: int) -> list[dict]:
+        if offset < 0 or limit < 0:
+            raise InvalidQuery("offset and limit must not be negative")
+        sql, params = self._select(container, pk, query)
+        sql += _order(query) + " LIMIT ? OFFSET ?"
+        params += [limit, offset]
+        rows = await self._run(lambda conn: conn.execute(sql, params).fetchall())
+        self.charges.record("window", 0.0)
+        return [self._load(r) for r in rows]
+
+    async def _count(self, container: str, pk: str | None, query: Query) -> int:
+        sql, params = self._select(container, pk, query, what="COUNT(*)")
+        return await self._run(lambda conn: conn.execute(sql, params).fetchone()[0])
+
+    async def count(self, container: str, pk: str, query: Query = ALL) -> int:
+        n = await self._count(container, pk, query)
+        self.charges.record("count", 0.0)
+        return n
+
+    async def count_cross_partition(self, container: str, query: Query = ALL) -> int:
+        n = await self._count(container, None, query)
+        self.charges.record("count_cross_partition", 0.0)
+        return n
+
+    async def explain(self, container: str, pk: str | None, query: Query) -> list[str]:
+        """SQLite's query plan for a query (tests use it to prove indexes are used)."""
+        sql, params = self._select(container, pk, query)
+        sql = "EXPLAIN QUERY PLAN " + sql + _order(query)
+        rows = await self._run(lambda conn: conn.execute(sql, params).fetchall())
+        return [r[-1] for r in rows]
