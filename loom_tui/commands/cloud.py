@@ -1,0 +1,106 @@
+"""``loom cloud register|list|show``: the Azure clouds loom can sign in to.
+
+Registering works the way air-gapped operators know from ``az cloud register``: point at the
+cloud's ARM metadata endpoint, or at a JSON file of the same shape carried in by hand.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+from pathlib import Path
+
+from .common import add_json_flag, fail, print_json, print_table
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("cloud", help="Azure clouds: built-in and registered (air-gapped) ones")
+    cs = p.add_subparsers(dest="cloud_command", metavar="ACTION", required=True)
+
+    r = cs.add_parser("register", help="register a custom cloud from its ARM metadata endpoint or a JSON file")
+    r.add_argument("name", help="name to give the cloud (used as `cloud = NAME` in a profile)")
+    src = r.add_mutually_exclusive_group(required=True)
+    src.add_argument("--metadata-url", metavar="URL", help="{arm}/metadata/endpoints?api-version=2022-09-01 (or just the ARM endpoint)")
+    src.add_argument("--from-file", metavar="PATH", help="a JSON file shaped like the metadata endpoint's answer")
+    r.add_argument("--replace", action="store_true", help="overwrite a cloud already registered under NAME")
+    r.set_defaults(handler=_register)
+
+    lp = cs.add_parser("list", help="list built-in and registered clouds")
+    add_json_flag(lp)
+    lp.set_defaults(handler=_list)
+
+    s = cs.add_parser("show", help="show one cloud's endpoints, suffixes and private-link DNS zones")
+    s.add_argument("name")
+    add_json_flag(s)
+    s.set_defaults(handler=_show)
+
+
+async def _register(args: argparse.Namespace) -> int:
+    from loom_tui.azure.clouds import CloudError, cloud_from_metadata, fetch_metadata, register_cloud
+
+    try:
+        if args.metadata_url:
+            doc = await fetch_metadata(args.metadata_url)
+            source = args.metadata_url
+        else:
+            path = Path(args.from_file).expanduser()
+            try:
+                doc = json.loads(path.read_text(encoding="utf-8"))
+            except OSError as exc:
+                return fail(f"{path}: cannot be read: {exc.strerror}")
+            except ValueError as exc:
+                return fail(f"{path}: not valid JSON: {exc}")
+            source = str(path.resolve())
+        cloud = cloud_from_metadata(args.name, doc, source=source)
+        file = register_cloud(cloud, replace=args.replace)
+    except CloudError as exc:
+        return fail(f"cloud register: {exc}")
+    print(f"registered cloud {cloud.name} in {file}")
+    print(f"  sign-in  {cloud.authority_host}  (instance discovery {'on' if cloud.instance_discovery else 'off'})")
+    print(f"  ARM      {cloud.arm_endpoint}")
+    if cloud.zones_incomplete:
+        print("  note: only the storage private-link zones could be derived; add \"privateDnsZones\" to the file for the others")
+    return 0
+
+
+async def _list(args: argparse.Namespace) -> int:
+    from loom_tui.azure.clouds import CloudError, list_clouds
+
+    try:
+        clouds = list_clouds()
+    except CloudError as exc:
+        return fail(str(exc))
+    if args.json:
+        print_json([c.to_dict() for c in clouds])
+        return 0
+    print_table(["NAME", "KIND", "SIGN-IN", "ARM"], [[c.name, "built-in" if c.builtin else "custom", c.authority_host, c.arm_endpoint] for c in clouds])
+    return 0
+
+
+async def _show(args: argparse.Namespace) -> int:
+    from loom_tui.azure.clouds import CloudError, get_cloud
+
+    try:
+        c = get_cloud(args.name)
+    except CloudError as exc:
+        return fail(str(exc))
+    if args.json:
+        print_json(c.to_dict())
+        return 0
+    rows = [
+        ["name", c.name],
+        ["kind", "built-in" if c.builtin else f"custom (from {c.source})"],
+        ["authority", c.authority_host],
+        ["instance discovery", "on" if c.instance_discovery else "off (authority unknown to MSAL)"],
+        ["ARM endpoint", c.arm_endpoint],
+        ["ARM scope", c.arm_scope],
+        ["portal", c.portal or "(not given)"],
+        ["storage suffix", c.storage_suffix],
+        ["Cosmos DB suffix", c.cosmos_suffix or "not public: read documentEndpoint of the account from ARM"],
+        ["Log Analytics", c.log_analytics or "(not given)"],
+    ]
+    rows += [[f"zone {svc}", zone] for svc, zone in sorted(c.private_dns_zones.items())]
+    if c.zones_incomplete:
+        rows.append(["zones", "incomplete: only storage zones are known for this cloud"])
+    print_table(["FIELD", "VALUE"], rows)
+    return 0

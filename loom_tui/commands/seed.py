@@ -1,0 +1,50 @@
+"""``loom seed``: create the demo tenant, or add generated data for scale work."""
+
+from __future__ import annotations
+
+import argparse
+import time
+from dataclasses import asdict
+
+from .common import add_json_flag, fail, print_json
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("seed", help="seed the embedded store's demo tenant (or add generated data for scale work)")
+    p.add_argument("--workspaces", type=int, default=0, metavar="N", help="add N generated workspaces")
+    p.add_argument("--items-per-workspace", type=int, default=0, metavar="M", help="items in each generated workspace")
+    p.add_argument("--audit-days", type=int, default=0, metavar="D", help="days of audit events for generated workspaces")
+    p.add_argument("--seed", type=int, default=1, help="random seed of generated data (same seed, same documents)")
+    add_json_flag(p)
+    p.set_defaults(handler=handle)
+
+
+async def handle(args: argparse.Namespace) -> int:
+    from loom_tui.local.demo import seed_demo, seed_scale
+    from loom_tui.services.context import context_from_args
+
+    for flag in ("workspaces", "items_per_workspace", "audit_days"):
+        if getattr(args, flag) < 0:
+            return fail(f"--{flag.replace('_', '-')} must not be negative")
+    if args.workspaces and args.workspaces > 1_000_000:
+        return fail("--workspaces is limited to 1,000,000")
+    ctx = await context_from_args(args, seed_demo=False)
+    try:
+        if not ctx.demo:
+            return fail("loom seed writes demo data into the embedded store only; this profile uses Azure")
+        ctx.require_writable("seeding")
+        t0 = time.perf_counter()
+        if args.workspaces:
+            result = await seed_scale(ctx.store, workspaces=args.workspaces, items_per_workspace=args.items_per_workspace,
+                                      audit_days=args.audit_days, seed=args.seed)
+        else:
+            result = await seed_demo(ctx.store)
+        took = time.perf_counter() - t0
+    finally:
+        await ctx.close()
+    summary = {**asdict(result), "seconds": round(took, 2)}
+    if args.json:
+        print_json(summary)
+    else:
+        print(", ".join(f"{v} {k.replace('_', ' ')}" for k, v in asdict(result).items()) + f" written in {took:.1f} s")
+    return 0

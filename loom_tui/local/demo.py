@@ -1,0 +1,270 @@
+"""The demo tenant of the embedded default: deterministic, realistic, clearly labelled.
+
+``ensure_demo`` seeds it once, on first start without an Azure profile.  ``seed_scale`` adds
+generated workspaces and items for scale work (10,000 workspaces, or 100,000 items in one
+workspace).  The same seed always gives the same documents (ids come from a seeded RNG), so
+re-running a seed upserts the same documents instead of duplicating them.
+"""
+
+from __future__ import annotations
+
+import random
+import uuid
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+
+from loom_tui.domain.catalog import item_types
+from loom_tui.domain.clock import iso
+from loom_tui.domain.session import Session
+from loom_tui.domain.workspace import capacity_kind
+from loom_tui.store.port import DocumentStore
+
+DEMO_TENANT = "7d1e6c2a-0000-4000-8000-00000000de70"
+DEMO_ADMIN_GROUP = "5a5a0000-0000-4000-8000-00000000ad01"
+DEMO_DOMAIN = "contoso-demo.example"
+MARKER_ID = "demo-seed"
+
+DEMO_USERS = [
+    ("aa000001-0000-4000-8000-000000000001", "ops.admin", "Ops Admin"),
+    ("aa000001-0000-4000-8000-000000000002", "dana.steward", "Dana Steward"),
+    ("aa000001-0000-4000-8000-000000000003", "lee.engineer", "Lee Engineer"),
+    ("aa000001-0000-4000-8000-000000000004", "sam.analyst", "Sam Analyst"),
+    ("aa000001-0000-4000-8000-000000000005", "kim.scientist", "Kim Scientist"),
+    ("aa000001-0000-4000-8000-000000000006", "ravi.viewer", "Ravi Viewer"),
+    ("aa000001-0000-4000-8000-000000000007", "mo.contractor", "Mo Contractor"),
+]
+
+DEMO_SESSION = Session(
+    tenant_id=DEMO_TENANT,
+    user_oid=DEMO_USERS[0][0],
+    upn=f"{DEMO_USERS[0][1]}@{DEMO_DOMAIN}",
+    display_name=DEMO_USERS[0][2],
+    groups=(DEMO_ADMIN_GROUP,),
+    is_tenant_admin=True,
+    source="local demo",
+)
+
+DOMAINS = [
+    ("finance", "Finance", "General ledger, forecasting, close", "#2f7ed8"),
+    ("marketing", "Marketing", "Campaigns and attribution", "#8bbc21"),
+    ("supply-chain", "Supply chain", "Inventory, logistics, suppliers", "#910000"),
+    ("hr", "People", "Workforce analytics", "#1aadce"),
+    ("research", "Research", "Experiments and models", "#492970"),
+    ("sales", "Sales", "Pipeline and bookings", "#f28f43"),
+]
+CAPACITIES = [None, "F2", "F8", "F8", "F64", "F64", "F128", "Shared (Pro)", "Premium P1", "Trial"]
+WS_WORDS = ["Ledger", "Forecast", "Campaign", "Inventory", "Logistics", "Workforce", "Churn", "Pricing", "Supplier",
+            "Pipeline", "Bookings", "Attribution", "Experiments", "Quality", "Risk", "Telemetry", "Claims", "Returns"]
+WS_KINDS = ["Analytics", "Lakehouse", "Reporting", "Sandbox", "Data Products", "Streaming", "ML"]
+ITEM_WORDS = ["orders", "customers", "invoices", "gl_entries", "shipments", "events", "sessions", "sensors",
+              "forecast", "churn", "pricing", "returns", "suppliers", "employees", "payroll", "budget", "claims", "leads"]
+STAGES = ["bronze", "silver", "gold", "landing"]
+FOLDER_NAMES = ["Ingest", "Transform", "Serve", "Reports", "Experiments", "Archive"]
+ACTIONS = ["item.update", "item.run", "item.share", "item.create", "item.comment", "item.refresh"]
+
+
+@dataclass
+class SeedResult:
+    workspaces: int = 0
+    items: int = 0
+    folders: int = 0
+    members: int = 0
+    audit_events: int = 0
+    notifications: int = 0
+
+
+def _uuid(rng: random.Random) -> str:
+    return str(uuid.UUID(int=rng.getrandbits(128), version=4))
+
+
+def _upn(alias: str) -> str:
+    return f"{alias}@{DEMO_DOMAIN}"
+
+
+def _anchor() -> datetime:
+    """Today at midnight UTC: data is deterministic per day and its last 30 days are recent."""
+    now = datetime.now(timezone.utc)
+    return now.replace(hour=0, minute=0, second=0, microsecond=0)
+
+
+async def ensure_demo(store: DocumentStore) -> bool:
+    """Seed the demo tenant unless it is there.  True if it seeded now."""
+    if await store.get("tenant-settings", DEMO_TENANT, MARKER_ID) is not None:
+        return False
+    await seed_demo(store)
+    return True
+
+
+def _items_for(rng: random.Random, ws: dict, n: int, folders: list[dict], anchor: datetime, types: tuple[str, ...], start: int = 0) -> list[dict]:
+    items: list[dict] = []
+    created0 = datetime.fromisoformat(ws["createdAt"].replace("Z", "+00:00"))
+    i = start
+    while len(items) < n:
+        t = types[rng.randrange(len(types))]
+        name = f"{rng.choice(ITEM_WORDS)}_{rng.choice(STAGES)}_{i:05d}"
+        created = created0 + timedelta(minutes=rng.randrange(0, max(1, int((anchor - created0).total_seconds() // 60))))
+        folder = rng.choice(folders)["id"] if folders and rng.random() < 0.6 else None
+        owner = rng.choice(DEMO_USERS)
+        item = {
+            "id": _uuid(rng),
+            "workspaceId": ws["id"],
+            "tenantId": DEMO_TENANT,
+            "itemType": t,
+            "displayName": name,
+            "displayNameLower": name.lower(),
+            "description": f"{t.replace('-', ' ')} for {ws['name']}",
+            "folderId": folder,
+            "state": {},
+            "createdBy": _upn(owner[1]),
+            "createdAt": iso(created),
+            "updatedAt": iso(created),
+        }
+        items.append(item)
+        i += 1
+        if t == "lakehouse" and len(items) < n:
+            twin_name = f"{name} (SQL endpoint)"
+            items.append({**item, "id": _uuid(rng), "itemType": "warehouse", "displayName": twin_name,
+                          "displayNameLower": twin_name.lower(), "description": f"SQL endpoint of {name}",
+                          "state": {"sqlEndpointFor": item["id"]}})
+    return items
+
+
+def _workspace(rng: random.Random, n: int, anchor: datetime, name: str | None = None) -> dict:
+    owner = DEMO_USERS[rng.randrange(len(DEMO_USERS) - 2)]
+    domain = DOMAINS[rng.randrange(len(DOMAINS))][0]
+    capacity = CAPACITIES[rng.randrange(len(CAPACITIES))]
+    created = anchor - timedelta(days=rng.randrange(40, 400), minutes=rng.randrange(1440))
+    accessed = anchor - timedelta(minutes=rng.randrange(0, 60 * 24 * 35))
+    name = name or f"{rng.choice(WS_WORDS)} {rng.choice(WS_KINDS)} {n:02d}"
+    description = f"{domain.replace('-', ' ').title()} workspace for {name.split(' ')[0].lower()} data"
+    members = {_upn(owner[1]): "admin"}
+    for u in rng.sample(DEMO_USERS, rng.randrange(2, 5)):
+        members.setdefault(_upn(u[1]), rng.choice(["admin", "contributor", "contributor", "viewer"]))
+    ws = {
+        "id": _uuid(rng),
+        "tenantId": DEMO_TENANT,
+        "name": name,
+        "nameLower": name.lower(),
+        "description": description,
+        "descriptionLower": description.lower(),
+        "capacity": capacity,
+        "capacityKind": capacity_kind(capacity).value,
+        "domain": domain,
+        "ownerOid": owner[0],
+        "createdBy": _upn(owner[1]),
+        "createdAt": iso(created),
+        "updatedAt": iso(created),
+        "lastAccessedAt": iso(max(created, accessed)),
+        "itemCount": 0,
+        "state": "Active" if rng.random() > 0.08 else rng.choice(["Suspended", "Provisioning"]),
+        "memberUpns": sorted(members),
+        "_members": members,
+    }
+    if capacity:
+        ws["capacityAssignment"] = {"status": "assigned", "capacityId": capacity, "error": None, "at": ws["createdAt"]}
+    ws["domainRegistration"] = {"status": "registered", "error": None, "at": ws["createdAt"]}
+    return ws
+
+
+def _permissions(ws: dict) -> list[dict]:
+    owner_upn = ws["createdBy"]
+    names = {_upn(u[1]): u[2] for u in DEMO_USERS}
+    return [
+        {"id": f"{ws['id']}:{upn}", "workspaceId": ws["id"], "tenantId": DEMO_TENANT, "upn": upn, "name": names.get(upn, upn),
+         "role": role, "addedBy": owner_upn, "addedAt": ws["createdAt"], "implicit": upn == owner_upn}
+        for upn, role in ws["_members"].items()
+    ]
+
+
+async def _write_workspaces(store: DocumentStore, rng: random.Random, workspaces: list[dict], items_per_ws: int,
+                            audit_days: int, anchor: datetime, result: SeedResult, folders_max: int = 4) -> None:
+    types = item_types()
+    ws_docs, perms, folders_all, audits = [], [], [], []
+    for ws in workspaces:
+        folders = [
+            {"id": _uuid(rng), "workspaceId": ws["id"], "tenantId": DEMO_TENANT, "name": fname, "parent": None,
+             "createdBy": ws["createdBy"], "createdAt": ws["createdAt"]}
+            for fname in rng.sample(FOLDER_NAMES, rng.randrange(0, folders_max + 1))
+        ]
+        if len(folders) > 2:  # one nested folder
+            folders[-1]["parent"] = folders[0]["id"]
+        items = _items_for(rng, ws, items_per_ws, folders, anchor, types)
+        ws["itemCount"] = len(items)
+        for start in range(0, len(items), 20000):
+            result.items += await store.upsert_many("items", items[start : start + 20000])
+        folders_all += folders
+        perms += _permissions(ws)
+        # audit events over the last `audit_days` days on this workspace's items
+        if audit_days and items:
+            for day in range(audit_days):
+                for _ in range(rng.randrange(0, 4)):
+                    it = items[rng.randrange(len(items))]
+                    u = rng.choice(DEMO_USERS)
+                    at = anchor - timedelta(days=day) + timedelta(minutes=rng.randrange(1440)) - timedelta(days=1)
+                    action = rng.choice(ACTIONS)
+                    audits.append({
+                        "id": _uuid(rng), "itemId": it["id"], "itemType": it["itemType"], "workspaceId": ws["id"],
+                        "tenantId": DEMO_TENANT, "userId": u[0], "upn": _upn(u[1]), "action": action,
+                        "summary": f"{action.split('.')[1]} {it['displayName']}", "diff": {}, "at": iso(at),
+                    })
+        doc = {k: v for k, v in ws.items() if k != "_members"}
+        ws_docs.append(doc)
+    result.workspaces += await store.upsert_many("workspaces", ws_docs)
+    result.folders += await store.upsert_many("folders", folders_all)
+    result.members += await store.upsert_many("workspace-permissions", perms)
+    result.audit_events += await store.upsert_many("audit-log", audits)
+
+
+async def seed_demo(store: DocumentStore, *, seed: int = 20261126, workspaces: int = 40, items_per_workspace: int = 37,
+                    audit_days: int = 30) -> SeedResult:
+    rng = random.Random(seed)
+    anchor = _anchor()
+    result = SeedResult()
+    created = iso(anchor - timedelta(days=420))
+    await store.upsert("tenant-settings", {
+        "id": f"domains:{DEMO_TENANT}", "tenantId": DEMO_TENANT,
+        "domains": [{"id": d, "name": d, "displayName": n, "description": desc, "color": c, "createdAt": created,
+                     "createdBy": DEMO_SESSION.upn} for d, n, desc, c in DOMAINS],
+    })
+    await store.upsert("tenant-settings", {
+        "id": DEMO_TENANT, "tenantId": DEMO_TENANT, "settings": {"workspaceCreation": True, "marketplace": True},
+        "updatedAt": created, "updatedBy": DEMO_SESSION.upn,
+    })
+    wss = [_workspace(rng, i + 1, anchor) for i in range(workspaces)]
+    # the demo user owns a few, so "owner: me" shows something
+    for ws in wss[:5]:
+        ws["ownerOid"], ws["createdBy"] = DEMO_SESSION.user_oid, DEMO_SESSION.upn
+        ws["_members"][DEMO_SESSION.upn] = "admin"
+        ws["memberUpns"] = sorted(ws["_members"])
+    await _write_workspaces(store, rng, wss, items_per_workspace, audit_days, anchor, result)
+    notes = []
+    for i in range(12):
+        ws = wss[rng.randrange(len(wss))]
+        sev = rng.choice(["info", "info", "warning", "error"])
+        notes.append({
+            "id": _uuid(rng), "userId": DEMO_SESSION.user_oid, "tenantId": DEMO_TENANT,
+            "title": rng.choice(["Capacity assigned", "Pipeline failed", "You were mentioned", "Budget at 80%", "Share link used"]),
+            "body": f"In workspace {ws['name']}", "severity": sev, "link": None, "read": i >= 5,
+            "createdAt": iso(anchor - timedelta(hours=i * 7 + 1)),
+        })
+    result.notifications = await store.upsert_many("notifications", notes)
+    await store.upsert("tenant-settings", {"id": MARKER_ID, "tenantId": DEMO_TENANT, "seed": seed, "at": iso(datetime.now(timezone.utc))})
+    return result
+
+
+async def seed_scale(store: DocumentStore, *, workspaces: int, items_per_workspace: int, audit_days: int = 0,
+                     seed: int = 1, prefix: str = "scale") -> SeedResult:
+    """Add ``workspaces`` generated workspaces (named ``<prefix>-00001`` …) with
+    ``items_per_workspace`` items each to the demo tenant."""
+    rng = random.Random(seed)
+    anchor = _anchor()
+    result = SeedResult()
+    batch: list[dict] = []
+    for i in range(workspaces):
+        batch.append(_workspace(rng, i + 1, anchor, name=f"{prefix}-{i + 1:05d}"))
+        if len(batch) >= 1000:
+            await _write_workspaces(store, rng, batch, items_per_workspace, audit_days, anchor, result, folders_max=2)
+            batch = []
+    if batch:
+        await _write_workspaces(store, rng, batch, items_per_workspace, audit_days, anchor, result, folders_max=2)
+    return result

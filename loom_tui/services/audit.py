@@ -1,0 +1,56 @@
+"""The audit trail: every change writes one event, always carrying ``tenantId``.
+
+(The web console's item audit events lack ``tenantId``, so its usage counts are wrong; here the
+scoped store stamps it on every event.)
+"""
+
+from __future__ import annotations
+
+import uuid
+from typing import TYPE_CHECKING, Any
+
+from loom_tui.domain.clock import now_iso
+from loom_tui.store.query import Order, Query
+
+if TYPE_CHECKING:
+    from loom_tui.store.scoped import ScopedStore, WorkspaceRef
+
+
+def diff(before: dict | None, after: dict | None, keys: tuple[str, ...]) -> dict[str, Any]:
+    """``{field: [old, new]}`` for the given fields that changed."""
+    before, after = before or {}, after or {}
+    return {k: [before.get(k), after.get(k)] for k in keys if before.get(k) != after.get(k)}
+
+
+class AuditService:
+    def __init__(self, scoped: "ScopedStore") -> None:
+        self.scoped = scoped
+
+    async def record(
+        self,
+        ws: "WorkspaceRef | None",
+        *,
+        item_id: str,
+        item_type: str,
+        action: str,
+        summary: str,
+        changes: dict[str, Any] | None = None,
+    ) -> dict:
+        s = self.scoped.session
+        event = {
+            "id": str(uuid.uuid4()),
+            "itemType": item_type,
+            "userId": s.user_oid,
+            "upn": s.upn,
+            "action": action,
+            "summary": summary,
+            "diff": changes or {},
+            "at": now_iso(),
+        }
+        return await self.scoped.item_write(ws, "audit-log", item_id, event)
+
+    async def for_workspace(self, ws: "WorkspaceRef", *, max_items: int = 100, continuation: str | None = None):
+        return await self.scoped.workspace_audit(ws, Query(order_by=(Order("at", True),)), max_items=max_items, continuation=continuation)
+
+    async def for_item(self, ws: "WorkspaceRef", item_id: str, *, max_items: int = 100, continuation: str | None = None):
+        return await self.scoped.item_query(ws, "audit-log", item_id, Query(order_by=(Order("at", True),)), max_items=max_items, continuation=continuation)

@@ -1,0 +1,243 @@
+"""Workspaces: list (search/sort/filter pushed down to the store), create, edit, delete.
+
+Every write goes through ``ctx.require_writable`` (the read-only gate), is validated first (bad
+input changes nothing), is ETag-conditional where it edits, and writes an audit event.
+"""
+
+from __future__ import annotations
+
+import uuid
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from loom_tui.domain.clock import now_iso
+from loom_tui.domain.text import clean_name, clean_text
+from loom_tui.domain.workspace import CapacityKind, WorkspaceView, capacity_kind
+from loom_tui.store.errors import NotFound, PreconditionFailed
+from loom_tui.store.query import AnyOf, Filter, Op, Order, Query, eq
+from loom_tui.store.scoped import visible_to
+
+from .audit import AuditService, diff
+from .errors import ConflictError, EditConflict, Forbidden, ValidationError
+
+if TYPE_CHECKING:
+    from .context import AppContext
+
+EDITABLE = ("name", "description", "capacity", "domain")
+# containers removed together with a workspace (items last-but-one, the workspace doc last)
+CHILD_CONTAINERS = ("workspace-git", "workspace-permissions", "folders", "items")
+DELETING = "Deleting"
+
+
+@dataclass(frozen=True)
+class WorkspaceInput:
+    name: str
+    description: str = ""
+    capacity: str = ""
+    domain: str = ""
+
+
+def validate(data: WorkspaceInput) -> WorkspaceInput:
+    return WorkspaceInput(
+        name=clean_name("name", data.name),
+        description=clean_text("description", data.description),
+        capacity=clean_name("capacity", data.capacity, max_len=64, required=False),
+        domain=clean_name("domain", data.domain, max_len=128, required=False),
+    )
+
+
+def view_query(view: WorkspaceView, session_conds: tuple, user_oid: str) -> Query:
+    conds: list = list(session_conds)
+    conds.append(Filter("state", Op.NE, DELETING))
+    term = view.search.strip().lower()
+    if term:
+        conds.append(AnyOf((Filter("nameLower", Op.CONTAINS, term), Filter("descriptionLower", Op.CONTAINS, term))))
+    if view.capacity is not None:
+        conds.append(eq("capacityKind", view.capacity.value))
+    if view.domain:
+        conds.append(eq("domain", view.domain))
+    if view.mine:
+        conds.append(eq("ownerOid", user_oid))
+    return Query(tuple(conds), (Order(view.sort.value, view.descending),))
+
+
+class WorkspaceService:
+    def __init__(self, ctx: "AppContext") -> None:
+        self.ctx = ctx
+        self.scoped = ctx.scoped
+        self.audit = AuditService(ctx.scoped)
+
+    # -- reading ---------------------------------------------------------------------------
+    def _query(self, view: WorkspaceView) -> Query:
+        return view_query(view, visible_to(self.ctx.session), self.ctx.session.user_oid)
+
+    async def count(self, view: WorkspaceView = WorkspaceView()) -> int:
+        return await self.scoped.tenant_count("workspaces", self._query(view))
+
+    async def window(self, view: WorkspaceView, offset: int, limit: int) -> list[dict]:
+        return await self.scoped.tenant_window("workspaces", self._query(view), offset, limit)
+
+    async def page(self, view: WorkspaceView = WorkspaceView(), *, max_items: int = 100, continuation: str | None = None):
+        return await self.scoped.tenant_query("workspaces", self._query(view), max_items=max_items, continuation=continuation)
+
+    async def get(self, workspace_id: str) -> dict:
+        return (await self.scoped.workspace(workspace_id)).doc
+
+    async def find(self, name_or_id: str) -> dict:
+        """A workspace by id, or by its (case-insensitive) name."""
+        try:
+            return await self.get(name_or_id)
+        except Exception:
+            pass
+        page = await self.scoped.tenant_query("workspaces", Query((eq("nameLower", name_or_id.strip().lower()),) + visible_to(self.ctx.session)), max_items=2)
+        if not page.items:
+            from .errors import NotFoundError
+
+            raise NotFoundError(f"no workspace named or with id {name_or_id!r}")
+        return page.items[0]
+
+    async def domains(self) -> list[str]:
+        doc = await self.scoped.tenant_get("tenant-settings", f"domains:{self.ctx.session.tenant_id}")
+        return sorted(d.get("name", "") for d in (doc or {}).get("domains", []) if d.get("name"))
+
+    # -- writing ---------------------------------------------------------------------------
+    async def _name_taken(self, name: str, except_id: str | None = None) -> bool:
+        page = await self.scoped.tenant_query("workspaces", Query((eq("nameLower", name.lower()),)), max_items=2)
+        return any(d["id"] != except_id for d in page.items)
+
+    async def create(self, data: WorkspaceInput) -> dict:
+        self.ctx.require_writable("creating a workspace")
+        data = validate(data)
+        if await self._name_taken(data.name):
+            raise ValidationError("name", f"a workspace named {data.name!r} already exists in this tenant")
+        s = self.ctx.session
+        now = now_iso()
+        doc = {
+            "id": str(uuid.uuid4()),
+            "name": data.name,
+            "nameLower": data.name.lower(),
+            "description": data.description,
+            "descriptionLower": data.description.lower(),
+            "capacity": data.capacity or None,
+            "capacityKind": capacity_kind(data.capacity).value,
+            "domain": data.domain or None,
+            "ownerOid": s.user_oid,
+            "createdBy": s.upn,
+            "createdAt": now,
+            "updatedAt": now,
+            "lastAccessedAt": now,
+            "itemCount": 0,
+            "state": "Active",
+            "memberUpns": [s.upn_key],
+        }
+        if data.capacity:
+            # Assigning a Fabric capacity needs the Azure capacity service; record the request honestly.
+            doc["capacityAssignment"] = {"status": "pending", "capacityId": data.capacity, "error": None, "at": now}
+        if data.domain:
+            doc["domainRegistration"] = {"status": "pending", "error": None, "at": now}
+        stored = await self.scoped.tenant_create("workspaces", doc)
+        ws = await self.scoped.workspace(stored["id"])
+        await self.scoped.ws_upsert(
+            ws,
+            "workspace-permissions",
+            {
+                "id": f"{stored['id']}:{s.upn_key}",
+                "upn": s.upn_key,
+                "name": s.display_name,
+                "role": "admin",
+                "addedBy": s.upn,
+                "addedAt": now,
+                "implicit": True,
+            },
+        )
+        await self.audit.record(ws, item_id=stored["id"], item_type="workspace", action="workspace.create", summary=f"created workspace {data.name}", changes=diff(None, doc, EDITABLE))
+        return stored
+
+    async def update(self, workspace_id: str, changes: dict[str, Any], *, etag: str | None, force: bool = False) -> dict:
+        """Edit fields of :data:`EDITABLE`.  ``etag`` is the version the operator saw; if the
+        workspace changed since, :class:`EditConflict` carries both versions (unless ``force``)."""
+        self.ctx.require_writable("editing a workspace")
+        unknown = set(changes) - set(EDITABLE)
+        if unknown:
+            raise ValidationError(sorted(unknown)[0], "cannot be edited")
+        ws = await self.scoped.workspace(workspace_id)
+        current = ws.doc
+        merged = WorkspaceInput(**{k: (changes[k] if k in changes else (current.get(k) or "")) for k in EDITABLE})
+        data = validate(merged)
+        if data.name.lower() != current.get("nameLower") and await self._name_taken(data.name, except_id=workspace_id):
+            raise ValidationError("name", f"a workspace named {data.name!r} already exists in this tenant")
+        if etag is not None and etag != current.get("_etag") and not force:
+            raise EditConflict(mine={**current, **changes}, theirs=current)
+        new = {
+            **current,
+            "name": data.name,
+            "nameLower": data.name.lower(),
+            "description": data.description,
+            "descriptionLower": data.description.lower(),
+            "capacity": data.capacity or None,
+            "capacityKind": capacity_kind(data.capacity).value,
+            "domain": data.domain or None,
+            "updatedAt": now_iso(),
+        }
+        try:
+            stored = await self.scoped.tenant_replace("workspaces", new, if_match=None if force else current["_etag"])
+        except PreconditionFailed:
+            theirs = await self.scoped.tenant_get("workspaces", workspace_id)
+            raise EditConflict(mine=new, theirs=theirs) from None
+        await self.audit.record(ws, item_id=workspace_id, item_type="workspace", action="workspace.update", summary=f"edited workspace {data.name}", changes=diff(current, stored, EDITABLE))
+        return stored
+
+    async def touch(self, workspace_id: str, *, min_interval_s: int = 300) -> bool:
+        """Stamp ``lastAccessedAt`` on open, at most once per ``min_interval_s`` per workspace."""
+        if self.ctx.read_only:
+            return False
+        from datetime import datetime, timezone
+
+        from loom_tui.domain.clock import parse_iso
+
+        ws = await self.scoped.workspace(workspace_id)
+        last = ws.doc.get("lastAccessedAt")
+        if last and (datetime.now(timezone.utc) - parse_iso(last)).total_seconds() < min_interval_s:
+            return False
+        try:
+            await self.scoped.tenant_replace("workspaces", {**ws.doc, "lastAccessedAt": now_iso()}, if_match=ws.doc["_etag"])
+        except PreconditionFailed:
+            return False  # someone else just wrote it; their write wins, nothing is lost
+        return True
+
+    async def delete(self, workspace_id: str) -> int:
+        """Delete a workspace with its items, folders, permissions and git config.
+
+        The workspace is first marked ``Deleting`` (hidden from lists); children go next, the
+        workspace document last — so an interrupted delete can simply be run again."""
+        self.ctx.require_writable("deleting a workspace")
+        ws = await self.scoped.workspace(workspace_id)
+        s = self.ctx.session
+        if not (s.is_tenant_admin or ws.doc.get("ownerOid") == s.user_oid):
+            raise Forbidden("only the workspace's owner or a tenant admin can delete it")
+        if ws.doc.get("state") != DELETING:
+            try:
+                await self.scoped.tenant_replace("workspaces", {**ws.doc, "state": DELETING}, if_match=ws.doc["_etag"])
+            except PreconditionFailed:
+                raise ConflictError("the workspace changed while deleting; try again") from None
+        removed = 0
+        for container in CHILD_CONTAINERS:
+            while True:
+                page = await self.scoped.ws_query(ws, container, max_items=500)
+                if not page.items:
+                    break
+                for doc in page.items:
+                    try:
+                        await self.scoped.ws_delete(ws, container, doc["id"])
+                        removed += 1
+                    except NotFound:
+                        pass
+        await self.audit.record(ws, item_id=workspace_id, item_type="workspace", action="workspace.delete", summary=f"deleted workspace {ws.doc.get('name')}", changes={})
+        try:
+            await self.scoped.tenant_delete("workspaces", workspace_id)
+        except NotFound:
+            pass
+        return removed
+
+
+__all__ = ["WorkspaceService", "WorkspaceInput", "WorkspaceView", "CapacityKind"]
