@@ -15,7 +15,7 @@ from typing import Sequence
 
 from loom_tui import __version__
 
-COMMAND_MODULES = ("seed", "workspaces", "cloud")
+COMMAND_MODULES = ("seed", "workspaces", "cloud", "doctor")
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -50,6 +50,9 @@ def versions() -> str:
 def main(argv: Sequence[str] | None = None) -> int:
     parser = build_parser()
     args = parser.parse_args(argv)
+    from loom_tui.logs import setup_logging
+
+    setup_logging(args.log_level)
     if args.version:
         print(versions())
         return 0
