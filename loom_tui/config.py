@@ -49,6 +49,8 @@ class Profile:
     tenant_id: str | None = None
     client_id: str | None = None
     credential: str = "device-code"  # device-code | azure-cli | environment | managed-identity
+    # token cache: a plain 0600 file where the OS keyring is missing (headless Linux); off unless allowed
+    allow_unencrypted_token_cache: bool = False
     subscriptions: list[str] = field(default_factory=list)
     admin_plane_rg: str | None = None
     dlz_rgs: list[str] = field(default_factory=list)

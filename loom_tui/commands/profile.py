@@ -1,0 +1,130 @@
+"""``loom profile list|show|add|use``: named profiles in the TOML config file.
+
+``show`` prints the *effective* profile — after ``AZURE_TENANT_ID`` / ``AZURE_CLIENT_ID`` /
+``AZURE_SUBSCRIPTION_ID`` and flags — with where each overridden value came from.
+"""
+
+from __future__ import annotations
+
+import argparse
+import dataclasses
+
+from .common import add_json_flag, print_json, print_table
+
+
+def add_override_flags(p: argparse.ArgumentParser) -> None:
+    """Flags that win over the environment and the file (shared with ``loom login``)."""
+    p.add_argument("--tenant", dest="tenant_id", metavar="ID", help="tenant id or domain (env AZURE_TENANT_ID)")
+    p.add_argument("--client-id", metavar="ID", help="application (client) id (env AZURE_CLIENT_ID)")
+    p.add_argument("--subscription", dest="subscriptions", action="append", metavar="ID", help="subscription id (env AZURE_SUBSCRIPTION_ID); repeatable")
+    p.add_argument("--cloud", metavar="NAME", help="cloud name (see `loom cloud list`)")
+
+
+def override_flags(args: argparse.Namespace) -> dict:
+    return {k: getattr(args, k, None) for k in ("tenant_id", "client_id", "subscriptions", "cloud")}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("profile", help="profiles: which cloud, tenant, subscriptions and store to use")
+    ps = p.add_subparsers(dest="profile_command", metavar="ACTION", required=True)
+
+    lp = ps.add_parser("list", help="list profiles (* marks the default)")
+    add_json_flag(lp)
+    lp.set_defaults(handler=_list)
+
+    s = ps.add_parser("show", help="show a profile as it will be used (env and flags applied)")
+    s.add_argument("name", nargs="?", help="profile (default: --profile, else the default profile)")
+    add_override_flags(s)
+    add_json_flag(s)
+    s.set_defaults(handler=_show)
+
+    a = ps.add_parser("add", help="add a profile to the config file")
+    a.add_argument("name")
+    a.add_argument("--cloud", default=None, metavar="NAME", help="AzureCloud (default), AzureUSGovernment, AzureChinaCloud, USSec, USNat or a registered cloud")
+    a.add_argument("--tenant", dest="tenant_id", metavar="ID")
+    a.add_argument("--client-id", metavar="ID", help="your app registration (default: the Azure CLI's public client)")
+    a.add_argument("--subscription", dest="subscriptions", action="append", default=[], metavar="ID")
+    a.add_argument("--credential", choices=["device-code", "azure-cli", "environment", "managed-identity"])
+    a.add_argument("--store", choices=["local", "cosmos"])
+    a.add_argument("--cosmos-endpoint", metavar="URL")
+    a.add_argument("--cosmos-database", metavar="NAME")
+    a.add_argument("--admin-plane-rg", metavar="NAME")
+    a.add_argument("--dlz-rg", dest="dlz_rgs", action="append", default=[], metavar="NAME")
+    a.add_argument("--admin-group-id", metavar="ID", help="Entra group whose members are tenant admins")
+    a.add_argument("--read-only", dest="profile_read_only", action="store_true", help="the profile never changes anything")
+    a.add_argument("--allow-unencrypted-token-cache", action="store_true", help="allow a 0600 token cache file where no keyring exists")
+    a.add_argument("--replace", action="store_true", help="overwrite a profile of the same name")
+    a.add_argument("--use", action="store_true", help="make it the default profile")
+    a.set_defaults(handler=_add)
+
+    u = ps.add_parser("use", help="make a profile the default")
+    u.add_argument("name")
+    u.set_defaults(handler=_use)
+
+
+async def _list(args: argparse.Namespace) -> int:
+    from loom_tui.config import load_config
+
+    cfg = load_config()
+    if args.json:
+        print_json({"file": str(cfg.file), "default": cfg.default_profile, "profiles": [dataclasses.asdict(p) for p in cfg.profiles.values()]})
+        return 0
+    rows = []
+    for p in cfg.profiles.values():
+        mark = "*" if p.name == cfg.default_profile else ""
+        where = "embedded" if p.is_local else (p.cosmos_endpoint or "")
+        rows.append([mark, p.name, p.store, where, "" if p.is_local else p.cloud, p.tenant_id or "", "yes" if p.read_only else ""])
+    print_table(["", "NAME", "STORE", "ENDPOINT", "CLOUD", "TENANT", "READ-ONLY"], rows)
+    print(f"\n(config file: {cfg.file})")
+    return 0
+
+
+async def _show(args: argparse.Namespace) -> int:
+    from loom_tui.azure.profiles import client_id, effective_profile, validate_azure
+    from loom_tui.config import load_config, resolve_profile
+
+    name = args.name or getattr(args, "profile", None)
+    prof = resolve_profile(name)
+    eff, sources = effective_profile(prof, flags=override_flags(args))
+    validate_azure(eff, load_config().file)
+    data = dataclasses.asdict(eff)
+    if eff.cosmos_key:
+        data["cosmos_key"] = "(set; not shown)"
+    data["effective_client_id"] = client_id(eff)
+    if args.json:
+        print_json({"profile": data, "overridden": sources})
+        return 0
+    rows = [[k, "" if v is None else (", ".join(v) if isinstance(v, list) else v), sources.get(k, "")] for k, v in data.items()]
+    print_table(["FIELD", "VALUE", "FROM"], rows)
+    return 0
+
+
+async def _add(args: argparse.Namespace) -> int:
+    from loom_tui.azure.profiles import add_profile
+
+    values = {
+        "store": args.store,
+        "cloud": args.cloud,
+        "tenant_id": args.tenant_id,
+        "client_id": args.client_id,
+        "subscriptions": args.subscriptions,
+        "credential": args.credential,
+        "cosmos_endpoint": args.cosmos_endpoint,
+        "cosmos_database": args.cosmos_database,
+        "admin_plane_rg": args.admin_plane_rg,
+        "dlz_rgs": args.dlz_rgs,
+        "admin_group_id": args.admin_group_id,
+        "read_only": True if args.profile_read_only else None,
+        "allow_unencrypted_token_cache": True if args.allow_unencrypted_token_cache else None,
+    }
+    file = add_profile(args.name, values, replace=args.replace, make_default=args.use)
+    print(f"profile {args.name} written to {file}" + (" (now the default)" if args.use else ""))
+    return 0
+
+
+async def _use(args: argparse.Namespace) -> int:
+    from loom_tui.azure.profiles import use_profile
+
+    file = use_profile(args.name)
+    print(f"default profile is now {args.name} ({file})")
+    return 0
