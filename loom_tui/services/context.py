@@ -49,8 +49,8 @@ class AppContext:
     def where(self) -> str:
         """Header text: profile, store and cloud."""
         if self.profile.is_local:
-            return f"profile {self.profile.name} · local store" + (" · demo tenant" if self.demo else "")
-        return f"profile {self.profile.name} · {self.profile.cloud} · Cosmos DB {self.profile.cosmos_database}"
+            return f"{self.profile.name}: local store" + (", demo tenant" if self.demo else "")
+        return f"{self.profile.name}: {self.profile.cloud}, Cosmos DB {self.profile.cosmos_database}"
 
     async def close(self) -> None:
         await self.store.close()

@@ -1,0 +1,159 @@
+"""The Textual app: five areas as modes, global keys, the command palette, the read-only gate.
+
+Start-up opens the context (store, session) in a worker, so the first frame paints at once; the
+Azure SDKs are never imported for the embedded default.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Iterable
+
+from textual import work
+from textual.app import App, SystemCommand
+from textual.binding import Binding
+from textual.screen import Screen
+
+from .screens.loading import LoadingScreen
+
+if TYPE_CHECKING:
+    from loom_tui.services.context import AppContext
+    from loom_tui.widgets.header import LoomHeader
+
+AREAS = {
+    "workspaces": ("1", "Workspaces"),
+    "capacity": ("2", "Capacity"),
+    "usage": ("3", "Usage"),
+    "cost": ("4", "Cost"),
+    "setup": ("5", "Setup"),
+}
+
+
+def _screen(mode: str):
+    def make() -> Screen:
+        if mode == "workspaces":
+            from .screens.workspaces import WorkspacesScreen
+
+            return WorkspacesScreen()
+        if mode == "usage":
+            from .screens.usage import UsageScreen
+
+            return UsageScreen()
+        from .screens import not_built
+
+        return {"capacity": not_built.CapacityScreen, "cost": not_built.CostScreen, "setup": not_built.SetupScreen}[mode]()
+
+    return make
+
+
+class LoomApp(App):
+    TITLE = "loom"
+    CSS_PATH = "styles/app.tcss"
+    MODES = {name: _screen(name) for name in AREAS}
+    BINDINGS = [
+        *(Binding(key, f"area('{name}')", label, show=False, id=f"area.{name}") for name, (key, label) in AREAS.items()),
+        Binding("question_mark", "help", "Keys", id="help"),
+        Binding("colon", "command_palette", "Palette", show=False, id="palette"),
+        Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
+    ]
+
+    def __init__(self, *, profile_name: str | None = None, data_dir: str | None = None, read_only: bool = False,
+                 context: "AppContext | None" = None) -> None:
+        super().__init__()
+        self.profile_name = profile_name
+        self.data_dir = data_dir
+        self.read_only_flag = read_only
+        self._ctx = context
+        self.context_is_ready = False
+
+    # -- start-up --------------------------------------------------------------------------
+    def get_default_screen(self) -> Screen:
+        return LoadingScreen()
+
+    def on_mount(self) -> None:
+        if self._ctx is not None:
+            self._context_ready()
+        else:
+            self._open()
+
+    @work(exclusive=True, exit_on_error=False, group="open")
+    async def _open(self) -> None:
+        from loom_tui.config import resolve_profile
+        from loom_tui.services.context import open_context
+
+        try:
+            profile = resolve_profile(self.profile_name)
+            self._ctx = await open_context(profile, data_dir=self.data_dir, read_only=self.read_only_flag)
+        except Exception as exc:
+            screen = self.screen
+            if isinstance(screen, LoadingScreen):
+                screen.fail("the profile or its store", exc)
+            return
+        self._context_ready()
+
+    def _context_ready(self) -> None:
+        self.context_is_ready = True
+        self.switch_mode("workspaces")
+        for note in self.ctx.notes:
+            self.notify(note, timeout=4)
+
+    @property
+    def ctx(self) -> "AppContext":
+        if self._ctx is None:
+            raise RuntimeError("the context is not open yet")
+        return self._ctx
+
+    async def on_unmount(self) -> None:
+        if self._ctx is not None:
+            await self._ctx.close()
+
+    # -- the read-only / readiness gate (the only place that decides) -----------------------
+    def allows(self, screen: Screen, action: str) -> bool | None:
+        writes = getattr(screen, "WRITES", frozenset())
+        if action in writes and (self._ctx is None or self._ctx.read_only):
+            return False
+        return True
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action == "area" and not self.context_is_ready:
+            return False
+        return True
+
+    # -- actions ---------------------------------------------------------------------------
+    def action_area(self, name: str) -> None:
+        if name in AREAS and self.context_is_ready:
+            self.switch_mode(name)
+
+    def action_help(self) -> None:
+        from .screens.help import HelpScreen
+
+        keys: list[tuple[str, str]] = []
+        seen = set()
+        for key, active in self.screen.active_bindings.items():
+            b = active.binding
+            if not b.description or (b.description, b.action) in seen or not active.enabled:
+                continue
+            seen.add((b.description, b.action))
+            keys.append((b.key_display or self.get_key_display(b), b.description))
+        area = getattr(self.screen, "AREA", "") or "loom"
+        self.push_screen(HelpScreen(area, keys))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        for name, (key, label) in AREAS.items():
+            yield SystemCommand(f"Go to {label}", f"Open the {label} area (key {key})", lambda n=name: self.action_area(n))
+        yield SystemCommand("Keys", "Show the keys of this screen (?)", self.action_help)
+        yield SystemCommand("Quit", "Quit loom (ctrl+q)", self.exit)
+
+    # -- shared UI helpers -----------------------------------------------------------------
+    def fill_header(self, header: "LoomHeader", area: str) -> None:
+        header.area = area
+        if self._ctx is None:
+            return
+        header.where = self._ctx.where()
+        header.tenant = self._ctx.session.tenant_id
+        header.user = self._ctx.session.upn
+        header.read_only = self._ctx.read_only
+
+    def show_error(self, title: str, error: BaseException | str) -> None:
+        from .screens.error import ErrorDialog
+
+        self.push_screen(ErrorDialog(title, error))

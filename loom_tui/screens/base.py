@@ -1,0 +1,54 @@
+"""What every area screen shares: header, body, flash line, footer, and the read-only gate."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, ClassVar
+
+from textual.app import ComposeResult
+from textual.screen import Screen
+from textual.widgets import Footer
+
+from loom_tui.widgets.flash import FlashLine
+from loom_tui.widgets.header import LoomHeader
+
+if TYPE_CHECKING:
+    from loom_tui.app import LoomApp
+    from loom_tui.services.context import AppContext
+
+
+class AreaScreen(Screen):
+    AREA: ClassVar[str] = ""
+    # actions of this screen that change data: hidden and refused in read-only mode (see LoomApp.allows)
+    WRITES: ClassVar[frozenset[str]] = frozenset()
+
+    @property
+    def loom(self) -> "LoomApp":
+        return self.app  # type: ignore[return-value]
+
+    @property
+    def ctx(self) -> "AppContext":
+        return self.loom.ctx
+
+    def compose(self) -> ComposeResult:
+        yield LoomHeader()
+        yield from self.compose_body()
+        yield FlashLine(id="flash")
+        yield Footer()
+
+    def compose_body(self) -> ComposeResult:
+        yield from ()
+
+    def on_mount(self) -> None:
+        self.loom.fill_header(self.query_one(LoomHeader), self.AREA)
+
+    def on_screen_resume(self) -> None:
+        self.loom.fill_header(self.query_one(LoomHeader), self.AREA)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.loom.allows(self, action)
+
+    def flash(self, message: str, severity: str = "info") -> None:
+        self.query_one(FlashLine).flash(message, severity)
+
+    def show_error(self, title: str, error: BaseException | str) -> None:
+        self.loom.show_error(title, error)

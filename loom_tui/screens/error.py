@@ -1,0 +1,53 @@
+"""A modal that shows an error and its cause, literally; any key that dismisses returns."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Static
+
+from loom_tui.widgets.virtual_table import safe_text
+
+
+def describe(error: BaseException) -> tuple[str, str]:
+    """(headline, detail) for an exception, without a traceback."""
+    headline = safe_text(str(error) or type(error).__name__)
+    cause = error.__cause__ or error.__context__
+    detail = f"{type(error).__name__}" + (f"; caused by {type(cause).__name__}: {safe_text(cause)}" if cause else "")
+    return headline, detail
+
+
+class ErrorDialog(ModalScreen[None]):
+    DEFAULT_CSS = """
+    ErrorDialog { align: center middle; }
+    ErrorDialog > Vertical { width: 70; max-width: 95%; height: auto; max-height: 90%; border: heavy $error; padding: 1 2; background: $surface; }
+    ErrorDialog #title { text-style: bold; }
+    ErrorDialog #detail { color: $text-muted; margin-top: 1; }
+    ErrorDialog Button { margin-top: 1; }
+    """
+    BINDINGS = [Binding("escape,enter", "close", "Close", id="error.close")]
+
+    def __init__(self, title: str, error: BaseException | str) -> None:
+        super().__init__()
+        self.title_text = title
+        if isinstance(error, BaseException):
+            self.message, self.detail = describe(error)
+        else:
+            self.message, self.detail = safe_text(error), ""
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text("error: " + self.title_text), id="title")
+            yield Static(Text(self.message), id="message")
+            if self.detail:
+                yield Static(Text(self.detail), id="detail")
+            yield Button("Close (esc)", id="close")
+
+    def on_button_pressed(self) -> None:
+        self.dismiss(None)
+
+    def action_close(self) -> None:
+        self.dismiss(None)

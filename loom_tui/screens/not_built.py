@@ -1,0 +1,44 @@
+"""Areas that are not built yet say so in plain words — no fake data."""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.app import ComposeResult
+from textual.containers import VerticalScroll
+from textual.widgets import Static
+
+from .base import AreaScreen
+
+
+class NotBuiltScreen(AreaScreen):
+    WHAT = ""
+    MISSING = ""
+
+    def compose_body(self) -> ComposeResult:
+        with VerticalScroll(id="body"):
+            yield Static(Text(self.AREA, style="bold"))
+            yield Static(Text(self.WHAT))
+            yield Static(Text("Not built yet: " + self.MISSING, style="bold"))
+
+
+class CapacityScreen(NotBuiltScreen):
+    AREA = "Capacity"
+    WHAT = ("Lists the Azure resources of the Admin Plane and Data Landing Zone resource groups: "
+            "type, region, SKU, state, cost per month and utilization; pause, resume and scale.")
+    MISSING = ("this area needs the Azure Resource Manager clients, which are not wired into the console yet. "
+               "The embedded store has no Azure resources, so nothing is shown here rather than made-up rows.")
+
+
+class CostScreen(NotBuiltScreen):
+    AREA = "Cost"
+    WHAT = ("Chargeback per workspace, domain and tenant from Cost Management (tags loomWorkspaceId, "
+            "loomDomain / loom-domain, loomTenantId), untagged cost shown, budgets and alerts.")
+    MISSING = ("the Cost Management queries and cost-export import are not built yet; "
+               "no cost figures are shown until they come from a real source.")
+
+
+class SetupScreen(NotBuiltScreen):
+    AREA = "Setup"
+    WHAT = ("The landing-zone wizard: boundary, mode, domain, capacity, review (validate and what-if), "
+            "deploy with live progress, done — interactively or from an answers file.")
+    MISSING = "the wizard's step machine and the ARM deployment client are not built yet; nothing can be deployed from here today."

@@ -1,0 +1,103 @@
+"""Create or edit a workspace: one field each, a clear message under the field that is wrong.
+
+The form only collects text; the service validates and writes (so the CLI and the TUI share one
+set of rules).  Nothing is written until the service accepts all of it.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, Static
+
+from loom_tui.services.errors import EditConflict, ServiceError, ValidationError
+from loom_tui.services.workspaces import WorkspaceInput
+from loom_tui.store.errors import StoreError
+from loom_tui.widgets.virtual_table import safe_text
+
+FIELDS = (("name", "Name (required)"), ("description", "Description"), ("capacity", "Capacity (e.g. F64; empty = none)"), ("domain", "Domain"))
+
+
+class WorkspaceForm(ModalScreen[dict | None]):
+    DEFAULT_CSS = """
+    WorkspaceForm { align: center middle; }
+    WorkspaceForm > VerticalScroll { width: 76; max-width: 98%; height: auto; max-height: 95%; border: round $accent; padding: 0 1; background: $surface; }
+    WorkspaceForm .error { color: $error; height: auto; }
+    WorkspaceForm Horizontal { height: auto; }
+    WorkspaceForm Button { margin-right: 2; }
+    """
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="form.cancel"), Binding("ctrl+s", "save", "Save", id="form.save")]
+
+    def __init__(self, service, current: dict | None = None, domains: list[str] | None = None) -> None:
+        super().__init__()
+        self.service = service
+        self.current = current
+        self.domains = domains or []
+
+    def compose(self) -> ComposeResult:
+        title = "Edit workspace" if self.current else "New workspace"
+        with VerticalScroll():
+            yield Static(Text(title, style="bold"))
+            for key, label in FIELDS:
+                yield Label(label)
+                value = (self.current or {}).get(key) or ""
+                yield Input(value=str(value), id=f"f-{key}", placeholder=", ".join(self.domains)[:60] if key == "domain" else "")
+                yield Static("", id=f"e-{key}", classes="error", markup=False)
+            yield Static("", id="e-form", classes="error", markup=False)
+            with Horizontal():
+                yield Button("Save (ctrl+s)", id="save", variant="primary")
+                yield Button("Cancel (esc)", id="cancel")
+
+    def values(self) -> dict[str, str]:
+        return {key: self.query_one(f"#f-{key}", Input).value for key, _ in FIELDS}
+
+    def _clear_errors(self) -> None:
+        for key, _ in FIELDS:
+            self.query_one(f"#e-{key}", Static).update("")
+        self.query_one("#e-form", Static).update("")
+
+    @on(Button.Pressed, "#save")
+    @on(Input.Submitted)
+    def action_save(self) -> None:
+        self._clear_errors()
+        self._save(self.values(), force=False)
+
+    @on(Button.Pressed, "#cancel")
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+    @work(exclusive=True, exit_on_error=False, group="form-save")
+    async def _save(self, values: dict[str, str], force: bool) -> None:
+        try:
+            if self.current is None:
+                doc = await self.service.create(WorkspaceInput(**values))
+            else:
+                changes = {k: v for k, v in values.items() if v != (self.current.get(k) or "")}
+                if not changes:
+                    self.dismiss(self.current)
+                    return
+                doc = await self.service.update(self.current["id"], changes, etag=self.current.get("_etag"), force=force)
+        except ValidationError as exc:
+            target = f"#e-{exc.field}" if exc.field in dict(FIELDS) else "#e-form"
+            self.query_one(target, Static).update(Text(safe_text(exc.message)))
+            return
+        except EditConflict as exc:
+            from .edit_conflict import EditConflictDialog
+
+            choice = await self.app.push_screen_wait(EditConflictDialog(exc.mine, exc.theirs))
+            if choice == "overwrite":
+                self._save(values, force=True)
+            elif choice == "reload" and exc.theirs:
+                self.current = exc.theirs
+                for key, _ in FIELDS:
+                    self.query_one(f"#f-{key}", Input).value = str(exc.theirs.get(key) or "")
+                self.query_one("#e-form", Static).update(Text("Reloaded the other version; your changes were not saved."))
+            return
+        except (ServiceError, StoreError) as exc:
+            self.query_one("#e-form", Static).update(Text(safe_text(str(exc))))
+            return
+        self.dismiss(doc)

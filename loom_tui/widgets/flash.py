@@ -1,0 +1,41 @@
+"""One line that shows what just happened (k9s-style), then clears itself.
+
+Severity is spelled out ("error:", "ok:") so it does not depend on colour.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.widgets import Static
+
+from .virtual_table import safe_text
+
+STYLES = {"info": "", "ok": "bold", "warning": "bold", "error": "bold reverse"}
+
+
+class FlashLine(Static):
+    DEFAULT_CSS = """
+    FlashLine { height: 1; width: 1fr; padding: 0 1; }
+    FlashLine.-error { color: $error; }
+    FlashLine.-warning { color: $warning; }
+    FlashLine.-ok { color: $success; }
+    """
+
+    def __init__(self, id: str | None = None) -> None:
+        super().__init__("", id=id, markup=False)
+        self._timer = None
+        self.last = ""
+
+    def flash(self, message: str, severity: str = "info", seconds: float = 6.0) -> None:
+        label = {"info": "", "ok": "ok: ", "warning": "warning: ", "error": "error: "}.get(severity, "")
+        self.last = label + safe_text(message)
+        self.update(Text(self.last, style=STYLES.get(severity, "")))
+        for s in ("error", "warning", "ok"):
+            self.set_class(s == severity, f"-{s}")
+        if self._timer is not None:
+            self._timer.stop()
+        self._timer = self.set_timer(seconds, self.clear) if seconds else None
+
+    def clear(self) -> None:
+        self.last = ""
+        self.update("")

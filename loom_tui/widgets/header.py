@@ -1,0 +1,48 @@
+"""The two-line header: the five areas with their keys, then where the data lives, tenant, user,
+the read-only badge and the unread-notification count.
+
+Everything here is data (profile names, UPNs, tenant ids) and is rendered as plain Text.  The
+current area is shown in reverse video *and* in brackets, so it is visible without colour.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual.reactive import reactive
+from textual.widget import Widget
+
+from .virtual_table import safe_text
+
+AREAS = (("1", "Workspaces"), ("2", "Capacity"), ("3", "Usage"), ("4", "Cost"), ("5", "Setup"))
+
+
+class LoomHeader(Widget):
+    DEFAULT_CSS = """
+    LoomHeader { height: 2; width: 1fr; background: $panel; color: $text; }
+    """
+
+    area: reactive[str] = reactive("")
+    where: reactive[str] = reactive("")
+    tenant: reactive[str] = reactive("")
+    user: reactive[str] = reactive("")
+    read_only: reactive[bool] = reactive(False)
+    unread: reactive[int] = reactive(0)
+
+    def render(self) -> Text:
+        t = Text(no_wrap=True, overflow="ellipsis")
+        t.append(" loom ", style="bold reverse")
+        for key, name in AREAS:
+            if name == self.area:
+                t.append(f" [{key} {name}]", style="bold reverse")
+            else:
+                t.append(f"  {key} {name} ")
+        if self.read_only:
+            t.append("  READ-ONLY ", style="bold reverse")
+        t.append("\n")
+        t.append(" " + safe_text(self.where))
+        if self.user:
+            t.append(" │ " + safe_text(self.user))
+        if self.tenant:
+            t.append(" │ tenant " + safe_text(self.tenant))
+        t.append(f" │ bell {self.unread}")
+        return t
