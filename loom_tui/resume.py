@@ -1,0 +1,115 @@
+""""Where was I?": a small JSON file in the state directory, saved when the terminal goes away.
+
+After an SSH drop the console saves the open area, unsaved form input and wizard progress here,
+and on the next start offers to resume.  The write is atomic (temp file in the same directory,
+fsync, rename) because it usually happens while the process is being torn down: a half-written
+file must never replace a good one.  The file is owner-only: form input can name tenants and
+resources.  Secrets are never put in it — callers pass form values, and fields whose names look
+secret (password, key, token, secret) are dropped here as a last guard.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import tempfile
+import time
+from dataclasses import asdict, dataclass, field
+from pathlib import Path
+from typing import Any
+
+from loom_tui import paths
+
+FILE_NAME = "resume.json"
+VERSION = 1
+MAX_BYTES = 256 * 1024  # a "small" state file; anything bigger is not what we wrote
+_SECRETISH = ("password", "secret", "token", "key", "credential")
+
+log = logging.getLogger("loom.resume")
+
+
+@dataclass
+class ResumeState:
+    area: str | None = None  # the open area / mode ("workspaces", "capacity", ...)
+    screen: str | None = None  # a pushed screen within it, if any
+    form: dict[str, str] = field(default_factory=dict)  # unsaved form input: field id -> text
+    wizard: dict[str, Any] | None = None  # wizard progress: {"name", "step", "answers"}
+    profile: str | None = None
+    reason: str = ""  # why it was saved: "SIGHUP", "tty lost", "quit"...
+    saved_at: float = 0.0
+    version: int = VERSION
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def state_file() -> Path:
+    return paths.state_dir() / FILE_NAME
+
+
+def _clean_form(form: dict[str, Any]) -> dict[str, str]:
+    return {str(k): str(v) for k, v in form.items() if not any(s in str(k).lower() for s in _SECRETISH)}
+
+
+def save(state: ResumeState, file: Path | None = None) -> Path:
+    """Atomically write ``state`` (stamping ``saved_at``); returns the file written."""
+    file = file or state_file()
+    file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    state.form = _clean_form(state.form)
+    state.saved_at = time.time()
+    data = json.dumps(state.to_dict(), ensure_ascii=False, sort_keys=True).encode("utf-8")
+    fd, tmp = tempfile.mkstemp(prefix=".resume-", suffix=".tmp", dir=file.parent)
+    try:
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(data)
+            fh.flush()
+            os.fsync(fh.fileno())
+        os.chmod(tmp, 0o600)
+        os.replace(tmp, file)
+    except BaseException:
+        try:
+            os.unlink(tmp)
+        except OSError:
+            pass
+        raise
+    return file
+
+
+def load(file: Path | None = None) -> ResumeState | None:
+    """The saved state, or None when there is none or it is unusable (which is logged, not raised:
+    a broken resume file must never stop the console from starting)."""
+    file = file or state_file()
+    try:
+        if file.stat().st_size > MAX_BYTES:
+            log.warning("ignoring %s: too large to be a resume file", file)
+            return None
+        raw = json.loads(file.read_text(encoding="utf-8"))
+    except FileNotFoundError:
+        return None
+    except (OSError, ValueError) as exc:
+        log.warning("ignoring unreadable resume file %s: %s", file, exc)
+        return None
+    if not isinstance(raw, dict) or raw.get("version") != VERSION:
+        log.warning("ignoring resume file %s: unknown version", file)
+        return None
+    known = set(ResumeState.__dataclass_fields__)
+    try:
+        state = ResumeState(**{k: v for k, v in raw.items() if k in known})
+    except TypeError as exc:
+        log.warning("ignoring malformed resume file %s: %s", file, exc)
+        return None
+    if not isinstance(state.form, dict) or (state.wizard is not None and not isinstance(state.wizard, dict)):
+        log.warning("ignoring malformed resume file %s", file)
+        return None
+    state.form = _clean_form(state.form)
+    return state
+
+
+def clear(file: Path | None = None) -> bool:
+    """Forget the saved state (after resuming or declining); True if there was one."""
+    try:
+        (file or state_file()).unlink()
+        return True
+    except FileNotFoundError:
+        return False
