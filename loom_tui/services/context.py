@@ -19,6 +19,13 @@ from loom_tui.store.scoped import ScopedStore
 from .errors import ReadOnlyError
 
 if TYPE_CHECKING:
+    from .comments import CommentService
+    from .folders import FolderService
+    from .items import ItemService
+    from .members import MemberService
+    from .notifications import NotificationService
+    from .prefs import PrefsService
+    from .roles import RoleService
     from .workspaces import WorkspaceService
 
 
@@ -45,6 +52,48 @@ class AppContext:
         from .workspaces import WorkspaceService
 
         return WorkspaceService(self)
+
+    @cached_property
+    def items(self) -> "ItemService":
+        from .items import ItemService
+
+        return ItemService(self)
+
+    @cached_property
+    def folders(self) -> "FolderService":
+        from .folders import FolderService
+
+        return FolderService(self)
+
+    @cached_property
+    def members(self) -> "MemberService":
+        from .members import MemberService
+
+        return MemberService(self)
+
+    @cached_property
+    def comments(self) -> "CommentService":
+        from .comments import CommentService
+
+        return CommentService(self)
+
+    @cached_property
+    def notifications(self) -> "NotificationService":
+        from .notifications import NotificationService
+
+        return NotificationService(self)
+
+    @cached_property
+    def prefs(self) -> "PrefsService":
+        from .prefs import PrefsService
+
+        return PrefsService(self)
+
+    @cached_property
+    def roles(self) -> "RoleService":
+        from .roles import RoleService
+
+        return RoleService(self)
 
     def where(self) -> str:
         """Header text: profile, store and cloud."""

@@ -18,7 +18,8 @@ from loom_tui.store.query import AnyOf, Filter, Op, Order, Query, eq
 from loom_tui.store.scoped import visible_to
 
 from .audit import AuditService, diff
-from .errors import ConflictError, EditConflict, Forbidden, ValidationError
+from .errors import ConflictError, EditConflict, ValidationError
+from .roles import Action, require
 
 if TYPE_CHECKING:
     from .context import AppContext
@@ -161,6 +162,7 @@ class WorkspaceService:
         if unknown:
             raise ValidationError(sorted(unknown)[0], "cannot be edited")
         ws = await self.scoped.workspace(workspace_id)
+        await require(self.ctx, ws, Action.EDIT_WORKSPACE)
         current = ws.doc
         merged = WorkspaceInput(**{k: (changes[k] if k in changes else (current.get(k) or "")) for k in EDITABLE})
         data = validate(merged)
@@ -212,9 +214,7 @@ class WorkspaceService:
         workspace document last — so an interrupted delete can simply be run again."""
         self.ctx.require_writable("deleting a workspace")
         ws = await self.scoped.workspace(workspace_id)
-        s = self.ctx.session
-        if not (s.is_tenant_admin or ws.doc.get("ownerOid") == s.user_oid):
-            raise Forbidden("only the workspace's owner or a tenant admin can delete it")
+        await require(self.ctx, ws, Action.DELETE_WORKSPACE)  # workspace admins (the owner is one) and tenant admins
         if ws.doc.get("state") != DELETING:
             try:
                 await self.scoped.tenant_replace("workspaces", {**ws.doc, "state": DELETING}, if_match=ws.doc["_etag"])

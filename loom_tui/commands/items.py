@@ -1,0 +1,141 @@
+"""``loom items list|create|delete WORKSPACE ...`` on the same service as the TUI."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .common import add_json_flag, fail, print_json, print_table
+
+SORTS = ("name", "created", "updated", "type")
+PUBLIC = ("id", "workspaceId", "itemType", "displayName", "description", "folderId", "state", "createdBy", "createdAt", "updatedAt")
+
+
+def public(doc: dict) -> dict:
+    return {k: doc.get(k) for k in PUBLIC}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("items", help="list, create or delete the items of a workspace")
+    isub = p.add_subparsers(dest="items_command", metavar="ACTION", required=True)
+
+    ls = isub.add_parser("list", help="list a workspace's items")
+    ls.add_argument("workspace", help="workspace id or name")
+    ls.add_argument("--search", default="", help="text in the item name")
+    ls.add_argument("--type", dest="item_type", help="only this item type (e.g. lakehouse)")
+    ls.add_argument("--folder", help="folder id or name; 'root' for the top level (default: every folder)")
+    ls.add_argument("--sort", choices=SORTS, default="name")
+    ls.add_argument("--desc", action="store_true", help="descending order (default: ascending)")
+    ls.add_argument("--limit", type=int, default=100, help="at most this many (default 100, 0 = all)")
+    add_json_flag(ls)
+    ls.set_defaults(handler=do_list)
+
+    c = isub.add_parser("create", help="create an item (a lakehouse also gets its SQL endpoint)")
+    c.add_argument("workspace", help="workspace id or name")
+    c.add_argument("--type", dest="item_type", required=True, help="item type from the catalog (e.g. notebook, lakehouse)")
+    c.add_argument("--name", required=True)
+    c.add_argument("--description", default="")
+    c.add_argument("--folder", help="folder id or name (default: the root)")
+    add_json_flag(c)
+    c.set_defaults(handler=do_create)
+
+    d = isub.add_parser("delete", help="delete an item (a lakehouse with its SQL endpoint)")
+    d.add_argument("workspace", help="workspace id or name")
+    d.add_argument("item", help="item id or name")
+    d.add_argument("--yes", action="store_true", help="do not ask; required when not on a terminal")
+    add_json_flag(d)
+    d.set_defaults(handler=do_delete)
+
+
+async def _ctx(args: argparse.Namespace):
+    from loom_tui.services.context import context_from_args
+
+    return await context_from_args(args)
+
+
+async def _folder_id(ctx, workspace_id: str, folder: str | None) -> str | None:
+    """A folder given by id or (case-insensitive, unambiguous) name."""
+    from loom_tui.services.errors import ValidationError
+
+    if folder is None:
+        return None
+    folders = await ctx.folders.list(workspace_id)
+    if any(f["id"] == folder for f in folders):
+        return folder
+    named = [f for f in folders if f.get("name", "").lower() == folder.strip().lower()]
+    if len(named) != 1:
+        raise ValidationError("folder", f"no folder named {folder!r}" if not named else f"more than one folder is named {folder!r}; use its id")
+    return named[0]["id"]
+
+
+async def do_list(args: argparse.Namespace) -> int:
+    from loom_tui.services.items import ALL_FOLDERS, ItemSort, ItemView
+
+    if args.limit < 0:
+        return fail("--limit must not be negative")
+    ctx = await _ctx(args)
+    try:
+        ws = await ctx.workspaces.find(args.workspace)
+        if args.folder is None:
+            folder = ALL_FOLDERS
+        elif args.folder.lower() == "root":
+            folder = None
+        else:
+            folder = await _folder_id(ctx, ws["id"], args.folder)
+        view = ItemView(search=args.search, folder=folder, item_type=args.item_type,
+                        sort={"name": ItemSort.NAME, "created": ItemSort.CREATED, "updated": ItemSort.UPDATED, "type": ItemSort.TYPE}[args.sort],
+                        descending=args.desc)
+        total = await ctx.items.count(ws["id"], view)
+        rows = await ctx.items.window(ws["id"], view, 0, args.limit or total)
+        names = {f["id"]: f.get("name", "") for f in await ctx.folders.list(ws["id"])}
+    finally:
+        await ctx.close()
+    if args.json:
+        print_json({"workspace": ws["id"], "total": total, "items": [public(r) for r in rows]})
+    else:
+        print_table(["NAME", "TYPE", "FOLDER", "UPDATED", "ID"],
+                    [[r.get("displayName"), r.get("itemType"), names.get(r.get("folderId") or "", ""),
+                      (r.get("updatedAt") or "")[:16].replace("T", " "), r["id"]] for r in rows])
+        print(f"{len(rows)} of {total} items")
+    return 0
+
+
+async def do_create(args: argparse.Namespace) -> int:
+    from loom_tui.services.items import ItemInput
+
+    ctx = await _ctx(args)
+    try:
+        ctx.require_writable("creating an item")
+        ws = await ctx.workspaces.find(args.workspace)
+        folder = await _folder_id(ctx, ws["id"], args.folder)
+        doc = await ctx.items.create(ws["id"], ItemInput(item_type=args.item_type, display_name=args.name,
+                                                         description=args.description, folder_id=folder))
+    finally:
+        await ctx.close()
+    if args.json:
+        print_json(public(doc))
+    else:
+        print(f"created {doc['itemType']} {doc['id']}")
+    return 0
+
+
+async def do_delete(args: argparse.Namespace) -> int:
+    ctx = await _ctx(args)
+    try:
+        ctx.require_writable("deleting an item")
+        ws = await ctx.workspaces.find(args.workspace)
+        doc = await ctx.items.find(ws["id"], args.item)
+        if not args.yes:
+            if not sys.stdin.isatty():
+                return fail("refusing to delete without --yes when not on a terminal")
+            typed = input("Type the item name to delete it: ")
+            if typed != doc.get("displayName"):
+                return fail("the name did not match; nothing was deleted", 1)
+        removed = await ctx.items.delete(ws["id"], doc["id"])
+    finally:
+        await ctx.close()
+    if args.json:
+        print_json({"deleted": doc["id"], "items_removed": removed})
+    else:
+        print(f"deleted {doc.get('itemType')} {doc['id']} ({removed} items removed)")
+    return 0

@@ -1,0 +1,97 @@
+"""``loom members list|add|remove WORKSPACE ...`` on the same service as the TUI."""
+
+from __future__ import annotations
+
+import argparse
+
+from loom_tui.services.roles import MEMBER_ROLES
+
+from .common import add_json_flag, print_json, print_table
+
+PUBLIC = ("upn", "name", "role", "implicit", "addedBy", "addedAt")
+
+
+def public(doc: dict) -> dict:
+    return {k: doc.get(k) for k in PUBLIC}
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("members", help="list, add or remove the members of a workspace")
+    msub = p.add_subparsers(dest="members_command", metavar="ACTION", required=True)
+
+    ls = msub.add_parser("list", help="list a workspace's members and their roles")
+    ls.add_argument("workspace", help="workspace id or name")
+    add_json_flag(ls)
+    ls.set_defaults(handler=do_list)
+
+    a = msub.add_parser("add", help="add a member by UPN (or change an existing member's role)")
+    a.add_argument("workspace", help="workspace id or name")
+    a.add_argument("upn", help="user principal name, e.g. dana@contoso.com")
+    a.add_argument("--role", choices=MEMBER_ROLES, default="viewer")
+    add_json_flag(a)
+    a.set_defaults(handler=do_add)
+
+    r = msub.add_parser("remove", help="remove a member (the workspace's creator cannot be removed)")
+    r.add_argument("workspace", help="workspace id or name")
+    r.add_argument("upn")
+    add_json_flag(r)
+    r.set_defaults(handler=do_remove)
+
+
+async def _ctx(args: argparse.Namespace):
+    from loom_tui.services.context import context_from_args
+
+    return await context_from_args(args)
+
+
+async def do_list(args: argparse.Namespace) -> int:
+    ctx = await _ctx(args)
+    try:
+        ws = await ctx.workspaces.find(args.workspace)
+        rows = await ctx.members.list(ws["id"])
+    finally:
+        await ctx.close()
+    if args.json:
+        print_json({"workspace": ws["id"], "members": [public(r) for r in rows]})
+    else:
+        print_table(["UPN", "NAME", "ROLE", "ADDED BY", "ADDED"],
+                    [[r.get("upn"), r.get("name"), r.get("role") + (" (creator)" if r.get("implicit") else ""), r.get("addedBy"),
+                      (r.get("addedAt") or "")[:16].replace("T", " ")] for r in rows])
+        print(f"{len(rows)} members")
+    return 0
+
+
+async def do_add(args: argparse.Namespace) -> int:
+    from loom_tui.services.members import clean_upn
+
+    ctx = await _ctx(args)
+    try:
+        ctx.require_writable("adding a member")
+        ws = await ctx.workspaces.find(args.workspace)
+        upn = clean_upn(args.upn)
+        if any(m.get("upn") == upn for m in await ctx.members.list(ws["id"])):
+            doc, verb = await ctx.members.set_role(ws["id"], upn, args.role), "set the role of"
+        else:
+            doc, verb = await ctx.members.add(ws["id"], upn, args.role), "added"
+    finally:
+        await ctx.close()
+    if args.json:
+        print_json(public(doc))
+    else:
+        print(f"{verb} {doc['upn']} as {doc['role']}")
+    return 0
+
+
+async def do_remove(args: argparse.Namespace) -> int:
+    ctx = await _ctx(args)
+    try:
+        ctx.require_writable("removing a member")
+        ws = await ctx.workspaces.find(args.workspace)
+        await ctx.members.remove(ws["id"], args.upn)
+    finally:
+        await ctx.close()
+    if args.json:
+        print_json({"removed": args.upn.strip().lower(), "workspace": ws["id"]})
+    else:
+        print(f"removed {args.upn.strip().lower()}")
+    return 0

@@ -1,0 +1,137 @@
+"""Members of a workspace: list, add by UPN with a role, change a role, remove.
+
+A member is a binding document in ``workspace-permissions`` (id ``<workspaceId>:<upn>``) *and* an
+entry in the workspace document's ``memberUpns``, which is what makes the workspace visible to
+them (see ``ScopedStore.visible_to``).  Both are kept in step: adding writes the binding first
+and then the visibility; removing takes the visibility away first and then the binding — so an
+interrupted change never grants more than intended, and running it again finishes it.
+
+The creator is an implicit admin: they cannot be removed or demoted (the web console answers 409;
+here a :class:`ConflictError` with a sentence saying why).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING
+
+from loom_tui.domain.clock import now_iso
+from loom_tui.domain.text import clean_name
+from loom_tui.store.errors import NotFound, PreconditionFailed
+from loom_tui.store.query import Order, Query
+
+from .audit import AuditService
+from .directory import Directory, directory_for
+from .errors import ConflictError, EditConflict, NotFoundError, ValidationError
+from .roles import MEMBER_ROLES, Action, permission_id, require
+from .wsdoc import set_member_upn
+
+if TYPE_CHECKING:
+    from loom_tui.store.scoped import WorkspaceRef
+
+    from .context import AppContext
+
+# user@domain: no spaces, one "@", a dot in the domain (what Entra accepts as a UPN, roughly)
+_UPN = re.compile(r"^[A-Za-z0-9._%+'#$&*!^~=-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
+MAX_MEMBERS = 5_000
+
+
+def clean_upn(value: object) -> str:
+    upn = clean_name("upn", value, max_len=113)  # Entra: 64-character alias + "@" + 48-character domain
+    if not _UPN.match(upn):
+        raise ValidationError("upn", f"{upn!r} is not a user principal name like name@contoso.com")
+    return upn.lower()
+
+
+def clean_role(value: object) -> str:
+    if value not in MEMBER_ROLES:
+        raise ValidationError("role", f"must be one of {', '.join(MEMBER_ROLES)}")
+    return str(value)
+
+
+def is_creator(ws: "WorkspaceRef", binding: dict) -> bool:
+    return bool(binding.get("implicit")) or binding.get("upn", "").lower() == (ws.doc.get("createdBy") or "").lower()
+
+
+class MemberService:
+    def __init__(self, ctx: "AppContext", directory: Directory | None = None) -> None:
+        self.ctx = ctx
+        self.scoped = ctx.scoped
+        self.audit = AuditService(ctx.scoped)
+        self.directory = directory or directory_for(ctx)
+
+    async def list(self, workspace_id: str) -> list[dict]:
+        ws = await self.scoped.workspace(workspace_id)
+        page = await self.scoped.ws_query(ws, "workspace-permissions", Query(order_by=(Order("upn"),)), max_items=MAX_MEMBERS)
+        return page.items
+
+    async def _binding(self, ws: "WorkspaceRef", upn: str) -> dict:
+        doc = await self.scoped.ws_get(ws, "workspace-permissions", permission_id(ws.id, upn))
+        if doc is None:
+            raise NotFoundError(f"{upn} is not a member of this workspace")
+        return doc
+
+    async def add(self, workspace_id: str, upn: str, role: str) -> dict:
+        self.ctx.require_writable("adding a member")
+        ws = await self.scoped.workspace(workspace_id)
+        await require(self.ctx, ws, Action.MANAGE_MEMBERS)
+        upn, role = clean_upn(upn), clean_role(role)
+        existing = await self.scoped.ws_get(ws, "workspace-permissions", permission_id(ws.id, upn))
+        if existing is not None:
+            if upn in (ws.doc.get("memberUpns") or []):
+                raise ConflictError(f"{upn} is already a member ({existing.get('role')}); change their role instead")
+            await set_member_upn(self.scoped, ws.id, upn, True)  # finish an interrupted add
+            return existing
+        user = await self.directory.by_upn(upn)
+        doc = {
+            "id": permission_id(ws.id, upn),
+            "upn": upn,
+            "name": user.display_name if user else upn,
+            "userOid": user.oid if user else None,
+            "role": role,
+            "addedBy": self.ctx.session.upn,
+            "addedAt": now_iso(),
+            "implicit": False,
+        }
+        stored = await self.scoped.ws_create(ws, "workspace-permissions", doc)
+        await set_member_upn(self.scoped, ws.id, upn, True)
+        await self.audit.record(ws, item_id=ws.id, item_type="workspace", action="member.add",
+                                summary=f"added {upn} as {role}", changes={"member": [None, upn], "role": [None, role]})
+        return stored
+
+    async def set_role(self, workspace_id: str, upn: str, role: str, *, etag: str | None = None, force: bool = False) -> dict:
+        self.ctx.require_writable("changing a member's role")
+        ws = await self.scoped.workspace(workspace_id)
+        await require(self.ctx, ws, Action.MANAGE_MEMBERS)
+        upn, role = clean_upn(upn), clean_role(role)
+        current = await self._binding(ws, upn)
+        if is_creator(ws, current) and role != "admin":
+            raise ConflictError(f"{upn} created this workspace and is always an admin; their role cannot be changed")
+        if current.get("role") == role:
+            return current
+        new = {**current, "role": role, "updatedBy": self.ctx.session.upn, "updatedAt": now_iso()}
+        if etag is not None and etag != current.get("_etag") and not force:
+            raise EditConflict(mine=new, theirs=current)
+        try:
+            stored = await self.scoped.ws_replace(ws, "workspace-permissions", new, if_match=None if force else current["_etag"])
+        except PreconditionFailed:
+            raise EditConflict(mine=new, theirs=await self.scoped.ws_get(ws, "workspace-permissions", current["id"])) from None
+        await self.audit.record(ws, item_id=ws.id, item_type="workspace", action="member.role",
+                                summary=f"changed {upn} from {current.get('role')} to {role}", changes={"role": [current.get("role"), role]})
+        return stored
+
+    async def remove(self, workspace_id: str, upn: str) -> None:
+        self.ctx.require_writable("removing a member")
+        ws = await self.scoped.workspace(workspace_id)
+        await require(self.ctx, ws, Action.MANAGE_MEMBERS)
+        upn = clean_upn(upn)
+        current = await self._binding(ws, upn)
+        if is_creator(ws, current):
+            raise ConflictError(f"{upn} created this workspace and is always an admin; they cannot be removed")
+        await set_member_upn(self.scoped, ws.id, upn, False)
+        try:
+            await self.scoped.ws_delete(ws, "workspace-permissions", current["id"])
+        except NotFound:
+            pass
+        await self.audit.record(ws, item_id=ws.id, item_type="workspace", action="member.remove",
+                                summary=f"removed {upn} ({current.get('role')})", changes={"member": [upn, None], "role": [current.get("role"), None]})

@@ -1,0 +1,72 @@
+"""The signed-in user's notifications: the newest 50, the unread count, mark one or all read.
+
+Notifications live in the user's own partition (``userId`` = the session's object id), so a
+session can only ever read and mark its own.  Marking read is personal state, not a change to
+anything shared, so it writes no audit event (audit events hang off workspace items).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from loom_tui.domain.clock import now_iso
+from loom_tui.store.errors import NotFound, PreconditionFailed
+from loom_tui.store.query import Order, Query, eq
+
+from .errors import NotFoundError
+
+if TYPE_CHECKING:
+    from .context import AppContext
+
+NEWEST = 50
+UNREAD = Query((eq("read", False),))
+
+
+class NotificationService:
+    def __init__(self, ctx: "AppContext") -> None:
+        self.ctx = ctx
+        self.scoped = ctx.scoped
+
+    async def newest(self, limit: int = NEWEST) -> list[dict]:
+        page = await self.scoped.user_query("notifications", Query(order_by=(Order("createdAt", True),)), max_items=max(1, min(limit, NEWEST)))
+        return page.items
+
+    async def unread_count(self) -> int:
+        return await self.scoped.user_count("notifications", UNREAD)
+
+    async def _mark(self, doc: dict) -> dict | None:
+        for _ in range(5):
+            if doc.get("read"):
+                return doc
+            try:
+                return await self.scoped.user_replace("notifications", {**doc, "read": True, "readAt": now_iso()}, if_match=doc["_etag"])
+            except PreconditionFailed:
+                doc = await self.scoped.user_get("notifications", doc["id"])
+                if doc is None:
+                    return None
+            except NotFound:
+                return None
+        return None
+
+    async def mark_read(self, notification_id: str) -> dict:
+        self.ctx.require_writable("marking a notification read")
+        doc = await self.scoped.user_get("notifications", notification_id)
+        if doc is None:
+            raise NotFoundError(f"no notification {notification_id!r}")
+        marked = await self._mark(doc)
+        if marked is None:
+            raise NotFoundError(f"notification {notification_id!r} is gone")
+        return marked
+
+    async def mark_all_read(self) -> int:
+        """Mark every unread notification read; returns how many changed."""
+        self.ctx.require_writable("marking notifications read")
+        changed = 0
+        while True:  # the first page each time: marked ones leave the unread set
+            page = await self.scoped.user_query("notifications", UNREAD, max_items=200)
+            before = changed
+            for doc in page.items:
+                if await self._mark(doc) is not None:
+                    changed += 1
+            if changed == before:  # nothing left, or nothing could be marked: stop rather than spin
+                return changed

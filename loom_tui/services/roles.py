@@ -1,0 +1,131 @@
+"""What a session may do in a workspace: one rule table, used by every service and by the UI.
+
+The role comes from, in order: tenant admin (the configured admin group) -> everything in the
+tenant; the workspace's owner (its creator, an implicit admin); the member binding in
+``workspace-permissions``; a UPN listed in ``memberUpns`` without a binding can only read
+(visibility is granted by that list, nothing more).  The UI asks :func:`allowed_actions` to hide
+what it cannot do; services call :func:`require` before every write, so hiding is never the only
+guard.  Read-only mode is a separate gate (``ctx.require_writable``); ``allowed_actions`` folds it
+in so the UI has one set to consult.
+"""
+
+from __future__ import annotations
+
+from enum import Enum
+from typing import TYPE_CHECKING
+
+from .errors import Forbidden
+
+if TYPE_CHECKING:
+    from loom_tui.store.scoped import WorkspaceRef
+
+    from .context import AppContext
+
+
+class Role(str, Enum):
+    TENANT_ADMIN = "tenant-admin"
+    ADMIN = "admin"
+    CONTRIBUTOR = "contributor"
+    VIEWER = "viewer"
+    NONE = "none"
+
+
+# the roles a member binding may hold (what `loom members add --role` accepts)
+MEMBER_ROLES = ("admin", "contributor", "viewer")
+
+
+class Action:
+    """Action names (plain strings so the UI can match them against its bindings)."""
+
+    READ = "read"
+    EDIT_WORKSPACE = "workspace.edit"
+    DELETE_WORKSPACE = "workspace.delete"
+    EDIT_ITEMS = "items.edit"  # create, rename, move, delete items
+    EDIT_FOLDERS = "folders.edit"  # create, rename, delete folders
+    MANAGE_MEMBERS = "members.manage"  # add, change role, remove
+    COMMENT = "comments.add"
+
+
+WRITE_ACTIONS = frozenset(
+    {Action.EDIT_WORKSPACE, Action.DELETE_WORKSPACE, Action.EDIT_ITEMS, Action.EDIT_FOLDERS, Action.MANAGE_MEMBERS, Action.COMMENT}
+)
+ALL_ACTIONS = WRITE_ACTIONS | {Action.READ}
+
+# Viewers are read-only, comments included: a comment is a write that notifies other people.
+GRANTS: dict[Role, frozenset[str]] = {
+    Role.TENANT_ADMIN: ALL_ACTIONS,
+    Role.ADMIN: ALL_ACTIONS,
+    Role.CONTRIBUTOR: frozenset({Action.READ, Action.EDIT_ITEMS, Action.EDIT_FOLDERS, Action.COMMENT}),
+    Role.VIEWER: frozenset({Action.READ}),
+    Role.NONE: frozenset(),
+}
+
+_WHY = {
+    Action.EDIT_WORKSPACE: "edit this workspace",
+    Action.DELETE_WORKSPACE: "delete this workspace",
+    Action.EDIT_ITEMS: "change items in this workspace",
+    Action.EDIT_FOLDERS: "change folders in this workspace",
+    Action.MANAGE_MEMBERS: "manage the members of this workspace",
+    Action.COMMENT: "comment in this workspace",
+    Action.READ: "open this workspace",
+}
+
+
+def permission_id(workspace_id: str, upn: str) -> str:
+    """The id of a member binding: ``<workspaceId>:<upn lower-case>`` (as the web console)."""
+    return f"{workspace_id}:{upn.strip().lower()}"
+
+
+async def role_in(ctx: "AppContext", ws: "WorkspaceRef") -> Role:
+    s = ctx.session
+    if s.is_tenant_admin:
+        return Role.TENANT_ADMIN
+    if ws.doc.get("ownerOid") == s.user_oid:
+        return Role.ADMIN
+    binding = await ctx.scoped.ws_get(ws, "workspace-permissions", permission_id(ws.id, s.upn_key))
+    if binding is not None:
+        try:
+            return Role(binding.get("role"))
+        except ValueError:
+            return Role.VIEWER  # an unknown role in the data grants no more than reading
+    if s.upn_key in (ws.doc.get("memberUpns") or []):
+        return Role.VIEWER
+    return Role.NONE
+
+
+def can(role: Role, action: str) -> bool:
+    return action in GRANTS[role]
+
+
+async def require(ctx: "AppContext", ws: "WorkspaceRef", action: str) -> Role:
+    """The role of the session in ``ws``; :class:`Forbidden` if it does not allow ``action``."""
+    if action not in ALL_ACTIONS:
+        raise ValueError(f"unknown action {action!r}")
+    role = await role_in(ctx, ws)
+    if not can(role, action):
+        raise Forbidden(f"your role in this workspace ({role.value}) does not allow you to {_WHY[action]}")
+    return role
+
+
+async def allowed_actions(ctx: "AppContext", ws: "WorkspaceRef") -> set[str]:
+    """What the UI may offer in ``ws``; in read-only mode only reading."""
+    granted = set(GRANTS[await role_in(ctx, ws)])
+    if ctx.read_only:
+        granted -= WRITE_ACTIONS
+    return granted
+
+
+class RoleService:
+    """The same functions bound to a context, for ``ctx.roles``."""
+
+    def __init__(self, ctx: "AppContext") -> None:
+        self.ctx = ctx
+
+    async def role_in(self, workspace_id: str) -> Role:
+        return await role_in(self.ctx, await self.ctx.scoped.workspace(workspace_id))
+
+    async def allowed_actions(self, workspace_id: str) -> set[str]:
+        return await allowed_actions(self.ctx, await self.ctx.scoped.workspace(workspace_id))
+
+    async def require(self, workspace_id: str, action: str) -> Role:
+        return await require(self.ctx, await self.ctx.scoped.workspace(workspace_id), action)

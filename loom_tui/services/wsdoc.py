@@ -1,0 +1,57 @@
+"""Small ETag-conditional edits of a workspace document (item count, member list), with retry.
+
+Several sessions may create items or add members in the same workspace at once.  Each edit reads
+the document, applies a pure function and writes it back ``if_match`` the ETag it read; on a
+conflict it reads again and re-applies, so no concurrent increment or member is lost.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Callable
+
+from loom_tui.store.errors import PreconditionFailed
+
+from .errors import ConflictError, NotFoundError
+
+if TYPE_CHECKING:
+    from loom_tui.store.scoped import ScopedStore
+
+ATTEMPTS = 8
+
+
+async def edit_workspace_doc(scoped: "ScopedStore", workspace_id: str, change: Callable[[dict], dict | None]) -> dict:
+    """Apply ``change`` (returns the new document, or None for "nothing to change")."""
+    for _ in range(ATTEMPTS):
+        current = await scoped.tenant_get("workspaces", workspace_id)
+        if current is None:
+            raise NotFoundError(f"no workspace {workspace_id!r} in this tenant")
+        new = change(dict(current))
+        if new is None:
+            return current
+        try:
+            return await scoped.tenant_replace("workspaces", new, if_match=current["_etag"])
+        except PreconditionFailed:
+            continue
+    raise ConflictError(f"the workspace kept changing; gave up after {ATTEMPTS} attempts — try again")
+
+
+async def add_to_item_count(scoped: "ScopedStore", workspace_id: str, delta: int) -> dict:
+    def change(doc: dict) -> dict:
+        doc["itemCount"] = max(0, int(doc.get("itemCount") or 0) + delta)
+        return doc
+
+    return await edit_workspace_doc(scoped, workspace_id, change)
+
+
+async def set_member_upn(scoped: "ScopedStore", workspace_id: str, upn_key: str, present: bool) -> dict:
+    """Add or remove ``upn_key`` in ``memberUpns`` (kept sorted; it drives who sees the workspace)."""
+
+    def change(doc: dict) -> dict | None:
+        upns = list(doc.get("memberUpns") or [])
+        if (upn_key in upns) == present:
+            return None
+        upns = sorted(set(upns) | {upn_key}) if present else [u for u in upns if u != upn_key]
+        doc["memberUpns"] = upns
+        return doc
+
+    return await edit_workspace_doc(scoped, workspace_id, change)
