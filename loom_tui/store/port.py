@@ -26,6 +26,7 @@ from .errors import InvalidQuery
 from .query import ALL, Query
 
 SYSTEM_FIELDS = ("_etag", "_ts")
+BAD_ID_CHARS = frozenset("/\\?#")
 
 
 @dataclass
@@ -184,6 +185,10 @@ def partition_of(container: str, doc: dict) -> str:
     c = spec(container)
     if not isinstance(doc.get("id"), str) or not doc["id"]:
         raise InvalidQuery(f"{container}: a document needs a non-empty string id")
+    if BAD_ID_CHARS.intersection(doc["id"]):
+        # Cosmos DB refuses these (they would break the resource URL); refuse them everywhere so
+        # that data written to the embedded store can move to Cosmos DB.
+        raise InvalidQuery(f"{container}: an id cannot contain / \\ ? or #")
     pk = doc.get(c.partition_key)
     if not isinstance(pk, str) or not pk:
         raise InvalidQuery(f"{container}: a document needs its partition key {c.partition_key!r}")

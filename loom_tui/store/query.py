@@ -48,6 +48,10 @@ class Filter:
         check_field(self.field)
         if self.op is Op.IN and (not isinstance(self.value, (list, tuple)) or not self.value):
             raise InvalidQuery("IN needs a non-empty list of values")
+        if self.op is not Op.IS_NULL and self.value is None:
+            # SQL null never compares equal (SQLite) while Cosmos DB says null = null: refuse the
+            # ambiguity instead of answering differently per adapter.
+            raise InvalidQuery(f"{self.field} {self.op.name} None: use Op.IS_NULL to test for null")
 
 
 @dataclass(frozen=True)

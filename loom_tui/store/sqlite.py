@@ -82,17 +82,32 @@ def _cond(cond: Cond, params: list[Any]) -> str:
     if op is Op.IN:
         params.extend(_param(v) for v in cond.value)
         return f"{e} IN ({','.join('?' * len(cond.value))})"
+    # Type guards: like Cosmos DB (and the Python oracle), a string function on a number, HAS on
+    # a non-array and an ordering comparison across types match nothing; SQLite alone would
+    # coerce (instr(123, '2') > 0, json_each over a scalar, 5 < 'a').
+    t = f"json_type(doc, '$.{cond.field}')"
     if op is Op.CONTAINS:
         params.append(str(cond.value))
-        return f"instr({e}, ?) > 0"
+        return f"({t} = 'text' AND instr({e}, ?) > 0)"
     if op is Op.HAS:
         params.append(_param(cond.value))
-        return f"EXISTS (SELECT 1 FROM json_each(doc, '$.{cond.field}') WHERE json_each.value = ?)"
+        return f"({t} = 'array' AND EXISTS (SELECT 1 FROM json_each(doc, '$.{cond.field}') WHERE json_each.value = ?))"
     if op is Op.STARTSWITH:
         params.extend([str(cond.value), str(cond.value)])
-        return f"substr({e}, 1, length(?)) = ?"
+        return f"({t} = 'text' AND substr({e}, 1, length(?)) = ?)"
     params.append(_param(cond.value))
+    if op in (Op.LT, Op.LE, Op.GT, Op.GE):
+        return f"({e} {op.value} ? AND {t} IN {_json_types(cond.value)})"
     return f"{e} {op.value} ?"
+
+
+def _json_types(value: Any) -> str:
+    """The SQLite json_type names a value of this Python type compares with."""
+    if isinstance(value, bool):
+        return "('true', 'false')"
+    if isinstance(value, (int, float)):
+        return "('integer', 'real')"
+    return "('text')"
 
 
 def _param(value: Any) -> Any:

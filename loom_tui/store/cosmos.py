@@ -1,0 +1,446 @@
+"""The Azure Cosmos DB adapter of the document store (``azure.cosmos.aio``).
+
+Same meaning as :class:`loom_tui.store.sqlite.SqliteStore` (the contract suite in
+``tests/store/test_contract.py`` runs against both); where Cosmos DB cannot behave the same, the
+difference is written down here:
+
+* **Queries** are Cosmos SQL with ``@parameters`` only.  Field paths (validated identifiers, see
+  :func:`loom_tui.store.query.check_field`) become quoted property accessors ``c["a"]["b"]``
+  rather than ``c.a.b`` so that fields named like SQL keywords (``value``, ``order``, ``top``)
+  still parse.  In-partition queries also carry ``c["<partition key>"] = @pk`` in their WHERE
+  clause besides the partition-key request option: real Cosmos DB would scope by the option alone,
+  the local protocol server used by the tests only by the clause, and it costs nothing.
+* **Ordering**: exactly the requested ``ORDER BY`` terms.  SQLite breaks ties by ``id``; Cosmos DB
+  breaks them by its internal resource order (stable, so paging still has no gaps or duplicates),
+  because adding ``c.id`` as a second term would need a composite index on every container the web
+  console already created.  More than one :class:`Order` needs such a composite index on the
+  container; without it Cosmos answers 400, raised as :class:`InvalidQuery`.
+* **window(offset, limit)** uses ``SELECT TOP @n`` with ``n = offset + limit`` and drops the first
+  ``offset`` rows here.  ``OFFSET .. LIMIT`` would be the obvious SQL, but the local protocol server
+  cannot parse it; ``TOP`` works on both, and real Cosmos DB charges ``OFFSET`` by the rows it skips
+  anyway, so the RU cost is the same (only the transfer grows with ``offset``; deep scrolling
+  should page with continuation tokens instead).
+* **Continuation tokens** are the SDK's ``by_page`` tokens wrapped in a small envelope that also
+  names the query they belong to, so a garbled token or one from another query is refused with
+  :class:`InvalidQuery` (the SDK would otherwise silently start over on some servers).  Pages are
+  filled up to ``max_items`` (Cosmos may return short pages) so both adapters page alike.
+* **Throttling (429)**: the SDK retries per the server's ``x-ms-retry-after-ms`` header, bounded by
+  ``throttle_retries`` attempts and ``throttle_max_wait_s`` seconds of cumulated waiting; after
+  that :class:`Throttled` is raised.
+* **Request charge** of every call (all HTTP round trips it made, retries and query plans
+  included) is read from ``x-ms-request-charge`` through a per-call ``raw_response_hook`` and
+  recorded in :attr:`charges`.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import base64
+import hashlib
+import json
+from contextlib import asynccontextmanager
+from typing import Any, AsyncIterator, Iterable
+from urllib.parse import urlparse
+
+from loom_tui.domain.containers import CONTAINERS
+
+from .errors import Conflict, InvalidQuery, NotFound, PreconditionFailed, StoreError, StoreUnavailable, Throttled
+from .port import BAD_ID_CHARS, DocumentStore, Page, partition_of, spec
+from .query import ALL, AnyOf, Cond, Filter, Op, Query
+
+# Cosmos DB system properties that never leave the adapter (``_etag`` and ``_ts`` do).
+_HIDDEN = ("_rid", "_self", "_attachments")
+_SYSTEM = ("_etag", "_ts") + _HIDDEN
+_TOKEN_VERSION = 1
+
+
+# -- SQL translation ---------------------------------------------------------------------------
+def _path(field: str) -> str:
+    """``a.b`` -> ``c["a"]["b"]`` (the path was validated as identifiers by query.check_field)."""
+    return "c" + "".join(f'["{part}"]' for part in field.split("."))
+
+
+class _Sql:
+    """Collects ``@p<n>`` parameters while conditions are turned into Cosmos SQL."""
+
+    def __init__(self) -> None:
+        self.parameters: list[dict[str, Any]] = []
+
+    def param(self, value: Any) -> str:
+        name = f"@p{len(self.parameters)}"
+        self.parameters.append({"name": name, "value": value})
+        return name
+
+    def scalar(self, value: Any) -> str:
+        if isinstance(value, (dict, list, tuple)):
+            raise InvalidQuery("filters compare scalar values only")
+        return self.param(value)
+
+    def cond(self, cond: Cond) -> str:
+        if isinstance(cond, AnyOf):
+            return "(" + " OR ".join(self.cond(f) for f in cond.filters) + ")"
+        assert isinstance(cond, Filter)
+        p, op = _path(cond.field), cond.op
+        if op is Op.IS_NULL:
+            return f"(NOT IS_DEFINED({p}) OR IS_NULL({p}))" if cond.value else f"(IS_DEFINED({p}) AND NOT IS_NULL({p}))"
+        if op is Op.IN:
+            return f"{p} IN ({', '.join(self.scalar(v) for v in cond.value)})"
+        if op is Op.CONTAINS:
+            return f"CONTAINS({p}, {self.param(str(cond.value))})"
+        if op is Op.STARTSWITH:
+            return f"STARTSWITH({p}, {self.param(str(cond.value))})"
+        if op is Op.HAS:
+            return f"ARRAY_CONTAINS({p}, {self.scalar(cond.value)})"
+        if op is Op.NE:
+            # Cosmos DB says null != "x" is true; SQLite (and the port) say a null field matches no
+            # comparison at all.
+            return f"(IS_DEFINED({p}) AND NOT IS_NULL({p}) AND {p} != {self.scalar(cond.value)})"
+        return f"{p} {op.value} {self.scalar(cond.value)}"
+
+    def where(self, container: str, pk: str | None, query: Query) -> str:
+        parts = []
+        if pk is not None:
+            parts.append(f"{_path(spec(container).partition_key)} = {self.param(pk)}")
+        parts.extend(self.cond(c) for c in query.where)
+        return (" WHERE " + " AND ".join(parts)) if parts else ""
+
+
+def _order(query: Query) -> str:
+    if not query.order_by:
+        return ""
+    return " ORDER BY " + ", ".join(f"{_path(o.field)} {'DESC' if o.descending else 'ASC'}" for o in query.order_by)
+
+
+def select_sql(container: str, pk: str | None, query: Query, *, top: int | None = None) -> tuple[str, list[dict]]:
+    """The Cosmos SQL and parameters for ``query`` (exposed for tests and the bench)."""
+    sql = _Sql()
+    head = "SELECT *" if top is None else f"SELECT TOP {sql.param(top)} *"
+    text = head + " FROM c" + sql.where(container, pk, query) + _order(query)
+    return text, sql.parameters
+
+
+def count_sql(container: str, pk: str | None, query: Query) -> tuple[str, list[dict]]:
+    sql = _Sql()
+    return "SELECT VALUE COUNT(1) FROM c" + sql.where(container, pk, query), sql.parameters
+
+
+# -- continuation tokens -------------------------------------------------------------------------
+def _fingerprint(container: str, pk: str | None, sql: str, params: list[dict]) -> str:
+    raw = json.dumps([container, pk, sql, params], sort_keys=True, default=str)
+    return hashlib.sha256(raw.encode()).hexdigest()[:16]
+
+
+def wrap_token(sdk_token: str, fingerprint: str) -> str:
+    body = json.dumps({"v": _TOKEN_VERSION, "q": fingerprint, "c": sdk_token}, separators=(",", ":"))
+    return base64.urlsafe_b64encode(body.encode()).decode()
+
+
+def unwrap_token(token: str, fingerprint: str) -> str:
+    try:
+        body = json.loads(base64.urlsafe_b64decode(token.encode()))
+        ok = isinstance(body, dict) and body.get("v") == _TOKEN_VERSION and isinstance(body.get("c"), str)
+    except Exception:
+        ok = False
+    if not ok:
+        raise InvalidQuery("not a continuation token of this store")
+    if body["q"] != fingerprint:
+        raise InvalidQuery("this continuation token belongs to another query")
+    return body["c"]
+
+
+# -- documents ---------------------------------------------------------------------------------
+def _clean(doc: dict) -> dict:
+    """A returned document without Cosmos internals (``_etag`` and ``_ts`` stay)."""
+    return {k: v for k, v in doc.items() if k not in _HIDDEN}
+
+
+def _body(doc: dict) -> dict:
+    """What gets written: the document without system fields, checked to be plain JSON."""
+    body = {k: v for k, v in doc.items() if k not in _SYSTEM}
+    try:
+        json.dumps(body, allow_nan=False)
+    except (TypeError, ValueError) as exc:
+        raise InvalidQuery(f"document is not JSON: {exc}") from None
+    return body
+
+
+class _Meter:
+    """A per-call ``raw_response_hook``: adds up the RU of every HTTP response of one call."""
+
+    def __init__(self) -> None:
+        self.ru = 0.0
+
+    def __call__(self, pipeline_response: Any) -> None:
+        try:
+            self.ru += float(pipeline_response.http_response.headers.get("x-ms-request-charge") or 0)
+        except (AttributeError, ValueError):
+            pass
+
+
+def _first_line(exc: Exception) -> str:
+    text = getattr(exc, "message", None) or str(exc)
+    for line in str(text).splitlines():
+        line = line.strip()
+        if line and not line.startswith(("Code:", "ActivityId")):
+            return line[:300]
+    return type(exc).__name__
+
+
+class CosmosStore(DocumentStore):
+    kind = "cosmos"
+
+    def __init__(
+        self,
+        endpoint: str,
+        credential: Any,
+        database: str = "loom",
+        verify_tls: bool = True,
+        *,
+        throttle_retries: int = 9,
+        throttle_max_wait_s: int = 30,
+        connection_retries: int = 2,
+        max_concurrency: int = 16,
+    ) -> None:
+        super().__init__()
+        if not endpoint:
+            raise StoreUnavailable("no Cosmos DB endpoint configured")
+        if credential is None:
+            raise StoreUnavailable("no Cosmos DB credential: set cosmos_key or sign in to Azure")
+        self.endpoint = endpoint
+        self.database_name = database
+        self.verify_tls = verify_tls
+        self._credential = credential
+        self._throttle_retries = max(1, throttle_retries)
+        self._throttle_max_wait_s = max(1, throttle_max_wait_s)
+        self._connection_retries = max(0, connection_retries)
+        self._max_concurrency = max(1, max_concurrency)
+        self._client: Any = None
+        self._db: Any = None
+        self._containers: dict[str, Any] = {}
+
+    @classmethod
+    def from_profile(cls, profile: Any, credential: Any = None) -> "CosmosStore":
+        """An account key in the profile wins; otherwise the signed-in AAD ``AsyncTokenCredential``."""
+        return cls(
+            profile.cosmos_endpoint or "",
+            profile.cosmos_key or credential,
+            database=profile.cosmos_database or "loom",
+            verify_tls=profile.cosmos_verify_tls,
+        )
+
+    def describe(self) -> str:
+        parsed = urlparse(self.endpoint)
+        return f"Cosmos DB {parsed.netloc or self.endpoint}/{self.database_name}"
+
+    # -- plumbing --------------------------------------------------------------------------
+    @asynccontextmanager
+    async def _call(self, op: str, container: str | None = None, id: str | None = None) -> AsyncIterator[_Meter]:
+        """Map SDK/transport errors to store errors and record the call's request charge."""
+        from azure.core.exceptions import ClientAuthenticationError, ServiceRequestError, ServiceResponseError
+        from azure.cosmos.exceptions import CosmosHttpResponseError
+
+        meter = _Meter()
+        try:
+            yield meter
+        except StoreError:
+            raise
+        except CosmosHttpResponseError as exc:
+            raise self._map(exc, container, id) from exc
+        except (ClientAuthenticationError, ServiceRequestError, ServiceResponseError, OSError, asyncio.TimeoutError) as exc:
+            raise StoreUnavailable(f"{self.describe()} cannot be reached: {_first_line(exc)}") from exc
+        finally:
+            self.charges.record(op, meter.ru)
+
+    def _map(self, exc: Any, container: str | None, id: str | None) -> StoreError:
+        status = getattr(exc, "status_code", None)
+        where = container or self.database_name
+        if status == 404:
+            if container is not None and id is not None:
+                return NotFound(container, id)
+            return StoreUnavailable(f"{self.describe()}: {where} does not exist ({_first_line(exc)})")
+        if status == 409 and container is not None and id is not None:
+            return Conflict(container, id)
+        if status == 412 and container is not None and id is not None:
+            return PreconditionFailed(container, id)
+        if status == 429:
+            return Throttled(
+                f"{self.describe()} is throttling requests (429) and still was after"
+                f" {self._throttle_retries} retries; try again shortly or raise the RU/s"
+            )
+        if status == 400:
+            return InvalidQuery(f"{where}: Cosmos DB refused the request: {_first_line(exc)}")
+        if status in (401, 403):
+            return StoreUnavailable(f"{self.describe()} refused the credentials ({status}): {_first_line(exc)}")
+        return StoreUnavailable(f"{self.describe()} failed ({status}): {_first_line(exc)}")
+
+    def _c(self, container: str) -> Any:
+        spec(container)
+        if self._db is None:
+            raise StoreUnavailable("the Cosmos DB store is not open")
+        client = self._containers.get(container)
+        if client is None:
+            client = self._containers[container] = self._db.get_container_client(container)
+        return client
+
+    # -- lifecycle -------------------------------------------------------------------------
+    async def open(self) -> None:
+        if self._db is not None:
+            return
+        from azure.cosmos import PartitionKey
+        from azure.cosmos.aio import CosmosClient
+
+        client = CosmosClient(
+            self.endpoint,
+            self._credential,
+            connection_verify=self.verify_tls,
+            retry_total=self._connection_retries,
+            retry_throttle_total=self._throttle_retries,
+            retry_throttle_backoff_max=self._throttle_max_wait_s,
+        )
+        try:
+            async with self._call("open") as meter:
+                await client.__aenter__()
+                db = await client.create_database_if_not_exists(self.database_name, raw_response_hook=meter)
+
+                async def make(name: str, path: str) -> None:
+                    await db.create_container_if_not_exists(name, PartitionKey(path=path), raw_response_hook=meter)
+
+                await asyncio.gather(*(make(c.name, c.partition_path) for c in CONTAINERS.values()))
+        except BaseException:
+            await client.close()
+            raise
+        self._client, self._db = client, db
+
+    async def close(self) -> None:
+        client, self._client, self._db = self._client, None, None
+        self._containers.clear()
+        if client is not None:
+            await client.close()
+
+    async def drop_database(self) -> None:
+        """Delete the whole database (tests and benchmarks clean up with it)."""
+        if self._client is None:
+            raise StoreUnavailable("the Cosmos DB store is not open")
+        async with self._call("drop_database") as meter:
+            await self._client.delete_database(self.database_name, raw_response_hook=meter)
+
+    # -- point operations ------------------------------------------------------------------
+    async def get(self, container: str, pk: str, id: str) -> dict | None:
+        c = self._c(container)
+        if not id or BAD_ID_CHARS & set(id):
+            return None  # such an id can never be stored
+        try:
+            async with self._call("get", container, id) as meter:
+                return _clean(await c.read_item(id, partition_key=pk, raw_response_hook=meter))
+        except NotFound:
+            return None
+
+    async def create(self, container: str, doc: dict) -> dict:
+        c = self._c(container)
+        partition_of(container, doc)
+        body = _body(doc)
+        async with self._call("create", container, doc["id"]) as meter:
+            return _clean(await c.create_item(body, raw_response_hook=meter))
+
+    async def upsert(self, container: str, doc: dict) -> dict:
+        c = self._c(container)
+        partition_of(container, doc)
+        body = _body(doc)
+        async with self._call("upsert", container, doc["id"]) as meter:
+            return _clean(await c.upsert_item(body, raw_response_hook=meter))
+
+    async def upsert_many(self, container: str, docs: Iterable[dict]) -> int:
+        c = self._c(container)
+        bodies = []
+        for d in docs:  # refuse bad input before anything is written, like the SQLite adapter
+            partition_of(container, d)
+            bodies.append(_body(d))
+        gate = asyncio.Semaphore(self._max_concurrency)
+
+        async def one(body: dict, meter: _Meter) -> None:
+            async with gate:
+                await c.upsert_item(body, raw_response_hook=meter)
+
+        async with self._call("upsert_many", container) as meter:
+            await asyncio.gather(*(one(b, meter) for b in bodies))
+        return len(bodies)
+
+    async def replace(self, container: str, doc: dict, *, if_match: str | None = None) -> dict:
+        from azure.core import MatchConditions
+
+        c = self._c(container)
+        partition_of(container, doc)
+        body = _body(doc)
+        cond = {"etag": if_match, "match_condition": MatchConditions.IfNotModified} if if_match is not None else {}
+        async with self._call("replace", container, doc["id"]) as meter:
+            return _clean(await c.replace_item(doc["id"], body, raw_response_hook=meter, **cond))
+
+    async def delete(self, container: str, pk: str, id: str, *, if_match: str | None = None) -> None:
+        from azure.core import MatchConditions
+
+        c = self._c(container)
+        if not id or BAD_ID_CHARS & set(id):
+            raise NotFound(container, id)
+        cond = {"etag": if_match, "match_condition": MatchConditions.IfNotModified} if if_match is not None else {}
+        async with self._call("delete", container, id) as meter:
+            await c.delete_item(id, partition_key=pk, raw_response_hook=meter, **cond)
+
+    # -- queries ---------------------------------------------------------------------------
+    def _items(self, c: Any, sql: str, params: list[dict], pk: str | None, meter: _Meter, **kw: Any) -> Any:
+        scope = {"partition_key": pk} if pk is not None else {}
+        return c.query_items(sql, parameters=params, raw_response_hook=meter, **scope, **kw)
+
+    async def _page(self, op: str, container: str, pk: str | None, query: Query, max_items: int, continuation: str | None) -> Page:
+        if max_items < 1:
+            raise InvalidQuery("max_items must be at least 1")
+        c = self._c(container)
+        sql, params = select_sql(container, pk, query)
+        fp = _fingerprint(container, pk, sql, params)
+        token = unwrap_token(continuation, fp) if continuation else None
+        items: list[dict] = []
+        async with self._call(op, container) as meter:
+            # Cosmos may answer with short pages: keep asking until the page is full or done.
+            while len(items) < max_items:
+                pager = self._items(c, sql, params, pk, meter, max_item_count=max_items - len(items)).by_page(token)
+                try:
+                    page = await pager.__anext__()
+                except StopAsyncIteration:
+                    token = None
+                    break
+                items.extend([_clean(d) async for d in page])
+                token = pager.continuation_token
+                if not token:
+                    break
+        return Page(items, wrap_token(token, fp) if token else None)
+
+    async def query(self, container: str, pk: str, query: Query = ALL, *, max_items: int = 100, continuation: str | None = None) -> Page:
+        return await self._page("query", container, pk, query, max_items, continuation)
+
+    async def query_cross_partition(
+        self, container: str, query: Query = ALL, *, max_items: int = 100, continuation: str | None = None
+    ) -> Page:
+        return await self._page("query_cross_partition", container, None, query, max_items, continuation)
+
+    async def window(self, container: str, pk: str, query: Query, offset: int, limit: int) -> list[dict]:
+        if not isinstance(offset, int) or not isinstance(limit, int) or offset < 0 or limit < 0:
+            raise InvalidQuery("offset and limit must be non-negative integers")
+        if limit == 0:
+            return []
+        c = self._c(container)
+        sql, params = select_sql(container, pk, query, top=offset + limit)
+        async with self._call("window", container) as meter:
+            rows = [d async for d in self._items(c, sql, params, pk, meter)]
+        return [_clean(d) for d in rows[offset : offset + limit]]
+
+    async def _count(self, op: str, container: str, pk: str | None, query: Query) -> int:
+        c = self._c(container)
+        sql, params = count_sql(container, pk, query)
+        async with self._call(op, container) as meter:
+            values = [v async for v in self._items(c, sql, params, pk, meter)]
+        return int(sum(v for v in values if isinstance(v, (int, float))))
+
+    async def count(self, container: str, pk: str, query: Query = ALL) -> int:
+        return await self._count("count", container, pk, query)
+
+    async def count_cross_partition(self, container: str, query: Query = ALL) -> int:
+        return await self._count("count_cross_partition", container, None, query)
