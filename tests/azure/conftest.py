@@ -48,3 +48,49 @@ def _exists(module: str) -> bool:
     import importlib.util
 
     return importlib.util.find_spec(f"loom_tui.commands.{module}") is not None
+
+
+# ------------------------------------------------------------------ sign-in
+
+
+@pytest.fixture
+async def device_auth(tmp_path, monkeypatch: pytest.MonkeyPatch):
+    """The local device-authorization server on the test loop, trusted through REQUESTS_CA_BUNDLE
+    (the way an air-gapped site trusts its private CA), and a registered cloud ``Lab`` whose
+    authority it is."""
+    from tests.support.device_auth_server import DeviceAuthServer
+
+    server = DeviceAuthServer(tmp_path)
+    await server.start()
+    _trust_and_register(server, monkeypatch)
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+@pytest.fixture
+def device_auth_thread(tmp_path, monkeypatch: pytest.MonkeyPatch):
+    from tests.support.device_auth_server import DeviceAuthServer
+
+    with serve_in_thread(DeviceAuthServer(tmp_path)) as server:
+        _trust_and_register(server, monkeypatch)
+        yield server
+
+
+def _trust_and_register(server, monkeypatch: pytest.MonkeyPatch) -> None:
+    from loom_tui.azure.clouds import cloud_from_metadata, register_cloud
+
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", server.ca_file)
+    doc = {"authentication": {"loginEndpoint": server.url}, "resourceManager": "https://management.lab.invalid/",
+           "suffixes": {"storage": "core.lab.invalid"}}
+    register_cloud(cloud_from_metadata("Lab", doc, source="test"), replace=True)
+
+
+def lab_profile(server, **kw):
+    from loom_tui.config import Profile
+
+    base = dict(name="lab", store="cosmos", cosmos_endpoint="https://127.0.0.1:1/", cloud="Lab", tenant_id=server.tenant,
+                allow_unencrypted_token_cache=True)
+    base.update(kw)
+    return Profile(**base)

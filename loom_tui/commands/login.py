@@ -1,0 +1,138 @@
+"""``loom login|logout|whoami``: the headless sign-in (device code printed to the terminal).
+
+Only the user code and the verification URL are printed; tokens, the device code and secrets
+never are.  Server texts are untrusted and printed with control characters escaped.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+
+from .common import _printable, add_json_flag, fail, print_json
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    from .profile import add_override_flags
+
+    lg = sub.add_parser("login", help="sign in with a device code (open the URL on any device, enter the code)")
+    add_override_flags(lg)
+    lg.add_argument("--allow-unencrypted-token-cache", action="store_true",
+                    help="where no OS keyring exists, keep tokens in a file readable only by you (0600)")
+    lg.set_defaults(handler=_login)
+
+    lo = sub.add_parser("logout", help="remove the signed-in account and its tokens from the cache")
+    add_override_flags(lo)
+    lo.add_argument("--allow-unencrypted-token-cache", action="store_true", help=argparse.SUPPRESS)
+    lo.set_defaults(handler=_logout)
+
+    w = sub.add_parser("whoami", help="who is signed in for the profile (tenant, user, groups, admin)")
+    add_override_flags(w)
+    w.add_argument("--allow-unencrypted-token-cache", action="store_true", help=argparse.SUPPRESS)
+    add_json_flag(w)
+    w.set_defaults(handler=_whoami)
+
+
+def _profile(args: argparse.Namespace):
+    from loom_tui.azure.profiles import effective_profile, validate_azure
+    from loom_tui.config import load_config, resolve_profile
+
+    from .profile import override_flags
+
+    prof = resolve_profile(getattr(args, "profile", None))
+    eff, _ = effective_profile(prof, flags=override_flags(args))
+    validate_azure(eff, load_config().file)
+    return eff
+
+
+def _say(text: str) -> None:
+    print(_printable(text), file=sys.stderr)
+
+
+async def _login(args: argparse.Namespace) -> int:
+    from loom_tui.azure.auth import DeviceCodeLogin
+    from loom_tui.azure.clouds import get_cloud
+    from loom_tui.azure.credential import msal_app_for, open_cache_for
+    from loom_tui.azure.errors import SignInError
+    from loom_tui.azure.session import session_from_claims
+
+    prof = _profile(args)
+    if prof.credential != "device-code":
+        return fail(f"profile {prof.name} signs in with {prof.credential!r}, not a device code: "
+                    + {"azure-cli": "run `az login` (loom uses the Azure CLI's sign-in)",
+                       "environment": "set AZURE_TENANT_ID, AZURE_CLIENT_ID and AZURE_CLIENT_SECRET (or a certificate)",
+                       "managed-identity": "nothing to do on a machine with a managed identity"}.get(prof.credential, "")
+                    + "; `loom whoami` checks it")
+    cloud = get_cloud(prof.cloud)
+    cache = open_cache_for(prof, allow_unencrypted=args.allow_unencrypted_token_cache)
+    if cache.note:
+        _say(f"note: {cache.note}")
+    try:
+        app = await msal_app_for(prof, cache)
+        login = DeviceCodeLogin(app, [cloud.arm_scope])
+        code = await login.start()
+        minutes = max(1, code.seconds_left() // 60)
+        print(f"To sign in, open {_printable(code.verification_uri)} and enter the code {_printable(code.user_code)}", flush=True)
+        print(f"(the code expires in about {minutes} min; ctrl+c cancels)", flush=True)
+        result = await login.wait()
+    except SignInError as exc:
+        return fail(f"sign-in: {exc}")
+    session = session_from_claims(result.get("id_token_claims") or {}, prof, source="device-code")
+    print(f"signed in as {_printable(session.upn)} ({_printable(session.display_name)}) · tenant {_printable(session.tenant_id)} · {cloud.name}")
+    print(cache.describe())
+    return 0
+
+
+async def _logout(args: argparse.Namespace) -> int:
+    import asyncio
+
+    from loom_tui.azure.auth import sign_out
+    from loom_tui.azure.credential import msal_app_for, open_cache_for
+    from loom_tui.azure.errors import SignInError
+
+    prof = _profile(args)
+    if prof.credential != "device-code":
+        return fail(f"profile {prof.name} uses {prof.credential!r}; loom holds no tokens for it (sign out there)")
+    cache = open_cache_for(prof, allow_unencrypted=args.allow_unencrypted_token_cache)
+    if cache.kind == "memory":
+        print("no persistent token cache on this machine: nothing to sign out of")
+        return 0
+    try:
+        app = await msal_app_for(prof, cache)
+    except SignInError as exc:
+        return fail(f"logout: {exc}")
+    removed = await asyncio.to_thread(sign_out, app)
+    if not removed:
+        print("no account was signed in")
+    for name in removed:
+        print(f"signed out {_printable(name)}; its tokens were removed from {cache.path}")
+    return 0
+
+
+async def _whoami(args: argparse.Namespace) -> int:
+    from loom_tui.azure.credential import open_cache_for
+    from loom_tui.azure.errors import SignInError
+    from loom_tui.azure.session import session_for_profile
+
+    prof = _profile(args)
+    if prof.credential == "device-code":
+        # make sure an allowed plain file cache is used (and announced) the same way as by login
+        note = open_cache_for(prof, allow_unencrypted=args.allow_unencrypted_token_cache).note
+        if note:
+            _say(f"note: {note}")
+        if args.allow_unencrypted_token_cache:
+            import dataclasses
+
+            prof = dataclasses.replace(prof, allow_unencrypted_token_cache=True)
+    try:
+        s = await session_for_profile(prof)
+    except SignInError as exc:
+        return fail(str(exc), 1)
+    data = {"tenant_id": s.tenant_id, "user_oid": s.user_oid, "upn": s.upn, "name": s.display_name, "groups": list(s.groups),
+            "tenant_admin": s.is_tenant_admin, "credential": s.source, "profile": prof.name, "cloud": prof.cloud}
+    if args.json:
+        print_json(data)
+        return 0
+    for k, v in data.items():
+        print(f"{k:13} {_printable(', '.join(v) if isinstance(v, list) else v)}")
+    return 0
