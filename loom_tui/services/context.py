@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     from .notifications import NotificationService
     from .prefs import PrefsService
     from .roles import RoleService
+    from .usage import UsageService
     from .workspaces import WorkspaceService
 
 
@@ -94,6 +95,12 @@ class AppContext:
         from .roles import RoleService
 
         return RoleService(self)
+
+    @cached_property
+    def usage(self) -> "UsageService":
+        from .usage import UsageService
+
+        return UsageService(self)
 
     def where(self) -> str:
         """Header text: profile, store and cloud."""
