@@ -94,3 +94,46 @@ def lab_profile(server, **kw):
                 allow_unencrypted_token_cache=True)
     base.update(kw)
     return Profile(**base)
+
+
+@pytest.fixture
+async def arm_tls(tmp_path, monkeypatch: pytest.MonkeyPatch) -> AsyncIterator[ArmServer]:
+    """The ARM server over https, trusted through REQUESTS_CA_BUNDLE (read by loom's client kwargs)."""
+    server = ArmServer(tls=True, tmp=tmp_path)
+    await server.start()
+    monkeypatch.setenv("REQUESTS_CA_BUNDLE", server.ca_file)
+    try:
+        yield server
+    finally:
+        await server.stop()
+
+
+class StaticCredential:
+    """A fixed bearer token: for tests of the ARM server and SDK behaviour where sign-in is not the
+    subject (the sign-in credential itself is tested against the device-authorization server)."""
+
+    def __init__(self) -> None:
+        self.scopes: list[tuple[str, ...]] = []
+
+    async def get_token(self, *scopes, **kw):
+        import time
+
+        from azure.core.credentials import AccessToken
+
+        self.scopes.append(scopes)
+        return AccessToken("static-test-token", int(time.time()) + 3600)
+
+    async def close(self) -> None:
+        pass
+
+    async def __aenter__(self):
+        return self
+
+    async def __aexit__(self, *a) -> None:
+        pass
+
+
+def arm_cloud(server):
+    from loom_tui.azure.clouds import Cloud
+
+    return Cloud("ArmTest", "https://login.lab.invalid", server.url + "/", "", "core.lab.invalid", None)

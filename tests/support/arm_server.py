@@ -83,9 +83,13 @@ class ArmServer:
 
     login_endpoint: str = "https://login.invalid"  # what metadata/endpoints announces
     page_size: int = 2  # items per page for subscriptions and cost query rows
+    cost_page_rows: int = 5000  # rows per Cost Management query page (Azure: up to 5,000)
     lro_polls: int = 1  # 202 answers before an operation completes
     hang_seconds: float = 30.0  # how long a "timeout" fault keeps the client waiting
     require_auth: bool = True  # 401 without a bearer token, as ARM does
+    tls: bool = False  # https with a throwaway trustme CA (``ca_file``): azure-core sends bearer tokens over https only
+    tmp: Path | None = None  # where the CA file goes when ``tls``
+    ca_file: str = ""
     calls: list[Call] = field(default_factory=list)
     _faults: dict[str, deque[Fault]] = field(default_factory=lambda: defaultdict(deque))
     _latency: dict[str, float] = field(default_factory=dict)
@@ -111,10 +115,22 @@ class ArmServer:
         app.router.add_route("*", "/{tail:.*}", self._dispatch)
         self._runner = web.AppRunner(app, access_log=None)
         await self._runner.setup()
-        site = web.TCPSite(self._runner, "127.0.0.1", 0)
+        ssl_ctx = None
+        if self.tls:
+            import ssl
+            import tempfile
+
+            import trustme
+
+            ca = trustme.CA()
+            ssl_ctx = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
+            ca.issue_cert("127.0.0.1", "localhost").configure_cert(ssl_ctx)
+            self.ca_file = str((self.tmp or Path(tempfile.mkdtemp())) / "arm-ca.pem")
+            ca.cert_pem.write_to_path(self.ca_file)
+        site = web.TCPSite(self._runner, "127.0.0.1", 0, ssl_context=ssl_ctx)
         await site.start()
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.url = f"http://127.0.0.1:{port}"
+        self.url = f"{'https' if self.tls else 'http'}://127.0.0.1:{port}"
         return self.url
 
     async def stop(self) -> None:
@@ -271,8 +287,8 @@ class ArmServer:
         result = example_body(name)
         rows = result["properties"]["rows"]
         start = int(request.query.get("$skiptoken", "0"))
-        result["properties"]["rows"] = rows[start : start + self.page_size * 5]
-        end = start + self.page_size * 5
+        end = start + self.cost_page_rows
+        result["properties"]["rows"] = rows[start:end]
         result["properties"]["nextLink"] = self._next(request, end) if end < len(rows) else None
         return web.json_response(result)
 
