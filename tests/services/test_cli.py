@@ -1,0 +1,60 @@
+"""The real ``loom items`` / ``loom members`` commands, in a subprocess, on a seeded local store."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+import pytest
+
+
+def loom(*args: str, check: bool = True) -> subprocess.CompletedProcess:
+    proc = subprocess.run([sys.executable, "-m", "loom_tui.cli", *args], capture_output=True, text=True, timeout=60, env=os.environ.copy())
+    if check and proc.returncode != 0:
+        raise AssertionError(f"loom {' '.join(args)} -> {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
+    return proc
+
+
+@pytest.fixture
+def ws_id() -> str:
+    out = json.loads(loom("workspaces", "list", "--mine", "--limit", "1", "--json").stdout)
+    return out["workspaces"][0]["id"]
+
+
+def test_items_list_create_delete(ws_id):
+    listed = json.loads(loom("items", "list", ws_id, "--json", "--limit", "0").stdout)
+    assert listed["total"] == len(listed["items"]) == 37
+    created = json.loads(loom("items", "create", ws_id, "--type", "lakehouse", "--name", "[red]sales[/] \u202e", "--json").stdout)
+    assert created["displayName"] == "[red]sales[/] \u202e"
+    table = loom("items", "list", ws_id, "--search", "[red]sales").stdout
+    assert "[red]sales[/] \\u202e (SQL endpoint)" in table and "2 of 2 items" in table  # bidi shown escaped, markup literal
+    bad = loom("items", "create", ws_id, "--type", "notebook", "--name", "\x1b[31mred", check=False)
+    assert bad.returncode == 2 and "control characters" in bad.stderr and "\x1b" not in bad.stderr
+    refused = loom("items", "delete", ws_id, created["id"], check=False)  # stdin is not a terminal
+    assert refused.returncode == 2 and "--yes" in refused.stderr
+    gone = json.loads(loom("items", "delete", ws_id, created["id"], "--yes", "--json").stdout)
+    assert gone == {"deleted": created["id"], "items_removed": 2}
+    assert json.loads(loom("items", "list", ws_id, "--json").stdout)["total"] == 37
+
+
+def test_members_list_add_remove(ws_id):
+    members = json.loads(loom("members", "list", ws_id, "--json").stdout)["members"]
+    creator = [m for m in members if m["implicit"]][0]
+    assert creator["upn"] == "ops.admin@contoso-demo.example" and creator["role"] == "admin"
+    outsider = "kim.scientist@contoso-demo.example"
+    if any(m["upn"] == outsider for m in members):
+        loom("members", "remove", ws_id, outsider)
+    added = json.loads(loom("members", "add", ws_id, outsider, "--role", "contributor", "--json").stdout)
+    assert added["role"] == "contributor" and added["name"] == "Kim Scientist"
+    assert "set the role of" in loom("members", "add", ws_id, outsider, "--role", "viewer").stdout
+    no = loom("members", "remove", ws_id, creator["upn"], check=False)
+    assert no.returncode == 2 and "cannot be removed" in no.stderr
+    loom("members", "remove", ws_id, outsider)
+    assert outsider not in loom("members", "list", ws_id).stdout
+
+
+def test_read_only_flag_refuses_writes(ws_id):
+    proc = loom("--read-only", "items", "create", ws_id, "--type", "notebook", "--name", "x", check=False)
+    assert proc.returncode == 2 and "read-only" in proc.stderr
