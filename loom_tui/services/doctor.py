@@ -237,20 +237,34 @@ def check_storage(report: Report, prof: Any, data_dir: str | None) -> None:
 
 
 def check_token_cache(report: Report, prof: Any) -> None:
-    """Where sign-in tokens are kept. Until the Azure sign-in module provides its cache, this looks
-    for MSAL cache files in the state directory (the place they are kept) and checks their mode."""
+    """Which token cache sign-in will use and whether its file is private.  Inspects the files the
+    sign-in module (``loom_tui.azure.token_cache``) keeps, without opening the keyring: probing
+    libsecret can block on D-Bus, and doctor must not hang."""
+    import importlib.util
+
+    from loom_tui.azure.token_cache import ENCRYPTED_NAME, PLAIN_NAME
+
     area = "sign-in"
     if prof is not None and prof.is_local:
         report.add(area, "token cache", OK, "not used by the local profile (no sign-in)")
         return
     state = paths.state_dir()
-    found = sorted(p for pat in ("*token*", "msal*", "*.cache*") for p in state.glob(pat) if p.is_file()) if state.exists() else []
-    if not found:
-        report.add(area, "token cache", WARN, f"no token cache file in {state}: you will be asked to sign in",
-                   "run `loom login` (or the console's sign-in) once")
+    enc, plain = state / ENCRYPTED_NAME, state / PLAIN_NAME
+    keyring = importlib.util.find_spec("gi") is not None and bool(os.environ.get("DBUS_SESSION_BUS_ADDRESS"))
+    allowed = bool(getattr(prof, "allow_unencrypted_token_cache", False))
+    if enc.exists():
+        _check_private(report, area, "token cache (encrypted)", enc, secret="encrypted sign-in tokens")
+    if plain.exists():
+        _check_private(report, area, "token cache (unencrypted file)", plain, secret="sign-in tokens")
+    if enc.exists() or plain.exists():
         return
-    for p in found:
-        _check_private(report, area, f"token cache {p.name}", p, secret="sign-in tokens")
+    if keyring:
+        report.add(area, "token cache", OK, f"no cache yet; sign-in will keep an encrypted cache (OS keyring) at {enc}")
+    elif allowed:
+        report.add(area, "token cache", OK, f"no cache yet; no OS keyring here, so sign-in will keep a 0600 file at {plain} (profile allows it)")
+    else:
+        report.add(area, "token cache", WARN, "no OS keyring here (libsecret/D-Bus): sign-in lasts for one run only",
+                   "set allow_unencrypted_token_cache = true in the profile (a 0600 file), or run with a keyring (gnome-keyring, D-Bus session)")
 
 
 # ---------------------------------------------------------------- proxy and CA
