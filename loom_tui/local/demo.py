@@ -82,7 +82,13 @@ def _upn(alias: str) -> str:
 
 
 def _anchor() -> datetime:
-    """Today at midnight UTC: data is deterministic per day and its last 30 days are recent."""
+    """Today at midnight UTC: data is deterministic per day and its last 30 days are recent.
+    ``LOOM_DEMO_TODAY=YYYY-MM-DD`` pins the day (snapshot tests, reproducible screenshots)."""
+    import os
+
+    pinned = os.environ.get("LOOM_DEMO_TODAY")
+    if pinned:
+        return datetime.fromisoformat(pinned).replace(tzinfo=timezone.utc)
     now = datetime.now(timezone.utc)
     return now.replace(hour=0, minute=0, second=0, microsecond=0)
 

@@ -25,6 +25,10 @@ class LoadingScreen(Screen):
         from .error import describe
 
         headline, detail = describe(error)
-        self.query_one("#message", Static).update(
+        found = self.query("#message")
+        if not found:  # the error came before the screen finished mounting
+            self.call_after_refresh(self.fail, title, error)
+            return
+        found.first(Static).update(
             Text(f"loom could not start: {safe_text(title)}\n\n{headline}\n{detail}\n\nPress q to quit.")
         )

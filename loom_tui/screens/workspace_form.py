@@ -27,6 +27,9 @@ class WorkspaceForm(ModalScreen[dict | None]):
     WorkspaceForm { align: center middle; }
     WorkspaceForm > VerticalScroll { width: 76; max-width: 98%; height: auto; max-height: 95%; border: round $accent; padding: 0 1; background: $surface; }
     WorkspaceForm .error { color: $error; height: auto; }
+    WorkspaceForm Input { border: none; height: 1; padding: 0 1; background: $boost; }
+    WorkspaceForm Input:focus { background: $accent 30%; }
+    WorkspaceForm Label { margin-top: 1; }
     WorkspaceForm Horizontal { height: auto; }
     WorkspaceForm Button { margin-right: 2; }
     """
@@ -51,6 +54,9 @@ class WorkspaceForm(ModalScreen[dict | None]):
             with Horizontal():
                 yield Button("Save (ctrl+s)", id="save", variant="primary")
                 yield Button("Cancel (esc)", id="cancel")
+
+    def on_mount(self) -> None:
+        self.query_one("#f-name", Input).focus()
 
     def values(self) -> dict[str, str]:
         return {key: self.query_one(f"#f-{key}", Input).value for key, _ in FIELDS}

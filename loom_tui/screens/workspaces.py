@@ -15,6 +15,7 @@ from textual.widgets import Input, Static
 
 from loom_tui.domain.workspace import CapacityKind, SortKey, WorkspaceView
 from loom_tui.widgets.confirm import TypeToConfirm
+from loom_tui.widgets.table_header import TableHeader
 from loom_tui.widgets.virtual_table import Column, VirtualTable
 
 from .base import AreaScreen
@@ -37,21 +38,6 @@ COLUMNS = [
     Column("state", "State", 11, render=lambda r: r.get("state") or "Active"),
     Column("lastAccessedAt", "Last accessed", 16, render=lambda r: _date(r.get("lastAccessedAt"))),
 ]
-
-
-class TableHeader(Static):
-    DEFAULT_CSS = "TableHeader { height: 1; }"
-
-    def __init__(self, table_id: str) -> None:
-        super().__init__("", markup=False)
-        self.table_id = table_id
-
-    def on_resize(self) -> None:
-        self.refresh_header()
-
-    def refresh_header(self) -> None:
-        table = self.screen.query_one(f"#{self.table_id}", VirtualTable)
-        self.update(table.header_text(self.size.width))
 
 
 class WorkspacesScreen(AreaScreen):
@@ -202,6 +188,10 @@ class WorkspacesScreen(AreaScreen):
             return
         self.flash(f"deleted workspace {row['name']} ({removed} documents)", "ok")
         self.reload(keep_cursor=True)
+
+    @on(VirtualTable.ColumnsChanged)
+    def _columns_changed(self) -> None:
+        self.query_one(TableHeader).refresh_header()
 
     @on(VirtualTable.FetchFailed)
     def _fetch_failed(self, event: VirtualTable.FetchFailed) -> None:

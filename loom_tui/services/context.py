@@ -134,7 +134,7 @@ async def open_context(
 
                 session = DEMO_SESSION
                 demo = True
-                if seed_demo and not read_only and await ensure_demo(store):
+                if seed_demo and await ensure_demo(store):  # the demo store is created even read-only: nothing of the user's changes
                     notes.append("created the local store and seeded the demo tenant")
             else:
                 from loom_tui.azure.session import session_for_profile

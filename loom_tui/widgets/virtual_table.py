@@ -104,6 +104,13 @@ class VirtualTable(ScrollView, can_focus=True):
             self.index = index
             self.row = row
 
+    class ColumnsChanged(Message):
+        """Column widths changed (resize, scrollbar): a header above the table re-renders."""
+
+        def __init__(self, table: "VirtualTable") -> None:
+            super().__init__()
+            self.table = table
+
     class FetchFailed(Message):
         def __init__(self, table: "VirtualTable", error: BaseException) -> None:
             super().__init__()
@@ -217,6 +224,7 @@ class VirtualTable(ScrollView, can_focus=True):
         index = self.scroll_offset.y + y
         if self._widths_for != width:  # the scrollbar can come and go without a resize event
             self._widths, self._widths_for = self._layout(width), width
+            self.post_message(self.ColumnsChanged(self))
         if self.row_count == 0:
             text = self.empty_text if y == 0 else ""
             return Strip([Segment(fit(text, width), self.rich_style)])

@@ -1,0 +1,28 @@
+"""Helpers for driving the app with Pilot."""
+
+from __future__ import annotations
+
+import asyncio
+
+from loom_tui.widgets.virtual_table import VirtualTable
+
+
+async def wait_for(pilot, predicate, timeout: float = 10.0) -> None:
+    deadline = asyncio.get_running_loop().time() + timeout
+    while not predicate():
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError("condition not met in time")
+        await pilot.pause(0.05)
+
+
+async def wait_ready(pilot) -> None:
+    app = pilot.app
+    await wait_for(pilot, lambda: getattr(app, "context_is_ready", False) and app.screen.query(VirtualTable))
+    table = app.screen.query_one(VirtualTable)
+    await wait_for(pilot, lambda: table.row_count > 0 and table.row(0) is not None)
+
+
+def screen_text(app) -> str:
+    """What the screen shows, as plain text (the compositor's strips)."""
+    strips = app.screen._compositor.render_strips()  # noqa: SLF001
+    return "\n".join("".join(seg.text for seg in strip) for strip in strips)

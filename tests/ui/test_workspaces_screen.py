@@ -1,0 +1,135 @@
+"""The Workspaces area driven with Pilot, as an operator would with a keyboard."""
+
+from __future__ import annotations
+
+import pytest
+
+from loom_tui.app import LoomApp
+from loom_tui.screens.edit_conflict import EditConflictDialog
+from loom_tui.screens.workspace_form import WorkspaceForm
+from loom_tui.services.workspaces import WorkspaceInput
+from loom_tui.widgets.confirm import TypeToConfirm
+from loom_tui.widgets.virtual_table import VirtualTable
+
+from .helpers import screen_text, wait_for, wait_ready
+
+
+async def type_text(pilot, text: str) -> None:
+    for ch in text:
+        await pilot.press(ch if ch.isalnum() else {" ": "space", "[": "left_square_bracket", "]": "right_square_bracket", "/": "slash", "-": "minus"}.get(ch, ch))
+
+
+def table(app) -> VirtualTable:
+    return app.screen.query_one(VirtualTable)
+
+
+async def test_search_narrows_the_list_as_you_type():
+    app = LoomApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_ready(pilot)
+        await pilot.press("slash")
+        await type_text(pilot, "risk")
+        await wait_for(pilot, lambda: "search: risk" in screen_text(app))
+        await wait_for(pilot, lambda: table(app).row(0) is not None)
+        n = table(app).row_count
+        assert 0 < n < 40
+        assert all("risk" in (table(app).row(i)["name"] + table(app).row(i)["description"]).lower() for i in range(n))
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: table(app).row_count == 40)
+
+
+async def test_sort_and_filter_keys_change_the_query():
+    app = LoomApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_ready(pilot)
+        await pilot.press("s")  # name a-z
+        await wait_for(pilot, lambda: "sort: name ↑" in screen_text(app) and table(app).row(0) is not None)
+        names = [table(app).row(i)["name"].lower() for i in range(10)]
+        assert names == sorted(names)
+        await pilot.press("f")  # capacity: none
+        await wait_for(pilot, lambda: "capacity: none" in screen_text(app) and table(app).row(0) is not None)
+        assert all(not table(app).row(i).get("capacity") for i in range(table(app).row_count))
+        await pilot.press("m")
+        await wait_for(pilot, lambda: "owner: me" in screen_text(app))
+
+
+async def test_create_with_bad_then_good_input():
+    app = LoomApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_ready(pilot)
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, WorkspaceForm))
+        await pilot.press("ctrl+s")  # empty name
+        await wait_for(pilot, lambda: "is required" in screen_text(app))
+        assert await app.ctx.workspaces.count() == 40
+        await type_text(pilot, "[bold]Ops[/] space")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not isinstance(app.screen, WorkspaceForm))
+        await wait_for(pilot, lambda: table(app).row_count == 41)
+        page = await app.ctx.workspaces.page()
+        assert any(w["name"] == "[bold]Ops[/] space" for w in page.items)
+
+
+async def test_markup_and_escapes_in_names_render_literally_at_80x24():
+    app = LoomApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_ready(pilot)
+        await app.ctx.workspaces.create(WorkspaceInput(name="[red]x[/red] [link=http://e]y 数据🚀", description="\u202eevil [/]"))
+        await pilot.press("ctrl+r")
+        await pilot.press("s")  # sort by name: "[" sorts first
+        await wait_for(pilot, lambda: table(app).row(0) is not None and table(app).row(0)["name"].startswith("[red]"))
+        await wait_for(pilot, lambda: "› [red]x[/red] [l" in screen_text(app))  # literal, cut with … at 80 columns
+
+
+async def test_delete_needs_the_typed_name_and_starts_on_cancel():
+    app = LoomApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_ready(pilot)
+        victim = table(app).row(0)
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, TypeToConfirm))
+        assert app.focused.id == "cancel"
+        await pilot.press("enter")  # Cancel
+        await wait_for(pilot, lambda: not isinstance(app.screen, TypeToConfirm))
+        assert await app.ctx.workspaces.count() == 40
+        await pilot.press("d")
+        await wait_for(pilot, lambda: isinstance(app.screen, TypeToConfirm))
+        app.screen.query_one("#typed").value = victim["name"]
+        app.screen.query_one("#typed").focus()
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: table(app).row_count == 39)
+        assert "deleted workspace" in screen_text(app)
+
+
+async def test_concurrent_edit_shows_both_versions_and_reload_keeps_theirs():
+    app = LoomApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_ready(pilot)
+        row = table(app).row(0)
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, WorkspaceForm))
+        # someone else saves first
+        current = await app.ctx.workspaces.get(row["id"])
+        await app.ctx.workspaces.update(row["id"], {"description": "theirs"}, etag=current["_etag"])
+        form = app.screen
+        form.query_one("#f-description").value = "mine"
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: isinstance(app.screen, EditConflictDialog))
+        text = screen_text(app)
+        assert "mine" in text and "theirs" in text
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, WorkspaceForm))
+        assert app.screen.query_one("#f-description").value == "theirs"
+        assert (await app.ctx.workspaces.get(row["id"]))["description"] == "theirs"
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+def test_snapshot_workspaces(snap_compare, monkeypatch, size):
+    monkeypatch.setenv("LOOM_DEMO_TODAY", "2026-11-26")
+
+    async def ready(pilot):
+        await wait_ready(pilot)
+        pilot.app.clear_notifications()  # the one-time "seeded the demo tenant" toast
+        await pilot.pause(0.2)
+
+    assert snap_compare(LoomApp(), terminal_size=size, run_before=ready)
