@@ -117,9 +117,11 @@ async def _whoami(args: argparse.Namespace) -> int:
     prof = _profile(args)
     if prof.credential == "device-code":
         # make sure an allowed plain file cache is used (and announced) the same way as by login
-        note = open_cache_for(prof, allow_unencrypted=args.allow_unencrypted_token_cache).note
-        if note:
-            _say(f"note: {note}")
+        cache = open_cache_for(prof, allow_unencrypted=args.allow_unencrypted_token_cache)
+        if cache.note:
+            _say(f"note: {cache.note}")
+        if cache.kind == "memory":  # nothing survives a run: no need to ask the network
+            return fail(str(SignInError("not-signed-in", "no persistent token cache on this machine")), 1)
         if args.allow_unencrypted_token_cache:
             import dataclasses
 
