@@ -33,7 +33,7 @@ class AreaScreen(Screen):
         yield LoomHeader()
         yield from self.compose_body()
         yield FlashLine(id="flash")
-        yield Footer()
+        yield Footer(compact=True, show_command_palette=False)
 
     def compose_body(self) -> ComposeResult:
         yield from ()

@@ -46,13 +46,13 @@ class WorkspacesScreen(AreaScreen):
     BINDINGS = [
         Binding("slash", "search", "Search", id="ws.search"),
         Binding("s", "sort", "Sort", id="ws.sort"),
-        Binding("r", "reverse", "Reverse", id="ws.reverse"),
+        Binding("r", "reverse", "Reverse", show=False, id="ws.reverse"),
         Binding("f", "filter_capacity", "Capacity", id="ws.filter_capacity"),
-        Binding("m", "mine", "Mine/all", id="ws.mine"),
+        Binding("m", "mine", "Mine/all", show=False, id="ws.mine"),
         Binding("n", "new", "New", id="ws.new"),
         Binding("e", "edit", "Edit", id="ws.edit"),
         Binding("d", "delete", "Delete", id="ws.delete"),
-        Binding("ctrl+r", "reload", "Reload", id="ws.reload"),
+        Binding("ctrl+r", "reload", "Reload", show=False, id="ws.reload"),
         Binding("escape", "back", "Back", show=False, id="ws.back"),
     ]
 
