@@ -131,7 +131,8 @@ class FolderService:
         now = now_iso()
         for container, key, counter in (("folders", "parent", "folders"), ("items", "folderId", "items")):
             while True:  # always the first page: every document moved leaves the result set
-                page = await self.scoped.ws_query(ws, container, Query((eq(key, folder_id),)), max_items=500)
+                # ordered by the indexed field it filters on, so the store uses that index
+                page = await self.scoped.ws_query(ws, container, Query((eq(key, folder_id),), (Order(key),)), max_items=500)
                 if not page.items:
                     break
                 for doc in page.items:

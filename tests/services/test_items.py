@@ -199,3 +199,13 @@ async def test_read_only_refuses_every_item_write(team, open_as):
             await coro
     assert await snapshot(team.owner, team.id) == before
     assert await ro.items.count(team.id) == 1  # reading still works
+
+
+async def test_window_read_from_the_end_equals_forward_window(ctx):
+    ws = await _mine(ctx)
+    for view in (ItemView(), ItemView(sort=ItemSort.TYPE, descending=True), ItemView(folder=None), ItemView(sort=ItemSort.CREATED)):
+        total = await ctx.items.count(ws["id"], view)
+        forward = await ctx.items.window(ws["id"], view, 0, total)
+        for offset, limit in ((total - 5, 5), (total - 3, 10), (total // 2 + 1, 4), (total - 1, 1)):
+            got = await ctx.items.window(ws["id"], view, offset, limit, total=total)
+            assert [d["id"] for d in got] == [d["id"] for d in forward[offset : offset + limit]], (view, offset, limit)
