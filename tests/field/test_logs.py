@@ -7,6 +7,7 @@ import os
 import re
 import stat
 import subprocess
+import time
 from pathlib import Path
 
 import pytest
@@ -124,3 +125,52 @@ def test_headless_commands_leave_clean_debug_logs(argv: list[str], tmp_path: Pat
     text = _scan_logs(Path(os.environ["LOOM_STATE_DIR"]))
     assert "logging to" in text  # debug really was on
     assert ACCOUNT_KEY not in text
+
+
+@pytest.mark.tmux
+def test_tui_session_leaves_clean_debug_log() -> None:
+    from tests.support.tmux import Tmux
+
+    h = Tmux()
+    try:
+        s = h.start([loom_bin(), "--log-level", "debug"], cols=100, rows=30)
+        s.wait_for("Active", timeout=30)
+        for key in "23451":
+            s.send(key)
+            time.sleep(0.2)
+        s.send("C-q")
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline and "Active" in s.capture():
+            time.sleep(0.05)
+    finally:
+        h.close()
+    text = _scan_logs(Path(os.environ["LOOM_STATE_DIR"]))
+    assert "logging to" in text
+
+
+def test_device_code_sign_in_at_debug_leaves_no_token_in_the_log(tmp_path: Path) -> None:
+    """A real sign-in (MSAL over requests/urllib3, all logging at debug) against the local
+    device-authorization server: not one of the codes and tokens it issued reaches the log."""
+    import json
+
+    from loom_tui.azure.clouds import cloud_from_metadata, register_cloud
+    from tests.support.device_auth_server import DeviceAuthServer
+    from tests.support.threaded import serve_in_thread
+
+    with serve_in_thread(DeviceAuthServer(tmp_path)) as server:
+        server.script = ["pending", "success"]
+        doc = {"authentication": {"loginEndpoint": server.url}, "resourceManager": "https://management.lab.invalid/",
+               "suffixes": {"storage": "core.lab.invalid"}}
+        register_cloud(cloud_from_metadata("Lab", doc, source="test"), replace=True)
+        values = {"store": "cosmos", "cosmos_endpoint": "https://127.0.0.1:1/", "cloud": "Lab", "tenant_id": server.tenant,
+                  "allow_unencrypted_token_cache": True}
+        Path(os.environ["LOOM_CONFIG"]).write_text(
+            'default_profile = "lab"\n[profiles.lab]\n' + "".join(f"{k} = {json.dumps(v)}\n" for k, v in values.items()))
+        env = child_env(REQUESTS_CA_BUNDLE=server.ca_file)
+        r = subprocess.run([loom_bin(), "--log-level", "debug", "login"], env=env, capture_output=True, text=True, timeout=60)
+        assert r.returncode == 0, r.stdout + r.stderr
+        assert server.issued_tokens, "the server issued nothing: the test would prove nothing"
+        text = _scan_logs(Path(os.environ["LOOM_STATE_DIR"]))
+        for secret in server.issued_tokens:
+            assert secret not in text
+        assert "oauth2/v2.0/token" in text or "POST" in text, "debug logging recorded no HTTP traffic to check"
