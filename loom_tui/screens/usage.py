@@ -16,7 +16,8 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual import events
+from textual.containers import Container, Horizontal, Vertical, VerticalScroll
 from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
@@ -27,6 +28,7 @@ from loom_tui.widgets.virtual_table import fit, safe_text
 from .base import AreaScreen
 
 TYPES_SHOWN = 12  # items by type: rows shown until "a" shows all
+WIDE = 110  # from this many columns the two bar lists sit side by side
 
 
 class Card(Static):
@@ -117,10 +119,13 @@ class UsageScreen(AreaScreen):
                 yield Card("items", "card-items")
                 yield Card("item types", "card-types")
                 yield Card("events 30 d", "card-events")
-            yield Static("", id="title-types", classes="usage-title", markup=False)
-            yield BarList("No items.", limit=TYPES_SHOWN, id="by-type")
-            yield Static(Text("Items by workspace (top 20)", style="bold"), classes="usage-title", markup=False)
-            yield BarList("No workspaces.", id="by-workspace")
+            with Container(id="lists"):  # side by side on wide terminals, stacked below WIDE
+                with Vertical(classes="usage-list"):
+                    yield Static("", id="title-types", classes="usage-title", markup=False)
+                    yield BarList("No items.", limit=TYPES_SHOWN, id="by-type")
+                with Vertical(classes="usage-list"):
+                    yield Static(Text("Items by workspace (top 20)", style="bold"), classes="usage-title", markup=False)
+                    yield BarList("No workspaces.", id="by-workspace")
             yield Static("", id="title-activity", classes="usage-title", markup=False)
             yield ActivityColumns("No audit events.", id="activity")
             yield Static(Text("Most active items (30 days)", style="bold"), classes="usage-title", markup=False)
@@ -133,6 +138,10 @@ class UsageScreen(AreaScreen):
     UsageScreen #usage-denied { display: none; height: auto; padding: 1 0; }
     UsageScreen #cards { height: 3; }
     UsageScreen .usage-title { margin-top: 1; height: auto; }
+    UsageScreen #lists { height: auto; layout: vertical; }
+    UsageScreen #lists.-wide { layout: horizontal; }
+    UsageScreen .usage-list { height: auto; width: 1fr; }
+    UsageScreen #lists.-wide .usage-list { margin-right: 2; }
     UsageScreen #usage-notes { margin-top: 1; height: auto; color: $text-muted; }
     UsageScreen.-forbidden #cards, UsageScreen.-forbidden .usage-title, UsageScreen.-forbidden BarList,
     UsageScreen.-forbidden ActivityColumns, UsageScreen.-forbidden ActiveItems, UsageScreen.-forbidden #usage-notes { display: none; }
@@ -143,6 +152,9 @@ class UsageScreen(AreaScreen):
         super().on_mount()
         self.query_one("#usage-body", VerticalScroll).focus()
         self.action_refresh()
+
+    def on_resize(self, event: events.Resize) -> None:
+        self.query_one("#lists").set_class(event.size.width >= WIDE, "-wide")
 
     # -- loading ---------------------------------------------------------------------------
     def action_refresh(self) -> None:

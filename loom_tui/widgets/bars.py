@@ -50,7 +50,7 @@ def bar_lines(rows: Sequence[tuple[str, int]], width: int, *, label_width: int |
     count_w = max(len(f"{c:,}") for c in counts)
     labels = [safe_text(label) for label, _ in rows]
     longest = max(cell_len(label) for label in labels)
-    lw = label_width if label_width is not None else min(longest, max(8, (width - count_w - 2) * 2 // 5))
+    lw = label_width if label_width is not None else min(longest, max(8, (width - count_w - 2) // 2))
     lw = max(1, min(lw, width - count_w - 1))
     bar_w = max(0, width - lw - count_w - 2)
     out = []
