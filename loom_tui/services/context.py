@@ -38,6 +38,9 @@ class AppContext:
     read_only: bool = False
     demo: bool = False  # the embedded demo tenant is in use
     notes: list[str] = field(default_factory=list)  # things to tell the operator once (seeded, ...)
+    # the signed-in AsyncTokenCredential of an Azure profile (None for the embedded store); the
+    # context owns it and closes it last
+    credential: Any = None
 
     @cached_property
     def scoped(self) -> ScopedStore:
@@ -109,7 +112,22 @@ class AppContext:
         return f"{self.profile.name}: {self.profile.cloud}, Cosmos DB {self.profile.cosmos_database}"
 
     async def close(self) -> None:
-        await self.store.close()
+        try:
+            await self.store.close()
+        finally:
+            await _close_credential(self.credential)
+
+
+async def _close_credential(credential: Any) -> None:
+    close = getattr(credential, "close", None)
+    if close is not None:
+        await close()
+
+
+def needs_credential(profile: Profile) -> bool:
+    """A Cosmos profile without an account key reaches Cosmos DB as the signed-in user (AAD): the
+    SDK asks the credential for ``https://<account-host>/.default``."""
+    return profile.store == "cosmos" and not profile.cosmos_key
 
 
 async def open_context(
@@ -120,11 +138,24 @@ async def open_context(
     seed_demo: bool = True,
     session: Session | None = None,
     store: DocumentStore | None = None,
+    credential: Any = None,
 ) -> AppContext:
+    """Open the store and establish the session.  For an Azure profile ``credential`` is the
+    signed-in ``AsyncTokenCredential`` (the console passes the one its sign-in filled, so a
+    memory-only token cache still works); without one it comes from the profile's cached sign-in
+    when the store needs it.  The context owns the credential from here on."""
     from loom_tui.store.factory import make_store
 
-    store = store or make_store(profile, data_dir=data_dir)
-    await store.open()
+    if store is None and credential is None and not profile.is_local and needs_credential(profile):
+        from loom_tui.azure.credential import credential_for_profile
+
+        credential = await credential_for_profile(profile)
+    try:
+        store = store or make_store(profile, data_dir=data_dir, credential=credential)
+        await store.open()
+    except BaseException:
+        await _close_credential(credential)
+        raise
     notes: list[str] = []
     demo = False
     try:
@@ -142,8 +173,10 @@ async def open_context(
                 session = await session_for_profile(profile)
     except BaseException:
         await store.close()
+        await _close_credential(credential)
         raise
-    return AppContext(profile=profile, store=store, session=session, read_only=read_only or profile.read_only, demo=demo, notes=notes)
+    return AppContext(profile=profile, store=store, session=session, read_only=read_only or profile.read_only, demo=demo, notes=notes,
+                      credential=credential)
 
 
 async def context_from_args(args: argparse.Namespace, **kw: Any) -> AppContext:
