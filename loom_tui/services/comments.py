@@ -22,6 +22,7 @@ from .audit import AuditService
 from .directory import Directory, directory_for
 from .errors import NotFoundError, ValidationError
 from .roles import Action, permission_id, require
+from .stamps import stamp
 
 if TYPE_CHECKING:
     from .context import AppContext
@@ -59,7 +60,7 @@ class CommentService:
         ws = await self.scoped.workspace(workspace_id)
         if await self.scoped.ws_get(ws, "items", item_id) is None:
             raise NotFoundError(f"no item {item_id!r} in this workspace")
-        q = Query(order_by=(Order("createdAt", newest_first),))
+        q = Query(order_by=(Order("createdAt", newest_first), Order("seq", newest_first)))
         return await self.scoped.item_query(ws, "comments", item_id, q, max_items=max_items, continuation=continuation)
 
     async def add(self, workspace_id: str, item_id: str, body: str) -> CommentResult:
@@ -83,6 +84,7 @@ class CommentService:
             "authorName": s.display_name,
             "mentions": mentioned,
             "createdAt": now_iso(),
+            "seq": stamp(),  # orders comments written in the same millisecond
         }
         stored = await self.scoped.item_write(ws, "comments", item_id, doc)
         result = CommentResult(stored)

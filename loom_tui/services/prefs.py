@@ -15,8 +15,6 @@ preference changes are refused with the read-only message.
 from __future__ import annotations
 
 import hashlib
-import itertools
-import time
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Callable
 
@@ -27,6 +25,7 @@ from loom_tui.store.errors import NotFound, PreconditionFailed
 from loom_tui.store.query import Order, Query, eq
 
 from .errors import ConflictError, ValidationError
+from .stamps import stamp
 
 if TYPE_CHECKING:
     from .context import AppContext
@@ -36,7 +35,6 @@ VIEW_MODES = ("list", "tile")
 MAX_PINS = 200
 HISTORY_LIMIT = 20
 SEARCH_MAX = 256
-_seq = itertools.count()
 
 
 @dataclass(frozen=True)
@@ -65,11 +63,6 @@ class Prefs:
 
 def _history_id(scope: str, key: str) -> str:
     return hashlib.sha256(f"{scope}\0{key}".encode()).hexdigest()[:32]
-
-
-def _stamp() -> int:
-    """Strictly increasing within the process (two searches in the same millisecond stay ordered)."""
-    return time.time_ns() + next(_seq)
 
 
 class PrefsService:
@@ -142,7 +135,7 @@ class PrefsService:
             return False
         key = term.casefold()
         await self.scoped.user_upsert("search-history", {
-            "id": _history_id(scope, key), "scope": scope, "text": term, "key": key, "at": now_iso(), "seq": _stamp(),
+            "id": _history_id(scope, key), "scope": scope, "text": term, "key": key, "at": now_iso(), "seq": stamp(),
         })
         page = await self.scoped.user_query("search-history", self._history_query(scope), max_items=HISTORY_LIMIT + 50)
         for old in page.items[HISTORY_LIMIT:]:

@@ -130,3 +130,9 @@ REJECTED = [
     "",
     "   ",
 ]
+
+
+def repr_id(value: str) -> str:
+    """A short, printable test id for a hostile string."""
+    text = repr(value)
+    return text if len(text) <= 40 else f"{text[:30]}...({len(value)} chars)"

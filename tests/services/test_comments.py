@@ -9,7 +9,7 @@ from loom_tui.services.directory import NoDirectory, StaticDirectory
 from loom_tui.services.errors import NotFoundError, ReadOnlyError, ValidationError
 from loom_tui.services.items import ItemInput
 
-from .conftest import LITERAL_OK, audit_of, upn
+from .conftest import LITERAL_OK, audit_of, repr_id, upn
 
 
 @pytest.fixture
@@ -74,13 +74,13 @@ async def test_member_without_directory_entry_is_reported_unresolved(team, item)
     assert isinstance(demo_directory(), StaticDirectory)
 
 
-@pytest.mark.parametrize("body", LITERAL_OK + ["multi\nline"])
+@pytest.mark.parametrize("body", LITERAL_OK + ["multi\nline"], ids=repr_id)
 async def test_bodies_stored_literally(team, item, body):
     res = await team.owner.comments.add(team.id, item["id"], body)
     assert (await team.owner.comments.list(team.id, item["id"])).items[-1]["body"] == body == res.comment["body"]
 
 
-@pytest.mark.parametrize("body", ["", "   ", "\x1b[31mred", "bell\x07", "x" * 10_000])
+@pytest.mark.parametrize("body", ["", "   ", "\x1b[31mred", "bell\x07", "x" * 10_000], ids=repr_id)
 async def test_bad_bodies_refused_and_nothing_written(team, item, body):
     audit_before = len(await audit_of(team.owner, team.id, item["id"]))
     with pytest.raises(ValidationError):

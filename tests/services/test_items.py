@@ -11,7 +11,7 @@ from loom_tui.domain.catalog import item_types
 from loom_tui.services.errors import ConflictError, EditConflict, ReadOnlyError, ValidationError
 from loom_tui.services.items import ALL_FOLDERS, ItemInput, ItemSort, ItemView, sql_endpoint_name
 
-from .conftest import LITERAL_OK, REJECTED, audit_of, snapshot
+from .conftest import LITERAL_OK, REJECTED, audit_of, repr_id, snapshot
 
 
 async def _mine(ctx) -> dict:
@@ -114,7 +114,7 @@ async def test_lakehouse_name_leaves_room_for_the_twin_suffix(team):
     assert (await snapshot(team.owner, team.id))["audit"] == before["audit"] + 1
 
 
-@pytest.mark.parametrize("name", LITERAL_OK)
+@pytest.mark.parametrize("name", LITERAL_OK, ids=repr_id)
 async def test_markup_bidi_zero_width_emoji_names_are_stored_literally(team, name):
     doc = await team.owner.items.create(team.id, ItemInput("notebook", name))
     got = await team.owner.items.get(team.id, doc["id"])
@@ -122,7 +122,7 @@ async def test_markup_bidi_zero_width_emoji_names_are_stored_literally(team, nam
     assert (await team.owner.items.window(team.id, ItemView(search=name), 0, 5))[0]["id"] == doc["id"]
 
 
-@pytest.mark.parametrize("name", REJECTED)
+@pytest.mark.parametrize("name", REJECTED, ids=repr_id)
 async def test_bad_names_are_refused_and_write_nothing(team, name):
     it = await team.owner.items.create(team.id, ItemInput("notebook", "keeper"))
     before = await snapshot(team.owner, team.id)
