@@ -26,6 +26,11 @@ def ws_id() -> str:
 def test_items_list_create_delete(ws_id):
     listed = json.loads(loom("items", "list", ws_id, "--json", "--limit", "0").stdout)
     assert listed["total"] == len(listed["items"]) == 37
+    root = json.loads(loom("items", "list", ws_id, "--folder", "root", "--json", "--limit", "0").stdout)
+    assert {i["id"] for i in root["items"]} == {i["id"] for i in listed["items"] if i["folderId"] is None}
+    by_type = json.loads(loom("items", "list", ws_id, "--type", listed["items"][0]["itemType"], "--sort", "created", "--desc", "--json").stdout)
+    assert by_type["total"] == sum(i["itemType"] == listed["items"][0]["itemType"] for i in listed["items"])
+    assert [i["createdAt"] for i in by_type["items"]] == sorted((i["createdAt"] for i in by_type["items"]), reverse=True)
     created = json.loads(loom("items", "create", ws_id, "--type", "lakehouse", "--name", "[red]sales[/] \u202e", "--json").stdout)
     assert created["displayName"] == "[red]sales[/] \u202e"
     table = loom("items", "list", ws_id, "--search", "[red]sales").stdout
