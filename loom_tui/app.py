@@ -82,6 +82,9 @@ class LoomApp(App):
 
         try:
             profile = resolve_profile(self.profile_name)
+            if not profile.is_local:
+                await self._open_azure(profile)
+                return
             self._ctx = await open_context(profile, data_dir=self.data_dir, read_only=self.read_only_flag)
         except Exception as exc:
             screen = self.screen
@@ -89,6 +92,71 @@ class LoomApp(App):
                 screen.fail("the profile or its store", exc)
             return
         self._context_ready()
+
+    async def _open_azure(self, profile) -> None:
+        """An Azure profile: the cached sign-in, else the login screen; a subscription picker when
+        the profile names none; then the context.  Each failure is shown with its cause and the
+        operator can retry the step (or quit); nothing here raises past the worker."""
+        from loom_tui.services.context import open_context
+        from loom_tui.services.signin import AzureStart
+
+        start = AzureStart(profile)
+        start.validate()  # a bad cloud name or GUID: the loading screen names the key
+        signed_in = None
+        picked = bool(profile.subscriptions)
+        while True:
+            step = "the sign-in"
+            try:
+                if signed_in is None:
+                    signed_in = await self._sign_in(start)
+                    if signed_in is None:
+                        if await self._retry(step, "Sign-in cancelled."):
+                            continue
+                        self.exit(return_code=1)
+                        return
+                session, credential = signed_in
+                if not picked:
+                    step = "the subscription list"
+                    from .screens.subscription_picker import SubscriptionPicker
+
+                    chosen = await self.push_screen_wait(SubscriptionPicker(lambda: start.subscriptions(credential), session.tenant_id))
+                    picked = True
+                    if chosen is not None:
+                        start.choose(chosen.subscription_id)
+                step = "the store"
+                self._ctx = await open_context(start.profile, session=session, credential=credential, data_dir=self.data_dir,
+                                               read_only=self.read_only_flag)
+            except Exception as exc:
+                if signed_in is not None and not start.reusable(signed_in[1]):
+                    signed_in = None  # open_context closed it
+                if await self._retry(step, exc):
+                    continue
+                self.exit(return_code=1)
+                return
+            break
+        if start.note:
+            self._ctx.notes.append(start.note)
+        self._context_ready()
+
+    async def _sign_in(self, start):
+        """``(session, credential)``: cached, or from the login screen; ``None`` when cancelled."""
+        found = await start.silent()
+        if found is not None:
+            return found
+        if not start.interactive:
+            return None
+        from .screens.login import LoginScreen
+
+        flow = start.new_flow()
+        session = await self.push_screen_wait(LoginScreen(flow))
+        if session is None:
+            return None
+        return session, await start.credential_after(flow, session)
+
+    async def _retry(self, step: str, error: BaseException | str) -> bool:
+        from .screens.start_failed import StartFailedScreen
+
+        return bool(await self.push_screen_wait(StartFailedScreen(step, error)))
 
     def _context_ready(self) -> None:
         self.context_is_ready = True

@@ -1,0 +1,125 @@
+"""After sign-in, when the profile names no subscription: pick one from those the user can see.
+
+Subscriptions are listed by tenant (the tenant column says which directory each belongs to, and
+the signed-in tenant is marked), loaded by a worker through a loader the app hands in (no Azure
+import here).  ``enter`` picks, ``esc`` skips (Azure areas then say that no subscription is
+chosen), ``r`` loads again after an error.  Names and ids come from ARM: shown as plain ``Text``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Awaitable, Callable
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.message import Message
+from textual.screen import ModalScreen
+from textual.widgets import OptionList, Static
+from textual.widgets.option_list import Option
+
+from loom_tui.widgets.virtual_table import safe_text
+
+
+class SubscriptionPicker(ModalScreen[Any]):
+    """Dismisses with the chosen ``SubscriptionInfo``, or ``None`` when skipped."""
+
+    DEFAULT_CSS = """
+    SubscriptionPicker { align: center middle; }
+    SubscriptionPicker > Vertical { width: 96; max-width: 98%; height: auto; max-height: 90%; border: heavy $accent; padding: 1 2; background: $surface; }
+    SubscriptionPicker #title { text-style: bold; }
+    SubscriptionPicker #status { margin: 1 0; }
+    SubscriptionPicker #status.error { color: $error; text-style: bold; }
+    SubscriptionPicker OptionList { height: auto; max-height: 16; }
+    SubscriptionPicker #keys { color: $text-muted; }
+    """
+    BINDINGS = [
+        Binding("escape", "skip", "Skip", id="subs.skip"),
+        Binding("r", "reload", "Reload", id="subs.reload"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, subscriptions: list[Any]) -> None:
+            super().__init__()
+            self.subscriptions = subscriptions
+
+    class LoadFailed(Message):
+        def __init__(self, text: str) -> None:
+            super().__init__()
+            self.text = text
+
+    def __init__(self, load: Callable[[], Awaitable[list[Any]]], signed_in_tenant: str) -> None:
+        super().__init__()
+        self._load = load
+        self.tenant = signed_in_tenant
+        self.subscriptions: list[Any] = []
+        self.state = "loading"  # loading | ready | empty | failed
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text("Choose a subscription"), id="title")
+            yield Static(Text("Loading the subscriptions you can see…"), id="status")
+            yield OptionList(id="subs")
+            yield Static(Text("enter choose · r reload · esc skip"), id="keys")
+
+    def on_mount(self) -> None:
+        self.action_reload()
+
+    def action_reload(self) -> None:
+        self.state = "loading"
+        self._status("Loading the subscriptions you can see…")
+        self._run()
+
+    @work(exclusive=True, group="subs", exit_on_error=False)
+    async def _run(self) -> None:
+        try:
+            subs = await self._load()
+        except Exception as exc:  # ARM, network, TLS: the cause goes on screen
+            text = (getattr(exc, "message", None) or str(exc) or type(exc).__name__).strip().splitlines()
+            self.post_message(self.LoadFailed(safe_text(f"{type(exc).__name__}: {text[0] if text else ''}")))
+            return
+        self.post_message(self.Loaded(subs))
+
+    @on(Loaded)
+    def _loaded(self, msg: Loaded) -> None:
+        self.subscriptions = msg.subscriptions
+        options = self.query_one(OptionList)
+        options.clear_options()
+        for i, s in enumerate(msg.subscriptions):
+            line = Text(no_wrap=True, overflow="ellipsis")
+            line.append(safe_text(s.display_name) or "(no name)", style="bold")
+            line.append(f"  {safe_text(s.subscription_id)}  ")
+            mark = " (signed in)" if s.tenant_id == self.tenant else ""
+            line.append(f"tenant {safe_text(s.tenant_id)}{mark}", style="dim")
+            if s.state and s.state != "Enabled":
+                line.append(f"  {safe_text(s.state)}")
+            options.add_option(Option(line, id=str(i)))
+        if msg.subscriptions:
+            self.state = "ready"
+            self._status(f"{len(msg.subscriptions)} subscription(s). The choice holds for this run.")
+            options.highlighted = 0
+            options.focus()
+        else:
+            self.state = "empty"
+            self._status("No subscription is visible to this account. Press esc to go on without one.")
+
+    @on(LoadFailed)
+    def _failed(self, msg: LoadFailed) -> None:
+        self.state = "failed"
+        self._status(f"Could not list subscriptions: {msg.text}  Press r to try again, esc to skip.", error=True)
+
+    @on(OptionList.OptionSelected)
+    def _chosen(self, event: OptionList.OptionSelected) -> None:
+        event.stop()
+        self.dismiss(self.subscriptions[int(event.option.id or 0)])
+
+    def action_skip(self) -> None:
+        self.workers.cancel_group(self, "subs")
+        self.dismiss(None)
+
+    def _status(self, text: str, *, error: bool = False) -> None:
+        w = self.query_one("#status", Static)
+        w.set_class(error, "error")
+        w.update(Text(text))
