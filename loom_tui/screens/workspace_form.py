@@ -86,7 +86,7 @@ class WorkspaceForm(ModalScreen[dict | None]):
                 if not changes:
                     self.dismiss(self.current)
                     return
-                doc = await self.service.update(self.current["id"], changes, etag=self.current.get("_etag"), force=force)
+                doc = await self.service.update(self.current["id"], changes, etag=self.current.get("_etag"), force=force, base=self.current)
         except ValidationError as exc:
             target = f"#e-{exc.field}" if exc.field in dict(FIELDS) else "#e-form"
             self.query_one(target, Static).update(Text(safe_text(exc.message)))

@@ -154,7 +154,8 @@ class WorkspaceService:
         await self.audit.record(ws, item_id=stored["id"], item_type="workspace", action="workspace.create", summary=f"created workspace {data.name}", changes=diff(None, doc, EDITABLE))
         return stored
 
-    async def update(self, workspace_id: str, changes: dict[str, Any], *, etag: str | None, force: bool = False) -> dict:
+    async def update(self, workspace_id: str, changes: dict[str, Any], *, etag: str | None, force: bool = False,
+                     base: dict | None = None) -> dict:
         """Edit fields of :data:`EDITABLE`.  ``etag`` is the version the operator saw; if the
         workspace changed since, :class:`EditConflict` carries both versions (unless ``force``)."""
         self.ctx.require_writable("editing a workspace")
@@ -168,8 +169,8 @@ class WorkspaceService:
         data = validate(merged)
         if data.name.lower() != current.get("nameLower") and await self._name_taken(data.name, except_id=workspace_id):
             raise ValidationError("name", f"a workspace named {data.name!r} already exists in this tenant")
-        if etag is not None and etag != current.get("_etag") and not force:
-            raise EditConflict(mine={**current, **changes}, theirs=current)
+        if etag is not None and etag != current.get("_etag") and not force and self._edited_since(base, current):
+            raise EditConflict(mine={**(base or current), **changes}, theirs=current)
         new = {
             **current,
             "name": data.name,
@@ -188,6 +189,15 @@ class WorkspaceService:
             raise EditConflict(mine=new, theirs=theirs) from None
         await self.audit.record(ws, item_id=workspace_id, item_type="workspace", action="workspace.update", summary=f"edited workspace {data.name}", changes=diff(current, stored, EDITABLE))
         return stored
+
+    @staticmethod
+    def _edited_since(base: dict | None, current: dict) -> bool:
+        """Did someone change a field the operator edits?  Item counts, member lists and access
+        stamps also change the ETag; they must not turn into an edit conflict.  Without the
+        version the operator saw (``base``), any ETag change counts."""
+        if base is None:
+            return True
+        return any((base.get(k) or "") != (current.get(k) or "") for k in EDITABLE)
 
     async def touch(self, workspace_id: str, *, min_interval_s: int = 300) -> bool:
         """Stamp ``lastAccessedAt`` on open, at most once per ``min_interval_s`` per workspace."""

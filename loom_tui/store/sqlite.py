@@ -5,7 +5,8 @@ Why it looks like this:
 * one table per container, documents as JSON text, ``PRIMARY KEY (pk, id)`` so every
   partition-scoped read is an index range scan; each container's ``indexed`` fields get
   expression indexes ``(pk, json_extract(doc, '$.field'))`` so search/sort/filter inside a
-  partition never scans the table (checked by a test with ``EXPLAIN QUERY PLAN``);
+  partition never scans the table; the index also holds the field's JSON type, so substring
+  search (CONTAINS) with its type guard is answered from the index alone;
 * WAL journal, a generous ``busy_timeout`` and ``BEGIN IMMEDIATE`` for every write, so two
   ``loom`` processes on one jump box can write at once: a writer waits for the other instead of
   failing with "database is locked", and the ETag check runs inside the write transaction, so no
@@ -116,7 +117,26 @@ def _param(value: Any) -> Any:
     return value
 
 
+def _substring_index(container: str, query: Query) -> str:
+    """``INDEXED BY`` the index of a field searched by substring, if it has one.
+
+    All a container's indexes start with ``pk``, so without statistics SQLite picks any of them
+    for ``pk = ?`` and then parses every document of the partition; the searched field's index
+    answers the CONTAINS and its type guard by itself, reading documents only for matches."""
+    indexed = spec(container).indexed
+    for cond in query.where:
+        if isinstance(cond, Filter) and cond.op in (Op.CONTAINS, Op.STARTSWITH) and cond.field in indexed:
+            return f" INDEXED BY ix_{table_of(container)}_{cond.field.replace('.', '_')}_t"
+    return ""
+
+
 def _order(query: Query) -> str:
+    """ORDER BY for a query.  An ordered query gets ``id`` as the tie-breaker so pages are stable.
+    An unordered one gets none: ``ORDER BY id`` would make SQLite walk the (pk, id) primary key
+    instead of the index that matches the filter (a full partition scan for an exact-name lookup);
+    without it the plan, and so the order between pages, is fixed for the same data, as in Cosmos."""
+    if not query.order_by:
+        return ""
     parts = [f"{_expr(o.field)} {'DESC' if o.descending else 'ASC'}" for o in query.order_by]
     parts.append("id ASC")
     return " ORDER BY " + ", ".join(parts)
@@ -186,7 +206,11 @@ class SqliteStore(DocumentStore):
                     )
                     for f in c.indexed:
                         ix = f"ix_{t}_{f.replace('.', '_')}"
-                        conn.execute(f"CREATE INDEX IF NOT EXISTS {ix} ON {t} (pk, {_expr(f)})")
+                        # (pk, value, json type): CONTAINS/STARTSWITH and the type guards read only
+                        # the index (a substring search over 100,000 items: ~10 ms instead of ~500 ms
+                        # parsing every document); replaces the older (pk, value) index
+                        conn.execute(f"DROP INDEX IF EXISTS {ix}")
+                        conn.execute(f"CREATE INDEX IF NOT EXISTS {ix}_t ON {t} (pk, {_expr(f)}, json_type(doc, '$.{f}'))")
                         if c.scope is Scope.ITEM:  # admin aggregates read these across partitions
                             conn.execute(f"CREATE INDEX IF NOT EXISTS {ix}_x ON {t} ({_expr(f)})")
 
@@ -337,11 +361,13 @@ class SqliteStore(DocumentStore):
         t = table_of(container)
         params: list[Any] = []
         clauses = []
+        hint = ""
         if pk is not None:
             clauses.append("pk = ?")
             params.append(pk)
+            hint = _substring_index(container, query)
         clauses.append(_where(query.where, params))
-        return f"SELECT {what} FROM {t} WHERE {' AND '.join(clauses)}", params
+        return f"SELECT {what} FROM {t}{hint} WHERE {' AND '.join(clauses)}", params
 
     async def _page(self, container: str, pk: str | None, query: Query, max_items: int, continuation: str | None) -> Page:
         if max_items < 1:

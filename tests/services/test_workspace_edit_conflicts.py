@@ -1,0 +1,44 @@
+"""Edit conflicts: only a change to a field the operator edits is a conflict."""
+
+from __future__ import annotations
+
+import pytest
+
+from loom_tui.config import Profile
+from loom_tui.services.context import open_context
+from loom_tui.services.errors import EditConflict
+from loom_tui.services.workspaces import WorkspaceInput
+
+
+@pytest.fixture
+async def ctx(tmp_path):
+    c = await open_context(Profile(), data_dir=str(tmp_path / "d"))
+    yield c
+    await c.close()
+
+
+async def test_item_count_change_is_not_an_edit_conflict(ctx):
+    ws = await ctx.workspaces.create(WorkspaceInput(name="Conflicts"))
+    seen = await ctx.workspaces.get(ws["id"])
+    await ctx.scoped.tenant_replace("workspaces", {**seen, "itemCount": 5}, if_match=seen["_etag"])  # what item writes do
+    saved = await ctx.workspaces.update(ws["id"], {"description": "mine"}, etag=seen["_etag"], base=seen)
+    assert saved["description"] == "mine" and saved["itemCount"] == 5
+
+
+async def test_a_changed_edited_field_is_a_conflict_with_both_versions(ctx):
+    ws = await ctx.workspaces.create(WorkspaceInput(name="Conflicts 2"))
+    seen = await ctx.workspaces.get(ws["id"])
+    await ctx.workspaces.update(ws["id"], {"description": "theirs"}, etag=seen["_etag"], base=seen)
+    with pytest.raises(EditConflict) as info:
+        await ctx.workspaces.update(ws["id"], {"description": "mine"}, etag=seen["_etag"], base=seen)
+    assert info.value.mine["description"] == "mine"
+    assert info.value.theirs["description"] == "theirs"
+    assert (await ctx.workspaces.get(ws["id"]))["description"] == "theirs"  # nothing lost, nothing written
+
+
+async def test_without_base_any_etag_change_is_a_conflict(ctx):
+    ws = await ctx.workspaces.create(WorkspaceInput(name="Conflicts 3"))
+    seen = await ctx.workspaces.get(ws["id"])
+    await ctx.scoped.tenant_replace("workspaces", {**seen, "itemCount": 2}, if_match=seen["_etag"])
+    with pytest.raises(EditConflict):
+        await ctx.workspaces.update(ws["id"], {"description": "mine"}, etag=seen["_etag"])
