@@ -22,6 +22,7 @@ import os
 import shlex
 import shutil
 import subprocess
+import tempfile
 import time
 import uuid
 from pathlib import Path
@@ -111,9 +112,16 @@ class Tmux:
         self.exe = exe
         self.socket = f"loom-test-{os.getpid()}-{uuid.uuid4().hex[:8]}"
         self.sessions: list[TmuxSession] = []
+        # The server must outlive killed sessions: with tmux's default (exit-empty on) killing the
+        # last session stops the server, and a new-session racing that shutdown fails with
+        # "server exited unexpectedly".  No user config is read.
+        conf = tempfile.NamedTemporaryFile("w", prefix="loom-tmux-", suffix=".conf", delete=False)
+        conf.write("set -g exit-empty off\nset -g default-size 80x24\n")
+        conf.close()
+        self.conf = conf.name
 
     def tmux(self, *args: str, check: bool = True) -> subprocess.CompletedProcess[str]:
-        r = subprocess.run([self.exe, "-L", self.socket, "-f", "/dev/null", *args], capture_output=True, text=True, timeout=10)
+        r = subprocess.run([self.exe, "-L", self.socket, "-f", self.conf, *args], capture_output=True, text=True, timeout=10)
         if check and r.returncode != 0:
             raise TmuxError(f"tmux {' '.join(args)} failed: {r.stderr.strip()}")
         return r
@@ -136,6 +144,10 @@ class Tmux:
 
     def close(self) -> None:
         self.tmux("kill-server", check=False)
+        try:
+            os.unlink(self.conf)
+        except OSError:
+            pass
 
 
 @pytest.fixture
