@@ -114,7 +114,7 @@ def check_terminal(report: Report, env: Mapping[str, str], fd: int | None) -> No
     ssh = env.get("SSH_CONNECTION") or env.get("SSH_CLIENT")
     if ssh:
         src = ssh.split()[0] if ssh.split() else "?"
-        report.add(area, "SSH", OK, f"over SSH from {src}: animations are off; if the link drops, loom saves your place and exits")
+        report.add(area, "SSH", OK, f"over SSH from {src}")
     else:
         report.add(area, "SSH", OK, "local session (not over SSH)")
     mux = "tmux" if env.get("TMUX") else "screen" if env.get("STY") else None
