@@ -34,7 +34,11 @@ mkdir -p "$OUT"
 rm -f "$OUT"/loom_tui-*.whl   # never ship a stale build of loom-tui itself
 
 echo "building loom-tui into $OUT" >&2
-"${PIP[@]}" wheel --quiet --no-deps --wheel-dir "$OUT" .
+# from a clean copy of the sources: an in-tree build reuses build/lib, where deleted modules linger
+SRC="$(mktemp -d)"
+trap 'rm -rf "$SRC"' EXIT
+tar --exclude=__pycache__ --exclude='*.pyc' -cf - pyproject.toml README.md loom_tui $(ls LICENSE* 2>/dev/null) | tar -xf - -C "$SRC"
+"${PIP[@]}" wheel --quiet --no-deps --wheel-dir "$OUT" "$SRC"
 WHEEL="$(ls "$OUT"/loom_tui-*.whl | head -n1)"
 
 if [ -z "$PYV$PLAT" ]; then
