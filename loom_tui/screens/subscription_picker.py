@@ -88,13 +88,12 @@ class SubscriptionPicker(ModalScreen[Any]):
         options = self.query_one(OptionList)
         options.clear_options()
         for i, s in enumerate(msg.subscriptions):
-            line = Text(no_wrap=True, overflow="ellipsis")
+            line = Text()
             line.append(safe_text(s.display_name) or "(no name)", style="bold")
-            line.append(f"  {safe_text(s.subscription_id)}  ")
-            mark = " (signed in)" if s.tenant_id == self.tenant else ""
-            line.append(f"tenant {safe_text(s.tenant_id)}{mark}", style="dim")
             if s.state and s.state != "Enabled":
                 line.append(f"  {safe_text(s.state)}")
+            mark = " (signed-in tenant)" if s.tenant_id == self.tenant else ""
+            line.append(f"\n  {safe_text(s.subscription_id)} · tenant {safe_text(s.tenant_id)}{mark}", style="dim")
             options.add_option(Option(line, id=str(i)))
         if msg.subscriptions:
             self.state = "ready"

@@ -27,6 +27,17 @@ class ApprovalServer(DeviceAuthServer):
 
     approved: set[str] = field(default_factory=set)
     user_codes: dict[str, str] = field(default_factory=dict)  # device code -> user code
+    id_tokens: list[str] = field(default_factory=list)  # every ID token handed out (for leak scans)
+
+    def secrets(self) -> list[str]:
+        """Everything that must never reach a log or a screen: access, refresh and ID tokens and
+        device codes (user codes are meant to be shown, so they are listed apart)."""
+        return [*self.issued_tokens, *self.id_tokens]
+
+    def _tokens(self, client_id: str, scope: str) -> dict[str, Any]:
+        answer = super()._tokens(client_id, scope)
+        self.id_tokens.append(answer["id_token"])
+        return answer
 
     def approve(self, user_code: str) -> bool:
         """True when ``user_code`` is one this server handed out (and is now approved)."""
@@ -75,3 +86,71 @@ def lab_config(*, cloud: str, tenant: str, cosmos_endpoint: str, database: str, 
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     return path
+
+
+# ------------------------------------------------------------------ the lab for subprocesses
+
+
+@dataclass
+class ThreadedLab:
+    """The servers on their own loops (threads), for tests that run the real ``loom`` command in a
+    subprocess or in tmux; ``env`` is what such a process needs besides the LOOM_* directories."""
+
+    auth: ApprovalServer
+    arm: Any
+    bundle: str
+    env: dict[str, str]
+
+
+def loom_exe() -> str:
+    import sys
+
+    return str(Path(sys.executable).parent / "loom")
+
+
+def run_loom(*args: str, env: dict[str, str], timeout: float = 60) -> Any:
+    import subprocess
+
+    full = {**os.environ, **env}
+    return subprocess.run([loom_exe(), *args], env=full, capture_output=True, text=True, timeout=timeout)
+
+
+def threaded_lab(tmp: Path):
+    """Context manager: the approval server and the ARM server (TLS) in threads, and the cloud
+    ``Lab`` registered by the real ``loom cloud register --metadata-url`` from the ARM server."""
+    from contextlib import contextmanager
+
+    from tests.support.arm_server import ArmServer
+    from tests.support.threaded import serve_in_thread
+
+    @contextmanager
+    def lab():
+        with serve_in_thread(ApprovalServer(tmp)) as auth, serve_in_thread(ArmServer(tls=True, tmp=tmp)) as arm:
+            arm.login_endpoint = auth.url
+            bundle = both_cas(tmp, auth, arm)
+            env = {"REQUESTS_CA_BUNDLE": bundle}
+            reg = run_loom("cloud", "register", "Lab", "--metadata-url",
+                           f"{arm.url}/metadata/endpoints?api-version=2022-09-01", "--replace", env=env)
+            assert reg.returncode == 0, reg.stderr
+            yield ThreadedLab(auth, arm, bundle, env)
+
+    return lab()
+
+
+def scan_for_secrets(texts: dict[str, str], secrets: list[str]) -> list[str]:
+    """``where: secret-prefix`` for every secret found in any text (empty = clean)."""
+    found = []
+    for where, text in texts.items():
+        for secret in secrets:
+            if secret and secret in text:
+                found.append(f"{where}: {secret[:12]}…")
+    return found
+
+
+def state_files(state_dir: Path, *, skip: tuple[str, ...] = ()) -> dict[str, str]:
+    """Every file under the state directory (logs, rotated logs, resume state, markers) as text."""
+    out = {}
+    for path in sorted(state_dir.rglob("*")):
+        if path.is_file() and path.name not in skip:
+            out[str(path.relative_to(state_dir))] = path.read_text(encoding="utf-8", errors="replace")
+    return out
