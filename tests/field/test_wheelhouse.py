@@ -13,6 +13,7 @@ from pathlib import Path
 import pytest
 
 from .conftest import REPO
+from .ptyrun import PtyProcess
 
 pytestmark = pytest.mark.slow
 
@@ -48,3 +49,11 @@ def test_install_from_wheelhouse_without_an_index(tmp_path: Path) -> None:
     where = subprocess.run([str(venv / "bin" / "python"), "-c", "import loom_tui; print(loom_tui.__file__)"],
                            capture_output=True, text=True, timeout=60, cwd=tmp_path).stdout
     assert str(venv) in where
+
+    # and the console itself starts from the installed copy (styles and demo data were packaged)
+    p = PtyProcess([str(venv / "bin" / "loom")], env=_env(TERM="xterm-256color", LOOM_STATE_DIR=str(tmp_path / "state"),
+                                                         LOOM_DATA_DIR=str(tmp_path / "data"), LOOM_CONFIG=str(tmp_path / "none.toml")))
+    try:
+        p.wait_for("Active", timeout=60)
+    finally:
+        p.kill()
