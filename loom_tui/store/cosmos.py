@@ -27,6 +27,9 @@ difference is written down here:
 * **Throttling (429)**: the SDK retries per the server's ``x-ms-retry-after-ms`` header, bounded by
   ``throttle_retries`` attempts and ``throttle_max_wait_s`` seconds of cumulated waiting; after
   that :class:`Throttled` is raised.
+* **TLS**: ``verify_tls`` becomes the SDK's ``connection_verify``.  Beware that azure-cosmos itself
+  never verifies certificates when the endpoint's host is ``localhost`` or ``127.0.0.1`` (its
+  emulator convenience), e.g. an SSH tunnel to an account; use the account's real host name then.
 * **Request charge** of every call (all HTTP round trips it made, retries and query plans
   included) is read from ``x-ms-request-charge`` through a per-call ``raw_response_hook`` and
   recorded in :attr:`charges`.
@@ -362,7 +365,14 @@ class CosmosStore(DocumentStore):
                 await c.upsert_item(body, raw_response_hook=meter)
 
         async with self._call("upsert_many", container) as meter:
-            await asyncio.gather(*(one(b, meter) for b in bodies))
+            tasks = [asyncio.ensure_future(one(b, meter)) for b in bodies]
+            try:
+                await asyncio.gather(*tasks)
+            except BaseException:
+                for t in tasks:  # the first failure stops the batch: no writes keep running behind it
+                    t.cancel()
+                await asyncio.gather(*tasks, return_exceptions=True)
+                raise
         return len(bodies)
 
     async def replace(self, container: str, doc: dict, *, if_match: str | None = None) -> dict:

@@ -79,6 +79,25 @@ async def test_a_429_that_persists_raises_throttled_after_bounded_retries(proxy,
         await store.close()
 
 
+async def test_upsert_many_stops_the_whole_batch_on_failure(proxy, cosmos_server):
+    import asyncio
+
+    store = await _open(proxy.endpoint, cosmos_server.key, throttle_retries=1, throttle_max_wait_s=1, max_concurrency=4)
+    try:
+        proxy.throttle(1000, "/docs")
+        docs = [{"id": f"d{i}", "workspaceId": "w"} for i in range(200)]
+        with pytest.raises(Throttled):
+            await store.upsert_many("items", docs)
+        settled = len(proxy.seen)
+        await asyncio.sleep(0.3)
+        assert len(proxy.seen) == settled  # nothing keeps writing behind the error
+        assert proxy.attempts("/docs") < 200  # it stopped early instead of trying every document
+    finally:
+        proxy.throttle(0)
+        await store.drop_database()
+        await store.close()
+
+
 def _closed_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))
