@@ -15,6 +15,7 @@ CI (``CI=true``) and are skipped elsewhere: ``bash scripts/test.sh`` installs it
 
 from __future__ import annotations
 
+import atexit
 import http.client
 import os
 import shutil
@@ -146,8 +147,44 @@ def running() -> Iterator[CosmosServer]:
         stop(server)
 
 
+_shared: CosmosServer | None = None
+_users = 0
+_lock = threading.Lock()
+
+
+def acquire() -> CosmosServer:
+    """The one server of this Python process, started on first use (reference-counted)."""
+    global _shared, _users
+    with _lock:
+        if _shared is None or (_shared.process is not None and _shared.process.poll() is not None):
+            try:
+                _shared = start()
+            except CosmosServerMissing as exc:
+                unavailable(str(exc))
+                raise  # unreachable: unavailable() fails or skips
+            atexit.register(stop, _shared)
+        _users += 1
+        return _shared
+
+
+def release() -> None:
+    global _shared, _users
+    with _lock:
+        _users -= 1
+        if _users <= 0 and _shared is not None:
+            stop(_shared)
+            _shared, _users = None, 0
+
+
 @pytest.fixture(scope="session")
 def cosmos_server() -> Iterator[CosmosServer]:
-    """One server for the whole test session; tests isolate themselves by database name."""
-    with running() as server:
+    """One server for the whole test session; tests isolate themselves by database name.
+
+    Test modules import this fixture, and pytest treats each import as a fixture of its own, so
+    the server itself is shared per process (see :func:`acquire`): one node process per run.
+    """
+    server = acquire()
+    try:
         yield server
+    finally:
+        release()
