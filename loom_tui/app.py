@@ -13,6 +13,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from .field_ready import FieldReady
 from .screens.loading import LoadingScreen
 
 if TYPE_CHECKING:
@@ -45,13 +46,14 @@ def _screen(mode: str):
     return make
 
 
-class LoomApp(App):
+class LoomApp(FieldReady, App):
     TITLE = "loom"
     CSS_PATH = "styles/app.tcss"
     MODES = {name: _screen(name) for name in AREAS}
     BINDINGS = [
         *(Binding(key, f"area('{name}')", label, show=False, id=f"area.{name}") for name, (key, label) in AREAS.items()),
         Binding("question_mark", "help", "Keys", id="help"),
+        Binding("b", "notifications", "Bell", id="notifications"),
         Binding("colon", "command_palette", "Palette", show=False, id="palette"),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
     ]
@@ -64,12 +66,14 @@ class LoomApp(App):
         self.read_only_flag = read_only
         self._ctx = context
         self.context_is_ready = False
+        self.field_init()
 
     # -- start-up --------------------------------------------------------------------------
     def get_default_screen(self) -> Screen:
         return LoadingScreen()
 
     def on_mount(self) -> None:
+        self.field_mount()
         if self._ctx is not None:
             self._context_ready()
         else:
@@ -158,11 +162,24 @@ class LoomApp(App):
 
         return bool(await self.push_screen_wait(StartFailedScreen(step, error)))
 
+    def on_resize(self) -> None:
+        self.check_size()
+
     def _context_ready(self) -> None:
         self.context_is_ready = True
+        self._apply_config_keys()
         self.switch_mode("workspaces")
         for note in self.ctx.notes:
             self.notify(note, timeout=4)
+        self.run_worker(self.offer_resume(AREAS), group="resume", exit_on_error=False)
+
+    def _apply_config_keys(self) -> None:
+        from loom_tui.config import ConfigError, load_config
+
+        try:
+            self.apply_keymap(load_config().keys)
+        except ConfigError as exc:  # already validated when the profile loaded; never fatal here
+            self.notify(str(exc), severity="warning")
 
     @property
     def ctx(self) -> "AppContext":
@@ -190,6 +207,13 @@ class LoomApp(App):
     def action_area(self, name: str) -> None:
         if name in AREAS and self.context_is_ready:
             self.switch_mode(name)
+
+    def action_notifications(self) -> None:
+        """The notifications panel (newest 50, mark read); the bell count follows on close."""
+        from .screens.notifications import NotificationsPanel
+
+        if self.context_is_ready and not isinstance(self.screen, NotificationsPanel):
+            self.push_screen(NotificationsPanel())
 
     def action_help(self) -> None:
         from .screens.help import HelpScreen
@@ -220,6 +244,15 @@ class LoomApp(App):
         header.tenant = self._ctx.session.tenant_id
         header.user = self._ctx.session.upn
         header.read_only = self._ctx.read_only
+        notifications = self._ctx.notifications
+
+        async def bell() -> None:  # the unread count, read off the event loop's critical path
+            try:
+                header.unread = await notifications.unread_count()
+            except Exception:  # a failed count leaves the last one; the panel says what failed
+                pass
+
+        header.run_worker(bell, group="bell", exclusive=True, exit_on_error=False)
 
     def show_error(self, title: str, error: BaseException | str) -> None:
         from .screens.error import ErrorDialog

@@ -1,22 +1,32 @@
-"""Workspaces: the tenant's workspaces as a virtual table — search, sort, filter, create, edit, delete.
+"""Workspaces: the tenant's workspaces as a virtual table — search, sort, filter, pin, create,
+edit, delete, open.
 
 All reads and writes go through ``ctx.workspaces`` in workers; the table asks the store only for
-the page it shows.
+the page it shows.  Pinned workspaces (per user, ``ctx.prefs``) come first — the pinned ones that
+match the current search and filters, read in one query — then the window of the rest, which
+the store reads with the pinned ids excluded, so offsets stay exact at any size.  The list/card
+view choice and the search history are per user too.  Edit and delete are offered only where the
+operator's role in the selected workspace allows them (``services.roles``), and never in
+read-only mode (``LoomApp.allows`` is asked first).
 """
 
 from __future__ import annotations
 
 from rich.text import Text
-from textual import on, work
+from textual import events, on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from loom_tui.domain.workspace import CapacityKind, SortKey, WorkspaceView
+from loom_tui.services.roles import Action
+from loom_tui.services.workspaces import view_query
+from loom_tui.store.query import Filter, Op
+from loom_tui.store.scoped import visible_to
 from loom_tui.widgets.confirm import TypeToConfirm
 from loom_tui.widgets.table_header import TableHeader
-from loom_tui.widgets.virtual_table import Column, VirtualTable
+from loom_tui.widgets.virtual_table import Column, VirtualTable, safe_text
 
 from .base import AreaScreen
 
@@ -30,8 +40,26 @@ def _date(value: str | None) -> str:
     return (value or "")[:16].replace("T", " ")
 
 
+PIN_MARK = "* "  # pinned rows' names start with it (and they come first)
+
+
+def _name(r: dict) -> str:
+    return (PIN_MARK if r.get("pin") else "") + (r.get("name") or "")
+
+
+def _card(r: dict) -> str:
+    items = r.get("itemCount") or 0
+    return (f"{r.get('domain') or 'no domain'} · {r.get('capacity') or 'no capacity'} · {items} item{'s' if items != 1 else ''}"
+            f" · {r.get('state') or 'Active'} · {r.get('description') or ''}")
+
+
+# the compact card view: the name, then one line of everything else
+CARD_COLUMNS = [
+    Column("name", "Name", 28, min_width=16, render=_name),
+    Column("card", "Workspace", 0, min_width=16, render=_card),
+]
 COLUMNS = [
-    Column("name", "Name", 0, min_width=16),
+    Column("name", "Name", 0, min_width=16, render=_name),
     Column("domain", "Domain", 12),
     Column("capacity", "Capacity", 10),
     Column("itemCount", "Items", 6, align="right"),
@@ -42,7 +70,8 @@ COLUMNS = [
 
 class WorkspacesScreen(AreaScreen):
     AREA = "Workspaces"
-    WRITES = frozenset({"new", "edit", "delete"})
+    WRITES = frozenset({"new", "edit", "delete", "pin"})
+    ROLE_GATED = {"edit": Action.EDIT_WORKSPACE, "delete": Action.DELETE_WORKSPACE}
     BINDINGS = [
         Binding("slash", "search", "Search", id="ws.search"),
         Binding("s", "sort", "Sort", id="ws.sort"),
@@ -54,12 +83,23 @@ class WorkspacesScreen(AreaScreen):
         Binding("d", "delete", "Delete", id="ws.delete"),
         Binding("ctrl+r", "reload", "Reload", show=False, id="ws.reload"),
         Binding("escape", "back", "Back", show=False, id="ws.back"),
+        Binding("p", "pin", "Pin", show=False, id="ws.pin"),
+        Binding("t", "view_mode", "List/cards", show=False, id="ws.view_mode"),
+        Binding("o", "filter_domain", "Domain", show=False, id="ws.filter_domain"),
     ]
 
     def __init__(self) -> None:
         super().__init__()
         self.view = WorkspaceView()
         self._debounce: Timer | None = None
+        self.pins: tuple[str, ...] = ()
+        self.pinned_rows: list[dict] = []
+        self.view_mode = "list"
+        self.domains: list[str] = []
+        self.history: list[str] = []
+        self._history_at = -1
+        self.row_allowed: dict[str, set[str]] = {}  # workspace id -> actions the operator's role allows
+        self._ready = False
 
     def compose_body(self) -> ComposeResult:
         yield Input(placeholder="/ search name or description", id="search")
@@ -70,19 +110,73 @@ class WorkspacesScreen(AreaScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one(VirtualTable).focus()
-        self.reload()
+        self.reload(first=True)
+
+    def on_screen_resume(self) -> None:
+        super().on_screen_resume()
+        if self._ready:  # back from a workspace or a dialog: counts and access times may have changed
+            self.reload(keep_cursor=True)
+
+    # -- gate ------------------------------------------------------------------------------
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if not super().check_action(action, parameters):
+            return False
+        need = self.ROLE_GATED.get(action)
+        if need is None:
+            return True
+        row = self.query_one(VirtualTable).current if self.is_mounted else None
+        return row is not None and need in self.row_allowed.get(row["id"], set())
+
+    @on(VirtualTable.CursorMoved)
+    def _cursor_moved(self, event: VirtualTable.CursorMoved) -> None:
+        if event.row is not None and event.row["id"] not in self.row_allowed:
+            self._load_role(event.row["id"])
+
+    @work(exit_on_error=False, group="ws-role")
+    async def _load_role(self, workspace_id: str) -> None:
+        try:
+            self.row_allowed[workspace_id] = await self.ctx.roles.allowed_actions(workspace_id)
+        except Exception:
+            self.row_allowed[workspace_id] = set()
+        self.refresh_bindings()
 
     # -- data ------------------------------------------------------------------------------
+    def _base_query(self):
+        s = self.ctx.session
+        return view_query(self.view, visible_to(s), s.user_oid)
+
     async def _fetch(self, offset: int, limit: int) -> list[dict]:
-        return await self.ctx.workspaces.window(self.view, offset, limit)
+        pinned = self.pinned_rows
+        rows = pinned[offset : offset + limit]
+        rest_offset, rest_limit = max(0, offset - len(pinned)), limit - len(rows)
+        if rest_limit > 0:
+            if not pinned:
+                rows += await self.ctx.workspaces.window(self.view, rest_offset, rest_limit)
+            else:
+                rest = self._base_query().and_(*(Filter("id", Op.NE, p["id"]) for p in pinned))
+                rows += await self.ctx.scoped.tenant_window("workspaces", rest, rest_offset, rest_limit)
+        return rows
+
+    async def _load_pinned(self) -> list[dict]:
+        if not self.pins:
+            return []
+        query = self._base_query().and_(Filter("id", Op.IN, list(self.pins)))
+        page = await self.ctx.scoped.tenant_query("workspaces", query, max_items=len(self.pins))
+        return [{**d, "pin": True} for d in page.items]
 
     @work(exclusive=True, exit_on_error=False, group="ws-count")
-    async def reload(self, keep_cursor: bool = False) -> None:
+    async def reload(self, keep_cursor: bool = False, first: bool = False) -> None:
         try:
+            if first:
+                prefs = await self.ctx.prefs.get()
+                self.pins, self.view_mode = prefs.pinned, prefs.view_mode
+                self._apply_view_mode()
+            self.pinned_rows = await self._load_pinned()
             total = await self.ctx.workspaces.count(self.view)
         except Exception as exc:
             self.flash(f"could not read workspaces: {exc}", "error")
             return
+        self._ready = True
         table = self.query_one(VirtualTable)
         table.reset(total, keep_cursor=keep_cursor)
         self.query_one(TableHeader).refresh_header()
@@ -91,12 +185,16 @@ class WorkspacesScreen(AreaScreen):
     def _status(self, total: int) -> None:
         v = self.view
         parts = [f"{total:,} workspace{'s' if total != 1 else ''}", f"sort: {SORT_LABEL[v.sort]} {'↓' if v.descending else '↑'}"]
+        if self.pinned_rows:
+            parts.append(f"{len(self.pinned_rows)} pinned")
         if v.capacity:
             parts.append(f"capacity: {v.capacity.value}")
+        if v.domain:
+            parts.append(f"domain: {v.domain}")
         parts.append("owner: me" if v.mine else "owner: all")
         if v.search.strip():
             parts.append(f"search: {v.search.strip()}")
-        self.query_one("#status", Static).update(Text(" · ".join(parts)))
+        self.query_one("#status", Static).update(Text(safe_text(" · ".join(parts))))
 
     def _set_view(self, **changes) -> None:
         from dataclasses import replace
@@ -115,6 +213,41 @@ class WorkspacesScreen(AreaScreen):
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:
         self.query_one(VirtualTable).focus()
+        if event.value.strip():
+            self._remember(event.value)
+
+    @work(exit_on_error=False, group="ws-history")
+    async def _remember(self, text: str) -> None:
+        try:
+            await self.ctx.prefs.record_search(text, "workspaces")
+        except Exception:  # history is a convenience: a failure to keep it changes nothing else
+            pass
+
+    @on(events.DescendantFocus)
+    def _search_focused(self, event: events.DescendantFocus) -> None:
+        if isinstance(event.widget, Input) and event.widget.id == "search":
+            self._load_history()
+
+    @work(exclusive=True, exit_on_error=False, group="ws-history-read")
+    async def _load_history(self) -> None:
+        try:
+            self.history = await self.ctx.prefs.recent_searches("workspaces")
+        except Exception:
+            self.history = []
+        self._history_at = -1
+        if self.history:
+            shown = ", ".join(self.history[:5])
+            self.flash(f"↑/↓ recent searches: {safe_text(shown)}"[:200])
+
+    def on_key(self, event: events.Key) -> None:
+        search = self.query_one("#search", Input)
+        if event.key not in ("up", "down") or not search.has_focus or not self.history:
+            return
+        step = 1 if event.key == "up" else -1
+        self._history_at = max(-1, min(len(self.history) - 1, self._history_at + step))
+        search.value = "" if self._history_at < 0 else self.history[self._history_at]
+        search.cursor_position = len(search.value)
+        event.stop()
 
     def action_search(self) -> None:
         self.query_one("#search", Input).focus()
@@ -136,6 +269,68 @@ class WorkspacesScreen(AreaScreen):
     def action_filter_capacity(self) -> None:
         nxt = CAPACITY_CYCLE[(CAPACITY_CYCLE.index(self.view.capacity) + 1) % len(CAPACITY_CYCLE)]
         self._set_view(capacity=nxt)
+
+    def action_filter_domain(self) -> None:
+        if not self.domains:
+            self._load_domains()
+            return
+        cycle = [None, *self.domains]
+        current = cycle.index(self.view.domain) if self.view.domain in cycle else 0
+        self._set_view(domain=cycle[(current + 1) % len(cycle)])
+
+    @work(exclusive=True, exit_on_error=False, group="ws-domains")
+    async def _load_domains(self) -> None:
+        try:
+            self.domains = await self.ctx.workspaces.domains()
+        except Exception as exc:
+            self.flash(f"could not read the tenant's domains: {exc}", "error")
+            return
+        if not self.domains:
+            self.flash("this tenant has no domains document; nothing to filter by", "warning")
+            return
+        self.action_filter_domain()
+
+    # -- pins and view mode (per user) -----------------------------------------------------
+    @work(exclusive=True, exit_on_error=False, group="ws-pin")
+    async def action_pin(self) -> None:
+        row = self.query_one(VirtualTable).current
+        if row is None:
+            self.flash("no workspace selected", "warning")
+            return
+        try:
+            prefs = await self.ctx.prefs.toggle_pin(row["id"])
+        except Exception as exc:
+            self.show_error("pin not saved", exc)
+            return
+        self.pins = prefs.pinned
+        pinned = row["id"] in self.pins
+        self.flash(("pinned " if pinned else "unpinned ") + safe_text(row.get("name")), "ok")
+        self.reload(keep_cursor=not pinned)
+
+    def _apply_view_mode(self) -> None:
+        table = self.query_one(VirtualTable)
+        table.columns = CARD_COLUMNS if self.view_mode == "tile" else COLUMNS
+        table._widths_for = -1  # noqa: SLF001 - the table re-lays out its columns on the next paint
+        table.refresh()
+        self.query_one(TableHeader).refresh_header()
+
+    @work(exclusive=True, exit_on_error=False, group="ws-view-mode")
+    async def action_view_mode(self) -> None:
+        self.view_mode = "tile" if self.view_mode == "list" else "list"
+        self._apply_view_mode()
+        self.flash("cards view" if self.view_mode == "tile" else "list view")
+        if self.ctx.read_only:
+            return  # read-only: the choice holds for this run and is not saved
+        try:
+            await self.ctx.prefs.set_view_mode(self.view_mode)
+        except Exception as exc:
+            self.flash(f"view mode not saved: {exc}", "warning")
+
+    @on(VirtualTable.RowSelected)
+    def _open(self, event: VirtualTable.RowSelected) -> None:
+        from .workspace_detail import WorkspaceDetailScreen
+
+        self.app.push_screen(WorkspaceDetailScreen(event.row["id"], event.row.get("name", "")))
 
     def action_mine(self) -> None:
         self._set_view(mine=not self.view.mine)

@@ -1,0 +1,324 @@
+"""The Items pane: the folder tree on the left, the workspace's items as a virtual table.
+
+The table asks the store for the page it shows (``ItemService.window``, reading from the end
+when the cursor is in the back half), so 100,000 items cost what 100 do.  Search is debounced and
+pushed down to the store.  Choosing a folder in the tree narrows the table to it; "All items"
+and "(root)" sit above the folders.
+"""
+
+from __future__ import annotations
+
+from dataclasses import replace
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.timer import Timer
+from textual.widgets import Input, Static, Tree
+
+from loom_tui.services.folders import FolderNode
+from loom_tui.services.items import ALL_FOLDERS, ItemInput, ItemView
+from loom_tui.widgets.table_header import TableHeader
+from loom_tui.widgets.virtual_table import Column, VirtualTable, safe_text
+
+from .prompt import ChoicePrompt, TextPrompt, confirm
+from .workspace_detail import Pane
+
+DEBOUNCE_S = 0.15
+ROOT = "(root)"
+
+
+class ItemsPane(Pane):
+    DEFAULT_CSS = """
+    ItemsPane > Horizontal { height: 1fr; }
+    ItemsPane Tree { width: 24; height: 1fr; border-right: solid $panel-lighten-2; }
+    ItemsPane #items-right { width: 1fr; height: 1fr; }
+    """
+    BINDINGS = [
+        Binding("slash", "search", "Search", id="items.search"),
+        Binding("n", "item_new", "New item", id="items.new"),
+        Binding("r", "item_rename", "Rename", id="items.rename"),
+        Binding("v", "item_move", "Move", id="items.move"),
+        Binding("d", "item_delete", "Delete", id="items.delete"),
+        Binding("N", "folder_new", "New folder", id="folders.new"),
+        Binding("R", "folder_rename", "Rename folder", show=False, id="folders.rename"),
+        Binding("D", "folder_delete", "Delete folder", show=False, id="folders.delete"),
+        Binding("tab", "switch_focus", "Tree/table", show=False, id="items.focus"),
+    ]
+
+    def __init__(self, **kw) -> None:
+        super().__init__(**kw)
+        self.view = ItemView()
+        self.total = 0
+        self.folders: dict[str, dict] = {}
+        self.folder_paths: dict[str, str] = {}
+        self._debounce: Timer | None = None
+        self._loaded = False
+
+    def compose(self) -> ComposeResult:
+        folder_of = lambda r: self.folder_paths.get(r.get("folderId") or "", "")  # noqa: E731
+        columns = [
+            Column("displayName", "Name", 0, min_width=14),
+            Column("itemType", "Type", 16),
+            Column("folderId", "Folder", 12, render=folder_of),
+            Column("updatedAt", "Updated", 10, render=lambda r: (r.get("updatedAt") or "")[:10]),
+        ]
+        with Horizontal():
+            tree: Tree[str | None] = Tree(Text("Folders"), id="folder-tree")
+            tree.show_root = False
+            yield tree
+            with Vertical(id="items-right"):
+                yield Input(placeholder="/ search item names", id="items-search")
+                yield Static("", id="items-status", markup=False)
+                yield TableHeader("items-table")
+                yield VirtualTable(columns, self._fetch, id="items-table", empty_text="No items here.")
+
+    @property
+    def table(self) -> VirtualTable:
+        return self.query_one("#items-table", VirtualTable)
+
+    def activate(self) -> None:
+        self.table.focus()
+        if not self._loaded:
+            self._loaded = True
+            self.reload()
+
+    def reload(self) -> None:
+        self.load_folders()
+        self.load_items()
+
+    # -- data ------------------------------------------------------------------------------
+    async def _fetch(self, offset: int, limit: int) -> list[dict]:
+        return await self.ctx.items.window(self.detail.workspace_id, self.view, offset, limit, total=self.total)
+
+    @work(exclusive=True, exit_on_error=False, group="items-count")
+    async def load_items(self, keep_cursor: bool = False) -> None:
+        try:
+            self.total = await self.ctx.items.count(self.detail.workspace_id, self.view)
+        except Exception as exc:
+            self.detail.flash(f"could not read items: {exc}", "error")
+            return
+        self.table.reset(self.total, keep_cursor=keep_cursor)
+        self.query_one(TableHeader).refresh_header()
+        self._status()
+
+    def _status(self) -> None:
+        where = {ALL_FOLDERS: "all folders", None: ROOT}.get(self.view.folder, None)  # type: ignore[arg-type]
+        if where is None:
+            where = "folder " + self.folder_paths.get(self.view.folder or "", "?")
+        parts = [f"{self.total:,} item{'s' if self.total != 1 else ''}", where]
+        if self.view.search.strip():
+            parts.append("search: " + self.view.search.strip())
+        self.query_one("#items-status", Static).update(Text(safe_text(" · ".join(parts))))
+
+    @work(exclusive=True, exit_on_error=False, group="items-folders")
+    async def load_folders(self) -> None:
+        try:
+            roots = await self.ctx.folders.tree(self.detail.workspace_id)
+        except Exception as exc:
+            self.detail.flash(f"could not read folders: {exc}", "error")
+            return
+        self.folders, self.folder_paths = {}, {}
+        tree = self.query_one("#folder-tree", Tree)
+        tree.clear()
+        tree.root.add_leaf(Text("All items"), data=ALL_FOLDERS)
+        tree.root.add_leaf(Text(ROOT), data=None)
+
+        def add(parent, nodes: list[FolderNode], prefix: str) -> None:
+            for node in nodes:
+                self.folders[node.id] = node.doc
+                self.folder_paths[node.id] = prefix + node.name
+                label = Text(safe_text(node.name))
+                if node.children:
+                    branch = parent.add(label, data=node.id, expand=True)
+                    add(branch, node.children, prefix + node.name + "/")
+                else:
+                    parent.add_leaf(label, data=node.id)
+
+        add(tree.root, roots, "")
+        self.table.refresh()
+        self._status()
+
+    def current_folder(self) -> str | None:
+        """The folder chosen in the tree (None for "All items"/root)."""
+        node = self.query_one("#folder-tree", Tree).cursor_node
+        data = node.data if node is not None else None
+        return data if data not in (None, ALL_FOLDERS) else None
+
+    # -- events ----------------------------------------------------------------------------
+    @on(Tree.NodeSelected, "#folder-tree")
+    @on(Tree.NodeHighlighted, "#folder-tree")
+    def _folder_chosen(self, event) -> None:
+        folder = event.node.data
+        if folder != self.view.folder:
+            self.view = replace(self.view, folder=folder)
+            self.load_items()
+
+    @on(VirtualTable.CursorMoved)
+    def _cursor(self, event: VirtualTable.CursorMoved) -> None:
+        self.detail.item_selected(event.row)
+
+    @on(VirtualTable.ColumnsChanged)
+    def _columns(self) -> None:
+        self.query_one(TableHeader).refresh_header()
+
+    @on(VirtualTable.FetchFailed)
+    def _failed(self, event: VirtualTable.FetchFailed) -> None:
+        self.detail.flash(f"could not read items: {event.error}", "error")
+
+    @on(Input.Changed, "#items-search")
+    def _search(self, event: Input.Changed) -> None:
+        if self._debounce is not None:
+            self._debounce.stop()
+        value = event.value
+
+        def apply() -> None:
+            self.view = replace(self.view, search=value)
+            self.load_items()
+
+        self._debounce = self.set_timer(DEBOUNCE_S, apply)
+
+    @on(Input.Submitted, "#items-search")
+    def _search_done(self) -> None:
+        self.table.focus()
+
+    def action_search(self) -> None:
+        self.query_one("#items-search", Input).focus()
+
+    def action_switch_focus(self) -> None:
+        tree = self.query_one("#folder-tree", Tree)
+        (self.table if tree.has_focus else tree).focus()
+
+    # -- item writes -----------------------------------------------------------------------
+    def _row(self) -> dict | None:
+        row = self.table.current
+        if row is None:
+            self.detail.flash("no item selected", "warning")
+        return row
+
+    @work(exit_on_error=False, group="items-write")
+    async def action_item_new(self) -> None:
+        from .item_type_picker import ItemTypePicker
+
+        item_type = await self.app.push_screen_wait(ItemTypePicker())
+        if not item_type:
+            return
+        ws, folder = self.detail.workspace_id, self.current_folder()
+        where = f" in {self.folder_paths.get(folder, '')}" if folder else ""
+
+        async def create(name: str) -> dict:
+            return await self.ctx.items.create(ws, ItemInput(item_type, name, folder_id=folder))
+
+        doc = await self.app.push_screen_wait(TextPrompt(f"New {item_type}{where}", "Name", create,
+                                                         hint="a lakehouse also gets its SQL endpoint" if item_type == "lakehouse" else ""))
+        if doc:
+            extra = " and its SQL endpoint" if item_type == "lakehouse" else ""
+            self.detail.flash(f"created {item_type} {safe_text(doc['displayName'])}{extra}", "ok")
+            self.load_items(keep_cursor=True)
+
+    @work(exit_on_error=False, group="items-write")
+    async def action_item_rename(self) -> None:
+        row = self._row()
+        if row is None:
+            return
+        ws = self.detail.workspace_id
+
+        async def rename(name: str) -> dict:
+            return await self.ctx.items.rename(ws, row["id"], name, etag=row.get("_etag"))
+
+        doc = await self.app.push_screen_wait(TextPrompt("Rename item", "New name", rename, value=row.get("displayName", "")))
+        if doc:
+            self.detail.flash(f"renamed to {safe_text(doc['displayName'])}", "ok")
+            self.load_items(keep_cursor=True)
+
+    @work(exit_on_error=False, group="items-write")
+    async def action_item_move(self) -> None:
+        row = self._row()
+        if row is None:
+            return
+        choices: list[tuple[str, object]] = [(ROOT, ROOT)]
+        choices += sorted(((path, fid) for fid, path in self.folder_paths.items()), key=lambda c: c[0].lower())
+        target = await self.app.push_screen_wait(ChoicePrompt("Move " + row.get("displayName", ""), "to folder:", choices))
+        if target is None:
+            return
+        try:
+            await self.ctx.items.move(self.detail.workspace_id, row["id"], None if target == ROOT else str(target), etag=row.get("_etag"))
+        except Exception as exc:
+            self.detail.show_error("item not moved", exc)
+            return
+        self.detail.flash(f"moved {safe_text(row.get('displayName'))} to {safe_text(self.folder_paths.get(str(target), ROOT))}", "ok")
+        self.load_items(keep_cursor=True)
+
+    @work(exit_on_error=False, group="items-write")
+    async def action_item_delete(self) -> None:
+        row = self._row()
+        if row is None:
+            return
+        extra = " and its SQL endpoint" if row.get("itemType") == "lakehouse" else ""
+        if not await self.app.push_screen_wait(confirm("Delete item", f"Delete {row.get('itemType')} {row.get('displayName')}{extra}?", "Delete")):
+            self.detail.flash("nothing was deleted")
+            return
+        try:
+            removed = await self.ctx.items.delete(self.detail.workspace_id, row["id"])
+        except Exception as exc:
+            self.detail.show_error("item not deleted", exc)
+            return
+        self.detail.flash(f"deleted {safe_text(row.get('displayName'))} ({removed} item{'s' if removed != 1 else ''})", "ok")
+        self.load_items(keep_cursor=True)
+
+    # -- folder writes ---------------------------------------------------------------------
+    @work(exit_on_error=False, group="items-write")
+    async def action_folder_new(self) -> None:
+        ws, parent = self.detail.workspace_id, self.current_folder()
+
+        async def create(name: str) -> dict:
+            return await self.ctx.folders.create(ws, name, parent)
+
+        where = f" in {self.folder_paths.get(parent, '')}" if parent else " at the root"
+        doc = await self.app.push_screen_wait(TextPrompt("New folder" + where, "Folder name", create))
+        if doc:
+            self.detail.flash(f"created folder {safe_text(doc['name'])}", "ok")
+            self.load_folders()
+
+    def _folder(self) -> dict | None:
+        folder = self.current_folder()
+        if folder is None:
+            self.detail.flash("choose a folder in the tree first (tab moves there)", "warning")
+            return None
+        return self.folders.get(folder)
+
+    @work(exit_on_error=False, group="items-write")
+    async def action_folder_rename(self) -> None:
+        folder = self._folder()
+        if folder is None:
+            return
+        ws = self.detail.workspace_id
+
+        async def rename(name: str) -> dict:
+            return await self.ctx.folders.rename(ws, folder["id"], name, etag=folder.get("_etag"))
+
+        doc = await self.app.push_screen_wait(TextPrompt("Rename folder", "New name", rename, value=folder.get("name", "")))
+        if doc:
+            self.detail.flash(f"renamed folder to {safe_text(doc['name'])}", "ok")
+            self.load_folders()
+
+    @work(exit_on_error=False, group="items-write")
+    async def action_folder_delete(self) -> None:
+        folder = self._folder()
+        if folder is None:
+            return
+        message = f"Delete folder {folder.get('name')}? Its items and sub-folders move to the root."
+        if not await self.app.push_screen_wait(confirm("Delete folder", message, "Delete folder")):
+            self.detail.flash("nothing was deleted")
+            return
+        try:
+            moved = await self.ctx.folders.delete(self.detail.workspace_id, folder["id"])
+        except Exception as exc:
+            self.detail.show_error("folder not deleted", exc)
+            return
+        self.detail.flash(f"deleted folder {safe_text(folder.get('name'))}; {moved['items']} items and {moved['folders']} folders moved to the root", "ok")
+        self.view = replace(self.view, folder=ALL_FOLDERS)
+        self.load_folders()
+        self.load_items()

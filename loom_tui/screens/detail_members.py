@@ -1,0 +1,127 @@
+"""The Members pane: who is in the workspace, with which role; add by UPN, change role, remove.
+
+The creator is an implicit admin: the table says so, and trying to demote or remove them shows
+the service's sentence in a dialog (nothing is changed).  Contributors and viewers see the list
+only — the keys are hidden by the role gate of the detail screen.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.widgets import Static
+
+from loom_tui.services.roles import MEMBER_ROLES
+from loom_tui.widgets.table_header import TableHeader
+from loom_tui.widgets.virtual_table import Column, VirtualTable, safe_text
+
+from .prompt import ChoicePrompt, TextPrompt, confirm
+from .workspace_detail import Pane
+
+COLUMNS = [
+    Column("upn", "UPN", 0, min_width=16),
+    Column("name", "Name", 18),
+    Column("role", "Role", 12, render=lambda r: (r.get("role") or "") + (" (creator)" if r.get("implicit") else "")),
+    Column("addedAt", "Added", 10, render=lambda r: (r.get("addedAt") or "")[:10]),
+]
+ROLE_CHOICES = [(r, r) for r in MEMBER_ROLES]
+
+
+class MembersPane(Pane):
+    BINDINGS = [
+        Binding("n", "member_add", "Add member", id="members.add"),
+        Binding("r", "member_role", "Change role", id="members.role"),
+        Binding("d", "member_remove", "Remove", id="members.remove"),
+    ]
+
+    def __init__(self, **kw) -> None:
+        super().__init__(**kw)
+        self.rows: list[dict] = []
+
+    def compose(self) -> ComposeResult:
+        yield Static("", id="members-status", markup=False)
+        yield TableHeader("members-table")
+        yield VirtualTable(COLUMNS, self._fetch, id="members-table", empty_text="No members.")
+
+    @property
+    def table(self) -> VirtualTable:
+        return self.query_one("#members-table", VirtualTable)
+
+    async def _fetch(self, offset: int, limit: int) -> list[dict]:
+        return self.rows[offset : offset + limit]
+
+    def activate(self) -> None:
+        self.table.focus()
+        self.reload()
+
+    @work(exclusive=True, exit_on_error=False, group="members")
+    async def reload(self, keep_cursor: bool = False) -> None:
+        try:
+            self.rows = await self.ctx.members.list(self.detail.workspace_id)
+        except Exception as exc:
+            self.detail.flash(f"could not read members: {exc}", "error")
+            return
+        self.table.reset(len(self.rows), keep_cursor=keep_cursor)
+        self.query_one(TableHeader).refresh_header()
+        note = "" if self.detail.permits("member_add") else " · your role cannot manage members"
+        self.query_one("#members-status", Static).update(Text(f"{len(self.rows)} member{'s' if len(self.rows) != 1 else ''}{note}"))
+
+    def on_virtual_table_columns_changed(self) -> None:
+        self.query_one(TableHeader).refresh_header()
+
+    def _row(self) -> dict | None:
+        row = self.table.current
+        if row is None:
+            self.detail.flash("no member selected", "warning")
+        return row
+
+    @work(exit_on_error=False, group="members-write")
+    async def action_member_add(self) -> None:
+        role = await self.app.push_screen_wait(ChoicePrompt("Add member", "Role of the new member:", ROLE_CHOICES))
+        if role is None:
+            return
+        ws = self.detail.workspace_id
+
+        async def add(upn: str) -> dict:
+            return await self.ctx.members.add(ws, upn, role)
+
+        doc = await self.app.push_screen_wait(TextPrompt(f"Add member as {role}", "User principal name (name@contoso.com)", add))
+        if doc:
+            self.detail.flash(f"added {safe_text(doc['upn'])} as {role}", "ok")
+            self.reload(keep_cursor=True)
+
+    @work(exit_on_error=False, group="members-write")
+    async def action_member_role(self) -> None:
+        row = self._row()
+        if row is None:
+            return
+        role = await self.app.push_screen_wait(ChoicePrompt(f"Role of {row.get('upn')}", f"now: {row.get('role')}", ROLE_CHOICES))
+        if role is None:
+            return
+        try:
+            await self.ctx.members.set_role(self.detail.workspace_id, row["upn"], role, etag=row.get("_etag"))
+        except Exception as exc:
+            self.detail.flash(f"role not changed: {exc}", "error")
+            self.detail.show_error("Role not changed", exc)
+            return
+        self.detail.flash(f"{safe_text(row['upn'])} is now {role}", "ok")
+        self.reload(keep_cursor=True)
+
+    @work(exit_on_error=False, group="members-write")
+    async def action_member_remove(self) -> None:
+        row = self._row()
+        if row is None:
+            return
+        if not await self.app.push_screen_wait(confirm("Remove member", f"Remove {row.get('upn')} ({row.get('role')}) from this workspace?", "Remove")):
+            self.detail.flash("nobody was removed")
+            return
+        try:
+            await self.ctx.members.remove(self.detail.workspace_id, row["upn"])
+        except Exception as exc:
+            self.detail.flash(f"not removed: {exc}", "error")
+            self.detail.show_error("Member not removed", exc)
+            return
+        self.detail.flash(f"removed {safe_text(row['upn'])}", "ok")
+        self.reload(keep_cursor=True)

@@ -1,0 +1,117 @@
+"""Small modals the workspace screens share: one text field, or one choice from a list.
+
+``TextPrompt`` hands the typed text to an async ``submit`` callback (a service call); a refused
+value (:class:`ServiceError`) is shown under the field and the prompt stays open, so bad input
+writes nothing and is never lost.  ``ChoicePrompt`` is also the yes/no confirm: its first option
+is focused, so a destructive choice is never the default.  All labels are plain ``Text``.
+"""
+
+from __future__ import annotations
+
+from typing import Any, Awaitable, Callable
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from loom_tui.services.errors import ServiceError
+from loom_tui.store.errors import StoreError
+from loom_tui.widgets.virtual_table import safe_text
+
+Submit = Callable[[str], Awaitable[Any]]
+
+MODAL_CSS = """
+{name} {{ align: center middle; }}
+{name} > Vertical {{ width: 72; max-width: 96%; height: auto; max-height: 90%; border: round $accent; padding: 0 1; background: $surface; }}
+{name} .error {{ color: $error; height: auto; }}
+{name} Input {{ border: none; height: 1; padding: 0 1; background: $boost; }}
+{name} OptionList {{ height: auto; max-height: 16; border: none; }}
+"""
+
+
+class TextPrompt(ModalScreen[Any]):
+    """Ask for one line of text; dismissed with whatever ``submit`` returned (None on esc)."""
+
+    DEFAULT_CSS = MODAL_CSS.format(name="TextPrompt")
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
+
+    def __init__(self, title: str, label: str, submit: Submit, *, value: str = "", hint: str = "") -> None:
+        super().__init__()
+        self.title_text = title
+        self.label = label
+        self.submit = submit
+        self.value = value
+        self.hint = hint
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(safe_text(self.title_text), style="bold"))
+            yield Static(Text(self.label))
+            yield Input(value=self.value, id="prompt-input")
+            yield Static("", id="prompt-error", classes="error", markup=False)
+            yield Static(Text((self.hint + " · " if self.hint else "") + "enter saves · esc cancels", style="italic"))
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    @on(Input.Submitted, "#prompt-input")
+    def _submitted(self, event: Input.Submitted) -> None:
+        self._run(event.value)
+
+    @work(exclusive=True, exit_on_error=False, group="prompt")
+    async def _run(self, value: str) -> None:
+        error = self.query_one("#prompt-error", Static)
+        error.update("")
+        try:
+            result = await self.submit(value)
+        except (ServiceError, StoreError) as exc:
+            error.update(Text(safe_text(str(exc))))
+            return
+        self.dismiss(result if result is not None else True)
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+class ChoicePrompt(ModalScreen[Any]):
+    """Pick one of ``choices`` (label, value); esc = None.  The first choice starts focused."""
+
+    DEFAULT_CSS = MODAL_CSS.format(name="ChoicePrompt")
+    BINDINGS = [Binding("escape", "cancel", "Cancel", id="choice.cancel")]
+
+    def __init__(self, title: str, message: str, choices: list[tuple[str, Any]], *, danger: bool = False) -> None:
+        super().__init__()
+        self.title_text = title
+        self.message = message
+        self.choices = choices
+        self.danger = danger
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text(safe_text(self.title_text), style="bold"))
+            if self.message:
+                yield Static(Text(safe_text(self.message)))
+            yield OptionList(*(Option(Text(safe_text(label)), id=str(i)) for i, (label, _) in enumerate(self.choices)), id="choices")
+            yield Static(Text("↑/↓ choose · enter selects · esc cancels", style="italic"))
+
+    def on_mount(self) -> None:
+        options = self.query_one(OptionList)
+        options.highlighted = 0
+        options.focus()
+
+    @on(OptionList.OptionSelected, "#choices")
+    def _selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(self.choices[int(event.option.id or 0)][1])
+
+    def action_cancel(self) -> None:
+        self.dismiss(None)
+
+
+def confirm(title: str, message: str, verb: str) -> ChoicePrompt:
+    """A yes/no question with "Cancel" first (and focused): enter right away changes nothing."""
+    return ChoicePrompt(title, message, [("Cancel", False), (verb, True)], danger=True)

@@ -1,0 +1,170 @@
+"""One workspace, opened with enter from the list: Items, Members, Audit and Comments panes.
+
+Panes are switched with plain keys (``i`` ``m`` ``a`` ``c``); each pane carries its own keys, so
+the footer shows what can be done where the focus is.  What the operator may do comes from
+``services.roles.allowed_actions`` for this workspace, loaded on open; until it is known nothing
+that writes is offered.  The App's read-only gate is asked first, always (``LoomApp.allows``).
+Opening stamps ``lastAccessedAt`` (the service limits that to once per few minutes).
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical
+from textual.widgets import ContentSwitcher, Input, Static
+
+from loom_tui.services.roles import Action
+from loom_tui.widgets.virtual_table import safe_text
+
+from .base import AreaScreen
+
+# every data-changing action of the panes, and the role grant it needs
+PERMS = {
+    "item_new": Action.EDIT_ITEMS,
+    "item_rename": Action.EDIT_ITEMS,
+    "item_move": Action.EDIT_ITEMS,
+    "item_delete": Action.EDIT_ITEMS,
+    "folder_new": Action.EDIT_FOLDERS,
+    "folder_rename": Action.EDIT_FOLDERS,
+    "folder_delete": Action.EDIT_FOLDERS,
+    "member_add": Action.MANAGE_MEMBERS,
+    "member_role": Action.MANAGE_MEMBERS,
+    "member_remove": Action.MANAGE_MEMBERS,
+    "comment_add": Action.COMMENT,
+}
+PANES = (("items", "i", "Items"), ("members", "m", "Members"), ("audit", "a", "Audit"), ("comments", "c", "Comments"))
+
+
+class Pane(Vertical):
+    """A pane of the detail screen: its keys are gated by the screen (read-only, then role)."""
+
+    @property
+    def detail(self) -> "WorkspaceDetailScreen":
+        return self.screen  # type: ignore[return-value]
+
+    @property
+    def ctx(self):
+        return self.detail.ctx
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.detail.permits(action)
+
+    def activate(self) -> None:
+        """Called when the pane is shown: focus its main widget, load what it shows."""
+
+    def reload(self) -> None:  # pragma: no cover - every pane overrides
+        pass
+
+
+class WorkspaceDetailScreen(AreaScreen):
+    AREA = "Workspaces"
+    WRITES = frozenset(PERMS)
+    BINDINGS = [
+        *(Binding(key, f"pane('{name}')", label, id=f"detail.{name}") for name, key, label in PANES),
+        Binding("escape", "back", "Back", id="detail.back"),
+        Binding("ctrl+r", "reload", "Reload", show=False, id="detail.reload"),
+    ]
+
+    def __init__(self, workspace_id: str, name: str = "") -> None:
+        super().__init__()
+        self.workspace_id = workspace_id
+        self.workspace_name = name
+        self.allowed: set[str] = set()
+        self.role = "…"
+        self.pane = "items"
+        self.selected_item: dict | None = None
+
+    def compose_body(self) -> ComposeResult:
+        from .detail_items import ItemsPane
+        from .detail_members import MembersPane
+        from .detail_trails import AuditPane, CommentsPane
+
+        yield Static("", id="detail-title", markup=False)
+        yield Static("", id="detail-tabs", markup=False)
+        with ContentSwitcher(initial="items", id="panes"):
+            yield ItemsPane(id="items")
+            yield MembersPane(id="members")
+            yield AuditPane(id="audit")
+            yield CommentsPane(id="comments")
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self._tabs()
+        self._title()
+        self.open()
+
+    # -- gate ------------------------------------------------------------------------------
+    def permits(self, action: str) -> bool:
+        if not self.loom.allows(self, action):
+            return False
+        need = PERMS.get(action)
+        return need is None or need in self.allowed
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.permits(action)
+
+    # -- loading ---------------------------------------------------------------------------
+    @work(exclusive=True, exit_on_error=False, group="detail-open")
+    async def open(self) -> None:
+        try:
+            doc = await self.ctx.workspaces.get(self.workspace_id)
+            self.workspace_name = doc.get("name", "")
+            self.role = (await self.ctx.roles.role_in(self.workspace_id)).value
+            self.allowed = await self.ctx.roles.allowed_actions(self.workspace_id)
+        except Exception as exc:
+            self.flash(f"could not open the workspace: {exc}", "error")
+            return
+        self._title()
+        self.refresh_bindings()
+        for pane in self.query(Pane):
+            pane.refresh_bindings()
+        self.query_one("#comments").refresh_writable()  # type: ignore[attr-defined]
+        self.query_one(f"#{self.pane}", Pane).activate()
+        try:
+            await self.ctx.workspaces.touch(self.workspace_id)
+        except Exception:  # stamping the access time is incidental: never in the operator's way
+            pass
+
+    def _title(self) -> None:
+        t = Text(" " + safe_text(self.workspace_name or self.workspace_id), style="bold")
+        t.append(f"  · your role: {self.role}", style="")
+        if "items.edit" not in self.allowed:
+            t.append(" · read only here" if self.allowed else "", style="italic")
+        self.query_one("#detail-title", Static).update(t)
+
+    def _tabs(self) -> None:
+        t = Text(" ")
+        for name, key, label in PANES:
+            if name == self.pane:
+                t.append(f"[{key} {label}]", style="bold reverse")
+            else:
+                t.append(f" {key} {label} ")
+            t.append(" ")
+        self.query_one("#detail-tabs", Static).update(t)
+
+    def item_selected(self, item: dict | None) -> None:
+        self.selected_item = item
+
+    # -- actions ---------------------------------------------------------------------------
+    def action_pane(self, name: str) -> None:
+        self.pane = name
+        self.query_one(ContentSwitcher).current = name
+        self._tabs()
+        self.query_one(f"#{name}", Pane).activate()
+
+    def action_reload(self) -> None:
+        self.open()
+        self.query_one(f"#{self.pane}", Pane).reload()
+
+    def action_back(self) -> None:
+        focused = self.focused
+        if isinstance(focused, Input) and focused.value:
+            focused.value = ""
+            return
+        if self.pane != "items" and isinstance(focused, Input):
+            self.query_one(f"#{self.pane}", Pane).activate()
+            return
+        self.app.pop_screen()
