@@ -101,6 +101,7 @@ class Config:
     file: Path
     profiles: dict[str, Profile]
     default_profile: str = LOCAL
+    keys: dict[str, str] = field(default_factory=dict)  # binding id -> key(s), e.g. {"ws.delete": "x"}
 
 
 def load_config(file: Path | None = None) -> Config:
@@ -127,7 +128,10 @@ def load_config(file: Path | None = None) -> Config:
     default = raw.get("default_profile", LOCAL)
     if not isinstance(default, str) or default not in profiles:
         raise ConfigError(file, "default_profile", f"names no profile: {default!r}")
-    return Config(file=file, profiles=profiles, default_profile=default)
+    keys = raw.get("keys", {})
+    if not isinstance(keys, dict) or not all(isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in keys.items()):
+        raise ConfigError(file, "keys", 'must be a table of binding id = "key", e.g. "ws.delete" = "x"')
+    return Config(file=file, profiles=profiles, default_profile=default, keys=dict(keys))
 
 
 def resolve_profile(
