@@ -25,7 +25,7 @@ import asyncio
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Callable
+from typing import TYPE_CHECKING, AsyncIterator, Callable
 
 from loom_tui.domain.clock import iso
 from loom_tui.store.query import AnyOf, Filter, Op, Order, Query
@@ -41,6 +41,11 @@ TOP_ITEMS = 10
 NO_TYPE = "(no type)"
 DELETING = "Deleting"  # workspaces being deleted are not counted (as in the Workspaces area)
 PROGRESS_EVERY = 2000  # documents between two progress callbacks
+# Documents per page when streaming.  Large pages matter: the embedded store pages by offset, so
+# each page re-skips the ones before it (measured with 100,000 items in one workspace: the whole
+# report took 8.9 s in pages of 500, 1.4 s in pages of 5,000); on Cosmos DB a page is bounded by
+# its 4 MB response limit anyway.
+STREAM_PAGE = 5000
 
 Progress = Callable[[str], None]
 
@@ -166,6 +171,18 @@ class UsageService:
             notes=notes,
         )
 
+    async def _stream(self, container: str, query: Query = Query()) -> AsyncIterator[dict]:
+        """Every document of the tenant in ``container`` matching ``query``, page by page (the
+        tenant-bound, admin-only cross-partition read)."""
+        token: str | None = None
+        while True:
+            page = await self.scoped.admin_query(container, query, max_items=STREAM_PAGE, continuation=token)
+            for doc in page.items:
+                yield doc
+            token = page.continuation
+            if not token:
+                return
+
     # -- the parts -------------------------------------------------------------------------
     async def _top_workspaces(self) -> list[Bar]:
         q = Query((_not_deleting(),), (Order("itemCount", True),))
@@ -175,7 +192,7 @@ class UsageService:
     async def _items_by_type(self, note: Progress) -> tuple[Counter, int]:
         counts: Counter = Counter()
         n = 0
-        async for doc in self.scoped.admin_iter("items"):
+        async for doc in self._stream("items"):
             t = doc.get("itemType")
             counts[t if isinstance(t, str) and t else NO_TYPE] += 1
             n += 1
@@ -188,7 +205,7 @@ class UsageService:
         per_day: Counter = Counter()
         per_item: dict[str, list] = {}  # item id -> [events, item type, workspace id]
         n = tenant_events = 0
-        async for ev in self.scoped.admin_iter("audit-log", q):
+        async for ev in self._stream("audit-log", q):
             n += 1
             if n % PROGRESS_EVERY == 0:
                 note(f"{n:,} audit events read")
