@@ -206,7 +206,7 @@ class UsageScreen(AreaScreen):
         self.query_one("#card-items", Card).show(c.items)
         self.query_one("#card-types", Card).show(c.item_types)
         self.query_one("#card-events", Card).show(c.audit_events)
-        self.query_one("#title-types", Static).update(Text(f"Items by type ({len(r.items_by_type):,} types)", style="bold"))
+        self.query_one("#title-types", Static).update(Text(f"Items by type ({c.item_types:,} types)", style="bold"))
         self.query_one("#by-type", BarList).rows = tuple((b.label, b.count) for b in r.items_by_type)
         self.query_one("#by-workspace", BarList).rows = tuple((b.label, b.count) for b in r.items_by_workspace)
         last = r.until - timedelta(days=1)

@@ -97,6 +97,13 @@ async def test_screen_shows_the_numbers_of_the_store():
         table = rendered(screen.query_one("#most-active", ActiveItems)).splitlines()
         assert table[0].split() == ["Item", "Type", "Workspace", "Events"]
         assert table[1].split()[-1] == str(want["top_item"])
+        # "a" shows every type, and again the top ones only
+        by_type = screen.query_one("#by-type", BarList)
+        assert rendered(by_type).splitlines()[-1].startswith(f"… {len(want['types']) - 12} more")
+        await pilot.press("a")
+        assert len(rendered(by_type).splitlines()) == len(want["types"])
+        await pilot.press("a")
+        assert len(rendered(by_type).splitlines()) == 13
         # the body scrolls: the last section is reachable at 80x24
         await pilot.press("end")
         await pilot.pause(0.1)
