@@ -76,14 +76,29 @@ class ActiveItems(Widget):
         ws_w = rest - item_w - type_w
         out = Text(no_wrap=True, overflow="crop")
         out.append(f"{fit('Item', item_w)} {fit('Type', type_w)} {fit('Workspace', ws_w)} {fit('Events', ev_w, 'right')}", style="bold")
-        for name, kind, ws, events in self.rows:
+        for name, kind, ws, n in self.rows:
             out.append("\n")
-            out.append(f"{fit(safe_text(name), item_w)} {fit(safe_text(kind), type_w)} {fit(safe_text(ws), ws_w)} {fit(f'{events:,}', ev_w, 'right')}")
+            out.append(f"{fit(safe_text(name), item_w)} {fit(safe_text(kind), type_w)} {fit(safe_text(ws), ws_w)} {fit(f'{n:,}', ev_w, 'right')}")
         return out
 
 
 class UsageScreen(AreaScreen):
     AREA = "Usage"
+    DEFAULT_CSS = """
+    UsageScreen #usage-status { height: auto; padding: 0 1; }
+    UsageScreen #usage-body { padding: 0 1; }
+    UsageScreen #usage-denied { display: none; height: auto; padding: 1 0; }
+    UsageScreen #cards { height: 3; }
+    UsageScreen .usage-title { margin-top: 1; height: auto; }
+    UsageScreen #lists { height: auto; layout: vertical; }
+    UsageScreen #lists.-wide { layout: horizontal; }
+    UsageScreen .usage-list { height: auto; width: 1fr; }
+    UsageScreen #lists.-wide .usage-list { margin-right: 2; }
+    UsageScreen #usage-notes { margin-top: 1; height: auto; color: $text-muted; }
+    UsageScreen.-forbidden #cards, UsageScreen.-forbidden .usage-title, UsageScreen.-forbidden BarList,
+    UsageScreen.-forbidden ActivityColumns, UsageScreen.-forbidden ActiveItems, UsageScreen.-forbidden #usage-notes { display: none; }
+    UsageScreen.-forbidden #usage-denied { display: block; }
+    """
     BINDINGS = [
         Binding("ctrl+r,r", "refresh", "Refresh", id="usage.refresh"),
         Binding("a", "all_types", "All types", id="usage.all_types"),
@@ -131,22 +146,6 @@ class UsageScreen(AreaScreen):
             yield Static(Text("Most active items (30 days)", style="bold"), classes="usage-title", markup=False)
             yield ActiveItems(id="most-active")
             yield Static("", id="usage-notes", markup=False)
-
-    DEFAULT_CSS = """
-    UsageScreen #usage-status { height: auto; padding: 0 1; }
-    UsageScreen #usage-body { padding: 0 1; }
-    UsageScreen #usage-denied { display: none; height: auto; padding: 1 0; }
-    UsageScreen #cards { height: 3; }
-    UsageScreen .usage-title { margin-top: 1; height: auto; }
-    UsageScreen #lists { height: auto; layout: vertical; }
-    UsageScreen #lists.-wide { layout: horizontal; }
-    UsageScreen .usage-list { height: auto; width: 1fr; }
-    UsageScreen #lists.-wide .usage-list { margin-right: 2; }
-    UsageScreen #usage-notes { margin-top: 1; height: auto; color: $text-muted; }
-    UsageScreen.-forbidden #cards, UsageScreen.-forbidden .usage-title, UsageScreen.-forbidden BarList,
-    UsageScreen.-forbidden ActivityColumns, UsageScreen.-forbidden ActiveItems, UsageScreen.-forbidden #usage-notes { display: none; }
-    UsageScreen.-forbidden #usage-denied { display: block; }
-    """
 
     def on_mount(self) -> None:
         super().on_mount()
