@@ -33,16 +33,16 @@ ROOT = "(root)"
 class ItemsPane(Pane):
     DEFAULT_CSS = """
     ItemsPane > Horizontal { height: 1fr; }
-    ItemsPane Tree { width: 24; height: 1fr; border-right: solid $panel-lighten-2; }
+    ItemsPane Tree { width: 20; height: 1fr; border-right: solid $panel-lighten-2; }
     ItemsPane #items-right { width: 1fr; height: 1fr; }
     """
     BINDINGS = [
         Binding("slash", "search", "Search", id="items.search"),
         Binding("n", "item_new", "New item", id="items.new"),
         Binding("r", "item_rename", "Rename", id="items.rename"),
-        Binding("v", "item_move", "Move", id="items.move"),
+        Binding("v", "item_move", "Move", show=False, id="items.move"),
         Binding("d", "item_delete", "Delete", id="items.delete"),
-        Binding("N", "folder_new", "New folder", id="folders.new"),
+        Binding("N", "folder_new", "New folder", show=False, id="folders.new"),
         Binding("R", "folder_rename", "Rename folder", show=False, id="folders.rename"),
         Binding("D", "folder_delete", "Delete folder", show=False, id="folders.delete"),
         Binding("tab", "switch_focus", "Tree/table", show=False, id="items.focus"),
@@ -61,8 +61,8 @@ class ItemsPane(Pane):
         folder_of = lambda r: self.folder_paths.get(r.get("folderId") or "", "")  # noqa: E731
         columns = [
             Column("displayName", "Name", 0, min_width=14),
-            Column("itemType", "Type", 16),
-            Column("folderId", "Folder", 12, render=folder_of),
+            Column("itemType", "Type", 14),
+            Column("folderId", "Folder", 10, render=folder_of),
             Column("updatedAt", "Updated", 10, render=lambda r: (r.get("updatedAt") or "")[:10]),
         ]
         with Horizontal():
@@ -151,6 +151,8 @@ class ItemsPane(Pane):
     @on(Tree.NodeSelected, "#folder-tree")
     @on(Tree.NodeHighlighted, "#folder-tree")
     def _folder_chosen(self, event) -> None:
+        if isinstance(event, Tree.NodeHighlighted) and not event.control.has_focus:
+            return  # the tree being refilled, not the operator moving in it
         folder = event.node.data
         if folder != self.view.folder:
             self.view = replace(self.view, folder=folder)

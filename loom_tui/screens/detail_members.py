@@ -22,8 +22,8 @@ from .workspace_detail import Pane
 
 COLUMNS = [
     Column("upn", "UPN", 0, min_width=16),
-    Column("name", "Name", 18),
-    Column("role", "Role", 12, render=lambda r: (r.get("role") or "") + (" (creator)" if r.get("implicit") else "")),
+    Column("name", "Name", 16),
+    Column("role", "Role", 17, render=lambda r: (r.get("role") or "") + (" (creator)" if r.get("implicit") else "")),
     Column("addedAt", "Added", 10, render=lambda r: (r.get("addedAt") or "")[:10]),
 ]
 ROLE_CHOICES = [(r, r) for r in MEMBER_ROLES]

@@ -60,11 +60,19 @@ class Pane(Vertical):
 
 
 class WorkspaceDetailScreen(AreaScreen):
+    DEFAULT_CSS = """
+    WorkspaceDetailScreen #detail-title, WorkspaceDetailScreen #detail-tabs { height: 1; }
+    WorkspaceDetailScreen #panes { height: 1fr; }
+    WorkspaceDetailScreen Pane { height: 1fr; }
+    WorkspaceDetailScreen Pane Input { border: none; height: 1; padding: 0 1; background: $boost; }
+    WorkspaceDetailScreen Pane .pane-status, WorkspaceDetailScreen Pane #items-status, WorkspaceDetailScreen Pane #members-status { height: 1; padding: 0 1; color: $text-muted; }
+    """
     AREA = "Workspaces"
     WRITES = frozenset(PERMS)
     BINDINGS = [
-        *(Binding(key, f"pane('{name}')", label, id=f"detail.{name}") for name, key, label in PANES),
-        Binding("escape", "back", "Back", id="detail.back"),
+        # the pane keys are spelled out in the tab line above the panes; the footer keeps the pane's own
+        *(Binding(key, f"pane('{name}')", label, show=False, id=f"detail.{name}") for name, key, label in PANES),
+        Binding("escape", "back", "Back", show=False, id="detail.back"),
         Binding("ctrl+r", "reload", "Reload", show=False, id="detail.reload"),
     ]
 
