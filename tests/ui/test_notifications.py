@@ -1,0 +1,72 @@
+"""The notifications panel: opened with b from any area, mark one / all read, the bell follows."""
+
+from __future__ import annotations
+
+from loom_tui.app import LoomApp
+from loom_tui.screens.notifications import NotificationsPanel
+from loom_tui.widgets.header import LoomHeader
+from loom_tui.widgets.virtual_table import VirtualTable
+
+from .helpers import screen_text, wait_for, wait_ready
+
+
+def bell(app) -> int:
+    return app.screen.query_one(LoomHeader).unread
+
+
+async def test_panel_marks_one_then_all_read_and_the_bell_drops():
+    app = LoomApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_ready(pilot)
+        unread = await app.ctx.notifications.unread_count()
+        assert unread == 5  # the demo tenant's seed
+        await wait_for(pilot, lambda: bell(app) == 5)
+        await pilot.press("b")
+        await wait_for(pilot, lambda: isinstance(app.screen, NotificationsPanel))
+        panel = app.screen
+        table = panel.query_one(VirtualTable)
+        await wait_for(pilot, lambda: "5 unread" in screen_text(app) and table.row(0) is not None)
+        assert table.row(0)["read"] is False and "unread" in screen_text(app)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: "4 unread" in screen_text(app))
+        assert await app.ctx.notifications.unread_count() == 4
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, NotificationsPanel))
+        await wait_for(pilot, lambda: bell(app) == 4)
+        await pilot.press("b")
+        await wait_for(pilot, lambda: isinstance(app.screen, NotificationsPanel))
+        await pilot.press("a")
+        await wait_for(pilot, lambda: "0 unread" in screen_text(app))
+        await pilot.press("b")  # b closes it again
+        await wait_for(pilot, lambda: not isinstance(app.screen, NotificationsPanel))
+        await wait_for(pilot, lambda: bell(app) == 0)
+
+
+async def test_bell_key_works_from_another_area_and_read_only_cannot_mark():
+    app = LoomApp(read_only=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_ready(pilot)
+        await pilot.press("3")  # Usage
+        await pilot.pause(0.2)
+        await pilot.press("b")
+        await wait_for(pilot, lambda: isinstance(app.screen, NotificationsPanel))
+        await wait_for(pilot, lambda: "5 unread" in screen_text(app))
+        assert not app.screen.check_action("mark_read", ()) and not app.screen.check_action("mark_all", ())
+        await pilot.press("a", "r")
+        await pilot.pause(0.2)
+        assert await app.ctx.notifications.unread_count() == 5
+
+
+async def test_notification_text_is_literal():
+    app = LoomApp()
+    async with app.run_test(size=(100, 24)) as pilot:
+        await wait_ready(pilot)
+        await app.ctx.scoped.notify(app.ctx.session.user_oid, {
+            "id": "evil", "title": "[bold]x[/] \x1b]52;c;aGk=\x07", "body": "\u202e数据🚀 [link=http://e]y[/link]",
+            "severity": "info", "read": False, "createdAt": "2099-01-01T00:00:00.000Z",
+        })
+        await pilot.press("b")
+        await wait_for(pilot, lambda: isinstance(app.screen, NotificationsPanel))
+        await wait_for(pilot, lambda: "[bold]x[/]" in screen_text(app))
+        text = screen_text(app)
+        assert "\x1b" not in text and "\\x1b" in text and "[link=http://e]y[/link]" in text
