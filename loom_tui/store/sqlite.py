@@ -18,6 +18,7 @@ Why it looks like this:
 from __future__ import annotations
 
 import asyncio
+import os
 import base64
 import json
 import sqlite3
@@ -166,7 +167,17 @@ class SqliteStore(DocumentStore):
         return await loop.run_in_executor(self._pool, fn, conn)
 
     def _connect(self) -> sqlite3.Connection:
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        # tenant data: the folder and the database files are the user's alone (umask 077 covers
+        # the -wal and -shm files SQLite creates next to the database)
+        self.path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        old_umask = os.umask(0o077)
+        try:
+            conn = self._open_db()
+        finally:
+            os.umask(old_umask)
+        return conn
+
+    def _open_db(self) -> sqlite3.Connection:
         conn = sqlite3.connect(self.path, timeout=_BUSY_TIMEOUT_MS / 1000, isolation_level=None, check_same_thread=False)
         conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA journal_mode = WAL")

@@ -113,3 +113,17 @@ async def test_partition_queries_use_indexes(tmp_path, container, query):
     table = "c_" + container
     assert _uses_index(plan, table), plan
     assert not any(line.startswith(f"SCAN {table}") for line in plan), plan
+
+
+async def test_database_files_are_private_to_the_user(tmp_path):
+    import os
+    import stat
+
+    from loom_tui.store.sqlite import SqliteStore
+
+    folder = tmp_path / "private"
+    async with SqliteStore(folder) as s:
+        await s.upsert("workspaces", {"id": "w", "tenantId": "t", "name": "x"})
+        modes = {p.name: stat.S_IMODE(os.stat(p).st_mode) for p in folder.iterdir()}
+    assert stat.S_IMODE(os.stat(folder).st_mode) == 0o700
+    assert modes and all(m & 0o077 == 0 for m in modes.values()), modes
