@@ -63,6 +63,7 @@ class WorkspaceDetailScreen(AreaScreen):
     DEFAULT_CSS = """
     WorkspaceDetailScreen #detail-title, WorkspaceDetailScreen #detail-tabs { height: 1; }
     WorkspaceDetailScreen #panes { height: 1fr; }
+    WorkspaceDetailScreen VirtualTable { overflow-x: hidden; }
     WorkspaceDetailScreen Pane { height: 1fr; }
     WorkspaceDetailScreen Pane Input { border: none; height: 1; padding: 0 1; background: $boost; }
     WorkspaceDetailScreen Pane .pane-status, WorkspaceDetailScreen Pane #items-status, WorkspaceDetailScreen Pane #members-status { height: 1; padding: 0 1; color: $text-muted; }

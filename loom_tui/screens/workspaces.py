@@ -69,6 +69,9 @@ COLUMNS = [
 
 
 class WorkspacesScreen(AreaScreen):
+    # rows are cut to the width, never scrolled sideways: without this a horizontal scrollbar can
+    # appear when the vertical one does, and hide the last row after "end"
+    DEFAULT_CSS = "WorkspacesScreen VirtualTable { overflow-x: hidden; }"
     AREA = "Workspaces"
     WRITES = frozenset({"new", "edit", "delete", "pin"})
     ROLE_GATED = {"edit": Action.EDIT_WORKSPACE, "delete": Action.DELETE_WORKSPACE}
