@@ -21,9 +21,6 @@ from textual.widgets import Input, Static
 
 from loom_tui.domain.workspace import CapacityKind, SortKey, WorkspaceView
 from loom_tui.services.roles import Action
-from loom_tui.services.workspaces import view_query
-from loom_tui.store.query import Filter, Op
-from loom_tui.store.scoped import visible_to
 from loom_tui.widgets.confirm import TypeToConfirm
 from loom_tui.widgets.table_header import TableHeader
 from loom_tui.widgets.virtual_table import Column, VirtualTable, safe_text
@@ -144,28 +141,11 @@ class WorkspacesScreen(AreaScreen):
         self.refresh_bindings()
 
     # -- data ------------------------------------------------------------------------------
-    def _base_query(self):
-        s = self.ctx.session
-        return view_query(self.view, visible_to(s), s.user_oid)
-
     async def _fetch(self, offset: int, limit: int) -> list[dict]:
-        pinned = self.pinned_rows
-        rows = pinned[offset : offset + limit]
-        rest_offset, rest_limit = max(0, offset - len(pinned)), limit - len(rows)
-        if rest_limit > 0:
-            if not pinned:
-                rows += await self.ctx.workspaces.window(self.view, rest_offset, rest_limit)
-            else:
-                rest = self._base_query().and_(*(Filter("id", Op.NE, p["id"]) for p in pinned))
-                rows += await self.ctx.scoped.tenant_window("workspaces", rest, rest_offset, rest_limit)
-        return rows
+        return await self.ctx.workspaces.window(self.view, offset, limit, pinned=self.pinned_rows)
 
     async def _load_pinned(self) -> list[dict]:
-        if not self.pins:
-            return []
-        query = self._base_query().and_(Filter("id", Op.IN, list(self.pins)))
-        page = await self.ctx.scoped.tenant_query("workspaces", query, max_items=len(self.pins))
-        return [{**d, "pin": True} for d in page.items]
+        return await self.ctx.workspaces.pinned(self.view, self.pins)
 
     @work(exclusive=True, exit_on_error=False, group="ws-count")
     async def reload(self, keep_cursor: bool = False, first: bool = False) -> None:

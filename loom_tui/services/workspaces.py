@@ -75,8 +75,24 @@ class WorkspaceService:
     async def count(self, view: WorkspaceView = WorkspaceView()) -> int:
         return await self.scoped.tenant_count("workspaces", self._query(view))
 
-    async def window(self, view: WorkspaceView, offset: int, limit: int) -> list[dict]:
-        return await self.scoped.tenant_window("workspaces", self._query(view), offset, limit)
+    async def window(self, view: WorkspaceView, offset: int, limit: int, *, pinned: list[dict] | tuple = ()) -> list[dict]:
+        """Rows ``offset .. offset+limit`` of the list: the ``pinned`` rows (from :meth:`pinned`)
+        first, then the store's window of the rest with the pinned ids excluded, so offsets stay
+        exact at any size."""
+        rows = list(pinned[offset : offset + limit])
+        rest_offset, rest_limit = max(0, offset - len(pinned)), limit - len(rows)
+        if rest_limit > 0:
+            query = self._query(view).and_(*(Filter("id", Op.NE, p["id"]) for p in pinned))
+            rows += await self.scoped.tenant_window("workspaces", query, rest_offset, rest_limit)
+        return rows
+
+    async def pinned(self, view: WorkspaceView, pins: tuple[str, ...] | list[str]) -> list[dict]:
+        """The user's pinned workspaces that match ``view``, in the view's order, marked ``pin``."""
+        if not pins:
+            return []
+        query = self._query(view).and_(Filter("id", Op.IN, list(pins)))
+        page = await self.scoped.tenant_query("workspaces", query, max_items=len(pins))
+        return [{**d, "pin": True} for d in page.items]
 
     async def page(self, view: WorkspaceView = WorkspaceView(), *, max_items: int = 100, continuation: str | None = None):
         return await self.scoped.tenant_query("workspaces", self._query(view), max_items=max_items, continuation=continuation)

@@ -42,3 +42,18 @@ async def test_without_base_any_etag_change_is_a_conflict(ctx):
     await ctx.scoped.tenant_replace("workspaces", {**seen, "itemCount": 2}, if_match=seen["_etag"])
     with pytest.raises(EditConflict):
         await ctx.workspaces.update(ws["id"], {"description": "mine"}, etag=seen["_etag"])
+
+
+async def test_pinned_rows_come_first_and_offsets_stay_exact(ctx):
+    from loom_tui.domain.workspace import SortKey, WorkspaceView
+
+    view = WorkspaceView(sort=SortKey.NAME, descending=False)
+    everything = await ctx.workspaces.window(view, 0, 1000)
+    pins = [everything[-1]["id"], everything[10]["id"]]
+    pinned = await ctx.workspaces.pinned(view, pins)
+    assert [p["id"] for p in pinned] == [everything[10]["id"], everything[-1]["id"]]  # view order
+    paged = []
+    for offset in range(0, len(everything), 7):
+        paged += await ctx.workspaces.window(view, offset, 7, pinned=pinned)
+    assert [r["id"] for r in paged[:2]] == [p["id"] for p in pinned]
+    assert sorted(r["id"] for r in paged) == sorted(r["id"] for r in everything)  # no gap, no duplicate
