@@ -30,6 +30,7 @@ MODAL_CSS = """
 {name} > Vertical {{ width: 72; max-width: 96%; height: auto; max-height: 90%; border: round $accent; padding: 0 1; background: $surface; }}
 {name} .error {{ color: $error; height: auto; }}
 {name} Input {{ border: none; height: 1; padding: 0 1; background: $boost; }}
+{name} Input:focus {{ border: none; background: $accent 30%; }}
 {name} OptionList {{ height: auto; max-height: 16; border: none; }}
 """
 

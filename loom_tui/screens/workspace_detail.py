@@ -66,6 +66,7 @@ class WorkspaceDetailScreen(AreaScreen):
     WorkspaceDetailScreen VirtualTable { overflow-x: hidden; }
     WorkspaceDetailScreen Pane { height: 1fr; }
     WorkspaceDetailScreen Pane Input { border: none; height: 1; padding: 0 1; background: $boost; }
+    WorkspaceDetailScreen Pane Input:focus { border: none; background: $accent 30%; }
     WorkspaceDetailScreen Pane .pane-status, WorkspaceDetailScreen Pane #items-status, WorkspaceDetailScreen Pane #members-status { height: 1; padding: 0 1; color: $text-muted; }
     """
     AREA = "Workspaces"

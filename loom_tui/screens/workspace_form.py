@@ -28,7 +28,7 @@ class WorkspaceForm(ModalScreen[dict | None]):
     WorkspaceForm > VerticalScroll { width: 76; max-width: 98%; height: auto; max-height: 95%; border: round $accent; padding: 0 1; background: $surface; }
     WorkspaceForm .error { color: $error; height: auto; }
     WorkspaceForm Input { border: none; height: 1; padding: 0 1; background: $boost; }
-    WorkspaceForm Input:focus { background: $accent 30%; }
+    WorkspaceForm Input:focus { border: none; background: $accent 30%; }
     WorkspaceForm Label { margin-top: 1; }
     WorkspaceForm Horizontal { height: auto; }
     WorkspaceForm Button { margin-right: 2; }
@@ -48,15 +48,44 @@ class WorkspaceForm(ModalScreen[dict | None]):
             for key, label in FIELDS:
                 yield Label(label)
                 value = (self.current or {}).get(key) or ""
-                yield Input(value=str(value), id=f"f-{key}", placeholder=", ".join(self.domains)[:60] if key == "domain" else "")
+                # select_on_focus off: a key typed as the field gets focus must never wipe a saved value
+                yield Input(value=str(value), id=f"f-{key}", select_on_focus=False,
+                            placeholder=", ".join(self.domains)[:60] if key == "domain" else "")
                 yield Static("", id=f"e-{key}", classes="error", markup=False)
             yield Static("", id="e-form", classes="error", markup=False)
             with Horizontal():
                 yield Button("Save (ctrl+s)", id="save", variant="primary")
                 yield Button("Cancel (esc)", id="cancel")
 
+    AUTO_FOCUS = "#f-name"
+
     def on_mount(self) -> None:
-        self.query_one("#f-name", Input).focus()
+        self.set_focus(self.query_one("#f-name", Input))
+        if not self.domains:
+            self._load_domains()
+
+    @work(exit_on_error=False, group="form-domains")
+    async def _load_domains(self) -> None:
+        """The tenant's domains, offered as the domain field's placeholder."""
+        try:
+            self.domains = await self.service.domains()
+        except Exception:
+            return  # only a hint; the field still takes any text
+        self.query_one("#f-domain", Input).placeholder = ", ".join(self.domains)[:60]
+
+    def on_key(self, event) -> None:
+        """Typeahead: a printable key that reaches the form itself was consumed by no field —
+        it arrived before the form had mounted and focused one.  It goes to the focused field
+        (or the name field), so nothing typed right after "n" or "e" is lost."""
+        if not (event.is_printable and event.character):
+            return
+        target = self.focused if isinstance(self.focused, Input) else None
+        if target is None and self.focused is None:
+            target = self.query_one("#f-name", Input)
+            self.set_focus(target)
+        if target is not None:
+            target.insert_text_at_cursor(event.character)
+            event.stop()
 
     def values(self) -> dict[str, str]:
         return {key: self.query_one(f"#f-{key}", Input).value for key, _ in FIELDS}

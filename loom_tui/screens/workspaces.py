@@ -86,6 +86,7 @@ class WorkspacesScreen(AreaScreen):
         Binding("p", "pin", "Pin", show=False, id="ws.pin"),
         Binding("t", "view_mode", "List/cards", show=False, id="ws.view_mode"),
         Binding("o", "filter_domain", "Domain", show=False, id="ws.filter_domain"),
+        Binding("y", "copy_id", "Copy id", show=False, id="ws.copy_id"),
     ]
 
     def __init__(self) -> None:
@@ -233,7 +234,9 @@ class WorkspacesScreen(AreaScreen):
         event.stop()
 
     def action_search(self) -> None:
-        self.query_one("#search", Input).focus()
+        # focus now, not after the queued events (Widget.focus defers it): over SSH the keys typed
+        # right after "/" arrive together, and must go to the search box, not to list bindings
+        self.set_focus(self.query_one("#search", Input))
 
     def action_back(self) -> None:
         search = self.query_one("#search", Input)
@@ -272,6 +275,15 @@ class WorkspacesScreen(AreaScreen):
             self.flash("this tenant has no domains document; nothing to filter by", "warning")
             return
         self.action_filter_domain()
+
+    def action_copy_id(self) -> None:
+        """Copy the workspace id with OSC 52 — the one clipboard that works over SSH."""
+        row = self.query_one(VirtualTable).current
+        if row is None:
+            self.flash("no workspace selected", "warning")
+            return
+        self.app.copy_to_clipboard(row["id"])
+        self.flash(f"copied id {row['id']} (OSC 52: your terminal must allow clipboard writes)", "ok")
 
     # -- pins and view mode (per user) -----------------------------------------------------
     @work(exclusive=True, exit_on_error=False, group="ws-pin")
@@ -322,40 +334,44 @@ class WorkspacesScreen(AreaScreen):
         self.reload(keep_cursor=True)
 
     # -- writes ----------------------------------------------------------------------------
-    @work(exit_on_error=False, group="ws-write")
-    async def action_new(self) -> None:
+    # The dialogs are pushed at once, inside the key's own handler: over SSH the keys typed right
+    # after "n", "e" or "d" arrive together and must land in the dialog, never on list bindings.
+    def action_new(self) -> None:
         from .workspace_form import WorkspaceForm
 
-        domains = await self.ctx.workspaces.domains()
-        doc = await self.app.push_screen_wait(WorkspaceForm(self.ctx.workspaces, None, domains))
-        if doc:
-            self.flash(f"created workspace {doc['name']}", "ok")
-            self.reload()
+        def done(doc: dict | None) -> None:
+            if doc:
+                self.flash(f"created workspace {doc['name']}", "ok")
+                self.reload()
 
-    @work(exit_on_error=False, group="ws-write")
-    async def action_edit(self) -> None:
+        self.app.push_screen(WorkspaceForm(self.ctx.workspaces, None), done)
+
+    def action_edit(self) -> None:
         from .workspace_form import WorkspaceForm
 
         row = self.query_one(VirtualTable).current
         if row is None:
             self.flash("no workspace selected", "warning")
             return
-        current = await self.ctx.workspaces.get(row["id"])
-        domains = await self.ctx.workspaces.domains()
-        doc = await self.app.push_screen_wait(WorkspaceForm(self.ctx.workspaces, current, domains))
-        if doc:
-            self.flash(f"saved workspace {doc['name']}", "ok")
-            self.reload(keep_cursor=True)
 
-    @work(exit_on_error=False, group="ws-write")
-    async def action_delete(self) -> None:
+        def done(doc: dict | None) -> None:
+            if doc:
+                self.flash(f"saved workspace {doc['name']}", "ok")
+                self.reload(keep_cursor=True)
+
+        # the row as the operator sees it is the base of the edit; a newer version is caught as a conflict
+        self.app.push_screen(WorkspaceForm(self.ctx.workspaces, {k: v for k, v in row.items() if k != "pin"}), done)
+
+    def action_delete(self) -> None:
         row = self.query_one(VirtualTable).current
         if row is None:
             self.flash("no workspace selected", "warning")
             return
-        ok = await self.app.push_screen_wait(
-            TypeToConfirm("Delete workspace", row["name"], f"This deletes the workspace and its {row.get('itemCount', 0)} items, folders, members and git config.")
-        )
+        dialog = TypeToConfirm("Delete workspace", row["name"], f"This deletes the workspace and its {row.get('itemCount', 0)} items, folders, members and git config.")
+        self.app.push_screen(dialog, lambda ok: self._delete_confirmed(row, bool(ok)))
+
+    @work(exit_on_error=False, group="ws-write")
+    async def _delete_confirmed(self, row: dict, ok: bool) -> None:
         if not ok:
             self.flash("nothing was deleted")
             return

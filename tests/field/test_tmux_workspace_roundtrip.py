@@ -1,0 +1,66 @@
+"""A workspace round-trip in the real ``loom`` command inside tmux: create, edit, search, pin, delete."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import time
+
+import pytest
+
+from tests.support.tmux import Tmux, tmux  # noqa: F401  (fixture)
+
+from .conftest import loom_bin
+
+pytestmark = pytest.mark.tmux
+NAME = "Tmux Roundtrip [x]"
+
+
+def _headless(*args: str) -> dict:
+    out = subprocess.run([loom_bin(), *args], capture_output=True, text=True, env=os.environ.copy(), timeout=60)
+    assert out.returncode == 0, out.stderr
+    return json.loads(out.stdout)
+
+
+def test_create_edit_search_pin_delete_in_tmux(tmux: Tmux) -> None:
+    s = tmux.start([loom_bin()], cols=100, rows=30, term="xterm-256color", env={})
+    s.wait_for("Active", timeout=30)
+    # create
+    s.send("n")
+    s.wait_for("New workspace")
+    s.type(NAME)
+    s.send("C-s")
+    s.wait_for("created workspace")
+    # search finds it (and only it)
+    s.send("/")
+    s.type("roundtrip")
+    s.wait_for("1 workspace ·")
+    s.send("Enter")
+    s.wait_for("› " + NAME)
+    # edit the description
+    s.send("e")
+    s.wait_for("Edit workspace")
+    time.sleep(0.3)  # the form focuses its first field once mounted; Tab must come after that
+    s.send("Tab")
+    s.type("edited in tmux")
+    s.send("C-s")
+    s.wait_for("saved workspace")
+    # pin
+    s.send("p")
+    s.wait_for("pinned")
+    # the headless command sees what the console wrote
+    shown = _headless("workspaces", "show", NAME, "--json")
+    assert shown["description"] == "edited in tmux"
+    # delete: type the name, then the Delete button
+    s.send("d")
+    s.wait_for("Type the name to confirm")
+    time.sleep(0.3)
+    s.send("BTab")  # focus starts on Cancel; the name field is just before it
+    s.type(NAME)
+    s.send("Enter")
+    s.wait_for("deleted workspace")
+    s.wait_for("0 workspaces", timeout=10)
+    listed = _headless("workspaces", "list", "--search", "roundtrip", "--json")
+    assert listed["total"] == 0
+    s.send("C-q")
