@@ -1,0 +1,49 @@
+"""What a Workspaces screen load costs on Cosmos: one partition-scoped query per page, never a
+cross-partition scan for a normal user; the request units come from the recorded charges."""
+
+from __future__ import annotations
+
+import uuid
+
+import pytest
+
+from loom_tui.config import Profile
+from loom_tui.domain.session import Session
+from loom_tui.domain.workspace import WorkspaceView
+from loom_tui.local.demo import seed_demo
+from loom_tui.services.context import AppContext
+from tests.support.cosmos_server import cosmos_server  # noqa: F401  (session fixture)
+
+pytestmark = pytest.mark.cosmos
+TENANT = "7d1e6c2a-0000-4000-8000-00000000de70"
+LEE = Session(tenant_id=TENANT, user_oid="aa000001-0000-4000-8000-000000000003", upn="lee.engineer@contoso-demo.example",
+              display_name="Lee Engineer", is_tenant_admin=False, source="test")
+
+
+@pytest.fixture
+async def cosmos(cosmos_server):  # noqa: F811
+    from loom_tui.store.cosmos import CosmosStore
+
+    store = CosmosStore(cosmos_server.endpoint, cosmos_server.key, database=f"w{uuid.uuid4().hex[:12]}", verify_tls=False)
+    await store.open()
+    await seed_demo(store, workspaces=12, items_per_workspace=2, audit_days=0)
+    yield store
+    await store.drop_database()
+    await store.close()
+
+
+@pytest.mark.parametrize("view", [WorkspaceView(), WorkspaceView(search="streaming"), WorkspaceView(mine=True)])
+async def test_a_list_load_is_partition_scoped_queries_only(cosmos, view):
+    ctx = AppContext(profile=Profile(), store=cosmos, session=LEE)
+    calls_before = dict(cosmos.charges.by_operation)
+    mark = cosmos.charges.mark()
+    total = await ctx.workspaces.count(view)
+    rows = await ctx.workspaces.window(view, 0, 100)
+    ru, calls = cosmos.charges.since(mark)
+    ops = {op for op, v in cosmos.charges.by_operation.items() if op not in calls_before or v != calls_before[op]}
+    assert len(rows) == total
+    assert calls == 2  # one count, one page
+    assert not any("cross" in op for op in ops), ops
+    assert ru > 0  # charges are recorded from the server's x-ms-request-charge header
+    # Lee sees only the workspaces he owns or is a member of
+    assert all(r["ownerOid"] == LEE.user_oid or LEE.upn in r["memberUpns"] for r in rows)
