@@ -253,7 +253,10 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def _move_to(self, index: int) -> None:
         if self.row_count:
-            self.cursor_row = max(0, min(self.row_count - 1, index))
+            target = max(0, min(self.row_count - 1, index))
+            # ask for the target's page now, not when the next frame renders it
+            self._want(target // self.page_size)
+            self.cursor_row = target
 
     def action_cursor(self, delta: int) -> None:
         self._move_to(self.cursor_row + delta)
