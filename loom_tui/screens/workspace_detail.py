@@ -119,6 +119,9 @@ class WorkspaceDetailScreen(AreaScreen):
     # -- loading ---------------------------------------------------------------------------
     @work(exclusive=True, exit_on_error=False, group="detail-open")
     async def open(self) -> None:
+        # the pane's rows load while the role is looked up (reads need no role beyond seeing the
+        # workspace, which the services check); write keys appear once the role is known
+        self.query_one(f"#{self.pane}", Pane).activate()
         try:
             doc = await self.ctx.workspaces.get(self.workspace_id)
             self.workspace_name = doc.get("name", "")
@@ -132,7 +135,6 @@ class WorkspaceDetailScreen(AreaScreen):
         for pane in self.query(Pane):
             pane.refresh_bindings()
         self.query_one("#comments").refresh_writable()  # type: ignore[attr-defined]
-        self.query_one(f"#{self.pane}", Pane).activate()
         try:
             await self.ctx.workspaces.touch(self.workspace_id)
         except Exception:  # stamping the access time is incidental: never in the operator's way
