@@ -57,7 +57,7 @@ class ResumeOffer(ModalScreen[bool]):
         why = f" ({self.state.reason})" if self.state.reason else ""
         extra = ""
         if self.state.form:
-            extra = "\nUnsaved form input was kept in the resume file: " + ", ".join(sorted(self.state.form))[:120]
+            extra = "\nThe form you were filling in comes back with what you had typed."
         yield Static(Text(f"Your last session ended unexpectedly{why}.\nResume in {self.state.area or 'Workspaces'}?{extra}\n\ny / enter: resume    n / esc: start fresh"))
 
     def action_answer(self, yes: bool) -> None:
@@ -104,6 +104,9 @@ class FieldReady:
         yes = await self.push_screen_wait(ResumeOffer(state))  # type: ignore[attr-defined]
         if yes:
             self.switch_mode(state.area)  # type: ignore[attr-defined]
+            restore = getattr(self.screen, "restore_form", None)  # type: ignore[attr-defined]
+            if state.form and callable(restore):
+                restore(state.form)
 
     def check_size(self) -> None:
         width, height = self.size  # type: ignore[attr-defined]

@@ -35,11 +35,13 @@ class WorkspaceForm(ModalScreen[dict | None]):
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="form.cancel"), Binding("ctrl+s", "save", "Save", id="form.save")]
 
-    def __init__(self, service, current: dict | None = None, domains: list[str] | None = None) -> None:
+    def __init__(self, service, current: dict | None = None, domains: list[str] | None = None,
+                 initial: dict[str, str] | None = None) -> None:
         super().__init__()
         self.service = service
         self.current = current
         self.domains = domains or []
+        self.initial = initial or {}  # unsaved input brought back after an SSH drop
 
     def compose(self) -> ComposeResult:
         title = "Edit workspace" if self.current else "New workspace"
@@ -47,7 +49,7 @@ class WorkspaceForm(ModalScreen[dict | None]):
             yield Static(Text(title, style="bold"))
             for key, label in FIELDS:
                 yield Label(label)
-                value = (self.current or {}).get(key) or ""
+                value = self.initial.get(key, (self.current or {}).get(key) or "")
                 # select_on_focus off: a key typed as the field gets focus must never wipe a saved value
                 yield Input(value=str(value), id=f"f-{key}", select_on_focus=False,
                             placeholder=", ".join(self.domains)[:60] if key == "domain" else "")
@@ -86,6 +88,10 @@ class WorkspaceForm(ModalScreen[dict | None]):
         if target is not None:
             target.insert_text_at_cursor(event.character)
             event.stop()
+
+    def resume_form(self) -> dict[str, str]:
+        """What the terminal guard saves if the terminal goes away while this form is open."""
+        return {"form": "workspace", "workspace_id": (self.current or {}).get("id", ""), **self.values()}
 
     def values(self) -> dict[str, str]:
         return {key: self.query_one(f"#f-{key}", Input).value for key, _ in FIELDS}

@@ -346,6 +346,29 @@ class WorkspacesScreen(AreaScreen):
 
         self.app.push_screen(WorkspaceForm(self.ctx.workspaces, None), done)
 
+    @work(exit_on_error=False, group="ws-write")
+    async def restore_form(self, saved: dict[str, str]) -> None:
+        """Reopen the create/edit form with the input saved when the terminal went away."""
+        from .workspace_form import FIELDS, WorkspaceForm
+
+        if saved.get("form") != "workspace":
+            return
+        current = None
+        if saved.get("workspace_id"):
+            try:
+                current = await self.ctx.workspaces.get(saved["workspace_id"])
+            except Exception as exc:
+                self.flash(f"the workspace being edited is gone: {exc}", "warning")
+                return
+        initial = {key: saved[key] for key, _ in FIELDS if key in saved}
+
+        def done(doc: dict | None) -> None:
+            if doc:
+                self.flash(f"saved workspace {doc['name']}", "ok")
+                self.reload(keep_cursor=True)
+
+        self.app.push_screen(WorkspaceForm(self.ctx.workspaces, current, initial=initial), done)
+
     def action_edit(self) -> None:
         from .workspace_form import WorkspaceForm
 
