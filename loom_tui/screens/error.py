@@ -20,6 +20,13 @@ def describe(error: BaseException) -> tuple[str, str]:
     return headline, detail
 
 
+def describe_any(error: BaseException | str) -> tuple[str, str]:
+    """(headline, detail) for an exception or a plain message."""
+    if isinstance(error, BaseException):
+        return describe(error)
+    return safe_text(error), ""
+
+
 class ErrorDialog(ModalScreen[None]):
     DEFAULT_CSS = """
     ErrorDialog { align: center middle; }
@@ -33,10 +40,7 @@ class ErrorDialog(ModalScreen[None]):
     def __init__(self, title: str, error: BaseException | str) -> None:
         super().__init__()
         self.title_text = title
-        if isinstance(error, BaseException):
-            self.message, self.detail = describe(error)
-        else:
-            self.message, self.detail = safe_text(error), ""
+        self.message, self.detail = describe_any(error)
 
     def compose(self) -> ComposeResult:
         with Vertical():

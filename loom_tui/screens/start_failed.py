@@ -31,15 +31,10 @@ class StartFailedScreen(ModalScreen[bool]):
 
     def __init__(self, step: str, error: BaseException | str) -> None:
         super().__init__()
-        from loom_tui.widgets.virtual_table import safe_text
-
-        from .error import describe
+        from .error import describe_any
 
         self.step = step
-        if isinstance(error, BaseException):
-            self.message, self.detail = describe(error)
-        else:
-            self.message, self.detail = safe_text(error), ""
+        self.message, self.detail = describe_any(error)
 
     def compose(self) -> ComposeResult:
         with Vertical():

@@ -47,6 +47,19 @@ def validate(data: WorkspaceInput) -> WorkspaceInput:
     )
 
 
+def stored_fields(data: WorkspaceInput) -> dict[str, Any]:
+    """The editable fields as stored, with the shadow fields the list searches, sorts and filters on."""
+    return {
+        "name": data.name,
+        "nameLower": data.name.lower(),
+        "description": data.description,
+        "descriptionLower": data.description.lower(),
+        "capacity": data.capacity or None,
+        "capacityKind": capacity_kind(data.capacity).value,
+        "domain": data.domain or None,
+    }
+
+
 def view_query(view: WorkspaceView, session_conds: tuple, user_oid: str) -> Query:
     conds: list = list(session_conds)
     conds.append(Filter("state", Op.NE, DELETING))
@@ -131,13 +144,7 @@ class WorkspaceService:
         now = now_iso()
         doc = {
             "id": str(uuid.uuid4()),
-            "name": data.name,
-            "nameLower": data.name.lower(),
-            "description": data.description,
-            "descriptionLower": data.description.lower(),
-            "capacity": data.capacity or None,
-            "capacityKind": capacity_kind(data.capacity).value,
-            "domain": data.domain or None,
+            **stored_fields(data),
             "ownerOid": s.user_oid,
             "createdBy": s.upn,
             "createdAt": now,
@@ -187,17 +194,7 @@ class WorkspaceService:
             raise ValidationError("name", f"a workspace named {data.name!r} already exists in this tenant")
         if etag is not None and etag != current.get("_etag") and not force and self._edited_since(base, current):
             raise EditConflict(mine={**(base or current), **changes}, theirs=current)
-        new = {
-            **current,
-            "name": data.name,
-            "nameLower": data.name.lower(),
-            "description": data.description,
-            "descriptionLower": data.description.lower(),
-            "capacity": data.capacity or None,
-            "capacityKind": capacity_kind(data.capacity).value,
-            "domain": data.domain or None,
-            "updatedAt": now_iso(),
-        }
+        new = {**current, **stored_fields(data), "updatedAt": now_iso()}
         try:
             stored = await self.scoped.tenant_replace("workspaces", new, if_match=None if force else current["_etag"])
         except PreconditionFailed:
