@@ -230,6 +230,14 @@ async def test_cross_partition_query_and_count(loaded):
     assert ordered.continuation
 
 
+@pytest.mark.parametrize("page_size", [1, 2, 3, 100])
+async def test_unordered_cross_partition_paging_returns_every_document_once(loaded, page_size):
+    seen = [(d["workspaceId"], d["id"]) async for d in loaded.iterate_cross_partition(ITEMS, page_size=page_size)]
+    assert len(seen) == len(DOCS) and len(set(seen)) == len(DOCS)
+    filtered = [d["id"] async for d in loaded.iterate_cross_partition(ITEMS, Query((eq("name", "alpha"),)), page_size=page_size)]
+    assert sorted(filtered) == ["a", "a"]
+
+
 async def test_count(loaded):
     assert await loaded.count(ITEMS, "ws1") == 5
     assert await loaded.count(ITEMS, "ws2") == 2
