@@ -32,6 +32,8 @@ def test_create_edit_search_pin_delete_in_tmux(tmux: Tmux) -> None:
     s.type(NAME)
     s.send("C-s")
     s.wait_for("created workspace")
+    s.wait_for("New workspace", gone=True)
+    time.sleep(0.3)  # keys typed while a dialog is still closing go to it (Textual), so wait like a person would
     # search finds it (and only it)
     s.send("/")
     s.type("roundtrip")
@@ -46,6 +48,8 @@ def test_create_edit_search_pin_delete_in_tmux(tmux: Tmux) -> None:
     s.type("edited in tmux")
     s.send("C-s")
     s.wait_for("saved workspace")
+    s.wait_for("Edit workspace", gone=True)
+    time.sleep(0.3)
     # pin
     s.send("p")
     s.wait_for("pinned")
