@@ -18,12 +18,16 @@ from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import Input, Static, Tree
 
+from loom_tui.services.errors import ConflictError, EditConflict
 from loom_tui.services.folders import FolderNode
 from loom_tui.services.items import ALL_FOLDERS, ItemInput, ItemView
 from loom_tui.widgets.table_header import TableHeader
 from loom_tui.widgets.virtual_table import Column, VirtualTable, safe_text
 
+from .edit_conflict import EditConflictDialog
 from .prompt import ChoicePrompt, TextPrompt, confirm
+
+ITEM_FIELDS = ("displayName", "itemType", "folderId", "updatedAt")
 from .workspace_detail import Pane
 
 DEBOUNCE_S = 0.15
@@ -227,8 +231,19 @@ class ItemsPane(Pane):
             return
         ws = self.detail.workspace_id
 
-        async def rename(name: str) -> dict:
-            return await self.ctx.items.rename(ws, row["id"], name, etag=row.get("_etag"))
+        async def rename(name: str) -> dict | None:
+            try:
+                return await self.ctx.items.rename(ws, row["id"], name, etag=row.get("_etag"))
+            except EditConflict as exc:  # both versions shown; the operator decides
+                choice = await self.app.push_screen_wait(
+                    EditConflictDialog({**(exc.mine or row), "displayName": name}, exc.theirs, fields=ITEM_FIELDS, what="item"))
+                if choice == "overwrite":
+                    return await self.ctx.items.rename(ws, row["id"], name, force=True)
+                if choice == "reload":
+                    self.load_items(keep_cursor=True)
+                    theirs = safe_text((exc.theirs or {}).get("displayName", ""))
+                    raise ConflictError(f"kept their version ({theirs}); your rename was not saved") from None
+                raise ConflictError("cancelled: nothing was saved") from None
 
         doc = await self.app.push_screen_wait(TextPrompt("Rename item", "New name", rename, value=row.get("displayName", "")))
         if doc:

@@ -27,22 +27,24 @@ class EditConflictDialog(ModalScreen[str]):
                 Binding("r", "choose('reload')", "Reload theirs", id="conflict.reload"),
                 Binding("o", "choose('overwrite')", "Overwrite with mine", id="conflict.overwrite")]
 
-    def __init__(self, mine: dict, theirs: dict | None) -> None:
+    def __init__(self, mine: dict, theirs: dict | None, *, fields: tuple[str, ...] = SHOWN, what: str = "workspace") -> None:
         super().__init__()
         self.mine = mine
         self.theirs = theirs or {}
+        self.fields = fields
+        self.what = what
 
     def compose(self) -> ComposeResult:
         table = Table(box=None, expand=True, show_header=True, header_style="bold")
         table.add_column("field")
         table.add_column("yours")
         table.add_column("theirs (saved now)")
-        for key in SHOWN:
+        for key in self.fields:
             a, b = self.mine.get(key), self.theirs.get(key)
             mark = "" if a == b else " *"
             table.add_row(Text(key + mark), Text(safe_text(a or "")), Text(safe_text(b or "")))
         with VerticalScroll():
-            yield Static(Text("Someone else changed this workspace while you were editing it.", style="bold"))
+            yield Static(Text(f"Someone else changed this {self.what} while you were editing it.", style="bold"))
             yield Static(table)
             yield Static(Text("* differs. Choose: r reload theirs (your edits are dropped), o overwrite with yours, esc cancel."))
             with Horizontal():

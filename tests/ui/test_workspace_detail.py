@@ -376,3 +376,31 @@ def test_snapshot_detail(snap_compare, monkeypatch, size):
         await pilot.pause(0.3)
 
     assert snap_compare(LoomApp(), terminal_size=size, run_before=ready)
+
+
+@pytest.mark.parametrize("choice, expect_name", [("o", "mine now"), ("r", "theirs now")])
+async def test_item_rename_conflict_shows_both_versions_and_lets_the_operator_choose(choice, expect_name):
+    from loom_tui.screens.edit_conflict import EditConflictDialog
+
+    app = LoomApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_ready(pilot)
+        ws = await fresh_workspace(app)
+        item = await app.ctx.items.create(ws["id"], ItemInput("notebook", "nb base"))
+        screen = await open_detail(pilot, ws["id"])
+        await wait_for(pilot, lambda: items_table(app).row(0) is not None)
+        await app.ctx.items.rename(ws["id"], item["id"], "theirs now", etag=item["_etag"])  # someone else, meanwhile
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt))
+        app.screen.query_one("#prompt-input").value = ""
+        await type_into(pilot, "mine now")
+        await wait_for(pilot, lambda: isinstance(app.screen, EditConflictDialog))
+        text = screen_text(app)
+        assert "mine now" in text and "theirs now" in text
+        await pilot.press(choice)
+        await wait_for(pilot, lambda: not isinstance(app.screen, EditConflictDialog))
+        if choice == "r":
+            await wait_for(pilot, lambda: "kept their version" in screen_text(app))
+            await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen)
+        assert (await app.ctx.items.get(ws["id"], item["id"]))["displayName"] == expect_name
