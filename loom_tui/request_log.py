@@ -56,6 +56,23 @@ class RequestLogPolicy(SansIOHTTPPolicy):
                     request_id(request.http_request.headers))
 
 
+def pipeline_hooks() -> dict[str, Any]:
+    """``raw_request_hook`` / ``raw_response_hook`` for clients that take no extra policies (the
+    Cosmos DB client builds its own pipeline, but honours azure-core's CustomHookPolicy)."""
+    policy = RequestLogPolicy()
+
+    def on_request(request: Any) -> None:
+        policy.on_request(request)
+
+    def on_response(response: Any) -> None:
+        start = response.context.get(RequestLogPolicy._KEY, time.perf_counter())
+        http = response.http_response
+        log_request(response.http_request.method, response.http_request.url, http.status_code, time.perf_counter() - start,
+                    request_id(http.headers) or request_id(response.http_request.headers))
+
+    return {"raw_request_hook": on_request, "raw_response_hook": on_response}
+
+
 def aiohttp_trace_config():  # -> aiohttp.TraceConfig
     """aiohttp hooks producing the same line for loom's own aiohttp sessions."""
     import aiohttp

@@ -16,7 +16,10 @@ from .network import sdk_client_kwargs
 
 def client_kwargs(cloud: Cloud, **extra: Any) -> dict[str, Any]:
     """``base_url``, ``credential_scopes`` and the network settings for an ``azure-mgmt-*`` client."""
-    kw = {"base_url": cloud.arm_endpoint, "credential_scopes": [cloud.arm_scope], **sdk_client_kwargs()}
+    from loom_tui.request_log import RequestLogPolicy
+
+    kw = {"base_url": cloud.arm_endpoint, "credential_scopes": [cloud.arm_scope], "per_call_policies": [RequestLogPolicy()],
+          **sdk_client_kwargs()}
     kw.update(extra)
     return kw
 

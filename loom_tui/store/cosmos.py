@@ -167,6 +167,15 @@ def _body(doc: dict) -> dict:
     return body
 
 
+def _log_hooks() -> dict[str, Any]:
+    from loom_tui.request_log import pipeline_hooks
+
+    return pipeline_hooks()
+
+
+_LOG_HOOKS: dict[str, Any] = {}
+
+
 class _Meter:
     """A per-call ``raw_response_hook``: adds up the RU of every HTTP response of one call."""
 
@@ -178,6 +187,8 @@ class _Meter:
             self.ru += float(pipeline_response.http_response.headers.get("x-ms-request-charge") or 0)
         except (AttributeError, ValueError):
             pass
+        # a per-call hook replaces the client's: log the request line here too
+        _LOG_HOOKS["raw_response_hook"](pipeline_response)
 
 
 def _first_line(exc: Exception) -> str:
@@ -292,9 +303,14 @@ class CosmosStore(DocumentStore):
         from azure.cosmos import PartitionKey
         from azure.cosmos.aio import CosmosClient
 
+        if not _LOG_HOOKS:
+            _LOG_HOOKS.update(_log_hooks())
         client = CosmosClient(
             self.endpoint,
             self._credential,
+            # one log line per request (method, path, status, duration, request id); per-call RU
+            # meters replace the response hook, so _Meter logs too
+            **_LOG_HOOKS,
             connection_verify=self.verify_tls,
             retry_total=self._connection_retries,
             retry_throttle_total=self._throttle_retries,
