@@ -215,6 +215,11 @@ class LoomApp(FieldReady, App):
         if self.context_is_ready and not isinstance(self.screen, NotificationsPanel):
             self.push_screen(NotificationsPanel())
 
+    def action_doctor(self) -> None:
+        from .screens.doctor import DoctorScreen
+
+        self.push_screen(DoctorScreen(self.profile_name, self.data_dir))
+
     def action_help(self) -> None:
         from .screens.help import HelpScreen
 
@@ -233,6 +238,7 @@ class LoomApp(FieldReady, App):
         for name, (key, label) in AREAS.items():
             yield SystemCommand(f"Go to {label}", f"Open the {label} area (key {key})", lambda n=name: self.action_area(n))
         yield SystemCommand("Keys", "Show the keys of this screen (?)", self.action_help)
+        yield SystemCommand("Doctor", "Check terminal, config, files, proxy/CA and cloud endpoints", self.action_doctor)
         yield SystemCommand("Quit", "Quit loom (ctrl+q)", self.exit)
 
     # -- shared UI helpers -----------------------------------------------------------------
