@@ -58,7 +58,7 @@ CONTAINERS: dict[str, Container] = {
         Container("tenant-themes", "tenantId", Scope.TENANT, "branding"),
         Container("tenant-settings", "tenantId", Scope.TENANT, "tenant toggles; also the domains document"),
         Container("marketplace-listings", "tenantId", Scope.TENANT, "published data products"),
-        Container("audit-log", "itemId", Scope.ITEM, "audit events", ("at", "tenantId", "workspaceId")),
+        Container("audit-log", "itemId", Scope.ITEM, "audit events", ("at", "seq", "tenantId", "workspaceId")),
         Container("comments", "itemId", Scope.ITEM, "item comments", ("createdAt",)),
         Container("shares", "itemId", Scope.ITEM, "share-link tokens"),
         Container("notifications", "userId", Scope.USER, "per-user notifications", ("createdAt", "read")),

@@ -212,6 +212,7 @@ async def _write_workspaces(store: DocumentStore, rng: random.Random, workspaces
                         "id": _uuid(rng), "itemId": it["id"], "itemType": it["itemType"], "workspaceId": ws["id"],
                         "tenantId": DEMO_TENANT, "userId": u[0], "upn": _upn(u[1]), "action": action,
                         "summary": f"{action.split('.')[1]} {it['displayName']}", "diff": {}, "at": iso(at),
+                        "seq": int(at.timestamp()) * 1_000_000_000 + at.microsecond * 1000,
                     })
         doc = {k: v for k, v in ws.items() if k != "_members"}
         ws_docs.append(doc)

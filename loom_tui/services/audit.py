@@ -12,6 +12,8 @@ from typing import TYPE_CHECKING, Any
 from loom_tui.domain.clock import now_iso
 from loom_tui.store.query import Order, Query
 
+from .stamps import stamp
+
 if TYPE_CHECKING:
     from loom_tui.store.scoped import ScopedStore, WorkspaceRef
 
@@ -46,11 +48,14 @@ class AuditService:
             "summary": summary,
             "diff": changes or {},
             "at": now_iso(),
+            # "at" has millisecond precision; events of one action often share it.  The trail is
+            # ordered by this strictly increasing stamp (ns since the epoch) so it keeps write order.
+            "seq": stamp(),
         }
         return await self.scoped.item_write(ws, "audit-log", item_id, event)
 
     async def for_workspace(self, ws: "WorkspaceRef", *, max_items: int = 100, continuation: str | None = None):
-        return await self.scoped.workspace_audit(ws, Query(order_by=(Order("at", True),)), max_items=max_items, continuation=continuation)
+        return await self.scoped.workspace_audit(ws, Query(order_by=(Order("seq", True),)), max_items=max_items, continuation=continuation)
 
     async def for_item(self, ws: "WorkspaceRef", item_id: str, *, max_items: int = 100, continuation: str | None = None):
-        return await self.scoped.item_query(ws, "audit-log", item_id, Query(order_by=(Order("at", True),)), max_items=max_items, continuation=continuation)
+        return await self.scoped.item_query(ws, "audit-log", item_id, Query(order_by=(Order("seq", True),)), max_items=max_items, continuation=continuation)
