@@ -13,7 +13,6 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input, Static
 
-from loom_tui.services.audit import AuditService
 from loom_tui.widgets.table_header import TableHeader
 from loom_tui.widgets.virtual_table import Column, VirtualTable, safe_text
 
@@ -88,15 +87,15 @@ class AuditPane(ListPane):
 
     @work(exclusive=True, exit_on_error=False, group="audit")
     async def reload(self) -> None:
-        audit = AuditService(self.ctx.scoped)
+        audit = self.ctx.audit
         item = self.detail.selected_item
+        wid = self.detail.workspace_id
         try:
-            ws = await self.ctx.scoped.workspace(self.detail.workspace_id)
             if self.item_scope and item is not None:
-                page = await audit.for_item(ws, item["id"], max_items=AUDIT_MAX)
+                page = await audit.item_trail(wid, item["id"], max_items=AUDIT_MAX)
                 status = f"{len(page.items)} events of item {item.get('displayName')} · t: whole workspace"
             else:
-                page = await audit.for_workspace(ws, max_items=AUDIT_MAX)
+                page = await audit.workspace_trail(wid, max_items=AUDIT_MAX)
                 hint = "t: the selected item" if item is not None else "select an item in Items for its trail"
                 status = f"{len(page.items)} newest events of this workspace · {hint}"
         except Exception as exc:

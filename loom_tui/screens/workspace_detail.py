@@ -83,6 +83,7 @@ class WorkspaceDetailScreen(AreaScreen):
         self.workspace_id = workspace_id
         self.workspace_name = name
         self.allowed: set[str] = set()
+        self.role_known = False  # set once allowed_actions has answered
         self.role = "…"
         self.pane = "items"
         self.selected_item: dict | None = None
@@ -111,7 +112,11 @@ class WorkspaceDetailScreen(AreaScreen):
         if not self.loom.allows(self, action):
             return False
         need = PERMS.get(action)
-        return need is None or need in self.allowed
+        if need is None or not self.role_known:
+            # before the role is known a quick key still works; the services refuse what the
+            # role does not allow, with a message (nothing is written)
+            return True
+        return need in self.allowed
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return self.permits(action)
@@ -127,6 +132,7 @@ class WorkspaceDetailScreen(AreaScreen):
             self.workspace_name = doc.get("name", "")
             self.role = (await self.ctx.roles.role_in(self.workspace_id)).value
             self.allowed = await self.ctx.roles.allowed_actions(self.workspace_id)
+            self.role_known = True
         except Exception as exc:
             self.flash(f"could not open the workspace: {exc}", "error")
             return

@@ -126,7 +126,13 @@ class WorkspacesScreen(AreaScreen):
         if need is None:
             return True
         row = self.query_one(VirtualTable).current if self.is_mounted else None
-        return row is not None and need in self.row_allowed.get(row["id"], set())
+        if row is None:
+            return False
+        if row["id"] not in self.row_allowed:
+            # the role is still loading: keep the key working (the service refuses what the role
+            # does not allow, with a message) rather than silently ignoring a quick keypress
+            return True
+        return need in self.row_allowed[row["id"]]
 
     @on(VirtualTable.CursorMoved)
     def _cursor_moved(self, event: VirtualTable.CursorMoved) -> None:

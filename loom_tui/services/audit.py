@@ -59,3 +59,10 @@ class AuditService:
 
     async def for_item(self, ws: "WorkspaceRef", item_id: str, *, max_items: int = 100, continuation: str | None = None):
         return await self.scoped.item_query(ws, "audit-log", item_id, Query(order_by=(Order("seq", True),)), max_items=max_items, continuation=continuation)
+
+    async def workspace_trail(self, workspace_id: str, *, max_items: int = 100):
+        """The newest events of a workspace the session may see (by id: for screens and commands)."""
+        return await self.for_workspace(await self.scoped.workspace(workspace_id), max_items=max_items)
+
+    async def item_trail(self, workspace_id: str, item_id: str, *, max_items: int = 100):
+        return await self.for_item(await self.scoped.workspace(workspace_id), item_id, max_items=max_items)

@@ -19,6 +19,7 @@ from loom_tui.store.scoped import ScopedStore
 from .errors import ReadOnlyError
 
 if TYPE_CHECKING:
+    from .audit import AuditService
     from .comments import CommentService
     from .folders import FolderService
     from .items import ItemService
@@ -50,6 +51,12 @@ class AppContext:
         """The single read-only gate of the service layer."""
         if self.read_only:
             raise ReadOnlyError(action)
+
+    @cached_property
+    def audit(self) -> "AuditService":
+        from .audit import AuditService
+
+        return AuditService(self.scoped)
 
     @cached_property
     def workspaces(self) -> "WorkspaceService":
