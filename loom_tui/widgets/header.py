@@ -39,10 +39,11 @@ class LoomHeader(Widget):
         if self.read_only:
             t.append("  READ-ONLY ", style="bold reverse")
         t.append("\n")
-        t.append(" " + safe_text(self.where))
+        # most useful first, so an 80-column terminal cuts only the tenant id's tail
+        t.append(f" bell {self.unread}", style="bold" if self.unread else "")
+        t.append(" │ " + safe_text(self.where))
         if self.user:
             t.append(" │ " + safe_text(self.user))
         if self.tenant:
             t.append(" │ tenant " + safe_text(self.tenant))
-        t.append(f" │ bell {self.unread}")
         return t
