@@ -21,6 +21,7 @@ from textual.widgets import Input, Static, Tree
 from loom_tui.services.errors import ConflictError, EditConflict
 from loom_tui.services.folders import FolderNode
 from loom_tui.services.items import ALL_FOLDERS, ItemInput, ItemView
+from loom_tui.widgets.search_box import SearchBox
 from loom_tui.widgets.table_header import TableHeader
 from loom_tui.widgets.virtual_table import Column, VirtualTable, safe_text
 
@@ -74,7 +75,9 @@ class ItemsPane(Pane):
             tree.show_root = False
             yield tree
             with Vertical(id="items-right"):
-                yield Input(placeholder="/ search item names", id="items-search")
+                yield SearchBox(load=lambda: self.ctx.prefs.recent_searches("items"),
+                                record=lambda text: self.ctx.prefs.record_search(text, "items"),
+                                placeholder="/ search item names (↑/↓ recent)", id="items-search")
                 yield Static("", id="items-status", markup=False)
                 yield TableHeader("items-table")
                 yield VirtualTable(columns, self._fetch, id="items-table", empty_text="No items here.")
@@ -187,11 +190,13 @@ class ItemsPane(Pane):
         self._debounce = self.set_timer(DEBOUNCE_S, apply)
 
     @on(Input.Submitted, "#items-search")
-    def _search_done(self) -> None:
+    def _search_done(self, event: Input.Submitted) -> None:
+        self.query_one("#items-search", SearchBox).remember(event.value)
         self.table.focus()
 
     def action_search(self) -> None:
-        self.query_one("#items-search", Input).focus()
+        # focus now (Widget.focus defers it): keys typed right after "/" belong to the box
+        self.screen.set_focus(self.query_one("#items-search", SearchBox))
 
     def action_switch_focus(self) -> None:
         tree = self.query_one("#folder-tree", Tree)

@@ -13,7 +13,7 @@ read-only mode (``LoomApp.allows`` is asked first).
 from __future__ import annotations
 
 from rich.text import Text
-from textual import events, on, work
+from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.timer import Timer
@@ -22,6 +22,7 @@ from textual.widgets import Input, Static
 from loom_tui.domain.workspace import CapacityKind, SortKey, WorkspaceView
 from loom_tui.services.roles import Action
 from loom_tui.widgets.confirm import TypeToConfirm
+from loom_tui.widgets.search_box import SearchBox
 from loom_tui.widgets.table_header import TableHeader
 from loom_tui.widgets.virtual_table import Column, VirtualTable, safe_text
 
@@ -97,13 +98,13 @@ class WorkspacesScreen(AreaScreen):
         self.pinned_rows: list[dict] = []
         self.view_mode = "list"
         self.domains: list[str] = []
-        self.history: list[str] = []
-        self._history_at = -1
         self.row_allowed: dict[str, set[str]] = {}  # workspace id -> actions the operator's role allows
         self._ready = False
 
     def compose_body(self) -> ComposeResult:
-        yield Input(placeholder="/ search name or description", id="search")
+        yield SearchBox(load=lambda: self.ctx.prefs.recent_searches("workspaces"),
+                        record=lambda text: self.ctx.prefs.record_search(text, "workspaces"),
+                        placeholder="/ search name or description (↑/↓ recent)", id="search")
         yield Static("", id="status", markup=False)
         yield TableHeader("ws-table")
         yield VirtualTable(COLUMNS, self._fetch, id="ws-table", empty_text="No workspaces match.")
@@ -203,41 +204,7 @@ class WorkspacesScreen(AreaScreen):
     @on(Input.Submitted, "#search")
     def _search_submitted(self, event: Input.Submitted) -> None:
         self.query_one(VirtualTable).focus()
-        if event.value.strip():
-            self._remember(event.value)
-
-    @work(exit_on_error=False, group="ws-history")
-    async def _remember(self, text: str) -> None:
-        try:
-            await self.ctx.prefs.record_search(text, "workspaces")
-        except Exception:  # history is a convenience: a failure to keep it changes nothing else
-            pass
-
-    @on(events.DescendantFocus)
-    def _search_focused(self, event: events.DescendantFocus) -> None:
-        if isinstance(event.widget, Input) and event.widget.id == "search":
-            self._load_history()
-
-    @work(exclusive=True, exit_on_error=False, group="ws-history-read")
-    async def _load_history(self) -> None:
-        try:
-            self.history = await self.ctx.prefs.recent_searches("workspaces")
-        except Exception:
-            self.history = []
-        self._history_at = -1
-        if self.history:
-            shown = ", ".join(self.history[:5])
-            self.flash(f"↑/↓ recent searches: {safe_text(shown)}"[:200])
-
-    def on_key(self, event: events.Key) -> None:
-        search = self.query_one("#search", Input)
-        if event.key not in ("up", "down") or not search.has_focus or not self.history:
-            return
-        step = 1 if event.key == "up" else -1
-        self._history_at = max(-1, min(len(self.history) - 1, self._history_at + step))
-        search.value = "" if self._history_at < 0 else self.history[self._history_at]
-        search.cursor_position = len(search.value)
-        event.stop()
+        self.query_one("#search", SearchBox).remember(event.value)
 
     def action_search(self) -> None:
         # focus now, not after the queued events (Widget.focus defers it): over SSH the keys typed

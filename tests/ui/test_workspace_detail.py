@@ -404,3 +404,27 @@ async def test_item_rename_conflict_shows_both_versions_and_lets_the_operator_ch
             await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is screen)
         assert (await app.ctx.items.get(ws["id"], item["id"]))["displayName"] == expect_name
+
+
+async def test_item_searches_are_remembered_and_offered_with_up():
+    app = LoomApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_ready(pilot)
+        ws = await fresh_workspace(app, "History space")
+        await app.ctx.items.create(ws["id"], ItemInput("notebook", "orders etl"))
+        await open_detail(pilot, ws["id"])
+        await wait_for(pilot, lambda: items_table(app).row(0) is not None)
+        await pilot.press("slash")
+        for ch in "orders":
+            await pilot.press(ch)
+        await pilot.press("enter")
+        for _ in range(40):
+            if await app.ctx.prefs.recent_searches("items"):
+                break
+            await pilot.pause(0.05)
+        box = app.screen.query_one("#items-search")
+        box.value = ""
+        await pilot.press("slash")
+        await wait_for(pilot, lambda: box.history == ["orders"])
+        await pilot.press("up")
+        assert box.value == "orders"

@@ -88,8 +88,8 @@ async def test_search_history_is_offered_with_up_and_down():
             await pilot.pause(0.05)
         await pilot.press("slash")
         app.screen.query_one("#search").value = ""
-        await wait_for(pilot, lambda: app.screen.history == ["risk"])
-        assert "recent searches: risk" in screen_text(app)
+        await wait_for(pilot, lambda: app.screen.query_one("#search").history == ["risk"])
+        assert "↑/↓ recent" in screen_text(app)  # the box says history is there
         await pilot.press("up")
         assert app.screen.query_one("#search").value == "risk"
         await pilot.press("down")

@@ -1,0 +1,56 @@
+"""A one-line search box that remembers: up/down walk the recent searches, enter keeps one.
+
+The history lives wherever ``load``/``record`` put it (the per-user ``search-history``
+container, through the prefs service); failing to read or keep it never gets in the way.
+"""
+
+from __future__ import annotations
+
+from typing import Awaitable, Callable
+
+from textual import events, work
+from textual.widgets import Input
+
+Load = Callable[[], Awaitable[list[str]]]
+Record = Callable[[str], Awaitable[object]]
+
+
+class SearchBox(Input):
+    def __init__(self, *, load: Load, record: Record, placeholder: str = "", id: str | None = None) -> None:
+        super().__init__(placeholder=placeholder, id=id, select_on_focus=False)
+        self._load_history_fn = load
+        self._record_fn = record
+        self.history: list[str] = []
+        self._at = -1
+
+    def on_focus(self, event: events.Focus) -> None:
+        self._load_history()
+
+    @work(exclusive=True, exit_on_error=False, group="search-history-read")
+    async def _load_history(self) -> None:
+        try:
+            self.history = await self._load_history_fn()
+        except Exception:  # a convenience only
+            self.history = []
+        self._at = -1
+
+    def remember(self, text: str) -> None:
+        if text.strip():
+            self._record(text)
+
+    @work(exit_on_error=False, group="search-history-write")
+    async def _record(self, text: str) -> None:
+        try:
+            await self._record_fn(text)
+        except Exception:  # a convenience only
+            pass
+
+    def on_key(self, event: events.Key) -> None:
+        if event.key not in ("up", "down") or not self.history:
+            return
+        step = 1 if event.key == "up" else -1
+        self._at = max(-1, min(len(self.history) - 1, self._at + step))
+        self.value = "" if self._at < 0 else self.history[self._at]
+        self.cursor_position = len(self.value)
+        event.stop()
+        event.prevent_default()
