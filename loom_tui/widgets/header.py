@@ -34,6 +34,7 @@ class LoomHeader(Widget):
         for key, name in AREAS:
             if name == self.area:
                 t.append(f" [{key} {name}]", style="bold reverse")
+                t.append(" ")
             else:
                 t.append(f"  {key} {name} ")
         if self.read_only:
