@@ -122,8 +122,13 @@ class LoomApp(FieldReady, App):
                 if not picked:
                     step = "the subscription list"
                     from .screens.subscription_picker import SubscriptionPicker
+                    from .screens.tenant_picker import OtherTenant
 
-                    chosen = await self.push_screen_wait(SubscriptionPicker(lambda: start.subscriptions(credential), session.tenant_id))
+                    tenants = (lambda: start.tenants(credential)) if start.can_change_tenant else None
+                    chosen = await self.push_screen_wait(SubscriptionPicker(lambda: start.subscriptions(credential), session.tenant_id, tenants))
+                    if isinstance(chosen, OtherTenant):
+                        signed_in = await self._change_tenant(start, chosen, signed_in)
+                        continue  # the picker again, for the tenant now signed in
                     picked = True
                     if chosen is not None:
                         start.choose(chosen.subscription_id)
@@ -156,6 +161,26 @@ class LoomApp(FieldReady, App):
         if session is None:
             return None
         return session, await start.credential_after(flow, session)
+
+    async def _change_tenant(self, start, chosen, signed_in):
+        """Sign in to the chosen tenant (silently with the same account, else the login screen for
+        that tenant); the new ``(session, credential)``, or ``signed_in`` unchanged when that failed
+        (shown with its cause) or was cancelled — the current tenant is kept."""
+        start.change_tenant(chosen.tenant_id, signed_in[1])
+        try:
+            found = await self._sign_in(start)
+        except Exception as exc:
+            found = None
+            from .screens.error import ErrorDialog
+            from .widgets.virtual_table import safe_text
+
+            await self.push_screen_wait(ErrorDialog(f"could not sign in to tenant {safe_text(chosen.tenant_id)}", exc))
+        if found is None:
+            start.undo_change_tenant()
+            return signed_in
+        if found[1] is not signed_in[1]:
+            await signed_in[1].close()  # an Azure CLI credential holds a transport; MSAL's holds nothing
+        return found
 
     async def _retry(self, step: str, error: BaseException | str) -> bool:
         from .screens.start_failed import StartFailedScreen

@@ -41,3 +41,22 @@ async def list_subscriptions(credential: Any, cloud: Cloud, **extra: Any) -> lis
             SubscriptionInfo(s.subscription_id or "", s.display_name or "", s.tenant_id or "", str(getattr(s.state, "value", s.state) or ""))
             async for s in client.subscriptions.list()
         ]
+
+
+@dataclass(frozen=True)
+class TenantInfo:
+    tenant_id: str
+    display_name: str
+    default_domain: str
+
+
+async def list_tenants(credential: Any, cloud: Cloud, **extra: Any) -> list[TenantInfo]:
+    """Every tenant (directory) the signed-in account belongs to (all pages).  ARM's subscription
+    list only covers the token's own tenant, so this is how the picker reaches the others."""
+    from azure.mgmt.resource.subscriptions.aio import SubscriptionClient
+
+    async with SubscriptionClient(credential, **client_kwargs(cloud, **extra)) as client:
+        return [
+            TenantInfo(t.tenant_id or "", t.display_name or "", t.default_domain or "")
+            async for t in client.tenants.list()
+        ]

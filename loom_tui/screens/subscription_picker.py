@@ -4,6 +4,10 @@ Subscriptions are listed by tenant (the tenant column says which directory each 
 the signed-in tenant is marked), loaded by a worker through a loader the app hands in (no Azure
 import here).  ``enter`` picks, ``esc`` skips (Azure areas then say that no subscription is
 chosen), ``r`` loads again after an error.  Names and ids come from ARM: shown as plain ``Text``.
+
+ARM lists only the subscriptions of the token's tenant: when the account belongs to more than one
+tenant (listed in the background through ``load_tenants``), ``t`` offers the others
+(``TenantPicker``) and the picker dismisses with ``OtherTenant``.
 """
 
 from __future__ import annotations
@@ -38,6 +42,7 @@ class SubscriptionPicker(ModalScreen[Any]):
     BINDINGS = [
         Binding("escape", "skip", "Skip", id="subs.skip"),
         Binding("r", "reload", "Reload", id="subs.reload"),
+        Binding("t", "other_tenant", "Other tenant", id="subs.tenant"),
     ]
 
     class Loaded(Message):
@@ -50,9 +55,19 @@ class SubscriptionPicker(ModalScreen[Any]):
             super().__init__()
             self.text = text
 
-    def __init__(self, load: Callable[[], Awaitable[list[Any]]], signed_in_tenant: str) -> None:
+    class TenantsLoaded(Message):
+        def __init__(self, tenants: list[Any] | None, error: str = "") -> None:
+            super().__init__()
+            self.tenants = tenants
+            self.error = error
+
+    def __init__(self, load: Callable[[], Awaitable[list[Any]]], signed_in_tenant: str,
+                 load_tenants: Callable[[], Awaitable[list[Any]]] | None = None) -> None:
         super().__init__()
         self._load = load
+        self._load_tenants = load_tenants
+        self.tenants: list[Any] | None = None  # None: not (yet) known
+        self.tenants_error = ""
         self.tenant = signed_in_tenant
         self.subscriptions: list[Any] = []
         self.state = "loading"  # loading | ready | empty | failed
@@ -62,10 +77,53 @@ class SubscriptionPicker(ModalScreen[Any]):
             yield Static(Text("Choose a subscription"), id="title")
             yield Static(Text("Loading the subscriptions you can see…"), id="status")
             yield OptionList(id="subs")
-            yield Static(Text("enter choose · r reload · esc skip"), id="keys")
+            yield Static(Text(self._keys()), id="keys")
+
+    def _keys(self) -> str:
+        other = f" · t other tenant ({len(self.tenants) - 1} more)" if self.tenants and len(self.tenants) > 1 else ""
+        return f"enter choose · r reload{other} · esc skip"
 
     def on_mount(self) -> None:
         self.action_reload()
+        self._run_tenants()
+
+    @work(exclusive=True, group="tenants", exit_on_error=False)
+    async def _run_tenants(self) -> None:
+        if self._load_tenants is None:
+            return
+        try:
+            tenants = await self._load_tenants()
+        except Exception as exc:  # kept for when the operator presses t: the cause goes on screen then
+            text = (getattr(exc, "message", None) or str(exc) or type(exc).__name__).strip().splitlines()
+            self.post_message(self.TenantsLoaded(None, safe_text(f"{type(exc).__name__}: {text[0] if text else ''}")))
+            return
+        self.post_message(self.TenantsLoaded(tenants))
+
+    @on(TenantsLoaded)
+    def _tenants_loaded(self, msg: TenantsLoaded) -> None:
+        self.tenants, self.tenants_error = msg.tenants, msg.error
+        self.query_one("#keys", Static).update(Text(self._keys()))
+
+    def action_other_tenant(self) -> None:
+        from .tenant_picker import OtherTenant, TenantPicker
+
+        if self._load_tenants is None:
+            self._status("This profile's credential signs in to one tenant only (service principal or managed identity).", error=True)
+        elif self.tenants_error:
+            self._status(f"Could not list your tenants: {self.tenants_error}  Press t to try again.", error=True)
+            self.tenants_error = ""
+            self._run_tenants()
+        elif self.tenants is None:
+            self._status("Still listing your tenants… press t again in a moment.")
+        elif len(self.tenants) < 2:
+            self._status("This account belongs to this tenant only.")
+        else:
+            def chosen(tenant: Any) -> None:
+                if tenant is not None:
+                    self.workers.cancel_group(self, "subs")
+                    self.dismiss(OtherTenant(tenant.tenant_id, tenant.display_name))
+
+            self.app.push_screen(TenantPicker(self.tenants, self.tenant), chosen)
 
     def action_reload(self) -> None:
         self.state = "loading"
@@ -116,6 +174,7 @@ class SubscriptionPicker(ModalScreen[Any]):
 
     def action_skip(self) -> None:
         self.workers.cancel_group(self, "subs")
+        self.workers.cancel_group(self, "tenants")
         self.dismiss(None)
 
     def _status(self, text: str, *, error: bool = False) -> None:

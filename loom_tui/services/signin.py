@@ -22,6 +22,8 @@ class AzureStart:
     def __init__(self, profile: Profile) -> None:
         self.profile = profile
         self.note: str | None = None  # the token cache announcement (once), for the operator
+        self._carry: Any = None  # the MSAL credential of the tenant being left (its cache holds the refresh token)
+        self._left: tuple[Profile, Any] = (profile, None)
 
     def validate(self) -> None:
         """The checks that need the cloud registry (cloud name, GUIDs): ``ConfigError`` naming the key."""
@@ -53,6 +55,8 @@ class AzureStart:
             except BaseException:
                 await credential.close()
                 raise
+        if self._carry is not None:
+            return await self._silent_in_other_tenant(self._carry)
         cache = open_cache_for(self.profile)
         self.note = self.note or cache.note
         try:
@@ -69,6 +73,60 @@ class AzureStart:
                 return None
             raise
         return session_from_claims(claims, self.profile, source="device-code"), credential
+
+    async def _silent_in_other_tenant(self, previous: Any) -> tuple[Session, Any] | None:
+        """The same account in the profile's (new) tenant, silently: MSAL redeems the account's
+        refresh token at that tenant's authority when nothing is cached for it.  ``None`` when the
+        tenant wants an interactive sign-in (MFA, consent, guest invitation not redeemed)."""
+        from loom_tui.azure.auth import build_app
+        from loom_tui.azure.clouds import get_cloud
+        from loom_tui.azure.credential import MsalCredential
+        from loom_tui.azure.errors import SignInError
+        from loom_tui.azure.session import session_from_claims
+        from loom_tui.azure.tenant_claims import id_token_claims_in
+
+        app = await asyncio.to_thread(build_app, self.profile, previous.app.token_cache)  # SignInError for an unknown tenant
+        credential = MsalCredential(app, previous.account)
+        try:
+            await credential.get_token(get_cloud(self.profile.cloud).arm_scope)
+        except SignInError as exc:
+            if exc.kind == "not-signed-in":
+                return None
+            raise
+        claims = await asyncio.to_thread(id_token_claims_in, app, previous.account, self.profile.tenant_id or "")
+        if not claims:
+            return None
+        return session_from_claims(claims, self.profile, source="device-code"), credential
+
+    @property
+    def can_change_tenant(self) -> bool:
+        """Device-code sign-ins (same account, other authority) and the Azure CLI's login (its
+        ``tenant_id``) can reach another tenant; a service principal or managed identity lives
+        in one tenant only."""
+        return self.profile.credential in ("device-code", "azure-cli")
+
+    async def tenants(self, credential: Any) -> list[Any]:
+        """Every tenant the signed-in account belongs to (``TenantInfo``), sorted by name."""
+        from loom_tui.azure.arm import list_tenants
+        from loom_tui.azure.clouds import get_cloud
+
+        found = await list_tenants(credential, get_cloud(self.profile.cloud))
+        return sorted(found, key=lambda t: ((t.display_name or t.default_domain).lower(), t.tenant_id))
+
+    def change_tenant(self, tenant_id: str, credential: Any) -> Profile:
+        """Sign in to ``tenant_id`` for this run (the file is not changed): the next ``silent()``
+        tries the same account there; the subscription is picked again.  ``undo`` returns the
+        profile to the tenant being left."""
+        from loom_tui.azure.credential import MsalCredential
+
+        self._left = (self.profile, self._carry)
+        self._carry = credential if isinstance(credential, MsalCredential) else None
+        self.profile = dataclasses.replace(self.profile, tenant_id=tenant_id, subscriptions=[])
+        return self.profile
+
+    def undo_change_tenant(self) -> None:
+        """Back to the tenant being left (its sign-in is still valid), after the change failed or was cancelled."""
+        self.profile, self._carry = self._left
 
     def new_flow(self) -> Any:
         """A fresh interactive sign-in (``loom_tui.azure.signin_flow.SignInFlow``) for the login screen."""

@@ -44,6 +44,14 @@ RETRY_AFTER_VARIANTS: dict[str, Callable[[float], dict[str, str]]] = {
 }
 
 
+# Synthesized (no example in the fixtures): the home tenant of the device-authorization server's
+# user and a second directory the same user belongs to.
+DEFAULT_TENANTS: list[dict[str, Any]] = [
+    {"tenantId": "8f70baf1-1f6e-46a2-a1ff-238dac1ebfb7", "displayName": "Contoso", "defaultDomain": "contoso.example"},
+    {"tenantId": "5b3c1e2a-7d4f-4a8e-9c61-0f2d8e7a9b14", "displayName": "Fabrikam", "defaultDomain": "fabrikam.example"},
+]
+
+
 def fixture(name: str) -> dict[str, Any]:
     return json.loads((FIXTURES / name).read_text(encoding="utf-8"))
 
@@ -90,6 +98,13 @@ class ArmServer:
     tls: bool = False  # https with a throwaway trustme CA (``ca_file``): azure-core sends bearer tokens over https only
     tmp: Path | None = None  # where the CA file goes when ``tls``
     ca_file: str = ""
+    # GET /tenants: synthesized from the API spec's TenantIdDescription shape (2022-12-01) since the
+    # shared fixtures have no Tenants_List example; replace the list to configure it
+    tenants: list[dict[str, Any]] = field(default_factory=lambda: [dict(t) for t in DEFAULT_TENANTS])
+    # which tenant an access token was issued for (the device-authorization server knows): with it,
+    # GET /subscriptions answers ``tenant_subscriptions[tenant]`` when that tenant is listed there
+    token_tenant: Callable[[str], str | None] | None = None
+    tenant_subscriptions: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     calls: list[Call] = field(default_factory=list)
     _faults: dict[str, deque[Fault]] = field(default_factory=lambda: defaultdict(deque))
     _latency: dict[str, float] = field(default_factory=dict)
@@ -146,6 +161,7 @@ class ArmServer:
         table = [
             ("metadata", "GET", r"/metadata/endpoints", self._metadata),
             ("subscriptions.list", "GET", r"/subscriptions", self._subscriptions),
+            ("tenants.list", "GET", r"/tenants", self._tenants),
             ("subscriptions.get", "GET", sub, self._subscription),
             ("resource_groups.list", "GET", sub + r"/resource[gG]roups", self._resource_groups),
             ("resources.list_by_rg", "GET", rg + r"/resources", self._resources_in_rg),
@@ -237,6 +253,15 @@ class ArmServer:
 
     async def _subscriptions(self, request: web.Request, body: Any) -> web.Response:
         items = example_body("Subscriptions_List.Microsoft.Resources-2022-12-01.json")["value"]
+        if self.token_tenant is not None:
+            tenant = self.token_tenant((request.headers.get("Authorization") or "").removeprefix("Bearer "))
+            if tenant in self.tenant_subscriptions:
+                items = copy.deepcopy(self.tenant_subscriptions[tenant])
+        return web.json_response(self._page(request, items, "value"))
+
+    async def _tenants(self, request: web.Request, body: Any) -> web.Response:
+        # Not in the shared fixtures: the spec's shape ({"value": [TenantIdDescription], "nextLink"})
+        items = [{"id": f"/tenants/{t['tenantId']}", "tenantCategory": "Home", **t} for t in self.tenants]
         return web.json_response(self._page(request, items, "value"))
 
     def _page(self, request: web.Request, items: list[Any], key: str) -> dict[str, Any]:
