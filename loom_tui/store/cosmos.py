@@ -231,6 +231,7 @@ class CosmosStore(DocumentStore):
         self._client: Any = None
         self._db: Any = None
         self._containers: dict[str, Any] = {}
+        self._single_order: set[str] = set()  # containers without the composite index a multi-field ORDER BY needs
 
     @classmethod
     def from_profile(cls, profile: Any, credential: Any = None) -> "CosmosStore":
@@ -416,7 +417,31 @@ class CosmosStore(DocumentStore):
         scope = {"partition_key": pk} if pk is not None else {}
         return c.query_items(sql, parameters=params, raw_response_hook=meter, **scope, **kw)
 
+    # -- ORDER BY on more than one field ---------------------------------------------------
+    # Cosmos serves a multi-field ORDER BY only from a matching composite index, which the
+    # containers the web console created do not have.  The first refusal marks the container;
+    # from then on its queries order by their first field only (ties in Cosmos's own order) —
+    # the rows are the same, only the order among equal first keys can differ.
+    def _orderable(self, container: str, query: Query) -> Query:
+        if len(query.order_by) > 1 and container in self._single_order:
+            return Query(query.where, query.order_by[:1])
+        return query
+
+    def _composite_refused(self, container: str, query: Query, exc: InvalidQuery) -> bool:
+        if len(query.order_by) > 1 and "composite index" in str(exc) and container not in self._single_order:
+            self._single_order.add(container)
+            return True
+        return False
+
     async def _page(self, op: str, container: str, pk: str | None, query: Query, max_items: int, continuation: str | None) -> Page:
+        try:
+            return await self._page_once(op, container, pk, self._orderable(container, query), max_items, continuation)
+        except InvalidQuery as exc:
+            if not self._composite_refused(container, query, exc):
+                raise
+            return await self._page_once(op, container, pk, self._orderable(container, query), max_items, continuation)
+
+    async def _page_once(self, op: str, container: str, pk: str | None, query: Query, max_items: int, continuation: str | None) -> Page:
         if max_items < 1:
             raise InvalidQuery("max_items must be at least 1")
         c = self._c(container)
@@ -452,6 +477,14 @@ class CosmosStore(DocumentStore):
             raise InvalidQuery("offset and limit must be non-negative integers")
         if limit == 0:
             return []
+        try:
+            return await self._window_once(container, pk, self._orderable(container, query), offset, limit)
+        except InvalidQuery as exc:
+            if not self._composite_refused(container, query, exc):
+                raise
+            return await self._window_once(container, pk, self._orderable(container, query), offset, limit)
+
+    async def _window_once(self, container: str, pk: str, query: Query, offset: int, limit: int) -> list[dict]:
         c = self._c(container)
         sql, params = select_sql(container, pk, query, top=offset + limit)
         async with self._call("window", container) as meter:
