@@ -26,3 +26,13 @@ def screen_text(app) -> str:
     """What the screen shows, as plain text (the compositor's strips)."""
     strips = app.screen._compositor.render_strips()  # noqa: SLF001
     return "\n".join("".join(seg.text for seg in strip) for strip in strips)
+
+
+async def run_palette(pilot, command: str) -> None:
+    """Open the command palette with ``:``, type ``command`` and run the top match."""
+    await pilot.press("colon")
+    await pilot.pause(0.2)
+    for ch in command:
+        await pilot.press("space" if ch == " " else ch)
+    await pilot.pause(0.4)
+    await pilot.press("enter")

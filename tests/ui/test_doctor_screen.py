@@ -5,19 +5,14 @@ from __future__ import annotations
 from loom_tui.app import LoomApp
 from loom_tui.screens.doctor import DoctorScreen
 
-from .helpers import screen_text, wait_for, wait_ready
+from .helpers import run_palette, screen_text, wait_for, wait_ready
 
 
 async def test_palette_runs_the_doctor_and_shows_each_check_in_words():
     app = LoomApp()
     async with app.run_test(size=(100, 50)) as pilot:
         await wait_ready(pilot)
-        await pilot.press("colon")
-        await pilot.pause(0.2)
-        for ch in "Doctor":
-            await pilot.press(ch)
-        await pilot.pause(0.4)
-        await pilot.press("enter")
+        await run_palette(pilot, "Doctor")
         await wait_for(pilot, lambda: isinstance(app.screen, DoctorScreen))
         await wait_for(pilot, lambda: "failure(s) in" in screen_text(app), timeout=20)
         text = screen_text(app)

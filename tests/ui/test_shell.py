@@ -8,7 +8,7 @@ from loom_tui.app import LoomApp
 from loom_tui.screens.help import HelpScreen
 from loom_tui.widgets.header import LoomHeader
 
-from .helpers import screen_text, wait_for, wait_ready
+from .helpers import run_palette, screen_text, wait_for, wait_ready
 
 
 async def test_opens_on_workspaces_with_demo_tenant_in_header():
@@ -76,12 +76,7 @@ async def test_command_palette_jumps_to_an_area():
     app = LoomApp()
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_ready(pilot)
-        await pilot.press("colon")
-        await pilot.pause(0.2)
-        for ch in "Go to Cost":
-            await pilot.press("space" if ch == " " else ch)
-        await pilot.pause(0.5)
-        await pilot.press("enter")
+        await run_palette(pilot, "Go to Cost")
         await wait_for(pilot, lambda: app.screen.query(LoomHeader) and app.screen.query_one(LoomHeader).area == "Cost")
 
 
