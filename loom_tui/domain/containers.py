@@ -58,6 +58,8 @@ CONTAINERS: dict[str, Container] = {
         Container("tenant-themes", "tenantId", Scope.TENANT, "branding"),
         Container("tenant-settings", "tenantId", Scope.TENANT, "tenant toggles; also the domains document"),
         Container("marketplace-listings", "tenantId", Scope.TENANT, "published data products"),
+        # loom-tui's own: Data Landing Zones it deployed (kind "dlz") and wizard drafts (kind "draft")
+        Container("landing-zones", "tenantId", Scope.TENANT, "DLZ records and setup-wizard drafts", ("kind",)),
         Container("audit-log", "itemId", Scope.ITEM, "audit events", ("at", "seq", "tenantId", "workspaceId")),
         Container("comments", "itemId", Scope.ITEM, "item comments", ("createdAt",)),
         Container("shares", "itemId", Scope.ITEM, "share-link tokens"),

@@ -1,0 +1,106 @@
+"""The answers of the DLZ wizard and the plan built from them (pure data)."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields
+from typing import Any
+
+MODES = ("single-sub", "multi-sub")
+ANSWER_KEYS = ("boundary", "mode", "subscription_id", "region", "domain", "capacity_sku", "address_space")
+
+
+@dataclass
+class DlzAnswers:
+    """What the operator chose; the keys are the answers file's keys (step names)."""
+
+    boundary: str = ""
+    mode: str = ""
+    subscription_id: str = ""
+    region: str = ""
+    domain: str = ""
+    capacity_sku: str = ""
+    address_space: str = ""
+
+    def to_dict(self) -> dict[str, str]:
+        return asdict(self)
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "DlzAnswers":
+        known = {f.name for f in fields(cls)}
+        return cls(**{k: ("" if v is None else str(v)) for k, v in (d or {}).items() if k in known})
+
+
+@dataclass(frozen=True)
+class Problem:
+    """Why a step or an answer is not acceptable: the answer's key and one sentence."""
+
+    field: str
+    message: str
+
+    def __str__(self) -> str:
+        return f"{self.field}: {self.message}"
+
+
+@dataclass(frozen=True)
+class PlannedSubnet:
+    name: str
+    cidr: str
+    purpose: str
+
+
+@dataclass(frozen=True)
+class DlzPlan:
+    """Every parameter of one DLZ deployment, and every name it creates."""
+
+    tenant_id: str
+    boundary: str
+    boundary_label: str
+    cloud: str
+    mode: str
+    subscription_id: str
+    region: str
+    domain: str
+    capacity_sku: str
+    address_space: str
+    resource_group: str
+    vnet: str
+    storage_account: str
+    key_vault: str
+    capacity: str
+    deployment_name: str
+    container_platform: str
+    subnets: tuple[PlannedSubnet, ...]
+    tags: dict[str, str]
+    capacity_admins: tuple[str, ...]
+    hub_vnet_id: str
+    hub_address_space: str
+    dns_zones: tuple[str, ...]
+    dns_zones_missing: tuple[str, ...] = ()  # services whose zone name this cloud does not publish
+    storage_containers: tuple[str, ...] = ("bronze", "silver", "gold", "landing-zone", "checkpoints")
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    @property
+    def spoke_vnet_id(self) -> str:
+        return (f"/subscriptions/{self.subscription_id}/resourceGroups/{self.resource_group}"
+                f"/providers/Microsoft.Network/virtualNetworks/{self.vnet}")
+
+    def template_parameters(self) -> dict[str, Any]:
+        """The ``parameters`` object of the deployment (the parameter file's inner object)."""
+        values: dict[str, Any] = {
+            "location": self.region,
+            "domain": self.domain,
+            "loomTenantId": self.tenant_id,
+            "boundary": self.boundary,
+            "addressSpace": self.address_space,
+            "subnets": [{"name": s.name, "properties": {"addressPrefix": s.cidr}} for s in self.subnets],
+            "capacitySku": self.capacity_sku,
+            "capacityAdmins": list(self.capacity_admins),
+            "complianceTags": dict(self.tags),
+        }
+        return {k: {"value": v} for k, v in values.items()}
+
+    def to_dict(self) -> dict[str, Any]:
+        d = asdict(self)
+        d["subnets"] = [asdict(s) for s in self.subnets]
+        d["spoke_vnet_id"] = self.spoke_vnet_id
+        return d

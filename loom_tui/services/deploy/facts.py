@@ -1,0 +1,99 @@
+"""What the wizard needs to know about the estate, read live (or given by a test)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from loom_tui.domain.cidr import Taken
+
+
+@dataclass(frozen=True)
+class NetworkRow:
+    """A virtual network of the estate (the hub or a spoke)."""
+
+    name: str
+    id: str
+    subscription_id: str
+    resource_group: str
+    address_space: tuple[str, ...]
+
+
+@dataclass(frozen=True)
+class SubscriptionRow:
+    subscription_id: str
+    display_name: str
+    state: str = "Enabled"
+
+
+@dataclass(frozen=True)
+class ExistingDlz:
+    domain: str
+    subscription_id: str
+    region: str = ""
+    resource_group: str = ""
+    address_space: str = ""
+
+
+@dataclass(frozen=True)
+class RoleCheck:
+    """One role the deployment needs at one scope, and whether the identity holds it."""
+
+    role: str
+    scope: str
+    held: bool
+    via: str = ""  # e.g. "Owner" when a broader role covers it
+
+
+@dataclass(frozen=True)
+class PermissionReport:
+    principal_id: str
+    principal_label: str
+    subscription_id: str
+    checks: tuple[RoleCheck, ...]
+    fixes: tuple[str, ...] = ()  # one `az role assignment create ...` line per missing role
+    portal_links: tuple[str, ...] = ()
+    error: str = ""  # the check itself failed (ARM's text)
+
+    @property
+    def ok(self) -> bool:
+        return not self.error and all(c.held for c in self.checks)
+
+    @property
+    def missing(self) -> list[RoleCheck]:
+        return [c for c in self.checks if not c.held]
+
+
+@dataclass
+class DeployFacts:
+    tenant_id: str
+    profile_cloud: str
+    storage_suffix: str = "core.windows.net"
+    portal: str = "https://portal.azure.com"
+    admin_subscription_id: str = ""
+    admin_resource_group: str = ""
+    hub: NetworkRow | None = None
+    spokes: list[NetworkRow] = field(default_factory=list)
+    subscriptions: list[SubscriptionRow] = field(default_factory=list)
+    regions: dict[str, list[str]] = field(default_factory=dict)  # subscription id -> region names
+    dlzs: list[ExistingDlz] = field(default_factory=list)
+    draft_domains: set[str] = field(default_factory=set)  # domains of the operator's OTHER drafts
+    capacity_admins: list[str] = field(default_factory=list)
+    permissions: PermissionReport | None = None
+    problems: list[str] = field(default_factory=list)  # what could not be read (shown, never hidden)
+
+    def taken(self) -> list[Taken]:
+        """Every address space in use: the hub, each spoke read live, each recorded DLZ."""
+        out: list[Taken] = []
+        if self.hub:
+            out += [Taken(f"hub {self.hub.name}", c) for c in self.hub.address_space]
+        for s in self.spokes:
+            out += [Taken(f"spoke {s.name}", c) for c in s.address_space]
+        seen = {t.cidr for t in out}
+        out += [Taken(f"DLZ {d.domain}", d.address_space) for d in self.dlzs if d.address_space and d.address_space not in seen]
+        return out
+
+    def dlz_domains(self) -> set[str]:
+        return {d.domain for d in self.dlzs}
+
+    def regions_of(self, subscription_id: str) -> list[str]:
+        return self.regions.get(subscription_id, [])
