@@ -35,6 +35,10 @@ def _screen(mode: str):
             from .screens.workspaces import WorkspacesScreen
 
             return WorkspacesScreen()
+        if mode == "setup":
+            from .screens.setup import SetupScreen
+
+            return SetupScreen()
         if mode == "usage":
             from .screens.usage import UsageScreen
 

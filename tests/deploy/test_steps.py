@@ -149,3 +149,23 @@ def test_wizard_round_trips_through_a_document():
     w = Wizard("abc", "network", GOOD, validated_for="x", operation_id="op1", deployed=False)
     assert Wizard.from_doc(w.to_doc()) == w
     assert Wizard.from_doc({"step": "bogus"}).step == "intro"
+
+
+def test_planning_again_a_deployment_in_flight_resumes_it():
+    from loom_tui.services.deploy.facts import ExistingDlz, NetworkRow
+
+    f = facts()
+    # a run that stopped midway: loom's record (state failed) and the spoke it already created
+    f.dlzs.append(ExistingDlz("supply-chain", SUB_NEW, "eastus2", "rg-csa-loom-dlz-supply-chain-eastus2", "10.3.0.0/16", "failed"))
+    f.spokes.append(NetworkRow("vnet-csa-loom-dlz-supply-chain-eastus2", f"/subscriptions/{SUB_NEW}/resourceGroups/"
+                               "rg-csa-loom-dlz-supply-chain-eastus2/providers/Microsoft.Network/virtualNetworks/"
+                               "vnet-csa-loom-dlz-supply-chain-eastus2", SUB_NEW, "rg-csa-loom-dlz-supply-chain-eastus2", ("10.3.0.0/16",)))
+    assert all_answer_problems(GOOD, f) == []
+    assert build_plan(GOOD, f).address_space == "10.3.0.0/16"
+    # but another region (another DLZ of the same domain) is still refused, and its space is taken
+    other = DlzAnswers(**{**GOOD.to_dict(), "region": "westus2"})
+    msgs = [p.message for p in all_answer_problems(other, f)]
+    assert any("already exists" in m for m in msgs) and any("overlaps" in m for m in msgs)
+    # once deployed, the domain is taken for good
+    f.dlzs[-1] = ExistingDlz("supply-chain", SUB_NEW, "eastus2", "rg", "10.3.0.0/16", "deployed")
+    assert any("already exists" in p.message for p in all_answer_problems(GOOD, f))

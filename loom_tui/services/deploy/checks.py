@@ -49,7 +49,7 @@ def check_subscription(a: DlzAnswers, facts: DeployFacts) -> list[Problem]:
         if facts.admin_subscription_id and sub != facts.admin_subscription_id.lower():
             out.append(Problem("subscription_id", f"single-sub puts the DLZ next to the Admin Plane: choose its subscription "
                                                   f"{facts.admin_subscription_id}, or multi-sub"))
-        elif [d for d in facts.dlzs if d.subscription_id.lower() == sub]:
+        elif [d for d in facts.dlzs if d.subscription_id.lower() == sub and d is not facts.resuming(a.domain, a.subscription_id, a.region)]:
             other = next(d for d in facts.dlzs if d.subscription_id.lower() == sub)
             out.append(Problem("subscription_id", f"single-sub allows one DLZ next to the Admin Plane and {other.domain!r} is there; "
                                                   "use multi-sub"))
@@ -57,7 +57,8 @@ def check_subscription(a: DlzAnswers, facts: DeployFacts) -> list[Problem]:
         if facts.admin_subscription_id and sub == facts.admin_subscription_id.lower():
             out.append(Problem("subscription_id", "multi-sub puts the DLZ in its own subscription, not the Admin Plane's"))
         else:
-            other = next((d for d in facts.dlzs if d.subscription_id.lower() == sub), None)
+            own = facts.resuming(a.domain, a.subscription_id, a.region)
+            other = next((d for d in facts.dlzs if d.subscription_id.lower() == sub and d is not own), None)
             if other is not None:
                 out.append(Problem("subscription_id", f"subscription {a.subscription_id} already holds the DLZ {other.domain!r}"))
     if not a.region:
@@ -72,7 +73,10 @@ def check_subscription(a: DlzAnswers, facts: DeployFacts) -> list[Problem]:
 
 
 def check_domain(a: DlzAnswers, facts: DeployFacts) -> list[Problem]:
-    why = domain_problem(a.domain, facts.dlz_domains())
+    taken = facts.dlz_domains()
+    if facts.resuming(a.domain, a.subscription_id, a.region):
+        taken = taken - {a.domain}
+    why = domain_problem(a.domain, taken)
     if why is None and a.domain in facts.draft_domains:
         why = f"another draft already deploys domain {a.domain!r}; resume that draft"
     if why:
@@ -91,8 +95,14 @@ def check_network(a: DlzAnswers, facts: DeployFacts) -> list[Problem]:
     out = []
     if facts.hub is None:
         out.append(Problem("address_space", "the hub network could not be read, so overlaps cannot be checked"))
+    own = facts.resuming(a.domain, a.subscription_id, a.region)
+    if own is not None:  # resuming: its own spoke (and record) are not a clash
+        names = derive_names(a.domain, a.region, a.subscription_id)
+        taken = facts.taken_except(f"/resourcegroups/{names.resource_group}/providers/microsoft.network/virtualnetworks/{names.vnet}".lower(), a.domain)
+    else:
+        taken = facts.taken()
     try:
-        check_spoke(a.address_space, facts.taken())
+        check_spoke(a.address_space, taken)
     except CidrError as exc:
         out.append(Problem("address_space", str(exc)))
     return out

@@ -32,6 +32,7 @@ class ExistingDlz:
     region: str = ""
     resource_group: str = ""
     address_space: str = ""
+    state: str = "deployed"  # a DLZ loom recorded mid-deployment: "deploying" | "failed"
 
 
 @dataclass(frozen=True)
@@ -94,6 +95,29 @@ class DeployFacts:
 
     def dlz_domains(self) -> set[str]:
         return {d.domain for d in self.dlzs}
+
+    def resuming(self, domain: str, subscription_id: str, region: str) -> ExistingDlz | None:
+        """The DLZ loom recorded mid-deployment with exactly these answers: planning it again
+        resumes that deployment (its own names and spoke are not a clash)."""
+        for d in self.dlzs:
+            if (d.state != "deployed" and d.domain == domain and d.subscription_id.lower() == subscription_id.lower()
+                    and d.region == region):
+                return d
+        return None
+
+    def taken_except(self, vnet_id_suffix: str, domain: str = "") -> list[Taken]:
+        """``taken()`` without the spoke whose id ends with ``vnet_id_suffix`` (lower case)."""
+        out = []
+        if self.hub:
+            out += [Taken(f"hub {self.hub.name}", c) for c in self.hub.address_space]
+        for s in self.spokes:
+            if vnet_id_suffix and s.id.lower().endswith(vnet_id_suffix):
+                continue
+            out += [Taken(f"spoke {s.name}", c) for c in s.address_space]
+        seen = {t.cidr for t in out}
+        out += [Taken(f"DLZ {d.domain}", d.address_space) for d in self.dlzs
+                if d.address_space and d.address_space not in seen and d.domain != domain]
+        return out
 
     def regions_of(self, subscription_id: str) -> list[str]:
         return self.regions.get(subscription_id, [])

@@ -1,0 +1,219 @@
+"""What each wizard step shows, as plain ``rich.text.Text`` (every value from Azure, the store
+or the operator goes through ``safe_text``: names and ARM errors are data, never markup)."""
+
+from __future__ import annotations
+
+from typing import Any, Iterable
+
+from rich.text import Text
+
+from loom_tui.domain.boundary import Boundary
+from loom_tui.domain.cidr import CidrError, check_spoke, parse_cidr, subnet_plan
+from loom_tui.domain.dlz import DlzPlan
+from loom_tui.domain.dlz_names import derive_names, domain_problem
+from loom_tui.services.deploy.facts import DeployFacts, PermissionReport
+from loom_tui.services.deploy.runner import STAGE_LABELS, STAGES, StageEvent
+from loom_tui.widgets.virtual_table import safe_text
+
+STATE_WORDS = {"succeeded": "done", "running": "running", "failed": "FAILED", "skipped": "skipped", None: "waiting"}
+STATE_MARKS = {"succeeded": "✓", "running": "▶", "failed": "✗", "skipped": "-", None: "·"}
+
+
+def lines(text: Any) -> list[str]:
+    return [safe_text(x) for x in str(text or "").splitlines()] or [""]
+
+
+def add(out: Text, text: str = "", style: str = "") -> None:
+    if out.plain:
+        out.append("\n")
+    out.append(text, style=style)
+
+
+INTRO = ("Deploy a Data Landing Zone: a resource group with a spoke network peered to the hub both ways, "
+         "ADLS Gen2 (bronze, silver, gold, landing-zone, checkpoints) with soft delete, a Key Vault with purge "
+         "protection, a Fabric capacity, and the hub's private DNS zones linked to the spoke.\n\n"
+         "The answers are saved after every step: a dropped session resumes here.\n"
+         "enter Next · esc Back · shift+n new draft")
+
+
+def intro(drafts: list[Any], current: str) -> Text:
+    out = Text(INTRO)
+    if drafts:
+        add(out)
+        add(out, "Drafts:", "bold")
+        for r in drafts[:6]:
+            w = r.wizard
+            mark = "›" if w.draft_id == current else " "
+            add(out, f"{mark} {safe_text(w.answers.domain or '(no domain yet)')} — at {w.step}, saved {safe_text(r.updated_at[:16])} "
+                     f"by {safe_text(r.updated_by)}")
+    return out
+
+
+def boundary_option(b: Boundary) -> Text:
+    t = Text(f"{b.label}", style="bold")
+    t.append(f"  {b.cloud} · default {b.default_location or 'none'} · {b.default_mode}")
+    return t
+
+
+def boundary_detail(b: Boundary | None) -> Text:
+    if b is None:
+        return Text("")
+    out = Text("Compliance tags on every resource:", style="bold")
+    for k, v in b.compliance_tags.items():
+        add(out, f"  {safe_text(k)} = {safe_text(v)}")
+    add(out, f"Container platform {b.container_platform}; cloud {b.cloud}.")
+    return out
+
+
+MODE_TEXT = {
+    "single-sub": "single-sub — the DLZ next to the Admin Plane, in its subscription (at most one DLZ)",
+    "multi-sub": "multi-sub — the DLZ in its own subscription, peered to the hub",
+}
+
+
+def subscription_detail(facts: DeployFacts | None, sub: str, region: str) -> Text:
+    if facts is None:
+        return Text("reading the subscriptions this identity can see…")
+    out = Text(f"subscription: {safe_text(sub) or '(choose one)'}   region: {safe_text(region) or '(choose one)'}")
+    if facts.admin_subscription_id:
+        add(out, f"Admin Plane: {safe_text(facts.admin_subscription_id)} ({safe_text(facts.admin_resource_group)})")
+    for p in facts.problems:
+        add(out, "note: " + safe_text(p))
+    return out
+
+
+def domain_detail(domain: str, region: str, sub: str, taken: Iterable[str]) -> Text:
+    why = domain_problem(domain, set(taken)) if domain else "type a domain: lower-case letters, digits, '-'"
+    out = Text(f"{safe_text(why)}" if why else "ok", style="bold" if why else "")
+    if domain and not why:
+        n = derive_names(domain, region or "region", sub or "-")
+        for label, value in (("resource group", n.resource_group), ("virtual network", n.vnet), ("storage account", n.storage_account),
+                             ("key vault", n.key_vault), ("Fabric capacity", n.capacity), ("deployment", n.deployment)):
+            add(out, f"  {label:<16} {safe_text(value)}")
+    return out
+
+
+def capacity_option(name: str, cu: int, recommended: bool, price: str) -> Text:
+    t = Text(f"{name:<6}", style="bold")
+    t.append(f" {cu:>5} CU")
+    if recommended:
+        t.append("  (recommended)")
+    t.append(f"  {price}")
+    return t
+
+
+def network_detail(text: str, facts: DeployFacts | None) -> Text:
+    if facts is None:
+        return Text("reading the hub and the spokes…")
+    out = Text()
+    try:
+        net = check_spoke(text, facts.taken())
+        add(out, f"{net} is free.", "bold")
+        add(out, "Subnets:", "bold")
+        for s in subnet_plan(net):
+            add(out, f"  {s.name:<24} {s.cidr:<16} {s.purpose}")
+    except CidrError as exc:
+        add(out, safe_text(exc), "bold")
+        try:
+            parse_cidr(text)
+        except CidrError:
+            pass
+    add(out, "In use (read live):", "bold")
+    for t in facts.taken():
+        add(out, f"  {safe_text(t.cidr):<16} {safe_text(t.name)}")
+    return out
+
+
+def permissions_detail(rep: PermissionReport | None, busy: bool) -> Text:
+    if busy:
+        return Text("checking role assignments…")
+    if rep is None:
+        return Text("not checked yet · c checks")
+    if rep.error:
+        out = Text("The check failed:", style="bold")
+        for ln in lines(rep.error):
+            add(out, "  " + ln)
+        add(out, "c checks again")
+        return out
+    out = Text(f"Roles of {safe_text(rep.principal_label)}:", style="bold")
+    for c in rep.checks:
+        word = "held" if c.held else "MISSING"
+        via = f" (via {safe_text(c.via)})" if c.via else ""
+        add(out, f"  [{word}] {safe_text(c.role)} on {safe_text(c.scope)}{via}")
+    if rep.missing:
+        add(out, "Grant them in the portal:", "bold")
+        for link in rep.portal_links:
+            add(out, "  " + safe_text(link))
+        add(out, "or with the Azure CLI:", "bold")
+        for cmd in rep.fixes:
+            add(out, "  " + safe_text(cmd))
+        add(out, "c checks again")
+    return out
+
+
+def plan_lines(plan: DlzPlan) -> list[tuple[str, str]]:
+    rows = [("boundary", f"{plan.boundary_label} ({plan.cloud})"), ("mode", plan.mode), ("subscription", plan.subscription_id),
+            ("region", plan.region), ("domain", plan.domain), ("capacity", f"{plan.capacity} ({plan.capacity_sku})"),
+            ("address space", plan.address_space), ("resource group", plan.resource_group), ("virtual network", plan.vnet),
+            ("storage account", plan.storage_account), ("key vault", plan.key_vault), ("deployment", plan.deployment_name),
+            ("hub", plan.hub_vnet_id.rsplit("/", 1)[-1]), ("capacity admins", ", ".join(plan.capacity_admins))]
+    rows += [(f"subnet {s.name}", s.cidr) for s in plan.subnets]
+    rows += [(f"tag {k}", v) for k, v in sorted(plan.tags.items())]
+    rows += [("private DNS zones", f"{len(plan.dns_zones)} to link")]
+    return rows
+
+
+def review(plan: DlzPlan | None, problem: str, events: dict[str, StageEvent], busy: bool) -> Text:
+    if plan is None:
+        return Text(safe_text(problem) or "building the plan…")
+    out = Text("Parameters:", style="bold")
+    for k, v in plan_lines(plan):
+        add(out, f"  {k:<22} {safe_text(v)}")
+    add(out)
+    for stage in ("validate", "what-if"):
+        ev = events.get(stage)
+        head = f"{STAGE_LABELS[stage]}: {STATE_WORDS.get(ev.state if ev else None)}"
+        add(out, head, "bold")
+        if ev is None:
+            add(out, "  v runs validate and what-if" if not busy else "  running…")
+            continue
+        for ln in lines(ev.message):
+            add(out, "  " + ln)
+        for ln in ev.lines:
+            add(out, "  " + safe_text(ln))
+    return out
+
+
+def progress(events: dict[str, StageEvent], failed_hint: bool) -> Text:
+    out = Text()
+    for stage in STAGES:
+        ev = events.get(stage)
+        state = ev.state if ev else None
+        pct = f" {int(ev.progress * 100)}%" if ev and ev.progress is not None and state == "running" else ""
+        add(out, f"{STATE_MARKS[state]} [{STATE_WORDS[state]}] {STAGE_LABELS[stage]}{pct}", "bold" if state in ("running", "failed") else "")
+        if ev and ev.message:
+            for ln in lines(ev.message)[:12]:
+                add(out, "    " + ln)
+        if ev and ev.lines and state in ("running", "failed") and stage == "deploy":
+            for ln in ev.lines[-14:]:
+                add(out, "    " + safe_text(ln))
+    if failed_hint:
+        add(out)
+        add(out, "r retries from the stage that failed", "bold")
+    return out
+
+
+def done(plan: DlzPlan | None, portal: str, tenant: str, peering: dict[str, str], links: int) -> Text:
+    if plan is None:
+        return Text("Deployed.")
+    out = Text(f"DLZ {safe_text(plan.domain)} is deployed.", style="bold")
+    rg = f"/subscriptions/{plan.subscription_id}/resourceGroups/{plan.resource_group}"
+    for label, value in (("resource group", rg), ("virtual network", plan.vnet), ("storage account", plan.storage_account),
+                         ("key vault", plan.key_vault), ("Fabric capacity", f"{plan.capacity} ({plan.capacity_sku})"),
+                         ("peering", f"hub→spoke {peering.get('hub-to-spoke', '?')}, spoke→hub {peering.get('spoke-to-hub', '?')}"),
+                         ("private DNS", f"{links} zones linked to the spoke")):
+        add(out, f"  {label:<16} {safe_text(value)}")
+    add(out, "Portal:", "bold")
+    add(out, "  " + safe_text(f"{portal.rstrip('/')}/#@{tenant}/resource{rg}/overview"))
+    add(out, "Capacity (2) and Cost (4) list it from now on. a deploys another.")
+    return out

@@ -1,0 +1,89 @@
+"""The facts the wizard checks against, read live from Resource Manager: the subscriptions the
+identity can see, their regions, every virtual network (the hub and each spoke: their address
+spaces are what a new spoke must not overlap), the DLZs already there, and the DLZs loom
+recorded in the store."""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from typing import Any
+
+from loom_tui.azure.errors import ArmError
+
+from .facts import DeployFacts, ExistingDlz, NetworkRow, SubscriptionRow
+
+NETWORK_API = "2023-11-01"
+SUBSCRIPTIONS_API = "2022-12-01"
+_DLZ_VNET = re.compile(r"^vnet-csa-loom-dlz-(?P<domain>[a-z0-9-]+)-(?P<region>[a-z0-9]+)$")
+
+
+def _rg_of(rid: str) -> str:
+    m = re.search(r"/resourceGroups/([^/]+)", rid, re.IGNORECASE)
+    return m.group(1) if m else ""
+
+
+def network_row(body: dict[str, Any], sub: str) -> NetworkRow:
+    space = tuple(((body.get("properties") or {}).get("addressSpace") or {}).get("addressPrefixes") or ())
+    rid = str(body.get("id") or "")
+    return NetworkRow(str(body.get("name") or ""), rid, sub, _rg_of(rid), space)
+
+
+def is_admin_rg(rg: str, admin_rg: str | None) -> bool:
+    if admin_rg:
+        return rg.lower() == admin_rg.lower()
+    return rg.lower().startswith("rg-csa-loom-admin")
+
+
+async def read_facts(clients: Any, *, tenant_id: str, cloud: Any, admin_rg: str | None, capacity_admins: list[str],
+                     recorded: list[ExistingDlz], regions_for: list[str] | None = None) -> DeployFacts:
+    """Everything but the permissions (checked on their own step).  ``regions_for``: the
+    subscriptions whose regions to read (default: every visible one)."""
+    facts = DeployFacts(tenant_id=tenant_id, profile_cloud=cloud.name, storage_suffix=cloud.storage_suffix, portal=cloud.portal,
+                        capacity_admins=list(capacity_admins))
+    subs = [r async for r in clients.pages("/subscriptions", SUBSCRIPTIONS_API)]
+    facts.subscriptions = [SubscriptionRow(str(s.get("subscriptionId")), str(s.get("displayName") or ""), str(s.get("state") or ""))
+                           for s in subs]
+    enabled = [s.subscription_id for s in facts.subscriptions if s.state.lower() in ("enabled", "")]
+
+    async def vnets(sub: str) -> list[NetworkRow]:
+        try:
+            return [network_row(v, sub) async for v in
+                    clients.pages(f"/subscriptions/{sub}/providers/Microsoft.Network/virtualNetworks", NETWORK_API)]
+        except ArmError as exc:
+            facts.problems.append(f"virtual networks of {sub} could not be read: {exc}")
+            return []
+
+    async def regions(sub: str) -> tuple[str, list[str]]:
+        try:
+            rows = [r async for r in clients.pages(f"/subscriptions/{sub}/locations", SUBSCRIPTIONS_API)]
+        except ArmError as exc:
+            facts.problems.append(f"regions of {sub} could not be read: {exc}")
+            return sub, []
+        return sub, sorted(str(r.get("name")) for r in rows
+                           if str((r.get("metadata") or {}).get("regionType") or "Physical") == "Physical")
+
+    wanted = enabled if regions_for is None else [s for s in regions_for if s in enabled]
+    nets_per_sub, region_rows = await asyncio.gather(asyncio.gather(*(vnets(s) for s in enabled)),
+                                                     asyncio.gather(*(regions(s) for s in wanted)))
+    facts.regions = dict(region_rows)
+    all_nets = [n for per in nets_per_sub for n in per]
+    hubs = [n for n in all_nets if is_admin_rg(n.resource_group, admin_rg)]
+    if hubs:
+        facts.hub = hubs[0]
+        facts.admin_subscription_id = hubs[0].subscription_id
+        facts.admin_resource_group = hubs[0].resource_group
+    else:
+        facts.problems.append(f"no hub network found in the Admin Plane resource group ({admin_rg or 'rg-csa-loom-admin-*'})")
+    facts.spokes = [n for n in all_nets if n is not facts.hub]
+    found: dict[str, ExistingDlz] = {}
+    for n in facts.spokes:
+        m = _DLZ_VNET.match(n.name)
+        if m:
+            found[m["domain"]] = ExistingDlz(m["domain"], n.subscription_id, m["region"], n.resource_group,
+                                             n.address_space[0] if n.address_space else "")
+    for d in recorded:  # loom's own record wins (it knows a deployment is in flight)
+        if d.state != "deployed" or d.domain not in found:
+            found[d.domain] = d
+    facts.dlzs = list(found.values())
+    return facts

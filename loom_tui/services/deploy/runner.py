@@ -1,0 +1,421 @@
+"""Deploying a DLZ, stage by stage: permissions → validate → what-if → deploy → peering (both
+ways) → DNS links (concurrently) → record.
+
+Every stage is idempotent, so a run that failed (or a process that was killed) starts again at the
+first stage that has not succeeded: an ARM deployment still running is watched rather than
+started twice; a peering or a link that exists is simply PUT again (ARM answers 200).  Stage
+states are kept in the DLZ's record in the store.  ARM's error text travels in full.
+
+Calls go through the run's :class:`~loom_tui.azure.clients.AzureClients`: the deployments SDK
+client (``azure-mgmt-resource-deployments``) for validate / what-if / create and the deployment
+operations; ``clients.send`` (the same pipeline) for peering, DNS links and role assignments,
+which have no SDK in the house.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from dataclasses import dataclass, field
+from typing import Any, Awaitable, Callable
+
+from loom_tui.azure.errors import ArmError
+from loom_tui.domain.dlz import DlzPlan
+
+from .facts import PermissionReport
+from .permissions import check_permissions
+from .registry import DlzRegistry
+from .template import parameters_for
+
+STAGES = ("permissions", "validate", "what-if", "deploy", "peering", "dns", "record")
+STAGE_LABELS = {"permissions": "Permissions", "validate": "Validate", "what-if": "What-if", "deploy": "Deploy template",
+                "peering": "Hub ↔ spoke peering", "dns": "Private DNS links", "record": "Record the DLZ"}
+NETWORK_API = "2023-11-01"
+DNS_API = "2020-06-01"
+POLL_SECONDS = 1.0
+
+
+class StageFailed(Exception):
+    def __init__(self, stage: str, message: str) -> None:
+        super().__init__(message)
+        self.stage = stage
+        self.message = message
+
+
+@dataclass
+class StageEvent:
+    stage: str
+    state: str  # running | succeeded | failed | skipped
+    message: str = ""
+    progress: float | None = None  # 0..1 where known
+    lines: list[str] = field(default_factory=list)  # per-operation lines, what-if list, missing roles, ...
+
+
+@dataclass(frozen=True)
+class WhatIfSummary:
+    create: int
+    modify: int
+    delete: int
+    other: int
+    changes: tuple[tuple[str, str], ...]  # (change type, resource id)
+
+    def lines(self) -> list[str]:
+        return [f"{ct:<9} {rid}" for ct, rid in self.changes]
+
+    @property
+    def headline(self) -> str:
+        return f"{self.create} to create, {self.modify} to modify, {self.delete} to delete, {self.other} unchanged"
+
+
+Listener = Callable[[StageEvent], Awaitable[None] | None]
+
+
+def arm_text(exc: BaseException) -> str:
+    """ARM's error in full: code, message and every detail (HttpResponseError or ArmError)."""
+    if isinstance(exc, ArmError):
+        return str(exc)
+    err = getattr(exc, "error", None)
+    if err is not None and getattr(err, "code", None):
+        parts = [f"{err.code}: {err.message}"]
+        parts += _details(getattr(err, "details", None) or [])
+        return "\n".join(parts)
+    return str(getattr(exc, "message", None) or exc)
+
+
+def _details(details: list[Any], depth: int = 1) -> list[str]:
+    out = []
+    for d in details:
+        code = getattr(d, "code", None) if not isinstance(d, dict) else d.get("code")
+        msg = getattr(d, "message", None) if not isinstance(d, dict) else d.get("message")
+        out.append("  " * depth + f"{code}: {msg}")
+        inner = getattr(d, "details", None) if not isinstance(d, dict) else d.get("details")
+        out += _details(inner or [], depth + 1)
+    return out
+
+
+def _error_model_text(err: Any) -> str:
+    if err is None:
+        return ""
+    inner = getattr(err, "error", err)
+    code, msg = getattr(inner, "code", None), getattr(inner, "message", None)
+    return "\n".join([f"{code}: {msg}"] + _details(getattr(inner, "details", None) or []))
+
+
+class DlzRunner:
+    def __init__(self, clients: Any, plan: DlzPlan, template: dict[str, Any], registry: DlzRegistry, *,
+                 principal_id: str, principal_label: str, principal_type: str = "User", portal: str,
+                 hub_scope: str, listener: Listener | None = None, poll_seconds: float = POLL_SECONDS) -> None:
+        self.clients = clients
+        self.plan = plan
+        self.template = template
+        self.registry = registry
+        self.principal_id = principal_id
+        self.principal_label = principal_label
+        self.principal_type = principal_type
+        self.portal = portal
+        self.hub_scope = hub_scope
+        self.listener = listener
+        self.poll_seconds = poll_seconds
+        self.stages: dict[str, dict[str, Any]] = {}
+        self.permissions: PermissionReport | None = None
+        self.what_if: WhatIfSummary | None = None
+        self.peering: dict[str, str] = {}
+        self.dns_links: list[dict[str, str]] = []
+
+    # ------------------------------------------------------------ plumbing
+
+    async def emit(self, ev: StageEvent) -> None:
+        self.stages[ev.stage] = {"state": ev.state, "message": ev.message}
+        if self.listener is not None:
+            r = self.listener(ev)
+            if asyncio.iscoroutine(r):
+                await r
+
+    async def save(self, state: str) -> None:
+        await self.registry.save(self.plan.to_dict(), state=state, stages=self.stages, peering=self.peering, dns_links=self.dns_links)
+
+    def deployments(self) -> Any:
+        from azure.mgmt.resource.deployments.aio import DeploymentsMgmtClient
+
+        return self.clients.client(DeploymentsMgmtClient, self.plan.subscription_id, kind="deployments")
+
+    def _deployment(self, what_if: bool = False) -> Any:
+        from azure.mgmt.resource.deployments import models as m
+
+        params = parameters_for(self.template, self.plan)
+        if what_if:
+            return m.DeploymentWhatIf(location=self.plan.region, properties=m.DeploymentWhatIfProperties(
+                mode="Incremental", template=self.template, parameters=params))
+        return m.Deployment(location=self.plan.region, tags={"loomTenantId": self.plan.tenant_id, "loomDomain": self.plan.domain},
+                            properties=m.DeploymentProperties(mode="Incremental", template=self.template, parameters=params))
+
+    # ------------------------------------------------------------ the run
+
+    async def resume_point(self) -> int:
+        """The first stage not yet succeeded, from the stored record."""
+        rec = await self.registry.find(self.plan.domain)
+        if rec is None or rec.state == "deployed":
+            return 0
+        self.stages = dict(rec.stages)
+        self.peering = dict(rec.peering)
+        self.dns_links = list(rec.dns_links)
+        for i, s in enumerate(STAGES):
+            if (rec.stages.get(s) or {}).get("state") != "succeeded":
+                return i
+        return len(STAGES) - 1
+
+    async def run(self, *, only: tuple[str, ...] | None = None, resume: bool = True) -> bool:
+        """Run the stages (``only`` a subset, for the review step's validate / what-if); True
+        when every stage run succeeded.  A failure is recorded and reported, not raised."""
+        stages = only or STAGES
+        start = 0
+        if only is None and resume:
+            start = await self.resume_point()
+            for s in STAGES[:start]:
+                await self.emit(StageEvent(s, "succeeded", "done in an earlier run"))
+        writes = only is None
+        if writes:
+            await self.save("deploying")
+        for stage in stages[start:] if only is None else stages:
+            await self.emit(StageEvent(stage, "running"))
+            try:
+                msg = await getattr(self, "stage_" + stage.replace("-", "_"))()
+            except StageFailed as exc:
+                await self.emit(StageEvent(stage, "failed", exc.message))
+                if writes:
+                    await self.save("failed")
+                return False
+            except ArmError as exc:
+                await self.emit(StageEvent(stage, "failed", arm_text(exc)))
+                if writes:
+                    await self.save("failed")
+                return False
+            except Exception as exc:  # an SDK HttpResponseError: ARM's text in full
+                from azure.core.exceptions import AzureError
+
+                if not isinstance(exc, AzureError):
+                    raise
+                await self.emit(StageEvent(stage, "failed", arm_text(exc)))
+                if writes:
+                    await self.save("failed")
+                return False
+            await self.emit(StageEvent(stage, "succeeded", msg or ""))
+            if writes and stage != "record":
+                await self.save("deploying")
+        return True
+
+    # ------------------------------------------------------------ stages
+
+    async def stage_permissions(self) -> str:
+        rep = await check_permissions(self.clients, principal_id=self.principal_id, principal_label=self.principal_label,
+                                      principal_type=self.principal_type, tenant_id=self.plan.tenant_id, portal=self.portal,
+                                      subscription_id=self.plan.subscription_id, hub_scope=self.hub_scope)
+        self.permissions = rep
+        if rep.error:
+            raise StageFailed("permissions", f"the role check failed: {rep.error}")
+        if not rep.ok:
+            lines = [f"missing {c.role} on {c.scope}" for c in rep.missing] + list(rep.fixes) + list(rep.portal_links)
+            raise StageFailed("permissions", "\n".join(lines))
+        return f"{self.principal_label} holds every role needed"
+
+    async def stage_validate(self) -> str:
+        poller = await self.deployments().deployments.begin_validate_at_subscription_scope(self.plan.deployment_name, self._deployment())
+        result = await poller.result()
+        err = getattr(result, "error", None)
+        if err is not None and getattr(err, "code", None):
+            raise StageFailed("validate", _error_model_text(err))
+        n = len(getattr(getattr(result, "properties", None), "validated_resources", None) or [])
+        return f"ARM validated the template ({n} resources)"
+
+    async def stage_what_if(self) -> str:
+        poller = await self.deployments().deployments.begin_what_if_at_subscription_scope(self.plan.deployment_name,
+                                                                                          self._deployment(what_if=True))
+        result = await poller.result()
+        err = getattr(result, "error", None)
+        if err is not None and getattr(err, "code", None):
+            raise StageFailed("what-if", _error_model_text(err))
+        changes = []
+        counts = {"Create": 0, "Modify": 0, "Delete": 0}
+        other = 0
+        for c in getattr(result, "changes", None) or []:
+            ct = str(getattr(c.change_type, "value", c.change_type))
+            if ct in counts:
+                counts[ct] += 1
+            else:
+                other += 1
+            changes.append((ct, str(c.resource_id)))
+        order = {"Create": 0, "Modify": 1, "Delete": 2}
+        changes.sort(key=lambda x: (order.get(x[0], 3), x[1]))
+        self.what_if = WhatIfSummary(counts["Create"], counts["Modify"], counts["Delete"], other, tuple(changes))
+        await self.emit(StageEvent("what-if", "running", self.what_if.headline, 1.0, self.what_if.lines()))
+        return self.what_if.headline
+
+    async def _deployment_state(self) -> str | None:
+        from azure.core.exceptions import ResourceNotFoundError
+
+        try:
+            d = await self.deployments().deployments.get_at_subscription_scope(self.plan.deployment_name)
+        except ResourceNotFoundError:
+            return None
+        return str(getattr(d.properties, "provisioning_state", "") or "")
+
+    async def _operations_lines(self) -> tuple[list[str], int, int]:
+        dc = self.deployments()
+        lines, done, total = [], 0, 0
+        nested: list[tuple[str, str]] = []
+        async for op in dc.deployment_operations.list_at_subscription_scope(self.plan.deployment_name):
+            p = op.properties
+            tr = p.target_resource
+            rtype = getattr(tr, "resource_type", "") or ""
+            if rtype == "Microsoft.Resources/deployments":
+                nested.append((self.plan.resource_group, tr.resource_name))
+                continue
+            total += 1
+            done += p.provisioning_state in ("Succeeded", "Failed")
+            lines.append(self._op_line(p))
+        for rg, name in nested:
+            try:
+                async for op in dc.deployment_operations.list(rg, name):
+                    total += 1
+                    done += op.properties.provisioning_state in ("Succeeded", "Failed")
+                    lines.append(self._op_line(op.properties))
+            except Exception as exc:  # the nested deployment may not be listable yet
+                from azure.core.exceptions import ResourceNotFoundError
+
+                if not isinstance(exc, ResourceNotFoundError):
+                    raise
+        return lines, done, total
+
+    @staticmethod
+    def _op_line(p: Any) -> str:
+        tr = p.target_resource
+        state = p.provisioning_state or "?"
+        line = f"{state:<10} {getattr(tr, 'resource_type', '')} {getattr(tr, 'resource_name', '')}"
+        sm = getattr(p, "status_message", None)
+        err = getattr(sm, "error", None) if sm is not None else None
+        if state == "Failed" and err is not None:
+            line += f" — {getattr(err, 'code', '')}: {getattr(err, 'message', '')}"
+        return line
+
+    async def stage_deploy(self) -> str:
+        state = await self._deployment_state()
+        dc = self.deployments()
+        if state in ("Running", "Accepted", "Creating", "Updating"):
+            poll_task = asyncio.create_task(self._wait_deployment())  # a run killed mid-deploy: watch it, don't start it twice
+        else:
+            poller = await dc.deployments.begin_create_or_update_at_subscription_scope(self.plan.deployment_name, self._deployment())
+            poll_task = asyncio.create_task(poller.result())
+        expected = self._expected_operations()
+        try:
+            while not poll_task.done():
+                lines, done, total = await self._operations_lines()
+                await self.emit(StageEvent("deploy", "running", f"{done} of {max(total, expected)} operations finished",
+                                           done / max(total, expected, 1), lines))
+                await asyncio.wait({poll_task}, timeout=self.poll_seconds)
+            result = poll_task.result()
+        except BaseException:
+            poll_task.cancel()
+            raise
+        lines, done, total = await self._operations_lines()
+        final = str(getattr(getattr(result, "properties", None), "provisioning_state", "") or "")
+        if final != "Succeeded":
+            err = _error_model_text(getattr(getattr(result, "properties", None), "error", None))
+            failed = [ln for ln in lines if ln.startswith("Failed")]
+            raise StageFailed("deploy", "\n".join([f"the deployment ended {final or 'without a state'}", err, *failed]).strip())
+        await self.emit(StageEvent("deploy", "running", f"{done} of {total} operations finished", 1.0, lines))
+        return f"deployment {self.plan.deployment_name} succeeded ({total} operations)"
+
+    def _expected_operations(self) -> int:
+        return 12  # the shipped template: RG, VNet, storage, blob service, 5 containers, Key Vault, capacity, nested deployment
+
+    async def _wait_deployment(self) -> Any:
+        while True:
+            d = await self.deployments().deployments.get_at_subscription_scope(self.plan.deployment_name)
+            if str(d.properties.provisioning_state) in ("Succeeded", "Failed", "Canceled"):
+                return d
+            await asyncio.sleep(self.poll_seconds)
+
+    async def _put_and_wait(self, url: str, api: str, body: dict[str, Any]) -> dict[str, Any]:
+        """PUT, then poll Azure-AsyncOperation (or Location) until the operation ends; the
+        resource read back."""
+        resp = await self.clients.send("PUT", url, api, json=body)
+        poll = resp.header("azure-asyncoperation") or (resp.header("location") if resp.status == 202 else None)
+        while poll:
+            status = await self.clients.send("GET", poll)
+            s = str((status.body or {}).get("status") or "") if isinstance(status.body, dict) else ""
+            if status.status == 200 and (s in ("Succeeded", "") and not status.header("azure-asyncoperation")):
+                break
+            if s in ("Failed", "Canceled"):
+                err = (status.body or {}).get("error") or {}
+                raise StageFailed("network", f"{err.get('code', s)}: {err.get('message', '')} ({url})")
+            if s == "Succeeded":
+                break
+            await asyncio.sleep(min(float(status.header("retry-after") or self.poll_seconds), 5 * self.poll_seconds))
+        return (await self.clients.send("GET", url, api)).body or {}
+
+    async def stage_peering(self) -> str:
+        hub, spoke = self.plan.hub_vnet_id, self.plan.spoke_vnet_id
+        if not hub:
+            raise StageFailed("peering", "the hub network is not known; check the profile's admin_plane_rg")
+        both = {
+            "hub-to-spoke": (f"{hub}/virtualNetworkPeerings/peer-hub-to-{self.plan.domain}", spoke, True),
+            "spoke-to-hub": (f"{spoke}/virtualNetworkPeerings/peer-{self.plan.domain}-to-hub", hub, False),
+        }
+        for key, (url, remote, from_hub) in both.items():  # in order: the second one makes both Connected
+            body = {"properties": {"remoteVirtualNetwork": {"id": remote}, "allowVirtualNetworkAccess": True,
+                                   "allowForwardedTraffic": True, "allowGatewayTransit": False, "useRemoteGateways": False}}
+            await self._put_and_wait(url, NETWORK_API, body)
+            await self.emit(StageEvent("peering", "running", f"{key} created", 0.5 if key == "hub-to-spoke" else 0.9))
+        lines = []
+        for key, (url, _, _) in both.items():  # read both back
+            got = await self.clients.send("GET", url, NETWORK_API)
+            state = str(((got.body or {}).get("properties") or {}).get("peeringState") or "")
+            self.peering[key] = state
+            lines.append(f"{key}: {state}")
+        if any(v != "Connected" for v in self.peering.values()):
+            raise StageFailed("peering", "the peering is not Connected both ways: " + ", ".join(lines))
+        return "Connected both ways"
+
+    async def stage_dns(self) -> str:
+        if not self.hub_scope:
+            raise StageFailed("dns", "the hub resource group is not known")
+        zones = {str(z.get("name")).lower(): str(z.get("id")) async for z in
+                 self.clients.pages(f"{self.hub_scope}/providers/Microsoft.Network/privateDnsZones", DNS_API)}
+        wanted = list(self.plan.dns_zones)
+        missing = [z for z in wanted if z.lower() not in zones]
+        link = f"link-{self.plan.domain}"
+        done = 0
+
+        async def one(zone: str) -> dict[str, str]:
+            nonlocal done
+            url = f"{zones[zone.lower()]}/virtualNetworkLinks/{link}"
+            body = {"location": "global", "tags": {"loomTenantId": self.plan.tenant_id, "loomDomain": self.plan.domain},
+                    "properties": {"virtualNetwork": {"id": self.plan.spoke_vnet_id}, "registrationEnabled": False}}
+            got = await self._put_and_wait(url, DNS_API, body)
+            props = got.get("properties") or {}
+            done += 1
+            await self.emit(StageEvent("dns", "running", f"{done} of {len(wanted) - len(missing)} zones linked",
+                                       done / max(len(wanted), 1)))
+            linked_to = str((props.get("virtualNetwork") or {}).get("id") or "")
+            ok = linked_to.lower() == self.plan.spoke_vnet_id.lower()
+            return {"zone": zone, "state": str(props.get("virtualNetworkLinkState") or props.get("provisioningState") or "")
+                    if ok else f"linked to {linked_to or 'nothing'}"}
+
+        results = await asyncio.gather(*(one(z) for z in wanted if z.lower() in zones), return_exceptions=True)
+        self.dns_links = [r for r in results if isinstance(r, dict)]
+        errors = [r for r in results if isinstance(r, BaseException)]
+        for e in errors:
+            if not isinstance(e, (ArmError, StageFailed)):
+                raise e
+        bad = [d for d in self.dns_links if d["state"] not in ("Completed", "Succeeded")]
+        problems = [f"zone {z} is not in the hub resource group; create it there, then retry" for z in missing]
+        problems += [f"{d['zone']}: {d['state']}" for d in bad] + [arm_text(e) if isinstance(e, ArmError) else e.message for e in errors]  # type: ignore[union-attr]
+        if self.plan.dns_zones_missing:
+            problems.append("this cloud does not publish the zone names of: " + ", ".join(self.plan.dns_zones_missing))
+        if problems:
+            raise StageFailed("dns", "\n".join(problems))
+        return f"{len(self.dns_links)} zones linked to the spoke"
+
+    async def stage_record(self) -> str:
+        await self.registry.save(self.plan.to_dict(), state="deployed", stages={**self.stages, "record": {"state": "succeeded", "message": ""}},
+                                 peering=self.peering, dns_links=self.dns_links)
+        return "recorded in the store"

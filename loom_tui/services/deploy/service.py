@@ -1,0 +1,83 @@
+"""What the Setup screen and ``loom dlz`` ask for: facts, plans, permission checks, drafts, the
+DLZ records and the runner, wired from the context (its store, session, profile and Azure clients)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from loom_tui.domain.dlz import DlzAnswers, DlzPlan
+
+from .drafts import DraftService
+from .facts import DeployFacts, PermissionReport
+from .permissions import check_permissions
+from .plan import build_plan
+from .registry import DlzRecord, DlzRegistry
+from .runner import DlzRunner, Listener
+
+
+class SetupService:
+    def __init__(self, ctx: Any) -> None:
+        self.ctx = ctx
+        self.drafts = DraftService(ctx.scoped, ctx.require_writable)
+        self.registry = DlzRegistry(ctx.scoped, ctx.require_writable)
+
+    async def clients(self) -> Any:
+        azure = getattr(self.ctx, "azure", None)
+        if azure is None:
+            from loom_tui.services.errors import ServiceError
+
+            raise ServiceError("this build has no Azure Resource Manager clients wired in, so the estate cannot be read")
+        return await azure()
+
+    def cloud(self) -> Any:
+        from loom_tui.azure.clouds import get_cloud
+
+        return get_cloud(self.ctx.profile.cloud)
+
+    async def facts(self, *, draft_id: str = "", regions_for: list[str] | None = None) -> DeployFacts:
+        from .estate_reader import read_facts
+
+        recorded = [r.as_existing() for r in await self.registry.list()]
+        s = self.ctx.session
+        facts = await read_facts(await self.clients(), tenant_id=s.tenant_id, cloud=self.cloud(),
+                                 admin_rg=self.ctx.profile.admin_plane_rg, capacity_admins=[s.upn], recorded=recorded,
+                                 regions_for=regions_for)
+        facts.draft_domains = await self.drafts.domains_of_others(draft_id) if draft_id else set()
+        return facts
+
+    async def plan(self, answers: DlzAnswers, facts: DeployFacts | None = None) -> tuple[DlzPlan, DeployFacts]:
+        facts = facts or await self.facts(regions_for=[answers.subscription_id] if answers.subscription_id else None)
+        return build_plan(answers, facts), facts
+
+    def hub_scope(self, facts: DeployFacts) -> str:
+        if not facts.admin_subscription_id:
+            return ""
+        return f"/subscriptions/{facts.admin_subscription_id}/resourceGroups/{facts.admin_resource_group}"
+
+    async def check_permissions(self, subscription_id: str, facts: DeployFacts) -> PermissionReport:
+        s = self.ctx.session
+        return await check_permissions(await self.clients(), principal_id=s.user_oid, principal_label=s.upn, principal_type="User",
+                                       tenant_id=s.tenant_id, portal=facts.portal, subscription_id=subscription_id,
+                                       hub_scope=self.hub_scope(facts))
+
+    async def runner(self, plan: DlzPlan, facts: DeployFacts, *, template: dict[str, Any] | None = None,
+                     listener: Listener | None = None, poll_seconds: float = 1.0) -> DlzRunner:
+        from .template import shipped_template
+
+        s = self.ctx.session
+        return DlzRunner(await self.clients(), plan, template or shipped_template(), self.registry, principal_id=s.user_oid,
+                         principal_label=s.upn, portal=facts.portal, hub_scope=self.hub_scope(facts), listener=listener,
+                         poll_seconds=poll_seconds)
+
+    async def deploy(self, plan: DlzPlan, facts: DeployFacts, **kw: Any) -> bool:
+        self.ctx.require_writable("deploying a DLZ")
+        return await (await self.runner(plan, facts, **kw)).run()
+
+    async def dlzs(self) -> list[DlzRecord]:
+        return await self.registry.list()
+
+    async def dlz(self, domain: str) -> DlzRecord:
+        return await self.registry.get(domain)
+
+
