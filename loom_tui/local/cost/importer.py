@@ -1,0 +1,178 @@
+"""``import_paths``: Cost Management exports (CSV, CSV.gz, Parquet; files or folders) into the
+cost table, in ONE transaction: a bad file imports nothing (the whole call is rolled back).
+
+Idempotent: a file's SHA-256 (of its content; a gzip file's uncompressed content) is recorded,
+and a file whose content was imported before is skipped, even under another name.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+from typing import Any, Callable, Iterable
+
+from . import db
+from .diagnose import first_problem, read_header
+from .errors import CostFileError
+from .formats import Layout, LayoutError, detect
+from .sqlexpr import TABLE_FIELDS, select_sql
+
+SUFFIXES = (".csv", ".csv.gz", ".parquet", ".parquet.gz")
+KINDS = ("actual", "amortized")
+
+
+@dataclass(frozen=True)
+class FileResult:
+    path: str
+    sha256: str
+    format: str
+    rows: int
+    skipped: bool = False  # imported before (same content), or not a cost export in a walked folder
+    reason: str = ""
+
+
+@dataclass
+class ImportResult:
+    files: list[FileResult] = field(default_factory=list)
+
+    @property
+    def rows(self) -> int:
+        return sum(f.rows for f in self.files if not f.skipped)
+
+    @property
+    def imported(self) -> int:
+        return sum(1 for f in self.files if not f.skipped)
+
+
+def _supported(p: Path) -> bool:
+    return p.name.lower().endswith(SUFFIXES)
+
+
+def expand(paths: Iterable[str | Path]) -> list[tuple[Path, bool]]:
+    """(file, named) pairs: files as given (named), folders walked (sorted) for CSV / Parquet
+    files, gzip or not."""
+    out: list[tuple[Path, bool]] = []
+    for raw in paths:
+        p = Path(raw).expanduser()
+        if p.is_dir():
+            out += sorted((f, False) for f in p.rglob("*") if f.is_file() and _supported(f))
+        elif p.is_file():
+            if not _supported(p):
+                raise CostFileError(str(p), "not a CSV or Parquet file (.csv, .csv.gz, .parquet)")
+            out.append((p, True))
+        else:
+            raise CostFileError(str(p), "no such file or folder")
+    return list(dict.fromkeys(out))
+
+
+def content_hash(path: Path) -> str:
+    h = hashlib.sha256()
+    opener = gzip.open if path.name.lower().endswith(".gz") else open
+    try:
+        with opener(path, "rb") as fh:
+            while chunk := fh.read(1 << 20):
+                h.update(chunk)
+    except (OSError, EOFError) as exc:
+        raise CostFileError(str(path), f"cannot be read: {exc}") from None
+    return h.hexdigest()
+
+
+def _is_parquet(path: Path) -> bool:
+    return ".parquet" in path.name.lower()
+
+
+def _sql_str(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def _source(con: Any, path: Path, kind: str | None) -> tuple[Layout, str]:
+    """The file's layout and a SQL relation of its columns as text, named c0, c1, ..."""
+    if _is_parquet(path):
+        try:
+            names = [r[0] for r in con.execute(f"DESCRIBE SELECT * FROM read_parquet({_sql_str(str(path))})").fetchall()]
+        except Exception as exc:  # noqa: BLE001 - the engine's reason, shown with the file
+            raise CostFileError(str(path), f"is not a readable Parquet file ({_first_line(exc)})") from None
+        layout = _layout(path, names, kind)
+        cols = ", ".join(f"CAST({_ident(n)} AS VARCHAR) AS c{i}" for i, n in enumerate(names))
+        return layout, f"(SELECT {cols} FROM read_parquet({_sql_str(str(path))}))"
+    header = read_header(path)
+    if not header:
+        raise CostFileError(str(path), "is empty (no header line)", line=1)
+    layout = _layout(path, header, kind)
+    columns = "{" + ", ".join(f"'c{i}': 'VARCHAR'" for i in range(len(header))) + "}"
+    rel = (f"read_csv({_sql_str(str(path))}, delim=',', quote='\"', escape='\"', header=true, auto_detect=false, "
+           f"strict_mode=true, nullstr=['NULL', ''], columns={columns})")
+    return layout, rel
+
+
+def _ident(name: str) -> str:
+    return '"' + name.replace('"', '""') + '"'
+
+
+def _layout(path: Path, columns: list[str], kind: str | None) -> Layout:
+    try:
+        return detect(columns, file_name=path.name, kind=kind)
+    except LayoutError as exc:
+        raise CostFileError(str(path), str(exc), line=1) from None
+
+
+def _first_line(exc: BaseException) -> str:
+    return str(exc).strip().splitlines()[0] if str(exc).strip() else type(exc).__name__
+
+
+def _explain(path: Path, layout: Layout, exc: BaseException) -> CostFileError:
+    found = None if _is_parquet(path) else first_problem(path, layout)
+    if found is None:
+        return CostFileError(str(path), f"could not be imported ({_first_line(exc)})")
+    line, column, problem = found
+    return CostFileError(str(path), problem, line=line, column=column)
+
+
+def import_paths(db_path: Path | str, paths: Iterable[str | Path], *, kind: str | None = None,
+                 progress: Callable[[str], None] | None = None) -> ImportResult:
+    """Import every file under ``paths``; all or nothing.  ``kind`` forces actual/amortized for
+    Azure cost details files (FOCUS files carry both)."""
+    if kind is not None and kind not in KINDS:
+        raise CostFileError("--type", f"must be one of {', '.join(KINDS)}")
+    files = expand(paths)
+    result = ImportResult()
+    with db.connect(db_path) as con:
+        seen = {r[0] for r in con.execute("SELECT sha256 FROM cost_files").fetchall()}
+        con.execute("BEGIN TRANSACTION")
+        try:
+            for path, named in files:
+                sha = content_hash(path)
+                if sha in seen:
+                    result.files.append(FileResult(str(path), sha, "", 0, skipped=True, reason="imported before"))
+                    continue
+                if progress:
+                    progress(f"importing {path}")
+                try:
+                    layout, rel = _source(con, path, kind)
+                except CostFileError as exc:
+                    if named or exc.line != 1:
+                        raise
+                    # a folder of exports may hold other CSV files (price sheets, manifests): say so, go on
+                    result.files.append(FileResult(str(path), sha, "", 0, skipped=True, reason="not a cost export"))
+                    continue
+                file_id = con.execute("SELECT nextval('cost_file_ids')").fetchone()[0]
+                sql = select_sql(layout, rel, file_id=file_id)
+                try:
+                    con.execute(f"INSERT INTO cost ({', '.join(TABLE_FIELDS)}, source, file_id) {sql}")
+                except Exception as exc:  # noqa: BLE001 - any engine error: find the line and say it plainly
+                    raise _explain(path, layout, exc) from None
+                rows = con.execute("SELECT count(*) FROM cost WHERE file_id = ?", [file_id]).fetchone()[0]
+                con.execute("INSERT INTO cost_tag_keys SELECT DISTINCT ?, unnest(json_keys(tags)) FROM cost "
+                            "WHERE file_id = ? AND tags IS NOT NULL", [file_id, file_id])
+                con.execute("INSERT INTO cost_files VALUES (?, ?, ?, ?, ?, ?, 'exports', ?)",
+                            [file_id, sha, str(path), layout.label, layout.kind, rows, datetime.now(timezone.utc).replace(tzinfo=None)])
+                seen.add(sha)
+                result.files.append(FileResult(str(path), sha, layout.label, rows))
+            con.execute("COMMIT")
+        except BaseException:
+            con.execute("ROLLBACK")
+            raise
+    return result

@@ -1,0 +1,89 @@
+"""The SQL that turns an export's columns (read as text) into the fields of the cost table.
+
+The source relation names its columns ``c0, c1, ...`` by position (DuckDB identifiers are case-
+insensitive, and a header may repeat a name in another case), so every expression here refers to
+a column by its position in the header.  A required field that is missing on a row raises
+(``error()``), a value that does not convert raises (``CAST``): either aborts the import, and the
+slow path (``diagnose``) then names the line and column.
+"""
+
+from __future__ import annotations
+
+from .formats import FOCUS, Layout
+
+COST_TYPE = "DECIMAL(38,12)"
+# The table's columns in insert order (source and file_id are added by the importer).
+TABLE_FIELDS = ("date", "actual", "amortized", "currency", "subscription", "resource_group", "resource_id", "resource_name",
+                "resource_type", "service", "region", "tags", "charge_category", "provider")
+
+
+def positional(layout: Layout) -> dict[str, str]:
+    """field -> ``cN`` (the position of its column in the header)."""
+    index = {name: i for i, name in reversed(list(enumerate(layout.columns)))}
+    return {f: f"c{index[col]}" for f, col in layout.fields.items()}
+
+
+def _str(text: str) -> str:
+    return "'" + text.replace("'", "''") + "'"
+
+
+def date_expr(v: str) -> str:
+    """ISO 8601 (``2024-09-04``, ``2024-09-04T00:00:00Z``, ``2024-09-04 00:00:00``) or US
+    ``MM/DD/YYYY`` (older EA exports), as the FinOps toolkit reads them; the day is the UTC day."""
+    return (f"CASE WHEN contains({v}, '/') THEN CAST(strptime(split_part({v}, ' ', 1), '%m/%d/%Y') AS DATE) "
+            f"ELSE CAST(substr({v}, 1, 10) AS DATE) END")
+
+
+def tags_expr(v: str) -> str:
+    """Tags as JSON; older EA exports leave out the outer braces (FinOps toolkit rule: add them)."""
+    return (f"CAST(CASE WHEN {v} IS NULL OR {v} IN ('', '{{}}') THEN NULL WHEN starts_with({v}, '{{') THEN {v} "
+            f"ELSE '{{' || {v} || '}}' END AS JSON)")
+
+
+def required(v: str, what: str) -> str:
+    return f"coalesce({v}, error({_str(what + ' is empty')}))"
+
+
+def select_sql(layout: Layout, source_sql: str, *, file_id: int, source: str = "exports") -> str:
+    """``SELECT`` of the table's fields (then source, file_id) from ``source_sql``."""
+    pos = positional(layout)
+
+    def col(f: str) -> str | None:
+        c = pos.get(f)
+        return f"nullif(trim({c}), '')" if c else None
+
+    rid = "__rid"
+    e: dict[str, str] = {}
+    e["date"] = f"CAST({date_expr(required(col('date') or 'NULL', 'the date'))} AS DATE)"
+    if layout.family == FOCUS:
+        e["actual"] = f"CAST({required(col('actual'), 'BilledCost')} AS {COST_TYPE})"
+        e["amortized"] = f"CAST({required(col('amortized'), 'EffectiveCost')} AS {COST_TYPE})"
+    else:
+        cost = f"CAST({required(col('cost'), 'the cost')} AS {COST_TYPE})"
+        e["actual"] = cost if layout.kind != "amortized" else f"CAST(NULL AS {COST_TYPE})"
+        e["amortized"] = cost if layout.kind == "amortized" else f"CAST(NULL AS {COST_TYPE})"
+    e["currency"] = f"upper({required(col('currency'), 'the billing currency')})"
+    sub = col("subscription")
+    from_id = f"nullif(regexp_extract({rid}, '^/subscriptions/([^/]+)', 1), '')"
+    e["subscription"] = f"coalesce(lower(regexp_replace({sub}, '^/subscriptions/', '', 'i')), {from_id})" if sub else from_id
+    rg = col("resource_group")
+    rg_from_id = f"nullif(regexp_extract({rid}, '/resourcegroups/([^/]+)', 1), '')"
+    e["resource_group"] = f"coalesce(lower({rg}), {rg_from_id})" if rg else rg_from_id
+    e["resource_id"] = rid
+    name = col("resource_name")
+    name_from_id = f"nullif(regexp_extract({rid}, '/([^/]+)$', 1), '')"
+    e["resource_name"] = f"coalesce({name}, {name_from_id})" if name else name_from_id
+    parts = [f"lower({c})" for c in [col("resource_type")] if c]
+    parts.append(f"nullif(regexp_extract({rid}, '/providers/([^/]+/[^/]+)', 1), '')")
+    if col("resource_type_label"):
+        parts.append(col("resource_type_label"))  # type: ignore[arg-type]
+    e["resource_type"] = f"coalesce({', '.join(parts)})"
+    e["service"] = col("service") or "NULL"
+    e["region"] = f"lower({col('region')})" if col("region") else "NULL"
+    e["tags"] = tags_expr(f"trim({pos['tags']})") if "tags" in pos else "CAST(NULL AS JSON)"
+    e["charge_category"] = col("charge_category") or "NULL"
+    e["provider"] = col("provider") or ("'Microsoft'" if layout.family != FOCUS else "NULL")
+    rid_src = col("resource_id")
+    inner = f"SELECT *, {f'lower({rid_src})' if rid_src else 'CAST(NULL AS VARCHAR)'} AS {rid} FROM {source_sql}"
+    fields = ", ".join(f"{e[f]} AS {f}" for f in TABLE_FIELDS)
+    return f"SELECT {fields}, {_str(source)} AS source, {int(file_id)} AS file_id FROM ({inner}) AS src"
