@@ -21,6 +21,7 @@ from .errors import ReadOnlyError
 if TYPE_CHECKING:
     from .audit import AuditService
     from .comments import CommentService
+    from .cost.service import CostService
     from .folders import FolderService
     from .items import ItemService
     from .members import MemberService
@@ -42,6 +43,8 @@ class AppContext:
     # the signed-in AsyncTokenCredential of an Azure profile (None for the embedded store); the
     # context owns it and closes it last
     credential: Any = None
+    # the --data-dir of this run (None: the profile's, else the default); the cost cache lives there too
+    data_dir: str | None = None
 
     @cached_property
     def scoped(self) -> ScopedStore:
@@ -111,6 +114,12 @@ class AppContext:
         from .usage import UsageService
 
         return UsageService(self)
+
+    @cached_property
+    def cost(self) -> "CostService":
+        from .cost.service import CostService
+
+        return CostService(self)
 
     def where(self) -> str:
         """Header text: profile, store and cloud."""
@@ -183,7 +192,7 @@ async def open_context(
         await _close_credential(credential)
         raise
     return AppContext(profile=profile, store=store, session=session, read_only=read_only or profile.read_only, demo=demo, notes=notes,
-                      credential=credential)
+                      credential=credential, data_dir=data_dir)
 
 
 async def context_from_args(args: argparse.Namespace, **kw: Any) -> AppContext:

@@ -1,0 +1,258 @@
+"""``CostService``: the async API of the cost area (the Cost screen and ``loom cost`` use it).
+
+The cost table lives in a DuckDB file beside the embedded store (``<data dir>/cost/<profile>.duckdb``);
+DuckDB work runs in a thread (``asyncio.to_thread``) so the event loop never blocks.  Chargeback
+is a tenant-wide view: only tenant admins may see it (refused before any read).  Importing exports
+writes only this local cache (not Azure, not the shared store), so read-only profiles may import.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import re
+from datetime import date, datetime, timedelta, timezone
+from decimal import Decimal
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Callable
+
+from loom_tui import paths
+from loom_tui.services.errors import Forbidden, ServiceError, ValidationError
+
+from . import analysis, idle as idle_mod, views
+from .model import (EXPORTS, KINDS, LIVE, SOURCES, Anomaly, Chargeback, Daily, Forecast, IdleReport, Mover, Period, Query,
+                    ResourceCost, SourceStatus, check_dimension)
+from .periods import previous
+from .views import TagKeys
+
+if TYPE_CHECKING:
+    from loom_tui.local.cost.importer import ImportResult
+    from loom_tui.services.context import AppContext
+
+ZERO = Decimal(0)
+TOP_MOVERS = 10
+
+
+def _today() -> date:
+    """Today (UTC); ``LOOM_DEMO_TODAY=YYYY-MM-DD`` pins it, as it pins the demo tenant's data."""
+    import os
+
+    pinned = os.environ.get("LOOM_DEMO_TODAY")
+    if pinned:
+        return date.fromisoformat(pinned)
+    return datetime.now(timezone.utc).date()
+
+
+def db_path_for(ctx: "AppContext") -> Path:
+    base = paths.data_dir(getattr(ctx, "data_dir", None) or ctx.profile.data_dir)
+    safe = re.sub(r"[^A-Za-z0-9_.-]", "_", ctx.profile.name) or "profile"
+    return base / "cost" / f"{safe}.duckdb"
+
+
+class CostService:
+    def __init__(self, ctx: "AppContext", *, today: Callable[[], date] = _today, db_path: Path | None = None) -> None:
+        self.ctx = ctx
+        self.today = today
+        self.db_path = db_path or db_path_for(ctx)
+        p = ctx.profile
+        self.tags = TagKeys(workspace=(p.tag_workspace,), domain=tuple(p.tag_domain), tenant=(p.tag_tenant,))
+
+    # -- guards ---------------------------------------------------------------------------
+    def require_admin(self) -> None:
+        if not self.ctx.session.is_tenant_admin:
+            raise Forbidden("cost and chargeback are tenant-wide: only tenant admins can see them")
+
+    def check(self, q: Query) -> Query:
+        try:
+            check_dimension(q.by)
+        except ValueError as exc:
+            raise ValidationError("--by", str(exc).split(": ", 1)[-1]) from None
+        if q.kind not in KINDS:
+            raise ValidationError("--type", f"must be one of {', '.join(KINDS)}")
+        if q.source not in SOURCES:
+            raise ValidationError("--source", f"must be one of {', '.join(SOURCES)}")
+        if q.period is None:
+            from .periods import resolve
+
+            q = Query(q.by, resolve("mtd", self.today()), q.kind, q.source, q.filter_by, q.filter_key, q.filtered)
+        return q
+
+    async def _run(self, fn: Callable[[Any], Any]) -> Any:
+        from loom_tui.local.cost import db
+
+        def work() -> Any:
+            with db.connect(self.db_path) as con:
+                return fn(con)
+
+        return await asyncio.to_thread(work)
+
+    # -- import ---------------------------------------------------------------------------
+    async def import_paths(self, paths_: list[str], *, kind: str | None = None, progress: Callable[[str], None] | None = None) -> "ImportResult":
+        from loom_tui.local.cost.importer import import_paths
+
+        return await asyncio.to_thread(import_paths, self.db_path, paths_, kind=kind, progress=progress)
+
+    async def ensure_demo(self) -> int:
+        """The demo tenant ships 90 days of cost as a generated FOCUS export, imported the first
+        time cost is opened (through the same importer as any export).  Rows imported (0: had data)."""
+        if not self.ctx.demo or (await self.status(EXPORTS)).files:
+            return 0
+        from loom_tui.local.cost.demo_data import daily_rows, demo_resources, write_focus
+
+        workspaces = [ws async for ws in self.ctx.scoped.tenant_iter("workspaces")]
+        resources = demo_resources(workspaces, self.ctx.session.tenant_id)
+        path = self.db_path.parent / "demo-export" / "focus-demo.csv"
+        await asyncio.to_thread(write_focus, path, daily_rows(resources, self.today()))
+        return (await self.import_paths([str(path)])).rows
+
+    async def status(self, source: str = EXPORTS) -> SourceStatus:
+        rows, files, first, last, as_of = await self._run(lambda con: views.data_range(con, source))
+        return SourceStatus(source, rows, files, first, last, as_of)
+
+    # -- names ----------------------------------------------------------------------------
+    async def names(self, by: str) -> dict[str, str]:
+        """Display names of keys: workspace ids -> names, domain ids -> display names."""
+        if by == "workspace":
+            out: dict[str, str] = {}
+            async for ws in self.ctx.scoped.tenant_iter("workspaces"):
+                out[ws["id"]] = ws.get("name") or ws["id"]
+                out[ws["id"].lower()] = out[ws["id"]]
+            return out
+        if by == "domain":
+            doc = await self.ctx.scoped.tenant_get("tenant-settings", f"domains:{self.ctx.session.tenant_id}")
+            out = {}
+            for d in (doc or {}).get("domains", []):
+                out[d.get("id") or d.get("name")] = d.get("displayName") or d.get("name")
+            return out
+        if by == "tenant":
+            return {self.ctx.session.tenant_id: f"{self.ctx.session.tenant_id} (this tenant)"}
+        return {}
+
+    def _name(self, names: dict[str, str], key: str | None) -> str:
+        if key is None:
+            return "(unallocated)"
+        return names.get(key) or names.get(key.lower()) or key
+
+    # -- views ----------------------------------------------------------------------------
+    async def chargeback(self, q: Query) -> list[Chargeback]:
+        self.require_admin()
+        q = self.check(q)
+        self._live_guard(q)
+        names = await self.names(q.by)
+
+        def work(con: Any) -> tuple[dict, dict]:
+            return views.grouped(con, q, self.tags), views.unallocated_top(con, q, self.tags)
+
+        grouped, top = await self._run(work)
+        assert q.period is not None
+        out = []
+        for cur in sorted(grouped):
+            costs = grouped[cur]
+            lines = [views.Line(ln.key, self._name(names, ln.key), ln.cost) for ln in views.lines(costs, {})]
+            out.append(Chargeback(cur, q.period, q.by, q.kind, sum(costs.values(), ZERO), costs.get(None, ZERO), lines, top.get(cur, [])))
+        return out
+
+    async def resources(self, q: Query) -> dict[str, list[ResourceCost]]:
+        self.require_admin()
+        q = self.check(q)
+        self._live_guard(q)
+        return await self._run(lambda con: views.resources(con, q, self.tags))
+
+    async def daily(self, q: Query) -> list[Daily]:
+        self.require_admin()
+        q = self.check(q)
+        self._live_guard(q)
+        return await self._run(lambda con: views.daily(con, q, self.tags))
+
+    async def movers(self, q: Query) -> list[Mover]:
+        self.require_admin()
+        q = self.check(q)
+        self._live_guard(q)
+        assert q.period is not None
+        period = q.period
+        last = (await self.status(q.source)).last
+        if last is not None and period.start <= last < period.last:  # compare the days with data only
+            period = Period(period.start, last + timedelta(days=1), period.label)
+            q = Query(q.by, period, q.kind, q.source, q.filter_by, q.filter_key, q.filtered)
+        before_p = previous(period)
+        names = await self.names(q.by)
+        now, before = await self._run(lambda con: (views.grouped(con, q, self.tags), views.grouped(con, q, self.tags, before_p)))
+        out: list[Mover] = []
+        for cur in sorted(set(now) | set(before)):
+            a, b = now.get(cur, {}), before.get(cur, {})
+            for key in set(a) | set(b):
+                m = Mover(cur, key, self._name(names, key), b.get(key, ZERO), a.get(key, ZERO))
+                if m.change:
+                    out.append(m)
+        out.sort(key=lambda m: (-abs(m.change), m.name))
+        return out[:TOP_MOVERS]
+
+    async def anomalies(self, q: Query) -> list[Anomaly]:
+        """Anomalies by service (the query's ``by`` when it names another dimension) in the period."""
+        self.require_admin()
+        q = self.check(q)
+        self._live_guard(q)
+        assert q.period is not None
+        look = Period(q.period.start - timedelta(days=analysis.LOOKBACK), q.period.end, "lookback")
+        qs = Query("service", q.period, q.kind, q.source, q.filter_by, q.filter_key, q.filtered)
+        qr = Query("resource", q.period, q.kind, q.source, q.filter_by, q.filter_key, q.filtered)
+
+        def work(con: Any) -> tuple[dict, dict, dict, Any]:
+            first = con.execute("SELECT min(date) FROM cost WHERE source = ?", [q.source]).fetchone()[0]
+            names = dict(con.execute("SELECT resource_id, any_value(resource_name) FROM cost WHERE source = ? GROUP BY 1", [q.source]).fetchall())
+            return views.daily_by(con, qs, self.tags, look), views.daily_by(con, qr, self.tags, look), names, first
+
+        per_service, per_resource, names, first = await self._run(work)
+        out: list[Anomaly] = []
+        for cur, by_key in sorted(per_service.items()):
+            out += analysis.anomalies(cur, by_key, q.period.start, q.period.end, first)
+        for cur, by_key in sorted(per_resource.items()):
+            named = {(names.get(k) or k if k else None): v for k, v in by_key.items()}
+            out += analysis.anomalies(cur, named, q.period.start, q.period.end, first, services=False)
+        return sorted(out, key=lambda a: (a.day, a.kind, a.key), reverse=True)
+
+    async def forecast(self, q: Query) -> list[Forecast]:
+        self.require_admin()
+        q = self.check(q)
+        self._live_guard(q)
+        today = self.today()
+        span = Period(today.replace(day=1) - timedelta(days=analysis.FORECAST_DAYS + 1), today + timedelta(days=1), "forecast")
+        dailies = await self._run(lambda con: views.daily(con, q, self.tags, span))
+        return [analysis.forecast(d.currency, {x.day: x.cost for x in d.days}, today) for d in dailies]
+
+    async def idle(self, q: Query) -> IdleReport:
+        self.require_admin()
+        q = self.check(q)
+        self._live_guard(q)
+        today = self.today()
+        start, end = idle_mod.window(today)
+        period = Period(start, end, "30d")
+        workspaces = [ws async for ws in self.ctx.scoped.tenant_iter("workspaces")]
+        wq = Query("workspace", period, q.kind, q.source)
+
+        def work(con: Any) -> tuple[dict, list[dict], int]:
+            per = views.grouped(con, wq, self.tags)
+            ws_key = views.key_sql(con, "workspace", self.tags, q.source)
+            dom_key = views.key_sql(con, "domain", self.tags, q.source)
+            w, params = views.where(con, wq, self.tags, period)
+            rows = con.execute(
+                f"SELECT resource_id, any_value(resource_name), any_value(resource_type), currency, sum({q.kind}), "
+                f"count(DISTINCT date) FILTER (WHERE {q.kind} > 0), list(DISTINCT ({ws_key})), list(DISTINCT ({dom_key})) "
+                f"FROM cost WHERE {w} AND resource_id IS NOT NULL GROUP BY resource_id, currency", params).fetchall()
+            res = [{"resource_id": r[0], "name": r[1] or r[0], "type": r[2] or "", "currency": r[3], "cost": Decimal(r[4]),
+                    "days": r[5], "workspaces": {x for x in r[6] if x}, "domains": {x for x in r[7] if x}} for r in rows]
+            data_days = con.execute(f"SELECT count(DISTINCT date) FROM cost WHERE {w}", params).fetchone()[0]
+            return per, res, data_days
+
+        per, resources, data_days = await self._run(work)
+        ws_cost: dict[str, dict[str, Decimal]] = {}
+        for cur, costs in per.items():
+            for key, cost in costs.items():
+                if key is not None:
+                    ws_cost.setdefault(key, {})[cur] = cost
+        findings = idle_mod.find(workspaces, ws_cost, resources, today, data_days)
+        return IdleReport(findings, list(idle_mod.FINOPS_NOT_CHECKED))
+
+    def _live_guard(self, q: Query) -> None:
+        if q.source == LIVE:
+            raise ServiceError("the live source (Cost Management query API) is not available in this build yet; "
+                               "use --source exports with files from `loom cost import`")
