@@ -7,7 +7,7 @@ import pytest
 
 from tests.services.conftest import ctx, data_dir, open_as  # noqa: F401  (fixtures)
 
-TODAY = "2026-11-20"
+TODAY = "2026-11-20"  # keep in step with TODAY in the tests
 
 
 @pytest.fixture(autouse=True)

@@ -81,7 +81,7 @@ def find(workspaces: list[dict], ws_cost: dict[str, dict[str, Decimal]], resourc
                                        r["cost"], r["currency"], "pause it in Capacity (2)"))
         elif rtype in POOL_TYPES and r.get("days", 0) >= max(MIN_DAYS, data_days):
             out.append(IdleFinding("synapse-no-autopause", r["resource_id"], r["name"],
-                                   f"billed on every one of the last {IDLE_DAYS} days: never paused (no auto-pause)",
+                                   f"billed on every day with cost data ({r.get('days', 0)}) in the last {IDLE_DAYS}: never paused, not even at weekends",
                                    (r["cost"] * PAUSE_SHARE).quantize(Decimal("0.01")), r["currency"],
                                    f"pause it outside working hours or turn on auto-pause (saves about {PAUSE_SHARE:.0%})"))
     return sorted(out, key=lambda f: (-(f.monthly_saving or 0), f.kind, f.name))
