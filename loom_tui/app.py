@@ -43,9 +43,13 @@ def _screen(mode: str):
             from .screens.usage import UsageScreen
 
             return UsageScreen()
+        if mode == "cost":
+            from .screens.cost import CostScreen
+
+            return CostScreen()
         from .screens import not_built
 
-        return {"capacity": not_built.CapacityScreen, "cost": not_built.CostScreen, "setup": not_built.SetupScreen}[mode]()
+        return {"capacity": not_built.CapacityScreen, "setup": not_built.SetupScreen}[mode]()
 
     return make
 

@@ -25,6 +25,7 @@ CREATE TABLE IF NOT EXISTS cost(
     service VARCHAR, region VARCHAR, tags JSON, charge_category VARCHAR, provider VARCHAR,
     source VARCHAR NOT NULL, file_id INTEGER NOT NULL);
 CREATE TABLE IF NOT EXISTS cost_tag_keys(file_id INTEGER NOT NULL, key VARCHAR NOT NULL);
+ALTER TABLE cost_files ADD COLUMN IF NOT EXISTS fingerprint VARCHAR;
 """
 
 BUSY_WAIT_S = 5.0

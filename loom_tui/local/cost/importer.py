@@ -2,7 +2,11 @@
 cost table, in ONE transaction: a bad file imports nothing (the whole call is rolled back).
 
 Idempotent: a file's SHA-256 (of its content; a gzip file's uncompressed content) is recorded,
-and a file whose content was imported before is skipped, even under another name.
+and a file whose content was imported before is skipped, even under another name.  Hashing a big
+file costs about a tenth of importing it, so it is not done up front: a fingerprint (the hash of
+the first MiB) is; identical content has an identical fingerprint, so a file whose fingerprint is
+new is new, and its full hash is computed in a thread while DuckDB imports it.  Only a file whose
+fingerprint was seen before is hashed first, to decide whether to skip it.
 """
 
 from __future__ import annotations
@@ -68,13 +72,22 @@ def expand(paths: Iterable[str | Path]) -> list[tuple[Path, bool]]:
     return list(dict.fromkeys(out))
 
 
-def content_hash(path: Path) -> str:
+FINGERPRINT_BYTES = 1 << 20
+
+
+def content_hash(path: Path, limit: int | None = None) -> str:
+    """SHA-256 of the content (uncompressed for .gz); of its first ``limit`` bytes if given."""
     h = hashlib.sha256()
     opener = gzip.open if path.name.lower().endswith(".gz") else open
+    left = limit
     try:
         with opener(path, "rb") as fh:
-            while chunk := fh.read(1 << 20):
+            while chunk := fh.read(1 << 20 if left is None else min(1 << 20, left)):
                 h.update(chunk)
+                if left is not None:
+                    left -= len(chunk)
+                    if left <= 0:
+                        break
     except (OSError, EOFError) as exc:
         raise CostFileError(str(path), f"cannot be read: {exc}") from None
     return h.hexdigest()
@@ -137,17 +150,26 @@ def import_paths(db_path: Path | str, paths: Iterable[str | Path], *, kind: str 
     Azure cost details files (FOCUS files carry both)."""
     if kind is not None and kind not in KINDS:
         raise CostFileError("--type", f"must be one of {', '.join(KINDS)}")
+    from concurrent.futures import ThreadPoolExecutor
+
     files = expand(paths)
     result = ImportResult()
-    with db.connect(db_path) as con:
-        seen = {r[0] for r in con.execute("SELECT sha256 FROM cost_files").fetchall()}
+    with db.connect(db_path) as con, ThreadPoolExecutor(1) as pool:
+        known = con.execute("SELECT sha256, fingerprint FROM cost_files").fetchall()
+        seen = {r[0] for r in known}
+        prints = {r[1] for r in known}
         con.execute("BEGIN TRANSACTION")
         try:
             for path, named in files:
-                sha = content_hash(path)
-                if sha in seen:
-                    result.files.append(FileResult(str(path), sha, "", 0, skipped=True, reason="imported before"))
-                    continue
+                fp = content_hash(path, FINGERPRINT_BYTES)
+                sha_later = None
+                if fp in prints:  # maybe imported before: decide now
+                    sha = content_hash(path)
+                    if sha in seen:
+                        result.files.append(FileResult(str(path), sha, "", 0, skipped=True, reason="imported before"))
+                        continue
+                else:  # new content for sure: hash it while DuckDB imports it
+                    sha, sha_later = "", pool.submit(content_hash, path)
                 if progress:
                     progress(f"importing {path}")
                 try:
@@ -156,7 +178,8 @@ def import_paths(db_path: Path | str, paths: Iterable[str | Path], *, kind: str 
                     if named or exc.line != 1:
                         raise
                     # a folder of exports may hold other CSV files (price sheets, manifests): say so, go on
-                    result.files.append(FileResult(str(path), sha, "", 0, skipped=True, reason="not a cost export"))
+                    result.files.append(FileResult(str(path), sha or (sha_later.result() if sha_later else ""), "", 0,
+                                                   skipped=True, reason="not a cost export"))
                     continue
                 file_id = con.execute("SELECT nextval('cost_file_ids')").fetchone()[0]
                 sql = select_sql(layout, rel, file_id=file_id)
@@ -167,9 +190,13 @@ def import_paths(db_path: Path | str, paths: Iterable[str | Path], *, kind: str 
                 rows = con.execute("SELECT count(*) FROM cost WHERE file_id = ?", [file_id]).fetchone()[0]
                 con.execute("INSERT INTO cost_tag_keys SELECT DISTINCT ?, unnest(json_keys(tags)) FROM cost "
                             "WHERE file_id = ? AND tags IS NOT NULL", [file_id, file_id])
-                con.execute("INSERT INTO cost_files VALUES (?, ?, ?, ?, ?, ?, 'exports', ?)",
-                            [file_id, sha, str(path), layout.label, layout.kind, rows, datetime.now(timezone.utc).replace(tzinfo=None)])
+                if sha_later is not None:
+                    sha = sha_later.result()
+                con.execute("INSERT INTO cost_files (id, sha256, path, format, kind, rows, source, imported_at, fingerprint) "
+                            "VALUES (?, ?, ?, ?, ?, ?, 'exports', ?, ?)",
+                            [file_id, sha, str(path), layout.label, layout.kind, rows, datetime.now(timezone.utc).replace(tzinfo=None), fp])
                 seen.add(sha)
+                prints.add(fp)
                 result.files.append(FileResult(str(path), sha, layout.label, rows))
             con.execute("COMMIT")
         except BaseException:
