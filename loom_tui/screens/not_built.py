@@ -29,14 +29,6 @@ class CapacityScreen(NotBuiltScreen):
                "The embedded store has no Azure resources, so nothing is shown here rather than made-up rows.")
 
 
-class CostScreen(NotBuiltScreen):
-    AREA = "Cost"
-    WHAT = ("Chargeback per workspace, domain and tenant from Cost Management (tags loomWorkspaceId, "
-            "loomDomain / loom-domain, loomTenantId), untagged cost shown, budgets and alerts.")
-    MISSING = ("the Cost Management queries and cost-export import are not built yet; "
-               "no cost figures are shown until they come from a real source.")
-
-
 class SetupScreen(NotBuiltScreen):
     AREA = "Setup"
     WHAT = ("The landing-zone wizard: boundary, mode, domain, capacity, review (validate and what-if), "
