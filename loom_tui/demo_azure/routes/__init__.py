@@ -1,0 +1,36 @@
+"""Route modules of the demo Azure, one per provider (or concern).
+
+Every module here with a ``register(router, state)`` function is registered, in the order of its
+``ORDER`` (default 50; lower first, since the first matching route answers), then by name.
+Generic catch-alls (``generic.py``: any resource by id) come late, ``examples.py`` (the official
+example bodies, the stateless test server) last — with a state, only as a fallback for route names
+no module registered.  Without a state (the tests' plain ArmServer) only ``examples`` is
+registered.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pkgutil
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from ..router import Router
+    from ..state import State
+
+
+def modules() -> list[str]:
+    return sorted(m.name for m in pkgutil.iter_modules(__path__) if not m.name.startswith("_"))
+
+
+def register_all(router: "Router", state: "State | None") -> None:
+    from . import examples
+
+    if state is None:
+        examples.register(router, None)
+        return
+    mods = [importlib.import_module(f"{__name__}.{name}") for name in modules()]
+    mods = [m for m in mods if hasattr(m, "register") and m is not examples]
+    for mod in sorted(mods, key=lambda m: (getattr(m, "ORDER", 50), m.__name__)):
+        mod.register(router, state)
+    examples.register(router, state)
