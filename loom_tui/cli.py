@@ -15,7 +15,7 @@ from typing import Sequence
 
 from loom_tui import __version__
 
-COMMAND_MODULES = ("seed", "workspaces", "cloud", "doctor", "profile", "items", "members", "login", "dlz", "cost")
+COMMAND_MODULES = ("seed", "workspaces", "cloud", "doctor", "profile", "items", "members", "login", "dlz", "cost", "demo_azure")
 
 
 def build_parser() -> argparse.ArgumentParser:

@@ -37,14 +37,27 @@ async def handle(args: argparse.Namespace) -> int:
         if args.workspaces:
             result = await seed_scale(ctx.store, workspaces=args.workspaces, items_per_workspace=args.items_per_workspace,
                                       audit_days=args.audit_days, seed=args.seed)
+            demo_azure = False
         else:
             result = await seed_demo(ctx.store)
+            demo_azure = _reset_demo_azure(args, ctx)
         took = time.perf_counter() - t0
     finally:
         await ctx.close()
-    summary = {**asdict(result), "seconds": round(took, 2)}
+    summary = {**asdict(result), "demo_azure_reset": demo_azure, "seconds": round(took, 2)}
     if args.json:
         print_json(summary)
     else:
         print(", ".join(f"{v} {k.replace('_', ' ')}" for k, v in asdict(result).items()) + f" written in {took:.1f} s")
+        if demo_azure:
+            print("demo Azure estate reset (capacities, pools, clusters, peerings and role assignments as seeded)")
     return 0
+
+
+def _reset_demo_azure(args: argparse.Namespace, ctx) -> bool:
+    """The demo tenant's Azure (the local ARM server's state in the data dir) back to its seed."""
+    from loom_tui import paths
+    from loom_tui.demo_azure.launcher import reset_demo_azure
+
+    reset_demo_azure(paths.data_dir(getattr(args, "data_dir", None) or ctx.profile.data_dir))
+    return True

@@ -23,6 +23,8 @@ DEMO_TENANT = "7d1e6c2a-0000-4000-8000-00000000de70"
 DEMO_ADMIN_GROUP = "5a5a0000-0000-4000-8000-00000000ad01"
 DEMO_DOMAIN = "contoso-demo.example"
 MARKER_ID = "demo-seed"
+DEMO_SEED = 20261126
+DEMO_WORKSPACES = 40
 
 DEMO_USERS = [
     ("aa000001-0000-4000-8000-000000000001", "ops.admin", "Ops Admin"),
@@ -222,7 +224,18 @@ async def _write_workspaces(store: DocumentStore, rng: random.Random, workspaces
     result.audit_events += await store.upsert_many("audit-log", audits)
 
 
-async def seed_demo(store: DocumentStore, *, seed: int = 20261126, workspaces: int = 40, items_per_workspace: int = 37,
+def _demo_workspaces(rng: random.Random, anchor: datetime, n: int) -> list[dict]:
+    """The demo workspaces: drawn first from the seed's RNG, so their ids depend on nothing else."""
+    return [_workspace(rng, i + 1, anchor) for i in range(n)]
+
+
+def demo_workspaces(*, seed: int = DEMO_SEED, workspaces: int = DEMO_WORKSPACES) -> list[dict]:
+    """The workspaces ``seed_demo`` writes (same ids, names, domains and capacities), without a
+    store: the demo Azure tags its resources with them."""
+    return _demo_workspaces(random.Random(seed), _anchor(), workspaces)
+
+
+async def seed_demo(store: DocumentStore, *, seed: int = DEMO_SEED, workspaces: int = DEMO_WORKSPACES, items_per_workspace: int = 37,
                     audit_days: int = 30) -> SeedResult:
     rng = random.Random(seed)
     anchor = _anchor()
@@ -237,7 +250,7 @@ async def seed_demo(store: DocumentStore, *, seed: int = 20261126, workspaces: i
         "id": DEMO_TENANT, "tenantId": DEMO_TENANT, "settings": {"workspaceCreation": True, "marketplace": True},
         "updatedAt": created, "updatedBy": DEMO_SESSION.upn,
     })
-    wss = [_workspace(rng, i + 1, anchor) for i in range(workspaces)]
+    wss = _demo_workspaces(rng, anchor, workspaces)
     # the demo user owns a few, so "owner: me" shows something
     for ws in wss[:5]:
         ws["ownerOid"], ws["createdBy"] = DEMO_SESSION.user_oid, DEMO_SESSION.upn

@@ -2,9 +2,9 @@
 
 Every module here with a ``register(router, state)`` function is registered, in the order of its
 ``ORDER`` (default 50; lower first, since the first matching route answers), then by name.
-Generic catch-alls (``generic.py``: any resource by id) come late, ``examples.py`` (the official
-example bodies, the stateless test server) last — with a state, only as a fallback for route names
-no module registered.  Without a state (the tests' plain ArmServer) only ``examples`` is
+``examples.py`` (ORDER 100: the official example bodies, the stateless test server) comes after
+the estate's modules — with a state, only as a fallback for route names no module registered —
+and ``generic.py`` (ORDER 200: any resource by id) last.  Without a state (the tests' plain ArmServer) only ``examples`` is
 registered.
 """
 
@@ -30,7 +30,5 @@ def register_all(router: "Router", state: "State | None") -> None:
         examples.register(router, None)
         return
     mods = [importlib.import_module(f"{__name__}.{name}") for name in modules()]
-    mods = [m for m in mods if hasattr(m, "register") and m is not examples]
-    for mod in sorted(mods, key=lambda m: (getattr(m, "ORDER", 50), m.__name__)):
+    for mod in sorted((m for m in mods if hasattr(m, "register")), key=lambda m: (getattr(m, "ORDER", 50), m.__name__)):
         mod.register(router, state)
-    examples.register(router, state)

@@ -1,0 +1,108 @@
+"""Start the demo Azure on its own thread and event loop (the TUI's loop stays free), over https
+with the CA made once in the data directory, with a fresh bearer secret per run.
+
+    handle = start_demo_azure(data_dir)
+    handle.arm_endpoint   # "https://127.0.0.1:PORT/"
+    handle.ca_bundle      # PEM path: trust it (REQUESTS_CA_BUNDLE / connection_verify)
+    handle.secret         # the only bearer token it accepts
+    handle.tenant_id      # the demo tenant
+    handle.stop()
+"""
+
+from __future__ import annotations
+
+import asyncio
+import secrets
+import threading
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .state import STATE_DIR, State, state_path
+
+
+@dataclass
+class DemoAzureHandle:
+    arm_endpoint: str
+    ca_bundle: str
+    secret: str
+    tenant_id: str
+    subscriptions: list[str]
+    state: State
+    server: Any  # the ArmServer: inject(), delay(), calls_to() for tests
+    _loop: asyncio.AbstractEventLoop = field(repr=False)
+    _thread: threading.Thread = field(repr=False)
+
+    @property
+    def metadata_url(self) -> str:
+        return self.arm_endpoint + "metadata/endpoints?api-version=2022-09-01"
+
+    def stop(self) -> None:
+        if not self._thread.is_alive():
+            return
+        asyncio.run_coroutine_threadsafe(self.server.stop(), self._loop).result(10)
+        self._loop.call_soon_threadsafe(self._loop.stop)
+        self._thread.join(10)
+        self.state.close()
+
+    def __enter__(self) -> "DemoAzureHandle":
+        return self
+
+    def __exit__(self, *exc: Any) -> None:
+        self.stop()
+
+
+def demo_dir(data_dir: str | Path) -> Path:
+    return Path(data_dir) / STATE_DIR
+
+
+def reset_demo_azure(data_dir: str | Path) -> None:
+    """Put the estate back as seeded (``loom seed``): every change and operation is dropped."""
+    state = State(state_path(data_dir), seed=False)
+    try:
+        state.reset()
+    finally:
+        state.close()
+
+
+def start_demo_azure(data_dir: str | Path, port: int = 0, *, action_seconds: float = 4.0,
+                     secret: str | None = None, host: str = "127.0.0.1") -> DemoAzureHandle:
+    """Serve the demo estate of ``data_dir`` on ``host:port`` (0: a free port) until ``stop()``."""
+    from collections import deque
+
+    from .certs import ensure_certs
+    from .server import ArmServer
+
+    directory = demo_dir(data_dir)
+    directory.mkdir(parents=True, exist_ok=True)
+    directory.chmod(0o700)
+    files = ensure_certs(directory / "tls")
+    state = State(state_path(data_dir), action_seconds=action_seconds)
+    server = ArmServer(state=state, tls=True, cert_dir=directory / "tls", host=host, port=port,
+                       secret=secret or secrets.token_urlsafe(32), calls=deque(maxlen=2000))
+    loop = asyncio.new_event_loop()
+    started = threading.Event()
+    failure: list[BaseException] = []
+
+    def run() -> None:
+        asyncio.set_event_loop(loop)
+        try:
+            loop.run_until_complete(server.start())
+        except BaseException as exc:  # reported to the caller below
+            failure.append(exc)
+            started.set()
+            return
+        started.set()
+        loop.run_forever()
+        loop.close()
+
+    thread = threading.Thread(target=run, name="loom-demo-azure", daemon=True)
+    thread.start()
+    if not started.wait(30) or failure:
+        state.close()
+        raise RuntimeError(f"the demo Azure did not start: {failure[0] if failure else 'timed out'}")
+    tenants = state.tenants()
+    return DemoAzureHandle(arm_endpoint=server.url + "/", ca_bundle=str(files.ca), secret=server.secret or "",
+                           tenant_id=tenants[0]["tenantId"] if tenants else "",
+                           subscriptions=[s["subscriptionId"] for s in state.subscriptions()],
+                           state=state, server=server, _loop=loop, _thread=thread)

@@ -1,0 +1,51 @@
+"""Status URLs of the estate's operations: ``Azure-AsyncOperation`` (``operationStatuses``: the
+status document) and ``Location`` (``operationResults``: 202 while running, then the result)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from aiohttp import web
+
+from ..responses import arm_error, arm_json
+from ..router import SUB, ArmRequest, Router
+from ._arm import iso
+
+if TYPE_CHECKING:
+    from ..state import State
+
+ORDER = 5
+BASE = SUB + r"/providers/(?P<ns>[^/]+)/locations/(?P<loc>[^/]+)"
+
+
+def register(router: Router, state: "State") -> None:
+    async def status(req: ArmRequest) -> web.Response:
+        op = state.operation(req["op"])
+        if op is None:
+            return arm_error(404, "OperationNotFound", f"The operation '{req['op']}' was not found.")
+        body = {"id": req.request.path, "name": op["id"], "status": op["status"], "startTime": iso(op["started"]),
+                "percentComplete": op["percent"]}
+        if op["status"] != "InProgress":
+            body["endTime"] = iso(op["ends"])
+        if op["error"]:
+            body["error"] = op["error"]
+        headers = {"Retry-After": "1"} if op["status"] == "InProgress" else None
+        return arm_json(body, headers=headers)
+
+    async def result(req: ArmRequest) -> web.StreamResponse:
+        op = state.operation(req["op"])
+        if op is None:
+            return arm_error(404, "OperationNotFound", f"The operation '{req['op']}' was not found.")
+        if op["status"] == "InProgress":
+            return web.Response(status=202, headers={"Location": str(req.request.url), "Retry-After": "1"})
+        if op["error"]:
+            return arm_error(400 if op["error"].get("code") != "InternalServerError" else 500,
+                             op["error"]["code"], op["error"]["message"])
+        if (op["result"] or {}).get("kind") == "resource":
+            body = state.get(op["resource_id"])
+            if body is not None:
+                return arm_json(body)
+        return web.Response(status=200)
+
+    router.add("operations.status", "GET", BASE + r"/operation[sS]tatuses/(?P<op>[^/]+)", status)
+    router.add("operations.result", "GET", BASE + r"/operation[rR]esults/(?P<op>[^/]+)", result)
