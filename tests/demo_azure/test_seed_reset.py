@@ -1,0 +1,46 @@
+"""``loom seed`` (and ``loom demo-azure reset``) put the demo Azure's estate back as seeded: what a
+rehearsal changed in the data dir's state is gone, for every process."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+
+from loom_tui.demo_azure.state import State, state_path
+
+
+def _loom(tmp_path, *args: str) -> subprocess.CompletedProcess:
+    env = {**os.environ, "LOOM_CONFIG": str(tmp_path / "none.toml"), "LOOM_STATE_DIR": str(tmp_path / "state")}
+    return subprocess.run([sys.executable, "-m", "loom_tui.cli", "--data-dir", str(tmp_path), *args], capture_output=True,
+                          text=True, env=env, timeout=120)
+
+
+def _pause_everything(tmp_path) -> tuple[State, list[str]]:
+    state = State(state_path(tmp_path))
+    caps = [c["id"] for c in state.list(type="Microsoft.Fabric/capacities")]
+    for cid in caps:
+        state.patch(cid, {"properties": {"state": "Paused"}})
+    state.fail_action("fabric.resume")
+    return state, caps
+
+
+def test_loom_seed_resets_the_demo_azure(tmp_path) -> None:
+    state, caps = _pause_everything(tmp_path)
+    r = _loom(tmp_path, "seed", "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["demo_azure_reset"] is True
+    states = sorted(state.get(c)["properties"]["state"] for c in caps)  # the same open connection sees it
+    assert states.count("Paused") == 2 and states.count("Active") == 4
+    assert state.take_action_fault("fabric.resume", caps[0]) is None
+    state.close()
+
+
+def test_demo_azure_reset_command(tmp_path) -> None:
+    state, caps = _pause_everything(tmp_path)
+    r = _loom(tmp_path, "demo-azure", "reset")
+    assert r.returncode == 0, r.stderr
+    assert "reset" in r.stdout
+    assert sorted(state.get(c)["properties"]["state"] for c in caps).count("Active") == 4
+    state.close()
