@@ -40,16 +40,18 @@ def _write_private(path: Path, data: bytes) -> None:
     os.chmod(path, 0o600)
 
 
-def _still_valid(files: CertFiles) -> bool:
-    if not all(p.exists() for p in (files.ca, files.cert, files.key)):
-        return False
-    from cryptography import x509
+EXPIRY_FILE = "not-after"  # the certificate's end of validity (ISO), so a start need not load cryptography
 
+
+def _still_valid(files: CertFiles) -> bool:
+    expiry = files.cert.parent / EXPIRY_FILE
+    if not all(p.exists() for p in (files.ca, files.cert, files.key, expiry)):
+        return False
     try:
-        cert = x509.load_pem_x509_certificate(files.cert.read_bytes())
+        until = dt.datetime.fromisoformat(expiry.read_text(encoding="ascii").strip())
     except ValueError:
         return False
-    return cert.not_valid_after_utc > dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=7)
+    return until > dt.datetime.now(dt.timezone.utc) + dt.timedelta(days=7)
 
 
 def ensure_certs(directory: str | os.PathLike[str]) -> CertFiles:
@@ -60,10 +62,13 @@ def ensure_certs(directory: str | os.PathLike[str]) -> CertFiles:
     files = CertFiles(d / CA_FILE, d / CERT_FILE, d / KEY_FILE)
     if _still_valid(files):
         return files
-    ca_pem, cert_pem, key_pem = generate()
+    years = 5
+    ca_pem, cert_pem, key_pem = generate(years)
     _write_private(files.key, key_pem)
     _write_private(files.cert, cert_pem)
     _write_private(files.ca, ca_pem)
+    until = dt.datetime.now(dt.timezone.utc) - dt.timedelta(minutes=5) + dt.timedelta(days=365 * years)
+    _write_private(d / EXPIRY_FILE, until.isoformat().encode("ascii"))
     return files
 
 

@@ -106,3 +106,13 @@ def start_demo_azure(data_dir: str | Path, port: int = 0, *, action_seconds: flo
                            tenant_id=tenants[0]["tenantId"] if tenants else "",
                            subscriptions=[s["subscriptionId"] for s in state.subscriptions()],
                            state=state, server=server, _loop=loop, _thread=thread)
+
+
+async def start_demo_azure_async(data_dir: str | Path, port: int = 0, **kw: Any) -> DemoAzureHandle:
+    """``start_demo_azure`` off the caller's event loop (its imports, the first start's certificate
+    and seeding take a few hundred milliseconds that must not freeze a UI)."""
+    return await asyncio.to_thread(start_demo_azure, data_dir, port, **kw)
+
+
+async def stop_demo_azure_async(handle: DemoAzureHandle) -> None:
+    await asyncio.to_thread(handle.stop)

@@ -128,12 +128,12 @@ class State:
     def seed(self, *, force: bool = False) -> bool:
         """Load the estate unless this file holds the current version of it (``force``: always,
         dropping every change and operation).  True when it loaded now."""
-        from .estate import build_estate
-
         with self._tx() as db:
             row = db.execute("SELECT value FROM meta WHERE key='estate'").fetchone()
             if row and row[0] == ESTATE_VERSION and not force:
                 return False
+            from .estate import build_estate
+
             estate = build_estate()
             for table in ("tenants", "subscriptions", "resources", "ops", "action_faults", "docs"):
                 db.execute(f"DELETE FROM {table}")

@@ -90,3 +90,24 @@ def test_operations_follow_the_clock_and_apply_once(tmp_path) -> None:
     assert two.get(rid)["properties"]["state"] == "Active"
     one.close()
     two.close()
+
+
+def test_certificates_are_made_once_private_and_valid_for_127_0_0_1(tmp_path) -> None:
+    import ssl
+
+    from cryptography import x509
+
+    from loom_tui.demo_azure.certs import ensure_certs
+
+    files = ensure_certs(tmp_path / "tls")
+    first = files.cert.read_bytes()
+    assert ensure_certs(tmp_path / "tls").cert.read_bytes() == first  # reused, not remade
+    assert (tmp_path / "tls").stat().st_mode & 0o777 == 0o700
+    assert all(p.stat().st_mode & 0o777 == 0o600 for p in (files.ca, files.cert, files.key))
+    cert = x509.load_pem_x509_certificate(first)
+    sans = cert.extensions.get_extension_for_class(x509.SubjectAlternativeName).value
+    assert "127.0.0.1" in [str(ip) for ip in sans.get_values_for_type(x509.IPAddress)]
+    ctx = ssl.create_default_context(cafile=str(files.ca))  # the CA verifies the server certificate
+    assert ctx.cert_store_stats()["x509_ca"] == 1
+    (tmp_path / "tls" / "not-after").write_text("2000-01-01T00:00:00+00:00")
+    assert ensure_certs(tmp_path / "tls").cert.read_bytes() != first  # expired: made again

@@ -235,3 +235,25 @@ async def test_metadata_registers_as_a_custom_cloud(demo) -> None:
     assert cloud.arm_endpoint == demo.arm_endpoint and cloud.arm_scope == demo.arm_endpoint + ".default"
     assert not cloud.zones_incomplete
     assert {cloud.private_dns_zones[k] for k in ("key_vault", "storage_blob", "storage_dfs", "cosmos_sql")} <= set(PRIVATE_DNS_ZONES)
+
+
+async def test_started_off_the_event_loop(tmp_path) -> None:
+    from loom_tui.demo_azure.launcher import start_demo_azure_async, stop_demo_azure_async
+
+    ticks = 0
+
+    async def tick() -> None:
+        nonlocal ticks
+        while True:
+            ticks += 1
+            await asyncio.sleep(0.001)
+
+    ticker = asyncio.ensure_future(tick())
+    handle = await start_demo_azure_async(tmp_path / "data")
+    try:
+        assert ticks > 1  # the loop kept running while the server started (certificate + seeding)
+        status, subs, _ = await get_json(handle, "/subscriptions?api-version=2022-12-01")
+        assert status == 200 and len(subs["value"]) == 2 and "nextLink" in subs
+    finally:
+        ticker.cancel()
+        await stop_demo_azure_async(handle)
