@@ -1,4 +1,4 @@
-"""The Textual app: five areas as modes, global keys, the command palette, the read-only gate.
+"""The Textual app: the areas of ``loom_tui.areas`` as modes, global keys, the command palette, the read-only gate.
 
 Start-up opens the context (store, session) in a worker, so the first frame paints at once; the
 Azure SDKs are never imported for the embedded default.
@@ -13,6 +13,7 @@ from textual.app import App, SystemCommand
 from textual.binding import Binding
 from textual.screen import Screen
 
+from .areas import AREAS, BY_NAME, Area
 from .field_ready import FieldReady
 from .screens.loading import LoadingScreen
 
@@ -20,36 +21,10 @@ if TYPE_CHECKING:
     from loom_tui.services.context import AppContext
     from loom_tui.widgets.header import LoomHeader
 
-AREAS = {
-    "workspaces": ("1", "Workspaces"),
-    "capacity": ("2", "Capacity"),
-    "usage": ("3", "Usage"),
-    "cost": ("4", "Cost"),
-    "setup": ("5", "Setup"),
-}
 
-
-def _screen(mode: str):
+def _screen(area: Area):
     def make() -> Screen:
-        if mode == "workspaces":
-            from .screens.workspaces import WorkspacesScreen
-
-            return WorkspacesScreen()
-        if mode == "setup":
-            from .screens.setup import SetupScreen
-
-            return SetupScreen()
-        if mode == "usage":
-            from .screens.usage import UsageScreen
-
-            return UsageScreen()
-        if mode == "cost":
-            from .screens.cost import CostScreen
-
-            return CostScreen()
-        from .screens import not_built
-
-        return {"capacity": not_built.CapacityScreen, "setup": not_built.SetupScreen}[mode]()
+        return area.load()()
 
     return make
 
@@ -57,9 +32,9 @@ def _screen(mode: str):
 class LoomApp(FieldReady, App):
     TITLE = "loom"
     CSS_PATH = "styles/app.tcss"
-    MODES = {name: _screen(name) for name in AREAS}
+    MODES = {a.name: _screen(a) for a in AREAS}
     BINDINGS = [
-        *(Binding(key, f"area('{name}')", label, show=False, id=f"area.{name}") for name, (key, label) in AREAS.items()),
+        *(Binding(a.key, f"area('{a.name}')", a.label, show=False, id=a.binding_id) for a in AREAS),
         Binding("question_mark", "help", "Keys", id="help"),
         Binding("b", "notifications", "Bell", id="notifications"),
         Binding("colon", "command_palette", "Palette", show=False, id="palette"),
@@ -204,7 +179,7 @@ class LoomApp(FieldReady, App):
         self.switch_mode("workspaces")
         for note in self.ctx.notes:
             self.notify(note, timeout=4)
-        self.run_worker(self.offer_resume(AREAS), group="resume", exit_on_error=False)
+        self.run_worker(self.offer_resume(BY_NAME), group="resume", exit_on_error=False)
 
     def _apply_config_keys(self) -> None:
         from loom_tui.config import ConfigError, load_config
@@ -238,7 +213,7 @@ class LoomApp(FieldReady, App):
 
     # -- actions ---------------------------------------------------------------------------
     def action_area(self, name: str) -> None:
-        if name in AREAS and self.context_is_ready:
+        if name in BY_NAME and self.context_is_ready:
             self.switch_mode(name)
 
     def action_notifications(self) -> None:
@@ -268,8 +243,8 @@ class LoomApp(FieldReady, App):
         self.push_screen(HelpScreen(area, keys))
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        for name, (key, label) in AREAS.items():
-            yield SystemCommand(f"Go to {label}", f"Open the {label} area (key {key})", lambda n=name: self.action_area(n))
+        for a in AREAS:
+            yield SystemCommand(f"Go to {a.label}", f"Open the {a.label} area (key {a.key})", lambda n=a.name: self.action_area(n))
         yield SystemCommand("Keys", "Show the keys of this screen (?)", self.action_help)
         yield SystemCommand("Doctor", "Check terminal, config, files, proxy/CA and cloud endpoints", self.action_doctor)
         yield SystemCommand("Quit", "Quit loom (ctrl+q)", self.exit)

@@ -24,17 +24,30 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from . import paths
+from .errors import NOT_FOUND, USAGE, LoomError
 
 STORES = ("local", "cosmos")
 LOCAL = "local"
 
 
-class ConfigError(Exception):
+class ConfigError(LoomError):
+    """The config file (or a flag or variable standing in for it) is unusable: file, key, why."""
+
+    code = "config"
+    exit_code = USAGE
+
     def __init__(self, file: Path | str, key: str, problem: str) -> None:
         super().__init__(f"{file}: {key}: {problem}")
         self.file = str(file)
         self.key = key
         self.problem = problem
+
+
+class UnknownProfile(ConfigError):
+    """``--profile`` (or ``profile use``) names no profile."""
+
+    code = "not-found"
+    exit_code = NOT_FOUND
 
 
 @dataclass
@@ -146,7 +159,7 @@ def resolve_profile(
     cfg = load_config(file)
     chosen = name or cfg.default_profile
     if chosen not in cfg.profiles:
-        raise ConfigError(cfg.file, "--profile", f"no profile named {chosen!r} (have: {', '.join(sorted(cfg.profiles))})")
+        raise UnknownProfile(cfg.file, "--profile", f"no profile named {chosen!r} (have: {', '.join(sorted(cfg.profiles))})")
     profile = cfg.profiles[chosen]
     if profile.is_local:
         return profile

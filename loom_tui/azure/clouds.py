@@ -18,6 +18,7 @@ from typing import Any
 from urllib.parse import urlparse
 
 from loom_tui import paths
+from loom_tui.errors import CONFLICT, FAILURE, NOT_FOUND, USAGE, LoomError
 
 METADATA_API_VERSION = "2022-09-01"
 
@@ -72,8 +73,26 @@ _CHINA_ZONES = {
 }
 
 
-class CloudError(Exception):
+class CloudError(LoomError):
     """A cloud name, metadata document or registry file is unusable; the message says why."""
+
+    code = "cloud"
+    exit_code = USAGE
+
+
+class UnknownCloud(CloudError):
+    code = "not-found"
+    exit_code = NOT_FOUND
+
+
+class CloudExists(CloudError):
+    code = "conflict"
+    exit_code = CONFLICT
+
+
+class CloudUnreachable(CloudError):
+    code = "unreachable"
+    exit_code = FAILURE
 
 
 @dataclass(frozen=True)
@@ -214,10 +233,10 @@ async def fetch_metadata(url: str, *, timeout: float = 30.0) -> Any:
         async with aiohttp_session(timeout=aiohttp.ClientTimeout(total=timeout)) as s:
             async with s.get(url, headers={"Accept": "application/json"}) as resp:
                 if resp.status != 200:
-                    raise CloudError(f"{url}: HTTP {resp.status} {resp.reason or ''}".rstrip())
+                    raise CloudUnreachable(f"{url}: HTTP {resp.status} {resp.reason or ''}".rstrip())
                 text = await resp.text()
     except (aiohttp.ClientError, asyncio.TimeoutError, OSError) as exc:
-        raise CloudError(f"{url}: cannot be reached: {exc.__class__.__name__}: {exc}") from None
+        raise CloudUnreachable(f"{url}: cannot be reached: {exc.__class__.__name__}: {exc}") from None
     try:
         return json.loads(text)
     except ValueError:
@@ -274,7 +293,7 @@ def get_cloud(name: str, file: Path | None = None) -> Cloud:
     if name in stored:
         return _from_stored(file, name, stored[name])
     known = ", ".join([*BUILTIN, *sorted(stored)])
-    raise CloudError(f"no cloud named {name!r} (known: {known}); register one with `loom cloud register`")
+    raise UnknownCloud(f"no cloud named {name!r} (known: {known}); register one with `loom cloud register`")
 
 
 def register_cloud(cloud: Cloud, file: Path | None = None, *, replace: bool = False) -> Path:
@@ -285,7 +304,7 @@ def register_cloud(cloud: Cloud, file: Path | None = None, *, replace: bool = Fa
     file = file or registry_file()
     stored = _read_registry(file)
     if cloud.name in stored and not replace:
-        raise CloudError(f"a cloud named {cloud.name!r} is already registered in {file} (use --replace)")
+        raise CloudExists(f"a cloud named {cloud.name!r} is already registered in {file} (use --replace)")
     stored[cloud.name] = {k: v for k, v in cloud.to_dict().items() if k not in ("arm_scope", "instance_discovery")}
     file.parent.mkdir(parents=True, exist_ok=True)
     tmp = file.with_suffix(".json.tmp")

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from loom_tui import paths
-from loom_tui.config import LOCAL, ConfigError, Profile, load_config
+from loom_tui.config import LOCAL, ConfigError, Profile, UnknownProfile, load_config
 
 # the Azure CLI's public client id: works in every tenant without an app registration of one's own
 AZURE_CLI_CLIENT_ID = "04b07795-8ddb-461a-bbee-02f9e1bf7b46"
@@ -125,7 +125,7 @@ def use_profile(name: str, *, file: Path | None = None) -> Path:
     raw = _read_raw(file)
     if name != LOCAL and name not in raw.get("profiles", {}):
         have = ", ".join(sorted([LOCAL, *raw.get("profiles", {})]))
-        raise ConfigError(file, "default_profile", f"no profile named {name!r} (have: {have})")
+        raise UnknownProfile(file, "default_profile", f"no profile named {name!r} (have: {have})")
     raw["default_profile"] = name
     _check_candidate(file, raw, name)
     _write_raw(file, raw)

@@ -9,7 +9,7 @@ import sys
 from typing import Any, Awaitable, Callable
 
 from loom_tui.config import ConfigError
-from loom_tui.services.errors import ServiceError
+from loom_tui.errors import ServiceError
 from loom_tui.store.errors import StoreError
 
 Handler = Callable[[argparse.Namespace], Awaitable[int]]

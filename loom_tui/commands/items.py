@@ -55,7 +55,7 @@ async def _ctx(args: argparse.Namespace):
 
 async def _folder_id(ctx, workspace_id: str, folder: str | None) -> str | None:
     """A folder given by id or (case-insensitive, unambiguous) name."""
-    from loom_tui.services.errors import ValidationError
+    from loom_tui.errors import ValidationError
 
     if folder is None:
         return None

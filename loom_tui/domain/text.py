@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import unicodedata
 
-from loom_tui.services.errors import ValidationError
+from loom_tui.errors import ValidationError
 
 
 def has_control(text: str) -> bool:

@@ -18,7 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import Input, Static, Tree
 
-from loom_tui.services.errors import ConflictError, EditConflict
+from loom_tui.errors import ConflictError, EditConflict
 from loom_tui.services.folders import FolderNode
 from loom_tui.services.items import ALL_FOLDERS, ItemInput, ItemView
 from loom_tui.widgets.search_box import SearchBox

@@ -10,8 +10,10 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from loom_tui.areas import AREAS, keys_summary
+
 GENERAL = [
-    ("1-5", "switch area: Workspaces, Capacity, Usage, Cost, Setup"),
+    (keys_summary(), "switch area: " + ", ".join(a.label for a in AREAS)),
     ("ctrl+p or :", "command palette: jump anywhere, run any action"),
     ("/", "search / filter the current list"),
     ("esc", "go back, close a dialog, clear a search"),

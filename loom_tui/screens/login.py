@@ -107,7 +107,7 @@ class LoginScreen(ModalScreen[Any]):
 
     @work(exclusive=True, group="signin", exit_on_error=False)
     async def _run(self) -> None:
-        from loom_tui.services.errors import ServiceError
+        from loom_tui.errors import ServiceError
 
         try:
             code = await self.flow.start()

@@ -19,7 +19,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from loom_tui.services.errors import ServiceError
+from loom_tui.errors import ServiceError
 from loom_tui.store.errors import StoreError
 from loom_tui.widgets.virtual_table import safe_text
 

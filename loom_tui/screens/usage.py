@@ -177,7 +177,7 @@ class UsageScreen(AreaScreen):
 
     @on(Failed)
     def _failed(self, event: Failed) -> None:
-        from loom_tui.services.errors import Forbidden
+        from loom_tui.errors import Forbidden
 
         self.busy = False
         if isinstance(event.error, Forbidden):

@@ -14,7 +14,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
-from loom_tui.services.errors import EditConflict, ServiceError, ValidationError
+from loom_tui.errors import EditConflict, ServiceError, ValidationError
 from loom_tui.services.workspaces import WorkspaceInput
 from loom_tui.store.errors import StoreError
 from loom_tui.widgets.virtual_table import safe_text

@@ -20,7 +20,7 @@ from loom_tui.store.query import Order, Query
 
 from .audit import AuditService
 from .directory import Directory, directory_for
-from .errors import NotFoundError, ValidationError
+from loom_tui.errors import NotFoundError, ValidationError
 from .roles import Action, permission_id, require
 from .stamps import stamp
 

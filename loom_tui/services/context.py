@@ -16,7 +16,7 @@ from loom_tui.domain.session import Session
 from loom_tui.store.port import DocumentStore
 from loom_tui.store.scoped import ScopedStore
 
-from .errors import ReadOnlyError
+from loom_tui.errors import ReadOnlyError
 
 if TYPE_CHECKING:
     from .audit import AuditService

@@ -18,7 +18,7 @@ from loom_tui.store.errors import NotFound, PreconditionFailed
 from loom_tui.store.query import Order, Query, eq
 
 from .audit import AuditService, diff
-from .errors import EditConflict, NotFoundError, ValidationError
+from loom_tui.errors import EditConflict, NotFoundError, ValidationError
 from .roles import Action, require
 
 if TYPE_CHECKING:

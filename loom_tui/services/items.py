@@ -26,7 +26,7 @@ from loom_tui.store.errors import NotFound, PreconditionFailed
 from loom_tui.store.query import Filter, Op, Order, Query, eq
 
 from .audit import AuditService, diff
-from .errors import ConflictError, EditConflict, NotFoundError, ValidationError
+from loom_tui.errors import ConflictError, EditConflict, NotFoundError, ValidationError
 from .roles import Action, require
 from .wsdoc import add_to_item_count
 

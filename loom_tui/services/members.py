@@ -22,7 +22,7 @@ from loom_tui.store.query import Order, Query
 
 from .audit import AuditService
 from .directory import Directory, directory_for
-from .errors import ConflictError, EditConflict, NotFoundError, ValidationError
+from loom_tui.errors import ConflictError, EditConflict, NotFoundError, ValidationError
 from .roles import MEMBER_ROLES, Action, permission_id, require
 from .wsdoc import set_member_upn
 

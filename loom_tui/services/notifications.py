@@ -13,7 +13,7 @@ from loom_tui.domain.clock import now_iso
 from loom_tui.store.errors import NotFound, PreconditionFailed
 from loom_tui.store.query import Order, Query, eq
 
-from .errors import NotFoundError
+from loom_tui.errors import NotFoundError
 
 if TYPE_CHECKING:
     from .context import AppContext

@@ -24,7 +24,7 @@ from loom_tui.domain.workspace import SortKey
 from loom_tui.store.errors import NotFound, PreconditionFailed
 from loom_tui.store.query import Order, Query, eq
 
-from .errors import ConflictError, ValidationError
+from loom_tui.errors import ConflictError, ValidationError
 from .stamps import stamp
 
 if TYPE_CHECKING:

@@ -14,7 +14,7 @@ from __future__ import annotations
 from enum import Enum
 from typing import TYPE_CHECKING
 
-from .errors import Forbidden
+from loom_tui.errors import Forbidden
 
 if TYPE_CHECKING:
     from loom_tui.store.scoped import WorkspaceRef

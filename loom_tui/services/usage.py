@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, AsyncIterator, Callable
 from loom_tui.domain.clock import iso
 from loom_tui.store.query import AnyOf, Filter, Op, Order, Query
 
-from .errors import Forbidden, NotFoundError
+from loom_tui.errors import Forbidden, NotFoundError
 
 if TYPE_CHECKING:
     from .context import AppContext

@@ -18,7 +18,7 @@ from loom_tui.store.query import AnyOf, Filter, Op, Order, Query, eq
 from loom_tui.store.scoped import visible_to
 
 from .audit import AuditService, diff
-from .errors import ConflictError, EditConflict, ValidationError
+from loom_tui.errors import ConflictError, EditConflict, ValidationError
 from .roles import Action, require
 
 if TYPE_CHECKING:
@@ -121,7 +121,7 @@ class WorkspaceService:
             pass
         page = await self.scoped.tenant_query("workspaces", Query((eq("nameLower", name_or_id.strip().lower()),) + visible_to(self.ctx.session)), max_items=2)
         if not page.items:
-            from .errors import NotFoundError
+            from loom_tui.errors import NotFoundError
 
             raise NotFoundError(f"no workspace named or with id {name_or_id!r}")
         return page.items[0]

@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Callable
 
 from loom_tui.store.errors import PreconditionFailed
 
-from .errors import ConflictError, NotFoundError
+from loom_tui.errors import ConflictError, NotFoundError
 
 if TYPE_CHECKING:
     from loom_tui.store.scoped import ScopedStore

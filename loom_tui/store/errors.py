@@ -2,12 +2,19 @@
 
 from __future__ import annotations
 
+from loom_tui.errors import CONFLICT, NOT_FOUND, LoomError
 
-class StoreError(Exception):
+
+class StoreError(LoomError):
     """Base class: something went wrong talking to the document store."""
+
+    code = "store"
 
 
 class NotFound(StoreError):
+    code = "not-found"
+    exit_code = NOT_FOUND
+
     def __init__(self, container: str, id: str) -> None:
         super().__init__(f"{container}: no document with id {id!r}")
         self.container = container
@@ -16,6 +23,9 @@ class NotFound(StoreError):
 
 class Conflict(StoreError):
     """A document with that id already exists in that partition."""
+
+    code = "conflict"
+    exit_code = CONFLICT
 
     def __init__(self, container: str, id: str) -> None:
         super().__init__(f"{container}: a document with id {id!r} already exists")
@@ -26,6 +36,9 @@ class Conflict(StoreError):
 class PreconditionFailed(StoreError):
     """The document changed since it was read (its ETag no longer matches)."""
 
+    code = "edit-conflict"
+    exit_code = CONFLICT
+
     def __init__(self, container: str, id: str) -> None:
         super().__init__(f"{container}: {id!r} was changed by someone else since it was read")
         self.container = container
@@ -35,9 +48,13 @@ class PreconditionFailed(StoreError):
 class Throttled(StoreError):
     """The store kept answering 429 after the bounded retries."""
 
+    code = "throttled"
+
 
 class StoreUnavailable(StoreError):
     """The store could not be reached (network, credentials, missing database)."""
+
+    code = "store-unavailable"
 
 
 class InvalidQuery(StoreError):

@@ -19,7 +19,7 @@ from typing import Any, AsyncIterator
 
 from loom_tui.domain.containers import Scope
 from loom_tui.domain.session import Session
-from loom_tui.services.errors import Forbidden, NotFoundError
+from loom_tui.errors import Forbidden, NotFoundError
 
 from .port import DocumentStore, Page, spec
 from .query import ALL, AnyOf, Filter, Op, Query, eq

@@ -1,4 +1,4 @@
-"""The two-line header: the five areas with their keys, then where the data lives, tenant, user,
+"""The two-line header: the areas (``loom_tui.areas``) with their keys, then where the data lives, tenant, user,
 the read-only badge and the unread-notification count.
 
 Everything here is data (profile names, UPNs, tenant ids) and is rendered as plain Text.  The
@@ -11,9 +11,9 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from .virtual_table import safe_text
+from loom_tui.areas import AREAS
 
-AREAS = (("1", "Workspaces"), ("2", "Capacity"), ("3", "Usage"), ("4", "Cost"), ("5", "Setup"))
+from .virtual_table import safe_text
 
 
 class LoomHeader(Widget):
@@ -31,7 +31,8 @@ class LoomHeader(Widget):
     def render(self) -> Text:
         t = Text(no_wrap=True, overflow="ellipsis")
         t.append(" loom ", style="bold reverse")
-        for key, name in AREAS:
+        for a in AREAS:
+            key, name = a.key, a.label
             if name == self.area:
                 t.append(f" [{key} {name}]", style="bold reverse")
                 t.append(" ")

@@ -6,7 +6,7 @@ import pytest
 
 from loom_tui.services.comments import mentions_in
 from loom_tui.services.directory import NoDirectory, StaticDirectory
-from loom_tui.services.errors import NotFoundError, ReadOnlyError, ValidationError
+from loom_tui.errors import NotFoundError, ReadOnlyError, ValidationError
 from loom_tui.services.items import ItemInput
 
 from .conftest import LITERAL_OK, audit_of, repr_id, upn

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from loom_tui.services.errors import EditConflict, NotFoundError, ReadOnlyError, ValidationError
+from loom_tui.errors import EditConflict, NotFoundError, ReadOnlyError, ValidationError
 from loom_tui.services.folders import build_tree
 from loom_tui.services.items import ItemInput, ItemView
 

@@ -7,7 +7,7 @@ import asyncio
 
 import pytest
 
-from loom_tui.services.errors import ConflictError, NotFoundError, ReadOnlyError, ValidationError
+from loom_tui.errors import ConflictError, NotFoundError, ReadOnlyError, ValidationError
 from loom_tui.services.roles import Role
 
 from .conftest import REJECTED, snapshot, upn, workspace_audit

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from loom_tui.services.errors import NotFoundError, ReadOnlyError
+from loom_tui.errors import NotFoundError, ReadOnlyError
 
 from .conftest import USERS
 

@@ -7,7 +7,7 @@ import asyncio
 import pytest
 
 from loom_tui.domain.workspace import SortKey, WorkspaceView
-from loom_tui.services.errors import NotFoundError, ReadOnlyError, ValidationError
+from loom_tui.errors import NotFoundError, ReadOnlyError, ValidationError
 from loom_tui.services.prefs import HISTORY_LIMIT, Prefs
 
 

@@ -20,7 +20,7 @@ from loom_tui.domain.clock import iso, parse_iso
 from loom_tui.domain.session import Session
 from loom_tui.local.demo import DEMO_SESSION, DEMO_TENANT, seed_demo
 from loom_tui.services.context import AppContext
-from loom_tui.services.errors import Forbidden
+from loom_tui.errors import Forbidden
 from loom_tui.services.usage import TOP_ITEMS, TOP_WORKSPACES, WINDOW_DAYS, UsageService, window
 from loom_tui.store.port import DocumentStore
 from loom_tui.store.sqlite import SqliteStore

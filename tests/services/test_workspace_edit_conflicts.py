@@ -6,7 +6,7 @@ import pytest
 
 from loom_tui.config import Profile
 from loom_tui.services.context import open_context
-from loom_tui.services.errors import EditConflict
+from loom_tui.errors import EditConflict
 from loom_tui.services.workspaces import WorkspaceInput
 
 

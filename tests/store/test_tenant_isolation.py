@@ -16,7 +16,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from loom_tui.domain.session import Session
-from loom_tui.services.errors import NotFoundError
+from loom_tui.errors import NotFoundError
 from loom_tui.store.query import ALL, Filter, Op, Order, Query, eq, matches
 from loom_tui.store.scoped import ScopedStore, visible_to
 

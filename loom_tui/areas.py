@@ -1,0 +1,51 @@
+"""The areas of the console, in one place: key, name, label and screen (imported lazily, by string).
+
+The app builds its modes, its ``area.<name>`` key bindings and its palette entries from this list;
+the header and ``?`` list the areas from it.  An area helper registers its screen by editing ITS
+line below (the "module:Class" string); nothing else changes.  No Textual import here: the list
+is plain data, and a screen's module is imported the first time its area is opened.
+"""
+
+from __future__ import annotations
+
+import importlib
+from dataclasses import dataclass
+
+
+@dataclass(frozen=True)
+class Area:
+    key: str  # the key that opens it from anywhere ("1".."9")
+    name: str  # the mode name and the binding id's tail (``area.<name>``)
+    label: str  # what the header, ``?`` and the palette call it
+    screen: str  # "package.module:ClassName", imported when the area is first opened
+
+    @property
+    def binding_id(self) -> str:
+        return f"area.{self.name}"
+
+    def load(self) -> type:
+        """The screen class (imports its module now)."""
+        module, _, cls = self.screen.partition(":")
+        return getattr(importlib.import_module(module), cls)
+
+
+AREAS: tuple[Area, ...] = (
+    Area("1", "workspaces", "Workspaces", "loom_tui.screens.workspaces:WorkspacesScreen"),
+    Area("2", "capacity", "Capacity", "loom_tui.screens.not_built:CapacityScreen"),
+    Area("3", "usage", "Usage", "loom_tui.screens.usage:UsageScreen"),
+    Area("4", "cost", "Cost", "loom_tui.screens.cost:CostScreen"),
+    Area("5", "setup", "Setup", "loom_tui.screens.setup:SetupScreen"),
+)
+
+BY_NAME: dict[str, Area] = {a.name: a for a in AREAS}
+
+
+def area(name: str) -> Area:
+    """The area called ``name`` (``KeyError`` if there is none)."""
+    return BY_NAME[name]
+
+
+def keys_summary() -> str:
+    """``1-5`` style range of the area keys, for ``?``."""
+    keys = [a.key for a in AREAS]
+    return f"{keys[0]}-{keys[-1]}" if len(keys) > 1 else keys[0]
