@@ -161,7 +161,7 @@ def az_commands(plan: Any, facts: Any, template_file: str, params_file: str) -> 
 
 async def do_export(args: argparse.Namespace) -> int:
     from loom_tui.services.deploy.template import load_template, parameter_file
-    from loom_tui.services.errors import ValidationError
+    from loom_tui.errors import ValidationError
 
     try:
         template = load_template(args.template)
@@ -189,7 +189,7 @@ async def do_deploy(args: argparse.Namespace) -> int:
     from loom_tui.services.deploy.runner import STAGE_LABELS, StageEvent
     from loom_tui.services.deploy.service import SetupService
     from loom_tui.services.deploy.template import load_template
-    from loom_tui.services.errors import ValidationError
+    from loom_tui.errors import ValidationError
 
     try:
         template = load_template(args.template)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from loom_tui.services.deploy.drafts import DraftService
-from loom_tui.services.errors import ReadOnlyError
+from loom_tui.errors import ReadOnlyError
 
 from .test_steps import GOOD
 

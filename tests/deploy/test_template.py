@@ -11,7 +11,7 @@ import pytest
 
 from loom_tui.services.deploy.plan import build_plan
 from loom_tui.services.deploy.template import load_template, parameter_file, parameters_for, shipped_template
-from loom_tui.services.errors import ValidationError
+from loom_tui.errors import ValidationError
 
 from .estate import facts
 from .test_steps import GOOD

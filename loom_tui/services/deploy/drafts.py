@@ -71,7 +71,7 @@ class DraftService:
 
     async def delete(self, draft_id: str) -> None:
         self.require_writable("deleting a setup draft")
-        from loom_tui.services.errors import NotFoundError
+        from loom_tui.errors import NotFoundError
         from loom_tui.store.errors import NotFound
 
         try:

@@ -11,7 +11,7 @@ from loom_tui.domain.dlz import DlzAnswers, DlzPlan, PlannedSubnet
 from loom_tui.domain.dlz_names import derive_names
 from loom_tui.domain.dns_zones import dlz_dns_zones
 from loom_tui.domain.fabric_skus import find_sku
-from loom_tui.services.errors import ValidationError
+from loom_tui.errors import ValidationError
 
 from .checks import all_answer_problems
 from .facts import DeployFacts

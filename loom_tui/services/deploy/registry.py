@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from typing import Any, Callable
 
 from loom_tui.domain.clock import now_iso
-from loom_tui.services.errors import NotFoundError
+from loom_tui.errors import NotFoundError
 from loom_tui.store.query import Query, eq
 from loom_tui.store.scoped import ScopedStore
 

@@ -25,7 +25,7 @@ class SetupService:
     async def clients(self) -> Any:
         azure = getattr(self.ctx, "azure", None)
         if azure is None:
-            from loom_tui.services.errors import ServiceError
+            from loom_tui.errors import ServiceError
 
             raise ServiceError("this build has no Azure Resource Manager clients wired in, so the estate cannot be read")
         return await azure()

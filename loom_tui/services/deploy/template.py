@@ -9,7 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from loom_tui.domain.dlz import DlzPlan
-from loom_tui.services.errors import ValidationError
+from loom_tui.errors import ValidationError
 
 PARAMS_SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#"
 
