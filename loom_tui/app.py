@@ -185,9 +185,16 @@ class LoomApp(FieldReady, App):
         from loom_tui.config import ConfigError, load_config
 
         try:
-            self.apply_keymap(load_config().keys)
+            keys = load_config().keys
         except ConfigError as exc:  # already validated when the profile loaded; never fatal here
-            self.notify(str(exc), severity="warning")
+            self.notify(str(exc), severity="warning", markup=False)
+            return
+        self.apply_keymap(keys)
+        from loom_tui.binding_ids import describe_unknown, unknown_binding_ids
+
+        unknown = unknown_binding_ids(keys)
+        if unknown:
+            self.notify(describe_unknown(unknown), title="Keys", severity="warning", timeout=10, markup=False)
 
     @property
     def ctx(self) -> "AppContext":

@@ -24,7 +24,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from . import paths
-from .errors import NOT_FOUND, USAGE, LoomError
+from .errors import CONFLICT, NOT_FOUND, USAGE, LoomError
 
 STORES = ("local", "cosmos")
 LOCAL = "local"
@@ -41,6 +41,13 @@ class ConfigError(LoomError):
         self.file = str(file)
         self.key = key
         self.problem = problem
+
+
+class ProfileExists(ConfigError):
+    """``profile add`` names a profile that is there already (without ``--replace``)."""
+
+    code = "conflict"
+    exit_code = CONFLICT
 
 
 class UnknownProfile(ConfigError):

@@ -6,7 +6,7 @@ ends with; :func:`exit_code_for` / :func:`error_code_for` are the one place that
 exception to them.
 
 Exit codes (the README's table):  0 ok, 1 failure, 2 bad input or usage, 3 not found,
-4 refused (read-only or role), 5 conflict.
+4 refused (read-only or role), 5 conflict; 130 interrupted (ctrl+c).
 """
 
 from __future__ import annotations
@@ -25,6 +25,7 @@ EXIT_CODES = {
     NOT_FOUND: "not found (no workspace, item, member, profile or cloud of that name)",
     REFUSED: "refused (read-only mode, or the role does not allow it)",
     CONFLICT: "conflict (the name is taken, or someone else changed it since it was read)",
+    130: "interrupted (ctrl+c at a prompt or while a command runs)",
 }
 
 
@@ -54,6 +55,13 @@ class ValidationError(ServiceError):
         super().__init__(f"{field}: {message}")
         self.field = field
         self.message = message
+
+
+class NameTaken(ValidationError):
+    """The name is taken (a field error on the form, a conflict for the exit code)."""
+
+    code = "conflict"
+    exit_code = CONFLICT
 
 
 class ReadOnlyError(ServiceError):
@@ -91,11 +99,30 @@ class EditConflict(ServiceError):
         self.theirs = theirs
 
 
+INTERRUPTED = 130  # ctrl+c, as a shell reports a process ended by SIGINT
+
+CODE_NAMES = {FAILURE: "error", USAGE: "usage", NOT_FOUND: "not-found", REFUSED: "refused", CONFLICT: "conflict",
+              INTERRUPTED: "interrupted"}
+
+
+class CommandError(LoomError):
+    """A headless command's own refusal, with the exit code it ends with."""
+
+    def __init__(self, message: str, exit_code: int = USAGE, code: str | None = None) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
+        self.code = code or CODE_NAMES.get(exit_code, "error")
+
+
 class Interrupted(LoomError):
-    """The operator ended a prompt (ctrl+c / ctrl+d)."""
+    """The operator ended a prompt or a command: ctrl+c (exit 130) or ctrl+d (no answer, exit 1)."""
 
     code = "interrupted"
-    exit_code = FAILURE
+    exit_code = INTERRUPTED
+
+    def __init__(self, message: str = "interrupted", exit_code: int = INTERRUPTED) -> None:
+        super().__init__(message)
+        self.exit_code = exit_code
 
 
 def exit_code_for(exc: BaseException) -> int:

@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, Mapping
 
 from loom_tui import paths
-from loom_tui.config import LOCAL, ConfigError, Profile, UnknownProfile, load_config
+from loom_tui.config import LOCAL, ConfigError, Profile, ProfileExists, UnknownProfile, load_config
 
 # the Azure CLI's public client id: works in every tenant without an app registration of one's own
 AZURE_CLI_CLIENT_ID = "04b07795-8ddb-461a-bbee-02f9e1bf7b46"
@@ -111,7 +111,7 @@ def add_profile(name: str, values: dict[str, Any], *, replace: bool = False, mak
     raw = _read_raw(file)
     profiles = raw.setdefault("profiles", {})
     if name in profiles and not replace:
-        raise ConfigError(file, f"profiles.{name}", "already exists (use --replace)")
+        raise ProfileExists(file, f"profiles.{name}", "already exists (use --replace)")
     profiles[name] = {k: v for k, v in values.items() if v is not None and v != []}
     if make_default:
         raw["default_profile"] = name

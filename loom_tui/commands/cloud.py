@@ -10,7 +10,10 @@ import argparse
 import json
 from pathlib import Path
 
-from .common import add_json_flag, fail, print_json, print_table
+from loom_tui.errors import CommandError
+
+from .common import fail
+from .output import Column, add_output_args, emit
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -23,15 +26,16 @@ def register(sub: argparse._SubParsersAction) -> None:
     src.add_argument("--metadata-url", metavar="URL", help="{arm}/metadata/endpoints?api-version=2022-09-01 (or just the ARM endpoint)")
     src.add_argument("--from-file", metavar="PATH", help="a JSON file shaped like the metadata endpoint's answer")
     r.add_argument("--replace", action="store_true", help="overwrite a cloud already registered under NAME")
+    add_output_args(r)
     r.set_defaults(handler=_register)
 
     lp = cs.add_parser("list", help="list built-in and registered clouds")
-    add_json_flag(lp)
+    add_output_args(lp)
     lp.set_defaults(handler=_list)
 
     s = cs.add_parser("show", help="show one cloud's endpoints, suffixes and private-link DNS zones")
     s.add_argument("name")
-    add_json_flag(s)
+    add_output_args(s)
     s.set_defaults(handler=_show)
 
 
@@ -54,39 +58,30 @@ async def _register(args: argparse.Namespace) -> int:
         cloud = cloud_from_metadata(args.name, doc, source=source)
         file = register_cloud(cloud, replace=args.replace)
     except CloudError as exc:
-        return fail(f"cloud register: {exc}")
-    print(f"registered cloud {cloud.name} in {file}")
-    print(f"  sign-in  {cloud.authority_host}  (instance discovery {'on' if cloud.instance_discovery else 'off'})")
-    print(f"  ARM      {cloud.arm_endpoint}")
+        raise CommandError(f"cloud register: {exc}", exc.exit_code, exc.code) from None
+    lines = [f"registered cloud {cloud.name} in {file}",
+             f"  sign-in  {cloud.authority_host}  (instance discovery {'on' if cloud.instance_discovery else 'off'})",
+             f"  ARM      {cloud.arm_endpoint}"]
     if cloud.zones_incomplete:
-        print("  note: only the storage private-link zones could be derived; add \"privateDnsZones\" to the file for the others")
+        lines.append("  note: only the storage private-link zones could be derived; add \"privateDnsZones\" to the file for the others")
+    emit(args, {"registered": cloud.name, "file": str(file), **cloud.to_dict()}, message="\n".join(lines))
     return 0
 
 
 async def _list(args: argparse.Namespace) -> int:
-    from loom_tui.azure.clouds import CloudError, list_clouds
+    from loom_tui.azure.clouds import list_clouds
 
-    try:
-        clouds = list_clouds()
-    except CloudError as exc:
-        return fail(str(exc))
-    if args.json:
-        print_json([c.to_dict() for c in clouds])
-        return 0
-    print_table(["NAME", "KIND", "SIGN-IN", "ARM"], [[c.name, "built-in" if c.builtin else "custom", c.authority_host, c.arm_endpoint] for c in clouds])
+    clouds = list_clouds()
+    rows = [c.to_dict() for c in clouds]
+    emit(args, rows, [Column("name", "Name"), Column("kind", "Kind", lambda r: "built-in" if r.get("builtin") else "custom"),
+                      Column("authority_host", "Sign-in"), Column("arm_endpoint", "ARM")])
     return 0
 
 
 async def _show(args: argparse.Namespace) -> int:
-    from loom_tui.azure.clouds import CloudError, get_cloud
+    from loom_tui.azure.clouds import get_cloud
 
-    try:
-        c = get_cloud(args.name)
-    except CloudError as exc:
-        return fail(str(exc))
-    if args.json:
-        print_json(c.to_dict())
-        return 0
+    c = get_cloud(args.name)
     rows = [
         ["name", c.name],
         ["kind", "built-in" if c.builtin else f"custom (from {c.source})"],
@@ -102,5 +97,5 @@ async def _show(args: argparse.Namespace) -> int:
     rows += [[f"zone {svc}", zone] for svc, zone in sorted(c.private_dns_zones.items())]
     if c.zones_incomplete:
         rows.append(["zones", "incomplete: only storage zones are known for this cloud"])
-    print_table(["FIELD", "VALUE"], rows)
+    emit(args, dict(rows), json=c.to_dict())
     return 0

@@ -1,65 +1,110 @@
-"""What every headless subcommand shares: opening the context, JSON output, clear failures."""
+"""What every headless subcommand shares: running it, its errors and exit codes, prompts.
+
+Output goes through :mod:`loom_tui.commands.output` (``-o table|json|csv|tsv|markdown``).  A
+command raises from the error family (or ``fail``); :func:`run_command` is the one place that
+prints the error (plain or one JSON object) and returns the exit code the family maps it to.
+"""
 
 from __future__ import annotations
 
 import argparse
 import asyncio
-import json
+import logging
+import signal
 import sys
 from typing import Any, Awaitable, Callable
 
-from loom_tui.config import ConfigError
-from loom_tui.errors import ServiceError
+from loom_tui.domain.text import visible
+from loom_tui.errors import FAILURE, USAGE, CommandError, Interrupted, LoomError
 from loom_tui.store.errors import StoreError
 
+from .output import Column, add_output_args, emit, json_text, output_format, report_error, report_warning
+
 Handler = Callable[[argparse.Namespace], Awaitable[int]]
+log = logging.getLogger("loom.cli")
 
 
 def add_json_flag(p: argparse.ArgumentParser) -> None:
-    p.add_argument("--json", action="store_true", help="print JSON instead of a table")
+    """``-o/--output`` and ``--json`` (kept under its old name for commands being written)."""
+    add_output_args(p)
 
 
-def fail(message: str, code: int = 2) -> int:
-    # plain text on stderr: never colour, never markup
-    print(f"loom: {message}", file=sys.stderr)
-    return code
+def fail(message: str, code: int = USAGE) -> int:
+    """Refuse with ``message`` and exit ``code``; raises (``return fail(...)`` reads naturally)."""
+    raise CommandError(message, code)
 
 
 def print_json(value: Any) -> None:
-    print(json.dumps(value, ensure_ascii=False, indent=2, sort_keys=True, default=str))
+    print(json_text(value))
 
 
 def _printable(value: Any) -> str:
-    """Terminal-safe text: control characters (escape sequences) shown as \\x.. escapes."""
-    text = "" if value is None else str(value)
-    return "".join(ch if ch.isprintable() else ch.encode("unicode_escape").decode("ascii") for ch in text)
+    return visible(value)
 
 
 def print_table(headers: list[str], rows: list[list[Any]]) -> None:
-    cells = [[_printable(c) for c in row] for row in rows]
-    widths = [max([len(h)] + [min(len(r[i]), 60) for r in cells]) for i, h in enumerate(headers)]
+    cols = [Column(str(i), h) for i, h in enumerate(headers)]
+    emit(None, [{str(i): v for i, v in enumerate(r)} for r in rows], cols)
 
-    def fmt(row: list[str]) -> str:
-        out = []
-        for text, w in zip(row, widths):
-            text = text if len(text) <= 60 else text[:59] + "…"
-            out.append(text.ljust(w))
-        return "  ".join(out).rstrip()
 
-    print(fmt(headers))
-    for row in cells:
-        print(fmt(row))
+def ask(prompt: str) -> str:
+    """A line typed at the terminal.  ctrl+c ends the command at once (the event loop of
+    ``asyncio.run`` would only note the first one, leaving ``input()`` waiting) and ctrl+d is no
+    answer; both raise :class:`Interrupted` after ending the prompt's line."""
+    previous = signal.getsignal(signal.SIGINT)
+    try:
+        signal.signal(signal.SIGINT, signal.default_int_handler)
+    except ValueError:  # not the main thread: keep what is there
+        previous = None
+    try:
+        return input(visible(prompt))
+    except KeyboardInterrupt:
+        print(file=sys.stderr)
+        raise Interrupted("interrupted (ctrl+c); nothing was changed") from None
+    except EOFError:
+        print(file=sys.stderr)
+        raise Interrupted("no answer (end of input); nothing was changed", FAILURE) from None
+    finally:
+        if previous is not None:
+            signal.signal(signal.SIGINT, previous)
+
+
+def warn_unknown_keys(fmt: str) -> None:
+    """The ``[keys]`` table names binding ids loom does not have: say so (once, on stderr)."""
+    from loom_tui.config import load_config
+
+    try:
+        keys = load_config().keys
+    except LoomError:
+        return  # the command reports a broken config itself
+    if keys:
+        from loom_tui.binding_ids import describe_unknown, unknown_binding_ids
+
+        unknown = unknown_binding_ids(keys)
+        if unknown:
+            report_warning(fmt, describe_unknown(unknown), "unknown-binding")
 
 
 def run_command(args: argparse.Namespace) -> int:
+    """Run the subcommand's handler; every failure becomes one clear line (or one JSON object)
+    on stderr and the exit code of its kind.  A closed stdout (``| head``) is left to ``main``."""
     handler: Handler = args.handler
+    fmt = output_format(args)
+    warn_unknown_keys(fmt)
     try:
         return asyncio.run(handler(args))
-    except ConfigError as exc:
-        return fail(str(exc))
-    except ServiceError as exc:
-        return fail(str(exc))
+    except BrokenPipeError:
+        raise
     except StoreError as exc:
-        return fail(f"store: {exc}")
+        return report_error(fmt, exc, message=f"store: {exc}")
+    except LoomError as exc:
+        return report_error(fmt, exc)
     except KeyboardInterrupt:
-        return fail("interrupted", 130)
+        print(file=sys.stderr)
+        return report_error(fmt, Interrupted())
+    except Exception as exc:  # a bug or an unexpected library error: one line here, the traceback in the log
+        log.exception("headless command failed")
+        from loom_tui.logs import log_file
+
+        return report_error(fmt, exc, message=f"unexpected error: {exc or 'no message'} (the traceback is in {log_file()})",
+                            code="internal", exit_code=FAILURE)

@@ -8,13 +8,15 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .common import _printable, add_json_flag, print_json
+from loom_tui.domain.text import visible
+
+from .output import Column, add_output_args, emit, output_format
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("doctor", help="diagnose the terminal, config, files, proxy/CA and cloud endpoints (offline-safe)")
     p.add_argument("--timeout", type=float, default=3.0, metavar="S", help="seconds allowed for each network step (default 3)")
-    add_json_flag(p)
+    add_output_args(p)
     p.set_defaults(handler=handle)
 
 
@@ -23,15 +25,16 @@ async def handle(args: argparse.Namespace) -> int:
 
     fd = sys.stdout.fileno() if hasattr(sys.stdout, "fileno") else None
     report = await run_doctor(profile=args.profile, data_dir=args.data_dir, terminal_fd=fd, timeout=max(0.1, args.timeout))
-    if args.json:
-        print_json(report.to_dict())
+    fmt = output_format(args)
+    if fmt != "table":
+        emit(args, [c.to_dict() for c in report.checks], [Column(k) for k in ("status", "area", "name", "detail", "fix")], json=report.to_dict())
     else:
         width = max(len(f"{c.area}: {c.name}") for c in report.checks)
         for c in report.checks:
             label = f"{c.area}: {c.name}".ljust(width)
-            print(f"{c.status:<4}  {_printable(label)}  {_printable(c.detail)}")
+            print(f"{c.status:<4}  {visible(label)}  {visible(c.detail)}")
             if c.fix:
-                print(f"{'':<4}  {'':<{width}}  fix: {_printable(c.fix)}")
+                print(f"{'':<4}  {'':<{width}}  fix: {visible(c.fix)}")
         counts = {s: sum(1 for c in report.checks if c.status == s) for s in ("OK", "WARN", "FAIL")}
         print(f"\n{counts['OK']} ok, {counts['WARN']} warning(s), {counts['FAIL']} failure(s) in {report.elapsed_s:.1f} s")
     return 1 if report.worst == FAIL else 0

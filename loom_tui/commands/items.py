@@ -5,7 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
-from .common import add_json_flag, fail, print_json, print_table
+from .common import ask, fail
+from .output import Column, add_output_args, emit
 
 SORTS = ("name", "created", "updated", "type")
 PUBLIC = ("id", "workspaceId", "itemType", "displayName", "description", "folderId", "state", "createdBy", "createdAt", "updatedAt")
@@ -27,7 +28,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     ls.add_argument("--sort", choices=SORTS, default="name")
     ls.add_argument("--desc", action="store_true", help="descending order (default: ascending)")
     ls.add_argument("--limit", type=int, default=100, help="at most this many (default 100, 0 = all)")
-    add_json_flag(ls)
+    add_output_args(ls)
     ls.set_defaults(handler=do_list)
 
     c = isub.add_parser("create", help="create an item (a lakehouse also gets its SQL endpoint)")
@@ -36,14 +37,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     c.add_argument("--name", required=True)
     c.add_argument("--description", default="")
     c.add_argument("--folder", help="folder id or name (default: the root)")
-    add_json_flag(c)
+    add_output_args(c)
     c.set_defaults(handler=do_create)
 
     d = isub.add_parser("delete", help="delete an item (a lakehouse with its SQL endpoint)")
     d.add_argument("workspace", help="workspace id or name")
     d.add_argument("item", help="item id or name")
     d.add_argument("--yes", action="store_true", help="do not ask; required when not on a terminal")
-    add_json_flag(d)
+    add_output_args(d)
     d.set_defaults(handler=do_delete)
 
 
@@ -90,13 +91,15 @@ async def do_list(args: argparse.Namespace) -> int:
         names = {f["id"]: f.get("name", "") for f in await ctx.folders.list(ws["id"])}
     finally:
         await ctx.close()
-    if args.json:
-        print_json({"workspace": ws["id"], "total": total, "items": [public(r) for r in rows]})
-    else:
-        print_table(["NAME", "TYPE", "FOLDER", "UPDATED", "ID"],
-                    [[r.get("displayName"), r.get("itemType"), names.get(r.get("folderId") or "", ""),
-                      (r.get("updatedAt") or "")[:16].replace("T", " "), r["id"]] for r in rows])
-        print(f"{len(rows)} of {total} items")
+    columns = [
+        Column("displayName", "Name"),
+        Column("itemType", "Type"),
+        Column("folder", "Folder", lambda r: names.get(r.get("folderId") or "", "")),
+        Column("updatedAt", "Updated", lambda r: (r.get("updatedAt") or "")[:16].replace("T", " ")),
+        Column("id", "Id"),
+    ]
+    emit(args, rows, columns, json={"workspace": ws["id"], "total": total, "items": [public(r) for r in rows]},
+         footer=f"{len(rows)} of {total} items")
     return 0
 
 
@@ -112,10 +115,7 @@ async def do_create(args: argparse.Namespace) -> int:
                                                          description=args.description, folder_id=folder))
     finally:
         await ctx.close()
-    if args.json:
-        print_json(public(doc))
-    else:
-        print(f"created {doc['itemType']} {doc['id']}")
+    emit(args, public(doc), message=f"created {doc['itemType']} {doc['id']}")
     return 0
 
 
@@ -128,14 +128,11 @@ async def do_delete(args: argparse.Namespace) -> int:
         if not args.yes:
             if not sys.stdin.isatty():
                 return fail("refusing to delete without --yes when not on a terminal")
-            typed = input("Type the item name to delete it: ")
+            typed = ask(f"Type the item name to delete it ({doc.get('displayName')}): ")
             if typed != doc.get("displayName"):
                 return fail("the name did not match; nothing was deleted", 1)
         removed = await ctx.items.delete(ws["id"], doc["id"])
     finally:
         await ctx.close()
-    if args.json:
-        print_json({"deleted": doc["id"], "items_removed": removed})
-    else:
-        print(f"deleted {doc.get('itemType')} {doc['id']} ({removed} items removed)")
+    emit(args, {"deleted": doc["id"], "items_removed": removed}, message=f"deleted {doc.get('itemType')} {doc['id']} ({removed} items removed)")
     return 0

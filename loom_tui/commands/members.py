@@ -6,7 +6,7 @@ import argparse
 
 from loom_tui.services.roles import MEMBER_ROLES
 
-from .common import add_json_flag, print_json, print_table
+from .output import Column, add_output_args, emit
 
 PUBLIC = ("upn", "name", "role", "implicit", "addedBy", "addedAt")
 
@@ -15,26 +15,35 @@ def public(doc: dict) -> dict:
     return {k: doc.get(k) for k in PUBLIC}
 
 
+COLUMNS = [
+    Column("upn", "UPN"),
+    Column("name", "Name"),
+    Column("role", "Role", lambda r: (r.get("role") or "") + (" (creator)" if r.get("implicit") else "")),
+    Column("addedBy", "Added by"),
+    Column("addedAt", "Added", lambda r: (r.get("addedAt") or "")[:16].replace("T", " ")),
+]
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("members", help="list, add or remove the members of a workspace")
     msub = p.add_subparsers(dest="members_command", metavar="ACTION", required=True)
 
     ls = msub.add_parser("list", help="list a workspace's members and their roles")
     ls.add_argument("workspace", help="workspace id or name")
-    add_json_flag(ls)
+    add_output_args(ls)
     ls.set_defaults(handler=do_list)
 
     a = msub.add_parser("add", help="add a member by UPN (or change an existing member's role)")
     a.add_argument("workspace", help="workspace id or name")
     a.add_argument("upn", help="user principal name, e.g. dana@contoso.com")
     a.add_argument("--role", choices=MEMBER_ROLES, default="viewer")
-    add_json_flag(a)
+    add_output_args(a)
     a.set_defaults(handler=do_add)
 
     r = msub.add_parser("remove", help="remove a member (the workspace's creator cannot be removed)")
     r.add_argument("workspace", help="workspace id or name")
     r.add_argument("upn")
-    add_json_flag(r)
+    add_output_args(r)
     r.set_defaults(handler=do_remove)
 
 
@@ -51,13 +60,7 @@ async def do_list(args: argparse.Namespace) -> int:
         rows = await ctx.members.list(ws["id"])
     finally:
         await ctx.close()
-    if args.json:
-        print_json({"workspace": ws["id"], "members": [public(r) for r in rows]})
-    else:
-        print_table(["UPN", "NAME", "ROLE", "ADDED BY", "ADDED"],
-                    [[r.get("upn"), r.get("name"), r.get("role") + (" (creator)" if r.get("implicit") else ""), r.get("addedBy"),
-                      (r.get("addedAt") or "")[:16].replace("T", " ")] for r in rows])
-        print(f"{len(rows)} members")
+    emit(args, rows, COLUMNS, json={"workspace": ws["id"], "members": [public(r) for r in rows]}, footer=f"{len(rows)} members")
     return 0
 
 
@@ -75,10 +78,7 @@ async def do_add(args: argparse.Namespace) -> int:
             doc, verb = await ctx.members.add(ws["id"], upn, args.role), "added"
     finally:
         await ctx.close()
-    if args.json:
-        print_json(public(doc))
-    else:
-        print(f"{verb} {doc['upn']} as {doc['role']}")
+    emit(args, public(doc), message=f"{verb} {doc['upn']} as {doc['role']}")
     return 0
 
 
@@ -90,8 +90,5 @@ async def do_remove(args: argparse.Namespace) -> int:
         await ctx.members.remove(ws["id"], args.upn)
     finally:
         await ctx.close()
-    if args.json:
-        print_json({"removed": args.upn.strip().lower(), "workspace": ws["id"]})
-    else:
-        print(f"removed {args.upn.strip().lower()}")
+    emit(args, {"removed": args.upn.strip().lower(), "workspace": ws["id"]}, message=f"removed {args.upn.strip().lower()}")
     return 0

@@ -9,7 +9,7 @@ from __future__ import annotations
 import argparse
 import dataclasses
 
-from .common import add_json_flag, print_json, print_table
+from .output import Column, add_output_args, emit
 
 
 def add_override_flags(p: argparse.ArgumentParser) -> None:
@@ -29,13 +29,13 @@ def register(sub: argparse._SubParsersAction) -> None:
     ps = p.add_subparsers(dest="profile_command", metavar="ACTION", required=True)
 
     lp = ps.add_parser("list", help="list profiles (* marks the default)")
-    add_json_flag(lp)
+    add_output_args(lp)
     lp.set_defaults(handler=_list)
 
     s = ps.add_parser("show", help="show a profile as it will be used (env and flags applied)")
     s.add_argument("name", nargs="?", help="profile (default: --profile, else the default profile)")
     add_override_flags(s)
-    add_json_flag(s)
+    add_output_args(s)
     s.set_defaults(handler=_show)
 
     a = ps.add_parser("add", help="add a profile to the config file")
@@ -55,10 +55,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--allow-unencrypted-token-cache", action="store_true", help="allow a 0600 token cache file where no keyring exists")
     a.add_argument("--replace", action="store_true", help="overwrite a profile of the same name")
     a.add_argument("--use", action="store_true", help="make it the default profile")
+    add_output_args(a)
     a.set_defaults(handler=_add)
 
     u = ps.add_parser("use", help="make a profile the default")
     u.add_argument("name")
+    add_output_args(u)
     u.set_defaults(handler=_use)
 
 
@@ -66,16 +68,21 @@ async def _list(args: argparse.Namespace) -> int:
     from loom_tui.config import load_config
 
     cfg = load_config()
-    if args.json:
-        print_json({"file": str(cfg.file), "default": cfg.default_profile, "profiles": [dataclasses.asdict(p) for p in cfg.profiles.values()]})
-        return 0
-    rows = []
-    for p in cfg.profiles.values():
-        mark = "*" if p.name == cfg.default_profile else ""
-        where = "embedded" if p.is_local else (p.cosmos_endpoint or "")
-        rows.append([mark, p.name, p.store, where, "" if p.is_local else p.cloud, p.tenant_id or "", "yes" if p.read_only else ""])
-    print_table(["", "NAME", "STORE", "ENDPOINT", "CLOUD", "TENANT", "READ-ONLY"], rows)
-    print(f"\n(config file: {cfg.file})")
+    rows = [dataclasses.asdict(p) for p in cfg.profiles.values()]
+    for r in rows:
+        if r.get("cosmos_key"):
+            r["cosmos_key"] = "(set; not shown)"
+    columns = [
+        Column("default", " ", lambda r: "*" if r["name"] == cfg.default_profile else ""),
+        Column("name", "Name"),
+        Column("store", "Store"),
+        Column("endpoint", "Endpoint", lambda r: "embedded" if r["store"] == "local" else (r.get("cosmos_endpoint") or "")),
+        Column("cloud", "Cloud", lambda r: "" if r["store"] == "local" else r["cloud"]),
+        Column("tenant_id", "Tenant"),
+        Column("read_only", "Read-only", lambda r: "yes" if r["read_only"] else ""),
+    ]
+    emit(args, rows, columns, json={"file": str(cfg.file), "default": cfg.default_profile, "profiles": rows},
+         footer=f"\n(config file: {cfg.file})")
     return 0
 
 
@@ -91,11 +98,9 @@ async def _show(args: argparse.Namespace) -> int:
     if eff.cosmos_key:
         data["cosmos_key"] = "(set; not shown)"
     data["effective_client_id"] = client_id(eff)
-    if args.json:
-        print_json({"profile": data, "overridden": sources})
-        return 0
-    rows = [[k, "" if v is None else (", ".join(v) if isinstance(v, list) else v), sources.get(k, "")] for k, v in data.items()]
-    print_table(["FIELD", "VALUE", "FROM"], rows)
+    shown = {k: (f"{'' if v is None else ', '.join(v) if isinstance(v, list) else v}  (from {sources[k]})" if k in sources else v)
+             for k, v in data.items()}
+    emit(args, shown, json={"profile": data, "overridden": sources})
     return 0
 
 
@@ -118,7 +123,8 @@ async def _add(args: argparse.Namespace) -> int:
         "allow_unencrypted_token_cache": True if args.allow_unencrypted_token_cache else None,
     }
     file = add_profile(args.name, values, replace=args.replace, make_default=args.use)
-    print(f"profile {args.name} written to {file}" + (" (now the default)" if args.use else ""))
+    emit(args, {"profile": args.name, "file": str(file), "default": bool(args.use)},
+         message=f"profile {args.name} written to {file}" + (" (now the default)" if args.use else ""))
     return 0
 
 
@@ -126,5 +132,5 @@ async def _use(args: argparse.Namespace) -> int:
     from loom_tui.azure.profiles import use_profile
 
     file = use_profile(args.name)
-    print(f"default profile is now {args.name} ({file})")
+    emit(args, {"default": args.name, "file": str(file)}, message=f"default profile is now {args.name} ({file})")
     return 0

@@ -6,7 +6,8 @@ import argparse
 import time
 from dataclasses import asdict
 
-from .common import add_json_flag, fail, print_json
+from .common import fail
+from .output import add_output_args, emit
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -15,7 +16,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--items-per-workspace", type=int, default=0, metavar="M", help="items in each generated workspace")
     p.add_argument("--audit-days", type=int, default=0, metavar="D", help="days of audit events for generated workspaces")
     p.add_argument("--seed", type=int, default=1, help="random seed of generated data (same seed, same documents)")
-    add_json_flag(p)
+    add_output_args(p)
     p.set_defaults(handler=handle)
 
 
@@ -45,12 +46,10 @@ async def handle(args: argparse.Namespace) -> int:
     finally:
         await ctx.close()
     summary = {**asdict(result), "demo_azure_reset": demo_azure, "seconds": round(took, 2)}
-    if args.json:
-        print_json(summary)
-    else:
-        print(", ".join(f"{v} {k.replace('_', ' ')}" for k, v in asdict(result).items()) + f" written in {took:.1f} s")
-        if demo_azure:
-            print("demo Azure estate reset (capacities, pools, clusters, peerings and role assignments as seeded)")
+    message = ", ".join(f"{v} {k.replace('_', ' ')}" for k, v in asdict(result).items()) + f" written in {took:.1f} s"
+    if demo_azure:
+        message += "\ndemo Azure estate reset (capacities, pools, clusters, peerings and role assignments as seeded)"
+    emit(args, summary, message=message)
     return 0
 
 

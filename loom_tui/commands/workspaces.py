@@ -6,7 +6,8 @@ import argparse
 
 from loom_tui.domain.workspace import CapacityKind, SortKey, WorkspaceView
 
-from .common import add_json_flag, fail, print_json, print_table
+from .common import ask, fail
+from .output import Column, add_output_args, emit
 
 SORTS = {"name": SortKey.NAME, "created": SortKey.CREATED, "accessed": SortKey.LAST_ACCESSED, "items": SortKey.ITEMS}
 PUBLIC = ("id", "name", "description", "domain", "capacity", "itemCount", "state", "createdBy", "createdAt",
@@ -15,6 +16,21 @@ PUBLIC = ("id", "name", "description", "domain", "capacity", "itemCount", "state
 
 def public(doc: dict) -> dict:
     return {k: doc.get(k) for k in PUBLIC}
+
+
+def _minute(value: str | None) -> str:
+    return (value or "")[:16].replace("T", " ")
+
+
+COLUMNS = [
+    Column("name", "Name"),
+    Column("domain", "Domain"),
+    Column("capacity", "Capacity"),
+    Column("itemCount", "Items", lambda r: r.get("itemCount", 0)),
+    Column("state", "State", lambda r: r.get("state") or "Active"),
+    Column("lastAccessedAt", "Last accessed", lambda r: _minute(r.get("lastAccessedAt"))),
+    Column("id", "Id"),
+]
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -29,12 +45,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     ls.add_argument("--domain")
     ls.add_argument("--mine", action="store_true", help="only workspaces I own")
     ls.add_argument("--limit", type=int, default=100, help="at most this many (default 100, 0 = all)")
-    add_json_flag(ls)
+    add_output_args(ls)
     ls.set_defaults(handler=do_list)
 
     show = wsub.add_parser("show", help="show one workspace (by id or name)")
     show.add_argument("workspace")
-    add_json_flag(show)
+    add_output_args(show)
     show.set_defaults(handler=do_show)
 
     for name, helptext in (("create", "create a workspace"), ("update", "edit a workspace")):
@@ -45,13 +61,13 @@ def register(sub: argparse._SubParsersAction) -> None:
         c.add_argument("--description", default=None)
         c.add_argument("--capacity", default=None, help="a capacity such as F64 (empty = none)")
         c.add_argument("--domain", default=None)
-        add_json_flag(c)
+        add_output_args(c)
         c.set_defaults(handler=do_create if name == "create" else do_update)
 
     d = wsub.add_parser("delete", help="delete a workspace with its items, folders, members and git config")
     d.add_argument("workspace", help="id or name")
     d.add_argument("--yes", action="store_true", help="do not ask; required when not on a terminal")
-    add_json_flag(d)
+    add_output_args(d)
     d.set_defaults(handler=do_delete)
 
 
@@ -72,13 +88,7 @@ async def do_list(args: argparse.Namespace) -> int:
         rows = await ctx.workspaces.window(view, 0, args.limit or total)
     finally:
         await ctx.close()
-    if args.json:
-        print_json({"total": total, "workspaces": [public(r) for r in rows]})
-    else:
-        print_table(["NAME", "DOMAIN", "CAPACITY", "ITEMS", "STATE", "LAST ACCESSED", "ID"],
-                    [[r.get("name"), r.get("domain") or "", r.get("capacity") or "", r.get("itemCount", 0), r.get("state") or "Active",
-                      (r.get("lastAccessedAt") or "")[:16].replace("T", " "), r["id"]] for r in rows])
-        print(f"{len(rows)} of {total} workspaces")
+    emit(args, rows, COLUMNS, json={"total": total, "workspaces": [public(r) for r in rows]}, footer=f"{len(rows)} of {total} workspaces")
     return 0
 
 
@@ -88,10 +98,7 @@ async def do_show(args: argparse.Namespace) -> int:
         doc = await ctx.workspaces.find(args.workspace)
     finally:
         await ctx.close()
-    if args.json:
-        print_json(public(doc))
-    else:
-        print_table(["FIELD", "VALUE"], [[k, v if v is not None else ""] for k, v in public(doc).items()])
+    emit(args, public(doc))
     return 0
 
 
@@ -104,10 +111,7 @@ async def do_create(args: argparse.Namespace) -> int:
                                                          capacity=args.capacity or "", domain=args.domain or ""))
     finally:
         await ctx.close()
-    if args.json:
-        print_json(public(doc))
-    else:
-        print(f"created workspace {doc['id']}")
+    emit(args, public(doc), message=f"created workspace {doc['id']}")
     return 0
 
 
@@ -121,10 +125,7 @@ async def do_update(args: argparse.Namespace) -> int:
         doc = await ctx.workspaces.update(current["id"], changes, etag=current["_etag"])
     finally:
         await ctx.close()
-    if args.json:
-        print_json(public(doc))
-    else:
-        print(f"updated workspace {doc['id']}")
+    emit(args, public(doc), message=f"updated workspace {doc['id']}")
     return 0
 
 
@@ -138,14 +139,11 @@ async def do_delete(args: argparse.Namespace) -> int:
         if not args.yes:
             if not sys.stdin.isatty():
                 return fail("refusing to delete without --yes when not on a terminal")
-            typed = input(f"Type the workspace name to delete it ({doc['name']}): ")
+            typed = ask(f"Type the workspace name to delete it ({doc['name']}): ")
             if typed != doc["name"]:
                 return fail("the name did not match; nothing was deleted", 1)
         removed = await ctx.workspaces.delete(doc["id"])
     finally:
         await ctx.close()
-    if args.json:
-        print_json({"deleted": doc["id"], "children_removed": removed})
-    else:
-        print(f"deleted workspace {doc['id']} and {removed} documents in it")
+    emit(args, {"deleted": doc["id"], "children_removed": removed}, message=f"deleted workspace {doc['id']} and {removed} documents in it")
     return 0

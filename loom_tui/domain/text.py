@@ -7,6 +7,26 @@ import unicodedata
 from loom_tui.errors import ValidationError
 
 
+# shown as escapes wherever text reaches a terminal or a machine format: control characters (C0,
+# C1, DEL), format characters (bidi overrides and isolates, zero-width space/joiners, BOM, soft
+# hyphen, invisible tags), line/paragraph separators, surrogates and unassigned code points
+_HOSTILE_CATEGORIES = frozenset(("Cc", "Cf", "Zl", "Zp", "Cs", "Cn"))
+
+
+def is_hostile(ch: str) -> bool:
+    """True for a character that could drive a terminal, reorder text or hide in it."""
+    return unicodedata.category(ch) in _HOSTILE_CATEGORIES
+
+
+def visible(value: object) -> str:
+    """``value`` as text whose hostile characters are visible escapes (``\\x1b``, ``\\u202e``,
+    ``\\u200b``); everything else (markup-looking brackets included) is kept as it is."""
+    text = "" if value is None else str(value)
+    if not any(is_hostile(ch) for ch in text):
+        return text
+    return "".join(ch.encode("unicode_escape").decode("ascii") if is_hostile(ch) else ch for ch in text)
+
+
 def has_control(text: str) -> bool:
     """True if ``text`` holds control characters (C0/C1, DEL, escape sequences)."""
     return any(unicodedata.category(ch) == "Cc" for ch in text)

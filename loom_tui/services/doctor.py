@@ -141,6 +141,15 @@ def check_config(report: Report, profile_name: str | None) -> Any:
         _check_private(report, area, "config file permissions", file, secret="a Cosmos key" if _has_key(cfg) else None)
     else:
         report.add(area, "config file", OK, f"{file} not found: the built-in 'local' profile is used")
+    if cfg.keys:
+        from loom_tui.binding_ids import describe_unknown, unknown_binding_ids
+
+        unknown = unknown_binding_ids(cfg.keys)
+        if unknown:
+            report.add(area, "keys", WARN, describe_unknown(unknown),
+                       f"edit [keys] in {file}: use ids shown by `?` in the console, or remove these lines")
+        else:
+            report.add(area, "keys", OK, f"{len(cfg.keys)} key(s) remapped in [keys]")
     chosen = profile_name or cfg.default_profile
     if chosen not in cfg.profiles:
         report.add(area, "profile", FAIL, f"no profile named {chosen!r} (have: {', '.join(sorted(cfg.profiles))})",

@@ -6,6 +6,7 @@ from loom_tui.errors import (  # noqa: F401
     EditConflict,
     Forbidden,
     LoomError,
+    NameTaken,
     NotFoundError,
     ReadOnlyError,
     ServiceError,

@@ -18,7 +18,7 @@ from loom_tui.store.errors import NotFound, PreconditionFailed
 from loom_tui.store.query import Order, Query, eq
 
 from .audit import AuditService, diff
-from loom_tui.errors import EditConflict, NotFoundError, ValidationError
+from loom_tui.errors import EditConflict, NameTaken, NotFoundError, ValidationError
 from .roles import Action, require
 
 if TYPE_CHECKING:
@@ -86,7 +86,7 @@ class FolderService:
     async def _check_sibling_name(self, ws: "WorkspaceRef", name: str, parent: str | None, except_id: str | None = None) -> None:
         for f in await self._all(ws):
             if (f.get("parent") or None) == parent and f.get("name", "").lower() == name.lower() and f["id"] != except_id:
-                raise ValidationError("name", f"a folder named {name!r} already exists there")
+                raise NameTaken("name", f"a folder named {name!r} already exists there")
 
     async def create(self, workspace_id: str, name: str, parent: str | None = None) -> dict:
         self.ctx.require_writable("creating a folder")

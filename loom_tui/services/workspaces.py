@@ -18,7 +18,7 @@ from loom_tui.store.query import AnyOf, Filter, Op, Order, Query, eq
 from loom_tui.store.scoped import visible_to
 
 from .audit import AuditService, diff
-from loom_tui.errors import ConflictError, EditConflict, ValidationError
+from loom_tui.errors import ConflictError, EditConflict, NameTaken, ValidationError
 from .roles import Action, require
 
 if TYPE_CHECKING:
@@ -139,7 +139,7 @@ class WorkspaceService:
         self.ctx.require_writable("creating a workspace")
         data = validate(data)
         if await self._name_taken(data.name):
-            raise ValidationError("name", f"a workspace named {data.name!r} already exists in this tenant")
+            raise NameTaken("name", f"a workspace named {data.name!r} already exists in this tenant")
         s = self.ctx.session
         now = now_iso()
         doc = {
@@ -191,7 +191,7 @@ class WorkspaceService:
         merged = WorkspaceInput(**{k: (changes[k] if k in changes else (current.get(k) or "")) for k in EDITABLE})
         data = validate(merged)
         if data.name.lower() != current.get("nameLower") and await self._name_taken(data.name, except_id=workspace_id):
-            raise ValidationError("name", f"a workspace named {data.name!r} already exists in this tenant")
+            raise NameTaken("name", f"a workspace named {data.name!r} already exists in this tenant")
         if etag is not None and etag != current.get("_etag") and not force and self._edited_since(base, current):
             raise EditConflict(mine={**(base or current), **changes}, theirs=current)
         new = {**current, **stored_fields(data), "updatedAt": now_iso()}

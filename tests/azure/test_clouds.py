@@ -127,9 +127,9 @@ def test_cli_register_from_file_and_errors(loom, tmp_path: Path) -> None:
     code, _, err = loom("cloud", "register", "Bad", "--from-file", str(bad))
     assert code == 2 and "suffixes.storage: missing" in err
     code, _, err = loom("cloud", "show", "Nope")
-    assert code == 2 and "no cloud named 'Nope'" in err
+    assert code == 3 and "no cloud named 'Nope'" in err  # not found
 
 
 def test_cli_register_unreachable_metadata(loom) -> None:
     code, _, err = loom("cloud", "register", "Gone", "--metadata-url", "http://127.0.0.1:9/")
-    assert code == 2 and "cannot be reached" in err
+    assert code == 1 and "cannot be reached" in err  # a failure, not bad input

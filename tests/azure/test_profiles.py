@@ -71,10 +71,10 @@ def test_add_refuses_bad_values_and_writes_nothing(loom, argv: list[str], key: s
 def test_add_twice_needs_replace_and_use_unknown(loom) -> None:
     assert loom("profile", "add", "a", "--tenant", TENANT)[0] == 0
     code, _, err = loom("profile", "add", "a")
-    assert code == 2 and "already exists (use --replace)" in err
+    assert code == 5 and "already exists (use --replace)" in err  # a conflict
     assert loom("profile", "add", "a", "--replace", "--cloud", "USSec")[0] == 0
     code, _, err = loom("profile", "use", "nope")
-    assert code == 2 and "default_profile" in err and "no profile named 'nope'" in err
+    assert code == 3 and "default_profile" in err and "no profile named 'nope'" in err  # not found
 
 
 def test_invalid_file_is_reported_with_file_and_key(loom) -> None:

@@ -35,3 +35,62 @@ def test_a_bad_keys_table_names_the_file_and_key(tmp_path):
         assert exc.key == "keys" and str(cfg) in str(exc)
     else:
         raise AssertionError("a bad keys table was accepted")
+
+
+async def test_an_unknown_binding_id_is_reported_in_the_console(tmp_path, monkeypatch):
+    cfg = tmp_path / "keys.toml"
+    cfg.write_text('[keys]\n"ws.nwe" = "ctrl+n"\n"area.cost" = "f4"\n')
+    monkeypatch.setenv("LOOM_CONFIG", str(cfg))
+    app = LoomApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_ready(pilot)
+        await wait_for(pilot, lambda: any("ws.nwe" in str(n.message) for n in app._notifications))
+        note = next(n for n in app._notifications if "ws.nwe" in str(n.message))
+        assert note.severity == "warning" and "'area.cost'" not in str(note.message)
+
+
+def _live_binding_ids() -> tuple[set[str], list[str]]:
+    """Every binding id of the app and of every screen and widget class of loom (imported for
+    real), and the modules that could not be imported (a half-landed area)."""
+    import importlib
+    import inspect
+    import pkgutil
+
+    import loom_tui.screens
+    import loom_tui.widgets
+    from textual.dom import DOMNode
+
+    ids = {b.id for b in LoomApp.BINDINGS if getattr(b, "id", None)}
+    names = ["loom_tui.field_ready"]
+    for pkg in (loom_tui.screens, loom_tui.widgets):
+        names += [info.name for info in pkgutil.walk_packages(pkg.__path__, pkg.__name__ + ".", onerror=lambda name: None)]
+    broken = []
+    for name in names:
+        try:
+            module = importlib.import_module(name)
+        except ImportError:
+            broken.append(name)
+            continue
+        for _, cls in inspect.getmembers(module, inspect.isclass):
+            if issubclass(cls, DOMNode) and cls.__module__ == module.__name__:
+                ids |= {b.id for b in cls.BINDINGS if hasattr(b, "id") and b.id}
+    return ids, broken
+
+
+def test_the_ids_known_without_textual_are_the_live_binding_ids():
+    from pathlib import Path
+
+    import loom_tui
+    from loom_tui.binding_ids import _ids_in, known_binding_ids
+
+    live, broken = _live_binding_ids()
+    known = known_binding_ids()
+    assert live <= known  # a real key is never reported as unknown
+    root = Path(loom_tui.__file__).parent
+    unimportable = set()
+    for name in broken:
+        path = root.joinpath(*name.split(".")[1:])
+        for f in ([path / "__init__.py"] if path.is_dir() else [path.with_suffix(".py")]):
+            unimportable |= _ids_in(f.read_text(encoding="utf-8"))
+    assert known - live <= unimportable  # and nothing is "known" that no screen has
+    assert {"area.workspaces", "area.cost", "ws.new"} <= known
