@@ -12,7 +12,7 @@ from loom_tui.local.cost import db
 from loom_tui.services.cost import export
 from loom_tui.services.cost.model import Query
 from loom_tui.services.cost.periods import previous, resolve
-from loom_tui.services.errors import Forbidden, ValidationError
+from loom_tui.errors import Forbidden, ValidationError
 
 TODAY = date(2026, 11, 20)
 P30 = resolve("30d", TODAY)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from loom_tui.services.errors import ServiceError
+from loom_tui.errors import ServiceError
 
 
 class CostFileError(ServiceError):

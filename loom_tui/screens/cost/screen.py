@@ -236,7 +236,7 @@ class CostScreen(AreaScreen):
         from loom_tui.screens.prompt import TextPrompt
 
         async def submit(key: str) -> str:
-            from loom_tui.services.errors import ValidationError
+            from loom_tui.errors import ValidationError
 
             key = key.strip()
             if not key or any(not ch.isprintable() for ch in key):
@@ -256,7 +256,7 @@ class CostScreen(AreaScreen):
 
     def action_custom_range(self) -> None:
         from loom_tui.screens.prompt import TextPrompt
-        from loom_tui.services.errors import ValidationError
+        from loom_tui.errors import ValidationError
 
         async def submit(text: str) -> tuple[date, date]:
             try:
@@ -342,7 +342,7 @@ class CostScreen(AreaScreen):
         async def submit(text: str):
             paths = [p for p in text.split() if p]
             if not paths:
-                from loom_tui.services.errors import ValidationError
+                from loom_tui.errors import ValidationError
 
                 raise ValidationError("path", "a file or folder of cost exports")
             return await self.ctx.cost.import_paths([str(Path(p).expanduser()) for p in paths])

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from loom_tui import paths
-from loom_tui.services.errors import Forbidden, ServiceError, ValidationError
+from loom_tui.errors import Forbidden, ServiceError, ValidationError
 
 from . import analysis, idle as idle_mod, views
 from .model import (EXPORTS, KINDS, LIVE, SOURCES, Anomaly, Chargeback, Daily, Forecast, IdleReport, Mover, Period, Query,
