@@ -8,13 +8,11 @@ from datetime import date
 from typing import Any
 
 from .common import fail, print_table
-
-OUTPUTS = ("table", "json", "csv", "markdown")
+from .output import Column, add_output_args, emit
 
 
 def _output_args(p: argparse.ArgumentParser) -> None:
-    p.add_argument("-o", "--output", choices=OUTPUTS, default="table", help="table (default), json, csv or markdown")
-    p.add_argument("--json", dest="output", action="store_const", const="json", help="same as -o json")
+    add_output_args(p)
 
 
 def _view_args(p: argparse.ArgumentParser, *, by: bool = True) -> None:
@@ -81,15 +79,14 @@ async def _run(args: argparse.Namespace, fn) -> Any:
 
 
 def _emit(args: argparse.Namespace, view: Any, table: tuple[list[str], list[list[Any]]] | None = None) -> None:
+    import json
+
     from loom_tui.services.cost.export import render, table as as_table
 
-    if args.output != "table":
-        sys.stdout.write(render(view, args.output))
-        if args.output == "json":
-            sys.stdout.write("\n")
-        return
+    # the one formatter (loom_tui/commands/output.py): escapes, csv/tsv/markdown, JSON as \uXXXX
     cols, rows = table or as_table(view)
-    print_table([c.upper() for c in cols], rows)
+    body = json.loads(render(view, "json")) if args.output == "json" else None
+    emit(args, [dict(zip(cols, r)) for r in rows], [Column(c, c) for c in cols], json=body)
 
 
 async def do_import(args: argparse.Namespace) -> int:

@@ -15,7 +15,7 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .common import add_json_flag, fail, print_json, print_table
+from .common import add_json_flag, ask, fail, print_json, print_table
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -205,7 +205,7 @@ async def do_deploy(args: argparse.Namespace) -> int:
             if not sys.stdin.isatty():
                 return fail("refusing to deploy without --yes when not on a terminal")
             print_table(["parameter", "value"], plan_rows(plan))
-            typed = input(f"Type the domain to deploy it ({plan.domain}): ")
+            typed = ask(f"Type the domain to deploy it ({plan.domain}): ")
             if typed.strip() != plan.domain:
                 return fail("the domain did not match; nothing was deployed", 1)
         last: dict[str, int] = {}

@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
-from loom_tui.errors import ServiceError
+from loom_tui.errors import USAGE, ServiceError
 
 
 class CostFileError(ServiceError):
     code = "invalid"
+    exit_code = USAGE
 
     def __init__(self, file: str, problem: str, *, line: int | None = None, column: str | None = None) -> None:
         where = file
