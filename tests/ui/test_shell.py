@@ -33,13 +33,19 @@ async def test_every_area_is_one_key_away(key, area):
 
 
 async def test_areas_not_built_say_so_plainly():
+    """Every area still registered with its placeholder (loom_tui/areas.py) says so in words."""
+    from loom_tui.areas import AREAS
+
+    placeholders = [a for a in AREAS if a.screen.startswith("loom_tui.screens.not_built:")]
+    if not placeholders:
+        pytest.skip("every area is built")
     app = LoomApp()
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_ready(pilot)
-        for key in ("2", "5"):
-            await pilot.press(key)
-            await pilot.pause(0.1)
-            assert "Not built yet:" in screen_text(app)
+        for a in placeholders:
+            await pilot.press(a.key)
+            await wait_for(pilot, lambda: app.screen.query(LoomHeader) and app.screen.query_one(LoomHeader).area == a.label)
+            await wait_for(pilot, lambda: "Not built yet:" in screen_text(app))
 
 
 async def test_question_mark_lists_the_keys_of_this_screen():
