@@ -47,6 +47,9 @@ def _planted(tmp_path: Path, rel: str, source: str) -> dict[str, set[str]]:
     ("azure/_planted.py", "from loom_tui.services import context\n", "store and azure never import services/screens/commands"),
     ("demo_azure/_planted.py", "from loom_tui.services.roles import MEMBER_ROLES\n", "demo_azure imports nothing from services/screens/commands"),
     ("errors_helper.py", "import loom_tui.app\n", "nothing below screens/widgets/app imports textual"),
+    ("local/_planted.py", "from loom_tui.services.errors import ServiceError\n",
+     "local (the embedded default's providers) never imports services/screens/commands"),
+    ("commands/_planted.py", "from loom_tui.widgets.flash import FlashLine\n", "nothing below screens/widgets/app imports textual"),
 ])
 def test_a_planted_violation_fails(tmp_path, rel, source, rule):
     found = violations(_planted(tmp_path, rel, source), RULES)

@@ -140,6 +140,8 @@ RULES = (
                                "loom_tui.commands", *SCREENS_SIDE)),
     Rule("store and azure never import services/screens/commands",
          ("loom_tui.store", "loom_tui.azure"), ("loom_tui.services", "loom_tui.commands", *SCREENS_SIDE)),
+    Rule("local (the embedded default's providers) never imports services/screens/commands",
+         ("loom_tui.local",), ("loom_tui.services", "loom_tui.commands", *SCREENS_SIDE)),
     Rule("demo_azure imports nothing from services/screens/commands",
          ("loom_tui.demo_azure",), ("loom_tui.services", "loom_tui.commands", *SCREENS_SIDE)),
 )
