@@ -129,3 +129,32 @@ def test_an_error_message_never_carries_raw_control_characters(capsys):
     err = capsys.readouterr().err
     assert not any(ch in err for ch in RAW)
     assert len(err.splitlines()) == 2
+
+
+# commands that print no data (or a one-off bootstrap line of their own): the only leaves without -o
+NO_OUTPUT = {"loom dlz export", "loom demo-azure serve", "loom demo-azure reset"}
+
+
+def _leaves():
+    from loom_tui.cli import _subparsers, build_parser
+
+    return [c for c in _subparsers(build_parser()) if c._defaults.get("handler")]
+
+
+def test_every_command_takes_the_global_flags_and_o():
+    leaves = _leaves()
+    assert len(leaves) > 30
+    for leaf in leaves:
+        opts = set(leaf._option_string_actions)
+        assert {"--profile", "--data-dir", "--read-only", "--log-level"} <= opts, leaf.prog
+        if leaf.prog not in NO_OUTPUT:
+            assert {"-o", "--json"} <= opts, f"{leaf.prog}: use add_output_args (loom_tui/commands/output.py)"
+
+
+def test_a_flag_after_the_subcommand_keeps_the_one_before_when_not_repeated():
+    from loom_tui.cli import build_parser
+
+    args = build_parser().parse_args(["--profile", "p1", "--data-dir", "/d", "workspaces", "list", "--read-only"])
+    assert (args.profile, args.data_dir, args.read_only, args.output) == ("p1", "/d", True, "table")
+    args = build_parser().parse_args(["--profile", "p1", "workspaces", "list", "--profile", "p2", "--json"])
+    assert (args.profile, args.output) == ("p2", "json")
