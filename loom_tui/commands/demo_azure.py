@@ -24,6 +24,32 @@ def register(sub: argparse._SubParsersAction) -> None:
     r = cs.add_parser("reset", help="put the demo estate back as seeded")
     r.set_defaults(handler=_reset)
 
+    # rehearsing failures: stored in the data dir, so the demo Azure of every loom process obeys
+    i = cs.add_parser("inject", help="make the next requests to a route fail (429 with a retry-after variant, 503, reset, timeout, malformed)")
+    i.add_argument("route", help="route name (see `loom demo-azure routes`), e.g. resources.list or fabric.capacities.get")
+    i.add_argument("kind", choices=["429", "503", "reset", "timeout", "malformed"])
+    i.add_argument("--variant", default="retry-after-seconds", help="for 429: which retry-after header (default retry-after-seconds)")
+    i.add_argument("--seconds", type=float, default=0, help="the retry-after value (default 0)")
+    i.add_argument("--times", type=int, default=1, help="how many requests (default 1)")
+    i.set_defaults(handler=_inject)
+    f = cs.add_parser("fail", help="make an action fail: the call itself, or its operation at the end")
+    f.add_argument("action", help="e.g. fabric.suspend, fabric.resume, fabric.update, synapse.pause, kusto.stop, deployments.resource")
+    f.add_argument("--target", metavar="ID", help="only for this resource id (default: any)")
+    f.add_argument("--at", choices=["request", "operation"], default="request")
+    f.add_argument("--status", type=int, default=409, help="HTTP status when --at request (default 409)")
+    f.add_argument("--code", default="Conflict", help="ARM error code (default Conflict)")
+    f.add_argument("--message", default="The operation failed (injected by the demo Azure).", help="ARM error message")
+    f.add_argument("--times", type=int, default=1)
+    f.set_defaults(handler=_fail)
+    d = cs.add_parser("delay", help="add latency to every request to a route (0 removes it)")
+    d.add_argument("route")
+    d.add_argument("seconds", type=float)
+    d.set_defaults(handler=_delay)
+    c = cs.add_parser("clear", help="remove every injected fault, failure and delay")
+    c.set_defaults(handler=_clear)
+    rt = cs.add_parser("routes", help="list the route names faults and delays apply to")
+    rt.set_defaults(handler=_routes)
+
 
 def _data_dir(args: argparse.Namespace):
     from loom_tui import paths
@@ -102,4 +128,76 @@ async def _reset(args: argparse.Namespace) -> int:
 
     reset_demo_azure(_data_dir(args))
     print("demo Azure estate reset")
+    return 0
+
+
+def _state(args: argparse.Namespace):
+    from loom_tui.demo_azure.state import State, state_path
+
+    return State(state_path(_data_dir(args)))
+
+
+async def _inject(args: argparse.Namespace) -> int:
+    from loom_tui.demo_azure.faults import RETRY_AFTER_VARIANTS
+
+    if args.variant not in RETRY_AFTER_VARIANTS:
+        return fail(f"--variant: one of {', '.join(sorted(RETRY_AFTER_VARIANTS))}")
+    if args.times < 1 or args.seconds < 0:
+        return fail("--times must be at least 1 and --seconds not negative")
+    state = _state(args)
+    try:
+        state.inject_fault(args.route, args.kind, variant=args.variant, seconds=args.seconds, times=args.times)
+    finally:
+        state.close()
+    print(f"{args.route}: the next {args.times} request(s) answer {args.kind}")
+    return 0
+
+
+async def _fail(args: argparse.Namespace) -> int:
+    if args.times < 1 or not 400 <= args.status <= 599:
+        return fail("--times must be at least 1 and --status an HTTP error status (400-599)")
+    state = _state(args)
+    try:
+        state.fail_action(args.action, target=args.target, status=args.status, code=args.code, message=args.message,
+                          at=args.at, times=args.times)
+    finally:
+        state.close()
+    print(f"{args.action}: the next {args.times} call(s) fail at the {args.at} with {args.code}")
+    return 0
+
+
+async def _delay(args: argparse.Namespace) -> int:
+    if args.seconds < 0:
+        return fail("seconds must not be negative")
+    state = _state(args)
+    try:
+        state.set_delay(args.route, args.seconds)
+    finally:
+        state.close()
+    print(f"{args.route}: {args.seconds:g} s added to every request" if args.seconds else f"{args.route}: no added latency")
+    return 0
+
+
+async def _clear(args: argparse.Namespace) -> int:
+    state = _state(args)
+    try:
+        state.clear_action_faults()
+    finally:
+        state.close()
+    print("no injected faults, failures or delays")
+    return 0
+
+
+async def _routes(args: argparse.Namespace) -> int:
+    from loom_tui.demo_azure.router import Router
+    from loom_tui.demo_azure.routes import register_all
+
+    state = _state(args)
+    try:
+        router = Router()
+        register_all(router, state)
+    finally:
+        state.close()
+    for route in router.routes:
+        print(f"{route.name:32} {route.method:6} {route.pattern.pattern.removesuffix('/?$')}")
     return 0

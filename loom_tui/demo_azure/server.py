@@ -162,6 +162,12 @@ class ArmServer:
             await asyncio.sleep(self._latency[route.name])
         if self._faults[route.name]:
             return await answer_fault(request, self._faults[route.name].popleft(), self.hang_seconds)
+        if self.state is not None:  # faults and latency set for every process on the data dir
+            delay, fault = self.state.route_fault(route.name)
+            if delay:
+                await asyncio.sleep(delay)
+            if fault is not None:
+                return await answer_fault(request, fault, self.hang_seconds)
         return await route.handler(ArmRequest(request, body, params, self, route.name))
 
     # ------------------------------------------------------------ helpers for handlers

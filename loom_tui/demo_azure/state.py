@@ -42,6 +42,10 @@ CREATE INDEX IF NOT EXISTS ops_pending ON ops (applied, ends);
 CREATE TABLE IF NOT EXISTS action_faults (
     n INTEGER PRIMARY KEY AUTOINCREMENT, action TEXT NOT NULL, target TEXT, at TEXT NOT NULL, status INTEGER NOT NULL,
     code TEXT NOT NULL, message TEXT NOT NULL, remaining INTEGER NOT NULL);
+CREATE TABLE IF NOT EXISTS route_faults (
+    n INTEGER PRIMARY KEY AUTOINCREMENT, route TEXT NOT NULL, kind TEXT NOT NULL, variant TEXT NOT NULL, seconds REAL NOT NULL,
+    remaining INTEGER NOT NULL);
+CREATE INDEX IF NOT EXISTS route_faults_route ON route_faults (route);
 CREATE TABLE IF NOT EXISTS docs (kind TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, PRIMARY KEY (kind, id));
 """
 
@@ -135,7 +139,7 @@ class State:
             from .estate import build_estate
 
             estate = build_estate()
-            for table in ("tenants", "subscriptions", "resources", "ops", "action_faults", "docs"):
+            for table in ("tenants", "subscriptions", "resources", "ops", "action_faults", "route_faults", "docs"):
                 db.execute(f"DELETE FROM {table}")
             db.executemany("INSERT INTO tenants VALUES (?, ?)", [(t["tenantId"].lower(), _dump(t)) for t in estate.tenants])
             db.executemany("INSERT INTO subscriptions VALUES (?, ?)",
@@ -326,8 +330,52 @@ class State:
             return ActionFault(status=row[2], code=row[3], message=row[4], at=row[1])
 
     def clear_action_faults(self) -> None:
+        """Remove every injected action failure, route fault and delay."""
         with self._tx() as db:
             db.execute("DELETE FROM action_faults")
+            db.execute("DELETE FROM route_faults")
+
+    # ------------------------------------------------------------ route faults and latency (every process)
+
+    def inject_fault(self, route: str, kind: str, *, variant: str = "retry-after-seconds", seconds: float = 0,
+                     times: int = 1) -> None:
+        """The next ``times`` requests to ``route`` (a route name) answer with the fault, in every
+        server on this data dir (``ArmServer.inject`` does it for one server only)."""
+        from .faults import Fault
+
+        Fault(kind, variant, seconds)  # validates
+        with self._tx() as db:
+            db.execute("INSERT INTO route_faults (route, kind, variant, seconds, remaining) VALUES (?, ?, ?, ?, ?)",
+                       (route, kind, variant, seconds, times))
+
+    def set_delay(self, route: str, seconds: float) -> None:
+        """Add ``seconds`` of latency to every request to ``route`` (0 removes it), in every server."""
+        with self._tx() as db:
+            db.execute("DELETE FROM route_faults WHERE route=? AND kind='latency'", (route,))
+            if seconds > 0:
+                db.execute("INSERT INTO route_faults (route, kind, variant, seconds, remaining) VALUES (?, 'latency', '', ?, -1)",
+                           (route, seconds))
+
+    def route_fault(self, route: str) -> tuple[float, Any]:
+        """(added latency, a consumed ``Fault`` or None) for one request to ``route``."""
+        with self._lock:
+            rows = self._db.execute("SELECT n, kind, variant, seconds FROM route_faults WHERE route=? AND remaining != 0 ORDER BY n",
+                                    (route,)).fetchall()
+        if not rows:
+            return 0.0, None
+        delay = sum(r[3] for r in rows if r[1] == "latency")
+        fault = None
+        pending = [r for r in rows if r[1] != "latency"]
+        if pending:
+            with self._tx() as db:
+                row = db.execute("SELECT n, kind, variant, seconds FROM route_faults WHERE route=? AND kind != 'latency' "
+                                 "AND remaining > 0 ORDER BY n LIMIT 1", (route,)).fetchone()
+                if row is not None:
+                    db.execute("UPDATE route_faults SET remaining=remaining-1 WHERE n=?", (row[0],))
+                    from .faults import Fault
+
+                    fault = Fault(row[1], row[2], row[3])
+        return delay, fault
 
 
 class _Tx:

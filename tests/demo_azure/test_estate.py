@@ -111,3 +111,21 @@ def test_certificates_are_made_once_private_and_valid_for_127_0_0_1(tmp_path) ->
     assert ctx.cert_store_stats()["x509_ca"] == 1
     (tmp_path / "tls" / "not-after").write_text("2000-01-01T00:00:00+00:00")
     assert ensure_certs(tmp_path / "tls").cert.read_bytes() != first  # expired: made again
+
+
+def test_route_faults_and_delays_are_shared_and_consumed(tmp_path) -> None:
+    one, two = State(tmp_path / "s.sqlite"), State(tmp_path / "s.sqlite")
+    one.set_delay("resources.list", 0.25)
+    one.inject_fault("resources.list", "429", variant="consumption", seconds=3, times=2)
+    for _ in range(2):
+        delay, fault = two.route_fault("resources.list")
+        assert delay == 0.25 and (fault.kind, fault.variant, fault.seconds) == ("429", "consumption", 3)
+    assert two.route_fault("resources.list") == (0.25, None)
+    one.set_delay("resources.list", 0)
+    assert two.route_fault("resources.list") == (0.0, None)
+    import pytest
+
+    with pytest.raises(ValueError):
+        one.inject_fault("resources.list", "418")
+    one.close()
+    two.close()

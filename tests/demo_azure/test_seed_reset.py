@@ -44,3 +44,27 @@ def test_demo_azure_reset_command(tmp_path) -> None:
     assert "reset" in r.stdout
     assert sorted(state.get(c)["properties"]["state"] for c in caps).count("Active") == 4
     state.close()
+
+
+async def test_faults_injected_from_another_process_reach_the_running_server(demo) -> None:
+    """What an operator (or a tmux test) does to rehearse failures against a console already running."""
+    from tests.demo_azure.conftest import get_json
+
+    data_dir = demo.state.path.parent.parent
+    sub = demo.subscriptions[0]
+    r = _loom(data_dir, "demo-azure", "inject", "resource_groups.list", "429", "--variant", "x-ms-retry-after-ms", "--seconds", "2")
+    assert r.returncode == 0, r.stderr
+    status, body, headers = await get_json(demo, f"/subscriptions/{sub}/resourceGroups?api-version=2022-09-01")
+    assert status == 429 and headers["x-ms-retry-after-ms"] == "2000" and body["error"]["code"] == "TooManyRequests"
+    assert (await get_json(demo, f"/subscriptions/{sub}/resourceGroups?api-version=2022-09-01"))[0] == 200  # consumed
+    r = _loom(data_dir, "demo-azure", "fail", "fabric.suspend", "--code", "CapacityLocked", "--message", "locked by policy")
+    assert r.returncode == 0, r.stderr
+    cap = next(c["id"] for c in demo.state.list(type="Microsoft.Fabric/capacities") if c["properties"]["state"] == "Active")
+    status, body, _ = await get_json(demo, cap + "/suspend?api-version=2023-11-01", method="POST")
+    assert status == 409 and body["error"] == {"code": "CapacityLocked", "message": "locked by policy"}
+    assert _loom(data_dir, "demo-azure", "inject", "resources.list", "nonsense").returncode == 2
+    r = _loom(data_dir, "demo-azure", "routes")
+    assert "fabric.suspend" in r.stdout and "resources.get_by_id" in r.stdout
+    _loom(data_dir, "demo-azure", "inject", "subscriptions.list", "503", "--times", "3")
+    assert _loom(data_dir, "demo-azure", "clear").returncode == 0
+    assert (await get_json(demo, "/subscriptions?api-version=2022-12-01"))[0] == 200
