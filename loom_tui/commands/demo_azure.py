@@ -10,6 +10,7 @@ import json
 import sys
 
 from .common import fail
+from .output import add_output_args, emit
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -31,6 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     i.add_argument("--variant", default="retry-after-seconds", help="for 429: which retry-after header (default retry-after-seconds)")
     i.add_argument("--seconds", type=float, default=0, help="the retry-after value (default 0)")
     i.add_argument("--times", type=int, default=1, help="how many requests (default 1)")
+    add_output_args(i)
     i.set_defaults(handler=_inject)
     f = cs.add_parser("fail", help="make an action fail: the call itself, or its operation at the end")
     f.add_argument("action", help="e.g. fabric.suspend, fabric.resume, fabric.update, synapse.pause, kusto.stop, deployments.resource")
@@ -40,14 +42,18 @@ def register(sub: argparse._SubParsersAction) -> None:
     f.add_argument("--code", default="Conflict", help="ARM error code (default Conflict)")
     f.add_argument("--message", default="The operation failed (injected by the demo Azure).", help="ARM error message")
     f.add_argument("--times", type=int, default=1)
+    add_output_args(f)
     f.set_defaults(handler=_fail)
     d = cs.add_parser("delay", help="add latency to every request to a route (0 removes it)")
     d.add_argument("route")
     d.add_argument("seconds", type=float)
+    add_output_args(d)
     d.set_defaults(handler=_delay)
     c = cs.add_parser("clear", help="remove every injected fault, failure and delay")
+    add_output_args(c)
     c.set_defaults(handler=_clear)
     rt = cs.add_parser("routes", help="list the route names faults and delays apply to")
+    add_output_args(rt)
     rt.set_defaults(handler=_routes)
 
 
@@ -149,7 +155,8 @@ async def _inject(args: argparse.Namespace) -> int:
         state.inject_fault(args.route, args.kind, variant=args.variant, seconds=args.seconds, times=args.times)
     finally:
         state.close()
-    print(f"{args.route}: the next {args.times} request(s) answer {args.kind}")
+    emit(args, {"route": args.route, "fault": args.kind, "variant": args.variant, "seconds": args.seconds, "times": args.times},
+         message=f"{args.route}: the next {args.times} request(s) answer {args.kind}")
     return 0
 
 
@@ -162,7 +169,9 @@ async def _fail(args: argparse.Namespace) -> int:
                           at=args.at, times=args.times)
     finally:
         state.close()
-    print(f"{args.action}: the next {args.times} call(s) fail at the {args.at} with {args.code}")
+    emit(args, {"action": args.action, "target": args.target, "at": args.at, "status": args.status, "code": args.code,
+                "message": args.message, "times": args.times},
+         message=f"{args.action}: the next {args.times} call(s) fail at the {args.at} with {args.code}")
     return 0
 
 
@@ -174,7 +183,8 @@ async def _delay(args: argparse.Namespace) -> int:
         state.set_delay(args.route, args.seconds)
     finally:
         state.close()
-    print(f"{args.route}: {args.seconds:g} s added to every request" if args.seconds else f"{args.route}: no added latency")
+    emit(args, {"route": args.route, "seconds": args.seconds},
+         message=f"{args.route}: {args.seconds:g} s added to every request" if args.seconds else f"{args.route}: no added latency")
     return 0
 
 
@@ -184,7 +194,7 @@ async def _clear(args: argparse.Namespace) -> int:
         state.clear_action_faults()
     finally:
         state.close()
-    print("no injected faults, failures or delays")
+    emit(args, {"cleared": True}, message="no injected faults, failures or delays")
     return 0
 
 
@@ -198,6 +208,5 @@ async def _routes(args: argparse.Namespace) -> int:
         register_all(router, state)
     finally:
         state.close()
-    for route in router.routes:
-        print(f"{route.name:32} {route.method:6} {route.pattern.pattern.removesuffix('/?$')}")
+    emit(args, [{"route": r.name, "method": r.method, "path": r.pattern.pattern.removesuffix("/?$")} for r in router.routes])
     return 0
