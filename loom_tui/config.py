@@ -75,6 +75,8 @@ class Profile:
     admin_plane_rg: str | None = None
     dlz_rgs: list[str] = field(default_factory=list)
     admin_group_id: str | None = None
+    # concurrent HTTP requests to Azure across the whole run (every client, every call)
+    azure_concurrency: int = 8
     # Cosmos DB
     cosmos_endpoint: str | None = None
     cosmos_database: str = "loom"
@@ -90,6 +92,9 @@ class Profile:
         return self.store == "local"
 
 
+# the allowed range of every integer key
+INT_RANGES: dict[str, tuple[int, int]] = {"azure_concurrency": (1, 64)}
+
 _TYPES: dict[str, type] = {f.name: f.type for f in fields(Profile)}  # type: ignore[misc]
 
 
@@ -103,6 +108,10 @@ def _check(file: Path, name: str, raw: dict[str, Any]) -> Profile:
         if isinstance(default, bool):
             if not isinstance(value, bool):
                 raise ConfigError(file, where, f"must be true or false, not {value!r}")
+        elif isinstance(default, int):
+            if not isinstance(value, int) or isinstance(value, bool) or not INT_RANGES[key][0] <= value <= INT_RANGES[key][1]:
+                lo, hi = INT_RANGES[key]
+                raise ConfigError(file, where, f"must be a whole number from {lo} to {hi}, not {value!r}")
         elif isinstance(default, list):
             if not isinstance(value, list) or not all(isinstance(v, str) for v in value):
                 raise ConfigError(file, where, "must be a list of strings")

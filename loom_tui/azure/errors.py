@@ -1,8 +1,10 @@
-"""Sign-in failures, sorted into the kinds an operator can act on."""
+"""Sign-in failures, sorted into the kinds an operator can act on; Resource Manager's refusals (``ArmError``)."""
 
 from __future__ import annotations
 
-from loom_tui.errors import ServiceError
+from typing import Any
+
+from loom_tui.errors import ConflictError, Forbidden, NotFoundError, ServiceError
 
 KINDS = ("declined", "expired", "network", "tenant", "cancelled", "not-signed-in", "config", "other")
 
@@ -40,3 +42,79 @@ def classify(error: str | None, description: str | None) -> SignInError:
     if e in ("invalid_tenant",) or any(code in d for code in ("AADSTS90002", "AADSTS50020", "AADSTS90072", "AADSTS700016", "AADSTS50059")):
         return SignInError("tenant", first)
     return SignInError("other", f"{error}: {first}" if error else first)
+
+
+# ---------------------------------------------------------------- Resource Manager answers
+
+
+class ArmError(ServiceError):
+    """Resource Manager refused or failed a call: ARM's own ``code`` and ``message``, in full (the
+    403 message names the action and scope a role is missing for), and the HTTP status.  The text
+    comes from Azure: render it as plain text."""
+
+    def __init__(self, status: int, arm_code: str, message: str, *, method: str = "", url: str = "",
+                 request_id: str | None = None, details: list[dict[str, Any]] | None = None) -> None:
+        self.status = status
+        self.arm_code = arm_code
+        self.message = message
+        self.method = method
+        self.url = url
+        self.request_id = request_id
+        self.details = details or []
+        super().__init__(f"{arm_code}: {message}" if arm_code else message)
+
+    @classmethod
+    def from_body(cls, status: int, body: Any, *, method: str = "", url: str = "", request_id: str | None = None) -> "ArmError":
+        """From an ARM error body (``{"error": {"code", "message", "details"}}``, or the bare
+        ``{"code", "message"}`` some providers send); a body that is neither keeps its text."""
+        err = body.get("error") if isinstance(body, dict) else None
+        if not isinstance(err, dict) and isinstance(body, dict) and ("code" in body or "message" in body):
+            err = body
+        if isinstance(err, dict):
+            code = str(err.get("code") or f"HTTP{status}")
+            message = str(err.get("message") or "")
+            details = [d for d in err.get("details") or [] if isinstance(d, dict)]
+            extra = [f"{d.get('code')}: {d.get('message')}" for d in details if d.get("message") and d.get("message") != message]
+            if extra:
+                message = "\n".join([message, *extra]) if message else "\n".join(extra)
+        else:
+            code = f"HTTP{status}"
+            message = body if isinstance(body, str) and body else f"{method} returned HTTP {status}".strip()
+            details = []
+        kind = _BY_STATUS.get(status, cls)
+        return kind(status, code, message, method=method, url=url, request_id=request_id, details=details)
+
+    @classmethod
+    def from_sdk(cls, exc: Any) -> "ArmError":
+        """From an azure-core ``HttpResponseError`` raised by an SDK method."""
+        status = int(getattr(exc, "status_code", None) or 0)
+        response = getattr(exc, "response", None)
+        body: Any = None
+        if response is not None:
+            try:
+                body = response.json()
+            except Exception:
+                try:
+                    body = response.text()
+                except Exception:
+                    body = None
+        if body is None:
+            err = getattr(exc, "error", None)
+            body = {"error": {"code": getattr(err, "code", None), "message": getattr(err, "message", None) or str(exc)}}
+        request = getattr(response, "request", None)
+        return cls.from_body(status, body, method=getattr(request, "method", "") or "", url=getattr(request, "url", "") or "")
+
+
+class ArmForbidden(ArmError, Forbidden):
+    """403: the signed-in identity lacks a role (ARM's message names the action and the scope)."""
+
+
+class ArmNotFound(ArmError, NotFoundError):
+    pass
+
+
+class ArmConflict(ArmError, ConflictError):
+    pass
+
+
+_BY_STATUS: dict[int, type[ArmError]] = {403: ArmForbidden, 404: ArmNotFound, 409: ArmConflict}

@@ -27,16 +27,18 @@ def ca_bundle() -> str | None:
 
 
 @lru_cache(maxsize=8)
-def _context(cafile: str | None) -> ssl.SSLContext:
+def _context(cafile: str | None, extra: str | None = None) -> ssl.SSLContext:
     ctx = ssl.create_default_context()
-    if cafile:
-        ctx.load_verify_locations(cafile=cafile)
+    for f in (cafile, extra):
+        if f:
+            ctx.load_verify_locations(cafile=f)
     return ctx
 
 
-def ssl_context() -> ssl.SSLContext:
-    """A verifying TLS context that trusts the system roots plus the operator's bundle."""
-    return _context(ca_bundle())
+def ssl_context(extra_ca: str | None = None) -> ssl.SSLContext:
+    """A verifying TLS context that trusts the system roots plus the operator's bundle (plus
+    ``extra_ca``: the demo Azure's own CA, for the clients pointed at it)."""
+    return _context(ca_bundle(), extra_ca)
 
 
 def sdk_client_kwargs() -> dict[str, Any]:

@@ -19,6 +19,8 @@ from loom_tui.store.scoped import ScopedStore
 from loom_tui.errors import ReadOnlyError
 
 if TYPE_CHECKING:
+    from loom_tui.azure.clients import AzureClients
+
     from .audit import AuditService
     from .comments import CommentService
     from .cost.service import CostService
@@ -43,8 +45,36 @@ class AppContext:
     # the signed-in AsyncTokenCredential of an Azure profile (None for the embedded store); the
     # context owns it and closes it last
     credential: Any = None
-    # the --data-dir of this run (None: the profile's, else the default); the cost cache lives there too
+    # the --data-dir of this run (None: the profile's, else the default); the cost cache and the demo Azure's state live there
     data_dir: str | None = None
+    _azure: Any = field(default=None, repr=False)
+    _azure_lock: Any = field(default=None, repr=False)
+    _owned: list[Any] = field(default_factory=list, repr=False)  # closed (in reverse) when the context closes
+
+    async def azure(self) -> "AzureClients":
+        """The run's Azure clients, made on first use (see :mod:`loom_tui.wiring`: for the local
+        profile this starts the demo Azure on this machine)."""
+        if self._azure is None:
+            import asyncio
+
+            if self._azure_lock is None:
+                self._azure_lock = asyncio.Lock()
+            async with self._azure_lock:
+                if self._azure is None:
+                    from loom_tui.wiring import azure_clients
+
+                    self._azure = await azure_clients(self)
+        return self._azure
+
+    @property
+    def azure_started(self) -> bool:
+        """Whether Azure was reached in this run (nothing is started before an area needs it)."""
+        return self._azure is not None
+
+    def own(self, resource: Any) -> Any:
+        """Close ``resource`` (anything with an async ``close()``) when the context closes."""
+        self._owned.append(resource)
+        return resource
 
     @cached_property
     def scoped(self) -> ScopedStore:
@@ -129,9 +159,16 @@ class AppContext:
 
     async def close(self) -> None:
         try:
-            await self.store.close()
+            if self._azure is not None:
+                azure, self._azure = self._azure, None
+                await azure.close()
+            while self._owned:
+                await self._owned.pop().close()
         finally:
-            await _close_credential(self.credential)
+            try:
+                await self.store.close()
+            finally:
+                await _close_credential(self.credential)
 
 
 async def _close_credential(credential: Any) -> None:

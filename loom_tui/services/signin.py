@@ -108,9 +108,9 @@ class AzureStart:
     async def tenants(self, credential: Any) -> list[Any]:
         """Every tenant the signed-in account belongs to (``TenantInfo``), sorted by name."""
         from loom_tui.azure.arm import list_tenants
-        from loom_tui.azure.clouds import get_cloud
 
-        found = await list_tenants(credential, get_cloud(self.profile.cloud))
+        async with self._clients(credential) as clients:
+            found = await list_tenants(clients)
         return sorted(found, key=lambda t: ((t.display_name or t.default_domain).lower(), t.tenant_id))
 
     def change_tenant(self, tenant_id: str, credential: Any) -> Profile:
@@ -159,10 +159,18 @@ class AzureStart:
         """Every subscription the signed-in user can see (``SubscriptionInfo``), sorted by tenant
         and name, for the picker."""
         from loom_tui.azure.arm import list_subscriptions
+
+        async with self._clients(credential) as clients:
+            subs = await list_subscriptions(clients)
+        return sorted(subs, key=lambda s: (s.tenant_id, s.display_name.lower(), s.subscription_id))
+
+    def _clients(self, credential: Any) -> Any:
+        """Azure clients for the sign-in's own calls (before any context exists); the context
+        makes the run's own once it opens."""
+        from loom_tui.azure.clients import AzureClients
         from loom_tui.azure.clouds import get_cloud
 
-        subs = await list_subscriptions(credential, get_cloud(self.profile.cloud))
-        return sorted(subs, key=lambda s: (s.tenant_id, s.display_name.lower(), s.subscription_id))
+        return AzureClients(credential, get_cloud(self.profile.cloud), concurrency=self.profile.azure_concurrency)
 
     def choose(self, subscription_id: str) -> Profile:
         """The profile with the picked subscription, for this run (the file is not changed)."""

@@ -137,3 +137,20 @@ def arm_cloud(server):
     from loom_tui.azure.clouds import Cloud
 
     return Cloud("ArmTest", "https://login.lab.invalid", server.url + "/", "", "core.lab.invalid", None)
+
+
+async def subscriptions_via(credential, cloud, **kw):
+    """``list_subscriptions`` through a run's ``AzureClients`` made for this call (``kw``: its options)."""
+    from loom_tui.azure.arm import list_subscriptions
+    from loom_tui.azure.clients import AzureClients
+
+    async with AzureClients(credential, cloud, **kw) as clients:
+        return await list_subscriptions(clients)
+
+
+async def tenants_via(credential, cloud, **kw):
+    from loom_tui.azure.arm import list_tenants
+    from loom_tui.azure.clients import AzureClients
+
+    async with AzureClients(credential, cloud, **kw) as clients:
+        return await list_tenants(clients)

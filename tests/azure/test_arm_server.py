@@ -6,17 +6,16 @@ from __future__ import annotations
 import time
 
 import pytest
-from azure.core.exceptions import DecodeError, HttpResponseError
+from azure.core.exceptions import DecodeError
 
-from loom_tui.azure.arm import client_kwargs, list_subscriptions
-from tests.azure.conftest import StaticCredential, arm_cloud
+from tests.azure.conftest import StaticCredential, arm_cloud, subscriptions_via
 from tests.support.arm_server import RETRY_AFTER_VARIANTS, Fault
 
 
 async def test_subscriptions_follow_next_link(arm_tls) -> None:
     arm_tls.page_size = 1
     cred = StaticCredential()
-    subs = await list_subscriptions(cred, arm_cloud(arm_tls))
+    subs = await subscriptions_via(cred, arm_cloud(arm_tls))
     assert [s.display_name for s in subs] == ["Example Subscription", "Example Subscription2"]
     assert subs[0].state == "Enabled"
     assert len(arm_tls.calls_to("subscriptions.list")) == 2  # two pages
@@ -27,7 +26,11 @@ async def test_subscriptions_follow_next_link(arm_tls) -> None:
 async def test_resource_groups_and_resources(arm_tls) -> None:
     from azure.mgmt.resource.resources.aio import ResourceManagementClient
 
-    async with ResourceManagementClient(StaticCredential(), "sub-1", **client_kwargs(arm_cloud(arm_tls))) as client:
+    from loom_tui.azure.clients import AzureClients
+
+    async with AzureClients(StaticCredential(), arm_cloud(arm_tls)) as clients:
+        client = clients.resources("sub-1")
+        assert isinstance(client, ResourceManagementClient)
         groups = [g.name async for g in client.resource_groups.list()]
         assert groups == ["RG1", "RG2"]
         res = [r async for r in client.resources.list_by_resource_group("RG1")]
@@ -38,7 +41,7 @@ async def test_resource_groups_and_resources(arm_tls) -> None:
 @pytest.mark.parametrize("variant", sorted(RETRY_AFTER_VARIANTS))
 async def test_429_with_each_retry_after_variant_is_retried(arm_tls, variant: str) -> None:
     arm_tls.inject("subscriptions.list", Fault("429", variant=variant, seconds=0))
-    subs = await list_subscriptions(StaticCredential(), arm_cloud(arm_tls))
+    subs = await subscriptions_via(StaticCredential(), arm_cloud(arm_tls))
     assert len(subs) == 2
     assert len(arm_tls.calls_to("subscriptions.list")) == 2
 
@@ -46,14 +49,14 @@ async def test_429_with_each_retry_after_variant_is_retried(arm_tls, variant: st
 async def test_retry_after_seconds_is_waited_for(arm_tls) -> None:
     arm_tls.inject("subscriptions.list", Fault("429", variant="retry-after-seconds", seconds=1))
     t0 = time.monotonic()
-    await list_subscriptions(StaticCredential(), arm_cloud(arm_tls))
+    await subscriptions_via(StaticCredential(), arm_cloud(arm_tls))
     assert time.monotonic() - t0 >= 1.0
 
 
 @pytest.mark.parametrize("kind", ["503", "reset"])
 async def test_503_and_connection_reset_are_retried(arm_tls, kind: str) -> None:
     arm_tls.inject("subscriptions.list", Fault(kind))
-    assert len(await list_subscriptions(StaticCredential(), arm_cloud(arm_tls))) == 2
+    assert len(await subscriptions_via(StaticCredential(), arm_cloud(arm_tls))) == 2
     assert len(arm_tls.calls_to("subscriptions.list")) == 2
 
 
@@ -61,27 +64,30 @@ async def test_timeout_is_retried_after_read_timeout(arm_tls) -> None:
     arm_tls.hang_seconds = 3
     arm_tls.inject("subscriptions.list", Fault("timeout"))
     t0 = time.monotonic()
-    subs = await list_subscriptions(StaticCredential(), arm_cloud(arm_tls), read_timeout=0.5)
+    subs = await subscriptions_via(StaticCredential(), arm_cloud(arm_tls), read_timeout=0.5)
     assert len(subs) == 2 and time.monotonic() - t0 < 2.5
 
 
 async def test_retries_give_up_with_the_arm_error(arm_tls) -> None:
     arm_tls.inject("subscriptions.list", Fault("503"), times=10)
-    with pytest.raises(HttpResponseError) as info:
-        await list_subscriptions(StaticCredential(), arm_cloud(arm_tls), retry_total=1)
-    assert info.value.status_code == 503 and "ServiceUnavailable" in str(info.value)
+    from loom_tui.azure.errors import ArmError
+
+    with pytest.raises(ArmError) as info:
+        await subscriptions_via(StaticCredential(), arm_cloud(arm_tls), retry_total=1)
+    assert info.value.status == 503 and info.value.arm_code == "ServiceUnavailable"
+    assert str(info.value) == "ServiceUnavailable: The service is unavailable."
 
 
 async def test_malformed_body_is_a_decode_error(arm_tls) -> None:
     arm_tls.inject("subscriptions.list", Fault("malformed"))
     with pytest.raises(DecodeError):
-        await list_subscriptions(StaticCredential(), arm_cloud(arm_tls))
+        await subscriptions_via(StaticCredential(), arm_cloud(arm_tls))
 
 
 async def test_latency_per_route(arm_tls) -> None:
     arm_tls.delay("subscriptions.list", 0.3)
     t0 = time.monotonic()
-    await list_subscriptions(StaticCredential(), arm_cloud(arm_tls))
+    await subscriptions_via(StaticCredential(), arm_cloud(arm_tls))
     assert time.monotonic() - t0 >= 0.3
 
 

@@ -8,12 +8,11 @@ import threading
 
 import pytest
 
-from loom_tui.azure.arm import list_subscriptions
 from loom_tui.azure.auth import DeviceCodeLogin, build_app
 from loom_tui.azure.credential import MsalCredential, credential_for_profile, open_cache_for
 from loom_tui.azure.errors import SignInError
 from loom_tui.azure.session import session_for_profile
-from tests.azure.conftest import arm_cloud, lab_profile
+from tests.azure.conftest import arm_cloud, lab_profile, subscriptions_via
 from tests.support.device_auth_server import USER_OID
 
 ADMINS = "0b5fe924-9a61-425c-96af-cfe6e287ca2d"
@@ -81,7 +80,7 @@ async def test_sdk_client_with_the_signed_in_credential(device_auth, arm_tls, mo
     monkeypatch.setenv("REQUESTS_CA_BUNDLE", str(bundle))
     await _sign_in(device_auth)
     cred = await credential_for_profile(lab_profile(device_auth))
-    subs = await list_subscriptions(cred, arm_cloud(arm_tls))
+    subs = await subscriptions_via(cred, arm_cloud(arm_tls))
     assert len(subs) == 2
     sent = {c.authorization for c in arm_tls.calls}
     assert len(sent) == 1 and sent.pop().removeprefix("Bearer ") in device_auth.issued_tokens

@@ -14,14 +14,13 @@ import pytest
 from aiohttp import web
 
 from loom_tui.app import LoomApp
-from loom_tui.azure.arm import list_tenants
 from loom_tui.azure.clouds import cloud_from_metadata, fetch_metadata, register_cloud
 from loom_tui.screens.error import ErrorDialog
 from loom_tui.screens.login import LoginScreen
 from loom_tui.screens.subscription_picker import SubscriptionPicker
 from loom_tui.screens.tenant_picker import TenantPicker
 from loom_tui.widgets.header import LoomHeader
-from tests.azure.conftest import StaticCredential, arm_cloud
+from tests.azure.conftest import StaticCredential, arm_cloud, tenants_via
 from tests.azure.lab import ApprovalServer, both_cas, lab_config
 from tests.support.arm_server import DEFAULT_TENANTS, ArmServer
 from tests.support.cosmos_server import cosmos_server  # noqa: F401  (session fixture)
@@ -41,7 +40,7 @@ async def test_list_tenants_with_the_real_sdk_client(arm_tls) -> None:
     arm_tls.page_size = 1  # one tenant a page: the SDK follows nextLink
     arm_tls.tenants.append({"tenantId": "e3b0c442-98fc-4c14-9afb-f4c8996fb924", "displayName": "\x1b[31mEvil",
                             "defaultDomain": "evil.example"})
-    tenants = await list_tenants(StaticCredential(), arm_cloud(arm_tls))
+    tenants = await tenants_via(StaticCredential(), arm_cloud(arm_tls))
     assert [(t.tenant_id, t.display_name, t.default_domain) for t in tenants[:2]] == [
         (TENANT, "Contoso", "contoso.example"), (OTHER, "Fabrikam", "fabrikam.example")]
     assert tenants[2].display_name == "\x1b[31mEvil"  # data as ARM sent it: the screens escape it

@@ -1,0 +1,147 @@
+"""Wiring: the ONLY place that decides, from the profile, how this run reaches Azure.
+
+* A real profile: the signed-in credential (the context's, else the profile's cached sign-in) and
+  the profile's cloud (built-in or registered custom cloud).
+* The local profile: the demo Azure on this machine (:mod:`loom_tui.demo_azure`), started lazily
+  — only when an area first asks for Azure, so the console opens as fast as before — on its own
+  thread; its endpoint is treated as a custom cloud, its per-run secret is the bearer token
+  (:class:`StaticBearer`) and its CA is trusted by the run's session.  The estate's subscriptions,
+  Admin Plane and DLZ resource groups are filled into the profile from what the demo Azure lists.
+
+Everything above (services, screens) gets the same :class:`~loom_tui.azure.clients.AzureClients`
+either way and cannot tell which it is.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import inspect
+import logging
+import time
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:
+    from loom_tui.azure.clients import AzureClients
+    from loom_tui.config import Profile
+    from loom_tui.services.context import AppContext
+
+log = logging.getLogger("loom.wiring")
+
+DEMO_CLOUD = "DemoAzure"
+DEMO_LABEL = "demo Azure (on this machine)"
+ADMIN_RG_PREFIX = "rg-csa-loom-admin-"
+DLZ_RG_PREFIX = "rg-csa-loom-dlz-"
+
+
+def azure_label(profile: "Profile") -> str:
+    """What the header says about the Azure side of the run."""
+    return DEMO_LABEL if profile.is_local else profile.cloud
+
+
+class StaticBearer:
+    """An ``AsyncTokenCredential`` handing out one fixed token (the demo Azure's per-run secret)."""
+
+    def __init__(self, token: str, lifetime: int = 24 * 3600) -> None:
+        self._token = token
+        self._expires = int(time.time()) + lifetime
+
+    async def get_token(self, *scopes: str, **kw: Any) -> Any:
+        from azure.core.credentials import AccessToken
+
+        return AccessToken(self._token, self._expires)
+
+    async def get_token_info(self, *scopes: str, options: dict | None = None) -> Any:
+        from azure.core.credentials import AccessTokenInfo
+
+        return AccessTokenInfo(self._token, self._expires)
+
+    async def close(self) -> None:
+        return None
+
+    async def __aenter__(self) -> "StaticBearer":
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        return None
+
+
+class DemoAzure:
+    """The demo Azure of a run: the launcher's handle, stopped when the context closes."""
+
+    def __init__(self, handle: Any) -> None:
+        self.handle = handle
+
+    async def close(self) -> None:
+        stop = getattr(self.handle, "stop", None)
+        if stop is not None:
+            result = await asyncio.to_thread(stop)
+            if inspect.isawaitable(result):
+                await result
+
+
+async def start_demo(data_dir: Any) -> Any:
+    """``loom_tui.demo_azure.launcher.start_demo_azure(data_dir)`` off the event loop."""
+    from loom_tui.demo_azure.launcher import start_demo_azure
+
+    if inspect.iscoroutinefunction(start_demo_azure):
+        return await start_demo_azure(data_dir)
+    return await asyncio.to_thread(start_demo_azure, data_dir)
+
+
+def demo_cloud(arm_endpoint: str) -> Any:
+    """The demo Azure as a custom cloud: Resource Manager on loopback, nothing else reachable."""
+    from loom_tui.azure.clouds import Cloud
+
+    arm = arm_endpoint if arm_endpoint.endswith("/") else arm_endpoint + "/"
+    return Cloud(DEMO_CLOUD, arm.rstrip("/"), arm, "", "core.demo.invalid", None, source=arm)
+
+
+async def azure_clients(ctx: "AppContext") -> "AzureClients":
+    """The run's ``AzureClients`` for ``ctx`` (the context owns what this returns)."""
+    from loom_tui.azure.clients import AzureClients
+
+    profile = ctx.profile
+    if profile.is_local:
+        from loom_tui import paths
+
+        handle = await start_demo(paths.data_dir(ctx.data_dir or profile.data_dir))
+        ctx.own(DemoAzure(handle))
+        from loom_tui.logs import register_secret
+
+        register_secret(handle.secret)
+        clients = AzureClients(StaticBearer(handle.secret), demo_cloud(handle.arm_endpoint), concurrency=profile.azure_concurrency,
+                               extra_ca=handle.ca_bundle)
+        try:
+            await fill_estate(profile, clients)
+        except BaseException:
+            await clients.close()
+            raise
+        return clients
+    from loom_tui.azure.clouds import get_cloud
+
+    if ctx.credential is None:
+        from loom_tui.azure.credential import credential_for_profile
+
+        ctx.credential = await credential_for_profile(profile)
+    return AzureClients(ctx.credential, get_cloud(profile.cloud), concurrency=profile.azure_concurrency)
+
+
+async def fill_estate(profile: "Profile", clients: "AzureClients") -> None:
+    """``subscriptions``, ``admin_plane_rg`` and ``dlz_rgs`` of the demo estate, as ARM lists them
+    (the names follow the CSA Loom convention ``rg-csa-loom-admin-*`` / ``rg-csa-loom-dlz-*``)."""
+    from loom_tui.azure.arm import list_subscriptions
+
+    subs = [s.subscription_id for s in await list_subscriptions(clients)]
+    admin: str | None = None
+    dlz: list[str] = []
+    for sub in subs:
+        groups = [g.name async for g in clients.resources(sub).resource_groups.list()]
+        for name in sorted(groups):
+            if name.lower().startswith(ADMIN_RG_PREFIX) and admin is None:
+                admin = name
+            elif name.lower().startswith(DLZ_RG_PREFIX):
+                dlz.append(name)
+    profile.subscriptions = subs
+    profile.admin_plane_rg = admin
+    profile.dlz_rgs = dlz
+    log.info("demo Azure: %d subscriptions, admin plane %s, %d DLZ resource groups", len(subs), admin, len(dlz))
