@@ -70,6 +70,8 @@ CONTAINERS: dict[str, Container] = {
         Container("downloads", "userId", Scope.USER, "download history"),
         Container("copilot-sessions", "sessionId", Scope.SESSION, "copilot conversations"),
         Container("copilot-help-sessions", "userId", Scope.USER, "help-widget conversations"),
+        # loom-tui's own: long-running Azure operations (pause a capacity, deploy a landing zone)
+        Container("operations", "tenantId", Scope.TENANT, "long-running Azure operations", ("startedAt", "state")),
     )
 }
 

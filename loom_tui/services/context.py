@@ -28,6 +28,7 @@ if TYPE_CHECKING:
     from .items import ItemService
     from .members import MemberService
     from .notifications import NotificationService
+    from .operations import OperationService
     from .prefs import PrefsService
     from .roles import RoleService
     from .usage import UsageService
@@ -151,6 +152,12 @@ class AppContext:
 
         return CostService(self)
 
+    @cached_property
+    def operations(self) -> "OperationService":
+        from .operations import OperationService
+
+        return OperationService(self)
+
     def where(self) -> str:
         """Header text: profile, store and cloud."""
         if self.profile.is_local:
@@ -159,6 +166,8 @@ class AppContext:
 
     async def close(self) -> None:
         try:
+            if "operations" in self.__dict__:  # stop polling here; running ones resume in the next process
+                await self.operations.close()
             if self._azure is not None:
                 azure, self._azure = self._azure, None
                 await azure.close()

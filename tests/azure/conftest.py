@@ -154,3 +154,21 @@ async def tenants_via(credential, cloud, **kw):
 
     async with AzureClients(credential, cloud, **kw) as clients:
         return await list_tenants(clients)
+
+
+async def lab_context(data_dir, server=None, **kw):
+    """An ``AppContext`` whose Azure is the ARM server ``server`` (registered as the custom cloud
+    ``ArmTest``; a fixed bearer token) over an embedded store in ``data_dir`` that several
+    processes can share — the set-up of the operations tests (also run in a subprocess)."""
+    from loom_tui.azure.clouds import register_cloud
+    from loom_tui.config import Profile
+    from loom_tui.local.demo import DEMO_SESSION
+    from loom_tui.services.context import AppContext
+    from loom_tui.store.sqlite import SqliteStore
+
+    if server is not None:  # else registered already (by the process that started the server)
+        register_cloud(arm_cloud(server), replace=True)
+    store = SqliteStore(data_dir)
+    await store.open()
+    profile = Profile(name="lab", store="cosmos", cosmos_endpoint="https://127.0.0.1:1/", cloud="ArmTest")
+    return AppContext(profile=profile, store=store, session=DEMO_SESSION, credential=StaticCredential(), **kw)
