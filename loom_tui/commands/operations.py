@@ -1,0 +1,204 @@
+"""``loom operations list|show|wait|cancel ID``, and :func:`follow`: what every command that starts
+an operation does next (progress lines on stderr until it ends; ``--no-wait`` prints its id once
+Azure has accepted it, and a later ``loom`` resumes the polling)."""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from typing import TYPE_CHECKING, Any
+
+from .common import _printable, add_json_flag, print_json, print_table
+
+if TYPE_CHECKING:
+    from loom_tui.domain.operation import Operation
+    from loom_tui.services.context import AppContext
+
+
+def register(sub: argparse._SubParsersAction) -> None:
+    p = sub.add_parser("operations", help="long-running Azure operations: list, show, wait for, cancel")
+    osub = p.add_subparsers(dest="operations_command", metavar="ACTION", required=True)
+
+    ls = osub.add_parser("list", help="running operations, then the newest finished ones")
+    ls.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
+    add_json_flag(ls)
+    ls.set_defaults(handler=do_list)
+
+    sh = osub.add_parser("show", help="one operation: steps, progress, result or ARM's error in full")
+    sh.add_argument("id")
+    add_json_flag(sh)
+    sh.set_defaults(handler=do_show)
+
+    w = osub.add_parser("wait", help="wait for an operation to end, with progress on stderr (resumes one whose process died)")
+    w.add_argument("id")
+    add_json_flag(w)
+    w.set_defaults(handler=do_wait)
+
+    c = osub.add_parser("cancel", help="cancel a running operation (and ask Azure to, where it can)")
+    c.add_argument("id")
+    add_json_flag(c)
+    c.set_defaults(handler=do_cancel)
+
+
+def add_wait_args(p: argparse.ArgumentParser) -> None:
+    """For every command that starts an operation."""
+    p.add_argument("--no-wait", action="store_true", help="print the operation id once Azure has accepted it and return")
+
+
+# ------------------------------------------------------------------ text
+
+
+def duration(seconds: float) -> str:
+    s = int(seconds)
+    if s < 60:
+        return f"{s}s"
+    if s < 3600:
+        return f"{s // 60}m{s % 60:02d}s"
+    return f"{s // 3600}h{(s % 3600) // 60:02d}m"
+
+
+def percent(value: float | None) -> str:
+    return "" if value is None else f"{int(round(value * 100))}%"
+
+
+def public(op: "Operation") -> dict[str, Any]:
+    d = op.to_doc("")
+    d.pop("tenantId", None)
+    d["elapsedSeconds"] = round(op.elapsed(), 1)
+    d["progress"] = op.progress
+    return d
+
+
+def progress_line(op: "Operation") -> str:
+    """One plain line: elapsed, kind, state, the current step and its progress."""
+    parts = [f"[{duration(op.elapsed())}]", op.kind, op.state]
+    current = next((i for i, s in enumerate(op.steps) if s.state == "running"), None)
+    if current is not None:
+        s = op.steps[current]
+        parts.append(f"step {current + 1}/{len(op.steps)} {s.name}")
+        if s.progress is not None:
+            parts.append(percent(s.progress))
+        if s.message:
+            parts.append(f"({s.message})")
+    elif op.progress is not None and op.running:
+        parts.append(percent(op.progress))
+    if op.error:
+        parts.append(f"- {op.error.code}: {op.error.message}")
+    return _printable(" ".join(parts))
+
+
+def exit_code(op: "Operation") -> int:
+    return 0 if op.state == "succeeded" else 1
+
+
+# ------------------------------------------------------------------ the shared helper
+
+
+async def follow(ctx: "AppContext", op: "Operation", args: argparse.Namespace) -> int:
+    """After a command started ``op``: with ``--no-wait`` print its id once Azure accepted it;
+    else progress lines (and throttling waits) on stderr until it ends, then the result."""
+    if getattr(args, "no_wait", False):
+        op = await ctx.operations.until_polling(op.id)
+        print(op.id)
+        return 0 if op.state in ("running", "succeeded") else 1
+    return await _wait(ctx, op.id, args)
+
+
+async def _wait(ctx: "AppContext", op_id: str, args: argparse.Namespace) -> int:
+    undo = None
+    if ctx.azure_started:
+        clients = await ctx.azure()
+        undo = clients.on_throttle(lambda e: print(_printable(e.message), file=sys.stderr, flush=True))
+    final = None
+    try:
+        async for final in ctx.operations.watch(op_id):
+            print(progress_line(final), file=sys.stderr, flush=True)
+    finally:
+        if undo:
+            undo()
+    assert final is not None
+    if getattr(args, "json", False):
+        print_json(public(final))
+    else:
+        _print_one(final)
+    return exit_code(final)
+
+
+# ------------------------------------------------------------------ handlers
+
+
+async def _ctx(args: argparse.Namespace) -> "AppContext":
+    from loom_tui.services.context import context_from_args
+
+    return await context_from_args(args)
+
+
+async def do_list(args: argparse.Namespace) -> int:
+    ctx = await _ctx(args)
+    try:
+        ops = await ctx.operations.recent(max(1, args.limit))
+    finally:
+        await ctx.close()
+    if args.json:
+        print_json([public(o) for o in ops])
+        return 0
+    print_table(["ID", "KIND", "STATE", "PROGRESS", "ELAPSED", "STARTED", "BY", "TARGET"],
+                [[o.id, o.kind, o.state, percent(o.progress), duration(o.elapsed()), o.started_at[:19].replace("T", " "), o.started_by,
+                  o.target] for o in ops])
+    print(f"{len(ops)} operations")
+    return 0
+
+
+def _print_one(op: "Operation") -> None:
+    rows = [["id", op.id], ["kind", op.kind], ["target", op.target], ["state", op.state], ["progress", percent(op.progress)],
+            ["started", op.started_at], ["by", op.started_by], ["elapsed", duration(op.elapsed())]]
+    if op.finished_at:
+        rows.append(["finished", op.finished_at])
+    if op.poll_url:
+        rows.append(["polling", op.poll_url])
+    print_table(["FIELD", "VALUE"], rows)
+    print()
+    print_table(["#", "STEP", "STATE", "PROGRESS", "MESSAGE"],
+                [[i + 1, s.name, s.state, percent(s.progress), s.message] for i, s in enumerate(op.steps)])
+    if op.error:
+        print()
+        print(f"error: {_printable(op.error.code)}" + (f" (HTTP {op.error.status})" if op.error.status else ""))
+        for line in op.error.message.splitlines() or [""]:  # in full, one line at a time, control characters made visible
+            print("  " + _printable(line))
+
+
+async def do_show(args: argparse.Namespace) -> int:
+    ctx = await _ctx(args)
+    try:
+        op = await ctx.operations.require(args.id)
+    finally:
+        await ctx.close()
+    if args.json:
+        print_json(public(op))
+    else:
+        _print_one(op)
+    return 0
+
+
+async def do_wait(args: argparse.Namespace) -> int:
+    ctx = await _ctx(args)
+    try:
+        return await _wait(ctx, args.id, args)
+    finally:
+        await ctx.close()
+
+
+async def do_cancel(args: argparse.Namespace) -> int:
+    ctx = await _ctx(args)
+    try:
+        op = await ctx.operations.cancel(args.id)
+        if op.running:  # owned by another process: it cancels at its next heartbeat
+            print("cancel requested; the process running it cancels it within a few seconds", file=sys.stderr)
+            op = await ctx.operations.wait(args.id)
+    finally:
+        await ctx.close()
+    if args.json:
+        print_json(public(op))
+    else:
+        _print_one(op)
+    return 0 if op.state == "cancelled" else 1
