@@ -37,6 +37,7 @@ class LoomApp(FieldReady, App):
         *(Binding(a.key, f"area('{a.name}')", a.label, show=False, id=a.binding_id) for a in AREAS),
         Binding("question_mark", "help", "Keys", id="help"),
         Binding("b", "notifications", "Bell", id="notifications"),
+        Binding("o", "operations", "Operations", id="operations"),
         Binding("colon", "command_palette", "Palette", show=False, id="palette"),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
     ]
@@ -180,6 +181,18 @@ class LoomApp(FieldReady, App):
         for note in self.ctx.notes:
             self.notify(note, timeout=4)
         self.run_worker(self.offer_resume(BY_NAME), group="resume", exit_on_error=False)
+        self.run_worker(self._resume_operations(), group="operations", exit_on_error=False)
+
+    async def _resume_operations(self) -> None:
+        """Operations left running by a loom process that died resume polling here (Azure is
+        reached only when there are any)."""
+        try:
+            resumed = await self.ctx.operations.resume_orphans()
+        except Exception as exc:
+            self.notify(f"could not resume operations: {exc}", severity="warning", markup=False)
+            return
+        if resumed:
+            self.notify(f"resumed {len(resumed)} operation{'s' if len(resumed) != 1 else ''} left running (o shows them)", timeout=6)
 
     def _apply_config_keys(self) -> None:
         from loom_tui.config import ConfigError, load_config
@@ -230,6 +243,13 @@ class LoomApp(FieldReady, App):
         if self.context_is_ready and not isinstance(self.screen, NotificationsPanel):
             self.push_screen(NotificationsPanel())
 
+    def action_operations(self) -> None:
+        """The operations panel: running and recent long-running operations (any loom process)."""
+        from .screens.operations import OperationScreen, OperationsPanel
+
+        if self.context_is_ready and not isinstance(self.screen, (OperationsPanel, OperationScreen)):
+            self.push_screen(OperationsPanel())
+
     def action_doctor(self) -> None:
         from .screens.doctor import DoctorScreen
 
@@ -252,6 +272,7 @@ class LoomApp(FieldReady, App):
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for a in AREAS:
             yield SystemCommand(f"Go to {a.label}", f"Open the {a.label} area (key {a.key})", lambda n=a.name: self.action_area(n))
+        yield SystemCommand("Operations", "Running and recent long-running operations (o)", self.action_operations)
         yield SystemCommand("Keys", "Show the keys of this screen (?)", self.action_help)
         yield SystemCommand("Doctor", "Check terminal, config, files, proxy/CA and cloud endpoints", self.action_doctor)
         yield SystemCommand("Quit", "Quit loom (ctrl+q)", self.exit)

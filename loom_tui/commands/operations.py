@@ -8,6 +8,9 @@ import argparse
 import sys
 from typing import TYPE_CHECKING, Any
 
+from loom_tui.domain.operation import format_duration as duration
+from loom_tui.domain.operation import format_percent as percent
+
 from .common import _printable, add_json_flag, print_json, print_table
 
 if TYPE_CHECKING:
@@ -46,19 +49,6 @@ def add_wait_args(p: argparse.ArgumentParser) -> None:
 
 
 # ------------------------------------------------------------------ text
-
-
-def duration(seconds: float) -> str:
-    s = int(seconds)
-    if s < 60:
-        return f"{s}s"
-    if s < 3600:
-        return f"{s // 60}m{s % 60:02d}s"
-    return f"{s // 3600}h{(s % 3600) // 60:02d}m"
-
-
-def percent(value: float | None) -> str:
-    return "" if value is None else f"{int(round(value * 100))}%"
 
 
 def public(op: "Operation") -> dict[str, Any]:

@@ -115,3 +115,17 @@ class Operation:
             cancel_url=d.get("cancelUrl") or None,
             etag=d.get("_etag"),
         )
+
+
+def format_duration(seconds: float) -> str:
+    """``42s``, ``3m05s``, ``2h07m``."""
+    s = int(seconds)
+    if s < 60:
+        return f"{s}s"
+    if s < 3600:
+        return f"{s // 60}m{s % 60:02d}s"
+    return f"{s // 3600}h{(s % 3600) // 60:02d}m"
+
+
+def format_percent(value: float | None) -> str:
+    return "" if value is None else f"{int(round(value * 100))}%"

@@ -86,7 +86,7 @@ class WorkspacesScreen(AreaScreen):
         Binding("escape", "back", "Back", show=False, id="ws.back"),
         Binding("p", "pin", "Pin", show=False, id="ws.pin"),
         Binding("t", "view_mode", "List/cards", show=False, id="ws.view_mode"),
-        Binding("o", "filter_domain", "Domain", show=False, id="ws.filter_domain"),
+        Binding("D", "filter_domain", "Domain", show=False, id="ws.filter_domain"),  # "o" opens the operations panel
         Binding("y", "copy_id", "Copy id", show=False, id="ws.copy_id"),
     ]
 

@@ -101,11 +101,11 @@ async def test_domain_filter_cycles_the_tenant_domains():
     async with app.run_test(size=(100, 24)) as pilot:
         await wait_ready(pilot)
         domains = await app.ctx.workspaces.domains()
-        await pilot.press("o")
+        await pilot.press("D")
         await wait_for(pilot, lambda: f"domain: {domains[0]}" in screen_text(app) and table(app).row(0) is not None)
         assert all(table(app).row(i)["domain"] == domains[0] for i in range(table(app).row_count))
         for _ in domains:
-            await pilot.press("o")
+            await pilot.press("D")
         await wait_for(pilot, lambda: "domain:" not in screen_text(app) and table(app).row_count == 40)
 
 

@@ -1,0 +1,230 @@
+"""The operations panel (``o`` from any area): running and recent long-running operations with
+their progress and elapsed time, ARM's error text in full; ``enter`` opens one (its steps), ``c``
+cancels a running one (a write: hidden in read-only mode).
+
+The panel reads the store (``ctx.operations``) once a second while it is open, so it shows the
+operations of every ``loom`` process of the tenant, not only this one's.  Kinds, targets and
+error texts come from Azure and the store: rendered as plain text, control characters visible;
+states are words, not colours.
+"""
+
+from __future__ import annotations
+
+from rich.text import Text
+from textual import work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Vertical, VerticalScroll
+from textual.screen import ModalScreen
+from textual.widgets import Static
+
+from loom_tui.domain.operation import Operation, format_duration, format_percent
+from loom_tui.widgets.table_header import TableHeader
+from loom_tui.widgets.virtual_table import Column, VirtualTable, safe_text
+
+REFRESH = 1.0  # seconds between reads while a panel is open
+
+COLUMNS = [
+    Column("state", "State", 9, render=lambda o: o.state),
+    Column("progress", "Done", 5, render=lambda o: format_percent(o.progress), align="right"),
+    Column("elapsed", "Elapsed", 7, render=lambda o: format_duration(o.elapsed()), align="right"),
+    Column("kind", "Kind", 18, render=lambda o: o.kind),
+    Column("target", "Target", 0, min_width=12, render=lambda o: o.target.rsplit("/", 1)[-1] or o.target),
+    Column("started", "Started", 16, render=lambda o: o.started_at[:16].replace("T", " ")),
+]
+
+
+def error_text(op: Operation) -> Text:
+    """ARM's error, in full, one safe line per line of the message."""
+    if op.error is None:
+        return Text("")
+    head = f"{op.error.code}" + (f" (HTTP {op.error.status})" if op.error.status else "")
+    lines = [safe_text(line) for line in op.error.message.splitlines()] or [""]
+    return Text("error: " + safe_text(head) + "\n" + "\n".join(lines))
+
+
+class OperationsPanel(ModalScreen[None]):
+    DEFAULT_CSS = """
+    OperationsPanel { align: center middle; }
+    OperationsPanel > Vertical { width: 120; max-width: 98%; height: 90%; border: round $accent; background: $surface; }
+    OperationsPanel #o-status { height: 1; padding: 0 1; }
+    OperationsPanel #o-detail { height: auto; max-height: 6; padding: 0 1; }
+    """
+    WRITES = frozenset({"cancel"})
+    BINDINGS = [
+        Binding("escape,q,o", "close", "Close", id="ops.close"),
+        Binding("enter", "open", "Open", id="ops.open"),
+        Binding("c", "cancel", "Cancel operation", id="ops.cancel"),
+    ]
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.rows: list[Operation] = []
+
+    @property
+    def ctx(self):
+        return self.app.ctx  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text("Operations — running and recent", style="bold"), id="o-title")
+            yield Static("", id="o-status", markup=False)
+            yield TableHeader("o-table")
+            yield VirtualTable(COLUMNS, self._fetch, id="o-table", empty_text="No operations yet.")
+            yield Static("", id="o-detail", markup=False)
+            yield Static(Text("enter open · c cancel · esc close", style="italic"))
+
+    def on_mount(self) -> None:
+        self.query_one(VirtualTable).focus()
+        self.reload()
+        self.set_interval(REFRESH, lambda: self.reload(keep_cursor=True))
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.app.allows(self, action)  # type: ignore[attr-defined]
+
+    async def _fetch(self, offset: int, limit: int) -> list[Operation]:
+        return self.rows[offset : offset + limit]
+
+    @work(exclusive=True, exit_on_error=False, group="ops")
+    async def reload(self, keep_cursor: bool = False) -> None:
+        try:
+            rows = await self.ctx.operations.recent()
+        except Exception as exc:
+            self.query_one("#o-status", Static).update(Text(f"could not read operations: {safe_text(exc)}"))
+            return
+        self.rows = rows
+        table = self.query_one(VirtualTable)
+        table.reset(len(rows), keep_cursor=keep_cursor)
+        self.query_one(TableHeader).refresh_header()
+        running = sum(1 for o in rows if o.running)
+        self.query_one("#o-status", Static).update(Text(f"{running} running · showing {len(rows)}"))
+        self._show_detail(table.current if rows else None)
+
+    def _show_detail(self, op: Operation | None) -> None:
+        text = Text("")
+        if op is not None:
+            text = Text(safe_text(op.target))
+            if op.error is not None:
+                text.append("\n")
+                text.append_text(error_text(op))
+        self.query_one("#o-detail", Static).update(text)
+
+    def on_virtual_table_cursor_moved(self, event: VirtualTable.CursorMoved) -> None:
+        self._show_detail(event.row)  # type: ignore[arg-type]
+
+    def on_virtual_table_columns_changed(self) -> None:
+        self.query_one(TableHeader).refresh_header()
+
+    def on_virtual_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
+        event.stop()
+        self.action_open()
+
+    def action_open(self) -> None:
+        op = self.query_one(VirtualTable).current
+        if op is not None:
+            self.app.push_screen(OperationScreen(op.id))
+
+    @work(exclusive=True, exit_on_error=False, group="ops-write")
+    async def action_cancel(self) -> None:
+        op = self.query_one(VirtualTable).current
+        if op is None or not op.running:
+            return
+        try:
+            await self.ctx.operations.cancel(op.id)
+        except Exception as exc:
+            self.query_one("#o-status", Static).update(Text(f"could not cancel: {safe_text(exc)}"))
+            return
+        self.reload(keep_cursor=True)
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+class OperationScreen(ModalScreen[None]):
+    """One operation: what, who, when, each step with its progress, the result or ARM's error in full."""
+
+    DEFAULT_CSS = """
+    OperationScreen { align: center middle; }
+    OperationScreen > Vertical { width: 110; max-width: 98%; height: 90%; border: round $accent; background: $surface; }
+    OperationScreen VerticalScroll { height: 1fr; padding: 0 1; }
+    """
+    WRITES = frozenset({"cancel"})
+    BINDINGS = [
+        Binding("escape,q", "close", "Back", id="op.close"),
+        Binding("c", "cancel", "Cancel operation", id="op.cancel"),
+    ]
+
+    def __init__(self, op_id: str) -> None:
+        super().__init__()
+        self.op_id = op_id
+        self.op: Operation | None = None
+
+    @property
+    def ctx(self):
+        return self.app.ctx  # type: ignore[attr-defined]
+
+    def compose(self) -> ComposeResult:
+        with Vertical():
+            yield Static(Text("Operation", style="bold"), id="op-title")
+            with VerticalScroll():
+                yield Static("reading…", id="op-body", markup=False)
+            yield Static(Text("c cancel · esc back", style="italic"))
+
+    def on_mount(self) -> None:
+        self.query_one(VerticalScroll).focus()
+        self.reload()
+        self.set_interval(REFRESH, self.reload)
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        return self.app.allows(self, action)  # type: ignore[attr-defined]
+
+    @work(exclusive=True, exit_on_error=False, group="op")
+    async def reload(self) -> None:
+        try:
+            op = await self.ctx.operations.require(self.op_id)
+        except Exception as exc:
+            self.query_one("#op-body", Static).update(Text(f"could not read the operation: {safe_text(exc)}"))
+            return
+        self.op = op
+        self.query_one("#op-body", Static).update(render_operation(op))
+
+    @work(exclusive=True, exit_on_error=False, group="op-write")
+    async def action_cancel(self) -> None:
+        if self.op is None or not self.op.running:
+            return
+        try:
+            await self.ctx.operations.cancel(self.op_id)
+        except Exception as exc:
+            self.app.notify(f"could not cancel: {safe_text(exc)}", severity="error", markup=False)
+        self.reload()
+
+    def action_close(self) -> None:
+        self.dismiss(None)
+
+
+def render_operation(op: Operation) -> Text:
+    t = Text()
+    rows = [("kind", op.kind), ("target", op.target), ("state", op.state), ("done", format_percent(op.progress)),
+            ("elapsed", format_duration(op.elapsed())), ("started", op.started_at), ("by", op.started_by)]
+    if op.finished_at:
+        rows.append(("finished", op.finished_at))
+    if op.running and op.poll_url:
+        rows.append(("polling", op.poll_url))
+    for label, value in rows:
+        t.append(f"{label:<9}", style="bold")
+        t.append(safe_text(value) + "\n")
+    t.append("\nsteps\n", style="bold")
+    for i, s in enumerate(op.steps, 1):
+        t.append(f" {i}. {safe_text(s.name)} — {s.state}")
+        if s.progress is not None and s.state == "running":
+            t.append(f" {format_percent(s.progress)}")
+        if s.message:
+            t.append(f" ({safe_text(s.message)})")
+        t.append("\n")
+    if op.error is not None:
+        t.append("\n")
+        t.append_text(error_text(op))
+    elif op.result is not None and op.state == "succeeded":
+        t.append("\nresult ", style="bold")
+        t.append(safe_text(op.result))
+    return t
