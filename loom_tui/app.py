@@ -176,6 +176,7 @@ class LoomApp(FieldReady, App):
 
     def _context_ready(self) -> None:
         self.context_is_ready = True
+        self.ctx.throttle_listeners.append(lambda event: self.notify(event.message, severity="warning", timeout=4, markup=False))
         self._apply_config_keys()
         self.switch_mode("workspaces")
         for note in self.ctx.notes:
@@ -285,6 +286,7 @@ class LoomApp(FieldReady, App):
         header.where = self._ctx.where()
         header.tenant = self._ctx.session.tenant_id
         header.user = self._ctx.session.upn
+        header.azure = self._ctx.azure_where()
         header.read_only = self._ctx.read_only
         notifications = self._ctx.notifications
 

@@ -34,8 +34,9 @@ DLZ_RG_PREFIX = "rg-csa-loom-dlz-"
 
 
 def azure_label(profile: "Profile") -> str:
-    """What the header says about the Azure side of the run."""
-    return DEMO_LABEL if profile.is_local else profile.cloud
+    """What the header adds about the Azure side of the run: the demo Azure on this machine for
+    the local profile; nothing for a real one (its cloud is already in the store line)."""
+    return DEMO_LABEL if profile.is_local else ""
 
 
 class StaticBearer:
@@ -110,7 +111,7 @@ async def azure_clients(ctx: "AppContext") -> "AzureClients":
 
         register_secret(handle.secret)
         clients = AzureClients(StaticBearer(handle.secret), demo_cloud(handle.arm_endpoint), concurrency=profile.azure_concurrency,
-                               extra_ca=handle.ca_bundle)
+                               extra_ca=handle.ca_bundle, listeners=ctx.throttle_listeners)
         try:
             await fill_estate(profile, clients)
         except BaseException:
@@ -123,7 +124,7 @@ async def azure_clients(ctx: "AppContext") -> "AzureClients":
         from loom_tui.azure.credential import credential_for_profile
 
         ctx.credential = await credential_for_profile(profile)
-    return AzureClients(ctx.credential, get_cloud(profile.cloud), concurrency=profile.azure_concurrency)
+    return AzureClients(ctx.credential, get_cloud(profile.cloud), concurrency=profile.azure_concurrency, listeners=ctx.throttle_listeners)
 
 
 async def fill_estate(profile: "Profile", clients: "AzureClients") -> None:

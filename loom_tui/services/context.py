@@ -51,6 +51,8 @@ class AppContext:
     _azure: Any = field(default=None, repr=False)
     _azure_lock: Any = field(default=None, repr=False)
     _owned: list[Any] = field(default_factory=list, repr=False)  # closed (in reverse) when the context closes
+    # called with every throttling wait of the run's Azure clients (``loom_tui.azure.throttle.Throttled``)
+    throttle_listeners: list[Any] = field(default_factory=list, repr=False)
 
     async def azure(self) -> "AzureClients":
         """The run's Azure clients, made on first use (see :mod:`loom_tui.wiring`: for the local
@@ -163,6 +165,12 @@ class AppContext:
         if self.profile.is_local:
             return f"{self.profile.name}: local store" + (", demo tenant" if self.demo else "")
         return f"{self.profile.name}: {self.profile.cloud}, Cosmos DB {self.profile.cosmos_database}"
+
+    def azure_where(self) -> str:
+        """Header text for the Azure side when the store line does not say it (the demo Azure)."""
+        from loom_tui.wiring import azure_label
+
+        return azure_label(self.profile)
 
     async def close(self) -> None:
         try:

@@ -25,6 +25,7 @@ class LoomHeader(Widget):
     where: reactive[str] = reactive("")
     tenant: reactive[str] = reactive("")
     user: reactive[str] = reactive("")
+    azure: reactive[str] = reactive("")  # "demo Azure (on this machine)" on the local profile
     read_only: reactive[bool] = reactive(False)
     unread: reactive[int] = reactive(0)
 
@@ -41,11 +42,13 @@ class LoomHeader(Widget):
         if self.read_only:
             t.append("  READ-ONLY ", style="bold reverse")
         t.append("\n")
-        # most useful first, so an 80-column terminal cuts only the tenant id's tail
+        # most useful first, so an 80-column terminal cuts only the tail (the Azure side, the tenant id)
         t.append(f" bell {self.unread}", style="bold" if self.unread else "")
         t.append(" │ " + safe_text(self.where))
         if self.user:
             t.append(" │ " + safe_text(self.user))
+        if self.azure:
+            t.append(" │ " + safe_text(self.azure))
         if self.tenant:
             t.append(" │ tenant " + safe_text(self.tenant))
         return t

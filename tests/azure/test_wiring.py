@@ -35,6 +35,13 @@ async def test_a_real_profile_gets_its_cloud_and_credential(arm_tls, tmp_path) -
     assert clients.concurrency == 3 and clients.cloud.arm_endpoint == arm_tls.url + "/"
     assert len(await list_subscriptions(clients)) == 2
     assert cred.scopes[0] == (arm_tls.url + "/.default",)
+    heard = []
+    ctx.throttle_listeners.append(heard.append)  # the console's flash line listens here
+    from tests.support.arm_server import Fault
+
+    arm_tls.inject("subscriptions.list", Fault("429", variant="costmanagement-qpu", seconds=0))
+    await list_subscriptions(clients)
+    assert [e.service for e in heard] == ["Cost Management"]
     session = clients.session
     await ctx.close()
     assert session.closed and clients.closed

@@ -58,6 +58,8 @@ async def test_o_opens_the_panel_from_any_area_with_the_error_in_full():
     app = LoomApp()
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_ready(pilot)
+        assert "local: local store, demo tenant │ ops.admin@contoso-demo.example │ demo Azure (on this machine) │" in screen_text(app)
+        assert not app.ctx.azure_started  # said, not started: the demo Azure starts when an area needs it
         await store_ops(app, [*sample_ops(), running_elsewhere()])
         await pilot.press("3")  # Usage
         await pilot.pause(0.2)
