@@ -83,6 +83,19 @@ def owner_gone(op: Operation, now: float | None = None) -> bool:
     return op.heartbeat_at is None or (now or time.time()) - op.heartbeat_at > STALE
 
 
+def jsonable(value: Any) -> Any:
+    """What a runner returned, as the JSON the store keeps (a poll's final state: its body)."""
+    import json
+
+    if hasattr(value, "body") and hasattr(value, "outcome"):
+        value = value.body
+    try:
+        json.dumps(value)
+    except (TypeError, ValueError):
+        return str(value)
+    return value
+
+
 class LostOwnership(Exception):
     """Another process took the operation over (this one was presumed dead)."""
 
@@ -255,7 +268,13 @@ class OperationService:
                 log.exception("operation %s failed", op.id)
                 await self._finish(handle, "failed", error=OperationError(type(exc).__name__, str(exc) or type(exc).__name__))
             else:
-                await self._finish(handle, "succeeded", result=result)
+                try:
+                    await self._finish(handle, "succeeded", result=jsonable(result))
+                except LostOwnership:
+                    pass
+                except Exception as exc:  # the result could not be stored: say so rather than stay "running"
+                    log.exception("operation %s: result not stored", op.id)
+                    await self._finish(handle, "failed", error=OperationError(type(exc).__name__, f"finished, but the result could not be stored: {exc}"))
         finally:
             beat.cancel()
             self._tasks.pop(op.id, None)
