@@ -11,7 +11,8 @@ from typing import TYPE_CHECKING, Any
 from loom_tui.domain.operation import format_duration as duration
 from loom_tui.domain.operation import format_percent as percent
 
-from .common import _printable, add_json_flag, print_json, print_table
+from .common import _printable, add_json_flag, print_table
+from .output import Column, emit, output_format
 
 if TYPE_CHECKING:
     from loom_tui.domain.operation import Operation
@@ -107,10 +108,7 @@ async def _wait(ctx: "AppContext", op_id: str, args: argparse.Namespace) -> int:
         if undo:
             undo()
     assert final is not None
-    if getattr(args, "json", False):
-        print_json(public(final))
-    else:
-        _print_one(final)
+    _show(args, final)
     return exit_code(final)
 
 
@@ -129,14 +127,23 @@ async def do_list(args: argparse.Namespace) -> int:
         ops = await ctx.operations.recent(max(1, args.limit))
     finally:
         await ctx.close()
-    if args.json:
-        print_json([public(o) for o in ops])
-        return 0
-    print_table(["ID", "KIND", "STATE", "PROGRESS", "ELAPSED", "STARTED", "BY", "TARGET"],
-                [[o.id, o.kind, o.state, percent(o.progress), duration(o.elapsed()), o.started_at[:19].replace("T", " "), o.started_by,
-                  o.target] for o in ops])
-    print(f"{len(ops)} operations")
+    emit(args, [public(o) for o in ops], LIST_COLUMNS, footer=f"{len(ops)} operations")
     return 0
+
+
+LIST_COLUMNS = [
+    Column("id", "id"), Column("kind", "kind"), Column("state", "state"),
+    Column("progress", "progress", lambda r: percent(r["progress"])), Column("elapsedSeconds", "elapsed", lambda r: duration(r["elapsedSeconds"])),
+    Column("startedAt", "started", lambda r: (r["startedAt"] or "")[:19].replace("T", " ")), Column("startedBy", "by"), Column("target", "target"),
+]
+
+
+def _show(args: argparse.Namespace, op: "Operation") -> None:
+    """One operation: for people, its fields, steps and the error in full; else the record."""
+    if output_format(args) == "table":
+        _print_one(op)
+    else:
+        emit(args, public(op))
 
 
 def _print_one(op: "Operation") -> None:
@@ -163,10 +170,7 @@ async def do_show(args: argparse.Namespace) -> int:
         op = await ctx.operations.require(args.id)
     finally:
         await ctx.close()
-    if args.json:
-        print_json(public(op))
-    else:
-        _print_one(op)
+    _show(args, op)
     return 0
 
 
@@ -187,8 +191,5 @@ async def do_cancel(args: argparse.Namespace) -> int:
             op = await ctx.operations.wait(args.id)
     finally:
         await ctx.close()
-    if args.json:
-        print_json(public(op))
-    else:
-        _print_one(op)
+    _show(args, op)
     return 0 if op.state == "cancelled" else 1

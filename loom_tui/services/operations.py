@@ -31,10 +31,9 @@ from typing import TYPE_CHECKING, Any, AsyncIterator, Awaitable, Callable
 
 from loom_tui.domain.clock import now_iso
 from loom_tui.domain.operation import Operation, OperationError, Step
+from loom_tui.errors import NotFoundError, ServiceError
 from loom_tui.store.errors import PreconditionFailed
 from loom_tui.store.query import Order, Query, eq
-
-from .errors import NotFoundError, ServiceError
 
 if TYPE_CHECKING:
     from loom_tui.azure.clients import ArmResponse

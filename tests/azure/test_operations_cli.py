@@ -74,7 +74,7 @@ async def test_follow_waits_with_progress_on_stderr(arm_ops, tmp_path, capsys) -
     try:
         await ctx.azure()
         op = await ctx.operations.start("test.dlz", LINK, steps=["link", "deploy"], run=link_and_deploy)
-        code = await follow(ctx, op, argparse.Namespace(no_wait=False, json=False))
+        code = await follow(ctx, op, argparse.Namespace(no_wait=False, output="table"))
     finally:
         await ctx.close()
     out, err = capsys.readouterr()
@@ -91,7 +91,7 @@ async def test_no_wait_prints_the_id_once_azure_accepted_it(arm_ops, tmp_path, c
     try:
         op = await ctx.operations.start("test.slow", LINK, steps=["link"],
                                         run=lambda h: h.begin("link", "PUT", LINK, "2024-06-01", json={}))
-        code = await follow(ctx, op, argparse.Namespace(no_wait=True, json=False))
+        code = await follow(ctx, op, argparse.Namespace(no_wait=True, output="table"))
         left = await ctx.operations.require(op.id)
     finally:
         await ctx.close()
