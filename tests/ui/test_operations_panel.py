@@ -6,8 +6,6 @@ from __future__ import annotations
 
 import time
 
-import pytest
-
 from loom_tui.app import LoomApp
 from loom_tui.domain.operation import Operation, OperationError, Step
 from loom_tui.screens.help import HelpScreen
@@ -127,17 +125,3 @@ async def test_operations_in_help_and_palette():
         await run_palette(pilot, "operations")
         await wait_for(pilot, lambda: isinstance(app.screen, OperationsPanel))
         assert "No operations yet." in screen_text(app)
-
-
-@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
-def test_snapshot_operations(snap_compare, size):
-    async def ready(pilot):
-        app = pilot.app
-        await wait_ready(pilot)
-        app.clear_notifications()
-        await store_ops(app, sample_ops())
-        await open_panel(pilot)  # the failed one is the newest: its error shows under the table
-        await wait_for(pilot, lambda: "AuthorizationFailed" in screen_text(app))
-        await pilot.pause(0.2)
-
-    assert snap_compare(LoomApp(), terminal_size=size, run_before=ready)
