@@ -92,6 +92,12 @@ class _Sql:
             return f"CONTAINS({p}, {self.param(str(cond.value))})"
         if op is Op.STARTSWITH:
             return f"STARTSWITH({p}, {self.param(str(cond.value))})"
+        if op is Op.ICONTAINS:
+            return f"CONTAINS({p}, {self.param(str(cond.value))}, true)"
+        if op is Op.IEQUALS:
+            return f"StringEquals({p}, {self.param(str(cond.value))}, true)"
+        if op is Op.IREGEX:
+            return f"RegexMatch({p}, {self.param(str(cond.value))}, 'i')"
         if op is Op.HAS:
             return f"ARRAY_CONTAINS({p}, {self.scalar(cond.value)})"
         if op is Op.NE:

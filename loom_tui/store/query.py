@@ -8,6 +8,7 @@ because they become part of the query text on both adapters.
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass, field
 from enum import Enum
@@ -26,8 +27,14 @@ class Op(str, Enum):
     GT = ">"
     GE = ">="
     IN = "in"  # value: a non-empty list/tuple
-    CONTAINS = "contains"  # case-sensitive substring; services search on a lower-cased shadow field
+    CONTAINS = "contains"  # case-sensitive substring
     STARTSWITH = "startswith"
+    # case-insensitive string tests (Cosmos DB: CONTAINS(f, v, true), StringEquals(f, v, true),
+    # RegexMatch(f, v, "i")): the web console's documents carry no lower-cased shadow fields, so
+    # searches and name lookups match its own fields without regard to case
+    ICONTAINS = "icontains"
+    IEQUALS = "iequals"
+    IREGEX = "iregex"  # value: a regular expression, searched (not anchored unless it says so)
     IS_NULL = "is_null"  # value: True = field missing or null; False = present and not null
     HAS = "has"  # the field is an array that contains the value
 
@@ -48,6 +55,11 @@ class Filter:
         check_field(self.field)
         if self.op is Op.IN and (not isinstance(self.value, (list, tuple)) or not self.value):
             raise InvalidQuery("IN needs a non-empty list of values")
+        if self.op is Op.IREGEX:
+            try:
+                _compiled(str(self.value))
+            except re.error as exc:
+                raise InvalidQuery(f"not a regular expression: {exc}") from None
         if self.op is not Op.IS_NULL and self.value is None:
             # SQL null never compares equal (SQLite) while Cosmos DB says null = null: refuse the
             # ambiguity instead of answering differently per adapter.
@@ -125,6 +137,12 @@ def matches(doc: dict, cond: Cond) -> bool:
             return isinstance(value, str) and str(cond.value) in value
         if op is Op.STARTSWITH:
             return isinstance(value, str) and value.startswith(str(cond.value))
+        if op is Op.ICONTAINS:
+            return isinstance(value, str) and str(cond.value).lower() in value.lower()
+        if op is Op.IEQUALS:
+            return isinstance(value, str) and str(cond.value).lower() == value.lower()
+        if op is Op.IREGEX:
+            return isinstance(value, str) and iregex(str(cond.value), value)
         if op is Op.HAS:
             return isinstance(value, list) and cond.value in value
     except TypeError:
@@ -133,6 +151,16 @@ def matches(doc: dict, cond: Cond) -> bool:
 
 
 _MISSING = object()
+
+
+@functools.lru_cache(maxsize=64)
+def _compiled(pattern: str) -> "re.Pattern[str]":
+    return re.compile(pattern, re.IGNORECASE)
+
+
+def iregex(pattern: str, value: object) -> bool:
+    """``RegexMatch(value, pattern, "i")``: a case-insensitive search; non-strings never match."""
+    return isinstance(value, str) and _compiled(pattern).search(value) is not None
 
 
 def get_path(doc: dict, path: str) -> Any:

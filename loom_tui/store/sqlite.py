@@ -33,7 +33,7 @@ from loom_tui.domain.containers import CONTAINERS, Scope
 
 from .errors import Conflict, InvalidQuery, NotFound, PreconditionFailed, StoreUnavailable
 from .port import DocumentStore, Page, partition_of, spec
-from .query import ALL, AnyOf, Cond, Filter, Op, Query
+from .query import ALL, AnyOf, Cond, Filter, Op, Query, iregex
 
 T = TypeVar("T")
 DB_FILE = "loom.db"
@@ -111,6 +111,17 @@ def _cond(cond: Cond, params: list[Any]) -> str:
     if op is Op.STARTSWITH:
         params.extend([str(cond.value), str(cond.value)])
         return f"({t} = 'text' AND substr({e}, 1, length(?)) = ?)"
+    # case-insensitive tests: Python's str.lower() (Unicode-aware, like Cosmos DB's ignore-case;
+    # SQLite's own lower() folds ASCII only), evaluated on the field's indexed value
+    if op is Op.ICONTAINS:
+        params.append(str(cond.value).lower())
+        return f"({t} = 'text' AND instr(loom_lower({e}), ?) > 0)"
+    if op is Op.IEQUALS:
+        params.append(str(cond.value).lower())
+        return f"({t} = 'text' AND loom_lower({e}) = ?)"
+    if op is Op.IREGEX:
+        params.append(str(cond.value))
+        return f"({t} = 'text' AND loom_iregex(?, {e}))"
     params.append(_param(cond.value))
     if op in (Op.LT, Op.LE, Op.GT, Op.GE):
         return f"({e} {op.value} ? AND {t} IN {_json_types(cond.value)})"
@@ -132,6 +143,17 @@ def _param(value: Any) -> Any:
     return value
 
 
+_STRING_TESTS = (Op.CONTAINS, Op.STARTSWITH, Op.ICONTAINS, Op.IEQUALS, Op.IREGEX)
+
+
+def _lower(value: Any) -> Any:
+    return value.lower() if isinstance(value, str) else None
+
+
+def _iregex(pattern: Any, value: Any) -> int:
+    return int(iregex(str(pattern), value))
+
+
 def _substring_index(container: str, query: Query) -> str:
     """``INDEXED BY`` the index of a field searched by substring, if it has one.
 
@@ -140,7 +162,7 @@ def _substring_index(container: str, query: Query) -> str:
     answers the CONTAINS and its type guard by itself, reading documents only for matches."""
     indexed = spec(container).indexed
     for cond in query.where:
-        if isinstance(cond, Filter) and cond.op in (Op.CONTAINS, Op.STARTSWITH) and cond.field in indexed:
+        if isinstance(cond, Filter) and cond.op in _STRING_TESTS and cond.field in indexed:
             return f" INDEXED BY ix_{table_of(container)}_{cond.field.replace('.', '_')}_t"
     return ""
 
@@ -196,6 +218,9 @@ class SqliteStore(DocumentStore):
         conn.execute(f"PRAGMA busy_timeout = {_BUSY_TIMEOUT_MS}")
         conn.execute("PRAGMA journal_mode = WAL")
         conn.execute("PRAGMA synchronous = NORMAL")
+        # query-time functions only (never in the schema, so the file stays readable by any sqlite3)
+        conn.create_function("loom_lower", 1, _lower, deterministic=True)
+        conn.create_function("loom_iregex", 2, _iregex, deterministic=True)
         return conn
 
     @staticmethod
