@@ -27,6 +27,8 @@ class Container:
     holds: str
     # document fields that get a secondary index in the embedded store (within a partition)
     indexed: tuple[str, ...] = ()
+    # of those, the fields that also get an index across partitions (read by cross-partition queries)
+    cross_indexed: tuple[str, ...] = ()
 
     @property
     def partition_path(self) -> str:
@@ -41,17 +43,17 @@ CONTAINERS: dict[str, Container] = {
             "tenantId",
             Scope.TENANT,
             "workspace documents",
-            ("nameLower", "createdAt", "lastAccessedAt", "itemCount", "ownerOid", "domain"),
+            ("name", "description", "createdAt", "lastAccessedAt", "itemCount", "ownerOid", "domain", "capacity"),
         ),
         Container(
             "items",
             "workspaceId",
             Scope.WORKSPACE,
             "items of a workspace",
-            ("displayNameLower", "folderId", "itemType", "createdAt", "updatedAt"),
+            ("displayName", "folderId", "itemType", "createdAt", "updatedAt"),
         ),
         Container("folders", "workspaceId", Scope.WORKSPACE, "folder tree of a workspace", ("parent",)),
-        Container("workspace-permissions", "workspaceId", Scope.WORKSPACE, "member role bindings", ("upn",)),
+        Container("workspace-permissions", "workspaceId", Scope.WORKSPACE, "member role bindings", ("upn",), ("upn",)),
         Container("workspace-git", "workspaceId", Scope.WORKSPACE, "per-workspace Git connection config"),
         Container("apps-catalog", "tenantId", Scope.TENANT, "installable apps"),
         Container("workloads-catalog", "tenantId", Scope.TENANT, "enabled workloads"),

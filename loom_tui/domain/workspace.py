@@ -28,8 +28,19 @@ def capacity_kind(capacity: str | None) -> CapacityKind:
     return CapacityKind.SHARED
 
 
+# The capacity kind as a case-insensitive regular expression on ``capacity`` (the same rule as
+# :func:`capacity_kind`), so the store can filter on it: the web console's documents carry no
+# ``capacityKind``, and where loom wrote one the web console may have changed the capacity since.
+CAPACITY_PATTERNS = {
+    "none": r"^\s*$",  # or no capacity at all
+    "dedicated": r"^\s*F\d+\s*$|dedicated|premium",
+    "shared": r"^(?!\s*$)(?!\s*F\d+\s*$)(?!.*(dedicated|premium))",
+}
+
+
 class SortKey(str, Enum):
-    NAME = "nameLower"
+    # the web console's own fields (binary order of the name, as Cosmos DB sorts strings)
+    NAME = "name"
     CREATED = "createdAt"
     LAST_ACCESSED = "lastAccessedAt"
     ITEMS = "itemCount"

@@ -14,6 +14,11 @@ from loom_tui.store.query import Order, Query
 
 from .stamps import stamp
 
+# Newest first by the time stamp every event has (the web console's lack loom's ``seq``), then by
+# ``seq`` among events of the same millisecond.  (Cosmos DB without a composite index on the
+# container orders by ``at`` alone; see the Cosmos adapter.)
+NEWEST_FIRST = Query(order_by=(Order("at", True), Order("seq", True)))
+
 if TYPE_CHECKING:
     from loom_tui.store.scoped import ScopedStore, WorkspaceRef
 
@@ -55,10 +60,10 @@ class AuditService:
         return await self.scoped.item_write(ws, "audit-log", item_id, event)
 
     async def for_workspace(self, ws: "WorkspaceRef", *, max_items: int = 100, continuation: str | None = None):
-        return await self.scoped.workspace_audit(ws, Query(order_by=(Order("seq", True),)), max_items=max_items, continuation=continuation)
+        return await self.scoped.workspace_audit(ws, NEWEST_FIRST, max_items=max_items, continuation=continuation)
 
     async def for_item(self, ws: "WorkspaceRef", item_id: str, *, max_items: int = 100, continuation: str | None = None):
-        return await self.scoped.item_query(ws, "audit-log", item_id, Query(order_by=(Order("seq", True),)), max_items=max_items, continuation=continuation)
+        return await self.scoped.item_query(ws, "audit-log", item_id, NEWEST_FIRST, max_items=max_items, continuation=continuation)
 
     async def workspace_trail(self, workspace_id: str, *, max_items: int = 100):
         """The newest events of a workspace the session may see (by id: for screens and commands)."""

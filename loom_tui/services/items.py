@@ -43,12 +43,12 @@ NAME_MAX = 256
 AUDITED = ("displayName", "description", "folderId", "itemType")
 # Name lookups order by the name they filter on: with no order of its own, the embedded store's
 # implicit "ORDER BY id" makes SQLite walk the whole partition by primary key (160 ms at 100,000
-# items) instead of using the displayNameLower index (under 1 ms).
-BY_NAME = (Order("displayNameLower"),)
+# items) instead of using the displayName index.
+BY_NAME = (Order("displayName"),)
 
 
 class ItemSort(str, Enum):
-    NAME = "displayNameLower"
+    NAME = "displayName"  # the web console's field (binary order, as Cosmos DB sorts strings)
     CREATED = "createdAt"
     UPDATED = "updatedAt"
     TYPE = "itemType"
@@ -85,9 +85,9 @@ def clean_item_name(value: object, item_type: str) -> str:
 
 def view_query(view: ItemView) -> Query:
     conds: list = []
-    term = view.search.strip().lower()
+    term = view.search.strip()
     if term:
-        conds.append(Filter("displayNameLower", Op.CONTAINS, term))
+        conds.append(Filter("displayName", Op.ICONTAINS, term))
     if view.folder is None:
         conds.append(Filter("folderId", Op.IS_NULL, True))
     elif view.folder != ALL_FOLDERS:
@@ -139,7 +139,7 @@ class ItemService:
         doc = await self.scoped.ws_get(ws, "items", name_or_id)
         if doc is not None:
             return doc
-        page = await self.scoped.ws_query(ws, "items", Query((eq("displayNameLower", name_or_id.strip().lower()),), BY_NAME), max_items=3)
+        page = await self.scoped.ws_query(ws, "items", Query((Filter("displayName", Op.IEQUALS, name_or_id.strip()),), BY_NAME), max_items=3)
         if not page.items:
             raise NotFoundError(f"no item named or with id {name_or_id!r} in this workspace")
         if len(page.items) > 1:
@@ -163,8 +163,8 @@ class ItemService:
         # by its name first (an indexed lookup), then by the pointer alone (a scan) for twins whose
         # name drifted in older data
         by_pointer = eq("state.sqlEndpointFor", lakehouse["id"])
-        twin_name = sql_endpoint_name(lakehouse.get("displayName", "")).lower()
-        for conds in ((eq("displayNameLower", twin_name), by_pointer), (by_pointer,)):
+        twin_name = sql_endpoint_name(lakehouse.get("displayName", ""))
+        for conds in ((Filter("displayName", Op.IEQUALS, twin_name), by_pointer), (by_pointer,)):
             page = await self.scoped.ws_query(ws, "items", Query(conds, BY_NAME), max_items=1)
             if page.items:
                 return page.items[0]

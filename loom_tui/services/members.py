@@ -1,10 +1,10 @@
 """Members of a workspace: list, add by UPN with a role, change a role, remove.
 
-A member is a binding document in ``workspace-permissions`` (id ``<workspaceId>:<upn>``) *and* an
-entry in the workspace document's ``memberUpns``, which is what makes the workspace visible to
-them (see ``ScopedStore.visible_to``).  Both are kept in step: adding writes the binding first
-and then the visibility; removing takes the visibility away first and then the binding — so an
-interrupted change never grants more than intended, and running it again finishes it.
+A member is a binding document in ``workspace-permissions`` (id ``<workspaceId>:<upn>``, the
+web console's shape and its source of truth for who sees a workspace) *and*, loom's addition, an
+entry in the workspace document's ``memberUpns`` (see ``ScopedStore.visibility``).  Both are kept
+in step: adding writes the binding first and then the list; removing takes the list entry away
+first and then the binding — running an interrupted change again finishes it.
 
 The creator is an implicit admin: they cannot be removed or demoted (the web console answers 409;
 here a :class:`ConflictError` with a sentence saying why).
@@ -95,6 +95,7 @@ class MemberService:
         }
         stored = await self.scoped.ws_create(ws, "workspace-permissions", doc)
         await set_member_upn(self.scoped, ws.id, upn, True)
+        self.scoped.forget_bindings()
         await self.audit.record(ws, item_id=ws.id, item_type="workspace", action="member.add",
                                 summary=f"added {upn} as {role}", changes={"member": [None, upn], "role": [None, role]})
         return stored
@@ -133,5 +134,6 @@ class MemberService:
             await self.scoped.ws_delete(ws, "workspace-permissions", current["id"])
         except NotFound:
             pass
+        self.scoped.forget_bindings()
         await self.audit.record(ws, item_id=ws.id, item_type="workspace", action="member.remove",
                                 summary=f"removed {upn} ({current.get('role')})", changes={"member": [upn, None], "role": [current.get("role"), None]})

@@ -49,7 +49,7 @@ class Prefs:
         doc = doc or {}
         sort = doc.get("sort") or {}
         try:
-            key = SortKey(sort.get("key"))
+            key = SortKey({"nameLower": "name"}.get(sort.get("key"), sort.get("key")))  # the sort field before issue 14
         except ValueError:
             key = SortKey.LAST_ACCESSED
         mode = doc.get("viewMode")

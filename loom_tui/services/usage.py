@@ -6,12 +6,12 @@ Why it is computed this way:
   tests), so grouping happens here, in Python, while pages stream in; only what has no cheaper
   source is streamed: the item documents (for items by type) and the audit events of the window
   (for activity per day and the most active items).
-* Everything else is a count or an indexed read: workspaces and items are ``COUNT`` queries, and
-  items by workspace comes from each workspace document's ``itemCount`` (kept right by the item
-  service), read as the top rows of an ``ORDER BY itemCount DESC`` query.
-* Audit events are counted by ``tenantId`` through the tenant-bound admin reads.  The web console
-  filters on ``tenantId`` too, but its item audit events do not carry it, so its counts are wrong;
-  every event written here carries it (see :mod:`loom_tui.services.audit`).
+* The workspace card is a ``COUNT`` query.  Items and items by workspace are counted from the same
+  stream as items by type (the web console keeps no ``itemCount`` on its workspace documents).
+* Items and audit events belong to the tenant when stamped with its ``tenantId`` or, the web
+  console's (which carry none), when they hang off one of its workspaces
+  (:meth:`ScopedStore.admin_reached`).  The web console's own usage page filters on ``tenantId``
+  and so misses its own item audit events; every event loom writes carries it.
 * These are tenant-wide aggregates: only tenant admins may see them.  Anyone else gets
   :class:`Forbidden` before a single read, never partial numbers.
 
@@ -25,10 +25,10 @@ import asyncio
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date, datetime, timedelta, timezone
-from typing import TYPE_CHECKING, AsyncIterator, Callable
+from typing import TYPE_CHECKING, Callable
 
 from loom_tui.domain.clock import iso
-from loom_tui.store.query import AnyOf, Filter, Op, Order, Query
+from loom_tui.store.query import AnyOf, Filter, Op, Query
 
 from loom_tui.errors import Forbidden, NotFoundError
 
@@ -139,22 +139,21 @@ class UsageService:
         since, until = window(now)
         note = progress or (lambda _msg: None)
 
-        workspaces, items, top_ws, by_type, audit = await asyncio.gather(
+        workspaces, names, by_type, audit = await asyncio.gather(
             self.scoped.tenant_count("workspaces", Query((_not_deleting(),))),
-            self.scoped.admin_count("items"),
-            self._top_workspaces(),
+            self._workspace_names(),
             self._items_by_type(note),
             self._audit(since, until, note),
         )
-        type_counts, scanned_items = by_type
+        type_counts, per_ws, scanned_items = by_type
+        items = scanned_items
+        top_ws = self._top_workspaces(names, per_ws)
         per_day, per_item, scanned_events, tenant_events = audit
         types = sorted(type_counts.items(), key=lambda kv: (-kv[1], kv[0]))
         activity = [DayCount((since + timedelta(days=d)).date(), per_day.get((since + timedelta(days=d)).date(), 0))
                     for d in range(WINDOW_DAYS)]
         most_active = await self._resolve(per_item)
-        notes = []
-        if scanned_items != items:
-            notes.append(f"items changed while counting ({items:,} counted, {scanned_items:,} streamed)")
+        notes: list[str] = []
         return UsageReport(
             cards=Cards(workspaces=workspaces, items=items, item_types=sum(1 for t in type_counts if t != NO_TYPE),
                         audit_events=scanned_events),
@@ -171,41 +170,35 @@ class UsageService:
             notes=notes,
         )
 
-    async def _stream(self, container: str, query: Query = Query()) -> AsyncIterator[dict]:
-        """Every document of the tenant in ``container`` matching ``query``, page by page (the
-        tenant-bound, admin-only cross-partition read)."""
-        token: str | None = None
-        while True:
-            page = await self.scoped.admin_query(container, query, max_items=STREAM_PAGE, continuation=token)
-            for doc in page.items:
-                yield doc
-            token = page.continuation
-            if not token:
-                return
-
     # -- the parts -------------------------------------------------------------------------
-    async def _top_workspaces(self) -> list[Bar]:
-        q = Query((_not_deleting(),), (Order("itemCount", True),))
-        rows = await self.scoped.tenant_window("workspaces", q, 0, TOP_WORKSPACES)
-        return [Bar(str(r.get("name") or r["id"]), int(r.get("itemCount") or 0), r["id"]) for r in rows]
+    async def _workspace_names(self) -> dict[str, str]:
+        """Id -> name of the tenant's workspaces that are not being deleted."""
+        return {d["id"]: str(d.get("name") or d["id"]) async for d in self.scoped.tenant_iter("workspaces", Query((_not_deleting(),)))}
 
-    async def _items_by_type(self, note: Progress) -> tuple[Counter, int]:
+    @staticmethod
+    def _top_workspaces(names: dict[str, str], per_ws: Counter) -> list[Bar]:
+        rows = sorted(names.items(), key=lambda kv: (-per_ws.get(kv[0], 0), kv[1].lower(), kv[0]))[:TOP_WORKSPACES]
+        return [Bar(name, per_ws.get(ws_id, 0), ws_id) for ws_id, name in rows]
+
+    async def _items_by_type(self, note: Progress) -> tuple[Counter, Counter, int]:
         counts: Counter = Counter()
+        per_ws: Counter = Counter()
         n = 0
-        async for doc in self._stream("items"):
+        async for doc in self.scoped.admin_reached("items", page_size=STREAM_PAGE):
             t = doc.get("itemType")
             counts[t if isinstance(t, str) and t else NO_TYPE] += 1
+            per_ws[doc.get("workspaceId")] += 1
             n += 1
             if n % PROGRESS_EVERY == 0:
                 note(f"{n:,} items read")
-        return counts, n
+        return counts, per_ws, n
 
     async def _audit(self, since: datetime, until: datetime, note: Progress):
         q = Query((Filter("at", Op.GE, iso(since)), Filter("at", Op.LT, iso(until))))
         per_day: Counter = Counter()
         per_item: dict[str, list] = {}  # item id -> [events, item type, workspace id]
         n = tenant_events = 0
-        async for ev in self._stream("audit-log", q):
+        async for ev in self.scoped.admin_reached("audit-log", q, page_size=STREAM_PAGE):
             n += 1
             if n % PROGRESS_EVERY == 0:
                 note(f"{n:,} audit events read")

@@ -15,7 +15,10 @@ from loom_tui.domain.text import clean_name, clean_text
 from loom_tui.domain.workspace import CapacityKind, WorkspaceView, capacity_kind
 from loom_tui.store.errors import NotFound, PreconditionFailed
 from loom_tui.store.query import AnyOf, Filter, Op, Order, Query, eq
-from loom_tui.store.scoped import visible_to
+from loom_tui.domain.session import Session
+from loom_tui.domain.workspace import CAPACITY_PATTERNS
+from loom_tui.store.query import Cond
+from loom_tui.store.scoped import owner_conds
 
 from .audit import AuditService, diff
 from loom_tui.errors import ConflictError, EditConflict, NameTaken, ValidationError
@@ -48,7 +51,9 @@ def validate(data: WorkspaceInput) -> WorkspaceInput:
 
 
 def stored_fields(data: WorkspaceInput) -> dict[str, Any]:
-    """The editable fields as stored, with the shadow fields the list searches, sorts and filters on."""
+    """The editable fields as stored (the web console's names).  ``nameLower``, ``descriptionLower``
+    and ``capacityKind`` are loom's older additions, still written for loom versions that search
+    on them; nothing here reads them (documents the web console writes do not have them)."""
     return {
         "name": data.name,
         "nameLower": data.name.lower(),
@@ -60,18 +65,33 @@ def stored_fields(data: WorkspaceInput) -> dict[str, Any]:
     }
 
 
-def view_query(view: WorkspaceView, session_conds: tuple, user_oid: str) -> Query:
+def not_deleting() -> AnyOf:
+    """A workspace being deleted is hidden; one without ``state`` is Active (the web console's rule)."""
+    return AnyOf((Filter("state", Op.IS_NULL, True), Filter("state", Op.NE, DELETING)))
+
+
+def capacity_filter(kind: CapacityKind) -> Cond:
+    """The capacity kind derived from ``capacity`` itself (never from a stored ``capacityKind``)."""
+    by_value = Filter("capacity", Op.IREGEX, CAPACITY_PATTERNS[kind.value])
+    if kind is CapacityKind.NONE:
+        return AnyOf((Filter("capacity", Op.IS_NULL, True), by_value))
+    return by_value
+
+
+def view_query(view: WorkspaceView, session_conds: tuple, session: Session) -> Query:
+    """Search, filters and sort on the web console's own fields only (name, description, capacity,
+    domain, createdBy; sort fields a document lacks sort lowest, they are never dropped)."""
     conds: list = list(session_conds)
-    conds.append(Filter("state", Op.NE, DELETING))
-    term = view.search.strip().lower()
+    conds.append(not_deleting())
+    term = view.search.strip()
     if term:
-        conds.append(AnyOf((Filter("nameLower", Op.CONTAINS, term), Filter("descriptionLower", Op.CONTAINS, term))))
+        conds.append(AnyOf((Filter("name", Op.ICONTAINS, term), Filter("description", Op.ICONTAINS, term))))
     if view.capacity is not None:
-        conds.append(eq("capacityKind", view.capacity.value))
+        conds.append(capacity_filter(view.capacity))
     if view.domain:
         conds.append(eq("domain", view.domain))
     if view.mine:
-        conds.append(eq("ownerOid", user_oid))
+        conds.append(AnyOf(owner_conds(session)[::2]))  # ownerOid, or the web console's createdBy
     return Query(tuple(conds), (Order(view.sort.value, view.descending),))
 
 
@@ -82,11 +102,11 @@ class WorkspaceService:
         self.audit = AuditService(ctx.scoped)
 
     # -- reading ---------------------------------------------------------------------------
-    def _query(self, view: WorkspaceView) -> Query:
-        return view_query(view, visible_to(self.ctx.session), self.ctx.session.user_oid)
+    async def _query(self, view: WorkspaceView) -> Query:
+        return view_query(view, await self.scoped.visibility(), self.ctx.session)
 
     async def count(self, view: WorkspaceView = WorkspaceView()) -> int:
-        return await self.scoped.tenant_count("workspaces", self._query(view))
+        return await self.scoped.tenant_count("workspaces", await self._query(view))
 
     async def window(self, view: WorkspaceView, offset: int, limit: int, *, pinned: list[dict] | tuple = ()) -> list[dict]:
         """Rows ``offset .. offset+limit`` of the list: the ``pinned`` rows (from :meth:`pinned`)
@@ -95,7 +115,7 @@ class WorkspaceService:
         rows = list(pinned[offset : offset + limit])
         rest_offset, rest_limit = max(0, offset - len(pinned)), limit - len(rows)
         if rest_limit > 0:
-            query = self._query(view).and_(*(Filter("id", Op.NE, p["id"]) for p in pinned))
+            query = (await self._query(view)).and_(*(Filter("id", Op.NE, p["id"]) for p in pinned))
             rows += await self.scoped.tenant_window("workspaces", query, rest_offset, rest_limit)
         return rows
 
@@ -103,12 +123,12 @@ class WorkspaceService:
         """The user's pinned workspaces that match ``view``, in the view's order, marked ``pin``."""
         if not pins:
             return []
-        query = self._query(view).and_(Filter("id", Op.IN, list(pins)))
+        query = (await self._query(view)).and_(Filter("id", Op.IN, list(pins)))
         page = await self.scoped.tenant_query("workspaces", query, max_items=len(pins))
         return [{**d, "pin": True} for d in page.items]
 
     async def page(self, view: WorkspaceView = WorkspaceView(), *, max_items: int = 100, continuation: str | None = None):
-        return await self.scoped.tenant_query("workspaces", self._query(view), max_items=max_items, continuation=continuation)
+        return await self.scoped.tenant_query("workspaces", await self._query(view), max_items=max_items, continuation=continuation)
 
     async def get(self, workspace_id: str) -> dict:
         return (await self.scoped.workspace(workspace_id)).doc
@@ -119,7 +139,8 @@ class WorkspaceService:
             return await self.get(name_or_id)
         except Exception:
             pass
-        page = await self.scoped.tenant_query("workspaces", Query((eq("nameLower", name_or_id.strip().lower()),) + visible_to(self.ctx.session)), max_items=2)
+        query = Query((Filter("name", Op.IEQUALS, name_or_id.strip()), not_deleting()) + await self.scoped.visibility())
+        page = await self.scoped.tenant_query("workspaces", query, max_items=2)
         if not page.items:
             from loom_tui.errors import NotFoundError
 
@@ -132,7 +153,7 @@ class WorkspaceService:
 
     # -- writing ---------------------------------------------------------------------------
     async def _name_taken(self, name: str, except_id: str | None = None) -> bool:
-        page = await self.scoped.tenant_query("workspaces", Query((eq("nameLower", name.lower()),)), max_items=2)
+        page = await self.scoped.tenant_query("workspaces", Query((Filter("name", Op.IEQUALS, name),)), max_items=2)
         return any(d["id"] != except_id for d in page.items)
 
     async def create(self, data: WorkspaceInput) -> dict:
@@ -145,6 +166,7 @@ class WorkspaceService:
         doc = {
             "id": str(uuid.uuid4()),
             **stored_fields(data),
+            "tid": s.tenant_id,  # the web console's HEAD names the Entra tenant "tid" (v1 has only tenantId)
             "ownerOid": s.user_oid,
             "createdBy": s.upn,
             "createdAt": now,
@@ -190,7 +212,7 @@ class WorkspaceService:
         current = ws.doc
         merged = WorkspaceInput(**{k: (changes[k] if k in changes else (current.get(k) or "")) for k in EDITABLE})
         data = validate(merged)
-        if data.name.lower() != current.get("nameLower") and await self._name_taken(data.name, except_id=workspace_id):
+        if data.name.lower() != str(current.get("name") or "").lower() and await self._name_taken(data.name, except_id=workspace_id):
             raise NameTaken("name", f"a workspace named {data.name!r} already exists in this tenant")
         if etag is not None and etag != current.get("_etag") and not force and self._edited_since(base, current):
             raise EditConflict(mine={**(base or current), **changes}, theirs=current)

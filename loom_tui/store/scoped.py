@@ -14,6 +14,7 @@ Cross-tenant access is impossible by construction:
 
 from __future__ import annotations
 
+import time
 from dataclasses import dataclass
 from typing import Any, AsyncIterator
 
@@ -36,17 +37,53 @@ class WorkspaceRef:
     doc: dict
 
 
-def visible_to(session: Session) -> tuple:
-    """Conditions that limit a workspace query to what the user may see."""
+PERMISSIONS = "workspace-permissions"
+# How long a session's list of workspace bindings is reused between list reads (every keystroke of
+# a search counts and windows the list); a membership change made here forgets it at once.
+BINDINGS_TTL_S = 10.0
+
+
+def _upns(session: Session) -> list[str]:
+    return sorted({session.upn_key, session.upn})
+
+
+def owner_conds(session: Session) -> tuple[Filter, ...]:
+    """A workspace document that names the user: loom's ``ownerOid`` / ``memberUpns``, or the
+    web console's ``createdBy`` (its creator, an implicit admin; a UPN, or an object id)."""
+    return (
+        eq("ownerOid", session.user_oid),
+        Filter("memberUpns", Op.HAS, session.upn_key),
+        Filter("createdBy", Op.IN, _upns(session) + [session.user_oid]),
+    )
+
+
+def visible_to(session: Session, bound_ids: list[str] | tuple[str, ...] = ()) -> tuple:
+    """Conditions that limit a workspace query to what the user may see: the fields of the
+    workspace document that name them, or ``bound_ids`` — the workspaces where a
+    ``workspace-permissions`` binding names them (see :meth:`ScopedStore.bound_workspace_ids`)."""
     if session.is_tenant_admin:
         return ()
-    return (AnyOf((eq("ownerOid", session.user_oid), Filter("memberUpns", Op.HAS, session.upn_key))),)
+    conds: tuple = owner_conds(session)
+    if bound_ids:
+        conds += (Filter("id", Op.IN, list(bound_ids)),)
+    return (AnyOf(conds),)
+
+
+def names_user(session: Session, doc: dict) -> bool:
+    """:func:`owner_conds` evaluated on one document."""
+    created = doc.get("createdBy")
+    return (
+        doc.get("ownerOid") == session.user_oid
+        or session.upn_key in (doc.get("memberUpns") or [])
+        or (isinstance(created, str) and created.strip().lower() in (session.upn_key, session.user_oid.lower()))
+    )
 
 
 class ScopedStore:
     def __init__(self, store: DocumentStore, session: Session) -> None:
         self.store = store
         self.session = session
+        self._bindings: tuple[float, list[str]] | None = None
 
     @property
     def tid(self) -> str:
@@ -122,14 +159,53 @@ class ScopedStore:
         return await self.store.upsert("notifications", {**doc, "userId": user_oid, "tenantId": self.tid})
 
     # -- workspaces and what hangs off them ------------------------------------------------
+    # -- who sees which workspace -----------------------------------------------------------
+    # The web console's source of truth is the workspace-permissions container (one binding per
+    # member, ``<workspaceId>:<upn>``, the creator's marked implicit); its workspace documents
+    # carry no member list.  A non-admin sees a workspace whose document names them (loom's
+    # ownerOid / memberUpns, the creator) or where a binding names them.  The bindings of a user
+    # are found with one cross-partition query on ``upn`` (indexed); they carry no tenant id, so
+    # they only ever yield workspace *ids*, which are then looked up in the session's own tenant
+    # partition: a binding can never reveal another tenant's workspace.
+    async def bound_workspace_ids(self) -> list[str]:
+        """Ids of the workspaces where a ``workspace-permissions`` binding names the user (cached
+        for :data:`BINDINGS_TTL_S`; :meth:`forget_bindings` drops the cache)."""
+        now = time.monotonic()
+        if self._bindings is not None and now - self._bindings[0] < BINDINGS_TTL_S:
+            return self._bindings[1]
+        ids: set[str] = set()
+        async for doc in self.store.iterate_cross_partition(PERMISSIONS, Query((Filter("upn", Op.IN, _upns(self.session)),))):
+            ws_id = doc.get("workspaceId")
+            if isinstance(ws_id, str) and ws_id:
+                ids.add(ws_id)
+        found = sorted(ids)
+        self._bindings = (now, found)
+        return found
+
+    def forget_bindings(self) -> None:
+        self._bindings = None
+
+    async def visibility(self) -> tuple:
+        """The conditions of :func:`visible_to` for this session, bindings included."""
+        if self.session.is_tenant_admin:
+            return ()
+        return visible_to(self.session, await self.bound_workspace_ids())
+
     async def workspace(self, workspace_id: str) -> WorkspaceRef:
         doc = await self.store.get("workspaces", self.tid, workspace_id)
         if doc is None or doc.get("tenantId") != self.tid:
             raise NotFoundError(f"no workspace {workspace_id!r} in this tenant")
         s = self.session
-        if not (s.is_tenant_admin or doc.get("ownerOid") == s.user_oid or s.upn_key in (doc.get("memberUpns") or [])):
+        if not (s.is_tenant_admin or names_user(s, doc) or await self._bound(workspace_id)):
             raise NotFoundError(f"no workspace {workspace_id!r} in this tenant")
         return WorkspaceRef(workspace_id, self.tid, doc)
+
+    async def _bound(self, workspace_id: str) -> bool:
+        """A binding for the user in that workspace's partition (one point read)."""
+        for upn in _upns(self.session):
+            if await self.store.get(PERMISSIONS, workspace_id, f"{workspace_id}:{upn}") is not None:
+                return True
+        return False
 
     def _ws_container(self, container: str) -> str:
         if spec(container).scope is not Scope.WORKSPACE:
@@ -188,8 +264,26 @@ class ScopedStore:
             body["workspaceId"] = ws.id
         return await self.store.upsert(container, body)
 
+    def _tenant_or_unstamped(self) -> AnyOf:
+        """loom stamps ``tenantId`` on every document it writes; the web console's audit events,
+        comments and bindings lack it.  Such a document is taken when it is reached through a
+        workspace already proven to be this tenant's; a *different* tenant id always excludes."""
+        return AnyOf((eq("tenantId", self.tid), Filter("tenantId", Op.IS_NULL, True)))
+
+    async def _in_workspace(self, ws: WorkspaceRef, item_id: str) -> bool:
+        """Is ``item_id`` the workspace itself, or one of its items or folders (point reads)?"""
+        if item_id == ws.id:
+            return True
+        return (await self.store.get("items", ws.id, item_id) is not None
+                or await self.store.get("folders", ws.id, item_id) is not None)
+
     async def item_query(self, ws: WorkspaceRef, container: str, item_id: str, query: Query = ALL, *, max_items: int = 100, continuation: str | None = None) -> Page:
-        q = query.and_(eq("workspaceId", ws.id), eq("tenantId", self.tid))
+        # a document without workspaceId (the web console's comments) counts only in the partition
+        # of an item proven to be in ``ws``
+        in_ws: Filter | AnyOf = eq("workspaceId", ws.id)
+        if await self._in_workspace(ws, item_id):
+            in_ws = AnyOf((in_ws, Filter("workspaceId", Op.IS_NULL, True)))
+        q = query.and_(in_ws, self._tenant_or_unstamped())
         return await self.store.query(self._item_container(container), item_id, q, max_items=max_items, continuation=continuation)
 
     # -- admin aggregates (cross-partition, always tenant-bound) ----------------------------
@@ -209,9 +303,23 @@ class ScopedStore:
         self._require_admin()
         return self.store.iterate_cross_partition(container, query.and_(eq("tenantId", self.tid)))
 
+    async def admin_reached(self, container: str, query: Query = ALL, *, page_size: int = 500) -> AsyncIterator[dict]:
+        """Every document of a workspace- or item-partitioned container that belongs to this
+        tenant (admins only): those stamped with its ``tenantId``, and those without one — the web
+        console stamps none on items, folders, bindings, comments and item audit events — whose
+        ``workspaceId`` is one of this tenant's workspaces (or whose ``itemId`` is this tenant's
+        tenant-settings item).  A document stamped with another tenant never comes back."""
+        self._require_admin()
+        ws_ids = {d["id"] async for d in self.store.iterate("workspaces", self.tid, page_size=5000)}
+        settings_item = TENANT_SETTINGS_ITEM.format(tid=self.tid)
+        q = query.and_(self._tenant_or_unstamped())
+        async for doc in self.store.iterate_cross_partition(container, q, page_size=page_size):
+            if doc.get("tenantId") == self.tid or doc.get("workspaceId") in ws_ids or doc.get("itemId") == settings_item:
+                yield doc
+
     async def workspace_audit(self, ws: WorkspaceRef, query: Query = ALL, *, max_items: int = 100, continuation: str | None = None) -> Page:
         """The audit trail of one workspace (its items' partitions), bound to tenant and workspace."""
-        q = query.and_(eq("tenantId", self.tid), eq("workspaceId", ws.id))
+        q = query.and_(eq("workspaceId", ws.id), self._tenant_or_unstamped())
         return await self.store.query_cross_partition("audit-log", q, max_items=max_items, continuation=continuation)
 
 

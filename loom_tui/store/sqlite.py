@@ -111,14 +111,17 @@ def _cond(cond: Cond, params: list[Any]) -> str:
     if op is Op.STARTSWITH:
         params.extend([str(cond.value), str(cond.value)])
         return f"({t} = 'text' AND substr({e}, 1, length(?)) = ?)"
-    # case-insensitive tests: Python's str.lower() (Unicode-aware, like Cosmos DB's ignore-case;
-    # SQLite's own lower() folds ASCII only), evaluated on the field's indexed value
-    if op is Op.ICONTAINS:
-        params.append(str(cond.value).lower())
-        return f"({t} = 'text' AND instr(loom_lower({e}), ?) > 0)"
-    if op is Op.IEQUALS:
-        params.append(str(cond.value).lower())
-        return f"({t} = 'text' AND loom_lower({e}) = ?)"
+    # Case-insensitive tests fold case like Python's str.lower() (Unicode-aware, as Cosmos DB's
+    # ignore-case).  SQLite's own lower() folds ASCII only, but runs in C: it answers first, and the
+    # Python function (a callback per row) runs only for values with a non-ASCII character.  That
+    # is exact: a match after ASCII folding is a match after full folding, and for an all-ASCII
+    # value both foldings are the same.
+    if op in (Op.ICONTAINS, Op.IEQUALS):
+        term = str(cond.value).lower()
+        params.extend([term, _NON_ASCII, term])
+        if op is Op.ICONTAINS:
+            return f"({t} = 'text' AND (instr(lower({e}), ?) > 0 OR ({e} GLOB ? AND instr(loom_lower({e}), ?) > 0)))"
+        return f"({t} = 'text' AND (lower({e}) = ? OR ({e} GLOB ? AND loom_lower({e}) = ?)))"
     if op is Op.IREGEX:
         params.append(str(cond.value))
         return f"({t} = 'text' AND loom_iregex(?, {e}))"
@@ -143,6 +146,7 @@ def _param(value: Any) -> Any:
     return value
 
 
+_NON_ASCII = "*[^\x01-\x7f]*"  # GLOB: the value has a character beyond ASCII
 _STRING_TESTS = (Op.CONTAINS, Op.STARTSWITH, Op.ICONTAINS, Op.IEQUALS, Op.IREGEX)
 
 
@@ -261,7 +265,7 @@ class SqliteStore(DocumentStore):
                         # parsing every document); replaces the older (pk, value) index
                         conn.execute(f"DROP INDEX IF EXISTS {ix}")
                         conn.execute(f"CREATE INDEX IF NOT EXISTS {ix}_t ON {t} (pk, {_expr(f)}, json_type(doc, '$.{f}'))")
-                        if c.scope is Scope.ITEM:  # admin aggregates read these across partitions
+                        if c.scope is Scope.ITEM or f in c.cross_indexed:  # read across partitions
                             conn.execute(f"CREATE INDEX IF NOT EXISTS {ix}_x ON {t} ({_expr(f)})")
 
             self._write(conn, create)
