@@ -29,6 +29,10 @@ class Directory(Protocol):
         """The user with that UPN (case-insensitive), or None when the directory has no such user."""
         ...
 
+    async def by_oid(self, oid: str) -> DirectoryUser | None:
+        """The user with that object id, or None when the directory has no such user."""
+        ...
+
 
 class StaticDirectory:
     """A directory held in memory (the demo tenant's users)."""
@@ -37,9 +41,13 @@ class StaticDirectory:
 
     def __init__(self, users: list[DirectoryUser]) -> None:
         self._by_upn = {u.upn.lower(): u for u in users}
+        self._by_oid = {u.oid.lower(): u for u in users}
 
     async def by_upn(self, upn: str) -> DirectoryUser | None:
         return self._by_upn.get(upn.strip().lower())
+
+    async def by_oid(self, oid: str) -> DirectoryUser | None:
+        return self._by_oid.get(oid.strip().lower())
 
 
 class NoDirectory:
@@ -48,6 +56,9 @@ class NoDirectory:
     name = "none (Microsoft Graph lookup is not available yet)"
 
     async def by_upn(self, upn: str) -> DirectoryUser | None:
+        return None
+
+    async def by_oid(self, oid: str) -> DirectoryUser | None:
         return None
 
 

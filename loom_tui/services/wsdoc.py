@@ -36,8 +36,18 @@ async def edit_workspace_doc(scoped: "ScopedStore", workspace_id: str, change: C
 
 
 async def add_to_item_count(scoped: "ScopedStore", workspace_id: str, delta: int) -> dict:
+    """Add ``delta`` to ``itemCount``.  A workspace document without one (the web console keeps
+    none) gets the real count of its items instead (``delta`` is already in it)."""
+    current = await scoped.tenant_get("workspaces", workspace_id)
+    counted: int | None = None
+    if current is not None and not isinstance(current.get("itemCount"), int):
+        counted = await scoped.ws_count(await scoped.workspace(workspace_id), "items")
+
     def change(doc: dict) -> dict:
-        doc["itemCount"] = max(0, int(doc.get("itemCount") or 0) + delta)
+        if isinstance(doc.get("itemCount"), int):
+            doc["itemCount"] = max(0, doc["itemCount"] + delta)
+        else:
+            doc["itemCount"] = counted if counted is not None else max(0, delta)
         return doc
 
     return await edit_workspace_doc(scoped, workspace_id, change)

@@ -20,8 +20,9 @@ from typing import Any, AsyncIterator
 
 from loom_tui.domain.containers import Scope
 from loom_tui.domain.session import Session
-from loom_tui.errors import Forbidden, NotFoundError
+from loom_tui.errors import ConflictError, Forbidden, NotFoundError
 
+from .errors import NotFound
 from .port import DocumentStore, Page, spec
 from .query import ALL, AnyOf, Filter, Op, Query, eq
 
@@ -316,6 +317,38 @@ class ScopedStore:
         async for doc in self.store.iterate_cross_partition(container, q, page_size=page_size):
             if doc.get("tenantId") == self.tid or doc.get("workspaceId") in ws_ids or doc.get("itemId") == settings_item:
                 yield doc
+
+    # -- the web console v1's tenant id ------------------------------------------------------
+    # v1 wrote the creator's *object id* into a workspace's tenantId (its partition key), so such a
+    # workspace sits outside every tenant partition.  Finding and adopting them is the one read
+    # outside the session's tenant partition: tenant admins only, on the workspaces container only;
+    # a document whose ``tid`` names another tenant is never returned, and the service shows only
+    # those whose owner it can tie to this tenant (directory, ``tid``).
+    async def admin_foreign_workspaces(self) -> AsyncIterator[dict]:
+        """Workspace documents whose ``tenantId`` is not this tenant's (admins only)."""
+        self._require_admin()
+        async for doc in self.store.iterate_cross_partition("workspaces", Query((Filter("tenantId", Op.NE, self.tid),))):
+            if doc.get("tid") in (None, "", self.tid):
+                yield doc
+
+    async def admin_adopt_workspace(self, doc: dict, adopted: dict) -> dict:
+        """Move ``doc`` (from :meth:`admin_foreign_workspaces`) into this tenant's partition as
+        ``adopted`` (same id): the copy first, then the original goes — run again after an
+        interruption, it finishes (a copy this adoption made is recognised by ``adoptedFrom``)."""
+        self._require_admin()
+        old_pk = doc.get("tenantId")
+        if not isinstance(old_pk, str) or old_pk == self.tid or doc.get("tid") not in (None, "", self.tid):
+            raise Forbidden("only a workspace outside every tenant partition can be adopted")
+        current = await self.tenant_get("workspaces", doc["id"])
+        if current is None:
+            current = await self.tenant_create("workspaces", adopted)
+        elif (current.get("adoptedFrom") or {}).get("tenantId") != old_pk:
+            raise ConflictError(f"this tenant already has a workspace with the id {doc['id']!r}; left as it is")
+        try:
+            await self.store.delete("workspaces", old_pk, doc["id"])
+        except NotFound:
+            pass
+        return current
 
     async def workspace_audit(self, ws: WorkspaceRef, query: Query = ALL, *, max_items: int = 100, continuation: str | None = None) -> Page:
         """The audit trail of one workspace (its items' partitions), bound to tenant and workspace."""

@@ -1,0 +1,156 @@
+"""The web console v1's tenant id: workspaces filed under their owner's object id are counted by
+``loom doctor`` and adopted by ``loom migrate`` (tenant admins, dry run by default, audited,
+idempotent, refused in read-only); another tenant's workspaces are never shown nor touched."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+from typing import AsyncIterator
+
+import pytest
+
+from loom_tui.services.directory import DirectoryUser, StaticDirectory
+from loom_tui.services.doctor import OK, WARN, Report
+from loom_tui.services.errors import Forbidden, NotFoundError, ReadOnlyError
+from loom_tui.services.v1tenant import V1TenantService, doctor_check
+from loom_tui.store.port import DocumentStore
+from tests.store.conftest import close_store, open_store
+from tests.support import webconsole as wc
+from tests.support.cosmos_server import cosmos_server  # noqa: F401  (session fixture)
+
+from .test_webconsole_data import as_user
+
+OTHER_TENANT = "99999999-0000-4000-8000-0000000000bb"
+DIRECTORY = StaticDirectory([DirectoryUser(u.oid, u.upn, u.name) for u in (wc.ADMIN, wc.CREATOR, wc.MEMBER, wc.LEGACY_OWNER)])
+STRANGER_OID = "0b000000-0000-4000-8000-0000000000ff"
+
+
+@pytest.fixture(params=[pytest.param("sqlite"), pytest.param("cosmos", marks=pytest.mark.cosmos)])
+async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator[DocumentStore]:
+    s = await open_store(request.param, request, tmp_path)
+    try:
+        await wc.load(s)
+        await s.upsert_many("workspaces", [
+            # a v1 workspace of someone this tenant's directory does not know: left alone
+            {"id": "v1-stranger", "tenantId": STRANGER_OID, "name": "Stranger's", "createdBy": "x@elsewhere.example"},
+            # HEAD: its tid names this tenant, its tenantId an object id
+            {"id": "head-tid", "tenantId": STRANGER_OID, "tid": wc.TENANT, "name": "Head Tid", "createdBy": "y@elsewhere.example"},
+            # another tenant's real workspace (and one whose tid names another tenant): never touched
+            {"id": "other-1", "tenantId": OTHER_TENANT, "name": "Other tenant", "createdBy": wc.LEGACY_OWNER.upn},
+            {"id": "other-2", "tenantId": wc.LEGACY_OWNER.oid, "tid": OTHER_TENANT, "name": "Other tid"},
+        ])
+        yield s
+    finally:
+        await close_store(s)
+
+
+def service(store: DocumentStore, *, admin: bool = True, read_only: bool = False) -> V1TenantService:
+    return V1TenantService(as_user(store, wc.ADMIN if admin else wc.CREATOR, tenant_admin=admin, read_only=read_only), DIRECTORY)
+
+
+async def test_scan_counts_what_the_tenant_can_claim(store):
+    scan = await service(store).scan()
+    assert sorted(w.id for w in scan.adoptable) == sorted([wc.WS_LEGACY, "head-tid"])
+    assert scan.unrecognised == 2  # the stranger's, and the other tenant's (an id is not a user of ours)
+    legacy = next(w for w in scan.adoptable if w.id == wc.WS_LEGACY)
+    assert (legacy.owner_oid, legacy.name) == (wc.LEGACY_OWNER.oid, "Legacy Space")
+    report = Report()
+    await doctor_check(report, as_user(store, wc.ADMIN, tenant_admin=True))
+    # the tenant's default directory (none for this tenant) ties only the HEAD document (its tid)
+    check = report.checks[-1]
+    assert (check.area, check.status) == ("data", WARN)
+    assert "4 workspace(s) carry a user object id" in check.detail and "1 of this tenant's users" in check.detail
+    assert "3 not recognised" in check.detail and "loom migrate" in check.fix
+    ok = Report()
+    await doctor_check(ok, as_user(store, wc.CREATOR))  # not an admin: not looked at
+    assert ok.checks[-1].status == OK and "tenant admin" in ok.checks[-1].detail
+
+
+async def test_dry_run_changes_nothing_then_apply_adopts_once(store):
+    admin = as_user(store, wc.ADMIN, tenant_admin=True)
+    dry = await service(store).migrate()
+    assert not dry.applied and sorted(w.id for w in dry.adopted) == sorted([wc.WS_LEGACY, "head-tid"])
+    assert await store.get("workspaces", wc.LEGACY_OWNER.oid, wc.WS_LEGACY) is not None
+    with pytest.raises(NotFoundError):
+        await admin.workspaces.get(wc.WS_LEGACY)
+
+    done = await service(store).migrate(apply=True)
+    assert done.applied and sorted(w.id for w in done.adopted) == sorted([wc.WS_LEGACY, "head-tid"])
+    adopted = await admin.workspaces.get(wc.WS_LEGACY)
+    original = next(d for d in wc.WORKSPACES if d["id"] == wc.WS_LEGACY)
+    assert {k: adopted[k] for k in original if k != "tenantId"} == {k: v for k, v in original.items() if k != "tenantId"}
+    assert (adopted["tenantId"], adopted["tid"], adopted["ownerOid"]) == (wc.TENANT, wc.TENANT, wc.LEGACY_OWNER.oid)
+    assert adopted["adoptedFrom"]["tenantId"] == wc.LEGACY_OWNER.oid
+    assert await store.get("workspaces", wc.LEGACY_OWNER.oid, wc.WS_LEGACY) is None
+    trail = (await admin.audit.workspace_trail(wc.WS_LEGACY)).items
+    assert [e["action"] for e in trail] == ["workspace.adopt"] and trail[0]["tenantId"] == wc.TENANT
+    # the owner sees their workspace again
+    owner = as_user(store, wc.LEGACY_OWNER)
+    assert (await owner.workspaces.get(wc.WS_LEGACY))["name"] == "Legacy Space"
+    # idempotent: nothing left to adopt, nothing else moved
+    again = await service(store).migrate(apply=True)
+    assert again.adopted == [] and again.unrecognised == 2
+    for pk, id in ((STRANGER_OID, "v1-stranger"), (OTHER_TENANT, "other-1"), (wc.LEGACY_OWNER.oid, "other-2")):
+        assert await store.get("workspaces", pk, id) is not None
+
+
+async def test_an_interrupted_adoption_finishes_when_run_again(store):
+    svc = service(store)
+    doc = await store.get("workspaces", wc.LEGACY_OWNER.oid, wc.WS_LEGACY)
+    copy = {k: v for k, v in doc.items() if k not in ("_etag", "_ts")}
+    copy.update({"tenantId": wc.TENANT, "adoptedFrom": {"tenantId": wc.LEGACY_OWNER.oid}})
+    await store.create("workspaces", copy)  # the copy was written, then the run died
+    await svc.migrate(apply=True)
+    assert await store.get("workspaces", wc.LEGACY_OWNER.oid, wc.WS_LEGACY) is None
+
+
+async def test_only_tenant_admins_and_never_in_read_only(store):
+    with pytest.raises(Forbidden):
+        await service(store, admin=False).scan()
+    with pytest.raises(Forbidden):
+        await as_user(store, wc.CREATOR).scoped.admin_foreign_workspaces().__anext__()
+    with pytest.raises(ReadOnlyError):
+        await service(store, read_only=True).migrate(apply=True)
+    assert len((await service(store, read_only=True).migrate()).adopted) == 2  # a dry run reads only
+    assert await store.get("workspaces", wc.LEGACY_OWNER.oid, wc.WS_LEGACY) is not None
+
+
+# -- the commands, as an operator runs them (embedded store, demo tenant) -------------------------
+def loom(*args: str) -> subprocess.CompletedProcess:
+    return subprocess.run([sys.executable, "-m", "loom_tui.cli", *args], capture_output=True, text=True, env=os.environ.copy(), timeout=120)
+
+
+def test_doctor_and_migrate_commands(tmp_path):
+    import asyncio
+
+    from loom_tui.local.demo import DEMO_USERS
+    from loom_tui.store.sqlite import SqliteStore
+
+    assert loom("seed").returncode == 0
+    owner_oid = DEMO_USERS[2][0]
+
+    async def put_v1() -> None:
+        s = SqliteStore(os.environ["LOOM_DATA_DIR"])
+        await s.open()
+        await s.upsert("workspaces", {"id": "v1-demo", "tenantId": owner_oid, "name": "Old v1 space", "createdBy": "someone"})
+        await s.close()
+
+    asyncio.run(put_v1())
+    doctor = json.loads(loom("doctor", "--json", "--timeout", "0.2").stdout)
+    data = [c for c in doctor["checks"] if c["area"] == "data"]
+    assert data and data[0]["status"] == "WARN" and "1 workspace(s) carry a user object id" in data[0]["detail"]
+    dry = loom("migrate")
+    assert dry.returncode == 0 and "v1-demo" in dry.stdout and "dry run" in dry.stdout
+    refused = loom("--read-only", "migrate", "--apply")
+    assert refused.returncode != 0 and "read-only" in refused.stderr
+    applied = json.loads(loom("migrate", "--apply", "--json").stdout)
+    assert [w["id"] for w in applied["adopted"]] == ["v1-demo"]
+    assert json.loads(loom("migrate", "--apply", "--json").stdout)["adopted"] == []
+    shown = loom("workspaces", "show", "v1-demo", "--json")
+    assert shown.returncode == 0 and json.loads(shown.stdout)["name"] == "Old v1 space"
+    doctor = json.loads(loom("doctor", "--json", "--timeout", "0.2").stdout)
+    assert [c["status"] for c in doctor["checks"] if c["area"] == "data"] == ["OK"]
