@@ -47,6 +47,10 @@ class DoctorScreen(ModalScreen[None]):
 
         try:
             report = await run_doctor(profile=self.profile, data_dir=self.data_dir, terminal_fd=None)
+            if getattr(self.app, "context_is_ready", False):  # the data checks read the open store
+                from loom_tui.services.v1tenant import doctor_check
+
+                await doctor_check(report, self.app.ctx)
         except Exception as exc:  # the doctor must never take the console down
             self.query_one("#doctor-body", Static).update(Text(f"loom doctor failed: {safe_text(exc)}"))
             return

@@ -45,9 +45,16 @@ def _name(r: dict) -> str:
     return (PIN_MARK if r.get("pin") else "") + (r.get("name") or "")
 
 
+def _items(r: dict) -> str:
+    """"N items", or "items not counted" for a document without ``itemCount`` (the web console's)."""
+    items = r.get("itemCount")
+    if not isinstance(items, int):
+        return "items not counted"
+    return f"{items} item{'s' if items != 1 else ''}"
+
+
 def _card(r: dict) -> str:
-    items = r.get("itemCount") or 0
-    return (f"{r.get('domain') or 'no domain'} · {r.get('capacity') or 'no capacity'} · {items} item{'s' if items != 1 else ''}"
+    return (f"{r.get('domain') or 'no domain'} · {r.get('capacity') or 'no capacity'} · {_items(r)}"
             f" · {r.get('state') or 'Active'} · {r.get('description') or ''}")
 
 
@@ -363,7 +370,7 @@ class WorkspacesScreen(AreaScreen):
         if row is None:
             self.flash("no workspace selected", "warning")
             return
-        dialog = TypeToConfirm("Delete workspace", row["name"], f"This deletes the workspace and its {row.get('itemCount', 0)} items, folders, members and git config.")
+        dialog = TypeToConfirm("Delete workspace", row["name"], f"This deletes the workspace and its {_items(row).replace('items not counted', 'items')}, folders, members and git config.")
         self.app.push_screen(dialog, lambda ok: self._delete_confirmed(row, bool(ok)))
 
     @work(exit_on_error=False, group="ws-write")

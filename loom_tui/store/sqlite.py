@@ -118,10 +118,14 @@ def _cond(cond: Cond, params: list[Any]) -> str:
     # value both foldings are the same.
     if op in (Op.ICONTAINS, Op.IEQUALS):
         term = str(cond.value).lower()
-        params.extend([term, _NON_ASCII, term])
-        if op is Op.ICONTAINS:
-            return f"({t} = 'text' AND (instr(lower({e}), ?) > 0 OR ({e} GLOB ? AND instr(loom_lower({e}), ?) > 0)))"
-        return f"({t} = 'text' AND (lower({e}) = ? OR ({e} GLOB ? AND loom_lower({e}) = ?)))"
+        test = f"instr(lower({e}), ?) > 0" if op is Op.ICONTAINS else f"lower({e}) = ?"
+        params.append(term)
+        if not _needs_full_fold(term):
+            return f"({t} = 'text' AND {test})"
+        params.append(term)
+        # a value with a character beyond ASCII has more bytes than characters
+        full = f"instr(loom_lower({e}), ?) > 0" if op is Op.ICONTAINS else f"loom_lower({e}) = ?"
+        return f"({t} = 'text' AND ({test} OR (length(CAST({e} AS BLOB)) > length({e}) AND {full})))"
     if op is Op.IREGEX:
         params.append(str(cond.value))
         return f"({t} = 'text' AND loom_iregex(?, {e}))"
@@ -146,7 +150,16 @@ def _param(value: Any) -> Any:
     return value
 
 
-_NON_ASCII = "*[^\x01-\x7f]*"  # GLOB: the value has a character beyond ASCII
+# The only characters beyond ASCII whose lower case contains an ASCII letter: İ -> "i̇", K (Kelvin) -> "k".
+_FOLDS_TO_ASCII = frozenset("ik")
+
+
+def _needs_full_fold(term: str) -> bool:
+    """Can a value beyond ASCII match ``term`` (lower-cased) only after Unicode folding?  Not when
+    the term is plain ASCII without "i" or "k": then SQLite's ASCII lower() gives the same answer."""
+    return not term.isascii() or bool(_FOLDS_TO_ASCII & set(term))
+
+
 _STRING_TESTS = (Op.CONTAINS, Op.STARTSWITH, Op.ICONTAINS, Op.IEQUALS, Op.IREGEX)
 
 

@@ -220,10 +220,12 @@ async def test_operator_expectations_are_what_we_think(loaded):
 
 async def test_case_insensitive_tests_fold_beyond_ascii(store):
     docs = [{"id": "u1", "workspaceId": "ws1", "name": "Überblick Straße"}, {"id": "u2", "workspaceId": "ws1", "name": "ÉTÉ Daten"},
-            {"id": "u3", "workspaceId": "ws1", "name": "plain"}]
+            {"id": "u3", "workspaceId": "ws1", "name": "plain"}, {"id": "u4", "workspaceId": "ws1", "name": "\u212aelvin scale"}]
     await store.upsert_many(ITEMS, docs)
     for flt, want in ((Filter("name", Op.ICONTAINS, "überb"), ["u1"]), (Filter("name", Op.ICONTAINS, "été"), ["u2"]),
-                      (Filter("name", Op.IEQUALS, "überblick straße"), ["u1"]), (Filter("name", Op.IEQUALS, "PLAIN"), ["u3"])):
+                      (Filter("name", Op.IEQUALS, "überblick straße"), ["u1"]), (Filter("name", Op.IEQUALS, "PLAIN"), ["u3"]),
+                      # the Kelvin sign folds to an ASCII "k"
+                      (Filter("name", Op.ICONTAINS, "KELVIN"), ["u4"]), (Filter("name", Op.ICONTAINS, "scale"), ["u4"])):
         assert ids((await store.query(ITEMS, "ws1", Query((flt,)))).items) == want == [d["id"] for d in docs if matches(d, flt)]
 
 

@@ -116,7 +116,7 @@ def session_of(alias: str) -> Session:
 
 async def test_viewer_sees_no_edit_or_delete_on_the_list_and_enter_opens():
     admin = await open_context(Profile())
-    ws = await admin.workspaces.create(WorkspaceInput(name="aaa viewer space"))
+    ws = await admin.workspaces.create(WorkspaceInput(name="AAA viewer space"))  # the name sort is binary: capitals first
     await admin.members.add(ws["id"], f"ravi.viewer@{DEMO_DOMAIN}", "viewer")
     await admin.close()
     app = LoomApp(context=await open_context(Profile(), session=session_of("ravi.viewer")))
