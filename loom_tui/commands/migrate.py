@@ -9,13 +9,21 @@ from __future__ import annotations
 
 import argparse
 
-from .common import add_json_flag, print_json, print_table
+from .output import Column, add_output_args, emit
+
+COLUMNS = [
+    Column("id", "Id"),
+    Column("name", "Name"),
+    Column("ownerOid", "Owner object id"),
+    Column("createdBy", "Created by"),
+    Column("why", "Why this tenant"),
+]
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("migrate", help="adopt workspaces the web console v1 filed under a user's object id (dry run unless --apply)")
     p.add_argument("--apply", action="store_true", help="adopt them (default: only list what would be adopted)")
-    add_json_flag(p)
+    add_output_args(p)
     p.set_defaults(handler=handle)
 
 
@@ -29,18 +37,13 @@ async def handle(args: argparse.Namespace) -> int:
     finally:
         await ctx.close()
     rows = [{"id": w.id, "name": w.name, "ownerOid": w.owner_oid, "createdBy": w.created_by, "why": w.why} for w in result.adopted]
-    if args.json:
-        print_json({"applied": result.applied, "adopted" if result.applied else "wouldAdopt": rows,
-                    "skipped": [{"id": w.id, "name": w.name, "reason": why} for w, why in result.skipped],
-                    "unrecognised": result.unrecognised})
-        return 0
+    skipped = [{"id": w.id, "name": w.name, "reason": why} for w, why in result.skipped]
     verb = "adopted" if result.applied else "would adopt"
-    if rows:
-        print_table(["ID", "NAME", "OWNER OBJECT ID", "CREATED BY", "WHY THIS TENANT"],
-                    [[r["id"], r["name"], r["ownerOid"], r["createdBy"], r["why"]] for r in rows])
-    for w, why in result.skipped:
-        print(f"skipped {w.id} ({w.name}): {why}")
-    print(f"{verb} {len(rows)} workspace(s); {result.unrecognised} with an unrecognised owner left alone")
+    footer = f"{verb} {len(rows)} workspace(s); {result.unrecognised} with an unrecognised owner left alone"
+    footer += "".join(f"\nskipped {s['id']} ({s['name']}): {s['reason']}" for s in skipped)
     if not result.applied and rows:
-        print("dry run: nothing was changed; run `loom migrate --apply` to adopt them")
+        footer += "\ndry run: nothing was changed; run `loom migrate --apply` to adopt them"
+    emit(args, rows, COLUMNS, footer=footer,
+         json={"applied": result.applied, "adopted" if result.applied else "wouldAdopt": rows, "skipped": skipped,
+               "unrecognised": result.unrecognised})
     return 0
