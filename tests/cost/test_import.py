@@ -198,3 +198,16 @@ def test_property_totals_and_first_bad_cell(tmp_path_factory, costs, data):
         import_paths(tmp / "bad.duckdb", [bad])
     assert (err.value.line, err.value.column) == (i + 2, "BilledCost")
     assert rows_in(tmp / "bad.duckdb") == 0
+
+
+def test_resource_type_from_the_id_keeps_child_types(tmp_path):
+    from loom_tui.services.cost.live import _rtype
+
+    head = ["Date", "Cost", "BillingCurrency", "ResourceId"]
+    pool = "/subscriptions/S/resourceGroups/R/providers/Microsoft.Synapse/workspaces/w1/sqlPools/p1"
+    f = write_csv(tmp_path / "ea.csv", head, [["2026-10-01", "1", "USD", pool], ["2026-10-01", "2", "USD", RID], ["2026-10-01", "3", "USD", ""]])
+    import_paths(tmp_path / "c.duckdb", [f])
+    with db.connect(tmp_path / "c.duckdb") as con:
+        types = [r[0] for r in con.execute("SELECT resource_type FROM cost ORDER BY actual").fetchall()]
+    assert types == ["microsoft.synapse/workspaces/sqlpools", "microsoft.storage/storageaccounts", None]
+    assert _rtype(pool.lower()) == types[0] and _rtype(RID.lower()) == types[1] and _rtype(None) is None

@@ -40,6 +40,17 @@ def tags_expr(v: str) -> str:
             f"ELSE '{{' || {v} || '}}' END AS JSON)")
 
 
+ARM_TYPE = "^([^/]+/[^/]+)(?:/[^/]+/([^/]+))?(?:/[^/]+/([^/]+))?"
+
+
+def type_from_id_sql(rid: str) -> str:
+    """The ARM type of a (lower-case) resource id, child types included:
+    ``.../providers/microsoft.synapse/workspaces/w/sqlpools/p`` -> ``microsoft.synapse/workspaces/sqlpools``."""
+    tail = f"split_part({rid}, '/providers/', 2)"
+    groups = ", ".join(f"nullif(regexp_extract({tail}, '{ARM_TYPE}', {i}), '')" for i in (1, 2, 3))
+    return f"nullif(concat_ws('/', {groups}), '')"
+
+
 def required(v: str, what: str) -> str:
     return f"coalesce({v}, error({_str(what + ' is empty')}))"
 
@@ -74,7 +85,7 @@ def select_sql(layout: Layout, source_sql: str, *, file_id: int, source: str = "
     name_from_id = f"nullif(regexp_extract({rid}, '/([^/]+)$', 1), '')"
     e["resource_name"] = f"coalesce({name}, {name_from_id})" if name else name_from_id
     parts = [f"lower({c})" for c in [col("resource_type")] if c]
-    parts.append(f"nullif(regexp_extract({rid}, '/providers/([^/]+/[^/]+)', 1), '')")
+    parts.append(type_from_id_sql(rid))
     if col("resource_type_label"):
         parts.append(col("resource_type_label"))  # type: ignore[arg-type]
     e["resource_type"] = f"coalesce({', '.join(parts)})"
