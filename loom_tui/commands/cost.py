@@ -38,6 +38,38 @@ def register(sub: argparse._SubParsersAction) -> None:
     _output_args(imp)
     imp.set_defaults(handler=do_import)
 
+    b = csub.add_parser("budgets", help="budgets per subscription or resource group, and their alerts")
+    bsub = b.add_subparsers(dest="budget_command", metavar="ACTION", required=True)
+    bl = bsub.add_parser("list", help="budgets of the profile's subscriptions and resource groups")
+    bl.add_argument("--scope", help="/subscriptions/<id>[/resourceGroups/<name>] (default: all of the profile's)")
+    _output_args(bl)
+    bl.set_defaults(handler=do_budgets_list)
+    for verb in ("create", "update"):
+        bc = bsub.add_parser(verb, help=f"{verb} a budget" + (" (with the ETag read: a stale one is refused)" if verb == "update" else ""))
+        bc.add_argument("name")
+        bc.add_argument("--scope", required=True, help="/subscriptions/<id>[/resourceGroups/<name>] or a resource group of the profile")
+        bc.add_argument("--amount", type=_decimal, required=verb == "create", help="amount per period, in the billing currency")
+        bc.add_argument("--threshold", action="append", default=[], metavar="PCT[:actual|forecasted]",
+                        help="alert at this %% of the amount (repeat; default 80 and 100:forecasted on create)")
+        bc.add_argument("--email", action="append", default=[], help="contact email for the thresholds (repeat)")
+        if verb == "create":
+            bc.add_argument("--grain", default="Monthly", choices=("Monthly", "Quarterly", "Annually"))
+            bc.add_argument("--start", type=date.fromisoformat, help="first day (default: the first of this month)")
+            bc.add_argument("--end", type=date.fromisoformat, help="last day (default: none)")
+        else:
+            bc.add_argument("--etag", help="the ETag you read (loom cost budgets list --json); default: the current one")
+            bc.add_argument("--end", type=date.fromisoformat, help="new last day")
+        _output_args(bc)
+        bc.set_defaults(handler=do_budgets_write, verb=verb)
+    bd = bsub.add_parser("delete", help="delete a budget")
+    bd.add_argument("name")
+    bd.add_argument("--scope", required=True)
+    bd.add_argument("--yes", action="store_true", help="do not ask; required when not on a terminal")
+    bd.set_defaults(handler=do_budgets_delete)
+    bk = bsub.add_parser("check", help="evaluate every budget: one notification per budget x threshold x period (for cron)")
+    _output_args(bk)
+    bk.set_defaults(handler=do_budgets_check)
+
     for name, helptext, handler, by in (
         ("show", "chargeback: cost by workspace, domain, tenant, resource group, service, type or tag", do_show, True),
         ("daily", "cost per day", do_daily, False),
@@ -193,4 +225,103 @@ async def do_idle(args: argparse.Namespace) -> int:
     if args.output == "table":
         for note in report.not_checked:
             print(f"not checked: {note}")
+    return 0
+
+
+def _decimal(text: str):
+    from decimal import Decimal, InvalidOperation
+
+    try:
+        return Decimal(text)
+    except InvalidOperation:
+        raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+
+
+def _budget_json(b) -> dict:
+    from loom_tui.services.cost.export import money
+
+    return {"id": b.id, "name": b.name, "scope": b.scope, "amount": money(b.amount), "timeGrain": b.time_grain,
+            "startDate": b.start.isoformat() if b.start else None, "endDate": b.end.isoformat() if b.end else None,
+            "eTag": b.etag, "currentSpend": money(b.current_spend), "forecastSpend": money(b.forecast_spend), "unit": b.unit,
+            "thresholds": [{"key": t.key, "threshold": float(t.threshold), "type": t.threshold_type, "contactEmails": list(t.contact_emails),
+                            "enabled": t.enabled} for t in b.thresholds]}
+
+
+async def _budget_ctx(args: argparse.Namespace, fn) -> Any:
+    from loom_tui.services.context import context_from_args
+
+    ctx = await context_from_args(args)
+    try:
+        return await fn(ctx.budgets)
+    finally:
+        await ctx.close()
+
+
+def _print_budgets(budgets: list) -> None:
+    from loom_tui.services.cost.export import money
+
+    print_table(["NAME", "SCOPE", "AMOUNT", "SPENT", "FORECAST", "GRAIN", "THRESHOLDS"],
+                [[b.name, b.scope, money(b.amount), money(b.current_spend) or "", money(b.forecast_spend) or "", b.time_grain,
+                  ", ".join(f"{t.threshold.normalize():f}% {t.threshold_type.lower()}" for t in b.thresholds)] for b in budgets])
+
+
+async def do_budgets_list(args: argparse.Namespace) -> int:
+    budgets = await _budget_ctx(args, lambda svc: svc.list(args.scope))
+    if args.output == "json":
+        from loom_tui.commands.common import print_json
+
+        print_json([_budget_json(b) for b in budgets])
+    else:
+        _print_budgets(budgets)
+    return 0
+
+
+async def do_budgets_write(args: argparse.Namespace) -> int:
+    from loom_tui.services.cost.budgets import parse_thresholds
+
+    specs = args.threshold or (["80", "100:forecasted"] if args.verb == "create" else [])
+    thresholds = parse_thresholds(specs, args.email) if specs else None
+
+    async def run(svc):
+        if args.verb == "create":
+            return await svc.create(args.scope, args.name, args.amount, time_grain=args.grain, start=args.start, end=args.end,
+                                    thresholds=thresholds)
+        return await svc.update(args.scope, args.name, etag=args.etag, amount=args.amount, thresholds=thresholds, end=args.end)
+
+    b = await _budget_ctx(args, run)
+    if args.output == "json":
+        from loom_tui.commands.common import print_json
+
+        print_json(_budget_json(b))
+    else:
+        print(f"{'created' if args.verb == 'create' else 'updated'} budget {b.name} at {b.scope} (ETag {b.etag})")
+    return 0
+
+
+async def do_budgets_delete(args: argparse.Namespace) -> int:
+    if not args.yes:
+        if not sys.stdin.isatty():
+            return fail("refusing to delete without --yes when not on a terminal")
+        if input(f"Type the budget name to delete it ({args.name}): ") != args.name:
+            return fail("the name did not match; nothing was deleted", 1)
+    await _budget_ctx(args, lambda svc: svc.delete(args.scope, args.name))
+    print(f"deleted budget {args.name}")
+    return 0
+
+
+async def do_budgets_check(args: argparse.Namespace) -> int:
+    result = await _budget_ctx(args, lambda svc: svc.check())
+    if args.output == "json":
+        from loom_tui.commands.common import print_json
+        from loom_tui.services.cost.export import money
+
+        print_json({"budgets": result.budgets, "notificationsWritten": result.written,
+                    "crossings": [{"budget": c.budget, "name": c.name, "key": c.key, "type": c.threshold_type,
+                                   "threshold": float(c.threshold), "value": money(c.value), "amount": money(c.amount),
+                                   "periodStart": c.period_start.isoformat(), "notified": c.notified} for c in result.crossings]})
+    else:
+        for c in result.crossings:
+            state = f"notified {c.notified}" if c.notified else "already notified"
+            print(f"{c.name}: {c.threshold_type.lower()} {c.value:,.2f} of {c.amount:,.2f} >= {c.threshold.normalize():f}% ({state})")
+        print(f"{result.budgets} budget(s) checked, {result.written} notification(s) written")
     return 0

@@ -23,6 +23,7 @@ if TYPE_CHECKING:
 
     from .audit import AuditService
     from .comments import CommentService
+    from .cost.budgets import BudgetService
     from .cost.service import CostService
     from .folders import FolderService
     from .items import ItemService
@@ -147,6 +148,12 @@ class AppContext:
         from .usage import UsageService
 
         return UsageService(self)
+
+    @cached_property
+    def budgets(self) -> "BudgetService":
+        from .cost.budgets import BudgetService
+
+        return BudgetService(self)
 
     @cached_property
     def cost(self) -> "CostService":

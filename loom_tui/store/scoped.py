@@ -159,6 +159,17 @@ class ScopedStore:
         """Write a notification to another user *of the same tenant* (mentions, alerts)."""
         return await self.store.upsert("notifications", {**doc, "userId": user_oid, "tenantId": self.tid})
 
+    async def notify_once(self, user_oid: str, doc: dict) -> bool:
+        """Write a notification unless one with its id is there already (alerts that a cron job
+        re-evaluates must not pile up, nor come back unread once read).  True if written."""
+        from .errors import Conflict
+
+        try:
+            await self.store.create("notifications", {**doc, "userId": user_oid, "tenantId": self.tid})
+        except Conflict:
+            return False
+        return True
+
     # -- workspaces and what hangs off them ------------------------------------------------
     # -- who sees which workspace -----------------------------------------------------------
     # The web console's source of truth is the workspace-permissions container (one binding per

@@ -27,9 +27,12 @@ def query_for(state: ViewState, today) -> Query:
     return Query(state.by, period, state.kind, state.source, dim, key, True)
 
 
-async def load_page(cost: "CostService", state: ViewState, *, with_idle: bool = True) -> CostPage:
+async def load_page(cost: "CostService", state: ViewState, *, with_idle: bool = True, refresh: bool = False) -> CostPage:
+    """``refresh``: ask Cost Management again first (live source; exports are read as imported)."""
     state = copy_state(state)
     await cost.ensure_demo()
+    if refresh and state.source == "live":
+        await cost.refresh_live(state.kind)
     q = query_for(state, cost.today())
     status = await cost.status(state.source)
     level = state.level

@@ -110,20 +110,24 @@ class CostScreen(AreaScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one("#cost-table", VirtualTable).focus()
-        self.action_refresh()
+        self._start()
 
     # -- loading ---------------------------------------------------------------------------
     def action_refresh(self) -> None:
+        """``r``: read again (and, on the live source, ask Cost Management again)."""
+        self._start(refresh=True)
+
+    def _start(self, refresh: bool = False) -> None:
         self.busy = True
         self._status()
-        self._load(copy_state(self.state))
+        self._load(copy_state(self.state), refresh)
 
     @work(exclusive=True, exit_on_error=False, group="cost")
-    async def _load(self, state: ViewState) -> None:
+    async def _load(self, state: ViewState, refresh: bool = False) -> None:
         from .load import load_page
 
         try:
-            page = await load_page(self.ctx.cost, state)
+            page = await load_page(self.ctx.cost, state, refresh=refresh)
         except Exception as exc:  # shown in the flash line, never a crash
             self.post_message(self.Failed(exc))
             return
@@ -226,7 +230,7 @@ class CostScreen(AreaScreen):
 
     # -- keys ------------------------------------------------------------------------------
     def _reload(self) -> None:
-        self.action_refresh()
+        self._start(refresh=False)
 
     def action_next_view(self) -> None:
         self.state.next_view()

@@ -136,7 +136,7 @@ class CostService:
     async def chargeback(self, q: Query) -> list[Chargeback]:
         self.require_admin()
         q = self.check(q)
-        self._live_guard(q)
+        await self._prepare(q)
         names = await self.names(q.by)
 
         def work(con: Any) -> tuple[dict, dict]:
@@ -154,19 +154,19 @@ class CostService:
     async def resources(self, q: Query) -> dict[str, list[ResourceCost]]:
         self.require_admin()
         q = self.check(q)
-        self._live_guard(q)
+        await self._prepare(q)
         return await self._run(lambda con: views.resources(con, q, self.tags))
 
     async def daily(self, q: Query) -> list[Daily]:
         self.require_admin()
         q = self.check(q)
-        self._live_guard(q)
+        await self._prepare(q)
         return await self._run(lambda con: views.daily(con, q, self.tags))
 
     async def movers(self, q: Query) -> list[Mover]:
         self.require_admin()
         q = self.check(q)
-        self._live_guard(q)
+        await self._prepare(q)
         assert q.period is not None
         period = q.period
         last = (await self.status(q.source)).last
@@ -190,7 +190,7 @@ class CostService:
         """Anomalies by service (the query's ``by`` when it names another dimension) in the period."""
         self.require_admin()
         q = self.check(q)
-        self._live_guard(q)
+        await self._prepare(q)
         assert q.period is not None
         look = Period(q.period.start - timedelta(days=analysis.LOOKBACK), q.period.end, "lookback")
         qs = Query("service", q.period, q.kind, q.source, q.filter_by, q.filter_key, q.filtered)
@@ -213,7 +213,7 @@ class CostService:
     async def forecast(self, q: Query) -> list[Forecast]:
         self.require_admin()
         q = self.check(q)
-        self._live_guard(q)
+        await self._prepare(q)
         today = self.today()
         span = Period(today.replace(day=1) - timedelta(days=analysis.FORECAST_DAYS + 1), today + timedelta(days=1), "forecast")
         dailies = await self._run(lambda con: views.daily(con, q, self.tags, span))
@@ -222,7 +222,7 @@ class CostService:
     async def idle(self, q: Query) -> IdleReport:
         self.require_admin()
         q = self.check(q)
-        self._live_guard(q)
+        await self._prepare(q)
         today = self.today()
         start, end = idle_mod.window(today)
         period = Period(start, end, "30d")
@@ -252,7 +252,37 @@ class CostService:
         findings = idle_mod.find(workspaces, ws_cost, resources, today, data_days)
         return IdleReport(findings, list(idle_mod.FINOPS_NOT_CHECKED))
 
-    def _live_guard(self, q: Query) -> None:
-        if q.source == LIVE:
-            raise ServiceError("the live source (Cost Management query API) is not available in this build yet; "
+    # -- the live source -------------------------------------------------------------------
+    async def _prepare(self, q: Query) -> None:
+        """Live views read the cached answers; the first one of a cost type fetches them."""
+        if q.source != LIVE:
+            return
+        kind = q.kind
+        have = await self._run(lambda con: con.execute(
+            "SELECT count(*) FROM cost_files WHERE source = 'live' AND kind = ?", [kind]).fetchone()[0])
+        if not have:
+            await self.refresh_live(kind)
+
+    async def refresh_live(self, kind: str = "actual", progress: Callable[[str], None] | None = None) -> Any:
+        """Ask Cost Management again (``LIVE_DAYS`` days, one cost type) and replace the cache."""
+        from . import live
+
+        azure = getattr(self.ctx, "azure", None)
+        if azure is None:
+            raise ServiceError("the live source needs the Azure clients, which this build does not wire yet; "
                                "use --source exports with files from `loom cost import`")
+        clients = await azure()
+        scopes = live.scopes_for(self.ctx.profile)
+        start, end = live.window(self.today())
+        keys = list(dict.fromkeys([*self.tags.workspace, *self.tags.domain, *self.tags.tenant]))
+        rows, result = await live.fetch(clients, self.limiter, scopes, kind, start, end, keys, progress)
+        await asyncio.to_thread(live.store, self.db_path, rows, kind, start, end, result.scopes)
+        return result
+
+    @property
+    def limiter(self) -> Any:
+        if getattr(self, "_limiter", None) is None:
+            from loom_tui.azure.cost_query import Limiter
+
+            self._limiter = Limiter()
+        return self._limiter
