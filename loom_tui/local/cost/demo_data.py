@@ -66,6 +66,17 @@ class DemoResource:
         return f"/subscriptions/{self.sub}/resourceGroups/{self.rg}/providers/{self.rtype}/{self.name}"
 
 
+def today() -> date:
+    """Today (UTC); ``LOOM_DEMO_TODAY=YYYY-MM-DD`` pins it, as it pins the demo tenant's data."""
+    import os
+    from datetime import datetime, timezone
+
+    pinned = os.environ.get("LOOM_DEMO_TODAY")
+    if pinned:
+        return date.fromisoformat(pinned)
+    return datetime.now(timezone.utc).date()
+
+
 def dlz_rg(domain: str) -> str:
     return f"rg-csa-loom-dlz-{domain}-{PLACEMENT.get(domain, (DLZ_SUBS[0], 'eastus2'))[1]}"
 

@@ -34,12 +34,9 @@ TOP_MOVERS = 10
 
 def _today() -> date:
     """Today (UTC); ``LOOM_DEMO_TODAY=YYYY-MM-DD`` pins it, as it pins the demo tenant's data."""
-    import os
+    from loom_tui.local.cost.demo_data import today
 
-    pinned = os.environ.get("LOOM_DEMO_TODAY")
-    if pinned:
-        return date.fromisoformat(pinned)
-    return datetime.now(timezone.utc).date()
+    return today()
 
 
 def db_path_for(ctx: "AppContext") -> Path:
