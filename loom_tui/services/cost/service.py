@@ -95,8 +95,10 @@ class CostService:
             return 0
         from loom_tui.local.cost.demo_data import daily_rows, demo_resources, write_focus
 
-        workspaces = [ws async for ws in self.ctx.scoped.tenant_iter("workspaces")]
-        resources = demo_resources(workspaces, self.ctx.session.tenant_id)
+        from loom_tui.local.demo import demo_workspaces
+
+        # the workspaces the demo tenant was seeded with: the demo Azure tags its cost with the same
+        resources = demo_resources(demo_workspaces(), self.ctx.session.tenant_id)
         path = self.db_path.parent / "demo-export" / "focus-demo.csv"
         await asyncio.to_thread(write_focus, path, daily_rows(resources, self.today()))
         return (await self.import_paths([str(path)])).rows
