@@ -63,7 +63,11 @@ class DemoResource:
 
     @property
     def id(self) -> str:
-        return f"/subscriptions/{self.sub}/resourceGroups/{self.rg}/providers/{self.rtype}/{self.name}"
+        """ARM's id: each type segment followed by its name (``workspaces/w/sqlPools/p``)."""
+        ns, *types = self.rtype.split("/")
+        names = self.name.split("/")
+        path = "/".join(f"{t}/{n}" for t, n in zip(types, names))
+        return f"/subscriptions/{self.sub}/resourceGroups/{self.rg}/providers/{ns}/{path}"
 
 
 def today() -> date:
