@@ -65,6 +65,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     bd.add_argument("name")
     bd.add_argument("--scope", required=True)
     bd.add_argument("--yes", action="store_true", help="do not ask; required when not on a terminal")
+    _output_args(bd)
     bd.set_defaults(handler=do_budgets_delete)
     bk = bsub.add_parser("check", help="evaluate every budget: one notification per budget x threshold x period (for cron)")
     _output_args(bk)
@@ -305,7 +306,12 @@ async def do_budgets_delete(args: argparse.Namespace) -> int:
         if input(f"Type the budget name to delete it ({args.name}): ") != args.name:
             return fail("the name did not match; nothing was deleted", 1)
     await _budget_ctx(args, lambda svc: svc.delete(args.scope, args.name))
-    print(f"deleted budget {args.name}")
+    if args.output == "json":
+        from loom_tui.commands.common import print_json
+
+        print_json({"deleted": args.name, "scope": args.scope})
+    else:
+        print(f"deleted budget {args.name}")
     return 0
 
 
