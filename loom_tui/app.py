@@ -15,6 +15,7 @@ from textual.screen import Screen
 
 from .areas import AREAS, BY_NAME, Area
 from .field_ready import FieldReady
+from .key_order import KeyOrder
 from .screens.loading import LoadingScreen
 
 if TYPE_CHECKING:
@@ -29,7 +30,7 @@ def _screen(area: Area):
     return make
 
 
-class LoomApp(FieldReady, App):
+class LoomApp(KeyOrder, FieldReady, App):
     TITLE = "loom"
     CSS_PATH = "styles/app.tcss"
     MODES = {a.name: _screen(a) for a in AREAS}
@@ -51,6 +52,7 @@ class LoomApp(FieldReady, App):
         self._ctx = context
         self.context_is_ready = False
         self.field_init()
+        self.key_order_init()
 
     # -- start-up --------------------------------------------------------------------------
     def get_default_screen(self) -> Screen:

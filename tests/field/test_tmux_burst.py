@@ -1,0 +1,41 @@
+"""Keys sent in one burst to the real ``loom`` in tmux (a slow SSH link delivers them that way)
+land in the fields they were aimed at, in order — also the ones typed while the form opens."""
+
+from __future__ import annotations
+
+import time
+
+import pytest
+
+from tests.support.tmux import Tmux, tmux  # noqa: F401  (fixture)
+
+from .conftest import loom_bin
+
+pytestmark = pytest.mark.tmux
+
+
+def _field(pane: str, label: str) -> str:
+    """The text of the input line under ``label`` in the form's box."""
+    lines = pane.splitlines()
+    for i, line in enumerate(lines):
+        if "│ " + label in line:  # a label inside the form's box, not the header or the list behind
+            parts = lines[i + 1].split("│")  # the list behind the modal shows left and right of the box
+            return (parts[1] if len(parts) > 2 else parts[-1]).strip()
+    raise AssertionError(f"{label!r} not on screen:\n{pane}")
+
+
+def test_a_burst_opens_the_form_and_fills_each_field_in_order(tmux: Tmux) -> None:
+    s = tmux.start([loom_bin()], cols=80, rows=24, term="xterm", env={"NO_COLOR": "1"})
+    s.wait_for("Active", timeout=60)
+    # one send-keys call: "n" opens the form, the rest arrives while it is still being mounted
+    s.send("n", *"Burst", "Tab", *"descr", "Tab", "F", "2", "Tab", *"hr")
+    s.wait_for("New workspace", timeout=30)
+    end = time.monotonic() + 30
+    pane = s.capture()
+    while time.monotonic() < end and ("Domain" not in pane or _field(pane, "Domain") != "hr"):
+        time.sleep(0.1)
+        pane = s.capture()
+    assert _field(pane, "Name (required)") == "Burst"
+    assert _field(pane, "Description") == "descr"
+    assert _field(pane, "Capacity") == "F2"
+    assert _field(pane, "Domain") == "hr"

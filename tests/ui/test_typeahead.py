@@ -1,0 +1,56 @@
+"""Keys delivered in one burst (a slow SSH link) land where they were aimed, in order: across Tab,
+and across a dialog that is still opening or closing."""
+
+from __future__ import annotations
+
+from textual import events
+
+from loom_tui.app import LoomApp
+from loom_tui.screens.workspace_form import WorkspaceForm
+from loom_tui.screens.workspaces import WorkspacesScreen
+
+from .helpers import wait_for, wait_ready
+
+
+def burst(app, *keys: str) -> None:
+    """Queue every key at once, as a terminal does when a burst arrives: no waiting between them."""
+    for key in keys:
+        char = key if len(key) == 1 else None
+        event = events.Key(key, char)
+        event.set_sender(app)
+        app._driver.send_message(event)  # noqa: SLF001 - what the terminal driver does
+
+
+def chars(text: str) -> list[str]:
+    return [{" ": "space"}.get(c, c) for c in text]
+
+
+async def test_a_burst_across_tab_lands_in_each_field_in_order():
+    app = LoomApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_ready(pilot)
+        burst(app, "n", *chars("Burst"), "tab", *chars("descr"), "tab", *chars("F2"), "tab", *chars("hr"))
+        await wait_for(pilot, lambda: isinstance(app.screen, WorkspaceForm))
+        form = app.screen
+        await wait_for(pilot, lambda: form.is_mounted and form.values()["domain"] == "hr")
+        assert form.values() == {"name": "Burst", "description": "descr", "capacity": "F2", "domain": "hr"}
+
+
+async def test_keys_typed_while_the_form_closes_reach_the_list():
+    app = LoomApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_ready(pilot)
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, WorkspaceForm))
+        # esc on an empty form closes it at once; the "/" and the search text that follow must
+        # reach the list's search box, enter keeps the search, and a second form gets its own keys
+        burst(app, "escape", "slash", *chars("risk"), "enter", "n", *chars("Next"))
+        await wait_for(pilot, lambda: isinstance(app.screen, WorkspaceForm) and app.screen.is_mounted
+                       and app.screen.values()["name"] == "Next")
+        lists = [s for s in app.screen_stack if isinstance(s, WorkspacesScreen)]
+        assert lists and "risk" in screen_text_of(lists[0])
+
+
+def screen_text_of(screen) -> str:
+    strips = screen._compositor.render_strips()  # noqa: SLF001
+    return "\n".join("".join(seg.text for seg in strip) for strip in strips)
