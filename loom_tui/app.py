@@ -173,8 +173,8 @@ class LoomApp(KeyOrder, FieldReady, App):
 
         return bool(await self.push_screen_wait(StartFailedScreen(step, error)))
 
-    def on_resize(self) -> None:
-        self.check_size()
+    def on_resize(self, event) -> None:
+        self.check_size(tuple(event.size))
 
     def _context_ready(self) -> None:
         self.context_is_ready = True

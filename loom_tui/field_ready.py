@@ -20,6 +20,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from loom_tui import resume, terminal_guard
+from loom_tui.areas import BY_NAME
 
 log = logging.getLogger("loom.app")
 MIN_WIDTH, MIN_HEIGHT = 80, 24
@@ -55,10 +56,11 @@ class ResumeOffer(ModalScreen[bool]):
 
     def compose(self) -> ComposeResult:
         why = f" ({self.state.reason})" if self.state.reason else ""
-        extra = ""
-        if self.state.form:
-            extra = "\nThe form you were filling in comes back with what you had typed."
-        yield Static(Text(f"Your last session ended unexpectedly{why}.\nResume in {self.state.area or 'Workspaces'}?{extra}\n\ny / enter: resume    n / esc: start fresh"))
+        area = BY_NAME.get(self.state.area or "")
+        what = resume.describe(self.state, area.label if area else "Workspaces")
+        extra = "\nIt comes back with what you had typed." if self.state.form else ""
+        yield Static(Text(f"Your last session ended unexpectedly{why}.\nResume {what}?{extra}\n\n"
+                          "y / enter: resume    n / esc: start fresh", no_wrap=False))
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
@@ -69,6 +71,7 @@ class FieldReady:
 
     _guard: terminal_guard.TerminalGuard | None = None
     _too_small: TooSmall | None = None
+    _resume_offered: resume.ResumeState | None = None  # on screen, not yet answered: a drop keeps it
 
     def field_init(self) -> None:
         if os.environ.get("SSH_CONNECTION"):
@@ -83,6 +86,10 @@ class FieldReady:
             self.set_keymap(keys)  # type: ignore[attr-defined]
 
     def save_resume_state(self) -> None:
+        offered = self._resume_offered
+        if offered is not None:  # a second drop while the offer is on screen: keep what is offered
+            resume.save(offered)
+            return
         screen = self.screen  # type: ignore[attr-defined]
         form = getattr(screen, "resume_form", None)
         resume.save(resume.ResumeState(
@@ -98,23 +105,30 @@ class FieldReady:
         state = resume.load()
         if state is None:
             return
-        resume.clear()
         if state.area not in areas:
+            resume.clear()
             return
-        yes = await self.push_screen_wait(ResumeOffer(state))  # type: ignore[attr-defined]
+        self._resume_offered = state  # cleared only once restored or declined (drops come in bursts)
+        try:
+            yes = await self.push_screen_wait(ResumeOffer(state))  # type: ignore[attr-defined]
+        finally:
+            self._resume_offered = None
+        resume.clear()
         if yes:
             self.switch_mode(state.area)  # type: ignore[attr-defined]
             restore = getattr(self.screen, "restore_form", None)  # type: ignore[attr-defined]
             if state.form and callable(restore):
                 restore(state.form)
 
-    def check_size(self) -> None:
-        width, height = self.size  # type: ignore[attr-defined]
+    def check_size(self, size: tuple[int, int] | None = None) -> None:
+        """``size`` from the Resize event itself: ``self.size`` is updated after the app's
+        ``on_resize`` runs, which left the message one resize behind."""
+        width, height = size or self.size  # type: ignore[attr-defined]
         small = width < MIN_WIDTH or height < MIN_HEIGHT
         if small and self._too_small is None:
             self._too_small = TooSmall()
             self.push_screen(self._too_small)  # type: ignore[attr-defined]
-            self.call_after_refresh(lambda: self._too_small and self._too_small.show(*self.size))  # type: ignore[attr-defined]
+            self.call_after_refresh(lambda: self._too_small and self._too_small.is_mounted and self._too_small.show(width, height))  # type: ignore[attr-defined]
         elif small and self._too_small is not None and self._too_small.is_mounted:
             self._too_small.show(width, height)
         elif not small and self._too_small is not None:

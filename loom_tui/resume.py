@@ -113,3 +113,24 @@ def clear(file: Path | None = None) -> bool:
         return True
     except FileNotFoundError:
         return False
+
+
+_META = ("form", "title")  # form entries that are not fields the operator filled
+
+
+def describe(state: ResumeState, area_label: str) -> str:
+    """What is offered back, for the offer's text: "the New workspace form in Workspaces, 14:02,
+    3 fields filled" (local time; the day too when it was not today)."""
+    when = ""
+    if state.saved_at:
+        saved = time.localtime(state.saved_at)
+        same_day = time.strftime("%Y-%m-%d", saved) == time.strftime("%Y-%m-%d")
+        when = time.strftime("%H:%M" if same_day else "%Y-%m-%d %H:%M", saved)
+    if state.form:
+        title = state.form.get("title") or {"workspace": "workspace"}.get(state.form.get("form", ""), "")
+        filled = sum(1 for k, v in state.form.items() if k not in _META and not k.endswith("_id") and str(v).strip())
+        what = f"the {title} form in {area_label}".replace("the  form", "the form")
+        parts = [what, when, f"{filled} field{'s' if filled != 1 else ''} filled"]
+    else:
+        parts = [area_label, when]
+    return ", ".join(p for p in parts if p)

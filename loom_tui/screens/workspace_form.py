@@ -91,7 +91,8 @@ class WorkspaceForm(ModalScreen[dict | None]):
 
     def resume_form(self) -> dict[str, str]:
         """What the terminal guard saves if the terminal goes away while this form is open."""
-        return {"form": "workspace", "workspace_id": (self.current or {}).get("id", ""), **self.values()}
+        title = "Edit workspace" if self.current else "New workspace"
+        return {"form": "workspace", "title": title, "workspace_id": (self.current or {}).get("id", ""), **self.values()}
 
     def values(self) -> dict[str, str]:
         return {key: self.query_one(f"#f-{key}", Input).value for key, _ in FIELDS}
@@ -107,9 +108,23 @@ class WorkspaceForm(ModalScreen[dict | None]):
         self._clear_errors()
         self._save(self.values(), force=False)
 
+    def _changed(self) -> bool:
+        """Anything typed that would be lost: values that differ from what the form opened with."""
+        start = {key: str((self.current or {}).get(key) or "") for key, _ in FIELDS}
+        return self.values() != start
+
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
-        self.dismiss(None)
+        if not self._changed():
+            self.dismiss(None)
+            return
+        from .prompt import confirm
+
+        def answered(discard: bool | None) -> None:
+            if discard:
+                self.dismiss(None)
+
+        self.app.push_screen(confirm("Discard your changes?", "What you typed in this form is not saved.", "Discard"), answered)
 
     @work(exclusive=True, exit_on_error=False, group="form-save")
     async def _save(self, values: dict[str, str], force: bool) -> None:

@@ -1,0 +1,134 @@
+"""Issue 13: the resume offer survives a second drop and says what it brings back; the "too small"
+message follows each resize; esc on a half-filled form asks first."""
+
+from __future__ import annotations
+
+import pytest
+
+from loom_tui import resume
+from loom_tui.app import LoomApp
+from loom_tui.field_ready import ResumeOffer, TooSmall
+from loom_tui.screens.prompt import ChoicePrompt
+from loom_tui.screens.workspace_form import WorkspaceForm
+
+from .helpers import screen_text, wait_for, wait_ready
+
+
+def _saved_form() -> resume.ResumeState:
+    return resume.ResumeState(area="workspaces", screen="WorkspaceForm", reason="SIGHUP",
+                              form={"form": "workspace", "title": "New workspace", "workspace_id": "",
+                                    "name": "Half", "description": "typed", "capacity": "F2", "domain": ""})
+
+
+async def test_a_second_drop_while_the_offer_is_on_screen_keeps_the_saved_form():
+    resume.save(_saved_form())
+    app = LoomApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ResumeOffer))
+        assert resume.load() is not None  # not cleared before it was answered
+        app.save_resume_state()  # the terminal goes away again, offer still on screen
+    kept = resume.load()
+    assert kept is not None and kept.form["name"] == "Half" and kept.screen == "WorkspaceForm"
+
+    app = LoomApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, ResumeOffer))
+        await pilot.press("y")
+        await wait_for(pilot, lambda: isinstance(app.screen, WorkspaceForm) and app.screen.is_mounted)
+        assert app.screen.values()["name"] == "Half"
+    assert resume.load() is None  # restored: now it is gone
+
+
+async def test_the_offer_says_what_and_from_when():
+    resume.save(_saved_form())
+    saved_at = resume.load().saved_at
+    app = LoomApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        import time
+
+        hhmm = time.strftime("%H:%M", time.localtime(saved_at))
+        want = f"New workspace form in Workspaces, {hhmm}, 3 fields filled"
+
+        def shown() -> str:  # the offer's lines joined, its box's borders taken out
+            return " ".join(screen_text(app).split()).replace("│ ", "").replace(" │", "")
+
+        await wait_for(pilot, lambda: isinstance(app.screen, ResumeOffer) and want in shown())
+
+
+def test_describe_counts_only_filled_fields():
+    state = _saved_form()
+    state.saved_at = 0
+    assert resume.describe(state, "Workspaces") == "the New workspace form in Workspaces, 3 fields filled"
+    assert resume.describe(resume.ResumeState(area="usage"), "Usage") == "Usage"
+
+
+async def test_too_small_follows_each_resize():
+    app = LoomApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_ready(pilot)
+        await pilot.resize_terminal(70, 20)
+        await wait_for(pilot, lambda: isinstance(app.screen, TooSmall) and "70×20" in screen_text(app))
+        await pilot.resize_terminal(80, 24)
+        await wait_for(pilot, lambda: not isinstance(app.screen, TooSmall))
+        await pilot.pause(0.2)
+        assert not isinstance(app.screen, TooSmall)
+
+
+async def _open_half_filled_form(pilot):
+    app = pilot.app
+    await wait_ready(pilot)
+    await pilot.press("n")
+    await wait_for(pilot, lambda: isinstance(app.screen, WorkspaceForm) and app.screen.is_mounted)
+    await pilot.press("H", "a", "l", "f")
+    await wait_for(pilot, lambda: app.screen.values()["name"] == "Half")
+    await pilot.press("escape")
+    await wait_for(pilot, lambda: isinstance(app.screen, ChoicePrompt))
+
+
+async def test_esc_on_a_half_filled_form_asks_and_cancel_keeps_it():
+    app = LoomApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await _open_half_filled_form(pilot)
+        assert "Discard your changes?" in screen_text(app)
+        await pilot.press("enter")  # the focused first choice is Cancel
+        await wait_for(pilot, lambda: isinstance(app.screen, WorkspaceForm))
+        assert app.screen.values()["name"] == "Half"
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoicePrompt))
+        await pilot.press("down", "enter")  # Discard
+        await wait_for(pilot, lambda: not isinstance(app.screen, (ChoicePrompt, WorkspaceForm)))
+        assert await app.ctx.workspaces.count() == 40
+
+
+@pytest.mark.parametrize("size", [(80, 24)])
+def test_snapshot_discard_prompt(snap_compare, monkeypatch, size):
+    monkeypatch.setenv("LOOM_DEMO_TODAY", "2026-11-26")
+
+    async def run(pilot):
+        pilot.app.clear_notifications()
+        await _open_half_filled_form(pilot)
+        pilot.app.clear_notifications()
+        await pilot.pause(0.2)
+
+    assert snap_compare(LoomApp(), terminal_size=size, run_before=run)
+
+
+def test_snapshot_resume_offer(snap_compare, monkeypatch):
+    monkeypatch.setenv("LOOM_DEMO_TODAY", "2026-11-26")
+    monkeypatch.setenv("TZ", "UTC")
+    state = _saved_form()
+
+    async def run(pilot):
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ResumeOffer))
+        pilot.app.clear_notifications()
+        await pilot.pause(0.2)
+
+    resume.save(state)
+    # a fixed time in the file, so the snapshot does not change with the clock
+    import json
+
+    path = resume.state_file()
+    raw = json.loads(path.read_text())
+    raw["saved_at"] = 1795000000.0
+    path.write_text(json.dumps(raw))
+    assert snap_compare(LoomApp(), terminal_size=(80, 24), run_before=run)
