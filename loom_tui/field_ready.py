@@ -60,7 +60,7 @@ class ResumeOffer(ModalScreen[bool]):
         what = resume.describe(self.state, area.label if area else "Workspaces")
         extra = "\nIt comes back with what you had typed." if self.state.form else ""
         yield Static(Text(f"Your last session ended unexpectedly{why}.\nResume {what}?{extra}\n\n"
-                          "y / enter: resume    n / esc: start fresh", no_wrap=False))
+                          "y / enter: resume    n / esc: start fresh", no_wrap=False), id="offer")
 
     def action_answer(self, yes: bool) -> None:
         self.dismiss(yes)
