@@ -99,24 +99,3 @@ async def test_esc_on_a_half_filled_form_asks_and_cancel_keeps_it():
         await pilot.press("down", "enter")  # Discard
         await wait_for(pilot, lambda: not isinstance(app.screen, (ChoicePrompt, WorkspaceForm)))
         assert await app.ctx.workspaces.count() == 40
-
-
-def test_snapshot_resume_offer(snap_compare, monkeypatch):
-    monkeypatch.setenv("LOOM_DEMO_TODAY", "2026-11-26")
-    monkeypatch.setenv("TZ", "UTC")
-    state = _saved_form()
-
-    async def run(pilot):
-        await wait_for(pilot, lambda: isinstance(pilot.app.screen, ResumeOffer))
-        pilot.app.clear_notifications()
-        await pilot.pause(0.2)
-
-    resume.save(state)
-    # a fixed time in the file, so the snapshot does not change with the clock
-    import json
-
-    path = resume.state_file()
-    raw = json.loads(path.read_text())
-    raw["saved_at"] = 1795000000.0
-    path.write_text(json.dumps(raw))
-    assert snap_compare(LoomApp(), terminal_size=(80, 24), run_before=run)
