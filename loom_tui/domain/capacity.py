@@ -239,10 +239,13 @@ def cu_equivalent(r: Resource) -> float | None:
 
 
 def portal_link(portal: str, resource_id: str, tenant_id: str | None = None) -> str:
-    """The resource's overview page in the cloud's portal."""
+    """The resource's overview page in the cloud's portal.  The id is percent-encoded (it is data:
+    a control character in it must not reach the terminal inside an OSC 8 hyperlink)."""
+    from urllib.parse import quote
+
     base = portal.rstrip("/")
-    at = f"@{tenant_id}" if tenant_id else ""
-    return f"{base}/#{at}/resource{resource_id}/overview"
+    at = f"@{quote(tenant_id, safe='-.')}" if tenant_id else ""
+    return f"{base}/#{at}/resource{quote(resource_id, safe='/-_.~()')}/overview"
 
 
 def public(r: Resource, portal: str | None = None) -> dict[str, Any]:

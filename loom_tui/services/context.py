@@ -20,6 +20,7 @@ from loom_tui.errors import ReadOnlyError
 
 if TYPE_CHECKING:
     from .audit import AuditService
+    from .capacity.service import CapacityService
     from .comments import CommentService
     from .cost.service import CostService
     from .folders import FolderService
@@ -58,6 +59,7 @@ class AppContext:
     @cached_property
     def audit(self) -> "AuditService":
         from .audit import AuditService
+    from .capacity.service import CapacityService
 
         return AuditService(self.scoped)
 
@@ -108,6 +110,12 @@ class AppContext:
         from .roles import RoleService
 
         return RoleService(self)
+
+    @cached_property
+    def capacity(self) -> "CapacityService":
+        from .capacity.service import CapacityService
+
+        return CapacityService(self)
 
     @cached_property
     def usage(self) -> "UsageService":
