@@ -56,10 +56,13 @@ async def test_403_on_one_resource_group_gives_partial_results_and_names_the_mis
 
 async def test_a_subscription_refusing_its_group_listing_falls_back_to_the_named_groups(open_ctx, demo):
     deny(demo.server, f"/subscriptions/{ADMIN_SUB}/resourcegroups", "Microsoft.Resources/subscriptions/resourceGroups/read")
-    ctx = await open_ctx()
+    # the profile names every group (as the wiring does for the demo): those of the other
+    # subscriptions, tried blind in this one, are not reported missing
+    ctx = await open_ctx(dlz_rgs=["rg-csa-loom-dlz-finance-eastus2", "rg-csa-loom-dlz-hr-centralus"])
     inv = await ctx.capacity.inventory()
     assert [f.kind for f in inv.failures] == ["forbidden"]
-    assert f"subscription {ADMIN_SUB}" in inv.failures[0].line() and "trying the named resource groups directly" in inv.failures[0].reason
+    assert f"subscription {ADMIN_SUB}" in inv.failures[0].line()
+    assert {t.resource_group for t in inv.targets if t.subscription_id == ADMIN_SUB} == {"rg-csa-loom-admin-eastus2"} and "trying the named resource groups directly" in inv.failures[0].reason
     assert "kv-csa-loom-admin" in {r.name for r in inv.rows}  # admin_plane_rg read directly
 
 

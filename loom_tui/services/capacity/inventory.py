@@ -64,26 +64,18 @@ def _rg_label(t: ScanTarget) -> str:
     return f"resource group {t.resource_group} (subscription {t.subscription_id})"
 
 
-async def _targets(clients: Any, subs: list[str], scope: Scope, failures: list[Failure], timeout: float) -> list[ScanTarget]:
-    async def one(sub: str) -> list[ScanTarget]:
-        async def listing() -> list[tuple[str, dict[str, str]]]:
-            return [(g.get("name") or "", g.get("tags") or {}) async for g in clients.pages(apis.resource_groups(sub), apis.RESOURCES_API)]
+async def _targets_of(clients: Any, sub: str, scope: Scope, failures: list[Failure], timeout: float) -> tuple[list[ScanTarget], bool]:
+    """The Loom groups of one subscription, and whether its group listing was read."""
+    async def listing() -> list[tuple[str, dict[str, str]]]:
+        return [(g.get("name") or "", g.get("tags") or {}) async for g in clients.pages(apis.resource_groups(sub), apis.RESOURCES_API)]
 
-        try:
-            groups = await asyncio.wait_for(listing(), timeout)
-        except Exception as exc:  # noqa: BLE001 — each failure becomes a warning line
-            f = describe(_sub_label(sub), exc, reads="list its resource groups")
-            failures.append(dataclasses.replace(f, reason=f.reason + "; trying the named resource groups directly"))
-            return scope.fallback(sub)
-        return scope.select(sub, groups)
-
-    found = [t for ts in await asyncio.gather(*(one(s) for s in subs)) for t in ts]
-    listed_everywhere = not any(f.kind for f in failures if f.scope.startswith("subscription "))
-    if listed_everywhere:
-        for rg in scope.missing(found):
-            failures.append(Failure(f"resource group {rg}", "not-found",
-                                    f"named ({scope.named[rg]}) but found in none of the profile's {len(subs)} subscription(s)"))
-    return found
+    try:
+        groups = await asyncio.wait_for(listing(), timeout)
+    except Exception as exc:  # noqa: BLE001 — each failure becomes a warning line
+        f = describe(_sub_label(sub), exc, reads="list its resource groups")
+        failures.append(dataclasses.replace(f, reason=f.reason + "; trying the named resource groups directly"))
+        return scope.fallback(sub), False
+    return scope.select(sub, groups), True
 
 
 async def _rows_of(clients: Any, t: ScanTarget, failures: list[Failure], timeout: float) -> list[Resource]:
@@ -97,33 +89,66 @@ async def _rows_of(clients: Any, t: ScanTarget, failures: list[Failure], timeout
         return []
     rows = [resource_from_arm(d, dlz=t.dlz) for d in docs]
     seen = {r.id.lower() for r in rows}
-    for parent, (child, api) in ((r, CHILDREN[r.type_key]) for r in list(rows) if r.type_key in CHILDREN):
-        async def kids(parent: Resource = parent, child: str = child, api: str = api) -> list[dict]:
+    # a parent whose children the listing left out: read them from the parent (concurrently)
+    parents = [(r, *CHILDREN[r.type_key]) for r in rows if r.type_key in CHILDREN
+               and not any(x.id.lower().startswith(r.id.lower() + "/") for x in rows)]
+
+    async def kids(parent: Resource, child: str, api: str) -> list[Resource]:
+        async def read() -> list[dict]:
             return [d async for d in clients.pages(f"{parent.id}/{child}", api)]
 
         try:
-            found = await asyncio.wait_for(kids(), timeout)
+            found = await asyncio.wait_for(read(), timeout)
         except Exception as exc:  # noqa: BLE001
             failures.append(describe(f"{child} of {parent.name} ({_rg_label(t)})", exc, reads=f"list its {child}"))
-            continue
-        rows += [resource_from_arm(d, dlz=t.dlz) for d in found if str(d.get("id") or "").lower() not in seen]
+            return []
+        return [resource_from_arm(d, dlz=t.dlz) for d in found if str(d.get("id") or "").lower() not in seen]
+
+    for more in await asyncio.gather(*(kids(*p) for p in parents)):
+        rows += more
     return rows
 
 
 async def list_rows(clients: Any, subs: list[str], scope: Scope, *, timeout: float = DEFAULT_TIMEOUT) -> Inventory:
-    """Steps 1 and 2: the rows as the resource-group listings give them."""
+    """Steps 1 and 2: the rows as the listings give them.  Each subscription's groups are read as
+    soon as its own group listing is in (no waiting for the other subscriptions)."""
     failures: list[Failure] = []
-    targets = await _targets(clients, subs, scope, failures, timeout)
-    seen: set[str] = set()
-    unique = []
-    for t in targets:
-        key = f"{t.subscription_id}/{t.resource_group}".lower()
-        if key not in seen:
-            seen.add(key)
-            unique.append(t)
-    per_rg = await asyncio.gather(*(_rows_of(clients, t, failures, timeout) for t in unique))
-    rows = [r for rs in per_rg for r in rs]
-    return Inventory(rows=rows, failures=failures, targets=unique)
+    claimed: set[str] = set()
+
+    guessed: list[tuple[ScanTarget, Failure]] = []  # failures of named groups tried blind (listing refused)
+
+    async def per_sub(sub: str) -> tuple[list[ScanTarget], bool, list[Resource]]:
+        targets, listed = await _targets_of(clients, sub, scope, failures, timeout)
+        unique = []
+        for t in targets:
+            key = f"{t.subscription_id}/{t.resource_group}".lower()
+            if key not in claimed:
+                claimed.add(key)
+                unique.append(t)
+
+        async def rows(t: ScanTarget) -> list[Resource]:
+            if listed:
+                return await _rows_of(clients, t, failures, timeout)
+            mine: list[Failure] = []
+            out = await _rows_of(clients, t, mine, timeout)
+            guessed.extend((t, f) for f in mine)
+            return out
+
+        per_rg = await asyncio.gather(*(rows(t) for t in unique))
+        return unique, listed, [r for rs in per_rg for r in rs]
+
+    results = await asyncio.gather(*(per_sub(s) for s in subs))
+    rows = [r for _, _, rs in results for r in rs]
+    found_in = {r.resource_group.lower() for r in rows}
+    # a named group tried blind in a subscription it is not in is no news when another had it
+    failures += [f for t, f in guessed if not (f.kind == "not-found" and t.resource_group.lower() in found_in)]
+    absent = {id(t) for t, f in guessed if f.kind == "not-found"}  # tried blind where it is not
+    targets = [t for ts, _, _ in results for t in ts if id(t) not in absent]
+    if all(listed for _, listed, _ in results):
+        for rg in scope.missing(targets):
+            failures.append(Failure(f"resource group {rg}", "not-found",
+                                    f"named ({scope.named[rg]}) but found in none of the profile's {len(subs)} subscription(s)"))
+    return Inventory(rows=rows, failures=failures, targets=targets)
 
 
 async def provider_get(clients: Any, r: Resource) -> dict:
