@@ -59,7 +59,6 @@ class AppContext:
     @cached_property
     def audit(self) -> "AuditService":
         from .audit import AuditService
-    from .capacity.service import CapacityService
 
         return AuditService(self.scoped)
 
