@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .fabric_skus import SKU_NAMES
+
 
 @dataclass(frozen=True)
 class Runtime:
@@ -57,7 +59,7 @@ METRICS: dict[str, tuple[str, str]] = {
 }
 
 # Every Fabric F SKU, smallest first; the number is the capacity units (CU) it buys.
-F_SKUS: tuple[str, ...] = ("F2", "F4", "F8", "F16", "F32", "F64", "F128", "F256", "F512", "F1024", "F2048")
+F_SKUS: tuple[str, ...] = SKU_NAMES
 
 # CU-equivalent coefficients of the web console's design (web-console.md, Capacity):
 # 1 DBU ≈ 16 CU, 1 Synapse DPU ≈ 8 CU, 1 ADX vCore-second ≈ 1/60 CU, 50,000 AOAI TPM ≈ 1 CU.
