@@ -135,6 +135,20 @@ async def test_copy_detail_and_pause_with_confirmation():
         assert app.screen is screen
 
 
+async def test_actions_are_in_the_command_palette():
+    from .helpers import run_palette
+
+    app = LoomApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_capacity(pilot)
+        await run_palette(pilot, "DR")
+        await wait_for(pilot, lambda: "checked live" in screen_text(app), timeout=20)
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen)
+        await run_palette(pilot, "Auto-pause")
+        await wait_for(pilot, lambda: "auto-pause would pick" in screen_text(app), timeout=20)
+
+
 async def test_read_only_hides_and_refuses_the_actions():
     app = LoomApp(read_only=True)
     async with app.run_test(size=(80, 24)) as pilot:

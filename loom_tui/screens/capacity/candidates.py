@@ -17,6 +17,8 @@ from loom_tui.services.capacity.autopause import describe
 from loom_tui.widgets.table_header import TableHeader
 from loom_tui.widgets.virtual_table import Column, VirtualTable, safe_text
 
+from loom_tui.widgets.palette import ScreenKeys
+
 from ..base import AreaScreen
 
 WINDOWS = (timedelta(minutes=30), timedelta(hours=1), timedelta(hours=2), timedelta(hours=4), timedelta(hours=8), timedelta(days=1))
@@ -31,6 +33,7 @@ COLUMNS = [
 
 
 class CandidatesScreen(AreaScreen):
+    COMMANDS = {ScreenKeys}  # this screen's actions in the command palette
     AREA = "Capacity"
     DEFAULT_CSS = "CandidatesScreen VirtualTable { overflow-x: hidden; } CandidatesScreen .ap-line { height: auto; padding: 0 1; }"
     BINDINGS = [

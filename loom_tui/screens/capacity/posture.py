@@ -13,6 +13,8 @@ from textual.widgets import Static
 from loom_tui.widgets.table_header import TableHeader
 from loom_tui.widgets.virtual_table import Column, VirtualTable, safe_text
 
+from loom_tui.widgets.palette import ScreenKeys
+
 from ..base import AreaScreen
 
 COLUMNS = [
@@ -25,6 +27,7 @@ COLUMNS = [
 
 
 class PostureScreen(AreaScreen):
+    COMMANDS = {ScreenKeys}  # this screen's actions in the command palette
     AREA = "Capacity"
     DEFAULT_CSS = """
     PostureScreen VirtualTable { overflow-x: hidden; }
