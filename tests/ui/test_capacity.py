@@ -110,6 +110,16 @@ async def test_copy_detail_and_pause_with_confirmation():
         await wait_for(pilot, lambda: names(screen) == ["fccsaloomhr"])
         await pilot.press("y")
         assert copied[-1].endswith("/providers/Microsoft.Fabric/capacities/fccsaloomhr")
+        await pilot.press("Y")  # the demo Azure publishes no portal: said so, nothing copied
+        assert len(copied) == 1 and "no portal address" in screen_text(app)
+        # a cloud with a portal: the name cell is an OSC 8 hyperlink to the resource, Y copies it
+        screen.portal = "https://portal.azure.us"
+        table = screen.query_one(VirtualTable)
+        table.refresh()
+        links = {seg.style.link for seg in table.render_line(0) if seg.style and seg.style.link}
+        assert links == {f"https://portal.azure.us/#@{app.ctx.session.tenant_id}/resource{screen.current.id}/overview"}
+        await pilot.press("Y")
+        assert copied[-1] == links.pop()
         await pilot.press("enter")
         await wait_for(pilot, lambda: '"state": "Active"' in shown(app, "#detail-arm"), timeout=15)
         await wait_for(pilot, lambda: "CapacityUtilization: min" in shown(app, "#detail-chart"), timeout=15)

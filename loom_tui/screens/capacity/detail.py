@@ -167,7 +167,9 @@ class CapacityDetail(AreaScreen):
         self.flash(f"copied id {self.resource.id}", "ok")
 
     def action_copy_link(self) -> None:
-        if self.portal:
+        if not self.portal:
+            self.flash("this cloud publishes no portal address, so there is no link to copy (y copies the id)", "warning")
+        else:
             link = self.ctx.capacity.link(self.portal, self.resource)
             self.app.copy_to_clipboard(link)
             self.flash(f"copied portal link {link}", "ok")

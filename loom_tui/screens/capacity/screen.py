@@ -316,8 +316,11 @@ class CapacityScreen(AreaScreen):
 
     def action_copy_link(self) -> None:
         r = self.current
-        if r is None or not self.portal:
+        if r is None:
             self.flash("no resource selected", "warning")
+            return
+        if not self.portal:
+            self.flash("this cloud publishes no portal address, so there is no link to copy (y copies the id)", "warning")
             return
         link = self.ctx.capacity.link(self.portal, r)
         self.app.copy_to_clipboard(link)
