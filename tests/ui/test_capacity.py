@@ -203,3 +203,23 @@ def test_snapshot_capacity(snap_compare, monkeypatch, size):
         await pilot.pause(0.3)
 
     assert snap_compare(LoomApp(), terminal_size=size, run_before=ready)
+
+
+async def test_a_failed_pause_shows_arms_error_in_full_and_literally():
+    from loom_tui.screens.error import ErrorDialog
+
+    app = LoomApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_capacity(pilot)
+        r = screen.inventory.find("fccsaloomsales")
+        message = "Capacity [bold]fccsaloomsales[/bold] is busy: 2 jobs\nare running. Retry later."
+        demo_handle(app).state.fail_action("fabric.suspend", target=r.id, status=409, code="CapacityBusy", message=message)
+        await pilot.press("slash", *"fccsaloomsales", "enter")
+        await wait_for(pilot, lambda: names(screen) == ["fccsaloomsales"])
+        await pilot.press("p")
+        await wait_for(pilot, lambda: "Pause Fabric capacity fccsaloomsales?" in screen_text(app))
+        await pilot.press("down", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ErrorDialog), timeout=30)
+        text = screen_text(app)
+        assert "could not pause fccsaloomsales" in text and "CapacityBusy" in text
+        assert "[bold]fccsaloomsales[/bold]" in text and "are running. Retry later." in text  # literal, never markup
