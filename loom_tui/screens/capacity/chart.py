@@ -53,3 +53,20 @@ def chart_lines(series: Series | None, width: int, height: int = 5, *, title: st
                f" · {len(values)} points" + (f" ({gaps} without data, shown ·)" if gaps else ""))
     lines.append(Text(summary))
     return lines
+
+
+def cost_lines(series: list[tuple[str, list]], width: int) -> list[Text]:
+    """One line per day: the date, the amount as a number, a bar; per currency (never summed)."""
+    from loom_tui.widgets.bars import hbar
+
+    out: list[Text] = []
+    for currency, days in series:
+        total = sum((c for _, c in days), 0)
+        out.append(Text(f"{currency}: {total:,.2f} this month", style="bold"))
+        peak = max((float(c) for _, c in days), default=0.0)
+        amount_w = max((len(f"{c:,.2f}") for _, c in days), default=4)
+        bar_w = max(0, width - 6 - amount_w - 2)
+        for day, c in days:
+            scaled = int(round(float(c) / peak * 1000)) if peak else 0
+            out.append(Text(f"{day:%m-%d} {f'{c:,.2f}'.rjust(amount_w)} {hbar(scaled, 1000, bar_w)}", no_wrap=True, overflow="crop"))
+    return out

@@ -20,7 +20,7 @@ from loom_tui.widgets.palette import ScreenKeys
 
 from ..base import AreaScreen
 from . import cells
-from .chart import chart_lines
+from .chart import chart_lines, cost_lines
 
 WINDOWS = {"24h": 24, "7d": 24 * 7}
 
@@ -62,7 +62,7 @@ class CapacityDetail(AreaScreen):
             yield Static(Text("Load", style="bold"), classes="detail-title", id="detail-chart-title")
             yield Static(Text("loading…"), id="detail-chart")
             yield Static(Text("Cost per day", style="bold"), classes="detail-title")
-            yield Static(Text(safe_text(r.cost_note or "no cost source") if r.cost_mtd is None else "loading…"), id="detail-cost")
+            yield Static(Text("loading…"), id="detail-cost")
             yield Static(Text("Recent operations", style="bold"), classes="detail-title")
             yield Static(Text("loading…"), id="detail-ops")
             yield Static(Text("ARM document", style="bold"), classes="detail-title")
@@ -101,6 +101,14 @@ class CapacityDetail(AreaScreen):
         self._arm()
         self._chart()
         self._ops()
+        self._cost()
+
+    @work(exclusive=True, exit_on_error=False, group="capd-cost")
+    async def _cost(self) -> None:
+        try:
+            self.post_message(self.Loaded("cost", await self.ctx.capacity.cost_per_day(self.resource)))
+        except Exception as exc:
+            self.post_message(self.Loaded("cost", None, exc))
 
     def action_window(self) -> None:
         self.window = "7d" if self.window == "24h" else "24h"
@@ -148,6 +156,16 @@ class CapacityDetail(AreaScreen):
                 return
             width = max(20, self.query_one("#detail-body").size.width - 2)
             target.update(Text("\n").join(chart_lines(event.value, width)))
+        elif event.part == "cost":
+            target = self.query_one("#detail-cost", Static)
+            if event.error is not None:
+                target.update(Text(safe_text(f"could not read: {event.error}")))
+                return
+            series, why = event.value
+            if not series:
+                target.update(Text(safe_text(why or "no cost recorded this month")))
+                return
+            target.update(Text("\n").join(cost_lines(series, max(30, self.query_one("#detail-body").size.width - 2))))
         elif event.part == "ops":
             target = self.query_one("#detail-ops", Static)
             if event.error is not None:

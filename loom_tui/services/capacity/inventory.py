@@ -35,7 +35,9 @@ DEFAULT_TIMEOUT = 60.0  # seconds for one resource group (its listing, with the 
 class CostSource(Protocol):
     """Month-to-date cost per resource id (lower-case) -> (amount, currency), for some scopes."""
 
-    async def month_to_date(self, scopes: list[str]) -> dict[str, tuple[float, str]]: ...
+    async def month_to_date(self, scopes: list[str]) -> dict[str, tuple[float | None, str]]:
+        """resource id (lower case) -> (amount, currency), or (None, why not); ``LookupError``
+        when there is nothing to show (the reason is its message)."""
 
 
 @dataclass
@@ -211,12 +213,14 @@ async def enrich(clients: Any, inv: Inventory, *, cost: CostSource | None = None
             r = await _runtime(clients, r, failures)
         return await _utilization(clients, r, end)
 
-    async def costs() -> tuple[dict[str, tuple[float, str]], str]:
+    async def costs() -> tuple[dict[str, tuple[float | None, str]], str]:
         if cost is None:
             return {}, cost_unavailable or "no cost source in this build"
         scopes = sorted({f"/subscriptions/{t.subscription_id}/resourceGroups/{t.resource_group}" for t in inv.targets})
         try:
             return await cost.month_to_date(scopes), ""
+        except LookupError as exc:  # no data to show, which is not a failure (CostUnavailable)
+            return {}, str(exc)
         except Exception as exc:  # noqa: BLE001
             f = describe("Cost Management", exc, reads="read cost (Cost Management Reader)")
             failures.append(f)
@@ -227,8 +231,10 @@ async def enrich(clients: Any, inv: Inventory, *, cost: CostSource | None = None
     rows = []
     for r in rows_t:
         hit = by_id.get(r.id.lower())
-        if hit is not None:
+        if hit is not None and hit[0] is not None:
             r = dataclasses.replace(r, cost_mtd=round(hit[0], 2), currency=hit[1])
+        elif hit is not None:
+            r = dataclasses.replace(r, cost_note=hit[1])
         elif note:
             r = dataclasses.replace(r, cost_note=note)
         elif by_id is not None:

@@ -107,7 +107,21 @@ class CapacityService:
 
     def cost_source(self) -> tuple[Any, str]:
         """The month-to-date cost source, or None and why there is none."""
-        return None, "no cost source: the Cost service is not in this build"
+        if not self.ctx.session.is_tenant_admin:
+            return None, "cost is tenant-wide: only tenant admins see it"
+        from .costs import StoreCost
+
+        return StoreCost(self.ctx.cost), ""
+
+    async def cost_per_day(self, r: Resource) -> tuple[list[tuple[str, list]], str]:
+        """This month's cost of ``r`` per day and currency, or ``([], why not)``."""
+        source, why = self.cost_source()
+        if source is None:
+            return [], why
+        try:
+            return await source.per_day(r.id), ""
+        except LookupError as exc:
+            return [], str(exc)
 
     # ------------------------------------------------------------ reads
 
