@@ -33,10 +33,28 @@ async def test_inventory_across_subscriptions_with_state_and_load(open_ctx):
     assert by_name["fccsaloommarketing"].utilization_24h is None
     assert "no data" in by_name["fccsaloommarketing"].utilization_note
     assert by_name["kv-csa-loom-admin"].utilization_24h is None and by_name["kv-csa-loom-admin"].utilization_note == ""
-    # cost: blank, and the row says why
-    assert all(r.cost_mtd is None and r.cost_note for r in last.rows)
+    # month-to-date cost from the Cost service (the demo tenant's cost data), per currency; a row
+    # without cost says why
+    from loom_tui.services.cost.model import Query
+
+    expected = {rc.resource_id.lower(): float(rc.cost) for rc in (await ctx.cost.resources(Query(by="resource")))["USD"]
+                if rc.resource_id}
+    fin = by_name["fccsaloomfinance"]
+    assert fin.cost_mtd == pytest.approx(expected[fin.id.lower()], abs=0.01) and fin.currency == "USD"
+    assert all(r.cost_mtd is not None or r.cost_note for r in last.rows)
+    assert by_name["kv-csa-loom-admin"].cost_mtd is None or by_name["kv-csa-loom-admin"].currency == "USD"
     # the listing's rows come first, without runtime state yet
     assert {r.id for r in first.rows} == {r.id for r in last.rows}
+
+
+async def test_cost_is_for_tenant_admins_only(open_ctx):
+    from tests.services.conftest import session_of
+
+    ctx = await open_ctx(session=session_of("lee.engineer"))
+    inv = await ctx.capacity.inventory()
+    assert not inv.partial and all(r.cost_mtd is None for r in inv.rows)
+    assert inv.cost_note == "cost is tenant-wide: only tenant admins see it"
+    assert inv.find("fccsaloomfinance").state == "Active"  # the rest is read with the operator's own Azure roles
 
 
 async def test_403_on_one_resource_group_gives_partial_results_and_names_the_missing_role(open_ctx, demo):
