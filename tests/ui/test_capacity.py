@@ -123,7 +123,9 @@ async def test_copy_detail_and_pause_with_confirmation():
         await pilot.press("enter")
         await wait_for(pilot, lambda: '"state": "Active"' in shown(app, "#detail-arm"), timeout=15)
         await wait_for(pilot, lambda: "CapacityUtilization: min" in shown(app, "#detail-chart"), timeout=15)
-        assert "loomDomain = hr" in shown(app, "#detail-tags") and "no cost source" in shown(app, "#detail-cost")
+        await wait_for(pilot, lambda: "this month" in shown(app, "#detail-cost"), timeout=15)
+        assert "-01 " in shown(app, "#detail-cost")  # one line per day, from the 1st
+        assert "loomDomain = hr" in shown(app, "#detail-tags") and "USD: " in shown(app, "#detail-cost")
         assert "fccsaloomhr" in screen_text(app) and "Fabric cap." in screen_text(app)
         await pilot.press("w")
         await wait_for(pilot, lambda: int(shown(app, "#detail-chart").rsplit(" points", 1)[0].rsplit(" ", 1)[-1]) > 100, timeout=15)
