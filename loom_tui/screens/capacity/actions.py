@@ -33,26 +33,43 @@ def pause_resume_flow(screen: "CapacityScreen", r: Resource, verb: str) -> None:
 
 
 def scale_flow(screen: "CapacityScreen", r: Resource) -> None:
-    from loom_tui.screens.prompt import ChoicePrompt
-
+    """Pick the new F SKU (each with its estimated monthly price difference when the capacity's
+    billed cost gives one), then scale."""
     if r.type_key != "microsoft.fabric/capacities":
         screen.flash("only Fabric capacities scale here", "warning")
         return
+
+    async def work() -> None:
+        try:
+            prices, currency, basis = await screen.ctx.capacity.monthly_prices(r)
+        except Exception as exc:  # the price is a help, not a condition
+            prices, currency, basis = {}, "", f"price not known ({exc})"
+        screen.app.push_screen(_scale_prompt(r, prices, currency, basis), lambda sku: _scaled(screen, r, sku))
+
+    screen.run_worker(work(), group="cap-scale", exit_on_error=False)
+
+
+def _scale_prompt(r: Resource, prices: dict[str, float], currency: str, basis: str):
+    from loom_tui.screens.prompt import ChoicePrompt
+
     now = fabric_cus(r.sku) or 0
-    choices = [("Cancel", None)]
+    choices: list[tuple[str, object]] = [("Cancel", None)]
     for sku in F_SKUS:
         if sku == (r.sku or "").upper():
             continue
         cus = fabric_cus(sku) or 0
-        arrow = "up" if cus > now else "down"
-        choices.append((f"{sku}  ({cus} CU, {arrow} from {r.sku}; monthly price difference: not known without a price source)", sku))
-    prompt = ChoicePrompt(f"Scale {r.name} (now {r.sku})", "Pick the new F SKU.", choices, danger=True)
+        label = f"{sku}  {cus} CU, {'up' if cus > now else 'down'} from {r.sku}"
+        if prices and (r.sku or "").upper() in prices:
+            diff = prices[sku] - prices[(r.sku or "").upper()]
+            label += f"; about {diff:+,.0f} {currency}/month"
+        choices.append((label, sku))
+    note = f"Monthly price difference {basis}." if prices else f"Monthly price difference not known: {basis}."
+    return ChoicePrompt(f"Scale {r.name} (now {r.sku})", f"Pick the new F SKU. {note}", choices, danger=True)
 
-    def picked(sku) -> None:
-        if sku:
-            _run(screen, f"scale {r.name} to {sku}", lambda progress: screen.ctx.capacity.scale(r, sku, progress))
 
-    screen.app.push_screen(prompt, picked)
+def _scaled(screen: "CapacityScreen", r: Resource, sku) -> None:
+    if sku:
+        _run(screen, f"scale {r.name} to {sku}", lambda progress: screen.ctx.capacity.scale(r, sku, progress))
 
 
 def pause_dlz_flow(screen: "CapacityScreen", dlz: str, rows: list[Resource]) -> None:

@@ -123,6 +123,29 @@ class CapacityService:
         except LookupError as exc:
             return [], str(exc)
 
+    async def monthly_prices(self, r: Resource) -> tuple[dict[str, float], str, str]:
+        """Estimated monthly price of every F SKU for Fabric capacity ``r``, from what it was
+        billed: Fabric prices are linear in CUs, so the dearest full day this month divided by
+        its CUs is the price of one CU-day; a month is 30 days.  ``({sku: price}, currency,
+        basis)``, or ``({}, "", why not)``."""
+        from loom_tui.domain.capacity import F_SKUS, fabric_cus
+
+        cus = fabric_cus(r.sku)
+        if cus is None:
+            return {}, "", "only Fabric F SKUs are priced here"
+        series, why = await self.cost_per_day(r)
+        if not series:
+            return {}, "", why or "no cost recorded this month"
+        currency, days = series[0]
+        if len(series) > 1:
+            return {}, "", "billed in more than one currency"
+        peak = max((float(c) for _, c in days), default=0.0)
+        if peak <= 0:
+            return {}, "", "no day billed this month"
+        per_cu_day = peak / cus
+        basis = f"estimated from its dearest day this month ({peak:,.2f} {currency} at {r.sku})"
+        return {sku: round(fabric_cus(sku) * per_cu_day * 30, 2) for sku in F_SKUS}, currency, basis
+
     # ------------------------------------------------------------ reads
 
     async def scan(self, *, timeout: float = inventory.DEFAULT_TIMEOUT) -> AsyncIterator[inventory.Inventory]:
