@@ -252,7 +252,20 @@ async def do_resume(args: argparse.Namespace) -> int:
 
 
 async def do_scale(args: argparse.Namespace) -> int:
-    return await _change(args, lambda ctx, r: ctx.capacity.start_scale(r, args.sku))
+    async def start(ctx: Any, r: Any):
+        op = await ctx.capacity.start_scale(r, args.sku)
+        try:
+            prices, currency, basis = await ctx.capacity.monthly_prices(r)
+        except Exception as exc:  # noqa: BLE001 — the price is a help, not a condition
+            prices, currency, basis = {}, "", str(exc)
+        old, new = (r.sku or "").upper(), args.sku.strip().upper()
+        if prices and old in prices and new in prices:
+            _progress(f"{old} -> {new}: about {prices[new] - prices[old]:+,.0f} {currency}/month, {basis}")
+        else:
+            _progress(f"monthly price difference not known: {basis}")
+        return op
+
+    return await _change(args, start)
 
 
 async def do_pause_dlz(args: argparse.Namespace) -> int:
