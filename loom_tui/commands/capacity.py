@@ -253,7 +253,7 @@ async def do_resume(args: argparse.Namespace) -> int:
 
 async def do_scale(args: argparse.Namespace) -> int:
     async def start(ctx: Any, r: Any):
-        op = await ctx.capacity.start_scale(r, args.sku)
+        ctx.capacity.require_admin(f"scale {r.name}")
         try:
             prices, currency, basis = await ctx.capacity.monthly_prices(r)
         except Exception as exc:  # noqa: BLE001 — the price is a help, not a condition
@@ -263,7 +263,7 @@ async def do_scale(args: argparse.Namespace) -> int:
             _progress(f"{old} -> {new}: about {prices[new] - prices[old]:+,.0f} {currency}/month, {basis}")
         else:
             _progress(f"monthly price difference not known: {basis}")
-        return op
+        return await ctx.capacity.start_scale(r, args.sku)
 
     return await _change(args, start)
 
