@@ -6,9 +6,9 @@ one such request's time (``capacity_one_request_s``), both in this run.  Run at 
 concurrency bound (8: a fan-out never opens more than 8 connections) and at 24
 (``capacity_fanout_ratio_c24``).  Goal (issue 9): <= 2.
 
-``capacity_first_rows_s``: the real ``loom`` on a pseudo-terminal (80x24), key ``2`` pressed once
-its first frame is painted, to the first capacity row painted; this includes starting the demo
-Azure (it starts when an area first needs Azure).  Baseline: the bare Textual app's first frame
+``capacity_first_rows_s``: the real ``loom`` in tmux (80x24), key ``2`` pressed once the
+workspaces are painted, to the first capacity row on screen (pane read every 20 ms); this includes
+starting the demo Azure (it starts when an area first needs Azure).  Baseline: the bare Textual app's first frame
 (``capacity_startup_baseline_s``, as in ``startup.py``), same run, median of N rounds
 (``LOOM_BENCH_ROUNDS``, default 5).
 """
@@ -17,7 +17,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import select
 import statistics
 import subprocess
 import sys
@@ -27,7 +26,7 @@ from pathlib import Path
 
 HERE = Path(__file__).resolve().parent
 sys.path.insert(0, str(HERE))
-from _firstframe import ESCAPES, first_frame_s  # noqa: E402
+from _firstframe import first_frame_s  # noqa: E402
 
 BASELINES = {
     "capacity_fanout_s": "capacity_one_request_s",
@@ -110,42 +109,34 @@ async def _fanout() -> dict[str, float]:
 
 
 def _first_rows_s(loom: str, env: dict[str, str], *, timeout: float = 60.0) -> float:
-    """Press 2 once the first frame is painted; seconds from the key to the first capacity row."""
-    import fcntl
-    import pty
-    import signal
-    import struct
-    import termios
+    """The real ``loom`` in tmux (80x24): once the workspaces are painted, press 2; seconds from the
+    key to the first capacity row on screen (the pane is read every 20 ms)."""
+    import shlex
+    import uuid
 
-    master, slave = pty.openpty()
-    fcntl.ioctl(slave, termios.TIOCSWINSZ, struct.pack("HHHH", 24, 80, 0, 0))
-    proc = subprocess.Popen([loom], stdin=slave, stdout=slave, stderr=slave, env=env, start_new_session=True, close_fds=True)
-    os.close(slave)
-    buf, t_key, start = b"", None, time.perf_counter()
+    sock, name = f"loom-bench-{uuid.uuid4().hex[:8]}", "cap"
+
+    def tmux(*args: str) -> str:
+        return subprocess.run(["tmux", "-L", sock, "-f", "/dev/null", *args], capture_output=True, text=True, timeout=10).stdout
+
+    command = "exec env -i " + " ".join(shlex.quote(f"{k}={v}") for k, v in env.items()) + " " + shlex.quote(loom)
+    tmux("new-session", "-d", "-s", name, "-x", "80", "-y", "24", command)
     try:
-        while True:
+        start = time.perf_counter()
+        while "Active" not in tmux("capture-pane", "-p", "-t", name):
             if time.perf_counter() - start > timeout:
-                raise TimeoutError(f"no capacity rows within {timeout} s: {ESCAPES.sub(b'', buf)[-400:]!r}")
-            ready, _, _ = select.select([master], [], [], 0.2)
-            if ready:
-                try:
-                    buf += os.read(master, 65536)
-                except OSError:
-                    break
-            text = ESCAPES.sub(b"", buf)
-            if t_key is None and b"Workspaces" in text and b"Active" in text:
-                os.write(master, b"2")
-                t_key, buf = time.perf_counter(), b""
-            elif t_key is not None and b"fccsaloom" in text:
-                return time.perf_counter() - t_key
+                raise TimeoutError("the console did not show the workspaces")
+            time.sleep(0.05)
+        time.sleep(1.0)  # a person looks before pressing a key
+        tmux("send-keys", "-t", name, "2")
+        t_key = time.perf_counter()
+        while "fccsaloom" not in tmux("capture-pane", "-p", "-t", name):
+            if time.perf_counter() - t_key > timeout:
+                raise TimeoutError("no capacity rows: " + tmux("capture-pane", "-p", "-t", name))
+            time.sleep(0.02)
+        return time.perf_counter() - t_key
     finally:
-        try:
-            os.killpg(proc.pid, signal.SIGTERM)
-        except ProcessLookupError:
-            pass
-        proc.wait(10)
-        os.close(master)
-    raise RuntimeError("loom exited before the capacity rows were painted")
+        tmux("kill-server")
 
 
 def run() -> dict[str, float]:
