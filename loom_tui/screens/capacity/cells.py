@@ -35,10 +35,11 @@ def state(r: Resource) -> str:
     return r.provisioning_state or ""
 
 
-def cost(r: Resource) -> str:
+def cost(r: Resource, column_currency: str | None = None) -> str:
+    """The amount; its currency code too unless the column's title names the one currency."""
     if r.cost_mtd is None:
         return "—"
-    return f"{r.cost_mtd:,.2f}" + (f" {r.currency}" if r.currency and r.currency != "USD" else "")
+    return f"{r.cost_mtd:,.2f}" + (f" {r.currency}" if r.currency and r.currency != column_currency else "")
 
 
 def util(r: Resource) -> str:

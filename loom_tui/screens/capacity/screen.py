@@ -41,7 +41,9 @@ def _r(row: dict) -> Resource:
     return row["r"]
 
 
-def columns(width: int, link) -> list[Column]:
+def columns(width: int, link, currency: str | None = None) -> list[Column]:
+    """The table's columns for ``width``; with one ``currency`` for every cost, the cost column's
+    title names it (else each amount carries its code: currencies are never mixed silently)."""
     wide = width >= WIDE
     cols = [
         Column("name", "Name", 0, min_width=12, render=lambda row: _r(row).name, link=link),
@@ -49,7 +51,8 @@ def columns(width: int, link) -> list[Column]:
         Column("dlz", "DLZ", 12 if wide else 10, render=lambda row: _r(row).dlz),
         Column("sku", "SKU", 10 if wide else 7, render=lambda row: _r(row).sku_or_kind),
         Column("state", "State", 9, render=lambda row: cells.state(_r(row))),
-        Column("cost", "Cost MTD", 8, align="right", render=lambda row: cells.cost(_r(row))),
+        Column("cost", f"MTD {currency}" if currency else "Cost MTD", 8, align="right",
+               render=lambda row: cells.cost(_r(row), currency)),
         Column("util", "Util 24h" if wide else "Util", 8 if wide else 6, align="right", render=lambda row: cells.util(_r(row))),
     ]
     if wide:
@@ -111,6 +114,7 @@ class CapacityScreen(AreaScreen):
         self.busy = False
         self._debounce: Timer | None = None
         self._width = 0
+        self.currency: str | None = None  # the one currency of every cost shown, if there is one
 
     def compose_body(self) -> ComposeResult:
         yield Input(placeholder="/ filter: name, type, group, SKU, DLZ, location", id="cap-filter")
@@ -130,12 +134,16 @@ class CapacityScreen(AreaScreen):
 
     def on_resize(self, event) -> None:
         width = event.size.width
-        if (width >= WIDE) != (self._width >= WIDE) or not self._width:
-            table = self.query_one(VirtualTable)
-            table.columns = columns(width, self._link)
-            table._widths_for = -1
-            table.refresh()
+        changed = (width >= WIDE) != (self._width >= WIDE) or not self._width
         self._width = width
+        if changed:
+            self._columns()
+
+    def _columns(self) -> None:
+        table = self.query_one(VirtualTable)
+        table.columns = columns(self._width or self.size.width, self._link, self.currency)
+        table._widths_for = -1
+        table.refresh()
 
     # -- gate ------------------------------------------------------------------------------
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -192,6 +200,11 @@ class CapacityScreen(AreaScreen):
     def _loaded(self, event: Loaded) -> None:
         self.inventory, self.portal = event.inventory, event.portal
         self.busy = not event.inventory.enriched
+        currencies = {r.currency for r in event.inventory.rows if r.cost_mtd is not None and r.currency}
+        currency = currencies.pop() if len(currencies) == 1 else None
+        if currency != self.currency:
+            self.currency = currency
+            self._columns()
         self._apply(keep_cursor=True)
         self._summary()
 
