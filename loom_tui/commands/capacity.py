@@ -11,14 +11,12 @@ import argparse
 import sys
 from typing import Any
 
-from .common import _printable, fail, print_json, print_table
-
-OUTPUTS = ("table", "json")
+from .common import fail
+from .output import Column, add_output_args, emit, output_format, report_warning, say
 
 
 def _output(p: argparse.ArgumentParser) -> None:
-    p.add_argument("-o", "--output", choices=OUTPUTS, default="table", help="output format (default table)")
-    p.add_argument("--json", dest="output", action="store_const", const="json", help="same as -o json")
+    add_output_args(p)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -74,31 +72,30 @@ def _wait_args(p: argparse.ArgumentParser) -> None:
     _output(p)
 
 
-EXIT = {"not-found": 3, "forbidden": 4, "read-only": 4, "invalid": 2, "conflict": 5, "edit-conflict": 5}
-
-
-def _refused(exc: Exception) -> int:
-    """Exit code and one line on stderr for a refusal or failure of the service."""
-    return fail(str(exc), EXIT.get(getattr(exc, "code", ""), 1))
-
-
 async def _ctx(args: argparse.Namespace):
     from loom_tui.services.context import context_from_args
 
     return await context_from_args(args)
 
 
-def _warn(inv: Any) -> None:
+def _warn(args: argparse.Namespace, inv: Any) -> None:
     for f in inv.failures:
-        print(f"loom: warning: partial results: {_printable(f.line())}", file=sys.stderr)
+        report_warning(output_format(args), f"partial results: {f.line()}", code=f"partial-{f.kind}")
 
 
 def _pct(v: float | None) -> str:
     return "" if v is None else f"{v:.1f}%"
 
 
-def _cost(r: Any) -> str:
-    return "" if r.cost_mtd is None else f"{r.cost_mtd:,.2f} {r.currency or ''}".strip()
+LIST_COLUMNS = [
+    Column("name", "name"), Column("type", "type"), Column("dlz", "DLZ"), Column("resourceGroup", "group"),
+    Column("location", "location"), Column("sku", "SKU"),
+    Column("state", "state", lambda row: row["state"] or row["provisioningState"] or ""),
+    Column("monthToDateCost", "cost MTD", lambda row: "" if row["monthToDateCost"] is None else f"{row['monthToDateCost']:,.2f} {row['currency'] or ''}".strip()),
+    Column("utilization24h", "util 24h", lambda row: _pct(row["utilization24h"])),
+]
+DR_COLUMNS = [Column("status", "status"), Column("kind", "kind"), Column("resource", "resource"), Column("check", "check"),
+              Column("detail", "found"), Column("fix", "fix")]
 
 
 async def do_list(args: argparse.Namespace) -> int:
@@ -112,14 +109,10 @@ async def do_list(args: argparse.Namespace) -> int:
         inv = await ctx.capacity.inventory()
         portal = await ctx.capacity.portal()
         rows = apply(inv.rows, CapacityView(dlz=args.dlz, type=args.type, sort=args.sort, descending=args.desc))
-        _warn(inv)
-        if args.output == "json":
-            print_json([public(r, ctx.capacity.link(portal, r)) for r in rows])
-        else:
-            print_table(["NAME", "TYPE", "DLZ", "GROUP", "LOCATION", "SKU", "STATE", "COST MTD", "UTIL 24H"],
-                        [[r.name, r.type, r.dlz, r.resource_group, r.location, r.sku_or_kind, r.state or r.provisioning_state or "",
-                          _cost(r), _pct(r.utilization_24h)] for r in rows])
-            print(f"{len(rows)} resources · as of {inv.as_of:%Y-%m-%d %H:%M:%S}Z" + (" · PARTIAL" if inv.partial else ""))
+        _warn(args, inv)
+        data = [public(r, ctx.capacity.link(portal, r) if portal else None) for r in rows]
+        emit(args, data, LIST_COLUMNS if output_format(args) in ("table", "markdown") else None,
+             footer=f"{len(rows)} resources · as of {inv.as_of:%Y-%m-%d %H:%M:%S}Z" + (" · PARTIAL" if inv.partial else ""))
     finally:
         await ctx.close()
     return 0
@@ -130,29 +123,21 @@ async def do_show(args: argparse.Namespace) -> int:
 
     ctx = await _ctx(args)
     try:
-        try:
-            r = await _one(ctx, args.resource)
-        except Exception as exc:
-            if getattr(exc, "code", "") == "not-found":
-                return fail(str(exc), 3)
-            raise
+        r = await _one(ctx, args.resource)
         detail = await ctx.capacity.detail(r)
-        row = {**public(r, ctx.capacity.link(await ctx.capacity.portal(), r)), "tags": r.tags, "arm": detail.arm}
+        portal = await ctx.capacity.portal()
+        row = {**public(r, ctx.capacity.link(portal, r) if portal else None), "tags": r.tags, "arm": detail.arm}
         if detail.arm_note:
             row["armNote"] = detail.arm_note
-        if args.output == "json":
-            print_json(row)
+        if output_format(args) == "json":
+            emit(args, row)
         else:
             import json
 
-            for k, v in row.items():
-                if k not in ("arm", "tags"):
-                    print(f"{k:18} {'' if v is None else v}")
-            print("tags:" + ("" if r.tags else " (none)"))
-            for k, v in sorted(r.tags.items()):
-                print(f"  {k} = {v}")
-            print("ARM document:")
-            print(json.dumps(detail.arm, indent=2, ensure_ascii=True, sort_keys=True))
+            flat = {k: v for k, v in row.items() if k not in ("arm", "tags")}
+            flat["tags"] = ", ".join(f"{k}={v}" for k, v in sorted(r.tags.items())) or "(none)"
+            flat["arm"] = json.dumps(detail.arm, ensure_ascii=True, sort_keys=True)
+            emit(args, flat)
     finally:
         await ctx.close()
     return 0
@@ -162,18 +147,14 @@ async def do_dr(args: argparse.Namespace) -> int:
     ctx = await _ctx(args)
     try:
         inv = await ctx.capacity.inventory()
-        _warn(inv)
+        _warn(args, inv)
         checks = await ctx.capacity.dr(inv.rows)
     finally:
         await ctx.close()
-    if args.output == "json":
-        print_json([{"resourceId": c.resource_id, "resource": c.resource, "kind": c.kind, "check": c.check, "status": c.status,
-                     "detail": c.detail, "fix": c.fix or None} for c in checks])
-    else:
-        print_table(["STATUS", "KIND", "RESOURCE", "CHECK", "FOUND", "FIX"],
-                    [[c.status, c.kind, c.resource, c.check, c.detail, c.fix] for c in checks])
-        red = sum(1 for c in checks if not c.ok)
-        print(f"{len(checks)} checks · {red} FAIL" if checks else "no Cosmos DB account, storage account or Key Vault found")
+    red = sum(1 for c in checks if not c.ok)
+    emit(args, [{"resourceId": c.resource_id, "resource": c.resource, "kind": c.kind, "check": c.check, "status": c.status,
+                 "detail": c.detail, "fix": c.fix or None} for c in checks], DR_COLUMNS if output_format(args) != "json" else None,
+         footer=f"{len(checks)} checks · {red} FAIL" if checks else "no Cosmos DB account, storage account or Key Vault found")
     return 1 if any(not c.ok for c in checks) or inv.partial else 0
 
 
@@ -186,26 +167,23 @@ async def do_pause_idle(args: argparse.Namespace) -> int:
         return fail(f"--idle-for: {exc}")
     if not 0 < args.threshold <= 100:
         return fail("--threshold must be a percentage above 0 and at most 100")
-    from loom_tui.services.errors import ServiceError
-
     ctx = await _ctx(args)
     try:
-        try:
-            result = await ctx.capacity.pause_idle(idle_for=idle_for, threshold=args.threshold, dry_run=args.dry_run)
-        except ServiceError as exc:
-            return _refused(exc)
+        result = await ctx.capacity.pause_idle(idle_for=idle_for, threshold=args.threshold, dry_run=args.dry_run)
     finally:
         await ctx.close()
-    if args.output == "json":
-        print_json(result.to_json())
-    else:
-        for line in result.lines():
-            print(line)
+    fmt = output_format(args)
+    if fmt == "json":
+        emit(args, result.to_json())
+    elif fmt == "table":
+        emit(args, {}, message="\n".join(result.lines()))
+    else:  # csv / tsv / markdown: one row per decision
+        emit(args, result.to_json()["decisions"], [Column("decision"), Column("name"), Column("type"), Column("reason"), Column("id")])
     return 1 if result.failed else 0
 
 
 async def _one(ctx: Any, key: str):
-    from loom_tui.services.errors import NotFoundError
+    from loom_tui.errors import NotFoundError
 
     inv = await ctx.capacity.inventory()
     r = inv.find(key)
@@ -215,31 +193,23 @@ async def _one(ctx: Any, key: str):
 
 
 def _progress(line: str) -> None:
-    print(f"loom: {_printable(line)}", file=sys.stderr)
+    say(None, f"loom: {line}")
 
 
 async def _change(args: argparse.Namespace, start) -> int:
-    from loom_tui.services.errors import ServiceError
-
     ctx = await _ctx(args)
     try:
-        try:
-            r = await _one(ctx, args.resource)
-            op = await start(ctx, r)
-            if args.no_wait:
-                print_json({"operationId": op.id}) if args.output == "json" else print(op.id)
-                # the operation goes on in Azure; `loom operations wait ID` takes it over in a later process
-                await ctx.operations.until_polling(op.id)
-                return 0
-            out = await ctx.capacity.finish(op, _progress)
-        except ServiceError as exc:
-            return _refused(exc)
+        r = await _one(ctx, args.resource)
+        op = await start(ctx, r)
+        if args.no_wait:
+            # the operation goes on in Azure; `loom operations wait ID` takes it over in a later process
+            op = await ctx.operations.until_polling(op.id)
+            emit(args, {"operationId": op.id, "state": op.state}, message=op.id)
+            return 0
+        out = await ctx.capacity.finish(op, _progress)
     finally:
         await ctx.close()
-    if args.output == "json":
-        print_json({"operationId": out.operation_id, **out.result})
-    else:
-        print(out.message)
+    emit(args, {"operationId": out.operation_id, **out.result}, message=out.message)
     return 0
 
 
@@ -269,29 +239,24 @@ async def do_scale(args: argparse.Namespace) -> int:
 
 
 async def do_pause_dlz(args: argparse.Namespace) -> int:
-    from loom_tui.services.errors import ServiceError
+    from loom_tui.domain.text import visible
+    from loom_tui.errors import NotFoundError
 
     if not args.yes:
         if not sys.stdin.isatty():
             return fail("pause-dlz changes Azure: pass --yes when not on a terminal")
-        typed = input(f"Pause every running capacity of {_printable(args.dlz)}? Type the DLZ name to confirm: ")
+        typed = input(f"Pause every running capacity of {visible(args.dlz)}? Type the DLZ name to confirm: ")
         if typed.strip() != args.dlz:
             return fail("not confirmed; nothing paused", 1)
     ctx = await _ctx(args)
     try:
-        try:
-            inv = await ctx.capacity.inventory()
-            if not any(r.dlz.lower() == args.dlz.lower() for r in inv.rows):
-                return fail(f"no landing zone {args.dlz!r} (have: {', '.join(sorted({r.dlz for r in inv.rows if r.dlz}))})", 3)
-            results = await ctx.capacity.pause_dlz(args.dlz, inv.rows, _progress)
-        except ServiceError as exc:
-            return _refused(exc)
+        inv = await ctx.capacity.inventory()
+        if not any(r.dlz.lower() == args.dlz.lower() for r in inv.rows):
+            raise NotFoundError(f"no landing zone {args.dlz!r} (have: {', '.join(sorted({r.dlz for r in inv.rows if r.dlz}))})")
+        results = await ctx.capacity.pause_dlz(args.dlz, inv.rows, _progress)
     finally:
         await ctx.close()
-    if args.output == "json":
-        print_json([{"id": r.resource_id, "name": r.name, "ok": r.ok, "message": r.message} for r in results])
-    else:
-        for r in results:
-            print(f"{'PAUSED' if r.ok else 'FAILED'} {_printable(r.name)}: {_printable(r.message)}")
-        print(f"{sum(r.ok for r in results)} of {len(results)} paused" if results else f"nothing running in {args.dlz}")
+    emit(args, [{"id": r.resource_id, "name": r.name, "result": "PAUSED" if r.ok else "FAILED", "ok": r.ok, "message": r.message}
+                for r in results], [Column("result"), Column("name"), Column("message")] if output_format(args) != "json" else None,
+         footer=f"{sum(r.ok for r in results)} of {len(results)} paused" if results else f"nothing running in {args.dlz}")
     return 1 if any(not r.ok for r in results) else 0
