@@ -21,7 +21,7 @@ from typing import Sequence
 
 from loom_tui import __version__
 
-COMMAND_MODULES = ("seed", "workspaces", "cloud", "doctor", "profile", "items", "members", "login", "dlz", "cost", "demo_azure", "operations", "migrate")
+COMMAND_MODULES = ("seed", "workspaces", "cloud", "doctor", "profile", "items", "members", "login", "dlz", "cost", "demo_azure", "operations", "migrate", "capacity")
 
 
 class LoomParser(argparse.ArgumentParser):

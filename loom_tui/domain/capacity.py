@@ -17,6 +17,8 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .fabric_skus import SKU_NAMES
+
 
 @dataclass(frozen=True)
 class Runtime:
@@ -57,7 +59,7 @@ METRICS: dict[str, tuple[str, str]] = {
 }
 
 # Every Fabric F SKU, smallest first; the number is the capacity units (CU) it buys.
-F_SKUS: tuple[str, ...] = ("F2", "F4", "F8", "F16", "F32", "F64", "F128", "F256", "F512", "F1024", "F2048")
+F_SKUS: tuple[str, ...] = SKU_NAMES
 
 # CU-equivalent coefficients of the web console's design (web-console.md, Capacity):
 # 1 DBU ≈ 16 CU, 1 Synapse DPU ≈ 8 CU, 1 ADX vCore-second ≈ 1/60 CU, 50,000 AOAI TPM ≈ 1 CU.
@@ -239,10 +241,13 @@ def cu_equivalent(r: Resource) -> float | None:
 
 
 def portal_link(portal: str, resource_id: str, tenant_id: str | None = None) -> str:
-    """The resource's overview page in the cloud's portal."""
+    """The resource's overview page in the cloud's portal.  The id is percent-encoded (it is data:
+    a control character in it must not reach the terminal inside an OSC 8 hyperlink)."""
+    from urllib.parse import quote
+
     base = portal.rstrip("/")
-    at = f"@{tenant_id}" if tenant_id else ""
-    return f"{base}/#{at}/resource{resource_id}/overview"
+    at = f"@{quote(tenant_id, safe='-.')}" if tenant_id else ""
+    return f"{base}/#{at}/resource{quote(resource_id, safe='/-_.~()')}/overview"
 
 
 def public(r: Resource, portal: str | None = None) -> dict[str, Any]:

@@ -21,14 +21,6 @@ class NotBuiltScreen(AreaScreen):
             yield Static(Text("Not built yet: " + self.MISSING, style="bold"))
 
 
-class CapacityScreen(NotBuiltScreen):
-    AREA = "Capacity"
-    WHAT = ("Lists the Azure resources of the Admin Plane and Data Landing Zone resource groups: "
-            "type, region, SKU, state, cost per month and utilization; pause, resume and scale.")
-    MISSING = ("this area needs the Azure Resource Manager clients, which are not wired into the console yet. "
-               "The embedded store has no Azure resources, so nothing is shown here rather than made-up rows.")
-
-
 class SetupScreen(NotBuiltScreen):
     AREA = "Setup"
     WHAT = ("The landing-zone wizard: boundary, mode, domain, capacity, review (validate and what-if), "

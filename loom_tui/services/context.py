@@ -22,6 +22,7 @@ if TYPE_CHECKING:
     from loom_tui.azure.clients import AzureClients
 
     from .audit import AuditService
+    from .capacity.service import CapacityService
     from .comments import CommentService
     from .cost.budgets import BudgetService
     from .cost.service import CostService
@@ -142,6 +143,12 @@ class AppContext:
         from .roles import RoleService
 
         return RoleService(self)
+
+    @cached_property
+    def capacity(self) -> "CapacityService":
+        from .capacity.service import CapacityService
+
+        return CapacityService(self)
 
     @cached_property
     def usage(self) -> "UsageService":

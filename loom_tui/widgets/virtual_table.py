@@ -50,6 +50,8 @@ class Column:
     render: Callable[[dict], Any] | None = None
     align: str = "left"
     min_width: int = 6
+    # a URL for the cell: drawn as an OSC 8 hyperlink (terminals without them show the text alone)
+    link: Callable[[dict], str | None] | None = None
 
     def cell(self, row: dict) -> str:
         value = self.render(row) if self.render else row.get(self.key)
@@ -234,13 +236,24 @@ class VirtualTable(ScrollView, can_focus=True):
         row = self.row(index)
         selected = index == self.cursor_row
         marker = "› " if selected else "  "
+        style = self.rich_style + (Style(reverse=True, bold=self.has_focus) if selected else Style())
+        if row is not None and any(c.link for c in self.columns):
+            return self._linked_line(marker, row, style, width)
         if row is None:
             body = fit("…", sum(self._widths) + len(self._widths) - 1)
         else:
             body = " ".join(fit(c.cell(row), w, c.align) for c, w in zip(self.columns, self._widths))
         line = fit(marker + body, width)
-        style = self.rich_style + (Style(reverse=True, bold=self.has_focus) if selected else Style())
         return Strip([Segment(line, style)], width)
+
+    def _linked_line(self, marker: str, row: dict, style: Style, width: int) -> Strip:
+        segments = [Segment(marker, style)]
+        for i, (c, w) in enumerate(zip(self.columns, self._widths)):
+            if i:
+                segments.append(Segment(" ", style))
+            url = c.link(row) if c.link else None
+            segments.append(Segment(fit(c.cell(row), w, c.align), style + Style(link=url) if url else style))
+        return Strip(segments).adjust_cell_length(width, style)
 
     # -- movement --------------------------------------------------------------------------
     def watch_cursor_row(self, old: int, new: int) -> None:

@@ -41,7 +41,7 @@ def test_a_new_area_is_one_line(monkeypatch):
     built from the same tuple when the class is defined)."""
     import loom_tui.widgets.header as header
 
-    extra = (*AREAS, Area("6", "extra", "Extra", "loom_tui.screens.not_built:CapacityScreen"))
+    extra = (*AREAS, Area("6", "extra", "Extra", "loom_tui.screens.not_built:NotBuiltScreen"))
     monkeypatch.setattr(header, "AREAS", extra)
     h = LoomHeader()
     h.area = "Extra"

@@ -1,0 +1,127 @@
+"""The Capacity screen's changes: confirm, run through the service in a worker, report.
+
+Pause / resume / scale ask a yes/no question with Cancel first; "pause this DLZ" asks for the
+DLZ's name typed out.  Progress goes to the flash line; the result (or ARM's error, in full, in
+the error dialog) comes back to the screen, which refreshes."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from loom_tui.domain.capacity import F_SKUS, Resource, fabric_cus
+
+if TYPE_CHECKING:
+    from .screen import CapacityScreen
+
+
+def pause_resume_flow(screen: "CapacityScreen", r: Resource, verb: str) -> None:
+    from loom_tui.screens.prompt import confirm
+
+    rt = r.runtime
+    if rt is None:
+        screen.flash(f"{r.name} cannot be paused or resumed", "warning")
+        return
+    cost = "Paused, it stops billing compute; nothing is lost." if verb == "pause" else "Running, it bills compute again."
+    question = confirm(f"{verb.capitalize()} {rt.label} {r.name}?", f"It is {r.state or 'in an unknown state'}. {cost}",
+                       verb.capitalize())
+
+    def answered(yes) -> None:
+        if yes:
+            _run(screen, f"{verb} {r.name}", lambda progress: screen.ctx.capacity.set_running(r, verb == "resume", progress))
+
+    screen.app.push_screen(question, answered)
+
+
+def scale_flow(screen: "CapacityScreen", r: Resource) -> None:
+    """Pick the new F SKU (each with its estimated monthly price difference when the capacity's
+    billed cost gives one), then scale."""
+    if r.type_key != "microsoft.fabric/capacities":
+        screen.flash("only Fabric capacities scale here", "warning")
+        return
+
+    async def work() -> None:
+        try:
+            prices, currency, basis = await screen.ctx.capacity.monthly_prices(r)
+        except Exception as exc:  # the price is a help, not a condition
+            prices, currency, basis = {}, "", f"price not known ({exc})"
+        screen.app.push_screen(_scale_prompt(r, prices, currency, basis), lambda sku: _scaled(screen, r, sku))
+
+    screen.run_worker(work(), group="cap-scale", exit_on_error=False)
+
+
+def _scale_prompt(r: Resource, prices: dict[str, float], currency: str, basis: str):
+    from loom_tui.screens.prompt import ChoicePrompt
+
+    now = fabric_cus(r.sku) or 0
+    choices: list[tuple[str, object]] = [("Cancel", None)]
+    for sku in F_SKUS:
+        if sku == (r.sku or "").upper():
+            continue
+        cus = fabric_cus(sku) or 0
+        label = f"{sku}  {cus} CU, {'up' if cus > now else 'down'} from {r.sku}"
+        if prices and (r.sku or "").upper() in prices:
+            diff = prices[sku] - prices[(r.sku or "").upper()]
+            label += f"; about {diff:+,.0f} {currency}/month"
+        choices.append((label, sku))
+    note = f"Monthly price difference {basis}." if prices else f"Monthly price difference not known: {basis}."
+    return ChoicePrompt(f"Scale {r.name} (now {r.sku})", f"Pick the new F SKU. {note}", choices, danger=True)
+
+
+def _scaled(screen: "CapacityScreen", r: Resource, sku) -> None:
+    if sku:
+        _run(screen, f"scale {r.name} to {sku}", lambda progress: screen.ctx.capacity.scale(r, sku, progress))
+
+
+def pause_dlz_flow(screen: "CapacityScreen", dlz: str, rows: list[Resource]) -> None:
+    from loom_tui.widgets.confirm import TypeToConfirm
+
+    targets = [r for r in rows if r.pausable and not r.is_paused]
+    if not targets:
+        screen.flash(f"nothing to pause in {dlz}: no running capacity", "warning")
+        return
+    names = ", ".join(r.name for r in targets)
+    dialog = TypeToConfirm("Pause DLZ", dlz, f"Pauses {len(targets)} resource(s) of {dlz}: {names}. Each is paused on its own; "
+                                              "a failure of one does not stop the others.")
+
+    def answered(yes) -> None:
+        if yes:
+            _run_many(screen, dlz, targets)
+
+    screen.app.push_screen(dialog, answered)
+
+
+def _run(screen: "CapacityScreen", what: str, call) -> None:
+    async def work() -> None:
+        async def progress(text: str) -> None:
+            screen.flash(text)
+
+        try:
+            out = await call(progress)
+        except Exception as exc:
+            screen.show_error(f"could not {what}", exc)
+            screen.action_refresh()
+            return
+        screen.action_done(out.message, True)
+
+    screen.run_worker(work(), group="cap-action", exit_on_error=False)
+
+
+def _run_many(screen: "CapacityScreen", dlz: str, targets: list[Resource]) -> None:
+    async def work() -> None:
+        async def progress(text: str) -> None:
+            screen.flash(text)
+
+        try:
+            results = await screen.ctx.capacity.pause_dlz(dlz, targets, progress)
+        except Exception as exc:
+            screen.show_error(f"could not pause {dlz}", exc)
+            return
+        failed = [r for r in results if not r.ok]
+        if failed:
+            screen.show_error(f"pause {dlz}: {len(failed)} of {len(results)} failed",
+                              "\n".join(f"{r.name}: {r.message}" for r in results))
+            screen.action_refresh()
+        else:
+            screen.action_done(f"paused {len(results)} resource(s) of {dlz}", True)
+
+    screen.run_worker(work(), group="cap-action", exit_on_error=False)

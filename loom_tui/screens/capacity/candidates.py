@@ -1,0 +1,112 @@
+"""Which capacities auto-pause would pick now, and why each is kept or picked.  ``w`` changes
+the idle window, ``+``/``-`` the threshold; nothing is paused from here (``pause-idle`` does that,
+from cron)."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+from rich.text import Text
+from textual import on, work
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.message import Message
+from textual.widgets import Static
+
+from loom_tui.services.capacity.autopause import describe
+from loom_tui.widgets.table_header import TableHeader
+from loom_tui.widgets.virtual_table import Column, VirtualTable, safe_text
+
+from loom_tui.widgets.palette import ScreenKeys
+
+from ..base import AreaScreen
+
+WINDOWS = (timedelta(minutes=30), timedelta(hours=1), timedelta(hours=2), timedelta(hours=4), timedelta(hours=8), timedelta(days=1))
+THRESHOLDS = (1.0, 2.0, 5.0, 10.0, 20.0)
+
+COLUMNS = [
+    Column("verdict", "Auto", 5, render=lambda row: row["d"].verdict.upper()),
+    Column("name", "Name", 18, render=lambda row: row["d"].resource.name),
+    Column("state", "State", 8, render=lambda row: row["d"].resource.state or ""),
+    Column("reason", "Why", 0, min_width=20, render=lambda row: row["d"].reason),
+]
+
+
+class CandidatesScreen(AreaScreen):
+    COMMANDS = {ScreenKeys}  # this screen's actions in the command palette
+    AREA = "Capacity"
+    DEFAULT_CSS = "CandidatesScreen VirtualTable { overflow-x: hidden; } CandidatesScreen .ap-line { height: auto; padding: 0 1; }"
+    BINDINGS = [
+        Binding("escape", "close", "Back", id="capap.back"),
+        Binding("w", "window", "Window", id="capap.window"),
+        Binding("plus", "threshold(1)", "Threshold +", id="capap.more"),
+        Binding("minus", "threshold(-1)", "Threshold -", id="capap.less"),
+        Binding("ctrl+r", "reload", "Recheck", id="capap.reload"),
+    ]
+
+    class Loaded(Message):
+        def __init__(self, decisions, error: BaseException | None = None) -> None:
+            super().__init__()
+            self.decisions, self.error = decisions, error
+
+    def __init__(self, rows) -> None:
+        super().__init__()
+        self.rows = rows
+        self.window = WINDOWS[2]
+        self.threshold = 5.0
+        self.decisions = []
+
+    def compose_body(self) -> ComposeResult:
+        yield Static("", id="ap-status", classes="ap-line", markup=False)
+        yield TableHeader("ap-table")
+        yield VirtualTable(COLUMNS, self._fetch, id="ap-table", empty_text="No pausable capacity in the inventory.")
+        yield Static(Text("cron: loom capacity pause-idle --idle-for 2h --threshold 5  (see the README)", style="italic"),
+                     classes="ap-line", markup=False)
+
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.query_one(VirtualTable).focus()
+        self.action_reload()
+
+    async def _fetch(self, offset: int, limit: int) -> list[dict]:
+        return [{"id": d.resource.id, "d": d} for d in self.decisions[offset:offset + limit]]
+
+    def _status(self, text: str = "") -> None:
+        picked = sum(1 for d in self.decisions if d.pause)
+        head = f"auto-pause would pick {picked} of {len(self.decisions)}" if self.decisions else "checking metrics…"
+        line = f"{head} · idle for {describe(self.window)} (w) · under {self.threshold:g} % (+/-)"
+        self.query_one("#ap-status", Static).update(Text(safe_text(text or line)))
+
+    @work(exclusive=True, exit_on_error=False, group="capap")
+    async def action_reload(self) -> None:
+        self._status()
+        try:
+            self.post_message(self.Loaded(await self.ctx.capacity.decisions(self.rows, idle_for=self.window, threshold=self.threshold)))
+        except Exception as exc:
+            self.post_message(self.Loaded([], exc))
+
+    @on(Loaded)
+    def _loaded(self, event: Loaded) -> None:
+        if event.error is not None:
+            self._status(f"could not decide: {event.error}")
+            return
+        self.decisions = sorted(event.decisions, key=lambda d: (not d.pause, d.resource.name.lower()))
+        self.query_one(VirtualTable).reset(len(self.decisions))
+        self.query_one(TableHeader).refresh_header()
+        self._status()
+
+    @on(VirtualTable.ColumnsChanged)
+    def _columns(self) -> None:
+        self.query_one(TableHeader).refresh_header()
+
+    def action_window(self) -> None:
+        self.window = WINDOWS[(WINDOWS.index(self.window) + 1) % len(WINDOWS)]
+        self.action_reload()
+
+    def action_threshold(self, step: int) -> None:
+        i = THRESHOLDS.index(self.threshold) if self.threshold in THRESHOLDS else 2
+        self.threshold = THRESHOLDS[max(0, min(len(THRESHOLDS) - 1, i + step))]
+        self.action_reload()
+
+    def action_close(self) -> None:
+        self.app.pop_screen()

@@ -1,0 +1,346 @@
+"""``ctx.capacity``: what the Capacity screen and ``loom capacity`` ask for.
+
+Reads (inventory, detail, metrics, DR posture, auto-pause candidates) need only the signed-in
+identity's Azure roles.  Changes (pause, resume, scale, pause a DLZ, pause-idle) are for tenant
+admins only, refused in read-only mode, and each runs as an Operation (``actions.py``).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from typing import TYPE_CHECKING, Any, AsyncIterator
+
+from loom_tui.domain.capacity import Resource, portal_link
+
+from . import autopause, inventory, posture
+from .failures import describe
+from loom_tui.services.errors import ServiceError
+from .scope import Scope, StoredDlz
+
+if TYPE_CHECKING:
+    from loom_tui.services.context import AppContext
+
+    from .dr import Check
+    from .idle import IdleRun, PauseResult
+    from .metrics import Series
+
+DLZ_CONTAINER = "landing-zones"  # the setup wizard records each DLZ it deployed here (kind "dlz")
+
+
+@dataclass(frozen=True)
+class Outcome:
+    """How a change ended (from the Operation's result)."""
+
+    operation_id: str
+    name: str
+    changed: bool
+    message: str
+    result: dict[str, Any]
+
+
+class ActionFailed(ServiceError):
+    """The operation failed: ARM's code and message, in full (untrusted text: show it literally)."""
+
+    code = "failed"
+
+    def __init__(self, op: Any, arm_code: str, message: str, status: int | None = None) -> None:
+        self.operation = op
+        self.arm_code = arm_code
+        self.message = message
+        self.status = status
+        super().__init__(f"{arm_code}: {message}" if arm_code else message)
+
+
+@dataclass(frozen=True)
+class Detail:
+    resource: Resource
+    arm: dict[str, Any]  # the provider's document (the listing's where the type has no GET here)
+    arm_note: str = ""  # why ``arm`` is only the listing's
+
+
+class CapacityService:
+    def __init__(self, ctx: "AppContext", *, clock=None) -> None:
+        self.ctx = ctx
+        # "now" for the inventory's time and the metric windows (tests pin it)
+        self.clock = clock or (lambda: datetime.now(timezone.utc))
+
+    # ------------------------------------------------------------ plumbing
+
+    async def clients(self) -> Any:
+        return await self.ctx.azure()
+
+    async def portal(self) -> str:
+        clients = await self.clients()
+        return clients.cloud.portal
+
+    def link(self, portal: str, r: Resource) -> str:
+        return portal_link(portal, r.id, self.ctx.session.tenant_id)
+
+    async def subscriptions(self) -> list[str]:
+        subs = list(self.ctx.profile.subscriptions)
+        if subs:
+            return subs
+        clients = await self.clients()
+        return [s["subscriptionId"] async for s in clients.pages("/subscriptions", "2022-12-01") if s.get("subscriptionId")]
+
+    async def recorded_dlzs(self) -> list[StoredDlz]:
+        """The landing zones the setup wizard recorded (none before it has run, or in a build
+        without it)."""
+        from loom_tui.domain.containers import CONTAINERS
+
+        if DLZ_CONTAINER not in CONTAINERS:
+            return []
+        from loom_tui.store.query import Query, eq
+
+        out = []
+        async for doc in self.ctx.scoped.tenant_iter(DLZ_CONTAINER, Query((eq("kind", "dlz"),))):
+            rg = doc.get("resourceGroup") or doc.get("resource_group")
+            name = doc.get("domain") or doc.get("name")
+            if rg and name:
+                out.append(StoredDlz(str(name), str(rg), doc.get("subscriptionId") or doc.get("subscription_id")))
+        return out
+
+    async def scope(self) -> Scope:
+        p = self.ctx.profile
+        return Scope.build(p.admin_plane_rg, list(p.dlz_rgs), await self.recorded_dlzs())
+
+    def cost_source(self) -> tuple[Any, str]:
+        """The month-to-date cost source, or None and why there is none."""
+        if not self.ctx.session.is_tenant_admin:
+            return None, "cost is tenant-wide: only tenant admins see it"
+        from .costs import StoreCost
+
+        return StoreCost(self.ctx.cost), ""
+
+    async def cost_per_day(self, r: Resource) -> tuple[list[tuple[str, list]], str]:
+        """This month's cost of ``r`` per day and currency, or ``([], why not)``."""
+        source, why = self.cost_source()
+        if source is None:
+            return [], why
+        try:
+            return await source.per_day(r.id), ""
+        except LookupError as exc:
+            return [], str(exc)
+
+    async def monthly_prices(self, r: Resource) -> tuple[dict[str, float], str, str]:
+        """Estimated monthly price of every F SKU for Fabric capacity ``r``, from what it was
+        billed: Fabric prices are linear in CUs, so the dearest full day this month divided by
+        its CUs is the price of one CU-day; a month is 30 days.  ``({sku: price}, currency,
+        basis)``, or ``({}, "", why not)``."""
+        from loom_tui.domain.capacity import F_SKUS, fabric_cus
+
+        cus = fabric_cus(r.sku)
+        if cus is None:
+            return {}, "", "only Fabric F SKUs are priced here"
+        series, why = await self.cost_per_day(r)
+        if not series:
+            return {}, "", why or "no cost recorded this month"
+        currency, days = series[0]
+        if len(series) > 1:
+            return {}, "", "billed in more than one currency"
+        peak = max((float(c) for _, c in days), default=0.0)
+        if peak <= 0:
+            return {}, "", "no day billed this month"
+        per_cu_day = peak / cus
+        basis = f"estimated from its dearest day this month ({peak:,.2f} {currency} at {r.sku})"
+        return {sku: round(fabric_cus(sku) * per_cu_day * 30, 2) for sku in F_SKUS}, currency, basis
+
+    # ------------------------------------------------------------ reads
+
+    async def scan(self, *, timeout: float = inventory.DEFAULT_TIMEOUT) -> AsyncIterator[inventory.Inventory]:
+        clients = await self.clients()
+        subs = await self.subscriptions()
+        scope = await self.scope()
+        cost, why = self.cost_source()
+        async for inv in inventory.scan(clients, subs, scope, cost=cost, cost_unavailable=why, timeout=timeout, now=self.clock):
+            yield inv
+
+    async def inventory(self, **kw: Any) -> inventory.Inventory:
+        last = None
+        async for inv in self.scan(**kw):
+            last = inv
+        assert last is not None
+        return last
+
+    async def detail(self, r: Resource) -> Detail:
+        clients = await self.clients()
+        try:
+            return Detail(r, await inventory.provider_get(clients, r))
+        except Exception as exc:  # noqa: BLE001
+            return Detail(r, r.arm, f"the provider's document could not be read: {describe(r.name, exc).reason}")
+
+    async def series(self, r: Resource, hours: float, *, end: datetime | None = None) -> "Series | None":
+        return await inventory.metric_series(await self.clients(), r, hours=hours, end=end or self.clock())
+
+    async def dr(self, rows: list[Resource] | None = None) -> list["Check"]:
+        if rows is None:
+            rows = (await self.inventory()).rows
+        return await posture.check(await self.clients(), rows)
+
+    async def decisions(self, rows: list[Resource], *, idle_for: timedelta, threshold: float = autopause.DEFAULT_THRESHOLD,
+                        now: datetime | None = None) -> list[autopause.Decision]:
+        """The auto-pause decision for every pausable row (metrics read for the running ones)."""
+        import asyncio
+
+        clients = await self.clients()
+        end = now or self.clock()
+        hours = max(idle_for.total_seconds() / 3600, 1.0)
+
+        async def one(r: Resource) -> autopause.Decision:
+            series, error = None, ""
+            if r.is_running:
+                try:
+                    series = await inventory.metric_series(clients, r, hours=hours, end=end, interval="PT5M")
+                except Exception as exc:  # noqa: BLE001 — the decision says why it kept it running
+                    error = describe("metrics", exc).reason
+            return autopause.decide(r, series, now=end, idle_for=idle_for, threshold=threshold, metric_error=error)
+
+        return list(await asyncio.gather(*(one(r) for r in rows if r.pausable)))
+
+    # ------------------------------------------------------------ changes
+
+    def require_admin(self, what: str) -> None:
+        """Read-only refuses; only tenant admins change capacity (Azure's own RBAC applies too)."""
+        from loom_tui.services.errors import Forbidden
+
+        self.ctx.require_writable(what)
+        if not self.ctx.session.is_tenant_admin:
+            raise Forbidden(f"only tenant admins may {what}; {self.ctx.session.upn} is not one")
+
+    async def start_set_running(self, r: Resource, run: bool) -> Any:
+        """Start pause / resume of ``r`` as an Operation; returns it at once (running)."""
+        from . import actions
+
+        verb = "resume" if run else "pause"
+        self.require_admin(f"{verb} {r.name}")
+        if r.runtime is None:
+            from loom_tui.services.errors import ValidationError
+
+            raise ValidationError("resource", f"{r.name} ({r.type}) cannot be paused or resumed")
+        clients = await self.clients()
+        return await self.ctx.operations.start(f"capacity.{verb}", r.id, steps=actions.steps(verb),
+                                               run=lambda h: actions.set_running(h, clients, r, run))
+
+    async def start_scale(self, r: Resource, sku: str) -> Any:
+        from loom_tui.services.errors import ValidationError
+
+        from . import actions
+
+        self.require_admin(f"scale {r.name}")
+        if r.type_key != "microsoft.fabric/capacities":
+            raise ValidationError("resource", f"only Fabric capacities scale here; {r.name} is {r.type}")
+        try:
+            sku = actions.check_sku(sku)
+        except ValueError as exc:
+            raise ValidationError("sku", str(exc)) from None
+        clients = await self.clients()
+        return await self.ctx.operations.start("capacity.scale", r.id, steps=actions.steps(f"scale to {sku}"),
+                                               run=lambda h: actions.scale(h, clients, r, sku))
+
+    async def finish(self, op: Any, progress=None) -> "Outcome":
+        """Wait for an operation; each change of a step goes to ``progress(text)``.  A failed
+        operation raises :class:`ActionFailed` with ARM's error in full."""
+        import asyncio
+
+        seen: dict[int, tuple] = {}
+        final = op
+        async for final in self.ctx.operations.watch(op.id, interval=0.5):
+            for i, st in enumerate(final.steps):
+                key = (st.state, st.message)
+                if seen.get(i) != key:
+                    seen[i] = key
+                    if progress is not None and (st.state != "pending" or st.message):
+                        res = progress(f"{st.name}: {st.state}" + (f" — {st.message}" if st.message else ""))
+                        if asyncio.iscoroutine(res):
+                            await res
+        if final.state != "succeeded":
+            err = final.error
+            raise ActionFailed(final, err.code if err else final.state, err.message if err else f"the operation ended {final.state}",
+                               err.status if err else None)
+        res = final.result or {}
+        return Outcome(final.id, res.get("name") or op.target, bool(res.get("changed")), res.get("message") or "done", res)
+
+    async def set_running(self, r: Resource, run: bool, progress=None) -> "Outcome":
+        return await self.finish(await self.start_set_running(r, run), progress)
+
+    async def scale(self, r: Resource, sku: str, progress=None) -> "Outcome":
+        return await self.finish(await self.start_scale(r, sku), progress)
+
+    async def pause_many(self, rows: list[Resource], progress=None) -> list["PauseResult"]:
+        """Pause each (concurrently); one failure does not stop the others."""
+        import asyncio
+
+        from .idle import PauseResult
+
+        async def one(r: Resource) -> PauseResult:
+            async def say(text: str) -> None:
+                if progress is not None:
+                    res = progress(f"{r.name}: {text}")
+                    if asyncio.iscoroutine(res):
+                        await res
+            try:
+                out = await self.set_running(r, False, say)
+            except Exception as exc:  # noqa: BLE001 — reported per resource
+                await say(f"failed: {exc}")
+                return PauseResult(r.id, r.name, False, str(exc))
+            await say(out.message)
+            return PauseResult(r.id, r.name, True, out.message)
+
+        return list(await asyncio.gather(*(one(r) for r in rows)))
+
+    async def pause_dlz(self, dlz: str, rows: list[Resource] | None = None, progress=None) -> list["PauseResult"]:
+        self.require_admin(f"pause the landing zone {dlz}")
+        if rows is None:
+            rows = (await self.inventory()).rows
+        targets = [r for r in rows if r.dlz.lower() == dlz.lower() and r.pausable and not r.is_paused]
+        return await self.pause_many(targets, progress)
+
+    async def pause_idle(self, *, idle_for: timedelta, threshold: float = autopause.DEFAULT_THRESHOLD, dry_run: bool = False,
+                         now: datetime | None = None) -> "IdleRun":
+        import logging
+
+        from .idle import IdleRun
+
+        if not dry_run:
+            self.require_admin("pause idle capacity")
+        log = logging.getLogger("loom.capacity.autopause")
+        inv = await self.inventory()
+        run = IdleRun(idle_for=idle_for, threshold=threshold, dry_run=dry_run, warnings=[f.line() for f in inv.failures])
+        run.decisions = await self.decisions(inv.rows, idle_for=idle_for, threshold=threshold, now=now)
+        for d in run.decisions:
+            log.info("auto-pause %s %s: %s", d.verdict, d.resource.id, d.reason)
+        if not dry_run and run.picked:
+            run.results = await self.pause_many([d.resource for d in run.picked])
+            for res in run.results:
+                log.info("auto-pause %s %s: %s", "paused" if res.ok else "FAILED", res.resource_id, res.message)
+        if not self.ctx.read_only:
+            await self._notify_idle(run)
+        return run
+
+    async def _notify_idle(self, run: "IdleRun") -> None:
+        import uuid
+
+        from loom_tui.domain.clock import now_iso
+
+        picked = ", ".join(d.resource.name for d in run.picked) or "none"
+        await self.ctx.scoped.notify(self.ctx.session.user_oid, {
+            "id": str(uuid.uuid4()),
+            "title": "Auto-pause" + (" (dry run)" if run.dry_run else ""),
+            "body": f"{run.summary()}. Picked: {picked}." + (" Some pauses failed: see the log." if run.failed else ""),
+            "severity": "warning" if run.failed else "info",
+            "link": "/admin/capacity",
+            "read": False,
+            "createdAt": now_iso(),
+        })
+
+    async def recent_operations(self, r: Resource, limit: int = 10) -> list[str]:
+        """Operations loom started on this resource, newest first, one line each."""
+        ops = [op for op in await self.ctx.operations.recent() if op.target.lower() == r.id.lower()][:limit]
+        out = []
+        for op in ops:
+            line = f"{op.started_at[:19].replace('T', ' ')}Z  {op.kind}  {op.state}  by {op.started_by}"
+            if op.error is not None:
+                line += f"  ({op.error.code}: {op.error.message})"
+            out.append(line)
+        return out

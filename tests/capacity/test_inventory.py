@@ -1,0 +1,126 @@
+"""The inventory on the demo Azure with the real SDK clients: across subscriptions, with runtime
+state and utilization, partial results with a warning for each failed part, throttling survived."""
+
+from __future__ import annotations
+
+import pytest
+
+from loom_tui.demo_azure.estate import ADMIN_SUB, DLZ_SUBS
+from loom_tui.domain.capacity import ADMIN_PLANE
+
+from .conftest import deny, hang
+
+pytestmark = pytest.mark.asyncio
+
+
+async def test_inventory_across_subscriptions_with_state_and_load(open_ctx):
+    ctx = await open_ctx()
+    snapshots = [inv async for inv in ctx.capacity.scan()]
+    first, last = snapshots[0], snapshots[-1]
+    assert not first.enriched and last.enriched and not last.partial
+    subs = {r.subscription_id for r in last.rows}
+    assert subs == {ADMIN_SUB, *DLZ_SUBS}
+    by_name = {r.name: r for r in last.rows}
+    # runtime state per service, from the provider GETs
+    assert by_name["fccsaloomfinance"].state == "Active" and by_name["fccsaloommarketing"].state == "Paused"
+    assert by_name["sqlpool_gl"].state == "Online" and by_name["sqlpool_experiments"].state == "Paused"  # pools listed from their workspace
+    assert by_name["adxloommarketing"].state == "Running" and by_name["adxloomresearch"].state == "Stopped"
+    assert by_name["kv-csa-loom-admin"].state is None and by_name["kv-csa-loom-admin"].dlz == ADMIN_PLANE
+    assert by_name["fccsaloomsupplychain"].dlz == "supply-chain" and by_name["fccsaloomfinance"].sku == "F64"
+    # 24 h utilization from Azure Monitor: a number for running ones, blank with a reason for paused ones
+    assert 20 < by_name["fccsaloomfinance"].utilization_24h < 90
+    assert by_name["fccsaloomsales"].utilization_24h < 2
+    assert by_name["fccsaloommarketing"].utilization_24h is None
+    assert "no data" in by_name["fccsaloommarketing"].utilization_note
+    assert by_name["kv-csa-loom-admin"].utilization_24h is None and by_name["kv-csa-loom-admin"].utilization_note == ""
+    # month-to-date cost from the Cost service (the demo tenant's cost data), per currency; a row
+    # without cost says why
+    from loom_tui.services.cost.model import Query
+
+    expected = {rc.resource_id.lower(): float(rc.cost) for rc in (await ctx.cost.resources(Query(by="resource")))["USD"]
+                if rc.resource_id}
+    fin = by_name["fccsaloomfinance"]
+    assert fin.cost_mtd == pytest.approx(expected[fin.id.lower()], abs=0.01) and fin.currency == "USD"
+    assert all(r.cost_mtd is not None or r.cost_note for r in last.rows)
+    assert by_name["kv-csa-loom-admin"].cost_mtd is None or by_name["kv-csa-loom-admin"].currency == "USD"
+    # the listing's rows come first, without runtime state yet
+    assert {r.id for r in first.rows} == {r.id for r in last.rows}
+
+
+async def test_cost_is_for_tenant_admins_only(open_ctx):
+    from tests.services.conftest import session_of
+
+    ctx = await open_ctx(session=session_of("lee.engineer"))
+    inv = await ctx.capacity.inventory()
+    assert not inv.partial and all(r.cost_mtd is None for r in inv.rows)
+    assert inv.cost_note == "cost is tenant-wide: only tenant admins see it"
+    assert inv.find("fccsaloomfinance").state == "Active"  # the rest is read with the operator's own Azure roles
+
+
+async def test_403_on_one_resource_group_gives_partial_results_and_names_the_missing_role(open_ctx, demo):
+    rg = f"/subscriptions/{DLZ_SUBS[0]}/resourceGroups/rg-csa-loom-dlz-sales-eastus2/resources"
+    deny(demo.server, rg)
+    ctx = await open_ctx()
+    inv = await ctx.capacity.inventory()
+    assert inv.partial and len(inv.failures) == 1
+    f = inv.failures[0]
+    assert f.kind == "forbidden"
+    assert "rg-csa-loom-dlz-sales-eastus2" in f.scope and DLZ_SUBS[0] in f.scope
+    assert "403 AuthorizationFailed" in f.reason and "Microsoft.Resources/subscriptions/resourceGroups/resources/read" in f.reason
+    assert "Reader" in f.reason and "does not have authorization" in f.detail  # ARM's text kept in full
+    names = {r.name for r in inv.rows}
+    assert "fccsaloomsales" not in names and "fccsaloomfinance" in names  # the rest is shown
+
+
+async def test_a_subscription_refusing_its_group_listing_falls_back_to_the_named_groups(open_ctx, demo):
+    deny(demo.server, f"/subscriptions/{ADMIN_SUB}/resourcegroups", "Microsoft.Resources/subscriptions/resourceGroups/read")
+    # the profile names every group (as the wiring does for the demo): those of the other
+    # subscriptions, tried blind in this one, are not reported missing
+    ctx = await open_ctx(dlz_rgs=["rg-csa-loom-dlz-finance-eastus2", "rg-csa-loom-dlz-hr-centralus"])
+    inv = await ctx.capacity.inventory()
+    assert [f.kind for f in inv.failures] == ["forbidden"]
+    assert f"subscription {ADMIN_SUB}" in inv.failures[0].line()
+    assert {t.resource_group for t in inv.targets if t.subscription_id == ADMIN_SUB} == {"rg-csa-loom-admin-eastus2"} and "trying the named resource groups directly" in inv.failures[0].reason
+    assert "kv-csa-loom-admin" in {r.name for r in inv.rows}  # admin_plane_rg read directly
+
+
+async def test_a_named_group_that_exists_nowhere_is_a_warning(open_ctx):
+    ctx = await open_ctx(dlz_rgs=["rg-csa-loom-dlz-gone-westus3"])
+    inv = await ctx.capacity.inventory()
+    assert [f.kind for f in inv.failures] == ["not-found"]
+    assert "rg-csa-loom-dlz-gone-westus3" in inv.failures[0].line() and "profile dlz_rgs" in inv.failures[0].reason
+
+
+async def test_a_group_that_never_answers_times_out_alone(open_ctx, demo):
+    hang(demo.server, f"/subscriptions/{DLZ_SUBS[1]}/resourceGroups/rg-csa-loom-dlz-hr-centralus/resources", seconds=4)
+    ctx = await open_ctx()
+    inv = await ctx.capacity.inventory(timeout=1.5)
+    assert [f.kind for f in inv.failures] == ["timeout"]
+    assert "rg-csa-loom-dlz-hr-centralus" in inv.failures[0].line()
+    assert "fccsaloomresearch" in {r.name for r in inv.rows}
+
+
+async def test_throttling_mid_fan_out_is_waited_out(open_ctx, demo):
+    from loom_tui.demo_azure.faults import Fault
+
+    demo.server.inject("resources.list_by_rg", Fault("429", "retry-after-ms", 0.3), times=3)
+    ctx = await open_ctx()
+    clients = await ctx.azure()
+    heard = []
+    clients.on_throttle(heard.append)
+    inv = await ctx.capacity.inventory()
+    assert not inv.partial and len(heard) == 3
+    assert len({r.resource_group for r in inv.rows}) == 7  # admin plane + six DLZs, all read
+    assert len(demo.server.calls_to("resources.list_by_rg")) >= 7 + 3
+
+
+async def test_throttling_that_never_ends_is_a_warning(open_ctx, demo):
+    from loom_tui.demo_azure.faults import Fault
+
+    demo.server.inject("resources.list_by_rg", Fault("429", "retry-after-seconds", 0), times=100)
+    ctx = await open_ctx()
+    clients = await ctx.azure()
+    clients.retry_total = 1
+    inv = await ctx.capacity.inventory()
+    assert inv.partial and {f.kind for f in inv.failures} == {"throttled"}
+    assert all("429" in f.reason for f in inv.failures)
