@@ -148,6 +148,15 @@ class ThrottlePolicy(AsyncRetryPolicy):
         self.max_wait = max_wait
         self.jitter = jitter
 
+    def is_retry(self, settings: dict, response: Any) -> bool:
+        """azure-core retries a POST only on a plain ``Retry-After`` (or a 5xx): Cost Management's
+        query is a POST, and its 429s carry ``x-ms-ratelimit-...-retry-after`` / ``retry-after-ms``
+        headers.  A 429 was not processed, whatever the method, so it is retried too."""
+        http = response.http_response
+        if settings.get("total") and (http.status_code == 429 or (http.status_code >= 400 and retry_after(http.headers) is not None)):
+            return True
+        return super().is_retry(settings, response)
+
     def wait_for(self, asked: float) -> float:
         base = min(asked, self.max_wait)
         return base + random.uniform(0, self.jitter * base)

@@ -6,6 +6,8 @@ from __future__ import annotations
 
 import json
 
+from decimal import Decimal
+
 import pytest
 
 from loom_tui.app import LoomApp
@@ -118,15 +120,16 @@ async def test_export_writes_the_view(tmp_path):
         assert flash is not None
 
 
-async def test_live_source_says_plainly_and_keeps_the_numbers():
+async def test_live_source_reads_cost_management_and_agrees_with_exports():
     app = LoomApp()
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_cost(pilot)
-        before = screen.page
+        exports_total = screen.page.rows[-1]["cost"]
         await pilot.press("s")
         await settle(pilot, screen)
-        assert screen.page is before and screen.state.source == "exports"
-        assert "live" in screen_text(app)
+        assert screen.page.state.source == "live" and "live" in screen_text(app)
+        assert screen.page.rows[-1]["cost"].quantize(Decimal("0.01")) == exports_total.quantize(Decimal("0.01"))
+        assert screen.page.as_of is not None
 
 
 async def test_names_are_literal_text(monkeypatch):

@@ -34,7 +34,6 @@ async def load_page(cost: "CostService", state: ViewState, *, with_idle: bool = 
     if refresh and state.source == "live":
         await cost.refresh_live(state.kind)
     q = query_for(state, cost.today())
-    status = await cost.status(state.source)
     level = state.level
     rows: list[dict] = []
     currencies: list[str] = []
@@ -76,4 +75,5 @@ async def load_page(cost: "CostService", state: ViewState, *, with_idle: bool = 
     anomalies = [a for a in await cost.anomalies(q) if a.currency == cur] if not state.path else []
     idle = await cost.idle(q) if with_idle and not state.path else None
     state.currency = cur
+    status = await cost.status(state.source)  # after the views: the first live view fetches (and dates) the data
     return CostPage(state, q, title, level, rows, currencies, cur, daily, forecast, anomalies, idle, status.as_of, status.rows, notes)
