@@ -78,7 +78,7 @@ class Profile:
     # Cosmos DB
     cosmos_endpoint: str | None = None
     cosmos_database: str = "loom"
-    cosmos_key: str | None = None  # account key; None = use the signed-in AAD credential
+    cosmos_key: str | None = field(default=None, repr=False)  # account key; None = the signed-in AAD credential; never in a repr
     cosmos_verify_tls: bool = True
     # chargeback tag keys (the web console spells the domain tag two ways: accept both)
     tag_workspace: str = "loomWorkspaceId"

@@ -167,7 +167,8 @@ async def open_context(
 
         credential = await credential_for_profile(profile)
     try:
-        store = store or make_store(profile, data_dir=data_dir, credential=credential)
+        read_only = read_only or profile.read_only
+        store = store or make_store(profile, data_dir=data_dir, credential=credential, read_only=read_only)
         await store.open()
     except BaseException:
         await _close_credential(credential)
@@ -181,7 +182,8 @@ async def open_context(
 
                 session = DEMO_SESSION
                 demo = True
-                if seed_demo and await ensure_demo(store):  # the demo store is created even read-only: nothing of the user's changes
+                # read-only writes nothing, the demo data included (the store must exist already)
+                if seed_demo and not store.read_only and await ensure_demo(store):
                     notes.append("created the local store and seeded the demo tenant")
             else:
                 from loom_tui.azure.session import session_for_profile
@@ -191,7 +193,10 @@ async def open_context(
         await store.close()
         await _close_credential(credential)
         raise
-    return AppContext(profile=profile, store=store, session=session, read_only=read_only or profile.read_only, demo=demo, notes=notes,
+    if store.missing:
+        notes.append(f"read-only: {len(store.missing)} containers do not exist and were not created "
+                     f"({', '.join(store.missing)}); they read as empty")
+    return AppContext(profile=profile, store=store, session=session, read_only=read_only, demo=demo, notes=notes,
                       credential=credential, data_dir=data_dir)
 
 

@@ -243,6 +243,27 @@ def check_storage(report: Report, prof: Any, data_dir: str | None) -> None:
     log = log_file()
     if log.exists():
         _check_private(report, "files", "log file", log)
+    check_owner_only(report, prof, data_dir)
+
+
+def check_owner_only(report: Report, prof: Any, data_dir: str | None) -> None:
+    """Every file loom writes (config and its backup, logs and rotated logs, token caches, the
+    resume file, the local store) must be 0600 and every folder 0700."""
+    from loom_tui.private_files import loose
+
+    config = paths.config_file()
+    places = [config, config.with_name(config.name + ".bak"), paths.state_dir()]
+    if prof is None or prof.is_local:
+        places.append(paths.data_dir(data_dir or (prof.data_dir if prof else None)))
+    found: list[str] = []
+    for place in places:
+        found += loose(place)
+    if found:
+        shown = "; ".join(found[:6]) + (f"; and {len(found) - 6} more" if len(found) > 6 else "")
+        report.add("files", "owner-only files", FAIL, f"readable or enterable by others: {shown}",
+                   "chmod 600 on the files and 700 on the folders named (chmod -R go-rwx <folder>)")
+    else:
+        report.add("files", "owner-only files", OK, "config, its backup, logs (rotated too), token cache and store are owner-only")
 
 
 def check_token_cache(report: Report, prof: Any) -> None:

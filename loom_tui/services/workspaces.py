@@ -38,13 +38,19 @@ class WorkspaceInput:
     domain: str = ""
 
 
-def validate(data: WorkspaceInput) -> WorkspaceInput:
-    return WorkspaceInput(
-        name=clean_name("name", data.name),
-        description=clean_text("description", data.description),
-        capacity=clean_name("capacity", data.capacity, max_len=64, required=False),
-        domain=clean_name("domain", data.domain, max_len=128, required=False),
-    )
+RULES = {
+    "name": lambda v: clean_name("name", v),
+    "description": lambda v: clean_text("description", v),
+    "capacity": lambda v: clean_name("capacity", v, max_len=64, required=False),
+    "domain": lambda v: clean_name("domain", v, max_len=128, required=False),
+}
+
+
+def validate(data: WorkspaceInput, only: Any = None) -> WorkspaceInput:
+    """The input with every field (or only those in ``only``: an edit checks what it changes, so
+    a value another writer stored is kept as it is rather than blocking every other edit)."""
+    return WorkspaceInput(**{k: (rule(getattr(data, k)) if only is None or k in only else getattr(data, k))
+                             for k, rule in RULES.items()})
 
 
 def stored_fields(data: WorkspaceInput) -> dict[str, Any]:
@@ -189,7 +195,7 @@ class WorkspaceService:
         await require(self.ctx, ws, Action.EDIT_WORKSPACE)
         current = ws.doc
         merged = WorkspaceInput(**{k: (changes[k] if k in changes else (current.get(k) or "")) for k in EDITABLE})
-        data = validate(merged)
+        data = validate(merged, only=changes)
         if data.name.lower() != current.get("nameLower") and await self._name_taken(data.name, except_id=workspace_id):
             raise NameTaken("name", f"a workspace named {data.name!r} already exists in this tenant")
         if etag is not None and etag != current.get("_etag") and not force and self._edited_since(base, current):

@@ -320,16 +320,36 @@ class CosmosStore(DocumentStore):
         try:
             async with self._call("open") as meter:
                 await client.__aenter__()
-                db = await client.create_database_if_not_exists(self.database_name, raw_response_hook=meter)
+                if self.read_only:
+                    db = await self._open_existing(client, meter)
+                else:
+                    db = await client.create_database_if_not_exists(self.database_name, raw_response_hook=meter)
 
-                async def make(name: str, path: str) -> None:
-                    await db.create_container_if_not_exists(name, PartitionKey(path=path), raw_response_hook=meter)
+                    async def make(name: str, path: str) -> None:
+                        await db.create_container_if_not_exists(name, PartitionKey(path=path), raw_response_hook=meter)
 
-                await asyncio.gather(*(make(c.name, c.partition_path) for c in CONTAINERS.values()))
+                    await asyncio.gather(*(make(c.name, c.partition_path) for c in CONTAINERS.values()))
         except BaseException:
             await client.close()
             raise
         self._client, self._db = client, db
+
+    async def _open_existing(self, client: Any, meter: "_Meter") -> Any:
+        """Read-only: read what exists, create nothing (a typo in a production profile must not
+        create billable resources).  A missing database is an error; missing containers are
+        listed in :attr:`missing` and read as empty."""
+        from azure.cosmos.exceptions import CosmosResourceNotFoundError
+
+        db = client.get_database_client(self.database_name)
+        try:
+            await db.read(raw_response_hook=meter)
+        except CosmosResourceNotFoundError:
+            raise StoreUnavailable(
+                f"{self.describe()}: the database {self.database_name!r} does not exist; read-only mode creates "
+                "nothing (check cosmos_database, or open once without --read-only to create it)") from None
+        existing = {c["id"] async for c in db.list_containers(raw_response_hook=meter)}
+        self.missing = sorted(set(CONTAINERS) - existing)
+        return db
 
     async def close(self) -> None:
         client, self._client, self._db = self._client, None, None
@@ -347,6 +367,8 @@ class CosmosStore(DocumentStore):
     # -- point operations ------------------------------------------------------------------
     async def get(self, container: str, pk: str, id: str) -> dict | None:
         c = self._c(container)
+        if container in self.missing:
+            return None
         if not id or BAD_ID_CHARS & set(id):
             return None  # such an id can never be stored
         try:
@@ -356,6 +378,7 @@ class CosmosStore(DocumentStore):
             return None
 
     async def create(self, container: str, doc: dict) -> dict:
+        self._writable(f"create in {container}")
         c = self._c(container)
         partition_of(container, doc)
         body = _body(doc)
@@ -363,6 +386,7 @@ class CosmosStore(DocumentStore):
             return _clean(await c.create_item(body, raw_response_hook=meter))
 
     async def upsert(self, container: str, doc: dict) -> dict:
+        self._writable(f"upsert in {container}")
         c = self._c(container)
         partition_of(container, doc)
         body = _body(doc)
@@ -370,6 +394,7 @@ class CosmosStore(DocumentStore):
             return _clean(await c.upsert_item(body, raw_response_hook=meter))
 
     async def upsert_many(self, container: str, docs: Iterable[dict]) -> int:
+        self._writable(f"upsert_many in {container}")
         c = self._c(container)
         bodies = []
         for d in docs:  # refuse bad input before anything is written, like the SQLite adapter
@@ -393,6 +418,7 @@ class CosmosStore(DocumentStore):
         return len(bodies)
 
     async def replace(self, container: str, doc: dict, *, if_match: str | None = None) -> dict:
+        self._writable(f"replace in {container}")
         from azure.core import MatchConditions
 
         c = self._c(container)
@@ -403,6 +429,7 @@ class CosmosStore(DocumentStore):
             return _clean(await c.replace_item(doc["id"], body, raw_response_hook=meter, **cond))
 
     async def delete(self, container: str, pk: str, id: str, *, if_match: str | None = None) -> None:
+        self._writable(f"delete in {container}")
         from azure.core import MatchConditions
 
         c = self._c(container)
@@ -445,6 +472,8 @@ class CosmosStore(DocumentStore):
         if max_items < 1:
             raise InvalidQuery("max_items must be at least 1")
         c = self._c(container)
+        if container in self.missing:
+            return Page([], None)
         sql, params = select_sql(container, pk, query)
         fp = _fingerprint(container, pk, sql, params)
         token = unwrap_token(continuation, fp) if continuation else None
@@ -486,6 +515,8 @@ class CosmosStore(DocumentStore):
 
     async def _window_once(self, container: str, pk: str, query: Query, offset: int, limit: int) -> list[dict]:
         c = self._c(container)
+        if container in self.missing:
+            return []
         sql, params = select_sql(container, pk, query, top=offset + limit)
         async with self._call("window", container) as meter:
             rows = [d async for d in self._items(c, sql, params, pk, meter)]
@@ -493,6 +524,8 @@ class CosmosStore(DocumentStore):
 
     async def _count(self, op: str, container: str, pk: str | None, query: Query) -> int:
         c = self._c(container)
+        if container in self.missing:
+            return 0
         sql, params = count_sql(container, pk, query)
         async with self._call(op, container) as meter:
             values = [v async for v in self._items(c, sql, params, pk, meter)]

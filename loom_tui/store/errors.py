@@ -59,3 +59,10 @@ class StoreUnavailable(StoreError):
 
 class InvalidQuery(StoreError):
     """A query named a field or operator the store cannot express."""
+
+
+class ReadOnlyStore(StoreError):
+    """A write reached a store opened read-only (the services refuse first; this is the floor)."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"read-only: {what} was refused; nothing is written in read-only mode")

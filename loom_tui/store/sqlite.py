@@ -212,6 +212,9 @@ class SqliteStore(DocumentStore):
     async def open(self) -> None:
         if self._conn is not None:
             return
+        if self.read_only and not self.path.exists():
+            raise StoreUnavailable(f"nothing to show: there is no local store at {self.path} yet, and read-only mode "
+                                   "creates nothing; run without --read-only once to create the demo data")
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="loom-sqlite")
         loop = asyncio.get_running_loop()
         try:
@@ -241,7 +244,8 @@ class SqliteStore(DocumentStore):
 
             self._write(conn, create)
 
-        await self._run(schema)
+        if not self.read_only:  # read-only writes nothing, not even the schema
+            await self._run(schema)
 
     async def close(self) -> None:
         if self._conn is None:
@@ -281,6 +285,7 @@ class SqliteStore(DocumentStore):
         return result
 
     async def create(self, container: str, doc: dict) -> dict:
+        self._writable(f"create in {container}")
         t = table_of(container)
         pk = partition_of(container, doc)
         body = self._dump(doc)
@@ -302,6 +307,7 @@ class SqliteStore(DocumentStore):
         return result
 
     async def upsert(self, container: str, doc: dict) -> dict:
+        self._writable(f"upsert in {container}")
         t = table_of(container)
         pk = partition_of(container, doc)
         body = self._dump(doc)
@@ -323,6 +329,7 @@ class SqliteStore(DocumentStore):
         return result
 
     async def upsert_many(self, container: str, docs: Iterable[dict]) -> int:
+        self._writable(f"upsert_many in {container}")
         t = table_of(container)
         rows = [(partition_of(container, d), d["id"], self._dump(d)) for d in docs]
 
@@ -342,6 +349,7 @@ class SqliteStore(DocumentStore):
         return result
 
     async def replace(self, container: str, doc: dict, *, if_match: str | None = None) -> dict:
+        self._writable(f"replace in {container}")
         t = table_of(container)
         pk = partition_of(container, doc)
         body = self._dump(doc)
@@ -365,6 +373,7 @@ class SqliteStore(DocumentStore):
         return result
 
     async def delete(self, container: str, pk: str, id: str, *, if_match: str | None = None) -> None:
+        self._writable(f"delete in {container}")
         t = table_of(container)
 
         def op(conn: sqlite3.Connection) -> None:

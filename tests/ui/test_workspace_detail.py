@@ -116,8 +116,9 @@ async def test_type_picker_by_category_and_bad_name_keeps_the_prompt():
         assert first_category in screen_text(app)
         await pilot.press("down", "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt))
-        await type_into(pilot, "bad\x1b[31mname")
-        await wait_for(pilot, lambda: "control" in screen_text(app).lower() or "not allowed" in screen_text(app).lower())
+        # (control characters cannot get into a field at all: SafeInput shows them as escapes)
+        await type_into(pilot, "x" * 300)
+        await wait_for(pilot, lambda: "at most" in screen_text(app).lower())
         assert isinstance(app.screen, TextPrompt)
         assert await app.ctx.items.count(ws["id"]) == 0
         await pilot.press("escape")
