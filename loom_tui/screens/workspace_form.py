@@ -49,7 +49,7 @@ class WorkspaceForm(ModalScreen[dict | None]):
         with VerticalScroll():
             yield Static(Text(title, style="bold"))
             for key, label in FIELDS:
-                yield Label(label)
+                yield Label("  " + label, id=f"l-{key}")
                 value = self.initial.get(key, (self.current or {}).get(key) or "")
                 # select_on_focus off: a key typed as the field gets focus must never wipe a saved value
                 yield SafeInput(value=str(value), id=f"f-{key}", select_on_focus=False,
@@ -75,6 +75,12 @@ class WorkspaceForm(ModalScreen[dict | None]):
         except Exception:
             return  # only a hint; the field still takes any text
         self.query_one("#f-domain", Input).placeholder = ", ".join(self.domains)[:60]
+
+    def on_descendant_focus(self, event) -> None:
+        """The focused field's label gets a "›" (focus is not shown by colour alone)."""
+        for key, label in FIELDS:
+            focused = self.focused is not None and self.focused.id == f"f-{key}"
+            self.query_one(f"#l-{key}", Label).update(("› " if focused else "  ") + label)
 
     def on_key(self, event) -> None:
         """Typeahead: a printable key that reaches the form itself was consumed by no field —

@@ -137,15 +137,22 @@ class WorkspaceService:
         return sorted(d.get("name", "") for d in (doc or {}).get("domains", []) if d.get("name"))
 
     # -- writing ---------------------------------------------------------------------------
-    async def _name_taken(self, name: str, except_id: str | None = None) -> bool:
-        page = await self.scoped.tenant_query("workspaces", Query((eq("nameLower", name.lower()),)), max_items=2)
-        return any(d["id"] != except_id for d in page.items)
+    async def _check_name_free(self, name: str, except_id: str | None = None) -> None:
+        """Names are unique in the tenant, but a user must not learn the names of workspaces they
+        cannot see: a visible holder is named ("already exists"), an invisible one is not."""
+        page = await self.scoped.tenant_query("workspaces", Query((eq("nameLower", name.lower()),)), max_items=10)
+        holders = [d for d in page.items if d["id"] != except_id]
+        if not holders:
+            return
+        s = self.ctx.session
+        if any(s.is_tenant_admin or d.get("ownerOid") == s.user_oid or s.upn_key in (d.get("memberUpns") or []) for d in holders):
+            raise NameTaken("name", f"a workspace named {name!r} already exists in this tenant")
+        raise NameTaken("name", "is unavailable; choose another name")
 
     async def create(self, data: WorkspaceInput) -> dict:
         self.ctx.require_writable("creating a workspace")
         data = validate(data)
-        if await self._name_taken(data.name):
-            raise NameTaken("name", f"a workspace named {data.name!r} already exists in this tenant")
+        await self._check_name_free(data.name)
         s = self.ctx.session
         now = now_iso()
         doc = {
@@ -196,8 +203,8 @@ class WorkspaceService:
         current = ws.doc
         merged = WorkspaceInput(**{k: (changes[k] if k in changes else (current.get(k) or "")) for k in EDITABLE})
         data = validate(merged, only=changes)
-        if data.name.lower() != current.get("nameLower") and await self._name_taken(data.name, except_id=workspace_id):
-            raise NameTaken("name", f"a workspace named {data.name!r} already exists in this tenant")
+        if data.name.lower() != current.get("nameLower"):
+            await self._check_name_free(data.name, except_id=workspace_id)
         if etag is not None and etag != current.get("_etag") and not force and self._edited_since(base, current):
             raise EditConflict(mine={**(base or current), **changes}, theirs=current)
         new = {**current, **stored_fields(data), "updatedAt": now_iso()}

@@ -34,7 +34,7 @@ class TypeToConfirm(ModalScreen[bool]):
         with Vertical():
             yield Static(Text(f"{self.action_text}: " + safe_text(self.target), style="bold"))
             yield Static(Text(self.consequence))
-            yield Static(Text("Type the name to confirm:"))
+            yield Static(Text("  Type the name to confirm:"), id="typed-label")
             yield SafeInput(placeholder=safe_text(self.target)[:60], id="typed")
             with Horizontal():
                 yield Button("Cancel", id="cancel", variant="primary")
@@ -42,6 +42,11 @@ class TypeToConfirm(ModalScreen[bool]):
 
     def on_mount(self) -> None:
         self.query_one("#cancel", Button).focus()
+
+    def on_descendant_focus(self, event) -> None:
+        """The name field's label gets a "›" while it has the focus (not shown by colour alone)."""
+        focused = self.focused is not None and self.focused.id == "typed"
+        self.query_one("#typed-label", Static).update(Text(("› " if focused else "  ") + "Type the name to confirm:"))
 
     @on(Input.Changed, "#typed")
     def _typed(self, event: Input.Changed) -> None:

@@ -336,9 +336,14 @@ async def test_bad_text_in_items_members_comments_shows_literally():
     app = LoomApp()
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_ready(pilot)
-        ws = await fresh_workspace(app, "[red]ws[/red]\u202e数据")
+        ws = await fresh_workspace(app, "[red]ws[/red]数据")
+        # a bidi override in a name is refused on write; another writer can still store one
+        stored = await app.ctx.store.get("workspaces", app.ctx.session.tenant_id, ws["id"])
+        await app.ctx.store.upsert("workspaces", {**stored, "name": "[red]ws[/red]\u202e数据"})
         for i, name in enumerate(BAD[:3]):
-            await app.ctx.items.create(ws["id"], ItemInput("notebook", name))
+            made = await app.ctx.items.create(ws["id"], ItemInput("notebook", f"placeholder {i}"))
+            raw = await app.ctx.store.get("items", ws["id"], made["id"])
+            await app.ctx.store.upsert("items", {**raw, "displayName": name, "displayNameLower": name.lower()})
         await app.ctx.folders.create(ws["id"], "[b]fold[/b]🚀")
         item = await app.ctx.items.create(ws["id"], ItemInput("report", "a" * 240))
         await app.ctx.comments.add(ws["id"], item["id"], "y" * 3000 + " \u202e [i]c[/i]")
