@@ -86,6 +86,10 @@ def _read_raw(file: Path) -> dict[str, Any]:
         return tomllib.loads(file.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(file, "(file)", f"not valid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(file, "(file)", f"is not valid UTF-8 (byte {exc.start})") from None
+    except RecursionError:
+        raise ConfigError(file, "(file)", "is nested too deeply to be a loom config") from None
 
 
 def _write_raw(file: Path, raw: dict[str, Any]) -> None:

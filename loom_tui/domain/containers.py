@@ -58,6 +58,10 @@ CONTAINERS: dict[str, Container] = {
         Container("tenant-themes", "tenantId", Scope.TENANT, "branding"),
         Container("tenant-settings", "tenantId", Scope.TENANT, "tenant toggles; also the domains document"),
         Container("marketplace-listings", "tenantId", Scope.TENANT, "published data products"),
+        # loom's own (the web console does not use them): one document per workspace name (unique
+        # under concurrency) and the intents of writes that span partitions (see services/journal.py)
+        Container("workspace-names", "tenantId", Scope.TENANT, "workspace name reservations (loom)"),
+        Container("pending-writes", "tenantId", Scope.TENANT, "intents of multi-document writes (loom)"),
         # loom-tui's own: Data Landing Zones it deployed (kind "dlz") and wizard drafts (kind "draft")
         Container("landing-zones", "tenantId", Scope.TENANT, "DLZ records and setup-wizard drafts", ("kind",)),
         Container("audit-log", "itemId", Scope.ITEM, "audit events", ("at", "seq", "tenantId", "workspaceId")),

@@ -155,6 +155,7 @@ async def open_context(
     session: Session | None = None,
     store: DocumentStore | None = None,
     credential: Any = None,
+    repair: bool = True,
 ) -> AppContext:
     """Open the store and establish the session.  For an Azure profile ``credential`` is the
     signed-in ``AsyncTokenCredential`` (the console passes the one its sign-in filled, so a
@@ -196,8 +197,28 @@ async def open_context(
     if store.missing:
         notes.append(f"read-only: {len(store.missing)} containers do not exist and were not created "
                      f"({', '.join(store.missing)}); they read as empty")
-    return AppContext(profile=profile, store=store, session=session, read_only=read_only, demo=demo, notes=notes,
-                      credential=credential, data_dir=data_dir)
+    ctx = AppContext(profile=profile, store=store, session=session, read_only=read_only, demo=demo, notes=notes,
+                     credential=credential, data_dir=data_dir)
+    if repair and not read_only:
+        await _quick_repair(ctx)
+    return ctx
+
+
+async def _quick_repair(ctx: AppContext) -> None:
+    """Finish what a crash left half done (unfinished intents, workspaces stuck in Deleting) —
+    cheap: two queries when there is nothing to do.  Never stops the start: a failure is a note."""
+    from loom_tui.store.errors import StoreError
+
+    from .errors import ServiceError
+    from .repair import RepairService
+
+    try:
+        report = await RepairService(ctx).run(min_age_s=30.0)
+    except (ServiceError, StoreError) as exc:
+        ctx.notes.append(f"repair of half-done work failed: {exc}")
+        return
+    if report.fixed:
+        ctx.notes.append(f"finished {len(report.fixed)} half-done write(s) from an earlier run (loom repair shows them)")
 
 
 async def context_from_args(args: argparse.Namespace, **kw: Any) -> AppContext:

@@ -555,6 +555,12 @@ async def check_endpoints(report: Report, prof: Any, cloud: Any, env: Mapping[st
         report.add("endpoints", "cloud endpoints", OK,
                    "not needed: the local profile works offline (pass --profile NAME to check a cloud profile)")
         return
+    if prof.store == "cosmos":
+        from loom_tui.store.cosmos import tls_mode
+
+        mode = tls_mode(prof.cosmos_endpoint or "", prof.cosmos_verify_tls, getattr(prof, "cosmos_emulator", False))
+        report.add("endpoints", "Cosmos DB TLS", OK if mode.startswith("verified") else WARN, f"certificate {mode}",
+                   "" if mode.startswith("verified") else "only for the local emulator; a real account must be verified")
     targets = endpoint_targets(prof, cloud)
     results = await asyncio.gather(*(probe(t, env, timeout) for t in targets))
     for checks in results:

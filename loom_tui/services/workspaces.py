@@ -19,6 +19,7 @@ from loom_tui.store.scoped import visible_to
 
 from .audit import AuditService, diff
 from loom_tui.errors import ConflictError, EditConflict, NameTaken, ValidationError
+from .journal import Journal
 from .roles import Action, require
 
 if TYPE_CHECKING:
@@ -68,7 +69,8 @@ def stored_fields(data: WorkspaceInput) -> dict[str, Any]:
 
 def view_query(view: WorkspaceView, session_conds: tuple, user_oid: str) -> Query:
     conds: list = list(session_conds)
-    conds.append(Filter("state", Op.NE, DELETING))
+    # a workspace being deleted stays in the list, its state saying so ("Deleting"), until the
+    # delete (or ``loom repair``) has finished it
     term = view.search.strip().lower()
     if term:
         conds.append(AnyOf((Filter("nameLower", Op.CONTAINS, term), Filter("descriptionLower", Op.CONTAINS, term))))
@@ -125,11 +127,16 @@ class WorkspaceService:
             return await self.get(name_or_id)
         except Exception:
             pass
-        page = await self.scoped.tenant_query("workspaces", Query((eq("nameLower", name_or_id.strip().lower()),) + visible_to(self.ctx.session)), max_items=2)
+        page = await self.scoped.tenant_query("workspaces", Query((eq("nameLower", name_or_id.strip().lower()),) + visible_to(self.ctx.session)), max_items=10)
         if not page.items:
             from loom_tui.errors import NotFoundError
 
             raise NotFoundError(f"no workspace named or with id {name_or_id!r}")
+        if len(page.items) > 1:
+            from .errors import ConflictError
+
+            ids = ", ".join(d["id"] for d in page.items)
+            raise ConflictError(f"{len(page.items)} workspaces are named {name_or_id!r} ({ids}); nothing was done — use an id")
         return page.items[0]
 
     async def domains(self) -> list[str]:
@@ -137,6 +144,22 @@ class WorkspaceService:
         return sorted(d.get("name", "") for d in (doc or {}).get("domains", []) if d.get("name"))
 
     # -- writing ---------------------------------------------------------------------------
+    async def _reserve_name(self, name: str, workspace_id: str) -> None:
+        """Check the name (also against workspaces that have no reservation) and reserve it for
+        ``workspace_id`` (atomic: of two racing creates only one gets the reservation)."""
+        from .names import NameReservations, NameTaken as Reserved
+
+        await self._check_name_free(name, except_id=workspace_id)
+        try:
+            await NameReservations(self.scoped).reserve(name, workspace_id)
+        except Reserved as taken:
+            holder = await self.scoped.tenant_get("workspaces", taken.holder)
+            s = self.ctx.session
+            if holder is not None and (s.is_tenant_admin or holder.get("ownerOid") == s.user_oid
+                                       or s.upn_key in (holder.get("memberUpns") or [])):
+                raise NameTaken("name", f"a workspace named {name!r} already exists in this tenant") from None
+            raise NameTaken("name", "is unavailable; choose another name") from None
+
     async def _check_name_free(self, name: str, except_id: str | None = None) -> None:
         """Names are unique in the tenant, but a user must not learn the names of workspaces they
         cannot see: a visible holder is named ("already exists"), an invisible one is not."""
@@ -152,11 +175,12 @@ class WorkspaceService:
     async def create(self, data: WorkspaceInput) -> dict:
         self.ctx.require_writable("creating a workspace")
         data = validate(data)
-        await self._check_name_free(data.name)
+        new_id = str(uuid.uuid4())
+        await self._reserve_name(data.name, new_id)
         s = self.ctx.session
         now = now_iso()
         doc = {
-            "id": str(uuid.uuid4()),
+            "id": new_id,
             **stored_fields(data),
             "ownerOid": s.user_oid,
             "createdBy": s.upn,
@@ -172,22 +196,18 @@ class WorkspaceService:
             doc["capacityAssignment"] = {"status": "pending", "capacityId": data.capacity, "error": None, "at": now}
         if data.domain:
             doc["domainRegistration"] = {"status": "pending", "error": None, "at": now}
+        member = {"id": f"{new_id}:{s.upn_key}", "upn": s.upn_key, "name": s.display_name, "role": "admin",
+                  "addedBy": s.upn, "addedAt": now, "implicit": True}
+        event = self.audit.event(item_type="workspace", action="workspace.create", summary=f"created workspace {data.name}",
+                                 changes=diff(None, doc, EDITABLE))
+        # three partitions (tenant, workspace, audit): the intent lets repair finish what a crash cut
+        journal = Journal(self.scoped)
+        intent = await journal.begin("workspace.create", {"workspaceId": new_id, "name": data.name, "member": member, "event": event})
         stored = await self.scoped.tenant_create("workspaces", doc)
         ws = await self.scoped.workspace(stored["id"])
-        await self.scoped.ws_upsert(
-            ws,
-            "workspace-permissions",
-            {
-                "id": f"{stored['id']}:{s.upn_key}",
-                "upn": s.upn_key,
-                "name": s.display_name,
-                "role": "admin",
-                "addedBy": s.upn,
-                "addedAt": now,
-                "implicit": True,
-            },
-        )
-        await self.audit.record(ws, item_id=stored["id"], item_type="workspace", action="workspace.create", summary=f"created workspace {data.name}", changes=diff(None, doc, EDITABLE))
+        await self.scoped.ws_upsert(ws, "workspace-permissions", member)
+        await self.audit.write(ws, stored["id"], event)
+        await journal.done(intent)
         return stored
 
     async def update(self, workspace_id: str, changes: dict[str, Any], *, etag: str | None, force: bool = False,
@@ -203,8 +223,9 @@ class WorkspaceService:
         current = ws.doc
         merged = WorkspaceInput(**{k: (changes[k] if k in changes else (current.get(k) or "")) for k in EDITABLE})
         data = validate(merged, only=changes)
-        if data.name.lower() != current.get("nameLower"):
-            await self._check_name_free(data.name, except_id=workspace_id)
+        renamed = data.name.lower() != current.get("nameLower")
+        if renamed:
+            await self._reserve_name(data.name, workspace_id)
         if etag is not None and etag != current.get("_etag") and not force and self._edited_since(base, current):
             raise EditConflict(mine={**(base or current), **changes}, theirs=current)
         new = {**current, **stored_fields(data), "updatedAt": now_iso()}
@@ -213,6 +234,10 @@ class WorkspaceService:
         except PreconditionFailed:
             theirs = await self.scoped.tenant_get("workspaces", workspace_id)
             raise EditConflict(mine=new, theirs=theirs) from None
+        if renamed:
+            from .names import NameReservations
+
+            await NameReservations(self.scoped).release(current.get("name") or "", workspace_id)
         await self.audit.record(ws, item_id=workspace_id, item_type="workspace", action="workspace.update", summary=f"edited workspace {data.name}", changes=diff(current, stored, EDITABLE))
         return stored
 
@@ -273,6 +298,9 @@ class WorkspaceService:
             await self.scoped.tenant_delete("workspaces", workspace_id)
         except NotFound:
             pass
+        from .names import NameReservations
+
+        await NameReservations(self.scoped).release(ws.doc.get("name") or "", workspace_id)
         return removed
 
 

@@ -27,9 +27,11 @@ difference is written down here:
 * **Throttling (429)**: the SDK retries per the server's ``x-ms-retry-after-ms`` header, bounded by
   ``throttle_retries`` attempts and ``throttle_max_wait_s`` seconds of cumulated waiting; after
   that :class:`Throttled` is raised.
-* **TLS**: ``verify_tls`` becomes the SDK's ``connection_verify``.  Beware that azure-cosmos itself
-  never verifies certificates when the endpoint's host is ``localhost`` or ``127.0.0.1`` (its
-  emulator convenience), e.g. an SSH tunnel to an account; use the account's real host name then.
+* **TLS**: ``verify_tls`` becomes the SDK's ``connection_verify``.  azure-cosmos itself never
+  verifies certificates when the endpoint's host is ``localhost`` or ``127.0.0.1`` (its emulator
+  convenience) — an SSH tunnel to a real account would go unverified.  Unless the profile says the
+  endpoint IS the local emulator (``cosmos_emulator = true``), every request goes through a
+  transport that insists on verification (:func:`tls_mode` says which applies; doctor shows it).
 * **Request charge** of every call (all HTTP round trips it made, retries and query plans
   included) is read from ``x-ms-request-charge`` through a per-call ``raw_response_hook`` and
   recorded in :attr:`charges`.
@@ -200,6 +202,31 @@ def _first_line(exc: Exception) -> str:
     return type(exc).__name__
 
 
+def tls_mode(endpoint: str, verify_tls: bool, emulator: bool) -> str:
+    """How the Cosmos DB endpoint's certificate is treated, in words (doctor prints it)."""
+    if not verify_tls:
+        return "not verified (cosmos_verify_tls = false)"
+    host = urlparse(endpoint).hostname or ""
+    if emulator:
+        loop = " (azure-cosmos skips the check for this loopback host)" if host in ("localhost", "127.0.0.1") else ""
+        return f"the local emulator (cosmos_emulator = true){loop}"
+    return "verified" + (" (loopback endpoint, e.g. an SSH tunnel: verified all the same)" if host in ("localhost", "127.0.0.1") else "")
+
+
+def _verifying_transport() -> Any:
+    """An aiohttp transport that verifies TLS on every request, even where azure-cosmos asks it
+    not to (it passes ``connection_verify=False`` for any localhost endpoint)."""
+    from azure.core.pipeline.transport import AioHttpTransport
+
+    class VerifyingTransport(AioHttpTransport):
+        async def send(self, request: Any, **config: Any) -> Any:  # type: ignore[override]
+            if config.get("connection_verify") is False:
+                config["connection_verify"] = True
+            return await super().send(request, **config)
+
+    return VerifyingTransport()
+
+
 class CosmosStore(DocumentStore):
     kind = "cosmos"
 
@@ -214,8 +241,10 @@ class CosmosStore(DocumentStore):
         throttle_max_wait_s: int = 30,
         connection_retries: int = 2,
         max_concurrency: int = 16,
+        emulator: bool = False,
     ) -> None:
         super().__init__()
+        self.emulator = emulator
         if not endpoint:
             raise StoreUnavailable("no Cosmos DB endpoint configured")
         if credential is None:
@@ -241,6 +270,7 @@ class CosmosStore(DocumentStore):
             profile.cosmos_key or credential,
             database=profile.cosmos_database or "loom",
             verify_tls=profile.cosmos_verify_tls,
+            emulator=getattr(profile, "cosmos_emulator", False),
         )
 
     def describe(self) -> str:
@@ -306,9 +336,13 @@ class CosmosStore(DocumentStore):
 
         if not _LOG_HOOKS:
             _LOG_HOOKS.update(_log_hooks())
+        extra: dict[str, Any] = {}
+        if self.verify_tls and not self.emulator:
+            extra["transport"] = _verifying_transport()
         client = CosmosClient(
             self.endpoint,
             self._credential,
+            **extra,
             # one log line per request (method, path, status, duration, request id); per-call RU
             # meters replace the response hook, so _Meter logs too
             **_LOG_HOOKS,

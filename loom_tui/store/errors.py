@@ -57,6 +57,22 @@ class StoreUnavailable(StoreError):
     code = "store-unavailable"
 
 
+class StoreFull(StoreError):
+    """The disk (or the database's size limit) is full: nothing of the failed write was kept."""
+
+
+class StoreLocked(StoreError):
+    """Another program holds the store's lock for longer than loom waits."""
+
+
+class StoreCorrupt(StoreError):
+    """The store's file is damaged or is not a loom store."""
+
+
+class StoreReadOnlyFs(StoreError):
+    """The store's file or folder cannot be written (read-only file system or permissions)."""
+
+
 class InvalidQuery(StoreError):
     """A query named a field or operator the store cannot express."""
 

@@ -31,7 +31,7 @@ from typing import Any, Callable, Iterable, TypeVar
 
 from loom_tui.domain.containers import CONTAINERS, Scope
 
-from .errors import Conflict, InvalidQuery, NotFound, PreconditionFailed, StoreUnavailable
+from .errors import Conflict, InvalidQuery, NotFound, PreconditionFailed, StoreCorrupt, StoreError, StoreFull, StoreLocked, StoreReadOnlyFs, StoreUnavailable
 from .port import DocumentStore, Page, partition_of, spec
 from .query import ALL, AnyOf, Cond, Filter, Op, Query
 
@@ -178,7 +178,26 @@ class SqliteStore(DocumentStore):
             raise StoreUnavailable("the local store is not open")
         conn = self._conn
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._pool, fn, conn)
+        try:
+            return await loop.run_in_executor(self._pool, fn, conn)
+        except sqlite3.Error as exc:
+            raise self._storage_error(exc) from exc
+        except OSError as exc:
+            raise self._storage_error(exc) from exc
+
+    def _storage_error(self, exc: BaseException) -> StoreError:
+        """SQLite's and the OS's failures as one clear sentence (never a traceback)."""
+        text = str(exc).lower()
+        where = self.path
+        if "full" in text or getattr(exc, "errno", None) == 28:
+            return StoreFull(f"the disk holding {where} is full; nothing of this change was kept — free some space and run it again (loom repair finishes anything half done)")
+        if "locked" in text or "busy" in text:
+            return StoreLocked(f"{where} is locked by another program (another loom?) for longer than {_BUSY_TIMEOUT_MS // 1000} s; try again")
+        if "readonly" in text or "read-only" in text or getattr(exc, "errno", None) in (13, 30):
+            return StoreReadOnlyFs(f"{where} cannot be written (read-only file system or permissions): {exc}")
+        if "not a database" in text or "malformed" in text or "corrupt" in text:
+            return StoreCorrupt(f"{where} is damaged or is not a loom store ({exc}); move it away to start a new one, or restore a backup")
+        return StoreUnavailable(f"{where}: {exc}")
 
     def _connect(self) -> sqlite3.Connection:
         # tenant data: the folder and the database files are the user's alone (umask 077 covers
@@ -219,10 +238,13 @@ class SqliteStore(DocumentStore):
         loop = asyncio.get_running_loop()
         try:
             self._conn = await loop.run_in_executor(self._pool, self._connect)
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OSError) as exc:
             self._pool.shutdown(wait=False)
             self._pool = None
-            raise StoreUnavailable(f"cannot open {self.path}: {exc}") from exc
+            if isinstance(exc, (NotADirectoryError, FileExistsError)) or (self.path.parent.exists() and not self.path.parent.is_dir()):
+                raise StoreUnavailable(f"the data folder {self.path.parent} is a file, not a folder: point --data-dir / LOOM_DATA_DIR elsewhere") from exc
+            err = self._storage_error(exc)
+            raise type(err)(f"cannot open the local store: {err}") from exc
 
         def schema(conn: sqlite3.Connection) -> None:
             def create() -> None:
