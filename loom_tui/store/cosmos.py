@@ -43,11 +43,12 @@ import asyncio
 import base64
 import hashlib
 import json
+from collections import OrderedDict
 from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator, Iterable
 from urllib.parse import urlparse
 
-from loom_tui.domain.containers import CONTAINERS
+from loom_tui.domain.containers import CONTAINERS, indexing_policy
 
 from .errors import Conflict, InvalidQuery, NotFound, PreconditionFailed, StoreError, StoreUnavailable, Throttled
 from .port import BAD_ID_CHARS, DocumentStore, Page, partition_of, spec
@@ -116,12 +117,49 @@ def _order(query: Query) -> str:
     return " ORDER BY " + ", ".join(f"{_path(o.field)} {'DESC' if o.descending else 'ASC'}" for o in query.order_by)
 
 
-def select_sql(container: str, pk: str | None, query: Query, *, top: int | None = None) -> tuple[str, list[dict]]:
-    """The Cosmos SQL and parameters for ``query`` (exposed for tests and the bench)."""
+def select_sql(container: str, pk: str | None, query: Query, *, top: int | None = None,
+               after: tuple | None = None) -> tuple[str, list[dict]]:
+    """The Cosmos SQL and parameters for ``query`` (exposed for tests and the bench).  ``after``
+    (the values of every ORDER BY field of one row, the last being ``id``) adds the keyset
+    condition "rows after that one in this order"."""
     sql = _Sql()
     head = "SELECT *" if top is None else f"SELECT TOP {sql.param(top)} *"
-    text = head + " FROM c" + sql.where(container, pk, query) + _order(query)
+    where = sql.where(container, pk, query)
+    if after is not None:
+        cond = _keyset(sql, query, after)
+        where = (where + " AND " + cond) if where else " WHERE " + cond
+    text = head + " FROM c" + where + _order(query)
     return text, sql.parameters
+
+
+def _keyset(sql: _Sql, query: Query, after: tuple) -> str:
+    """(f1, ..., fn) after (v1, ..., vn) in the query's order, as OR-ed prefixes:
+    f1 > v1 OR (f1 = v1 AND f2 > v2) OR ...  (">" is "<" for a descending field)."""
+    terms = []
+    for k, order in enumerate(query.order_by):
+        same = [f"{_path(o.field)} = {sql.param(v)}" for o, v in zip(query.order_by[:k], after[:k])]
+        step = f"{_path(order.field)} {'<' if order.descending else '>'} {sql.param(after[k])}"
+        terms.append("(" + " AND ".join([*same, step]) + ")")
+    return "(" + " OR ".join(terms) + ")"
+
+
+ANCHORS = 256  # remembered page ends (per store): sequential scrolling continues from them
+
+
+def _anchor_of(query: Query, row: dict) -> tuple | None:
+    """The ORDER BY values of ``row`` when keyset paging can continue after it: a total order
+    (the last field is ``id``) and plain values in every field."""
+    if not query.order_by or query.order_by[-1].field != "id":
+        return None
+    values = []
+    for o in query.order_by:
+        v: Any = row
+        for part in o.field.split("."):
+            v = v.get(part) if isinstance(v, dict) else None
+        if isinstance(v, bool) or not isinstance(v, (str, int, float)):
+            return None
+        values.append(v)
+    return tuple(values)
 
 
 def count_sql(container: str, pk: str | None, query: Query) -> tuple[str, list[dict]]:
@@ -261,6 +299,9 @@ class CosmosStore(DocumentStore):
         self._db: Any = None
         self._containers: dict[str, Any] = {}
         self._single_order: set[str] = set()  # containers without the composite index a multi-field ORDER BY needs
+        # keyset paging: (query fingerprint, offset) -> ORDER BY values of the row just before offset
+        self._anchors: "OrderedDict[tuple, tuple]" = OrderedDict()
+        self.docs_received = 0  # documents the server sent for window reads (the bench reads it)
 
     @classmethod
     def from_profile(cls, profile: Any, credential: Any = None) -> "CosmosStore":
@@ -360,7 +401,9 @@ class CosmosStore(DocumentStore):
                     db = await client.create_database_if_not_exists(self.database_name, raw_response_hook=meter)
 
                     async def make(name: str, path: str) -> None:
-                        await db.create_container_if_not_exists(name, PartitionKey(path=path), raw_response_hook=meter)
+                        policy = indexing_policy(name)
+                        extra = {"indexing_policy": policy} if policy else {}
+                        await db.create_container_if_not_exists(name, PartitionKey(path=path), raw_response_hook=meter, **extra)
 
                     await asyncio.gather(*(make(c.name, c.partition_path) for c in CONTAINERS.values()))
         except BaseException:
@@ -413,6 +456,7 @@ class CosmosStore(DocumentStore):
 
     async def create(self, container: str, doc: dict) -> dict:
         self._writable(f"create in {container}")
+        self._forget(container)
         c = self._c(container)
         partition_of(container, doc)
         body = _body(doc)
@@ -421,6 +465,7 @@ class CosmosStore(DocumentStore):
 
     async def upsert(self, container: str, doc: dict) -> dict:
         self._writable(f"upsert in {container}")
+        self._forget(container)
         c = self._c(container)
         partition_of(container, doc)
         body = _body(doc)
@@ -429,6 +474,7 @@ class CosmosStore(DocumentStore):
 
     async def upsert_many(self, container: str, docs: Iterable[dict]) -> int:
         self._writable(f"upsert_many in {container}")
+        self._forget(container)
         c = self._c(container)
         bodies = []
         for d in docs:  # refuse bad input before anything is written, like the SQLite adapter
@@ -453,6 +499,7 @@ class CosmosStore(DocumentStore):
 
     async def replace(self, container: str, doc: dict, *, if_match: str | None = None) -> dict:
         self._writable(f"replace in {container}")
+        self._forget(container)
         from azure.core import MatchConditions
 
         c = self._c(container)
@@ -464,6 +511,7 @@ class CosmosStore(DocumentStore):
 
     async def delete(self, container: str, pk: str, id: str, *, if_match: str | None = None) -> None:
         self._writable(f"delete in {container}")
+        self._forget(container)
         from azure.core import MatchConditions
 
         c = self._c(container)
@@ -548,13 +596,44 @@ class CosmosStore(DocumentStore):
             return await self._window_once(container, pk, self._orderable(container, query), offset, limit)
 
     async def _window_once(self, container: str, pk: str, query: Query, offset: int, limit: int) -> list[dict]:
+        """A window: continued by keyset from a remembered page end when there is one (so a page
+        deep in a sequential scroll costs what the first page costs), else ``TOP offset+limit``
+        with the head dropped.  (The items list reads the back half in reverse order, so the tail
+        is cheap too; see ItemService.window.)"""
         c = self._c(container)
         if container in self.missing:
             return []
+        base_sql, base_params = select_sql(container, pk, query)
+        fp = _fingerprint(container, pk, base_sql, base_params)
+        anchor = self._anchors.get((container, pk, fp, offset)) if offset else None
+        if anchor is not None:
+            sql, params = select_sql(container, pk, query, top=limit, after=anchor)
+            async with self._call("window", container) as meter:
+                rows = [d async for d in self._items(c, sql, params, pk, meter)]
+            self.docs_received += len(rows)
+            if len(rows) == limit:  # a short page may have missed rows Cosmos orders after undefined values
+                return self._remember((container, pk, fp), offset, query, [_clean(d) for d in rows])
         sql, params = select_sql(container, pk, query, top=offset + limit)
         async with self._call("window", container) as meter:
             rows = [d async for d in self._items(c, sql, params, pk, meter)]
-        return [_clean(d) for d in rows[offset : offset + limit]]
+        self.docs_received += len(rows)
+        return self._remember((container, pk, fp), offset, query, [_clean(d) for d in rows[offset : offset + limit]])
+
+    def _remember(self, where: tuple, offset: int, query: Query, rows: list[dict]) -> list[dict]:
+        if rows:
+            anchor = _anchor_of(query, rows[-1])
+            if anchor is not None:
+                key = (*where, offset + len(rows))
+                self._anchors[key] = anchor
+                self._anchors.move_to_end(key)
+                while len(self._anchors) > ANCHORS:
+                    self._anchors.popitem(last=False)
+        return rows
+
+    def _forget(self, container: str, pk: str | None = None) -> None:
+        """A write through this store moves rows: page ends remembered for that partition go."""
+        for key in [k for k in self._anchors if k[0] == container and (pk is None or k[1] == pk)]:
+            del self._anchors[key]
 
     async def _count(self, op: str, container: str, pk: str | None, query: Query) -> int:
         c = self._c(container)
