@@ -6,7 +6,7 @@ import argparse
 
 from loom_tui.domain.text import visible
 
-from .common import add_json_flag, print_json
+from .output import add_output_args, emit
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -14,7 +14,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--quick", action="store_true", help="only unfinished intents and workspaces stuck in Deleting (what every start does)")
     p.add_argument("--min-age", type=float, default=5.0, metavar="S",
                    help="leave work younger than S seconds alone: another loom may still be doing it (default 5)")
-    add_json_flag(p)
+    add_output_args(p)
     p.set_defaults(handler=handle)
 
 
@@ -27,12 +27,7 @@ async def handle(args: argparse.Namespace) -> int:
         report = await RepairService(ctx).run(min_age_s=max(0.0, args.min_age), full=not args.quick)
     finally:
         await ctx.close()
-    if args.json:
-        print_json(report.to_dict())
-        return 0
-    for line in report.fixed:
-        print(f"fixed    {visible(line)}")
-    for line in report.skipped:
-        print(f"skipped  {visible(line)}")
-    print(f"{len(report.fixed)} fixed, {len(report.skipped)} skipped" if report.fixed or report.skipped else "nothing to repair")
+    lines = [f"fixed    {visible(line)}" for line in report.fixed] + [f"skipped  {visible(line)}" for line in report.skipped]
+    lines.append(f"{len(report.fixed)} fixed, {len(report.skipped)} skipped" if report.fixed or report.skipped else "nothing to repair")
+    emit(args, report.to_dict(), message="\n".join(lines))
     return 0 if not report.skipped else 1
