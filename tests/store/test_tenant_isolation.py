@@ -242,6 +242,8 @@ async def _collision_example(store, world: dict, ops: list) -> None:
             assert all(d["tenantId"] == tid for d in page.items)
         else:
             stored = before.get(other)
+            if stored is None:
+                continue  # writing an id nobody holds creates this tenant's own document: not an attack
             try:
                 if op == "replace":
                     await scoped.ws_replace(ref, "items", {**(stored or {"id": other}), "displayNameLower": "pwned"})

@@ -78,9 +78,14 @@ async def test_safe_input_escapes_initial_assigned_and_pasted_values() -> None:
 
 
 def test_error_lines_are_escaped() -> None:
+    from loom_tui.commands.output import report_error
+    from loom_tui.errors import CommandError
+
+    with pytest.raises(CommandError) as refused:
+        fail(f"no workspace named {HOSTILE!s}")
     err = io.StringIO()
     with redirect_stderr(err):
-        assert fail(f"no workspace named {HOSTILE!s}") == 2
+        assert report_error("table", refused.value) == 2
     assert "\x1b" not in err.getvalue() and "\u202e" not in err.getvalue() and "\\x1b]52" in err.getvalue()
 
 
