@@ -212,6 +212,13 @@ class LoomApp(KeyOrder, FieldReady, App):
         if unknown:
             self.notify(describe_unknown(unknown), title="Keys", severity="warning", timeout=10, markup=False)
 
+    def notify(self, message: str, *, markup: bool = False, **kwargs) -> None:
+        """Every toast is plain text with control characters made visible (notes and config
+        errors can carry stored or typed text)."""
+        from loom_tui.domain.text import visible
+
+        super().notify(visible(message), markup=False, **kwargs)
+
     @property
     def ctx(self) -> "AppContext":
         if self._ctx is None:

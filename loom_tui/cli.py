@@ -21,7 +21,7 @@ from typing import Sequence
 
 from loom_tui import __version__
 
-COMMAND_MODULES = ("seed", "workspaces", "cloud", "doctor", "profile", "items", "members", "login", "dlz", "cost", "demo_azure", "operations", "migrate", "capacity")
+COMMAND_MODULES = ("seed", "repair", "workspaces", "cloud", "doctor", "profile", "items", "members", "login", "dlz", "cost", "demo_azure", "operations", "migrate", "capacity")
 
 
 class LoomParser(argparse.ArgumentParser):
@@ -95,6 +95,17 @@ def versions() -> str:
     return "\n".join(lines)
 
 
+def _bad_utf8(argv: Sequence[str]) -> int | None:
+    """Arguments that are not valid UTF-8 (Python keeps them as lone surrogates): the index of
+    the first, so it is refused with one line instead of failing later with a traceback."""
+    for i, arg in enumerate(argv):
+        try:
+            arg.encode("utf-8")
+        except UnicodeEncodeError:
+            return i
+    return None
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     try:
         code = _main(sys.argv[1:] if argv is None else list(argv))
@@ -112,6 +123,10 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 def _main(argv: list[str]) -> int:
+    bad = _bad_utf8(argv)
+    if bad is not None:
+        print(f"loom: argument {bad + 1} is not valid UTF-8", file=sys.stderr)
+        return 2
     from loom_tui.commands.output import wants_json
 
     LoomParser.json_errors = wants_json(argv)

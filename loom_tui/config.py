@@ -80,8 +80,11 @@ class Profile:
     # Cosmos DB
     cosmos_endpoint: str | None = None
     cosmos_database: str = "loom"
-    cosmos_key: str | None = None  # account key; None = use the signed-in AAD credential
+    cosmos_key: str | None = field(default=None, repr=False)  # account key; None = the signed-in AAD credential; never in a repr
     cosmos_verify_tls: bool = True
+    # the endpoint is the local Cosmos DB emulator: only then may a loopback endpoint skip TLS
+    # verification (azure-cosmos skips it for every localhost endpoint, an SSH tunnel included)
+    cosmos_emulator: bool = False
     # chargeback tag keys (the web console spells the domain tag two ways: accept both)
     tag_workspace: str = "loomWorkspaceId"
     tag_domain: list[str] = field(default_factory=lambda: ["loomDomain", "loom-domain"])
@@ -141,6 +144,10 @@ def load_config(file: Path | None = None) -> Config:
             raw = tomllib.loads(file.read_text(encoding="utf-8"))
         except tomllib.TOMLDecodeError as exc:
             raise ConfigError(file, "(file)", f"not valid TOML: {exc}") from None
+        except UnicodeDecodeError as exc:
+            raise ConfigError(file, "(file)", f"is not valid UTF-8 (byte {exc.start})") from None
+        except RecursionError:
+            raise ConfigError(file, "(file)", "is nested too deeply to be a loom config") from None
         except OSError as exc:
             raise ConfigError(file, "(file)", f"cannot be read: {exc.strerror}") from None
     profiles: dict[str, Profile] = {LOCAL: Profile()}

@@ -24,6 +24,7 @@ from pathlib import Path
 from urllib.parse import urlsplit
 
 from loom_tui import paths
+from loom_tui.private_files import narrow_file, private_dir, private_umask
 
 LOG_FILE_NAME = "loom.log"
 MAX_BYTES = 2 * 1024 * 1024
@@ -118,6 +119,22 @@ def resolve_level(level: str | None) -> int:
 _handler: logging.Handler | None = None
 
 
+class _PrivateRotatingHandler(logging.handlers.RotatingFileHandler):
+    """Every log file, the fresh one after a rotation included, is created 0600 (the stock handler
+    opens it with the process umask: rotated logs became 0644)."""
+
+    def _open(self):  # type: ignore[override]
+        with private_umask():
+            stream = super()._open()
+        narrow_file(Path(self.baseFilename))
+        return stream
+
+    def doRollover(self) -> None:
+        super().doRollover()
+        for i in range(1, self.backupCount + 1):
+            narrow_file(Path(f"{self.baseFilename}.{i}"))
+
+
 def setup_logging(level: str | None = None) -> Path | None:
     """Send all logging to the rotating, redacted log file; returns its path (None if it can't be
     opened — the console still runs, logging is not worth failing for). Safe to call twice."""
@@ -130,8 +147,8 @@ def setup_logging(level: str | None = None) -> Path | None:
         _handler.close()
         _handler = None
     try:
-        path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
-        handler = logging.handlers.RotatingFileHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8", delay=False)
+        private_dir(path.parent)
+        handler = _PrivateRotatingHandler(path, maxBytes=MAX_BYTES, backupCount=BACKUPS, encoding="utf-8", delay=False)
         os.chmod(path, 0o600)  # the log names tenants and resources: owner only
     except OSError:
         return None

@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from loom_tui import paths
+from loom_tui.private_files import private_dir
 
 FILE_NAME = "resume.json"
 VERSION = 1
@@ -55,7 +56,7 @@ def _clean_form(form: dict[str, Any]) -> dict[str, str]:
 def save(state: ResumeState, file: Path | None = None) -> Path:
     """Atomically write ``state`` (stamping ``saved_at``); returns the file written."""
     file = file or state_file()
-    file.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
+    private_dir(file.parent)
     state.form = _clean_form(state.form)
     state.saved_at = time.time()
     data = json.dumps(state.to_dict(), ensure_ascii=False, sort_keys=True).encode("utf-8")

@@ -86,18 +86,22 @@ def _read_raw(file: Path) -> dict[str, Any]:
         return tomllib.loads(file.read_text(encoding="utf-8"))
     except tomllib.TOMLDecodeError as exc:
         raise ConfigError(file, "(file)", f"not valid TOML: {exc}") from None
+    except UnicodeDecodeError as exc:
+        raise ConfigError(file, "(file)", f"is not valid UTF-8 (byte {exc.start})") from None
+    except RecursionError:
+        raise ConfigError(file, "(file)", "is nested too deeply to be a loom config") from None
 
 
 def _write_raw(file: Path, raw: dict[str, Any]) -> None:
     """Write atomically, keeping the previous file as ``config.toml.bak`` (tomli-w keeps no comments)."""
     import tomli_w
 
-    file.parent.mkdir(parents=True, exist_ok=True)
+    from loom_tui.private_files import write_private
+
+    # both may hold a Cosmos account key: owner-only (0600) from the moment they exist
     if file.exists():
-        file.with_name(file.name + ".bak").write_bytes(file.read_bytes())
-    tmp = file.with_name(file.name + ".tmp")
-    tmp.write_text(tomli_w.dumps(raw), encoding="utf-8")
-    tmp.replace(file)
+        write_private(file.with_name(file.name + ".bak"), file.read_bytes())
+    write_private(file, tomli_w.dumps(raw))
 
 
 def add_profile(name: str, values: dict[str, Any], *, replace: bool = False, make_default: bool = False, file: Path | None = None) -> Path:

@@ -19,6 +19,7 @@ from pathlib import Path
 from typing import Any
 
 from loom_tui import paths
+from loom_tui.private_files import private_dir, private_umask, write_private
 
 log = logging.getLogger("loom.azure.token_cache")
 
@@ -44,7 +45,7 @@ class CacheHandle:
 
 def _ensure_private(path: Path) -> None:
     """Create the file 0600 if missing; tighten it if someone loosened it."""
-    path.parent.mkdir(parents=True, exist_ok=True)
+    private_dir(path.parent)
     if not path.exists():
         fd = os.open(path, os.O_CREAT | os.O_WRONLY | os.O_EXCL, 0o600)
         os.close(fd)
@@ -74,12 +75,13 @@ def open_token_cache(*, allow_unencrypted: bool = False, directory: Path | None 
     from msal_extensions import PersistedTokenCache, build_encrypted_persistence
 
     directory = directory or paths.state_dir()
-    directory.mkdir(parents=True, exist_ok=True)
+    private_dir(directory)  # 0700 even when the token cache is the first to create the state dir
     reason = "encryption was not tried"
     if try_encrypted:
         enc = directory / ENCRYPTED_NAME
         try:
-            persistence = build_encrypted_persistence(str(enc))
+            with private_umask():
+                persistence = build_encrypted_persistence(str(enc))
             return CacheHandle(PersistedTokenCache(persistence), "encrypted", enc)
         except (ImportError, ValueError, RuntimeError, OSError) as exc:
             # first line only: the libsecret message runs on with install advice
@@ -93,7 +95,7 @@ def open_token_cache(*, allow_unencrypted: bool = False, directory: Path | None 
         if not marker.exists():
             note = (f"The OS keyring is not available ({reason}); tokens are kept in {plain}, "
                     "unencrypted but readable only by you (mode 0600), as your profile allows.")
-            marker.write_text("announced\n", encoding="utf-8")
+            write_private(marker, "announced\n")
         return CacheHandle(PersistedTokenCache(_PrivateFilePersistence(str(plain))), "file", plain, note)
     note = (f"The OS keyring is not available ({reason}), so the sign-in is kept in memory and lasts for this run only. "
             "To keep it across runs in a file only you can read (mode 0600), set allow_unencrypted_token_cache = true in the "

@@ -10,6 +10,7 @@ import argparse
 import json
 from pathlib import Path
 
+from loom_tui.domain.text import visible
 from loom_tui.errors import CommandError
 
 from .common import fail
@@ -59,9 +60,9 @@ async def _register(args: argparse.Namespace) -> int:
         file = register_cloud(cloud, replace=args.replace)
     except CloudError as exc:
         raise CommandError(f"cloud register: {exc}", exc.exit_code, exc.code) from None
-    lines = [f"registered cloud {cloud.name} in {file}",
-             f"  sign-in  {cloud.authority_host}  (instance discovery {'on' if cloud.instance_discovery else 'off'})",
-             f"  ARM      {cloud.arm_endpoint}"]
+    lines = [f"registered cloud {visible(cloud.name)} in {visible(file)}",
+             f"  sign-in  {visible(cloud.authority_host)}  (instance discovery {'on' if cloud.instance_discovery else 'off'})",
+             f"  ARM      {visible(cloud.arm_endpoint)}"]
     if cloud.zones_incomplete:
         lines.append("  note: only the storage private-link zones could be derived; add \"privateDnsZones\" to the file for the others")
     emit(args, {"registered": cloud.name, "file": str(file), **cloud.to_dict()}, message="\n".join(lines))

@@ -5,6 +5,8 @@ from __future__ import annotations
 import argparse
 import sys
 
+from loom_tui.domain.text import visible
+
 from .common import ask, fail
 from .output import Column, add_output_args, emit
 
@@ -129,7 +131,7 @@ async def do_delete(args: argparse.Namespace) -> int:
             if not sys.stdin.isatty():
                 return fail("refusing to delete without --yes when not on a terminal")
             typed = ask(f"Type the item name to delete it ({doc.get('displayName')}): ")
-            if typed != doc.get("displayName"):
+            if typed not in (doc.get("displayName"), visible(doc.get("displayName"))):
                 return fail("the name did not match; nothing was deleted", 1)
         removed = await ctx.items.delete(ws["id"], doc["id"])
     finally:

@@ -64,6 +64,14 @@ def register(sub: argparse._SubParsersAction) -> None:
     u.set_defaults(handler=_use)
 
 
+SECRET_FIELDS = ("cosmos_key",)
+
+
+def masked(profile: dict) -> dict:
+    """A profile as printed in every format: secrets (the Cosmos account key) never shown."""
+    return {k: ("(set; not shown)" if k in SECRET_FIELDS and v else v) for k, v in profile.items()}
+
+
 async def _list(args: argparse.Namespace) -> int:
     from loom_tui.config import load_config
 
@@ -94,9 +102,7 @@ async def _show(args: argparse.Namespace) -> int:
     prof = resolve_profile(name)
     eff, sources = effective_profile(prof, flags=override_flags(args))
     validate_azure(eff, load_config().file)
-    data = dataclasses.asdict(eff)
-    if eff.cosmos_key:
-        data["cosmos_key"] = "(set; not shown)"
+    data = masked(dataclasses.asdict(eff))
     data["effective_client_id"] = client_id(eff)
     shown = {k: (f"{'' if v is None else ', '.join(v) if isinstance(v, list) else v}  (from {sources[k]})" if k in sources else v)
              for k, v in data.items()}

@@ -6,6 +6,8 @@ import argparse
 
 from loom_tui.domain.workspace import CapacityKind, SortKey, WorkspaceView
 
+from loom_tui.domain.text import visible
+
 from .common import ask, fail
 from .output import Column, add_output_args, emit
 
@@ -140,7 +142,7 @@ async def do_delete(args: argparse.Namespace) -> int:
             if not sys.stdin.isatty():
                 return fail("refusing to delete without --yes when not on a terminal")
             typed = ask(f"Type the workspace name to delete it ({doc['name']}): ")
-            if typed != doc["name"]:
+            if typed not in (doc["name"], visible(doc["name"])):
                 return fail("the name did not match; nothing was deleted", 1)
         removed = await ctx.workspaces.delete(doc["id"])
     finally:

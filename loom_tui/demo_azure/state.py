@@ -22,6 +22,8 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Callable, Iterable
 
+from loom_tui.private_files import private_dir, private_umask
+
 ESTATE_VERSION = "1"
 STATE_DIR = "demo-azure"
 STATE_FILE = "state.sqlite"
@@ -109,9 +111,10 @@ class State:
         self.clock = clock
         self._lock = threading.RLock()
         if self.path:
-            self.path.parent.mkdir(parents=True, exist_ok=True)
-        self._db = sqlite3.connect(str(self.path) if self.path else ":memory:", check_same_thread=False,
-                                   isolation_level=None, timeout=10)
+            private_dir(self.path.parent)
+        with private_umask():  # the database and its WAL files are the user's alone (0600)
+            self._db = sqlite3.connect(str(self.path) if self.path else ":memory:", check_same_thread=False,
+                                       isolation_level=None, timeout=10)
         self._db.execute("PRAGMA busy_timeout = 10000")
         if self.path:
             self._db.execute("PRAGMA journal_mode = WAL")

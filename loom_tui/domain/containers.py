@@ -60,6 +60,10 @@ CONTAINERS: dict[str, Container] = {
         Container("tenant-themes", "tenantId", Scope.TENANT, "branding"),
         Container("tenant-settings", "tenantId", Scope.TENANT, "tenant toggles; also the domains document"),
         Container("marketplace-listings", "tenantId", Scope.TENANT, "published data products"),
+        # loom's own (the web console does not use them): one document per workspace name (unique
+        # under concurrency) and the intents of writes that span partitions (see services/journal.py)
+        Container("workspace-names", "tenantId", Scope.TENANT, "workspace name reservations (loom)"),
+        Container("pending-writes", "tenantId", Scope.TENANT, "intents of multi-document writes (loom)"),
         # loom-tui's own: Data Landing Zones it deployed (kind "dlz") and wizard drafts (kind "draft")
         Container("landing-zones", "tenantId", Scope.TENANT, "DLZ records and setup-wizard drafts", ("kind",)),
         Container("audit-log", "itemId", Scope.ITEM, "audit events", ("at", "seq", "tenantId", "workspaceId")),
@@ -83,3 +87,24 @@ def container(name: str) -> Container:
         return CONTAINERS[name]
     except KeyError:
         raise KeyError(f"unknown container {name!r}") from None
+
+
+# Sorts that are read by keyset and backwards (the item list: a field, then id): Cosmos serves a
+# two-field ORDER BY only from a composite index, so loom creates these when IT creates the
+# container (the web console's bicep does not; loom then orders by the first field only).
+SORTED_WITH_ID: dict[str, tuple[str, ...]] = {
+    "items": ("displayNameLower", "createdAt", "updatedAt", "itemType"),
+}
+
+
+def indexing_policy(name: str) -> dict | None:
+    """The Cosmos DB indexing policy loom creates a container with (None: the default)."""
+    fields = SORTED_WITH_ID.get(name)
+    if not fields:
+        return None
+    composite = []
+    for f in fields:
+        for a, b in (("ascending", "ascending"), ("descending", "descending"), ("ascending", "descending"), ("descending", "ascending")):
+            composite.append([{"path": f"/{f}", "order": a}, {"path": "/id", "order": b}])
+    return {"indexingMode": "consistent", "automatic": True, "includedPaths": [{"path": "/*"}],
+            "excludedPaths": [{"path": '/"_etag"/?'}], "compositeIndexes": composite}

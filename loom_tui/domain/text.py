@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import unicodedata
+from typing import Any
 
 from loom_tui.errors import ValidationError
 
@@ -26,10 +27,40 @@ def visible(value: object) -> str:
         return text
     return "".join(ch.encode("unicode_escape").decode("ascii") if is_hostile(ch) else ch for ch in text)
 
+# Invisible format characters that change how text reads without showing: bidi embeddings,
+# overrides and isolates, marks, zero-width joiners/spaces, the BOM.  Python already counts most
+# of them as not printable; they are listed so the rule does not rest on that.
+INVISIBLE = frozenset(
+    "\u061c\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
+    "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff\u00ad\u180e"
+)
+ZERO_WIDTH = frozenset("\u200b\u200c\u200d\u2060\ufeff\u00ad\u180e\u2061\u2062\u2063\u2064")
+
+
+def _escape(ch: str) -> str:
+    return ch.encode("unicode_escape").decode("ascii")
+
+
+def visible(value: Any) -> str:
+    """Text fit for a terminal: every control character (C0, C1, DEL — so every escape
+    sequence), bidi override/isolate and zero-width character shown as a visible escape
+    (``\\x1b``, ``\\u202e``), so data can never drive the terminal, the clipboard (OSC 52),
+    the layout or how a name reads.  The ONE function every path from data to a terminal uses:
+    tables, inputs, prompts, titles, flash lines, plain output, errors."""
+    text = "" if value is None else str(value)
+    if text.isprintable() and not any(ch in INVISIBLE for ch in text):
+        return text
+    return "".join(ch if (ch.isprintable() and ch not in INVISIBLE) else _escape(ch) for ch in text)
+
 
 def has_control(text: str) -> bool:
     """True if ``text`` holds control characters (C0/C1, DEL, escape sequences)."""
     return any(unicodedata.category(ch) == "Cc" for ch in text)
+
+
+def has_invisible(text: str) -> bool:
+    """True if ``text`` holds bidi controls or zero-width characters (look-alike names)."""
+    return any(ch in INVISIBLE or unicodedata.category(ch) == "Cf" for ch in text)
 
 
 def clean_name(field: str, value: object, *, max_len: int = 256, required: bool = True) -> str:
@@ -44,6 +75,9 @@ def clean_name(field: str, value: object, *, max_len: int = 256, required: bool 
         raise ValidationError(field, f"is {len(text)} characters long; at most {max_len} are allowed")
     if has_control(text):
         raise ValidationError(field, "must not contain control characters (tabs, newlines, escape sequences)")
+    if has_invisible(text):
+        raise ValidationError(field, "must not contain invisible characters (zero-width or bidi controls such as "
+                              "U+200B or U+202E): a name that looks like another would be ambiguous")
     return text
 
 

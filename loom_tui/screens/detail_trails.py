@@ -13,6 +13,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Input, Static
 
+from loom_tui.widgets.safe_input import SafeInput
 from loom_tui.widgets.table_header import TableHeader
 from loom_tui.widgets.virtual_table import Column, VirtualTable, safe_text
 
@@ -112,7 +113,7 @@ class CommentsPane(ListPane):
         yield Static("", classes="pane-status", markup=False)
         yield TableHeader(self.TABLE_ID)
         yield VirtualTable(COMMENT_COLUMNS, self._fetch, id=self.TABLE_ID, empty_text="No comments on this item.")
-        yield Input(placeholder="n: write a comment; @name@contoso.com mentions a member; enter posts", id="comment-input")
+        yield SafeInput(placeholder="n: write a comment; @name@contoso.com mentions a member; enter posts", id="comment-input")
 
     def refresh_writable(self) -> None:
         """The comment field exists only for those who may comment (and never read-only)."""

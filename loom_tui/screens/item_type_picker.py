@@ -17,6 +17,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
+from loom_tui.widgets.safe_input import SafeInput
 from loom_tui.domain.catalog import item_types_by_category
 
 from .prompt import MODAL_CSS
@@ -52,7 +53,7 @@ class ItemTypePicker(ModalScreen[str | None]):
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text("New item: choose its type", style="bold"))
-            yield Input(placeholder="type to filter: name or category (e.g. lake, notebook)", id="type-filter")
+            yield SafeInput(placeholder="type to filter: name or category (e.g. lake, notebook)", id="type-filter")
             yield Static("", id="type-count", markup=False)
             yield OptionList(id="types")
             yield Static(Text("enter picks · ↓ into the list · [ ] or ctrl+←/→ category · esc cancels", style="italic"))

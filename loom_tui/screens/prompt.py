@@ -20,6 +20,7 @@ from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
 from loom_tui.errors import ServiceError
+from loom_tui.widgets.safe_input import SafeInput
 from loom_tui.store.errors import StoreError
 from loom_tui.widgets.virtual_table import safe_text
 
@@ -53,7 +54,7 @@ class TextPrompt(ModalScreen[Any]):
         with Vertical():
             yield Static(Text(safe_text(self.title_text), style="bold"))
             yield Static(Text(self.label))
-            yield Input(value=self.value, id="prompt-input")
+            yield SafeInput(value=self.value, id="prompt-input")
             yield Static("", id="prompt-error", classes="error", markup=False)
             yield Static(Text((self.hint + " · " if self.hint else "") + "enter saves · esc cancels", style="italic"))
 
@@ -62,6 +63,9 @@ class TextPrompt(ModalScreen[Any]):
 
     @on(Input.Submitted, "#prompt-input")
     def _submitted(self, event: Input.Submitted) -> None:
+        if self.value and event.value == safe_text(self.value):
+            self.dismiss(None)  # left as shown: nothing to change (never rewrite stored text as its escapes)
+            return
         self._run(event.value)
 
     @work(exclusive=True, exit_on_error=False, group="prompt")

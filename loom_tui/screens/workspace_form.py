@@ -15,6 +15,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Label, Static
 
 from loom_tui.errors import EditConflict, ServiceError, ValidationError
+from loom_tui.widgets.safe_input import SafeInput
 from loom_tui.services.workspaces import WorkspaceInput
 from loom_tui.store.errors import StoreError
 from loom_tui.widgets.virtual_table import safe_text
@@ -48,10 +49,10 @@ class WorkspaceForm(ModalScreen[dict | None]):
         with VerticalScroll():
             yield Static(Text(title, style="bold"))
             for key, label in FIELDS:
-                yield Label(label)
+                yield Label("  " + label, id=f"l-{key}")
                 value = self.initial.get(key, (self.current or {}).get(key) or "")
                 # select_on_focus off: a key typed as the field gets focus must never wipe a saved value
-                yield Input(value=str(value), id=f"f-{key}", select_on_focus=False,
+                yield SafeInput(value=str(value), id=f"f-{key}", select_on_focus=False,
                             placeholder=", ".join(self.domains)[:60] if key == "domain" else "")
                 yield Static("", id=f"e-{key}", classes="error", markup=False)
             yield Static("", id="e-form", classes="error", markup=False)
@@ -74,6 +75,12 @@ class WorkspaceForm(ModalScreen[dict | None]):
         except Exception:
             return  # only a hint; the field still takes any text
         self.query_one("#f-domain", Input).placeholder = ", ".join(self.domains)[:60]
+
+    def on_descendant_focus(self, event) -> None:
+        """The focused field's label gets a "›" (focus is not shown by colour alone)."""
+        for key, label in FIELDS:
+            focused = self.focused is not None and self.focused.id == f"f-{key}"
+            self.query_one(f"#l-{key}", Label).update(("› " if focused else "  ") + label)
 
     def on_key(self, event) -> None:
         """Typeahead: a printable key that reaches the form itself was consumed by no field —
@@ -132,7 +139,9 @@ class WorkspaceForm(ModalScreen[dict | None]):
             if self.current is None:
                 doc = await self.service.create(WorkspaceInput(**values))
             else:
-                changes = {k: v for k, v in values.items() if v != (self.current.get(k) or "")}
+                # a field left as shown is unchanged (stored text with control characters is shown,
+                # and edited, with visible escapes: saving the form must not rewrite it as escapes)
+                changes = {k: v for k, v in values.items() if v != safe_text(self.current.get(k) or "")}
                 if not changes:
                     self.dismiss(self.current)
                     return

@@ -43,8 +43,13 @@ class AuditService:
         summary: str,
         changes: dict[str, Any] | None = None,
     ) -> dict:
+        event = self.event(item_type=item_type, action=action, summary=summary, changes=changes)
+        return await self.write(ws, item_id, event)
+
+    def event(self, *, item_type: str, action: str, summary: str, changes: dict[str, Any] | None = None) -> dict:
+        """An audit event with its id fixed now (a journal intent can write it again, idempotently)."""
         s = self.scoped.session
-        event = {
+        return {
             "id": str(uuid.uuid4()),
             "itemType": item_type,
             "userId": s.user_oid,
@@ -57,6 +62,8 @@ class AuditService:
             # ordered by this strictly increasing stamp (ns since the epoch) so it keeps write order.
             "seq": stamp(),
         }
+
+    async def write(self, ws: "WorkspaceRef | None", item_id: str, event: dict) -> dict:
         return await self.scoped.item_write(ws, "audit-log", item_id, event)
 
     async def for_workspace(self, ws: "WorkspaceRef", *, max_items: int = 100, continuation: str | None = None):

@@ -223,6 +223,7 @@ async def open_context(
     session: Session | None = None,
     store: DocumentStore | None = None,
     credential: Any = None,
+    repair: bool = True,
 ) -> AppContext:
     """Open the store and establish the session.  For an Azure profile ``credential`` is the
     signed-in ``AsyncTokenCredential`` (the console passes the one its sign-in filled, so a
@@ -235,7 +236,8 @@ async def open_context(
 
         credential = await credential_for_profile(profile)
     try:
-        store = store or make_store(profile, data_dir=data_dir, credential=credential)
+        read_only = read_only or profile.read_only
+        store = store or make_store(profile, data_dir=data_dir, credential=credential, read_only=read_only)
         await store.open()
     except BaseException:
         await _close_credential(credential)
@@ -249,7 +251,8 @@ async def open_context(
 
                 session = DEMO_SESSION
                 demo = True
-                if seed_demo and await ensure_demo(store):  # the demo store is created even read-only: nothing of the user's changes
+                # read-only writes nothing, the demo data included (the store must exist already)
+                if seed_demo and not store.read_only and await ensure_demo(store):
                     notes.append("created the local store and seeded the demo tenant")
             else:
                 from loom_tui.azure.session import session_for_profile
@@ -259,8 +262,31 @@ async def open_context(
         await store.close()
         await _close_credential(credential)
         raise
-    return AppContext(profile=profile, store=store, session=session, read_only=read_only or profile.read_only, demo=demo, notes=notes,
-                      credential=credential, data_dir=data_dir)
+    if store.missing:
+        notes.append(f"read-only: {len(store.missing)} containers do not exist and were not created "
+                     f"({', '.join(store.missing)}); they read as empty")
+    ctx = AppContext(profile=profile, store=store, session=session, read_only=read_only, demo=demo, notes=notes,
+                     credential=credential, data_dir=data_dir)
+    if repair and not read_only:
+        await _quick_repair(ctx)
+    return ctx
+
+
+async def _quick_repair(ctx: AppContext) -> None:
+    """Finish what a crash left half done (unfinished intents, workspaces stuck in Deleting) —
+    cheap: two queries when there is nothing to do.  Never stops the start: a failure is a note."""
+    from loom_tui.store.errors import StoreError
+
+    from .errors import ServiceError
+    from .repair import RepairService
+
+    try:
+        report = await RepairService(ctx).run(min_age_s=30.0)
+    except (ServiceError, StoreError) as exc:
+        ctx.notes.append(f"repair of half-done work failed: {exc}")
+        return
+    if report.fixed:
+        ctx.notes.append(f"finished {len(report.fixed)} half-done write(s) from an earlier run (loom repair shows them)")
 
 
 async def context_from_args(args: argparse.Namespace, **kw: Any) -> AppContext:

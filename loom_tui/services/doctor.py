@@ -243,6 +243,27 @@ def check_storage(report: Report, prof: Any, data_dir: str | None) -> None:
     log = log_file()
     if log.exists():
         _check_private(report, "files", "log file", log)
+    check_owner_only(report, prof, data_dir)
+
+
+def check_owner_only(report: Report, prof: Any, data_dir: str | None) -> None:
+    """Every file loom writes (config and its backup, logs and rotated logs, token caches, the
+    resume file, the local store) must be 0600 and every folder 0700."""
+    from loom_tui.private_files import loose
+
+    config = paths.config_file()
+    places = [config, config.with_name(config.name + ".bak"), paths.state_dir()]
+    if prof is None or prof.is_local:
+        places.append(paths.data_dir(data_dir or (prof.data_dir if prof else None)))
+    found: list[str] = []
+    for place in places:
+        found += loose(place)
+    if found:
+        shown = "; ".join(found[:6]) + (f"; and {len(found) - 6} more" if len(found) > 6 else "")
+        report.add("files", "owner-only files", FAIL, f"readable or enterable by others: {shown}",
+                   "chmod 600 on the files and 700 on the folders named (chmod -R go-rwx <folder>)")
+    else:
+        report.add("files", "owner-only files", OK, "config, its backup, logs (rotated too), token cache and store are owner-only")
 
 
 def check_token_cache(report: Report, prof: Any) -> None:
@@ -534,6 +555,12 @@ async def check_endpoints(report: Report, prof: Any, cloud: Any, env: Mapping[st
         report.add("endpoints", "cloud endpoints", OK,
                    "not needed: the local profile works offline (pass --profile NAME to check a cloud profile)")
         return
+    if prof.store == "cosmos":
+        from loom_tui.store.cosmos import tls_mode
+
+        mode = tls_mode(prof.cosmos_endpoint or "", prof.cosmos_verify_tls, getattr(prof, "cosmos_emulator", False))
+        report.add("endpoints", "Cosmos DB TLS", OK if mode.startswith("verified") else WARN, f"certificate {mode}",
+                   "" if mode.startswith("verified") else "only for the local emulator; a real account must be verified")
     targets = endpoint_targets(prof, cloud)
     results = await asyncio.gather(*(probe(t, env, timeout) for t in targets))
     for checks in results:

@@ -200,11 +200,20 @@ class ItemService:
             docs.append({**doc, "id": str(uuid.uuid4()), "itemType": SQL_ENDPOINT_TYPE, "displayName": twin,
                          "displayNameLower": twin.lower(), "description": f"SQL endpoint of {name}",
                          "state": {"sqlEndpointFor": doc["id"]}})
+        events = [{"itemId": d["id"], "event": self.audit.event(item_type=d["itemType"], action="item.create",
+                                                                summary=f"created {d['itemType']} {d['displayName']}",
+                                                                changes=diff(None, d, AUDITED))} for d in docs]
+        # items (and a lakehouse's SQL endpoint), the workspace's itemCount and the audit events live in
+        # different partitions: the intent lets repair finish what a crash or a full disk cut short
+        from .journal import Journal
+
+        journal = Journal(self.scoped)
+        intent = await journal.begin("item.create", {"workspaceId": ws.id, "docs": docs, "events": events})
         stored = [await self.scoped.ws_create(ws, "items", d) for d in docs]
         await add_to_item_count(self.scoped, ws.id, len(stored))
-        for d in stored:
-            await self.audit.record(ws, item_id=d["id"], item_type=d["itemType"], action="item.create",
-                                    summary=f"created {d['itemType']} {d['displayName']}", changes=diff(None, d, AUDITED))
+        for e in events:
+            await self.audit.write(ws, e["itemId"], e["event"])
+        await journal.done(intent)
         return stored[0]
 
     async def _replace(self, ws: "WorkspaceRef", current: dict, new: dict, etag: str | None, force: bool) -> dict:

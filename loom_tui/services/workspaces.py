@@ -22,6 +22,7 @@ from loom_tui.store.scoped import owner_conds
 
 from .audit import AuditService, diff
 from loom_tui.errors import ConflictError, EditConflict, NameTaken, ValidationError
+from .journal import Journal
 from .roles import Action, require
 
 if TYPE_CHECKING:
@@ -41,13 +42,19 @@ class WorkspaceInput:
     domain: str = ""
 
 
-def validate(data: WorkspaceInput) -> WorkspaceInput:
-    return WorkspaceInput(
-        name=clean_name("name", data.name),
-        description=clean_text("description", data.description),
-        capacity=clean_name("capacity", data.capacity, max_len=64, required=False),
-        domain=clean_name("domain", data.domain, max_len=128, required=False),
-    )
+RULES = {
+    "name": lambda v: clean_name("name", v),
+    "description": lambda v: clean_text("description", v),
+    "capacity": lambda v: clean_name("capacity", v, max_len=64, required=False),
+    "domain": lambda v: clean_name("domain", v, max_len=128, required=False),
+}
+
+
+def validate(data: WorkspaceInput, only: Any = None) -> WorkspaceInput:
+    """The input with every field (or only those in ``only``: an edit checks what it changes, so
+    a value another writer stored is kept as it is rather than blocking every other edit)."""
+    return WorkspaceInput(**{k: (rule(getattr(data, k)) if only is None or k in only else getattr(data, k))
+                             for k, rule in RULES.items()})
 
 
 def stored_fields(data: WorkspaceInput) -> dict[str, Any]:
@@ -82,7 +89,8 @@ def view_query(view: WorkspaceView, session_conds: tuple, session: Session) -> Q
     """Search, filters and sort on the web console's own fields only (name, description, capacity,
     domain, createdBy; sort fields a document lacks sort lowest, they are never dropped)."""
     conds: list = list(session_conds)
-    conds.append(not_deleting())
+    # a workspace being deleted stays in the list, its state saying so ("Deleting"), until the
+    # delete (or ``loom repair``) has finished it
     term = view.search.strip()
     if term:
         conds.append(AnyOf((Filter("name", Op.ICONTAINS, term), Filter("description", Op.ICONTAINS, term))))
@@ -139,12 +147,17 @@ class WorkspaceService:
             return await self.get(name_or_id)
         except Exception:
             pass
-        query = Query((Filter("name", Op.IEQUALS, name_or_id.strip()), not_deleting()) + await self.scoped.visibility())
-        page = await self.scoped.tenant_query("workspaces", query, max_items=2)
+        query = Query((Filter("name", Op.IEQUALS, name_or_id.strip()),) + await self.scoped.visibility())
+        page = await self.scoped.tenant_query("workspaces", query, max_items=10)
         if not page.items:
             from loom_tui.errors import NotFoundError
 
             raise NotFoundError(f"no workspace named or with id {name_or_id!r}")
+        if len(page.items) > 1:
+            from .errors import ConflictError
+
+            ids = ", ".join(d["id"] for d in page.items)
+            raise ConflictError(f"{len(page.items)} workspaces are named {name_or_id!r} ({ids}); nothing was done — use an id")
         return page.items[0]
 
     async def domains(self) -> list[str]:
@@ -152,19 +165,40 @@ class WorkspaceService:
         return sorted(d.get("name", "") for d in (doc or {}).get("domains", []) if d.get("name"))
 
     # -- writing ---------------------------------------------------------------------------
-    async def _name_taken(self, name: str, except_id: str | None = None) -> bool:
-        page = await self.scoped.tenant_query("workspaces", Query((Filter("name", Op.IEQUALS, name),)), max_items=2)
-        return any(d["id"] != except_id for d in page.items)
+    async def _reserve_name(self, name: str, workspace_id: str) -> None:
+        """Check the name (also against workspaces that have no reservation) and reserve it for
+        ``workspace_id`` (atomic: of two racing creates only one gets the reservation)."""
+        from .names import NameReservations, NameTaken as Reserved
+
+        await self._check_name_free(name, except_id=workspace_id)
+        try:
+            await NameReservations(self.scoped).reserve(name, workspace_id)
+        except Reserved as taken:
+            await self._refuse_name(name, [taken.holder])
+
+    async def _check_name_free(self, name: str, except_id: str | None = None) -> None:
+        """Names are unique in the tenant, but a user must not learn the names of workspaces they
+        cannot see: a visible holder is named ("already exists"), an invisible one is not."""
+        page = await self.scoped.tenant_query("workspaces", Query((Filter("name", Op.IEQUALS, name),)), max_items=10)
+        holders = [d["id"] for d in page.items if d["id"] != except_id]
+        if holders:
+            await self._refuse_name(name, holders)
+
+    async def _refuse_name(self, name: str, holder_ids: list[str]) -> None:
+        visible = await self.scoped.tenant_query("workspaces", Query((Filter("id", Op.IN, list(holder_ids)),) + await self.scoped.visibility()), max_items=1)
+        if visible.items:
+            raise NameTaken("name", f"a workspace named {name!r} already exists in this tenant")
+        raise NameTaken("name", "is unavailable; choose another name")
 
     async def create(self, data: WorkspaceInput) -> dict:
         self.ctx.require_writable("creating a workspace")
         data = validate(data)
-        if await self._name_taken(data.name):
-            raise NameTaken("name", f"a workspace named {data.name!r} already exists in this tenant")
+        new_id = str(uuid.uuid4())
+        await self._reserve_name(data.name, new_id)
         s = self.ctx.session
         now = now_iso()
         doc = {
-            "id": str(uuid.uuid4()),
+            "id": new_id,
             **stored_fields(data),
             "tid": s.tenant_id,  # the web console's HEAD names the Entra tenant "tid" (v1 has only tenantId)
             "ownerOid": s.user_oid,
@@ -181,22 +215,18 @@ class WorkspaceService:
             doc["capacityAssignment"] = {"status": "pending", "capacityId": data.capacity, "error": None, "at": now}
         if data.domain:
             doc["domainRegistration"] = {"status": "pending", "error": None, "at": now}
+        member = {"id": f"{new_id}:{s.upn_key}", "upn": s.upn_key, "name": s.display_name, "role": "admin",
+                  "addedBy": s.upn, "addedAt": now, "implicit": True}
+        event = self.audit.event(item_type="workspace", action="workspace.create", summary=f"created workspace {data.name}",
+                                 changes=diff(None, doc, EDITABLE))
+        # three partitions (tenant, workspace, audit): the intent lets repair finish what a crash cut
+        journal = Journal(self.scoped)
+        intent = await journal.begin("workspace.create", {"workspaceId": new_id, "name": data.name, "member": member, "event": event})
         stored = await self.scoped.tenant_create("workspaces", doc)
         ws = await self.scoped.workspace(stored["id"])
-        await self.scoped.ws_upsert(
-            ws,
-            "workspace-permissions",
-            {
-                "id": f"{stored['id']}:{s.upn_key}",
-                "upn": s.upn_key,
-                "name": s.display_name,
-                "role": "admin",
-                "addedBy": s.upn,
-                "addedAt": now,
-                "implicit": True,
-            },
-        )
-        await self.audit.record(ws, item_id=stored["id"], item_type="workspace", action="workspace.create", summary=f"created workspace {data.name}", changes=diff(None, doc, EDITABLE))
+        await self.scoped.ws_upsert(ws, "workspace-permissions", member)
+        await self.audit.write(ws, stored["id"], event)
+        await journal.done(intent)
         return stored
 
     async def update(self, workspace_id: str, changes: dict[str, Any], *, etag: str | None, force: bool = False,
@@ -211,9 +241,10 @@ class WorkspaceService:
         await require(self.ctx, ws, Action.EDIT_WORKSPACE)
         current = ws.doc
         merged = WorkspaceInput(**{k: (changes[k] if k in changes else (current.get(k) or "")) for k in EDITABLE})
-        data = validate(merged)
-        if data.name.lower() != str(current.get("name") or "").lower() and await self._name_taken(data.name, except_id=workspace_id):
-            raise NameTaken("name", f"a workspace named {data.name!r} already exists in this tenant")
+        data = validate(merged, only=changes)
+        renamed = data.name.lower() != str(current.get("name") or "").lower()
+        if renamed:
+            await self._reserve_name(data.name, workspace_id)
         if etag is not None and etag != current.get("_etag") and not force and self._edited_since(base, current):
             raise EditConflict(mine={**(base or current), **changes}, theirs=current)
         new = {**current, **stored_fields(data), "updatedAt": now_iso()}
@@ -222,6 +253,10 @@ class WorkspaceService:
         except PreconditionFailed:
             theirs = await self.scoped.tenant_get("workspaces", workspace_id)
             raise EditConflict(mine=new, theirs=theirs) from None
+        if renamed:
+            from .names import NameReservations
+
+            await NameReservations(self.scoped).release(current.get("name") or "", workspace_id)
         await self.audit.record(ws, item_id=workspace_id, item_type="workspace", action="workspace.update", summary=f"edited workspace {data.name}", changes=diff(current, stored, EDITABLE))
         return stored
 
@@ -282,6 +317,9 @@ class WorkspaceService:
             await self.scoped.tenant_delete("workspaces", workspace_id)
         except NotFound:
             pass
+        from .names import NameReservations
+
+        await NameReservations(self.scoped).release(ws.doc.get("name") or "", workspace_id)
         return removed
 
 

@@ -27,9 +27,11 @@ difference is written down here:
 * **Throttling (429)**: the SDK retries per the server's ``x-ms-retry-after-ms`` header, bounded by
   ``throttle_retries`` attempts and ``throttle_max_wait_s`` seconds of cumulated waiting; after
   that :class:`Throttled` is raised.
-* **TLS**: ``verify_tls`` becomes the SDK's ``connection_verify``.  Beware that azure-cosmos itself
-  never verifies certificates when the endpoint's host is ``localhost`` or ``127.0.0.1`` (its
-  emulator convenience), e.g. an SSH tunnel to an account; use the account's real host name then.
+* **TLS**: ``verify_tls`` becomes the SDK's ``connection_verify``.  azure-cosmos itself never
+  verifies certificates when the endpoint's host is ``localhost`` or ``127.0.0.1`` (its emulator
+  convenience) — an SSH tunnel to a real account would go unverified.  Unless the profile says the
+  endpoint IS the local emulator (``cosmos_emulator = true``), every request goes through a
+  transport that insists on verification (:func:`tls_mode` says which applies; doctor shows it).
 * **Request charge** of every call (all HTTP round trips it made, retries and query plans
   included) is read from ``x-ms-request-charge`` through a per-call ``raw_response_hook`` and
   recorded in :attr:`charges`.
@@ -41,11 +43,12 @@ import asyncio
 import base64
 import hashlib
 import json
+from collections import OrderedDict
 from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator, Iterable
 from urllib.parse import urlparse
 
-from loom_tui.domain.containers import CONTAINERS
+from loom_tui.domain.containers import CONTAINERS, indexing_policy
 
 from .errors import Conflict, InvalidQuery, NotFound, PreconditionFailed, StoreError, StoreUnavailable, Throttled
 from .port import BAD_ID_CHARS, DocumentStore, Page, partition_of, spec
@@ -120,12 +123,49 @@ def _order(query: Query) -> str:
     return " ORDER BY " + ", ".join(f"{_path(o.field)} {'DESC' if o.descending else 'ASC'}" for o in query.order_by)
 
 
-def select_sql(container: str, pk: str | None, query: Query, *, top: int | None = None) -> tuple[str, list[dict]]:
-    """The Cosmos SQL and parameters for ``query`` (exposed for tests and the bench)."""
+def select_sql(container: str, pk: str | None, query: Query, *, top: int | None = None,
+               after: tuple | None = None) -> tuple[str, list[dict]]:
+    """The Cosmos SQL and parameters for ``query`` (exposed for tests and the bench).  ``after``
+    (the values of every ORDER BY field of one row, the last being ``id``) adds the keyset
+    condition "rows after that one in this order"."""
     sql = _Sql()
     head = "SELECT *" if top is None else f"SELECT TOP {sql.param(top)} *"
-    text = head + " FROM c" + sql.where(container, pk, query) + _order(query)
+    where = sql.where(container, pk, query)
+    if after is not None:
+        cond = _keyset(sql, query, after)
+        where = (where + " AND " + cond) if where else " WHERE " + cond
+    text = head + " FROM c" + where + _order(query)
     return text, sql.parameters
+
+
+def _keyset(sql: _Sql, query: Query, after: tuple) -> str:
+    """(f1, ..., fn) after (v1, ..., vn) in the query's order, as OR-ed prefixes:
+    f1 > v1 OR (f1 = v1 AND f2 > v2) OR ...  (">" is "<" for a descending field)."""
+    terms = []
+    for k, order in enumerate(query.order_by):
+        same = [f"{_path(o.field)} = {sql.param(v)}" for o, v in zip(query.order_by[:k], after[:k])]
+        step = f"{_path(order.field)} {'<' if order.descending else '>'} {sql.param(after[k])}"
+        terms.append("(" + " AND ".join([*same, step]) + ")")
+    return "(" + " OR ".join(terms) + ")"
+
+
+ANCHORS = 256  # remembered page ends (per store): sequential scrolling continues from them
+
+
+def _anchor_of(query: Query, row: dict) -> tuple | None:
+    """The ORDER BY values of ``row`` when keyset paging can continue after it: a total order
+    (the last field is ``id``) and plain values in every field."""
+    if not query.order_by or query.order_by[-1].field != "id":
+        return None
+    values = []
+    for o in query.order_by:
+        v: Any = row
+        for part in o.field.split("."):
+            v = v.get(part) if isinstance(v, dict) else None
+        if isinstance(v, bool) or not isinstance(v, (str, int, float)):
+            return None
+        values.append(v)
+    return tuple(values)
 
 
 def count_sql(container: str, pk: str | None, query: Query) -> tuple[str, list[dict]]:
@@ -206,6 +246,31 @@ def _first_line(exc: Exception) -> str:
     return type(exc).__name__
 
 
+def tls_mode(endpoint: str, verify_tls: bool, emulator: bool) -> str:
+    """How the Cosmos DB endpoint's certificate is treated, in words (doctor prints it)."""
+    if not verify_tls:
+        return "not verified (cosmos_verify_tls = false)"
+    host = urlparse(endpoint).hostname or ""
+    if emulator:
+        loop = " (azure-cosmos skips the check for this loopback host)" if host in ("localhost", "127.0.0.1") else ""
+        return f"the local emulator (cosmos_emulator = true){loop}"
+    return "verified" + (" (loopback endpoint, e.g. an SSH tunnel: verified all the same)" if host in ("localhost", "127.0.0.1") else "")
+
+
+def _verifying_transport() -> Any:
+    """An aiohttp transport that verifies TLS on every request, even where azure-cosmos asks it
+    not to (it passes ``connection_verify=False`` for any localhost endpoint)."""
+    from azure.core.pipeline.transport import AioHttpTransport
+
+    class VerifyingTransport(AioHttpTransport):
+        async def send(self, request: Any, **config: Any) -> Any:  # type: ignore[override]
+            if config.get("connection_verify") is False:
+                config["connection_verify"] = True
+            return await super().send(request, **config)
+
+    return VerifyingTransport()
+
+
 class CosmosStore(DocumentStore):
     kind = "cosmos"
 
@@ -220,8 +285,10 @@ class CosmosStore(DocumentStore):
         throttle_max_wait_s: int = 30,
         connection_retries: int = 2,
         max_concurrency: int = 16,
+        emulator: bool = False,
     ) -> None:
         super().__init__()
+        self.emulator = emulator
         if not endpoint:
             raise StoreUnavailable("no Cosmos DB endpoint configured")
         if credential is None:
@@ -238,6 +305,9 @@ class CosmosStore(DocumentStore):
         self._db: Any = None
         self._containers: dict[str, Any] = {}
         self._single_order: set[str] = set()  # containers without the composite index a multi-field ORDER BY needs
+        # keyset paging: (query fingerprint, offset) -> ORDER BY values of the row just before offset
+        self._anchors: "OrderedDict[tuple, tuple]" = OrderedDict()
+        self.docs_received = 0  # documents the server sent for window reads (the bench reads it)
 
     @classmethod
     def from_profile(cls, profile: Any, credential: Any = None) -> "CosmosStore":
@@ -247,6 +317,7 @@ class CosmosStore(DocumentStore):
             profile.cosmos_key or credential,
             database=profile.cosmos_database or "loom",
             verify_tls=profile.cosmos_verify_tls,
+            emulator=getattr(profile, "cosmos_emulator", False),
         )
 
     def describe(self) -> str:
@@ -312,9 +383,13 @@ class CosmosStore(DocumentStore):
 
         if not _LOG_HOOKS:
             _LOG_HOOKS.update(_log_hooks())
+        extra: dict[str, Any] = {}
+        if self.verify_tls and not self.emulator:
+            extra["transport"] = _verifying_transport()
         client = CosmosClient(
             self.endpoint,
             self._credential,
+            **extra,
             # one log line per request (method, path, status, duration, request id); per-call RU
             # meters replace the response hook, so _Meter logs too
             **_LOG_HOOKS,
@@ -326,16 +401,38 @@ class CosmosStore(DocumentStore):
         try:
             async with self._call("open") as meter:
                 await client.__aenter__()
-                db = await client.create_database_if_not_exists(self.database_name, raw_response_hook=meter)
+                if self.read_only:
+                    db = await self._open_existing(client, meter)
+                else:
+                    db = await client.create_database_if_not_exists(self.database_name, raw_response_hook=meter)
 
-                async def make(name: str, path: str) -> None:
-                    await db.create_container_if_not_exists(name, PartitionKey(path=path), raw_response_hook=meter)
+                    async def make(name: str, path: str) -> None:
+                        policy = indexing_policy(name)
+                        extra = {"indexing_policy": policy} if policy else {}
+                        await db.create_container_if_not_exists(name, PartitionKey(path=path), raw_response_hook=meter, **extra)
 
-                await asyncio.gather(*(make(c.name, c.partition_path) for c in CONTAINERS.values()))
+                    await asyncio.gather(*(make(c.name, c.partition_path) for c in CONTAINERS.values()))
         except BaseException:
             await client.close()
             raise
         self._client, self._db = client, db
+
+    async def _open_existing(self, client: Any, meter: "_Meter") -> Any:
+        """Read-only: read what exists, create nothing (a typo in a production profile must not
+        create billable resources).  A missing database is an error; missing containers are
+        listed in :attr:`missing` and read as empty."""
+        from azure.cosmos.exceptions import CosmosResourceNotFoundError
+
+        db = client.get_database_client(self.database_name)
+        try:
+            await db.read(raw_response_hook=meter)
+        except CosmosResourceNotFoundError:
+            raise StoreUnavailable(
+                f"{self.describe()}: the database {self.database_name!r} does not exist; read-only mode creates "
+                "nothing (check cosmos_database, or open once without --read-only to create it)") from None
+        existing = {c["id"] async for c in db.list_containers(raw_response_hook=meter)}
+        self.missing = sorted(set(CONTAINERS) - existing)
+        return db
 
     async def close(self) -> None:
         client, self._client, self._db = self._client, None, None
@@ -353,6 +450,8 @@ class CosmosStore(DocumentStore):
     # -- point operations ------------------------------------------------------------------
     async def get(self, container: str, pk: str, id: str) -> dict | None:
         c = self._c(container)
+        if container in self.missing:
+            return None
         if not id or BAD_ID_CHARS & set(id):
             return None  # such an id can never be stored
         try:
@@ -362,6 +461,8 @@ class CosmosStore(DocumentStore):
             return None
 
     async def create(self, container: str, doc: dict) -> dict:
+        self._writable(f"create in {container}")
+        self._forget(container)
         c = self._c(container)
         partition_of(container, doc)
         body = _body(doc)
@@ -369,6 +470,8 @@ class CosmosStore(DocumentStore):
             return _clean(await c.create_item(body, raw_response_hook=meter))
 
     async def upsert(self, container: str, doc: dict) -> dict:
+        self._writable(f"upsert in {container}")
+        self._forget(container)
         c = self._c(container)
         partition_of(container, doc)
         body = _body(doc)
@@ -376,6 +479,8 @@ class CosmosStore(DocumentStore):
             return _clean(await c.upsert_item(body, raw_response_hook=meter))
 
     async def upsert_many(self, container: str, docs: Iterable[dict]) -> int:
+        self._writable(f"upsert_many in {container}")
+        self._forget(container)
         c = self._c(container)
         bodies = []
         for d in docs:  # refuse bad input before anything is written, like the SQLite adapter
@@ -399,6 +504,8 @@ class CosmosStore(DocumentStore):
         return len(bodies)
 
     async def replace(self, container: str, doc: dict, *, if_match: str | None = None) -> dict:
+        self._writable(f"replace in {container}")
+        self._forget(container)
         from azure.core import MatchConditions
 
         c = self._c(container)
@@ -409,6 +516,8 @@ class CosmosStore(DocumentStore):
             return _clean(await c.replace_item(doc["id"], body, raw_response_hook=meter, **cond))
 
     async def delete(self, container: str, pk: str, id: str, *, if_match: str | None = None) -> None:
+        self._writable(f"delete in {container}")
+        self._forget(container)
         from azure.core import MatchConditions
 
         c = self._c(container)
@@ -451,6 +560,8 @@ class CosmosStore(DocumentStore):
         if max_items < 1:
             raise InvalidQuery("max_items must be at least 1")
         c = self._c(container)
+        if container in self.missing:
+            return Page([], None)
         sql, params = select_sql(container, pk, query)
         fp = _fingerprint(container, pk, sql, params)
         token = unwrap_token(continuation, fp) if continuation else None
@@ -491,14 +602,49 @@ class CosmosStore(DocumentStore):
             return await self._window_once(container, pk, self._orderable(container, query), offset, limit)
 
     async def _window_once(self, container: str, pk: str, query: Query, offset: int, limit: int) -> list[dict]:
+        """A window: continued by keyset from a remembered page end when there is one (so a page
+        deep in a sequential scroll costs what the first page costs), else ``TOP offset+limit``
+        with the head dropped.  (The items list reads the back half in reverse order, so the tail
+        is cheap too; see ItemService.window.)"""
         c = self._c(container)
+        if container in self.missing:
+            return []
+        base_sql, base_params = select_sql(container, pk, query)
+        fp = _fingerprint(container, pk, base_sql, base_params)
+        anchor = self._anchors.get((container, pk, fp, offset)) if offset else None
+        if anchor is not None:
+            sql, params = select_sql(container, pk, query, top=limit, after=anchor)
+            async with self._call("window", container) as meter:
+                rows = [d async for d in self._items(c, sql, params, pk, meter)]
+            self.docs_received += len(rows)
+            if len(rows) == limit:  # a short page may have missed rows Cosmos orders after undefined values
+                return self._remember((container, pk, fp), offset, query, [_clean(d) for d in rows])
         sql, params = select_sql(container, pk, query, top=offset + limit)
         async with self._call("window", container) as meter:
             rows = [d async for d in self._items(c, sql, params, pk, meter)]
-        return [_clean(d) for d in rows[offset : offset + limit]]
+        self.docs_received += len(rows)
+        return self._remember((container, pk, fp), offset, query, [_clean(d) for d in rows[offset : offset + limit]])
+
+    def _remember(self, where: tuple, offset: int, query: Query, rows: list[dict]) -> list[dict]:
+        if rows:
+            anchor = _anchor_of(query, rows[-1])
+            if anchor is not None:
+                key = (*where, offset + len(rows))
+                self._anchors[key] = anchor
+                self._anchors.move_to_end(key)
+                while len(self._anchors) > ANCHORS:
+                    self._anchors.popitem(last=False)
+        return rows
+
+    def _forget(self, container: str, pk: str | None = None) -> None:
+        """A write through this store moves rows: page ends remembered for that partition go."""
+        for key in [k for k in self._anchors if k[0] == container and (pk is None or k[1] == pk)]:
+            del self._anchors[key]
 
     async def _count(self, op: str, container: str, pk: str | None, query: Query) -> int:
         c = self._c(container)
+        if container in self.missing:
+            return 0
         sql, params = count_sql(container, pk, query)
         async with self._call(op, container) as meter:
             values = [v async for v in self._items(c, sql, params, pk, meter)]

@@ -57,5 +57,28 @@ class StoreUnavailable(StoreError):
     code = "store-unavailable"
 
 
+class StoreFull(StoreError):
+    """The disk (or the database's size limit) is full: nothing of the failed write was kept."""
+
+
+class StoreLocked(StoreError):
+    """Another program holds the store's lock for longer than loom waits."""
+
+
+class StoreCorrupt(StoreError):
+    """The store's file is damaged or is not a loom store."""
+
+
+class StoreReadOnlyFs(StoreError):
+    """The store's file or folder cannot be written (read-only file system or permissions)."""
+
+
 class InvalidQuery(StoreError):
     """A query named a field or operator the store cannot express."""
+
+
+class ReadOnlyStore(StoreError):
+    """A write reached a store opened read-only (the services refuse first; this is the floor)."""
+
+    def __init__(self, what: str) -> None:
+        super().__init__(f"read-only: {what} was refused; nothing is written in read-only mode")

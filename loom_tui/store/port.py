@@ -67,6 +67,16 @@ class DocumentStore(abc.ABC):
 
     def __init__(self) -> None:
         self.charges = RequestCharges()
+        # opened read-only: open() creates nothing and every write is refused (ReadOnlyStore)
+        self.read_only = False
+        # containers that do not exist and were not created (read-only): read as empty
+        self.missing: list[str] = []
+
+    def _writable(self, what: str) -> None:
+        if self.read_only:
+            from .errors import ReadOnlyStore
+
+            raise ReadOnlyStore(what)
 
     # -- lifecycle -------------------------------------------------------------------------
     @abc.abstractmethod

@@ -9,6 +9,12 @@ Cross-tenant access is impossible by construction:
   loads the workspace from the session's tenant partition and checks the user may see it; item-
   partitioned containers only through an item of such a workspace (``tenant-settings:<tid>`` is the
   one synthetic item id, for tenant-level audit);
+* workspace ids are not assumed unique across tenants (another writer can store a workspace of
+  tenant B under tenant A's id, and the id is the partition key of items, folders, members): every
+  point read and write in a workspace or item partition checks the document's ``tenantId``, and
+  when the id is held by workspaces of more than one tenant (:attr:`WorkspaceRef.shared_id`) every
+  query of that partition is bound to ``tenantId`` too, so documents of the other tenant (and
+  untagged ones, which could be anybody's) are never read, changed or deleted;
 * the cross-partition queries used by admin aggregates always carry ``tenantId = session.tenant_id``.
 """
 
@@ -36,6 +42,8 @@ class WorkspaceRef:
     id: str
     tenant_id: str
     doc: dict
+    # the id is also a workspace of another tenant: only documents tagged with this tenant count
+    shared_id: bool = False
 
 
 PERMISSIONS = "workspace-permissions"
@@ -210,7 +218,28 @@ class ScopedStore:
         s = self.session
         if not (s.is_tenant_admin or names_user(s, doc) or await self._bound(workspace_id)):
             raise NotFoundError(f"no workspace {workspace_id!r} in this tenant")
-        return WorkspaceRef(workspace_id, self.tid, doc)
+        holders = await self.store.count_cross_partition("workspaces", Query((eq("id", workspace_id),)))
+        return WorkspaceRef(workspace_id, self.tid, doc, shared_id=holders > 1)
+
+    # -- the tenant check of workspace and item partitions ---------------------------------
+    def _ours(self, ws: WorkspaceRef | None, doc: dict | None) -> bool:
+        """Does a document found in a workspace/item partition belong to this tenant?"""
+        if doc is None:
+            return False
+        tenant = doc.get("tenantId")
+        if tenant is None:  # untagged (the web console's items): the workspace's only if its id is unique
+            return ws is not None and not ws.shared_id
+        return tenant == self.tid
+
+    def _tenant_bound(self, ws: WorkspaceRef, query: Query) -> Query:
+        return query.and_(eq("tenantId", self.tid)) if ws.shared_id else query
+
+    async def _check_existing(self, ws: WorkspaceRef | None, container: str, pk: str, id: str) -> dict | None:
+        """The stored document a write would change; Forbidden when it is another tenant's."""
+        current = await self.store.get(container, pk, id)
+        if current is not None and not self._ours(ws, current):
+            raise Forbidden("a document of another tenant cannot be changed")
+        return current
 
     async def _bound(self, workspace_id: str) -> bool:
         """A binding for the user in that workspace's partition (one point read)."""
@@ -231,34 +260,50 @@ class ScopedStore:
         return {**doc, "workspaceId": ws.id, "tenantId": self.tid}
 
     async def ws_get(self, ws: WorkspaceRef, container: str, id: str) -> dict | None:
-        return await self.store.get(self._ws_container(container), ws.id, id)
+        doc = await self.store.get(self._ws_container(container), ws.id, id)
+        return doc if self._ours(ws, doc) else None
 
     async def ws_query(self, ws: WorkspaceRef, container: str, query: Query = ALL, *, max_items: int = 100, continuation: str | None = None) -> Page:
-        return await self.store.query(self._ws_container(container), ws.id, query, max_items=max_items, continuation=continuation)
+        return await self.store.query(self._ws_container(container), ws.id, self._tenant_bound(ws, query), max_items=max_items, continuation=continuation)
 
     async def ws_window(self, ws: WorkspaceRef, container: str, query: Query, offset: int, limit: int) -> list[dict]:
-        return await self.store.window(self._ws_container(container), ws.id, query, offset, limit)
+        return await self.store.window(self._ws_container(container), ws.id, self._tenant_bound(ws, query), offset, limit)
 
     async def ws_count(self, ws: WorkspaceRef, container: str, query: Query = ALL) -> int:
-        return await self.store.count(self._ws_container(container), ws.id, query)
+        return await self.store.count(self._ws_container(container), ws.id, self._tenant_bound(ws, query))
 
     def ws_iter(self, ws: WorkspaceRef, container: str, query: Query = ALL) -> AsyncIterator[dict]:
-        return self.store.iterate(self._ws_container(container), ws.id, query)
+        return self.store.iterate(self._ws_container(container), ws.id, self._tenant_bound(ws, query))
 
     async def ws_create(self, ws: WorkspaceRef, container: str, doc: dict) -> dict:
         return await self.store.create(container, self._stamp_ws(ws, container, doc))
 
     async def ws_upsert(self, ws: WorkspaceRef, container: str, doc: dict) -> dict:
-        return await self.store.upsert(container, self._stamp_ws(ws, container, doc))
+        body = self._stamp_ws(ws, container, doc)
+        await self._check_existing(ws, container, ws.id, body["id"])
+        return await self.store.upsert(container, body)
 
     async def ws_upsert_many(self, ws: WorkspaceRef, container: str, docs: list[dict]) -> int:
-        return await self.store.upsert_many(container, [self._stamp_ws(ws, container, d) for d in docs])
+        bodies = [self._stamp_ws(ws, container, d) for d in docs]
+        for body in bodies:
+            await self._check_existing(ws, container, ws.id, body["id"])
+        return await self.store.upsert_many(container, bodies)
 
     async def ws_replace(self, ws: WorkspaceRef, container: str, doc: dict, *, if_match: str | None = None) -> dict:
-        return await self.store.replace(container, self._stamp_ws(ws, container, doc), if_match=if_match)
+        body = self._stamp_ws(ws, container, doc)
+        current = await self._check_existing(ws, container, ws.id, body["id"])
+        if current is not None and if_match is None:
+            if_match = current.get("_etag")  # what was checked is what gets replaced
+        return await self.store.replace(container, body, if_match=if_match)
 
     async def ws_delete(self, ws: WorkspaceRef, container: str, id: str, *, if_match: str | None = None) -> None:
-        await self.store.delete(self._ws_container(container), ws.id, id, if_match=if_match)
+        self._ws_container(container)
+        current = await self._check_existing(ws, container, ws.id, id)
+        if current is None:
+            from .errors import NotFound
+
+            raise NotFound(container, id)
+        await self.store.delete(container, ws.id, id, if_match=if_match if if_match is not None else current.get("_etag"))
 
     # -- item-partitioned containers (audit, comments, shares) ------------------------------
     def _item_container(self, container: str) -> str:
@@ -274,6 +319,10 @@ class ScopedStore:
         body = {**doc, "itemId": item_id, "tenantId": self.tid}
         if ws is not None:
             body["workspaceId"] = ws.id
+        if "id" in body:
+            current = await self.store.get(container, item_id, body["id"])
+            if current is not None and (current.get("tenantId") != self.tid or current.get("workspaceId") != body.get("workspaceId")):
+                raise Forbidden("a document of another tenant or workspace cannot be changed")
         return await self.store.upsert(container, body)
 
     def _tenant_or_unstamped(self) -> AnyOf:

@@ -31,7 +31,7 @@ from typing import Any, Callable, Iterable, TypeVar
 
 from loom_tui.domain.containers import CONTAINERS, Scope
 
-from .errors import Conflict, InvalidQuery, NotFound, PreconditionFailed, StoreUnavailable
+from .errors import Conflict, InvalidQuery, NotFound, PreconditionFailed, StoreCorrupt, StoreError, StoreFull, StoreLocked, StoreReadOnlyFs, StoreUnavailable
 from .port import DocumentStore, Page, partition_of, spec
 from .query import ALL, AnyOf, Cond, Filter, Op, Query, iregex
 
@@ -217,7 +217,26 @@ class SqliteStore(DocumentStore):
             raise StoreUnavailable("the local store is not open")
         conn = self._conn
         loop = asyncio.get_running_loop()
-        return await loop.run_in_executor(self._pool, fn, conn)
+        try:
+            return await loop.run_in_executor(self._pool, fn, conn)
+        except sqlite3.Error as exc:
+            raise self._storage_error(exc) from exc
+        except OSError as exc:
+            raise self._storage_error(exc) from exc
+
+    def _storage_error(self, exc: BaseException) -> StoreError:
+        """SQLite's and the OS's failures as one clear sentence (never a traceback)."""
+        text = str(exc).lower()
+        where = self.path
+        if "full" in text or getattr(exc, "errno", None) == 28:
+            return StoreFull(f"the disk holding {where} is full; nothing of this change was kept — free some space and run it again (loom repair finishes anything half done)")
+        if "locked" in text or "busy" in text:
+            return StoreLocked(f"{where} is locked by another program (another loom?) for longer than {_BUSY_TIMEOUT_MS // 1000} s; try again")
+        if "readonly" in text or "read-only" in text or getattr(exc, "errno", None) in (13, 30):
+            return StoreReadOnlyFs(f"{where} cannot be written (read-only file system or permissions): {exc}")
+        if "not a database" in text or "malformed" in text or "corrupt" in text:
+            return StoreCorrupt(f"{where} is damaged or is not a loom store ({exc}); move it away to start a new one, or restore a backup")
+        return StoreUnavailable(f"{where}: {exc}")
 
     def _connect(self) -> sqlite3.Connection:
         # tenant data: the folder and the database files are the user's alone (umask 077 covers
@@ -254,14 +273,20 @@ class SqliteStore(DocumentStore):
     async def open(self) -> None:
         if self._conn is not None:
             return
+        if self.read_only and not self.path.exists():
+            raise StoreUnavailable(f"nothing to show: there is no local store at {self.path} yet, and read-only mode "
+                                   "creates nothing; run without --read-only once to create the demo data")
         self._pool = ThreadPoolExecutor(max_workers=1, thread_name_prefix="loom-sqlite")
         loop = asyncio.get_running_loop()
         try:
             self._conn = await loop.run_in_executor(self._pool, self._connect)
-        except sqlite3.Error as exc:
+        except (sqlite3.Error, OSError) as exc:
             self._pool.shutdown(wait=False)
             self._pool = None
-            raise StoreUnavailable(f"cannot open {self.path}: {exc}") from exc
+            if isinstance(exc, (NotADirectoryError, FileExistsError)) or (self.path.parent.exists() and not self.path.parent.is_dir()):
+                raise StoreUnavailable(f"the data folder {self.path.parent} is a file, not a folder: point --data-dir / LOOM_DATA_DIR elsewhere") from exc
+            err = self._storage_error(exc)
+            raise type(err)(f"cannot open the local store: {err}") from exc
 
         def schema(conn: sqlite3.Connection) -> None:
             def create() -> None:
@@ -283,7 +308,8 @@ class SqliteStore(DocumentStore):
 
             self._write(conn, create)
 
-        await self._run(schema)
+        if not self.read_only:  # read-only writes nothing, not even the schema
+            await self._run(schema)
 
     async def close(self) -> None:
         if self._conn is None:
@@ -323,6 +349,7 @@ class SqliteStore(DocumentStore):
         return result
 
     async def create(self, container: str, doc: dict) -> dict:
+        self._writable(f"create in {container}")
         t = table_of(container)
         pk = partition_of(container, doc)
         body = self._dump(doc)
@@ -344,6 +371,7 @@ class SqliteStore(DocumentStore):
         return result
 
     async def upsert(self, container: str, doc: dict) -> dict:
+        self._writable(f"upsert in {container}")
         t = table_of(container)
         pk = partition_of(container, doc)
         body = self._dump(doc)
@@ -365,6 +393,7 @@ class SqliteStore(DocumentStore):
         return result
 
     async def upsert_many(self, container: str, docs: Iterable[dict]) -> int:
+        self._writable(f"upsert_many in {container}")
         t = table_of(container)
         rows = [(partition_of(container, d), d["id"], self._dump(d)) for d in docs]
 
@@ -384,6 +413,7 @@ class SqliteStore(DocumentStore):
         return result
 
     async def replace(self, container: str, doc: dict, *, if_match: str | None = None) -> dict:
+        self._writable(f"replace in {container}")
         t = table_of(container)
         pk = partition_of(container, doc)
         body = self._dump(doc)
@@ -407,6 +437,7 @@ class SqliteStore(DocumentStore):
         return result
 
     async def delete(self, container: str, pk: str, id: str, *, if_match: str | None = None) -> None:
+        self._writable(f"delete in {container}")
         t = table_of(container)
 
         def op(conn: sqlite3.Connection) -> None:

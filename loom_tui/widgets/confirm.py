@@ -10,6 +10,7 @@ from textual.containers import Horizontal, Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
+from .safe_input import SafeInput
 from .virtual_table import safe_text
 
 
@@ -26,14 +27,15 @@ class TypeToConfirm(ModalScreen[bool]):
         super().__init__()
         self.action_text = action
         self.target = name
+        self.expected = safe_text(name)  # what the field holds when the name is typed (escapes visible)
         self.consequence = consequence
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text(f"{self.action_text}: " + safe_text(self.target), style="bold"))
             yield Static(Text(self.consequence))
-            yield Static(Text("Type the name to confirm:"))
-            yield Input(placeholder=safe_text(self.target)[:60], id="typed")
+            yield Static(Text("  Type the name to confirm:"), id="typed-label")
+            yield SafeInput(placeholder=safe_text(self.target)[:60], id="typed")
             with Horizontal():
                 yield Button("Cancel", id="cancel", variant="primary")
                 yield Button(self.action_text, id="confirm", variant="error", disabled=True)
@@ -41,18 +43,23 @@ class TypeToConfirm(ModalScreen[bool]):
     def on_mount(self) -> None:
         self.query_one("#cancel", Button).focus()
 
+    def on_descendant_focus(self, event) -> None:
+        """The name field's label gets a "›" while it has the focus (not shown by colour alone)."""
+        focused = self.focused is not None and self.focused.id == "typed"
+        self.query_one("#typed-label", Static).update(Text(("› " if focused else "  ") + "Type the name to confirm:"))
+
     @on(Input.Changed, "#typed")
     def _typed(self, event: Input.Changed) -> None:
-        self.query_one("#confirm", Button).disabled = event.value != self.target
+        self.query_one("#confirm", Button).disabled = event.value != self.expected
 
     @on(Input.Submitted, "#typed")
     def _submitted(self, event: Input.Submitted) -> None:
-        if event.value == self.target:
+        if event.value == self.expected:
             self.dismiss(True)
 
     @on(Button.Pressed, "#confirm")
     def _confirm(self) -> None:
-        if self.query_one("#typed", Input).value == self.target:
+        if self.query_one("#typed", Input).value == self.expected:
             self.dismiss(True)
 
     @on(Button.Pressed, "#cancel")

@@ -9,13 +9,13 @@ from __future__ import annotations
 from typing import Awaitable, Callable
 
 from textual import events, work
-from textual.widgets import Input
+from loom_tui.widgets.safe_input import SafeInput
 
 Load = Callable[[], Awaitable[list[str]]]
 Record = Callable[[str], Awaitable[object]]
 
 
-class SearchBox(Input):
+class SearchBox(SafeInput):
     def __init__(self, *, load: Load, record: Record, placeholder: str = "", id: str | None = None) -> None:
         super().__init__(placeholder=placeholder, id=id, select_on_focus=False)
         self._load_history_fn = load

@@ -26,20 +26,12 @@ from textual.reactive import reactive
 from textual.scroll_view import ScrollView
 from textual.strip import Strip
 
+from loom_tui.domain.text import visible
+
 Fetch = Callable[[int, int], Awaitable[list[dict]]]
 
 
-def safe_text(value: Any) -> str:
-    """Text fit for one table cell: control characters (escape sequences, newlines, bidi
-    overrides) shown as visible escapes, so data can never drive the terminal or the layout."""
-    text = "" if value is None else str(value)
-    out = []
-    for ch in text:
-        if ch.isprintable() and ch not in "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069\u200e\u200f":
-            out.append(ch)
-        else:
-            out.append(ch.encode("unicode_escape").decode("ascii"))
-    return "".join(out)
+safe_text = visible  # kept for the screens that import it from here
 
 
 @dataclass

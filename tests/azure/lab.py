@@ -73,7 +73,7 @@ def lab_config(*, cloud: str, tenant: str, cosmos_endpoint: str, database: str, 
     """Write ``[profiles.lab]`` (the default profile) to ``$LOOM_CONFIG``."""
     lines = [
         'default_profile = "lab"', "", "[profiles.lab]", 'store = "cosmos"', f'cloud = "{cloud}"', f'tenant_id = "{tenant}"',
-        f'cosmos_endpoint = "{cosmos_endpoint}"', f'cosmos_database = "{database}"', "cosmos_verify_tls = false",
+        f'cosmos_endpoint = "{cosmos_endpoint}"', f'cosmos_database = "{database}"', "cosmos_emulator = true",
         "allow_unencrypted_token_cache = true",
     ]
     if cosmos_key:

@@ -111,18 +111,30 @@ async def _signed_in_picker(pilot, app, auth) -> SubscriptionPicker:
     await wait_for(pilot, lambda: isinstance(app.screen, LoginScreen) and app.screen.code is not None)
     assert auth.approve(app.screen.code.user_code)
     await wait_for(pilot, lambda: isinstance(app.screen, SubscriptionPicker) and app.screen.state == "ready"
-                   and app.screen.tenants is not None)
+                   and app.screen.tenants is not None and _list_ready(app, SubscriptionPicker))
     return app.screen
+
+
+def _list_ready(app, kind) -> bool:
+    """The screen is ``kind``, mounted, and its option list has the focus and a highlighted row:
+    keys pressed now reach the list (pressed earlier, while the screen was still being pushed,
+    they went to the screen below or were lost: the flake this replaces)."""
+    from textual.widgets import OptionList
+
+    screen = app.screen
+    focused = screen.focused if isinstance(screen, kind) and screen.is_mounted else None
+    return isinstance(focused, OptionList) and focused.highlighted is not None
 
 
 async def _open_tenants(pilot, app) -> str:
     await pilot.press("t")
-    await wait_for(pilot, lambda: isinstance(app.screen, TenantPicker))
+    await wait_for(pilot, lambda: _list_ready(app, TenantPicker))
     return screen_text(app)
 
 
 async def _finish(pilot, app) -> LoomHeader:
-    await wait_for(pilot, lambda: app.context_is_ready and app.screen.query(LoomHeader))
+    # the header is filled after the context is ready: wait for what it shows, not for it to exist
+    await wait_for(pilot, lambda: app.context_is_ready and app.screen.query(LoomHeader) and app.screen.query_one(LoomHeader).tenant)
     header = app.screen.query_one(LoomHeader)
     await app.ctx.store.drop_database()
     return header
@@ -142,7 +154,7 @@ async def test_switching_to_another_tenant_signs_in_there_silently(lab) -> None:
         device_codes = len(auth.device_requests)
         await pilot.press("down", "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, SubscriptionPicker) and app.screen is not picker
-                       and app.screen.state == "ready")
+                       and app.screen.state == "ready" and _list_ready(app, SubscriptionPicker))
         await wait_for(pilot, lambda: "Fabrikam Analytics" in screen_text(app))
         text = screen_text(app)
         assert f"tenant {OTHER}" in text and "(signed-in tenant)" in text and "Example Subscription" not in text
@@ -170,8 +182,9 @@ async def test_a_tenant_that_wants_interaction_gets_the_login_screen_for_it(lab)
         assert f"tenant {OTHER}" in screen_text(app)
         assert len(auth.device_requests) == device_codes + 1 and auth.token_paths.count(OTHER) >= 1  # refresh refused first
         assert auth.approve(app.screen.code.user_code)
-        await wait_for(pilot, lambda: isinstance(app.screen, SubscriptionPicker) and app.screen.state == "ready")
-        assert "Fabrikam Analytics" in screen_text(app)
+        # the picker of the other tenant (the first one shows for a moment as the login screen closes)
+        await wait_for(pilot, lambda: isinstance(app.screen, SubscriptionPicker) and app.screen.state == "ready"
+                       and _list_ready(app, SubscriptionPicker) and "Fabrikam Analytics" in screen_text(app))
         await pilot.press("enter")
         header = await _finish(pilot, app)
         assert header.tenant == OTHER and app.ctx.session.upn == "ada@contoso.example"
@@ -186,7 +199,7 @@ async def test_an_unknown_tenant_is_shown_with_its_cause_and_esc_keeps_the_curre
         await _signed_in_picker(pilot, app, auth)
         await _open_tenants(pilot, app)
         await pilot.press("escape")  # esc in the tenant list: back to the same picker
-        await wait_for(pilot, lambda: isinstance(app.screen, SubscriptionPicker))
+        await wait_for(pilot, lambda: _list_ready(app, SubscriptionPicker))
         await _open_tenants(pilot, app)
         await pilot.press("down", "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, ErrorDialog) and "could not sign in" in screen_text(app))
@@ -194,7 +207,8 @@ async def test_an_unknown_tenant_is_shown_with_its_cause_and_esc_keeps_the_curre
         assert "could not sign in to tenant" in text and OTHER in text
         assert "The tenant was not found" in text and "Unable to get authority" in text  # the cause, as MSAL said it
         await pilot.press("escape")
-        await wait_for(pilot, lambda: isinstance(app.screen, SubscriptionPicker) and app.screen.state == "ready")
+        await wait_for(pilot, lambda: isinstance(app.screen, SubscriptionPicker) and app.screen.state == "ready"
+                       and _list_ready(app, SubscriptionPicker))
         assert "Example Subscription" in screen_text(app)
         await pilot.press("enter")
         header = await _finish(pilot, app)

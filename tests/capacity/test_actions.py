@@ -89,6 +89,7 @@ async def test_a_failed_action_carries_arms_error_in_full(open_ctx, demo):
 async def test_read_only_and_non_admins_are_refused_before_azure_is_asked(open_ctx, demo):
     from tests.services.conftest import session_of
 
+    await open_ctx()  # the store exists: read-only mode creates nothing
     ro = await open_ctx(read_only=True)
     r = (await ro.capacity.inventory()).find("fccsaloomfinance")
     before = len(demo.server.calls)

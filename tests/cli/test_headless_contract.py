@@ -155,6 +155,7 @@ def test_an_error_with_hostile_text_is_escaped_in_both_error_formats():
 
 # -- global flags after the subcommand -------------------------------------------------------
 def test_global_flags_work_after_the_subcommand(tmp_path):
+    loom("workspaces", "list")  # the store exists: read-only mode never creates it
     ro = loom("workspaces", "create", "--name", "after", "--read-only")
     assert ro.returncode == 4 and "read-only" in ro.stderr
     other = tmp_path / "other-store"

@@ -31,6 +31,7 @@ async def test_save_resume_list_delete(open_as):
 
 
 async def test_read_only_refuses_to_save(open_as):
+    await open_as()  # read-only mode never creates the store: it must exist
     ro = await open_as(read_only=True)
     with pytest.raises(ReadOnlyError):
         await DraftService(ro.scoped, ro.require_writable).save(DraftService(ro.scoped, ro.require_writable).new())

@@ -117,9 +117,12 @@ LITERAL_OK = [
     "[bold]loud[/bold]",
     "[/]",
     "[link=https://evil.example]click[/link]",
+    "emoji 🚀📊 and CJK 数据湖 テスト",
+]
+# free text (comments, descriptions) may hold these; a name may not: it would look like another
+LOOK_ALIKE = [
     "right\u202eto-left override",
     "zero\u200bwidth\u200djoiner",
-    "emoji 🚀📊 and CJK 数据湖 テスト",
 ]
 REJECTED = [
     "\x1b[31mred\x1b[0m",
@@ -129,7 +132,7 @@ REJECTED = [
     "x" * 10_000,
     "",
     "   ",
-]
+] + LOOK_ALIKE
 
 
 def repr_id(value: str) -> str:

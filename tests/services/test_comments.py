@@ -9,7 +9,7 @@ from loom_tui.services.directory import NoDirectory, StaticDirectory
 from loom_tui.errors import NotFoundError, ReadOnlyError, ValidationError
 from loom_tui.services.items import ItemInput
 
-from .conftest import LITERAL_OK, audit_of, repr_id, upn
+from .conftest import LITERAL_OK, LOOK_ALIKE, audit_of, repr_id, upn
 
 
 @pytest.fixture
@@ -74,7 +74,7 @@ async def test_member_without_directory_entry_is_reported_unresolved(team, item)
     assert isinstance(demo_directory(), StaticDirectory)
 
 
-@pytest.mark.parametrize("body", LITERAL_OK + ["multi\nline"], ids=repr_id)
+@pytest.mark.parametrize("body", LITERAL_OK + LOOK_ALIKE + ["multi\nline"], ids=repr_id)
 async def test_bodies_stored_literally(team, item, body):
     res = await team.owner.comments.add(team.id, item["id"], body)
     assert (await team.owner.comments.list(team.id, item["id"])).items[-1]["body"] == body == res.comment["body"]

@@ -115,20 +115,27 @@ async def test_unreachable_endpoint_is_store_unavailable(cosmos_server):
 
 @pytest.mark.parametrize("verify", [True, False])
 async def test_tls_verification_follows_the_profile(cosmos_server, verify):
-    """connection_verify reaches the SDK's connection policy.
-
-    The handshake itself cannot prove it here: azure-cosmos never verifies certificates for the
-    hosts localhost and 127.0.0.1 (its emulator convenience), and the test server lives there.
-    """
+    """connection_verify reaches the SDK's connection policy — and, unless the store is told it
+    talks to the local emulator, verification really happens on this loopback host (azure-cosmos
+    would skip it for localhost/127.0.0.1): the test server's self-signed certificate is refused."""
     store = await _open(cosmos_server.endpoint, cosmos_server.key)
-    store.verify_tls = verify
+    await store.drop_database()
     await store.close()
+    store.verify_tls, store.emulator = verify, True
     await store.open()
     try:
         assert store._client.client_connection.connection_policy.DisableSSLVerification is (not verify)
     finally:
         await store.drop_database()
         await store.close()
+    store.emulator = False
+    if verify:
+        with pytest.raises(StoreUnavailable, match="(?i)certificate"):
+            await store.open()
+    else:
+        await store.open()
+        await store.drop_database()
+    await store.close()
 
 
 async def test_from_profile_and_factory(cosmos_server):

@@ -176,3 +176,111 @@ def test_no_operation_returns_another_tenants_document(kind, request, tmp_path):
         asyncio.run(run_one(world, ops))
 
     check()
+
+
+# -- workspace ids that are NOT unique across tenants ------------------------------------------
+# Another writer (a script, the web console, Cosmos directly) can store a workspace of tenant B
+# under the id of tenant A's workspace.  That id is the partition key of items, folders and
+# members, so the partition holds both tenants' documents: nothing of A may be read, changed or
+# deleted through B's sessions (and the other way round).
+
+collisions = st.fixed_dictionaries({
+    "holders": st.lists(st.sampled_from(TENANTS), unique=True, min_size=2, max_size=3),
+    "owners": st.lists(st.sampled_from(USERS), min_size=3, max_size=3),
+    "items": st.integers(0, 3),
+    "untagged": st.booleans(),  # one item without tenantId (the web console writes none)
+})
+collision_ops = st.lists(
+    st.tuples(sessions, st.sampled_from(["list", "count", "window", "get", "replace", "delete", "upsert", "item_write", "audit"]),
+              st.sampled_from(TENANTS), st.integers(0, 3)),
+    min_size=1, max_size=8,
+)
+
+
+async def _collision_example(store, world: dict, ops: list) -> None:
+    from loom_tui.services.errors import Forbidden
+    from loom_tui.store.errors import NotFound
+
+    run = uuid.uuid4().hex[:8]
+    gid = f"{run}-same"
+    holders = [f"{run}-{t}" for t in world["holders"]]
+    items: list[dict] = []
+    for n, tid in enumerate(holders):
+        await store.upsert("workspaces", {"id": gid, "tenantId": tid, "ownerOid": world["owners"][n], "memberUpns": [],
+                                          "nameLower": "same"})
+        for i in range(world["items"]):
+            items.append({"id": f"{tid}-i{i}", "workspaceId": gid, "tenantId": tid, "displayNameLower": f"item {i}"})
+            await store.upsert("audit-log", {"id": f"{tid}-a{i}", "itemId": f"{tid}-i{i}", "workspaceId": gid, "tenantId": tid, "at": "2024"})
+    if world["untagged"]:
+        items.append({"id": "untagged", "workspaceId": gid, "displayNameLower": "untagged"})
+    await store.upsert_many("items", items)
+    before = {d["id"]: await store.get("items", gid, d["id"]) for d in items}
+    for session, op, target, i in ops:
+        s = Session(f"{run}-{session.tenant_id}", session.user_oid, session.upn, session.display_name, is_tenant_admin=session.is_tenant_admin)
+        scoped = ScopedStore(store, s)
+        tid = s.tenant_id
+        try:
+            ref = await scoped.workspace(gid)
+        except NotFoundError:
+            continue
+        assert ref.shared_id and ref.doc["tenantId"] == tid
+        mine = sorted(d["id"] for d in items if d.get("tenantId") == tid)
+        other = f"{run}-{target}-i{i}" if f"{run}-{target}" != tid else "untagged"
+        if op == "list":
+            page = await scoped.ws_query(ref, "items", ALL, max_items=50)
+            assert sorted(d["id"] for d in page.items) == mine
+        elif op == "count":
+            assert await scoped.ws_count(ref, "items") == len(mine)
+        elif op == "window":
+            rows = await scoped.ws_window(ref, "items", Query((), (Order("displayNameLower"),)), 0, 50)
+            assert sorted(d["id"] for d in rows) == mine
+        elif op == "get":
+            doc = await scoped.ws_get(ref, "items", other)
+            assert doc is None
+        elif op == "audit":
+            page = await scoped.workspace_audit(ref, max_items=50)
+            assert all(d["tenantId"] == tid for d in page.items)
+        else:
+            stored = before.get(other)
+            if stored is None:
+                continue  # writing an id nobody holds creates this tenant's own document: not an attack
+            try:
+                if op == "replace":
+                    await scoped.ws_replace(ref, "items", {**(stored or {"id": other}), "displayNameLower": "pwned"})
+                elif op == "delete":
+                    await scoped.ws_delete(ref, "items", other)
+                elif op == "upsert":
+                    await scoped.ws_upsert(ref, "items", {"id": other, "displayNameLower": "pwned"})
+                else:
+                    await scoped.item_write(ref, "audit-log", other, {"id": f"{run}-{target}-a{i}", "at": "pwned"})
+            except (Forbidden, NotFound):
+                pass
+            if stored is not None:
+                assert await store.get("items", gid, other) == stored, f"{op} changed another tenant's item"
+                before[other] = stored
+    for doc_id, doc in before.items():
+        now = await store.get("items", gid, doc_id)
+        assert now == doc or (now is not None and now.get("tenantId") is not None and doc.get("tenantId") == now.get("tenantId")), doc_id
+    for tid in holders:
+        for i in range(world["items"]):
+            a = await store.get("audit-log", f"{tid}-i{i}", f"{tid}-a{i}")
+            assert a is not None and a["at"] == "2024", "an audit event of another tenant was rewritten"
+
+
+@pytest.mark.parametrize("kind", ADAPTERS)
+def test_colliding_workspace_ids_never_cross_tenants(kind, request, tmp_path):
+    examples = 12 if kind == "cosmos" else 50
+
+    async def run_one(world: dict, ops: list) -> None:
+        store = await open_store(kind, request, tmp_path)
+        try:
+            await _collision_example(store, world, ops)
+        finally:
+            await close_store(store)
+
+    @settings(max_examples=examples, deadline=None, suppress_health_check=[HealthCheck.too_slow, HealthCheck.function_scoped_fixture])
+    @given(world=collisions, ops=collision_ops)
+    def check(world: dict, ops: list) -> None:
+        asyncio.run(run_one(world, ops))
+
+    check()

@@ -36,3 +36,12 @@ async def run_palette(pilot, command: str) -> None:
         await pilot.press("space" if ch == " " else ch)
     await pilot.pause(0.4)
     await pilot.press("enter")
+
+
+async def create_demo_store() -> None:
+    """Open the local profile once, writable: read-only mode never creates the demo store."""
+    from loom_tui.config import Profile
+    from loom_tui.services.context import open_context
+
+    ctx = await open_context(Profile())
+    await ctx.close()

@@ -7,7 +7,7 @@ from loom_tui.screens.notifications import NotificationsPanel
 from loom_tui.widgets.header import LoomHeader
 from loom_tui.widgets.virtual_table import VirtualTable
 
-from .helpers import screen_text, wait_for, wait_ready
+from .helpers import create_demo_store, screen_text, wait_for, wait_ready
 
 
 def bell(app) -> int:
@@ -43,6 +43,7 @@ async def test_panel_marks_one_then_all_read_and_the_bell_drops():
 
 
 async def test_bell_key_works_from_another_area_and_read_only_cannot_mark():
+    await create_demo_store()
     app = LoomApp(read_only=True)
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_ready(pilot)

@@ -8,7 +8,7 @@ from loom_tui.app import LoomApp
 from loom_tui.screens.help import HelpScreen
 from loom_tui.widgets.header import LoomHeader
 
-from .helpers import run_palette, screen_text, wait_for, wait_ready
+from .helpers import create_demo_store, run_palette, screen_text, wait_for, wait_ready
 
 
 async def test_opens_on_workspaces_with_demo_tenant_in_header():
@@ -64,6 +64,7 @@ async def test_question_mark_lists_the_keys_of_this_screen():
 
 
 async def test_read_only_hides_and_refuses_writes():
+    await create_demo_store()
     app = LoomApp(read_only=True)
     async with app.run_test(size=(100, 24)) as pilot:
         await wait_ready(pilot)

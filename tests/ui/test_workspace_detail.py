@@ -116,8 +116,9 @@ async def test_type_picker_by_category_and_bad_name_keeps_the_prompt():
         assert first_category in screen_text(app)
         await pilot.press("down", "enter")
         await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt))
-        await type_into(pilot, "bad\x1b[31mname")
-        await wait_for(pilot, lambda: "control" in screen_text(app).lower() or "not allowed" in screen_text(app).lower())
+        # (control characters cannot get into a field at all: SafeInput shows them as escapes)
+        await type_into(pilot, "x" * 300)
+        await wait_for(pilot, lambda: "at most" in screen_text(app).lower())
         assert isinstance(app.screen, TextPrompt)
         assert await app.ctx.items.count(ws["id"]) == 0
         await pilot.press("escape")
@@ -335,9 +336,14 @@ async def test_bad_text_in_items_members_comments_shows_literally():
     app = LoomApp()
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_ready(pilot)
-        ws = await fresh_workspace(app, "[red]ws[/red]\u202e数据")
+        ws = await fresh_workspace(app, "[red]ws[/red]数据")
+        # a bidi override in a name is refused on write; another writer can still store one
+        stored = await app.ctx.store.get("workspaces", app.ctx.session.tenant_id, ws["id"])
+        await app.ctx.store.upsert("workspaces", {**stored, "name": "[red]ws[/red]\u202e数据"})
         for i, name in enumerate(BAD[:3]):
-            await app.ctx.items.create(ws["id"], ItemInput("notebook", name))
+            made = await app.ctx.items.create(ws["id"], ItemInput("notebook", f"placeholder {i}"))
+            raw = await app.ctx.store.get("items", ws["id"], made["id"])
+            await app.ctx.store.upsert("items", {**raw, "displayName": name, "displayNameLower": name.lower()})
         await app.ctx.folders.create(ws["id"], "[b]fold[/b]🚀")
         item = await app.ctx.items.create(ws["id"], ItemInput("report", "a" * 240))
         await app.ctx.comments.add(ws["id"], item["id"], "y" * 3000 + " \u202e [i]c[/i]")

@@ -19,6 +19,7 @@ from textual.binding import Binding
 from textual.message import Message
 from textual.timer import Timer
 from textual.widgets import Input, Static
+from loom_tui.widgets.safe_input import SafeInput
 
 from loom_tui.domain.capacity import Resource
 from loom_tui.services.capacity.summary import summarize
@@ -117,7 +118,7 @@ class CapacityScreen(AreaScreen):
         self.currency: str | None = None  # the one currency of every cost shown, if there is one
 
     def compose_body(self) -> ComposeResult:
-        yield Input(placeholder="/ filter: name, type, group, SKU, DLZ, location", id="cap-filter")
+        yield SafeInput(placeholder="/ filter: name, type, group, SKU, DLZ, location", id="cap-filter")
         yield Static(Text("loading…"), id="cap-status", classes="cap-line", markup=False)
         yield Static("", id="cap-providers", classes="cap-line", markup=False)
         yield Static("", id="cap-states", classes="cap-line", markup=False)

@@ -20,6 +20,8 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Input, OptionList, Static
+
+from loom_tui.widgets.safe_input import SafeInput
 from textual.widgets.option_list import Option
 
 from loom_tui.domain.boundary import boundaries_for, find_boundary
@@ -112,7 +114,7 @@ class SetupScreen(AreaScreen):
         with VerticalScroll(id="setup-body"):
             yield Static(Text(""), id="setup-text", markup=False)
             yield OptionList(id="setup-choices")
-            yield Input(id="setup-input")
+            yield SafeInput(id="setup-input")
             yield Static(Text(""), id="setup-detail", markup=False)
         yield Static(Text(""), id="setup-reasons", markup=False)
 
