@@ -18,7 +18,10 @@ def _field(pane: str, label: str) -> str:
     """The text of the input line under ``label`` in the form's box."""
     lines = pane.splitlines()
     for i, line in enumerate(lines):
-        if "│ " + label in line:  # a label inside the form's box, not the header or the list behind
+        cells = line.split("│")
+        # a label inside the form's box (the focused field's label starts with "›"), not the header
+        # or the list behind
+        if len(cells) > 2 and cells[1].strip().lstrip("›").strip().startswith(label):
             parts = lines[i + 1].split("│")  # the list behind the modal shows left and right of the box
             return (parts[1] if len(parts) > 2 else parts[-1]).strip()
     raise AssertionError(f"{label!r} not on screen:\n{pane}")

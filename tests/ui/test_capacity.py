@@ -13,7 +13,7 @@ from loom_tui.app import LoomApp
 from loom_tui.screens.capacity import CapacityScreen
 from loom_tui.widgets.virtual_table import VirtualTable
 
-from .helpers import screen_text, wait_for, wait_ready
+from .helpers import create_demo_store, screen_text, wait_for, wait_ready
 
 FIXED_DAY = "2026-11-26"
 FIXED_NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
@@ -162,6 +162,7 @@ async def test_actions_are_in_the_command_palette():
 
 
 async def test_read_only_hides_and_refuses_the_actions():
+    await create_demo_store()  # read-only mode creates nothing: the store exists first
     app = LoomApp(read_only=True)
     async with app.run_test(size=(80, 24)) as pilot:
         screen = await open_capacity(pilot)
