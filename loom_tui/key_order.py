@@ -25,6 +25,7 @@ from textual import events
 from textual.message import Message
 
 SETTLE_LIMIT = 1.0  # seconds a new screen may take to mount and focus before keys go on anyway
+BUSY_LIMIT = 15.0  # seconds a screen may hold keys while it saves (``holds_keys``) before they go on anyway
 MARKER_LIMIT = 2.0  # seconds a key may take to bubble before the next one goes anyway
 POLL = 0.02
 LAPS = 3  # a key's handler may post more (Input.Submitted, a deferred focus()): the marker goes round again
@@ -59,15 +60,19 @@ class KeyOrder:
         await super().on_event(event)  # type: ignore[misc]
 
     def _screen_settled(self) -> bool:
+        """The current screen can take the next key: mounted and focused, and not saving — a form
+        that is saving sets ``holds_keys``; the keys typed after ctrl+s were aimed at what comes
+        after the form (the list), not at the form's fields, where they would be lost with it."""
         screen = self.screen  # type: ignore[attr-defined]
-        ready = screen.is_mounted and (screen.focused is not None or not screen.focus_chain)
+        busy = bool(getattr(screen, "holds_keys", False))
+        ready = not busy and screen.is_mounted and (screen.focused is not None or not screen.focus_chain)
         if ready:
             self._unsettled_since = None
             return True
         now = monotonic()
         if self._unsettled_since is None:
             self._unsettled_since = now
-        return now - self._unsettled_since > SETTLE_LIMIT
+        return now - self._unsettled_since > (BUSY_LIMIT if busy else SETTLE_LIMIT)
 
     async def _drain_keys(self) -> None:
         waiting = self._keys_waiting

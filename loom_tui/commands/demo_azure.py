@@ -71,31 +71,26 @@ def _data_dir(args: argparse.Namespace):
 
 
 def snippet(handle) -> str:
-    from loom_tui.demo_azure.estate import ADMIN_RG, DOMAIN_PLACEMENT, dlz_rg
+    from loom_tui.demo_azure.estate import ADMIN_RG
     from loom_tui.demo_azure.metadata import CLOUD_NAME
 
-    subs = ", ".join(f'"{s}"' for s in handle.subscriptions)
-    dlz = ", ".join(f'"{dlz_rg(d)}"' for d in DOMAIN_PLACEMENT)
     return "\n".join([
         f"demo Azure (on this machine): {handle.arm_endpoint}",
         f"  CA bundle: {handle.ca_bundle}",
         f"  tenant:    {handle.tenant_id}",
+        f"  subscriptions: {', '.join(handle.subscriptions)} (Admin Plane resource group {ADMIN_RG})",
         f"  bearer secret (this run only): {handle.secret}",
         "",
         "Register it as a cloud (trust its CA first):",
         f"  export REQUESTS_CA_BUNDLE={handle.ca_bundle}",
         f"  loom cloud register {CLOUD_NAME} --replace --metadata-url '{handle.metadata_url}'",
         "",
-        "Profile (config.toml):",
-        "  [profiles.rehearse]",
-        '  store = "local"',
-        f'  cloud = "{CLOUD_NAME}"',
-        f'  tenant_id = "{handle.tenant_id}"',
-        f"  subscriptions = [{subs}]",
-        f'  admin_plane_rg = "{ADMIN_RG}"',
-        f"  dlz_rgs = [{dlz}]",
+        "Call it with any ARM client, the secret as the bearer token:",
+        f"  curl --cacert {handle.ca_bundle} -H 'Authorization: Bearer {handle.secret}' \\",
+        f"       '{handle.arm_endpoint}subscriptions?api-version=2022-12-01'",
         "",
-        f"  export LOOM_DEMO_AZURE_SECRET={handle.secret}",
+        "The console and every loom command on the local profile start and use their own demo Azure;",
+        "a profile of this cloud would need a sign-in (device code, CLI, ...) the demo Azure cannot give.",
         "",
         "Ctrl+C stops it.",
     ])

@@ -113,6 +113,7 @@ class WorkspaceForm(ModalScreen[dict | None]):
     @on(Input.Submitted)
     def action_save(self) -> None:
         self._clear_errors()
+        self.holds_keys = True  # keys typed after ctrl+s wait for the outcome (key_order.py)
         self._save(self.values(), force=False)
 
     def _changed(self) -> bool:
@@ -133,8 +134,16 @@ class WorkspaceForm(ModalScreen[dict | None]):
 
         self.app.push_screen(confirm("Discard your changes?", "What you typed in this form is not saved.", "Discard"), answered)
 
+    holds_keys = False
+
     @work(exclusive=True, exit_on_error=False, group="form-save")
     async def _save(self, values: dict[str, str], force: bool) -> None:
+        try:
+            await self._save_once(values, force)
+        finally:
+            self.holds_keys = False  # saved and closed, or an error shown: keys go on
+
+    async def _save_once(self, values: dict[str, str], force: bool) -> None:
         try:
             if self.current is None:
                 doc = await self.service.create(WorkspaceInput(**values))

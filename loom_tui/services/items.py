@@ -203,13 +203,14 @@ class ItemService:
         events = [{"itemId": d["id"], "event": self.audit.event(item_type=d["itemType"], action="item.create",
                                                                 summary=f"created {d['itemType']} {d['displayName']}",
                                                                 changes=diff(None, d, AUDITED))} for d in docs]
-        # items (and a lakehouse's SQL endpoint), the workspace's itemCount and the audit events live in
-        # different partitions: the intent lets repair finish what a crash or a full disk cut short
+        # the item and a lakehouse's SQL endpoint share a partition: created together or not at all;
+        # the workspace's itemCount and the audit events live in other partitions: the intent lets
+        # repair finish what a crash or a full disk cut short
         from .journal import Journal
 
         journal = Journal(self.scoped)
         intent = await journal.begin("item.create", {"workspaceId": ws.id, "docs": docs, "events": events})
-        stored = [await self.scoped.ws_create(ws, "items", d) for d in docs]
+        stored = await self.scoped.ws_create_batch(ws, "items", docs)
         await add_to_item_count(self.scoped, ws.id, len(stored))
         for e in events:
             await self.audit.write(ws, e["itemId"], e["event"])

@@ -51,7 +51,7 @@ from urllib.parse import urlparse
 from loom_tui.domain.containers import CONTAINERS, indexing_policy
 
 from .errors import Conflict, InvalidQuery, NotFound, PreconditionFailed, StoreError, StoreUnavailable, Throttled
-from .port import BAD_ID_CHARS, DocumentStore, Page, partition_of, spec
+from .port import BAD_ID_CHARS, DocumentStore, Page, one_partition, partition_of, spec
 from .query import ALL, AnyOf, Cond, Filter, Op, Query
 
 # Cosmos DB system properties that never leave the adapter (``_etag`` and ``_ts`` do).
@@ -468,6 +468,22 @@ class CosmosStore(DocumentStore):
         body = _body(doc)
         async with self._call("create", container, doc["id"]) as meter:
             return _clean(await c.create_item(body, raw_response_hook=meter))
+
+    async def create_batch(self, container: str, docs: list[dict]) -> list[dict]:
+        self._writable(f"create_batch in {container}")
+        self._forget(container)
+        c = self._c(container)
+        pk = one_partition(container, docs)
+        operations = [("create", (_body(d),)) for d in docs]
+        from azure.cosmos.exceptions import CosmosBatchOperationError
+
+        try:
+            async with self._call("create_batch", container, docs[0]["id"]) as meter:
+                results = await c.execute_item_batch(operations, partition_key=pk, raw_response_hook=meter)
+        except CosmosBatchOperationError as exc:  # one operation failed: the whole batch was rolled back
+            index = exc.error_index if isinstance(exc.error_index, int) and 0 <= exc.error_index < len(docs) else 0
+            raise self._map(exc, container, docs[index]["id"]) from exc
+        return [_clean(r.get("resourceBody", r) if isinstance(r, dict) else r) for r in results]
 
     async def upsert(self, container: str, doc: dict) -> dict:
         self._writable(f"upsert in {container}")

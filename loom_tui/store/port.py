@@ -118,6 +118,12 @@ class DocumentStore(abc.ABC):
     async def delete(self, container: str, pk: str, id: str, *, if_match: str | None = None) -> None:
         """:class:`NotFound` if missing; :class:`PreconditionFailed` on an ETag mismatch."""
 
+    @abc.abstractmethod
+    async def create_batch(self, container: str, docs: list[dict]) -> list[dict]:
+        """Insert several documents of ONE partition, all or none (SQLite: one transaction; Cosmos
+        DB: a transactional batch).  :class:`Conflict` (nothing written) if any id exists; a
+        InvalidQuery before anything is written if the documents name different partitions."""
+
     async def upsert_many(self, container: str, docs: Iterable[dict]) -> int:
         """Bulk write (seeding, imports).  Adapters override with something faster."""
         n = 0
@@ -203,3 +209,14 @@ def partition_of(container: str, doc: dict) -> str:
     if not isinstance(pk, str) or not pk:
         raise InvalidQuery(f"{container}: a document needs its partition key {c.partition_key!r}")
     return pk
+
+
+def one_partition(container: str, docs: list[dict]) -> str:
+    """The one partition-key value every document of a batch shares (refused before any write
+    when they differ, when one lacks it, or when there is nothing to write)."""
+    if not docs:
+        raise InvalidQuery(f"{container}: a batch needs at least one document")
+    keys = {partition_of(container, d) for d in docs}
+    if len(keys) > 1:
+        raise InvalidQuery(f"{container}: a batch writes one partition, not {len(keys)}")
+    return keys.pop()

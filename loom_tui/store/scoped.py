@@ -278,6 +278,10 @@ class ScopedStore:
     async def ws_create(self, ws: WorkspaceRef, container: str, doc: dict) -> dict:
         return await self.store.create(container, self._stamp_ws(ws, container, doc))
 
+    async def ws_create_batch(self, ws: WorkspaceRef, container: str, docs: list[dict]) -> list[dict]:
+        """Several documents of the workspace's partition, created all or none."""
+        return await self.store.create_batch(container, [self._stamp_ws(ws, container, d) for d in docs])
+
     async def ws_upsert(self, ws: WorkspaceRef, container: str, doc: dict) -> dict:
         body = self._stamp_ws(ws, container, doc)
         await self._check_existing(ws, container, ws.id, body["id"])

@@ -32,7 +32,7 @@ from typing import Any, Callable, Iterable, TypeVar
 from loom_tui.domain.containers import CONTAINERS, Scope
 
 from .errors import Conflict, InvalidQuery, NotFound, PreconditionFailed, StoreCorrupt, StoreError, StoreFull, StoreLocked, StoreReadOnlyFs, StoreUnavailable
-from .port import DocumentStore, Page, partition_of, spec
+from .port import DocumentStore, Page, one_partition, partition_of, spec
 from .query import ALL, AnyOf, Cond, Filter, Op, Query, iregex
 
 T = TypeVar("T")
@@ -368,6 +368,32 @@ class SqliteStore(DocumentStore):
 
         result = await self._run(op)
         self.charges.record("create", 0.0)
+        return result
+
+    async def create_batch(self, container: str, docs: list[dict]) -> list[dict]:
+        self._writable(f"create_batch in {container}")
+        t = table_of(container)
+        pk = one_partition(container, docs)
+        bodies = [(d["id"], self._dump(d)) for d in docs]
+
+        def op(conn: sqlite3.Connection) -> list[dict]:
+            ts = int(time.time())
+            stored: list[dict] = []
+
+            def write() -> None:
+                for id_, body in bodies:
+                    etag = _new_etag()
+                    try:
+                        conn.execute(f"INSERT INTO {t} (pk, id, doc, etag, ts) VALUES (?, ?, ?, ?, ?)", (pk, id_, body, etag, ts))
+                    except sqlite3.IntegrityError:
+                        raise Conflict(container, id_) from None
+                    stored.append(self._load((body, etag, ts)))
+
+            self._write(conn, write)  # one transaction: a failure rolls every insert back
+            return stored
+
+        result = await self._run(op)
+        self.charges.record("create_batch", 0.0)
         return result
 
     async def upsert(self, container: str, doc: dict) -> dict:

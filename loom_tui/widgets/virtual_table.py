@@ -122,6 +122,9 @@ class VirtualTable(ScrollView, can_focus=True):
         self.row_count = 0
         self._pages: OrderedDict[int, list[dict]] = OrderedDict()
         self._pending: set[int] = set()
+        # a refresh that keeps the cursor shows (and acts on) the rows it had until the new ones
+        # arrive: a key that lands mid-refresh ("p" right after a save) finds its row
+        self._stale: dict[int, list[dict]] = {}
         self._generation = 0
         self._widths: list[int] = []
         self._widths_for = -1
@@ -133,6 +136,7 @@ class VirtualTable(ScrollView, can_focus=True):
         if fetch is not None:
             self.fetch = fetch
         self._generation += 1
+        self._stale = dict(self._pages) if keep_cursor else {}
         self._pages.clear()
         self._pending.clear()
         self.row_count = max(0, row_count)
@@ -147,6 +151,8 @@ class VirtualTable(ScrollView, can_focus=True):
     def row(self, index: int) -> dict | None:
         page = self._pages.get(index // self.page_size)
         if page is None:
+            page = self._stale.get(index // self.page_size)
+        if page is None or index >= self.row_count:
             return None
         offset = index % self.page_size
         return page[offset] if offset < len(page) else None
@@ -176,6 +182,7 @@ class VirtualTable(ScrollView, can_focus=True):
             return
         self._pending.discard(page_no)
         self._pages[page_no] = rows
+        self._stale.pop(page_no, None)
         self.pages_fetched += 1
         while len(self._pages) > self.max_pages:
             self._pages.popitem(last=False)

@@ -42,11 +42,12 @@ async def test_serve_prints_the_endpoint_and_stops_on_ctrl_c(tmp_path) -> None:
 def test_serve_prints_a_profile_snippet(tmp_path) -> None:
     proc = _start(tmp_path)
     try:
-        lines = [proc.stdout.readline() for _ in range(12)]
+        lines = [proc.stdout.readline() for _ in range(14)]
     finally:
         proc.send_signal(signal.SIGINT)
         proc.communicate(timeout=20)
     text = "".join(lines)
     assert "demo Azure (on this machine): https://127.0.0.1:" in text
     assert "loom cloud register LoomDemoAzure" in text and str(tmp_path) in text  # the CA bundle lives in the data dir
+    assert "Authorization: Bearer " in text and "LOOM_DEMO_AZURE_SECRET" not in text  # no variable nothing reads
     assert proc.returncode == 0

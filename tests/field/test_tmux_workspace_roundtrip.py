@@ -5,7 +5,6 @@ from __future__ import annotations
 import json
 import os
 import subprocess
-import time
 
 import pytest
 
@@ -33,7 +32,6 @@ def test_create_edit_search_pin_delete_in_tmux(tmux: Tmux) -> None:
     s.send("C-s")
     s.wait_for("created workspace")
     s.wait_for("New workspace", gone=True)
-    time.sleep(0.3)  # keys typed while a dialog is still closing go to it (Textual), so wait like a person would
     # search finds it (and only it)
     s.send("/")
     s.type("roundtrip")
@@ -43,13 +41,11 @@ def test_create_edit_search_pin_delete_in_tmux(tmux: Tmux) -> None:
     # edit the description
     s.send("e")
     s.wait_for("Edit workspace")
-    time.sleep(0.3)  # the form focuses its first field once mounted; Tab must come after that
     s.send("Tab")
     s.type("edited in tmux")
     s.send("C-s")
     s.wait_for("saved workspace")
     s.wait_for("Edit workspace", gone=True)
-    time.sleep(0.3)
     # pin
     s.send("p")
     s.wait_for("pinned")
@@ -59,7 +55,6 @@ def test_create_edit_search_pin_delete_in_tmux(tmux: Tmux) -> None:
     # delete: type the name, then the Delete button
     s.send("d")
     s.wait_for("Type the name to confirm")
-    time.sleep(0.3)
     s.send("BTab")  # focus starts on Cancel; the name field is just before it
     s.type(NAME)
     s.send("Enter")

@@ -69,6 +69,23 @@ async def test_create_conflicts_in_same_partition_only(store):
     assert (await store.get(WS, "t2", "w1"))["v"] == 3
 
 
+async def test_create_batch_writes_one_partition_all_or_nothing(store):
+    made = await store.create_batch("items", [{"id": "i1", "workspaceId": "w1", "n": 1}, {"id": "i2", "workspaceId": "w1", "n": 2}])
+    assert [d["id"] for d in made] == ["i1", "i2"] and all(d.get("_etag") for d in made)
+    assert (await store.get("items", "w1", "i2"))["n"] == 2
+    # the last one conflicts: nothing of the batch stays (Cosmos DB: a transactional batch)
+    with pytest.raises(Conflict):
+        await store.create_batch("items", [{"id": "i3", "workspaceId": "w1"}, {"id": "i1", "workspaceId": "w1"}])
+    assert await store.get("items", "w1", "i3") is None
+    assert (await store.get("items", "w1", "i1"))["n"] == 1
+    # different partitions, or nothing at all, are refused before anything is written
+    with pytest.raises(InvalidQuery):
+        await store.create_batch("items", [{"id": "i4", "workspaceId": "w1"}, {"id": "i5", "workspaceId": "w2"}])
+    with pytest.raises(InvalidQuery):
+        await store.create_batch("items", [])
+    assert await store.get("items", "w1", "i4") is None
+
+
 async def test_upsert_inserts_then_overwrites(store):
     first = await store.upsert(WS, {"id": "w1", "tenantId": "t1", "v": 1, "gone": True})
     second = await store.upsert(WS, {"id": "w1", "tenantId": "t1", "v": 2})

@@ -90,7 +90,10 @@ async def test_upsert_many_stops_the_whole_batch_on_failure(proxy, cosmos_server
             await store.upsert_many("items", docs)
         settled = len(proxy.seen)
         await asyncio.sleep(0.3)
-        assert len(proxy.seen) == settled  # nothing keeps writing behind the error
+        # nothing new starts behind the error: at most the requests already on the wire when it was
+        # raised (bounded by max_concurrency=4) reach the proxy afterwards — a loaded machine may
+        # deliver those late, a batch that went on writing would send up to 200
+        assert len(proxy.seen) <= settled + 4
         assert proxy.attempts("/docs") < 200  # it stopped early instead of trying every document
     finally:
         proxy.throttle(0)

@@ -54,3 +54,17 @@ async def test_keys_typed_while_the_form_closes_reach_the_list():
 def screen_text_of(screen) -> str:
     strips = screen._compositor.render_strips()  # noqa: SLF001
     return "\n".join("".join(seg.text for seg in strip) for strip in strips)
+
+
+async def test_a_row_key_right_after_a_save_acts_on_the_row_while_the_list_refreshes():
+    """Keys typed after ctrl+s wait for the save (they were aimed at the list, not at the form's
+    fields), and a key that lands while the list refreshes ("p" to pin) finds the row the cursor is
+    on — the table keeps the rows it had until the new ones are read."""
+    app = LoomApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_ready(pilot)
+        screen = app.screen
+        target = screen.query_one("VirtualTable").current["id"]
+        burst(app, "e", "tab", *chars("x"), "ctrl+s", "p")
+        await wait_for(pilot, lambda: target in getattr(screen, "pins", ()), timeout=10)
+        assert "no workspace selected" not in screen_text_of(screen)

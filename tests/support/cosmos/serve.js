@@ -20,6 +20,11 @@
 //    Cosmos DB used to.  Its comparator already has Cosmos DB's type order; only the filter goes.
 //    The continuation token of such a page must then carry "undefined" as a sort value: JSON turns
 //    it into null, which would skip the rest of the undefined block, so it is kept as a marker.
+// 4. A transactional batch (x-ms-cosmos-batch-atomic) is all or nothing in real Cosmos DB; the
+//    package stops at the first failed operation but keeps what the operations before it did.
+//    The batch handler is wrapped so that, when an atomic batch fails, the documents its
+//    operations created (201) are removed again and their results become 424 (loom's batches only
+//    create; a replace or delete inside a failed batch keeps the package's behaviour).
 "use strict";
 
 const helpers = require("@zeit/cosmosdb-query/lib/helpers");
@@ -74,6 +79,23 @@ readDocument.default = (account, req, res, params) => {
     }
     throw err;
   }
+};
+
+const batchDocuments = require("@vercel/cosmosdb-server/lib/handler/batch-documents");
+const trueHeader = require("@vercel/cosmosdb-server/lib/true-header").default;
+const originalBatch = batchDocuments.default;
+batchDocuments.default = async (account, req, res, params) => {
+  const body = await originalBatch(account, req, res, params);
+  if (!trueHeader(req, "x-ms-cosmos-batch-atomic") || !Array.isArray(body) || !body.some((r) => r.statusCode >= 400)) {
+    return body;
+  }
+  const collection = account.database(params.dbId).collection(params.collId);
+  for (const r of body) {
+    if (r.statusCode === 201 && r.resourceBody) {  // made by this batch: undone
+      collection.documents.delete(r.resourceBody.id, collection.documents._getPartition(r.resourceBody));
+    }
+  }
+  return body.map((r) => (r.statusCode >= 400 ? r : { statusCode: 424, requestCharge: 0 }));
 };
 
 const { createHttpsServer } = require("@vercel/cosmosdb-server");
