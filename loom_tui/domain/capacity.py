@@ -94,6 +94,7 @@ class Resource:
     cost_note: str = ""  # why the cost is blank
     utilization_24h: float | None = None  # percent, average over 24 h
     utilization_note: str = ""  # why utilization is blank
+    utilization_absent: bool = False  # the metric does not exist in this cloud (domain/metric_clouds.py)
     dlz: str = ""  # the landing zone (domain) the resource group belongs to, or ADMIN_PLANE
     tags: dict[str, str] = field(default_factory=dict)
     sku_capacity: int | None = None  # sku.capacity (ADX instance count)
@@ -240,6 +241,11 @@ def cu_equivalent(r: Resource) -> float | None:
     return None
 
 
+# What the console says where the profile's cloud publishes no portal address (the demo Azure, a
+# custom cloud whose metadata names none): said plainly, never a dead or made-up link.
+NO_PORTAL = "no portal for this cloud"
+
+
 def portal_link(portal: str, resource_id: str, tenant_id: str | None = None) -> str:
     """The resource's overview page in the cloud's portal.  The id is percent-encoded (it is data:
     a control character in it must not reach the terminal inside an OSC 8 hyperlink)."""
@@ -274,6 +280,7 @@ def public(r: Resource, portal: str | None = None) -> dict[str, Any]:
         row["costNote"] = r.cost_note
     if r.utilization_24h is None and r.utilization_note:
         row["utilizationNote"] = r.utilization_note
-    if portal:
-        row["portalUrl"] = portal
+    row["portalUrl"] = portal or None
+    if not portal:
+        row["portalNote"] = NO_PORTAL
     return row

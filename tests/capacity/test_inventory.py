@@ -57,7 +57,35 @@ async def test_cost_is_for_tenant_admins_only(open_ctx):
     assert inv.find("fccsaloomfinance").state == "Active"  # the rest is read with the operator's own Azure roles
 
 
+async def test_two_rounds_per_subscription_not_one_per_group_or_resource(open_ctx, demo):
+    """The listing reads each subscription's resources and the provider lists (state in their
+    properties): no per-group listing, no per-resource GET for the state."""
+    ctx = await open_ctx()
+    first = await ctx.capacity.scan().__anext__()
+    assert {r.name: r.state for r in first.rows if r.pausable} == {
+        r.name: r.state for r in (await ctx.capacity.inventory()).rows if r.pausable}  # state in the first rows already
+    assert first.find("sqlpool_gl").state == "Online" and first.find("adxloomresearch").state == "Stopped"
+    for route in ("resources.list_by_rg", "fabric.capacities.get", "kusto.clusters.get", "synapse.sql_pools.get"):
+        assert demo.server.calls_to(route) == [], route
+    subs = 1 + len(DLZ_SUBS)
+    for route in ("resources.list", "resource_groups.list", "fabric.capacities.list_all", "kusto.clusters.list_all",
+                  "synapse.workspaces.list_all"):
+        assert len(demo.server.calls_to(route)) == 2 * subs, route  # once per subscription, per scan (two scans)
+
+
+async def test_a_refused_subscription_listing_reads_each_group_on_its_own(open_ctx, demo):
+    deny(demo.server, f"/subscriptions/{DLZ_SUBS[0]}/resources")
+    ctx = await open_ctx()
+    inv = await ctx.capacity.inventory()
+    assert not inv.partial  # nothing lost: each group was read
+    assert {c.path.split("/")[4] for c in demo.server.calls_to("resources.list_by_rg")} == {
+        t.resource_group for t in inv.targets if t.subscription_id == DLZ_SUBS[0]}
+    assert inv.find("fccsaloomsales").state == "Active"
+
+
 async def test_403_on_one_resource_group_gives_partial_results_and_names_the_missing_role(open_ctx, demo):
+    # a role on some groups only: the subscription-wide listing is refused, one group too
+    deny(demo.server, f"/subscriptions/{DLZ_SUBS[0]}/resources")
     rg = f"/subscriptions/{DLZ_SUBS[0]}/resourceGroups/rg-csa-loom-dlz-sales-eastus2/resources"
     deny(demo.server, rg)
     ctx = await open_ctx()
@@ -92,6 +120,7 @@ async def test_a_named_group_that_exists_nowhere_is_a_warning(open_ctx):
 
 
 async def test_a_group_that_never_answers_times_out_alone(open_ctx, demo):
+    hang(demo.server, f"/subscriptions/{DLZ_SUBS[1]}/resources", seconds=4)  # then each group on its own
     hang(demo.server, f"/subscriptions/{DLZ_SUBS[1]}/resourceGroups/rg-csa-loom-dlz-hr-centralus/resources", seconds=4)
     ctx = await open_ctx()
     inv = await ctx.capacity.inventory(timeout=1.5)
@@ -103,7 +132,7 @@ async def test_a_group_that_never_answers_times_out_alone(open_ctx, demo):
 async def test_throttling_mid_fan_out_is_waited_out(open_ctx, demo):
     from loom_tui.demo_azure.faults import Fault
 
-    demo.server.inject("resources.list_by_rg", Fault("429", "retry-after-ms", 0.3), times=3)
+    demo.server.inject("resources.list", Fault("429", "retry-after-ms", 0.3), times=3)
     ctx = await open_ctx()
     clients = await ctx.azure()
     heard = []
@@ -111,16 +140,68 @@ async def test_throttling_mid_fan_out_is_waited_out(open_ctx, demo):
     inv = await ctx.capacity.inventory()
     assert not inv.partial and len(heard) == 3
     assert len({r.resource_group for r in inv.rows}) == 7  # admin plane + six DLZs, all read
-    assert len(demo.server.calls_to("resources.list_by_rg")) >= 7 + 3
+    assert len(demo.server.calls_to("resources.list")) == 3 + 3  # three subscriptions, three retries
+    assert demo.server.calls_to("resources.list_by_rg") == []
 
 
 async def test_throttling_that_never_ends_is_a_warning(open_ctx, demo):
     from loom_tui.demo_azure.faults import Fault
 
-    demo.server.inject("resources.list_by_rg", Fault("429", "retry-after-seconds", 0), times=100)
+    for route in ("resources.list", "resources.list_by_rg"):
+        demo.server.inject(route, Fault("429", "retry-after-seconds", 0), times=100)
     ctx = await open_ctx()
     clients = await ctx.azure()
     clients.retry_total = 1
     inv = await ctx.capacity.inventory()
     assert inv.partial and {f.kind for f in inv.failures} == {"throttled"}
     assert all("429" in f.reason for f in inv.failures)
+
+
+async def test_a_dlz_recorded_by_the_wizard_is_in_the_inventory(open_ctx, demo):
+    """A group the naming convention and the tags would miss is scanned once the DLZ registry
+    (services/deploy/registry.py, what the setup wizard writes) records it."""
+    from loom_tui.demo_azure.estate import DEMO_TENANT
+    from loom_tui.services.deploy.registry import DlzRegistry
+
+    sub, rg = DLZ_SUBS[1], "rg-ops-landing"
+    rg_id = f"/subscriptions/{sub}/resourceGroups/{rg}"
+    demo.state.put({"id": rg_id, "name": rg, "type": "Microsoft.Resources/resourceGroups", "location": "westus3", "tags": {},
+                    "properties": {"provisioningState": "Succeeded"}})
+    demo.state.put({"id": f"{rg_id}/providers/Microsoft.Fabric/capacities/fcops", "name": "fcops", "type": "Microsoft.Fabric/capacities",
+                    "location": "westus3", "tags": {"loomTenantId": DEMO_TENANT}, "sku": {"name": "F4", "tier": "Fabric"},
+                    "properties": {"provisioningState": "Succeeded", "state": "Active", "administration": {"members": []}}})
+    ctx = await open_ctx()
+    assert (await ctx.capacity.inventory()).find("fcops") is None  # not named, not tagged: not Loom's yet
+    plan = {"domain": "ops", "subscription_id": sub, "region": "westus3", "resource_group": rg, "spoke_vnet_id": "",
+            "address_space": "10.9.0.0/16", "capacity": "fcops", "capacity_sku": "F4", "storage_account": "", "key_vault": "",
+            "boundary": "commercial", "deployment_name": "loom-dlz-ops"}
+    await DlzRegistry(ctx.scoped, ctx.require_writable).save(plan, state="deployed", stages={})
+    inv = await ctx.capacity.inventory()
+    row = inv.find("fcops")
+    assert row is not None and row.dlz == "ops" and row.state == "Active"
+    assert [t.why for t in inv.targets if t.resource_group == rg] == ["recorded DLZ"]
+    assert not inv.partial
+
+
+async def test_a_metric_that_does_not_exist_in_the_cloud_is_not_asked_for_and_said_so(open_ctx, demo):
+    """The same estate seen as US Government: Azure Monitor has no Fabric metric in any Microsoft
+    cloud, so Fabric rows say so (and no metrics call is made for them); the others are read."""
+    import dataclasses
+
+    from loom_tui.azure.clients import AzureClients
+    from loom_tui.screens.capacity import cells
+    from loom_tui.wiring import StaticBearer, demo_cloud
+
+    ctx = await open_ctx()
+    gov = dataclasses.replace(demo_cloud(demo.arm_endpoint), name="AzureUSGovernment")
+    await ctx._azure.close()
+    ctx._azure = AzureClients(StaticBearer(demo.secret), gov, extra_ca=demo.ca_bundle)
+    inv = await ctx.capacity.inventory()
+    fin = inv.find("fccsaloomfinance")
+    assert fin.utilization_24h is None and fin.utilization_absent and cells.util(fin) == "none"
+    assert "Azure Monitor has no metric for Fabric capacities" in fin.utilization_note and "AzureUSGovernment" in fin.utilization_note
+    assert inv.find("sqlpool_gl").utilization_24h is not None and cells.util(inv.find("sqlpool_gl")).endswith("%")
+    asked = [c.path for c in demo.server.calls if "Microsoft.Insights/metrics" in c.path]
+    assert asked and not [p for p in asked if "/Microsoft.Fabric/" in p]
+    decisions = await ctx.capacity.decisions([fin], idle_for=__import__("datetime").timedelta(hours=2))
+    assert not decisions[0].pause and "Azure Monitor has no metric for Fabric capacities" in decisions[0].reason
