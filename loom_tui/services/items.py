@@ -156,7 +156,7 @@ class ItemService:
         if folder_id is None or folder_id == "":
             return None
         if not isinstance(folder_id, str) or await self.scoped.ws_get(ws, "folders", folder_id) is None:
-            raise ValidationError("folderId", f"no folder {folder_id!r} in this workspace")
+            raise ValidationError("folderId", f"{folder_id!r} is not a folder of this workspace")
         return folder_id
 
     async def _twin_of(self, ws: "WorkspaceRef", lakehouse: dict) -> dict | None:
