@@ -161,6 +161,16 @@ class WorkspaceService:
             raise ConflictError(f"{len(page.items)} workspaces are named {name_or_id!r} ({ids}); nothing was done — use an id")
         return page.items[0]
 
+    async def names(self, ids: list[str] | set[str]) -> dict[str, str]:
+        """``{id: name}`` of the tenant's workspaces among ``ids`` (for lists that carry ids)."""
+        wanted = sorted({i for i in ids if i})
+        out: dict[str, str] = {}
+        for start in range(0, len(wanted), 100):
+            chunk = wanted[start : start + 100]
+            page = await self.scoped.tenant_query("workspaces", Query((Filter("id", Op.IN, chunk),)), max_items=len(chunk))
+            out.update({d["id"]: d.get("name") or "" for d in page.items})
+        return out
+
     async def domains(self) -> list[str]:
         doc = await self.scoped.tenant_get("tenant-settings", self._domains_id())
         return sorted(d.get("name", "") for d in (doc or {}).get("domains", []) if d.get("name"))
