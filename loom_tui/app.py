@@ -253,6 +253,15 @@ class LoomApp(KeyOrder, FieldReady, App):
         if self.context_is_ready and not isinstance(self.screen, NotificationsPanel):
             self.push_screen(NotificationsPanel())
 
+    def open_target(self, target) -> None:
+        """Open a place a notification points to (``loom_tui.domain.links.Target``)."""
+        if self.current_mode != target.area:
+            self.switch_mode(target.area)
+        if target.workspace_id:
+            from .screens.workspace_detail import WorkspaceDetailScreen
+
+            self.push_screen(WorkspaceDetailScreen(target.workspace_id, item_id=target.item_id))
+
     def action_operations(self) -> None:
         """The operations panel: running and recent long-running operations (any loom process)."""
         from .screens.operations import OperationScreen, OperationsPanel

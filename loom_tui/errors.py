@@ -47,14 +47,40 @@ class UsageError(ServiceError):
     exit_code = USAGE
 
 
+# The operator-facing name of a field, as the forms label it: a message reads "Name is required",
+# never "displayName: is required" (the stored field names are the web console's, not the operator's).
+FIELD_LABELS = {
+    "name": "Name",
+    "displayName": "Name",
+    "description": "Description",
+    "capacity": "Capacity",
+    "domain": "Domain",
+    "itemType": "Type",
+    "folderId": "Folder",
+    "upn": "User",
+    "role": "Role",
+    "comment": "Comment",
+}
+
+
 class ValidationError(ServiceError):
+    """A bad value: ``field`` is the stored field (the form puts the message under it), the text
+    names it as the form does (:data:`FIELD_LABELS`)."""
+
     code = "invalid"
     exit_code = USAGE
 
     def __init__(self, field: str, message: str) -> None:
-        super().__init__(f"{field}: {message}")
+        label = FIELD_LABELS.get(field)
+        super().__init__(f"{label} {message}" if label else f"{field}: {message}")
         self.field = field
         self.message = message
+        self.label = label
+
+    @property
+    def sentence(self) -> str:
+        """The message as shown under its field: "Name is required"."""
+        return str(self)
 
 
 class NameTaken(ValidationError):

@@ -8,7 +8,7 @@ from loom_tui.services.roles import MEMBER_ROLES
 
 from .output import Column, add_output_args, emit
 
-PUBLIC = ("upn", "name", "role", "implicit", "addedBy", "addedAt")
+PUBLIC = ("upn", "name", "role", "implicit", "creator", "addedBy", "addedAt")
 
 
 def public(doc: dict) -> dict:
@@ -18,7 +18,7 @@ def public(doc: dict) -> dict:
 COLUMNS = [
     Column("upn", "UPN"),
     Column("name", "Name"),
-    Column("role", "Role", lambda r: (r.get("role") or "") + (" (creator)" if r.get("implicit") else "")),
+    Column("role", "Role", lambda r: (r.get("role") or "") + (" (creator)" if r.get("creator") or r.get("implicit") else "")),
     Column("addedBy", "Added by"),
     Column("addedAt", "Added", lambda r: (r.get("addedAt") or "")[:16].replace("T", " ")),
 ]

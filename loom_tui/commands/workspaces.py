@@ -61,8 +61,10 @@ def register(sub: argparse._SubParsersAction) -> None:
             c.add_argument("workspace", help="id or name")
         c.add_argument("--name", default=None if name == "update" else None, required=name == "create")
         c.add_argument("--description", default=None)
-        c.add_argument("--capacity", default=None, help="a capacity such as F64 (empty = none)")
-        c.add_argument("--domain", default=None)
+        c.add_argument("--capacity", default=None, help="a capacity SKU: F2 … F2048 or P1 … P5 (empty = none)")
+        c.add_argument("--domain", default=None, help="one of the tenant's domains")
+        c.add_argument("--new-domain", action="store_true",
+                       help="--domain names a new domain (added to the tenant's domains); without it an unknown domain is refused")
         add_output_args(c)
         c.set_defaults(handler=do_create if name == "create" else do_update)
 
@@ -110,7 +112,8 @@ async def do_create(args: argparse.Namespace) -> int:
     ctx = await _ctx(args)
     try:
         doc = await ctx.workspaces.create(WorkspaceInput(name=args.name, description=args.description or "",
-                                                         capacity=args.capacity or "", domain=args.domain or ""))
+                                                         capacity=args.capacity or "", domain=args.domain or "",
+                                                         new_domain=args.new_domain))
     finally:
         await ctx.close()
     emit(args, public(doc), message=f"created workspace {doc['id']}")
@@ -124,7 +127,7 @@ async def do_update(args: argparse.Namespace) -> int:
     ctx = await _ctx(args)
     try:
         current = await ctx.workspaces.find(args.workspace)
-        doc = await ctx.workspaces.update(current["id"], changes, etag=current["_etag"])
+        doc = await ctx.workspaces.update(current["id"], changes, etag=current["_etag"], new_domain=args.new_domain)
     finally:
         await ctx.close()
     emit(args, public(doc), message=f"updated workspace {doc['id']}")

@@ -261,10 +261,13 @@ async def seed_demo(store: DocumentStore, *, seed: int = DEMO_SEED, workspaces: 
     for i in range(12):
         ws = wss[rng.randrange(len(wss))]
         sev = rng.choice(["info", "info", "warning", "error"])
+        nid = _uuid(rng)
+        title = rng.choice(["Capacity assigned", "Pipeline failed", "You were mentioned", "Budget at 80%", "Share link used"])
+        # the web console's links: enter on a notification opens what it is about
+        link = "/cost/budgets" if title.startswith("Budget") else f"/workspaces/{ws['id']}"
         notes.append({
-            "id": _uuid(rng), "userId": DEMO_SESSION.user_oid, "tenantId": DEMO_TENANT,
-            "title": rng.choice(["Capacity assigned", "Pipeline failed", "You were mentioned", "Budget at 80%", "Share link used"]),
-            "body": f"In workspace {ws['name']}", "severity": sev, "link": None, "read": i >= 5,
+            "id": nid, "userId": DEMO_SESSION.user_oid, "tenantId": DEMO_TENANT, "title": title,
+            "body": f"In workspace {ws['name']}", "severity": sev, "link": link, "read": i >= 5,
             "createdAt": iso(anchor - timedelta(hours=i * 7 + 1)),
         })
     result.notifications = await store.upsert_many("notifications", notes)

@@ -1,7 +1,8 @@
 """The Members pane: who is in the workspace, with which role; add by UPN, change role, remove.
 
-The creator is an implicit admin: the table says so, and trying to demote or remove them shows
-the service's sentence in a dialog (nothing is changed).  Contributors and viewers see the list
+The creator is an implicit admin: the table says so, and on their row "Remove" and "Change role"
+are not offered (the keys leave the footer, ``?`` and the palette); a key pressed anyway gets one
+line saying why (nothing is changed).  Contributors and viewers see the list
 only — the keys are hidden by the role gate of the detail screen.
 """
 
@@ -23,10 +24,11 @@ from .workspace_detail import Pane
 COLUMNS = [
     Column("upn", "UPN", 0, min_width=16),
     Column("name", "Name", 16),
-    Column("role", "Role", 17, render=lambda r: (r.get("role") or "") + (" (creator)" if r.get("implicit") else "")),
+    Column("role", "Role", 17, render=lambda r: (r.get("role") or "") + (" (creator)" if r.get("creator") or r.get("implicit") else "")),
     Column("addedAt", "Added", 10, render=lambda r: (r.get("addedAt") or "")[:10]),
 ]
 ROLE_CHOICES = [(r, r) for r in MEMBER_ROLES]
+CREATOR_KEPT = ("member_remove", "member_role")  # what the rules forbid on the creator's row
 
 
 class MembersPane(Pane):
@@ -44,6 +46,36 @@ class MembersPane(Pane):
         yield Static("", id="members-status", markup=False)
         yield TableHeader("members-table")
         yield VirtualTable(COLUMNS, self._fetch, id="members-table", empty_text="No members.")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if action in CREATOR_KEPT and self._on_creator():
+            return False  # not offered: the rules keep the creator an admin member
+        return super().check_action(action, parameters)
+
+    def _on_creator(self) -> bool:
+        try:
+            row = self.table.current
+        except Exception:
+            return False
+        return bool(row and (row.get("creator") or row.get("implicit")))
+
+    def on_key(self, event) -> None:
+        """A key of an action not offered on the creator's row still gets an answer (one line)."""
+        for binding in self.BINDINGS:
+            if binding.action in CREATOR_KEPT and event.key in binding.key.split(",") and self._on_creator():
+                row = self.table.current or {}
+                self._refuse_on_creator(row, "they cannot be removed" if binding.action == "member_remove" else "their role stays admin")
+                event.stop()
+                return
+
+    def on_virtual_table_cursor_moved(self, event: VirtualTable.CursorMoved) -> None:
+        self.refresh_bindings()  # the creator's row offers neither Remove nor Change role
+
+    def _refuse_on_creator(self, row: dict, what: str) -> bool:
+        if row.get("creator") or row.get("implicit"):
+            self.detail.flash(f"{safe_text(row.get('upn'))} created this workspace: {what}", "warning")
+            return True
+        return False
 
     @property
     def table(self) -> VirtualTable:
@@ -64,6 +96,7 @@ class MembersPane(Pane):
             self.detail.flash(f"could not read members: {exc}", "error")
             return
         self.table.reset(len(self.rows), keep_cursor=keep_cursor)
+        self.refresh_bindings()
         self.query_one(TableHeader).refresh_header()
         note = "" if self.detail.permits("member_add") else " · your role cannot manage members"
         self.query_one("#members-status", Static).update(Text(f"{len(self.rows)} member{'s' if len(self.rows) != 1 else ''}{note}"))
@@ -95,7 +128,7 @@ class MembersPane(Pane):
     @work(exit_on_error=False, group="members-write")
     async def action_member_role(self) -> None:
         row = self._row()
-        if row is None:
+        if row is None or self._refuse_on_creator(row, "their role stays admin"):
             return
         role = await self.app.push_screen_wait(ChoicePrompt(f"Role of {row.get('upn')}", f"now: {row.get('role')}", ROLE_CHOICES))
         if role is None:
@@ -112,7 +145,7 @@ class MembersPane(Pane):
     @work(exit_on_error=False, group="members-write")
     async def action_member_remove(self) -> None:
         row = self._row()
-        if row is None:
+        if row is None or self._refuse_on_creator(row, "they cannot be removed"):
             return
         if not await self.app.push_screen_wait(confirm("Remove member", f"Remove {row.get('upn')} ({row.get('role')}) from this workspace?", "Remove")):
             self.detail.flash("nobody was removed")

@@ -17,9 +17,10 @@ from loom_tui.widgets.safe_input import SafeInput
 from loom_tui.widgets.table_header import TableHeader
 from loom_tui.widgets.virtual_table import Column, VirtualTable, safe_text
 
+from loom_tui.services.audit_filter import AuditFilter
+
 from .workspace_detail import Pane
 
-AUDIT_MAX = 500
 
 
 def _when(value: str | None) -> str:
@@ -70,39 +71,113 @@ class ListPane(Pane):
 
 
 class AuditPane(ListPane):
+    """The trail, read page by page as the cursor goes down (no limit at 500), filtered by user
+    (``u``) and action (``f``); ``t`` switches between the workspace and the selected item."""
+
     TABLE_ID = "audit-table"
-    BINDINGS = [Binding("t", "toggle_scope", "Workspace/item", id="audit.scope")]
+    PAGE = 200
+    BINDINGS = [
+        Binding("t", "toggle_scope", "Workspace/item", id="audit.scope"),
+        Binding("u", "filter_user", "By user", id="audit.user"),
+        Binding("f", "filter_action", "By action", id="audit.action"),
+    ]
 
     def __init__(self, **kw) -> None:
         super().__init__(**kw)
         self.item_scope = False
+        self.filter = AuditFilter()
+        self.continuation: str | None = None
+        self.total = 0
+        self._source = None  # the page reader of the current scope and filter
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="pane-status", markup=False)
         yield TableHeader(self.TABLE_ID)
         yield VirtualTable(AUDIT_COLUMNS, self._fetch, id=self.TABLE_ID, empty_text="No audit events.")
 
+    async def _fetch(self, offset: int, limit: int) -> list[dict]:
+        """Rows as the table asks for them: further pages are read while the cursor goes on."""
+        source = self._source
+        while source is not None and self.continuation and len(self.rows) < offset + limit:
+            page = await source(self.continuation)
+            if source is not self._source:
+                break  # the scope or filter changed meanwhile
+            self.rows += page.items
+            self.continuation = page.continuation
+        return self.rows[offset : offset + limit]
+
     def action_toggle_scope(self) -> None:
         self.item_scope = not self.item_scope
+        self.reload()
+
+    @work(exclusive=True, exit_on_error=False, group="audit-filter")
+    async def action_filter_user(self) -> None:
+        await self._ask_filter("user", "Audit events by user", "Part of the user principal name (empty: everyone)")
+
+    @work(exclusive=True, exit_on_error=False, group="audit-filter")
+    async def action_filter_action(self) -> None:
+        await self._ask_filter("action", "Audit events by action", "An action or its start: item.update, item, member (empty: all)")
+
+    async def _ask_filter(self, field: str, title: str, label: str) -> None:
+        from dataclasses import replace
+
+        from .prompt import TextPrompt
+
+        async def accept(text: str) -> tuple[str]:
+            return (text.strip(),)
+
+        answer = await self.app.push_screen_wait(TextPrompt(title, label, accept, value=getattr(self.filter, field)))
+        if answer is None:
+            return
+        self.filter = replace(self.filter, **{field: answer[0]})
         self.reload()
 
     @work(exclusive=True, exit_on_error=False, group="audit")
     async def reload(self) -> None:
         audit = self.ctx.audit
         item = self.detail.selected_item
-        wid = self.detail.workspace_id
+        wid, flt = self.detail.workspace_id, self.filter
         try:
             if self.item_scope and item is not None:
-                page = await audit.item_trail(wid, item["id"], max_items=AUDIT_MAX)
-                status = f"{len(page.items)} events of item {item.get('displayName')} · t: whole workspace"
+                async def source(token, item_id=item["id"]):
+                    return await audit.item_page(wid, item_id, flt, max_items=self.PAGE, continuation=token)
+
+                what = f"item {item.get('displayName')} · t: whole workspace"
+                first = await source(None)
+                total = None
             else:
-                page = await audit.workspace_trail(wid, max_items=AUDIT_MAX)
+                async def source(token):
+                    return await audit.workspace_page(wid, flt, max_items=self.PAGE, continuation=token)
+
                 hint = "t: the selected item" if item is not None else "select an item in Items for its trail"
-                status = f"{len(page.items)} newest events of this workspace · {hint}"
+                what = f"this workspace · {hint}"
+                first = await source(None)
+                total = await audit.workspace_count(wid, flt)
         except Exception as exc:
             self.detail.flash(f"could not read the audit trail: {exc}", "error")
             return
-        self.show(page.items, status)
+        self._source = source
+        self.continuation = first.continuation
+        count = total if total is not None else len(first.items) + (0 if not first.continuation else 0)
+        if total is None and first.continuation:  # an item's trail: read it all to know its length
+            rows = list(first.items)
+            token = first.continuation
+            while token:
+                page = await source(token)
+                rows += page.items
+                token = page.continuation
+            first_items, self.continuation, count = rows, None, len(rows)
+        else:
+            first_items = first.items
+        shown = f" · {flt.describe()}" if flt.active else ""
+        self.total = count
+        self.show(first_items, f"{count} event{'s' if count != 1 else ''} of {what}{shown} · u user · f action", total=count)
+
+    def show(self, rows: list[dict], status: str, total: int | None = None) -> None:
+        self.rows = list(rows)
+        self.table.reset(len(rows) if total is None else total)
+        self.query_one(TableHeader).refresh_header()
+        self.query_one(".pane-status", Static).update(Text(safe_text(status)))
 
 
 class CommentsPane(ListPane):

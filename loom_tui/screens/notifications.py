@@ -1,4 +1,7 @@
-"""The notifications panel: the signed-in user's newest 50, mark one or all read.
+"""The notifications panel: the signed-in user's newest 50, open one, mark one or all read.
+
+``enter`` opens what a notification is about (its ``link``: a workspace, an item's comments, the
+Capacity or Cost area) and marks it read, as the footer says; ``r`` only marks it read.
 
 Opened with ``b`` (the bell) from every area.  Titles and bodies come from other people's
 comments and from alerts, so they are rendered as plain text with control characters made
@@ -37,7 +40,8 @@ class NotificationsPanel(ModalScreen[None]):
     WRITES = frozenset({"mark_read", "mark_all"})
     BINDINGS = [
         Binding("escape,q,b", "close", "Close", id="notes.close"),
-        Binding("r,enter", "mark_read", "Mark read", id="notes.read"),
+        Binding("enter", "open", "Open", id="notes.open"),
+        Binding("r", "mark_read", "Mark read", id="notes.read"),
         Binding("a", "mark_all", "Mark all read", id="notes.all"),
     ]
 
@@ -56,7 +60,7 @@ class NotificationsPanel(ModalScreen[None]):
             yield TableHeader("n-table")
             yield VirtualTable(COLUMNS, self._fetch, id="n-table", empty_text="No notifications.")
             yield Static("", id="n-detail", markup=False)
-            yield Static(Text("r/enter mark read · a mark all read · esc close", style="italic"))
+            yield Static(Text("enter open (and mark read) · r mark read · a mark all read · esc close", style="italic"))
 
     def on_mount(self) -> None:
         self.query_one(VirtualTable).focus()
@@ -85,6 +89,11 @@ class NotificationsPanel(ModalScreen[None]):
         text = "" if row is None else safe_text(row.get("title", "")) + ": " + safe_text(row.get("body", ""))
         self.query_one("#n-detail", Static).update(Text(text[:400]))
 
+    def on_virtual_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
+        """enter on a row (the table takes the key first): open it, as the footer says."""
+        event.stop()
+        self.action_open()
+
     def on_virtual_table_columns_changed(self) -> None:
         self.query_one(TableHeader).refresh_header()
 
@@ -99,6 +108,26 @@ class NotificationsPanel(ModalScreen[None]):
             self.query_one("#n-status", Static).update(Text(f"could not mark read: {safe_text(exc)}"))
             return
         self.reload(keep_cursor=True)
+
+    @work(exclusive=True, exit_on_error=False, group="notes-open")
+    async def action_open(self) -> None:
+        from loom_tui.domain.links import target_of
+
+        row = self.query_one(VirtualTable).current
+        if row is None:
+            return
+        if not row.get("read") and self.app.allows(self, "mark_read"):  # type: ignore[attr-defined]
+            try:
+                await self.ctx.notifications.mark_read(row["id"])
+            except Exception as exc:
+                self.query_one("#n-status", Static).update(Text(f"could not mark read: {safe_text(exc)}"))
+        target = target_of(row.get("link"))
+        if target is None:
+            self.query_one("#n-status", Static).update(Text("marked read · this notification points to nothing loom can open"))
+            self.reload(keep_cursor=True)
+            return
+        self.dismiss(None)
+        self.app.call_later(self.app.open_target, target)  # type: ignore[attr-defined]
 
     @work(exclusive=True, exit_on_error=False, group="notes-write")
     async def action_mark_all(self) -> None:

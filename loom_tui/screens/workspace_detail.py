@@ -78,8 +78,9 @@ class WorkspaceDetailScreen(AreaScreen):
         Binding("ctrl+r", "reload", "Reload", show=False, id="detail.reload"),
     ]
 
-    def __init__(self, workspace_id: str, name: str = "") -> None:
+    def __init__(self, workspace_id: str, name: str = "", *, item_id: str | None = None) -> None:
         super().__init__()
+        self.open_item_id = item_id  # opened for one item (a notification about it): its comments
         self.workspace_id = workspace_id
         self.workspace_name = name
         self.allowed: set[str] = set()
@@ -106,6 +107,18 @@ class WorkspaceDetailScreen(AreaScreen):
         self._tabs()
         self._title()
         self.open()
+        if self.open_item_id:
+            self._open_item()
+
+    @work(exit_on_error=False, group="detail-item")
+    async def _open_item(self) -> None:
+        try:
+            item = await self.ctx.items.get(self.workspace_id, self.open_item_id or "")
+        except Exception as exc:
+            self.flash(f"the item is not there any more: {exc}", "warning")
+            return
+        self.selected_item = item
+        self.action_pane("comments")
 
     # -- gate ------------------------------------------------------------------------------
     def permits(self, action: str) -> bool:

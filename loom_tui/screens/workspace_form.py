@@ -12,7 +12,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
-from textual.widgets import Button, Input, Label, Static
+from textual.widgets import Button, Checkbox, Input, Label, Static
 
 from loom_tui.errors import EditConflict, ServiceError, ValidationError
 from loom_tui.widgets.safe_input import SafeInput
@@ -20,7 +20,8 @@ from loom_tui.services.workspaces import WorkspaceInput
 from loom_tui.store.errors import StoreError
 from loom_tui.widgets.virtual_table import safe_text
 
-FIELDS = (("name", "Name (required)"), ("description", "Description"), ("capacity", "Capacity (e.g. F64; empty = none)"), ("domain", "Domain"))
+FIELDS = (("name", "Name (required)"), ("description", "Description"), ("capacity", "Capacity (F2 … F2048, P1 … P5; empty = none)"), ("domain", "Domain"))
+NEW_DOMAIN = "New domain (start one the tenant does not have)"
 
 
 class WorkspaceForm(ModalScreen[dict | None]):
@@ -33,6 +34,8 @@ class WorkspaceForm(ModalScreen[dict | None]):
     WorkspaceForm Label { margin-top: 1; }
     WorkspaceForm Horizontal { height: auto; }
     WorkspaceForm Button { margin-right: 2; }
+    WorkspaceForm Checkbox { border: none; height: 1; padding: 0 1; background: $surface; }
+    WorkspaceForm Checkbox:focus { border: none; background: $accent 30%; }
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="form.cancel"), Binding("ctrl+s", "save", "Save", id="form.save")]
 
@@ -55,6 +58,8 @@ class WorkspaceForm(ModalScreen[dict | None]):
                 yield SafeInput(value=str(value), id=f"f-{key}", select_on_focus=False,
                             placeholder=", ".join(self.domains)[:60] if key == "domain" else "")
                 yield Static("", id=f"e-{key}", classes="error", markup=False)
+                if key == "domain":
+                    yield Checkbox(NEW_DOMAIN, value=self.initial.get("new_domain") == "yes", id="f-new-domain")
             yield Static("", id="e-form", classes="error", markup=False)
             with Horizontal():
                 yield Button("Save (ctrl+s)", id="save", variant="primary")
@@ -99,10 +104,14 @@ class WorkspaceForm(ModalScreen[dict | None]):
     def resume_form(self) -> dict[str, str]:
         """What the terminal guard saves if the terminal goes away while this form is open."""
         title = "Edit workspace" if self.current else "New workspace"
-        return {"form": "workspace", "title": title, "workspace_id": (self.current or {}).get("id", ""), **self.values()}
+        return {"form": "workspace", "title": title, "workspace_id": (self.current or {}).get("id", ""), **self.values(),
+                **({"new_domain": "yes"} if self.new_domain() else {})}
 
     def values(self) -> dict[str, str]:
         return {key: self.query_one(f"#f-{key}", Input).value for key, _ in FIELDS}
+
+    def new_domain(self) -> bool:
+        return self.query_one("#f-new-domain", Checkbox).value
 
     def _clear_errors(self) -> None:
         for key, _ in FIELDS:
@@ -116,10 +125,17 @@ class WorkspaceForm(ModalScreen[dict | None]):
         self.holds_keys = True  # keys typed after ctrl+s wait for the outcome (key_order.py)
         self._save(self.values(), force=False)
 
+    @on(Input.Changed)
+    def _clear_field_error(self, event: Input.Changed) -> None:
+        """A field's message goes as soon as the field is corrected (typed in again)."""
+        key = (event.input.id or "").removeprefix("f-")
+        if key in dict(FIELDS):
+            self.query_one(f"#e-{key}", Static).update("")
+
     def _changed(self) -> bool:
         """Anything typed that would be lost: values that differ from what the form opened with."""
         start = {key: str((self.current or {}).get(key) or "") for key, _ in FIELDS}
-        return self.values() != start
+        return self.values() != start or self.new_domain()
 
     @on(Button.Pressed, "#cancel")
     def action_cancel(self) -> None:
@@ -146,7 +162,7 @@ class WorkspaceForm(ModalScreen[dict | None]):
     async def _save_once(self, values: dict[str, str], force: bool) -> None:
         try:
             if self.current is None:
-                doc = await self.service.create(WorkspaceInput(**values))
+                doc = await self.service.create(WorkspaceInput(**values, new_domain=self.new_domain()))
             else:
                 # a field left as shown is unchanged (stored text with control characters is shown,
                 # and edited, with visible escapes: saving the form must not rewrite it as escapes)
@@ -154,10 +170,11 @@ class WorkspaceForm(ModalScreen[dict | None]):
                 if not changes:
                     self.dismiss(self.current)
                     return
-                doc = await self.service.update(self.current["id"], changes, etag=self.current.get("_etag"), force=force, base=self.current)
+                doc = await self.service.update(self.current["id"], changes, etag=self.current.get("_etag"), force=force,
+                                                base=self.current, new_domain=self.new_domain())
         except ValidationError as exc:
             target = f"#e-{exc.field}" if exc.field in dict(FIELDS) else "#e-form"
-            self.query_one(target, Static).update(Text(safe_text(exc.message)))
+            self.query_one(target, Static).update(Text(safe_text(str(exc))))  # "Name is required"
             return
         except EditConflict as exc:
             from .edit_conflict import EditConflictDialog

@@ -340,7 +340,7 @@ class WorkspacesScreen(AreaScreen):
             except Exception as exc:
                 self.flash(f"the workspace being edited is gone: {exc}", "warning")
                 return
-        initial = {key: saved[key] for key, _ in FIELDS if key in saved}
+        initial = {key: saved[key] for key in [*(k for k, _ in FIELDS), "new_domain"] if key in saved}
 
         def done(doc: dict | None) -> None:
             if doc:

@@ -12,6 +12,7 @@ from typing import TYPE_CHECKING, Any
 from loom_tui.domain.clock import now_iso
 from loom_tui.store.query import Order, Query
 
+from .audit_filter import AuditFilter
 from .stamps import stamp
 
 # Newest first by the time stamp every event has (the web console's lack loom's ``seq``), then by
@@ -71,6 +72,34 @@ class AuditService:
 
     async def for_item(self, ws: "WorkspaceRef", item_id: str, *, max_items: int = 100, continuation: str | None = None):
         return await self.scoped.item_query(ws, "audit-log", item_id, NEWEST_FIRST, max_items=max_items, continuation=continuation)
+
+    # -- filtered, paged trails (the Audit pane, ``loom audit``) ---------------------------------
+    @staticmethod
+    def _query(flt: AuditFilter) -> Query:
+        return Query(flt.conds(), NEWEST_FIRST.order_by)
+
+    async def workspace_page(self, workspace_id: str, flt: AuditFilter = AuditFilter(), *, max_items: int = 200,
+                             continuation: str | None = None):
+        """One page of a workspace's trail, newest first, filtered; ``continuation`` reads on past
+        any page size (the trail has no 500-event limit)."""
+        ws = await self.scoped.workspace(workspace_id)
+        return await self.scoped.workspace_audit(ws, self._query(flt), max_items=max_items, continuation=continuation)
+
+    async def workspace_count(self, workspace_id: str, flt: AuditFilter = AuditFilter()) -> int:
+        ws = await self.scoped.workspace(workspace_id)
+        return await self.scoped.workspace_audit_count(ws, Query(flt.conds()))
+
+    async def item_page(self, workspace_id: str, item_id: str, flt: AuditFilter = AuditFilter(), *, max_items: int = 200,
+                        continuation: str | None = None):
+        ws = await self.scoped.workspace(workspace_id)
+        return await self.scoped.item_query(ws, "audit-log", item_id, self._query(flt), max_items=max_items, continuation=continuation)
+
+    async def tenant_page(self, flt: AuditFilter = AuditFilter(), *, max_items: int = 200, continuation: str | None = None):
+        """The whole tenant's trail (tenant admins only), newest first, filtered."""
+        return await self.scoped.admin_query("audit-log", self._query(flt), max_items=max_items, continuation=continuation)
+
+    async def tenant_count(self, flt: AuditFilter = AuditFilter()) -> int:
+        return await self.scoped.admin_count("audit-log", Query(flt.conds()))
 
     async def workspace_trail(self, workspace_id: str, *, max_items: int = 100):
         """The newest events of a workspace the session may see (by id: for screens and commands)."""

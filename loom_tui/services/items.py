@@ -26,7 +26,7 @@ from loom_tui.store.errors import NotFound, PreconditionFailed
 from loom_tui.store.query import Filter, Op, Order, Query, eq
 
 from .audit import AuditService, diff
-from loom_tui.errors import ConflictError, EditConflict, NotFoundError, ValidationError
+from loom_tui.errors import ConflictError, EditConflict, NameTaken, NotFoundError, ValidationError
 from .roles import Action, require
 from .wsdoc import add_to_item_count
 
@@ -156,7 +156,7 @@ class ItemService:
         if folder_id is None or folder_id == "":
             return None
         if not isinstance(folder_id, str) or await self.scoped.ws_get(ws, "folders", folder_id) is None:
-            raise ValidationError("folderId", f"no folder {folder_id!r} in this workspace")
+            raise ValidationError("folderId", f"{folder_id!r} is not a folder of this workspace")
         return folder_id
 
     async def _twin_of(self, ws: "WorkspaceRef", lakehouse: dict) -> dict | None:
@@ -170,6 +170,18 @@ class ItemService:
                 return page.items[0]
         return None
 
+    async def _check_name_free(self, ws: "WorkspaceRef", item_type: str, name: str, except_ids: tuple[str, ...] = ()) -> None:
+        """Fabric's rule: within a workspace, no two items of one type share a name (ignoring case).
+        A lakehouse's SQL endpoint is a warehouse: its name must be free among the warehouses too."""
+        checks = [(item_type, name)]
+        if item_type == LAKEHOUSE:
+            checks.append((SQL_ENDPOINT_TYPE, sql_endpoint_name(name)))
+        for kind, wanted in checks:
+            query = Query((Filter("displayName", Op.IEQUALS, wanted), eq("itemType", kind)), BY_NAME)
+            page = await self.scoped.ws_query(ws, "items", query, max_items=len(except_ids) + 1)
+            if any(d["id"] not in except_ids for d in page.items):
+                raise NameTaken("displayName", f"{wanted!r} is taken: this workspace already has a {kind} of that name")
+
     # -- writing ---------------------------------------------------------------------------
     async def create(self, workspace_id: str, data: ItemInput) -> dict:
         """Create an item (and a lakehouse's SQL endpoint).  Returns the item."""
@@ -181,6 +193,7 @@ class ItemService:
         name = clean_item_name(data.display_name, data.item_type)
         description = clean_text("description", data.description)
         folder_id = await self._check_folder(ws, data.folder_id)
+        await self._check_name_free(ws, data.item_type, name)
         s, now = self.ctx.session, now_iso()
         doc = {
             "id": str(uuid.uuid4()),
@@ -246,6 +259,12 @@ class ItemService:
         if (current.get("state") or {}).get("sqlEndpointFor"):
             raise ConflictError("a SQL endpoint is named after its lakehouse; rename the lakehouse instead")
         name = clean_item_name(new_name, current.get("itemType", ""))
+        if name.lower() != str(current.get("displayName") or "").lower():
+            own = (item_id,)
+            if current.get("itemType") == LAKEHOUSE:
+                twin = await self._twin_of(ws, current)
+                own += (twin["id"],) if twin else ()
+            await self._check_name_free(ws, current.get("itemType", ""), name, own)
         new = {**current, "displayName": name, "displayNameLower": name.lower(), "updatedAt": now_iso()}
         stored = await self._replace(ws, current, new, etag, force)
         if current.get("itemType") == LAKEHOUSE:

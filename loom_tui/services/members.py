@@ -63,7 +63,9 @@ class MemberService:
     async def list(self, workspace_id: str) -> list[dict]:
         ws = await self.scoped.workspace(workspace_id)
         page = await self.scoped.ws_query(ws, "workspace-permissions", Query(order_by=(Order("upn"),)), max_items=MAX_MEMBERS)
-        return page.items
+        # ``creator`` (not stored): the implicit admin, whom the rules keep (no remove, no demotion),
+        # by the same rule the writes use, so a list never offers what a write would refuse
+        return [{**d, "creator": is_creator(ws, d)} for d in page.items]
 
     async def _binding(self, ws: "WorkspaceRef", upn: str) -> dict:
         doc = await self.scoped.ws_get(ws, "workspace-permissions", permission_id(ws.id, upn))
@@ -107,7 +109,7 @@ class MemberService:
         upn, role = clean_upn(upn), clean_role(role)
         current = await self._binding(ws, upn)
         if is_creator(ws, current) and role != "admin":
-            raise ConflictError(f"{upn} created this workspace and is always an admin; their role cannot be changed")
+            raise ConflictError(f"{upn} created this workspace and is always its admin: their role cannot be changed")
         if current.get("role") == role:
             return current
         new = {**current, "role": role, "updatedBy": self.ctx.session.upn, "updatedAt": now_iso()}
@@ -128,7 +130,7 @@ class MemberService:
         upn = clean_upn(upn)
         current = await self._binding(ws, upn)
         if is_creator(ws, current):
-            raise ConflictError(f"{upn} created this workspace and is always an admin; they cannot be removed")
+            raise ConflictError(f"{upn} created this workspace and is always its admin: they cannot be removed")
         await set_member_upn(self.scoped, ws.id, upn, False)
         try:
             await self.scoped.ws_delete(ws, "workspace-permissions", current["id"])

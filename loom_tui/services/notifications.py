@@ -27,8 +27,10 @@ class NotificationService:
         self.ctx = ctx
         self.scoped = ctx.scoped
 
-    async def newest(self, limit: int = NEWEST) -> list[dict]:
-        page = await self.scoped.user_query("notifications", Query(order_by=(Order("createdAt", True),)), max_items=max(1, min(limit, NEWEST)))
+    async def newest(self, limit: int = NEWEST, *, unread: bool = False) -> list[dict]:
+        """The newest ``limit`` (at most 50, the web console's list), or only the unread ones."""
+        query = Query(UNREAD.where if unread else (), (Order("createdAt", True),))
+        page = await self.scoped.user_query("notifications", query, max_items=max(1, min(limit, NEWEST)))
         return page.items
 
     async def unread_count(self) -> int:

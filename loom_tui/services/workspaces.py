@@ -40,6 +40,7 @@ class WorkspaceInput:
     description: str = ""
     capacity: str = ""
     domain: str = ""
+    new_domain: bool = False  # the operator chose to start a domain the tenant does not have yet
 
 
 RULES = {
@@ -54,7 +55,7 @@ def validate(data: WorkspaceInput, only: Any = None) -> WorkspaceInput:
     """The input with every field (or only those in ``only``: an edit checks what it changes, so
     a value another writer stored is kept as it is rather than blocking every other edit)."""
     return WorkspaceInput(**{k: (rule(getattr(data, k)) if only is None or k in only else getattr(data, k))
-                             for k, rule in RULES.items()})
+                             for k, rule in RULES.items()}, new_domain=data.new_domain)
 
 
 def stored_fields(data: WorkspaceInput) -> dict[str, Any]:
@@ -160,9 +161,60 @@ class WorkspaceService:
             raise ConflictError(f"{len(page.items)} workspaces are named {name_or_id!r} ({ids}); nothing was done — use an id")
         return page.items[0]
 
+    async def names(self, ids: list[str] | set[str]) -> dict[str, str]:
+        """``{id: name}`` of the tenant's workspaces among ``ids`` (for lists that carry ids)."""
+        wanted = sorted({i for i in ids if i})
+        out: dict[str, str] = {}
+        for start in range(0, len(wanted), 100):
+            chunk = wanted[start : start + 100]
+            page = await self.scoped.tenant_query("workspaces", Query((Filter("id", Op.IN, chunk),)), max_items=len(chunk))
+            out.update({d["id"]: d.get("name") or "" for d in page.items})
+        return out
+
     async def domains(self) -> list[str]:
-        doc = await self.scoped.tenant_get("tenant-settings", f"domains:{self.ctx.session.tenant_id}")
+        doc = await self.scoped.tenant_get("tenant-settings", self._domains_id())
         return sorted(d.get("name", "") for d in (doc or {}).get("domains", []) if d.get("name"))
+
+    def _domains_id(self) -> str:
+        return f"domains:{self.ctx.session.tenant_id}"
+
+    async def _check_sku_and_domain(self, data: WorkspaceInput, current: dict | None = None,
+                                    only: Any = None) -> tuple[WorkspaceInput, bool]:
+        """Capacity a real SKU or none, domain one of the tenant's (or new by choice); values an
+        edit leaves unchanged are kept as stored.  Returns the input and whether the domain is new."""
+        from dataclasses import replace
+
+        from loom_tui.domain.workspace_fields import check_capacity, check_domain
+
+        cur = current or {}
+        capacity, domain, is_new = data.capacity, data.domain, False
+        if only is None or "capacity" in only:
+            capacity = check_capacity(data.capacity, cur.get("capacity") if current else None)
+        if only is None or "domain" in only:
+            domain, is_new = check_domain(data.domain, await self.domains(), new=data.new_domain,
+                                          stored=cur.get("domain") if current else None)
+        return replace(data, capacity=capacity, domain=domain), is_new
+
+    async def _add_domain(self, name: str) -> None:
+        """Add a new domain to the tenant's domains document (the web console's shape)."""
+        from loom_tui.store.errors import Conflict
+
+        s = self.ctx.session
+        entry = {"id": name, "name": name, "createdAt": now_iso(), "createdBy": s.upn}
+        for _ in range(5):
+            doc = await self.scoped.tenant_get("tenant-settings", self._domains_id())
+            try:
+                if doc is None:
+                    await self.scoped.tenant_create("tenant-settings", {"id": self._domains_id(), "domains": [entry]})
+                    return
+                if any(str(d.get("name", "")).lower() == name.lower() for d in doc.get("domains", [])):
+                    return
+                await self.scoped.tenant_replace("tenant-settings", {**doc, "domains": [*doc.get("domains", []), entry]},
+                                                 if_match=doc["_etag"])
+                return
+            except (Conflict, PreconditionFailed):
+                continue
+        raise ConflictError("the tenant's domains kept changing; try again")
 
     # -- writing ---------------------------------------------------------------------------
     async def _reserve_name(self, name: str, workspace_id: str) -> None:
@@ -193,8 +245,11 @@ class WorkspaceService:
     async def create(self, data: WorkspaceInput) -> dict:
         self.ctx.require_writable("creating a workspace")
         data = validate(data)
+        data, new_domain = await self._check_sku_and_domain(data)
         new_id = str(uuid.uuid4())
         await self._reserve_name(data.name, new_id)
+        if new_domain:
+            await self._add_domain(data.domain)
         s = self.ctx.session
         now = now_iso()
         doc = {
@@ -230,7 +285,7 @@ class WorkspaceService:
         return stored
 
     async def update(self, workspace_id: str, changes: dict[str, Any], *, etag: str | None, force: bool = False,
-                     base: dict | None = None) -> dict:
+                     base: dict | None = None, new_domain: bool = False) -> dict:
         """Edit fields of :data:`EDITABLE`.  ``etag`` is the version the operator saw; if the
         workspace changed since, :class:`EditConflict` carries both versions (unless ``force``)."""
         self.ctx.require_writable("editing a workspace")
@@ -240,13 +295,17 @@ class WorkspaceService:
         ws = await self.scoped.workspace(workspace_id)
         await require(self.ctx, ws, Action.EDIT_WORKSPACE)
         current = ws.doc
-        merged = WorkspaceInput(**{k: (changes[k] if k in changes else (current.get(k) or "")) for k in EDITABLE})
+        merged = WorkspaceInput(**{k: (changes[k] if k in changes else (current.get(k) or "")) for k in EDITABLE},
+                                new_domain=new_domain)
         data = validate(merged, only=changes)
+        data, domain_is_new = await self._check_sku_and_domain(data, current, only=changes)
         renamed = data.name.lower() != str(current.get("name") or "").lower()
         if renamed:
             await self._reserve_name(data.name, workspace_id)
         if etag is not None and etag != current.get("_etag") and not force and self._edited_since(base, current):
             raise EditConflict(mine={**(base or current), **changes}, theirs=current)
+        if domain_is_new:
+            await self._add_domain(data.domain)
         new = {**current, **stored_fields(data), "updatedAt": now_iso()}
         try:
             stored = await self.scoped.tenant_replace("workspaces", new, if_match=None if force else current["_etag"])

@@ -419,4 +419,8 @@ class ScopedStore:
         q = query.and_(eq("workspaceId", ws.id), self._tenant_or_unstamped())
         return await self.store.query_cross_partition("audit-log", q, max_items=max_items, continuation=continuation)
 
+    async def workspace_audit_count(self, ws: WorkspaceRef, query: Query = ALL) -> int:
+        q = query.and_(eq("workspaceId", ws.id), self._tenant_or_unstamped())
+        return await self.store.count_cross_partition("audit-log", q)
+
 

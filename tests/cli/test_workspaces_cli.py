@@ -28,8 +28,8 @@ def test_list_seeds_the_demo_tenant_on_first_start():
 @pytest.mark.parametrize(
     "name, message",
     [
-        ("", "name: is required"),
-        ("   ", "name: is required"),
+        ("", "Name is required"),
+        ("   ", "Name is required"),
         ("x" * 10_000, "at most 256"),
         ("bad\x1b[31mred", "control characters"),
         ("tab\there", "control characters"),
@@ -107,3 +107,17 @@ def test_unknown_profile_is_a_clear_error():
     r = loom("--profile", "nope", "workspaces", "list")
     assert r.returncode != 0
     assert "no profile named 'nope'" in r.stderr
+
+
+def test_capacity_and_domain_are_checked_headless():
+    r = loom("workspaces", "create", "--name", "Lol Space", "--capacity", "lol", "--domain", "Bad Domain!!")
+    assert r.returncode == 2 and r.stderr.startswith("loom: Capacity 'lol' is not a capacity SKU")
+    assert "Traceback" not in r.stderr and "ValidationError" not in r.stderr
+    r = loom("workspaces", "create", "--name", "Lol Space", "--capacity", "F8", "--domain", "Bad Domain!!")
+    assert r.returncode == 2 and "Domain 'Bad Domain!!' is not one of this tenant's domains" in r.stderr
+    assert "--new-domain" in loom("workspaces", "create", "--help").stdout
+    r = loom("workspaces", "create", "--name", "Lol Space", "--domain", "new-dom", "--new-domain", "--json")
+    assert r.returncode == 0, r.stderr
+    assert json.loads(r.stdout)["domain"] == "new-dom"
+    r = loom("workspaces", "update", "Lol Space", "--capacity", "trial")
+    assert r.returncode == 2 and "Capacity 'trial' is not a capacity SKU" in r.stderr

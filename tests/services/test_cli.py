@@ -58,6 +58,8 @@ def test_members_list_add_remove(ws_id):
     assert "set the role of" in loom("members", "add", ws_id, outsider, "--role", "viewer").stdout
     no = loom("members", "remove", ws_id, creator["upn"], check=False)
     assert no.returncode == 5 and "cannot be removed" in no.stderr  # a conflict with the rules
+    assert no.stderr.count("\n") == 1 and no.stderr.startswith("loom: ") and "Error" not in no.stderr  # one clear line
+    assert creator["creator"] is True and not any(m["creator"] for m in members if m is not creator)
     loom("members", "remove", ws_id, outsider)
     assert outsider not in loom("members", "list", ws_id).stdout
 

@@ -71,3 +71,52 @@ async def test_notification_text_is_literal():
         await wait_for(pilot, lambda: "[bold]x[/]" in screen_text(app))
         text = screen_text(app)
         assert "\x1b" not in text and "\\x1b" in text and "[link=http://e]y[/link]" in text
+
+
+async def test_enter_opens_what_the_notification_is_about_and_marks_it_read():
+    from loom_tui.screens.workspace_detail import WorkspaceDetailScreen
+    from loom_tui.services.items import ItemInput
+    from loom_tui.services.workspaces import WorkspaceInput
+
+    app = LoomApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_ready(pilot)
+        ws = await app.ctx.workspaces.create(WorkspaceInput(name="Mentioned here"))
+        item = await app.ctx.items.create(ws["id"], ItemInput("notebook", "talked_about"))
+        await app.ctx.scoped.notify(app.ctx.session.user_oid, {
+            "id": "note-about-item", "title": "You were mentioned", "body": "on talked_about", "severity": "info",
+            "link": f"/workspaces/{ws['id']}/items/{item['id']}", "read": False, "createdAt": "2999-01-01T00:00:00.000Z"})
+        await pilot.press("b")
+        await wait_for(pilot, lambda: isinstance(app.screen, NotificationsPanel))
+        table = app.screen.query_one(VirtualTable)
+        await wait_for(pilot, lambda: table.row(0) is not None and table.row(0)["id"] == "note-about-item")
+        assert "enter open (and mark read)" in screen_text(app)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, WorkspaceDetailScreen) and app.screen.pane == "comments")
+        detail = app.screen
+        assert detail.workspace_id == ws["id"]
+        await wait_for(pilot, lambda: detail.selected_item is not None and detail.selected_item["id"] == item["id"])
+        note = await app.ctx.scoped.user_get("notifications", "note-about-item")
+        assert note["read"] is True
+        # a demo notification points to its workspace: enter opens it
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, WorkspaceDetailScreen))
+        await pilot.press("b")
+        await wait_for(pilot, lambda: isinstance(app.screen, NotificationsPanel))
+        table = app.screen.query_one(VirtualTable)
+        await wait_for(pilot, lambda: table.row(1) is not None)
+        demo_note = next(table.row(i) for i in range(table.row_count) if (table.row(i).get("link") or "").startswith("/workspaces/"))
+        table.cursor_row = next(i for i in range(table.row_count) if table.row(i)["id"] == demo_note["id"])
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, WorkspaceDetailScreen))
+        assert app.screen.workspace_id == demo_note["link"].split("/")[2]
+
+
+def test_links_name_places_loom_can_open():
+    from loom_tui.domain.links import Target, target_of
+
+    assert target_of("/workspaces/w1") == Target("workspaces", "w1")
+    assert target_of("/workspaces/w1/items/i9") == Target("workspaces", "w1", "i9")
+    assert target_of("/admin/capacity") == Target("capacity")
+    assert target_of("/cost/budgets") == Target("cost")
+    assert target_of(None) is None and target_of("https://evil.example/") is None and target_of("/nowhere") is None

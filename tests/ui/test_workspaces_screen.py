@@ -134,3 +134,34 @@ def test_snapshot_workspaces(snap_compare, monkeypatch, size):
         await pilot.pause(0.2)
 
     assert snap_compare(LoomApp(), terminal_size=size, run_before=ready)
+
+
+async def test_form_checks_capacity_and_domain_and_offers_a_new_domain():
+    """Capacity a real SKU, domain one of the tenant's unless 'New domain' is ticked; each message
+    under its field names it as the form does and goes when the field is typed in again."""
+    from textual.widgets import Checkbox, Input, Static
+
+    app = LoomApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_ready(pilot)
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, WorkspaceForm) and app.screen.is_mounted)
+        form = app.screen
+        form.query_one("#f-name", Input).value = "Checked space"
+        form.query_one("#f-capacity", Input).value = "lol"
+        form.query_one("#f-domain", Input).value = "Bad Domain!!"
+        await pilot.press("ctrl+s")
+        error = lambda key: str(form.query_one(f"#e-{key}", Static).render())  # noqa: E731
+        await wait_for(pilot, lambda: error("capacity").startswith("Capacity 'lol' is not a capacity SKU"))
+        form.query_one("#f-capacity", Input).value = "f64"
+        await wait_for(pilot, lambda: error("capacity") == "")  # cleared as the field is corrected
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: error("domain").startswith("Domain 'Bad Domain!!' is not one of this tenant's domains"))
+        form.query_one("#f-domain", Input).value = "logistics"
+        form.query_one("#f-new-domain", Checkbox).value = True
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not isinstance(app.screen, WorkspaceForm))
+        page = await app.ctx.workspaces.page()
+        made = next(w for w in page.items if w["name"] == "Checked space")
+        assert made["capacity"] == "F64" and made["domain"] == "logistics"
+        assert "logistics" in await app.ctx.workspaces.domains()
