@@ -27,7 +27,6 @@ from loom_tui.services.capacity.view import SORTS, CapacityView, apply, choices
 from loom_tui.widgets.table_header import TableHeader
 from loom_tui.widgets.virtual_table import Column, VirtualTable, safe_text
 
-from loom_tui.widgets.palette import ScreenKeys
 
 from ..base import AreaScreen
 from . import cells
@@ -63,7 +62,6 @@ def columns(width: int, link, currency: str | None = None) -> list[Column]:
 
 
 class CapacityScreen(AreaScreen):
-    COMMANDS = {ScreenKeys}  # this screen's actions in the command palette
     AREA = "Capacity"
     DEFAULT_CSS = """
     CapacityScreen VirtualTable { overflow-x: hidden; }
