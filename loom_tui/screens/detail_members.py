@@ -18,6 +18,7 @@ from loom_tui.widgets.table_header import TableHeader
 from loom_tui.widgets.virtual_table import Column, VirtualTable, safe_text
 
 from .prompt import ChoicePrompt, TextPrompt, confirm
+from .sort_picker import SortPicker, picked, sort_words
 from .workspace_detail import Pane
 
 COLUMNS = [
@@ -27,10 +28,23 @@ COLUMNS = [
     Column("addedAt", "Added", 10, render=lambda r: (r.get("addedAt") or "")[:10]),
 ]
 ROLE_CHOICES = [(r, r) for r in MEMBER_ROLES]
+SORT_LABEL = {"upn": "UPN", "name": "name", "role": "role", "addedAt": "added"}
+ROLE_ORDER = {role: i for i, role in enumerate(MEMBER_ROLES)}
+
+
+def sort_value(row: dict, key: str) -> tuple:
+    """Sort value of a member row: text case-insensitively, roles by rank, missing values last."""
+    value = row.get(key)
+    if key == "role":
+        return (0, ROLE_ORDER.get(str(value), len(ROLE_ORDER)), "")
+    if value in (None, ""):
+        return (1, 0, "")
+    return (0, 0, str(value).lower())
 
 
 class MembersPane(Pane):
     BINDINGS = [
+        Binding("s", "sort", "Sort", id="members.sort", tooltip="pick the column; the same one again reverses"),
         Binding("n", "member_add", "Add member", id="members.add"),
         Binding("r", "member_role", "Change role", id="members.role"),
         Binding("d", "member_remove", "Remove", id="members.remove"),
@@ -39,6 +53,7 @@ class MembersPane(Pane):
     def __init__(self, **kw) -> None:
         super().__init__(**kw)
         self.rows: list[dict] = []
+        self.sort: tuple[str, bool] = ("upn", False)
 
     def compose(self) -> ComposeResult:
         yield Static("", id="members-status", markup=False)
@@ -63,10 +78,31 @@ class MembersPane(Pane):
         except Exception as exc:
             self.detail.flash(f"could not read members: {exc}", "error")
             return
+        self._show(keep_cursor)
+
+    def _show(self, keep_cursor: bool = False) -> None:
+        key, descending = self.sort
+        present = [r for r in self.rows if sort_value(r, key)[0] == 0]
+        absent = [r for r in self.rows if sort_value(r, key)[0] != 0]  # missing values last, either way
+        present.sort(key=lambda r: (sort_value(r, key), str(r.get("upn", "")).lower()), reverse=descending)
+        self.rows = present + absent
+        self.table.sorted_by = self.sort
         self.table.reset(len(self.rows), keep_cursor=keep_cursor)
         self.query_one(TableHeader).refresh_header()
         note = "" if self.detail.permits("member_add") else " · your role cannot manage members"
-        self.query_one("#members-status", Static).update(Text(f"{len(self.rows)} member{'s' if len(self.rows) != 1 else ''}{note}"))
+        count = f"{len(self.rows)} member{'s' if len(self.rows) != 1 else ''}"
+        sort = " · sort: " + sort_words(SORT_LABEL[key], descending)
+        self.query_one("#members-status", Static).update(Text(safe_text(count + sort + note)))
+
+    def action_sort(self) -> None:
+        """The sort picker: every column; the current one again reverses."""
+
+        def chosen(key: str | None) -> None:
+            if key is not None:
+                self.sort = picked(*self.sort, key, ("addedAt",))
+                self._show()
+
+        self.app.push_screen(SortPicker(list(SORT_LABEL.items()), *self.sort), chosen)
 
     def on_virtual_table_columns_changed(self) -> None:
         self.query_one(TableHeader).refresh_header()

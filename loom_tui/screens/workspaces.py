@@ -27,9 +27,12 @@ from loom_tui.widgets.table_header import TableHeader
 from loom_tui.widgets.virtual_table import Column, VirtualTable, safe_text
 
 from .base import AreaScreen
+from .sort_picker import SortPicker, picked, sort_words
 
-SORT_CYCLE = [SortKey.LAST_ACCESSED, SortKey.NAME, SortKey.CREATED, SortKey.ITEMS]
-SORT_LABEL = {SortKey.LAST_ACCESSED: "last accessed", SortKey.NAME: "name", SortKey.CREATED: "created", SortKey.ITEMS: "items"}
+# the sort picker's columns, in the table's order (created is not a column but sorts too)
+SORT_LABEL = {SortKey.NAME: "name", SortKey.DOMAIN: "domain", SortKey.CAPACITY: "capacity", SortKey.ITEMS: "items",
+              SortKey.STATE: "state", SortKey.LAST_ACCESSED: "last accessed", SortKey.CREATED: "created"}
+NEWEST_FIRST = (SortKey.LAST_ACCESSED, SortKey.CREATED, SortKey.ITEMS)
 CAPACITY_CYCLE = [None, CapacityKind.NONE, CapacityKind.SHARED, CapacityKind.DEDICATED]
 DEBOUNCE_S = 0.15
 
@@ -82,8 +85,7 @@ class WorkspacesScreen(AreaScreen):
     ROLE_GATED = {"edit": Action.EDIT_WORKSPACE, "delete": Action.DELETE_WORKSPACE}
     BINDINGS = [
         Binding("slash", "search", "Search", id="ws.search"),
-        Binding("s", "sort", "Sort", id="ws.sort"),
-        Binding("r", "reverse", "Reverse", show=False, id="ws.reverse"),
+        Binding("s", "sort", "Sort", id="ws.sort", tooltip="pick the column; the same one again reverses"),
         Binding("f", "filter_capacity", "Capacity", id="ws.filter_capacity"),
         Binding("m", "mine", "Mine/all", show=False, id="ws.mine"),
         Binding("n", "new", "New", id="ws.new"),
@@ -176,13 +178,14 @@ class WorkspacesScreen(AreaScreen):
             return
         self._ready = True
         table = self.query_one(VirtualTable)
+        table.sorted_by = (self.view.sort.value, self.view.descending)
         table.reset(total, keep_cursor=keep_cursor)
         self.query_one(TableHeader).refresh_header()
         self._status(total)
 
     def _status(self, total: int) -> None:
         v = self.view
-        parts = [f"{total:,} workspace{'s' if total != 1 else ''}", f"sort: {SORT_LABEL[v.sort]} {'↓' if v.descending else '↑'}"]
+        parts = [f"{total:,} workspace{'s' if total != 1 else ''}", "sort: " + sort_words(SORT_LABEL[v.sort], v.descending)]
         if self.pinned_rows:
             parts.append(f"{len(self.pinned_rows)} pinned")
         if v.capacity:
@@ -226,11 +229,15 @@ class WorkspacesScreen(AreaScreen):
 
     # -- sort and filter -------------------------------------------------------------------
     def action_sort(self) -> None:
-        nxt = SORT_CYCLE[(SORT_CYCLE.index(self.view.sort) + 1) % len(SORT_CYCLE)]
-        self._set_view(sort=nxt, descending=nxt is not SortKey.NAME)
+        """The sort picker: every column (and created); the current one again reverses."""
+        options = [(k.value, label) for k, label in SORT_LABEL.items()]
 
-    def action_reverse(self) -> None:
-        self._set_view(descending=not self.view.descending)
+        def chosen(key: str | None) -> None:
+            if key is not None:
+                sort, descending = picked(self.view.sort.value, self.view.descending, key, (k.value for k in NEWEST_FIRST))
+                self._set_view(sort=SortKey(sort), descending=descending)
+
+        self.app.push_screen(SortPicker(options, self.view.sort.value, self.view.descending), chosen)
 
     def action_filter_capacity(self) -> None:
         nxt = CAPACITY_CYCLE[(CAPACITY_CYCLE.index(self.view.capacity) + 1) % len(CAPACITY_CYCLE)]

@@ -44,6 +44,12 @@ class Column:
     min_width: int = 6
     # a URL for the cell: drawn as an OSC 8 hyperlink (terminals without them show the text alone)
     link: Callable[[dict], str | None] | None = None
+    # the sort key this column sorts by (the sort picker's key); None: the column's key
+    sort: str | None = None
+
+    @property
+    def sort_key(self) -> str:
+        return self.sort or self.key
 
     def cell(self, row: dict) -> str:
         value = self.render(row) if self.render else row.get(self.key)
@@ -126,6 +132,8 @@ class VirtualTable(ScrollView, can_focus=True):
         self._widths: list[int] = []
         self._widths_for = -1
         self.pages_fetched = 0  # for tests and benchmarks
+        # (sort key, descending) of the rows shown: the header marks that column with ▲ / ▼
+        self.sorted_by: tuple[str, bool] | None = None
 
     # -- data ------------------------------------------------------------------------------
     def reset(self, row_count: int, fetch: Fetch | None = None, *, keep_cursor: bool = False) -> None:
@@ -209,8 +217,20 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def header_text(self, width: int) -> Text:
         widths = self._layout(self.content_width or width)
-        line = "  " + " ".join(fit(c.title, w, c.align) for c, w in zip(self.columns, widths))
+        line = "  " + " ".join(self._title(c, w) for c, w in zip(self.columns, widths))
         return Text(line[:width].ljust(width), style="bold")
+
+    def _title(self, column: Column, width: int) -> str:
+        """The column's title; the sort column's ends in ▲ (ascending) or ▼ (descending), kept
+        even when the title has to be cut."""
+        if self.sorted_by is None or self.sorted_by[0] != column.sort_key or width < 3:
+            return fit(column.title, width, column.align)
+        mark = " ▼" if self.sorted_by[1] else " ▲"
+        title = column.title
+        if cell_len(title) > width - 2:  # its first word, else cut
+            first = title.split()[0] if title.split() else title
+            title = first if cell_len(first) <= width - 2 else fit(title, width - 2)
+        return fit(title + mark, width, column.align)
 
     # -- rendering -------------------------------------------------------------------------
     def render_line(self, y: int) -> Strip:
