@@ -99,7 +99,7 @@ class ItemsPane(Pane):
 
     def reload(self) -> None:
         self.load_folders()
-        self.load_items()
+        self.load_items(keep_cursor=True)  # a refresh keeps the cursor on the same item
 
     # -- data ------------------------------------------------------------------------------
     async def _fetch(self, offset: int, limit: int) -> list[dict]:

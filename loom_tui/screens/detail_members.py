@@ -72,7 +72,7 @@ class MembersPane(Pane):
         self.reload()
 
     @work(exclusive=True, exit_on_error=False, group="members")
-    async def reload(self, keep_cursor: bool = False) -> None:
+    async def reload(self, keep_cursor: bool = True) -> None:
         try:
             self.rows = await self.ctx.members.list(self.detail.workspace_id)
         except Exception as exc:

@@ -109,6 +109,7 @@ class WorkspacesScreen(AreaScreen):
         self.domains: list[str] = []
         self.row_allowed: dict[str, set[str]] = {}  # workspace id -> actions the operator's role allows
         self._ready = False
+        self._new_view = False  # the search, sort or a filter changed: the next reload starts at the top
 
     def compose_body(self) -> ComposeResult:
         yield SearchBox(load=lambda: self.ctx.prefs.recent_searches("workspaces"),
@@ -177,6 +178,8 @@ class WorkspacesScreen(AreaScreen):
             self.flash(f"could not read workspaces: {exc}", "error")
             return
         self._ready = True
+        # a changed view starts at the top even when a refresh (back from a dialog) took its place
+        keep_cursor, self._new_view = keep_cursor and not self._new_view, False
         table = self.query_one(VirtualTable)
         table.sorted_by = (self.view.sort.value, self.view.descending)
         table.reset(total, keep_cursor=keep_cursor)
@@ -201,6 +204,7 @@ class WorkspacesScreen(AreaScreen):
         from dataclasses import replace
 
         self.view = replace(self.view, **changes)
+        self._new_view = True
         self.reload()
 
     # -- search ----------------------------------------------------------------------------
