@@ -48,6 +48,7 @@ class ItemsPane(Pane):
     BINDINGS = [
         Binding("slash", "search", "Search", id="items.search"),
         Binding("s", "sort", "Sort", id="items.sort", tooltip="pick the column; the same one again reverses"),
+        Binding("enter", "describe", "Describe", show=False, id="items.describe", tooltip="every field and the raw JSON"),
         Binding("n", "item_new", "New item", id="items.new"),
         Binding("r", "item_rename", "Rename", id="items.rename"),
         Binding("v", "item_move", "Move", show=False, id="items.move"),
@@ -174,6 +175,22 @@ class ItemsPane(Pane):
     @on(VirtualTable.CursorMoved)
     def _cursor(self, event: VirtualTable.CursorMoved) -> None:
         self.detail.item_selected(event.row)
+
+    @on(VirtualTable.RowSelected, "#items-table")
+    def _selected(self, event: VirtualTable.RowSelected) -> None:
+        event.stop()
+        self.action_describe()
+
+    def action_describe(self) -> None:
+        """The describe view of the item under the cursor: every field in full, the raw JSON."""
+        from .describe import DescribeScreen
+
+        row = self._row()
+        if row is None:
+            return
+        folder = self.folder_paths.get(row.get("folderId") or "", ROOT if not row.get("folderId") else "(unknown folder)")
+        fields = [("folder (path)", folder), *((k, v) for k, v in row.items() if not k.startswith("_"))]
+        self.app.push_screen(DescribeScreen(f"{row.get('itemType') or 'item'} {row.get('displayName') or row.get('id')}", row, fields))
 
     @on(VirtualTable.ColumnsChanged)
     def _columns(self) -> None:

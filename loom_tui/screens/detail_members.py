@@ -45,6 +45,7 @@ def sort_value(row: dict, key: str) -> tuple:
 class MembersPane(Pane):
     BINDINGS = [
         Binding("s", "sort", "Sort", id="members.sort", tooltip="pick the column; the same one again reverses"),
+        Binding("enter", "describe", "Describe", show=False, id="members.describe", tooltip="every field and the raw JSON"),
         Binding("n", "member_add", "Add member", id="members.add"),
         Binding("r", "member_role", "Change role", id="members.role"),
         Binding("d", "member_remove", "Remove", id="members.remove"),
@@ -103,6 +104,18 @@ class MembersPane(Pane):
                 self._show()
 
         self.app.push_screen(SortPicker(list(SORT_LABEL.items()), *self.sort), chosen)
+
+    def on_virtual_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
+        event.stop()
+        self.action_describe()
+
+    def action_describe(self) -> None:
+        """The describe view of the member under the cursor: every field in full, the raw JSON."""
+        from .describe import DescribeScreen
+
+        row = self._row()
+        if row is not None:
+            self.app.push_screen(DescribeScreen(f"member {row.get('upn')}", row))
 
     def on_virtual_table_columns_changed(self) -> None:
         self.query_one(TableHeader).refresh_header()

@@ -97,6 +97,7 @@ class WorkspacesScreen(AreaScreen):
         Binding("t", "view_mode", "List/cards", show=False, id="ws.view_mode"),
         Binding("D", "filter_domain", "Domain", show=False, id="ws.filter_domain"),  # "o" opens the operations panel
         Binding("y", "copy_id", "Copy id", show=False, id="ws.copy_id"),
+        Binding("i", "describe", "Info", show=False, id="ws.describe", tooltip="describe: every field and the raw JSON"),
     ]
 
     def __init__(self) -> None:
@@ -266,6 +267,17 @@ class WorkspacesScreen(AreaScreen):
             self.flash("this tenant has no domains document; nothing to filter by", "warning")
             return
         self.action_filter_domain()
+
+    def action_describe(self) -> None:
+        """The describe view of the workspace under the cursor (enter opens it)."""
+        from .describe import DescribeScreen
+
+        row = self.query_one(VirtualTable).current
+        if row is None:
+            self.flash("no workspace selected", "warning")
+            return
+        doc = {k: v for k, v in row.items() if k != "pin"}
+        self.app.push_screen(DescribeScreen(f"workspace {doc.get('name') or doc.get('id')}", doc))
 
     def action_copy_id(self) -> None:
         """Copy the workspace id with OSC 52 — the one clipboard that works over SSH."""

@@ -108,6 +108,10 @@ class VirtualTable(ScrollView, can_focus=True):
             self.table = table
             self.row = row
 
+        @property
+        def control(self) -> "VirtualTable":  # for @on(VirtualTable.RowSelected, "#id")
+            return self.table
+
     class CursorMoved(Message):
         def __init__(self, table: "VirtualTable", index: int, row: dict | None) -> None:
             super().__init__()
