@@ -276,7 +276,7 @@ class ItemsPane(Pane):
                 return await self.ctx.items.rename(ws, row["id"], name, etag=row.get("_etag"))
             except EditConflict as exc:  # both versions shown; the operator decides
                 choice = await self.app.push_screen_wait(
-                    EditConflictDialog({**(exc.mine or row), "displayName": name}, exc.theirs, fields=ITEM_FIELDS, what="item"))
+                    EditConflictDialog({**(exc.mine or row), "displayName": name}, exc.theirs, fields=ITEM_FIELDS, what="item", base=row))
                 if choice == "overwrite":
                     return await self.ctx.items.rename(ws, row["id"], name, force=True)
                 if choice == "reload":
