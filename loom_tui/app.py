@@ -17,6 +17,7 @@ from .areas import AREAS, BY_NAME, Area
 from .field_ready import FieldReady
 from .key_order import KeyOrder
 from .screens.loading import LoadingScreen
+from .widgets.palette import ScreenKeys
 
 if TYPE_CHECKING:
     from loom_tui.services.context import AppContext
@@ -34,11 +35,13 @@ class LoomApp(KeyOrder, FieldReady, App):
     TITLE = "loom"
     CSS_PATH = "styles/app.tcss"
     MODES = {a.name: _screen(a) for a in AREAS}
+    # the palette: the areas and the app's commands, plus every action of the current screen
+    COMMANDS = App.COMMANDS | {ScreenKeys}
     BINDINGS = [
         *(Binding(a.key, f"area('{a.name}')", a.label, show=False, id=a.binding_id) for a in AREAS),
         Binding("question_mark", "help", "Keys", id="help"),
-        Binding("b", "notifications", "Bell", id="notifications"),
-        Binding("o", "operations", "Operations", id="operations"),
+        Binding("b", "notifications", "Bell", id="notifications", tooltip="notifications"),
+        Binding("o", "operations", "Operations", id="operations", tooltip="long-running Azure operations"),
         Binding("colon", "command_palette", "Palette", show=False, id="palette"),
         Binding("ctrl+q", "quit", "Quit", id="quit", priority=True),
     ]
@@ -292,6 +295,7 @@ class LoomApp(KeyOrder, FieldReady, App):
         for a in AREAS:
             yield SystemCommand(f"Go to {a.label}", f"Open the {a.label} area (key {a.key})", lambda n=a.name: self.action_area(n))
         yield SystemCommand("Operations", "Running and recent long-running operations (o)", self.action_operations)
+        yield SystemCommand("Notifications", "The bell: newest notifications, mark read (b)", self.action_notifications)
         yield SystemCommand("Keys", "Show the keys of this screen (?)", self.action_help)
         yield SystemCommand("Doctor", "Check terminal, config, files, proxy/CA and cloud endpoints", self.action_doctor)
         yield SystemCommand("Quit", "Quit loom (ctrl+q)", self.exit)

@@ -44,6 +44,9 @@ class SortKey(str, Enum):
     CREATED = "createdAt"
     LAST_ACCESSED = "lastAccessedAt"
     ITEMS = "itemCount"
+    DOMAIN = "domain"
+    CAPACITY = "capacity"
+    STATE = "state"  # a document without one is Active but sorts lowest, as Cosmos DB orders undefined
 
 
 @dataclass(frozen=True)

@@ -20,19 +20,23 @@ from textual.widgets import Input, Static, Tree
 
 from loom_tui.errors import ConflictError, EditConflict
 from loom_tui.services.folders import FolderNode
-from loom_tui.services.items import ALL_FOLDERS, ItemInput, ItemView
+from loom_tui.services.items import ALL_FOLDERS, ItemInput, ItemSort, ItemView
 from loom_tui.widgets.search_box import SearchBox
 from loom_tui.widgets.table_header import TableHeader
 from loom_tui.widgets.virtual_table import Column, VirtualTable, safe_text
 
 from .edit_conflict import EditConflictDialog
 from .prompt import ChoicePrompt, TextPrompt, confirm
+from .sort_picker import SortPicker, picked, sort_words
 
 ITEM_FIELDS = ("displayName", "itemType", "folderId", "updatedAt")
 from .workspace_detail import Pane
 
 DEBOUNCE_S = 0.15
 ROOT = "(root)"
+SORT_LABEL = {ItemSort.NAME: "name", ItemSort.TYPE: "type", ItemSort.FOLDER: "folder", ItemSort.UPDATED: "updated",
+              ItemSort.CREATED: "created"}
+NEWEST_FIRST = (ItemSort.UPDATED.value, ItemSort.CREATED.value)
 
 
 class ItemsPane(Pane):
@@ -43,6 +47,8 @@ class ItemsPane(Pane):
     """
     BINDINGS = [
         Binding("slash", "search", "Search", id="items.search"),
+        Binding("s", "sort", "Sort", id="items.sort", tooltip="pick the column; the same one again reverses"),
+        Binding("enter", "describe", "Describe", show=False, id="items.describe", tooltip="every field and the raw JSON"),
         Binding("n", "item_new", "New item", id="items.new"),
         Binding("r", "item_rename", "Rename", id="items.rename"),
         Binding("v", "item_move", "Move", show=False, id="items.move"),
@@ -94,7 +100,7 @@ class ItemsPane(Pane):
 
     def reload(self) -> None:
         self.load_folders()
-        self.load_items()
+        self.load_items(keep_cursor=True)  # a refresh keeps the cursor on the same item
 
     # -- data ------------------------------------------------------------------------------
     async def _fetch(self, offset: int, limit: int) -> list[dict]:
@@ -107,6 +113,7 @@ class ItemsPane(Pane):
         except Exception as exc:
             self.detail.flash(f"could not read items: {exc}", "error")
             return
+        self.table.sorted_by = (self.view.sort.value, self.view.descending)
         self.table.reset(self.total, keep_cursor=keep_cursor)
         self.query_one(TableHeader).refresh_header()
         self._status()
@@ -115,7 +122,7 @@ class ItemsPane(Pane):
         where = {ALL_FOLDERS: "all folders", None: ROOT}.get(self.view.folder, None)  # type: ignore[arg-type]
         if where is None:
             where = "folder " + self.folder_paths.get(self.view.folder or "", "?")
-        parts = [f"{self.total:,} item{'s' if self.total != 1 else ''}", where]
+        parts = [f"{self.total:,} item{'s' if self.total != 1 else ''}", where, "sort: " + sort_words(SORT_LABEL[self.view.sort], self.view.descending)]
         if self.view.search.strip():
             parts.append("search: " + self.view.search.strip())
         self.query_one("#items-status", Static).update(Text(safe_text(" · ".join(parts))))
@@ -169,6 +176,22 @@ class ItemsPane(Pane):
     def _cursor(self, event: VirtualTable.CursorMoved) -> None:
         self.detail.item_selected(event.row)
 
+    @on(VirtualTable.RowSelected, "#items-table")
+    def _selected(self, event: VirtualTable.RowSelected) -> None:
+        event.stop()
+        self.action_describe()
+
+    def action_describe(self) -> None:
+        """The describe view of the item under the cursor: every field in full, the raw JSON."""
+        from .describe import DescribeScreen
+
+        row = self._row()
+        if row is None:
+            return
+        folder = self.folder_paths.get(row.get("folderId") or "", ROOT if not row.get("folderId") else "(unknown folder)")
+        fields = [("folder (path)", folder), *((k, v) for k, v in row.items() if not k.startswith("_"))]
+        self.app.push_screen(DescribeScreen(f"{row.get('itemType') or 'item'} {row.get('displayName') or row.get('id')}", row, fields))
+
     @on(VirtualTable.ColumnsChanged)
     def _columns(self) -> None:
         self.query_one(TableHeader).refresh_header()
@@ -197,6 +220,18 @@ class ItemsPane(Pane):
     def action_search(self) -> None:
         # focus now (Widget.focus defers it): keys typed right after "/" belong to the box
         self.screen.set_focus(self.query_one("#items-search", SearchBox))
+
+    def action_sort(self) -> None:
+        """The sort picker: every column (and created); the current one again reverses."""
+        options = [(k.value, label) for k, label in SORT_LABEL.items()]
+
+        def chosen(key: str | None) -> None:
+            if key is not None:
+                sort, descending = picked(self.view.sort.value, self.view.descending, key, NEWEST_FIRST)
+                self.view = replace(self.view, sort=ItemSort(sort), descending=descending)
+                self.load_items()
+
+        self.app.push_screen(SortPicker(options, self.view.sort.value, self.view.descending), chosen)
 
     def action_switch_focus(self) -> None:
         tree = self.query_one("#folder-tree", Tree)
@@ -241,7 +276,7 @@ class ItemsPane(Pane):
                 return await self.ctx.items.rename(ws, row["id"], name, etag=row.get("_etag"))
             except EditConflict as exc:  # both versions shown; the operator decides
                 choice = await self.app.push_screen_wait(
-                    EditConflictDialog({**(exc.mine or row), "displayName": name}, exc.theirs, fields=ITEM_FIELDS, what="item"))
+                    EditConflictDialog({**(exc.mine or row), "displayName": name}, exc.theirs, fields=ITEM_FIELDS, what="item", base=row))
                 if choice == "overwrite":
                     return await self.ctx.items.rename(ws, row["id"], name, force=True)
                 if choice == "reload":

@@ -19,6 +19,7 @@ from loom_tui.widgets.table_header import TableHeader
 from loom_tui.widgets.virtual_table import Column, VirtualTable, safe_text
 
 from .prompt import ChoicePrompt, TextPrompt, confirm
+from .sort_picker import SortPicker, picked, sort_words
 from .workspace_detail import Pane
 
 COLUMNS = [
@@ -29,10 +30,24 @@ COLUMNS = [
 ]
 ROLE_CHOICES = [(r, r) for r in MEMBER_ROLES]
 CREATOR_KEPT = ("member_remove", "member_role")  # what the rules forbid on the creator's row
+SORT_LABEL = {"upn": "UPN", "name": "name", "role": "role", "addedAt": "added"}
+ROLE_ORDER = {role: i for i, role in enumerate(MEMBER_ROLES)}
+
+
+def sort_value(row: dict, key: str) -> tuple:
+    """Sort value of a member row: text case-insensitively, roles by rank, missing values last."""
+    value = row.get(key)
+    if key == "role":
+        return (0, ROLE_ORDER.get(str(value), len(ROLE_ORDER)), "")
+    if value in (None, ""):
+        return (1, 0, "")
+    return (0, 0, str(value).lower())
 
 
 class MembersPane(Pane):
     BINDINGS = [
+        Binding("s", "sort", "Sort", id="members.sort", tooltip="pick the column; the same one again reverses"),
+        Binding("enter", "describe", "Describe", show=False, id="members.describe", tooltip="every field and the raw JSON"),
         Binding("n", "member_add", "Add member", id="members.add"),
         Binding("r", "member_role", "Change role", id="members.role"),
         Binding("d", "member_remove", "Remove", id="members.remove"),
@@ -41,6 +56,7 @@ class MembersPane(Pane):
     def __init__(self, **kw) -> None:
         super().__init__(**kw)
         self.rows: list[dict] = []
+        self.sort: tuple[str, bool] = ("upn", False)
 
     def compose(self) -> ComposeResult:
         yield Static("", id="members-status", markup=False)
@@ -89,17 +105,50 @@ class MembersPane(Pane):
         self.reload()
 
     @work(exclusive=True, exit_on_error=False, group="members")
-    async def reload(self, keep_cursor: bool = False) -> None:
+    async def reload(self, keep_cursor: bool = True) -> None:
         try:
             self.rows = await self.ctx.members.list(self.detail.workspace_id)
         except Exception as exc:
             self.detail.flash(f"could not read members: {exc}", "error")
             return
+        self._show(keep_cursor)
+
+    def _show(self, keep_cursor: bool = False) -> None:
+        key, descending = self.sort
+        present = [r for r in self.rows if sort_value(r, key)[0] == 0]
+        absent = [r for r in self.rows if sort_value(r, key)[0] != 0]  # missing values last, either way
+        present.sort(key=lambda r: (sort_value(r, key), str(r.get("upn", "")).lower()), reverse=descending)
+        self.rows = present + absent
+        self.table.sorted_by = self.sort
         self.table.reset(len(self.rows), keep_cursor=keep_cursor)
         self.refresh_bindings()
         self.query_one(TableHeader).refresh_header()
         note = "" if self.detail.permits("member_add") else " · your role cannot manage members"
-        self.query_one("#members-status", Static).update(Text(f"{len(self.rows)} member{'s' if len(self.rows) != 1 else ''}{note}"))
+        count = f"{len(self.rows)} member{'s' if len(self.rows) != 1 else ''}"
+        sort = " · sort: " + sort_words(SORT_LABEL[key], descending)
+        self.query_one("#members-status", Static).update(Text(safe_text(count + sort + note)))
+
+    def action_sort(self) -> None:
+        """The sort picker: every column; the current one again reverses."""
+
+        def chosen(key: str | None) -> None:
+            if key is not None:
+                self.sort = picked(*self.sort, key, ("addedAt",))
+                self._show()
+
+        self.app.push_screen(SortPicker(list(SORT_LABEL.items()), *self.sort), chosen)
+
+    def on_virtual_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
+        event.stop()
+        self.action_describe()
+
+    def action_describe(self) -> None:
+        """The describe view of the member under the cursor: every field in full, the raw JSON."""
+        from .describe import DescribeScreen
+
+        row = self._row()
+        if row is not None:
+            self.app.push_screen(DescribeScreen(f"member {row.get('upn')}", row))
 
     def on_virtual_table_columns_changed(self) -> None:
         self.query_one(TableHeader).refresh_header()

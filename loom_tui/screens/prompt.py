@@ -89,12 +89,13 @@ class ChoicePrompt(ModalScreen[Any]):
     DEFAULT_CSS = MODAL_CSS.format(name="ChoicePrompt")
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="choice.cancel")]
 
-    def __init__(self, title: str, message: str, choices: list[tuple[str, Any]], *, danger: bool = False) -> None:
+    def __init__(self, title: str, message: str, choices: list[tuple[str, Any]], *, danger: bool = False, start: int = 0) -> None:
         super().__init__()
         self.title_text = title
         self.message = message
         self.choices = choices
         self.danger = danger
+        self.start = start
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -106,7 +107,7 @@ class ChoicePrompt(ModalScreen[Any]):
 
     def on_mount(self) -> None:
         options = self.query_one(OptionList)
-        options.highlighted = 0
+        options.highlighted = self.start
         options.focus()
 
     @on(OptionList.OptionSelected, "#choices")

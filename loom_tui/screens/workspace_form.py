@@ -179,7 +179,7 @@ class WorkspaceForm(ModalScreen[dict | None]):
         except EditConflict as exc:
             from .edit_conflict import EditConflictDialog
 
-            choice = await self.app.push_screen_wait(EditConflictDialog(exc.mine, exc.theirs))
+            choice = await self.app.push_screen_wait(EditConflictDialog(exc.mine, exc.theirs, base=self.current))
             if choice == "overwrite":
                 self._save(values, force=True)
             elif choice == "reload" and exc.theirs:

@@ -27,9 +27,12 @@ from loom_tui.widgets.table_header import TableHeader
 from loom_tui.widgets.virtual_table import Column, VirtualTable, safe_text
 
 from .base import AreaScreen
+from .sort_picker import SortPicker, picked, sort_words
 
-SORT_CYCLE = [SortKey.LAST_ACCESSED, SortKey.NAME, SortKey.CREATED, SortKey.ITEMS]
-SORT_LABEL = {SortKey.LAST_ACCESSED: "last accessed", SortKey.NAME: "name", SortKey.CREATED: "created", SortKey.ITEMS: "items"}
+# the sort picker's columns, in the table's order (created is not a column but sorts too)
+SORT_LABEL = {SortKey.NAME: "name", SortKey.DOMAIN: "domain", SortKey.CAPACITY: "capacity", SortKey.ITEMS: "items",
+              SortKey.STATE: "state", SortKey.LAST_ACCESSED: "last accessed", SortKey.CREATED: "created"}
+NEWEST_FIRST = (SortKey.LAST_ACCESSED, SortKey.CREATED, SortKey.ITEMS)
 CAPACITY_CYCLE = [None, CapacityKind.NONE, CapacityKind.SHARED, CapacityKind.DEDICATED]
 DEBOUNCE_S = 0.15
 
@@ -82,8 +85,7 @@ class WorkspacesScreen(AreaScreen):
     ROLE_GATED = {"edit": Action.EDIT_WORKSPACE, "delete": Action.DELETE_WORKSPACE}
     BINDINGS = [
         Binding("slash", "search", "Search", id="ws.search"),
-        Binding("s", "sort", "Sort", id="ws.sort"),
-        Binding("r", "reverse", "Reverse", show=False, id="ws.reverse"),
+        Binding("s", "sort", "Sort", id="ws.sort", tooltip="pick the column; the same one again reverses"),
         Binding("f", "filter_capacity", "Capacity", id="ws.filter_capacity"),
         Binding("m", "mine", "Mine/all", show=False, id="ws.mine"),
         Binding("n", "new", "New", id="ws.new"),
@@ -95,6 +97,7 @@ class WorkspacesScreen(AreaScreen):
         Binding("t", "view_mode", "List/cards", show=False, id="ws.view_mode"),
         Binding("D", "filter_domain", "Domain", show=False, id="ws.filter_domain"),  # "o" opens the operations panel
         Binding("y", "copy_id", "Copy id", show=False, id="ws.copy_id"),
+        Binding("i", "describe", "Info", show=False, id="ws.describe", tooltip="describe: every field and the raw JSON"),
     ]
 
     def __init__(self) -> None:
@@ -107,6 +110,7 @@ class WorkspacesScreen(AreaScreen):
         self.domains: list[str] = []
         self.row_allowed: dict[str, set[str]] = {}  # workspace id -> actions the operator's role allows
         self._ready = False
+        self._new_view = False  # the search, sort or a filter changed: the next reload starts at the top
 
     def compose_body(self) -> ComposeResult:
         yield SearchBox(load=lambda: self.ctx.prefs.recent_searches("workspaces"),
@@ -175,14 +179,17 @@ class WorkspacesScreen(AreaScreen):
             self.flash(f"could not read workspaces: {exc}", "error")
             return
         self._ready = True
+        # a changed view starts at the top even when a refresh (back from a dialog) took its place
+        keep_cursor, self._new_view = keep_cursor and not self._new_view, False
         table = self.query_one(VirtualTable)
+        table.sorted_by = (self.view.sort.value, self.view.descending)
         table.reset(total, keep_cursor=keep_cursor)
         self.query_one(TableHeader).refresh_header()
         self._status(total)
 
     def _status(self, total: int) -> None:
         v = self.view
-        parts = [f"{total:,} workspace{'s' if total != 1 else ''}", f"sort: {SORT_LABEL[v.sort]} {'↓' if v.descending else '↑'}"]
+        parts = [f"{total:,} workspace{'s' if total != 1 else ''}", "sort: " + sort_words(SORT_LABEL[v.sort], v.descending)]
         if self.pinned_rows:
             parts.append(f"{len(self.pinned_rows)} pinned")
         if v.capacity:
@@ -198,6 +205,7 @@ class WorkspacesScreen(AreaScreen):
         from dataclasses import replace
 
         self.view = replace(self.view, **changes)
+        self._new_view = True
         self.reload()
 
     # -- search ----------------------------------------------------------------------------
@@ -226,11 +234,15 @@ class WorkspacesScreen(AreaScreen):
 
     # -- sort and filter -------------------------------------------------------------------
     def action_sort(self) -> None:
-        nxt = SORT_CYCLE[(SORT_CYCLE.index(self.view.sort) + 1) % len(SORT_CYCLE)]
-        self._set_view(sort=nxt, descending=nxt is not SortKey.NAME)
+        """The sort picker: every column (and created); the current one again reverses."""
+        options = [(k.value, label) for k, label in SORT_LABEL.items()]
 
-    def action_reverse(self) -> None:
-        self._set_view(descending=not self.view.descending)
+        def chosen(key: str | None) -> None:
+            if key is not None:
+                sort, descending = picked(self.view.sort.value, self.view.descending, key, (k.value for k in NEWEST_FIRST))
+                self._set_view(sort=SortKey(sort), descending=descending)
+
+        self.app.push_screen(SortPicker(options, self.view.sort.value, self.view.descending), chosen)
 
     def action_filter_capacity(self) -> None:
         nxt = CAPACITY_CYCLE[(CAPACITY_CYCLE.index(self.view.capacity) + 1) % len(CAPACITY_CYCLE)]
@@ -255,6 +267,17 @@ class WorkspacesScreen(AreaScreen):
             self.flash("this tenant has no domains document; nothing to filter by", "warning")
             return
         self.action_filter_domain()
+
+    def action_describe(self) -> None:
+        """The describe view of the workspace under the cursor (enter opens it)."""
+        from .describe import DescribeScreen
+
+        row = self.query_one(VirtualTable).current
+        if row is None:
+            self.flash("no workspace selected", "warning")
+            return
+        doc = {k: v for k, v in row.items() if k != "pin"}
+        self.app.push_screen(DescribeScreen(f"workspace {doc.get('name') or doc.get('id')}", doc))
 
     def action_copy_id(self) -> None:
         """Copy the workspace id with OSC 52 — the one clipboard that works over SSH."""

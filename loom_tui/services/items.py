@@ -52,6 +52,7 @@ class ItemSort(str, Enum):
     CREATED = "createdAt"
     UPDATED = "updatedAt"
     TYPE = "itemType"
+    FOLDER = "folderId"  # groups the items of a folder together (by folder id, not by its path)
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,17 @@ from loom_tui.domain.text import visible
 
 Fetch = Callable[[int, int], Awaitable[list[dict]]]
 
+# pages read, at most, to find the cursor's row again after a refresh (outward from where it was)
+SEEK_PAGES = 30
+
+
+def row_key(row: dict | None) -> str | None:
+    """What identifies a row across refreshes: its ``id`` (a member binding: its ``upn``)."""
+    if not row:
+        return None
+    key = row.get("id") or row.get("upn")
+    return str(key) if key is not None else None
+
 
 safe_text = visible  # kept for the screens that import it from here
 
@@ -44,6 +55,12 @@ class Column:
     min_width: int = 6
     # a URL for the cell: drawn as an OSC 8 hyperlink (terminals without them show the text alone)
     link: Callable[[dict], str | None] | None = None
+    # the sort key this column sorts by (the sort picker's key); None: the column's key
+    sort: str | None = None
+
+    @property
+    def sort_key(self) -> str:
+        return self.sort or self.key
 
     def cell(self, row: dict) -> str:
         value = self.render(row) if self.render else row.get(self.key)
@@ -91,6 +108,10 @@ class VirtualTable(ScrollView, can_focus=True):
             self.table = table
             self.row = row
 
+        @property
+        def control(self) -> "VirtualTable":  # for @on(VirtualTable.RowSelected, "#id")
+            return self.table
+
     class CursorMoved(Message):
         def __init__(self, table: "VirtualTable", index: int, row: dict | None) -> None:
             super().__init__()
@@ -129,12 +150,17 @@ class VirtualTable(ScrollView, can_focus=True):
         self._widths: list[int] = []
         self._widths_for = -1
         self.pages_fetched = 0  # for tests and benchmarks
+        # (sort key, descending) of the rows shown: the header marks that column with ▲ / ▼
+        self.sorted_by: tuple[str, bool] | None = None
 
     # -- data ------------------------------------------------------------------------------
     def reset(self, row_count: int, fetch: Fetch | None = None, *, keep_cursor: bool = False) -> None:
-        """New data (after a search, sort or filter): forget cached pages."""
+        """New data (after a search, sort or filter): forget cached pages.  ``keep_cursor``: the
+        cursor stays on the same row *by id* (after a rename or a refresh the row may have moved),
+        else where it was when that row is gone."""
         if fetch is not None:
             self.fetch = fetch
+        follow = row_key(self.current) if keep_cursor else None
         self._generation += 1
         self._stale = dict(self._pages) if keep_cursor else {}
         self._pages.clear()
@@ -147,6 +173,43 @@ class VirtualTable(ScrollView, can_focus=True):
         else:
             self.cursor_row = min(self.cursor_row, max(0, self.row_count - 1))
         self.refresh()
+        if follow is not None and self.row_count:
+            self.run_worker(self._seek(follow, self._generation, self.cursor_row), group=f"vt-seek-{id(self)}",
+                            exclusive=True, exit_on_error=False)
+
+    async def _seek(self, key: str, generation: int, start: int) -> None:
+        """Move the cursor to the row ``key`` of the new data: the page where the cursor was
+        first, then outward (at most ``SEEK_PAGES`` pages); left where it is when not found or
+        when the operator moved it meanwhile."""
+        last = (self.row_count - 1) // self.page_size
+        home = start // self.page_size
+        order = [home]
+        for step in range(1, last + 1):
+            order += [p for p in (home - step, home + step) if 0 <= p <= last]
+        for page_no in order[:SEEK_PAGES]:
+            if generation != self._generation or self.cursor_row != start:
+                return
+            rows = self._pages.get(page_no)
+            if rows is None:
+                if self.fetch is None:
+                    return
+                try:
+                    rows = await self.fetch(page_no * self.page_size, self.page_size)
+                except Exception:  # the page's own fetch reports failures
+                    return
+                if generation != self._generation:
+                    return
+                self._pages[page_no] = rows
+                self._stale.pop(page_no, None)
+                self.pages_fetched += 1
+                while len(self._pages) > self.max_pages:
+                    self._pages.popitem(last=False)
+            for offset, row in enumerate(rows):
+                if row_key(row) == key:
+                    if self.cursor_row == start:
+                        self.cursor_row = page_no * self.page_size + offset
+                        self.refresh()
+                    return
 
     def row(self, index: int) -> dict | None:
         page = self._pages.get(index // self.page_size)
@@ -216,8 +279,20 @@ class VirtualTable(ScrollView, can_focus=True):
 
     def header_text(self, width: int) -> Text:
         widths = self._layout(self.content_width or width)
-        line = "  " + " ".join(fit(c.title, w, c.align) for c, w in zip(self.columns, widths))
+        line = "  " + " ".join(self._title(c, w) for c, w in zip(self.columns, widths))
         return Text(line[:width].ljust(width), style="bold")
+
+    def _title(self, column: Column, width: int) -> str:
+        """The column's title; the sort column's ends in ▲ (ascending) or ▼ (descending), kept
+        even when the title has to be cut."""
+        if self.sorted_by is None or self.sorted_by[0] != column.sort_key or width < 3:
+            return fit(column.title, width, column.align)
+        mark = " ▼" if self.sorted_by[1] else " ▲"
+        title = column.title
+        if cell_len(title) > width - 2:  # its first word, else cut
+            first = title.split()[0] if title.split() else title
+            title = first if cell_len(first) <= width - 2 else fit(title, width - 2)
+        return fit(title + mark, width, column.align)
 
     # -- rendering -------------------------------------------------------------------------
     def render_line(self, y: int) -> Strip:

@@ -45,3 +45,19 @@ async def create_demo_store() -> None:
 
     ctx = await open_context(Profile())
     await ctx.close()
+
+
+async def pick_sort(pilot, label: str) -> None:
+    """``s``, then the sort picker's option that starts with ``label`` (the current one again reverses)."""
+    from textual.widgets import OptionList
+
+    from loom_tui.screens.sort_picker import SortPicker
+
+    app = pilot.app
+    await pilot.press("s")
+    await wait_for(pilot, lambda: isinstance(app.screen, SortPicker) and app.screen.is_mounted)
+    picker = app.screen
+    index = next(i for i, (text, _) in enumerate(picker.choices) if text.startswith(label))
+    picker.query_one(OptionList).highlighted = index
+    await pilot.press("enter")
+    await wait_for(pilot, lambda: app.screen is not picker)

@@ -13,7 +13,7 @@ from loom_tui.app import LoomApp
 from loom_tui.screens.capacity import CapacityScreen
 from loom_tui.widgets.virtual_table import VirtualTable
 
-from .helpers import create_demo_store, screen_text, wait_for, wait_ready
+from .helpers import create_demo_store, pick_sort, screen_text, wait_for, wait_ready
 
 FIXED_DAY = "2026-11-26"
 FIXED_NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
@@ -74,10 +74,12 @@ async def test_table_summary_filters_and_sort():
         # sort by utilization (descending), then reversed
         while screen.view.state is not None:
             await pilot.press("t")
-        while screen.view.sort != "utilization":
-            await pilot.press("s")
+        await pick_sort(pilot, "utilization")
+        assert screen.view.sort == "utilization"
         assert screen.view.descending and names(screen)[0] == "fccsaloomfinance"
-        await pilot.press("S")
+        assert "Util ▼" in screen_text(app) and "sort: utilization 24 h ▼ descending" in screen_text(app)
+        await pick_sort(pilot, "utilization")  # the same column again: reversed
+        assert "Util ▲" in screen_text(app)
         assert not screen.view.descending and names(screen)[-1] in ("fccsaloommarketing", "fccsaloomresearch")
 
 

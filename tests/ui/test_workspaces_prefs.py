@@ -13,7 +13,7 @@ from loom_tui.services.context import open_context
 from loom_tui.services.workspaces import WorkspaceInput
 from loom_tui.widgets.virtual_table import VirtualTable
 
-from .helpers import screen_text, wait_for, wait_ready
+from .helpers import pick_sort, screen_text, wait_for, wait_ready
 
 
 def table(app) -> VirtualTable:
@@ -122,7 +122,7 @@ async def test_viewer_sees_no_edit_or_delete_on_the_list_and_enter_opens():
     app = LoomApp(context=await open_context(Profile(), session=session_of("ravi.viewer")))
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_ready(pilot)
-        await pilot.press("s")  # by name: ours first
+        await pick_sort(pilot, "name")  # by name: ours first
         await wait_for(pilot, lambda: table(app).row(0) is not None and table(app).row(0)["id"] == ws["id"])
         await wait_for(pilot, lambda: ws["id"] in app.screen.row_allowed)
         assert not app.screen.check_action("edit", ()) and not app.screen.check_action("delete", ())

@@ -11,7 +11,7 @@ from loom_tui.services.workspaces import WorkspaceInput
 from loom_tui.widgets.confirm import TypeToConfirm
 from loom_tui.widgets.virtual_table import VirtualTable
 
-from .helpers import screen_text, wait_for, wait_ready
+from .helpers import pick_sort, screen_text, wait_for, wait_ready
 
 
 async def type_text(pilot, text: str) -> None:
@@ -42,8 +42,8 @@ async def test_sort_and_filter_keys_change_the_query():
     app = LoomApp()
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_ready(pilot)
-        await pilot.press("s")  # name a-z
-        await wait_for(pilot, lambda: "sort: name ↑" in screen_text(app) and table(app).row(0) is not None)
+        await pick_sort(pilot, "name")  # name a-z
+        await wait_for(pilot, lambda: "sort: name ▲ ascending" in screen_text(app) and table(app).row(0) is not None)
         names = [table(app).row(i)["name"].lower() for i in range(10)]
         assert names == sorted(names)
         await pilot.press("f")  # capacity: none
@@ -76,8 +76,8 @@ async def test_markup_and_escapes_in_names_render_literally_at_80x24():
         await wait_ready(pilot)
         await app.ctx.workspaces.create(WorkspaceInput(name="[red]x[/red] [link=http://e]y 数据🚀", description="\u202eevil [/]"))
         await pilot.press("ctrl+r")
-        await pilot.press("s")  # sort by name (binary, as Cosmos DB sorts strings): "[" comes after every capital
-        await pilot.press("r")  # z-a: the demo names all start with a capital, so "[" comes first
+        await pick_sort(pilot, "name")  # sort by name (binary, as Cosmos DB sorts strings): "[" comes after every capital
+        await pick_sort(pilot, "name")  # again: z-a; the demo names all start with a capital, so "[" comes first
         await wait_for(pilot, lambda: table(app).row(0) is not None and table(app).row(0)["name"].startswith("[red]"))
         await wait_for(pilot, lambda: "› [red]x[/red] [l" in screen_text(app))  # literal, cut with … at 80 columns
 

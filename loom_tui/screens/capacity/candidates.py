@@ -17,7 +17,6 @@ from loom_tui.services.capacity.autopause import describe
 from loom_tui.widgets.table_header import TableHeader
 from loom_tui.widgets.virtual_table import Column, VirtualTable, safe_text
 
-from loom_tui.widgets.palette import ScreenKeys
 
 from ..base import AreaScreen
 
@@ -33,7 +32,6 @@ COLUMNS = [
 
 
 class CandidatesScreen(AreaScreen):
-    COMMANDS = {ScreenKeys}  # this screen's actions in the command palette
     AREA = "Capacity"
     DEFAULT_CSS = "CandidatesScreen VirtualTable { overflow-x: hidden; } CandidatesScreen .ap-line { height: auto; padding: 0 1; }"
     BINDINGS = [

@@ -16,7 +16,6 @@ from textual.widgets import Static
 from loom_tui.domain.capacity import NO_PORTAL, Resource
 from loom_tui.widgets.virtual_table import safe_text
 
-from loom_tui.widgets.palette import ScreenKeys
 
 from ..base import AreaScreen
 from . import cells
@@ -26,7 +25,6 @@ WINDOWS = {"24h": 24, "7d": 24 * 7}
 
 
 class CapacityDetail(AreaScreen):
-    COMMANDS = {ScreenKeys}  # this screen's actions in the command palette
     AREA = "Capacity"
     DEFAULT_CSS = """
     CapacityDetail #detail-body { padding: 0 1; }

@@ -13,7 +13,6 @@ from textual.widgets import Static
 from loom_tui.widgets.table_header import TableHeader
 from loom_tui.widgets.virtual_table import Column, VirtualTable, safe_text
 
-from loom_tui.widgets.palette import ScreenKeys
 
 from ..base import AreaScreen
 
@@ -27,7 +26,6 @@ COLUMNS = [
 
 
 class PostureScreen(AreaScreen):
-    COMMANDS = {ScreenKeys}  # this screen's actions in the command palette
     AREA = "Capacity"
     DEFAULT_CSS = """
     PostureScreen VirtualTable { overflow-x: hidden; }

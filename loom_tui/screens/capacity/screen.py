@@ -27,14 +27,17 @@ from loom_tui.services.capacity.view import SORTS, CapacityView, apply, choices
 from loom_tui.widgets.table_header import TableHeader
 from loom_tui.widgets.virtual_table import Column, VirtualTable, safe_text
 
-from loom_tui.widgets.palette import ScreenKeys
 
 from ..base import AreaScreen
+from ..sort_picker import SortPicker, picked, sort_words
 from . import cells
 
 DEBOUNCE_S = 0.15
-SORT_CYCLE = ("name", "type", "dlz", "state", "cost", "utilization", "sku", "location", "group", "provider", "subscription",
-              "provisioning")
+# the sort picker's columns: the table's, then the rest of ``SORTS``
+SORT_LABEL = {"name": "name", "type": "type", "dlz": "DLZ", "sku": "SKU", "location": "location", "state": "state",
+              "cost": "cost MTD", "utilization": "utilization 24 h", "group": "resource group", "provider": "provider",
+              "subscription": "subscription", "provisioning": "provisioning state"}
+LARGEST_FIRST = ("cost", "utilization")
 WIDE = 110
 
 
@@ -54,7 +57,8 @@ def columns(width: int, link, currency: str | None = None) -> list[Column]:
         Column("state", "State", 9, render=lambda row: cells.state(_r(row))),
         Column("cost", f"MTD {currency}" if currency else "Cost MTD", 8, align="right",
                render=lambda row: cells.cost(_r(row), currency)),
-        Column("util", "Util 24h" if wide else "Util", 8 if wide else 6, align="right", render=lambda row: cells.util(_r(row))),
+        Column("util", "Util 24h" if wide else "Util", 8 if wide else 6, align="right", render=lambda row: cells.util(_r(row)),
+               sort="utilization"),
     ]
     if wide:
         cols.insert(4, Column("location", "Location", 10, render=lambda row: _r(row).location))
@@ -63,7 +67,6 @@ def columns(width: int, link, currency: str | None = None) -> list[Column]:
 
 
 class CapacityScreen(AreaScreen):
-    COMMANDS = {ScreenKeys}  # this screen's actions in the command palette
     AREA = "Capacity"
     DEFAULT_CSS = """
     CapacityScreen VirtualTable { overflow-x: hidden; }
@@ -80,8 +83,7 @@ class CapacityScreen(AreaScreen):
         Binding("f", "provider", "Provider", id="cap.provider"),
         Binding("t", "state", "State", id="cap.state"),
         Binding("l", "dlz", "DLZ", show=False, id="cap.dlz"),
-        Binding("s", "sort", "Sort", id="cap.sort"),
-        Binding("S", "reverse", "Reverse", show=False, id="cap.reverse"),
+        Binding("s", "sort", "Sort", id="cap.sort", tooltip="pick the column; the same one again reverses"),
         Binding("ctrl+r", "refresh", "Refresh", id="cap.refresh"),
         Binding("y", "copy_id", "Copy id", show=False, id="cap.copy_id"),
         Binding("Y", "copy_link", "Copy link", show=False, id="cap.copy_link"),
@@ -219,6 +221,7 @@ class CapacityScreen(AreaScreen):
             self.flash(str(exc), "error")
             return
         table = self.query_one(VirtualTable)
+        table.sorted_by = (self.view.sort, self.view.descending)
         table.reset(len(self.rows), keep_cursor=keep_cursor)
         self.query_one(TableHeader).refresh_header()
         self._status()
@@ -238,7 +241,7 @@ class CapacityScreen(AreaScreen):
                 text += " · reading state, metrics, cost…"
         self.query_one("#cap-status", Static).update(Text(text))
         v = self.view
-        parts = [f"sort: {v.sort} {'↓' if v.descending else '↑'}", f"provider: {v.provider or 'all'}", f"state: {v.state or 'all'}"]
+        parts = ["sort: " + sort_words(SORT_LABEL.get(v.sort, v.sort), v.descending), f"provider: {v.provider or 'all'}", f"state: {v.state or 'all'}"]
         if v.dlz:
             parts.append(f"DLZ: {v.dlz}")
         if v.text:
@@ -304,12 +307,15 @@ class CapacityScreen(AreaScreen):
         self._cycle("dlz")
 
     def action_sort(self) -> None:
-        nxt = SORT_CYCLE[(SORT_CYCLE.index(self.view.sort) + 1) % len(SORT_CYCLE)] if self.view.sort in SORT_CYCLE else "name"
-        assert nxt in SORTS
-        self._set_view(sort=nxt, descending=nxt in ("cost", "utilization"))
+        """The sort picker: every column; the current one again reverses."""
+        options = [(key, SORT_LABEL.get(key, key)) for key in SORT_LABEL if key in SORTS]
 
-    def action_reverse(self) -> None:
-        self._set_view(descending=not self.view.descending)
+        def chosen(key: str | None) -> None:
+            if key is not None:
+                sort, descending = picked(self.view.sort, self.view.descending, key, LARGEST_FIRST)
+                self._set_view(sort=sort, descending=descending)
+
+        self.app.push_screen(SortPicker(options, self.view.sort, self.view.descending), chosen)
 
     @on(VirtualTable.ColumnsChanged)
     def _columns_changed(self) -> None:
