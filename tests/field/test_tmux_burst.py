@@ -3,6 +3,7 @@ land in the fields they were aimed at, in order — also the ones typed while th
 
 from __future__ import annotations
 
+import re
 import time
 
 import pytest
@@ -23,7 +24,8 @@ def _field(pane: str, label: str) -> str:
         # or the list behind
         if len(cells) > 2 and cells[1].strip().lstrip("›").strip().startswith(label):
             parts = lines[i + 1].split("│")  # the list behind the modal shows left and right of the box
-            return (parts[1] if len(parts) > 2 else parts[-1]).strip()
+            text = (parts[1] if len(parts) > 2 else parts[-1]).strip()
+            return re.split(r"\s{2,}", text)[0]  # the value, without the box's scrollbar further right
     raise AssertionError(f"{label!r} not on screen:\n{pane}")
 
 

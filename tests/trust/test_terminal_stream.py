@@ -73,7 +73,7 @@ def test_edit_form_and_rename_prompt_never_write_stored_escapes() -> None:
         time.sleep(0.3)
         _write(p, "e")
         p.wait_for("Edit workspace")
-        p.wait_for("Capacity (e.g. F64")  # the whole form, its fields filled from the stored document
+        p.wait_for("Capacity (F2")  # the whole form, its fields filled from the stored document
         _assert_clean(p)
     finally:
         p.kill()
