@@ -10,7 +10,7 @@ from loom_tui.app import LoomApp
 from loom_tui.screens.setup import SetupScreen
 from loom_tui.widgets.flash import FlashLine
 
-from .helpers import screen_text, wait_for, wait_ready
+from .helpers import create_demo_store, screen_text, wait_for, wait_ready
 
 SPARE = "CSA Loom DLZ West"
 
@@ -142,6 +142,7 @@ async def test_a_draft_resumes_at_the_same_step():
 
 
 async def test_read_only_hides_deploying():
+    await create_demo_store()  # read-only mode creates nothing: the store exists first
     app = LoomApp(read_only=True)
     async with app.run_test(size=(80, 24)) as pilot:
         s = await open_setup(pilot)
