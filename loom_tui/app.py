@@ -193,6 +193,8 @@ class LoomApp(KeyOrder, FieldReady, App):
         """Operations left running by a loom process that died resume polling here (Azure is
         reached only when there are any)."""
         try:
+            import loom_tui.services.deploy.operation  # noqa: F401  (registers the DLZ deployment's resumer)
+
             resumed = await self.ctx.operations.resume_orphans()
         except Exception as exc:
             self.notify(f"could not resume operations: {exc}", severity="warning", markup=False)

@@ -9,6 +9,7 @@ stopped); ``list``/``show`` read the DLZs loom recorded.
 from __future__ import annotations
 
 import argparse
+import asyncio
 import json
 import shlex
 import sys
@@ -208,13 +209,7 @@ async def do_deploy(args: argparse.Namespace) -> int:
             typed = ask(f"Type the domain to deploy it ({plan.domain}): ")
             if typed.strip() != plan.domain:
                 return fail("the domain did not match; nothing was deployed", 1)
-        last: dict[str, int] = {}
-
         def progress(ev: StageEvent) -> None:
-            if ev.state == "running" and ev.lines and ev.stage == "deploy":
-                n = len(ev.lines)
-                if last.get(ev.stage) != n or ev.progress == 1.0:
-                    last[ev.stage] = n
             label = STAGE_LABELS.get(ev.stage, ev.stage)
             text = f"{label}: {ev.state}" + (f" — {ev.message}" if ev.message else "")
             print(_safe(text) if "\n" not in text else "\n".join(_safe(x) for x in text.splitlines()), file=sys.stderr)
@@ -223,28 +218,59 @@ async def do_deploy(args: argparse.Namespace) -> int:
                     print("  " + _safe(line), file=sys.stderr)
 
         svc = SetupService(ctx)
-        runner = await svc.runner(plan, facts, template=template, listener=progress)
-        if args.no_wait:
-            ok = await runner.run(only=("permissions", "validate"))
-            if ok:
-                poller = await runner.deployments().deployments.begin_create_or_update_at_subscription_scope(
-                    plan.deployment_name, runner._deployment())
-                del poller
-                await svc.registry.save(plan.to_dict(), state="deploying", stages={**runner.stages})
-                print(plan.deployment_name)
-                print("the ARM deployment is running; run `loom dlz deploy` again with the same answers to finish "
-                      "peering, DNS links and the record (it resumes)", file=sys.stderr)
-                return 0
-            return 1
-        ok = await runner.run()
+        deploying = asyncio.Event()
+
+        def listen(ev: StageEvent) -> None:
+            progress(ev)
+            if ev.stage == "deploy" and ev.state in ("running", "succeeded") and ev.lines:
+                deploying.set()  # ARM accepted the deployment and reports its operations
+
+        from loom_tui.services.deploy.operation import running_for
+
+        final = None
+        op = await running_for(ctx, plan.domain)
+        if op is not None:  # started earlier (--no-wait, or a process that died): watch it, which takes it over
+            print(f"the deployment of {_safe(plan.domain)} is already running as operation {op.id}; following it", file=sys.stderr)
+            seen: dict[str, str] = {}
+            async for snap in ctx.operations.watch(op.id):
+                for step in snap.steps:
+                    key = f"{step.state} {step.message or ''}"
+                    if step.state != "pending" and seen.get(step.name) != key:
+                        seen[step.name] = key
+                        progress(StageEvent(step.name, step.state, step.message or "", step.progress))
+            final = await ctx.operations.wait(op.id)
+        else:
+            op = await svc.start_deploy(plan, template=template, listener=listen)
+        if args.no_wait and final is None:
+            waiter = asyncio.create_task(ctx.operations.wait(op.id))
+            await asyncio.wait({waiter, asyncio.create_task(deploying.wait())}, return_when=asyncio.FIRST_COMPLETED)
+            if waiter.done():
+                final = waiter.result()
+                print(op.id)
+                return 0 if final.state == "succeeded" else 1
+            waiter.cancel()
+            print(op.id)
+            print("the ARM deployment is running; peering, DNS links and the record follow when a loom process resumes it "
+                  "(`loom dlz deploy` again with the same answers, or the console at start-up)", file=sys.stderr)
+            return 0
+        if final is None:
+            final = await ctx.operations.wait(op.id)
+        ok = final.state == "succeeded"
         rec = await svc.registry.find(plan.domain)
     finally:
         await ctx.close()
     if _json(args):
-        print_json({"domain": plan.domain, "ok": ok, "stages": runner.stages, "peering": runner.peering,
-                    "dnsLinks": runner.dns_links, "state": rec.state if rec else ""})
+        print_json({"domain": plan.domain, "ok": ok, "operation": op.id, "state": rec.state if rec else "",
+                    "stages": rec.stages if rec else {}, "peering": rec.peering if rec else {}, "dnsLinks": rec.dns_links if rec else []})
     elif ok:
-        print(f"deployed DLZ {_safe(plan.domain)}: {_safe(plan.resource_group)} in {_safe(plan.subscription_id)}")
+        print(f"deployed DLZ {_safe(plan.domain)}: {_safe(plan.resource_group)} in {_safe(plan.subscription_id)} (operation {op.id})")
+    else:
+        err = final.error
+        print(f"loom: the deployment failed (operation {op.id}); run the same command again to retry from the stage that failed",
+              file=sys.stderr)
+        if err is not None:
+            for line in str(getattr(err, "message", err)).splitlines():
+                print("  " + _safe(line), file=sys.stderr)
     return 0 if ok else 1
 
 

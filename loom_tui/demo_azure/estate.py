@@ -366,3 +366,7 @@ def _kusto(e: Estate, sub: str, rg: str, name: str, loc: str, tags: dict[str, st
                           "enableStreamingIngest": False, "engineType": "V3", "privateEndpointConnections": [],
                           "publicIPType": "IPv4", "publicNetworkAccess": "Disabled", "restrictOutboundNetworkAccess": "Disabled",
                           "zoneStatus": "NonZonal", "trustedExternalTenants": [], "optimizedAutoscale": {"version": 1, "isEnabled": False, "minimum": 2, "maximum": 2}}})
+
+
+# area modules add their part of the estate (see EXTRA_BUILDERS)
+from . import estate_setup  # noqa: E402,F401

@@ -104,3 +104,14 @@ class DlzPlan:
         d["subnets"] = [asdict(s) for s in self.subnets]
         d["spoke_vnet_id"] = self.spoke_vnet_id
         return d
+
+    @classmethod
+    def from_dict(cls, d: dict[str, Any]) -> "DlzPlan":
+        """The plan as recorded (``to_dict``), so an interrupted deployment resumes with it."""
+        known = {f.name for f in fields(cls)}
+        kw = {k: v for k, v in d.items() if k in known}
+        kw["subnets"] = tuple(PlannedSubnet(**s) for s in d.get("subnets") or ())
+        for k in ("capacity_admins", "dns_zones", "dns_zones_missing", "storage_containers"):
+            if k in kw:
+                kw[k] = tuple(kw[k])
+        return cls(**kw)

@@ -114,6 +114,10 @@ class OperationHandle:
     def __init__(self, service: "OperationService", op: Operation) -> None:
         self.service = service
         self.op = op
+        # this process's writes of the operation go one at a time, each applied to the newest copy:
+        # steps moved by concurrent tasks (and the heartbeat) never overwrite each other with a
+        # stale copy, nor pile up conditional-write conflicts
+        self._lock = asyncio.Lock()
 
     # -- steps ---------------------------------------------------------------------------
     def _index(self, step: int | str) -> int:
@@ -135,11 +139,19 @@ class OperationHandle:
             changes["progress"] = max(0.0, min(1.0, progress))
         if message is not None:
             changes["message"] = message
-        await self.save(self.op.with_step(i, **changes))
+        await self.update(lambda op: op.with_step(i, **changes))
+
+    async def update(self, change: Callable[[Operation], Operation], *, touch: bool = True) -> None:
+        """Apply ``change`` to the newest copy of the operation and store it."""
+        async with self._lock:
+            op = change(self.op)
+            self.op = await self.service._write(replace(op, updated_at=now_iso()) if touch else op)
+        self.service._notify()
 
     async def save(self, op: Operation) -> None:
-        self.op = await self.service._write(replace(op, updated_at=now_iso()))
-        self.service._notify()
+        """Store ``op`` as given (built from ``self.op``; :meth:`update` when other tasks may move
+        steps meanwhile)."""
+        await self.update(lambda current: replace(op, etag=current.etag))
 
     # -- Azure -----------------------------------------------------------------------------
     async def send(self, method: str, path: str, api_version: str | None = None, json: Any = None) -> "ArmResponse":
@@ -158,7 +170,7 @@ class OperationHandle:
             await self.step(step, "succeeded")
             return PollState(path, "Succeeded", 100.0, response.body)
         if cancel_url:
-            await self.save(replace(self.op, cancel_url=cancel_url))
+            await self.update(lambda op: replace(op, cancel_url=cancel_url))
         return await self.poll(url, step)
 
     async def poll(self, url: str, step: int | str) -> "PollState":
@@ -167,7 +179,7 @@ class OperationHandle:
         from loom_tui.azure.lro import PollState, poll
 
         i = self._index(step)
-        await self.save(replace(self.op.with_step(i, state="running"), poll_url=url, poll_step=i))
+        await self.update(lambda op: replace(op.with_step(i, state="running"), poll_url=url, poll_step=i))
         clients = await self.service.ctx.azure()
 
         async def progress(state: PollState) -> None:
@@ -189,9 +201,9 @@ class OperationHandle:
             await asyncio.sleep(delay)
             delay = min(delay * 2, 60.0)
         outcome = final.outcome
-        await self.save(replace(self.op.with_step(i, state=outcome, message="" if outcome == "succeeded" else final.status,
-                                                  progress=1.0 if outcome == "succeeded" else self.op.steps[i].progress),
-                                poll_url=None, poll_step=None))
+        await self.update(lambda op: replace(op.with_step(i, state=outcome, message="" if outcome == "succeeded" else final.status,
+                                                          progress=1.0 if outcome == "succeeded" else op.steps[i].progress),
+                                             poll_url=None, poll_step=None))
         if outcome == "failed":
             raise final.error or ServiceError("the operation failed")
         if outcome == "cancelled":
@@ -281,13 +293,15 @@ class OperationService:
             self._notify()
 
     async def _finish(self, handle: OperationHandle, state: str, *, result: Any = None, error: OperationError | None = None) -> None:
-        op = handle.op
-        steps = tuple(s if s.state in ("succeeded", "failed", "cancelled") else
-                      replace(s, state="cancelled" if state == "cancelled" else ("failed" if s.state == "running" else s.state))
-                      for s in op.steps) if state != "succeeded" else op.steps
+        def finished(op: Operation) -> Operation:
+            steps = tuple(s if s.state in ("succeeded", "failed", "cancelled") else
+                          replace(s, state="cancelled" if state == "cancelled" else ("failed" if s.state == "running" else s.state))
+                          for s in op.steps) if state != "succeeded" else op.steps
+            return replace(op, state=state, steps=steps, result=result if state == "succeeded" else op.result, error=error,
+                           finished_at=now_iso(), poll_url=None if state != "running" else op.poll_url)
+
         try:
-            await handle.save(replace(op, state=state, steps=steps, result=result if state == "succeeded" else op.result, error=error,
-                                      finished_at=now_iso(), poll_url=None if state != "running" else op.poll_url))
+            await handle.update(finished)
         except LostOwnership:
             pass
 
@@ -304,7 +318,7 @@ class OperationService:
         while True:
             await asyncio.sleep(HEARTBEAT)
             try:
-                handle.op = await self._write(replace(handle.op, heartbeat_at=time.time()))
+                await handle.update(lambda op: replace(op, heartbeat_at=time.time()), touch=False)
             except LostOwnership:
                 task = self._tasks.get(handle.op.id)
                 if task:
@@ -333,7 +347,9 @@ class OperationService:
                 if current is None or current.owner != op.owner:
                     raise LostOwnership(op.id) from None
                 op = replace(op, etag=current.etag, cancel_requested=op.cancel_requested or current.cancel_requested)
-        raise LostOwnership(op.id)
+        # still ours, but the store kept refusing the write: not a take-over (that would leave the
+        # operation running with nobody driving it)
+        raise ServiceError(f"operation {op.id} could not be written: it kept changing in the store")
 
     # -- watching ----------------------------------------------------------------------------
     def _notify(self) -> None:

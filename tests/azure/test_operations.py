@@ -106,6 +106,37 @@ async def test_cancel_a_running_operation(arm_ops, tmp_path) -> None:
     assert "Azure has no cancel for this operation" in final.error.message
 
 
+async def test_steps_moved_by_concurrent_tasks_all_land(arm_ops, tmp_path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A runner whose steps move from concurrent tasks (the DLZ's 17 DNS links at once) while the
+    heartbeat beats: every change lands, none is overwritten by a stale copy, and a burst of this
+    process's own writes is never taken for another process taking the operation over (which left
+    the operation 'running' with nobody driving it: a watcher waited for ever)."""
+    import asyncio
+
+    import loom_tui.services.operations as operations
+
+    monkeypatch.setattr(operations, "HEARTBEAT", 0.001)
+    names = [f"s{i}" for i in range(24)]
+
+    async def run(handle):
+        async def one(name: str) -> None:
+            for k in range(4):
+                await handle.step(name, "running", progress=k / 4, message=f"{name} {k}")
+            await handle.step(name, "succeeded", message=f"{name} done")
+
+        await asyncio.gather(*(one(n) for n in names))
+        return "ok"
+
+    ctx = await lab_context(tmp_path / "db", arm_ops)
+    try:
+        op = await ctx.operations.start("test.many", "many", steps=names, run=run)
+        final = await asyncio.wait_for(ctx.operations.wait(op.id), 60)
+    finally:
+        await ctx.close()
+    assert final.state == "succeeded" and final.result == "ok"
+    assert [(s.state, s.message) for s in final.steps] == [("succeeded", f"{n} done") for n in names]
+
+
 async def test_read_only_refuses_to_start(arm_ops, tmp_path) -> None:
     ctx = await lab_context(tmp_path / "db", arm_ops, read_only=True)
     try:

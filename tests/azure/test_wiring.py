@@ -75,7 +75,7 @@ async def test_the_local_profile_reaches_the_demo_azure(tmp_path) -> None:
         clients = await ctx.azure()
         assert clients.cloud.arm_endpoint.startswith("https://127.0.0.1:")
         subs = await list_subscriptions(clients)
-        assert len(subs) == 3 and ctx.profile.subscriptions == [s.subscription_id for s in subs]
+        assert len(subs) == 4 and ctx.profile.subscriptions == [s.subscription_id for s in subs]  # incl. the empty DLZ subscription (Setup)
         assert ctx.profile.admin_plane_rg == "rg-csa-loom-admin-eastus2"
         assert ctx.profile.dlz_rgs and all(rg.startswith("rg-csa-loom-dlz-") for rg in ctx.profile.dlz_rgs)
         session = clients.session

@@ -32,7 +32,11 @@ def _by_key(results):
 async def test_live_and_exports_show_the_same_totals(ctx):
     await ctx.cost.ensure_demo()
     result = await ctx.cost.refresh_live("actual")
-    assert result.rows > 0 and result.queries >= 5 and result.no_data == 0
+    assert result.rows > 0 and result.queries >= 5
+    # the estate's empty DLZ subscription (…d3, for multi-sub rehearsal) answers 204 / no data;
+    # every other scope answers with rows
+    assert any(s.endswith("0000000000d3") for s in result.scopes)
+    assert 0 < result.no_data < result.queries
     for by in ("workspace", "domain", "tenant", "resource-group", "resource-type", "service"):
         exports = await ctx.cost.chargeback(Query(by, P30, source="exports"))
         online = await ctx.cost.chargeback(Query(by, P30, source="live"))

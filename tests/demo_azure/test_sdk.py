@@ -10,6 +10,7 @@ import pytest
 from azure.core.exceptions import ClientAuthenticationError, HttpResponseError
 
 from loom_tui.demo_azure.estate import ADMIN_RG, ADMIN_SUB, DLZ_SUBS, PRIVATE_DNS_ZONES, dlz_rg
+from loom_tui.demo_azure.estate_setup import SPARE_SUB
 from loom_tui.demo_azure.faults import RETRY_AFTER_VARIANTS, Fault
 from loom_tui.demo_azure.launcher import reset_demo_azure, start_demo_azure
 from loom_tui.local.demo import DEMO_TENANT, demo_workspaces
@@ -32,7 +33,7 @@ async def test_subscriptions_and_resources_across_subscriptions(demo) -> None:
         subs = [s async for s in sc.subscriptions.list()]  # pages of 2: nextLink followed
         tenants = [t.tenant_id async for t in sc.tenants.list()]
         locations = [loc.name async for loc in sc.subscriptions.list_locations(ADMIN_SUB)]
-    assert sorted(s.subscription_id for s in subs) == sorted([ADMIN_SUB, *DLZ_SUBS])
+    assert sorted(s.subscription_id for s in subs) == sorted([ADMIN_SUB, *DLZ_SUBS, SPARE_SUB])  # + the Setup area's empty one
     assert all(s.tenant_id == DEMO_TENANT for s in subs) and tenants == [DEMO_TENANT]
     assert "eastus2" in locations
 

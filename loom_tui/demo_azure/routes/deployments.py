@@ -463,3 +463,5 @@ def register(router: Router, state: "State") -> None:
     router.add("deployments.put", "PUT", sub_dep, put)
     router.add("deployments.get", "GET", sub_dep, get)
     router.add("deployments.nested_operations", "GET", rg_dep + r"/operations", nested_operations)
+    # the SDK's resource-group form has no /providers/Microsoft.Resources segment
+    router.add("deployments.nested_operations_sdk", "GET", RG + r"/deployments/(?P<name>[^/]+)/operations", nested_operations)

@@ -35,7 +35,11 @@ from ..base import AreaScreen
 from . import render
 
 CHOICE_STEPS = ("boundary", "mode", "subscription", "capacity")
+# the step each key belongs to (elsewhere it is hidden from the footer and does nothing)
+STEP_KEYS = {"check": ("permissions",), "validate": ("review",), "retry": ("deploying",), "another": ("done",),
+             "deploy": ("review",)}
 INPUT_STEPS = ("domain", "network")
+FACT_FREE = ("intro", "boundary", "mode")  # steps that need nothing read from Azure (usable while it is read)
 
 
 class SetupScreen(AreaScreen):
@@ -88,11 +92,16 @@ class SetupScreen(AreaScreen):
             self.event = event
 
     class RunEnded(Message):
-        def __init__(self, ok: bool, only: tuple[str, ...] | None, runner: Any) -> None:
+        def __init__(self, ok: bool, only: tuple[str, ...] | None, record: Any) -> None:
             super().__init__()
             self.ok = ok
             self.only = only
-            self.runner = runner
+            self.record = record
+
+    class OpSnapshot(Message):
+        def __init__(self, op: Any) -> None:
+            super().__init__()
+            self.op = op
 
     def __init__(self) -> None:
         super().__init__()
@@ -133,6 +142,17 @@ class SetupScreen(AreaScreen):
 
             svc = self._svc = SetupService(self.ctx)
         return svc
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        allowed = super().check_action(action, parameters)
+        if allowed is False:
+            return False
+        steps = STEP_KEYS.get(action)
+        if steps is not None and (self.wizard is None or self.wizard.step not in steps):
+            return False
+        if action == "new_draft" and self.wizard is not None and self.wizard.step == "deploying":
+            return False
+        return allowed
 
     # -- workers ------------------------------------------------------------------------------
     @work(exclusive=True, exit_on_error=False, group="setup-draft")
@@ -176,13 +196,30 @@ class SetupScreen(AreaScreen):
 
     @work(exclusive=True, exit_on_error=False, group="setup-run")
     async def _run(self, only: tuple[str, ...] | None) -> None:
+        """``only``: validate + what-if (read-only, run here); None: the deployment, as an
+        Operation — an operation already running for this DLZ (here, or resumed from a process
+        that died) is watched instead of started twice."""
+        from loom_tui.services.deploy.operation import KIND
+
         try:
-            runner = await self.svc.runner(self.plan, self.facts, listener=lambda ev: self.post_message(self.Stage(ev)))
-            ok = await runner.run(only=only)
+            if only is not None:
+                runner = await self.svc.runner(self.plan, self.facts, listener=lambda ev: self.post_message(self.Stage(ev)))
+                ok = await runner.run(only=only)
+                self.post_message(self.RunEnded(ok, only, None))
+                return
+            running = [o for o in await self.ctx.operations.running() if o.kind == KIND and o.target == self.plan.domain]
+            if running:
+                op = running[0]
+            else:
+                op = await self.svc.start_deploy(self.plan, listener=lambda ev: self.post_message(self.Stage(ev)))
+            final = None
+            async for final in self.ctx.operations.watch(op.id):
+                self.post_message(self.OpSnapshot(final))
+            record = await self.svc.registry.find(self.plan.domain)
         except Exception as exc:
             self.post_message(self.Failed("the deployment" if only is None else "validation", exc))
             return
-        self.post_message(self.RunEnded(ok, only, runner))
+        self.post_message(self.RunEnded(final is not None and final.state == "succeeded", None, record))
 
     # -- messages -------------------------------------------------------------------------------
     @on(DraftLoaded)
@@ -228,7 +265,27 @@ class SetupScreen(AreaScreen):
 
     @on(Stage)
     def _stage(self, event: Stage) -> None:
-        self.events[event.event.stage] = event.event
+        ev, prior = event.event, self.events.get(event.event.stage)
+        if not ev.lines and prior is not None and prior.lines:  # the final event keeps the list (what-if, operations)
+            from dataclasses import replace as _replace
+
+            ev = _replace(ev, lines=prior.lines)
+        self.events[ev.stage] = ev
+        self._render_detail()
+
+    @on(OpSnapshot)
+    def _snapshot(self, event: OpSnapshot) -> None:
+        """Steps of the operation (when it runs in another process there are no per-operation
+        lines, only each stage's state and message)."""
+        from loom_tui.services.deploy.runner import StageEvent
+
+        for step in event.op.steps:
+            if step.state == "pending":
+                continue
+            have = self.events.get(step.name)
+            if have is None or have.state != step.state or (step.message and have.message != step.message and not have.lines):
+                self.events[step.name] = StageEvent(step.name, step.state, step.message or (have.message if have else ""),
+                                                    step.progress, have.lines if have else [])
         self._render_detail()
 
     @on(RunEnded)
@@ -243,8 +300,9 @@ class SetupScreen(AreaScreen):
             else:
                 self.flash("validation failed; see the reasons", "error")
         else:
-            self.peering = dict(event.runner.peering)
-            self.links = len(event.runner.dns_links)
+            rec = event.record
+            self.peering = dict(rec.peering) if rec else {}
+            self.links = len([d for d in (rec.dns_links if rec else []) if d.get("state") in ("Completed", "Succeeded")])
             if event.ok:
                 self.wizard = replace(w, deployed=True)
                 self.wizard = next_step(self.wizard, self.facts)
@@ -258,7 +316,7 @@ class SetupScreen(AreaScreen):
     def _ready(self) -> bool:
         if self.wizard is None:
             return False
-        if self.facts is None and self.wizard.step not in ("intro",):
+        if self.facts is None and self.wizard.step not in FACT_FREE:
             self.flash("still reading the estate…" if not self.facts_error else f"the estate could not be read: {self.facts_error}",
                        "warning")
             return False
@@ -279,13 +337,14 @@ class SetupScreen(AreaScreen):
             self.flash("read-only mode: deploying is not allowed", "error")
             return
         digest = plan_digest(self.plan) if (w.step == "review" and self.plan is not None) else None
+        facts = self.facts if self.facts is not None else self._placeholder_facts()
         try:
-            nw = next_step(w, self.facts, plan_digest=digest) if self.facts is not None else next_step(w, _NoFacts())
+            nw = next_step(w, facts, plan_digest=digest)
         except StepRefused as exc:
             self._reasons(exc.problems)
             return
         propose = propose_address_space(self.facts) if self.facts is not None and nw.step == "network" else ""
-        self.wizard = with_defaults(nw, self.facts, propose_space=propose) if self.facts is not None else nw
+        self.wizard = with_defaults(nw, facts, propose_space=propose)
         self.sub_phase = "subscription"
         self._save(self.wizard)
         if self.wizard.step == "permissions":
@@ -386,6 +445,17 @@ class SetupScreen(AreaScreen):
         if self.wizard is None:
             return
         value = str(event.option.id or "")
+        if self.wizard.step == "intro":  # a draft chosen from the list: go on with it, where it was
+            if value == self.wizard.draft_id:
+                self.action_next()
+                return
+            other = next((r.wizard for r in self.drafts if r.wizard.draft_id == value), None)
+            if other is not None:
+                self.wizard, self.events, self.plan, self.sub_phase = other, {}, None, "subscription"
+                self._load_facts()
+                self._show()
+                self.flash(f"resumed the draft at step {TITLES[other.step]}")
+            return
         key = {"boundary": "boundary", "mode": "mode", "capacity": "capacity_sku"}.get(self.wizard.step)
         if self.wizard.step == "subscription":
             key = "subscription_id" if self.sub_phase == "subscription" else "region"
@@ -417,6 +487,13 @@ class SetupScreen(AreaScreen):
         self.wizard = set_answer(self.wizard, key, value)
 
     # -- rendering --------------------------------------------------------------------------------
+    def _placeholder_facts(self) -> Any:
+        """What the first steps check against while the estate is still being read: the
+        profile's cloud only."""
+        from loom_tui.services.deploy.facts import DeployFacts
+
+        return DeployFacts(tenant_id=self.ctx.session.tenant_id, profile_cloud=self.ctx.profile.cloud)
+
     def _reasons(self, problems_: list[Any]) -> None:
         text = Text("Next is refused: " if problems_ else "")
         text.append("; ".join(safe_text(p.message) for p in problems_))
@@ -441,14 +518,23 @@ class SetupScreen(AreaScreen):
         title = f"Setup · step {i + 1} of {len(STEPS)} · {TITLES[w.step]}"
         if w.answers.domain:
             title += f" · {safe_text(w.answers.domain)}"
+        if self.facts is None and not self.facts_error:
+            title += " · reading the estate…"
         self.query_one("#setup-title", Static).update(Text(title))
         choices = self.query_one("#setup-choices", OptionList)
         inp = self.query_one("#setup-input", Input)
-        choices.display = w.step in CHOICE_STEPS
+        others = [r for r in self.drafts if r.wizard.step != "done"]
+        choices.display = w.step in CHOICE_STEPS or (w.step == "intro" and bool(others))
         inp.display = w.step in INPUT_STEPS
         text = Text("")
         if w.step == "intro":
             text = render.intro(self.drafts, w.draft_id)
+            if others:  # several drafts (one per domain): pick the one to go on with
+                items = [(w.draft_id, Text("this draft" + (f" — {safe_text(w.answers.domain)}" if w.answers.domain else " (new)")))]
+                items += [(r.wizard.draft_id, Text(f"{safe_text(r.wizard.answers.domain or '(no domain yet)')} — at "
+                                                   f"{TITLES[r.wizard.step]}, saved {safe_text(r.updated_at[:16])}"))
+                          for r in others if r.wizard.draft_id != w.draft_id]
+                self._options(items, w.draft_id)
         elif w.step == "boundary":
             text = Text("Which compliance boundary? (enter chooses)")
             self._options([(b.key, render.boundary_option(b)) for b in boundaries_for(self.ctx.profile.cloud)], w.answers.boundary)
@@ -490,6 +576,7 @@ class SetupScreen(AreaScreen):
             and w.step not in ("intro", "deploying", "done") else []
         self._reasons(why if w.step not in CHOICE_STEPS + INPUT_STEPS or self._has_answer() else [])
         self._focus()
+        self.refresh_bindings()
 
     def _has_answer(self) -> bool:
         a = self.wizard.answers
@@ -498,7 +585,7 @@ class SetupScreen(AreaScreen):
 
     def _focus(self) -> None:
         w = self.wizard
-        if w.step in CHOICE_STEPS:
+        if w.step in CHOICE_STEPS or (w.step == "intro" and self.query_one("#setup-choices").display):
             self.query_one("#setup-choices").focus()
         elif w.step in INPUT_STEPS:
             self.query_one("#setup-input").focus()
@@ -562,5 +649,3 @@ class SetupScreen(AreaScreen):
             self.plan = None
 
 
-class _NoFacts:
-    """Stands in for the facts on the intro step (which checks nothing)."""

@@ -8,7 +8,7 @@ from typing import Any, Iterable
 from rich.text import Text
 
 from loom_tui.domain.boundary import Boundary
-from loom_tui.domain.cidr import CidrError, check_spoke, parse_cidr, subnet_plan
+from loom_tui.domain.cidr import CidrError, check_spoke, subnet_plan
 from loom_tui.domain.dlz import DlzPlan
 from loom_tui.domain.dlz_names import derive_names, domain_problem
 from loom_tui.services.deploy.facts import DeployFacts, PermissionReport
@@ -38,14 +38,9 @@ INTRO = ("Deploy a Data Landing Zone: a resource group with a spoke network peer
 
 def intro(drafts: list[Any], current: str) -> Text:
     out = Text(INTRO)
-    if drafts:
+    if [r for r in drafts if r.wizard.step != "done"]:
         add(out)
-        add(out, "Drafts:", "bold")
-        for r in drafts[:6]:
-            w = r.wizard
-            mark = "›" if w.draft_id == current else " "
-            add(out, f"{mark} {safe_text(w.answers.domain or '(no domain yet)')} — at {w.step}, saved {safe_text(r.updated_at[:16])} "
-                     f"by {safe_text(r.updated_by)}")
+        add(out, "Drafts (enter goes on with the highlighted one):", "bold")
     return out
 
 
@@ -114,10 +109,6 @@ def network_detail(text: str, facts: DeployFacts | None) -> Text:
             add(out, f"  {s.name:<24} {s.cidr:<16} {s.purpose}")
     except CidrError as exc:
         add(out, safe_text(exc), "bold")
-        try:
-            parse_cidr(text)
-        except CidrError:
-            pass
     add(out, "In use (read live):", "bold")
     for t in facts.taken():
         add(out, f"  {safe_text(t.cidr):<16} {safe_text(t.name)}")
@@ -166,21 +157,21 @@ def plan_lines(plan: DlzPlan) -> list[tuple[str, str]]:
 def review(plan: DlzPlan | None, problem: str, events: dict[str, StageEvent], busy: bool) -> Text:
     if plan is None:
         return Text(safe_text(problem) or "building the plan…")
-    out = Text("Parameters:", style="bold")
-    for k, v in plan_lines(plan):
-        add(out, f"  {k:<22} {safe_text(v)}")
-    add(out)
-    for stage in ("validate", "what-if"):
+    out = Text()
+    for stage in ("validate", "what-if"):  # the checks first: they are what the operator waits for
         ev = events.get(stage)
-        head = f"{STAGE_LABELS[stage]}: {STATE_WORDS.get(ev.state if ev else None)}"
-        add(out, head, "bold")
+        add(out, f"{STAGE_LABELS[stage]}: {STATE_WORDS.get(ev.state if ev else None)}", "bold")
         if ev is None:
-            add(out, "  v runs validate and what-if" if not busy else "  running…")
+            add(out, "  running…" if busy else "  v runs validate and what-if")
             continue
         for ln in lines(ev.message):
             add(out, "  " + ln)
         for ln in ev.lines:
             add(out, "  " + safe_text(ln))
+    add(out)
+    add(out, "Parameters:", "bold")
+    for k, v in plan_lines(plan):
+        add(out, f"  {k:<22} {safe_text(v)}")
     return out
 
 

@@ -26,7 +26,7 @@ def _rg_of(rid: str) -> str:
 def network_row(body: dict[str, Any], sub: str) -> NetworkRow:
     space = tuple(((body.get("properties") or {}).get("addressSpace") or {}).get("addressPrefixes") or ())
     rid = str(body.get("id") or "")
-    return NetworkRow(str(body.get("name") or ""), rid, sub, _rg_of(rid), space)
+    return NetworkRow(str(body.get("name") or ""), rid, sub, _rg_of(rid), space, str(body.get("location") or ""))
 
 
 def is_admin_rg(rg: str, admin_rg: str | None) -> bool:
@@ -39,7 +39,8 @@ async def read_facts(clients: Any, *, tenant_id: str, cloud: Any, admin_rg: str 
                      recorded: list[ExistingDlz], regions_for: list[str] | None = None) -> DeployFacts:
     """Everything but the permissions (checked on their own step).  ``regions_for``: the
     subscriptions whose regions to read (default: every visible one)."""
-    facts = DeployFacts(tenant_id=tenant_id, profile_cloud=cloud.name, storage_suffix=cloud.storage_suffix, portal=cloud.portal,
+    portal = getattr(getattr(clients, "cloud", None), "portal", "") or cloud.portal
+    facts = DeployFacts(tenant_id=tenant_id, profile_cloud=cloud.name, storage_suffix=cloud.storage_suffix, portal=portal,
                         capacity_admins=list(capacity_admins))
     subs = [r async for r in clients.pages("/subscriptions", SUBSCRIPTIONS_API)]
     facts.subscriptions = [SubscriptionRow(str(s.get("subscriptionId")), str(s.get("displayName") or ""), str(s.get("state") or ""))

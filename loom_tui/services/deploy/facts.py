@@ -16,6 +16,7 @@ class NetworkRow:
     subscription_id: str
     resource_group: str
     address_space: tuple[str, ...]
+    location: str = ""
 
 
 @dataclass(frozen=True)

@@ -39,7 +39,8 @@ def build_plan(a: DlzAnswers, facts: DeployFacts) -> DlzPlan:
     sub = next(s.subscription_id for s in facts.subscriptions if s.subscription_id.lower() == a.subscription_id.lower())
     names = derive_names(a.domain, a.region, sub)
     space = parse_cidr(a.address_space)
-    zones = dlz_dns_zones(facts.profile_cloud, a.region, facts.storage_suffix)
+    # the zones live in the hub: the regional ones carry the hub's region
+    zones = dlz_dns_zones(facts.profile_cloud, (facts.hub.location if facts.hub and facts.hub.location else a.region), facts.storage_suffix)
     tags = {**b.compliance_tags}
     return DlzPlan(
         tenant_id=facts.tenant_id,

@@ -34,6 +34,21 @@ DNS_API = "2020-06-01"
 POLL_SECONDS = 1.0
 
 
+def short_id(rid: str) -> str:
+    """A resource id without its subscription and group: ``Microsoft.Network/virtualNetworks/x``."""
+    if "/providers/" in rid:
+        return rid.rsplit("/providers/", 1)[1]
+    parts = rid.rstrip("/").split("/")
+    return f"resource group {parts[-1]}" if len(parts) >= 5 and parts[-2].lower() == "resourcegroups" else rid
+
+
+def hub_scope_of(hub_vnet_id: str) -> str:
+    """The hub's resource group scope, from its VNet id."""
+    low = hub_vnet_id.lower()
+    i = low.find("/providers/")
+    return hub_vnet_id[:i] if i > 0 else ""
+
+
 class StageFailed(Exception):
     def __init__(self, stage: str, message: str) -> None:
         super().__init__(message)
@@ -59,7 +74,7 @@ class WhatIfSummary:
     changes: tuple[tuple[str, str], ...]  # (change type, resource id)
 
     def lines(self) -> list[str]:
-        return [f"{ct:<9} {rid}" for ct, rid in self.changes]
+        return [f"{ct:<8} {short_id(rid)}" for ct, rid in self.changes]
 
     @property
     def headline(self) -> str:
@@ -92,6 +107,11 @@ def _details(details: list[Any], depth: int = 1) -> list[str]:
     return out
 
 
+def enum_text(v: Any) -> str:
+    """An SDK enum or a plain string, as ARM spells it."""
+    return str(getattr(v, "value", v) or "")
+
+
 def _error_model_text(err: Any) -> str:
     if err is None:
         return ""
@@ -103,7 +123,7 @@ def _error_model_text(err: Any) -> str:
 class DlzRunner:
     def __init__(self, clients: Any, plan: DlzPlan, template: dict[str, Any], registry: DlzRegistry, *,
                  principal_id: str, principal_label: str, principal_type: str = "User", portal: str,
-                 hub_scope: str, listener: Listener | None = None, poll_seconds: float = POLL_SECONDS) -> None:
+                 hub_scope: str = "", listener: Listener | None = None, poll_seconds: float = POLL_SECONDS) -> None:
         self.clients = clients
         self.plan = plan
         self.template = template
@@ -112,7 +132,7 @@ class DlzRunner:
         self.principal_label = principal_label
         self.principal_type = principal_type
         self.portal = portal
-        self.hub_scope = hub_scope
+        self.hub_scope = hub_scope or hub_scope_of(plan.hub_vnet_id)
         self.listener = listener
         self.poll_seconds = poll_seconds
         self.stages: dict[str, dict[str, Any]] = {}
@@ -256,7 +276,7 @@ class DlzRunner:
             d = await self.deployments().deployments.get_at_subscription_scope(self.plan.deployment_name)
         except ResourceNotFoundError:
             return None
-        return str(getattr(d.properties, "provisioning_state", "") or "")
+        return enum_text(getattr(d.properties, "provisioning_state", ""))
 
     async def _operations_lines(self) -> tuple[list[str], int, int]:
         dc = self.deployments()
@@ -270,13 +290,13 @@ class DlzRunner:
                 nested.append((self.plan.resource_group, tr.resource_name))
                 continue
             total += 1
-            done += p.provisioning_state in ("Succeeded", "Failed")
+            done += enum_text(p.provisioning_state) in ("Succeeded", "Failed")
             lines.append(self._op_line(p))
         for rg, name in nested:
             try:
                 async for op in dc.deployment_operations.list(rg, name):
                     total += 1
-                    done += op.properties.provisioning_state in ("Succeeded", "Failed")
+                    done += enum_text(op.properties.provisioning_state) in ("Succeeded", "Failed")
                     lines.append(self._op_line(op.properties))
             except Exception as exc:  # the nested deployment may not be listable yet
                 from azure.core.exceptions import ResourceNotFoundError
@@ -288,7 +308,7 @@ class DlzRunner:
     @staticmethod
     def _op_line(p: Any) -> str:
         tr = p.target_resource
-        state = p.provisioning_state or "?"
+        state = enum_text(p.provisioning_state) or "?"
         line = f"{state:<10} {getattr(tr, 'resource_type', '')} {getattr(tr, 'resource_name', '')}"
         sm = getattr(p, "status_message", None)
         err = getattr(sm, "error", None) if sm is not None else None
@@ -316,7 +336,7 @@ class DlzRunner:
             poll_task.cancel()
             raise
         lines, done, total = await self._operations_lines()
-        final = str(getattr(getattr(result, "properties", None), "provisioning_state", "") or "")
+        final = enum_text(getattr(getattr(result, "properties", None), "provisioning_state", ""))
         if final != "Succeeded":
             err = _error_model_text(getattr(getattr(result, "properties", None), "error", None))
             failed = [ln for ln in lines if ln.startswith("Failed")]
@@ -330,7 +350,7 @@ class DlzRunner:
     async def _wait_deployment(self) -> Any:
         while True:
             d = await self.deployments().deployments.get_at_subscription_scope(self.plan.deployment_name)
-            if str(d.properties.provisioning_state) in ("Succeeded", "Failed", "Canceled"):
+            if enum_text(d.properties.provisioning_state) in ("Succeeded", "Failed", "Canceled"):
                 return d
             await asyncio.sleep(self.poll_seconds)
 

@@ -3,7 +3,6 @@ DLZ records and the runner, wired from the context (its store, session, profile 
 
 from __future__ import annotations
 
-from dataclasses import replace
 from typing import Any
 
 from loom_tui.domain.dlz import DlzAnswers, DlzPlan
@@ -61,14 +60,21 @@ class SetupService:
                                        tenant_id=s.tenant_id, portal=facts.portal, subscription_id=subscription_id,
                                        hub_scope=self.hub_scope(facts))
 
-    async def runner(self, plan: DlzPlan, facts: DeployFacts, *, template: dict[str, Any] | None = None,
+    async def runner(self, plan: DlzPlan, facts: DeployFacts | None, *, template: dict[str, Any] | None = None,
                      listener: Listener | None = None, poll_seconds: float = 1.0) -> DlzRunner:
         from .template import shipped_template
 
         s = self.ctx.session
+        portal = facts.portal if facts is not None else self.cloud().portal
         return DlzRunner(await self.clients(), plan, template or shipped_template(), self.registry, principal_id=s.user_oid,
-                         principal_label=s.upn, portal=facts.portal, hub_scope=self.hub_scope(facts), listener=listener,
-                         poll_seconds=poll_seconds)
+                         principal_label=s.upn, portal=portal, hub_scope=self.hub_scope(facts) if facts is not None else "",
+                         listener=listener, poll_seconds=poll_seconds)
+
+    async def start_deploy(self, plan: DlzPlan, *, template: dict[str, Any] | None = None, listener: Listener | None = None) -> Any:
+        """Deploy as an Operation (``o`` shows it; a process that dies leaves it to be resumed)."""
+        from .operation import start
+
+        return await start(self.ctx, plan, template, listener)
 
     async def deploy(self, plan: DlzPlan, facts: DeployFacts, **kw: Any) -> bool:
         self.ctx.require_writable("deploying a DLZ")

@@ -1,0 +1,173 @@
+"""The whole DLZ flow on the demo Azure with the real async SDK clients: permissions, validate,
+what-if, deploy with per-operation progress, peering both ways and every DNS link read back, the
+record in the store; faults mid-deploy (429, a failed resource, a run interrupted) and resume."""
+
+from __future__ import annotations
+
+import asyncio
+
+import pytest
+
+from loom_tui.config import Profile
+from loom_tui.demo_azure.estate_setup import SPARE_SUB
+from loom_tui.domain.dlz import DlzAnswers
+from loom_tui.services.context import open_context
+from loom_tui.services.deploy.plan import PlanRefused, propose_address_space
+from loom_tui.services.deploy.runner import STAGES
+from loom_tui.services.deploy.service import SetupService
+from loom_tui.wiring import DemoAzure
+
+
+NETWORK_API = "2023-11-01"
+
+
+@pytest.fixture
+async def world(tmp_path):
+    ctx = await open_context(Profile(), data_dir=str(tmp_path / "data"))
+    clients = await ctx.azure()
+    handle = next(o.handle for o in ctx._owned if isinstance(o, DemoAzure))  # noqa: SLF001  (to inject faults)
+    try:
+        yield ctx, SetupService(ctx), clients, handle
+    finally:
+        await ctx.close()
+
+
+def answers(facts, domain="logistics", **over) -> DlzAnswers:
+    a = {"boundary": "commercial", "mode": "multi-sub", "subscription_id": SPARE_SUB, "region": "eastus2", "domain": domain,
+         "capacity_sku": "F8", "address_space": propose_address_space(facts)}
+    a.update(over)
+    return DlzAnswers(**a)
+
+
+async def test_facts_are_read_live(world):
+    ctx, svc, clients, handle = world
+    f = await svc.facts()
+    assert f.hub is not None and f.hub.address_space == ("10.0.0.0/16",) and f.problems == []
+    assert f.admin_resource_group == "rg-csa-loom-admin-eastus2"
+    assert {"finance", "hr", "research"} <= f.dlz_domains()
+    assert SPARE_SUB in f.regions and "eastus2" in f.regions[SPARE_SUB]
+    assert propose_address_space(f) == "10.1.0.0/16"  # the demo spokes use 10.10-10.15
+    with pytest.raises(PlanRefused) as e:
+        await svc.plan(answers(f, domain="finance", address_space="10.12.0.0/16"), f)
+    assert {p.field for p in e.value.problems} == {"domain", "address_space"}
+
+
+async def test_whole_flow_then_read_everything_back(world):
+    ctx, svc, clients, handle = world
+    f = await svc.facts()
+    plan, f = await svc.plan(answers(f), f)
+    events = []
+    runner = await svc.runner(plan, f, listener=events.append, poll_seconds=0.3)
+    assert await runner.run() is True
+    assert [s for s in STAGES if runner.stages[s]["state"] == "succeeded"] == list(STAGES)
+    # what-if as a diff: counts, then the list
+    assert runner.what_if.create == 11 and runner.what_if.modify == 0 and runner.what_if.delete == 0
+    # per-operation progress came from the deployment's operations while it ran
+    deploy_lines = [e for e in events if e.stage == "deploy" and e.state == "running" and e.lines]
+    assert len({len(e.lines) for e in deploy_lines}) > 1 and any("Microsoft.Storage/storageAccounts" in ln for ln in deploy_lines[-1].lines)
+    # the template's resources exist, tagged
+    vnet = (await clients.send("GET", plan.spoke_vnet_id, NETWORK_API)).body
+    assert vnet["properties"]["addressSpace"]["addressPrefixes"] == ["10.1.0.0/16"]
+    assert vnet["tags"]["loomDomain"] == "logistics" and vnet["tags"]["loomTenantId"] == ctx.session.tenant_id
+    # peering both ways, read back
+    hub_side = (await clients.send("GET", f"{plan.hub_vnet_id}/virtualNetworkPeerings/peer-hub-to-logistics", NETWORK_API)).body
+    spoke_side = (await clients.send("GET", f"{plan.spoke_vnet_id}/virtualNetworkPeerings/peer-logistics-to-hub", NETWORK_API)).body
+    assert hub_side["properties"]["peeringState"] == spoke_side["properties"]["peeringState"] == "Connected"
+    assert hub_side["properties"]["remoteVirtualNetwork"]["id"].lower() == plan.spoke_vnet_id.lower()
+    # every DNS link, read back
+    hub_rg = f"/subscriptions/{f.admin_subscription_id}/resourceGroups/{f.admin_resource_group}"
+    for zone in plan.dns_zones:
+        link = (await clients.send("GET", f"{hub_rg}/providers/Microsoft.Network/privateDnsZones/{zone}/virtualNetworkLinks/link-logistics",
+                                   "2020-06-01")).body
+        assert link["properties"]["virtualNetwork"]["id"].lower() == plan.spoke_vnet_id.lower(), zone
+    assert len(plan.dns_zones) == 17
+    # recorded: Capacity and Cost see it; and the domain and the space are taken now
+    rec = await svc.dlz("logistics")
+    assert rec.state == "deployed" and rec.peering == {"hub-to-spoke": "Connected", "spoke-to-hub": "Connected"}
+    assert len(rec.dns_links) == 17
+    f2 = await svc.facts()
+    assert "logistics" in f2.dlz_domains() and propose_address_space(f2) == "10.2.0.0/16"
+
+
+async def test_a_429_is_waited_out(world):
+    from loom_tui.demo_azure.faults import Fault
+
+    ctx, svc, clients, handle = world
+    f = await svc.facts()
+    plan, f = await svc.plan(answers(f, domain="retail"), f)
+    handle.server.inject("deployments.put", Fault("429", "retry-after-seconds", 1))
+    handle.server.inject("deployments.operations", Fault("429", "x-ms-retry-after-ms", 0.5))
+    runner = await svc.runner(plan, f, poll_seconds=0.3)
+    assert await runner.run() is True
+    assert len(handle.server.calls_to("deployments.put")) == 2
+
+
+async def test_a_failed_resource_stops_the_run_with_arms_text_and_a_retry_resumes(world):
+    ctx, svc, clients, handle = world
+    f = await svc.facts()
+    plan, f = await svc.plan(answers(f, domain="claims"), f)
+    storage_id = (f"/subscriptions/{SPARE_SUB}/resourceGroups/{plan.resource_group}/providers/Microsoft.Storage/"
+                  f"storageAccounts/{plan.storage_account}")
+    handle.state.fail_action("deployments.resource", target=storage_id, status=400, code="RequestDisallowedByPolicy",
+                             message="Resource 'st' was disallowed by policy. [Policy: deny-public-storage]", at="operation")
+    events = []
+    runner = await svc.runner(plan, f, listener=events.append, poll_seconds=0.3)
+    assert await runner.run() is False
+    failed = runner.stages["deploy"]
+    assert failed["state"] == "failed"
+    assert "RequestDisallowedByPolicy" in failed["message"] and "[Policy: deny-public-storage]" in failed["message"]
+    assert "DeploymentFailed" in failed["message"]
+    assert (await svc.dlz("claims")).state == "failed"
+    # the retry starts at the stage that failed (permissions/validate/what-if are not run again)
+    f = await svc.facts()
+    plan2, f = await svc.plan(answers(f, domain="claims", address_space=plan.address_space), f)  # resuming is not a clash
+    events2 = []
+    runner2 = await svc.runner(plan2, f, listener=events2.append, poll_seconds=0.3)
+    assert await runner2.run() is True
+    assert [e.stage for e in events2 if e.state == "running"][0] == "deploy"
+    assert (await svc.dlz("claims")).state == "deployed"
+
+
+async def test_an_interrupted_run_watches_the_deployment_instead_of_starting_it_twice(world):
+    ctx, svc, clients, handle = world
+    f = await svc.facts()
+    plan, f = await svc.plan(answers(f, domain="pricing"), f)
+    started = asyncio.Event()
+
+    def listener(ev):
+        if ev.stage == "deploy" and ev.state == "running" and ev.lines:
+            started.set()
+
+    runner = await svc.runner(plan, f, listener=listener, poll_seconds=0.3)
+    task = asyncio.create_task(runner.run())
+    await asyncio.wait_for(started.wait(), 60)
+    task.cancel()  # the process goes away mid-deploy; the ARM deployment carries on
+    with pytest.raises(asyncio.CancelledError):
+        await task
+    puts = len(handle.server.calls_to("deployments.put"))
+    f = await svc.facts()
+    plan2, f = await svc.plan(answers(f, domain="pricing", address_space=plan.address_space), f)
+    runner2 = await svc.runner(plan2, f, poll_seconds=0.3)
+    assert await runner2.run() is True
+    assert len(handle.server.calls_to("deployments.put")) == puts  # watched, not started again
+    assert (await svc.dlz("pricing")).peering["spoke-to-hub"] == "Connected"
+
+
+async def test_missing_roles_are_named_with_their_fixes(world, tmp_path):
+    from loom_tui.domain.session import Session
+    from loom_tui.local.demo import DEMO_TENANT
+
+    ctx, svc, clients, handle = world
+    f = await svc.facts()
+    lee = Session(tenant_id=DEMO_TENANT, user_oid="aa000001-0000-4000-8000-000000000003", upn="lee.engineer@contoso-demo.example",
+                  display_name="Lee", source="test")
+    ctx.session = lee
+    ctx.__dict__.pop("scoped", None)
+    rep = await SetupService(ctx).check_permissions(SPARE_SUB, f)
+    assert not rep.ok
+    missing = {(c.role, c.scope) for c in rep.missing}
+    assert ("Contributor", f"/subscriptions/{SPARE_SUB}") in missing
+    assert ("User Access Administrator", f"/subscriptions/{SPARE_SUB}") in missing
+    assert any(c.role == "Private DNS Zone Contributor" for c in rep.missing)
+    assert any('--role "User Access Administrator"' in fix and lee.user_oid in fix for fix in rep.fixes)
+    assert all(link.endswith("/users") for link in rep.portal_links)

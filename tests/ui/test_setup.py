@@ -1,0 +1,211 @@
+"""The Setup wizard (key 5) at 80×24 on the local profile and its demo Azure: every step, Next
+refused with the reasons, Back, validate + what-if, a deployment to done with peering and DNS
+links, resume at the same step after the console closes; snapshots of every step."""
+
+from __future__ import annotations
+
+import pytest
+
+from loom_tui.app import LoomApp
+from loom_tui.screens.setup import SetupScreen
+from loom_tui.widgets.flash import FlashLine
+
+from .helpers import create_demo_store, screen_text, wait_for, wait_ready
+
+SPARE = "CSA Loom DLZ West"
+
+
+async def open_setup(pilot) -> SetupScreen:
+    app = pilot.app
+    await wait_ready(pilot)
+    await pilot.press("5")
+    await wait_for(pilot, lambda: isinstance(app.screen, SetupScreen))
+    s = app.screen
+    await wait_for(pilot, lambda: s.wizard is not None and (s.facts is not None or s.facts_error), timeout=90)
+    assert not s.facts_error, s.facts_error
+    await pilot.pause(0.1)
+    return s
+
+
+async def keys(pilot, *names: str) -> None:
+    for k in names:
+        await pilot.press(k)
+    await pilot.pause(0.1)
+
+
+async def type_text(pilot, text: str) -> None:
+    for ch in text:
+        await pilot.press(ch)
+    await pilot.pause(0.1)
+
+
+async def choose(pilot, s: SetupScreen, label: str) -> None:
+    """Highlight the option whose text contains ``label`` and press enter."""
+    from textual.widgets import OptionList
+
+    ol = s.query_one("#setup-choices", OptionList)
+    idx = next(i for i in range(ol.option_count) if label in str(ol.get_option_at_index(i).prompt))
+    ol.highlighted = idx
+    await keys(pilot, "enter")
+
+
+async def to_step(pilot, s: SetupScreen, step: str) -> None:
+    """Walk the wizard from the intro to ``step`` with good answers."""
+    order = ["boundary", "mode", "subscription", "region", "domain", "capacity", "network", "permissions", "review"]
+    await keys(pilot, "enter")  # intro -> boundary
+    for here in order[: order.index(step)]:
+        if here == "boundary":
+            await choose(pilot, s, "Commercial")
+        elif here == "mode":
+            await choose(pilot, s, "multi-sub")
+        elif here == "subscription":
+            await choose(pilot, s, SPARE)
+        elif here == "region":
+            await choose(pilot, s, "eastus2")
+        elif here == "domain":
+            await type_text(pilot, "logistics")
+            await keys(pilot, "enter")
+        elif here == "capacity":
+            await keys(pilot, "enter")  # F8, the recommendation, is highlighted
+        elif here == "network":
+            await keys(pilot, "enter")  # the proposed 10.1.0.0/16
+            await wait_for(pilot, lambda: s.busy != "permissions", timeout=60)
+        elif here == "permissions":
+            await keys(pilot, "enter")
+        await pilot.pause(0.05)
+    want = "subscription" if step == "region" else step
+    await wait_for(pilot, lambda: s.wizard.step == want, timeout=30)
+
+
+async def test_the_wizard_end_to_end_with_refusals_and_back():
+    app = LoomApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        s = await open_setup(pilot)
+        assert s.wizard.step == "intro" and "Deploy a Data Landing Zone" in screen_text(app)
+        await to_step(pilot, s, "domain")
+        # Next refused, with the reason, until the domain is valid; typing is forced to [a-z0-9-]
+        await type_text(pilot, "Finance")
+        assert s.query_one("#setup-input").value == "finance"
+        await keys(pilot, "enter")
+        assert s.wizard.step == "domain" and "already exists" in screen_text(app)
+        await keys(pilot, *["backspace"] * 7)
+        await type_text(pilot, "logistics")
+        assert "stlogistics" in screen_text(app)  # the derived names show as you type
+        await keys(pilot, "enter")
+        assert s.wizard.step == "capacity"
+        await keys(pilot, "escape")  # Back keeps the answer
+        assert s.wizard.step == "domain" and s.query_one("#setup-input").value == "logistics"
+        await keys(pilot, "enter", "enter")
+        assert s.wizard.step == "network" and s.query_one("#setup-input").value == "10.1.0.0/16"
+        await keys(pilot, *["backspace"] * 11)
+        await type_text(pilot, "10.10.0.0/16")
+        await keys(pilot, "enter")
+        assert s.wizard.step == "network" and "overlaps spoke vnet-csa-loom-dlz-finance-eastus2" in screen_text(app)
+        await keys(pilot, *["backspace"] * 12)
+        await type_text(pilot, "10.1.0.0/16")
+        await keys(pilot, "enter")
+        await wait_for(pilot, lambda: s.wizard.step == "permissions" and s.busy != "permissions", timeout=60)
+        assert "[held] User Access Administrator" in screen_text(app)
+        await keys(pilot, "enter")
+        assert s.wizard.step == "review"
+        await keys(pilot, "enter")
+        assert s.wizard.step == "review" and "validate the deployment first" in screen_text(app)
+        await keys(pilot, "v")
+        await wait_for(pilot, lambda: not s.busy and "what-if" in s.events and s.events["what-if"].state == "succeeded", timeout=90)
+        assert "11 to create, 0 to modify, 0 to delete" in screen_text(app)
+        assert any("Microsoft.KeyVault/vaults" in ln for ln in s.events["what-if"].lines)  # then the list
+        await keys(pilot, "enter")
+        assert s.wizard.step == "deploying"
+        await wait_for(pilot, lambda: s.wizard.step == "done", timeout=240)
+        text = screen_text(app)
+        assert "DLZ logistics is deployed." in text and "hub→spoke Connected, spoke→hub Connected" in text
+        assert "17 zones linked to the spoke" in text
+        rec = await s.svc.registry.get("logistics")
+        assert rec.state == "deployed"
+        await keys(pilot, "a")  # deploy another: a fresh draft at the intro
+        assert s.wizard.step == "intro" and s.wizard.answers.domain == ""
+
+
+async def test_a_draft_resumes_at_the_same_step():
+    app = LoomApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        s = await open_setup(pilot)
+        await to_step(pilot, s, "network")
+        await pilot.pause(0.5)  # the save worker
+        draft = s.wizard.draft_id
+    app2 = LoomApp()
+    async with app2.run_test(size=(80, 24)) as pilot:
+        s = await open_setup(pilot)
+        assert s.wizard.draft_id == draft and s.wizard.step == "network"
+        assert s.wizard.answers.domain == "logistics" and s.wizard.answers.subscription_id.endswith("d3")
+        assert "Network" in screen_text(app2)
+
+
+async def test_read_only_hides_deploying():
+    await create_demo_store()  # read-only mode creates nothing: the store exists first
+    app = LoomApp(read_only=True)
+    async with app.run_test(size=(80, 24)) as pilot:
+        s = await open_setup(pilot)
+        assert app.allows(s, "deploy") is False and app.allows(s, "retry") is False
+
+
+STEPS = ["intro", "boundary", "mode", "subscription", "region", "domain", "capacity", "network", "permissions", "review"]
+
+
+@pytest.mark.parametrize("step", STEPS)
+def test_snapshot_every_step(snap_compare, step):
+    async def ready(pilot):
+        s = await open_setup(pilot)
+        if step != "intro":
+            await to_step(pilot, s, step)
+        if step == "review":
+            await keys(pilot, "v")
+            await wait_for(pilot, lambda: not s.busy and s.events.get("what-if") is not None, timeout=90)
+        pilot.app.clear_notifications()
+        s.query_one(FlashLine).clear()
+        await pilot.pause(0.2)
+
+    assert snap_compare(LoomApp(), terminal_size=(80, 24), run_before=ready)
+
+
+async def test_several_drafts_one_per_domain_pick_one_on_the_intro():
+    app = LoomApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        s = await open_setup(pilot)
+        await to_step(pilot, s, "capacity")  # draft A: logistics, at capacity
+        first = s.wizard.draft_id
+        await keys(pilot, "N")  # a new draft
+        await wait_for(pilot, lambda: s.wizard.draft_id != first and len(s.drafts) >= 1, timeout=30)
+        await to_step(pilot, s, "domain")
+        await type_text(pilot, "logistics")
+        await keys(pilot, "enter")
+        assert s.wizard.step == "domain" and "another draft already deploys domain 'logistics'" in screen_text(app)
+        await keys(pilot, *["backspace"] * 9)
+        await type_text(pilot, "pricing")
+        await keys(pilot, "enter")
+        assert s.wizard.step == "capacity"
+        await pilot.pause(0.5)
+    app2 = LoomApp()
+    async with app2.run_test(size=(80, 24)) as pilot:
+        s = await open_setup(pilot)
+        assert s.wizard.answers.domain == "pricing" and s.wizard.step == "capacity"  # the latest resumes
+        for _ in range(6):
+            await keys(pilot, "escape")
+        assert s.wizard.step == "intro" and "logistics — at Fabric capacity" in screen_text(app2)
+        await choose(pilot, s, "logistics")
+        assert s.wizard.draft_id == first and s.wizard.step == "capacity" and s.wizard.answers.domain == "logistics"
+
+
+@pytest.mark.parametrize("step", ["network", "review"])
+def test_snapshot_wide(snap_compare, step):
+    async def ready(pilot):
+        s = await open_setup(pilot)
+        await to_step(pilot, s, step)
+        if step == "review":
+            await keys(pilot, "v")
+            await wait_for(pilot, lambda: not s.busy and s.events.get("what-if") is not None, timeout=90)
+        pilot.app.clear_notifications()
+        s.query_one(FlashLine).clear()
+        await pilot.pause(0.2)
+
+    assert snap_compare(LoomApp(), terminal_size=(120, 40), run_before=ready)
