@@ -1,10 +1,13 @@
 """Capacity: the inventory's fan-out and the first rows of the Capacity area, on the demo Azure.
 
-``capacity_fanout_ratio``: the inventory listing of 20 resource groups (one subscription's group
-listing, then every group's resources, concurrently) with 150 ms added to EVERY request, divided by
-one such request's time (``capacity_one_request_s``), both in this run.  Run at the default
-concurrency bound (8: a fan-out never opens more than 8 connections) and at 24
-(``capacity_fanout_ratio_c24``).  Goal (issue 9): <= 2.
+``capacity_fanout_ratio``: the inventory's first rows, runtime state included, of one subscription
+with 20 Loom resource groups (``inventory.list_rows``: the subscription's groups, its resources
+and the Fabric / ADX / Synapse provider lists at once, then each Loom workspace's SQL pools) with
+150 ms added to EVERY request, divided by one such request's time (``capacity_one_request_s``),
+both in this run.  Run at the default concurrency bound (8: a fan-out never opens more than 8
+connections), at 24 (``capacity_fanout_ratio_c24``) and with 60 groups at 8
+(``capacity_fanout_ratio_60rg``: the number of sequential round trips does not grow with the
+groups).  Goal (issue 9): <= 2.
 
 ``capacity_first_rows_s``: the real ``loom`` in tmux (80x24), key ``2`` pressed once the
 workspaces are painted, to the first capacity row on screen (pane read every 20 ms); this includes
@@ -31,6 +34,7 @@ from _firstframe import first_frame_s  # noqa: E402
 BASELINES = {
     "capacity_fanout_s": "capacity_one_request_s",
     "capacity_fanout_c24_s": "capacity_one_request_s",
+    "capacity_fanout_60rg_s": "capacity_one_request_s",
     "capacity_first_rows_s": "capacity_startup_baseline_s",
 }
 LATENCY = 0.15
@@ -53,6 +57,8 @@ def _add_groups(handle, sub: str, n: int) -> list[str]:
     while len(names) < n:
         name = f"rg-csa-loom-dlz-bench{i:02d}-eastus2"
         i += 1
+        if name in names:
+            continue
         rg = f"/subscriptions/{sub}/resourceGroups/{name}"
         handle.state.put({"id": rg, "name": name, "type": "Microsoft.Resources/resourceGroups", "location": "eastus2",
                           "tags": {"loomTenantId": DEMO_TENANT}, "properties": {"provisioningState": "Succeeded"}})
@@ -80,12 +86,15 @@ async def _fanout() -> dict[str, float]:
             groups = await asyncio.to_thread(_add_groups, handle, sub, GROUPS)
             for name in handle.server.route_names():
                 handle.server.delay(name, LATENCY)
-            for bound, key in ((8, "capacity_fanout_s"), (24, "capacity_fanout_c24_s")):
+            for n, bound, key in ((GROUPS, 8, "capacity_fanout_s"), (GROUPS, 24, "capacity_fanout_c24_s"),
+                                  (3 * GROUPS, 8, "capacity_fanout_60rg_s")):
+                if n > len(groups):
+                    groups = await asyncio.to_thread(_add_groups, handle, sub, n)
                 clients = AzureClients(StaticBearer(handle.secret), demo_cloud(handle.arm_endpoint), concurrency=bound,
                                        extra_ca=handle.ca_bundle)
                 try:
                     await clients.send("GET", apis.resources_in(sub, groups[-1]))  # warm: TLS, token, client
-                    if bound == 8:
+                    if key == "capacity_fanout_s":
                         one = []
                         for _ in range(_rounds()):
                             t0 = time.perf_counter()
@@ -97,7 +106,8 @@ async def _fanout() -> dict[str, float]:
                         t0 = time.perf_counter()
                         inv = await list_rows(clients, [sub], Scope.build(None, [], []))
                         times.append(time.perf_counter() - t0)
-                        assert len(inv.targets) == GROUPS and not inv.failures, (len(inv.targets), inv.failures)
+                        assert len(inv.targets) == n and not inv.failures, (len(inv.targets), inv.failures)
+                        assert all(r.state for r in inv.rows if r.pausable), "runtime state in the first rows"
                     out[key] = statistics.median(times)
                 finally:
                     await clients.close()
@@ -105,6 +115,7 @@ async def _fanout() -> dict[str, float]:
             await asyncio.to_thread(handle.stop)
     out["capacity_fanout_ratio"] = out["capacity_fanout_s"] / out["capacity_one_request_s"]
     out["capacity_fanout_ratio_c24"] = out["capacity_fanout_c24_s"] / out["capacity_one_request_s"]
+    out["capacity_fanout_ratio_60rg"] = out["capacity_fanout_60rg_s"] / out["capacity_one_request_s"]
     return out
 
 
@@ -147,8 +158,9 @@ def run() -> dict[str, float]:
         env.update(TERM="xterm-256color", LOOM_DATA_DIR=f"{tmp}/data", LOOM_CONFIG=f"{tmp}/config.toml", LOOM_STATE_DIR=f"{tmp}/state")
         subprocess.run([loom, "seed"], env=env, capture_output=True, check=True, timeout=120)
         rows, base = [], []
-        for _ in range(_rounds()):
-            rows.append(_first_rows_s(loom, env))
+        for i in range(_rounds()):
+            # a state dir per round: the killed console of a round leaves a resume offer behind
+            rows.append(_first_rows_s(loom, {**env, "LOOM_STATE_DIR": f"{tmp}/state{i}"}))
             base.append(first_frame_s([sys.executable, str(HERE / "_baseline_app.py")], env))
     out["capacity_first_rows_s"] = statistics.median(rows)
     out["capacity_startup_baseline_s"] = statistics.median(base)

@@ -57,7 +57,35 @@ async def test_cost_is_for_tenant_admins_only(open_ctx):
     assert inv.find("fccsaloomfinance").state == "Active"  # the rest is read with the operator's own Azure roles
 
 
+async def test_two_rounds_per_subscription_not_one_per_group_or_resource(open_ctx, demo):
+    """The listing reads each subscription's resources and the provider lists (state in their
+    properties): no per-group listing, no per-resource GET for the state."""
+    ctx = await open_ctx()
+    first = await ctx.capacity.scan().__anext__()
+    assert {r.name: r.state for r in first.rows if r.pausable} == {
+        r.name: r.state for r in (await ctx.capacity.inventory()).rows if r.pausable}  # state in the first rows already
+    assert first.find("sqlpool_gl").state == "Online" and first.find("adxloomresearch").state == "Stopped"
+    for route in ("resources.list_by_rg", "fabric.capacities.get", "kusto.clusters.get", "synapse.sql_pools.get"):
+        assert demo.server.calls_to(route) == [], route
+    subs = 1 + len(DLZ_SUBS)
+    for route in ("resources.list", "resource_groups.list", "fabric.capacities.list_all", "kusto.clusters.list_all",
+                  "synapse.workspaces.list_all"):
+        assert len(demo.server.calls_to(route)) == 2 * subs, route  # once per subscription, per scan (two scans)
+
+
+async def test_a_refused_subscription_listing_reads_each_group_on_its_own(open_ctx, demo):
+    deny(demo.server, f"/subscriptions/{DLZ_SUBS[0]}/resources")
+    ctx = await open_ctx()
+    inv = await ctx.capacity.inventory()
+    assert not inv.partial  # nothing lost: each group was read
+    assert {c.path.split("/")[4] for c in demo.server.calls_to("resources.list_by_rg")} == {
+        t.resource_group for t in inv.targets if t.subscription_id == DLZ_SUBS[0]}
+    assert inv.find("fccsaloomsales").state == "Active"
+
+
 async def test_403_on_one_resource_group_gives_partial_results_and_names_the_missing_role(open_ctx, demo):
+    # a role on some groups only: the subscription-wide listing is refused, one group too
+    deny(demo.server, f"/subscriptions/{DLZ_SUBS[0]}/resources")
     rg = f"/subscriptions/{DLZ_SUBS[0]}/resourceGroups/rg-csa-loom-dlz-sales-eastus2/resources"
     deny(demo.server, rg)
     ctx = await open_ctx()
@@ -92,6 +120,7 @@ async def test_a_named_group_that_exists_nowhere_is_a_warning(open_ctx):
 
 
 async def test_a_group_that_never_answers_times_out_alone(open_ctx, demo):
+    hang(demo.server, f"/subscriptions/{DLZ_SUBS[1]}/resources", seconds=4)  # then each group on its own
     hang(demo.server, f"/subscriptions/{DLZ_SUBS[1]}/resourceGroups/rg-csa-loom-dlz-hr-centralus/resources", seconds=4)
     ctx = await open_ctx()
     inv = await ctx.capacity.inventory(timeout=1.5)
@@ -103,7 +132,7 @@ async def test_a_group_that_never_answers_times_out_alone(open_ctx, demo):
 async def test_throttling_mid_fan_out_is_waited_out(open_ctx, demo):
     from loom_tui.demo_azure.faults import Fault
 
-    demo.server.inject("resources.list_by_rg", Fault("429", "retry-after-ms", 0.3), times=3)
+    demo.server.inject("resources.list", Fault("429", "retry-after-ms", 0.3), times=3)
     ctx = await open_ctx()
     clients = await ctx.azure()
     heard = []
@@ -111,13 +140,15 @@ async def test_throttling_mid_fan_out_is_waited_out(open_ctx, demo):
     inv = await ctx.capacity.inventory()
     assert not inv.partial and len(heard) == 3
     assert len({r.resource_group for r in inv.rows}) == 7  # admin plane + six DLZs, all read
-    assert len(demo.server.calls_to("resources.list_by_rg")) >= 7 + 3
+    assert len(demo.server.calls_to("resources.list")) == 3 + 3  # three subscriptions, three retries
+    assert demo.server.calls_to("resources.list_by_rg") == []
 
 
 async def test_throttling_that_never_ends_is_a_warning(open_ctx, demo):
     from loom_tui.demo_azure.faults import Fault
 
-    demo.server.inject("resources.list_by_rg", Fault("429", "retry-after-seconds", 0), times=100)
+    for route in ("resources.list", "resources.list_by_rg"):
+        demo.server.inject(route, Fault("429", "retry-after-seconds", 0), times=100)
     ctx = await open_ctx()
     clients = await ctx.azure()
     clients.retry_total = 1

@@ -26,5 +26,21 @@ def resources_in(sub: str, rg: str) -> str:
     return f"/subscriptions/{sub}/resourceGroups/{rg}/resources?$expand=provisioningState,createdTime,changedTime&api-version={RESOURCES_API}"
 
 
+def resources_in_subscription(sub: str) -> str:
+    """Every resource of a subscription (ARM's Resources_List), the same expansion."""
+    return f"/subscriptions/{sub}/resources?$expand=provisioningState,createdTime,changedTime&api-version={RESOURCES_API}"
+
+
+def provider_list(sub: str, type_key: str) -> str:
+    """A provider's own list of one type across a subscription (``FabricCapacities_ListBySubscription``,
+    ``Clusters_List``, ``Workspaces_List``): documents with ``properties``, unlike the listing."""
+    ns, kind = _TYPES[type_key].split("/")
+    return f"/subscriptions/{sub}/providers/{ns}/{kind}"
+
+
+_TYPES = {FABRIC: "Microsoft.Fabric/capacities", KUSTO: "Microsoft.Kusto/clusters",
+          "microsoft.synapse/workspaces": "Microsoft.Synapse/workspaces"}
+
+
 def blob_service(account_id: str) -> str:
     return f"{account_id}/blobServices/default"

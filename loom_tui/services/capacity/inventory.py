@@ -1,12 +1,13 @@
 """The inventory: every resource of the Loom resource groups, fetched concurrently through the
 run's shared ``AzureClients`` (which bounds concurrency and waits out throttling).
 
-1. Each subscription's resource groups are listed; the scope picks the Loom ones (``scope.py``).
-   A subscription whose listing is refused falls back to the named groups, tried directly.
-2. Each picked group's resources are listed (``$expand=provisioningState``).  Rows are complete
-   enough to show now: :func:`scan` yields a first :class:`Inventory` here.
-3. Enrichment, concurrently: the provider GET of each pausable resource (runtime state, the full
-   ARM document), 24 h utilization from Azure Monitor, month-to-date cost from the cost source.
+1. + 2. (``listing.py``) per subscription, concurrently: its resource groups (the scope picks the
+   Loom ones, ``scope.py``), its resources, and the provider lists that carry runtime state
+   (Fabric capacities, ADX clusters, Synapse workspaces, then each Loom workspace's SQL pools):
+   two sequential round trips whatever the number of groups.  :func:`scan` yields a first
+   :class:`Inventory` here.
+3. Enrichment, concurrently: 24 h utilization from Azure Monitor, month-to-date cost from the
+   cost source, and a provider GET for a pausable resource whose state no list gave.
    :func:`scan` yields the enriched inventory last.
 
 Every failure becomes a :class:`~.failures.Failure` naming its resource group / subscription /
@@ -23,12 +24,10 @@ from typing import Any, AsyncIterator, Awaitable, Callable, Protocol
 
 from loom_tui.domain.capacity import METRICS, Resource, resource_from_arm
 
-from . import apis, metrics
+from . import apis, listing, metrics
 from .failures import Failure, describe
 from .scope import Scope, ScanTarget
 
-# Child resources a resource-group listing may leave out, read from their parent (deduplicated).
-CHILDREN = {"microsoft.synapse/workspaces": ("sqlPools", "2021-06-01")}
 DEFAULT_TIMEOUT = 60.0  # seconds for one resource group (its listing, with the clients' retries)
 
 
@@ -58,98 +57,9 @@ class Inventory:
         return next((r for r in self.rows if r.id.lower() == k), None) or next((r for r in self.rows if r.name.lower() == k), None)
 
 
-def _sub_label(sub: str) -> str:
-    return f"subscription {sub}"
-
-
-def _rg_label(t: ScanTarget) -> str:
-    return f"resource group {t.resource_group} (subscription {t.subscription_id})"
-
-
-async def _targets_of(clients: Any, sub: str, scope: Scope, failures: list[Failure], timeout: float) -> tuple[list[ScanTarget], bool]:
-    """The Loom groups of one subscription, and whether its group listing was read."""
-    async def listing() -> list[tuple[str, dict[str, str]]]:
-        return [(g.get("name") or "", g.get("tags") or {}) async for g in clients.pages(apis.resource_groups(sub), apis.RESOURCES_API)]
-
-    try:
-        groups = await asyncio.wait_for(listing(), timeout)
-    except Exception as exc:  # noqa: BLE001 — each failure becomes a warning line
-        f = describe(_sub_label(sub), exc, reads="list its resource groups")
-        failures.append(dataclasses.replace(f, reason=f.reason + "; trying the named resource groups directly"))
-        return scope.fallback(sub), False
-    return scope.select(sub, groups), True
-
-
-async def _rows_of(clients: Any, t: ScanTarget, failures: list[Failure], timeout: float) -> list[Resource]:
-    async def listing() -> list[dict]:
-        return [d async for d in clients.pages(apis.resources_in(t.subscription_id, t.resource_group))]
-
-    try:
-        docs = await asyncio.wait_for(listing(), timeout)
-    except Exception as exc:  # noqa: BLE001
-        failures.append(describe(_rg_label(t), exc, reads="list its resources"))
-        return []
-    rows = [resource_from_arm(d, dlz=t.dlz) for d in docs]
-    seen = {r.id.lower() for r in rows}
-    # a parent whose children the listing left out: read them from the parent (concurrently)
-    parents = [(r, *CHILDREN[r.type_key]) for r in rows if r.type_key in CHILDREN
-               and not any(x.id.lower().startswith(r.id.lower() + "/") for x in rows)]
-
-    async def kids(parent: Resource, child: str, api: str) -> list[Resource]:
-        async def read() -> list[dict]:
-            return [d async for d in clients.pages(f"{parent.id}/{child}", api)]
-
-        try:
-            found = await asyncio.wait_for(read(), timeout)
-        except Exception as exc:  # noqa: BLE001
-            failures.append(describe(f"{child} of {parent.name} ({_rg_label(t)})", exc, reads=f"list its {child}"))
-            return []
-        return [resource_from_arm(d, dlz=t.dlz) for d in found if str(d.get("id") or "").lower() not in seen]
-
-    for more in await asyncio.gather(*(kids(*p) for p in parents)):
-        rows += more
-    return rows
-
-
 async def list_rows(clients: Any, subs: list[str], scope: Scope, *, timeout: float = DEFAULT_TIMEOUT) -> Inventory:
-    """Steps 1 and 2: the rows as the listings give them.  Each subscription's groups are read as
-    soon as its own group listing is in (no waiting for the other subscriptions)."""
-    failures: list[Failure] = []
-    claimed: set[str] = set()
-
-    guessed: list[tuple[ScanTarget, Failure]] = []  # failures of named groups tried blind (listing refused)
-
-    async def per_sub(sub: str) -> tuple[list[ScanTarget], bool, list[Resource]]:
-        targets, listed = await _targets_of(clients, sub, scope, failures, timeout)
-        unique = []
-        for t in targets:
-            key = f"{t.subscription_id}/{t.resource_group}".lower()
-            if key not in claimed:
-                claimed.add(key)
-                unique.append(t)
-
-        async def rows(t: ScanTarget) -> list[Resource]:
-            if listed:
-                return await _rows_of(clients, t, failures, timeout)
-            mine: list[Failure] = []
-            out = await _rows_of(clients, t, mine, timeout)
-            guessed.extend((t, f) for f in mine)
-            return out
-
-        per_rg = await asyncio.gather(*(rows(t) for t in unique))
-        return unique, listed, [r for rs in per_rg for r in rs]
-
-    results = await asyncio.gather(*(per_sub(s) for s in subs))
-    rows = [r for _, _, rs in results for r in rs]
-    found_in = {r.resource_group.lower() for r in rows}
-    # a named group tried blind in a subscription it is not in is no news when another had it
-    failures += [f for t, f in guessed if not (f.kind == "not-found" and t.resource_group.lower() in found_in)]
-    absent = {id(t) for t, f in guessed if f.kind == "not-found"}  # tried blind where it is not
-    targets = [t for ts, _, _ in results for t in ts if id(t) not in absent]
-    if all(listed for _, listed, _ in results):
-        for rg in scope.missing(targets):
-            failures.append(Failure(f"resource group {rg}", "not-found",
-                                    f"named ({scope.named[rg]}) but found in none of the profile's {len(subs)} subscription(s)"))
+    """Steps 1 and 2 (``listing.py``): the rows, with runtime state where a provider list gave it."""
+    rows, failures, targets = await listing.list_rows(clients, subs, scope, timeout=timeout)
     return Inventory(rows=rows, failures=failures, targets=targets)
 
 
@@ -209,7 +119,7 @@ async def enrich(clients: Any, inv: Inventory, *, cost: CostSource | None = None
     failures = list(inv.failures)
 
     async def row(r: Resource) -> Resource:
-        if r.pausable:
+        if r.pausable and "properties" not in r.arm:  # no provider list gave its state
             r = await _runtime(clients, r, failures)
         return await _utilization(clients, r, end)
 
