@@ -221,3 +221,41 @@ async def test_response_shape_matches_the_official_example(demo, name: str) -> N
         assert status == 200
     problems = shape_problems(example.get("body"), actual, absent=ABSENT.get(name))
     assert not problems, f"{name}:\n" + "\n".join(problems)
+
+
+# The subscription-wide lists the Capacity inventory reads (services/capacity/listing.py): ARM's
+# "list by subscription" answers the same body as "list by resource group" (same spec model), and
+# a workspace's SQL pools list holds SqlPool documents as GET returns them.
+BY_SUBSCRIPTION = {
+    "FabricCapacities_ListByResourceGroup.Microsoft.Fabric-2026-08-01.json":
+        f"/subscriptions/{DLZ_SUBS[0]}/providers/Microsoft.Fabric/capacities?api-version=2023-11-01",
+    "KustoClusters_ListByResourceGroup.Microsoft.Kusto-2024-04-13.json":
+        f"/subscriptions/{DLZ_SUBS[1]}/providers/Microsoft.Kusto/clusters?api-version=2024-04-13",
+}
+
+
+@pytest.mark.parametrize("name", sorted(BY_SUBSCRIPTION))
+async def test_list_by_subscription_has_the_list_shape_and_every_group(demo, name: str) -> None:
+    example = json.loads((FIXTURES / name).read_text(encoding="utf-8"))["responses"]["200"]["body"]
+    status, actual, _ = await get_json(demo, BY_SUBSCRIPTION[name])
+    assert status == 200
+    assert not shape_problems(example, actual, absent={"nextLink": "one page"})
+    path, query = BY_SUBSCRIPTION[name].split("?")
+    sub, kind = path.split("/")[2], path.split("/providers/")[1]
+    _, groups, _ = await get_json(demo, f"/subscriptions/{sub}/resourcegroups?api-version=2021-04-01")
+    per_group = set()
+    for g in groups["value"]:
+        per_group |= {v["id"] for v in (await get_json(demo, f"{g['id']}/providers/{kind}?{query}"))[1]["value"]}
+    assert {v["id"] for v in actual["value"]} == per_group and per_group  # every group's, in one list
+    assert all(v["properties"].get("state") for v in actual["value"])  # the runtime state is in the list
+
+
+async def test_workspaces_by_subscription_and_their_sql_pools(demo) -> None:
+    status, actual, _ = await get_json(demo, f"/subscriptions/{DLZ_SUBS[1]}/providers/Microsoft.Synapse/workspaces?api-version=2021-06-01")
+    assert status == 200 and len(actual["value"]) == 2
+    pool = json.loads((FIXTURES / "SqlPools_Get.Microsoft.Synapse-2021-06-01.json").read_text(encoding="utf-8"))["responses"]["200"]["body"]
+    for ws in actual["value"]:
+        status, pools, _ = await get_json(demo, ws["id"] + "/sqlPools?api-version=2021-06-01")
+        assert status == 200 and pools["value"]
+        for p in pools["value"]:
+            assert not shape_problems(pool, p) and p["properties"]["status"] in ("Online", "Paused")
