@@ -155,3 +155,29 @@ async def test_throttling_that_never_ends_is_a_warning(open_ctx, demo):
     inv = await ctx.capacity.inventory()
     assert inv.partial and {f.kind for f in inv.failures} == {"throttled"}
     assert all("429" in f.reason for f in inv.failures)
+
+
+async def test_a_dlz_recorded_by_the_wizard_is_in_the_inventory(open_ctx, demo):
+    """A group the naming convention and the tags would miss is scanned once the DLZ registry
+    (services/deploy/registry.py, what the setup wizard writes) records it."""
+    from loom_tui.demo_azure.estate import DEMO_TENANT
+    from loom_tui.services.deploy.registry import DlzRegistry
+
+    sub, rg = DLZ_SUBS[1], "rg-ops-landing"
+    rg_id = f"/subscriptions/{sub}/resourceGroups/{rg}"
+    demo.state.put({"id": rg_id, "name": rg, "type": "Microsoft.Resources/resourceGroups", "location": "westus3", "tags": {},
+                    "properties": {"provisioningState": "Succeeded"}})
+    demo.state.put({"id": f"{rg_id}/providers/Microsoft.Fabric/capacities/fcops", "name": "fcops", "type": "Microsoft.Fabric/capacities",
+                    "location": "westus3", "tags": {"loomTenantId": DEMO_TENANT}, "sku": {"name": "F4", "tier": "Fabric"},
+                    "properties": {"provisioningState": "Succeeded", "state": "Active", "administration": {"members": []}}})
+    ctx = await open_ctx()
+    assert (await ctx.capacity.inventory()).find("fcops") is None  # not named, not tagged: not Loom's yet
+    plan = {"domain": "ops", "subscription_id": sub, "region": "westus3", "resource_group": rg, "spoke_vnet_id": "",
+            "address_space": "10.9.0.0/16", "capacity": "fcops", "capacity_sku": "F4", "storage_account": "", "key_vault": "",
+            "boundary": "commercial", "deployment_name": "loom-dlz-ops"}
+    await DlzRegistry(ctx.scoped, ctx.require_writable).save(plan, state="deployed", stages={})
+    inv = await ctx.capacity.inventory()
+    row = inv.find("fcops")
+    assert row is not None and row.dlz == "ops" and row.state == "Active"
+    assert [t.why for t in inv.targets if t.resource_group == rg] == ["recorded DLZ"]
+    assert not inv.partial

@@ -25,7 +25,6 @@ if TYPE_CHECKING:
     from .idle import IdleRun, PauseResult
     from .metrics import Series
 
-DLZ_CONTAINER = "landing-zones"  # the setup wizard records each DLZ it deployed here (kind "dlz")
 
 
 @dataclass(frozen=True)
@@ -85,21 +84,12 @@ class CapacityService:
         return [s["subscriptionId"] async for s in clients.pages("/subscriptions", "2022-12-01") if s.get("subscriptionId")]
 
     async def recorded_dlzs(self) -> list[StoredDlz]:
-        """The landing zones the setup wizard recorded (none before it has run, or in a build
-        without it)."""
-        from loom_tui.domain.containers import CONTAINERS
+        """The landing zones the setup wizard recorded (``DlzRegistry``: deployed, deploying or
+        failed — a half-deployed one's group is still worth seeing)."""
+        from loom_tui.services.deploy.registry import DlzRegistry
 
-        if DLZ_CONTAINER not in CONTAINERS:
-            return []
-        from loom_tui.store.query import Query, eq
-
-        out = []
-        async for doc in self.ctx.scoped.tenant_iter(DLZ_CONTAINER, Query((eq("kind", "dlz"),))):
-            rg = doc.get("resourceGroup") or doc.get("resource_group")
-            name = doc.get("domain") or doc.get("name")
-            if rg and name:
-                out.append(StoredDlz(str(name), str(rg), doc.get("subscriptionId") or doc.get("subscription_id")))
-        return out
+        records = await DlzRegistry(self.ctx.scoped, self.ctx.require_writable).list()
+        return [StoredDlz(r.domain, r.resource_group, r.subscription_id or None) for r in records if r.domain and r.resource_group]
 
     async def scope(self) -> Scope:
         p = self.ctx.profile
