@@ -240,6 +240,11 @@ def cu_equivalent(r: Resource) -> float | None:
     return None
 
 
+# What the console says where the profile's cloud publishes no portal address (the demo Azure, a
+# custom cloud whose metadata names none): said plainly, never a dead or made-up link.
+NO_PORTAL = "no portal for this cloud"
+
+
 def portal_link(portal: str, resource_id: str, tenant_id: str | None = None) -> str:
     """The resource's overview page in the cloud's portal.  The id is percent-encoded (it is data:
     a control character in it must not reach the terminal inside an OSC 8 hyperlink)."""
@@ -274,6 +279,7 @@ def public(r: Resource, portal: str | None = None) -> dict[str, Any]:
         row["costNote"] = r.cost_note
     if r.utilization_24h is None and r.utilization_note:
         row["utilizationNote"] = r.utilization_note
-    if portal:
-        row["portalUrl"] = portal
+    row["portalUrl"] = portal or None
+    if not portal:
+        row["portalNote"] = NO_PORTAL
     return row

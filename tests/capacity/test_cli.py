@@ -26,6 +26,8 @@ def test_list_show_and_filters():
     fabric = json.loads(loom("capacity", "list", "--type", "capacities", "--dlz", "finance", "--json").stdout)
     assert [f["name"] for f in fabric] == ["fccsaloomfinance"] and fabric[0]["state"] == "Active"
     assert fabric[0]["monthToDateCost"] > 0 and fabric[0]["currency"] == "USD"  # the demo's cost data
+    # the demo Azure publishes no portal: no made-up link, said plainly
+    assert fabric[0]["portalUrl"] is None and fabric[0]["portalNote"] == "no portal for this cloud"
     table = loom("capacity", "list", "--dlz", "research")
     assert "fccsaloomresearch" in table.stdout and "Paused" in table.stdout and "as of" in table.stdout
     shown = json.loads(loom("capacity", "show", fabric[0]["id"], "-o", "json").stdout)

@@ -119,6 +119,9 @@ def test_portal_link_per_cloud():
     from loom_tui.azure.clouds import BUILTIN
 
     assert all(c.portal.startswith("https://portal.") for c in BUILTIN.values())
+    r = cap.resource_from_arm({"id": rid, "type": "Microsoft.Fabric/capacities"})
+    assert cap.public(r, "https://portal.azure.us/x")["portalUrl"] == "https://portal.azure.us/x" and "portalNote" not in cap.public(r, "https://p/x")
+    assert cap.public(r, None) | {} == {**cap.public(r, None), "portalUrl": None, "portalNote": "no portal for this cloud"}
 
 
 # -- metrics and auto-pause -------------------------------------------------------------------

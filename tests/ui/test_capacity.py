@@ -90,6 +90,7 @@ async def test_partial_inventory_shows_a_warning_line_and_lists_failures():
         await app.ctx.azure()
         handle = demo_handle(app)
         sub = handle.subscriptions[1]
+        deny(handle.server, f"/subscriptions/{sub}/resources")  # a role on some groups only: each group read alone
         deny(handle.server, f"/subscriptions/{sub}/resourceGroups/rg-csa-loom-dlz-finance-eastus2/resources")
         screen = await open_capacity(pilot)
         text = screen_text(app)
@@ -111,7 +112,7 @@ async def test_copy_detail_and_pause_with_confirmation():
         await pilot.press("y")
         assert copied[-1].endswith("/providers/Microsoft.Fabric/capacities/fccsaloomhr")
         await pilot.press("Y")  # the demo Azure publishes no portal: said so, nothing copied
-        assert len(copied) == 1 and "no portal address" in screen_text(app)
+        assert len(copied) == 1 and "no portal for this cloud" in screen_text(app)
         # a cloud with a portal: the name cell is an OSC 8 hyperlink to the resource, Y copies it
         screen.portal = "https://portal.azure.us"
         table = screen.query_one(VirtualTable)

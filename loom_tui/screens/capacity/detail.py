@@ -13,7 +13,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
-from loom_tui.domain.capacity import Resource
+from loom_tui.domain.capacity import NO_PORTAL, Resource
 from loom_tui.widgets.virtual_table import safe_text
 
 from loom_tui.widgets.palette import ScreenKeys
@@ -82,7 +82,7 @@ class CapacityDetail(AreaScreen):
                 ("state", r.state or (r.state_note or ("—" if r.runtime is None else "unknown"))),
                 ("cost MTD", cells.cost(r) + ("" if r.cost_mtd is not None else f" ({r.cost_note})" if r.cost_note else "")),
                 ("utilization 24h", cells.util(r) + (f" ({r.utilization_note})" if r.utilization_note else "")),
-                ("portal", link or "—")]
+                ("portal", link or NO_PORTAL)]
         out = Text()
         for i, (k, v) in enumerate(rows):
             if i:
@@ -186,7 +186,7 @@ class CapacityDetail(AreaScreen):
 
     def action_copy_link(self) -> None:
         if not self.portal:
-            self.flash("this cloud publishes no portal address, so there is no link to copy (y copies the id)", "warning")
+            self.flash(f"{NO_PORTAL}: it publishes no portal address, so there is no link to copy (y copies the id)", "warning")
         else:
             link = self.ctx.capacity.link(self.portal, self.resource)
             self.app.copy_to_clipboard(link)

@@ -21,7 +21,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 from loom_tui.widgets.safe_input import SafeInput
 
-from loom_tui.domain.capacity import Resource
+from loom_tui.domain.capacity import NO_PORTAL, Resource
 from loom_tui.services.capacity.summary import summarize
 from loom_tui.services.capacity.view import SORTS, CapacityView, apply, choices
 from loom_tui.widgets.table_header import TableHeader
@@ -334,7 +334,7 @@ class CapacityScreen(AreaScreen):
             self.flash("no resource selected", "warning")
             return
         if not self.portal:
-            self.flash("this cloud publishes no portal address, so there is no link to copy (y copies the id)", "warning")
+            self.flash(f"{NO_PORTAL}: it publishes no portal address, so there is no link to copy (y copies the id)", "warning")
             return
         link = self.ctx.capacity.link(self.portal, r)
         self.app.copy_to_clipboard(link)
