@@ -94,6 +94,7 @@ class Resource:
     cost_note: str = ""  # why the cost is blank
     utilization_24h: float | None = None  # percent, average over 24 h
     utilization_note: str = ""  # why utilization is blank
+    utilization_absent: bool = False  # the metric does not exist in this cloud (domain/metric_clouds.py)
     dlz: str = ""  # the landing zone (domain) the resource group belongs to, or ADMIN_PLANE
     tags: dict[str, str] = field(default_factory=dict)
     sku_capacity: int | None = None  # sku.capacity (ADX instance count)

@@ -181,3 +181,27 @@ async def test_a_dlz_recorded_by_the_wizard_is_in_the_inventory(open_ctx, demo):
     assert row is not None and row.dlz == "ops" and row.state == "Active"
     assert [t.why for t in inv.targets if t.resource_group == rg] == ["recorded DLZ"]
     assert not inv.partial
+
+
+async def test_a_metric_that_does_not_exist_in_the_cloud_is_not_asked_for_and_said_so(open_ctx, demo):
+    """The same estate seen as US Government: Azure Monitor has no Fabric metric in any Microsoft
+    cloud, so Fabric rows say so (and no metrics call is made for them); the others are read."""
+    import dataclasses
+
+    from loom_tui.azure.clients import AzureClients
+    from loom_tui.screens.capacity import cells
+    from loom_tui.wiring import StaticBearer, demo_cloud
+
+    ctx = await open_ctx()
+    gov = dataclasses.replace(demo_cloud(demo.arm_endpoint), name="AzureUSGovernment")
+    await ctx._azure.close()
+    ctx._azure = AzureClients(StaticBearer(demo.secret), gov, extra_ca=demo.ca_bundle)
+    inv = await ctx.capacity.inventory()
+    fin = inv.find("fccsaloomfinance")
+    assert fin.utilization_24h is None and fin.utilization_absent and cells.util(fin) == "none"
+    assert "Azure Monitor has no metric for Fabric capacities" in fin.utilization_note and "AzureUSGovernment" in fin.utilization_note
+    assert inv.find("sqlpool_gl").utilization_24h is not None and cells.util(inv.find("sqlpool_gl")).endswith("%")
+    asked = [c.path for c in demo.server.calls if "Microsoft.Insights/metrics" in c.path]
+    assert asked and not [p for p in asked if "/Microsoft.Fabric/" in p]
+    decisions = await ctx.capacity.decisions([fin], idle_for=__import__("datetime").timedelta(hours=2))
+    assert not decisions[0].pause and "Azure Monitor has no metric for Fabric capacities" in decisions[0].reason

@@ -44,5 +44,7 @@ def cost(r: Resource, column_currency: str | None = None) -> str:
 
 def util(r: Resource) -> str:
     if r.utilization_24h is None:
+        if r.utilization_absent:
+            return "none"  # no such metric in this cloud (the detail says why)
         return "n/a" if r.utilization_note else ""
     return f"{r.utilization_24h:.1f}%"

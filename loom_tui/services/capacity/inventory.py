@@ -23,6 +23,7 @@ from datetime import datetime, timezone
 from typing import Any, AsyncIterator, Awaitable, Callable, Protocol
 
 from loom_tui.domain.capacity import METRICS, Resource, resource_from_arm
+from loom_tui.domain.metric_clouds import MetricUnavailable, missing_in
 
 from . import apis, listing, metrics
 from .failures import Failure, describe
@@ -89,6 +90,9 @@ async def metric_series(clients: Any, r: Resource, *, hours: float, end: datetim
     spec = METRICS.get(r.type_key)
     if spec is None:
         return None
+    why = missing_in(r.type_key, getattr(getattr(clients, "cloud", None), "name", "") or "")
+    if why:
+        raise MetricUnavailable(why)
     name, _agg = spec
     end = end or datetime.now(timezone.utc)
     from urllib.parse import quote
@@ -104,6 +108,8 @@ async def _utilization(clients: Any, r: Resource, end: datetime) -> Resource:
         return r
     try:
         s = await metric_series(clients, r, hours=24, end=end)
+    except MetricUnavailable as exc:  # the metric does not exist in this cloud: say so
+        return dataclasses.replace(r, utilization_note=str(exc), utilization_absent=True)
     except Exception as exc:  # noqa: BLE001 — shown in the row, not a warning line of its own
         return dataclasses.replace(r, utilization_note=describe("metrics", exc).reason)
     avg = s.average() if s is not None else None

@@ -12,6 +12,7 @@ from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, AsyncIterator
 
 from loom_tui.domain.capacity import Resource, portal_link
+from loom_tui.domain.metric_clouds import MetricUnavailable
 
 from . import autopause, inventory, posture
 from .failures import describe
@@ -182,6 +183,8 @@ class CapacityService:
             if r.is_running:
                 try:
                     series = await inventory.metric_series(clients, r, hours=hours, end=end, interval="PT5M")
+                except MetricUnavailable as exc:
+                    error = str(exc)
                 except Exception as exc:  # noqa: BLE001 — the decision says why it kept it running
                     error = describe("metrics", exc).reason
             return autopause.decide(r, series, now=end, idle_for=idle_for, threshold=threshold, metric_error=error)
