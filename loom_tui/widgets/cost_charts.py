@@ -18,7 +18,7 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from .bars import V_EIGHTHS
+from .bars import column_lines
 
 
 def money(value: Decimal | float | int) -> str:
@@ -38,42 +38,19 @@ def money_columns(days: Sequence[tuple[date, Decimal]], width: int, currency: st
                   bar_style: Style | str = "") -> list[Text]:
     if not days or width <= 0:
         return []
-    costs = [max(Decimal(0), Decimal(c)) for _, c in days]
+    dated = [(d, max(Decimal(0), Decimal(c))) for d, c in days]
+    costs = [c for _, c in dated]
     peak = max(costs)
-    scale_w = len(_short(peak)) + 1
-    room = max(1, width - scale_w)
-    col_w = max(1, min(3, room // len(costs)))
-    gap = 1 if col_w >= 2 else 0
-    fits = room // col_w
-    shown = list(zip([d for d, _ in days], costs))[-fits:]
-    lines: list[Text] = []
-    for r in range(height - 1, -1, -1):
-        line = Text(no_wrap=True, overflow="crop")
-        tick = "0" if r == 0 else (_short(peak) if r == height - 1 and peak else "")
-        line.append(tick.rjust(scale_w - 1) + "│")
-        cells = []
-        for _, c in shown:
-            level = 0 if peak == 0 else int(round(float(c / peak) * height * 8)) - r * 8
-            if r == 0 and c > 0:
-                level = max(level, 1)
-            cells.append(V_EIGHTHS[max(0, min(8, level))] * (col_w - gap) + " " * gap)
-        line.append("".join(cells), style=bar_style)
-        line.truncate(width)
-        lines.append(line)
-    first, last = shown[0][0].strftime("%m-%d"), shown[-1][0].strftime("%m-%d")
-    span = len(shown) * col_w - gap
-    axis = first + last.rjust(max(0, span - len(first))) if span >= len(first) + len(last) + 1 else first
-    lines.append(Text((" " * scale_w + axis)[:width], no_wrap=True))
-    total = sum(costs, Decimal(0))
-    summary = f"total {money(total)} {currency}"
+    lines, shown = column_lines(dated, width, height, label=_short, bar_style=bar_style)
+    summary = f"total {money(sum(costs, Decimal(0)))} {currency}"
     if peak:
-        peak_day = max(zip([d for d, _ in days], costs), key=lambda d: (d[1], d[0]))
+        peak_day = max(dated, key=lambda d: (d[1], d[0]))
         summary += f" · peak {money(peak)} on {peak_day[0]:%m-%d}"
-        last_cost = next(((d, c) for d, c in reversed(list(zip([d for d, _ in days], costs))) if c), None)
+        last_cost = next(((d, c) for d, c in reversed(dated) if c), None)
         if last_cost:
             summary += f" · last {money(last_cost[1])} ({last_cost[0]:%m-%d})"
-    if len(shown) < len(days):
-        summary += f" · chart: last {len(shown)} days"
+    if shown < len(days):
+        summary += f" · chart: last {shown} days"
     lines.append(Text(summary[:width], no_wrap=True))
     return lines
 
