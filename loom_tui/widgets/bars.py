@@ -169,9 +169,10 @@ class ActivityColumns(Widget):
     ActivityColumns > .activity--bar { color: $accent; }
     """
     COMPONENT_CLASSES = {"activity--bar"}
+    BAR_CLASS = "activity--bar"
     CHART_HEIGHT = 4
 
-    days: reactive[tuple[tuple[date, int], ...]] = reactive((), layout=True)
+    days: reactive[tuple[tuple[date, Any], ...]] = reactive((), layout=True)
 
     def __init__(self, empty_text: str = "No activity.", *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -183,6 +184,9 @@ class ActivityColumns(Widget):
     def render(self) -> Text:
         if not self.days:
             return Text(self.empty_text, no_wrap=True)
-        width = self.size.width
-        style = self.get_component_rich_style("activity--bar", partial=True)
-        return Text("\n").join(activity_lines(self.days, width, self.CHART_HEIGHT, bar_style=style))
+        style = self.get_component_rich_style(self.BAR_CLASS, partial=True)
+        return Text("\n").join(self.chart_lines(self.size.width, style))
+
+    def chart_lines(self, width: int, style: Style) -> list[Text]:
+        """The chart's lines (a subclass draws other values in the same frame)."""
+        return activity_lines(self.days, width, self.CHART_HEIGHT, bar_style=style)

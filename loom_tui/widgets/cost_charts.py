@@ -15,10 +15,8 @@ from typing import Sequence
 
 from rich.style import Style
 from rich.text import Text
-from textual.reactive import reactive
-from textual.widget import Widget
 
-from .bars import column_lines
+from .bars import ActivityColumns, column_lines
 
 
 def money(value: Decimal | float | int) -> str:
@@ -71,26 +69,19 @@ def forecast_gauge(mtd: Decimal, forecast: Decimal, width: int, currency: str, n
     return out
 
 
-class MoneyColumns(Widget):
+class MoneyColumns(ActivityColumns):
+    """Cost per day in the activity chart's frame, with a money summary."""
+
     DEFAULT_CSS = """
     MoneyColumns { height: auto; width: 1fr; }
     MoneyColumns > .money--bar { color: $accent; }
     """
     COMPONENT_CLASSES = {"money--bar"}
-    CHART_HEIGHT = 4
-
-    days: reactive[tuple[tuple[date, Decimal], ...]] = reactive((), layout=True)
+    BAR_CLASS = "money--bar"
 
     def __init__(self, empty_text: str = "No cost.", *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.empty_text = empty_text
+        super().__init__(empty_text, id=id)
         self.currency = ""
 
-    def get_content_height(self, container, viewport, width: int) -> int:
-        return self.CHART_HEIGHT + 2 if self.days else 1
-
-    def render(self) -> Text:
-        if not self.days:
-            return Text(self.empty_text, no_wrap=True)
-        style = self.get_component_rich_style("money--bar", partial=True)
-        return Text("\n").join(money_columns(self.days, self.size.width, self.currency, self.CHART_HEIGHT, bar_style=style))
+    def chart_lines(self, width: int, style: Style) -> list[Text]:
+        return money_columns(self.days, width, self.currency, self.CHART_HEIGHT, bar_style=style)
