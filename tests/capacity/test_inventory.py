@@ -226,3 +226,19 @@ async def test_without_the_workspace_list_the_pools_come_from_the_listed_workspa
     ctx = await open_ctx()
     first = await ctx.capacity.scan().__anext__()
     assert first.find("sqlpool_gl").state == "Online" and not first.partial
+
+
+async def test_a_cancelled_scan_leaves_no_request_running(open_ctx, demo):
+    import asyncio
+
+    for route in ("resources.list", "fabric.capacities.list_all", "kusto.clusters.list_all", "synapse.workspaces.list_all"):
+        demo.server.delay(route, 5)
+    ctx = await open_ctx()
+    clients = await ctx.azure()
+    task = asyncio.ensure_future(ctx.capacity.inventory())
+    await asyncio.sleep(1.0)
+    assert clients.bound.in_flight > 0
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    await asyncio.sleep(0.2)
+    assert clients.bound.in_flight == 0
