@@ -7,7 +7,8 @@ and the Fabric / ADX / Synapse provider lists at once, then each Loom workspace'
 both in this run.  Run at the default concurrency bound (8: a fan-out never opens more than 8
 connections), at 24 (``capacity_fanout_ratio_c24``) and with 60 groups at 8
 (``capacity_fanout_ratio_60rg``: the number of sequential round trips does not grow with the
-groups).  Goal (issue 9): <= 2.
+groups).  Goal (issue 9): <= 2.  ``capacity_scan_s``: the whole scan of the same subscription, the
+24 h utilization of every resource that has a metric included (one Azure Monitor call each).
 
 ``capacity_first_rows_s``: the real ``loom`` in tmux (80x24), key ``2`` pressed once the
 workspaces are painted, to the first capacity row on screen (pane read every 20 ms); this includes
@@ -35,6 +36,7 @@ BASELINES = {
     "capacity_fanout_s": "capacity_one_request_s",
     "capacity_fanout_c24_s": "capacity_one_request_s",
     "capacity_fanout_60rg_s": "capacity_one_request_s",
+    "capacity_scan_s": "capacity_one_request_s",
     "capacity_first_rows_s": "capacity_startup_baseline_s",
 }
 LATENCY = 0.15
@@ -74,7 +76,7 @@ async def _fanout() -> dict[str, float]:
     from loom_tui.demo_azure.estate import DLZ_SUBS
     from loom_tui.demo_azure.launcher import start_demo_azure
     from loom_tui.services.capacity import apis
-    from loom_tui.services.capacity.inventory import list_rows
+    from loom_tui.services.capacity.inventory import list_rows, scan
     from loom_tui.services.capacity.scope import Scope
     from loom_tui.wiring import StaticBearer, demo_cloud
 
@@ -109,6 +111,14 @@ async def _fanout() -> dict[str, float]:
                         assert len(inv.targets) == n and not inv.failures, (len(inv.targets), inv.failures)
                         assert all(r.state for r in inv.rows if r.pausable), "runtime state in the first rows"
                     out[key] = statistics.median(times)
+                    if key == "capacity_fanout_s":  # the whole scan: + 24 h utilization per resource (no cost source)
+                        times = []
+                        for _ in range(_rounds(3)):
+                            t0 = time.perf_counter()
+                            async for inv in scan(clients, [sub], Scope.build(None, [], [])):
+                                pass
+                            times.append(time.perf_counter() - t0)
+                        out["capacity_scan_s"] = statistics.median(times)
                 finally:
                     await clients.close()
         finally:
@@ -116,6 +126,7 @@ async def _fanout() -> dict[str, float]:
     out["capacity_fanout_ratio"] = out["capacity_fanout_s"] / out["capacity_one_request_s"]
     out["capacity_fanout_ratio_c24"] = out["capacity_fanout_c24_s"] / out["capacity_one_request_s"]
     out["capacity_fanout_ratio_60rg"] = out["capacity_fanout_60rg_s"] / out["capacity_one_request_s"]
+    out["capacity_scan_ratio"] = out["capacity_scan_s"] / out["capacity_one_request_s"]
     return out
 
 

@@ -14,7 +14,7 @@ width, so they are tested without running an app; the widgets only call them wit
 from __future__ import annotations
 
 from datetime import date
-from typing import Sequence
+from typing import Any, Callable, Sequence
 
 from rich.cells import cell_len
 from rich.style import Style
@@ -65,6 +65,40 @@ def bar_lines(rows: Sequence[tuple[str, int]], width: int, *, label_width: int |
     return out
 
 
+def column_lines(days: Sequence[tuple[date, Any]], width: int, height: int = 4, *, label: Callable[[Any], str] = "{:,}".format,
+                 bar_style: Style | str = "") -> tuple[list[Text], int]:
+    """Per-day columns (oldest left) with their scale (``label(peak)`` at the top, 0 at the
+    bottom) and a date axis: ``height + 1`` lines of at most ``width`` cells, and how many of the
+    most recent days fit.  Values are numbers >= 0 (ints, floats or Decimals)."""
+    values = [v for _, v in days]
+    peak = max(values)
+    scale_w = len(label(peak)) + 1
+    room = max(1, width - scale_w)
+    col_w = max(1, min(3, room // len(values)))
+    gap = 1 if col_w >= 2 else 0
+    fits = room // col_w
+    shown = list(days[-fits:])  # too narrow for all: the most recent days
+    lines: list[Text] = []
+    for r in range(height - 1, -1, -1):  # top row first
+        line = Text(no_wrap=True, overflow="crop")
+        tick = "0" if r == 0 else (label(peak) if r == height - 1 and peak else "")
+        line.append(tick.rjust(scale_w - 1) + "│")
+        cells = []
+        for _, c in shown:
+            level = 0 if peak == 0 else int(round(float(c / peak) * height * 8)) - r * 8
+            if r == 0 and c > 0:
+                level = max(level, 1)  # anything above zero is visible
+            cells.append(V_EIGHTHS[max(0, min(8, level))] * (col_w - gap) + " " * gap)
+        line.append("".join(cells), style=bar_style)
+        line.truncate(width)
+        lines.append(line)
+    first, last = shown[0][0].strftime("%m-%d"), shown[-1][0].strftime("%m-%d")
+    span = len(shown) * col_w - gap
+    axis = first + last.rjust(max(0, span - len(first))) if span >= len(first) + len(last) + 1 else first
+    lines.append(Text((" " * scale_w + axis)[:width], no_wrap=True))
+    return lines, len(shown)
+
+
 def activity_lines(days: Sequence[tuple[date, int]], width: int, height: int = 4,
                    bar_style: Style | str = "") -> list[Text]:
     """Per-day columns (oldest left), a scale (peak at the top, 0 at the bottom), a date axis and
@@ -76,40 +110,14 @@ def activity_lines(days: Sequence[tuple[date, int]], width: int, height: int = 4
         return []
     counts = [max(0, int(c)) for _, c in days]
     peak = max(counts)
-    total = sum(counts)
-    scale_w = len(f"{peak:,}") + 1
-    room = max(1, width - scale_w)
-    col_w = max(1, min(3, room // len(counts)))
-    gap = 1 if col_w >= 2 else 0
-    block_w = col_w - gap
-    fits = room // col_w
-    shown = list(days[-fits:])  # too narrow for all: the most recent days
-    lines: list[Text] = []
-    for r in range(height - 1, -1, -1):  # top row first
-        line = Text(no_wrap=True, overflow="crop")
-        tick = "0" if r == 0 else (f"{peak:,}" if r == height - 1 and peak else "")
-        line.append(tick.rjust(scale_w - 1) + "│")
-        cells = []
-        for _, c in shown:
-            level = 0 if peak == 0 else round(c / peak * height * 8) - r * 8
-            if r == 0 and c > 0:
-                level = max(level, 1)  # any activity is visible
-            ch = V_EIGHTHS[max(0, min(8, level))]
-            cells.append(ch * block_w + " " * gap)
-        line.append("".join(cells), style=bar_style)
-        line.truncate(width)
-        lines.append(line)
-    first, last = shown[0][0].strftime("%m-%d"), shown[-1][0].strftime("%m-%d")
-    span = len(shown) * col_w - gap
-    axis = first + last.rjust(max(0, span - len(first))) if span >= len(first) + len(last) + 1 else first
-    lines.append(Text((" " * scale_w + axis)[:width], no_wrap=True))
+    lines, shown = column_lines([(d, c) for (d, _), c in zip(days, counts)], width, height, bar_style=bar_style)
     peak_day = max(days, key=lambda d: (d[1], d[0]))
-    summary = f"total {total:,} · peak {peak:,}"
+    summary = f"total {sum(counts):,} · peak {peak:,}"
     if peak:
         summary += f" on {peak_day[0].strftime('%m-%d')}"
     summary += f" · today {counts[-1]:,}"
-    if len(shown) < len(days):
-        summary += f" · chart: last {len(shown)} days"
+    if shown < len(days):
+        summary += f" · chart: last {shown} days"
     lines.append(Text(summary[:width], no_wrap=True))
     return lines
 
@@ -161,9 +169,10 @@ class ActivityColumns(Widget):
     ActivityColumns > .activity--bar { color: $accent; }
     """
     COMPONENT_CLASSES = {"activity--bar"}
+    BAR_CLASS = "activity--bar"
     CHART_HEIGHT = 4
 
-    days: reactive[tuple[tuple[date, int], ...]] = reactive((), layout=True)
+    days: reactive[tuple[tuple[date, Any], ...]] = reactive((), layout=True)
 
     def __init__(self, empty_text: str = "No activity.", *, id: str | None = None) -> None:
         super().__init__(id=id)
@@ -175,6 +184,9 @@ class ActivityColumns(Widget):
     def render(self) -> Text:
         if not self.days:
             return Text(self.empty_text, no_wrap=True)
-        width = self.size.width
-        style = self.get_component_rich_style("activity--bar", partial=True)
-        return Text("\n").join(activity_lines(self.days, width, self.CHART_HEIGHT, bar_style=style))
+        style = self.get_component_rich_style(self.BAR_CLASS, partial=True)
+        return Text("\n").join(self.chart_lines(self.size.width, style))
+
+    def chart_lines(self, width: int, style: Style) -> list[Text]:
+        """The chart's lines (a subclass draws other values in the same frame)."""
+        return activity_lines(self.days, width, self.CHART_HEIGHT, bar_style=style)

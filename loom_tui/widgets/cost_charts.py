@@ -15,10 +15,8 @@ from typing import Sequence
 
 from rich.style import Style
 from rich.text import Text
-from textual.reactive import reactive
-from textual.widget import Widget
 
-from .bars import V_EIGHTHS
+from .bars import ActivityColumns, column_lines
 
 
 def money(value: Decimal | float | int) -> str:
@@ -38,42 +36,19 @@ def money_columns(days: Sequence[tuple[date, Decimal]], width: int, currency: st
                   bar_style: Style | str = "") -> list[Text]:
     if not days or width <= 0:
         return []
-    costs = [max(Decimal(0), Decimal(c)) for _, c in days]
+    dated = [(d, max(Decimal(0), Decimal(c))) for d, c in days]
+    costs = [c for _, c in dated]
     peak = max(costs)
-    scale_w = len(_short(peak)) + 1
-    room = max(1, width - scale_w)
-    col_w = max(1, min(3, room // len(costs)))
-    gap = 1 if col_w >= 2 else 0
-    fits = room // col_w
-    shown = list(zip([d for d, _ in days], costs))[-fits:]
-    lines: list[Text] = []
-    for r in range(height - 1, -1, -1):
-        line = Text(no_wrap=True, overflow="crop")
-        tick = "0" if r == 0 else (_short(peak) if r == height - 1 and peak else "")
-        line.append(tick.rjust(scale_w - 1) + "│")
-        cells = []
-        for _, c in shown:
-            level = 0 if peak == 0 else int(round(float(c / peak) * height * 8)) - r * 8
-            if r == 0 and c > 0:
-                level = max(level, 1)
-            cells.append(V_EIGHTHS[max(0, min(8, level))] * (col_w - gap) + " " * gap)
-        line.append("".join(cells), style=bar_style)
-        line.truncate(width)
-        lines.append(line)
-    first, last = shown[0][0].strftime("%m-%d"), shown[-1][0].strftime("%m-%d")
-    span = len(shown) * col_w - gap
-    axis = first + last.rjust(max(0, span - len(first))) if span >= len(first) + len(last) + 1 else first
-    lines.append(Text((" " * scale_w + axis)[:width], no_wrap=True))
-    total = sum(costs, Decimal(0))
-    summary = f"total {money(total)} {currency}"
+    lines, shown = column_lines(dated, width, height, label=_short, bar_style=bar_style)
+    summary = f"total {money(sum(costs, Decimal(0)))} {currency}"
     if peak:
-        peak_day = max(zip([d for d, _ in days], costs), key=lambda d: (d[1], d[0]))
+        peak_day = max(dated, key=lambda d: (d[1], d[0]))
         summary += f" · peak {money(peak)} on {peak_day[0]:%m-%d}"
-        last_cost = next(((d, c) for d, c in reversed(list(zip([d for d, _ in days], costs))) if c), None)
+        last_cost = next(((d, c) for d, c in reversed(dated) if c), None)
         if last_cost:
             summary += f" · last {money(last_cost[1])} ({last_cost[0]:%m-%d})"
-    if len(shown) < len(days):
-        summary += f" · chart: last {len(shown)} days"
+    if shown < len(days):
+        summary += f" · chart: last {shown} days"
     lines.append(Text(summary[:width], no_wrap=True))
     return lines
 
@@ -94,26 +69,19 @@ def forecast_gauge(mtd: Decimal, forecast: Decimal, width: int, currency: str, n
     return out
 
 
-class MoneyColumns(Widget):
+class MoneyColumns(ActivityColumns):
+    """Cost per day in the activity chart's frame, with a money summary."""
+
     DEFAULT_CSS = """
     MoneyColumns { height: auto; width: 1fr; }
     MoneyColumns > .money--bar { color: $accent; }
     """
     COMPONENT_CLASSES = {"money--bar"}
-    CHART_HEIGHT = 4
-
-    days: reactive[tuple[tuple[date, Decimal], ...]] = reactive((), layout=True)
+    BAR_CLASS = "money--bar"
 
     def __init__(self, empty_text: str = "No cost.", *, id: str | None = None) -> None:
-        super().__init__(id=id)
-        self.empty_text = empty_text
+        super().__init__(empty_text, id=id)
         self.currency = ""
 
-    def get_content_height(self, container, viewport, width: int) -> int:
-        return self.CHART_HEIGHT + 2 if self.days else 1
-
-    def render(self) -> Text:
-        if not self.days:
-            return Text(self.empty_text, no_wrap=True)
-        style = self.get_component_rich_style("money--bar", partial=True)
-        return Text("\n").join(money_columns(self.days, self.size.width, self.currency, self.CHART_HEIGHT, bar_style=style))
+    def chart_lines(self, width: int, style: Style) -> list[Text]:
+        return money_columns(self.days, width, self.currency, self.CHART_HEIGHT, bar_style=style)

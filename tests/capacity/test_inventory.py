@@ -205,3 +205,40 @@ async def test_a_metric_that_does_not_exist_in_the_cloud_is_not_asked_for_and_sa
     assert asked and not [p for p in asked if "/Microsoft.Fabric/" in p]
     decisions = await ctx.capacity.decisions([fin], idle_for=__import__("datetime").timedelta(hours=2))
     assert not decisions[0].pause and "Azure Monitor has no metric for Fabric capacities" in decisions[0].reason
+
+
+async def test_a_provider_list_that_fails_leaves_the_state_to_each_resource_s_get(open_ctx, demo):
+    """Fabric's list-by-subscription refused in one subscription: its capacities still get their
+    state, from their own GET, and nothing is lost (no warning: the fallback read it all)."""
+    deny(demo.server, f"/subscriptions/{DLZ_SUBS[0]}/providers/Microsoft.Fabric/capacities", "Microsoft.Fabric/capacities/read")
+    ctx = await open_ctx()
+    snapshots = [inv async for inv in ctx.capacity.scan()]
+    first, last = snapshots[0], snapshots[-1]
+    assert first.find("fccsaloomfinance").state is None and first.find("fccsaloomresearch").state == "Paused"  # other sub: listed
+    assert last.find("fccsaloomfinance").state == "Active" and last.find("fccsaloommarketing").state == "Paused"
+    assert not last.partial
+    gets = {c.path.rsplit("/", 1)[-1] for c in demo.server.calls_to("fabric.capacities.get")}
+    assert gets == {r.name for r in last.rows if r.type_key == "microsoft.fabric/capacities" and r.subscription_id == DLZ_SUBS[0]}
+
+
+async def test_without_the_workspace_list_the_pools_come_from_the_listed_workspaces(open_ctx, demo):
+    deny(demo.server, f"/subscriptions/{DLZ_SUBS[0]}/providers/Microsoft.Synapse/workspaces", "Microsoft.Synapse/workspaces/read")
+    ctx = await open_ctx()
+    first = await ctx.capacity.scan().__anext__()
+    assert first.find("sqlpool_gl").state == "Online" and not first.partial
+
+
+async def test_a_cancelled_scan_leaves_no_request_running(open_ctx, demo):
+    import asyncio
+
+    for route in ("resources.list", "fabric.capacities.list_all", "kusto.clusters.list_all", "synapse.workspaces.list_all"):
+        demo.server.delay(route, 5)
+    ctx = await open_ctx()
+    clients = await ctx.azure()
+    task = asyncio.ensure_future(ctx.capacity.inventory())
+    await asyncio.sleep(1.0)
+    assert clients.bound.in_flight > 0
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    await asyncio.sleep(0.2)
+    assert clients.bound.in_flight == 0

@@ -205,6 +205,7 @@ def test_snapshot_capacity(snap_compare, monkeypatch, size):
         app.clear_notifications()
         app.ctx.capacity.clock = lambda: FIXED_NOW
         await open_capacity(pilot)
+        app.clear_notifications()  # the first-run toast ("created the local store ...") can land after the first clear
         app.screen.query_one(VirtualTable).focus()
         await pilot.pause(0.3)
 

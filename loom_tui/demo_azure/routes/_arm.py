@@ -164,6 +164,33 @@ def accept(req: ArmRequest, state: "State", action: str, rid: str, body: dict[st
     return arm_json(answer, status=status, headers=headers)
 
 
+def state_action(state: "State", action: str, field: str, need: str, during: str, after: str, *,
+                 refuse: Callable[[dict[str, Any], Any], web.Response], busy: str | None = None, result: str = "none",
+                 answer_transient: bool = False) -> Callable[[ArmRequest], Any]:
+    """A POST action on ``{id}/<verb>`` that moves ``properties.<field>`` from ``need`` through
+    ``during`` to ``after`` (Fabric suspend/resume, Synapse pause/resume, Kusto stop/start).
+    ``refuse(body, current)``: the provider's own answer when the resource is not ``need``;
+    ``busy``: the provisioningState while it runs (and Failed if it fails); ``answer_transient``:
+    the 202 carries the resource as it is while running (Synapse)."""
+    prov = {"provisioningState": busy} if busy else {}
+
+    async def handler(req: ArmRequest) -> web.Response:
+        rid = resource_id(req, drop_last=1)
+        body = state.get(rid)
+        if body is None:
+            return not_found(rid)
+        current = body["properties"].get(field)
+        if current != need:
+            return refuse(body, current)
+        transient = {"properties": {field: during, **prov}}
+        return accept(req, state, action, rid, body, transient=transient,
+                      final={"properties": {field: after, "provisioningState": "Succeeded"}},
+                      on_error={"properties": {field: need, **({"provisioningState": "Failed"} if busy else {})}},
+                      result=result, answer=with_transient(body, transient) if answer_transient else None)
+
+    return handler
+
+
 def with_transient(body: dict[str, Any], transient: dict[str, Any]) -> dict[str, Any]:
     return merge_patch(body, transient)
 

@@ -8,7 +8,7 @@ from aiohttp import web
 
 from ..responses import arm_error, arm_json
 from ..router import SUB, ArmRequest, Router
-from ._arm import accept, conflict, item_pattern, not_found, register_type, resource_id
+from ._arm import accept, conflict, item_pattern, not_found, register_type, resource_id, state_action
 
 if TYPE_CHECKING:
     from ..state import State
@@ -21,31 +21,14 @@ REGIONS = ("eastus2", "centralus", "westus3", "eastus", "westeurope")
 def register(router: Router, state: "State") -> None:
     register_type(router, state, "fabric.capacities", TYPE)
 
-    async def suspend(req: ArmRequest) -> web.Response:
-        rid = resource_id(req, drop_last=1)
-        body = state.get(rid)
-        if body is None:
-            return not_found(rid)
-        if body["properties"].get("state") != "Active":
-            return conflict(f"The capacity '{body['name']}' is {body['properties'].get('state')}; only an Active capacity can be suspended.",
-                            code="BadRequest", status=400)
-        return accept(req, state, "fabric.suspend", rid, body,
-                      transient={"properties": {"state": "Pausing", "provisioningState": "Updating"}},
-                      final={"properties": {"state": "Paused", "provisioningState": "Succeeded"}},
-                      on_error={"properties": {"state": "Active", "provisioningState": "Failed"}})
+    def only(state_: str, verb: str):
+        return lambda body, current: conflict(f"The capacity '{body['name']}' is {current}; only {state_} capacity can be {verb}.",
+                                              code="BadRequest", status=400)
 
-    async def resume(req: ArmRequest) -> web.Response:
-        rid = resource_id(req, drop_last=1)
-        body = state.get(rid)
-        if body is None:
-            return not_found(rid)
-        if body["properties"].get("state") != "Paused":
-            return conflict(f"The capacity '{body['name']}' is {body['properties'].get('state')}; only a Paused capacity can be resumed.",
-                            code="BadRequest", status=400)
-        return accept(req, state, "fabric.resume", rid, body,
-                      transient={"properties": {"state": "Resuming", "provisioningState": "Updating"}},
-                      final={"properties": {"state": "Active", "provisioningState": "Succeeded"}},
-                      on_error={"properties": {"state": "Paused", "provisioningState": "Failed"}})
+    suspend = state_action(state, "fabric.suspend", "state", "Active", "Pausing", "Paused", busy="Updating",
+                           refuse=only("an Active", "suspended"))
+    resume = state_action(state, "fabric.resume", "state", "Paused", "Resuming", "Active", busy="Updating",
+                          refuse=only("a Paused", "resumed"))
 
     async def update(req: ArmRequest) -> web.Response:
         rid = resource_id(req)

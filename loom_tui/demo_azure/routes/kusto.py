@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from aiohttp import web
-
-from ..router import ArmRequest, Router
-from ._arm import accept, conflict, item_pattern, not_found, register_type, resource_id
+from ..router import Router
+from ._arm import conflict, item_pattern, register_type, state_action
 
 if TYPE_CHECKING:
     from ..state import State
@@ -19,20 +17,8 @@ def register(router: Router, state: "State") -> None:
     register_type(router, state, "kusto.clusters", TYPE)
 
     def action(name: str, need: str, during: str, after: str):
-        async def handler(req: ArmRequest) -> web.Response:
-            rid = resource_id(req, drop_last=1)
-            body = state.get(rid)
-            if body is None:
-                return not_found(rid)
-            current = body["properties"].get("state")
-            if current != need:
-                return conflict(f"Cluster '{body['name']}' is in state {current}; it must be {need} to {name}.")
-            return accept(req, state, f"kusto.{name}", rid, body,
-                          transient={"properties": {"state": during, "provisioningState": "Running"}},
-                          final={"properties": {"state": after, "provisioningState": "Succeeded"}},
-                          on_error={"properties": {"state": need, "provisioningState": "Failed"}})
-
-        return handler
+        return state_action(state, f"kusto.{name}", "state", need, during, after, busy="Running",
+                            refuse=lambda body, current: conflict(f"Cluster '{body['name']}' is in state {current}; it must be {need} to {name}."))
 
     item = item_pattern(TYPE)
     router.add("kusto.stop", "POST", item + r"/stop", action("stop", "Running", "Stopping", "Stopped"))

@@ -4,10 +4,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from aiohttp import web
-
-from ..router import ArmRequest, Router
-from ._arm import accept, conflict, item_pattern, not_found, register_type, resource_id, with_transient
+from ..router import Router
+from ._arm import conflict, item_pattern, register_type, state_action
 
 if TYPE_CHECKING:
     from ..state import State
@@ -21,21 +19,8 @@ def register(router: Router, state: "State") -> None:
     register_type(router, state, "synapse.spark_pools", "Microsoft.Synapse/workspaces/bigDataPools")
 
     def action(name: str, need: str, during: str, after: str):
-        async def handler(req: ArmRequest) -> web.Response:
-            rid = resource_id(req, drop_last=1)
-            body = state.get(rid)
-            if body is None:
-                return not_found(rid)
-            status = body["properties"].get("status")
-            if status != need:
-                return conflict(f"The SQL pool '{body['name']}' is {status}; it must be {need} to {name}.")
-            transient = {"properties": {"status": during}}
-            return accept(req, state, f"synapse.{name}", rid, body, transient=transient,
-                          final={"properties": {"status": after, "provisioningState": "Succeeded"}},
-                          on_error={"properties": {"status": need}}, result="resource",
-                          answer=with_transient(body, transient))
-
-        return handler
+        return state_action(state, f"synapse.{name}", "status", need, during, after, result="resource", answer_transient=True,
+                            refuse=lambda body, current: conflict(f"The SQL pool '{body['name']}' is {current}; it must be {need} to {name}."))
 
     item = item_pattern(POOLS)
     router.add("synapse.pause", "POST", item + r"/pause", action("pause", "Online", "Pausing", "Paused"))

@@ -76,9 +76,26 @@ async def rows_of_group(clients: Any, t: ScanTarget, failures: list[Failure], ti
 
 async def _subscription(clients: Any, sub: str, scope: Scope, claimed: set[str], failures: list[Failure],
                         guessed: list[tuple[ScanTarget, Failure]], timeout: float) -> tuple[list[ScanTarget], bool, list[Resource]]:
-    groups_t = asyncio.ensure_future(_try(lambda: _all(clients, apis.resource_groups(sub), apis.RESOURCES_API, timeout)))
-    everything_t = asyncio.ensure_future(_try(lambda: _all(clients, apis.resources_in_subscription(sub), None, timeout)))
-    provider_t = {t: asyncio.ensure_future(_try(lambda t=t, api=api: _all(clients, apis.provider_list(sub, t), api, timeout)))
+    started: list[asyncio.Future] = []
+
+    def start(coro: Awaitable[T]) -> "asyncio.Future[T]":
+        task = asyncio.ensure_future(coro)
+        started.append(task)
+        return task
+
+    try:
+        return await _read_subscription(clients, sub, scope, claimed, failures, guessed, timeout, start)
+    finally:  # cancelled (the screen left) or done early: no request keeps running behind it
+        for task in started:
+            task.cancel()
+
+
+async def _read_subscription(clients: Any, sub: str, scope: Scope, claimed: set[str], failures: list[Failure],
+                             guessed: list[tuple[ScanTarget, Failure]], timeout: float,
+                             start: Callable[[Awaitable[Any]], "asyncio.Future[Any]"]) -> tuple[list[ScanTarget], bool, list[Resource]]:
+    groups_t = start(_try(lambda: _all(clients, apis.resource_groups(sub), apis.RESOURCES_API, timeout)))
+    everything_t = start(_try(lambda: _all(clients, apis.resources_in_subscription(sub), None, timeout)))
+    provider_t = {t: start(_try(lambda t=t, api=api: _all(clients, apis.provider_list(sub, t), api, timeout)))
                   for t, api in PROVIDER_LISTS.items()}
 
     groups = await groups_t
@@ -100,9 +117,8 @@ async def _subscription(clients: Any, sub: str, scope: Scope, claimed: set[str],
         return mine.get(_key(r.subscription_id, r.resource_group))
 
     if not listed:  # the named groups tried blind: a 404 where one is not is no news yet (see list_rows)
-        everything_t.cancel()
-        for p in provider_t.values():
-            p.cancel()
+        for task in (everything_t, *provider_t.values()):
+            task.cancel()  # refused at the subscription: free their slots of the concurrency bound
         per = await asyncio.gather(*(_blind(clients, t, guessed, timeout) for t in unique))
         return unique, listed, [r for rs in per for r in rs]
 
@@ -110,7 +126,7 @@ async def _subscription(clients: Any, sub: str, scope: Scope, claimed: set[str],
     workspaces = await provider_t[SYNAPSE_WS]
     pools_t = None
     if not isinstance(workspaces, BaseException):
-        pools_t = asyncio.ensure_future(_pools(clients, [(d, t) for d in workspaces if (t := in_scope(d))], failures, timeout))
+        pools_t = start(_pools(clients, [(d, t) for d in workspaces if (t := in_scope(d))], failures, timeout))
 
     everything = await everything_t
     if isinstance(everything, BaseException):  # e.g. a role on some groups only: each group on its own
@@ -119,7 +135,7 @@ async def _subscription(clients: Any, sub: str, scope: Scope, claimed: set[str],
     else:
         rows = [resource_from_arm(d, dlz=t.dlz) for d in everything if (t := in_scope(d))]
     if pools_t is None:  # no workspace list: the pools of the workspaces the listing found
-        pools_t = asyncio.ensure_future(_pools(clients, [(r.arm, mine[_key(r.subscription_id, r.resource_group)]) for r in rows
+        pools_t = start(_pools(clients, [(r.arm, mine[_key(r.subscription_id, r.resource_group)]) for r in rows
                                                          if r.type_key == SYNAPSE_WS], failures, timeout))
     return unique, listed, _merge(rows, [await provider_t[FABRIC], await provider_t[KUSTO], workspaces, await pools_t])
 
