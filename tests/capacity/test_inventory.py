@@ -67,7 +67,7 @@ async def test_two_rounds_per_subscription_not_one_per_group_or_resource(open_ct
     assert first.find("sqlpool_gl").state == "Online" and first.find("adxloomresearch").state == "Stopped"
     for route in ("resources.list_by_rg", "fabric.capacities.get", "kusto.clusters.get", "synapse.sql_pools.get"):
         assert demo.server.calls_to(route) == [], route
-    subs = 1 + len(DLZ_SUBS)
+    subs = len(demo.subscriptions)  # the Admin Plane's, the DLZs' and the empty one kept for multi-sub rehearsal
     for route in ("resources.list", "resource_groups.list", "fabric.capacities.list_all", "kusto.clusters.list_all",
                   "synapse.workspaces.list_all"):
         assert len(demo.server.calls_to(route)) == 2 * subs, route  # once per subscription, per scan (two scans)
@@ -140,7 +140,7 @@ async def test_throttling_mid_fan_out_is_waited_out(open_ctx, demo):
     inv = await ctx.capacity.inventory()
     assert not inv.partial and len(heard) == 3
     assert len({r.resource_group for r in inv.rows}) == 7  # admin plane + six DLZs, all read
-    assert len(demo.server.calls_to("resources.list")) == 3 + 3  # three subscriptions, three retries
+    assert len(demo.server.calls_to("resources.list")) == len(demo.subscriptions) + 3  # each subscription once, three retries
     assert demo.server.calls_to("resources.list_by_rg") == []
 
 

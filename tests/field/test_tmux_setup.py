@@ -55,7 +55,7 @@ def test_setup_wizard_resumes_after_a_drop_and_deploys(tmux: Tmux) -> None:
     s.kill()  # the SSH session drops
 
     s = tmux.start([loom_bin()], cols=80, rows=24, term="xterm-256color", env={})
-    s.wait_for("Resume in setup?", timeout=30)  # the console offers the area the session was in
+    s.wait_for("Resume Setup", timeout=30)  # the console offers the area the session was in
     time.sleep(0.3)
     s.send("y")
     s.wait_for("step 7 of 11", timeout=60)  # the wizard resumed at the network step, answers kept
