@@ -49,7 +49,7 @@ class MembersPane(Pane):
         Binding("s", "sort", "Sort", id="members.sort", tooltip="pick the column; the same one again reverses"),
         Binding("enter", "describe", "Describe", show=False, id="members.describe", tooltip="every field and the raw JSON"),
         Binding("n", "member_add", "Add member", id="members.add"),
-        Binding("r", "member_role", "Change role", id="members.role"),
+        Binding("e", "member_role", "Change role", id="members.role", tooltip="edit the member's role"),
         Binding("d", "member_remove", "Remove", id="members.remove"),
     ]
 

@@ -91,7 +91,7 @@ class WorkspacesScreen(AreaScreen):
         Binding("n", "new", "New", id="ws.new"),
         Binding("e", "edit", "Edit", id="ws.edit"),
         Binding("d", "delete", "Delete", id="ws.delete"),
-        Binding("ctrl+r", "reload", "Reload", show=False, id="ws.reload"),
+        Binding("ctrl+r,r", "reload", "Refresh", show=False, id="ws.reload"),
         Binding("escape", "back", "Back", show=False, id="ws.back"),
         Binding("p", "pin", "Pin", show=False, id="ws.pin"),
         Binding("t", "view_mode", "List/cards", show=False, id="ws.view_mode"),

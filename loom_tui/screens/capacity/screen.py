@@ -84,7 +84,7 @@ class CapacityScreen(AreaScreen):
         Binding("t", "state", "State", id="cap.state"),
         Binding("l", "dlz", "DLZ", show=False, id="cap.dlz"),
         Binding("s", "sort", "Sort", id="cap.sort", tooltip="pick the column; the same one again reverses"),
-        Binding("ctrl+r", "refresh", "Refresh", id="cap.refresh"),
+        Binding("ctrl+r,r", "refresh", "Refresh", id="cap.refresh"),
         Binding("y", "copy_id", "Copy id", show=False, id="cap.copy_id"),
         Binding("Y", "copy_link", "Copy link", show=False, id="cap.copy_link"),
         Binding("p", "pause", "Pause", id="cap.pause"),
@@ -92,7 +92,7 @@ class CapacityScreen(AreaScreen):
         Binding("c", "scale", "Scale", show=False, id="cap.scale"),
         Binding("D", "pause_dlz", "Pause DLZ", show=False, id="cap.pause_dlz"),
         Binding("a", "candidates", "Auto-pause", id="cap.candidates"),
-        Binding("d", "dr", "DR", id="cap.dr"),
+        Binding("h", "dr", "DR", id="cap.dr", tooltip="disaster-recovery posture (health)"),
         Binding("w", "warnings", "Warnings", show=False, id="cap.warnings"),
         Binding("escape", "back", "Back", show=False, id="cap.back"),
     ]
