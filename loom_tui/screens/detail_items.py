@@ -71,7 +71,7 @@ class ItemsPane(Pane):
     def compose(self) -> ComposeResult:
         folder_of = lambda r: self.folder_paths.get(r.get("folderId") or "", "")  # noqa: E731
         columns = [
-            Column("displayName", "Name", 0, min_width=14),
+            Column("displayName", "Name", 0, min_width=14, cut="middle"),
             Column("itemType", "Type", 14),
             Column("folderId", "Folder", 10, render=folder_of),
             Column("updatedAt", "Updated", 10, render=lambda r: (r.get("updatedAt") or "")[:10]),

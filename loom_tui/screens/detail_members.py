@@ -23,7 +23,7 @@ from .sort_picker import SortPicker, picked, sort_words
 from .workspace_detail import Pane
 
 COLUMNS = [
-    Column("upn", "UPN", 0, min_width=16),
+    Column("upn", "UPN", 0, min_width=16, cut="middle"),
     Column("name", "Name", 16),
     Column("role", "Role", 17, render=lambda r: (r.get("role") or "") + (" (creator)" if r.get("creator") or r.get("implicit") else "")),
     Column("addedAt", "Added", 10, render=lambda r: (r.get("addedAt") or "")[:10]),

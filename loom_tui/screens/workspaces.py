@@ -63,11 +63,11 @@ def _card(r: dict) -> str:
 
 # the compact card view: the name, then one line of everything else
 CARD_COLUMNS = [
-    Column("name", "Name", 28, min_width=16, render=_name),
+    Column("name", "Name", 28, min_width=16, render=_name, cut="middle"),
     Column("card", "Workspace", 0, min_width=16, render=_card),
 ]
 COLUMNS = [
-    Column("name", "Name", 0, min_width=16, render=_name),
+    Column("name", "Name", 0, min_width=16, render=_name, cut="middle"),
     Column("domain", "Domain", 12),
     Column("capacity", "Capacity", 10),
     Column("itemCount", "Items", 6, align="right"),

@@ -50,7 +50,7 @@ def columns(width: int, link, currency: str | None = None) -> list[Column]:
     title names it (else each amount carries its code: currencies are never mixed silently)."""
     wide = width >= WIDE
     cols = [
-        Column("name", "Name", 0, min_width=12, render=lambda row: _r(row).name, link=link),
+        Column("name", "Name", 0, min_width=12, render=lambda row: _r(row).name, link=link, cut="middle"),
         Column("type", "Type", 11, render=lambda row: cells.short_type(_r(row))),
         Column("dlz", "DLZ", 12 if wide else 10, render=lambda row: _r(row).dlz),
         Column("sku", "SKU", 10 if wide else 7, render=lambda row: _r(row).sku_or_kind),
