@@ -49,8 +49,6 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll():
             yield Static(Text(f"Keys — {self.area}", style="bold"))
             yield Static(table)
-            yield Static(Text("Everywhere", style="bold"))
-            yield Static(general)
             yield Static(Text("Same key, same verb on every screen", style="bold"))
             vocabulary = Table(show_header=False, box=None, expand=True, pad_edge=False)
             vocabulary.add_column("key", no_wrap=True)
@@ -58,6 +56,8 @@ class HelpScreen(ModalScreen[None]):
             for key, verb, _ in VOCABULARY:
                 vocabulary.add_row(Text(key), Text(verb))
             yield Static(vocabulary)
+            yield Static(Text("Everywhere", style="bold"))
+            yield Static(general)
             yield Static(Text("esc closes this help", style="italic"))
 
     def action_close(self) -> None:
