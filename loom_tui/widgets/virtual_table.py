@@ -113,13 +113,17 @@ def distinct_cuts(texts: list[str], width: int) -> list[str]:
     for i, s in enumerate(shown):
         groups.setdefault(s, []).append(i)
     for members in groups.values():
-        distinct = {texts[i] for i in members}
+        distinct = sorted({texts[i] for i in members})
         if len(distinct) < 2:
             continue
+        # the longest prefix a text shares with any other is shared with a neighbour in sorted order
+        differs_at = {}
+        for k, text in enumerate(distinct):
+            near = [distinct[j] for j in (k - 1, k + 1) if 0 <= j < len(distinct)]
+            differs_at[text] = max(_common_prefix(text, o) for o in near)
         for i in members:
             text = texts[i]
-            others = [o for o in distinct if o != text]
-            d = max(_common_prefix(text, o) for o in others)  # the first character no other shares
+            d = differs_at[text]  # the first character no other shares
             rest = text[d:]
             if cell_len(rest) + 1 >= width:  # a third of the head, …, then from where it differs
                 head_w = min(cell_len(text[:d]), (width - 1) // 3)
