@@ -77,3 +77,16 @@ async def test_ctrl_r_refreshes_on_every_area_screen_and_help_prints_the_vocabul
         assert "Same key, same verb" in text
         for key, verb, _ in VOCABULARY[:4]:
             assert verb[:30] in text
+
+
+def test_snapshot_help(snap_compare, monkeypatch):
+    monkeypatch.setenv("LOOM_DEMO_TODAY", "2026-11-26")
+
+    async def ready(pilot):
+        await wait_ready(pilot)
+        pilot.app.clear_notifications()
+        await pilot.press("question_mark")
+        await wait_for(pilot, lambda: isinstance(pilot.app.screen, HelpScreen) and pilot.app.screen.is_mounted)
+        await pilot.pause(0.3)
+
+    assert snap_compare(LoomApp(), terminal_size=(80, 24), run_before=ready)
