@@ -283,13 +283,16 @@ class LoomApp(KeyOrder, FieldReady, App):
         from .screens.help import HelpScreen
 
         keys: list[tuple[str, str]] = []
+        moving: list[tuple[str, str]] = []  # cursor, scroll and focus keys: after the screen's own actions
         seen = set()
         for key, active in self.screen.active_bindings.items():
             b = active.binding
             if not b.description or (b.description, b.action) in seen or not active.enabled:
                 continue
             seen.add((b.description, b.action))
-            keys.append((b.key_display or self.get_key_display(b), b.description))
+            basic = b.id is None or b.id.startswith("table.")
+            (moving if basic else keys).append((b.key_display or self.get_key_display(b), b.description))
+        keys += moving
         area = getattr(self.screen, "AREA", "") or "loom"
         self.push_screen(HelpScreen(area, keys))
 

@@ -11,7 +11,8 @@ from loom_tui.domain.text import visible
 from .common import ask, fail
 from .output import Column, add_output_args, emit
 
-SORTS = {"name": SortKey.NAME, "created": SortKey.CREATED, "accessed": SortKey.LAST_ACCESSED, "items": SortKey.ITEMS}
+SORTS = {"name": SortKey.NAME, "created": SortKey.CREATED, "accessed": SortKey.LAST_ACCESSED, "items": SortKey.ITEMS,
+         "domain": SortKey.DOMAIN, "capacity": SortKey.CAPACITY, "state": SortKey.STATE}  # every column, as the console's sort picker
 PUBLIC = ("id", "name", "description", "domain", "capacity", "itemCount", "state", "createdBy", "createdAt",
           "updatedAt", "lastAccessedAt", "ownerOid", "tenantId", "capacityAssignment", "domainRegistration")
 

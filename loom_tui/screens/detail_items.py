@@ -50,11 +50,11 @@ class ItemsPane(Pane):
         Binding("s", "sort", "Sort", id="items.sort", tooltip="pick the column; the same one again reverses"),
         Binding("enter", "describe", "Describe", show=False, id="items.describe", tooltip="every field and the raw JSON"),
         Binding("n", "item_new", "New item", id="items.new"),
-        Binding("r", "item_rename", "Rename", id="items.rename"),
+        Binding("e", "item_rename", "Rename", id="items.rename", tooltip="edit the item's name"),
         Binding("v", "item_move", "Move", show=False, id="items.move"),
         Binding("d", "item_delete", "Delete", id="items.delete"),
         Binding("N", "folder_new", "New folder", show=False, id="folders.new"),
-        Binding("R", "folder_rename", "Rename folder", show=False, id="folders.rename"),
+        Binding("E", "folder_rename", "Rename folder", show=False, id="folders.rename"),
         Binding("D", "folder_delete", "Delete folder", show=False, id="folders.delete"),
         Binding("tab", "switch_focus", "Tree/table", show=False, id="items.focus"),
     ]
@@ -71,7 +71,7 @@ class ItemsPane(Pane):
     def compose(self) -> ComposeResult:
         folder_of = lambda r: self.folder_paths.get(r.get("folderId") or "", "")  # noqa: E731
         columns = [
-            Column("displayName", "Name", 0, min_width=14),
+            Column("displayName", "Name", 0, min_width=14, cut="middle"),
             Column("itemType", "Type", 14),
             Column("folderId", "Folder", 10, render=folder_of),
             Column("updatedAt", "Updated", 10, render=lambda r: (r.get("updatedAt") or "")[:10]),

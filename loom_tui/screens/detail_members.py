@@ -23,7 +23,7 @@ from .sort_picker import SortPicker, picked, sort_words
 from .workspace_detail import Pane
 
 COLUMNS = [
-    Column("upn", "UPN", 0, min_width=16),
+    Column("upn", "UPN", 0, min_width=16, cut="middle"),
     Column("name", "Name", 16),
     Column("role", "Role", 17, render=lambda r: (r.get("role") or "") + (" (creator)" if r.get("creator") or r.get("implicit") else "")),
     Column("addedAt", "Added", 10, render=lambda r: (r.get("addedAt") or "")[:10]),
@@ -49,7 +49,7 @@ class MembersPane(Pane):
         Binding("s", "sort", "Sort", id="members.sort", tooltip="pick the column; the same one again reverses"),
         Binding("enter", "describe", "Describe", show=False, id="members.describe", tooltip="every field and the raw JSON"),
         Binding("n", "member_add", "Add member", id="members.add"),
-        Binding("r", "member_role", "Change role", id="members.role"),
+        Binding("e", "member_role", "Change role", id="members.role", tooltip="edit the member's role"),
         Binding("d", "member_remove", "Remove", id="members.remove"),
     ]
 

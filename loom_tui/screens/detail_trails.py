@@ -41,9 +41,12 @@ COMMENT_COLUMNS = [
 
 
 class ListPane(Pane):
-    """A pane showing an in-memory list (at most a few hundred rows) in a virtual table."""
+    """A pane showing an in-memory list (at most a few hundred rows) in a virtual table;
+    ``enter`` describes the row under the cursor (every field in full, the raw JSON)."""
 
     TABLE_ID = ""
+    WHAT = "record"  # what a row is, for the describe view's title
+    BINDINGS = [Binding("enter", "describe", "Describe", show=False, id="trail.describe", tooltip="every field and the raw JSON")]
 
     def __init__(self, **kw) -> None:
         super().__init__(**kw)
@@ -65,6 +68,20 @@ class ListPane(Pane):
     def on_virtual_table_columns_changed(self) -> None:
         self.query_one(TableHeader).refresh_header()
 
+    def on_virtual_table_row_selected(self, event: VirtualTable.RowSelected) -> None:
+        event.stop()
+        self.action_describe()
+
+    def action_describe(self) -> None:
+        from .describe import DescribeScreen
+
+        row = self.table.current
+        if row is None:
+            self.detail.flash(f"no {self.WHAT} selected", "warning")
+            return
+        when = row.get("at") or row.get("createdAt") or ""
+        self.app.push_screen(DescribeScreen(f"{self.WHAT} {row.get('action') or ''} {when}".replace("  ", " "), row))
+
     def activate(self) -> None:
         self.table.focus()
         self.reload()
@@ -75,6 +92,7 @@ class AuditPane(ListPane):
     (``u``) and action (``f``); ``t`` switches between the workspace and the selected item."""
 
     TABLE_ID = "audit-table"
+    WHAT = "audit event"
     PAGE = 200
     BINDINGS = [
         Binding("t", "toggle_scope", "Workspace/item", id="audit.scope"),
@@ -182,6 +200,7 @@ class AuditPane(ListPane):
 
 class CommentsPane(ListPane):
     TABLE_ID = "comments-table"
+    WHAT = "comment"
     BINDINGS = [Binding("n", "comment_add", "Comment", id="comments.add")]
 
     def compose(self) -> ComposeResult:

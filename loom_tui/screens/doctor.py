@@ -46,7 +46,9 @@ class DoctorScreen(ModalScreen[None]):
         from loom_tui.services.doctor import run_doctor
 
         try:
-            report = await run_doctor(profile=self.profile, data_dir=self.data_dir, terminal_fd=None)
+            # inside the console the terminal is the app's: its size is known, no fd to ask
+            size = (self.app.size.width, self.app.size.height)
+            report = await run_doctor(profile=self.profile, data_dir=self.data_dir, terminal_fd=None, terminal_size=size)
             if getattr(self.app, "context_is_ready", False):  # the data checks read the open store
                 from loom_tui.services.v1tenant import doctor_check
 

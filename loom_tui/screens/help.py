@@ -11,6 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from loom_tui.areas import AREAS, keys_summary
+from loom_tui.key_vocabulary import VOCABULARY
 
 GENERAL = [
     (keys_summary(), "switch area: " + ", ".join(a.label for a in AREAS)),
@@ -48,6 +49,13 @@ class HelpScreen(ModalScreen[None]):
         with VerticalScroll():
             yield Static(Text(f"Keys — {self.area}", style="bold"))
             yield Static(table)
+            yield Static(Text("Same key, same verb on every screen", style="bold"))
+            vocabulary = Table(show_header=False, box=None, expand=True, pad_edge=False)
+            vocabulary.add_column("key", no_wrap=True)
+            vocabulary.add_column("does")
+            for key, verb, _ in VOCABULARY:
+                vocabulary.add_row(Text(key), Text(verb))
+            yield Static(vocabulary)
             yield Static(Text("Everywhere", style="bold"))
             yield Static(general)
             yield Static(Text("esc closes this help", style="italic"))

@@ -1,7 +1,8 @@
 """The notifications panel: the signed-in user's newest 50, open one, mark one or all read.
 
 ``enter`` opens what a notification is about (its ``link``: a workspace, an item's comments, the
-Capacity or Cost area) and marks it read, as the footer says; ``r`` only marks it read.
+Capacity or Cost area) and marks it read, as the footer says; ``m`` only marks it read; ``r`` /
+ctrl+r read the list again (the key vocabulary: ``r`` refreshes everywhere).
 
 Opened with ``b`` (the bell) from every area.  Titles and bodies come from other people's
 comments and from alerts, so they are rendered as plain text with control characters made
@@ -41,7 +42,8 @@ class NotificationsPanel(ModalScreen[None]):
     BINDINGS = [
         Binding("escape,q,b", "close", "Close", id="notes.close"),
         Binding("enter", "open", "Open", id="notes.open"),
-        Binding("r", "mark_read", "Mark read", id="notes.read"),
+        Binding("m", "mark_read", "Mark read", id="notes.read"),
+        Binding("ctrl+r,r", "refresh", "Refresh", show=False, id="notes.refresh"),
         Binding("a", "mark_all", "Mark all read", id="notes.all"),
     ]
 
@@ -60,7 +62,7 @@ class NotificationsPanel(ModalScreen[None]):
             yield TableHeader("n-table")
             yield VirtualTable(COLUMNS, self._fetch, id="n-table", empty_text="No notifications.")
             yield Static("", id="n-detail", markup=False)
-            yield Static(Text("enter open (and mark read) · r mark read · a mark all read · esc close", style="italic"))
+            yield Static(Text("enter open (and mark read) · m mark read · a mark all read · r refresh · esc close", style="italic"))
 
     def on_mount(self) -> None:
         self.query_one(VirtualTable).focus()
@@ -71,6 +73,9 @@ class NotificationsPanel(ModalScreen[None]):
 
     async def _fetch(self, offset: int, limit: int) -> list[dict]:
         return self.rows[offset : offset + limit]
+
+    def action_refresh(self) -> None:
+        self.reload(keep_cursor=True)
 
     @work(exclusive=True, exit_on_error=False, group="notes")
     async def reload(self, keep_cursor: bool = False) -> None:

@@ -75,7 +75,7 @@ class WorkspaceDetailScreen(AreaScreen):
         # the pane keys are spelled out in the tab line above the panes; the footer keeps the pane's own
         *(Binding(key, f"pane('{name}')", label, show=False, id=f"detail.{name}") for name, key, label in PANES),
         Binding("escape", "back", "Back", show=False, id="detail.back"),
-        Binding("ctrl+r", "reload", "Reload", show=False, id="detail.reload"),
+        Binding("ctrl+r,r", "reload", "Refresh", show=False, id="detail.reload"),
     ]
 
     def __init__(self, workspace_id: str, name: str = "", *, item_id: str | None = None) -> None:

@@ -10,7 +10,7 @@ from rich.text import Text
 from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Horizontal, VerticalScroll
+from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
@@ -27,11 +27,13 @@ NEW_DOMAIN = "New domain (start one the tenant does not have)"
 class WorkspaceForm(ModalScreen[dict | None]):
     DEFAULT_CSS = """
     WorkspaceForm { align: center middle; }
-    WorkspaceForm > VerticalScroll { width: 76; max-width: 98%; height: auto; max-height: 95%; border: round $accent; padding: 0 1; background: $surface; }
+    WorkspaceForm > Vertical { width: 76; max-width: 98%; height: auto; max-height: 95%; border: round $accent; padding: 0 1; background: $surface; }
+    WorkspaceForm #form-title { height: 1; }
+    WorkspaceForm #form-fields { height: auto; max-height: 16; }
     WorkspaceForm .error { color: $error; height: auto; }
     WorkspaceForm Input { border: none; height: 1; padding: 0 1; background: $boost; }
     WorkspaceForm Input:focus { border: none; background: $accent 30%; }
-    WorkspaceForm Label { margin-top: 1; }
+    WorkspaceForm Label { margin-top: 0; }
     WorkspaceForm Horizontal { height: auto; }
     WorkspaceForm Button { margin-right: 2; }
     WorkspaceForm Checkbox { border: none; height: 1; padding: 0 1; background: $surface; }
@@ -49,21 +51,26 @@ class WorkspaceForm(ModalScreen[dict | None]):
 
     def compose(self) -> ComposeResult:
         title = "Edit workspace" if self.current else "New workspace"
-        with VerticalScroll():
-            yield Static(Text(title, style="bold"))
-            for key, label in FIELDS:
-                yield Label("  " + label, id=f"l-{key}")
-                value = self.initial.get(key, (self.current or {}).get(key) or "")
-                # select_on_focus off: a key typed as the field gets focus must never wipe a saved value
-                yield SafeInput(value=str(value), id=f"f-{key}", select_on_focus=False,
-                            placeholder=", ".join(self.domains)[:60] if key == "domain" else "")
-                yield Static("", id=f"e-{key}", classes="error", markup=False)
-                if key == "domain":
-                    yield Checkbox(NEW_DOMAIN, value=self.initial.get("new_domain") == "yes", id="f-new-domain")
-            yield Static("", id="e-form", classes="error", markup=False)
+        with Vertical():
+            # the title sits above the scrolling fields: it stays visible at 80x24 whatever has focus
+            yield Static(Text(title + " · tab moves between fields", style="bold"), id="form-title")
+            with VerticalScroll(id="form-fields"):
+                yield from self._fields()
             with Horizontal():
                 yield Button("Save (ctrl+s)", id="save", variant="primary")
                 yield Button("Cancel (esc)", id="cancel")
+
+    def _fields(self) -> ComposeResult:
+        for key, label in FIELDS:
+            yield Label("  " + label, id=f"l-{key}")
+            value = self.initial.get(key, (self.current or {}).get(key) or "")
+            # select_on_focus off: a key typed as the field gets focus must never wipe a saved value
+            yield SafeInput(value=str(value), id=f"f-{key}", select_on_focus=False,
+                            placeholder=", ".join(self.domains)[:60] if key == "domain" else "")
+            yield Static("", id=f"e-{key}", classes="error", markup=False)
+            if key == "domain":
+                yield Checkbox(NEW_DOMAIN, value=self.initial.get("new_domain") == "yes", id="f-new-domain")
+        yield Static("", id="e-form", classes="error", markup=False)
 
     AUTO_FOCUS = "#f-name"
 

@@ -63,11 +63,11 @@ def _card(r: dict) -> str:
 
 # the compact card view: the name, then one line of everything else
 CARD_COLUMNS = [
-    Column("name", "Name", 28, min_width=16, render=_name),
+    Column("name", "Name", 28, min_width=16, render=_name, cut="middle"),
     Column("card", "Workspace", 0, min_width=16, render=_card),
 ]
 COLUMNS = [
-    Column("name", "Name", 0, min_width=16, render=_name),
+    Column("name", "Name", 0, min_width=16, render=_name, cut="middle"),
     Column("domain", "Domain", 12),
     Column("capacity", "Capacity", 10),
     Column("itemCount", "Items", 6, align="right"),
@@ -91,7 +91,7 @@ class WorkspacesScreen(AreaScreen):
         Binding("n", "new", "New", id="ws.new"),
         Binding("e", "edit", "Edit", id="ws.edit"),
         Binding("d", "delete", "Delete", id="ws.delete"),
-        Binding("ctrl+r", "reload", "Reload", show=False, id="ws.reload"),
+        Binding("ctrl+r,r", "reload", "Refresh", show=False, id="ws.reload"),
         Binding("escape", "back", "Back", show=False, id="ws.back"),
         Binding("p", "pin", "Pin", show=False, id="ws.pin"),
         Binding("t", "view_mode", "List/cards", show=False, id="ws.view_mode"),

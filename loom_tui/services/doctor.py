@@ -68,10 +68,12 @@ class Report:
 # ---------------------------------------------------------------- terminal
 
 
-def check_terminal(report: Report, env: Mapping[str, str], fd: int | None) -> None:
+def check_terminal(report: Report, env: Mapping[str, str], fd: int | None, size: tuple[int, int] | None = None) -> None:
+    """``size``: the console's own size when the doctor runs inside it (its stdout is Textual's,
+    not a terminal the doctor could ask)."""
     area = "terminal"
-    if fd is not None and os.isatty(fd):
-        cols, rows = os.get_terminal_size(fd)
+    if size is not None or (fd is not None and os.isatty(fd)):
+        cols, rows = size if size is not None else os.get_terminal_size(fd)
         if cols < MIN_COLS or rows < MIN_ROWS:
             report.add(area, "size", WARN, f"{cols}x{rows}, smaller than {MIN_COLS}x{MIN_ROWS}",
                        f"enlarge the window to at least {MIN_COLS}x{MIN_ROWS} (the console shows a resize message below that)")
@@ -572,12 +574,12 @@ async def check_endpoints(report: Report, prof: Any, cloud: Any, env: Mapping[st
 
 async def run_doctor(
     *, profile: str | None = None, data_dir: str | None = None, env: Mapping[str, str] | None = None,
-    terminal_fd: int | None = None, timeout: float = DEFAULT_TIMEOUT_S,
+    terminal_fd: int | None = None, timeout: float = DEFAULT_TIMEOUT_S, terminal_size: tuple[int, int] | None = None,
 ) -> Report:
     env = os.environ if env is None else env
     t0 = time.perf_counter()
     report = Report()
-    check_terminal(report, env, terminal_fd)
+    check_terminal(report, env, terminal_fd, terminal_size)
     prof = check_config(report, profile)
     cloud = check_cloud(report, prof) if prof is not None and not prof.is_local else None
     check_storage(report, prof, data_dir)

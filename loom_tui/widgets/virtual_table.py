@@ -57,6 +57,10 @@ class Column:
     link: Callable[[dict], str | None] | None = None
     # the sort key this column sorts by (the sort picker's key); None: the column's key
     sort: str | None = None
+    # "end": cut with … at the end; "middle": keep the head and the distinguishing tail
+    # ("Claims Ana…tics 12"), and rows of a page whose cut text would look the same show
+    # where they differ
+    cut: str = "end"
 
     @property
     def sort_key(self) -> str:
@@ -67,21 +71,76 @@ class Column:
         return safe_text(value)
 
 
-def fit(text: str, width: int, align: str = "left") -> str:
-    """Cut or pad ``text`` to exactly ``width`` cells (wide CJK and emoji counted right)."""
+def _head(text: str, width: int) -> str:
+    """The first characters of ``text`` that fit in ``width`` cells."""
+    out, used = [], 0
+    for ch in text:
+        w = cell_len(ch)
+        if used + w > width:
+            break
+        out.append(ch)
+        used += w
+    return "".join(out)
+
+
+def _tail(text: str, width: int) -> str:
+    """The last characters of ``text`` that fit in ``width`` cells."""
+    return _head(text[::-1], width)[::-1]
+
+
+def fit(text: str, width: int, align: str = "left", cut: str = "end") -> str:
+    """Cut or pad ``text`` to exactly ``width`` cells (wide CJK and emoji counted right).
+    ``cut="middle"`` keeps the head and the tail around the …, where names differ most often
+    ("Claims Analytics 12" → "Claims Ana…tics 12")."""
     if width <= 0:
         return ""
     if cell_len(text) > width:
-        out, used = [], 0
-        for ch in text:
-            w = cell_len(ch)
-            if used + w > width - 1:
-                break
-            out.append(ch)
-            used += w
-        text = "".join(out) + "…"
+        if cut == "middle" and width >= 5:
+            tail_w = (width - 1) // 2
+            text = _head(text, width - 1 - tail_w) + "…" + _tail(text, tail_w)
+        else:
+            text = _head(text, width - 1) + "…"
     pad = width - cell_len(text)
     return (" " * pad + text) if align == "right" else (text + " " * pad)
+
+
+def distinct_cuts(texts: list[str], width: int) -> list[str]:
+    """``texts`` cut in the middle to ``width``; where two different texts would show the same,
+    each shows its head, "…", and itself from the first character it differs at, so two rows
+    never look identical because both were cut (unless the texts are the same)."""
+    shown = [fit(t, width, cut="middle") for t in texts]
+    groups: dict[str, list[int]] = {}
+    for i, s in enumerate(shown):
+        groups.setdefault(s, []).append(i)
+    for members in groups.values():
+        distinct = sorted({texts[i] for i in members})
+        if len(distinct) < 2:
+            continue
+        # the longest prefix a text shares with any other is shared with a neighbour in sorted order
+        differs_at = {}
+        for k, text in enumerate(distinct):
+            near = [distinct[j] for j in (k - 1, k + 1) if 0 <= j < len(distinct)]
+            differs_at[text] = max(_common_prefix(text, o) for o in near)
+        for i in members:
+            text = texts[i]
+            d = differs_at[text]  # the first character no other shares
+            rest = text[d:]
+            if cell_len(rest) + 1 >= width:  # a third of the head, …, then from where it differs
+                head_w = min(cell_len(text[:d]), (width - 1) // 3)
+                head = _head(text[:d], head_w)
+                shown[i] = fit(head + "…" + fit(rest, width - 1 - cell_len(head)), width)
+            else:
+                shown[i] = fit(_head(text[:d], width - 1 - cell_len(rest)) + "…" + rest, width)
+    return shown
+
+
+def _common_prefix(a: str, b: str) -> int:
+    n = 0
+    for x, y in zip(a, b):
+        if x != y:
+            break
+        n += 1
+    return n
 
 
 class VirtualTable(ScrollView, can_focus=True):
@@ -152,6 +211,8 @@ class VirtualTable(ScrollView, can_focus=True):
         self.pages_fetched = 0  # for tests and benchmarks
         # (sort key, descending) of the rows shown: the header marks that column with ▲ / ▼
         self.sorted_by: tuple[str, bool] | None = None
+        # (page, column, width) -> the page's cells of a middle-cut column, told apart (distinct_cuts)
+        self._cuts: dict[tuple[int, int, int], list[str]] = {}
 
     # -- data ------------------------------------------------------------------------------
     def reset(self, row_count: int, fetch: Fetch | None = None, *, keep_cursor: bool = False) -> None:
@@ -164,6 +225,7 @@ class VirtualTable(ScrollView, can_focus=True):
         self._generation += 1
         self._stale = dict(self._pages) if keep_cursor else {}
         self._pages.clear()
+        self._cuts.clear()
         self._pending.clear()
         self.row_count = max(0, row_count)
         self.virtual_size = Size(self.content_width, self.row_count)
@@ -312,21 +374,35 @@ class VirtualTable(ScrollView, can_focus=True):
         marker = "› " if selected else "  "
         style = self.rich_style + (Style(reverse=True, bold=self.has_focus) if selected else Style())
         if row is not None and any(c.link for c in self.columns):
-            return self._linked_line(marker, row, style, width)
+            return self._linked_line(index, marker, row, style, width)
         if row is None:
             body = fit("…", sum(self._widths) + len(self._widths) - 1)
         else:
-            body = " ".join(fit(c.cell(row), w, c.align) for c, w in zip(self.columns, self._widths))
+            body = " ".join(self._cell(index, i, c, w, row) for i, (c, w) in enumerate(zip(self.columns, self._widths)))
         line = fit(marker + body, width)
         return Strip([Segment(line, style)], width)
 
-    def _linked_line(self, marker: str, row: dict, style: Style, width: int) -> Strip:
+    def _cell(self, index: int, column_no: int, column: Column, width: int, row: dict) -> str:
+        """One cell, cut to ``width``; a middle-cut column is told apart across its page."""
+        if column.cut != "middle":
+            return fit(column.cell(row), width, column.align)
+        page_no = index // self.page_size
+        page = self._pages.get(page_no)
+        if page is None:
+            return fit(column.cell(row), width, column.align, cut="middle")
+        key = (page_no, column_no, width)
+        cuts = self._cuts.get(key)
+        if cuts is None or len(cuts) != len(page):
+            cuts = self._cuts[key] = distinct_cuts([column.cell(r) for r in page], width)
+        return cuts[index % self.page_size]
+
+    def _linked_line(self, index: int, marker: str, row: dict, style: Style, width: int) -> Strip:
         segments = [Segment(marker, style)]
         for i, (c, w) in enumerate(zip(self.columns, self._widths)):
             if i:
                 segments.append(Segment(" ", style))
             url = c.link(row) if c.link else None
-            segments.append(Segment(fit(c.cell(row), w, c.align), style + Style(link=url) if url else style))
+            segments.append(Segment(self._cell(index, i, c, w, row), style + Style(link=url) if url else style))
         return Strip(segments).adjust_cell_length(width, style)
 
     # -- movement --------------------------------------------------------------------------

@@ -44,6 +44,6 @@ def test_capacity_in_tmux(tmux: Tmux) -> None:
     assert json.loads(out.stdout)["state"] == "Paused"
     s.send("Escape")
     s.wait_for("filter: fccsaloomhr", gone=True)  # (a key right after Escape would arrive as alt+key)
-    s.send("d")
+    s.send("h")  # DR posture ("d" deletes on every screen)
     s.wait_for("checked live", timeout=30)
     assert "FAIL" in s.wait_for("kv-loom-sales-dlz")

@@ -151,7 +151,7 @@ async def test_rename_prompt_shows_escapes_and_enter_unchanged_writes_nothing() 
         await wait_for(pilot, lambda: table.row_count == 1 and table.row(0) is not None)
         _no_raw(screen_text(app))
         before = await app.ctx.store.get("items", ws["id"], item["id"])
-        await pilot.press("r")
+        await pilot.press("e")  # e: edit the item's name
         await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt))
         field = app.screen.query_one("#prompt-input", SafeInput)
         assert field.value == visible(HOSTILE)

@@ -186,7 +186,7 @@ async def test_auto_pause_candidates_and_dr_posture_views():
         assert "PAUSE" in text and "fccsaloomsales" in text and "idle: peak" in text and "KEEP" in text
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is screen)
-        await pilot.press("d")
+        await pilot.press("h")  # DR posture ("d" is delete on every screen)
         await wait_for(pilot, lambda: "checked live" in screen_text(app), timeout=20)
         text = screen_text(app)
         assert "4 FAIL" in text and "FAIL" in text and "kv-loom-sales-dlz" in text

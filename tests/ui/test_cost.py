@@ -108,7 +108,7 @@ async def test_export_writes_the_view(tmp_path):
     app = LoomApp()
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_cost(pilot)
-        await pilot.press("e")
+        await pilot.press("x")  # export ("e" is edit on every screen)
         await pilot.pause(0.2)
         await pilot.press("down", "enter")  # JSON
         flash = screen.query_one(FlashLine)
@@ -125,7 +125,7 @@ async def test_live_source_reads_cost_management_and_agrees_with_exports():
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_cost(pilot)
         exports_total = screen.page.rows[-1]["cost"]
-        await pilot.press("s")
+        await pilot.press("l")  # live / exports ("s" is sort on every screen)
         await settle(pilot, screen)
         assert screen.page.state.source == "live" and "live" in screen_text(app)
         assert screen.page.rows[-1]["cost"].quantize(Decimal("0.01")) == exports_total.quantize(Decimal("0.01"))

@@ -106,3 +106,23 @@ def test_snapshot_describe(snap_compare, monkeypatch, size):
         await pilot.pause(0.3)
 
     assert snap_compare(LoomApp(), terminal_size=size, run_before=ready)
+
+
+async def test_enter_describes_an_audit_event_in_full():
+    app = LoomApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_ready(pilot)
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, WorkspaceDetailScreen) and app.screen.role_known)
+        detail = app.screen
+        await pilot.press("a")
+        audit = detail.query_one("#audit-table", VirtualTable)
+        await wait_for(pilot, lambda: audit.current is not None and audit.has_focus)
+        event = audit.current
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, DescribeScreen) and app.screen.is_mounted)
+        assert "audit event" in static_text(app.screen, "#describe-title")
+        assert f'"id": "{event["id"]}"' in static_text(app.screen, "#describe-json")
+        assert (event.get("summary") or "") in fields_text(app.screen)  # the summary in full, not cut
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is detail)

@@ -21,3 +21,17 @@ async def test_palette_runs_the_doctor_and_shows_each_check_in_words():
         assert "data: v1 tenant ids" in text  # the demo tenant admin: nothing filed under a user object id
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, DoctorScreen))
+
+
+async def test_inside_the_console_the_doctor_knows_the_terminal_size():
+    """Issue 13: the console's doctor must not warn "output is not a terminal" — it runs inside
+    one, and reports the console's own size."""
+    app = LoomApp()
+    async with app.run_test(size=(100, 50)) as pilot:
+        await wait_ready(pilot)
+        await run_palette(pilot, "Doctor")
+        await wait_for(pilot, lambda: isinstance(app.screen, DoctorScreen))
+        await wait_for(pilot, lambda: "failure(s) in" in screen_text(app), timeout=20)
+        text = screen_text(app)
+        assert "not a terminal" not in text
+        assert "OK    terminal: size  100x50" in text

@@ -54,7 +54,7 @@ async def test_question_mark_lists_the_keys_of_this_screen():
         await wait_ready(pilot)
         await pilot.press("question_mark")
         await wait_for(pilot, lambda: isinstance(app.screen, HelpScreen))
-        await wait_for(pilot, lambda: all(w in screen_text(app) for w in ("Search", "Sort", "Delete", "Reload")))
+        await wait_for(pilot, lambda: all(w in screen_text(app) for w in ("Search", "Sort", "Delete", "Refresh")))
         assert ("/", "Search") in app.screen.keys
         await pilot.press("end")
         await pilot.pause(0.1)

@@ -67,3 +67,16 @@ async def test_items_and_members_sort_by_any_column():
         await pick_sort(pilot, "role")
         await wait_for(pilot, lambda: "sort: role ▼ descending" in screen_text(app) and "Role ▼" in screen_text(app))
         assert [ROLE_ORDER[r["role"]] for r in rows(members)] == sorted(ranks, reverse=True)
+
+
+def test_snapshot_sort_picker(snap_compare, monkeypatch):
+    monkeypatch.setenv("LOOM_DEMO_TODAY", "2026-11-26")
+
+    async def ready(pilot):
+        await wait_ready(pilot)
+        pilot.app.clear_notifications()
+        await pilot.press("s")
+        await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == "SortPicker" and pilot.app.screen.is_mounted)
+        await pilot.pause(0.3)
+
+    assert snap_compare(LoomApp(), terminal_size=(80, 24), run_before=ready)

@@ -50,7 +50,7 @@ def columns(width: int, link, currency: str | None = None) -> list[Column]:
     title names it (else each amount carries its code: currencies are never mixed silently)."""
     wide = width >= WIDE
     cols = [
-        Column("name", "Name", 0, min_width=12, render=lambda row: _r(row).name, link=link),
+        Column("name", "Name", 0, min_width=12, render=lambda row: _r(row).name, link=link, cut="middle"),
         Column("type", "Type", 11, render=lambda row: cells.short_type(_r(row))),
         Column("dlz", "DLZ", 12 if wide else 10, render=lambda row: _r(row).dlz),
         Column("sku", "SKU", 10 if wide else 7, render=lambda row: _r(row).sku_or_kind),
@@ -84,7 +84,7 @@ class CapacityScreen(AreaScreen):
         Binding("t", "state", "State", id="cap.state"),
         Binding("l", "dlz", "DLZ", show=False, id="cap.dlz"),
         Binding("s", "sort", "Sort", id="cap.sort", tooltip="pick the column; the same one again reverses"),
-        Binding("ctrl+r", "refresh", "Refresh", id="cap.refresh"),
+        Binding("ctrl+r,r", "refresh", "Refresh", id="cap.refresh"),
         Binding("y", "copy_id", "Copy id", show=False, id="cap.copy_id"),
         Binding("Y", "copy_link", "Copy link", show=False, id="cap.copy_link"),
         Binding("p", "pause", "Pause", id="cap.pause"),
@@ -92,7 +92,7 @@ class CapacityScreen(AreaScreen):
         Binding("c", "scale", "Scale", show=False, id="cap.scale"),
         Binding("D", "pause_dlz", "Pause DLZ", show=False, id="cap.pause_dlz"),
         Binding("a", "candidates", "Auto-pause", id="cap.candidates"),
-        Binding("d", "dr", "DR", id="cap.dr"),
+        Binding("h", "dr", "DR", id="cap.dr", tooltip="disaster-recovery posture (health)"),
         Binding("w", "warnings", "Warnings", show=False, id="cap.warnings"),
         Binding("escape", "back", "Back", show=False, id="cap.back"),
     ]

@@ -65,12 +65,12 @@ class CostScreen(AreaScreen):
         Binding("g", "tag_view", "By tag", id="cost.tag"),
         Binding("t", "next_timeframe", "Timeframe", id="cost.timeframe"),
         Binding("f", "custom_range", "From–to", show=False, id="cost.range"),
-        Binding("s", "toggle_source", "Source", id="cost.source"),
+        Binding("l", "toggle_source", "Source", id="cost.source", tooltip="live Cost Management or imported exports"),
         Binding("a", "toggle_kind", "Actual/amortized", id="cost.kind"),
         Binding("c", "next_currency", "Currency", show=False, id="cost.currency"),
         Binding("escape,backspace", "back", "Back", show=False, id="cost.back"),
-        Binding("e", "export", "Export", id="cost.export"),
-        Binding("i", "import_exports", "Import", id="cost.import"),
+        Binding("x", "export", "Export", id="cost.export"),
+        Binding("I", "import_exports", "Import", id="cost.import"),
         Binding("ctrl+r,r", "refresh", "Refresh", id="cost.refresh"),
     ]
 
@@ -225,7 +225,7 @@ class CostScreen(AreaScreen):
             as_of = f"{p.as_of:%Y-%m-%d %H:%M} UTC" if p.as_of else "never"
             text += f" · data as of {as_of}"
             if not p.data_rows:
-                text += " · no cost data: i imports exports"
+                text += " · no cost data: I imports exports"
         self.query_one("#cost-status", Static).update(Text(text))
 
     # -- keys ------------------------------------------------------------------------------

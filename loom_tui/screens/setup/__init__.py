@@ -58,7 +58,7 @@ class SetupScreen(AreaScreen):
         Binding("escape", "back", "Back", id="setup.back"),
         Binding("c", "check", "Check roles", id="setup.check"),
         Binding("v", "validate", "Validate", id="setup.validate"),
-        Binding("r", "retry", "Retry", id="setup.retry"),
+        Binding("ctrl+r,r", "retry", "Retry", id="setup.retry"),
         Binding("a", "another", "Deploy another", id="setup.another"),
         Binding("N", "new_draft", "New draft", id="setup.new_draft"),
         Binding("D", "deploy", "Deploy", show=False, id="setup.deploy"),
