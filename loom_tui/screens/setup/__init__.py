@@ -37,7 +37,10 @@ from . import render
 CHOICE_STEPS = ("boundary", "mode", "subscription", "capacity")
 # the step each key belongs to (elsewhere it is hidden from the footer and does nothing)
 STEP_KEYS = {"check": ("permissions",), "validate": ("review",), "retry": ("deploying",), "another": ("done",),
-             "deploy": ("review",)}
+             "deploy": ("review",),
+             # ctrl+r / r: on the deploying step retry the deployment, on every other step read again
+             # what the wizard knows from Azure (subscriptions, hub and spokes, permissions)
+             "reload_facts": tuple(s for s in STEPS if s != "deploying")}
 INPUT_STEPS = ("domain", "network")
 FACT_FREE = ("intro", "boundary", "mode")  # steps that need nothing read from Azure (usable while it is read)
 
@@ -59,6 +62,7 @@ class SetupScreen(AreaScreen):
         Binding("c", "check", "Check roles", id="setup.check"),
         Binding("v", "validate", "Validate", id="setup.validate"),
         Binding("ctrl+r,r", "retry", "Retry", id="setup.retry"),
+        Binding("ctrl+r,r", "reload_facts", "Refresh", id="setup.refresh"),
         Binding("a", "another", "Deploy another", id="setup.another"),
         Binding("N", "new_draft", "New draft", id="setup.new_draft"),
         Binding("D", "deploy", "Deploy", show=False, id="setup.deploy"),
@@ -410,6 +414,13 @@ class SetupScreen(AreaScreen):
         if self.wizard is not None and self.wizard.step == "deploying" and not self.busy:
             self._start_deploy(resume=True)
             self._show()
+
+    def action_reload_facts(self) -> None:
+        if self.busy:
+            self.flash("still reading; try again in a moment", "warning")
+            return
+        self.flash("reading subscriptions, the hub, the spokes and permissions again", "ok")
+        self._load_facts()
 
     def action_another(self) -> None:
         if self.wizard is None or self.wizard.step != "done":
