@@ -47,8 +47,9 @@ class LoomApp(KeyOrder, FieldReady, App):
     ]
 
     def __init__(self, *, profile_name: str | None = None, data_dir: str | None = None, read_only: bool = False,
-                 context: "AppContext | None" = None) -> None:
+                 context: "AppContext | None" = None, persona: str | None = None) -> None:
         super().__init__()
+        self.persona = persona  # the local profile's demo user by role (loom --as ...)
         self.profile_name = profile_name
         self.data_dir = data_dir
         self.read_only_flag = read_only
@@ -75,10 +76,10 @@ class LoomApp(KeyOrder, FieldReady, App):
 
         try:
             profile = resolve_profile(self.profile_name)
-            if not profile.is_local:
+            if not profile.is_local and not self.persona:
                 await self._open_azure(profile)
                 return
-            self._ctx = await open_context(profile, data_dir=self.data_dir, read_only=self.read_only_flag)
+            self._ctx = await open_context(profile, data_dir=self.data_dir, read_only=self.read_only_flag, persona=self.persona)
         except Exception as exc:
             screen = self.screen
             if isinstance(screen, LoadingScreen):
