@@ -47,8 +47,9 @@ class LoomApp(KeyOrder, FieldReady, App):
     ]
 
     def __init__(self, *, profile_name: str | None = None, data_dir: str | None = None, read_only: bool = False,
-                 context: "AppContext | None" = None) -> None:
+                 context: "AppContext | None" = None, persona: str | None = None) -> None:
         super().__init__()
+        self.persona = persona  # the local profile's demo user by role (loom --as ...)
         self.profile_name = profile_name
         self.data_dir = data_dir
         self.read_only_flag = read_only
@@ -75,10 +76,10 @@ class LoomApp(KeyOrder, FieldReady, App):
 
         try:
             profile = resolve_profile(self.profile_name)
-            if not profile.is_local:
+            if not profile.is_local and not self.persona:
                 await self._open_azure(profile)
                 return
-            self._ctx = await open_context(profile, data_dir=self.data_dir, read_only=self.read_only_flag)
+            self._ctx = await open_context(profile, data_dir=self.data_dir, read_only=self.read_only_flag, persona=self.persona)
         except Exception as exc:
             screen = self.screen
             if isinstance(screen, LoadingScreen):
@@ -274,6 +275,35 @@ class LoomApp(KeyOrder, FieldReady, App):
         if self.context_is_ready and not isinstance(self.screen, (OperationsPanel, OperationScreen)):
             self.push_screen(OperationsPanel())
 
+    @work(exclusive=True, exit_on_error=False, group="open")
+    async def switch_persona(self, persona: str) -> None:
+        """Local profile: become the demo user of another role (as ``loom --as``): a new context
+        for that user, every area opened afresh with it (nothing of the last user's view stays)."""
+        from loom_tui.config import resolve_profile
+        from loom_tui.services.context import open_context
+
+        if self._ctx is None or not self._ctx.demo:
+            self.notify("personas are the local profile's demo users; this profile signs in as you", severity="warning")
+            return
+        try:
+            new = await open_context(resolve_profile(self.profile_name), data_dir=self.data_dir,
+                                     read_only=self.read_only_flag, persona=persona)
+        except Exception as exc:
+            self.notify(f"could not switch to {persona}: {exc}", severity="error")
+            return
+        self.context_is_ready = False
+        if "persona-switch" not in self._modes:
+            self.add_mode("persona-switch", LoadingScreen)
+        await self.switch_mode("persona-switch")
+        for a in AREAS:  # every area starts again for the new user
+            if a.name in self._modes:
+                await self.remove_mode(a.name)
+            self.add_mode(a.name, _screen(a))
+        old, self._ctx, self.persona = self._ctx, new, persona
+        await old.close()
+        self._context_ready()
+        self.notify(f"you are now {new.session.upn} ({persona})", timeout=4)
+
     def action_doctor(self) -> None:
         from .screens.doctor import DoctorScreen
 
@@ -302,6 +332,13 @@ class LoomApp(KeyOrder, FieldReady, App):
         yield SystemCommand("Operations", "Running and recent long-running operations (o)", self.action_operations)
         yield SystemCommand("Notifications", "The bell: newest notifications, mark read (b)", self.action_notifications)
         yield SystemCommand("Keys", "Show the keys of this screen (?)", self.action_help)
+        if self._ctx is not None and self._ctx.demo:
+            from loom_tui.local.demo import PERSONAS
+
+            for p in PERSONAS:
+                if p != (self.persona or "tenant-admin"):
+                    yield SystemCommand(f"Persona: {p}", f"Act as the demo tenant's {p} (local profile; loom --as {p})",
+                                        lambda p=p: self.switch_persona(p))
         yield SystemCommand("Doctor", "Check terminal, config, files, proxy/CA and cloud endpoints", self.action_doctor)
         yield SystemCommand("Quit", "Quit loom (ctrl+q)", self.exit)
 

@@ -21,7 +21,7 @@ from typing import Sequence
 
 from loom_tui import __version__
 
-COMMAND_MODULES = ("seed", "repair", "workspaces", "cloud", "doctor", "profile", "items", "members", "login", "dlz", "cost", "demo_azure", "operations", "migrate", "capacity", "audit", "notifications")
+COMMAND_MODULES = ("seed", "repair", "workspaces", "cloud", "doctor", "profile", "items", "members", "login", "dlz", "cost", "demo_azure", "operations", "migrate", "capacity", "audit", "notifications", "usage")
 
 
 class LoomParser(argparse.ArgumentParser):
@@ -47,6 +47,8 @@ def _global_flags(parser: argparse.ArgumentParser, *, suppress: bool) -> None:
         (("--profile",), dict(metavar="NAME", default=d(None), help="profile from the config file (default: its default_profile, else 'local')")),
         (("--data-dir",), dict(metavar="PATH", default=d(None), help="folder of the embedded store (env LOOM_DATA_DIR)")),
         (("--read-only",), dict(action="store_true", default=d(False), help="refuse and hide every change")),
+        (("--as",), dict(dest="as_persona", metavar="PERSONA", default=d(None), choices=["viewer", "contributor", "admin", "tenant-admin"],
+                         help="local profile: act as the demo tenant's viewer, contributor, admin or tenant-admin (default)")),
         (("--log-level",), dict(default=d(None), choices=["debug", "info", "warning", "error"], help="log file verbosity")),
     )
     taken = set(parser._option_string_actions)

@@ -54,10 +54,11 @@ def _local(args: argparse.Namespace):
     return prof if prof.is_local and not azure_side else None
 
 
-def _demo_user() -> dict:
-    from loom_tui.local.demo import DEMO_SESSION as s
+def _demo_user(persona: str | None = None) -> dict:
+    from loom_tui.local.demo import persona_session
 
-    return {"tenant_id": s.tenant_id, "user_oid": s.user_oid, "upn": s.upn, "name": s.display_name, "groups": list(s.groups),
+    s = persona_session(persona)
+    return {"persona": persona or "tenant-admin", "tenant_id": s.tenant_id, "user_oid": s.user_oid, "upn": s.upn, "name": s.display_name, "groups": list(s.groups),
             "tenant_admin": s.is_tenant_admin, "credential": "none (local profile: the demo tenant's user)"}
 
 
@@ -86,7 +87,7 @@ async def _login(args: argparse.Namespace) -> int:
 
     local = _local(args)
     if local is not None:
-        user = _demo_user()
+        user = _demo_user(getattr(args, 'as_persona', None))
         emit(args, {"profile": local.name, "signed_in": False, "needs_sign_in": False, "user": user}, message=LOCAL_NOTE.format(upn=user["upn"]))
         return 0
     prof = _profile(args)
@@ -154,7 +155,7 @@ async def _whoami(args: argparse.Namespace) -> int:
 
     local = _local(args)
     if local is not None:
-        data = {**_demo_user(), "profile": local.name, "cloud": "none (embedded store, demo tenant)"}
+        data = {**_demo_user(getattr(args, 'as_persona', None)), "profile": local.name, "cloud": "none (embedded store, demo tenant)"}
         emit(args, data)
         return 0
     prof = _profile(args)

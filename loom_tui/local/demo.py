@@ -46,6 +46,32 @@ DEMO_SESSION = Session(
     source="local demo",
 )
 
+# Personas of the local profile (``loom --as NAME``): one demo user per role, so each role can be
+# tried.  The seed gives each the role it names (and never a higher one): dana.steward administers
+# some workspaces, sam.analyst contributes to some and administers none, ravi.viewer only views.
+PERSONA_ALIASES = {
+    "tenant-admin": "ops.admin",
+    "admin": "dana.steward",
+    "contributor": "sam.analyst",
+    "viewer": "ravi.viewer",
+}
+PERSONAS = tuple(PERSONA_ALIASES)
+
+
+def persona_session(persona: str | None) -> Session:
+    """The demo session of a persona (``None`` or "tenant-admin": the demo tenant admin)."""
+    if persona in (None, "", "tenant-admin"):
+        return DEMO_SESSION
+    if persona not in PERSONA_ALIASES:
+        from loom_tui.errors import UsageError
+
+        raise UsageError(f"no persona {persona!r}: choose one of {', '.join(PERSONAS)}")
+    alias = PERSONA_ALIASES[persona]
+    oid, _, name = next(u for u in DEMO_USERS if u[1] == alias)
+    return Session(tenant_id=DEMO_TENANT, user_oid=oid, upn=f"{alias}@{DEMO_DOMAIN}", display_name=name,
+                   is_tenant_admin=False, source=f"local demo, persona {persona}")
+
+
 DOMAINS = [
     ("finance", "Finance", "General ledger, forecasting, close", "#2f7ed8"),
     ("marketing", "Marketing", "Campaigns and attribution", "#8bbc21"),
@@ -63,6 +89,7 @@ ITEM_WORDS = ["orders", "customers", "invoices", "gl_entries", "shipments", "eve
 STAGES = ["bronze", "silver", "gold", "landing"]
 FOLDER_NAMES = ["Ingest", "Transform", "Serve", "Reports", "Experiments", "Archive"]
 ACTIONS = ["item.update", "item.run", "item.share", "item.create", "item.comment", "item.refresh"]
+IDLE_DAYS = 30  # an idle demo workspace has no audit events in this many recent days
 
 
 @dataclass
@@ -184,11 +211,15 @@ def _permissions(ws: dict) -> list[dict]:
     ]
 
 
-async def _write_workspaces(store: DocumentStore, rng: random.Random, workspaces: list[dict], items_per_ws: int,
-                            audit_days: int, anchor: datetime, result: SeedResult, folders_max: int = 4) -> None:
+async def _write_workspaces(store: DocumentStore, rng: random.Random, workspaces: list[dict], items_per_ws: int | list[int],
+                            audit_days: int, anchor: datetime, result: SeedResult, folders_max: int = 4,
+                            user_weights: list[int] | None = None) -> None:
+    """``items_per_ws``: one count for all, or one per workspace.  A workspace marked ``_idle``
+    gets no audit events in the last 30 days.  ``user_weights``: how often each demo user acts."""
     types = item_types()
     ws_docs, perms, folders_all, audits = [], [], [], []
-    for ws in workspaces:
+    counts = items_per_ws if isinstance(items_per_ws, list) else [items_per_ws] * len(workspaces)
+    for ws, n_items in zip(workspaces, counts):
         folders = [
             {"id": _uuid(rng), "workspaceId": ws["id"], "tenantId": DEMO_TENANT, "name": fname, "parent": None,
              "createdBy": ws["createdBy"], "createdAt": ws["createdAt"]}
@@ -196,7 +227,7 @@ async def _write_workspaces(store: DocumentStore, rng: random.Random, workspaces
         ]
         if len(folders) > 2:  # one nested folder
             folders[-1]["parent"] = folders[0]["id"]
-        items = _items_for(rng, ws, items_per_ws, folders, anchor, types)
+        items = _items_for(rng, ws, n_items, folders, anchor, types)
         ws["itemCount"] = len(items)
         for start in range(0, len(items), 20000):
             result.items += await store.upsert_many("items", items[start : start + 20000])
@@ -204,10 +235,13 @@ async def _write_workspaces(store: DocumentStore, rng: random.Random, workspaces
         perms += _permissions(ws)
         # audit events over the last `audit_days` days on this workspace's items
         if audit_days and items:
+            busy = 1 + len(items) // 60  # bigger workspaces see more activity
             for day in range(audit_days):
-                for _ in range(rng.randrange(0, 4)):
+                if ws.get("_idle") and day < IDLE_DAYS:
+                    continue  # nobody touched it lately
+                for _ in range(rng.randrange(0, 3 + busy)):
                     it = items[rng.randrange(len(items))]
-                    u = rng.choice(DEMO_USERS)
+                    u = rng.choices(DEMO_USERS, user_weights)[0] if user_weights else rng.choice(DEMO_USERS)
                     at = anchor - timedelta(days=day) + timedelta(minutes=rng.randrange(1440)) - timedelta(days=1)
                     action = rng.choice(ACTIONS)
                     audits.append({
@@ -216,7 +250,7 @@ async def _write_workspaces(store: DocumentStore, rng: random.Random, workspaces
                         "summary": f"{action.split('.')[1]} {it['displayName']}", "diff": {}, "at": iso(at),
                         "seq": int(at.timestamp()) * 1_000_000_000 + at.microsecond * 1000,
                     })
-        doc = {k: v for k, v in ws.items() if k != "_members"}
+        doc = {k: v for k, v in ws.items() if k not in ("_members", "_idle")}
         ws_docs.append(doc)
     result.workspaces += await store.upsert_many("workspaces", ws_docs)
     result.folders += await store.upsert_many("folders", folders_all)
@@ -235,8 +269,55 @@ def demo_workspaces(*, seed: int = DEMO_SEED, workspaces: int = DEMO_WORKSPACES)
     return _demo_workspaces(random.Random(seed), _anchor(), workspaces)
 
 
-async def seed_demo(store: DocumentStore, *, seed: int = DEMO_SEED, workspaces: int = DEMO_WORKSPACES, items_per_workspace: int = 37,
-                    audit_days: int = 30) -> SeedResult:
+def _item_counts(seed: int, n: int) -> list[int]:
+    """A realistic spread of item counts (its own RNG, so the workspaces stay as they were):
+    a few empty workspaces, many small ones, some medium, a few with a few hundred items.  The
+    demo user's own five (the first) are medium, so their lists have something to sort."""
+    rng = random.Random(seed + 13)
+    out = []
+    for i in range(n):
+        if i < 5:
+            out.append(rng.randrange(30, 80))
+            continue
+        r = rng.random()
+        out.append(0 if r < 0.08 else rng.randrange(1, 12) if r < 0.45 else rng.randrange(12, 80) if r < 0.85
+                   else rng.randrange(150, 340))
+    return out
+
+
+def _idle_and_personas(wss: list[dict], anchor: datetime) -> None:
+    """Every 7th workspace (not the demo user's first five) is idle: last opened 31-120 days ago.
+    Personas get the role they name: dana.steward administers every 6th workspace, sam.analyst
+    contributes to every 4th and administers none, ravi.viewer views every 5th and nothing more."""
+    names = {u[1]: u for u in DEMO_USERS}
+    for i, ws in enumerate(wss):
+        if i >= 5 and i % 7 == 3:
+            ws["_idle"] = True
+            created = datetime.fromisoformat(ws["createdAt"].replace("Z", "+00:00"))
+            ws["lastAccessedAt"] = iso(max(created, anchor - timedelta(days=31 + (i * 17) % 90)))
+        members = ws["_members"]
+        sam, ravi, dana = (_upn(a) for a in ("sam.analyst", "ravi.viewer", "dana.steward"))
+        if ws["createdBy"] == sam:  # the contributor persona owns nothing (an owner is an admin)
+            lee = names["lee.engineer"]
+            ws["ownerOid"], ws["createdBy"] = lee[0], _upn(lee[1])
+            members.setdefault(ws["createdBy"], "admin")
+            members[ws["createdBy"]] = "admin"
+        if i % 4 == 2 or members.get(sam) == "admin":
+            members[sam] = "contributor"
+        if i % 5 == 1 or ravi in members:
+            members[ravi] = "viewer"
+        if i % 6 == 3:
+            members[dana] = "admin"
+        ws["memberUpns"] = sorted(members)
+
+
+# the heavy users: most activity comes from two engineers (weights follow DEMO_USERS)
+USER_WEIGHTS = [3, 4, 14, 9, 5, 1, 1]
+
+
+async def seed_demo(store: DocumentStore, *, seed: int = DEMO_SEED, workspaces: int = DEMO_WORKSPACES,
+                    items_per_workspace: int | None = None, audit_days: int = 30) -> SeedResult:
+    """The demo tenant.  ``items_per_workspace=None``: the realistic spread (0 to a few hundred)."""
     rng = random.Random(seed)
     anchor = _anchor()
     result = SeedResult()
@@ -256,7 +337,9 @@ async def seed_demo(store: DocumentStore, *, seed: int = DEMO_SEED, workspaces: 
         ws["ownerOid"], ws["createdBy"] = DEMO_SESSION.user_oid, DEMO_SESSION.upn
         ws["_members"][DEMO_SESSION.upn] = "admin"
         ws["memberUpns"] = sorted(ws["_members"])
-    await _write_workspaces(store, rng, wss, items_per_workspace, audit_days, anchor, result)
+    _idle_and_personas(wss, anchor)
+    counts = _item_counts(seed, len(wss)) if items_per_workspace is None else items_per_workspace
+    await _write_workspaces(store, rng, wss, counts, audit_days, anchor, result, user_weights=USER_WEIGHTS)
     notes = []
     for i in range(12):
         ws = wss[rng.randrange(len(wss))]

@@ -162,7 +162,12 @@ class AuditPane(ListPane):
 
                 what = f"item {item.get('displayName')} · t: whole workspace"
                 first = await source(None)
-                total = None
+                rows, token = list(first.items), first.continuation
+                while token:  # an item's trail has no count query: read it all to know its length
+                    page = await source(token)
+                    rows += page.items
+                    token = page.continuation
+                first, total = type(first)(rows, None), len(rows)
             else:
                 async def source(token):
                     return await audit.workspace_page(wid, flt, max_items=self.PAGE, continuation=token)
@@ -174,19 +179,8 @@ class AuditPane(ListPane):
         except Exception as exc:
             self.detail.flash(f"could not read the audit trail: {exc}", "error")
             return
-        self._source = source
-        self.continuation = first.continuation
-        count = total if total is not None else len(first.items) + (0 if not first.continuation else 0)
-        if total is None and first.continuation:  # an item's trail: read it all to know its length
-            rows = list(first.items)
-            token = first.continuation
-            while token:
-                page = await source(token)
-                rows += page.items
-                token = page.continuation
-            first_items, self.continuation, count = rows, None, len(rows)
-        else:
-            first_items = first.items
+        first_items, count = list(first.items), total
+        self._source, self.continuation = source, first.continuation
         shown = f" · {flt.describe()}" if flt.active else ""
         self.total = count
         self.show(first_items, f"{count} event{'s' if count != 1 else ''} of {what}{shown} · u user · f action", total=count)

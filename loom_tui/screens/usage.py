@@ -28,6 +28,7 @@ from loom_tui.widgets.virtual_table import fit, safe_text
 from .base import AreaScreen
 
 TYPES_SHOWN = 12  # items by type: rows shown until "a" shows all
+IDLE_SHOWN = 20  # idle workspaces listed (the card counts them all; ``loom usage --view idle`` lists all)
 WIDE = 110  # from this many columns the two bar lists sit side by side
 
 
@@ -82,6 +83,21 @@ class ActiveItems(Widget):
         return out
 
 
+def idle_text(idle: list) -> Text:
+    """The longest idle workspaces: name, last opened (or "never"), items — plain text."""
+    if not idle:
+        return Text("Every workspace had activity in the last 30 days.")
+    out = Text(no_wrap=True, overflow="ellipsis")
+    for w in idle[:IDLE_SHOWN]:
+        when = (w.last_accessed or "")[:10] or "never"
+        out.append(f"{fit(safe_text(w.name), 36)} last opened {when:<10} {w.items:>6,} items\n")
+    if len(idle) > IDLE_SHOWN:
+        out.append(f"… and {len(idle) - IDLE_SHOWN:,} more (loom usage --view idle lists them all)")
+    else:
+        out.rstrip()
+    return out
+
+
 class UsageScreen(AreaScreen):
     AREA = "Usage"
     DEFAULT_CSS = """
@@ -134,6 +150,7 @@ class UsageScreen(AreaScreen):
                 yield Card("items", "card-items")
                 yield Card("item types", "card-types")
                 yield Card("events 30 d", "card-events")
+                yield Card("idle 30 d", "card-idle")
             with Container(id="lists"):  # side by side on wide terminals, stacked below WIDE
                 with Vertical(classes="usage-list"):
                     yield Static("", id="title-types", classes="usage-title", markup=False)
@@ -145,6 +162,8 @@ class UsageScreen(AreaScreen):
             yield ActivityColumns("No audit events.", id="activity")
             yield Static(Text("Most active items (30 days)", style="bold"), classes="usage-title", markup=False)
             yield ActiveItems(id="most-active")
+            yield Static(Text("Idle workspaces (no activity in 30 days)", style="bold"), classes="usage-title", markup=False)
+            yield Static(Text("…"), id="idle-list", markup=False)
             yield Static("", id="usage-notes", markup=False)
 
     def on_mount(self) -> None:
@@ -205,6 +224,8 @@ class UsageScreen(AreaScreen):
         self.query_one("#card-items", Card).show(c.items)
         self.query_one("#card-types", Card).show(c.item_types)
         self.query_one("#card-events", Card).show(c.audit_events)
+        self.query_one("#card-idle", Card).show(len(r.idle))
+        self.query_one("#idle-list", Static).update(idle_text(r.idle))
         self.query_one("#title-types", Static).update(Text(f"Items by type ({c.item_types:,} types)", style="bold"))
         self.query_one("#by-type", BarList).rows = tuple((b.label, b.count) for b in r.items_by_type)
         self.query_one("#by-workspace", BarList).rows = tuple((b.label, b.count) for b in r.items_by_workspace)

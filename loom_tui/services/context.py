@@ -224,6 +224,7 @@ async def open_context(
     store: DocumentStore | None = None,
     credential: Any = None,
     repair: bool = True,
+    persona: str | None = None,
 ) -> AppContext:
     """Open the store and establish the session.  For an Azure profile ``credential`` is the
     signed-in ``AsyncTokenCredential`` (the console passes the one its sign-in filled, so a
@@ -231,6 +232,10 @@ async def open_context(
     when the store needs it.  The context owns the credential from here on."""
     from loom_tui.store.factory import make_store
 
+    if persona and not profile.is_local:
+        from loom_tui.errors import UsageError
+
+        raise UsageError(f"--as {persona}: personas are the local profile's demo users; profile {profile.name!r} signs in as you")
     if store is None and credential is None and not profile.is_local and needs_credential(profile):
         from loom_tui.azure.credential import credential_for_profile
 
@@ -247,9 +252,9 @@ async def open_context(
     try:
         if session is None:
             if profile.is_local:
-                from loom_tui.local.demo import DEMO_SESSION, ensure_demo
+                from loom_tui.local.demo import ensure_demo, persona_session
 
-                session = DEMO_SESSION
+                session = persona_session(persona)
                 demo = True
                 # read-only writes nothing, the demo data included (the store must exist already)
                 if seed_demo and not store.read_only and await ensure_demo(store):
@@ -291,4 +296,5 @@ async def _quick_repair(ctx: AppContext) -> None:
 
 async def context_from_args(args: argparse.Namespace, **kw: Any) -> AppContext:
     profile = resolve_profile(getattr(args, "profile", None))
+    kw.setdefault("persona", getattr(args, "as_persona", None))
     return await open_context(profile, data_dir=getattr(args, "data_dir", None), read_only=bool(getattr(args, "read_only", False)), **kw)

@@ -84,6 +84,16 @@ class ActiveItem:
 
 
 @dataclass(frozen=True)
+class IdleWorkspace:
+    """A workspace with no activity in the window: nobody opened it and no audit event touched it."""
+
+    workspace_id: str
+    name: str
+    last_accessed: str | None  # ISO, as stored (None: never stamped)
+    items: int
+
+
+@dataclass(frozen=True)
 class UsageReport:
     cards: Cards
     items_by_type: list[Bar]  # every type, most items first
@@ -97,6 +107,7 @@ class UsageReport:
     scanned_events: int = 0
     tenant_events: int = 0  # events in the window not tied to a workspace item (tenant settings)
     notes: list[str] = field(default_factory=list)
+    idle: list[IdleWorkspace] = field(default_factory=list)  # no activity in the window, longest idle first
 
 
 def window(now: datetime, days: int = WINDOW_DAYS) -> tuple[datetime, datetime]:
@@ -139,7 +150,7 @@ class UsageService:
         since, until = window(now)
         note = progress or (lambda _msg: None)
 
-        workspaces, names, by_type, audit = await asyncio.gather(
+        workspaces, (names, accessed), by_type, audit = await asyncio.gather(
             self.scoped.tenant_count("workspaces", Query((_not_deleting(),))),
             self._workspace_names(),
             self._items_by_type(note),
@@ -148,7 +159,8 @@ class UsageService:
         type_counts, per_ws, scanned_items = by_type
         items = scanned_items
         top_ws = self._top_workspaces(names, per_ws)
-        per_day, per_item, scanned_events, tenant_events = audit
+        per_day, per_item, scanned_events, tenant_events, active_ws = audit
+        idle = self._idle(names, accessed, active_ws, per_ws, since)
         types = sorted(type_counts.items(), key=lambda kv: (-kv[1], kv[0]))
         activity = [DayCount((since + timedelta(days=d)).date(), per_day.get((since + timedelta(days=d)).date(), 0))
                     for d in range(WINDOW_DAYS)]
@@ -168,12 +180,30 @@ class UsageService:
             scanned_events=scanned_events,
             tenant_events=tenant_events,
             notes=notes,
+            idle=idle,
         )
 
     # -- the parts -------------------------------------------------------------------------
-    async def _workspace_names(self) -> dict[str, str]:
-        """Id -> name of the tenant's workspaces that are not being deleted."""
-        return {d["id"]: str(d.get("name") or d["id"]) async for d in self.scoped.tenant_iter("workspaces", Query((_not_deleting(),)))}
+    async def _workspace_names(self) -> tuple[dict[str, str], dict[str, str | None]]:
+        """Id -> name, and id -> ``lastAccessedAt``, of the tenant's workspaces not being deleted."""
+        names: dict[str, str] = {}
+        accessed: dict[str, str | None] = {}
+        async for d in self.scoped.tenant_iter("workspaces", Query((_not_deleting(),))):
+            names[d["id"]] = str(d.get("name") or d["id"])
+            last = d.get("lastAccessedAt")
+            accessed[d["id"]] = last if isinstance(last, str) and last else None
+        return names, accessed
+
+    @staticmethod
+    def _idle(names: dict[str, str], accessed: dict[str, str | None], active: set, per_ws: Counter,
+              since: datetime) -> list[IdleWorkspace]:
+        """Workspaces nobody opened since ``since`` (``lastAccessedAt`` older, or never stamped) and
+        no audit event of the window touched; the longest idle first (never opened before any)."""
+        start = iso(since)
+        idle = [IdleWorkspace(ws_id, name, accessed.get(ws_id), per_ws.get(ws_id, 0))
+                for ws_id, name in names.items()
+                if ws_id not in active and not ((accessed.get(ws_id) or "") >= start)]
+        return sorted(idle, key=lambda w: (w.last_accessed or "", w.name.lower(), w.workspace_id))
 
     @staticmethod
     def _top_workspaces(names: dict[str, str], per_ws: Counter) -> list[Bar]:
@@ -197,6 +227,7 @@ class UsageService:
         q = Query((Filter("at", Op.GE, iso(since)), Filter("at", Op.LT, iso(until))))
         per_day: Counter = Counter()
         per_item: dict[str, list] = {}  # item id -> [events, item type, workspace id]
+        active_ws: set = set()
         n = tenant_events = 0
         async for ev in self.scoped.admin_reached("audit-log", q, page_size=STREAM_PAGE):
             n += 1
@@ -209,9 +240,10 @@ class UsageService:
             if not ws_id:  # tenant-level events (tenant settings) are activity, but not an item
                 tenant_events += 1
                 continue
+            active_ws.add(ws_id)
             slot = per_item.setdefault(ev["itemId"], [0, ev.get("itemType") or NO_TYPE, ws_id])
             slot[0] += 1
-        return per_day, per_item, n, tenant_events
+        return per_day, per_item, n, tenant_events, active_ws
 
     async def _resolve(self, per_item: dict[str, list]) -> list[ActiveItem]:
         """Names for the top items: one point read per item and per workspace."""

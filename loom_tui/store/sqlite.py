@@ -40,6 +40,11 @@ DB_FILE = "loom.db"
 _BUSY_TIMEOUT_MS = 30_000
 
 
+def _selective(query: Query) -> bool:
+    """Does ``query`` pin a field to values (=, IN, case-insensitive =, array has)?"""
+    return any(isinstance(c, Filter) and c.op in (Op.EQ, Op.IN, Op.IEQUALS, Op.HAS) for c in query.where)
+
+
 def table_of(container: str) -> str:
     spec(container)  # validates the name against the fixed container list
     return "c_" + container.replace("-", "_")
@@ -517,6 +522,12 @@ class SqliteStore(DocumentStore):
         O(N²): 100,000 items no longer re-skip everything before each page."""
         after = decode_key_token(continuation) if continuation else None
         sql, params = self._select(container, None, query, what="doc, etag, ts, pk, id")
+        if not _selective(query):
+            # range-only filters (the Usage window on ``at``): SQLite would pick the range's index,
+            # then sort every match by (pk, id) for EACH page — quadratic (1,000,000 audit events:
+            # 267 s).  Walking the primary key reads each document once; an equality filter (a
+            # binding's ``upn``) keeps its own index.
+            sql = sql.replace(f" FROM {table_of(container)} ", f" FROM {table_of(container)} INDEXED BY sqlite_autoindex_{table_of(container)}_1 ", 1)
         if after is not None:
             sql += " AND (pk, id) > (?, ?)"
             params += list(after)

@@ -15,7 +15,7 @@ from .conftest import LITERAL_OK, REJECTED, audit_of, repr_id, snapshot
 
 
 async def _mine(ctx) -> dict:
-    """A seeded workspace of the demo user (37 items, maybe folders)."""
+    """A seeded workspace of the demo user (30-80 items in the demo spread, maybe folders)."""
     from loom_tui.domain.workspace import WorkspaceView
 
     return (await ctx.workspaces.window(WorkspaceView(mine=True), 0, 1))[0]
@@ -29,7 +29,7 @@ async def _all_items(ctx, ws_id: str) -> list[dict]:
 async def test_window_matches_python_oracle_for_sorts_and_filters(ctx):
     ws = await _mine(ctx)
     items = await _all_items(ctx, ws["id"])
-    assert len(items) == ws["itemCount"] == 37
+    assert len(items) == ws["itemCount"] >= 30
     for sort, key in ((ItemSort.NAME, "displayNameLower"), (ItemSort.CREATED, "createdAt"), (ItemSort.UPDATED, "updatedAt"), (ItemSort.TYPE, "itemType")):
         for desc in (False, True):
             got = await ctx.items.window(ws["id"], ItemView(sort=sort, descending=desc), 0, 100)
@@ -38,8 +38,8 @@ async def test_window_matches_python_oracle_for_sorts_and_filters(ctx):
     root = await ctx.items.count(ws["id"], ItemView(folder=None))
     assert root == sum(1 for d in items if d.get("folderId") is None)
     per_folder = {d["folderId"] for d in items if d.get("folderId")}
-    assert root + sum([await ctx.items.count(ws["id"], ItemView(folder=f)) for f in per_folder]) == 37
-    assert await ctx.items.count(ws["id"], ItemView(folder=ALL_FOLDERS)) == 37
+    assert root + sum([await ctx.items.count(ws["id"], ItemView(folder=f)) for f in per_folder]) == len(items)
+    assert await ctx.items.count(ws["id"], ItemView(folder=ALL_FOLDERS)) == len(items)
     # type filter and search
     t = items[0]["itemType"]
     assert await ctx.items.count(ws["id"], ItemView(item_type=t)) == sum(1 for d in items if d["itemType"] == t)

@@ -211,3 +211,35 @@ async def test_context_exposes_the_service(ctx):
     r = await ctx.usage.report()
     assert r.cards.workspaces == await ctx.scoped.admin_count("workspaces")
     assert r.cards.items == sum(b.count for b in r.items_by_type)
+
+
+async def test_idle_workspaces_are_those_with_no_activity_in_30_days(tmp_path):
+    """Idle: nobody opened it in the window (lastAccessedAt older, or never stamped) and no audit
+    event of the window touched it.  Longest idle first; a workspace being deleted is not listed."""
+    now = datetime(2026, 3, 15, 10, 30, tzinfo=timezone.utc)
+    since, _ = window(now)
+    store = SqliteStore(tmp_path / "s")
+    await store.open()
+    try:
+        t = DEMO_TENANT
+        old, older = iso(since - timedelta(days=3)), iso(since - timedelta(days=90))
+        for ws_id, name, accessed, state in (("a", "Opened lately", iso(now - timedelta(days=1)), "Active"),
+                                              ("b", "Old but busy", old, "Active"),
+                                              ("c", "Forgotten", old, "Active"),
+                                              ("d", "Never opened", None, None),
+                                              ("e", "Ancient", older, "Active"),
+                                              ("f", "Being deleted", older, "Deleting")):
+            doc = {"id": ws_id, "tenantId": t, "name": name, "state": state, "itemCount": 0}
+            if accessed:
+                doc["lastAccessedAt"] = accessed
+            await store.upsert("workspaces", doc)
+        await store.upsert("items", {"id": "ic", "workspaceId": "c", "tenantId": t, "itemType": "notebook", "displayName": "nb"})
+        await store.upsert_many("audit-log", [
+            {"id": "e1", "itemId": "ib", "itemType": "notebook", "workspaceId": "b", "tenantId": t, "at": iso(now - timedelta(days=2))},
+            {"id": "e2", "itemId": "ic", "itemType": "notebook", "workspaceId": "c", "tenantId": t, "at": iso(since - timedelta(days=1))},
+        ])
+        r = await service(store, now).report()
+        assert [(w.workspace_id, w.name) for w in r.idle] == [("d", "Never opened"), ("e", "Ancient"), ("c", "Forgotten")]
+        assert [w.items for w in r.idle] == [0, 0, 1] and r.idle[1].last_accessed == older
+    finally:
+        await store.close()

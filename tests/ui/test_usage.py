@@ -13,7 +13,7 @@ import pytest
 
 from loom_tui.app import LoomApp
 from loom_tui.config import Profile
-from loom_tui.domain.clock import parse_iso
+from loom_tui.domain.clock import iso, parse_iso
 from loom_tui.domain.session import Session
 from loom_tui.local.demo import DEMO_TENANT
 from loom_tui.screens.usage import ActiveItems, Card, UsageScreen
@@ -68,7 +68,10 @@ async def oracle(store, now: datetime) -> dict:
     items = [d async for d in store.iterate_cross_partition("items") if d.get("tenantId") == DEMO_TENANT]
     events = [e async for e in store.iterate_cross_partition("audit-log")
               if e.get("tenantId") == DEMO_TENANT and since <= parse_iso(e["at"]) < until]
+    active = {e.get("workspaceId") for e in events}
+    idle = [d for d in wss if d["id"] not in active and (d.get("lastAccessedAt") or "") < iso(since)]
     return {"workspaces": len(wss), "items": len(items), "types": Counter(d["itemType"] for d in items), "events": len(events),
+            "idle": idle,
             "top_ws": max(wss, key=lambda d: d["itemCount"])["itemCount"],
             "top_item": Counter(e["itemId"] for e in events).most_common(1)[0][1]}
 
@@ -83,7 +86,10 @@ async def test_screen_shows_the_numbers_of_the_store():
 
         cards = {c.id: c.value_text for c in screen.query(Card)}
         assert cards == {"card-workspaces": f"{want['workspaces']:,}", "card-items": f"{want['items']:,}",
-                         "card-types": f"{len(want['types']):,}", "card-events": f"{want['events']:,}"}
+                         "card-types": f"{len(want['types']):,}", "card-events": f"{want['events']:,}",
+                         "card-idle": f"{len(want['idle']):,}"}
+        idle_list = screen.query_one("#idle-list").render().plain
+        assert all(d["name"][:30] in idle_list for d in want["idle"][:20])
         text = screen_text(app)
         assert f"{want['items']:,}" in text and f"{want['events']:,}" in text  # on screen at 80x24, not only in widgets
         assert "refreshed 2026-11-26 12:00:00 UTC" in text
@@ -107,7 +113,7 @@ async def test_screen_shows_the_numbers_of_the_store():
         # the body scrolls: the last section is reachable at 80x24
         await pilot.press("end")
         await pilot.pause(0.1)
-        assert "Most active items (30 days)" in screen_text(app)
+        assert "Idle workspaces (no activity in 30 days)" in screen_text(app)
 
 
 async def test_refresh_shows_loading_then_the_new_time_and_new_numbers():
