@@ -141,6 +141,24 @@ async def test_a_draft_resumes_at_the_same_step():
         assert "Network" in screen_text(app2)
 
 
+async def test_capacity_step_shows_the_monthly_price_the_cost_service_knows(monkeypatch):
+    monkeypatch.setenv("LOOM_DEMO_TODAY", "2026-11-20")  # a day with billed days before it this month
+    app = LoomApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        s = await open_setup(pilot)
+        await to_step(pilot, s, "capacity")
+        await wait_for(pilot, lambda: s.prices is not None, timeout=60)
+        await pilot.pause(0.1)
+        text = screen_text(app)
+        assert "Monthly prices estimated from what capacity" in text
+        from textual.widgets import OptionList
+
+        ol = s.query_one("#setup-choices", OptionList)
+        options = [str(ol.get_option_at_index(i).prompt) for i in range(ol.option_count)]
+        assert len(options) == 11 and all("USD/month" in o for o in options)
+        assert any(o.startswith("F8") and s.prices.label("F8") in o for o in options)
+
+
 async def test_read_only_hides_deploying():
     await create_demo_store()  # read-only mode creates nothing: the store exists first
     app = LoomApp(read_only=True)
@@ -153,11 +171,15 @@ STEPS = ["intro", "boundary", "mode", "subscription", "region", "domain", "capac
 
 
 @pytest.mark.parametrize("step", STEPS)
-def test_snapshot_every_step(snap_compare, step):
+def test_snapshot_every_step(snap_compare, step, monkeypatch):
+    monkeypatch.setenv("LOOM_DEMO_TODAY", "2026-11-20")  # the demo cost behind the capacity step's prices
     async def ready(pilot):
         s = await open_setup(pilot)
         if step != "intro":
             await to_step(pilot, s, step)
+        if step == "capacity":
+            await wait_for(pilot, lambda: s.prices is not None, timeout=60)
+            await pilot.pause(0.1)
         if step == "review":
             await keys(pilot, "v")
             await wait_for(pilot, lambda: not s.busy and s.events.get("what-if") is not None, timeout=90)

@@ -103,6 +103,11 @@ class SetupScreen(AreaScreen):
             super().__init__()
             self.op = op
 
+    class PricesLoaded(Message):
+        def __init__(self, prices: Any) -> None:
+            super().__init__()
+            self.prices = prices
+
     def __init__(self) -> None:
         super().__init__()
         self.wizard: Wizard | None = None
@@ -116,6 +121,8 @@ class SetupScreen(AreaScreen):
         self.sub_phase = "subscription"  # subscription step: choosing the subscription, then the region
         self.peering: dict[str, str] = {}
         self.links = 0
+        self.prices: Any = None  # SkuPrices once the Cost service answered (prices, or why none)
+        self._prices_asked = False
 
     # -- compose ----------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
@@ -175,6 +182,16 @@ class SetupScreen(AreaScreen):
             self.post_message(self.Failed("the estate", exc))
             return
         self.post_message(self.FactsLoaded(facts))
+
+    @work(exclusive=True, exit_on_error=False, group="setup-prices")
+    async def _load_prices(self) -> None:
+        from loom_tui.services.deploy.prices import SkuPrices, sku_prices
+
+        try:
+            prices = await sku_prices(self.ctx)
+        except Exception as exc:  # noqa: BLE001 — the step says why there are no prices
+            prices = SkuPrices(why_not=f"the Cost service could not be read ({exc})")
+        self.post_message(self.PricesLoaded(prices))
 
     @work(exclusive=True, exit_on_error=False, group="setup-save")
     async def _save(self, w: Wizard) -> None:
@@ -246,6 +263,12 @@ class SetupScreen(AreaScreen):
             if self.wizard.step == "deploying" and self.busy != "deploy":
                 self._start_deploy(resume=True)
         self._show()
+
+    @on(PricesLoaded)
+    def _prices_loaded(self, event: PricesLoaded) -> None:
+        self.prices = event.prices
+        if self.wizard is not None and self.wizard.step == "capacity":
+            self._show()
 
     @on(Failed)
     def _failed(self, event: Failed) -> None:
@@ -555,9 +578,15 @@ class SetupScreen(AreaScreen):
             text = Text("The data domain: lower-case letters, digits and '-', 3 to 24; unique among the DLZs.")
             self._input(w.answers.domain, "e.g. supply-chain")
         elif w.step == "capacity":
-            text = Text("Fabric capacity SKU (prices: not known offline; Cost shows them once it reads prices):")
-            self._options([(s.name, render.capacity_option(s.name, s.capacity_units, s.recommended, "")) for s in FABRIC_SKUS],
-                          w.answers.capacity_sku)
+            if not self._prices_asked:
+                self._prices_asked = True
+                self._load_prices()
+            prices = self.prices
+            text = Text("Fabric capacity SKU. ")
+            text.append(safe_text(prices.headline) if prices is not None else "Monthly prices: asking the Cost service…")
+            self._options([(s.name, render.capacity_option(s.name, s.capacity_units, s.recommended,
+                                                           prices.label(s.name) if prices is not None else ""))
+                           for s in FABRIC_SKUS], w.answers.capacity_sku)
         elif w.step == "network":
             text = Text("The spoke's address space: the next free /16 is proposed; any /16 to /24 that overlaps nothing works.")
             self._input(w.answers.address_space, "10.N.0.0/16")
