@@ -171,3 +171,47 @@ async def test_missing_roles_are_named_with_their_fixes(world, tmp_path):
     assert any(c.role == "Private DNS Zone Contributor" for c in rep.missing)
     assert any('--role "User Access Administrator"' in fix and lee.user_oid in fix for fix in rep.fixes)
     assert all(link.endswith("/users") for link in rep.portal_links)
+
+
+async def test_an_operators_compiled_template_is_deployed_and_recorded(world, tmp_path):
+    import json
+
+    from loom_tui.services.deploy.template import load_template, shipped_template, template_source
+
+    ctx, svc, clients, handle = world
+    t = shipped_template()
+    t["variables"]["tags"] = t["variables"]["tags"].replace("'managedBy', 'csa-loom'", "'managedBy', 'operator-template'")
+    path = tmp_path / "compiled.json"
+    path.write_text(json.dumps(t))
+    f = await svc.facts()
+    plan, f = await svc.plan(answers(f, domain="pricing"), f)
+    op = await svc.start_deploy(plan, template=load_template(path), template_source=template_source(path))
+    final = await asyncio.wait_for(ctx.operations.wait(op.id), 240)
+    assert final.state == "succeeded", final.error
+    rg = (await clients.send("GET", f"/subscriptions/{SPARE_SUB}/resourceGroups/{plan.resource_group}", "2022-09-01")).body
+    assert rg["tags"]["managedBy"] == "operator-template"  # the operator's template, not the shipped one
+    rec = await svc.registry.get("pricing")
+    assert rec.state == "deployed" and rec.plan["template"] == template_source(path)  # a resumed run deploys the same file
+
+
+async def test_a_resumed_deploy_refuses_an_operators_template_that_changed(world, tmp_path):
+    import json
+
+    from loom_tui.services.deploy.operation import _resume
+    from loom_tui.services.deploy.template import shipped_template, template_source
+
+    ctx, svc, clients, handle = world
+    path = tmp_path / "compiled.json"
+    path.write_text(json.dumps(shipped_template()))
+    f = await svc.facts()
+    plan, f = await svc.plan(answers(f, domain="pricing"), f)
+    doc = {**plan.to_dict(), "template": template_source(path)}
+    await svc.registry.save(doc, state="failed", stages={"permissions": {"state": "failed", "message": "x"}}, peering={}, dns_links=[])
+    path.write_text(json.dumps(shipped_template(), indent=1))  # edited since
+
+    async def run(handle):
+        return await _resume(handle)
+
+    op = await ctx.operations.start("dlz.deploy.test", "pricing", steps=["permissions"], run=run)
+    final = await asyncio.wait_for(ctx.operations.wait(op.id), 60)
+    assert final.state == "failed" and "changed since the deployment started" in final.error.message

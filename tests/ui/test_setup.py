@@ -159,6 +159,54 @@ async def test_capacity_step_shows_the_monthly_price_the_cost_service_knows(monk
         assert any(o.startswith("F8") and s.prices.label("F8") in o for o in options)
 
 
+async def test_review_takes_a_compiled_template_of_the_operators(tmp_path):
+    import json
+
+    from textual.widgets import Input
+
+    from loom_tui.screens.prompt import TextPrompt
+    from loom_tui.services.deploy.template import shipped_template
+
+    bad, good = tmp_path / "bad.json", tmp_path / "good.json"
+    t = shipped_template()
+    good.write_text(json.dumps(t))
+    del t["parameters"]["capacitySku"]
+    bad.write_text(json.dumps(t))
+    app = LoomApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        s = await open_setup(pilot)
+        await to_step(pilot, s, "review")
+        assert "Template: the shipped one" in str(s.query_one("#setup-detail").render())
+        await keys(pilot, "t")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt))
+        prompt = app.screen
+        prompt.query_one(Input).value = str(bad)
+        await keys(pilot, "enter")
+        await wait_for(pilot, lambda: "does not declare capacitySku" in str(prompt.query_one("#prompt-error").render()))
+        assert isinstance(app.screen, TextPrompt)  # refused: the prompt stays open, nothing changed
+        prompt.query_one(Input).value = str(good)
+        await keys(pilot, "enter")
+        await wait_for(pilot, lambda: app.screen is s and s.wizard.template_path == str(good))
+        assert f"Template: {good}" in str(s.query_one("#setup-detail").render())
+        await keys(pilot, "v")  # validate and what-if run with it
+        await wait_for(pilot, lambda: not s.busy and s.events.get("what-if") is not None, timeout=90)
+        assert s.events["validate"].state == "succeeded"
+    drafts = await _drafts()
+    assert any(w.template_path == str(good) for w in drafts)  # kept with the draft
+
+
+async def _drafts():
+    from loom_tui.config import Profile
+    from loom_tui.services.context import open_context
+    from loom_tui.services.deploy.service import SetupService
+
+    ctx = await open_context(Profile())
+    try:
+        return [r.wizard for r in await SetupService(ctx).drafts.list()]
+    finally:
+        await ctx.close()
+
+
 async def test_read_only_hides_deploying():
     await create_demo_store()  # read-only mode creates nothing: the store exists first
     app = LoomApp(read_only=True)

@@ -10,6 +10,7 @@ resumes watching — or retrying — from the stage it had reached).
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from typing import Any
 
@@ -37,7 +38,7 @@ from . import render
 CHOICE_STEPS = ("boundary", "mode", "subscription", "capacity")
 # the step each key belongs to (elsewhere it is hidden from the footer and does nothing)
 STEP_KEYS = {"check": ("permissions",), "validate": ("review",), "retry": ("deploying",), "another": ("done",),
-             "deploy": ("review",)}
+             "deploy": ("review",), "template": ("review",)}
 INPUT_STEPS = ("domain", "network")
 FACT_FREE = ("intro", "boundary", "mode")  # steps that need nothing read from Azure (usable while it is read)
 
@@ -58,6 +59,7 @@ class SetupScreen(AreaScreen):
         Binding("escape", "back", "Back", id="setup.back"),
         Binding("c", "check", "Check roles", id="setup.check"),
         Binding("v", "validate", "Validate", id="setup.validate"),
+        Binding("t", "template", "Template", id="setup.template"),
         Binding("r", "retry", "Retry", id="setup.retry"),
         Binding("a", "another", "Deploy another", id="setup.another"),
         Binding("N", "new_draft", "New draft", id="setup.new_draft"),
@@ -218,9 +220,14 @@ class SetupScreen(AreaScreen):
         that died) is watched instead of started twice."""
         from loom_tui.services.deploy.operation import KIND
 
+        from loom_tui.services.deploy.template import load_template, template_source
+
         try:
+            path = self.wizard.template_path if self.wizard is not None else ""
+            template, source = load_template(path), template_source(path)
             if only is not None:
-                runner = await self.svc.runner(self.plan, self.facts, listener=lambda ev: self.post_message(self.Stage(ev)))
+                runner = await self.svc.runner(self.plan, self.facts, template=template,
+                                               listener=lambda ev: self.post_message(self.Stage(ev)))
                 ok = await runner.run(only=only)
                 self.post_message(self.RunEnded(ok, only, None))
                 return
@@ -228,7 +235,8 @@ class SetupScreen(AreaScreen):
             if running:
                 op = running[0]
             else:
-                op = await self.svc.start_deploy(self.plan, listener=lambda ev: self.post_message(self.Stage(ev)))
+                op = await self.svc.start_deploy(self.plan, template=template, template_source=source,
+                                                 listener=lambda ev: self.post_message(self.Stage(ev)))
             final = None
             async for final in self.ctx.operations.watch(op.id):
                 self.post_message(self.OpSnapshot(final))
@@ -416,6 +424,33 @@ class SetupScreen(AreaScreen):
 
     def action_deploy(self) -> None:
         self.action_next()
+
+    def action_template(self) -> None:
+        """Deploy a compiled ARM template the operator points to instead of the shipped one."""
+        if self.wizard is None or self.wizard.step != "review" or self.busy:
+            return
+        from loom_tui.services.deploy.template import load_template
+
+        from ..prompt import TextPrompt
+
+        async def check(value: str) -> str:
+            path = value.strip()
+            if path:
+                await asyncio.to_thread(load_template, path)  # refused with the reason: the prompt stays open
+            return path
+
+        def chosen(path: Any) -> None:
+            if path is None or path is True or self.wizard is None or path == self.wizard.template_path:
+                return
+            self.wizard = replace(self.wizard, template_path=str(path), validated_for="")
+            self.events = {}
+            self._save(self.wizard)
+            self.flash(f"template: {path}; v validates it" if path else "template: the shipped one; v validates it")
+            self._show()
+
+        self.app.push_screen(TextPrompt("Template", "A compiled ARM template (JSON, subscription scope) to deploy instead of the "
+                                        "shipped one; empty: the shipped one", check, value=self.wizard.template_path,
+                                        hint="az bicep build compiles Bicep"), chosen)
 
     def _start_deploy(self, *, resume: bool) -> None:
         if self.ctx.read_only:
@@ -657,7 +692,8 @@ class SetupScreen(AreaScreen):
         elif w.step == "permissions":
             detail = render.permissions_detail(f.permissions if f else None, self.busy == "permissions")
         elif w.step == "review":
-            detail = render.review(self.plan, self.plan_problem, self.events, self.busy == "validate")
+            detail = render.review(self.plan, self.plan_problem, self.events, self.busy == "validate",
+                                   template=self.wizard.template_path if self.wizard else "")
         elif w.step == "deploying":
             failed = any(ev.state == "failed" for ev in self.events.values()) and not self.busy
             detail = render.progress(self.events, failed)

@@ -123,7 +123,8 @@ def _error_model_text(err: Any) -> str:
 class DlzRunner:
     def __init__(self, clients: Any, plan: DlzPlan, template: dict[str, Any], registry: DlzRegistry, *,
                  principal_id: str, principal_label: str, principal_type: str = "User", portal: str,
-                 hub_scope: str = "", listener: Listener | None = None, poll_seconds: float = POLL_SECONDS) -> None:
+                 hub_scope: str = "", listener: Listener | None = None, poll_seconds: float = POLL_SECONDS,
+                 template_source: dict[str, str] | None = None) -> None:
         self.clients = clients
         self.plan = plan
         self.template = template
@@ -135,6 +136,7 @@ class DlzRunner:
         self.hub_scope = hub_scope or hub_scope_of(plan.hub_vnet_id)
         self.listener = listener
         self.poll_seconds = poll_seconds
+        self.template_source = template_source  # an operator's template: recorded, so a resumed run deploys the same one
         self.stages: dict[str, dict[str, Any]] = {}
         self.permissions: PermissionReport | None = None
         self.what_if: WhatIfSummary | None = None
@@ -150,8 +152,14 @@ class DlzRunner:
             if asyncio.iscoroutine(r):
                 await r
 
+    def _plan_doc(self) -> dict[str, Any]:
+        doc = self.plan.to_dict()
+        if self.template_source:
+            doc["template"] = dict(self.template_source)
+        return doc
+
     async def save(self, state: str) -> None:
-        await self.registry.save(self.plan.to_dict(), state=state, stages=self.stages, peering=self.peering, dns_links=self.dns_links)
+        await self.registry.save(self._plan_doc(), state=state, stages=self.stages, peering=self.peering, dns_links=self.dns_links)
 
     def deployments(self) -> Any:
         from azure.mgmt.resource.deployments.aio import DeploymentsMgmtClient
@@ -436,6 +444,6 @@ class DlzRunner:
         return f"{len(self.dns_links)} zones linked to the spoke"
 
     async def stage_record(self) -> str:
-        await self.registry.save(self.plan.to_dict(), state="deployed", stages={**self.stages, "record": {"state": "succeeded", "message": ""}},
+        await self.registry.save(self._plan_doc(), state="deployed", stages={**self.stages, "record": {"state": "succeeded", "message": ""}},
                                  peering=self.peering, dns_links=self.dns_links)
         return "recorded in the store"

@@ -71,20 +71,23 @@ class SetupService:
                                        hub_scope=self.hub_scope(facts))
 
     async def runner(self, plan: DlzPlan, facts: DeployFacts | None, *, template: dict[str, Any] | None = None,
-                     listener: Listener | None = None, poll_seconds: float = 1.0) -> DlzRunner:
+                     listener: Listener | None = None, poll_seconds: float = 1.0,
+                     template_source: dict[str, str] | None = None) -> DlzRunner:
         from .template import shipped_template
 
         oid, label, kind = self.deployer()
         portal = facts.portal if facts is not None else self.cloud().portal
         return DlzRunner(await self.clients(), plan, template or shipped_template(), self.registry, principal_id=oid,
                          principal_label=label, principal_type=kind, portal=portal, hub_scope=self.hub_scope(facts) if facts is not None else "",
-                         listener=listener, poll_seconds=poll_seconds)
+                         listener=listener, poll_seconds=poll_seconds, template_source=template_source)
 
-    async def start_deploy(self, plan: DlzPlan, *, template: dict[str, Any] | None = None, listener: Listener | None = None) -> Any:
-        """Deploy as an Operation (``o`` shows it; a process that dies leaves it to be resumed)."""
+    async def start_deploy(self, plan: DlzPlan, *, template: dict[str, Any] | None = None, listener: Listener | None = None,
+                           template_source: dict[str, str] | None = None) -> Any:
+        """Deploy as an Operation (``o`` shows it; a process that dies leaves it to be resumed).
+        ``template``/``template_source``: an operator's compiled template and where it came from."""
         from .operation import start
 
-        return await start(self.ctx, plan, template, listener)
+        return await start(self.ctx, plan, template, listener, template_source)
 
     async def deploy(self, plan: DlzPlan, facts: DeployFacts, **kw: Any) -> bool:
         self.ctx.require_writable("deploying a DLZ")
