@@ -215,3 +215,18 @@ async def test_a_resumed_deploy_refuses_an_operators_template_that_changed(world
     op = await ctx.operations.start("dlz.deploy.test", "pricing", steps=["permissions"], run=run)
     final = await asyncio.wait_for(ctx.operations.wait(op.id), 60)
     assert final.state == "failed" and "changed since the deployment started" in final.error.message
+
+
+async def test_a_refused_validation_shows_arms_error_with_every_nested_detail(world):
+    ctx, svc, clients, handle = world
+    f = await svc.facts()
+    plan, f = await svc.plan(answers(f, domain="claims"), f)
+    taken = f"/subscriptions/{SPARE_SUB}/resourceGroups/rg-elsewhere/providers/Microsoft.Storage/storageAccounts/{plan.storage_account}"
+    handle.state.put({"id": taken, "name": plan.storage_account, "type": "Microsoft.Storage/storageAccounts", "location": "eastus2",
+                      "properties": {}})
+    runner = await svc.runner(plan, f, poll_seconds=0.3)
+    assert await runner.run(only=("validate",)) is False
+    lines = runner.stages["validate"]["message"].splitlines()
+    assert lines[0].startswith("InvalidTemplateDeployment: The template deployment ")
+    assert lines[1] == "PreflightValidationCheckFailed: Preflight validation failed. Please refer to the details for the specific errors."
+    assert lines[2] == f"  StorageAccountAlreadyTaken: The storage account named {plan.storage_account} is already taken."
