@@ -18,6 +18,8 @@ embedded store with the demo tenant.  Every error names the file, the key and wh
 
 from __future__ import annotations
 
+import re
+
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
@@ -75,6 +77,9 @@ class Profile:
     admin_plane_rg: str | None = None
     dlz_rgs: list[str] = field(default_factory=list)
     admin_group_id: str | None = None
+    # the service principal that deploys DLZs (its object id): Setup checks ITS roles, not the signed-in user's
+    deploy_principal_id: str | None = None
+    deploy_principal_name: str | None = None  # how to name it on screen (default: its object id)
     # concurrent HTTP requests to Azure across the whole run (every client, every call)
     azure_concurrency: int = 8
     # Cosmos DB
@@ -101,6 +106,9 @@ INT_RANGES: dict[str, tuple[int, int]] = {"azure_concurrency": (1, 64)}
 _TYPES: dict[str, type] = {f.name: f.type for f in fields(Profile)}  # type: ignore[misc]
 
 
+_GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
+
+
 def _check(file: Path, name: str, raw: dict[str, Any]) -> Profile:
     prof = Profile(name=name)
     for key, value in raw.items():
@@ -121,6 +129,9 @@ def _check(file: Path, name: str, raw: dict[str, Any]) -> Profile:
         elif not isinstance(value, str):
             raise ConfigError(file, where, f"must be a string, not {value!r}")
         setattr(prof, key, value)
+    if prof.deploy_principal_id is not None and not _GUID.match(prof.deploy_principal_id):
+        raise ConfigError(file, f"profiles.{name}.deploy_principal_id",
+                          f"must be the service principal's object id (a GUID), not {prof.deploy_principal_id!r}")
     if prof.store not in STORES:
         raise ConfigError(file, f"profiles.{name}.store", f"must be one of {', '.join(STORES)}, not {prof.store!r}")
     if prof.store == "cosmos" and not prof.cosmos_endpoint:

@@ -1,4 +1,6 @@
-"""Sign-in failures, sorted into the kinds an operator can act on; Resource Manager's refusals (``ArmError``)."""
+"""Sign-in failures, sorted into the kinds an operator can act on; Resource Manager's refusals
+(``ArmError``) and ARM's error text in full (:func:`arm_error_text`: the one description of an ARM
+error — an answer's body, an SDK error model or exception — used wherever one is shown)."""
 
 from __future__ import annotations
 
@@ -74,7 +76,11 @@ class ArmError(ServiceError):
             code = str(err.get("code") or f"HTTP{status}")
             message = str(err.get("message") or "")
             details = [d for d in err.get("details") or [] if isinstance(d, dict)]
-            extra = [f"{d.get('code')}: {d.get('message')}" for d in details if d.get("message") and d.get("message") != message]
+            extra = []
+            for d in details:  # every detail, nested ones (a preflight's problems) indented under theirs
+                if d.get("message") and d.get("message") != message:
+                    extra.append(f"{d.get('code')}: {d.get('message')}")
+                extra += detail_lines(d.get("details"), 1)
             if extra:
                 message = "\n".join([message, *extra]) if message else "\n".join(extra)
         else:
@@ -118,3 +124,41 @@ class ArmConflict(ArmError, ConflictError):
 
 
 _BY_STATUS: dict[int, type[ArmError]] = {403: ArmForbidden, 404: ArmNotFound, 409: ArmConflict}
+
+
+def _field(d: Any, name: str) -> Any:
+    return d.get(name) if isinstance(d, dict) else getattr(d, name, None)
+
+
+def detail_lines(details: Any, depth: int = 0) -> list[str]:
+    """Every detail of an ARM error (dicts or SDK models) as ``code: message``, nested ones
+    indented under their parent."""
+    out: list[str] = []
+    for d in details or []:
+        out.append("  " * depth + f"{_field(d, 'code')}: {_field(d, 'message')}")
+        out += detail_lines(_field(d, "details"), depth + 1)
+    return out
+
+
+def arm_error_text(err: Any) -> str:
+    """ARM's error in full: ``code: message`` and every detail.  ``err``: an :class:`ArmError`, an
+    azure-core ``HttpResponseError`` from an SDK method, an ARM error body (``{"error": {...}}`` or
+    its inner object) or an SDK error model (``ErrorResponse``/``ErrorDetail``, e.g. a deployment's
+    ``properties.error``); "" for None."""
+    if err is None:
+        return ""
+    if isinstance(err, ArmError):
+        return str(err)
+    if isinstance(err, BaseException):
+        from azure.core.exceptions import HttpResponseError
+
+        if isinstance(err, HttpResponseError):
+            return str(ArmError.from_sdk(err))
+        return str(getattr(err, "message", None) or err)
+    inner = _field(err, "error") or err
+    return str(ArmError.from_body(0, {"error": _plain(inner)}))
+
+
+def _plain(e: Any) -> dict[str, Any]:
+    """An SDK error model (or a dict) as ARM's error object: code, message, details."""
+    return {"code": _field(e, "code"), "message": _field(e, "message"), "details": [_plain(d) for d in _field(e, "details") or []]}

@@ -189,11 +189,12 @@ async def do_export(args: argparse.Namespace) -> int:
 async def do_deploy(args: argparse.Namespace) -> int:
     from loom_tui.services.deploy.runner import STAGE_LABELS, StageEvent
     from loom_tui.services.deploy.service import SetupService
-    from loom_tui.services.deploy.template import load_template
+    from loom_tui.services.deploy.template import load_template, template_source
     from loom_tui.errors import ValidationError
 
     try:
         template = load_template(args.template)
+        source = template_source(args.template)
     except ValidationError as exc:
         return fail(str(exc))
     ctx = await _ctx(args)
@@ -240,7 +241,7 @@ async def do_deploy(args: argparse.Namespace) -> int:
                         progress(StageEvent(step.name, step.state, step.message or "", step.progress))
             final = await ctx.operations.wait(op.id)
         else:
-            op = await svc.start_deploy(plan, template=template, listener=listen)
+            op = await svc.start_deploy(plan, template=template, listener=listen, template_source=source)
         if args.no_wait and final is None:
             waiter = asyncio.create_task(ctx.operations.wait(op.id))
             await asyncio.wait({waiter, asyncio.create_task(deploying.wait())}, return_when=asyncio.FIRST_COMPLETED)

@@ -51,6 +51,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     a.add_argument("--admin-plane-rg", metavar="NAME")
     a.add_argument("--dlz-rg", dest="dlz_rgs", action="append", default=[], metavar="NAME")
     a.add_argument("--admin-group-id", metavar="ID", help="Entra group whose members are tenant admins")
+    a.add_argument("--deploy-principal-id", metavar="OBJECT_ID", help="the service principal that deploys DLZs (Setup checks its roles)")
+    a.add_argument("--deploy-principal-name", metavar="NAME", help="how Setup names that service principal")
     a.add_argument("--read-only", dest="profile_read_only", action="store_true", help="the profile never changes anything")
     a.add_argument("--allow-unencrypted-token-cache", action="store_true", help="allow a 0600 token cache file where no keyring exists")
     a.add_argument("--replace", action="store_true", help="overwrite a profile of the same name")
@@ -125,6 +127,8 @@ async def _add(args: argparse.Namespace) -> int:
         "admin_plane_rg": args.admin_plane_rg,
         "dlz_rgs": args.dlz_rgs,
         "admin_group_id": args.admin_group_id,
+        "deploy_principal_id": args.deploy_principal_id,
+        "deploy_principal_name": args.deploy_principal_name,
         "read_only": True if args.profile_read_only else None,
         "allow_unencrypted_token_cache": True if args.allow_unencrypted_token_cache else None,
     }

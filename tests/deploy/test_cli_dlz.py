@@ -117,3 +117,20 @@ def test_a_killed_deploy_is_taken_over_by_the_next_one(tmp_path):
     assert "already running as operation" in done.stderr and "deployed DLZ claims" in done.stdout
     shown = json.loads(loom("dlz", "show", "claims", "--json").stdout)
     assert shown["state"] == "deployed" and len(shown["dnsLinks"]) == 17
+
+
+def test_deploy_refuses_a_template_that_does_not_take_the_plans_parameters(tmp_path):
+    from loom_tui.services.deploy.template import shipped_template
+
+    answers = tmp_path / "dlz.toml"
+    answers.write_text(GOOD)
+    compiled = tmp_path / "compiled.json"
+    t = shipped_template()
+    del t["parameters"]["capacitySku"]
+    compiled.write_text(json.dumps(t))
+    proc = loom("dlz", "deploy", "--answers", str(answers), "--template", str(compiled), "--yes", check=False)
+    assert proc.returncode == 2 and "does not declare capacitySku" in proc.stderr and proc.stdout == ""
+    compiled.write_text("param domain string\n")  # Bicep, not compiled
+    proc = loom("dlz", "deploy", "--answers", str(answers), "--template", str(compiled), "--yes", check=False)
+    assert proc.returncode == 2 and "is not JSON" in proc.stderr and "az bicep build" in proc.stderr
+    assert json.loads(loom("dlz", "list", "-o", "json").stdout) == []  # nothing was deployed or recorded

@@ -171,3 +171,62 @@ async def test_missing_roles_are_named_with_their_fixes(world, tmp_path):
     assert any(c.role == "Private DNS Zone Contributor" for c in rep.missing)
     assert any('--role "User Access Administrator"' in fix and lee.user_oid in fix for fix in rep.fixes)
     assert all(link.endswith("/users") for link in rep.portal_links)
+
+
+async def test_an_operators_compiled_template_is_deployed_and_recorded(world, tmp_path):
+    import json
+
+    from loom_tui.services.deploy.template import load_template, shipped_template, template_source
+
+    ctx, svc, clients, handle = world
+    t = shipped_template()
+    t["variables"]["tags"] = t["variables"]["tags"].replace("'managedBy', 'csa-loom'", "'managedBy', 'operator-template'")
+    path = tmp_path / "compiled.json"
+    path.write_text(json.dumps(t))
+    f = await svc.facts()
+    plan, f = await svc.plan(answers(f, domain="pricing"), f)
+    op = await svc.start_deploy(plan, template=load_template(path), template_source=template_source(path))
+    final = await asyncio.wait_for(ctx.operations.wait(op.id), 240)
+    assert final.state == "succeeded", final.error
+    rg = (await clients.send("GET", f"/subscriptions/{SPARE_SUB}/resourceGroups/{plan.resource_group}", "2022-09-01")).body
+    assert rg["tags"]["managedBy"] == "operator-template"  # the operator's template, not the shipped one
+    rec = await svc.registry.get("pricing")
+    assert rec.state == "deployed" and rec.plan["template"] == template_source(path)  # a resumed run deploys the same file
+
+
+async def test_a_resumed_deploy_refuses_an_operators_template_that_changed(world, tmp_path):
+    import json
+
+    from loom_tui.services.deploy.operation import _resume
+    from loom_tui.services.deploy.template import shipped_template, template_source
+
+    ctx, svc, clients, handle = world
+    path = tmp_path / "compiled.json"
+    path.write_text(json.dumps(shipped_template()))
+    f = await svc.facts()
+    plan, f = await svc.plan(answers(f, domain="pricing"), f)
+    doc = {**plan.to_dict(), "template": template_source(path)}
+    await svc.registry.save(doc, state="failed", stages={"permissions": {"state": "failed", "message": "x"}}, peering={}, dns_links=[])
+    path.write_text(json.dumps(shipped_template(), indent=1))  # edited since
+
+    async def run(handle):
+        return await _resume(handle)
+
+    op = await ctx.operations.start("dlz.deploy.test", "pricing", steps=["permissions"], run=run)
+    final = await asyncio.wait_for(ctx.operations.wait(op.id), 60)
+    assert final.state == "failed" and "changed since the deployment started" in final.error.message
+
+
+async def test_a_refused_validation_shows_arms_error_with_every_nested_detail(world):
+    ctx, svc, clients, handle = world
+    f = await svc.facts()
+    plan, f = await svc.plan(answers(f, domain="claims"), f)
+    taken = f"/subscriptions/{SPARE_SUB}/resourceGroups/rg-elsewhere/providers/Microsoft.Storage/storageAccounts/{plan.storage_account}"
+    handle.state.put({"id": taken, "name": plan.storage_account, "type": "Microsoft.Storage/storageAccounts", "location": "eastus2",
+                      "properties": {}})
+    runner = await svc.runner(plan, f, poll_seconds=0.3)
+    assert await runner.run(only=("validate",)) is False
+    lines = runner.stages["validate"]["message"].splitlines()
+    assert lines[0].startswith("InvalidTemplateDeployment: The template deployment ")
+    assert lines[1] == "PreflightValidationCheckFailed: Preflight validation failed. Please refer to the details for the specific errors."
+    assert lines[2] == f"  StorageAccountAlreadyTaken: The storage account named {plan.storage_account} is already taken."

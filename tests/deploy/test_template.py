@@ -112,3 +112,44 @@ def test_an_operator_template_is_checked(tmp_path):
         load_template(bad)
     with pytest.raises(ValidationError, match="cannot read"):
         load_template(tmp_path / "missing.json")
+
+
+def test_an_operator_template_must_take_every_parameter_loom_passes(tmp_path):
+    from loom_tui.services.deploy.template import PARAMETER_TYPES, check_template
+
+    assert set(PARAMETER_TYPES) == set(shipped_template()["parameters"]) == set(build_plan(GOOD, facts()).template_parameters())
+    assert {k: v["type"].lower() for k, v in shipped_template()["parameters"].items()} == PARAMETER_TYPES
+    path = tmp_path / "compiled.json"
+    t = shipped_template()
+    del t["parameters"]["capacitySku"], t["parameters"]["complianceTags"]
+    path.write_text(json.dumps(t))
+    with pytest.raises(ValidationError, match="does not declare capacitySku, complianceTags"):
+        load_template(path)
+    t = shipped_template()
+    t["parameters"]["subnets"]["type"] = "string"
+    with pytest.raises(ValidationError, match="parameter subnets is of type 'string', loom passes 'array'"):
+        check_template(t)
+    t = shipped_template()
+    t["parameters"]["loomTenantId"]["type"] = "secureString"  # a secure variant is fine
+    t["parameters"]["costCenter"] = {"type": "string", "defaultValue": "cc-1"}  # one with a default too
+    path.write_text("\ufeff" + json.dumps(t))  # az bicep build on Windows writes a BOM
+    assert load_template(path)["parameters"]["costCenter"]["defaultValue"] == "cc-1"
+
+
+def test_a_recorded_template_is_the_same_file_or_refused(tmp_path):
+    from loom_tui.services.deploy.template import load_recorded, template_source
+
+    assert template_source(None) is None and load_recorded(None) == shipped_template()
+    path = tmp_path / "compiled.json"
+    t = shipped_template()
+    t["variables"]["note"] = "operator's copy"
+    path.write_text(json.dumps(t))
+    src = template_source(path)
+    assert src["path"] == str(path.resolve()) and len(src["sha256"]) == 64
+    assert load_recorded(src)["variables"]["note"] == "operator's copy"
+    path.write_text(json.dumps(shipped_template()))
+    with pytest.raises(ValidationError, match="changed since the deployment started"):
+        load_recorded(src)
+    path.unlink()
+    with pytest.raises(ValidationError, match="cannot be read now"):
+        load_recorded(src)

@@ -141,6 +141,72 @@ async def test_a_draft_resumes_at_the_same_step():
         assert "Network" in screen_text(app2)
 
 
+async def test_capacity_step_shows_the_monthly_price_the_cost_service_knows(monkeypatch):
+    monkeypatch.setenv("LOOM_DEMO_TODAY", "2026-11-20")  # a day with billed days before it this month
+    app = LoomApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        s = await open_setup(pilot)
+        await to_step(pilot, s, "capacity")
+        await wait_for(pilot, lambda: s.prices is not None, timeout=60)
+        await pilot.pause(0.1)
+        text = screen_text(app)
+        assert "Monthly prices estimated from what capacity" in text
+        from textual.widgets import OptionList
+
+        ol = s.query_one("#setup-choices", OptionList)
+        options = [str(ol.get_option_at_index(i).prompt) for i in range(ol.option_count)]
+        assert len(options) == 11 and all("USD/month" in o for o in options)
+        assert any(o.startswith("F8") and s.prices.label("F8") in o for o in options)
+
+
+async def test_review_takes_a_compiled_template_of_the_operators(tmp_path):
+    import json
+
+    from textual.widgets import Input
+
+    from loom_tui.screens.prompt import TextPrompt
+    from loom_tui.services.deploy.template import shipped_template
+
+    bad, good = tmp_path / "bad.json", tmp_path / "good.json"
+    t = shipped_template()
+    good.write_text(json.dumps(t))
+    del t["parameters"]["capacitySku"]
+    bad.write_text(json.dumps(t))
+    app = LoomApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        s = await open_setup(pilot)
+        await to_step(pilot, s, "review")
+        assert "Template: the shipped one" in str(s.query_one("#setup-detail").render())
+        await keys(pilot, "t")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt))
+        prompt = app.screen
+        prompt.query_one(Input).value = str(bad)
+        await keys(pilot, "enter")
+        await wait_for(pilot, lambda: "does not declare capacitySku" in str(prompt.query_one("#prompt-error").render()))
+        assert isinstance(app.screen, TextPrompt)  # refused: the prompt stays open, nothing changed
+        prompt.query_one(Input).value = str(good)
+        await keys(pilot, "enter")
+        await wait_for(pilot, lambda: app.screen is s and s.wizard.template_path == str(good))
+        assert f"Template: {good}" in str(s.query_one("#setup-detail").render())
+        await keys(pilot, "v")  # validate and what-if run with it
+        await wait_for(pilot, lambda: not s.busy and s.events.get("what-if") is not None, timeout=90)
+        assert s.events["validate"].state == "succeeded"
+    drafts = await _drafts()
+    assert any(w.template_path == str(good) for w in drafts)  # kept with the draft
+
+
+async def _drafts():
+    from loom_tui.config import Profile
+    from loom_tui.services.context import open_context
+    from loom_tui.services.deploy.service import SetupService
+
+    ctx = await open_context(Profile())
+    try:
+        return [r.wizard for r in await SetupService(ctx).drafts.list()]
+    finally:
+        await ctx.close()
+
+
 async def test_read_only_hides_deploying():
     await create_demo_store()  # read-only mode creates nothing: the store exists first
     app = LoomApp(read_only=True)
@@ -153,11 +219,15 @@ STEPS = ["intro", "boundary", "mode", "subscription", "region", "domain", "capac
 
 
 @pytest.mark.parametrize("step", STEPS)
-def test_snapshot_every_step(snap_compare, step):
+def test_snapshot_every_step(snap_compare, step, monkeypatch):
+    monkeypatch.setenv("LOOM_DEMO_TODAY", "2026-11-20")  # the demo cost behind the capacity step's prices
     async def ready(pilot):
         s = await open_setup(pilot)
         if step != "intro":
             await to_step(pilot, s, step)
+        if step == "capacity":
+            await wait_for(pilot, lambda: s.prices is not None, timeout=60)
+            await pilot.pause(0.1)
         if step == "review":
             await keys(pilot, "v")
             await wait_for(pilot, lambda: not s.busy and s.events.get("what-if") is not None, timeout=90)

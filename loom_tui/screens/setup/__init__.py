@@ -10,6 +10,7 @@ resumes watching — or retrying — from the stage it had reached).
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from typing import Any
 
@@ -37,10 +38,7 @@ from . import render
 CHOICE_STEPS = ("boundary", "mode", "subscription", "capacity")
 # the step each key belongs to (elsewhere it is hidden from the footer and does nothing)
 STEP_KEYS = {"check": ("permissions",), "validate": ("review",), "retry": ("deploying",), "another": ("done",),
-             "deploy": ("review",),
-             # ctrl+r / r: on the deploying step retry the deployment, on every other step read again
-             # what the wizard knows from Azure (subscriptions, hub and spokes, permissions)
-             "reload_facts": tuple(s for s in STEPS if s != "deploying")}
+             "deploy": ("review",), "template": ("review",)}
 INPUT_STEPS = ("domain", "network")
 FACT_FREE = ("intro", "boundary", "mode")  # steps that need nothing read from Azure (usable while it is read)
 
@@ -61,8 +59,8 @@ class SetupScreen(AreaScreen):
         Binding("escape", "back", "Back", id="setup.back"),
         Binding("c", "check", "Check roles", id="setup.check"),
         Binding("v", "validate", "Validate", id="setup.validate"),
-        Binding("ctrl+r,r", "retry", "Retry", id="setup.retry"),
-        Binding("ctrl+r,r", "reload_facts", "Refresh", id="setup.refresh"),
+        Binding("t", "template", "Template", id="setup.template"),
+        Binding("r", "retry", "Retry", id="setup.retry"),
         Binding("a", "another", "Deploy another", id="setup.another"),
         Binding("N", "new_draft", "New draft", id="setup.new_draft"),
         Binding("D", "deploy", "Deploy", show=False, id="setup.deploy"),
@@ -107,6 +105,11 @@ class SetupScreen(AreaScreen):
             super().__init__()
             self.op = op
 
+    class PricesLoaded(Message):
+        def __init__(self, prices: Any) -> None:
+            super().__init__()
+            self.prices = prices
+
     def __init__(self) -> None:
         super().__init__()
         self.wizard: Wizard | None = None
@@ -120,6 +123,8 @@ class SetupScreen(AreaScreen):
         self.sub_phase = "subscription"  # subscription step: choosing the subscription, then the region
         self.peering: dict[str, str] = {}
         self.links = 0
+        self.prices: Any = None  # SkuPrices once the Cost service answered (prices, or why none)
+        self._prices_asked = False
 
     # -- compose ----------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
@@ -180,6 +185,16 @@ class SetupScreen(AreaScreen):
             return
         self.post_message(self.FactsLoaded(facts))
 
+    @work(exclusive=True, exit_on_error=False, group="setup-prices")
+    async def _load_prices(self) -> None:
+        from loom_tui.services.deploy.prices import SkuPrices, sku_prices
+
+        try:
+            prices = await sku_prices(self.ctx)
+        except Exception as exc:  # noqa: BLE001 — the step says why there are no prices
+            prices = SkuPrices(why_not=f"the Cost service could not be read ({exc})")
+        self.post_message(self.PricesLoaded(prices))
+
     @work(exclusive=True, exit_on_error=False, group="setup-save")
     async def _save(self, w: Wizard) -> None:
         if self.ctx.read_only:
@@ -205,9 +220,14 @@ class SetupScreen(AreaScreen):
         that died) is watched instead of started twice."""
         from loom_tui.services.deploy.operation import KIND
 
+        from loom_tui.services.deploy.template import load_template, template_source
+
         try:
+            path = self.wizard.template_path if self.wizard is not None else ""
+            template, source = load_template(path), template_source(path)
             if only is not None:
-                runner = await self.svc.runner(self.plan, self.facts, listener=lambda ev: self.post_message(self.Stage(ev)))
+                runner = await self.svc.runner(self.plan, self.facts, template=template,
+                                               listener=lambda ev: self.post_message(self.Stage(ev)))
                 ok = await runner.run(only=only)
                 self.post_message(self.RunEnded(ok, only, None))
                 return
@@ -215,7 +235,8 @@ class SetupScreen(AreaScreen):
             if running:
                 op = running[0]
             else:
-                op = await self.svc.start_deploy(self.plan, listener=lambda ev: self.post_message(self.Stage(ev)))
+                op = await self.svc.start_deploy(self.plan, template=template, template_source=source,
+                                                 listener=lambda ev: self.post_message(self.Stage(ev)))
             final = None
             async for final in self.ctx.operations.watch(op.id):
                 self.post_message(self.OpSnapshot(final))
@@ -250,6 +271,12 @@ class SetupScreen(AreaScreen):
             if self.wizard.step == "deploying" and self.busy != "deploy":
                 self._start_deploy(resume=True)
         self._show()
+
+    @on(PricesLoaded)
+    def _prices_loaded(self, event: PricesLoaded) -> None:
+        self.prices = event.prices
+        if self.wizard is not None and self.wizard.step == "capacity":
+            self._show()
 
     @on(Failed)
     def _failed(self, event: Failed) -> None:
@@ -398,6 +425,33 @@ class SetupScreen(AreaScreen):
     def action_deploy(self) -> None:
         self.action_next()
 
+    def action_template(self) -> None:
+        """Deploy a compiled ARM template the operator points to instead of the shipped one."""
+        if self.wizard is None or self.wizard.step != "review" or self.busy:
+            return
+        from loom_tui.services.deploy.template import load_template
+
+        from ..prompt import TextPrompt
+
+        async def check(value: str) -> str:
+            path = value.strip()
+            if path:
+                await asyncio.to_thread(load_template, path)  # refused with the reason: the prompt stays open
+            return path
+
+        def chosen(path: Any) -> None:
+            if path is None or path is True or self.wizard is None or path == self.wizard.template_path:
+                return
+            self.wizard = replace(self.wizard, template_path=str(path), validated_for="")
+            self.events = {}
+            self._save(self.wizard)
+            self.flash(f"template: {path}; v validates it" if path else "template: the shipped one; v validates it")
+            self._show()
+
+        self.app.push_screen(TextPrompt("Template", "A compiled ARM template (JSON, subscription scope) to deploy instead of the "
+                                        "shipped one; empty: the shipped one", check, value=self.wizard.template_path,
+                                        hint="az bicep build compiles Bicep"), chosen)
+
     def _start_deploy(self, *, resume: bool) -> None:
         if self.ctx.read_only:
             self.flash("read-only mode: deploying is not allowed", "error")
@@ -414,13 +468,6 @@ class SetupScreen(AreaScreen):
         if self.wizard is not None and self.wizard.step == "deploying" and not self.busy:
             self._start_deploy(resume=True)
             self._show()
-
-    def action_reload_facts(self) -> None:
-        if self.busy:
-            self.flash("still reading; try again in a moment", "warning")
-            return
-        self.flash("reading subscriptions, the hub, the spokes and permissions again", "ok")
-        self._load_facts()
 
     def action_another(self) -> None:
         if self.wizard is None or self.wizard.step != "done":
@@ -566,9 +613,15 @@ class SetupScreen(AreaScreen):
             text = Text("The data domain: lower-case letters, digits and '-', 3 to 24; unique among the DLZs.")
             self._input(w.answers.domain, "e.g. supply-chain")
         elif w.step == "capacity":
-            text = Text("Fabric capacity SKU (prices: not known offline; Cost shows them once it reads prices):")
-            self._options([(s.name, render.capacity_option(s.name, s.capacity_units, s.recommended, "")) for s in FABRIC_SKUS],
-                          w.answers.capacity_sku)
+            if not self._prices_asked:
+                self._prices_asked = True
+                self._load_prices()
+            prices = self.prices
+            text = Text("Fabric capacity SKU. ")
+            text.append(safe_text(prices.headline) if prices is not None else "Monthly prices: asking the Cost service…")
+            self._options([(s.name, render.capacity_option(s.name, s.capacity_units, s.recommended,
+                                                           prices.label(s.name) if prices is not None else ""))
+                           for s in FABRIC_SKUS], w.answers.capacity_sku)
         elif w.step == "network":
             text = Text("The spoke's address space: the next free /16 is proposed; any /16 to /24 that overlaps nothing works.")
             self._input(w.answers.address_space, "10.N.0.0/16")
@@ -639,7 +692,8 @@ class SetupScreen(AreaScreen):
         elif w.step == "permissions":
             detail = render.permissions_detail(f.permissions if f else None, self.busy == "permissions")
         elif w.step == "review":
-            detail = render.review(self.plan, self.plan_problem, self.events, self.busy == "validate")
+            detail = render.review(self.plan, self.plan_problem, self.events, self.busy == "validate",
+                                   template=self.wizard.template_path if self.wizard else "")
         elif w.step == "deploying":
             failed = any(ev.state == "failed" for ev in self.events.values()) and not self.busy
             detail = render.progress(self.events, failed)

@@ -154,7 +154,7 @@ def plan_lines(plan: DlzPlan) -> list[tuple[str, str]]:
     return rows
 
 
-def review(plan: DlzPlan | None, problem: str, events: dict[str, StageEvent], busy: bool) -> Text:
+def review(plan: DlzPlan | None, problem: str, events: dict[str, StageEvent], busy: bool, template: str = "") -> Text:
     if plan is None:
         return Text(safe_text(problem) or "building the plan…")
     out = Text()
@@ -169,6 +169,7 @@ def review(plan: DlzPlan | None, problem: str, events: dict[str, StageEvent], bu
         for ln in ev.lines:
             add(out, "  " + safe_text(ln))
     add(out)
+    add(out, f"Template: {safe_text(template)}" if template else "Template: the shipped one (t: a compiled template of yours)")
     add(out, "Parameters:", "bold")
     for k, v in plan_lines(plan):
         add(out, f"  {k:<22} {safe_text(v)}")

@@ -18,7 +18,7 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable
 
-from loom_tui.azure.errors import ArmError
+from loom_tui.azure.errors import ArmError, arm_error_text
 from loom_tui.domain.dlz import DlzPlan
 
 from .facts import PermissionReport
@@ -84,46 +84,16 @@ class WhatIfSummary:
 Listener = Callable[[StageEvent], Awaitable[None] | None]
 
 
-def arm_text(exc: BaseException) -> str:
-    """ARM's error in full: code, message and every detail (HttpResponseError or ArmError)."""
-    if isinstance(exc, ArmError):
-        return str(exc)
-    err = getattr(exc, "error", None)
-    if err is not None and getattr(err, "code", None):
-        parts = [f"{err.code}: {err.message}"]
-        parts += _details(getattr(err, "details", None) or [])
-        return "\n".join(parts)
-    return str(getattr(exc, "message", None) or exc)
-
-
-def _details(details: list[Any], depth: int = 1) -> list[str]:
-    out = []
-    for d in details:
-        code = getattr(d, "code", None) if not isinstance(d, dict) else d.get("code")
-        msg = getattr(d, "message", None) if not isinstance(d, dict) else d.get("message")
-        out.append("  " * depth + f"{code}: {msg}")
-        inner = getattr(d, "details", None) if not isinstance(d, dict) else d.get("details")
-        out += _details(inner or [], depth + 1)
-    return out
-
-
 def enum_text(v: Any) -> str:
     """An SDK enum or a plain string, as ARM spells it."""
     return str(getattr(v, "value", v) or "")
 
 
-def _error_model_text(err: Any) -> str:
-    if err is None:
-        return ""
-    inner = getattr(err, "error", err)
-    code, msg = getattr(inner, "code", None), getattr(inner, "message", None)
-    return "\n".join([f"{code}: {msg}"] + _details(getattr(inner, "details", None) or []))
-
-
 class DlzRunner:
     def __init__(self, clients: Any, plan: DlzPlan, template: dict[str, Any], registry: DlzRegistry, *,
                  principal_id: str, principal_label: str, principal_type: str = "User", portal: str,
-                 hub_scope: str = "", listener: Listener | None = None, poll_seconds: float = POLL_SECONDS) -> None:
+                 hub_scope: str = "", listener: Listener | None = None, poll_seconds: float = POLL_SECONDS,
+                 template_source: dict[str, str] | None = None) -> None:
         self.clients = clients
         self.plan = plan
         self.template = template
@@ -135,6 +105,7 @@ class DlzRunner:
         self.hub_scope = hub_scope or hub_scope_of(plan.hub_vnet_id)
         self.listener = listener
         self.poll_seconds = poll_seconds
+        self.template_source = template_source  # an operator's template: recorded, so a resumed run deploys the same one
         self.stages: dict[str, dict[str, Any]] = {}
         self.permissions: PermissionReport | None = None
         self.what_if: WhatIfSummary | None = None
@@ -150,8 +121,14 @@ class DlzRunner:
             if asyncio.iscoroutine(r):
                 await r
 
+    def _plan_doc(self) -> dict[str, Any]:
+        doc = self.plan.to_dict()
+        if self.template_source:
+            doc["template"] = dict(self.template_source)
+        return doc
+
     async def save(self, state: str) -> None:
-        await self.registry.save(self.plan.to_dict(), state=state, stages=self.stages, peering=self.peering, dns_links=self.dns_links)
+        await self.registry.save(self._plan_doc(), state=state, stages=self.stages, peering=self.peering, dns_links=self.dns_links)
 
     def deployments(self) -> Any:
         from azure.mgmt.resource.deployments.aio import DeploymentsMgmtClient
@@ -205,7 +182,7 @@ class DlzRunner:
                     await self.save("failed")
                 return False
             except ArmError as exc:
-                await self.emit(StageEvent(stage, "failed", arm_text(exc)))
+                await self.emit(StageEvent(stage, "failed", arm_error_text(exc)))
                 if writes:
                     await self.save("failed")
                 return False
@@ -214,7 +191,7 @@ class DlzRunner:
 
                 if not isinstance(exc, AzureError):
                     raise
-                await self.emit(StageEvent(stage, "failed", arm_text(exc)))
+                await self.emit(StageEvent(stage, "failed", arm_error_text(exc)))
                 if writes:
                     await self.save("failed")
                 return False
@@ -242,7 +219,7 @@ class DlzRunner:
         result = await poller.result()
         err = getattr(result, "error", None)
         if err is not None and getattr(err, "code", None):
-            raise StageFailed("validate", _error_model_text(err))
+            raise StageFailed("validate", arm_error_text(err))
         n = len(getattr(getattr(result, "properties", None), "validated_resources", None) or [])
         return f"ARM validated the template ({n} resources)"
 
@@ -252,7 +229,7 @@ class DlzRunner:
         result = await poller.result()
         err = getattr(result, "error", None)
         if err is not None and getattr(err, "code", None):
-            raise StageFailed("what-if", _error_model_text(err))
+            raise StageFailed("what-if", arm_error_text(err))
         changes = []
         counts = {"Create": 0, "Modify": 0, "Delete": 0}
         other = 0
@@ -338,7 +315,7 @@ class DlzRunner:
         lines, done, total = await self._operations_lines()
         final = enum_text(getattr(getattr(result, "properties", None), "provisioning_state", ""))
         if final != "Succeeded":
-            err = _error_model_text(getattr(getattr(result, "properties", None), "error", None))
+            err = arm_error_text(getattr(getattr(result, "properties", None), "error", None))
             failed = [ln for ln in lines if ln.startswith("Failed")]
             raise StageFailed("deploy", "\n".join([f"the deployment ended {final or 'without a state'}", err, *failed]).strip())
         await self.emit(StageEvent("deploy", "running", f"{done} of {total} operations finished", 1.0, lines))
@@ -428,7 +405,7 @@ class DlzRunner:
                 raise e
         bad = [d for d in self.dns_links if d["state"] not in ("Completed", "Succeeded")]
         problems = [f"zone {z} is not in the hub resource group; create it there, then retry" for z in missing]
-        problems += [f"{d['zone']}: {d['state']}" for d in bad] + [arm_text(e) if isinstance(e, ArmError) else e.message for e in errors]  # type: ignore[union-attr]
+        problems += [f"{d['zone']}: {d['state']}" for d in bad] + [arm_error_text(e) if isinstance(e, ArmError) else e.message for e in errors]  # type: ignore[union-attr]
         if self.plan.dns_zones_missing:
             problems.append("this cloud does not publish the zone names of: " + ", ".join(self.plan.dns_zones_missing))
         if problems:
@@ -436,6 +413,6 @@ class DlzRunner:
         return f"{len(self.dns_links)} zones linked to the spoke"
 
     async def stage_record(self) -> str:
-        await self.registry.save(self.plan.to_dict(), state="deployed", stages={**self.stages, "record": {"state": "succeeded", "message": ""}},
+        await self.registry.save(self._plan_doc(), state="deployed", stages={**self.stages, "record": {"state": "succeeded", "message": ""}},
                                  peering=self.peering, dns_links=self.dns_links)
         return "recorded in the store"

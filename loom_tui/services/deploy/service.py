@@ -54,27 +54,40 @@ class SetupService:
             return ""
         return f"/subscriptions/{facts.admin_subscription_id}/resourceGroups/{facts.admin_resource_group}"
 
+    def deployer(self) -> tuple[str, str, str]:
+        """Whose roles a deployment needs: ``(object id, label, principal type)`` of the profile's
+        deploy service principal (``deploy_principal_id``) when it names one, else the signed-in
+        identity's."""
+        p, s = self.ctx.profile, self.ctx.session
+        if getattr(p, "deploy_principal_id", None):
+            label = p.deploy_principal_name or p.deploy_principal_id
+            return p.deploy_principal_id, f"service principal {label}", "ServicePrincipal"
+        return s.user_oid, s.upn, "User"
+
     async def check_permissions(self, subscription_id: str, facts: DeployFacts) -> PermissionReport:
-        s = self.ctx.session
-        return await check_permissions(await self.clients(), principal_id=s.user_oid, principal_label=s.upn, principal_type="User",
-                                       tenant_id=s.tenant_id, portal=facts.portal, subscription_id=subscription_id,
+        oid, label, kind = self.deployer()
+        return await check_permissions(await self.clients(), principal_id=oid, principal_label=label, principal_type=kind,
+                                       tenant_id=self.ctx.session.tenant_id, portal=facts.portal, subscription_id=subscription_id,
                                        hub_scope=self.hub_scope(facts))
 
     async def runner(self, plan: DlzPlan, facts: DeployFacts | None, *, template: dict[str, Any] | None = None,
-                     listener: Listener | None = None, poll_seconds: float = 1.0) -> DlzRunner:
+                     listener: Listener | None = None, poll_seconds: float = 1.0,
+                     template_source: dict[str, str] | None = None) -> DlzRunner:
         from .template import shipped_template
 
-        s = self.ctx.session
+        oid, label, kind = self.deployer()
         portal = facts.portal if facts is not None else self.cloud().portal
-        return DlzRunner(await self.clients(), plan, template or shipped_template(), self.registry, principal_id=s.user_oid,
-                         principal_label=s.upn, portal=portal, hub_scope=self.hub_scope(facts) if facts is not None else "",
-                         listener=listener, poll_seconds=poll_seconds)
+        return DlzRunner(await self.clients(), plan, template or shipped_template(), self.registry, principal_id=oid,
+                         principal_label=label, principal_type=kind, portal=portal, hub_scope=self.hub_scope(facts) if facts is not None else "",
+                         listener=listener, poll_seconds=poll_seconds, template_source=template_source)
 
-    async def start_deploy(self, plan: DlzPlan, *, template: dict[str, Any] | None = None, listener: Listener | None = None) -> Any:
-        """Deploy as an Operation (``o`` shows it; a process that dies leaves it to be resumed)."""
+    async def start_deploy(self, plan: DlzPlan, *, template: dict[str, Any] | None = None, listener: Listener | None = None,
+                           template_source: dict[str, str] | None = None) -> Any:
+        """Deploy as an Operation (``o`` shows it; a process that dies leaves it to be resumed).
+        ``template``/``template_source``: an operator's compiled template and where it came from."""
         from .operation import start
 
-        return await start(self.ctx, plan, template, listener)
+        return await start(self.ctx, plan, template, listener, template_source)
 
     async def deploy(self, plan: DlzPlan, facts: DeployFacts, **kw: Any) -> bool:
         self.ctx.require_writable("deploying a DLZ")

@@ -46,6 +46,7 @@ class Wizard:
     validated_for: str = ""  # plan digest the last successful ARM validation covered
     operation_id: str = ""  # the deployment Operation once started
     deployed: bool = False
+    template_path: str = ""  # an operator's compiled ARM template ("" = the shipped one)
 
     @property
     def index(self) -> int:
@@ -53,13 +54,15 @@ class Wizard:
 
     def to_doc(self) -> dict[str, Any]:
         return {"draftId": self.draft_id, "step": self.step, "answers": self.answers.to_dict(),
-                "validatedFor": self.validated_for, "operationId": self.operation_id, "deployed": self.deployed}
+                "validatedFor": self.validated_for, "operationId": self.operation_id, "deployed": self.deployed,
+                "templatePath": self.template_path}
 
     @classmethod
     def from_doc(cls, d: dict[str, Any]) -> "Wizard":
         step = d.get("step") if d.get("step") in STEPS else "intro"
         return cls(str(d.get("draftId") or ""), step, DlzAnswers.from_dict(d.get("answers") or {}),
-                   str(d.get("validatedFor") or ""), str(d.get("operationId") or ""), bool(d.get("deployed")))
+                   str(d.get("validatedFor") or ""), str(d.get("operationId") or ""), bool(d.get("deployed")),
+                   str(d.get("templatePath") or ""))
 
 
 def problems(w: Wizard, facts: DeployFacts, *, plan_digest: str | None = None) -> list[Problem]:
