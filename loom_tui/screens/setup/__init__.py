@@ -39,6 +39,8 @@ CHOICE_STEPS = ("boundary", "mode", "subscription", "capacity")
 # the step each key belongs to (elsewhere it is hidden from the footer and does nothing)
 STEP_KEYS = {"check": ("permissions",), "validate": ("review",), "retry": ("deploying",), "another": ("done",),
              "deploy": ("review",), "template": ("review",)}
+# ctrl+r / r: on the deploying step retry the deployment; on every other step read again what the
+# wizard knows from Azure (subscriptions, hub and spokes, permissions) — ctrl+r refreshes everywhere
 INPUT_STEPS = ("domain", "network")
 FACT_FREE = ("intro", "boundary", "mode")  # steps that need nothing read from Azure (usable while it is read)
 
@@ -60,7 +62,8 @@ class SetupScreen(AreaScreen):
         Binding("c", "check", "Check roles", id="setup.check"),
         Binding("v", "validate", "Validate", id="setup.validate"),
         Binding("t", "template", "Template", id="setup.template"),
-        Binding("r", "retry", "Retry", id="setup.retry"),
+        Binding("ctrl+r,r", "retry", "Retry", id="setup.retry"),
+        Binding("ctrl+r,r", "reload_facts", "Refresh", id="setup.refresh"),
         Binding("a", "another", "Deploy another", id="setup.another"),
         Binding("N", "new_draft", "New draft", id="setup.new_draft"),
         Binding("D", "deploy", "Deploy", show=False, id="setup.deploy"),
@@ -156,6 +159,8 @@ class SetupScreen(AreaScreen):
         allowed = super().check_action(action, parameters)
         if allowed is False:
             return False
+        if action == "reload_facts":  # also before a draft is loaded: reading Azure again is always possible
+            return False if self.wizard is not None and self.wizard.step == "deploying" else allowed
         steps = STEP_KEYS.get(action)
         if steps is not None and (self.wizard is None or self.wizard.step not in steps):
             return False
@@ -468,6 +473,13 @@ class SetupScreen(AreaScreen):
         if self.wizard is not None and self.wizard.step == "deploying" and not self.busy:
             self._start_deploy(resume=True)
             self._show()
+
+    def action_reload_facts(self) -> None:
+        if self.busy:
+            self.flash("still reading; try again in a moment", "warning")
+            return
+        self.flash("reading subscriptions, the hub, the spokes and permissions again", "ok")
+        self._load_facts()
 
     def action_another(self) -> None:
         if self.wizard is None or self.wizard.step != "done":
