@@ -251,14 +251,19 @@ class ItemsPane(Pane):
         item_type = await self.app.push_screen_wait(ItemTypePicker())
         if not item_type:
             return
-        ws, folder = self.detail.workspace_id, self.current_folder()
+        await self._new_item(item_type, self.current_folder())
+
+    async def _new_item(self, item_type: str, folder: str | None, typed: str | None = None) -> None:
+        ws = self.detail.workspace_id
         where = f" in {self.folder_paths.get(folder, '')}" if folder else ""
 
         async def create(name: str) -> dict:
             return await self.ctx.items.create(ws, ItemInput(item_type, name, folder_id=folder))
 
         doc = await self.app.push_screen_wait(TextPrompt(f"New {item_type}{where}", "Name", create,
-                                                         hint="a lakehouse also gets its SQL endpoint" if item_type == "lakehouse" else ""))
+                                                         hint="a lakehouse also gets its SQL endpoint" if item_type == "lakehouse" else "",
+                                                         resume={"prompt": "item.new", "workspace_id": ws, "item_type": item_type,
+                                                                 "folder_id": folder or ""}, typed=typed))
         if doc:
             extra = " and its SQL endpoint" if item_type == "lakehouse" else ""
             self.detail.flash(f"created {item_type} {safe_text(doc['displayName'])}{extra}", "ok")
@@ -269,6 +274,23 @@ class ItemsPane(Pane):
         row = self._row()
         if row is None:
             return
+        await self._rename_item(row)
+
+    @work(exit_on_error=False, group="items-write")
+    async def reopen(self, saved: dict[str, str]) -> None:
+        """Reopen the prompt a dropped connection closed, with what had been typed in it."""
+        ws, typed = self.detail.workspace_id, saved.get("text", "")
+        if saved.get("prompt") == "item.new" and saved.get("item_type"):
+            await self._new_item(saved["item_type"], saved.get("folder_id") or None, typed)
+        elif saved.get("prompt") == "item.rename" and saved.get("item_id"):
+            try:
+                row = await self.ctx.items.get(ws, saved["item_id"])
+            except Exception as exc:
+                self.detail.flash(f"the item being renamed is gone: {exc}", "warning")
+                return
+            await self._rename_item(row, typed)
+
+    async def _rename_item(self, row: dict, typed: str | None = None) -> None:
         ws = self.detail.workspace_id
 
         async def rename(name: str) -> dict | None:
@@ -285,7 +307,9 @@ class ItemsPane(Pane):
                     raise ConflictError(f"kept their version ({theirs}); your rename was not saved") from None
                 raise ConflictError("cancelled: nothing was saved") from None
 
-        doc = await self.app.push_screen_wait(TextPrompt("Rename item", "New name", rename, value=row.get("displayName", "")))
+        doc = await self.app.push_screen_wait(TextPrompt("Rename item", "New name", rename, value=row.get("displayName", ""),
+                                                         resume={"prompt": "item.rename", "workspace_id": ws, "item_id": row["id"]},
+                                                         typed=typed))
         if doc:
             self.detail.flash(f"renamed to {safe_text(doc['displayName'])}", "ok")
             self.load_items(keep_cursor=True)

@@ -164,12 +164,22 @@ class MembersPane(Pane):
         role = await self.app.push_screen_wait(ChoicePrompt("Add member", "Role of the new member:", ROLE_CHOICES))
         if role is None:
             return
+        await self._add_member(role)
+
+    @work(exit_on_error=False, group="members-write")
+    async def reopen(self, saved: dict[str, str]) -> None:
+        """Reopen the add-member prompt a dropped connection closed, with what had been typed."""
+        if saved.get("prompt") == "member.add" and saved.get("role") in MEMBER_ROLES:
+            await self._add_member(saved["role"], saved.get("text", ""))
+
+    async def _add_member(self, role: str, typed: str | None = None) -> None:
         ws = self.detail.workspace_id
 
         async def add(upn: str) -> dict:
             return await self.ctx.members.add(ws, upn, role)
 
-        doc = await self.app.push_screen_wait(TextPrompt(f"Add member as {role}", "User principal name (name@contoso.com)", add))
+        doc = await self.app.push_screen_wait(TextPrompt(f"Add member as {role}", "User principal name (name@contoso.com)", add,
+                                                         resume={"prompt": "member.add", "workspace_id": ws, "role": role}, typed=typed))
         if doc:
             self.detail.flash(f"added {safe_text(doc['upn'])} as {role}", "ok")
             self.reload(keep_cursor=True)

@@ -42,19 +42,31 @@ class TextPrompt(ModalScreen[Any]):
     DEFAULT_CSS = MODAL_CSS.format(name="TextPrompt")
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="prompt.cancel")]
 
-    def __init__(self, title: str, label: str, submit: Submit, *, value: str = "", hint: str = "") -> None:
+    def __init__(self, title: str, label: str, submit: Submit, *, value: str = "", hint: str = "",
+                 resume: dict[str, str] | None = None, typed: str | None = None) -> None:
         super().__init__()
         self.title_text = title
         self.label = label
         self.submit = submit
         self.value = value
         self.hint = hint
+        # what reopens this prompt after a dropped connection (the caller's words, e.g. which item
+        # is being renamed); None: the prompt is not kept.  ``typed``: the text restored into it.
+        self.resume = resume
+        self.typed = typed
+
+    def resume_form(self) -> dict[str, str]:
+        """Saved by the terminal guard when the connection drops: enough to reopen the prompt
+        with what was typed (see WorkspacesScreen.restore_form)."""
+        if self.resume is None or not self.is_mounted:
+            return {}
+        return {**self.resume, "form": "prompt", "title": self.title_text, "text": self.query_one(Input).value}
 
     def compose(self) -> ComposeResult:
         with Vertical():
             yield Static(Text(safe_text(self.title_text), style="bold"))
             yield Static(Text(self.label))
-            yield SafeInput(value=self.value, id="prompt-input")
+            yield SafeInput(value=self.value if self.typed is None else self.typed, id="prompt-input")
             yield Static("", id="prompt-error", classes="error", markup=False)
             yield Static(Text((self.hint + " · " if self.hint else "") + "enter saves · esc cancels", style="italic"))
 

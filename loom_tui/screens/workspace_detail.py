@@ -78,9 +78,11 @@ class WorkspaceDetailScreen(AreaScreen):
         Binding("ctrl+r,r", "reload", "Refresh", show=False, id="detail.reload"),
     ]
 
-    def __init__(self, workspace_id: str, name: str = "", *, item_id: str | None = None) -> None:
+    def __init__(self, workspace_id: str, name: str = "", *, item_id: str | None = None,
+                 restore: dict[str, str] | None = None) -> None:
         super().__init__()
         self.open_item_id = item_id  # opened for one item (a notification about it): its comments
+        self.restore = restore  # what a dropped connection left open here (a prompt, a comment draft)
         self.workspace_id = workspace_id
         self.workspace_name = name
         self.allowed: set[str] = set()
@@ -109,6 +111,34 @@ class WorkspaceDetailScreen(AreaScreen):
         self.open()
         if self.open_item_id:
             self._open_item()
+        if self.restore:
+            self._restore(self.restore)
+
+    def _restore(self, saved: dict[str, str]) -> None:
+        from textual.widgets import Input
+
+        if saved.get("form") == "prompt":
+            pane = "members" if str(saved.get("prompt", "")).startswith("member.") else "items"
+            self.action_pane(pane)
+            self.query_one(f"#{pane}", Pane).reopen(saved)  # type: ignore[attr-defined]
+        elif saved.get("form") == "detail":
+            if saved.get("pane") in dict((n, n) for n, _, _ in PANES) and not self.open_item_id:
+                self.action_pane(saved["pane"])
+            if saved.get("text"):
+                self.query_one("#comment-input", Input).value = saved["text"]
+
+    def resume_form(self) -> dict[str, str]:
+        """Saved by the terminal guard when the connection drops: the pane, the item whose
+        comments are open and a comment being typed."""
+        from textual.widgets import Input
+
+        out = {"form": "detail", "workspace_id": self.workspace_id, "pane": self.pane}
+        if self.selected_item:
+            out["item_id"] = str(self.selected_item.get("id", ""))
+        typed = self.query_one("#comment-input", Input).value if self.query("#comment-input") else ""
+        if typed:
+            out["text"] = typed
+        return out
 
     @work(exit_on_error=False, group="detail-item")
     async def _open_item(self) -> None:

@@ -354,6 +354,9 @@ class WorkspacesScreen(AreaScreen):
         """Reopen the create/edit form with the input saved when the terminal went away."""
         from .workspace_form import FIELDS, WorkspaceForm
 
+        if saved.get("form") in ("prompt", "detail") and saved.get("workspace_id"):
+            await self._restore_in_workspace(saved)
+            return
         if saved.get("form") != "workspace":
             return
         current = None
@@ -371,6 +374,19 @@ class WorkspacesScreen(AreaScreen):
                 self.reload(keep_cursor=True)
 
         self.app.push_screen(WorkspaceForm(self.ctx.workspaces, current, initial=initial), done)
+
+    async def _restore_in_workspace(self, saved: dict[str, str]) -> None:
+        """Reopen the workspace a dropped connection closed, and in it the prompt or the comment
+        that was being typed."""
+        from .workspace_detail import WorkspaceDetailScreen
+
+        try:
+            doc = await self.ctx.workspaces.get(saved["workspace_id"])
+        except Exception as exc:
+            self.flash(f"the workspace is not there any more: {exc}", "warning")
+            return
+        item = saved.get("item_id") if saved.get("form") == "detail" and saved.get("pane") == "comments" else None
+        self.app.push_screen(WorkspaceDetailScreen(doc["id"], str(doc.get("name") or ""), item_id=item or None, restore=saved))
 
     def action_edit(self) -> None:
         from .workspace_form import WorkspaceForm
