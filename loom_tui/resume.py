@@ -116,7 +116,7 @@ def clear(file: Path | None = None) -> bool:
         return False
 
 
-_META = ("form", "title")  # form entries that are not fields the operator filled
+_META = ("form", "title", "prompt", "role", "item_type", "pane")  # form entries that are not fields the operator filled
 
 
 def describe(state: ResumeState, area_label: str) -> str:
@@ -127,7 +127,10 @@ def describe(state: ResumeState, area_label: str) -> str:
         saved = time.localtime(state.saved_at)
         same_day = time.strftime("%Y-%m-%d", saved) == time.strftime("%Y-%m-%d")
         when = time.strftime("%H:%M" if same_day else "%Y-%m-%d %H:%M", saved)
-    if state.form:
+    if state.form.get("form") == "detail":  # a workspace open, perhaps a comment being typed in it
+        what = f"the workspace {state.form.get('workspace_name') or ''} in {area_label}".replace("workspace  in", "workspace in")
+        parts = [what, when, "a comment being typed" if str(state.form.get("text", "")).strip() else ""]
+    elif state.form:
         title = state.form.get("title") or {"workspace": "workspace"}.get(state.form.get("form", ""), "")
         filled = sum(1 for k, v in state.form.items() if k not in _META and not k.endswith("_id") and str(v).strip())
         what = f"the {title} form in {area_label}".replace("the  form", "the form")

@@ -132,7 +132,7 @@ class WorkspaceDetailScreen(AreaScreen):
         comments are open and a comment being typed."""
         from textual.widgets import Input
 
-        out = {"form": "detail", "workspace_id": self.workspace_id, "pane": self.pane}
+        out = {"form": "detail", "workspace_id": self.workspace_id, "workspace_name": self.workspace_name, "pane": self.pane}
         if self.selected_item:
             out["item_id"] = str(self.selected_item.get("id", ""))
         typed = self.query_one("#comment-input", Input).value if self.query("#comment-input") else ""

@@ -77,6 +77,8 @@ async def test_a_rename_prompt_and_what_was_typed_in_it_survive_a_drop():
     saved = resume.load()
     assert saved.form["prompt"] == "item.rename" and saved.form["item_id"] == item["id"]
     assert saved.form["text"] == "half renamed" and saved.form["workspace_id"] == detail.workspace_id
+    assert "the Rename item form in Workspaces" in resume.describe(saved, "Workspaces")
+    assert "1 field filled" in resume.describe(saved, "Workspaces")  # what was typed, not the prompt's bookkeeping
 
     app = LoomApp()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -124,6 +126,7 @@ async def test_an_add_member_prompt_and_a_comment_draft_survive_a_drop():
         app.save_resume_state()
     saved = resume.load()
     assert saved.form["form"] == "detail" and saved.form["text"] == "half a comment"
+    assert "a comment being typed" in resume.describe(saved, "Workspaces")
 
     app = LoomApp()
     async with app.run_test(size=(80, 24)) as pilot:
