@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any
 if TYPE_CHECKING:
     from loom_tui.azure.clients import AzureClients
     from loom_tui.config import Profile
+    from loom_tui.domain.pace import Pace
     from loom_tui.services.context import AppContext
 
 log = logging.getLogger("loom.wiring")
@@ -37,6 +38,14 @@ def azure_label(profile: "Profile") -> str:
     """What the header adds about the Azure side of the run: the demo Azure on this machine for
     the local profile; nothing for a real one (its cloud is already in the store line)."""
     return DEMO_LABEL if profile.is_local else ""
+
+
+def pace_for(profile: "Profile") -> "Pace":
+    """How fast this run's Azure is: the local profile's demo Azure runs ``LOOM_DEMO_SPEED`` times
+    real time (tests speed it up; its launcher reads the same variable), a real cloud in real time."""
+    from loom_tui.domain.pace import REAL_TIME, Pace, demo_speed
+
+    return Pace(demo_speed()) if profile.is_local else REAL_TIME
 
 
 class StaticBearer:

@@ -18,8 +18,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     cs = p.add_subparsers(dest="demo_azure_command", metavar="ACTION", required=True)
     s = cs.add_parser("serve", help="run it in the foreground (Ctrl+C stops it) and print how to point a profile at it")
     s.add_argument("--port", type=int, default=0, metavar="N", help="port on 127.0.0.1 (default: a free one)")
-    s.add_argument("--action-seconds", type=float, default=4.0, metavar="S",
-                   help="how long pause, resume, scale and the other operations take (default 4)")
+    s.add_argument("--action-seconds", type=float, default=None, metavar="S",
+                   help="how long pause, resume, scale and the other operations take (default 4, divided by LOOM_DEMO_SPEED)")
     s.add_argument("--json", action="store_true", help="print the endpoint, CA bundle, secret and tenant as one JSON line")
     s.set_defaults(handler=_serve)
     r = cs.add_parser("reset", help="put the demo estate back as seeded")
@@ -101,7 +101,7 @@ async def _serve(args: argparse.Namespace) -> int:
 
     if not 0 <= args.port <= 65535:
         return fail("--port must be between 0 and 65535")
-    if args.action_seconds < 0:
+    if args.action_seconds is not None and args.action_seconds < 0:
         return fail("--action-seconds must not be negative")
     try:
         handle = start_demo_azure(_data_dir(args), port=args.port, action_seconds=args.action_seconds)

@@ -65,9 +65,18 @@ def reset_demo_azure(data_dir: str | Path) -> None:
         state.close()
 
 
-def start_demo_azure(data_dir: str | Path, port: int = 0, *, action_seconds: float = 4.0,
+ACTION_SECONDS = 4.0  # how long a pause/resume/scale takes at real speed (a deployment follows it)
+
+
+def start_demo_azure(data_dir: str | Path, port: int = 0, *, action_seconds: float | None = None,
                      secret: str | None = None, host: str = "127.0.0.1") -> DemoAzureHandle:
-    """Serve the demo estate of ``data_dir`` on ``host:port`` (0: a free port) until ``stop()``."""
+    """Serve the demo estate of ``data_dir`` on ``host:port`` (0: a free port) until ``stop()``.
+    ``action_seconds`` defaults to ``ACTION_SECONDS`` divided by ``LOOM_DEMO_SPEED`` (the speed
+    that :func:`loom_tui.wiring.pace_for` shortens loom's own waits by)."""
+    from loom_tui.domain.pace import demo_speed
+
+    if action_seconds is None:
+        action_seconds = ACTION_SECONDS / demo_speed()
     from collections import deque
 
     from .certs import ensure_certs

@@ -12,6 +12,7 @@ from functools import cached_property
 from typing import TYPE_CHECKING, Any
 
 from loom_tui.config import Profile, resolve_profile
+from loom_tui.domain.pace import REAL_TIME, Pace
 from loom_tui.domain.session import Session
 from loom_tui.store.port import DocumentStore
 from loom_tui.store.scoped import ScopedStore
@@ -50,6 +51,8 @@ class AppContext:
     credential: Any = None
     # the --data-dir of this run (None: the profile's, else the default); the cost cache and the demo Azure's state live there
     data_dir: str | None = None
+    # how long waits on Azure really take (wiring: real time, or a sped-up demo Azure's pace)
+    pace: Pace = REAL_TIME
     _azure: Any = field(default=None, repr=False)
     _azure_lock: Any = field(default=None, repr=False)
     _owned: list[Any] = field(default_factory=list, repr=False)  # closed (in reverse) when the context closes
@@ -270,8 +273,10 @@ async def open_context(
     if store.missing:
         notes.append(f"read-only: {len(store.missing)} containers do not exist and were not created "
                      f"({', '.join(store.missing)}); they read as empty")
+    from loom_tui.wiring import pace_for
+
     ctx = AppContext(profile=profile, store=store, session=session, read_only=read_only, demo=demo, notes=notes,
-                     credential=credential, data_dir=data_dir)
+                     credential=credential, data_dir=data_dir, pace=pace_for(profile))
     if repair and not read_only:
         await _quick_repair(ctx)
     return ctx

@@ -38,6 +38,7 @@ from loom_tui.store.query import Order, Query, eq
 if TYPE_CHECKING:
     from loom_tui.azure.clients import ArmResponse
     from loom_tui.azure.lro import PollState
+    from loom_tui.domain.pace import Pace
 
     from .context import AppContext
 
@@ -119,6 +120,11 @@ class OperationHandle:
         # stale copy, nor pile up conditional-write conflicts
         self._lock = asyncio.Lock()
 
+    @property
+    def pace(self) -> "Pace":
+        """How long a runner's waits on Azure really take (see :mod:`loom_tui.domain.pace`)."""
+        return self.service.ctx.pace
+
     # -- steps ---------------------------------------------------------------------------
     def _index(self, step: int | str) -> int:
         if isinstance(step, int):
@@ -192,13 +198,13 @@ class OperationHandle:
         delay = 1.0
         while True:
             try:
-                final = await poll(clients, url, on_progress=progress, interval=self.service.poll_interval)
+                final = await poll(clients, url, on_progress=progress, interval=self.service.poll_interval, pace=self.service.ctx.pace)
                 break
             except ServiceError as exc:  # could not learn the state (5xx after retries): it may still run
                 await self.step(i, message=f"cannot reach Azure ({exc}); polling again in {int(delay)} s")
             except OSError as exc:
                 await self.step(i, message=f"cannot reach Azure ({type(exc).__name__}); polling again in {int(delay)} s")
-            await asyncio.sleep(delay)
+            await self.service.ctx.pace.sleep(delay)
             delay = min(delay * 2, 60.0)
         outcome = final.outcome
         await self.update(lambda op: replace(op.with_step(i, state=outcome, message="" if outcome == "succeeded" else final.status,

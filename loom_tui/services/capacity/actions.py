@@ -16,7 +16,6 @@ An ARM error fails the operation with ARM's code and message in full.
 
 from __future__ import annotations
 
-import asyncio
 import dataclasses
 from typing import Any
 
@@ -55,7 +54,7 @@ async def _settle(h: Any, clients: Any, r: Resource, done, describe) -> Resource
         if done(after):
             break
         await h.step(2, message=describe(after))
-        await asyncio.sleep(SETTLE_SECONDS)
+        await h.pace.sleep(SETTLE_SECONDS)
         after = await read(clients, r)
     if not done(after):
         from loom_tui.services.errors import ServiceError

@@ -20,6 +20,7 @@ from typing import Any, Awaitable, Callable
 
 from loom_tui.azure.errors import ArmError, arm_error_text
 from loom_tui.domain.dlz import DlzPlan
+from loom_tui.domain.pace import REAL_TIME, Pace
 
 from .facts import PermissionReport
 from .permissions import check_permissions
@@ -93,8 +94,9 @@ class DlzRunner:
     def __init__(self, clients: Any, plan: DlzPlan, template: dict[str, Any], registry: DlzRegistry, *,
                  principal_id: str, principal_label: str, principal_type: str = "User", portal: str,
                  hub_scope: str = "", listener: Listener | None = None, poll_seconds: float = POLL_SECONDS,
-                 template_source: dict[str, str] | None = None) -> None:
+                 template_source: dict[str, str] | None = None, pace: Pace = REAL_TIME) -> None:
         self.clients = clients
+        self.pace = pace  # waits on Azure: real seconds on a real cloud, shorter on a sped-up demo Azure
         self.plan = plan
         self.template = template
         self.registry = registry
@@ -129,6 +131,10 @@ class DlzRunner:
 
     async def save(self, state: str) -> None:
         await self.registry.save(self._plan_doc(), state=state, stages=self.stages, peering=self.peering, dns_links=self.dns_links)
+
+    def _sdk_poll(self) -> float:
+        """The SDK poller's wait when ARM sends no Retry-After (its own default is 30 s)."""
+        return self.pace.seconds(self.poll_seconds)
 
     def deployments(self) -> Any:
         from azure.mgmt.resource.deployments.aio import DeploymentsMgmtClient
@@ -215,7 +221,8 @@ class DlzRunner:
         return f"{self.principal_label} holds every role needed"
 
     async def stage_validate(self) -> str:
-        poller = await self.deployments().deployments.begin_validate_at_subscription_scope(self.plan.deployment_name, self._deployment())
+        poller = await self.deployments().deployments.begin_validate_at_subscription_scope(self.plan.deployment_name, self._deployment(),
+                                                                                          polling_interval=self._sdk_poll())
         result = await poller.result()
         err = getattr(result, "error", None)
         if err is not None and getattr(err, "code", None):
@@ -225,7 +232,8 @@ class DlzRunner:
 
     async def stage_what_if(self) -> str:
         poller = await self.deployments().deployments.begin_what_if_at_subscription_scope(self.plan.deployment_name,
-                                                                                          self._deployment(what_if=True))
+                                                                                          self._deployment(what_if=True),
+                                                                                          polling_interval=self._sdk_poll())
         result = await poller.result()
         err = getattr(result, "error", None)
         if err is not None and getattr(err, "code", None):
@@ -299,7 +307,8 @@ class DlzRunner:
         if state in ("Running", "Accepted", "Creating", "Updating"):
             poll_task = asyncio.create_task(self._wait_deployment())  # a run killed mid-deploy: watch it, don't start it twice
         else:
-            poller = await dc.deployments.begin_create_or_update_at_subscription_scope(self.plan.deployment_name, self._deployment())
+            poller = await dc.deployments.begin_create_or_update_at_subscription_scope(self.plan.deployment_name, self._deployment(),
+                                                                                      polling_interval=self._sdk_poll())
             poll_task = asyncio.create_task(poller.result())
         expected = self._expected_operations()
         try:
@@ -307,7 +316,7 @@ class DlzRunner:
                 lines, done, total = await self._operations_lines()
                 await self.emit(StageEvent("deploy", "running", f"{done} of {max(total, expected)} operations finished",
                                            done / max(total, expected, 1), lines))
-                await asyncio.wait({poll_task}, timeout=self.poll_seconds)
+                await asyncio.wait({poll_task}, timeout=self.pace.seconds(self.poll_seconds))
             result = poll_task.result()
         except BaseException:
             poll_task.cancel()
@@ -329,7 +338,7 @@ class DlzRunner:
             d = await self.deployments().deployments.get_at_subscription_scope(self.plan.deployment_name)
             if enum_text(d.properties.provisioning_state) in ("Succeeded", "Failed", "Canceled"):
                 return d
-            await asyncio.sleep(self.poll_seconds)
+            await self.pace.sleep(self.poll_seconds)
 
     async def _put_and_wait(self, url: str, api: str, body: dict[str, Any]) -> dict[str, Any]:
         """PUT, then poll Azure-AsyncOperation (or Location) until the operation ends; the
@@ -346,7 +355,7 @@ class DlzRunner:
                 raise StageFailed("network", f"{err.get('code', s)}: {err.get('message', '')} ({url})")
             if s == "Succeeded":
                 break
-            await asyncio.sleep(min(float(status.header("retry-after") or self.poll_seconds), 5 * self.poll_seconds))
+            await self.pace.sleep(min(float(status.header("retry-after") or self.poll_seconds), 5 * self.poll_seconds))
         return (await self.clients.send("GET", url, api)).body or {}
 
     async def stage_peering(self) -> str:

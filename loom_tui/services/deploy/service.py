@@ -79,7 +79,7 @@ class SetupService:
         portal = facts.portal if facts is not None else self.cloud().portal
         return DlzRunner(await self.clients(), plan, template or shipped_template(), self.registry, principal_id=oid,
                          principal_label=label, principal_type=kind, portal=portal, hub_scope=self.hub_scope(facts) if facts is not None else "",
-                         listener=listener, poll_seconds=poll_seconds, template_source=template_source)
+                         listener=listener, poll_seconds=poll_seconds, template_source=template_source, pace=self.ctx.pace)
 
     async def start_deploy(self, plan: DlzPlan, *, template: dict[str, Any] | None = None, listener: Listener | None = None,
                            template_source: dict[str, str] | None = None) -> Any:
