@@ -12,6 +12,7 @@ import pytest
 from tests.support.cli import loom
 
 
+@pytest.mark.fresh_data
 def test_list_seeds_the_demo_tenant_on_first_start():
     r = loom("workspaces", "list", "--json", "--limit", "0")
     assert r.returncode == 0, r.stderr

@@ -123,6 +123,7 @@ async def test_only_tenant_admins_and_never_in_read_only(store):
 from tests.support.cli import loom  # noqa: E402
 
 
+@pytest.mark.fresh_data  # `loom seed` makes the store; no cost database (its files' modes are issue 22's)
 def test_doctor_and_migrate_commands(tmp_path):
     import asyncio
 

@@ -16,22 +16,27 @@ import io
 import os
 import subprocess
 import sys
+import tempfile
 from contextlib import contextmanager
 from typing import Iterator, Mapping
 
 
 class _Stream(io.TextIOWrapper):
-    """A text stream over bytes (``.buffer`` works, as on a real stdout) that is not a terminal."""
+    """A text stream over a real (unnamed) file, as a redirected stdout is: ``.buffer`` and
+    ``.fileno()`` work, and it is not a terminal."""
 
     def __init__(self, initial: bytes = b"") -> None:
-        super().__init__(io.BytesIO(initial), encoding="utf-8", errors="surrogateescape", newline=None, write_through=True)
-
-    def isatty(self) -> bool:
-        return False
+        raw = tempfile.TemporaryFile()
+        raw.write(initial)
+        raw.seek(0)
+        super().__init__(raw, encoding="utf-8", errors="surrogateescape", newline=None, write_through=True)
 
     def text(self) -> str:
         self.flush()
-        return self.buffer.getvalue().decode("utf-8", "surrogateescape")  # type: ignore[attr-defined]
+        self.buffer.seek(0)
+        data = self.buffer.read()
+        self.close()
+        return data.decode("utf-8", "surrogateescape")
 
 
 @contextmanager
@@ -66,6 +71,7 @@ def loom(*args: str, input: str | None = None, env: Mapping[str, str] | None = N
             code = exc.code if isinstance(exc.code, int) else (0 if exc.code is None else 1)
         finally:
             sys.stdin, sys.stdout, sys.stderr = saved
+    stdin.close()
     result = subprocess.CompletedProcess(["loom", *args], code, stdout.text(), stderr.text())
     if check and code != 0:
         raise AssertionError(f"loom {' '.join(args)} exited {code}: {result.stderr}")
