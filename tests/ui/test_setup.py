@@ -114,7 +114,7 @@ async def test_the_wizard_end_to_end_with_refusals_and_back():
         await wait_for(pilot, lambda: not s.busy and "what-if" in s.events and s.events["what-if"].state == "succeeded", timeout=90)
         assert "11 to create, 0 to modify, 0 to delete" in screen_text(app)
         assert any("Microsoft.KeyVault/vaults" in ln for ln in s.events["what-if"].lines)  # then the list
-        await keys(pilot, "enter")
+        await pilot.press("enter")  # not keys(): that waits for the app to be idle, i.e. for the whole deployment
         assert s.wizard.step == "deploying"
         await wait_for(pilot, lambda: s.wizard.step == "done", timeout=240)
         text = screen_text(app)
