@@ -1,9 +1,9 @@
-"""``loom dlz plan|export|deploy|list|show``: the Setup wizard without the screen.
+"""``loom dlz plan|export|deploy|list|show|forget``: the Setup wizard without the screen.
 
 ``plan`` validates every answer against the live estate (exit 2 naming each bad one) and prints
 the plan; ``export`` writes the template, its parameter file and the ``az`` commands that do the
 same by hand; ``deploy`` runs the same stages as the wizard (resuming a failed run where it
-stopped); ``list``/``show`` read the DLZs loom recorded.
+stopped); ``list``/``show`` read the DLZs loom recorded; ``forget`` removes a record (Azure untouched).
 """
 
 from __future__ import annotations
@@ -50,6 +50,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     show.add_argument("name", help="the DLZ's domain")
     _output(show)
     show.set_defaults(handler=do_show)
+
+    forget = dsub.add_parser("forget", help="remove loom's record of a DLZ (tenant admins; Azure is not touched)")
+    forget.add_argument("name", help="the DLZ's domain")
+    forget.set_defaults(handler=do_forget)
 
 
 def _output(p: argparse.ArgumentParser) -> None:
@@ -321,3 +325,17 @@ async def do_show(args: argparse.Namespace) -> int:
     rows += [[f"stage {k}", f"{v.get('state')} {v.get('message') or ''}".strip()] for k, v in r.stages.items()]
     print_table(["field", "value"], rows)
     return 0
+
+
+async def do_forget(args: argparse.Namespace) -> int:
+    from loom_tui.services.deploy.service import SetupService
+
+    ctx = await _ctx(args)
+    try:
+        rec = await SetupService(ctx).forget(args.name)
+    finally:
+        await ctx.close()
+    print(f"forgot the record of DLZ {_safe(rec.domain)} ({_safe(rec.state)}); nothing in Azure was changed "
+          f"(resource group {_safe(rec.resource_group)} in {_safe(rec.subscription_id)} is as it was)")
+    return 0
+

@@ -83,8 +83,11 @@ async def read_facts(clients: Any, *, tenant_id: str, cloud: Any, admin_rg: str 
         if m:
             found[m["domain"]] = ExistingDlz(m["domain"], n.subscription_id, m["region"], n.resource_group,
                                              n.address_space[0] if n.address_space else "")
-    for d in recorded:  # loom's own record wins (it knows a deployment is in flight)
-        if d.state != "deployed" or d.domain not in found:
+    extra: list[ExistingDlz] = []
+    for d in recorded:  # loom's own record wins (it knows a deployment is in flight) ...
+        if d.domain not in found or d.state == "deploying":
             found[d.domain] = d
-    facts.dlzs = list(found.values())
+        elif d.state == "failed":  # ... but a failed one never hides what Azure holds: both are kept
+            extra.append(d)
+    facts.dlzs = list(found.values()) + extra
     return facts

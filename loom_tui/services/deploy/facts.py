@@ -35,6 +35,12 @@ class ExistingDlz:
     address_space: str = ""
     state: str = "deployed"  # a DLZ loom recorded mid-deployment: "deploying" | "failed"
 
+    @property
+    def reserves(self) -> bool:
+        """A failed record reserves nothing (domain, subscription, address space): what its run
+        left in Azure is read live and reserves what it holds."""
+        return self.state != "failed"
+
 
 @dataclass(frozen=True)
 class RoleCheck:
@@ -91,11 +97,21 @@ class DeployFacts:
         for s in self.spokes:
             out += [Taken(f"spoke {s.name}", c) for c in s.address_space]
         seen = {t.cidr for t in out}
-        out += [Taken(f"DLZ {d.domain}", d.address_space) for d in self.dlzs if d.address_space and d.address_space not in seen]
+        out += [Taken(f"DLZ {d.domain}", d.address_space) for d in self.reserving() if d.address_space and d.address_space not in seen]
         return out
 
+    def reserving(self) -> list[ExistingDlz]:
+        """The DLZs that hold their domain, subscription and address space (not failed records)."""
+        return [d for d in self.dlzs if d.reserves]
+
     def dlz_domains(self) -> set[str]:
-        return {d.domain for d in self.dlzs}
+        return {d.domain for d in self.reserving()}
+
+    def others(self, domain: str, subscription_id: str, region: str) -> list[ExistingDlz]:
+        """The reserving DLZs but the one these answers resume (its record, and what its earlier
+        run left in Azure under the same domain)."""
+        own = self.resuming(domain, subscription_id, region)
+        return [d for d in self.reserving() if own is None or (d is not own and d.domain != own.domain)]
 
     def resuming(self, domain: str, subscription_id: str, region: str) -> ExistingDlz | None:
         """The DLZ loom recorded mid-deployment with exactly these answers: planning it again
@@ -116,7 +132,7 @@ class DeployFacts:
                 continue
             out += [Taken(f"spoke {s.name}", c) for c in s.address_space]
         seen = {t.cidr for t in out}
-        out += [Taken(f"DLZ {d.domain}", d.address_space) for d in self.dlzs
+        out += [Taken(f"DLZ {d.domain}", d.address_space) for d in self.reserving()
                 if d.address_space and d.address_space not in seen and d.domain != domain]
         return out
 

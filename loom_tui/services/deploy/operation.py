@@ -68,7 +68,10 @@ async def _resume(handle: "OperationHandle") -> dict[str, Any]:
     from .registry import DlzRegistry
 
     ctx = handle.service.ctx
-    rec = await DlzRegistry(ctx.scoped, ctx.require_writable).get(handle.op.target)
+    rec = await DlzRegistry(ctx.scoped, ctx.require_writable).find(handle.op.target)
+    if rec is None:  # stopped before the permissions passed: nothing was recorded, nothing deployed
+        raise ServiceError(f"the deployment of DLZ {handle.op.target!r} stopped before its permissions were checked; "
+                           "nothing was deployed or recorded: start it again")
     if rec.state == "deployed":  # finished meanwhile (another process resumed it): nothing left to do
         return {"domain": rec.domain, "resourceGroup": rec.resource_group, "peering": rec.peering, "dnsLinks": len(rec.dns_links)}
     if not rec.plan:

@@ -169,36 +169,33 @@ class DlzRunner:
             start = await self.resume_point()
             for s in STAGES[:start]:
                 await self.emit(StageEvent(s, "succeeded", "done in an earlier run"))
+        # nothing is recorded before the permissions stage passes: a refused identity leaves no
+        # record behind (a record reserves the domain, its subscription and its address space)
         writes = only is None
-        if writes:
-            await self.save("deploying")
         for stage in stages[start:] if only is None else stages:
             await self.emit(StageEvent(stage, "running"))
             try:
                 msg = await getattr(self, "stage_" + stage.replace("-", "_"))()
             except StageFailed as exc:
-                await self.emit(StageEvent(stage, "failed", exc.message))
-                if writes:
-                    await self.save("failed")
-                return False
+                return await self._stage_failed(stage, exc.message, writes)
             except ArmError as exc:
-                await self.emit(StageEvent(stage, "failed", arm_error_text(exc)))
-                if writes:
-                    await self.save("failed")
-                return False
+                return await self._stage_failed(stage, arm_error_text(exc), writes)
             except Exception as exc:  # an SDK HttpResponseError: ARM's text in full
                 from azure.core.exceptions import AzureError
 
                 if not isinstance(exc, AzureError):
                     raise
-                await self.emit(StageEvent(stage, "failed", arm_error_text(exc)))
-                if writes:
-                    await self.save("failed")
-                return False
+                return await self._stage_failed(stage, arm_error_text(exc), writes)
             await self.emit(StageEvent(stage, "succeeded", msg or ""))
             if writes and stage != "record":
                 await self.save("deploying")
         return True
+
+    async def _stage_failed(self, stage: str, message: str, writes: bool) -> bool:
+        await self.emit(StageEvent(stage, "failed", message))
+        if writes and stage != "permissions":
+            await self.save("failed")
+        return False
 
     # ------------------------------------------------------------ stages
 

@@ -99,4 +99,27 @@ class SetupService:
     async def dlz(self, domain: str) -> DlzRecord:
         return await self.registry.get(domain)
 
+    async def forget(self, domain: str) -> DlzRecord:
+        """``loom dlz forget``: remove loom's record of a DLZ — a failed or stale one that holds
+        a name — without touching Azure.  Tenant admins only; refused while its deployment runs;
+        audited (tenant-level trail)."""
+        from loom_tui.errors import ConflictError, Forbidden
+        from loom_tui.store.scoped import TENANT_SETTINGS_ITEM
+
+        from .operation import running_for
+
+        s = self.ctx.session
+        if not s.is_tenant_admin:
+            raise Forbidden(f"only tenant admins may forget a DLZ record; {s.upn} is not one")
+        self.ctx.require_writable("forgetting a DLZ record")
+        if await running_for(self.ctx, domain) is not None:
+            raise ConflictError(f"the deployment of DLZ {domain!r} is running; wait for it (loom operations wait) before forgetting it")
+        rec = await self.registry.forget(domain)
+        audit = self.ctx.audit
+        event = audit.event(item_type="dlz", action="dlz.forget",
+                            summary=f"forgot the record of DLZ {domain} ({rec.state}; Azure untouched)",
+                            changes={"state": [rec.state, None], "subscriptionId": [rec.subscription_id, None],
+                                     "addressSpace": [rec.address_space, None]})
+        await audit.write(None, TENANT_SETTINGS_ITEM.format(tid=s.tenant_id), event)
+        return rec
 
