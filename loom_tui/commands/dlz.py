@@ -42,7 +42,7 @@ def register(sub: argparse._SubParsersAction) -> None:
     _output(dep)
     dep.set_defaults(handler=do_deploy)
 
-    ls = dsub.add_parser("list", help="the DLZs loom deployed")
+    ls = dsub.add_parser("list", help="every DLZ of the estate: loom's records and those found in Azure, with their source")
     _output(ls)
     ls.set_defaults(handler=do_list)
 
@@ -288,19 +288,29 @@ def record_dict(r: Any) -> dict[str, Any]:
 
 
 async def do_list(args: argparse.Namespace) -> int:
-    from loom_tui.services.deploy.registry import DlzRegistry
+    from loom_tui.services.deploy.listing import all_dlzs
+    from loom_tui.services.deploy.service import SetupService
+
+    from .output import report_warning
 
     ctx = await _ctx(args)
     try:
-        rows = await DlzRegistry(ctx.scoped, ctx.require_writable).list()
+        rows, problems = await all_dlzs(SetupService(ctx))
     finally:
         await ctx.close()
+    for p in problems:
+        report_warning("json" if _json(args) else "table", p)
     if _json(args):
-        print_json([record_dict(r) for r in rows])
+        print_json([{**(record_dict(r.record) if r.record else {"domain": r.domain, "state": r.state, "subscriptionId": r.subscription_id,
+                                                                   "region": r.region, "resourceGroup": r.resource_group,
+                                                                   "addressSpace": r.address_space}), "source": r.source}
+                    for r in rows])
     else:
-        print_table(["domain", "state", "subscription", "region", "address space", "capacity", "peering", "dns links"],
-                    [[r.domain, r.state, r.subscription_id, r.region, r.address_space, r.capacity_sku, _peer(r),
-                      str(len([d for d in r.dns_links if d.get("state") in ("Completed", "Succeeded")]))] for r in rows])
+        print_table(["domain", "state", "source", "subscription", "region", "address space", "peering", "dns links"],
+                    [[r.domain, r.state, r.source, r.subscription_id, r.region, r.address_space,
+                      _peer(r.record) if r.record else "-",
+                      str(len([d for d in r.record.dns_links if d.get("state") in ("Completed", "Succeeded")])) if r.record else "-"]
+                     for r in rows])
     return 0
 
 

@@ -277,7 +277,9 @@ def _blob_services(account: dict[str, Any], *, soft_delete: bool) -> dict[str, A
         "deleteRetentionPolicy": {"enabled": True, "days": 14, "allowPermanentDelete": False} if soft_delete
         else {"enabled": False, "allowPermanentDelete": False},
         "containerDeleteRetentionPolicy": {"enabled": True, "days": 14} if soft_delete else {"enabled": False},
-        "isVersioningEnabled": soft_delete, "changeFeed": {"enabled": soft_delete, "retentionInDays": 7},
+        # every estate account is ADLS Gen2 (hierarchical namespace), where Azure has no blob versioning
+        "isVersioningEnabled": False if account["properties"].get("isHnsEnabled") else soft_delete,
+        "changeFeed": {"enabled": soft_delete, "retentionInDays": 7},
     }, sku=dict(account["sku"]))
 
 

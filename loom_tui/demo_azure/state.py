@@ -24,7 +24,7 @@ from typing import Any, Callable, Iterable
 
 from loom_tui.private_files import private_dir, private_umask
 
-ESTATE_VERSION = "2"
+ESTATE_VERSION = "3"
 STATE_DIR = "demo-azure"
 STATE_FILE = "state.sqlite"
 

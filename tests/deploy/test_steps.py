@@ -157,6 +157,9 @@ def test_planning_again_a_deployment_in_flight_resumes_it():
     f = facts()
     # a run that stopped midway: loom's record (state failed) and the spoke it already created
     f.dlzs.append(ExistingDlz("supply-chain", SUB_NEW, "eastus2", "rg-csa-loom-dlz-supply-chain-eastus2", "10.3.0.0/16", "failed"))
+    # ... which, found live, holds the domain (a failed record alone reserves nothing: issue 22 item 4)
+    f.dlzs.append(ExistingDlz("supply-chain", SUB_NEW, "eastus2", "rg-csa-loom-dlz-supply-chain-eastus2", "10.3.0.0/16", "deployed",
+                              "resource group"))
     f.spokes.append(NetworkRow("vnet-csa-loom-dlz-supply-chain-eastus2", f"/subscriptions/{SUB_NEW}/resourceGroups/"
                                "rg-csa-loom-dlz-supply-chain-eastus2/providers/Microsoft.Network/virtualNetworks/"
                                "vnet-csa-loom-dlz-supply-chain-eastus2", SUB_NEW, "rg-csa-loom-dlz-supply-chain-eastus2", ("10.3.0.0/16",)))
@@ -167,5 +170,5 @@ def test_planning_again_a_deployment_in_flight_resumes_it():
     msgs = [p.message for p in all_answer_problems(other, f)]
     assert any("already exists" in m for m in msgs) and any("overlaps" in m for m in msgs)
     # once deployed, the domain is taken for good
-    f.dlzs[-1] = ExistingDlz("supply-chain", SUB_NEW, "eastus2", "rg", "10.3.0.0/16", "deployed")
+    f.dlzs[-2] = ExistingDlz("supply-chain", SUB_NEW, "eastus2", "rg", "10.3.0.0/16", "deployed")
     assert any("already exists" in p.message for p in all_answer_problems(GOOD, f))

@@ -34,6 +34,7 @@ class ExistingDlz:
     resource_group: str = ""
     address_space: str = ""
     state: str = "deployed"  # a DLZ loom recorded mid-deployment: "deploying" | "failed"
+    source: str = "recorded"  # "recorded" (loom's record) or how it was found: "resource group", "tags", "virtual network"
 
     @property
     def reserves(self) -> bool:
@@ -84,6 +85,7 @@ class DeployFacts:
     subscriptions: list[SubscriptionRow] = field(default_factory=list)
     regions: dict[str, list[str]] = field(default_factory=dict)  # subscription id -> region names
     dlzs: list[ExistingDlz] = field(default_factory=list)
+    found: list[ExistingDlz] = field(default_factory=list)  # every DLZ found in Azure (discovery), records aside
     draft_domains: set[str] = field(default_factory=set)  # domains of the operator's OTHER drafts
     capacity_admins: list[str] = field(default_factory=list)
     permissions: PermissionReport | None = None
