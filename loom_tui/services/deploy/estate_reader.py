@@ -86,8 +86,15 @@ async def read_facts(clients: Any, *, tenant_id: str, cloud: Any, admin_rg: str 
     else:
         facts.problems.append(f"no hub network found in the Admin Plane resource group ({admin_rg or 'rg-csa-loom-admin-*'})")
     facts.spokes = [n for n in all_nets if n is not facts.hub]
+    all_groups = [g for per in groups_per_sub for g in per]
+    facts.groups = {f"{sub}/{g.get('name')}".lower() for sub, g in all_groups}
+    if facts.hub is not None:
+        from .admin_plane import read_admin_plane
+
+        facts.admin = await read_admin_plane(clients, facts.admin_subscription_id, facts.admin_resource_group)
+        facts.problems += facts.admin.problems
     found: dict[str, ExistingDlz] = {}
-    facts.found = found_dlzs([g for per in groups_per_sub for g in per], facts.spokes)
+    facts.found = found_dlzs(all_groups, facts.spokes)
     for d in facts.found:
         found.setdefault(d.domain, d)
     extra: list[ExistingDlz] = []

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from loom_tui.domain.cidr import Taken
 
@@ -90,6 +91,11 @@ class DeployFacts:
     capacity_admins: list[str] = field(default_factory=list)
     permissions: PermissionReport | None = None
     problems: list[str] = field(default_factory=list)  # what could not be read (shown, never hidden)
+    admin: Any = None  # admin_plane.AdminPlane: Log Analytics, console identity, ADX, hub zones, template specs
+    groups: set[str] = field(default_factory=set)  # "<subscription>/<resource group>" (lower case) of every group seen
+
+    def group_exists(self, subscription_id: str, resource_group: str) -> bool:
+        return f"{subscription_id}/{resource_group}".lower() in self.groups
 
     def taken(self) -> list[Taken]:
         """Every address space in use: the hub, each spoke read live, each recorded DLZ."""

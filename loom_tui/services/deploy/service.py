@@ -47,7 +47,14 @@ class SetupService:
 
     async def plan(self, answers: DlzAnswers, facts: DeployFacts | None = None) -> tuple[DlzPlan, DeployFacts]:
         facts = facts or await self.facts(regions_for=[answers.subscription_id] if answers.subscription_id else None)
-        return build_plan(answers, facts), facts
+        return build_plan(answers, facts, await self.template(answers, facts)), facts
+
+    async def template(self, answers: DlzAnswers, facts: DeployFacts) -> Any:
+        """The template the answers choose (``template``): the Admin Plane's template spec, a file,
+        or the shipped one."""
+        from .template import resolve
+
+        return await resolve(await self.clients(), answers.template, facts)
 
     def hub_scope(self, facts: DeployFacts) -> str:
         if not facts.admin_subscription_id:
@@ -64,30 +71,27 @@ class SetupService:
             return p.deploy_principal_id, f"service principal {label}", "ServicePrincipal"
         return s.user_oid, s.upn, "User"
 
-    async def check_permissions(self, subscription_id: str, facts: DeployFacts) -> PermissionReport:
+    async def check_permissions(self, subscription_id: str, facts: DeployFacts, role_assignments: int = 0) -> PermissionReport:
+        """``role_assignments``: how many the template holds (they need a role that may assign roles)."""
         oid, label, kind = self.deployer()
         return await check_permissions(await self.clients(), principal_id=oid, principal_label=label, principal_type=kind,
                                        tenant_id=self.ctx.session.tenant_id, portal=facts.portal, subscription_id=subscription_id,
-                                       hub_scope=self.hub_scope(facts))
+                                       hub_scope=self.hub_scope(facts), role_assignments=role_assignments)
 
-    async def runner(self, plan: DlzPlan, facts: DeployFacts | None, *, template: dict[str, Any] | None = None,
-                     listener: Listener | None = None, poll_seconds: float = 1.0,
-                     template_source: dict[str, str] | None = None) -> DlzRunner:
-        from .template import shipped_template
-
+    async def runner(self, plan: DlzPlan, facts: DeployFacts | None, *, listener: Listener | None = None,
+                     poll_seconds: float = 1.0) -> DlzRunner:
         oid, label, kind = self.deployer()
         portal = facts.portal if facts is not None else self.cloud().portal
-        return DlzRunner(await self.clients(), plan, template or shipped_template(), self.registry, principal_id=oid,
-                         principal_label=label, principal_type=kind, portal=portal, hub_scope=self.hub_scope(facts) if facts is not None else "",
-                         listener=listener, poll_seconds=poll_seconds, template_source=template_source)
+        return DlzRunner(await self.clients(), plan, self.registry, principal_id=oid, principal_label=label, principal_type=kind,
+                         portal=portal, hub_scope=self.hub_scope(facts) if facts is not None else "", listener=listener,
+                         poll_seconds=poll_seconds)
 
-    async def start_deploy(self, plan: DlzPlan, *, template: dict[str, Any] | None = None, listener: Listener | None = None,
-                           template_source: dict[str, str] | None = None) -> Any:
+    async def start_deploy(self, plan: DlzPlan, *, listener: Listener | None = None) -> Any:
         """Deploy as an Operation (``o`` shows it; a process that dies leaves it to be resumed).
-        ``template``/``template_source``: an operator's compiled template and where it came from."""
+        The plan carries its template's source, so a resumed run deploys the same one."""
         from .operation import start
 
-        return await start(self.ctx, plan, template, listener, template_source)
+        return await start(self.ctx, plan, listener)
 
     async def deploy(self, plan: DlzPlan, facts: DeployFacts, **kw: Any) -> bool:
         self.ctx.require_writable("deploying a DLZ")
