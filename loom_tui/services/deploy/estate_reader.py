@@ -40,7 +40,8 @@ async def read_facts(clients: Any, *, tenant_id: str, cloud: Any, admin_rg: str 
                      recorded: list[ExistingDlz], regions_for: list[str] | None = None) -> DeployFacts:
     """Everything but the permissions (checked on their own step).  ``regions_for``: the
     subscriptions whose regions to read (default: every visible one)."""
-    portal = getattr(getattr(clients, "cloud", None), "portal", "") or cloud.portal
+    own = getattr(clients, "cloud", None)  # the clients' own cloud: a cloud without a portal has "" (no link is printed)
+    portal = own.portal if own is not None and isinstance(getattr(own, "portal", None), str) else cloud.portal
     facts = DeployFacts(tenant_id=tenant_id, profile_cloud=cloud.name, storage_suffix=cloud.storage_suffix, portal=portal,
                         capacity_admins=list(capacity_admins))
     subs = [r async for r in clients.pages("/subscriptions", SUBSCRIPTIONS_API)]

@@ -130,6 +130,8 @@ DERIVED: dict[str, Callable[[Inputs], tuple[Any, str] | None]] = {
 }
 # what the platform's dlz-attach.bicepparam asks the operator for: named as asked, even with a default
 ASKED = ("adminEntraGroupId", "catalogEndpoint", "powerBiSku", "databricksUnityCatalogEnabled", "databricksSqlWarehouseEnabled")
+# the values dlz-attach.bicepparam sets for them (proposed, still asked: the operator may change each)
+PROPOSED = {"catalogEndpoint": "", "powerBiSku": "F64", "databricksUnityCatalogEnabled": True, "databricksSqlWarehouseEnabled": True}
 
 
 def value_problem(name: str, decl: dict[str, Any], value: Any) -> str | None:
@@ -169,6 +171,8 @@ def resolve(declared: dict[str, Any], inputs: Inputs) -> tuple[list[ParamValue],
             value, source = given[name], "asked"
         elif got is not None:
             value, source = got
+        elif name in PROPOSED:
+            value, source = PROPOSED[name], "proposed (asked): the platform's dlz-attach.bicepparam"
         elif not required:
             value, source = decl.get("defaultValue"), "template default"
         else:
@@ -199,3 +203,41 @@ def _where(name: str) -> str:
 def is_asked(p: ParamValue) -> bool:
     """Shown as a question: not derived, and either required or one the platform asks for."""
     return p.asked and (p.required or p.name in ASKED)
+
+
+def parse_assignment(text: str, declared: dict[str, Any]) -> tuple[str, Any]:
+    """``name = value`` as the wizard's prompt takes it: the value read as the declaration's type
+    (true/false, an integer, JSON for objects and arrays, text otherwise); an empty value means
+    "not given" (None).  :class:`ValidationError` names what is wrong."""
+    import json
+
+    from loom_tui.errors import ValidationError
+
+    name, sep, raw = (text or "").partition("=")
+    name, raw = name.strip(), raw.strip()
+    if not sep or not name:
+        raise ValidationError("parameter", "write it as name = value")
+    decl = declared.get(name)
+    if not isinstance(decl, dict):
+        near = ", ".join(k for k in declared if k.lower().startswith(name[:3].lower()))[:200]
+        raise ValidationError("parameter", f"the template declares no parameter {name!r}" + (f" (did you mean {near}?)" if near else ""))
+    if raw == "":
+        return name, None
+    kind = str(decl.get("type") or "").lower()
+    try:
+        if kind == "bool":
+            if raw.lower() not in ("true", "false"):
+                raise ValueError("true or false")
+            value: Any = raw.lower() == "true"
+        elif kind == "int":
+            value = int(raw)
+        elif kind in ("object", "secureobject", "array"):
+            value = json.loads(raw)
+        else:
+            value = json.loads(raw) if raw.startswith('"') else raw
+    except (ValueError, json.JSONDecodeError) as exc:
+        raise ValidationError("parameter", f"{name} is {kind}: {exc}") from None
+    why = value_problem(name, decl, value)
+    if why:
+        raise ValidationError("parameter", why)
+    return name, value

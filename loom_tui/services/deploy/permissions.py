@@ -103,5 +103,5 @@ async def check_permissions(clients: Any, *, principal_id: str, principal_label:
     return PermissionReport(
         principal_id, principal_label, subscription_id, checks,
         fixes=tuple(fix_command(principal_id, principal_type, c.role, c.scope) for c in missing),
-        portal_links=tuple(dict.fromkeys(portal_iam_link(portal, tenant_id, c.scope) for c in missing)),
+        portal_links=tuple(dict.fromkeys(portal_iam_link(portal, tenant_id, c.scope) for c in missing)) if portal else (),
     )

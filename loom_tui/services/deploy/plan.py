@@ -84,6 +84,7 @@ def build_plan(a: DlzAnswers, facts: DeployFacts, info: "TemplateInfo | None" = 
         template=info.record(),
         parameters={p.name: p.value for p in values if p.has_value and not (p.source == "template default")},
         parameter_sources={p.name: p.source for p in values},
+        extra={"defaults": {p.name: p.value for p in values if p.source == "template default"}},
         resource_group_exists=facts.group_exists(sub, names.resource_group),
     )
 

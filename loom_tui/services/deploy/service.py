@@ -81,8 +81,10 @@ class SetupService:
     async def runner(self, plan: DlzPlan, facts: DeployFacts | None, *, listener: Listener | None = None,
                      poll_seconds: float = 1.0) -> DlzRunner:
         oid, label, kind = self.deployer()
-        portal = facts.portal if facts is not None else self.cloud().portal
-        return DlzRunner(await self.clients(), plan, self.registry, principal_id=oid, principal_label=label, principal_type=kind,
+        clients = await self.clients()
+        own = getattr(clients, "cloud", None)
+        portal = facts.portal if facts is not None else (own.portal if own is not None else self.cloud().portal)
+        return DlzRunner(clients, plan, self.registry, principal_id=oid, principal_label=label, principal_type=kind,
                          portal=portal, hub_scope=self.hub_scope(facts) if facts is not None else "", listener=listener,
                          poll_seconds=poll_seconds)
 
