@@ -173,6 +173,7 @@ def test_planning_again_a_deployment_in_flight_resumes_it():
     other = DlzAnswers(**{**GOOD.to_dict(), "region": "westus2"})
     msgs = [p.message for p in all_answer_problems(other, f)]
     assert any("already exists" in m for m in msgs) and any("overlaps" in m for m in msgs)
-    # once deployed, the domain is taken for good
+    # once deployed, the same answers re-run it (idempotent: a re-run converges, issue 20); any other DLZ of that domain is refused
     f.dlzs[-2] = ExistingDlz("supply-chain", SUB_NEW, "eastus2", "rg", "10.3.0.0/16", "deployed")
-    assert any("already exists" in p.message for p in all_answer_problems(GOOD, f))
+    assert all_answer_problems(GOOD, f) == []
+    assert any("already exists" in p.message for p in all_answer_problems(other, f))

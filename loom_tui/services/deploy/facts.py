@@ -122,11 +122,11 @@ class DeployFacts:
         return [d for d in self.reserving() if own is None or (d is not own and d.domain != own.domain)]
 
     def resuming(self, domain: str, subscription_id: str, region: str) -> ExistingDlz | None:
-        """The DLZ loom recorded mid-deployment with exactly these answers: planning it again
-        resumes that deployment (its own names and spoke are not a clash)."""
-        for d in self.dlzs:
-            if (d.state != "deployed" and d.domain == domain and d.subscription_id.lower() == subscription_id.lower()
-                    and d.region == region):
+        """The DLZ with exactly these answers (domain, subscription, region) — recorded mid-
+        deployment, deployed, or found in Azure: planning it again resumes or re-runs that
+        deployment (idempotent: its own names and spoke are not a clash)."""
+        for d in [*self.dlzs, *self.found]:
+            if d.domain == domain and d.subscription_id.lower() == subscription_id.lower() and d.region == region:
                 return d
         return None
 

@@ -102,6 +102,12 @@ async def link_dns(runner: Any) -> str:
                 if got is None:
                     raise
                 adopted = True
+        for _ in range(60):  # an adopted link still being made: wait for it to settle (bounded)
+            props = got.get("properties") or {}
+            if str(props.get("virtualNetworkLinkState") or props.get("provisioningState") or "") not in ("InProgress", "Updating", "Creating"):
+                break
+            await asyncio.sleep(runner.poll_seconds)
+            got = (await runner.clients.send("GET", f"{zone_id}/virtualNetworkLinks/{got.get('name')}", DNS_API)).body or got
         props = got.get("properties") or {}
         done += 1
         await runner.emit(StageEvent("dns", "running", f"{done} of {len(wanted) - len(missing)} zones linked",
