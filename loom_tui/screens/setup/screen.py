@@ -83,6 +83,10 @@ class SetupScreen(SetupWorkers, SetupView, AreaScreen):
         self.prices: Any = None  # SkuPrices once the Cost service answered (prices, or why none)
         self._prices_asked = False
         self.template_info: Any = None  # the template the answers choose (TemplateInfo), read after the estate
+        self._restore: dict[str, str] | None = None  # what the terminal guard saved, put back once its draft is loaded
+        self._next_after_check = False  # enter pressed while the roles were being read
+        self.refused = False  # "Next is refused" is on screen
+        self.missing_params: list[str] = []  # template parameters the plan still needs (e asks for the first)
 
     # -- compose ----------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
@@ -134,6 +138,7 @@ class SetupScreen(SetupWorkers, SetupView, AreaScreen):
             else:
                 self.wizard = self.svc.drafts.new()
         self._show()
+        self._apply_restore()
         if self.facts is not None:
             self._load_template()
 
@@ -143,8 +148,11 @@ class SetupScreen(SetupWorkers, SetupView, AreaScreen):
         self.facts = event.facts
         self.facts_error = ""
         if self.wizard is not None:
-            self.facts.draft_domains = {r.wizard.answers.domain for r in self.drafts
-                                        if r.wizard.draft_id != self.wizard.draft_id and r.wizard.answers.domain and r.wizard.step != "done"}
+            mine = {r.wizard.answers.domain for r in self.drafts
+                    if r.wizard.draft_id != self.wizard.draft_id and r.wizard.answers.domain and r.wizard.step != "done"}
+            self.facts.draft_domains = (self.facts.draft_domains - {self.wizard.answers.domain}) | mine
+            self.facts.draft_owners = {**{d: "your" for d in mine}, **{d: o for d, o in self.facts.draft_owners.items()
+                                                                       if d != self.wizard.answers.domain and d not in mine}}
             self._load_template()
         self._show()
 
@@ -176,6 +184,9 @@ class SetupScreen(SetupWorkers, SetupView, AreaScreen):
         self.busy = ""
         self.facts.permissions = event.report
         self._show()
+        if getattr(self, "_next_after_check", False):
+            self._next_after_check = False
+            self.action_next()
 
     @on(Stage)
     def _stage(self, event: Stage) -> None:
@@ -237,6 +248,10 @@ class SetupScreen(SetupWorkers, SetupView, AreaScreen):
         return True
 
     def action_next(self) -> None:
+        if self.busy == "permissions" and self.wizard is not None and self.wizard.step == "permissions":
+            self._next_after_check = True  # typed ahead while the roles load: goes on once they are read
+            self.flash("checking the roles; enter goes on once they are read")
+            return
         if not self._ready() or self.busy in ("deploy", "validate"):
             return
         w = self.wizard
@@ -357,8 +372,7 @@ class SetupScreen(SetupWorkers, SetupView, AreaScreen):
             self._save(self.wizard)
             self._show()
 
-        first = next((p.split(":", 1)[0].split(": ", 1)[-1].strip() for p in [self.plan_problem] if "the template needs a value" in p), "")
-        name = first.split(";")[0].split(":")[0].replace("parameters", "").strip() if first else ""
+        name = (getattr(self, "missing_params", None) or [""])[0]
         self.app.push_screen(TextPrompt("Template parameter", "name = value (true/false, a number, text, or JSON); "
                                         "an empty value goes back to the derived or default one", check,
                                         value=f"{name} = " if name else "", hint="the review lists every parameter and its source"),
@@ -432,6 +446,33 @@ class SetupScreen(SetupWorkers, SetupView, AreaScreen):
             self.wizard = set_answer(self.wizard, key, value)
             self.action_next()
 
+    def resume_form(self) -> dict[str, str]:
+        """What the terminal guard saves if the terminal goes away: the step, and a field typed but
+        not submitted yet (the draft holds only what Next took)."""
+        w = self.wizard
+        if w is None:
+            return {}
+        out = {"form": "setup", "title": "Setup wizard", "step": TITLES[w.step], "draft_id": w.draft_id, "domain": w.answers.domain}
+        if w.step in INPUT_STEPS:
+            out["typed"] = self.query_one("#setup-input", Input).value
+            out["field"] = {"domain": "the domain", "network": "the address space"}[w.step]
+            out["input_step"] = w.step
+        return out
+
+    def restore_form(self, saved: dict[str, str]) -> None:
+        """After a drop: put back what was typed (once the draft it belongs to is loaded)."""
+        self._restore = dict(saved)
+        self._apply_restore()
+
+    def _apply_restore(self) -> None:
+        saved, w = getattr(self, "_restore", None), self.wizard
+        if not saved or w is None:
+            return
+        if saved.get("draft_id") == w.draft_id and saved.get("input_step") == w.step and saved.get("typed"):
+            self.query_one("#setup-input", Input).value = saved["typed"]
+            self.flash(f"put back what you had typed: {saved['typed']}")
+        self._restore = None
+
     @on(Input.Changed, "#setup-input")
     def _typed(self, event: Input.Changed) -> None:
         if self.wizard is None:
@@ -444,6 +485,11 @@ class SetupScreen(SetupWorkers, SetupView, AreaScreen):
                 event.input.value = clean  # forced to lower case and [a-z0-9-] while typing
                 return
         self._render_detail(typed=event.value)
+        if self.refused and self.facts is not None:  # a stale refusal goes (or changes) as soon as the value does
+            key = {"domain": "domain", "network": "address_space"}.get(self.wizard.step)
+            if key:
+                trial = set_answer(self.wizard, key, event.value.strip())
+                self._reasons(problems(trial, self.facts))
 
     @on(Input.Submitted, "#setup-input")
     def _submitted(self, event: Input.Submitted) -> None:

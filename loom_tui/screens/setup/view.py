@@ -29,6 +29,7 @@ class SetupView:
         return DeployFacts(tenant_id=self.ctx.session.tenant_id, profile_cloud=self.ctx.profile.cloud)
 
     def _reasons(self, problems_: list[Any]) -> None:
+        self.refused = bool(problems_)
         text = Text("Next is refused: " if problems_ else "")
         text.append("; ".join(safe_text(p.message) for p in problems_))
         self.query_one("#setup-reasons", Static).update(text)
@@ -41,10 +42,12 @@ class SetupView:
         if self.template_info is None:
             self.plan_problem = "reading the template…"
             return
+        self.missing_params = []
         try:
             self.plan = build_plan(self.wizard.answers, self.facts, self.template_info)
         except PlanRefused as exc:
             self.plan_problem = str(exc)
+            self.missing_params = [p.message.split(":", 1)[0] for p in exc.problems if p.field == "parameters" and "needs a value" in p.message]
 
     def _show(self) -> None:
         w = self.wizard
@@ -82,7 +85,12 @@ class SetupView:
             if self.sub_phase == "subscription":
                 text = Text("Subscription (enter chooses, then the region):")
                 subs = self.facts.subscriptions if self.facts else []
-                self._options([(s.subscription_id, Text(f"{safe_text(s.display_name)}  {s.subscription_id}  {safe_text(s.state)}"))
+                held: dict[str, list[str]] = {}
+                for d in (self.facts.reserving() if self.facts else []):
+                    held.setdefault(d.subscription_id.lower(), []).append(d.domain)
+                self._options([(s.subscription_id, Text(f"{safe_text(s.display_name)}  {s.subscription_id}  {safe_text(s.state)}"
+                                                        + (f"  · holds DLZ {safe_text(', '.join(sorted(held[s.subscription_id.lower()])))}"
+                                                           if s.subscription_id.lower() in held else "")))
                                for s in subs], w.answers.subscription_id)
             else:
                 text = Text("Region (enter chooses):")

@@ -77,7 +77,9 @@ def check_domain(a: DlzAnswers, facts: DeployFacts) -> list[Problem]:
         taken = taken - {a.domain}
     why = domain_problem(a.domain, taken)
     if why is None and a.domain in facts.draft_domains:
-        why = f"another draft already deploys domain {a.domain!r}; resume that draft"
+        whose = facts.draft_owners.get(a.domain, "")
+        why = (f"another draft already deploys domain {a.domain!r}; resume that draft" if whose in ("", "your")
+               else f"{whose} draft already deploys domain {a.domain!r}; choose another domain or ask them")
     if why:
         return [Problem("domain", why)]
     return [Problem("domain", m) for m in names_problems(derive_names(a.domain, a.region or "region", a.subscription_id or "-"))]

@@ -87,7 +87,8 @@ class DeployFacts:
     regions: dict[str, list[str]] = field(default_factory=dict)  # subscription id -> region names
     dlzs: list[ExistingDlz] = field(default_factory=list)
     found: list[ExistingDlz] = field(default_factory=list)  # every DLZ found in Azure (discovery), records aside
-    draft_domains: set[str] = field(default_factory=set)  # domains of the operator's OTHER drafts
+    draft_domains: set[str] = field(default_factory=set)  # domains of the OTHER drafts (anyone's in the tenant)
+    draft_owners: dict[str, str] = field(default_factory=dict)  # domain -> "your" / "dana.steward@…'s"
     capacity_admins: list[str] = field(default_factory=list)
     permissions: PermissionReport | None = None
     problems: list[str] = field(default_factory=list)  # what could not be read (shown, never hidden)

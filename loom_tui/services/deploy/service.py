@@ -42,7 +42,8 @@ class SetupService:
         facts = await read_facts(await self.clients(), tenant_id=s.tenant_id, cloud=self.cloud(),
                                  admin_rg=self.ctx.profile.admin_plane_rg, capacity_admins=[s.upn], recorded=recorded,
                                  regions_for=regions_for)
-        facts.draft_domains = await self.drafts.domains_of_others(draft_id) if draft_id else set()
+        owners = await self.drafts.owners_of_others(draft_id)
+        facts.draft_domains, facts.draft_owners = set(owners), owners
         return facts
 
     async def plan(self, answers: DlzAnswers, facts: DeployFacts | None = None) -> tuple[DlzPlan, DeployFacts]:
