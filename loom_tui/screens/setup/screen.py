@@ -373,10 +373,19 @@ class SetupScreen(SetupWorkers, SetupView, AreaScreen):
             self._show()
 
         name = (getattr(self, "missing_params", None) or [""])[0]
-        self.app.push_screen(TextPrompt("Template parameter", "name = value (true/false, a number, text, or JSON); "
-                                        "an empty value goes back to the derived or default one", check,
-                                        value=f"{name} = " if name else "", hint="the review lists every parameter and its source"),
-                             chosen)
+        # the missing parameter's name is typed in already (not a value shown for change: enter submits it, typing appends)
+        prompt = TextPrompt("Template parameter", "name = value (true/false, a number, text, or JSON); "
+                            "an empty value goes back to the derived or default one", check,
+                            typed=f"{name} = " if name else "", hint="the review lists every parameter and its source")
+        self.app.push_screen(prompt, chosen)
+
+        def cursor_to_end() -> None:  # typing goes after "name = ", not over it
+            from textual.widgets import Input as _Input
+
+            inp = prompt.query_one(_Input)
+            inp.action_end()
+
+        prompt.call_after_refresh(cursor_to_end)
 
     def _start_deploy(self, *, resume: bool) -> None:
         if self.ctx.read_only:
