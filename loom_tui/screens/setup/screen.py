@@ -10,7 +10,6 @@ resumes watching — or retrying — from the stage it had reached).
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import replace
 from typing import Any
 
@@ -19,24 +18,17 @@ from textual import on, work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import VerticalScroll
-from textual.message import Message
 from textual.widgets import Input, OptionList, Static
 
 from loom_tui.widgets.safe_input import SafeInput
-from textual.widgets.option_list import Option
 
-from loom_tui.domain.boundary import boundaries_for, find_boundary
-from loom_tui.domain.dlz import MODES
-from loom_tui.domain.fabric_skus import FABRIC_SKUS
-from loom_tui.services.deploy.plan import PlanRefused, build_plan, plan_digest, propose_address_space
+from loom_tui.services.deploy.plan import plan_digest, propose_address_space
 from loom_tui.services.deploy.steps import (STEPS, TITLES, StepRefused, Wizard, back_step, next_step, problems, set_answer,
                                             set_parameter, with_defaults)
-from loom_tui.widgets.virtual_table import safe_text
 
 from ..base import AreaScreen
-from . import render
 
-from .consts import CHOICE_STEPS, FACT_FREE, INPUT_STEPS, STEP_KEYS
+from .consts import FACT_FREE, INPUT_STEPS, STEP_KEYS
 from .messages import DraftLoaded, Failed, FactsLoaded, OpSnapshot, Permissions, PricesLoaded, RunEnded, Stage, TemplateLoaded
 from .view import SetupView
 from .workers import SetupWorkers

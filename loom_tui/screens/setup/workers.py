@@ -3,8 +3,6 @@ posts a message (never touching widgets)."""
 
 from __future__ import annotations
 
-from typing import Any
-
 from textual import work
 
 from loom_tui.services.deploy.steps import Wizard
