@@ -18,7 +18,8 @@ from tests.services.conftest import open_as, data_dir  # noqa: F401  (fixtures)
 
 def answers(facts, domain: str = "logistics", **over) -> DlzAnswers:
     a = {"boundary": "commercial", "mode": "multi-sub", "subscription_id": SPARE_SUB, "region": "eastus2", "domain": domain,
-         "capacity_sku": "F8", "address_space": propose_address_space(facts)}
+         "capacity_sku": "F8", "address_space": propose_address_space(facts),
+         "parameters": {"adminEntraGroupId": "5a5a0000-0000-4000-8000-00000000ad01"}}
     a.update(over)
     return DlzAnswers(**a)
 
