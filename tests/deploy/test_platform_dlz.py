@@ -44,6 +44,9 @@ async def test_a_dlz_deployed_twice_is_unchanged_the_second_time(world):
     assert "17 adopted, 0 created" in rerun.stages["dns"]["message"]
     for zone in PRIVATE_DNS_ZONES[:3]:
         assert sorted(l["name"] for l in await _links(clients, zone)) == ["link-hub", "link-logistics"]
+    # issue 24 item 8: the DLZ passes loom's own DR check (ADLS Gen2: soft delete + change feed, no versioning)
+    mine = [c for c in await ctx.capacity.dr() if c.resource == plan.storage_account]
+    assert {c.check for c in mine} == {"blob soft delete", "container soft delete", "change feed"} and all(c.ok for c in mine), mine
     steps, command = bootstrap_for((await svc.dlz("logistics")).plan)
     assert command.startswith("gh workflow run csa-loom-post-deploy-bootstrap.yml -f boundary=Commercial -f region=eastus2")
     assert f"-f admin_subscription={ADMIN_SUB} -f dlz_subscription={SPARE_SUB} -f dlz_domain=logistics" in command
