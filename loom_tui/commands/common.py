@@ -69,6 +69,11 @@ def ask(prompt: str) -> str:
             signal.signal(signal.SIGINT, previous)
 
 
+def warn_deprecated(args: argparse.Namespace, flag: str, why: str) -> None:
+    """One warning line on stderr for a flag kept only for old scripts."""
+    report_warning(output_format(args), f"{flag} is deprecated: {why}", "deprecated")
+
+
 def warn_unknown_keys(fmt: str) -> None:
     """The ``[keys]`` table names binding ids loom does not have: say so (once, on stderr)."""
     from loom_tui.config import load_config

@@ -82,7 +82,16 @@ def _answers(args: argparse.Namespace):
         return None, exc.problems
 
 
-def _report(problems: list) -> int:
+def _report(problems: list, args: argparse.Namespace | None = None) -> int:
+    """Refused answers: one ``loom: field: message`` line each, or under ``-o json`` ONE JSON object
+    on stderr, ``{"error": {"code": "invalid", "message": ..., "problems": [{field, message}]}}``."""
+    if args is not None and _json(args):
+        from .output import json_text
+
+        body = {"code": "invalid", "message": "; ".join(f"{p.field}: {p.message}" for p in problems),
+                "problems": [{"field": p.field, "message": p.message} for p in problems]}
+        print(json_text({"error": body}, indent=None), file=sys.stderr)
+        return 2
     for p in problems:
         print(f"loom: {_safe(p.field)}: {_safe(p.message)}", file=sys.stderr)
     return 2
@@ -94,12 +103,12 @@ async def _plan(args: argparse.Namespace, ctx: Any):
 
     answers, problems = _answers(args)
     if problems:
-        return None, None, _report(problems)
+        return None, None, _report(problems, args)
     svc = SetupService(ctx)
     try:
         plan, facts = await svc.plan(answers)
     except PlanRefused as exc:
-        return None, None, _report(exc.problems)
+        return None, None, _report(exc.problems, args)
     return plan, facts, 0
 
 

@@ -9,7 +9,8 @@ from decimal import Decimal
 import pytest
 
 from loom_tui.local.cost import db
-from loom_tui.services.cost import export
+from loom_tui.commands.output import Column, render
+from loom_tui.services.cost.records import document, rows_of
 from loom_tui.services.cost.model import Query
 from loom_tui.services.cost.periods import previous, resolve
 from loom_tui.errors import Forbidden, ValidationError
@@ -117,17 +118,18 @@ async def test_mixed_currencies_are_never_summed(cost, tmp_path):
     assert [r.currency for r in results] == ["EUR", "USD"]
     eur = results[0]
     assert eur.total == Decimal(100) and eur.rows[0].name == "Finance"
-    body = json.loads(export.render(results, "json"))
-    assert [b["currency"] for b in body] == ["EUR", "USD"] and body[0]["total"] == 100.0
+    body = json.loads(render("json", [], json=document(results)))
+    assert [b["currency"] for b in body] == ["EUR", "USD"] and body[0]["total"] == 100
 
 
 async def test_exports_and_roles(cost, open_as):
     cb = await cost.chargeback(Query(by="service", period=P30))
-    csv_text = export.render(cb, "csv")
+    cols, rows = rows_of(cb)
+    csv_text = render("csv", rows, [Column(c) for c in cols])
     assert csv_text.splitlines()[0] == "currency,key,name,cost"
-    md = export.render(cb, "markdown")
+    md = render("markdown", rows, [Column(c) for c in cols])
     assert "| (unallocated) |" in md.replace("|  |", "|")
-    one = json.loads(export.render(cb, "json"))
+    one = json.loads(render("json", rows, json=document(cb)))
     assert set(one) >= {"currency", "from", "to", "total", "unallocated", "rows"}
     with pytest.raises(ValidationError):
         await cost.chargeback(Query(by="nonsense", period=P30))
