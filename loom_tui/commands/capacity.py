@@ -238,16 +238,14 @@ async def do_resume(args: argparse.Namespace) -> int:
 async def do_scale(args: argparse.Namespace) -> int:
     async def start(ctx: Any, r: Any):
         ctx.capacity.require_admin(f"scale {r.name}")
+        sku = ctx.capacity.check_scale(r, args.sku)  # a bad SKU is refused before any price is asked
         try:
-            prices, currency, basis = await ctx.capacity.monthly_prices(r)
+            prices = await ctx.capacity.sku_prices(r)
+            line = prices.change(r.sku or "", sku)
         except Exception as exc:  # noqa: BLE001 — the price is a help, not a condition
-            prices, currency, basis = {}, "", str(exc)
-        old, new = (r.sku or "").upper(), args.sku.strip().upper()
-        if prices and old in prices and new in prices:
-            _progress(f"{old} -> {new}: about {prices[new] - prices[old]:+,.0f} {currency}/month, {basis}")
-        else:
-            _progress(f"monthly price difference not known: {basis}")
-        return await ctx.capacity.start_scale(r, args.sku)
+            line = f"monthly price difference not known: {exc}"
+        _progress(line)
+        return await ctx.capacity.start_scale(r, sku)
 
     return await _change(args, start)
 

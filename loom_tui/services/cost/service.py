@@ -93,12 +93,11 @@ class CostService:
         time cost is opened (through the same importer as any export).  Rows imported (0: had data)."""
         if not self.ctx.demo or (await self.status(EXPORTS)).files:
             return 0
-        from loom_tui.local.cost.demo_data import daily_rows, demo_resources, write_focus
+        from loom_tui.local.cost.demo_data import daily_rows, write_focus
+        from loom_tui.wiring import demo_cost_resources
 
-        from loom_tui.local.demo import demo_workspaces
-
-        # the workspaces the demo tenant was seeded with: the demo Azure tags its cost with the same
-        resources = demo_resources(demo_workspaces(), self.ctx.session.tenant_id)
+        # the estate the demo Azure was seeded with, and the workspaces it tags its cost with
+        resources = demo_cost_resources(self.ctx.session.tenant_id)
         path = self.db_path.parent / "demo-export" / "focus-demo.csv"
         await asyncio.to_thread(write_focus, path, daily_rows(resources, self.today()))
         return (await self.import_paths([str(path)])).rows
@@ -250,6 +249,22 @@ class CostService:
                     ws_cost.setdefault(key, {})[cur] = cost
         findings = idle_mod.find(workspaces, ws_cost, resources, today, data_days)
         return IdleReport(findings, list(idle_mod.FINOPS_NOT_CHECKED))
+
+    async def metered(self, resource_id: str, days: int = 30) -> list[Any]:
+        """What ``resource_id`` was billed over the last ``days`` days with data, with the hours of
+        use behind it (:mod:`.metered`), per currency; tenant admins only, like all cost."""
+        from .metered import metered
+
+        self.require_admin()
+
+        def work(con: Any) -> list:
+            last = con.execute("SELECT max(date) FROM cost WHERE source = ? AND lower(resource_id) = ?",
+                               [EXPORTS, resource_id.lower()]).fetchone()[0]
+            if last is None:
+                return []
+            return metered(con, EXPORTS, resource_id, last - timedelta(days=days - 1), last + timedelta(days=1))
+
+        return await self._run(work)
 
     # -- the live source -------------------------------------------------------------------
     async def _prepare(self, q: Query) -> None:
