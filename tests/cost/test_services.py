@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
@@ -78,7 +78,7 @@ async def test_anomalies_find_the_spike_the_new_and_the_stopped_service(cost):
     kinds = {(a.kind, a.key): a for a in found}
     new = kinds[("new-service", "Azure OpenAI")]
     assert new.day == TODAY - timedelta(days=9)
-    stopped = kinds[("stopped-service", "Azure Data Explorer")]
+    stopped = kinds[("stopped-service", "Azure Machine Learning")]
     assert stopped.day == TODAY - timedelta(days=20)
     spikes = [a for a in found if a.kind == "spike"]
     assert any(a.day == TODAY - timedelta(days=12) and a.amount > 100 for a in spikes)
@@ -104,7 +104,7 @@ async def test_idle_finder(cost):
     report = await cost.idle(Query())
     kinds = {f.kind for f in report.findings}
     assert "workspace-idle" in kinds and "synapse-no-autopause" in kinds
-    pool = next(f for f in report.findings if f.kind == "synapse-no-autopause" and "supply-chain" in f.name)
+    pool = next(f for f in report.findings if f.kind == "synapse-no-autopause" and f.name == "sqlpool_inventory")  # never paused
     assert pool.monthly_saving and pool.monthly_saving > 0 and "auto-pause" in pool.action
     assert report.not_checked  # the Resource Graph criteria are said to be unchecked, not guessed
 
@@ -160,7 +160,13 @@ def test_idle_capacity_while_its_workspaces_idle():
     cap = {"resource_id": "/x/fc-hr", "name": "fc-hr", "type": "microsoft.fabric/capacities", "currency": "USD",
            "cost": Decimal("900"), "days": 29, "workspaces": set(), "domains": {"hr"}}
     busy = {**cap, "resource_id": "/x/fc-sales", "name": "fc-sales", "domains": {"sales"}}
-    found = idle.find(wss, {}, [cap, busy], today, 29)
+    from types import SimpleNamespace
+
+    from loom_tui.services.idle_workspaces import idle_among, window
+
+    since, _ = window(datetime(today.year, today.month, today.day, 12, tzinfo=timezone.utc))
+    running = SimpleNamespace(is_paused=False)
+    found = idle.find(wss, idle_among(wss, set(), since), {}, [cap, busy], 29, known={"/x/fc-hr": running, "/x/fc-sales": running})
     caps = [f for f in found if f.kind == "capacity-idle-workspaces"]
     assert [f.name for f in caps] == ["fc-hr"] and caps[0].monthly_saving == Decimal("900") and "Capacity" in caps[0].action
     assert {f.target for f in found if f.kind == "workspace-idle"} == {"w1", "w2"}

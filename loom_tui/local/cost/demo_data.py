@@ -12,15 +12,15 @@ as their SKU and state say, each day:
   hours); most are paused at weekends, one runs every day (never paused); a Paused one bills
   nothing since it was paused;
 * a Spark pool: a few hours on weekdays with auto-pause on, every hour of every day without it;
-* a Data Explorer cluster while Running (a Stopped one stopped ``STOPPED_AGO`` days ago: the
-  "stopped service" anomaly); storage accounts, Key Vaults, VNets and the Cosmos DB account a
-  usual day's cost.
+* a Data Explorer cluster while Running (a Stopped one stopped ``STOPPED_AGO`` days ago);
+  storage accounts, Key Vaults, VNets and the Cosmos DB account a usual day's cost.
 
 Beside the estate, what a real bill also has: per workspace a storage account (tagged
 ``loomTenantId``, ``loomWorkspaceId`` and the domain — ``loomDomain``; the web console's
 ``loom-domain`` spelling on a few, as real estates have both), a Log Analytics workspace, an
 untagged public IP and disk (unallocated everywhere), one spike (a storage account's egress, 12
-days ago), one new service (Azure OpenAI, from 9 days ago) and one steadily growing workspace.
+days ago), one new service (Azure OpenAI, from 9 days ago), one stopped service (Azure Machine
+Learning, stopped 20 days ago) and one steadily growing workspace.
 """
 
 from __future__ import annotations
@@ -126,6 +126,9 @@ def _beside_the_estate(workspaces: Iterable[dict], tenant_id: str) -> list[DemoR
     sub, region = PLACEMENT["research"]
     out.append(DemoResource(sub, dlz_rg("research"), "Microsoft.CognitiveServices/accounts", "oai-loom-research", "Azure OpenAI",
                             "AI + Machine Learning", region, Decimal("21.00"), {**t, "loomDomain": "research"}, first_ago=NEW_SERVICE_AGO))
+    out.append(DemoResource(sub, dlz_rg("research"), "Microsoft.MachineLearningServices/workspaces", "mlw-loom-research",
+                            "Azure Machine Learning", "AI + Machine Learning", region, Decimal("32.00"), {**t, "loomDomain": "research"},
+                            last_ago=STOPPED_AGO + 1))
     for n, ws in enumerate(sorted(workspaces, key=lambda w: w["id"])):
         domain = ws.get("domain") or "finance"
         sub, region = PLACEMENT.get(domain, (DLZ_SUBS[0], "eastus2"))

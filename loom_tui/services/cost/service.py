@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from loom_tui import paths
 from loom_tui.errors import Forbidden, ServiceError, ValidationError
+
+from loom_tui.services.idle_workspaces import idle_workspaces
 
 from . import analysis, idle as idle_mod, views
 from .model import (EXPORTS, KINDS, LIVE, SOURCES, Anomaly, Chargeback, Daily, Forecast, IdleReport, Mover, Period, Query,
@@ -224,7 +226,8 @@ class CostService:
         today = self.today()
         start, end = idle_mod.window(today)
         period = Period(start, end, "30d")
-        workspaces = [ws async for ws in self.ctx.scoped.tenant_iter("workspaces")]
+        workspaces, idle = await idle_workspaces(self.ctx.scoped, datetime.combine(today, time(12), tzinfo=timezone.utc))
+        known, not_checked = await self._inventory()
         wq = Query("workspace", period, q.kind, q.source)
 
         def work(con: Any) -> tuple[dict, list[dict], int]:
@@ -247,8 +250,21 @@ class CostService:
             for key, cost in costs.items():
                 if key is not None:
                     ws_cost.setdefault(key, {})[cur] = cost
-        findings = idle_mod.find(workspaces, ws_cost, resources, today, data_days)
-        return IdleReport(findings, list(idle_mod.FINOPS_NOT_CHECKED))
+        findings = idle_mod.find(workspaces, idle, ws_cost, resources, data_days, known)
+        return IdleReport(findings, not_checked + list(idle_mod.FINOPS_NOT_CHECKED))
+
+    async def _inventory(self) -> tuple[dict[str, Any] | None, list[str]]:
+        """The Capacity inventory by lower-case id (the idle finder names only what it knows), or
+        None and why it could not be read."""
+        capacity = getattr(self.ctx, "capacity", None)
+        if capacity is None:
+            return None, ["capacities and pools: no Capacity inventory in this build"]
+        try:
+            inv = await capacity.inventory()
+        except Exception as exc:  # noqa: BLE001 — the report says why capacities were not checked
+            return None, [f"capacities and pools: the Capacity inventory could not be read ({exc})"]
+        notes = [f"capacities and pools: the inventory is partial ({f.line()})" for f in inv.failures]
+        return {r.id.lower(): r for r in inv.rows}, notes
 
     async def metered(self, resource_id: str, days: int = 30) -> list[Any]:
         """What ``resource_id`` was billed over the last ``days`` days with data, with the hours of
