@@ -12,7 +12,7 @@ import sys
 from typing import Any
 
 from .common import fail
-from .output import Column, add_output_args, emit, output_format, report_warning, say
+from .output import Column, add_output_args, emit, output_format, report_warning, say, structured
 
 
 def _output(p: argparse.ArgumentParser) -> None:
@@ -143,7 +143,7 @@ async def do_show(args: argparse.Namespace) -> int:
         row = {**public(r, ctx.capacity.link(portal, r) if portal else None), "tags": r.tags, "arm": detail.arm}
         if detail.arm_note:
             row["armNote"] = detail.arm_note
-        if output_format(args) == "json":
+        if structured(args):
             emit(args, row)
         else:
             import json
@@ -187,7 +187,7 @@ async def do_pause_idle(args: argparse.Namespace) -> int:
     finally:
         await ctx.close()
     fmt = output_format(args)
-    if fmt == "json":
+    if structured(args):
         emit(args, result.to_json())
     elif fmt == "table":
         emit(args, {}, message="\n".join(result.lines()))

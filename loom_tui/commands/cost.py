@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from .common import fail, print_table
-from .output import Column, add_output_args, emit, output_format
+from .output import Column, add_output_args, emit, output_format, structured
 
 
 def _output_args(p: argparse.ArgumentParser) -> None:
@@ -131,7 +131,7 @@ async def do_import(args: argparse.Namespace) -> int:
         res = await ctx.cost.import_paths(args.paths, kind=args.kind)
     finally:
         await ctx.close()
-    if output_format(args) != "table":
+    if output_format(args) != "table" or structured(args):
         emit(args, {"imported": res.imported, "rows": res.rows,
                     "files": [{"path": f.path, "format": f.format, "rows": f.rows, "skipped": f.skipped, "reason": f.reason, "sha256": f.sha256}
                               for f in res.files]})

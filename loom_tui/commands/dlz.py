@@ -16,7 +16,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .common import add_json_flag, ask, fail, print_json, print_table
+from .common import add_json_flag, ask, fail, print_table
+from .output import emit, output_format
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -53,12 +54,12 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def _output(p: argparse.ArgumentParser) -> None:
-    p.add_argument("-o", "--output", choices=["table", "json"], default="table")
-    add_json_flag(p)
+    add_json_flag(p)  # -o table|json|yaml|csv|tsv|markdown, --json, --query, --top
 
 
 def _json(args: argparse.Namespace) -> bool:
-    return bool(getattr(args, "json", False)) or getattr(args, "output", "table") == "json"
+    """A machine format (or a --query) was asked for: the record goes through the one formatter."""
+    return output_format(args) != "table" or bool(getattr(args, "query", None))
 
 
 def _safe(text: Any) -> str:
@@ -85,7 +86,7 @@ def _answers(args: argparse.Namespace):
 def _report(problems: list, args: argparse.Namespace | None = None) -> int:
     """Refused answers: one ``loom: field: message`` line each, or under ``-o json`` ONE JSON object
     on stderr, ``{"error": {"code": "invalid", "message": ..., "problems": [{field, message}]}}``."""
-    if args is not None and _json(args):
+    if args is not None and output_format(args) == "json":
         from .output import json_text
 
         body = {"code": "invalid", "message": "; ".join(f"{p.field}: {p.message}" for p in problems),
@@ -133,7 +134,7 @@ async def do_plan(args: argparse.Namespace) -> int:
     if code:
         return code
     if _json(args):
-        print_json(plan.to_dict())
+        emit(args, plan.to_dict())
     else:
         print_table(["parameter", "value"], plan_rows(plan))
     return 0
@@ -270,7 +271,7 @@ async def do_deploy(args: argparse.Namespace) -> int:
     finally:
         await ctx.close()
     if _json(args):
-        print_json({"domain": plan.domain, "ok": ok, "operation": op.id, "state": rec.state if rec else "",
+        emit(args, {"domain": plan.domain, "ok": ok, "operation": op.id, "state": rec.state if rec else "",
                     "stages": rec.stages if rec else {}, "peering": rec.peering if rec else {}, "dnsLinks": rec.dns_links if rec else []})
     elif ok:
         print(f"deployed DLZ {_safe(plan.domain)}: {_safe(plan.resource_group)} in {_safe(plan.subscription_id)} (operation {op.id})")
@@ -301,7 +302,7 @@ async def do_list(args: argparse.Namespace) -> int:
     finally:
         await ctx.close()
     if _json(args):
-        print_json([record_dict(r) for r in rows])
+        emit(args, [record_dict(r) for r in rows])
     else:
         print_table(["domain", "state", "subscription", "region", "address space", "capacity", "peering", "dns links"],
                     [[r.domain, r.state, r.subscription_id, r.region, r.address_space, r.capacity_sku, _peer(r),
@@ -322,7 +323,7 @@ async def do_show(args: argparse.Namespace) -> int:
     finally:
         await ctx.close()
     if _json(args):
-        print_json(record_dict(r))
+        emit(args, record_dict(r))
         return 0
     rows = [[k, str(v)] for k, v in record_dict(r).items() if k not in ("peering", "dnsLinks", "stages")]
     rows += [["peering hub→spoke", r.peering.get("hub-to-spoke", "-")], ["peering spoke→hub", r.peering.get("spoke-to-hub", "-")]]

@@ -14,7 +14,7 @@ from loom_tui.domain.operation import format_percent as percent
 from loom_tui.domain.words import count
 
 from .common import _printable, add_json_flag, print_table
-from .output import Column, add_limit_alias, emit, output_format
+from .output import Column, add_limit_alias, emit, output_format, structured
 
 if TYPE_CHECKING:
     from loom_tui.domain.operation import Operation
@@ -144,7 +144,7 @@ LIST_COLUMNS = [
 
 def _show(args: argparse.Namespace, op: "Operation") -> None:
     """One operation: for people, its fields, steps and the error in full; else the record."""
-    if output_format(args) == "table":
+    if output_format(args) == "table" and not structured(args):
         _print_one(op)
     else:
         emit(args, public(op))

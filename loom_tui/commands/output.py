@@ -109,6 +109,12 @@ def wants_json(argv: Sequence[str]) -> bool:
     return False
 
 
+def structured(args: argparse.Namespace | None) -> bool:
+    """Whether the command should hand :func:`emit` its whole JSON document: ``-o json``, ``-o yaml``
+    or a ``--query`` (a person's table of a record may be laid out differently)."""
+    return output_format(args) in ("json", "yaml") or _query(args) is not None
+
+
 def _top(args: argparse.Namespace | None) -> int | None:
     top = getattr(args, "top", None) if args is not None else None
     return top if isinstance(top, int) and not isinstance(top, bool) else None
@@ -410,5 +416,5 @@ def report_warning(fmt: str, message: str, code: str = "warning") -> None:
         print("loom: warning: " + visible(message), file=sys.stderr, flush=True)
 
 
-__all__ = ["FORMATS", "MACHINE", "TABLE_PAGE", "Column", "add_limit_alias", "add_output_args", "cell", "emit", "emit_pages",
+__all__ = ["FORMATS", "MACHINE", "TABLE_PAGE", "Column", "add_limit_alias", "add_output_args", "cell", "emit", "emit_pages", "structured",
            "json_text", "output_format", "plain", "render", "report_error", "report_warning", "say", "sheet_safe", "wants_json"]
