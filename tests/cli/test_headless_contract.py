@@ -66,6 +66,11 @@ def test_list_and_show_never_print_raw_control_bidi_or_zero_width_characters(hos
         assert HOSTILE in [w["name"] for w in data]  # JSON keeps the exact string, escaped (a bare array)
         assert json.loads(shown.stdout)["description"] == HOSTILE
         assert "\\u001b" in shown.stdout and "\\u009b" in shown.stdout and "\\u202e" in shown.stdout and "\\u200b" in shown.stdout
+    elif fmt == "yaml":  # escapes in double-quoted strings; the exact string comes back
+        import yaml
+
+        assert HOSTILE in [w["name"] for w in yaml.safe_load(listed.stdout)]
+        assert yaml.safe_load(shown.stdout)["description"] == HOSTILE
     elif fmt == "csv":
         rows = list(csv.reader(io.StringIO(listed.stdout)))
         assert rows[0][:2] == ["name", "domain"] and len(rows) == 42  # header + 41 workspaces, one line each
