@@ -216,7 +216,7 @@ def emit(args: argparse.Namespace | None, data: list[dict] | dict, columns: Sequ
         _record(fmt, data, columns, message, out)
     else:
         cols = list(columns) if columns else columns_of(data)
-        if fmt == "table" and top is None and len(data) > TABLE_PAGE:
+        if fmt == "table" and args is not None and top is None and len(data) > TABLE_PAGE:
             footer = "\n".join(x for x in (footer, _more(TABLE_PAGE, len(data), "rows")) if x)
             data = data[:TABLE_PAGE]
         _rows(fmt, data, cols, footer, out)
