@@ -79,7 +79,7 @@ async def estimate(cost: Any, r: Resource) -> SkuPrices:
     if len(metered) > 1:
         return SkuPrices(why_not=f"{r.name} was billed in more than one currency ({', '.join(m.currency for m in metered)})")
     m = metered[0]
-    where = f"{r.name} ({r.sku}{', ' + r.location if r.location else ''})"
+    where = f"{r.name} ({r.location})" if r.location else r.name
     span = f"{m.first.isoformat()}..{m.last.isoformat()}"
     if m.hours > 0 and m.hour_cost > 0:
         per = m.hour_cost / m.hours
