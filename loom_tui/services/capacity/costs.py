@@ -34,7 +34,7 @@ class StoreCost:
 
         await self.ready()
         out: dict[str, tuple[float | None, str]] = {}
-        for currency, rows in (await self.cost.resources(Query(by="resource"))).items():
+        for currency, rows in (await self.cost.resources(Query(by="resource"), limit=None)).items():  # every one: never capped
             for rc in rows:
                 if not rc.resource_id:
                     continue

@@ -151,11 +151,13 @@ class CostService:
             out.append(Chargeback(cur, q.period, q.by, q.kind, sum(costs.values(), ZERO), costs.get(None, ZERO), lines, top.get(cur, [])))
         return out
 
-    async def resources(self, q: Query) -> dict[str, list[ResourceCost]]:
+    async def resources(self, q: Query, limit: int | None = views.RESOURCES_PAGE) -> dict[str, list[ResourceCost]]:
+        """The resources behind ``q``, largest first, per currency: a screen's page (``limit``), or
+        every one (``limit=None``: the Capacity area's cost column, which must not miss any)."""
         self.require_admin()
         q = self.check(q)
         await self._prepare(q)
-        return await self._run(lambda con: views.resources(con, q, self.tags))
+        return await self._run(lambda con: views.resources(con, q, self.tags, limit))
 
     async def daily(self, q: Query) -> list[Daily]:
         self.require_admin()
