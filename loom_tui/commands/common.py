@@ -1,6 +1,6 @@
 """What every headless subcommand shares: running it, its errors and exit codes, prompts.
 
-Output goes through :mod:`loom_tui.commands.output` (``-o table|json|csv|tsv|markdown``).  A
+Output goes through :mod:`loom_tui.commands.output` (``-o table|json|yaml|csv|tsv|markdown``, ``--query``, ``--top``).  A
 command raises from the error family (or ``fail``); :func:`run_command` is the one place that
 prints the error (plain or one JSON object) and returns the exit code the family maps it to.
 """
