@@ -4,9 +4,9 @@ switch, a drill-down and back, and the headless command agreeing with what the s
 from __future__ import annotations
 
 import json
-from decimal import Decimal
 import os
 import subprocess
+from decimal import Decimal
 
 import pytest
 
