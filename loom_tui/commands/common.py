@@ -18,7 +18,7 @@ from loom_tui.domain.text import visible
 from loom_tui.errors import FAILURE, USAGE, CommandError, Interrupted, LoomError
 from loom_tui.store.errors import StoreError
 
-from .output import Column, add_output_args, emit, json_text, output_format, report_error, report_warning
+from .output import Column, add_output_args, emit, output_format, report_error, report_warning
 
 Handler = Callable[[argparse.Namespace], Awaitable[int]]
 log = logging.getLogger("loom.cli")
@@ -32,10 +32,6 @@ def add_json_flag(p: argparse.ArgumentParser) -> None:
 def fail(message: str, code: int = USAGE) -> int:
     """Refuse with ``message`` and exit ``code``; raises (``return fail(...)`` reads naturally)."""
     raise CommandError(message, code)
-
-
-def print_json(value: Any) -> None:
-    print(json_text(value))
 
 
 def _printable(value: Any) -> str:

@@ -42,7 +42,6 @@ from loom_tui.errors import UsageError, error_code_for, exit_code_for
 from .output_doc import compile_query, decimal_text, json_text, plain, run_query, yaml_text
 
 FORMATS = ("table", "json", "yaml", "csv", "tsv", "markdown")
-MACHINE = ("json", "yaml", "csv", "tsv")
 CELL_MAX = 60  # a table cell longer than this is cut (the other formats never cut)
 TABLE_PAGE = 100  # rows a table shows without --top
 # what a spreadsheet runs as a formula when a cell begins with it (OWASP CSV injection), and the
@@ -416,5 +415,5 @@ def report_warning(fmt: str, message: str, code: str = "warning") -> None:
         print("loom: warning: " + visible(message), file=sys.stderr, flush=True)
 
 
-__all__ = ["FORMATS", "MACHINE", "TABLE_PAGE", "Column", "add_limit_alias", "add_output_args", "cell", "emit", "emit_pages", "structured",
+__all__ = ["FORMATS", "TABLE_PAGE", "Column", "add_limit_alias", "add_output_args", "cell", "emit", "emit_pages", "structured",
            "json_text", "output_format", "plain", "render", "report_error", "report_warning", "say", "sheet_safe", "wants_json"]
