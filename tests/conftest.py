@@ -28,7 +28,9 @@ def pytest_configure(config: pytest.Config) -> None:
 
 @pytest.fixture(scope="session")
 def seed_cache(tmp_path_factory: pytest.TempPathFactory) -> SeedCache:
-    return SeedCache(tmp_path_factory.mktemp("seeded"))
+    base = tmp_path_factory.getbasetemp()
+    # pytest-xdist gives each worker base/popen-gwN: the run's workers share one cache beside them
+    return SeedCache((base.parent if os.environ.get("PYTEST_XDIST_WORKER") else base) / "seeded-data")
 
 
 @pytest.fixture(autouse=True)

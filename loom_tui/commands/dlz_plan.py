@@ -11,7 +11,8 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
-from .common import print_json, print_table
+from .common import print_table
+from .output import emit
 
 ROLE_API = "2022-04-01"
 DEPLOYS = ("Owner", "Contributor")
@@ -52,15 +53,18 @@ async def fill_proposals(svc: Any, answers: Any, args: argparse.Namespace) -> tu
                  "via": roles.get(s.subscription_id, ""), "dlzs": sorted(holds.get(s.subscription_id.lower(), [])),
                  "adminPlane": s.subscription_id.lower() == facts.admin_subscription_id.lower()} for s in facts.subscriptions]
         if _json(args):
-            print_json({"subscriptions": rows})
+            emit(args, rows, json={"subscriptions": rows})
         else:
             print_table(["subscription", "name", "state", "can deploy", "holds DLZs"],
                         [[r["subscriptionId"], r["name"] + (" (Admin Plane)" if r["adminPlane"] else ""), r["state"],
                           (f"yes ({r['via']})" if r["canDeploy"] else "no" + (f": {r['via']}" if r["via"] else "")),
                           ", ".join(r["dlzs"]) or "-"] for r in rows])
-        print("loom: subscription_id: not given; choose one of the subscriptions above (multi-sub: one that holds no DLZ) "
-              "and set subscription_id in the answers file", file=sys.stderr)
-        return answers, facts, 2
+        from loom_tui.domain.dlz import Problem
+
+        from .dlz import _report
+
+        return answers, facts, _report([Problem("subscription_id", "not given; choose one of the subscriptions listed "
+                                                "(multi-sub: one that holds no DLZ) and set subscription_id in the answers file")], args)
     if not answers.address_space:
         space = propose_address_space(facts)
         if space:

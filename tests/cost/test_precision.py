@@ -15,15 +15,17 @@ from decimal import ROUND_HALF_EVEN, Decimal
 import pytest
 
 from tests.conftest import SHARED
+from tests.support.cli import loom as run_loom
 
 FIXTURES = sorted(p for p in (SHARED / "fixtures" / "cost").rglob("*.csv")) if (SHARED / "fixtures" / "cost").exists() else []
 COST_COLUMNS = {"focus": ("BilledCost", "EffectiveCost"), "ea": ("Cost",)}
 STORED = Decimal("1e-12")  # the cost table's DECIMAL(38,12)
 WIDE = ("--from", "2000-01-01", "--to", "2030-12-31")
+pytestmark = pytest.mark.fresh_data  # each test's imports are the whole cost table: no demo cost beside them
 
 
 def loom(*args: str) -> subprocess.CompletedProcess:
-    r = subprocess.run([sys.executable, "-m", "loom_tui.cli", *args], capture_output=True, text=True, env=os.environ.copy(), timeout=180)
+    r = run_loom(*args)
     assert r.returncode == 0, (args, r.stderr)
     return r
 

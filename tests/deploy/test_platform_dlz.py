@@ -99,7 +99,7 @@ def test_plan_proposes_the_address_space_lists_subscriptions_and_shows_every_par
     assert len(params) == 66  # every parameter the landing-zone module declares
     answers_file.write_text(GOOD.replace(f'subscription_id = "{SPARE_SUB}"\n', ""))
     listed = loom("dlz", "plan", "--answers", str(answers_file), "-o", "json", check=False)
-    assert listed.returncode == 2 and "choose one of the subscriptions above" in listed.stderr
+    assert listed.returncode == 2 and "choose one of the subscriptions listed" in listed.stderr
     subs = {s["subscriptionId"]: s for s in json.loads(listed.stdout)["subscriptions"]}
     assert subs[SPARE_SUB]["canDeploy"] and subs[SPARE_SUB]["dlzs"] == []
     assert "finance" in next(s for s in subs.values() if s["name"].startswith("CSA Loom DLZ East"))["dlzs"]

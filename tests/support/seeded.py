@@ -12,6 +12,7 @@ start itself).
 
 from __future__ import annotations
 
+import fcntl
 import os
 import shutil
 import subprocess
@@ -29,10 +30,19 @@ class SeedCache:
         self._built: dict[str, Path] = {}
 
     def folder(self, today: str | None) -> Path:
-        """The seeded data folder for demo day ``today`` (None: the real today), built on first use."""
+        """The seeded data folder for demo day ``today`` (None: the real today), built on first use
+        — once for all the workers of a run when they share ``root`` (a lock file per day)."""
         key = today or "today"
         if key not in self._built:
-            self._built[key] = self._build(key, today)
+            self.root.mkdir(parents=True, exist_ok=True)
+            with open(self.root / f"{key}.lock", "w") as lock:
+                fcntl.flock(lock, fcntl.LOCK_EX)
+                done = self.root / key / "built"
+                if not done.exists():
+                    shutil.rmtree(self.root / key, ignore_errors=True)
+                    self._build(key, today)
+                    done.touch()
+            self._built[key] = self.root / key / "data"
         return self._built[key]
 
     def _build(self, key: str, today: str | None) -> Path:

@@ -66,6 +66,8 @@ class SetupView:
         others = [r for r in self.drafts if r.wizard.step != "done"]
         choices.display = w.step in CHOICE_STEPS or (w.step == "intro" and bool(others))
         inp.display = w.step in INPUT_STEPS
+        if not inp.display:
+            self._input_shown = None  # the next input step is entered afresh
         text = Text("")
         if w.step == "intro":
             text = render.intro(self.drafts, w.draft_id)
@@ -152,10 +154,17 @@ class SetupView:
             ol.highlighted = idx
 
     def _input(self, value: str, placeholder: str) -> None:
+        """Show the step's answer in the field when the step is entered, or when the answer changes
+        under a field the operator has not edited (a proposal arriving); a re-render (facts, prices,
+        the template loading) never overwrites what is being typed."""
         inp = self.query_one("#setup-input", Input)
         inp.placeholder = placeholder
-        if inp.value != value:
+        place = (self.wizard.draft_id, self.wizard.step)
+        shown = getattr(self, "_input_shown", None)
+        entered = shown is None or shown[0] != place
+        if (entered or (shown[1] != value and inp.value == shown[1])) and inp.value != value:
             inp.value = value
+        self._input_shown = (place, value)
 
     def _render_detail(self, typed: str | None = None) -> None:
         w = self.wizard
