@@ -121,6 +121,8 @@ async def azure_clients(ctx: "AppContext") -> "AzureClients":
         register_secret(handle.secret)
         clients = AzureClients(StaticBearer(handle.secret), demo_cloud(handle.arm_endpoint), concurrency=profile.azure_concurrency,
                                extra_ca=handle.ca_bundle, listeners=ctx.throttle_listeners)
+        if not profile.powerbi_endpoint:  # the demo Azure serves the Power BI REST API it has too
+            profile.powerbi_endpoint = handle.arm_endpoint.rstrip("/")
         try:
             await fill_estate(profile, clients)
         except BaseException:

@@ -69,11 +69,23 @@ ACTION_SECONDS = 4.0  # how long a pause/resume/scale takes at real speed (a dep
 
 
 def start_demo_azure(data_dir: str | Path, port: int = 0, *, action_seconds: float | None = None,
-                     secret: str | None = None, host: str = "127.0.0.1") -> DemoAzureHandle:
+                     secret: str | None = None, host: str = "127.0.0.1", answers: str | None = None) -> DemoAzureHandle:
     """Serve the demo estate of ``data_dir`` on ``host:port`` (0: a free port) until ``stop()``.
     ``action_seconds`` defaults to ``ACTION_SECONDS`` divided by ``LOOM_DEMO_SPEED`` (the speed
-    that :func:`loom_tui.wiring.pace_for` shortens loom's own waits by)."""
+    that :func:`loom_tui.wiring.pace_for` shortens loom's own waits by).  ``answers``: which of
+    the answers the specs allow it gives (``answers.py``; default ``LOOM_DEMO_ANSWERS``)."""
+    import os
+
     from loom_tui.domain.pace import demo_speed
+
+    from .answers import ANSWERS_ENV, AnswerModeError, Answers
+
+    try:
+        mode = Answers.parse(os.environ.get(ANSWERS_ENV, "") if answers is None else answers)
+    except AnswerModeError as exc:
+        from loom_tui.errors import UsageError
+
+        raise UsageError(str(exc)) from None
 
     if action_seconds is None:
         action_seconds = ACTION_SECONDS / demo_speed()
@@ -88,7 +100,7 @@ def start_demo_azure(data_dir: str | Path, port: int = 0, *, action_seconds: flo
     files = ensure_certs(directory / "tls")
     state = State(state_path(data_dir), action_seconds=action_seconds)
     server = ArmServer(state=state, tls=True, cert_dir=directory / "tls", host=host, port=port,
-                       secret=secret or secrets.token_urlsafe(32), calls=deque(maxlen=2000))
+                       secret=secret or secrets.token_urlsafe(32), calls=deque(maxlen=2000), answers=mode)
     loop = asyncio.new_event_loop()
     started = threading.Event()
     failure: list[BaseException] = []

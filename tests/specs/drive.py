@@ -139,9 +139,8 @@ async def drive(handle: Any, request: Any) -> None:
     polls: list[str] = []
     for method, path, body in calls():
         status, _, headers = await request(handle, path, method=method, json=body)
-        url = headers.get("Azure-AsyncOperation") or headers.get("Location")
-        if url and status in (200, 201, 202):
-            polls.append(url)
+        if status in (200, 201, 202):
+            polls += [u for u in (headers.get("Azure-AsyncOperation"), headers.get("Location")) if u]
     for url in polls:
         for _ in range(200):
             status, body, headers = await request(handle, _local(handle, url))

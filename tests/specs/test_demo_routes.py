@@ -29,6 +29,9 @@ DRIVEN_BY_LOOM = {
     "deployments.nested_operations_sdk": "the same through the SDK's path form",
 }
 STATUS_ROUTES = {"operations.status", "deployments.status"}
+# Routes whose spec file is not kept yet (each must fail here with "no spec file kept" and nothing
+# else; a route leaves this list when its spec file lands).  Empty is the goal.
+SPEC_PENDING: set[str] = set()
 
 
 @pytest.fixture(scope="module")
@@ -54,6 +57,10 @@ def test_every_route_is_driven_or_named(driven) -> None:
 def test_every_answer_is_one_the_spec_allows(driven) -> None:
     _, rec = driven
     problems = [p for x in rec.exchanges if x.route not in NOT_IN_SPECS for p in check(x)]
+    pending = [p for p in problems if p.split(":", 1)[0] in SPEC_PENDING and "no spec file kept" in p]
+    landed = sorted(SPEC_PENDING - {p.split(":", 1)[0] for p in pending})
+    assert not landed, f"these routes have their spec file now: take them off SPEC_PENDING: {landed}"
+    problems = [p for p in problems if p not in pending]
     assert not problems, "\n".join(problems)
 
 

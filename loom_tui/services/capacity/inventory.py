@@ -87,12 +87,12 @@ async def metric_series(clients: Any, r: Resource, *, hours: float, end: datetim
                         interval: str | None = None) -> metrics.Series | None:
     """The resource's load metric over the last ``hours`` (None: the type has no metric).  Raises
     the ARM error when Azure Monitor refuses."""
-    spec = METRICS.get(r.type_key)
-    if spec is None:
-        return None
     why = missing_in(r.type_key, getattr(getattr(clients, "cloud", None), "name", "") or "")
     if why:
         raise MetricUnavailable(why)
+    spec = METRICS.get(r.type_key)
+    if spec is None:
+        return None
     name, _agg = spec
     end = end or datetime.now(timezone.utc)
     from urllib.parse import quote
@@ -104,6 +104,9 @@ async def metric_series(clients: Any, r: Resource, *, hours: float, end: datetim
 
 
 async def _utilization(clients: Any, r: Resource, end: datetime) -> Resource:
+    why = missing_in(r.type_key, getattr(getattr(clients, "cloud", None), "name", "") or "")
+    if why:  # the metric does not exist here (Fabric: nowhere): say so, ask nothing
+        return dataclasses.replace(r, utilization_note=why, utilization_absent=True)
     if r.type_key not in METRICS:
         return r
     try:
