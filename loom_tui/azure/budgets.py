@@ -28,6 +28,7 @@ class Threshold:
     contact_emails: tuple[str, ...] = ()
     enabled: bool = True
     operator: str = "GreaterThanOrEqualTo"
+    contact_groups: tuple[str, ...] = ()  # action group resource ids (subscription / resource group scopes only)
 
 
 @dataclass(frozen=True)
@@ -61,7 +62,8 @@ def to_body(b: Budget) -> dict:
         "timeGrain": b.time_grain,
         "timePeriod": {"startDate": f"{b.start.isoformat()}T00:00:00Z" if b.start else None},
         "notifications": {t.key: {"enabled": t.enabled, "operator": t.operator, "threshold": float(t.threshold),
-                                  "contactEmails": list(t.contact_emails), "thresholdType": t.threshold_type}
+                                  "contactEmails": list(t.contact_emails), "thresholdType": t.threshold_type,
+                                  **({"contactGroups": list(t.contact_groups)} if t.contact_groups else {})}
                           for t in b.thresholds},
     }
     if b.end:
@@ -89,7 +91,7 @@ def from_body(scope: str, body: dict) -> Budget:
     notes = p.get("notifications") or {}
     thresholds = tuple(
         Threshold(key, Decimal(str(n.get("threshold", 0))), n.get("thresholdType") or "Actual", tuple(n.get("contactEmails") or ()),
-                  bool(n.get("enabled", True)), n.get("operator") or "GreaterThanOrEqualTo")
+                  bool(n.get("enabled", True)), n.get("operator") or "GreaterThanOrEqualTo", tuple(n.get("contactGroups") or ()))
         for key, n in sorted(notes.items()))
     spend, unit = _money(p.get("currentSpend"))
     forecast, unit2 = _money(p.get("forecastSpend"))
