@@ -23,6 +23,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--answers", default=None, metavar="MODE",
                    help="which of the answers the API specs allow it gives: default, random[:SEED] or point=variant,... "
                         "(default LOOM_DEMO_ANSWERS; `loom demo-azure answers` lists the points)")
+    s.add_argument("--api-versions", default=None, choices=("public", "lagging"),
+                   help="the api-versions its cloud offers: the public cloud's, or a lagging (sovereign, custom) cloud's "
+                        "(default LOOM_DEMO_API_VERSIONS, else public)")
     s.add_argument("--json", action="store_true", help="print the endpoint, CA bundle, secret and tenant as one JSON line")
     s.set_defaults(handler=_serve)
     r = cs.add_parser("reset", help="put the demo estate back as seeded")
@@ -111,7 +114,8 @@ async def _serve(args: argparse.Namespace) -> int:
     if args.action_seconds is not None and args.action_seconds < 0:
         return fail("--action-seconds must not be negative")
     try:
-        handle = start_demo_azure(_data_dir(args), port=args.port, action_seconds=args.action_seconds, answers=args.answers)
+        handle = start_demo_azure(_data_dir(args), port=args.port, action_seconds=args.action_seconds, answers=args.answers,
+                                  api_versions=args.api_versions)
     except UsageError as exc:
         return fail(str(exc))
     except (OSError, RuntimeError) as exc:

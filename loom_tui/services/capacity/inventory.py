@@ -65,10 +65,9 @@ async def list_rows(clients: Any, subs: list[str], scope: Scope, *, timeout: flo
 
 
 async def provider_get(clients: Any, r: Resource) -> dict:
-    api = apis.GET_API.get(r.type_key)
-    if api is None:
+    if r.type_key not in apis.READABLE:
         return r.arm
-    return (await clients.send("GET", r.id, api)).body or {}
+    return (await clients.send("GET", r.id, await apis.version(clients, r.type_key, r.id))).body or {}
 
 
 async def _runtime(clients: Any, r: Resource, failures: list[Failure]) -> Resource:
@@ -99,7 +98,7 @@ async def metric_series(clients: Any, r: Resource, *, hours: float, end: datetim
 
     path = (f"{r.id}/providers/Microsoft.Insights/metrics?metricnames={quote(name)}&timespan={quote(metrics.timespan(end, hours))}"
             f"&interval={interval or metrics.interval_for(hours)}&aggregation=Average,Maximum")
-    body = (await clients.send("GET", path, metrics.API_VERSION)).body or {}
+    body = (await clients.send("GET", path, await apis.version(clients, metrics.TYPE, r.id))).body or {}
     return metrics.parse(body, name)
 
 

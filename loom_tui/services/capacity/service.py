@@ -82,7 +82,10 @@ class CapacityService:
         if subs:
             return subs
         clients = await self.clients()
-        return [s["subscriptionId"] async for s in clients.pages("/subscriptions", "2022-12-01") if s.get("subscriptionId")]
+        from loom_tui.azure.api_versions import pick
+
+        api = await pick(clients, "Microsoft.Resources/subscriptions")
+        return [s["subscriptionId"] async for s in clients.pages("/subscriptions", api) if s.get("subscriptionId")]
 
     async def recorded_dlzs(self) -> list[StoredDlz]:
         """The landing zones the setup wizard recorded (``DlzRegistry``: deployed, deploying or

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 FABRIC = "/providers/microsoft.fabric/capacities/"
-FABRIC_API = "2023-11-01"
+FABRIC_TYPE = "Microsoft.Fabric/capacities"  # api-version picked per cloud (api_versions.py)
 
 
 @dataclass(frozen=True)
@@ -52,7 +52,9 @@ async def sku_prices(ctx: Any) -> SkuPrices:
     last = ""
     for _, rid in fabric:
         try:
-            body = (await clients.send("GET", rid, FABRIC_API)).body or {}
+            from loom_tui.azure.api_versions import pick
+
+            body = (await clients.send("GET", rid, await pick(clients, FABRIC_TYPE, path=rid))).body or {}
         except Exception as exc:  # noqa: BLE001 — gone or unreadable: try the next one
             last = f"{rid.rsplit('/', 1)[-1]}: {exc}"
             continue

@@ -30,8 +30,9 @@ from .template import parameters_for
 STAGES = ("permissions", "validate", "what-if", "deploy", "peering", "dns", "record")
 STAGE_LABELS = {"permissions": "Permissions", "validate": "Validate", "what-if": "What-if", "deploy": "Deploy template",
                 "peering": "Hub ↔ spoke peering", "dns": "Private DNS links", "record": "Record the DLZ"}
-NETWORK_API = "2023-11-01"
-DNS_API = "2020-06-01"
+PEERINGS = "Microsoft.Network/virtualNetworks/virtualNetworkPeerings"  # api-versions picked per cloud (api_versions.py)
+DNS_ZONES = "Microsoft.Network/privateDnsZones"
+DNS_LINKS = "Microsoft.Network/privateDnsZones/virtualNetworkLinks"
 POLL_SECONDS = 1.0
 
 
@@ -136,10 +137,22 @@ class DlzRunner:
         """The SDK poller's wait when ARM sends no Retry-After (its own default is 30 s)."""
         return self.pace.seconds(self.poll_seconds)
 
-    def deployments(self) -> Any:
+    async def deployments(self) -> Any:
+        """The SDK's deployments client at the api-version this cloud offers (api_versions.py)."""
+        import functools
+
         from azure.mgmt.resource.deployments.aio import DeploymentsMgmtClient
 
-        return self.clients.client(DeploymentsMgmtClient, self.plan.subscription_id, kind="deployments")
+        from loom_tui.azure.api_versions import pick
+
+        api = await pick(self.clients, "Microsoft.Resources/deployments", path=f"/subscriptions/{self.plan.subscription_id}")
+        return self.clients.client(functools.partial(DeploymentsMgmtClient, api_version=api), self.plan.subscription_id,
+                                   kind=f"deployments@{api}")
+
+    async def _api(self, rtype: str) -> str:
+        from loom_tui.azure.api_versions import pick
+
+        return await pick(self.clients, rtype, path=f"/subscriptions/{self.plan.subscription_id}")
 
     def _deployment(self, what_if: bool = False) -> Any:
         from azure.mgmt.resource.deployments import models as m
@@ -221,7 +234,7 @@ class DlzRunner:
         return f"{self.principal_label} holds every role needed"
 
     async def stage_validate(self) -> str:
-        poller = await self.deployments().deployments.begin_validate_at_subscription_scope(self.plan.deployment_name, self._deployment(),
+        poller = await (await self.deployments()).deployments.begin_validate_at_subscription_scope(self.plan.deployment_name, self._deployment(),
                                                                                           polling_interval=self._sdk_poll())
         result = await poller.result()
         err = getattr(result, "error", None)
@@ -231,7 +244,7 @@ class DlzRunner:
         return f"ARM validated the template ({n} resources)"
 
     async def stage_what_if(self) -> str:
-        poller = await self.deployments().deployments.begin_what_if_at_subscription_scope(self.plan.deployment_name,
+        poller = await (await self.deployments()).deployments.begin_what_if_at_subscription_scope(self.plan.deployment_name,
                                                                                           self._deployment(what_if=True),
                                                                                           polling_interval=self._sdk_poll())
         result = await poller.result()
@@ -258,13 +271,13 @@ class DlzRunner:
         from azure.core.exceptions import ResourceNotFoundError
 
         try:
-            d = await self.deployments().deployments.get_at_subscription_scope(self.plan.deployment_name)
+            d = await (await self.deployments()).deployments.get_at_subscription_scope(self.plan.deployment_name)
         except ResourceNotFoundError:
             return None
         return enum_text(getattr(d.properties, "provisioning_state", ""))
 
     async def _operations_lines(self) -> tuple[list[str], int, int]:
-        dc = self.deployments()
+        dc = (await self.deployments())
         lines, done, total = [], 0, 0
         nested: list[tuple[str, str]] = []
         async for op in dc.deployment_operations.list_at_subscription_scope(self.plan.deployment_name):
@@ -303,7 +316,7 @@ class DlzRunner:
 
     async def stage_deploy(self) -> str:
         state = await self._deployment_state()
-        dc = self.deployments()
+        dc = (await self.deployments())
         if state in ("Running", "Accepted", "Creating", "Updating"):
             poll_task = asyncio.create_task(self._wait_deployment())  # a run killed mid-deploy: watch it, don't start it twice
         else:
@@ -335,7 +348,7 @@ class DlzRunner:
 
     async def _wait_deployment(self) -> Any:
         while True:
-            d = await self.deployments().deployments.get_at_subscription_scope(self.plan.deployment_name)
+            d = await (await self.deployments()).deployments.get_at_subscription_scope(self.plan.deployment_name)
             if enum_text(d.properties.provisioning_state) in ("Succeeded", "Failed", "Canceled"):
                 return d
             await self.pace.sleep(self.poll_seconds)
@@ -369,11 +382,11 @@ class DlzRunner:
         for key, (url, remote, from_hub) in both.items():  # in order: the second one makes both Connected
             body = {"properties": {"remoteVirtualNetwork": {"id": remote}, "allowVirtualNetworkAccess": True,
                                    "allowForwardedTraffic": True, "allowGatewayTransit": False, "useRemoteGateways": False}}
-            await self._put_and_wait(url, NETWORK_API, body)
+            await self._put_and_wait(url, await self._api(PEERINGS), body)
             await self.emit(StageEvent("peering", "running", f"{key} created", 0.5 if key == "hub-to-spoke" else 0.9))
         lines = []
         for key, (url, _, _) in both.items():  # read both back
-            got = await self.clients.send("GET", url, NETWORK_API)
+            got = await self.clients.send("GET", url, await self._api(PEERINGS))
             state = str(((got.body or {}).get("properties") or {}).get("peeringState") or "")
             self.peering[key] = state
             lines.append(f"{key}: {state}")
@@ -385,7 +398,7 @@ class DlzRunner:
         if not self.hub_scope:
             raise StageFailed("dns", "the hub resource group is not known")
         zones = {str(z.get("name")).lower(): str(z.get("id")) async for z in
-                 self.clients.pages(f"{self.hub_scope}/providers/Microsoft.Network/privateDnsZones", DNS_API)}
+                 self.clients.pages(f"{self.hub_scope}/providers/Microsoft.Network/privateDnsZones", await self._api(DNS_ZONES))}
         wanted = list(self.plan.dns_zones)
         missing = [z for z in wanted if z.lower() not in zones]
         link = f"link-{self.plan.domain}"
@@ -396,7 +409,7 @@ class DlzRunner:
             url = f"{zones[zone.lower()]}/virtualNetworkLinks/{link}"
             body = {"location": "global", "tags": {"loomTenantId": self.plan.tenant_id, "loomDomain": self.plan.domain},
                     "properties": {"virtualNetwork": {"id": self.plan.spoke_vnet_id}, "registrationEnabled": False}}
-            got = await self._put_and_wait(url, DNS_API, body)
+            got = await self._put_and_wait(url, await self._api(DNS_LINKS), body)
             props = got.get("properties") or {}
             done += 1
             await self.emit(StageEvent("dns", "running", f"{done} of {len(wanted) - len(missing)} zones linked",
