@@ -10,7 +10,6 @@ import pytest
 from loom_tui.demo_azure.answers import POINTS, Answers
 from tests.support.specs import check, record
 
-pytestmark = pytest.mark.asyncio
 
 # (name, pause point, the states) — one row per pausable service
 SERVICES = [

@@ -14,7 +14,6 @@ from loom_tui.services.capacity import cu_metrics
 from tests.capacity.test_actions import _idle_store
 from tests.demo_azure.conftest import get_json
 
-pytestmark = pytest.mark.asyncio
 
 
 def test_columns_are_read_however_the_answer_qualifies_them() -> None:
