@@ -28,9 +28,9 @@ SUB = f"/subscriptions/{DLZ_SUBS[0]}"
 
 # api-versions loom sends (see the README's api-version table)
 V = {
-    "resources": "2021-04-01", "subscriptions": "2022-12-01", "fabric": "2023-11-01", "kusto": "2024-04-13",
+    "resources": "2021-04-01", "subscriptions": "2022-12-01", "fabric": "2026-08-01", "kusto": "2024-04-13",
     "synapse": "2021-06-01", "metrics": "2024-02-01", "budgets": "2024-08-01", "cost": "2024-08-01",
-    "network": "2023-11-01", "dns": "2020-06-01", "roles": "2022-04-01", "cosmos": "2025-04-15",
+    "network": "2023-11-01", "dns": "2024-06-01", "roles": "2022-04-01", "cosmos": "2025-04-15",
     "storage": "2025-06-01", "keyvault": "2025-05-01", "deployments": "2026-06-01",
 }
 
@@ -131,6 +131,8 @@ def calls() -> list[tuple[str, str, Any]]:
         ("GET", f"{SUB}/providers/Microsoft.Resources/deployments/spec-deploy?api-version={dep}", None),
         ("GET", f"{SUB}/providers/Microsoft.Resources/deployments/spec-deploy/operations?api-version={dep}", None),
         ("GET", f"/metadata/endpoints?api-version=2022-09-01", None),
+        ("GET", f"{SUB}/providers/Microsoft.Fabric?api-version=2021-04-01", None),
+        ("GET", "/providers/Microsoft.Resources?api-version=2021-04-01", None),
     ]
 
 

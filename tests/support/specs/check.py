@@ -186,8 +186,8 @@ def check_response(x: Exchange, op: Operation, spec: SpecBook | None = None) -> 
             problems.append("no body; the spec answers one")
         elif x.response is not None:
             problems += schema_errors(spec, where + "/schema", x.response, "response")
-    elif x.response not in (None, "", b""):
-        problems.append(f"a body where the spec answers none: {str(x.response)[:120]}")
+    elif x.status == 204 and x.response not in (None, "", b""):
+        problems.append(f"a body on a 204: {str(x.response)[:120]}")
     problems += _lro_headers(x, op, declared)
     return [f"{x.label()} [{op.operation_id} {op.api_version}]: {p}" for p in problems]
 
