@@ -20,8 +20,6 @@ SPEC_PENDING: set[str] = {
     "cosmos.accounts.get", "cosmos.accounts.list", "cosmos.accounts.list_all", "storage.accounts.get", "storage.accounts.list",
     "storage.accounts.list_all", "storage.blob_services.get", "storage.blob_services.list", "keyvault.vaults.get",
     "keyvault.vaults.list", "keyvault.vaults.list_all",
-    # Microsoft.CostManagement 2024-08-01 query
-    "cost.query",
 }
 
 

@@ -70,3 +70,17 @@ def test_every_spec_file_is_in_the_manifest_with_its_commit() -> None:
         assert len(entry["commit"]) == 40 and entry["form"] in ("stripped", "extract"), path
         assert entry["form"] == "stripped" or entry.get("kept"), f"{path}: an extract names the path items it kept"
     assert book().operations
+
+
+def test_an_enum_takes_only_its_values_and_those_the_spec_examples_use() -> None:
+    """Query_Usage lists granularity Daily; its upstream example MCABillingProfileQueryGrouping sends
+    None (MANIFEST example_values) — both pass; any other value fails."""
+    q = SUB + "/providers/Microsoft.CostManagement/query"
+
+    def query(granularity):
+        body = {"type": "ActualCost", "timeframe": "MonthToDate",
+                "dataset": {"granularity": granularity, "aggregation": {"totalCost": {"name": "Cost", "function": "Sum"}}}}
+        return check(x("POST", q, body=body, status=204, api="2024-08-01"))
+
+    assert query("Daily") == [] and query("None") == []
+    assert any("'Monthly' is not one of ['Daily']" in p for p in query("Monthly"))

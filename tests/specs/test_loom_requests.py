@@ -60,6 +60,17 @@ async def test_capacity_and_budgets_requests_are_what_the_specs_accept(world) ->
     assert not problems_of(rec), "\n".join(problems_of(rec))
 
 
+async def test_cost_queries_are_what_the_specs_accept(world) -> None:
+    """Cost's live source (every scope, a next-link chain, a scope without data) and budgets'
+    checks, held to Query_Usage 2024-08-01."""
+    ctx, clients, rec = world
+    result = await ctx.cost.refresh_live("actual")
+    assert result.rows > 0
+    queries = [x for x in rec.exchanges if x.route == "cost.query"]
+    assert len(queries) >= 5 and {x.status for x in queries} >= {200}
+    assert not problems_of(rec), "\n".join(problems_of(rec))
+
+
 async def test_a_dlz_deploy_sends_what_the_specs_accept(world) -> None:
     from tests.deploy.test_flow_demo import answers
 

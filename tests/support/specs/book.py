@@ -22,6 +22,9 @@ from referencing.jsonschema import DRAFT4
 
 ROOT = Path(__file__).resolve().parents[2] / "fixtures" / "specs"
 METHODS = ("get", "put", "post", "patch", "delete", "head")
+# where MANIFEST.json names an enum value the spec's own examples use but its schema does not list,
+# the schema carries it under this key (check.py accepts it)
+EXAMPLE_VALUES = "x-loom-example-values"
 
 
 def escape(token: str) -> str:
@@ -75,6 +78,7 @@ class SpecBook:
             doc = json.loads(path.read_text(encoding="utf-8"))
             uri = path.resolve().as_uri()
             self.files[uri] = doc
+            self._example_values(path, doc)
             resources.append((uri, Resource(contents=doc, specification=DRAFT4)))
         self.registry: Registry = Registry().with_resources(resources).crawl()
         self.operations: list[Operation] = []
@@ -86,6 +90,14 @@ class SpecBook:
                     if method in item:
                         self.operations.append(Operation(Path(uri.removeprefix("file://")), uri, version, method.upper(),
                                                          template, item[method], shared))
+
+    def _example_values(self, path: Path, doc: dict[str, Any]) -> None:
+        entry = _manifest(self.root).get(path.relative_to(self.root).as_posix(), {})
+        for pointer, said in (entry.get("example_values") or {}).items():
+            node: Any = doc
+            for token in pointer.removeprefix("#/").split("/"):
+                node = node[token.replace("~1", "/").replace("~0", "~")]
+            node[EXAMPLE_VALUES] = list(said["values"])
 
     # ------------------------------------------------------------ lookup
 
@@ -165,6 +177,12 @@ class SpecBook:
 
 
 _BOOK: SpecBook | None = None
+
+
+@lru_cache(maxsize=4)
+def _manifest(root: Path) -> dict[str, Any]:
+    path = root / "MANIFEST.json"
+    return json.loads(path.read_text(encoding="utf-8")).get("files", {}) if path.exists() else {}
 
 
 def book() -> SpecBook:

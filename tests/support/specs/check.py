@@ -11,7 +11,10 @@ swagger adds:
   no ``additionalProperties`` — in responses (the demo must not invent fields) and in requests
   (loom must not send fields the service does not know); ``allOf`` parents and, for a
   ``discriminator``, the matching subtype (``x-ms-discriminator-value``) count as declared;
-* formats are not checked (``arm-id``, ``uuid``, ``date-time`` are descriptive here).
+* formats are not checked (``arm-id``, ``uuid``, ``date-time`` are descriptive here);
+* an enum takes only the values it lists, plus those the spec's own examples use for it, named in
+  MANIFEST.json (``example_values``: the Query_Usage example MCABillingProfileQueryGrouping sends
+  ``"granularity": "None"`` where the schema lists only ``Daily``).
 """
 
 from __future__ import annotations
@@ -20,9 +23,9 @@ from dataclasses import dataclass
 from typing import Any
 from urllib.parse import urljoin
 
-from jsonschema import Draft4Validator
+from jsonschema import Draft4Validator, validators
 
-from .book import Operation, SpecBook, book
+from .book import EXAMPLE_VALUES, Operation, SpecBook, book
 
 
 @dataclass
@@ -50,9 +53,19 @@ def strip_nulls(value: Any) -> Any:
     return value
 
 
+def _enum(validator: Any, enums: Any, instance: Any, schema: dict[str, Any]) -> Any:
+    if instance in schema.get(EXAMPLE_VALUES, ()):
+        return
+    yield from Draft4Validator.VALIDATORS["enum"](validator, enums, instance, schema)
+
+
+# draft 4, with an enum's values from the spec's own examples (book.EXAMPLE_VALUES)
+Validator = validators.extend(Draft4Validator, {"enum": _enum})
+
+
 def schema_errors(spec: SpecBook, uri: str, instance: Any, where: str) -> list[str]:
     """``instance`` against the schema at ``uri`` (a URI with a JSON pointer)."""
-    validator = Draft4Validator({"$ref": uri}, registry=spec.registry)
+    validator = Validator({"$ref": uri}, registry=spec.registry)
     out = []
     for err in sorted(validator.iter_errors(strip_nulls(instance)), key=lambda e: list(e.absolute_path)):
         at = "/".join(str(p) for p in err.absolute_path) or "<body>"
@@ -151,8 +164,8 @@ def check_request(x: Exchange, spec: SpecBook | None = None) -> tuple[Operation 
             group = "".join(c if c.isalnum() or c == "_" else "_" for c in name)
             value = values.get(group)
             if value is not None:
-                schema = {k: v for k, v in param.items() if k in ("type", "pattern", "minLength", "maxLength", "enum")}
-                for err in Draft4Validator(schema).iter_errors(value):
+                schema = {k: v for k, v in param.items() if k in ("type", "pattern", "minLength", "maxLength", "enum", EXAMPLE_VALUES)}
+                for err in Validator(schema).iter_errors(value):
                     problems.append(f"path value {name}={value!r}: {err.message}")
         if where == "body":
             if x.body is None:
