@@ -49,9 +49,12 @@ POINTS: dict[str, tuple[str, ...]] = {
     "deployments.whatif": ("200", "202-location"),
     # a deployment PUT (Deployments_CreateOrUpdateAtSubscriptionScope): 201 or 200, with Azure-AsyncOperation
     "deployments.put": ("201", "200"),
+    # a deployment's status URL (operationStatuses) while it runs: no Retry-After (the SDK poller
+    # keeps its own interval), or one (the value from "retry-after")
+    "deployments.status": ("plain", "retry-after"),
     # poll URLs and next links: as the endpoint is spelled, or with the scheme's default port written out
     "links": ("plain", "port"),
-    # Retry-After on status URLs while an operation runs, in (simulated) seconds
+    # Retry-After on status URLs while an operation runs, in seconds
     "retry-after": ("1", "2", "5"),
 }
 

@@ -32,7 +32,7 @@ async def deploy_world(tmp_path, request, monkeypatch):
 
 
 DEPLOY_VARIANTS = ["deployments.validate=202-location", "deployments.whatif=202-location", "deployments.put=200",
-                   "retry-after=5", "random:7"]
+                   "deployments.status=retry-after,retry-after=5", "random:7"]
 
 
 @pytest.mark.parametrize("deploy_world", DEPLOY_VARIANTS, indirect=True, ids=DEPLOY_VARIANTS)

@@ -448,7 +448,8 @@ def register(router: Router, state: "State") -> None:
         if st == "Failed":
             body["error"] = d.extended(req, doc, ops, "Failed")["properties"]["error"]
         running = st not in ("Succeeded", "Failed", "Canceled")
-        return arm_json(body, headers={"Retry-After": req.server.answers.retry_after()} if running else None)
+        told = running and req.server.answers.pick("deployments.status") == "retry-after"
+        return arm_json(body, headers={"Retry-After": req.server.answers.retry_after()} if told else None)
 
     async def operations(req: ArmRequest) -> web.StreamResponse:
         doc = d.doc(req["sub"], None, req["name"])
