@@ -325,7 +325,7 @@ class Deployments:
             end = doc["started"] + o["t"]["end"] if o["state"] in ("Succeeded", "Failed") else self.now()
             props: dict[str, Any] = {
                 "provisioningOperation": "Create", "provisioningState": o["state"], "timestamp": _iso(end),
-                "duration": f"PT{max(0.0, end - start):.1f}S", "trackingId": op_id.lower(),
+                "duration": f"PT{max(0.0, end - start):.1f}S",
                 "serviceRequestId": str(uuid.uuid5(uuid.NAMESPACE_URL, op_id)),
                 "targetResource": {"id": p["id"], "resourceType": p["type"], "resourceName": p["name"]},
             }
@@ -380,10 +380,9 @@ def register(router: Router, state: "State") -> None:
         problems = d.preflight(req["sub"], planned)
         if problems:
             return d.preflight_error(req["name"], problems)
-        body = req.body or {}
         return later(req, "deployments.validate", {
             "id": f"/subscriptions/{req['sub']}/providers/Microsoft.Resources/deployments/{req['name']}",
-            "name": req["name"], "type": "Microsoft.Resources/deployments", "location": body.get("location"),
+            "name": req["name"], "type": "Microsoft.Resources/deployments",  # DeploymentValidateResult: no location
             "properties": {"provisioningState": "Succeeded", "mode": "Incremental", "correlationId": str(uuid.uuid4()),
                            "timestamp": _iso(d.now()), "duration": "PT0.5S", "dependencies": [], "providers": [],
                            "validatedResources": [{"id": p.id} for p in planned]}})
