@@ -1,4 +1,10 @@
-"""Shared test set-up: every test gets its own data, config and state directories."""
+"""Shared test set-up: every test gets its own data, config and state directories.
+
+The data directory starts as a copy of a demo tenant seeded once per worker (see
+``tests/support/seeded.py``), made just before the test's body runs; ``@pytest.mark.fresh_data``
+leaves it empty (the test checks a first start), ``@pytest.mark.demo_today("2026-11-20")`` pins
+the demo day (``LOOM_DEMO_TODAY``) the data is dated from.
+"""
 
 from __future__ import annotations
 
@@ -7,21 +13,49 @@ from pathlib import Path
 
 import pytest
 
+from tests.support.seeded import SeedCache
+
 REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 DEMO_SPEED = "20"
+SEEDS = pytest.StashKey[SeedCache]()
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "fresh_data: the test starts with an empty data directory (it checks a first start)")
+    config.addinivalue_line("markers", "demo_today(day): pin LOOM_DEMO_TODAY (YYYY-MM-DD) for the test, its seeded data included")
+
+
+@pytest.fixture(scope="session")
+def seed_cache(tmp_path_factory: pytest.TempPathFactory) -> SeedCache:
+    return SeedCache(tmp_path_factory.mktemp("seeded"))
 
 
 @pytest.fixture(autouse=True)
-def _isolated_dirs(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+def _isolated_dirs(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, seed_cache: SeedCache) -> None:
+    request.node.stash[SEEDS] = seed_cache
     monkeypatch.setenv("LOOM_DATA_DIR", str(tmp_path / "data"))
     monkeypatch.setenv("LOOM_CONFIG", str(tmp_path / "config.toml"))
     monkeypatch.setenv("LOOM_STATE_DIR", str(tmp_path / "state"))
     # the demo Azure's simulated time, and loom's waits on it, run this many times real time
     # (subprocesses and tmux runs inherit it); a test that needs operator speed sets it to 1
     monkeypatch.setenv("LOOM_DEMO_SPEED", DEMO_SPEED)
+    monkeypatch.delenv("LOOM_DEMO_TODAY", raising=False)
+    day = request.node.get_closest_marker("demo_today")
+    if day is not None:
+        monkeypatch.setenv("LOOM_DEMO_TODAY", day.args[0])
     for var in ("AZURE_TENANT_ID", "AZURE_CLIENT_ID", "AZURE_SUBSCRIPTION_ID", "NO_COLOR"):
         monkeypatch.delenv(var, raising=False)
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_call(item: pytest.Item):
+    """Just before the body (every fixture has run, so a fixture's LOOM_DEMO_TODAY counts): the
+    seeded data, unless the data directory exists already or the test wants it fresh."""
+    target = os.environ.get("LOOM_DATA_DIR")
+    if target and not Path(target).exists() and item.get_closest_marker("fresh_data") is None:
+        item.stash[SEEDS].copy_into(Path(target), os.environ.get("LOOM_DEMO_TODAY"))
+    yield
 
 
 def shared_fixture(*parts: str) -> Path:

@@ -60,6 +60,7 @@ async def test_503_and_connection_reset_are_retried(arm_tls, kind: str) -> None:
     assert len(arm_tls.calls_to("subscriptions.list")) == 2
 
 
+@pytest.mark.serial  # asserts a time limit the operator is promised: measured alone
 async def test_timeout_is_retried_after_read_timeout(arm_tls) -> None:
     arm_tls.hang_seconds = 3
     arm_tls.inject("subscriptions.list", Fault("timeout"))

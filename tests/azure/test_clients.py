@@ -135,6 +135,7 @@ async def test_several_headers_at_once_the_longest_is_waited_for(arm_count) -> N
     assert events[0].message == f"throttled by Azure Resource Manager, retrying in {round(events[0].seconds)} s"
 
 
+@pytest.mark.serial  # asserts a time limit the operator is promised: measured alone
 async def test_the_wait_is_capped(arm_count) -> None:
     arm_count.inject("subscriptions.list", Fault("429", variant="retry-after-seconds", seconds=120))
     events: list[Throttled] = []

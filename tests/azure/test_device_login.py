@@ -98,6 +98,7 @@ async def test_code_expiring_on_the_client_side(device_auth) -> None:
     assert info.value.kind == "expired" and login.polls == 1
 
 
+@pytest.mark.serial  # asserts a time limit the operator is promised: measured alone
 async def test_cancel_stops_at_once(device_auth) -> None:
     device_auth.script = ["pending"]
     prof = lab_profile(device_auth)

@@ -3,6 +3,8 @@ server: code shown, copy with OSC 52, success, esc cancels at once, decline, exp
 
 from __future__ import annotations
 
+import pytest
+
 import asyncio
 import time
 
@@ -51,6 +53,7 @@ async def test_code_copy_and_success(device_auth) -> None:
     assert app.result.upn == "ada@contoso.example"
 
 
+@pytest.mark.serial  # asserts a time limit the operator is promised: measured alone
 async def test_escape_cancels_at_once(device_auth) -> None:
     device_auth.script = ["pending"]
     screen = LoginScreen(SignInFlow(lab_profile(device_auth)))

@@ -130,6 +130,7 @@ async def test_a_failed_resource_stops_the_run_with_arms_text_and_a_retry_resume
 
 async def test_an_interrupted_run_watches_the_deployment_instead_of_starting_it_twice(world):
     ctx, svc, clients, handle = world
+    handle.state.action_seconds = 4.0  # a deployment at operator speed: still running when the second run looks
     f = await svc.facts()
     plan, f = await svc.plan(answers(f, domain="pricing"), f)
     started = asyncio.Event()

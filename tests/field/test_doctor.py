@@ -52,6 +52,7 @@ def test_local_profile_needs_no_network() -> None:
     assert all(c["area"] != "endpoints" or c["name"] == "cloud endpoints" for c in report["checks"])
 
 
+@pytest.mark.serial  # asserts a time limit the operator is promised: measured alone
 def test_unreachable_cloud_fails_fast_with_fixes() -> None:
     silent = socket.socket()  # accepts TCP (the kernel does) but never speaks TLS: a black hole
     silent.bind(("127.0.0.1", 0))

@@ -42,6 +42,7 @@ def _saved(tmp_path: Path) -> dict:
     return json.loads(file.read_text())
 
 
+@pytest.mark.serial  # asserts a time limit the operator is promised: measured alone
 def test_sighup_saves_state_and_exits_fast(tmp_path: Path) -> None:
     p = _start(tmp_path)
     try:
@@ -55,6 +56,7 @@ def test_sighup_saves_state_and_exits_fast(tmp_path: Path) -> None:
     assert state["form"] == {"name": "half-typed name"}  # the secret-looking field was dropped
 
 
+@pytest.mark.serial  # asserts a time limit the operator is promised: measured alone
 def test_vanished_tty_without_signal_is_noticed(tmp_path: Path) -> None:
     # Not the terminal's session leader: closing the terminal sends no SIGHUP, as when the app runs
     # under a wrapper that swallowed it.  Only the poll can notice.
@@ -68,6 +70,7 @@ def test_vanished_tty_without_signal_is_noticed(tmp_path: Path) -> None:
     assert _saved(tmp_path)["reason"] == "terminal lost"
 
 
+@pytest.mark.serial  # asserts a time limit the operator is promised: measured alone
 def test_idle_guard_does_not_spin(tmp_path: Path) -> None:
     p = _start(tmp_path)
     try:

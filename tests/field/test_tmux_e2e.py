@@ -125,6 +125,7 @@ def _gone(pid: int) -> bool:
     return stat.rsplit(")", 1)[1].split()[0] == "Z"  # a zombie is not running
 
 
+@pytest.mark.serial  # a 2 s promise: measured on a machine nobody else is loading
 def test_ssh_drop_exits_within_two_seconds_and_saves_state(tmux: Tmux) -> None:
     s = _start(tmux)
     s.wait_for(READY, timeout=30)

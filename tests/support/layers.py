@@ -12,6 +12,7 @@ from __future__ import annotations
 import ast
 from collections import deque
 from dataclasses import dataclass
+from functools import lru_cache
 from pathlib import Path
 
 PACKAGE = "loom_tui"
@@ -73,6 +74,12 @@ def _imports(tree: ast.AST, package: str) -> set[str]:
     return found
 
 
+@lru_cache(maxsize=4096)
+def _source_imports(source: str, package: str) -> frozenset[str]:
+    """``_imports`` of one module's source (the same file in a planted copy is parsed once)."""
+    return frozenset(_imports(ast.parse(source), package))
+
+
 def import_graph(root: Path) -> dict[str, set[str]]:
     """``module -> modules it imports``: loom modules by full name, anything else by its top name
     (``textual``, ``azure``).  ``root`` is the package folder (``.../loom_tui``)."""
@@ -81,7 +88,7 @@ def import_graph(root: Path) -> dict[str, set[str]]:
     for name, path in files.items():
         package = name if path.name == "__init__.py" else name.rpartition(".")[0]
         edges: set[str] = set()
-        for target in _imports(ast.parse(path.read_text(encoding="utf-8"), str(path)), package):
+        for target in _source_imports(path.read_text(encoding="utf-8"), package):
             top = target.split(".")[0]
             if top != root.name:
                 edges.add(top)

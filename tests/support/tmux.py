@@ -30,7 +30,7 @@ from typing import Iterator, Mapping, Sequence
 
 import pytest
 
-BASE_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "LOOM_DATA_DIR", "LOOM_CONFIG", "LOOM_STATE_DIR", "VIRTUAL_ENV")
+BASE_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "LOOM_DATA_DIR", "LOOM_CONFIG", "LOOM_STATE_DIR", "LOOM_DEMO_SPEED", "VIRTUAL_ENV")
 
 
 class TmuxError(AssertionError):
@@ -66,7 +66,7 @@ class TmuxSession:
             args.append("-e")
         return self.h.tmux(*args, check=False).stdout
 
-    def wait_for(self, text: str, timeout: float = 15.0, *, gone: bool = False) -> str:
+    def wait_for(self, text: str, timeout: float = 45.0, *, gone: bool = False) -> str:
         """Poll the pane until ``text`` shows (or, with ``gone``, no longer shows); returns the pane."""
         end = time.monotonic() + timeout
         pane = ""
@@ -80,7 +80,7 @@ class TmuxSession:
         state = "still there" if gone else "never appeared"
         raise TmuxError(f"{text!r} {state} within {timeout} s; pane:\n{pane}")
 
-    def wait_for_any(self, texts: Sequence[str], timeout: float = 15.0) -> str:
+    def wait_for_any(self, texts: Sequence[str], timeout: float = 45.0) -> str:
         end = time.monotonic() + timeout
         pane = ""
         while time.monotonic() < end:

@@ -21,6 +21,7 @@ def _loom(*args: str) -> subprocess.CompletedProcess[str]:
     return subprocess.run([str(Path(sys.executable).parent / "loom"), *args], capture_output=True, text=True, env=os.environ.copy(), timeout=60)
 
 
+@pytest.mark.fresh_data
 def test_local_read_only_on_a_new_machine_creates_nothing(tmp_path: Path) -> None:
     data = Path(os.environ["LOOM_DATA_DIR"])
     out = _loom("--read-only", "workspaces", "list")

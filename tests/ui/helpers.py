@@ -7,7 +7,7 @@ import asyncio
 from loom_tui.widgets.virtual_table import VirtualTable
 
 
-async def wait_for(pilot, predicate, timeout: float = 10.0) -> None:
+async def wait_for(pilot, predicate, timeout: float = 30.0) -> None:
     deadline = asyncio.get_running_loop().time() + timeout
     while not predicate():
         if asyncio.get_running_loop().time() > deadline:
@@ -22,6 +22,23 @@ async def wait_ready(pilot) -> None:
     await wait_for(pilot, lambda: table.row_count > 0 and table.row(0) is not None)
 
 
+async def until_idle(pilot, timeout: float = 60.0) -> None:
+    """Wait until the app is idle — every worker finished, every message handled, no animation
+    left — so what a key led to has happened (or, for a refused key, never will)."""
+    app = pilot.app
+    deadline = asyncio.get_running_loop().time() + timeout
+    while True:
+        await pilot.pause()
+        busy = [w for w in app.workers if not w.is_finished]
+        if not busy:
+            break
+        if asyncio.get_running_loop().time() > deadline:
+            raise AssertionError(f"the app is still busy: {[w.name for w in busy]}")
+        await pilot.pause(0.02)
+    await pilot.wait_for_scheduled_animations()
+    await pilot.pause()
+
+
 def screen_text(app) -> str:
     """What the screen shows, as plain text (the compositor's strips)."""
     strips = app.screen._compositor.render_strips()  # noqa: SLF001
@@ -30,12 +47,27 @@ def screen_text(app) -> str:
 
 async def run_palette(pilot, command: str) -> None:
     """Open the command palette with ``:``, type ``command`` and run the top match."""
+    from textual.command import CommandPalette
+
+    app = pilot.app
     await pilot.press("colon")
-    await pilot.pause(0.2)
+    await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette) and app.screen.is_mounted)
+    palette = app.screen
     for ch in command:
         await pilot.press("space" if ch == " " else ch)
-    await pilot.pause(0.4)
+    await wait_for(pilot, lambda: _palette_shows(palette, command))
     await pilot.press("enter")
+
+
+def _palette_shows(palette, command: str) -> bool:
+    """The palette has searched for exactly ``command`` (its search is a worker) and lists a match."""
+    from textual.command import CommandInput, CommandList
+
+    if palette.query_one(CommandInput).value != command:
+        return False
+    if any(w.group == palette._GATHER_COMMANDS_GROUP and not w.is_finished for w in palette.app.workers):  # noqa: SLF001
+        return False
+    return palette.query_one(CommandList).option_count > 0
 
 
 async def create_demo_store() -> None:

@@ -13,7 +13,7 @@ from loom_tui.app import LoomApp
 from loom_tui.screens.capacity import CapacityScreen
 from loom_tui.widgets.virtual_table import VirtualTable
 
-from .helpers import create_demo_store, pick_sort, screen_text, wait_for, wait_ready
+from .helpers import create_demo_store, pick_sort, screen_text, until_idle, wait_for, wait_ready
 
 FIXED_DAY = "2026-11-26"
 FIXED_NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
@@ -30,7 +30,7 @@ async def open_capacity(pilot, *, enriched: bool = True) -> CapacityScreen:
     await wait_for(pilot, lambda: isinstance(app.screen, CapacityScreen))
     screen = app.screen
     await wait_for(pilot, lambda: screen.inventory is not None and (screen.inventory.enriched or not enriched), timeout=30)
-    await pilot.pause(0.1)
+    await until_idle(pilot)
     return screen
 
 
@@ -145,7 +145,7 @@ async def test_copy_detail_and_pause_with_confirmation():
         await pilot.press("p")
         await wait_for(pilot, lambda: "Pause Fabric capacity fccsaloomhr?" in screen_text(app))
         await pilot.press("enter")  # Cancel is first and focused
-        await pilot.pause(0.2)
+        await until_idle(pilot)
         assert screen.current.state == "Active" and app.screen is screen
         await pilot.press("p")
         await wait_for(pilot, lambda: "Pause Fabric capacity fccsaloomhr?" in screen_text(app))
@@ -154,7 +154,7 @@ async def test_copy_detail_and_pause_with_confirmation():
                        and screen.inventory.enriched, timeout=40)
         assert "fccsaloomhr is Paused" in screen_text(app) or screen.current.state == "Paused"
         await pilot.press("p")  # a paused capacity cannot be paused again: the key is disabled
-        await pilot.pause(0.2)
+        await until_idle(pilot)
         assert app.screen is screen
 
 
@@ -180,7 +180,7 @@ async def test_read_only_hides_and_refuses_the_actions():
         shown = {b.binding.action for b in screen.active_bindings.values() if b.enabled}
         assert not shown & {"pause", "resume", "scale", "pause_dlz"}
         await pilot.press("p")
-        await pilot.pause(0.2)
+        await until_idle(pilot)
         assert app.screen is screen  # no dialog
 
 
@@ -201,11 +201,11 @@ async def test_auto_pause_candidates_and_dr_posture_views():
         assert "fix: az " in text
 
 
+@pytest.mark.demo_today(FIXED_DAY)
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 def test_snapshot_capacity(snap_compare, monkeypatch, size):
     """Deterministic: the demo's day and the service's clock are pinned, so the metrics, the
     utilization and the "as of" time never change."""
-    monkeypatch.setenv("LOOM_DEMO_TODAY", FIXED_DAY)
 
     async def ready(pilot):
         app = pilot.app
@@ -215,7 +215,7 @@ def test_snapshot_capacity(snap_compare, monkeypatch, size):
         await open_capacity(pilot)
         app.clear_notifications()  # the first-run toast ("created the local store ...") can land after the first clear
         app.screen.query_one(VirtualTable).focus()
-        await pilot.pause(0.3)
+        await until_idle(pilot)
 
     assert snap_compare(LoomApp(), terminal_size=size, run_before=ready)
 

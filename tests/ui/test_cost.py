@@ -5,7 +5,6 @@ names are never markup, no colour is needed; snapshots at 80x24 and 120x40."""
 from __future__ import annotations
 
 import json
-
 from decimal import Decimal
 
 import pytest
@@ -18,7 +17,7 @@ from loom_tui.widgets.cost_charts import forecast_gauge, money_columns
 from loom_tui.widgets.flash import FlashLine
 from loom_tui.widgets.virtual_table import VirtualTable
 
-from .helpers import screen_text, wait_for, wait_ready
+from .helpers import screen_text, until_idle, wait_for, wait_ready
 
 TODAY = "2026-11-20"
 
@@ -35,14 +34,14 @@ async def open_cost(pilot) -> CostScreen:
     await wait_for(pilot, lambda: isinstance(app.screen, CostScreen))
     screen = app.screen
     await wait_for(pilot, lambda: screen.page is not None and not screen.busy, 60)
-    await pilot.pause(0.05)
+    await until_idle(pilot)
     return screen
 
 
 async def settle(pilot, screen: CostScreen) -> None:
-    await pilot.pause(0.05)
+    await until_idle(pilot)
     await wait_for(pilot, lambda: not screen.busy, 60)
-    await pilot.pause(0.05)
+    await until_idle(pilot)
 
 
 async def test_table_is_the_chargeback_and_views_switch():
@@ -109,7 +108,7 @@ async def test_export_writes_the_view(tmp_path):
     async with app.run_test(size=(100, 30)) as pilot:
         screen = await open_cost(pilot)
         await pilot.press("x")  # export ("e" is edit on every screen)
-        await pilot.pause(0.2)
+        await until_idle(pilot)
         await pilot.press("down", "enter")  # JSON
         flash = screen.query_one(FlashLine)
         await wait_for(pilot, lambda: "exported to" in screen_text(app), 20)
@@ -185,6 +184,6 @@ def test_snapshot_cost(snap_compare, size):
         screen = await open_cost(pilot)
         screen.page.as_of = __import__("datetime").datetime(2026, 11, 20, 6, 0)
         screen._status()  # noqa: SLF001 - the import time is the run's: pin it for the picture
-        await pilot.pause(0.2)
+        await until_idle(pilot)
 
     assert snap_compare(LoomApp(), terminal_size=size, run_before=ready)

@@ -8,7 +8,7 @@ from loom_tui.screens.prompt import TextPrompt
 from loom_tui.screens.workspace_detail import WorkspaceDetailScreen
 from loom_tui.widgets.virtual_table import VirtualTable
 
-from .helpers import pick_sort, wait_for, wait_ready
+from .helpers import pick_sort, until_idle, wait_for, wait_ready
 
 
 async def test_a_renamed_workspace_keeps_the_cursor_after_a_refresh():
@@ -49,5 +49,5 @@ async def test_an_item_renamed_in_the_console_keeps_the_cursor():
         assert items.current["id"] == row["id"] and items.cursor_row == items.row_count - 1
         # ctrl+r (refresh) keeps it too
         await pilot.press("ctrl+r")
-        await pilot.pause(0.3)
+        await until_idle(pilot)
         await wait_for(pilot, lambda: items.current is not None and items.current["id"] == row["id"])

@@ -14,7 +14,7 @@ from loom_tui.screens.workspace_detail import WorkspaceDetailScreen
 from loom_tui.services.workspaces import WorkspaceInput
 from loom_tui.widgets.virtual_table import VirtualTable
 
-from .helpers import pick_sort, wait_for, wait_ready
+from .helpers import pick_sort, until_idle, wait_for, wait_ready
 
 LONG = "a description long enough to be cut in any table: " + " ".join(f"word{i}" for i in range(60)) + " THE END"
 
@@ -93,9 +93,9 @@ async def test_hostile_characters_show_as_escapes():
         assert "\x1b" not in doc and "\u202e" not in doc and "a\\u202eb" in doc and "[link=http://e]y" in doc
 
 
+@pytest.mark.demo_today("2026-11-26")
 @pytest.mark.parametrize("size", [(80, 24)])
 def test_snapshot_describe(snap_compare, monkeypatch, size):
-    monkeypatch.setenv("LOOM_DEMO_TODAY", "2026-11-26")
     doc = {"id": "3f0c2a9e-0000-4000-8000-000000000001", "type": "lakehouse", "displayName": "[bold]sales[/] \u202egold",
            "description": LONG, "folderId": None, "state": {"sqlEndpointFor": None}, "tags": ["a", "b"], "_etag": "\"00-11\""}
 
@@ -103,7 +103,7 @@ def test_snapshot_describe(snap_compare, monkeypatch, size):
         await wait_ready(pilot)
         pilot.app.clear_notifications()
         await pilot.app.push_screen(DescribeScreen("lakehouse [bold]sales[/]", doc))
-        await pilot.pause(0.3)
+        await until_idle(pilot)
 
     assert snap_compare(LoomApp(), terminal_size=size, run_before=ready)
 

@@ -11,7 +11,7 @@ from loom_tui.screens.edit_conflict import EditConflictDialog, changed_by
 from loom_tui.screens.workspace_form import WorkspaceForm
 from loom_tui.widgets.virtual_table import VirtualTable
 
-from .helpers import screen_text, wait_for, wait_ready
+from .helpers import screen_text, until_idle, wait_for, wait_ready
 
 BASE = {"name": "Sales", "description": "old", "capacity": "F8", "domain": "sales", "updatedAt": "2026-11-01T00:00:00Z"}
 MINE = {**BASE, "description": "mine"}
@@ -46,14 +46,14 @@ async def test_the_dialog_names_the_fields_the_other_person_changed():
         await pilot.press("escape")
 
 
+@pytest.mark.demo_today("2026-11-26")
 @pytest.mark.parametrize("size", [(80, 24)])
 def test_snapshot_edit_conflict(snap_compare, monkeypatch, size):
-    monkeypatch.setenv("LOOM_DEMO_TODAY", "2026-11-26")
 
     async def ready(pilot):
         await wait_ready(pilot)
         pilot.app.clear_notifications()
         await pilot.app.push_screen(EditConflictDialog(MINE, THEIRS, base=BASE))
-        await pilot.pause(0.3)
+        await until_idle(pilot)
 
     assert snap_compare(LoomApp(), terminal_size=size, run_before=ready)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import importlib
 import pkgutil
 
+import pytest
 from textual.dom import DOMNode
 
 import loom_tui.screens
@@ -16,7 +17,7 @@ from loom_tui.areas import AREAS
 from loom_tui.key_vocabulary import QUESTIONS, VOCABULARY, allowed
 from loom_tui.screens.help import HelpScreen
 
-from .helpers import wait_for, wait_ready
+from .helpers import until_idle, wait_for, wait_ready
 
 NOT_YET: set[str] = set()  # screens not on the vocabulary yet: none
 
@@ -79,14 +80,14 @@ async def test_ctrl_r_refreshes_on_every_area_screen_and_help_prints_the_vocabul
             assert verb[:30] in text
 
 
+@pytest.mark.demo_today("2026-11-26")
 def test_snapshot_help(snap_compare, monkeypatch):
-    monkeypatch.setenv("LOOM_DEMO_TODAY", "2026-11-26")
 
     async def ready(pilot):
         await wait_ready(pilot)
         pilot.app.clear_notifications()
         await pilot.press("question_mark")
         await wait_for(pilot, lambda: isinstance(pilot.app.screen, HelpScreen) and pilot.app.screen.is_mounted)
-        await pilot.pause(0.3)
+        await until_idle(pilot)
 
     assert snap_compare(LoomApp(), terminal_size=(80, 24), run_before=ready)

@@ -7,7 +7,7 @@ from loom_tui.screens.notifications import NotificationsPanel
 from loom_tui.widgets.header import LoomHeader
 from loom_tui.widgets.virtual_table import VirtualTable
 
-from .helpers import create_demo_store, screen_text, wait_for, wait_ready
+from .helpers import create_demo_store, screen_text, until_idle, wait_for, wait_ready
 
 
 def bell(app) -> int:
@@ -48,13 +48,13 @@ async def test_bell_key_works_from_another_area_and_read_only_cannot_mark():
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_ready(pilot)
         await pilot.press("3")  # Usage
-        await pilot.pause(0.2)
+        await until_idle(pilot)
         await pilot.press("b")
         await wait_for(pilot, lambda: isinstance(app.screen, NotificationsPanel))
         await wait_for(pilot, lambda: "5 unread" in screen_text(app))
         assert not app.screen.check_action("mark_read", ()) and not app.screen.check_action("mark_all", ())
         await pilot.press("a", "m")
-        await pilot.pause(0.2)
+        await until_idle(pilot)
         assert await app.ctx.notifications.unread_count() == 5
 
 

@@ -12,7 +12,7 @@ from loom_tui.screens.help import HelpScreen
 from loom_tui.screens.operations import OperationScreen, OperationsPanel
 from loom_tui.widgets.virtual_table import VirtualTable
 
-from .helpers import run_palette, screen_text, wait_for, wait_ready
+from .helpers import run_palette, screen_text, until_idle, wait_for, wait_ready
 
 FORBIDDEN = ("The client 'ops@contoso.example' with object id '1111' does not have authorization to perform action "
              "'Microsoft.Fabric/capacities/suspend/action' over scope '/subscriptions/s/resourceGroups/[rg]/providers/"
@@ -60,7 +60,7 @@ async def test_o_opens_the_panel_from_any_area_with_the_error_in_full():
         assert not app.ctx.azure_started  # said, not started: the demo Azure starts when an area needs it
         await store_ops(app, [*sample_ops(), running_elsewhere()])
         await pilot.press("3")  # Usage
-        await pilot.pause(0.2)
+        await until_idle(pilot)
         panel = await open_panel(pilot)
         table = panel.query_one(VirtualTable)
         assert table.row(0).id == "op-running"  # running first
@@ -99,7 +99,7 @@ async def test_cancel_is_hidden_in_read_only_mode():
         panel = await open_panel(pilot)
         assert not panel.check_action("cancel", ())
         await pilot.press("c")
-        await pilot.pause(0.2)
+        await until_idle(pilot)
         assert not (await app.ctx.operations.require("op-running")).cancel_requested
 
 

@@ -3,15 +3,15 @@ message follows each resize; esc on a half-filled form asks first."""
 
 from __future__ import annotations
 
+from textual.widgets import Static
 
 from loom_tui import resume
 from loom_tui.app import LoomApp
 from loom_tui.field_ready import ResumeOffer, TooSmall
 from loom_tui.screens.prompt import ChoicePrompt
 from loom_tui.screens.workspace_form import WorkspaceForm
-from textual.widgets import Static
 
-from .helpers import screen_text, wait_for, wait_ready
+from .helpers import screen_text, until_idle, wait_for, wait_ready
 
 
 def _saved_form() -> resume.ResumeState:
@@ -71,7 +71,7 @@ async def test_too_small_follows_each_resize():
         await wait_for(pilot, lambda: isinstance(app.screen, TooSmall) and "70×20" in screen_text(app))
         await pilot.resize_terminal(80, 24)
         await wait_for(pilot, lambda: not isinstance(app.screen, TooSmall))
-        await pilot.pause(0.2)
+        await until_idle(pilot)
         assert not isinstance(app.screen, TooSmall)
 
 

@@ -9,7 +9,7 @@ from loom_tui.app import LoomApp
 from loom_tui.areas import AREAS
 from loom_tui.screens.workspace_detail import WorkspaceDetailScreen
 
-from .helpers import wait_for, wait_ready
+from .helpers import until_idle, wait_for, wait_ready
 
 
 def help_keys(screen) -> set[str]:
@@ -38,7 +38,7 @@ async def palette_for(pilot, query: str = "") -> list[str]:
     last: list[str] = []
     stable = 0
     while stable < 4:  # the providers answer asynchronously: wait for the list to stop changing
-        await pilot.pause(0.1)
+        await until_idle(pilot)
         now = palette_labels(app)
         stable = stable + 1 if now == last and now else 0
         last = now
@@ -59,7 +59,7 @@ async def test_every_area_screen_has_every_key_and_every_area_in_the_palette():
             await pilot.press(area.key)
             await wait_for(pilot, lambda: getattr(app.screen, "AREA", "") == area.label and app.screen.is_mounted)
             screen = app.screen
-            await pilot.pause(0.2)
+            await until_idle(pilot)
             wanted = help_keys(screen)
             assert len(wanted) >= 3, (area.label, wanted)
             labels = await palette_for(pilot)
@@ -85,7 +85,7 @@ async def test_the_panes_of_a_workspace_are_in_the_palette():
         detail = app.screen
         for pane in ("i", "m"):
             await pilot.press(pane)
-            await pilot.pause(0.3)
+            await until_idle(pilot)
             wanted = help_keys(detail)
             labels = await palette_for(pilot)
             assert missing(labels, wanted) == set(), pane

@@ -10,7 +10,7 @@ from loom_tui.app import LoomApp
 from loom_tui.screens.setup import SetupScreen
 from loom_tui.widgets.flash import FlashLine
 
-from .helpers import create_demo_store, screen_text, wait_for, wait_ready
+from .helpers import create_demo_store, screen_text, until_idle, wait_for, wait_ready
 
 SPARE = "CSA Loom DLZ West"
 
@@ -23,20 +23,20 @@ async def open_setup(pilot) -> SetupScreen:
     s = app.screen
     await wait_for(pilot, lambda: s.wizard is not None and (s.facts is not None or s.facts_error), timeout=90)
     assert not s.facts_error, s.facts_error
-    await pilot.pause(0.1)
+    await until_idle(pilot)
     return s
 
 
 async def keys(pilot, *names: str) -> None:
     for k in names:
         await pilot.press(k)
-    await pilot.pause(0.1)
+    await until_idle(pilot)
 
 
 async def type_text(pilot, text: str) -> None:
     for ch in text:
         await pilot.press(ch)
-    await pilot.pause(0.1)
+    await until_idle(pilot)
 
 
 async def choose(pilot, s: SetupScreen, label: str) -> None:
@@ -72,7 +72,7 @@ async def to_step(pilot, s: SetupScreen, step: str) -> None:
             await wait_for(pilot, lambda: s.busy != "permissions", timeout=60)
         elif here == "permissions":
             await keys(pilot, "enter")
-        await pilot.pause(0.05)
+        await until_idle(pilot)
     want = "subscription" if step == "region" else step
     await wait_for(pilot, lambda: s.wizard.step == want, timeout=30)
 
@@ -131,7 +131,7 @@ async def test_a_draft_resumes_at_the_same_step():
     async with app.run_test(size=(80, 24)) as pilot:
         s = await open_setup(pilot)
         await to_step(pilot, s, "network")
-        await pilot.pause(0.5)  # the save worker
+        await until_idle(pilot)  # the save worker
         draft = s.wizard.draft_id
     app2 = LoomApp()
     async with app2.run_test(size=(80, 24)) as pilot:
@@ -141,14 +141,14 @@ async def test_a_draft_resumes_at_the_same_step():
         assert "Network" in screen_text(app2)
 
 
+@pytest.mark.demo_today("2026-11-20")  # a day with billed days before it this month
 async def test_capacity_step_shows_the_monthly_price_the_cost_service_knows(monkeypatch):
-    monkeypatch.setenv("LOOM_DEMO_TODAY", "2026-11-20")  # a day with billed days before it this month
     app = LoomApp()
     async with app.run_test(size=(80, 24)) as pilot:
         s = await open_setup(pilot)
         await to_step(pilot, s, "capacity")
         await wait_for(pilot, lambda: s.prices is not None, timeout=60)
-        await pilot.pause(0.1)
+        await until_idle(pilot)
         text = screen_text(app)
         assert "Monthly prices estimated from what capacity" in text
         from textual.widgets import OptionList
@@ -218,22 +218,22 @@ async def test_read_only_hides_deploying():
 STEPS = ["intro", "boundary", "mode", "subscription", "region", "domain", "capacity", "network", "permissions", "review"]
 
 
+@pytest.mark.demo_today("2026-11-20")  # the demo cost behind the capacity step's prices
 @pytest.mark.parametrize("step", STEPS)
 def test_snapshot_every_step(snap_compare, step, monkeypatch):
-    monkeypatch.setenv("LOOM_DEMO_TODAY", "2026-11-20")  # the demo cost behind the capacity step's prices
     async def ready(pilot):
         s = await open_setup(pilot)
         if step != "intro":
             await to_step(pilot, s, step)
         if step == "capacity":
             await wait_for(pilot, lambda: s.prices is not None, timeout=60)
-            await pilot.pause(0.1)
+            await until_idle(pilot)
         if step == "review":
             await keys(pilot, "v")
             await wait_for(pilot, lambda: not s.busy and s.events.get("what-if") is not None, timeout=90)
         pilot.app.clear_notifications()
         s.query_one(FlashLine).clear()
-        await pilot.pause(0.2)
+        await until_idle(pilot)
 
     assert snap_compare(LoomApp(), terminal_size=(80, 24), run_before=ready)
 
@@ -254,7 +254,7 @@ async def test_several_drafts_one_per_domain_pick_one_on_the_intro():
         await type_text(pilot, "pricing")
         await keys(pilot, "enter")
         assert s.wizard.step == "capacity"
-        await pilot.pause(0.5)
+        await until_idle(pilot)
     app2 = LoomApp()
     async with app2.run_test(size=(80, 24)) as pilot:
         s = await open_setup(pilot)
@@ -276,6 +276,6 @@ def test_snapshot_wide(snap_compare, step):
             await wait_for(pilot, lambda: not s.busy and s.events.get("what-if") is not None, timeout=90)
         pilot.app.clear_notifications()
         s.query_one(FlashLine).clear()
-        await pilot.pause(0.2)
+        await until_idle(pilot)
 
     assert snap_compare(LoomApp(), terminal_size=(120, 40), run_before=ready)

@@ -8,7 +8,7 @@ from loom_tui.app import LoomApp
 from loom_tui.screens.help import HelpScreen
 from loom_tui.widgets.header import LoomHeader
 
-from .helpers import create_demo_store, run_palette, screen_text, wait_for, wait_ready
+from .helpers import create_demo_store, run_palette, screen_text, until_idle, wait_for, wait_ready
 
 
 async def test_opens_on_workspaces_with_demo_tenant_in_header():
@@ -57,7 +57,7 @@ async def test_question_mark_lists_the_keys_of_this_screen():
         await wait_for(pilot, lambda: all(w in screen_text(app) for w in ("Search", "Sort", "Delete", "Refresh")))
         assert ("/", "Search") in app.screen.keys
         await pilot.press("end")
-        await pilot.pause(0.1)
+        await until_idle(pilot)
         assert "command palette" in screen_text(app)
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, HelpScreen))
@@ -74,7 +74,7 @@ async def test_read_only_hides_and_refuses_writes():
         screens_before = len(app.screen_stack)
         await pilot.press("n")
         await pilot.press("d")
-        await pilot.pause(0.2)
+        await until_idle(pilot)
         assert len(app.screen_stack) == screens_before  # no form, no confirm dialog
         assert app.ctx.read_only
 
@@ -93,7 +93,5 @@ async def test_a_broken_config_shows_the_cause_instead_of_crashing(tmp_path, mon
     monkeypatch.setenv("LOOM_CONFIG", str(cfg))
     app = LoomApp()
     async with app.run_test(size=(80, 24)) as pilot:
-        await wait_for(pilot, lambda: "could not start" in screen_text(app))
-        text = screen_text(app)
-        assert "profiles.x.store" in text and "floppy" in text
+        await wait_for(pilot, lambda: all(w in screen_text(app) for w in ("could not start", "profiles.x.store", "floppy")))
         assert app.is_running

@@ -4,13 +4,15 @@ on Workspaces, Items and Members (Capacity: tests/ui/test_capacity.py)."""
 
 from __future__ import annotations
 
+import pytest
+
 from loom_tui.app import LoomApp
 from loom_tui.screens.detail_members import ROLE_ORDER
 from loom_tui.screens.sort_picker import picked
 from loom_tui.screens.workspace_detail import WorkspaceDetailScreen
 from loom_tui.widgets.virtual_table import VirtualTable
 
-from .helpers import pick_sort, screen_text, wait_for, wait_ready
+from .helpers import pick_sort, screen_text, until_idle, wait_for, wait_ready
 
 
 def rows(table: VirtualTable) -> list[dict]:
@@ -69,14 +71,14 @@ async def test_items_and_members_sort_by_any_column():
         assert [ROLE_ORDER[r["role"]] for r in rows(members)] == sorted(ranks, reverse=True)
 
 
+@pytest.mark.demo_today("2026-11-26")
 def test_snapshot_sort_picker(snap_compare, monkeypatch):
-    monkeypatch.setenv("LOOM_DEMO_TODAY", "2026-11-26")
 
     async def ready(pilot):
         await wait_ready(pilot)
         pilot.app.clear_notifications()
         await pilot.press("s")
         await wait_for(pilot, lambda: type(pilot.app.screen).__name__ == "SortPicker" and pilot.app.screen.is_mounted)
-        await pilot.pause(0.3)
+        await until_idle(pilot)
 
     assert snap_compare(LoomApp(), terminal_size=(80, 24), run_before=ready)

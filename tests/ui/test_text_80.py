@@ -12,7 +12,7 @@ from loom_tui.screens.workspace_form import WorkspaceForm
 from loom_tui.services.workspaces import WorkspaceInput
 from loom_tui.widgets.virtual_table import VirtualTable, distinct_cuts, fit
 
-from .helpers import pick_sort, screen_text, wait_for, wait_ready
+from .helpers import pick_sort, screen_text, until_idle, wait_for, wait_ready
 
 
 def test_middle_cut_keeps_the_tail():
@@ -43,7 +43,7 @@ async def test_no_two_rows_look_the_same_at_80_columns():
         # scroll to the Claims rows
         index = next(i for i in range(table.row_count) if table.row(i)["name"].startswith("Claims Analytics Platform"))
         table.cursor_row = index
-        await pilot.pause(0.3)
+        await until_idle(pilot)
         lines = [line for line in screen_text(app).splitlines() if line[:2] in ("  ", "› ")][1:]  # rows (header dropped)
         width = table._widths[0]  # noqa: SLF001
         shown = [line[2:2 + width] for line in lines if line[2:2 + width].strip()]
@@ -61,5 +61,5 @@ async def test_the_form_title_stays_visible_at_80x24():
         await pilot.press("ctrl+s")  # every field gets its message
         await wait_for(pilot, lambda: "is required" in screen_text(app))
         app.screen.set_focus(app.screen.query_one("#f-domain", Input))
-        await pilot.pause(0.3)
+        await until_idle(pilot)
         assert "New workspace" in screen_text(app)

@@ -22,7 +22,7 @@ from loom_tui.services.usage import UsageService, window
 from loom_tui.widgets.bars import ActivityColumns, BarList, activity_lines, bar_lines
 from loom_tui.widgets.flash import FlashLine
 
-from .helpers import screen_text, wait_for, wait_ready
+from .helpers import screen_text, until_idle, wait_for, wait_ready
 
 FIXED_NOW = datetime(2026, 11, 26, 12, 0, tzinfo=timezone.utc)
 NON_ADMIN = Session(tenant_id=DEMO_TENANT, user_oid="aa000001-0000-4000-8000-000000000003",
@@ -54,7 +54,7 @@ async def open_usage(pilot) -> UsageScreen:
     await wait_for(pilot, lambda: isinstance(app.screen, UsageScreen))
     screen = app.screen
     await wait_for(pilot, lambda: screen.report is not None or screen.forbidden)
-    await pilot.pause(0.05)
+    await until_idle(pilot)
     return screen
 
 
@@ -112,7 +112,7 @@ async def test_screen_shows_the_numbers_of_the_store():
         assert len(rendered(by_type).splitlines()) == 13
         # the body scrolls: the last section is reachable at 80x24
         await pilot.press("end")
-        await pilot.pause(0.1)
+        await until_idle(pilot)
         assert "Idle workspaces (no activity in 30 days)" in screen_text(app)
 
 
@@ -130,13 +130,13 @@ async def test_refresh_shows_loading_then_the_new_time_and_new_numbers():
 
         await app.ctx.workspaces.create(WorkspaceInput(name="Fresh space"))
         await pilot.press("r")
-        await pilot.pause(0.1)
+        await until_idle(pilot)
         text = screen_text(app)
         assert "loading…" in text and "showing numbers from 12:00:00 UTC" in text
         assert screen.query_one("#card-workspaces", Card).value_text == f"{before:,}"  # old numbers stay meanwhile
         gate.set()
         await wait_for(pilot, lambda: screen.report.computed_at == later)
-        await pilot.pause(0.05)
+        await until_idle(pilot)
         assert "refreshed 2026-11-26 12:05:07 UTC" in screen_text(app)
         assert screen.query_one("#card-workspaces", Card).value_text == f"{before + 1:,}"
         await pilot.press("ctrl+r")  # the other key refreshes too
@@ -238,6 +238,6 @@ def test_snapshot_usage(snap_compare, monkeypatch, size):
         app.clear_notifications()
         app.ctx.usage = UsageService(app.ctx, clock=lambda: FIXED_NOW)
         await open_usage(pilot)
-        await pilot.pause(0.2)
+        await until_idle(pilot)
 
     assert snap_compare(LoomApp(), terminal_size=size, run_before=ready)

@@ -6,8 +6,8 @@ import pytest
 
 from loom_tui.app import LoomApp
 from loom_tui.config import Profile
-from loom_tui.local.demo import DEMO_DOMAIN, DEMO_USERS
 from loom_tui.domain.session import Session
+from loom_tui.local.demo import DEMO_DOMAIN, DEMO_USERS
 from loom_tui.screens.item_type_picker import ItemTypePicker
 from loom_tui.screens.prompt import ChoicePrompt, TextPrompt
 from loom_tui.screens.workspace_detail import WorkspaceDetailScreen
@@ -16,7 +16,7 @@ from loom_tui.services.items import ItemInput
 from loom_tui.services.workspaces import WorkspaceInput
 from loom_tui.widgets.virtual_table import VirtualTable
 
-from .helpers import screen_text, wait_for, wait_ready
+from .helpers import screen_text, until_idle, wait_for, wait_ready
 
 USERS = {alias: (oid, name) for oid, alias, name in DEMO_USERS}
 
@@ -310,7 +310,7 @@ async def test_roles_decide_what_is_offered(role, can_edit, can_members):
             assert "cannot manage members" in screen_text(app)
         # a key that is hidden does nothing
         await pilot.press("n")
-        await pilot.pause(0.2)
+        await until_idle(pilot)
         assert isinstance(app.screen, ChoicePrompt) is can_members
 
 
@@ -322,7 +322,7 @@ async def test_read_only_hides_every_write_even_for_an_admin():
         assert not any(screen.permits(a) for a in screen.WRITES)
         assert not (visible_keys(app) & screen.WRITES)
         await pilot.press("n", "N", "d")
-        await pilot.pause(0.2)
+        await until_idle(pilot)
         assert app.screen is screen
         await pilot.press("c")
         assert not screen.query_one("#comment-input").display
@@ -372,9 +372,9 @@ async def test_bad_text_in_items_members_comments_shows_literally():
         assert len(screen_text(app).splitlines()) == 24
 
 
+@pytest.mark.demo_today("2026-11-26")
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 def test_snapshot_detail(snap_compare, monkeypatch, size):
-    monkeypatch.setenv("LOOM_DEMO_TODAY", "2026-11-26")
 
     async def ready(pilot):
         await wait_ready(pilot)
@@ -383,7 +383,7 @@ def test_snapshot_detail(snap_compare, monkeypatch, size):
         ws = sorted(page.items, key=lambda w: w["name"])[0]
         await open_detail(pilot, ws["id"])
         await wait_for(pilot, lambda: items_table(pilot.app).row(0) is not None)
-        await pilot.pause(0.3)
+        await until_idle(pilot)
 
     assert snap_compare(LoomApp(), terminal_size=size, run_before=ready)
 

@@ -13,7 +13,7 @@ from loom_tui.services.context import open_context
 from loom_tui.services.workspaces import WorkspaceInput
 from loom_tui.widgets.virtual_table import VirtualTable
 
-from .helpers import pick_sort, screen_text, wait_for, wait_ready
+from .helpers import pick_sort, screen_text, until_idle, wait_for, wait_ready
 
 
 def table(app) -> VirtualTable:
@@ -128,7 +128,7 @@ async def test_viewer_sees_no_edit_or_delete_on_the_list_and_enter_opens():
         assert not app.screen.check_action("edit", ()) and not app.screen.check_action("delete", ())
         await wait_for(pilot, lambda: "Edit" not in screen_text(app) and "Delete" not in screen_text(app))
         await pilot.press("d")
-        await pilot.pause(0.2)
+        await until_idle(pilot)
         assert await app.ctx.workspaces.get(ws["id"])
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, WorkspaceDetailScreen) and app.screen.role == "viewer")

@@ -11,7 +11,7 @@ from loom_tui.services.workspaces import WorkspaceInput
 from loom_tui.widgets.confirm import TypeToConfirm
 from loom_tui.widgets.virtual_table import VirtualTable
 
-from .helpers import pick_sort, screen_text, wait_for, wait_ready
+from .helpers import pick_sort, screen_text, until_idle, wait_for, wait_ready
 
 
 async def type_text(pilot, text: str) -> None:
@@ -124,14 +124,14 @@ async def test_concurrent_edit_shows_both_versions_and_reload_keeps_theirs():
         assert (await app.ctx.workspaces.get(row["id"]))["description"] == "theirs"
 
 
+@pytest.mark.demo_today("2026-11-26")
 @pytest.mark.parametrize("size", [(80, 24), (120, 40)])
 def test_snapshot_workspaces(snap_compare, monkeypatch, size):
-    monkeypatch.setenv("LOOM_DEMO_TODAY", "2026-11-26")
 
     async def ready(pilot):
         await wait_ready(pilot)
         pilot.app.clear_notifications()  # the one-time "seeded the demo tenant" toast
-        await pilot.pause(0.2)
+        await until_idle(pilot)
 
     assert snap_compare(LoomApp(), terminal_size=size, run_before=ready)
 

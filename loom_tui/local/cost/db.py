@@ -62,6 +62,17 @@ def connect(path: Path | str, *, read_only: bool = False) -> Iterator[Any]:
         con.close()
 
 
+def insert_rows(con: Any, table: str, columns: list[str] | tuple[str, ...], rows: list[list[Any]] | list[tuple]) -> None:
+    """Insert ``rows`` (values in ``columns`` order) in one statement: each column goes in as one
+    list, unnested and cast to the column's type.  DuckDB's ``executemany`` binds and runs row by
+    row — 6,000 rows of a live cost answer took ~35 s with it, ~0.2 s like this."""
+    if not rows:
+        return
+    types = dict(con.execute("SELECT column_name, data_type FROM information_schema.columns WHERE table_name = ?", [table]).fetchall())
+    picks = ", ".join(f"unnest(?::{types[c]}[])" for c in columns)
+    con.execute(f"INSERT INTO {table} ({', '.join(columns)}) SELECT {picks}", [list(col) for col in zip(*rows)])
+
+
 def tag_spellings(con: Any, keys: list[str] | tuple[str, ...], source: str) -> list[str]:
     """Every spelling of these tag keys in the data (Azure tag names are case-insensitive)."""
     wanted = {k.lower() for k in keys}

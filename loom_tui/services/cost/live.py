@@ -121,9 +121,7 @@ def store(db_path: Path, rows: list[tuple], kind: str, start: date, end: date, s
                           "resource_type": rtype, "service": service, "region": None, "tags": json.dumps(tags) if tags else None,
                           "charge_category": "Usage", "provider": "Microsoft"}
                 records.append([values[f] for f in TABLE_FIELDS] + ["live", file_id])
-            if records:
-                marks = ", ".join("?" for _ in range(len(TABLE_FIELDS) + 2))
-                con.executemany(f"INSERT INTO cost ({', '.join(TABLE_FIELDS)}, source, file_id) VALUES ({marks})", records)
+            db.insert_rows(con, "cost", [*TABLE_FIELDS, "source", "file_id"], records)
             con.execute("INSERT INTO cost_files (id, sha256, path, format, kind, rows, source, imported_at, fingerprint) "
                         "VALUES (?, ?, ?, 'Cost Management query', ?, ?, 'live', ?, NULL)",
                         [file_id, f"live:{file_id}", ", ".join(scopes), kind, len(records), now])
