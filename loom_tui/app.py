@@ -328,7 +328,8 @@ class LoomApp(KeyOrder, FieldReady, App):
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         for a in AREAS:
-            yield SystemCommand(f"Go to {a.label}", f"Open the {a.label} area (key {a.key})", lambda n=a.name: self.action_area(n))
+            title = f"Go to {a.label}" + (f" — {a.words}" if a.words else "")
+            yield SystemCommand(title, f"Open the {a.label} area (key {a.key})", lambda n=a.name: self.action_area(n))
         yield SystemCommand("Operations", "Running and recent long-running operations (o)", self.action_operations)
         yield SystemCommand("Notifications", "The bell: newest notifications, mark read (b)", self.action_notifications)
         yield SystemCommand("Keys", "Show the keys of this screen (?)", self.action_help)

@@ -18,6 +18,7 @@ class Area:
     name: str  # the mode name and the binding id's tail (``area.<name>``)
     label: str  # what the header, ``?`` and the palette call it
     screen: str  # "package.module:ClassName", imported when the area is first opened
+    words: str = ""  # what else the palette finds it by ("deploy a Data Landing Zone (DLZ)")
 
     @property
     def binding_id(self) -> str:
@@ -34,7 +35,7 @@ AREAS: tuple[Area, ...] = (
     Area("2", "capacity", "Capacity", "loom_tui.screens.capacity:CapacityScreen"),
     Area("3", "usage", "Usage", "loom_tui.screens.usage:UsageScreen"),
     Area("4", "cost", "Cost", "loom_tui.screens.cost:CostScreen"),
-    Area("5", "setup", "Setup", "loom_tui.screens.setup:SetupScreen"),
+    Area("5", "setup", "Setup", "loom_tui.screens.setup:SetupScreen", "deploy a Data Landing Zone (DLZ)"),
 )
 
 BY_NAME: dict[str, Area] = {a.name: a for a in AREAS}

@@ -127,7 +127,13 @@ def describe(state: ResumeState, area_label: str) -> str:
         saved = time.localtime(state.saved_at)
         same_day = time.strftime("%Y-%m-%d", saved) == time.strftime("%Y-%m-%d")
         when = time.strftime("%H:%M" if same_day else "%Y-%m-%d %H:%M", saved)
-    if state.form.get("form") == "detail":  # a workspace open, perhaps a comment being typed in it
+    if state.form.get("form") == "setup":  # the DLZ wizard, perhaps with a field typed but not submitted
+        from loom_tui.domain.text import visible
+
+        step, domain, typed = state.form.get("step", ""), state.form.get("domain", ""), state.form.get("typed", "")
+        what = f"the Setup wizard in {area_label}" + (f" at {step}" if step else "") + (f" (draft {visible(domain)})" if domain else "")
+        parts = [what, when, f"'{visible(typed)}' typed in {state.form.get('field', 'the field')}" if typed.strip() else ""]
+    elif state.form.get("form") == "detail":  # a workspace open, perhaps a comment being typed in it
         what = f"the workspace {state.form.get('workspace_name') or ''} in {area_label}".replace("workspace  in", "workspace in")
         parts = [what, when, "a comment being typed" if str(state.form.get("text", "")).strip() else ""]
     elif state.form:

@@ -1,9 +1,9 @@
-"""``loom dlz plan|export|deploy|list|show``: the Setup wizard without the screen.
+"""``loom dlz plan|export|deploy|list|show|forget``: the Setup wizard without the screen.
 
 ``plan`` validates every answer against the live estate (exit 2 naming each bad one) and prints
 the plan; ``export`` writes the template, its parameter file and the ``az`` commands that do the
 same by hand; ``deploy`` runs the same stages as the wizard (resuming a failed run where it
-stopped); ``list``/``show`` read the DLZs loom recorded.
+stopped); ``list``/``show`` read the DLZs loom recorded; ``forget`` removes a record (Azure untouched).
 """
 
 from __future__ import annotations
@@ -19,30 +19,35 @@ from typing import Any
 from .common import add_json_flag, ask, fail, print_json, print_table
 
 
+TEMPLATE_HELP = ("the template: a template spec version id (…/templateSpecs/NAME/versions/V), a compiled ARM JSON file, or "
+                 "'shipped'; default: the answers' template, else the Admin Plane's newest DLZ template spec, else the shipped one")
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("dlz", help="plan, export, deploy, list or show Data Landing Zones")
     dsub = p.add_subparsers(dest="dlz_command", metavar="ACTION", required=True)
 
     plan = dsub.add_parser("plan", help="validate an answers file against the estate and print the plan")
     plan.add_argument("--answers", required=True, metavar="FILE.toml")
+    plan.add_argument("--template", metavar="SOURCE", help=TEMPLATE_HELP)
     _output(plan)
     plan.set_defaults(handler=do_plan)
 
     ex = dsub.add_parser("export", help="write the template, the parameter file and the az commands")
     ex.add_argument("--answers", required=True, metavar="FILE.toml")
     ex.add_argument("--out", required=True, metavar="DIR")
-    ex.add_argument("--template", metavar="FILE.json", help="a compiled ARM template to use instead of the shipped one")
+    ex.add_argument("--template", metavar="SOURCE", help=TEMPLATE_HELP)
     ex.set_defaults(handler=do_export)
 
     dep = dsub.add_parser("deploy", help="deploy (or resume deploying) the DLZ of an answers file")
     dep.add_argument("--answers", required=True, metavar="FILE.toml")
-    dep.add_argument("--template", metavar="FILE.json", help="a compiled ARM template to use instead of the shipped one")
+    dep.add_argument("--template", metavar="SOURCE", help=TEMPLATE_HELP)
     dep.add_argument("--yes", action="store_true", help="do not ask; required when not on a terminal")
     dep.add_argument("--no-wait", action="store_true", help="start the ARM deployment and return; run deploy again to finish")
     _output(dep)
     dep.set_defaults(handler=do_deploy)
 
-    ls = dsub.add_parser("list", help="the DLZs loom deployed")
+    ls = dsub.add_parser("list", help="every DLZ of the estate: loom's records and those found in Azure, with their source")
     _output(ls)
     ls.set_defaults(handler=do_list)
 
@@ -50,6 +55,10 @@ def register(sub: argparse._SubParsersAction) -> None:
     show.add_argument("name", help="the DLZ's domain")
     _output(show)
     show.set_defaults(handler=do_show)
+
+    forget = dsub.add_parser("forget", help="remove loom's record of a DLZ (tenant admins; Azure is not touched)")
+    forget.add_argument("name", help="the DLZ's domain")
+    forget.set_defaults(handler=do_forget)
 
 
 def _output(p: argparse.ArgumentParser) -> None:
@@ -74,15 +83,27 @@ async def _ctx(args: argparse.Namespace):
 
 
 def _answers(args: argparse.Namespace):
+    from dataclasses import replace
+
     from loom_tui.services.deploy.answers_file import AnswersError, read_answers
 
     try:
-        return read_answers(args.answers), None
+        a = read_answers(args.answers)
     except AnswersError as exc:
         return None, exc.problems
+    if getattr(args, "template", None):
+        a = replace(a, template=args.template)
+    return a, None
 
 
-def _report(problems: list) -> int:
+def _report(problems: list, args: argparse.Namespace | None = None) -> int:
+    if args is not None and _json(args):
+        from .output import json_text
+
+        print(json_text({"error": {"code": "invalid-answers", "message": "; ".join(f"{p.field}: {p.message}" for p in problems),
+                                   "problems": [{"field": p.field, "message": p.message} for p in problems]}}, indent=None),
+              file=sys.stderr)
+        return 2
     for p in problems:
         print(f"loom: {_safe(p.field)}: {_safe(p.message)}", file=sys.stderr)
     return 2
@@ -92,27 +113,61 @@ async def _plan(args: argparse.Namespace, ctx: Any):
     from loom_tui.services.deploy.plan import PlanRefused
     from loom_tui.services.deploy.service import SetupService
 
+    from loom_tui.errors import ValidationError
+
+    from .dlz_plan import fill_proposals
+
     answers, problems = _answers(args)
     if problems:
-        return None, None, _report(problems)
+        return None, None, _report(problems, args)
     svc = SetupService(ctx)
     try:
-        plan, facts = await svc.plan(answers)
+        answers, facts, code = await fill_proposals(svc, answers, args)
+        if code:
+            return None, None, code
+        plan, facts = await svc.plan(answers, facts)
     except PlanRefused as exc:
-        return None, None, _report(exc.problems)
+        return None, None, _report(exc.problems, args)
+    except ValidationError as exc:
+        from loom_tui.domain.dlz import Problem
+
+        return None, None, _report([Problem("template", exc.message if hasattr(exc, "message") else str(exc))], args)
     return plan, facts, 0
 
 
 def plan_rows(plan: Any) -> list[list[str]]:
     rows = [["boundary", f"{plan.boundary_label} ({plan.cloud})"], ["mode", plan.mode], ["subscription", plan.subscription_id],
-            ["region", plan.region], ["domain", plan.domain], ["capacity", f"{plan.capacity} ({plan.capacity_sku})"],
+            ["region", plan.region], ["domain", plan.domain], ["capacity sku", f"{plan.capacity_sku} (a recorded sizing)"],
             ["address space", plan.address_space], ["resource group", plan.resource_group], ["vnet", plan.vnet],
-            ["storage account", plan.storage_account], ["key vault", plan.key_vault], ["deployment", plan.deployment_name],
-            ["hub", plan.hub_vnet_id]]
+            ["storage account", plan.storage_account], ["deployment", plan.deployment_name], ["hub", plan.hub_vnet_id],
+            ["template", template_label(plan.template)]]
     rows += [[f"subnet {s.name}", s.cidr] for s in plan.subnets]
     rows += [[f"tag {k}", v] for k, v in sorted(plan.tags.items())]
     rows += [["dns zones", f"{len(plan.dns_zones)} linked to the spoke"]]
+    rows += [[f"param {k}", f"{_short(plan.parameters.get(k, '(the template default)'))}  ← {src}"]
+             for k, src in plan.parameter_sources.items() if src != "template default"]
     return rows
+
+
+def template_label(t: dict[str, Any]) -> str:
+    kind = t.get("kind") or "shipped"
+    what = {"spec": "template spec", "file": "file", "shipped": "loom's shipped template"}.get(kind, kind)
+    ref = "" if kind == "shipped" else f" {t.get('ref')}"
+    note = f" ({t.get('note')})" if t.get("note") else ""
+    return f"{what}{ref}, {t.get('scope', 'resourceGroup')} scope{note}"
+
+
+def _short(v: Any) -> str:
+    text = json.dumps(v) if isinstance(v, (dict, list, bool)) else str(v)
+    return text if len(text) <= 120 else text[:117] + "…"
+
+
+def plan_json(plan: Any) -> dict[str, Any]:
+    d = plan.to_dict()
+    defaults = (plan.extra or {}).get("defaults") or {}
+    d["templateParameters"] = [{"name": k, "value": plan.parameters.get(k, defaults.get(k)), "source": src}
+                               for k, src in plan.parameter_sources.items()]
+    return d
 
 
 async def do_plan(args: argparse.Namespace) -> int:
@@ -124,33 +179,42 @@ async def do_plan(args: argparse.Namespace) -> int:
     if code:
         return code
     if _json(args):
-        print_json(plan.to_dict())
+        print_json(plan_json(plan))
     else:
         print_table(["parameter", "value"], plan_rows(plan))
     return 0
 
 
 def az_commands(plan: Any, facts: Any, template_file: str, params_file: str) -> list[str]:
+    from loom_tui.services.deploy.network_stages import SPOKE_PEERING, hub_peering_name
+    from loom_tui.services.deploy.wrapper import rg_tags
+
     q = shlex.quote
     name, sub = plan.deployment_name, plan.subscription_id
     admin_sub, admin_rg = facts.admin_subscription_id, facts.admin_resource_group
     hub_name = plan.hub_vnet_id.rstrip("/").rsplit("/", 1)[-1]
-    lines = [
-        "#!/usr/bin/env bash",
-        f"# The DLZ {plan.domain} by hand: what `loom dlz deploy` does, as az commands.",
-        "set -euo pipefail",
-        f"az cloud set --name {q(plan.cloud)}",
-        f"az deployment sub validate --subscription {sub} --name {q(name)} --location {q(plan.region)} "
-        f"--template-file {q(template_file)} --parameters @{q(params_file)}",
-        f"az deployment sub what-if --subscription {sub} --name {q(name)} --location {q(plan.region)} "
-        f"--template-file {q(template_file)} --parameters @{q(params_file)}",
-        f"az deployment sub create --subscription {sub} --name {q(name)} --location {q(plan.region)} "
-        f"--template-file {q(template_file)} --parameters @{q(params_file)}",
-        "# hub <-> spoke peering, both directions (each in its own subscription)",
+    spec = plan.template.get("ref") if plan.template.get("kind") == "spec" else None
+    source = f"--template-spec {q(spec)}" if spec else f"--template-file {q(template_file)}"
+    lines = ["#!/usr/bin/env bash", f"# The DLZ {plan.domain} by hand: what `loom dlz deploy` does, as az commands.", "set -euo pipefail",
+             f"az cloud set --name {q(plan.cloud)}"]
+    if plan.template.get("scope") == "subscription":
+        for verb in ("validate", "what-if", "create"):
+            lines.append(f"az deployment sub {verb} --subscription {sub} --name {q(name)} --location {q(plan.region)} {source} "
+                         f"--parameters @{q(params_file)}")
+    else:
+        tags = " ".join(q(f"{k}={v}") for k, v in rg_tags(plan).items())
+        lines.append(f"az group create --subscription {sub} --name {q(plan.resource_group)} --location {q(plan.region)} --tags {tags}")
+        for verb in ("validate", "what-if", "create"):
+            lines.append(f"az deployment group {verb} --subscription {sub} --resource-group {q(plan.resource_group)} --name {q(name)} "
+                         f"{source} --parameters @{q(params_file)}")
+    lines += [
+        "# hub <-> spoke peering, both directions (each in its own subscription), named as the platform names them",
         f"az network vnet peering create --subscription {admin_sub} --resource-group {q(admin_rg)} --vnet-name {q(hub_name)} "
-        f"--name {q('peer-hub-to-' + plan.domain)} --remote-vnet {q(plan.spoke_vnet_id)} --allow-vnet-access --allow-forwarded-traffic",
-        f"az network vnet peering create --subscription {sub} --resource-group {q(plan.resource_group)} --vnet-name {q(plan.vnet)} "
-        f"--name {q('peer-' + plan.domain + '-to-hub')} --remote-vnet {q(plan.hub_vnet_id)} --allow-vnet-access --allow-forwarded-traffic",
+        f"--name {q(hub_peering_name(plan.domain))} --remote-vnet {q(plan.spoke_vnet_id)} --allow-vnet-access --allow-forwarded-traffic",
+        f"az network vnet peering show --subscription {sub} --resource-group {q(plan.resource_group)} --vnet-name {q(plan.vnet)} "
+        f"--name {SPOKE_PEERING} >/dev/null 2>&1 || az network vnet peering create --subscription {sub} --resource-group "
+        f"{q(plan.resource_group)} --vnet-name {q(plan.vnet)} --name {SPOKE_PEERING} --remote-vnet {q(plan.hub_vnet_id)} "
+        "--allow-vnet-access --allow-forwarded-traffic",
         f"# the {len(plan.dns_zones)} private DNS zones of the hub, linked to the spoke",
     ]
     for z in plan.dns_zones:
@@ -161,13 +225,9 @@ def az_commands(plan: Any, facts: Any, template_file: str, params_file: str) -> 
 
 
 async def do_export(args: argparse.Namespace) -> int:
-    from loom_tui.services.deploy.template import load_template, parameter_file
-    from loom_tui.errors import ValidationError
+    from loom_tui.services.deploy.template import inline_of, parameter_file
+    from loom_tui.services.deploy.wrapper import deployment_body
 
-    try:
-        template = load_template(args.template)
-    except ValidationError as exc:
-        return fail(str(exc))
     ctx = await _ctx(args)
     try:
         plan, facts, code = await _plan(args, ctx)
@@ -177,26 +237,27 @@ async def do_export(args: argparse.Namespace) -> int:
         return code
     out = Path(args.out)
     out.mkdir(parents=True, exist_ok=True)
-    (out / "dlz.json").write_text(json.dumps(template, indent=2) + "\n", encoding="utf-8")
-    (out / "dlz.parameters.json").write_text(json.dumps(parameter_file(template, plan), indent=2) + "\n", encoding="utf-8")
+    inline = inline_of(plan.template)
+    written = []
+    if inline is not None:
+        (out / "dlz.json").write_text(json.dumps(inline, indent=2) + "\n", encoding="utf-8")
+        written.append(out / "dlz.json")
+    (out / "dlz.parameters.json").write_text(json.dumps(parameter_file(plan), indent=2) + "\n", encoding="utf-8")
+    wrapper, _, _ = deployment_body(plan, inline)
+    if wrapper is not None and plan.template.get("scope") != "subscription":
+        (out / "dlz.loom-deployment.json").write_text(json.dumps(wrapper, indent=2) + "\n", encoding="utf-8")
+        written.append(out / "dlz.loom-deployment.json")
     script = out / "deploy.sh"
     script.write_text("\n".join(az_commands(plan, facts, "dlz.json", "dlz.parameters.json")) + "\n", encoding="utf-8")
     script.chmod(0o755)
-    print(f"wrote {out / 'dlz.json'}, {out / 'dlz.parameters.json'} and {script}")
+    print(f"wrote {', '.join(str(w) for w in [*written, out / 'dlz.parameters.json'])} and {script}")
     return 0
 
 
 async def do_deploy(args: argparse.Namespace) -> int:
     from loom_tui.services.deploy.runner import STAGE_LABELS, StageEvent
     from loom_tui.services.deploy.service import SetupService
-    from loom_tui.services.deploy.template import load_template, template_source
-    from loom_tui.errors import ValidationError
 
-    try:
-        template = load_template(args.template)
-        source = template_source(args.template)
-    except ValidationError as exc:
-        return fail(str(exc))
     ctx = await _ctx(args)
     try:
         ctx.require_writable("deploying a DLZ")
@@ -241,7 +302,7 @@ async def do_deploy(args: argparse.Namespace) -> int:
                         progress(StageEvent(step.name, step.state, step.message or "", step.progress))
             final = await ctx.operations.wait(op.id)
         else:
-            op = await svc.start_deploy(plan, template=template, listener=listen, template_source=source)
+            op = await svc.start_deploy(plan, listener=listen)
         if args.no_wait and final is None:
             waiter = asyncio.create_task(ctx.operations.wait(op.id))
             await asyncio.wait({waiter, asyncio.create_task(deploying.wait())}, return_when=asyncio.FIRST_COMPLETED)
@@ -284,19 +345,29 @@ def record_dict(r: Any) -> dict[str, Any]:
 
 
 async def do_list(args: argparse.Namespace) -> int:
-    from loom_tui.services.deploy.registry import DlzRegistry
+    from loom_tui.services.deploy.listing import all_dlzs
+    from loom_tui.services.deploy.service import SetupService
+
+    from .output import report_warning
 
     ctx = await _ctx(args)
     try:
-        rows = await DlzRegistry(ctx.scoped, ctx.require_writable).list()
+        rows, problems = await all_dlzs(SetupService(ctx))
     finally:
         await ctx.close()
+    for p in problems:
+        report_warning("json" if _json(args) else "table", p)
     if _json(args):
-        print_json([record_dict(r) for r in rows])
+        print_json([{**(record_dict(r.record) if r.record else {"domain": r.domain, "state": r.state, "subscriptionId": r.subscription_id,
+                                                                   "region": r.region, "resourceGroup": r.resource_group,
+                                                                   "addressSpace": r.address_space}), "source": r.source}
+                    for r in rows])
     else:
-        print_table(["domain", "state", "subscription", "region", "address space", "capacity", "peering", "dns links"],
-                    [[r.domain, r.state, r.subscription_id, r.region, r.address_space, r.capacity_sku, _peer(r),
-                      str(len([d for d in r.dns_links if d.get("state") in ("Completed", "Succeeded")]))] for r in rows])
+        print_table(["domain", "state", "source", "subscription", "region", "address space", "peering", "dns links"],
+                    [[r.domain, r.state, r.source, r.subscription_id, r.region, r.address_space,
+                      _peer(r.record) if r.record else "-",
+                      str(len([d for d in r.record.dns_links if d.get("state") in ("Completed", "Succeeded")])) if r.record else "-"]
+                     for r in rows])
     return 0
 
 
@@ -313,11 +384,36 @@ async def do_show(args: argparse.Namespace) -> int:
     finally:
         await ctx.close()
     if _json(args):
-        print_json(record_dict(r))
+        out = record_dict(r)
+        if r.plan:
+            from loom_tui.services.deploy.bootstrap import bootstrap_for
+
+            steps, command = bootstrap_for(r.plan)
+            out["bootstrap"] = {"steps": steps, "command": command}
+        print_json(out)
         return 0
     rows = [[k, str(v)] for k, v in record_dict(r).items() if k not in ("peering", "dnsLinks", "stages")]
     rows += [["peering hub→spoke", r.peering.get("hub-to-spoke", "-")], ["peering spoke→hub", r.peering.get("spoke-to-hub", "-")]]
     rows += [[f"dns {d.get('zone')}", d.get("state", "")] for d in r.dns_links]
     rows += [[f"stage {k}", f"{v.get('state')} {v.get('message') or ''}".strip()] for k, v in r.stages.items()]
+    if r.plan:
+        from loom_tui.services.deploy.bootstrap import bootstrap_for
+
+        steps, command = bootstrap_for(r.plan)
+        rows += [["post-deploy bootstrap", s] for s in steps] + [["bootstrap command", command]]
     print_table(["field", "value"], rows)
     return 0
+
+
+async def do_forget(args: argparse.Namespace) -> int:
+    from loom_tui.services.deploy.service import SetupService
+
+    ctx = await _ctx(args)
+    try:
+        rec = await SetupService(ctx).forget(args.name)
+    finally:
+        await ctx.close()
+    print(f"forgot the record of DLZ {_safe(rec.domain)} ({_safe(rec.state)}); nothing in Azure was changed "
+          f"(resource group {_safe(rec.resource_group)} in {_safe(rec.subscription_id)} is as it was)")
+    return 0
+

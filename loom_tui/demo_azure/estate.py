@@ -277,7 +277,9 @@ def _blob_services(account: dict[str, Any], *, soft_delete: bool) -> dict[str, A
         "deleteRetentionPolicy": {"enabled": True, "days": 14, "allowPermanentDelete": False} if soft_delete
         else {"enabled": False, "allowPermanentDelete": False},
         "containerDeleteRetentionPolicy": {"enabled": True, "days": 14} if soft_delete else {"enabled": False},
-        "isVersioningEnabled": soft_delete, "changeFeed": {"enabled": soft_delete, "retentionInDays": 7},
+        # every estate account is ADLS Gen2 (hierarchical namespace), where Azure has no blob versioning
+        "isVersioningEnabled": False if account["properties"].get("isHnsEnabled") else soft_delete,
+        "changeFeed": {"enabled": soft_delete, "retentionInDays": 7},
     }, sku=dict(account["sku"]))
 
 
@@ -303,7 +305,7 @@ def _dlz(e: Estate, domain: str, workspaces: list[dict[str, Any]]) -> None:
                         [("snet-private-endpoints", f"10.{10 + index}.1.0/24"), ("snet-compute", f"10.{10 + index}.2.0/23")]))
     hub_id = f"{rg_id(ADMIN_SUB, ADMIN_RG)}/providers/Microsoft.Network/virtualNetworks/{HUB_VNET}"
     hub = next(r for r in e.resources if r["id"] == hub_id)
-    peer_both_ways(e, hub, f"peer-hub-to-{domain}", spoke, f"peer-{domain}-to-hub")
+    peer_both_ways(e, hub, f"peer-to-dlz-{domain}", spoke, "peer-to-admin-hub")  # the platform's names
     first_ws = workspaces[0]["id"] if workspaces else None
     skus = sorted({w["capacity"] for w in workspaces if (w["capacity"] or "").startswith("F")}, key=lambda s: int(s[1:]))
     sku = skus[-1] if skus else "F2"
@@ -369,4 +371,4 @@ def _kusto(e: Estate, sub: str, rg: str, name: str, loc: str, tags: dict[str, st
 
 
 # area modules add their part of the estate (see EXTRA_BUILDERS)
-from . import estate_setup  # noqa: E402,F401
+from . import estate_admin, estate_setup  # noqa: E402,F401

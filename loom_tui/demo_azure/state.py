@@ -24,7 +24,7 @@ from typing import Any, Callable, Iterable
 
 from loom_tui.private_files import private_dir, private_umask
 
-ESTATE_VERSION = "2"
+ESTATE_VERSION = "4"
 STATE_DIR = "demo-azure"
 STATE_FILE = "state.sqlite"
 
@@ -183,6 +183,10 @@ class State:
         with self._lock:
             return [json.loads(b) for (b,) in self._db.execute("SELECT body FROM docs WHERE kind=? ORDER BY id", (kind,))]
 
+    def docs_with_ids(self, kind: str) -> list[tuple[str, Any]]:
+        with self._lock:
+            return [(i, json.loads(b)) for (i, b) in self._db.execute("SELECT id, body FROM docs WHERE kind=? ORDER BY id", (kind,))]
+
     def put_doc(self, kind: str, id: str, body: Any) -> None:
         with self._tx() as db:
             db.execute("INSERT OR REPLACE INTO docs VALUES (?, ?, ?)", (kind, id.lower(), _dump(body)))
@@ -209,7 +213,7 @@ class State:
                 args.append(_key(val) if col == "parent" else val.lower())
         if top_level:
             where.append("(length(type) - length(replace(type, '/', ''))) = 1 AND type != 'microsoft.resources/resourcegroups' "
-                         "AND type NOT LIKE 'microsoft.authorization/%'")
+                         "AND type NOT LIKE 'microsoft.authorization/%' AND id NOT LIKE '%/providers/%/providers/%'")
         sql = "SELECT body FROM resources" + (" WHERE " + " AND ".join(where) if where else "") + " ORDER BY id"
         with self._lock:
             rows = [json.loads(b) for (b,) in self._db.execute(sql, args)]

@@ -1,6 +1,6 @@
 """Address spaces of the hub and the spokes: parsing, overlap, the next free /16, the subnet plan.
 
-All IPv4.  A spoke is a /16 to a /24; the hub is the Admin Plane's VNet (10.0.0.0/16 in every
+All IPv4.  A spoke is a /16 to a /20 starting at ``a.b.0.0`` (the platform's subnet layout); the hub is the Admin Plane's VNet (10.0.0.0/16 in every
 boundary).  The allocator proposes the lowest ``10.N.0.0/16`` (N ≥ 1) that overlaps none of the
 address spaces read live from the hub and every existing spoke.
 """
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from typing import Iterable
 
 MIN_PREFIX = 16  # largest spoke
-MAX_PREFIX = 24  # smallest spoke
+MAX_PREFIX = 20  # smallest spoke: the platform's subnets reach a.b.11.31
 
 
 class CidrError(ValueError):
@@ -46,7 +46,12 @@ def parse_cidr(text: str) -> ipaddress.IPv4Network:
 
 def check_size(net: ipaddress.IPv4Network) -> None:
     if not MIN_PREFIX <= net.prefixlen <= MAX_PREFIX:
-        raise CidrError(f"{net} is a /{net.prefixlen}; a spoke must be between /{MIN_PREFIX} and /{MAX_PREFIX}")
+        raise CidrError(f"{net} is a /{net.prefixlen}; a spoke must be between /{MIN_PREFIX} and /{MAX_PREFIX} "
+                        "(the platform's network.bicep lays its subnets out from a.b.0.0 to a.b.11.31)")
+    a, b, c, d = str(net.network_address).split(".")
+    if c != "0" or d != "0":
+        raise CidrError(f"{net} does not start at {a}.{b}.0.0: the platform's network.bicep places the subnets at "
+                        f"{a}.{b}.0.0/22 onwards, outside this space")
 
 
 def overlapping(net: ipaddress.IPv4Network, taken: Iterable[Taken]) -> list[Taken]:
@@ -90,29 +95,19 @@ class Subnet:
     purpose: str
 
 
-# (name, purpose, prefix in a /16../20 spoke, extra bits below the spoke prefix in a smaller one)
+# the platform's network.bicep: (name, purpose, offset from a.b.0.0 as "c.d/prefix")
 _PLAN = (
-    ("snet-databricks-public", "Databricks host (public)", 22, 2),
-    ("snet-databricks-private", "Databricks container (private)", 22, 2),
-    ("snet-private-endpoints", "private endpoints", 24, 4),
-    ("snet-synapse", "Synapse", 24, 4),
-    ("snet-workloads", "workloads", 24, 4),
+    ("snet-databricks-public", "Databricks host (public), delegated, NSG", "0.0/22"),
+    ("snet-databricks-private", "Databricks container (private), delegated, NSG", "4.0/22"),
+    ("snet-private-endpoints", "private endpoints (network policies off)", "8.0/24"),
+    ("snet-synapse", "Synapse", "9.0/24"),
+    ("snet-workloads", "workloads", "10.0/24"),
+    ("snet-pbi-vnet-gateway", "Power BI VNet gateway, delegated", "11.0/27"),
 )
 
 
 def subnet_plan(space: ipaddress.IPv4Network) -> list[Subnet]:
-    """The spoke's subnets, packed from the start of the space: Databricks public and private
-    (/22 each), private endpoints, Synapse and workloads (/24 each); in a spoke smaller than a /20
-    they shrink with it (a /24 gets /26, /26, /28, /28, /28)."""
-    out: list[Subnet] = []
-    cursor = int(space.network_address)
-    for name, purpose, big, extra in _PLAN:
-        prefix = big if space.prefixlen <= 20 else space.prefixlen + extra
-        size = 1 << (32 - prefix)
-        cursor = (cursor + size - 1) // size * size  # align
-        net = ipaddress.IPv4Network((cursor, prefix))
-        out.append(Subnet(name, str(net), purpose))
-        cursor += size
-    last = ipaddress.IPv4Network(out[-1].cidr)
-    assert last.subnet_of(space), (space, out)  # by construction: the plan fills at most 11/16 of the space
-    return out
+    """The spoke's subnets as the platform's network.bicep lays them out: from the first two
+    octets of the space (``a.b.0.0/22``, ``a.b.4.0/22``, ``a.b.8.0/24`` … ``a.b.11.0/27``)."""
+    a, b = str(space.network_address).split(".")[:2]
+    return [Subnet(name, f"{a}.{b}.{off}", purpose) for name, purpose, off in _PLAN]

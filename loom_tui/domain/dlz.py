@@ -6,7 +6,7 @@ from dataclasses import asdict, dataclass, field, fields
 from typing import Any
 
 MODES = ("single-sub", "multi-sub")
-ANSWER_KEYS = ("boundary", "mode", "subscription_id", "region", "domain", "capacity_sku", "address_space")
+ANSWER_KEYS = ("boundary", "mode", "subscription_id", "region", "domain", "capacity_sku", "address_space", "template")
 
 
 @dataclass
@@ -20,14 +20,18 @@ class DlzAnswers:
     domain: str = ""
     capacity_sku: str = ""
     address_space: str = ""
+    template: str = ""  # "" (the Admin Plane's template spec, else the shipped one), "shipped", a file, a template spec version id
+    parameters: dict[str, Any] = field(default_factory=dict)  # the template parameters the operator gave (asked ones)
 
-    def to_dict(self) -> dict[str, str]:
+    def to_dict(self) -> dict[str, Any]:
         return asdict(self)
 
     @classmethod
     def from_dict(cls, d: dict[str, Any]) -> "DlzAnswers":
-        known = {f.name for f in fields(cls)}
-        return cls(**{k: ("" if v is None else str(v)) for k, v in (d or {}).items() if k in known})
+        known = {f.name for f in fields(cls)} - {"parameters"}
+        params = (d or {}).get("parameters")
+        return cls(**{k: ("" if v is None else str(v)) for k, v in (d or {}).items() if k in known},
+                   parameters=dict(params) if isinstance(params, dict) else {})
 
 
 @dataclass(frozen=True)
@@ -65,8 +69,8 @@ class DlzPlan:
     resource_group: str
     vnet: str
     storage_account: str
-    key_vault: str
-    capacity: str
+    key_vault: str  # "" now: the platform's DLZ has no Key Vault (kept to read older records)
+    capacity: str  # "" now: no Fabric capacity in the DLZ (capacity_sku is a recorded sizing)
     deployment_name: str
     container_platform: str
     subnets: tuple[PlannedSubnet, ...]
@@ -76,8 +80,13 @@ class DlzPlan:
     hub_address_space: str
     dns_zones: tuple[str, ...]
     dns_zones_missing: tuple[str, ...] = ()  # services whose zone name this cloud does not publish
-    storage_containers: tuple[str, ...] = ("bronze", "silver", "gold", "landing-zone", "checkpoints")
+    storage_containers: tuple[str, ...] = ("bronze", "silver", "gold", "landing", "checkpoints", "csv-imports", "org-visuals",
+                                           "uat-results", "ops-state")
     extra: dict[str, Any] = field(default_factory=dict)
+    template: dict[str, str] = field(default_factory=dict)  # {kind: spec|file|shipped, ref, sha256, scope, roleAssignments}
+    parameters: dict[str, Any] = field(default_factory=dict)  # every template parameter loom passes, by name
+    parameter_sources: dict[str, str] = field(default_factory=dict)  # name -> where the value came from
+    resource_group_exists: bool = False
 
     @property
     def spoke_vnet_id(self) -> str:
@@ -86,18 +95,7 @@ class DlzPlan:
 
     def template_parameters(self) -> dict[str, Any]:
         """The ``parameters`` object of the deployment (the parameter file's inner object)."""
-        values: dict[str, Any] = {
-            "location": self.region,
-            "domain": self.domain,
-            "loomTenantId": self.tenant_id,
-            "boundary": self.boundary,
-            "addressSpace": self.address_space,
-            "subnets": [{"name": s.name, "properties": {"addressPrefix": s.cidr}} for s in self.subnets],
-            "capacitySku": self.capacity_sku,
-            "capacityAdmins": list(self.capacity_admins),
-            "complianceTags": dict(self.tags),
-        }
-        return {k: {"value": v} for k, v in values.items()}
+        return {k: {"value": v} for k, v in self.parameters.items()}
 
     def to_dict(self) -> dict[str, Any]:
         d = asdict(self)

@@ -1,9 +1,9 @@
 """A DLZ's domain name and the Azure names derived from it.
 
-The template computes the same names with the same functions (``concat``, ``replace``, ``take``,
-``uniqueString``), so what the wizard shows as the operator types is what Azure creates.
-Globally unique names (storage account, Key Vault) carry 13 characters of
-``uniqueString(subscriptionId, domain)``.
+The platform's landing-zone module computes the same names with the same functions (``format``,
+``replace``, ``take``, ``uniqueString``), so what the wizard shows as the operator types is what
+Azure creates.  The globally unique storage account name carries ``uniqueString`` of the
+resource group's id.
 """
 
 from __future__ import annotations
@@ -46,21 +46,21 @@ class DlzNames:
     resource_group: str
     vnet: str
     storage_account: str
-    key_vault: str
-    capacity: str
     deployment: str
+    nsg: str = ""
 
 
 def derive_names(domain: str, region: str, subscription_id: str) -> DlzNames:
-    compact = domain.replace("-", "")
-    u = unique_string(subscription_id, domain)
+    """The names the platform's landing-zone module gives (network.bicep, storage.bicep): the
+    storage account is ``take('saloom<domain without ->' + uniqueString(resourceGroup().id), 24)``."""
+    rg = f"rg-csa-loom-dlz-{domain}-{region}"
+    u = unique_string(f"/subscriptions/{subscription_id}/resourceGroups/{rg}")
     return DlzNames(
-        resource_group=f"rg-csa-loom-dlz-{domain}-{region}",
+        resource_group=rg,
         vnet=f"vnet-csa-loom-dlz-{domain}-{region}",
-        storage_account=("st" + compact[:9] + u)[:24],
-        key_vault=("kv" + compact[:9] + u)[:24],
-        capacity=("fcdlz" + compact + region)[:63],
+        storage_account=("saloom" + domain.replace("-", "") + u)[:24],
         deployment=f"loom-dlz-{domain}-{region}"[:64],
+        nsg=f"nsg-databricks-{domain}-{region}",
     )
 
 
@@ -69,10 +69,6 @@ def names_problems(names: DlzNames) -> list[str]:
     out = []
     if not STORAGE_RE.match(names.storage_account):
         out.append(f"storage account {names.storage_account!r} breaks Azure's rule (3-24 lower-case letters and digits)")
-    if not KEYVAULT_RE.match(names.key_vault):
-        out.append(f"Key Vault {names.key_vault!r} breaks Azure's rule (3-24 letters, digits, '-')")
-    if not CAPACITY_RE.match(names.capacity):
-        out.append(f"Fabric capacity {names.capacity!r} breaks Azure's rule (3-63 lower-case letters and digits)")
     if len(names.resource_group) > 90:
         out.append(f"resource group {names.resource_group!r} is longer than 90 characters")
     return out

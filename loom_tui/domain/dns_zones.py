@@ -64,3 +64,39 @@ def dlz_dns_zones(cloud: str, region: str, storage_suffix: str) -> list[tuple[st
             seen.add(name)
         out.append((key, name))
     return out
+
+
+# The keys of the platform's ``adminPlanePrivateDnsZoneIds`` object (what the landing-zone
+# module's sub-modules read: storage.bicep blob/dfs, cosmos, eventhubs/servicebus, synapse dev,
+# databricks, eventgrid) and its scalar zone parameters, with each zone's name per cloud family
+# (admin-plane/network.bicep's list at the pinned commit).
+_PLATFORM_KEYS: dict[str, tuple[str, str]] = {  # key -> (public name, US Government name); {storage} substituted
+    "blob": ("privatelink.blob.{storage}", "privatelink.blob.{storage}"),
+    "dfs": ("privatelink.dfs.{storage}", "privatelink.dfs.{storage}"),
+    "cosmos": ("privatelink.documents.azure.com", "privatelink.documents.azure.us"),
+    "cosmosGremlin": ("privatelink.gremlin.cosmos.azure.com", "privatelink.gremlin.cosmos.azure.us"),
+    "servicebus": ("privatelink.servicebus.windows.net", "privatelink.servicebus.usgovcloudapi.net"),
+    "synapseDev": ("privatelink.dev.azuresynapse.net", "privatelink.dev.azuresynapse.usgovcloudapi.net"),
+    "databricks": ("privatelink.azuredatabricks.net", "privatelink.databricks.azure.us"),
+    "eventgrid": ("privatelink.eventgrid.azure.net", "privatelink.eventgrid.azure.us"),
+}
+PLATFORM_SCALAR_ZONES = {  # template parameter -> (public name, US Government name)
+    "synapseSqlPrivateDnsZoneId": ("privatelink.sql.azuresynapse.net", "privatelink.sql.azuresynapse.usgovcloudapi.net"),
+    "adfPrivateDnsZoneId": ("privatelink.adf.azure.com", "privatelink.datafactory.azure.us"),
+}
+
+
+def platform_zone_names(cloud: str, storage_suffix: str) -> dict[str, str]:
+    """``adminPlanePrivateDnsZoneIds`` key -> the zone's name in ``cloud`` (only the storage zones
+    for a cloud whose names are not published)."""
+    if cloud not in ("AzureCloud", "AzureUSGovernment"):
+        return {k: v[0].format(storage=storage_suffix) for k, v in _PLATFORM_KEYS.items() if k in ("blob", "dfs")}
+    i = 0 if cloud == "AzureCloud" else 1
+    return {k: v[i].format(storage=storage_suffix) for k, v in _PLATFORM_KEYS.items()}
+
+
+def platform_scalar_zone(param: str, cloud: str) -> str | None:
+    names = PLATFORM_SCALAR_ZONES.get(param)
+    if names is None or cloud not in ("AzureCloud", "AzureUSGovernment"):
+        return None
+    return names[0 if cloud == "AzureCloud" else 1]

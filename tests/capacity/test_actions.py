@@ -174,7 +174,7 @@ async def test_dr_posture_lines_good_and_bad(open_ctx):
     checks = await ctx.capacity.dr()
     red = {(c.resource, c.check) for c in checks if not c.ok}
     assert red == {("stloomresearchdlz", "blob soft delete"), ("stloomresearchdlz", "container soft delete"),
-                   ("stloomresearchdlz", "versioning"), ("kv-loom-sales-dlz", "purge protection")}
+                   ("stloomresearchdlz", "change feed"), ("kv-loom-sales-dlz", "purge protection")}
     cosmos = next(c for c in checks if c.kind == "Cosmos DB")
     assert cosmos.ok and "continuous, 30 days" in cosmos.detail
     assert all(c.fix.startswith("az ") for c in checks if not c.ok)

@@ -120,7 +120,7 @@ CALLS: dict[str, tuple[str, str, Any, str, str | None]] = {
         ("GET", FIN + "/providers/Microsoft.KeyVault/vaults?api-version=2024-11-01&$top=1", None, "200", None),
     "VirtualNetworks_Get.Microsoft.Network-2025-03-01.json": ("GET", HUB + "?api-version=2025-03-01", None, "200", None),
     "VirtualNetworkPeerings_Get.Microsoft.Network-2024-07-01.json":
-        ("GET", HUB + "/virtualNetworkPeerings/peer-hub-to-finance?api-version=2024-07-01", None, "200", None),
+        ("GET", HUB + "/virtualNetworkPeerings/peer-to-dlz-finance?api-version=2024-07-01", None, "200", None),
     "VirtualNetworkPeeringCreate.network-2024-07-01.json":
         ("PUT", SPOKE_FIN + "/virtualNetworkPeerings/peer-finance-to-marketing?api-version=2024-07-01",
          {"properties": {"remoteVirtualNetwork": {"id": SPOKE_MKT}, "allowVirtualNetworkAccess": True, "allowForwardedTraffic": True}},

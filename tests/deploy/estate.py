@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from loom_tui.services.deploy.admin_plane import AdminPlane, Identity
 from loom_tui.services.deploy.facts import DeployFacts, ExistingDlz, NetworkRow, SubscriptionRow
 
 TENANT = "72f988bf-0000-0000-0000-00000000c0de"
@@ -25,7 +26,22 @@ def facts(**over) -> DeployFacts:
         dlzs=[ExistingDlz("finance", SUB_A, "eastus2", "rg-csa-loom-dlz-finance-eastus2", "10.1.0.0/16"),
               ExistingDlz("hr", SUB_B, "eastus2", "rg-csa-loom-dlz-hr-eastus2", "10.2.0.0/16")],
         capacity_admins=["ops.admin@contoso-demo.example"],
+        admin=admin_plane(),
     )
     for k, v in over.items():
         setattr(f, k, v)
     return f
+
+
+ADMIN_RG_ID = f"/subscriptions/{ADMIN_SUB}/resourceGroups/rg-csa-loom-admin-eastus2"
+
+
+def admin_plane() -> AdminPlane:
+    zones = ["privatelink.blob.core.windows.net", "privatelink.dfs.core.windows.net", "privatelink.vaultcore.azure.net",
+             "privatelink.sql.azuresynapse.net"]
+    return AdminPlane(
+        law_id=f"{ADMIN_RG_ID}/providers/Microsoft.OperationalInsights/workspaces/law-csa-loom-eastus2",
+        console=Identity("uami-loom-console-eastus2", "c0000000-0000-4000-8000-000000000001", "c0000000-0000-4000-8000-000000000002"),
+        adx=Identity("adxshared", "a0000000-0000-4000-8000-000000000003", "", f"{ADMIN_RG_ID}/providers/Microsoft.Kusto/clusters/adxshared"),
+        zones={z: f"{ADMIN_RG_ID}/providers/Microsoft.Network/privateDnsZones/{z}" for z in zones})
+

@@ -9,7 +9,7 @@ import pytest
 
 from loom_tui.demo_azure.arm_eval import Context, Scope, TemplateError, evaluate, expand
 from loom_tui.services.deploy.plan import build_plan
-from loom_tui.services.deploy.template import parameters_for, shipped_template
+from loom_tui.services.deploy.template import shipped_template
 
 from .estate import SUB_NEW, TENANT, facts
 from .test_steps import GOOD
@@ -38,14 +38,21 @@ def ev(expr, **params):
     ("[parameters('o').k[1]]", "y"),
     ("[[literal]", "[literal]"),
     ("['it''s']", "it's"),
+    ("[guid('a', 'b')]", "2d796349-8c7e-55ec-9624-54ece82ed031"),  # uuid5(ARM namespace, "a-b")
+    ("[if(true(), 'a', substring('', 0, 5))]", "a"),  # only the branch taken is evaluated
+    ("[coalesce(tryGet(parameters('o'), 'nope'), 'dflt')]", "dflt"),
+    ("[format('{{{0}}}', 'x')]", "{x}"),
+    ("[max(sub(30, 1), 1)]", 29), ("[indexOf('a/keys/b', '/keys/')]", 1),
+    ("[split(split('https://v.vault/keys/k/1', '/keys/')[1], '/')[0]]", "k"),
 ])
 def test_functions(expr, expected):
     assert ev(expr, d="fin", o={"k": ["x", "y"]}) == expected
 
 
 @pytest.mark.parametrize("expr, why", [
-    ("[reference('x').id]", "cannot be evaluated by the demo Azure"),
-    ("[guid('a')]", "cannot be evaluated"),
+    ("[reference('x').id]", "is not defined in the template and does not exist"),
+    ("[newGuid()]", "cannot be evaluated"),
+    ("[utcNow()]", "cannot be evaluated"),
     ("[frobnicate('a')]", "is not valid"),
     ("[variables('nope')]", "variable 'nope' is not found"),
     ("[parameters('nope')]", "parameter 'nope' is not found"),
@@ -58,60 +65,79 @@ def test_what_cannot_be_evaluated_is_refused(expr, why):
     assert e.value.code == "InvalidTemplate" and why in e.value.message
 
 
+RG_SCOPE = Scope(SUB_NEW, TENANT, "eastus2", "DLZ spare", "rg-csa-loom-dlz-supply-chain-eastus2", "eastus2",
+                 runtime_of=lambda p: {**p.as_doc(), "properties": {**p.body.get("properties", {}), "primaryEndpoints": {"dfs": "https://d/", "blob": "https://b/"}}})
+
+
 def test_the_shipped_template_expands_to_the_plans_names():
     plan = build_plan(GOOD, facts())
-    t = shipped_template()
-    planned, outputs = expand(t, parameters_for(t, plan), SCOPE)
+    planned, outputs = expand(shipped_template(), plan.template_parameters(), RG_SCOPE)
     by_type = {p.type: p for p in planned}
-    assert by_type["Microsoft.Resources/resourceGroups"].name == plan.resource_group
     assert by_type["Microsoft.Storage/storageAccounts"].name == plan.storage_account
-    assert by_type["Microsoft.KeyVault/vaults"].name == plan.key_vault
-    assert by_type["Microsoft.Fabric/capacities"].name == plan.capacity
-    assert by_type["Microsoft.Fabric/capacities"].body["sku"] == {"name": "F8", "tier": "Fabric"}
     vnet = by_type["Microsoft.Network/virtualNetworks"]
     assert vnet.id == plan.spoke_vnet_id
     assert vnet.body["properties"]["addressSpace"]["addressPrefixes"] == ["10.3.0.0/16"]
-    assert len(vnet.body["properties"]["subnets"]) == 5
+    assert [s["name"] for s in vnet.body["properties"]["subnets"]] == [s.name for s in plan.subnets]
     containers = [p.id.rsplit("/", 1)[1] for p in planned if p.type.endswith("/containers")]
-    assert containers == ["bronze", "silver", "gold", "landing-zone", "checkpoints"]
+    assert containers == list(plan.storage_containers)
     for p in planned:
-        if p.type.count("/") == 1 and p.type != "Microsoft.Resources/deployments":
-            assert p.body["tags"]["loomTenantId"] == TENANT and p.body["tags"]["loomDomain"] == "supply-chain"
+        if p.type.count("/") == 1 and "tags" in p.body:
             assert p.body["tags"]["Data_Classification"] == "Standard"
-    kv = by_type["Microsoft.KeyVault/vaults"].body["properties"]
-    assert kv["tenantId"] == TENANT and kv["enablePurgeProtection"] is True
-    assert outputs["vnetId"]["value"] == plan.spoke_vnet_id
+    assert outputs["spokeVnetId"]["value"] == plan.spoke_vnet_id and outputs["landingContainerUrl"]["value"] == "https://d/landing"
 
 
 def test_parameters_are_checked_like_arm():
     plan = build_plan(GOOD, facts())
     t = shipped_template()
-    params = parameters_for(t, plan)
+    params = plan.template_parameters()
     with pytest.raises(TemplateError, match="not part of the allowed value"):
-        expand(t, {**params, "capacitySku": {"value": "F3"}}, SCOPE)
+        expand(t, {**params, "boundary": {"value": "commercial"}}, RG_SCOPE)
     with pytest.raises(TemplateError, match="was not provided"):
-        expand(t, {k: v for k, v in params.items() if k != "domain"}, SCOPE)
+        expand(t, {k: v for k, v in params.items() if k != "domainName"}, RG_SCOPE)
     with pytest.raises(TemplateError, match="'extra' in the parameters file are not valid"):
-        expand(t, {**params, "extra": {"value": 1}}, SCOPE)
-    with pytest.raises(TemplateError, match="Expected a value of type 'array'"):
-        expand(t, {**params, "subnets": {"value": "x"}}, SCOPE)
-    with pytest.raises(TemplateError, match="greater than or equal to '3'"):
-        expand(t, {**params, "domain": {"value": "ab"}}, SCOPE)
+        expand(t, {**params, "extra": {"value": 1}}, RG_SCOPE)
+    with pytest.raises(TemplateError, match="Expected a value of type 'object'"):
+        expand(t, {**params, "complianceTags": {"value": "x"}}, RG_SCOPE)
+    with pytest.raises(TemplateError, match="less than or equal to '365'"):
+        expand(t, {**params, "recycleRetentionDays": {"value": 400}}, RG_SCOPE)
 
 
 def test_structures_it_cannot_evaluate_are_refused():
     plan = build_plan(GOOD, facts())
     t = shipped_template()
-    params = parameters_for(t, plan)
+    params = plan.template_parameters()
     outer = copy.deepcopy(t)
     outer["resources"][1]["properties"]["expressionEvaluationOptions"]["scope"] = "outer"
     with pytest.raises(TemplateError, match="outer-scope"):
-        expand(outer, params, SCOPE)
-    looped = copy.deepcopy(t)
-    looped["resources"][0]["copy"] = {"name": "x", "count": 2}
-    with pytest.raises(TemplateError, match="'copy'"):
-        expand(looped, params, SCOPE)
+        expand(outer, params, RG_SCOPE)
+    symbolic = copy.deepcopy(t)
+    symbolic["languageVersion"] = "2.0"
+    with pytest.raises(TemplateError, match="symbolic resource names"):
+        expand(symbolic, params, RG_SCOPE)
     dangling = copy.deepcopy(t)
-    dangling["resources"][1]["dependsOn"] = ["[subscriptionResourceId('Microsoft.Resources/resourceGroups', 'elsewhere')]"]
+    dangling["resources"][1]["dependsOn"] = ["[resourceId('Microsoft.Resources/deployments', 'elsewhere')]"]
     with pytest.raises(TemplateError, match="is not defined in the template"):
-        expand(dangling, params, SCOPE)
+        expand(dangling, params, RG_SCOPE)
+    linked = copy.deepcopy(t)
+    linked["resources"][0]["properties"].pop("template")
+    linked["resources"][0]["properties"]["templateLink"] = {"uri": "https://example.invalid/t.json"}
+    with pytest.raises(TemplateError, match="cannot be fetched"):
+        expand(linked, params, RG_SCOPE)
+
+
+def test_user_defined_functions_and_the_template_specs_defaults():
+    from loom_tui.demo_azure.estate_admin import spec_template
+
+    from loom_tui.demo_azure.arm_eval import bind_parameters
+
+    t = spec_template()
+    required = {k: v for k, v in build_plan(GOOD, facts()).template_parameters().items() if k in t["parameters"]}
+    required.update({k: {"value": v} for k, v in {"adminPlaneAdxClusterRgName": "rg", "adminEntraGroupId": "g", "catalogEndpoint": "",
+                                                    "databricksUnityCatalogEnabled": True, "databricksSqlWarehouseEnabled": True,
+                                                    "powerBiSku": "F64"}.items()})
+    values = bind_parameters(t, required, RG_SCOPE)
+    assert values["provisionCosmos"] is True and values["existingEventHubNamespaceName"] == ""
+    assert values["adminPlaneAdxClusterName"].startswith("adx-csa-loom-") and len(values["adminPlaneAdxClusterName"]) == 19
+    adopted = bind_parameters(t, {**required, "adopt": {"value": {"eventhubs": {"mode": "adopt", "target": {"name": "ehns"}},
+                                                                  "cosmos": {"mode": "adopt"}}}}, RG_SCOPE)
+    assert adopted["existingEventHubNamespaceName"] == "ehns" and adopted["provisionCosmos"] is False

@@ -21,6 +21,12 @@ def networks(draw, min_prefix=8, max_prefix=28):
     return ipaddress.IPv4Network((addr, prefix))
 
 
+@st.composite
+def spokes(draw):
+    """What the platform's network.bicep can lay its subnets into: a.b.0.0/16 to a.b.0.0/20."""
+    return ipaddress.IPv4Network(((draw(st.integers(0, 2**16 - 1)) << 16), draw(st.integers(16, 20))))
+
+
 @given(st.lists(networks(), max_size=12))
 @settings(max_examples=300, deadline=None)
 def test_next_free_overlaps_nothing_taken_and_is_the_lowest(nets):
@@ -47,7 +53,7 @@ def test_overlap_check_agrees_with_address_sets(a, b):
     assert clash == bool(overlapping(b, [Taken("a", str(a))]))  # symmetric
 
 
-@given(networks(16, 24), st.lists(networks(), max_size=6))
+@given(spokes(), st.lists(networks(), max_size=6))
 @settings(max_examples=300, deadline=None)
 def test_check_spoke_accepts_exactly_the_free_ones(net, others):
     taken = [Taken(f"o{i}", str(o)) for i, o in enumerate(others)]
@@ -59,11 +65,11 @@ def test_check_spoke_accepts_exactly_the_free_ones(net, others):
             check_spoke(str(net), taken)
 
 
-@given(networks(16, 24))
+@given(spokes())
 @settings(max_examples=200, deadline=None)
 def test_subnet_plan_fits_and_does_not_overlap(space):
     subnets = [ipaddress.ip_network(s.cidr) for s in subnet_plan(space)]
-    assert len(subnets) == 5
+    assert len(subnets) == 6
     assert all(s.subnet_of(space) for s in subnets)
     for i, a in enumerate(subnets):
         for b in subnets[i + 1:]:
@@ -74,7 +80,8 @@ def test_subnet_plan_of_a_16_is_the_reference_layout():
     plan = subnet_plan(ipaddress.IPv4Network("10.3.0.0/16"))
     assert [(s.name, s.cidr) for s in plan] == [
         ("snet-databricks-public", "10.3.0.0/22"), ("snet-databricks-private", "10.3.4.0/22"),
-        ("snet-private-endpoints", "10.3.8.0/24"), ("snet-synapse", "10.3.9.0/24"), ("snet-workloads", "10.3.10.0/24")]
+        ("snet-private-endpoints", "10.3.8.0/24"), ("snet-synapse", "10.3.9.0/24"), ("snet-workloads", "10.3.10.0/24"),
+        ("snet-pbi-vnet-gateway", "10.3.11.0/27")]  # network.bicep at the pinned commit
 
 
 @pytest.mark.parametrize("text, why", [
@@ -87,10 +94,15 @@ def test_syntax_errors_say_why(text, why):
         check_spoke(text, [HUB])
 
 
-@pytest.mark.parametrize("text", ["10.0.0.0/8", "10.4.0.0/15", "10.4.0.0/25", "10.4.0.0/28"])
-def test_size_outside_16_to_24_is_refused(text):
-    with pytest.raises(CidrError, match="between /16 and /24"):
+@pytest.mark.parametrize("text", ["10.0.0.0/8", "10.4.0.0/15", "10.4.0.0/21", "10.4.0.0/24", "10.4.0.0/28"])
+def test_size_outside_16_to_20_is_refused(text):
+    with pytest.raises(CidrError, match="between /16 and /20"):
         check_spoke(text, [HUB])
+
+
+def test_a_space_not_starting_at_a_b_0_0_is_refused_the_platforms_subnets_would_fall_outside():
+    with pytest.raises(CidrError, match="does not start at 10.2.0.0"):
+        check_spoke("10.2.16.0/20", [HUB])
 
 
 def test_overlap_names_each_clash():
@@ -99,9 +111,9 @@ def test_overlap_names_each_clash():
         check_spoke("10.0.0.0/16", taken)
     assert "hub vnet-hub (10.0.0.0/16)" in str(e.value)
     assert str(next_free(taken)) == "10.3.0.0/16"
-    assert str(check_spoke("10.2.128.0/24", [HUB])) == "10.2.128.0/24"
+    assert str(check_spoke("10.4.0.0/20", [HUB])) == "10.4.0.0/20"
     with pytest.raises(CidrError, match="spoke vnet-hr"):
-        check_spoke("10.2.128.0/24", taken)
+        check_spoke("10.2.0.0/20", taken)
 
 
 def test_next_free_skips_a_spoke_inside_a_range_and_unparseable_entries():

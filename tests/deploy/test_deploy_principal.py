@@ -44,7 +44,9 @@ async def test_the_service_principal_is_checked_not_the_signed_in_user(open_ctx)
     svc = SetupService(ctx)
     assert svc.deployer() == (SP, "service principal sp-loom-deploy", "ServicePrincipal")
     facts = await svc.facts()
-    rep = await svc.check_permissions(SPARE_SUB, facts)
+    roles = (await svc.template(_answers(), facts)).role_assignments  # the Admin Plane's template spec holds role assignments
+    assert roles >= 1
+    rep = await svc.check_permissions(SPARE_SUB, facts, roles)
     # the signed-in demo admin holds every role; the principal holds none of them yet
     assert rep.principal_id == SP and rep.principal_label == "service principal sp-loom-deploy" and not rep.ok
     assert {c.role for c in rep.missing} == {"Contributor", "User Access Administrator", "Network Contributor",
@@ -60,7 +62,7 @@ async def test_the_service_principal_is_checked_not_the_signed_in_user(open_ctx)
     await grant(clients, f"/subscriptions/{SPARE_SUB}", "Owner", SP)
     await grant(clients, hub, "Network Contributor", SP)
     await grant(clients, hub, "Private DNS Zone Contributor", SP)
-    again = await svc.check_permissions(SPARE_SUB, facts)
+    again = await svc.check_permissions(SPARE_SUB, facts, roles)
     assert again.ok and not again.missing and again.fixes == ()
     runner = await svc.runner(plan, facts)
     assert await runner.run(only=("permissions",)) is True
@@ -89,4 +91,4 @@ def _answers():
     from loom_tui.domain.dlz import DlzAnswers
 
     return DlzAnswers(boundary="commercial", mode="multi-sub", subscription_id=SPARE_SUB, region="eastus2", domain="logistics",
-                      capacity_sku="F8", address_space="10.1.0.0/16")
+                      capacity_sku="F8", address_space="10.1.0.0/16", parameters={"adminEntraGroupId": "5a5a0000-0000-4000-8000-00000000ad01"})

@@ -32,9 +32,12 @@ async def world(tmp_path):
         await ctx.close()
 
 
+ADMIN_GROUP = "5a5a0000-0000-4000-8000-00000000ad01"
+
+
 def answers(facts, domain="logistics", **over) -> DlzAnswers:
     a = {"boundary": "commercial", "mode": "multi-sub", "subscription_id": SPARE_SUB, "region": "eastus2", "domain": domain,
-         "capacity_sku": "F8", "address_space": propose_address_space(facts)}
+         "capacity_sku": "F8", "address_space": propose_address_space(facts), "parameters": {"adminEntraGroupId": ADMIN_GROUP}}
     a.update(over)
     return DlzAnswers(**a)
 
@@ -60,21 +63,27 @@ async def test_whole_flow_then_read_everything_back(world):
     runner = await svc.runner(plan, f, listener=events.append, poll_seconds=0.3)
     assert await runner.run() is True
     assert [s for s in STAGES if runner.stages[s]["state"] == "succeeded"] == list(STAGES)
+    # deployed from the Admin Plane's template spec (by id), every parameter read from the estate or asked
+    assert plan.template["kind"] == "spec" and plan.template["ref"].endswith("/templateSpecs/csa-loom-landing-zone/versions/1.0.0")
+    assert plan.parameter_sources["adminPlaneLawId"] == "read: Log Analytics workspace law-csa-loom-eastus2"
+    assert plan.parameter_sources["consolePrincipalId"].startswith("read: console identity") and plan.parameter_sources["adminEntraGroupId"] == "asked"
     # what-if as a diff: counts, then the list
-    assert runner.what_if.create == 11 and runner.what_if.modify == 0 and runner.what_if.delete == 0
-    # per-operation progress came from the deployment's operations while it ran
+    assert runner.what_if.create >= 20 and runner.what_if.modify == 0 and runner.what_if.delete == 0
+    # per-operation progress came from the deployment's operations while it ran (the nested modules' too)
     deploy_lines = [e for e in events if e.stage == "deploy" and e.state == "running" and e.lines]
     assert len({len(e.lines) for e in deploy_lines}) > 1 and any("Microsoft.Storage/storageAccounts" in ln for ln in deploy_lines[-1].lines)
-    # the template's resources exist, tagged
+    # the template's resources exist, with the platform's settings
     vnet = (await clients.send("GET", plan.spoke_vnet_id, NETWORK_API)).body
     assert vnet["properties"]["addressSpace"]["addressPrefixes"] == ["10.1.0.0/16"]
-    assert vnet["tags"]["loomDomain"] == "logistics" and vnet["tags"]["loomTenantId"] == ctx.session.tenant_id
-    # peering both ways, read back
-    hub_side = (await clients.send("GET", f"{plan.hub_vnet_id}/virtualNetworkPeerings/peer-hub-to-logistics", NETWORK_API)).body
-    spoke_side = (await clients.send("GET", f"{plan.spoke_vnet_id}/virtualNetworkPeerings/peer-logistics-to-hub", NETWORK_API)).body
+    assert vnet["tags"]["Data_Classification"] == "Standard"
+    rg = (await clients.send("GET", f"/subscriptions/{SPARE_SUB}/resourceGroups/{plan.resource_group}", "2021-04-01")).body
+    assert rg["tags"]["csa-loom-tier"] == "dlz" and rg["tags"]["loomTenantId"] == ctx.session.tenant_id
+    # peering both ways, named as the platform names them, read back
+    hub_side = (await clients.send("GET", f"{plan.hub_vnet_id}/virtualNetworkPeerings/peer-to-dlz-logistics", NETWORK_API)).body
+    spoke_side = (await clients.send("GET", f"{plan.spoke_vnet_id}/virtualNetworkPeerings/peer-to-admin-hub", NETWORK_API)).body
     assert hub_side["properties"]["peeringState"] == spoke_side["properties"]["peeringState"] == "Connected"
     assert hub_side["properties"]["remoteVirtualNetwork"]["id"].lower() == plan.spoke_vnet_id.lower()
-    # every DNS link, read back
+    # every DNS link, read back: one per zone the hub's resource group holds
     hub_rg = f"/subscriptions/{f.admin_subscription_id}/resourceGroups/{f.admin_resource_group}"
     for zone in plan.dns_zones:
         link = (await clients.send("GET", f"{hub_rg}/providers/Microsoft.Network/privateDnsZones/{zone}/virtualNetworkLinks/link-logistics",
@@ -164,50 +173,54 @@ async def test_missing_roles_are_named_with_their_fixes(world, tmp_path):
                   display_name="Lee", source="test")
     ctx.session = lee
     ctx.__dict__.pop("scoped", None)
-    rep = await SetupService(ctx).check_permissions(SPARE_SUB, f)
+    rep = await SetupService(ctx).check_permissions(SPARE_SUB, f, role_assignments=1)
     assert not rep.ok
     missing = {(c.role, c.scope) for c in rep.missing}
     assert ("Contributor", f"/subscriptions/{SPARE_SUB}") in missing
     assert ("User Access Administrator", f"/subscriptions/{SPARE_SUB}") in missing
-    assert any(c.role == "Private DNS Zone Contributor" for c in rep.missing)
+    # the hub side is held through a group: lee is a member of "DLZ deployers", Contributor on the hub's resource group
+    hub = {c.role: c for c in rep.checks if "/resourceGroups/" in c.scope}
+    assert hub["Private DNS Zone Contributor"].held and hub["Private DNS Zone Contributor"].via == "Contributor"
     assert any('--role "User Access Administrator"' in fix and lee.user_oid in fix for fix in rep.fixes)
-    assert all(link.endswith("/users") for link in rep.portal_links)
+    assert rep.portal_links == ()  # the demo Azure's cloud has no portal: no link is printed
 
 
 async def test_an_operators_compiled_template_is_deployed_and_recorded(world, tmp_path):
     import json
 
-    from loom_tui.services.deploy.template import load_template, shipped_template, template_source
+    from loom_tui.services.deploy.template import shipped_template
 
     ctx, svc, clients, handle = world
     t = shipped_template()
-    t["variables"]["tags"] = t["variables"]["tags"].replace("'managedBy', 'csa-loom'", "'managedBy', 'operator-template'")
+    t["metadata"]["description"] = "the operator's compiled copy"
+    t["resources"][0]["properties"]["template"]["resources"][0]["tags"] = "[union(parameters('complianceTags'), createObject('source', 'operator'))]"
     path = tmp_path / "compiled.json"
     path.write_text(json.dumps(t))
     f = await svc.facts()
-    plan, f = await svc.plan(answers(f, domain="pricing"), f)
-    op = await svc.start_deploy(plan, template=load_template(path), template_source=template_source(path))
+    plan, f = await svc.plan(answers(f, domain="pricing", template=str(path)), f)
+    assert plan.template["kind"] == "file" and plan.parameter_sources["adminPlaneLawId"].startswith("read:")
+    op = await svc.start_deploy(plan)
     final = await asyncio.wait_for(ctx.operations.wait(op.id), 240)
     assert final.state == "succeeded", final.error
-    rg = (await clients.send("GET", f"/subscriptions/{SPARE_SUB}/resourceGroups/{plan.resource_group}", "2022-09-01")).body
-    assert rg["tags"]["managedBy"] == "operator-template"  # the operator's template, not the shipped one
+    vnet = (await clients.send("GET", plan.spoke_vnet_id, NETWORK_API)).body
+    assert vnet["tags"]["source"] == "operator"  # the operator's template, not the shipped one
     rec = await svc.registry.get("pricing")
-    assert rec.state == "deployed" and rec.plan["template"] == template_source(path)  # a resumed run deploys the same file
+    assert rec.state == "deployed" and rec.plan["template"]["ref"] == str(path.resolve())  # a resumed run deploys the same file
 
 
 async def test_a_resumed_deploy_refuses_an_operators_template_that_changed(world, tmp_path):
     import json
 
     from loom_tui.services.deploy.operation import _resume
-    from loom_tui.services.deploy.template import shipped_template, template_source
+    from loom_tui.services.deploy.template import shipped_template
 
     ctx, svc, clients, handle = world
     path = tmp_path / "compiled.json"
     path.write_text(json.dumps(shipped_template()))
     f = await svc.facts()
-    plan, f = await svc.plan(answers(f, domain="pricing"), f)
-    doc = {**plan.to_dict(), "template": template_source(path)}
-    await svc.registry.save(doc, state="failed", stages={"permissions": {"state": "failed", "message": "x"}}, peering={}, dns_links=[])
+    plan, f = await svc.plan(answers(f, domain="pricing", template=str(path)), f)
+    await svc.registry.save(plan.to_dict(), state="failed", stages={"permissions": {"state": "failed", "message": "x"}}, peering={},
+                            dns_links=[])
     path.write_text(json.dumps(shipped_template(), indent=1))  # edited since
 
     async def run(handle):

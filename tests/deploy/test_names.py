@@ -52,14 +52,22 @@ def test_derived_names_keep_azure_rules(domain, region, sub):
     names = derive_names(domain, region, str(sub))
     assert names_problems(names) == []
     assert re.fullmatch(r"[a-z0-9]{3,24}", names.storage_account)
-    assert 3 <= len(names.key_vault) <= 24 and names.key_vault[0].isalpha()
+    assert names.storage_account.startswith("saloom")  # storage.bicep: take('saloom<domain>' + uniqueString(rg id), 24)
     assert names.resource_group == f"rg-csa-loom-dlz-{domain}-{region}"
 
 
 def test_derived_names_differ_by_subscription():
     a = derive_names("finance", "eastus2", "11111111-1111-1111-1111-111111111111")
     b = derive_names("finance", "eastus2", "22222222-2222-2222-2222-222222222222")
-    assert a.storage_account != b.storage_account and a.storage_account.startswith("stfinance")
+    assert a.storage_account != b.storage_account and a.storage_account.startswith("saloomfinance")
+
+
+def test_the_storage_name_is_the_platforms_uniquestring_of_the_resource_group_id():
+    from loom_tui.domain.arm_hash import unique_string
+
+    n = derive_names("supply-chain", "eastus2", "11111111-1111-1111-1111-111111111111")
+    rg_id = "/subscriptions/11111111-1111-1111-1111-111111111111/resourceGroups/rg-csa-loom-dlz-supply-chain-eastus2"
+    assert n.storage_account == ("saloomsupplychain" + unique_string(rg_id))[:24]
 
 
 def test_fabric_range_is_f2_to_f2048_with_f8_recommended():

@@ -79,12 +79,16 @@ def test_the_good_answers_make_a_full_plan():
     assert plan.resource_group == "rg-csa-loom-dlz-supply-chain-eastus2"
     assert plan.vnet == "vnet-csa-loom-dlz-supply-chain-eastus2"
     assert plan.cloud == "AzureCloud" and plan.container_platform == "containerApps"
-    assert plan.subnets[0].cidr == "10.3.0.0/22" and len(plan.dns_zones) == 17 and plan.dns_zones_missing == ()
+    assert plan.subnets[0].cidr == "10.3.0.0/22" and plan.dns_zones_missing == ()
+    assert len(plan.dns_zones) == 4  # every zone the hub's resource group holds
     assert plan.tags["Data_Classification"] == "Standard"
     params = plan.template_parameters()
-    assert set(params) == {"location", "domain", "loomTenantId", "boundary", "addressSpace", "subnets", "capacitySku",
-                           "capacityAdmins", "complianceTags"}
-    assert params["subnets"]["value"][2] == {"name": "snet-private-endpoints", "properties": {"addressPrefix": "10.3.8.0/24"}}
+    assert params["boundary"]["value"] == "Commercial" and params["domainName"]["value"] == "supply-chain"
+    assert params["spokeVnetCidr"]["value"] == "10.3.0.0/16"
+    assert params["adminPlaneLawId"]["value"].endswith("/workspaces/law-csa-loom-eastus2")
+    assert set(params["adminPlanePrivateDnsZoneIds"]["value"]) == {"blob", "dfs"}
+    assert plan.parameter_sources["adminPlaneHubVnetId"].startswith("read: hub VNet")
+    assert plan.parameter_sources["recycleRetentionDays"] == "template default" and "recycleRetentionDays" not in params
 
 
 @pytest.mark.parametrize("change, field, why", [
@@ -104,8 +108,8 @@ def test_the_good_answers_make_a_full_plan():
     ({"domain": "finance"}, "domain", "already exists"),
     ({"capacity_sku": "F3"}, "capacity_sku", "unknown Fabric SKU"),
     ({"address_space": "10.1.0.0/16"}, "address_space", "overlaps spoke vnet-csa-loom-dlz-finance-eastus2"),
-    ({"address_space": "10.0.5.0/24"}, "address_space", "overlaps hub"),
-    ({"address_space": "10.3.0.0/25"}, "address_space", "between /16 and /24"),
+    ({"address_space": "10.0.0.0/20"}, "address_space", "overlaps hub"),
+    ({"address_space": "10.3.0.0/25"}, "address_space", "between /16 and /20"),
     ({"address_space": "10.3.0.0"}, "address_space", "not a CIDR"),
 ])
 def test_each_bad_answer_is_named(change, field, why):
@@ -157,6 +161,9 @@ def test_planning_again_a_deployment_in_flight_resumes_it():
     f = facts()
     # a run that stopped midway: loom's record (state failed) and the spoke it already created
     f.dlzs.append(ExistingDlz("supply-chain", SUB_NEW, "eastus2", "rg-csa-loom-dlz-supply-chain-eastus2", "10.3.0.0/16", "failed"))
+    # ... which, found live, holds the domain (a failed record alone reserves nothing: issue 22 item 4)
+    f.dlzs.append(ExistingDlz("supply-chain", SUB_NEW, "eastus2", "rg-csa-loom-dlz-supply-chain-eastus2", "10.3.0.0/16", "deployed",
+                              "resource group"))
     f.spokes.append(NetworkRow("vnet-csa-loom-dlz-supply-chain-eastus2", f"/subscriptions/{SUB_NEW}/resourceGroups/"
                                "rg-csa-loom-dlz-supply-chain-eastus2/providers/Microsoft.Network/virtualNetworks/"
                                "vnet-csa-loom-dlz-supply-chain-eastus2", SUB_NEW, "rg-csa-loom-dlz-supply-chain-eastus2", ("10.3.0.0/16",)))
@@ -166,6 +173,7 @@ def test_planning_again_a_deployment_in_flight_resumes_it():
     other = DlzAnswers(**{**GOOD.to_dict(), "region": "westus2"})
     msgs = [p.message for p in all_answer_problems(other, f)]
     assert any("already exists" in m for m in msgs) and any("overlaps" in m for m in msgs)
-    # once deployed, the domain is taken for good
-    f.dlzs[-1] = ExistingDlz("supply-chain", SUB_NEW, "eastus2", "rg", "10.3.0.0/16", "deployed")
-    assert any("already exists" in p.message for p in all_answer_problems(GOOD, f))
+    # once deployed, the same answers re-run it (idempotent: a re-run converges, issue 20); any other DLZ of that domain is refused
+    f.dlzs[-2] = ExistingDlz("supply-chain", SUB_NEW, "eastus2", "rg", "10.3.0.0/16", "deployed")
+    assert all_answer_problems(GOOD, f) == []
+    assert any("already exists" in p.message for p in all_answer_problems(other, f))

@@ -44,7 +44,7 @@ def test_setup_wizard_resumes_after_a_drop_and_deploys(tmux: Tmux) -> None:
     s.wait_for("step 5 of 11")
     time.sleep(0.5)
     s.type("logistics")
-    s.wait_for("stlogistics")
+    s.wait_for("saloomlogistics")
     time.sleep(0.3)
     s.send("Enter")
     s.wait_for("step 6 of 11")
@@ -55,7 +55,8 @@ def test_setup_wizard_resumes_after_a_drop_and_deploys(tmux: Tmux) -> None:
     s.kill()  # the SSH session drops
 
     s = tmux.start([loom_bin()], cols=80, rows=24, term="xterm-256color", env={})
-    s.wait_for("Resume Setup", timeout=30)  # the console offers the area the session was in
+    s.wait_for("Resume the Setup wizard in Setup at Network", timeout=30)  # the area, the step and the draft
+    s.wait_for("typed in the address", timeout=10)  # and what was typed there
     time.sleep(0.3)
     s.send("y")
     s.wait_for("step 7 of 11", timeout=60)  # the wizard resumed at the network step, answers kept
@@ -66,9 +67,17 @@ def test_setup_wizard_resumes_after_a_drop_and_deploys(tmux: Tmux) -> None:
     time.sleep(0.5)
     s.send("Enter")
     s.wait_for("step 9 of 11")
+    s.wait_for("template spec csa-loom-landing-zone", timeout=60)
+    time.sleep(0.5)
+    s.send("e")  # the admin group is asked (everything else is read from the estate)
+    s.wait_for("Template parameter")
+    time.sleep(0.3)
+    s.type("5a5a0000-0000-4000-8000-00000000ad01")
+    s.send("Enter")
+    s.wait_for("← asked", timeout=60)
     time.sleep(0.5)
     s.send("v")
-    s.wait_for("11 to create, 0 to modify, 0 to delete", timeout=90)
+    s.wait_for("to create, 0 to modify, 0 to delete", timeout=90)
     time.sleep(0.5)
     s.send("Enter")
     s.wait_for("DLZ logistics is deployed.", timeout=240)
@@ -78,4 +87,5 @@ def test_setup_wizard_resumes_after_a_drop_and_deploys(tmux: Tmux) -> None:
     assert out.returncode == 0, out.stderr
     shown = json.loads(out.stdout)
     assert shown["state"] == "deployed" and len(shown["dnsLinks"]) == 17
+    assert "csa-loom-post-deploy-bootstrap.yml" in shown["bootstrap"]["command"]
     s.send("C-q")

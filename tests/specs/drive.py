@@ -8,6 +8,7 @@ import asyncio
 from typing import Any
 from urllib.parse import urlsplit
 
+from loom_tui.demo_azure.estate_admin import CONSOLE_UAMI, LAW, SPEC, SPEC_VERSION
 from loom_tui.demo_azure.estate import ADMIN_RG, ADMIN_SUB, DLZ_SUBS, HUB_VNET, PRIVATE_DNS_ZONES, dlz_rg
 
 FIN = f"/subscriptions/{DLZ_SUBS[0]}/resourceGroups/{dlz_rg('finance')}"
@@ -32,6 +33,7 @@ V = {
     "synapse": "2021-06-01", "metrics": "2024-02-01", "budgets": "2024-08-01", "cost": "2024-08-01",
     "network": "2023-11-01", "dns": "2024-06-01", "roles": "2022-04-01", "cosmos": "2025-04-15",
     "storage": "2025-06-01", "keyvault": "2025-05-01", "deployments": "2026-06-01",
+    "loganalytics": "2022-10-01", "identities": "2023-01-31", "templatespecs": "2022-02-01",
 }
 
 TEMPLATE = {"$schema": "https://schema.management.azure.com/schemas/2018-05-01/subscriptionDeploymentTemplate.json#",
@@ -130,6 +132,16 @@ def calls() -> list[tuple[str, str, Any]]:
         ("PUT", f"{SUB}/providers/Microsoft.Resources/deployments/spec-deploy?api-version={dep}", DEPLOYMENT),
         ("GET", f"{SUB}/providers/Microsoft.Resources/deployments/spec-deploy?api-version={dep}", None),
         ("GET", f"{SUB}/providers/Microsoft.Resources/deployments/spec-deploy/operations?api-version={dep}", None),
+        ("GET", f"{ADMIN}/providers/Microsoft.OperationalInsights/workspaces/{LAW}?api-version={V['loganalytics']}", None),
+        ("GET", f"{ADMIN}/providers/Microsoft.OperationalInsights/workspaces?api-version={V['loganalytics']}", None),
+        ("GET", f"/subscriptions/{ADMIN_SUB}/providers/Microsoft.OperationalInsights/workspaces?api-version={V['loganalytics']}", None),
+        ("GET", f"{ADMIN}/providers/Microsoft.ManagedIdentity/userAssignedIdentities/{CONSOLE_UAMI}?api-version={V['identities']}", None),
+        ("GET", f"{ADMIN}/providers/Microsoft.ManagedIdentity/userAssignedIdentities?api-version={V['identities']}", None),
+        ("GET", f"/subscriptions/{ADMIN_SUB}/providers/Microsoft.ManagedIdentity/userAssignedIdentities?api-version={V['identities']}", None),
+        ("GET", f"{ADMIN}/providers/Microsoft.Resources/templateSpecs?$expand=versions&api-version={V['templatespecs']}", None),
+        ("GET", f"{ADMIN}/providers/Microsoft.Resources/templateSpecs/{SPEC}?api-version={V['templatespecs']}", None),
+        ("GET", f"{ADMIN}/providers/Microsoft.Resources/templateSpecs/{SPEC}/versions?api-version={V['templatespecs']}", None),
+        ("GET", f"{ADMIN}/providers/Microsoft.Resources/templateSpecs/{SPEC}/versions/{SPEC_VERSION}?api-version={V['templatespecs']}", None),
         ("GET", f"/metadata/endpoints?api-version=2022-09-01", None),
         ("GET", f"{SUB}/providers/Microsoft.Fabric?api-version=2021-04-01", None),
         ("GET", "/providers/Microsoft.Resources?api-version=2021-04-01", None),

@@ -14,6 +14,11 @@ SPEC_PENDING: set[str] = {
     "cosmos.accounts.get", "cosmos.accounts.list", "cosmos.accounts.list_all", "storage.accounts.get", "storage.accounts.list",
     "storage.accounts.list_all", "storage.blob_services.get", "storage.blob_services.list", "keyvault.vaults.get",
     "keyvault.vaults.list", "keyvault.vaults.list_all",
+    # the Admin Plane a DLZ deployment reads (platformdlz): Microsoft.OperationalInsights 2022-10-01,
+    # Microsoft.ManagedIdentity 2023-01-31, Microsoft.Resources template specs 2022-02-01
+    "loganalytics.workspaces.get", "loganalytics.workspaces.list", "loganalytics.workspaces.list_all",
+    "identities.user_assigned.get", "identities.user_assigned.list", "identities.user_assigned.list_all",
+    "templatespecs.get", "templatespecs.list", "templatespecs.versions.get", "templatespecs.versions.list",
 }
 
 

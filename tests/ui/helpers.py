@@ -23,14 +23,17 @@ async def wait_ready(pilot) -> None:
 
 
 async def until_idle(pilot, timeout: float = 60.0) -> None:
-    """Wait until the app is idle — every worker finished, every message handled, no animation
-    left — so what a key led to has happened (or, for a refused key, never will)."""
+    """Wait until the app is idle — every worker finished (or waiting on a dialog the user must
+    answer), every message handled, no animation left — so what a key led to has happened (or,
+    for a refused key, never will)."""
+    from textual.screen import ModalScreen
+
     app = pilot.app
     deadline = asyncio.get_running_loop().time() + timeout
     while True:
         await pilot.pause()
         busy = [w for w in app.workers if not w.is_finished]
-        if not busy:
+        if not busy or isinstance(app.screen, ModalScreen):
             break
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError(f"the app is still busy: {[w.name for w in busy]}")

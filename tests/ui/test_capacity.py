@@ -52,14 +52,14 @@ async def test_table_summary_filters_and_sort():
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_capacity(pilot)
         text = screen_text(app)
-        assert "53 resources · 7 RGs" in text and "as of" in text
+        assert "58 resources · 7 RGs" in text and "as of" in text  # the Admin Plane: + Log Analytics, 2 identities, ADX, template spec
         assert "fccsaloomfinance" in text and "Fabric cap." in text
         assert "by DLZ (CU-eq. 24 h)" in text and "finance" in text
         # filter as you type
         await pilot.press("slash", *"sqlpool")
         await wait_for(pilot, lambda: names(screen) == ["sqlpool_experiments", "sqlpool_gl", "sqlpool_inventory"])
         await pilot.press("escape")
-        await wait_for(pilot, lambda: len(screen.rows) == 53)
+        await wait_for(pilot, lambda: len(screen.rows) == 58)
         # provider filter cycles through the providers present
         await pilot.press("f")
         assert screen.view.provider == "Microsoft.DocumentDB" and names(screen) == ["cosmos-csa-loom-admin"]

@@ -1,5 +1,6 @@
 """Microsoft.Authorization/roleAssignments: list for a scope (at, above and below it; ``$filter``
-``atScope()``, ``principalId eq '…'``, ``assignedTo('…')``), get, and PUT (a second assignment of
+``atScope()``, ``principalId eq '…'``, ``assignedTo('…')`` — which, as ARM's, includes the
+assignments of the groups the principal is a member of), get, and PUT (a second assignment of
 the same role to the same principal at the same scope is ``RoleAssignmentExists``)."""
 
 from __future__ import annotations
@@ -30,11 +31,23 @@ def register(router: Router, state: "State") -> None:
     def all_assignments() -> list[dict[str, Any]]:
         return state.list(type=TYPE)
 
+    def _groups_of(principal: str) -> set[str]:
+        """The groups ``principal`` is a member of, directly or through other groups."""
+        members = {str(g).lower(): {str(m).lower() for m in (body or [])} for g, body in (state.docs_with_ids("group-members") or [])}
+        out: set[str] = set()
+        frontier = {principal}
+        while frontier:
+            nxt = {g for g, ms in members.items() if ms & frontier and g not in out}
+            out |= nxt
+            frontier = nxt
+        return out
+
     async def list_for_scope(req: ArmRequest) -> web.Response:
         scope = _norm(req["scope"])
         flt = (req.query.get("$filter") or "").strip()
         at_scope = False
         principal = None
+        assigned_to = False
         for clause in [c for c in re.split(r"\s+and\s+", flt, flags=re.IGNORECASE) if c]:
             if clause.strip().lower() == "atscope()":
                 at_scope = True
@@ -43,6 +56,10 @@ def register(router: Router, state: "State") -> None:
             if not m:
                 return arm_error(400, "InvalidFilter", f"The filter '{flt}' is not supported.")
             principal = (m["p"] or m["a"]).lower()
+            assigned_to = bool(m["a"])
+        principals = {principal} if principal else set()
+        if principal and assigned_to:  # assignedTo(): the principal's own assignments and its groups' (transitively)
+            principals |= _groups_of(principal)
         out = []
         for ra in all_assignments():
             s = _norm(ra["properties"]["scope"])
@@ -50,7 +67,7 @@ def register(router: Router, state: "State") -> None:
             below = s.startswith(scope + "/")
             if not (above_or_at or (below and not at_scope)):
                 continue
-            if principal and ra["properties"]["principalId"].lower() != principal:
+            if principal and ra["properties"]["principalId"].lower() not in principals:
                 continue
             out.append(ra)
         return page(req, out)

@@ -27,6 +27,7 @@ from ..arm_eval import Planned, Scope, TemplateError, expand
 from ..responses import arm_error, arm_json
 from ..router import RG, SUB, ArmRequest, Router
 from ._arm import operation_urls
+from ._deploy_resources import materialise, what_if_change
 
 if TYPE_CHECKING:
     from ..state import State
@@ -44,6 +45,14 @@ _DURATION = {
     "microsoft.storage/storageaccounts/blobservices/containers": 0.5,
     "microsoft.keyvault/vaults": 1.5,
     "microsoft.fabric/capacities": 2.5,
+    "microsoft.network/networksecuritygroups": 1.0,
+    "microsoft.network/privateendpoints": 2.0,
+    "microsoft.network/privateendpoints/privatednszonegroups": 0.5,
+    "microsoft.network/virtualnetworks/virtualnetworkpeerings": 1.0,
+    "microsoft.insights/diagnosticsettings": 0.3,
+    "microsoft.storage/storageaccounts/managementpolicies": 0.3,
+    "microsoft.eventgrid/systemtopics": 1.0,
+    "microsoft.authorization/roleassignments": 0.5,
 }
 _STORAGE_RE = re.compile(r"^[a-z0-9]{3,24}$")
 _VAULT_RE = re.compile(r"^[a-zA-Z](?!.*--)[a-zA-Z0-9-]{1,22}[a-zA-Z0-9]$")
@@ -53,11 +62,21 @@ def _key(sub: str, rg: str | None, name: str) -> str:
     return f"{sub}/{rg or ''}/{name}".lower()
 
 
-def _scope(state: "State", sub: str, location: str) -> Scope | None:
+def _scope(state: "State", sub: str, location: str, rg: str | None = None) -> Scope | None:
     s = state.subscription(sub)
     if s is None:
         return None
-    return Scope(sub, str(s.get("tenantId") or ""), location, str(s.get("displayName") or ""))
+    rg_doc = state.get(f"/subscriptions/{sub}/resourceGroups/{rg}") if rg else None
+
+    def runtime(p: Planned) -> dict[str, Any]:
+        return materialise(_planned_dict(p), state.get(p.id))
+
+    def spec(version_id: str) -> dict[str, Any] | None:
+        doc = state.get(version_id)
+        return doc if doc and str(doc.get("type", "")).lower() == "microsoft.resources/templatespecs/versions" else None
+
+    return Scope(sub, str(s.get("tenantId") or ""), location, str(s.get("displayName") or ""), rg,
+                 str((rg_doc or {}).get("location") or location), lookup=state.get, runtime_of=runtime, template_spec=spec)
 
 
 def _tail(rid: str) -> str:
@@ -100,38 +119,6 @@ def _planned_dict(p: Planned) -> dict[str, Any]:
             "body": p.body, "dependsOn": p.depends_on, "nestedIn": p.nested_in}
 
 
-def _materialise(p: dict[str, Any], existing: dict[str, Any] | None) -> dict[str, Any]:
-    """The estate's resource body for a planned resource (merged over an existing one)."""
-    body = p["body"]
-    rtype, rid = p["type"], p["id"]
-    name = p["name"].split("/")[-1]
-    props = dict(body.get("properties") or {})
-    props["provisioningState"] = "Succeeded"
-    low = rtype.lower()
-    if low == "microsoft.network/virtualnetworks":
-        props["subnets"] = [{"name": s.get("name"), "id": f"{rid}/subnets/{s.get('name')}", "type": f"{rtype}/subnets",
-                             "properties": {**(s.get("properties") or {}), "provisioningState": "Succeeded", "ipConfigurations": []}}
-                            for s in props.get("subnets") or []]
-        props.setdefault("virtualNetworkPeerings", [])
-        props["resourceGuid"] = str(uuid.uuid5(uuid.NAMESPACE_URL, rid.lower()))
-    elif low == "microsoft.storage/storageaccounts":
-        props["primaryEndpoints"] = {svc: f"https://{name}.{svc}.core.windows.net/" for svc in ("blob", "dfs", "file", "queue", "table", "web")}
-        props["primaryLocation"] = body.get("location")
-        props["statusOfPrimary"] = "available"
-    elif low == "microsoft.keyvault/vaults":
-        props["vaultUri"] = f"https://{name}.vault.azure.net/"
-    elif low == "microsoft.fabric/capacities":
-        props["state"] = "Active"
-    out: dict[str, Any] = dict(existing or {})
-    out.update({"id": rid, "name": name, "type": rtype, "properties": {**((existing or {}).get("properties") or {}), **props}})
-    for k in ("location", "tags", "sku", "kind", "identity"):
-        if k in body:
-            out[k] = body[k]
-    if low == "microsoft.resources/resourcegroups":
-        out.setdefault("managedBy", None)
-    return out
-
-
 class Deployments:
     def __init__(self, state: "State") -> None:
         self.state = state
@@ -145,24 +132,41 @@ class Deployments:
 
     # ------------------------------------------------------------ evaluation and checks
 
-    def expand(self, req: ArmRequest, sub: str) -> tuple[list[Planned], dict[str, Any], dict[str, Any]] | web.Response:
+    def expand(self, req: ArmRequest, sub: str, rg: str | None = None) -> tuple[list[Planned], dict[str, Any], dict[str, Any]] | web.Response:
         body = req.body if isinstance(req.body, dict) else {}
         props = body.get("properties") or {}
         location = str(body.get("location") or "")
-        if not location:
+        if rg is None and not location:
             return arm_error(400, "InvalidDeploymentLocation", "The 'location' property must be specified for a subscription-scope deployment.")
-        scope = _scope(self.state, sub, location)
+        if rg is not None:
+            rg_doc = self.state.get(f"/subscriptions/{sub}/resourceGroups/{rg}")
+            if self.state.subscription(sub) is not None and rg_doc is None:
+                return arm_error(404, "ResourceGroupNotFound", f"Resource group '{rg}' could not be found.")
+            location = location or str((rg_doc or {}).get("location") or "")
+        scope = _scope(self.state, sub, location, rg)
         if scope is None:
             return arm_error(404, "SubscriptionNotFound", f"The subscription '{sub}' could not be found.")
-        if "templateLink" in props or "template" not in props:
-            return arm_error(400, "InvalidTemplate", "The demo Azure takes an inline 'template' (no templateLink).")
+        template = props.get("template")
+        link = props.get("templateLink")
+        if isinstance(link, dict) and link.get("id") and template is None:
+            version = scope.template_spec(str(link["id"])) if scope.template_spec else None
+            if version is None:
+                return arm_error(404, "TemplateSpecVersionNotFound", f"The template spec version '{link['id']}' could not be found.")
+            template = (version.get("properties") or {}).get("mainTemplate") or {}
+            scope.linked = {str(a.get("path")): a.get("template") for a in (version.get("properties") or {}).get("linkedTemplates") or []}
+        elif link is not None or template is None:
+            return arm_error(400, "InvalidTemplate", "The demo Azure takes an inline 'template' or a template spec 'templateLink.id' (no URI).")
         if str(props.get("mode") or "Incremental") != "Incremental":
-            return arm_error(400, "InvalidDeploymentMode", "Subscription-scope deployments support only the 'Incremental' mode.")
+            return arm_error(400, "InvalidDeploymentMode", "The demo Azure deploys only in the 'Incremental' mode.")
+        want = "subscriptionDeploymentTemplate" if rg is None else "/deploymentTemplate.json"
+        if want not in str((template or {}).get("$schema") or ""):
+            return arm_error(400, "InvalidSchema", f"The template schema '{(template or {}).get('$schema')}' is not supported for a "
+                                                   f"{'subscription' if rg is None else 'resource group'}-scope deployment.")
         try:
-            planned, outputs = expand(props["template"], props.get("parameters") or {}, scope)
+            planned, outputs = expand(template, props.get("parameters") or {}, scope)
         except TemplateError as exc:
             return arm_json(exc.body(), 400)
-        return planned, outputs, props
+        return planned, outputs, {**props, "template": template}
 
     def preflight(self, sub: str, planned: list[Planned]) -> list[dict[str, Any]]:
         """What Azure's preflight would refuse: names, name clashes elsewhere, unknown regions."""
@@ -219,7 +223,7 @@ class Deployments:
         return self.state.doc(KIND, _key(sub, rg, name))
 
     def start(self, sub: str, name: str, location: str, planned: list[Planned], outputs: dict[str, Any],
-              props: dict[str, Any]) -> dict[str, Any]:
+              props: dict[str, Any], rg: str | None = None) -> dict[str, Any]:
         times = schedule(planned, self.speed)
         faults = {}
         for p in planned:
@@ -228,11 +232,11 @@ class Deployments:
             f = self.state.take_action_fault("deployments.resource", p.id)
             if f is not None:
                 faults[p.id] = {"code": f.code, "message": f.message, "status": f.status}
-        doc = {"sub": sub, "name": name, "location": location, "started": self.now(), "id": uuid.uuid4().hex,
+        doc = {"sub": sub, "rg": rg, "name": name, "location": location, "started": self.now(), "id": uuid.uuid4().hex,
                "planned": [_planned_dict(p) for p in planned], "times": times, "faults": faults, "outputs": outputs,
                "parameters": props.get("parameters") or {},
                "templateHash": str(int(hashlib.sha256(json.dumps(props.get("template"), sort_keys=True).encode()).hexdigest()[:15], 16))}
-        self.state.put_doc(KIND, _key(sub, None, name), doc)
+        self.state.put_doc(KIND, _key(sub, rg, name), doc)
         return doc
 
     def progress(self, doc: dict[str, Any]) -> list[dict[str, Any]]:
@@ -273,7 +277,7 @@ class Deployments:
         for o in out:
             if o["state"] == "Succeeded" and o["p"]["type"].lower() != "microsoft.resources/deployments":
                 existing = self.state.get(o["p"]["id"])
-                want = _materialise(o["p"], existing)
+                want = materialise(o["p"], existing, self.state)
                 if existing != want:
                     self.state.put(want)
         return out
@@ -309,8 +313,12 @@ class Deployments:
                                          "details. Please see https://aka.ms/arm-deployment-operations for usage details.",
                               "details": [{"code": o["fault"]["code"], "message": o["fault"]["message"]}
                                           for o in ops if o["state"] == "Failed" and o["p"]["type"].lower() != "microsoft.resources/deployments"]}
-        return {"id": f"/subscriptions/{sub}/providers/Microsoft.Resources/deployments/{name}", "name": name,
-                "type": "Microsoft.Resources/deployments", "location": doc["location"], "properties": props}
+        base = f"/subscriptions/{sub}/resourceGroups/{doc['rg']}" if doc.get("rg") else f"/subscriptions/{sub}"
+        out = {"id": f"{base}/providers/Microsoft.Resources/deployments/{name}", "name": name,
+               "type": "Microsoft.Resources/deployments", "properties": props}
+        if not doc.get("rg"):
+            out["location"] = doc["location"]
+        return out
 
     def operation_rows(self, doc: dict[str, Any], ops: list[dict[str, Any]], nested: str | None) -> list[dict[str, Any]]:
         rows = []
@@ -319,7 +327,8 @@ class Deployments:
             if (p["nestedIn"] or None) != nested or o["state"] == "NotStarted":
                 continue
             op_id = hashlib.sha256(f"{doc['id']}/{p['id']}".encode()).hexdigest()[:16].upper()
-            base = (f"/subscriptions/{doc['sub']}/resourceGroups/{p['resourceGroup']}" if nested else f"/subscriptions/{doc['sub']}")
+            rg = p["resourceGroup"] if nested else doc.get("rg")
+            base = f"/subscriptions/{doc['sub']}/resourceGroups/{rg}" if rg else f"/subscriptions/{doc['sub']}"
             dep_name = nested or doc["name"]
             start = doc["started"] + o["t"]["start"]
             end = doc["started"] + o["t"]["end"] if o["state"] in ("Succeeded", "Failed") else self.now()
@@ -343,28 +352,6 @@ def _iso(ts: float) -> str:
     import datetime as dt
 
     return dt.datetime.fromtimestamp(ts, dt.timezone.utc).strftime("%Y-%m-%dT%H:%M:%S.%fZ")
-
-
-def _what_if_change(p: Planned, existing: dict[str, Any] | None) -> dict[str, Any]:
-    after = {"id": p.id, "name": p.name.split("/")[-1], "type": p.type, "apiVersion": p.api_version, **p.body}
-    if existing is None:
-        return {"resourceId": p.id, "changeType": "Create", "after": after}
-    delta = []
-    for k in ("tags", "sku", "location", "kind"):
-        if k in p.body and p.body[k] != existing.get(k):
-            delta.append({"path": k, "propertyChangeType": "Modify" if k in existing else "Create",
-                          "before": existing.get(k), "after": p.body[k]})
-    have = existing.get("properties") or {}
-    for k, v in (p.body.get("properties") or {}).items():
-        if k in ("subnets",):
-            continue
-        if have.get(k) != v:
-            delta.append({"path": f"properties.{k}", "propertyChangeType": "Modify" if k in have else "Create",
-                          "before": have.get(k), "after": v})
-    before = {k: existing.get(k) for k in ("id", "name", "type", "location", "tags", "sku", "kind", "properties") if k in existing}
-    if not delta:
-        return {"resourceId": p.id, "changeType": "NoChange", "before": before, "after": after}
-    return {"resourceId": p.id, "changeType": "Modify", "before": before, "after": after, "delta": delta}
 
 
 def register(router: Router, state: "State") -> None:
@@ -395,7 +382,7 @@ def register(router: Router, state: "State") -> None:
         problems = d.preflight(req["sub"], planned)
         if problems:
             return d.preflight_error(req["name"], problems)
-        changes = [_what_if_change(p, state.get(p.id)) for p in planned if p.type.lower() != "microsoft.resources/deployments"]
+        changes = [what_if_change(p, state.get(p.id)) for p in planned if p.type.lower() != "microsoft.resources/deployments"]
         return later(req, "deployments.whatif", {"status": "Succeeded", "properties": {"changes": changes}})
 
     def later(req: ArmRequest, point: str, answer: dict[str, Any]) -> web.Response:

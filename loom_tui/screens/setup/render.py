@@ -29,9 +29,9 @@ def add(out: Text, text: str = "", style: str = "") -> None:
     out.append(text, style=style)
 
 
-INTRO = ("Deploy a Data Landing Zone: a resource group with a spoke network peered to the hub both ways, "
-         "ADLS Gen2 (bronze, silver, gold, landing-zone, checkpoints) with soft delete, a Key Vault with purge "
-         "protection, a Fabric capacity, and the hub's private DNS zones linked to the spoke.\n\n"
+INTRO = ("Deploy a Data Landing Zone as the platform does: its landing-zone template (the Admin Plane's template spec, "
+         "a compiled file, or loom's port of its network and storage modules) with every id read from the estate; "
+         "the spoke peered to the hub both ways and linked to every private DNS zone the hub holds.\n\n"
          "The answers are saved after every step: a dropped session resumes here.\n"
          "enter Next · esc Back · shift+n new draft")
 
@@ -83,7 +83,7 @@ def domain_detail(domain: str, region: str, sub: str, taken: Iterable[str]) -> T
     if domain and not why:
         n = derive_names(domain, region or "region", sub or "-")
         for label, value in (("resource group", n.resource_group), ("virtual network", n.vnet), ("storage account", n.storage_account),
-                             ("key vault", n.key_vault), ("Fabric capacity", n.capacity), ("deployment", n.deployment)):
+                             ("deployment", n.deployment)):
             add(out, f"  {label:<16} {safe_text(value)}")
     return out
 
@@ -132,10 +132,11 @@ def permissions_detail(rep: PermissionReport | None, busy: bool) -> Text:
         via = f" (via {safe_text(c.via)})" if c.via else ""
         add(out, f"  [{word}] {safe_text(c.role)} on {safe_text(c.scope)}{via}")
     if rep.missing:
-        add(out, "Grant them in the portal:", "bold")
-        for link in rep.portal_links:
-            add(out, "  " + safe_text(link))
-        add(out, "or with the Azure CLI:", "bold")
+        if rep.portal_links:
+            add(out, "Grant them in the portal:", "bold")
+            for link in rep.portal_links:
+                add(out, "  " + safe_text(link))
+        add(out, "with the Azure CLI:" if not rep.portal_links else "or with the Azure CLI:", "bold")
         for cmd in rep.fixes:
             add(out, "  " + safe_text(cmd))
         add(out, "c checks again")
@@ -144,20 +145,40 @@ def permissions_detail(rep: PermissionReport | None, busy: bool) -> Text:
 
 def plan_lines(plan: DlzPlan) -> list[tuple[str, str]]:
     rows = [("boundary", f"{plan.boundary_label} ({plan.cloud})"), ("mode", plan.mode), ("subscription", plan.subscription_id),
-            ("region", plan.region), ("domain", plan.domain), ("capacity", f"{plan.capacity} ({plan.capacity_sku})"),
+            ("region", plan.region), ("domain", plan.domain), ("capacity sku", f"{plan.capacity_sku} (recorded sizing)"),
             ("address space", plan.address_space), ("resource group", plan.resource_group), ("virtual network", plan.vnet),
-            ("storage account", plan.storage_account), ("key vault", plan.key_vault), ("deployment", plan.deployment_name),
-            ("hub", plan.hub_vnet_id.rsplit("/", 1)[-1]), ("capacity admins", ", ".join(plan.capacity_admins))]
+            ("storage account", plan.storage_account), ("deployment", plan.deployment_name),
+            ("hub", plan.hub_vnet_id.rsplit("/", 1)[-1])]
     rows += [(f"subnet {s.name}", s.cidr) for s in plan.subnets]
     rows += [(f"tag {k}", v) for k, v in sorted(plan.tags.items())]
     rows += [("private DNS zones", f"{len(plan.dns_zones)} to link")]
     return rows
 
 
-def review(plan: DlzPlan | None, problem: str, events: dict[str, StageEvent], busy: bool, template: str = "") -> Text:
-    if plan is None:
-        return Text(safe_text(problem) or "building the plan…")
+def _value(v: Any) -> str:
+    import json
+
+    text = json.dumps(v) if isinstance(v, (dict, list, bool)) or v is None else str(v)
+    return text if len(text) <= 60 else text[:59] + "…"
+
+
+def parameter_lines(plan: DlzPlan) -> list[str]:
+    """Every template parameter loom sets, and where its value came from (asked ones first)."""
+    order = sorted(plan.parameter_sources.items(), key=lambda kv: (not kv[1].startswith(("asked", "proposed")), kv[0]))
+    return [f"  {k}: {_value(plan.parameters.get(k))} ← {src}" for k, src in order if src != "template default"]
+
+
+def review(plan: DlzPlan | None, problem: str, events: dict[str, StageEvent], busy: bool, template: Any = None) -> Text:
     out = Text()
+    if template is not None:
+        add(out, f"Template: {safe_text(template.label())}", "bold")
+        if template.note:
+            add(out, f"  ({safe_text(template.note)}) · t chooses another")
+    if plan is None:
+        add(out, safe_text(problem) or "building the plan…")
+        if "the template needs a value" in problem:
+            add(out, "e gives a parameter its value (name = value)", "bold")
+        return out
     for stage in ("validate", "what-if"):  # the checks first: they are what the operator waits for
         ev = events.get(stage)
         add(out, f"{STAGE_LABELS[stage]}: {STATE_WORDS.get(ev.state if ev else None)}", "bold")
@@ -169,8 +190,10 @@ def review(plan: DlzPlan | None, problem: str, events: dict[str, StageEvent], bu
         for ln in ev.lines:
             add(out, "  " + safe_text(ln))
     add(out)
-    add(out, f"Template: {safe_text(template)}" if template else "Template: the shipped one (t: a compiled template of yours)")
-    add(out, "Parameters:", "bold")
+    add(out, "Template parameters (e changes one):", "bold")
+    for ln in parameter_lines(plan):
+        add(out, safe_text(ln))
+    add(out, "Plan:", "bold")
     for k, v in plan_lines(plan):
         add(out, f"  {k:<22} {safe_text(v)}")
     return out
@@ -196,16 +219,24 @@ def progress(events: dict[str, StageEvent], failed_hint: bool) -> Text:
 
 
 def done(plan: DlzPlan | None, portal: str, tenant: str, peering: dict[str, str], links: int) -> Text:
+    """``portal``: the cloud's portal ("" where it has none: no link is printed)."""
+    from loom_tui.services.deploy.bootstrap import bootstrap_for
+
     if plan is None:
         return Text("Deployed.")
     out = Text(f"DLZ {safe_text(plan.domain)} is deployed.", style="bold")
     rg = f"/subscriptions/{plan.subscription_id}/resourceGroups/{plan.resource_group}"
     for label, value in (("resource group", rg), ("virtual network", plan.vnet), ("storage account", plan.storage_account),
-                         ("key vault", plan.key_vault), ("Fabric capacity", f"{plan.capacity} ({plan.capacity_sku})"),
                          ("peering", f"hub→spoke {peering.get('hub-to-spoke', '?')}, spoke→hub {peering.get('spoke-to-hub', '?')}"),
                          ("private DNS", f"{links} zones linked to the spoke")):
         add(out, f"  {label:<16} {safe_text(value)}")
-    add(out, "Portal:", "bold")
-    add(out, "  " + safe_text(f"{portal.rstrip('/')}/#@{tenant}/resource{rg}/overview"))
+    if portal:
+        add(out, "Portal:", "bold")
+        add(out, "  " + safe_text(f"{portal.rstrip('/')}/#@{tenant}/resource{rg}/overview"))
+    steps, command = bootstrap_for(plan.to_dict())
+    add(out, "The platform's post-deploy bootstrap still to run:", "bold")
+    for st in steps:
+        add(out, "  · " + safe_text(st))
+    add(out, "  " + safe_text(command))
     add(out, "Capacity (2) and Cost (4) list it from now on. a deploys another.")
     return out

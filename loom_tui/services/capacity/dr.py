@@ -4,7 +4,10 @@ line, OK or FAIL in words, with the ``az`` command that fixes it.
 - Cosmos DB: continuous backup (7 or 30 days) is OK; periodic backup is a FAIL (point-in-time
   restore needs continuous).
 - Storage (blob service properties): blob soft delete on with at least ``MIN_DAYS`` days,
-  container soft delete on, versioning on.
+  container soft delete on, and versioning on — except on a hierarchical-namespace (ADLS Gen2)
+  account, where Azure does not support blob versioning or point-in-time restore (Learn's feature
+  matrix; ARM refuses the combination): there the restore baseline is soft delete plus the change
+  feed, as the platform's ``storage.bicep`` sets it, so the third check is the change feed.
 - Key Vault: soft delete on (ARM may omit ``enableSoftDelete``: it defaults to true and can no
   longer be turned off, so absent counts as on), purge protection on (absent = off).
 """
@@ -64,8 +67,10 @@ def cosmos(doc: dict[str, Any]) -> list[Check]:
     return [Check(rid, name, "Cosmos DB", "backup policy", False, "no backup policy reported", fix)]
 
 
-def storage(account_id: str, account: str, blob_service: dict[str, Any]) -> list[Check]:
+def storage(account_id: str, account: str, blob_service: dict[str, Any], account_doc: dict[str, Any] | None = None) -> list[Check]:
+    """``account_doc``: the storage account as ARM returns it (for ``isHnsEnabled``)."""
     props = blob_service.get("properties") or {}
+    hns = bool(((account_doc or {}).get("properties") or {}).get("isHnsEnabled"))
     rg = _rg(account_id)
     base = f"az storage account blob-service-properties update --account-name {_q(account)} --resource-group {_q(rg)}"
     out: list[Check] = []
@@ -83,7 +88,15 @@ def storage(account_id: str, account: str, blob_service: dict[str, Any]) -> list
     else:
         out.append(Check(account_id, account, "Storage", "container soft delete", False, "off",
                          f"{base} --enable-container-delete-retention true --container-delete-retention-days {MIN_DAYS}"))
-    if props.get("isVersioningEnabled"):
+    if hns:
+        if (props.get("changeFeed") or {}).get("enabled"):
+            out.append(Check(account_id, account, "Storage", "change feed", True,
+                             "on (hierarchical namespace: Azure has no blob versioning here; soft delete + change feed restore)"))
+        else:
+            out.append(Check(account_id, account, "Storage", "change feed", False,
+                             "off (hierarchical namespace: no blob versioning, so the change feed is the restore record)",
+                             f"{base} --enable-change-feed true"))
+    elif props.get("isVersioningEnabled"):
         out.append(Check(account_id, account, "Storage", "versioning", True, "on"))
     else:
         out.append(Check(account_id, account, "Storage", "versioning", False, "off", f"{base} --enable-versioning true"))

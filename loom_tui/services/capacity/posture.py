@@ -17,9 +17,11 @@ KINDS = {COSMOS: "Cosmos DB", STORAGE: "Storage", KEY_VAULT: "Key Vault"}
 async def _one(clients: Any, r: Resource) -> list[dr.Check]:
     kind = KINDS[r.type_key]
     try:
-        if r.type_key == STORAGE:
-            body = (await clients.send("GET", apis.blob_service(r.id), await apis.version(clients, apis.BLOB_SERVICES, r.id))).body or {}
-            return dr.storage(r.id, r.name, body)
+        if r.type_key == STORAGE:  # the account (hierarchical namespace?) and its blob service
+            account, blob = await asyncio.gather(
+                clients.send("GET", r.id, await apis.version(clients, STORAGE, r.id)),
+                clients.send("GET", apis.blob_service(r.id), await apis.version(clients, apis.BLOB_SERVICES, r.id)))
+            return dr.storage(r.id, r.name, blob.body or {}, account.body or {})
         doc = (await clients.send("GET", r.id, await apis.version(clients, r.type_key, r.id))).body or {}
         return dr.cosmos(doc) if r.type_key == COSMOS else dr.key_vault(doc)
     except Exception as exc:  # noqa: BLE001 — an unreadable setting is a red line, never skipped

@@ -1,4 +1,6 @@
-"""The answers file of ``loom dlz plan|export|deploy``: TOML whose keys are the wizard's steps."""
+"""The answers file of ``loom dlz plan|export|deploy``: TOML whose keys are the wizard's steps, and a
+``[parameters]`` table for the template parameters loom asks for (typed TOML values: strings,
+booleans, integers, tables, arrays), checked against the template's declarations."""
 
 from __future__ import annotations
 
@@ -23,7 +25,15 @@ def read_answers(path: str | Path) -> DlzAnswers:
         raise AnswersError([Problem("answers", f"cannot read {p}: {exc.strerror or exc}")]) from None
     except tomllib.TOMLDecodeError as exc:
         raise AnswersError([Problem("answers", f"{p} is not TOML: {exc}")]) from None
-    problems = [Problem(k, f"unknown key; the keys are {', '.join(ANSWER_KEYS)}") for k in raw if k not in ANSWER_KEYS]
+    params = raw.pop("parameters", {})
+    problems = [Problem(k, f"unknown key; the keys are {', '.join(ANSWER_KEYS)} and a [parameters] table") for k in raw
+                if k not in ANSWER_KEYS]
+    if not isinstance(params, dict):
+        problems.append(Problem("parameters", "must be a table: [parameters] then name = value lines"))
+        params = {}
+    for k, v in params.items():
+        if isinstance(v, str) and has_control(v):
+            problems.append(Problem(f"parameters.{k}", "must not contain control characters"))
     values: dict[str, str] = {}
     for k in ANSWER_KEYS:
         v = raw.get(k)
@@ -37,4 +47,4 @@ def read_answers(path: str | Path) -> DlzAnswers:
             values[k] = v.strip()
     if problems:
         raise AnswersError(problems)
-    return DlzAnswers(**values)
+    return DlzAnswers(**values, parameters=dict(params))

@@ -49,16 +49,15 @@ def check_subscription(a: DlzAnswers, facts: DeployFacts) -> list[Problem]:
         if facts.admin_subscription_id and sub != facts.admin_subscription_id.lower():
             out.append(Problem("subscription_id", f"single-sub puts the DLZ next to the Admin Plane: choose its subscription "
                                                   f"{facts.admin_subscription_id}, or multi-sub"))
-        elif [d for d in facts.dlzs if d.subscription_id.lower() == sub and d is not facts.resuming(a.domain, a.subscription_id, a.region)]:
-            other = next(d for d in facts.dlzs if d.subscription_id.lower() == sub)
+        elif [d for d in facts.others(a.domain, a.subscription_id, a.region) if d.subscription_id.lower() == sub]:
+            other = next(d for d in facts.others(a.domain, a.subscription_id, a.region) if d.subscription_id.lower() == sub)
             out.append(Problem("subscription_id", f"single-sub allows one DLZ next to the Admin Plane and {other.domain!r} is there; "
                                                   "use multi-sub"))
     elif a.mode == "multi-sub":
         if facts.admin_subscription_id and sub == facts.admin_subscription_id.lower():
             out.append(Problem("subscription_id", "multi-sub puts the DLZ in its own subscription, not the Admin Plane's"))
         else:
-            own = facts.resuming(a.domain, a.subscription_id, a.region)
-            other = next((d for d in facts.dlzs if d.subscription_id.lower() == sub and d is not own), None)
+            other = next((d for d in facts.others(a.domain, a.subscription_id, a.region) if d.subscription_id.lower() == sub), None)
             if other is not None:
                 out.append(Problem("subscription_id", f"subscription {a.subscription_id} already holds the DLZ {other.domain!r}"))
     if not a.region:
@@ -78,7 +77,9 @@ def check_domain(a: DlzAnswers, facts: DeployFacts) -> list[Problem]:
         taken = taken - {a.domain}
     why = domain_problem(a.domain, taken)
     if why is None and a.domain in facts.draft_domains:
-        why = f"another draft already deploys domain {a.domain!r}; resume that draft"
+        whose = facts.draft_owners.get(a.domain, "")
+        why = (f"another draft already deploys domain {a.domain!r}; resume that draft" if whose in ("", "your")
+               else f"{whose} draft already deploys domain {a.domain!r}; choose another domain or ask them")
     if why:
         return [Problem("domain", why)]
     return [Problem("domain", m) for m in names_problems(derive_names(a.domain, a.region or "region", a.subscription_id or "-"))]

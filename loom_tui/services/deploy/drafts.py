@@ -1,8 +1,10 @@
 """Wizard drafts in the store: saved after every step, so a dropped session resumes where it was.
 
 One document per draft in the tenant's ``landing-zones`` partition (kind ``draft``); several can
-exist, one per domain (the domain step refuses a domain another draft holds).  Reached only
-through the tenant-scoped store.
+exist, one per domain (the domain step refuses a domain another draft holds, and says whose).
+Drafts are per user: each operator lists and resumes their own (``owner``: the object id); a
+draft saved before drafts had owners belongs to whoever saved it last.  Reached only through the
+tenant-scoped store.
 """
 
 from __future__ import annotations
@@ -27,6 +29,7 @@ class DraftRow:
     updated_at: str
     updated_by: str
     seq: int = 0
+    owner: str = ""  # the object id of whose draft it is
 
 
 def _doc_id(draft_id: str) -> str:
@@ -45,29 +48,43 @@ class DraftService:
         self.require_writable("saving a setup draft")
         s = self.scoped.session
         await self.scoped.tenant_upsert(CONTAINER, {"id": _doc_id(w.draft_id), "kind": "draft", **w.to_doc(),
-                                                    "updatedAt": now_iso(), "seq": stamp(), "updatedBy": s.upn})
+                                                    "updatedAt": now_iso(), "seq": stamp(), "updatedBy": s.upn, "owner": s.user_oid})
 
     async def get(self, draft_id: str) -> Wizard | None:
         doc = await self.scoped.tenant_get(CONTAINER, _doc_id(draft_id))
         return Wizard.from_doc(doc) if doc and doc.get("kind") == "draft" else None
 
-    async def list(self) -> list[DraftRow]:
+    async def all(self) -> list[DraftRow]:
+        """Every draft of the tenant (every user's), newest first."""
         rows = []
         async for d in self.scoped.tenant_iter(CONTAINER, Query((eq("kind", "draft"),))):
-            rows.append(DraftRow(Wizard.from_doc(d), str(d.get("updatedAt") or ""), str(d.get("updatedBy") or ""), int(d.get("seq") or 0)))
+            rows.append(DraftRow(Wizard.from_doc(d), str(d.get("updatedAt") or ""), str(d.get("updatedBy") or ""), int(d.get("seq") or 0),
+                                 str(d.get("owner") or "")))
         rows.sort(key=lambda r: (r.seq, r.updated_at), reverse=True)  # seq: saves in the same millisecond keep their order
         return rows
 
+    def _mine(self, r: DraftRow) -> bool:
+        s = self.scoped.session
+        return r.owner == s.user_oid if r.owner else r.updated_by.lower() == s.upn.lower()
+
+    async def list(self) -> list[DraftRow]:
+        """The signed-in operator's drafts, newest first."""
+        return [r for r in await self.all() if self._mine(r)]
+
     async def latest(self) -> Wizard | None:
-        """The draft to resume: the most recently saved one that is not finished."""
+        """The draft to resume: the operator's most recently saved one that is not finished."""
         for r in await self.list():
             if r.wizard.step != "done":
                 return r.wizard
         return None
 
     async def domains_of_others(self, draft_id: str) -> set[str]:
-        return {r.wizard.answers.domain for r in await self.list() if r.wizard.draft_id != draft_id and r.wizard.answers.domain
-                and r.wizard.step != "done"}
+        return set(await self.owners_of_others(draft_id))
+
+    async def owners_of_others(self, draft_id: str) -> dict[str, str]:
+        """domain -> who holds it, for every other unfinished draft in the tenant (anyone's)."""
+        return {r.wizard.answers.domain: ("your" if self._mine(r) else f"{r.updated_by}'s")
+                for r in await self.all() if r.wizard.draft_id != draft_id and r.wizard.answers.domain and r.wizard.step != "done"}
 
     async def delete(self, draft_id: str) -> None:
         self.require_writable("deleting a setup draft")

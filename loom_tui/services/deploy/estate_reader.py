@@ -1,7 +1,7 @@
 """The facts the wizard checks against, read live from Resource Manager: the subscriptions the
 identity can see, their regions, every virtual network (the hub and each spoke: their address
-spaces are what a new spoke must not overlap), the DLZs already there, and the DLZs loom
-recorded in the store."""
+spaces are what a new spoke must not overlap), the DLZs already there (``discovery``: by resource
+group name, tags or spoke name), and the DLZs loom recorded in the store."""
 
 from __future__ import annotations
 
@@ -11,10 +11,10 @@ from typing import Any
 
 from loom_tui.azure.errors import ArmError
 
+from .discovery import found_dlzs
 from .facts import DeployFacts, ExistingDlz, NetworkRow, SubscriptionRow
 
 # api-versions are picked per cloud (loom_tui/azure/api_versions.py)
-_DLZ_VNET = re.compile(r"^vnet-csa-loom-dlz-(?P<domain>[a-z0-9-]+)-(?P<region>[a-z0-9]+)$")
 
 
 def _rg_of(rid: str) -> str:
@@ -38,7 +38,8 @@ async def read_facts(clients: Any, *, tenant_id: str, cloud: Any, admin_rg: str 
                      recorded: list[ExistingDlz], regions_for: list[str] | None = None) -> DeployFacts:
     """Everything but the permissions (checked on their own step).  ``regions_for``: the
     subscriptions whose regions to read (default: every visible one)."""
-    portal = getattr(getattr(clients, "cloud", None), "portal", "") or cloud.portal
+    own = getattr(clients, "cloud", None)  # the clients' own cloud: a cloud without a portal has "" (no link is printed)
+    portal = own.portal if own is not None and isinstance(getattr(own, "portal", None), str) else cloud.portal
     facts = DeployFacts(tenant_id=tenant_id, profile_cloud=cloud.name, storage_suffix=cloud.storage_suffix, portal=portal,
                         capacity_admins=list(capacity_admins))
     from loom_tui.azure.api_versions import pick
@@ -67,9 +68,18 @@ async def read_facts(clients: Any, *, tenant_id: str, cloud: Any, admin_rg: str 
         return sub, sorted(str(r.get("name")) for r in rows
                            if str((r.get("metadata") or {}).get("regionType") or "Physical") == "Physical")
 
+    async def groups(sub: str) -> list[tuple[str, dict[str, Any]]]:
+        try:
+            return [(sub, g) async for g in clients.pages(f"/subscriptions/{sub}/resourcegroups",
+                                                          await pick(clients, "Microsoft.Resources/resourceGroups"))]
+        except ArmError as exc:
+            facts.problems.append(f"resource groups of {sub} could not be read: {exc}")
+            return []
+
     wanted = enabled if regions_for is None else [s for s in regions_for if s in enabled]
-    nets_per_sub, region_rows = await asyncio.gather(asyncio.gather(*(vnets(s) for s in enabled)),
-                                                     asyncio.gather(*(regions(s) for s in wanted)))
+    nets_per_sub, region_rows, groups_per_sub = await asyncio.gather(
+        asyncio.gather(*(vnets(s) for s in enabled)), asyncio.gather(*(regions(s) for s in wanted)),
+        asyncio.gather(*(groups(s) for s in enabled)))
     facts.regions = dict(region_rows)
     all_nets = [n for per in nets_per_sub for n in per]
     hubs = [n for n in all_nets if is_admin_rg(n.resource_group, admin_rg)]
@@ -80,14 +90,22 @@ async def read_facts(clients: Any, *, tenant_id: str, cloud: Any, admin_rg: str 
     else:
         facts.problems.append(f"no hub network found in the Admin Plane resource group ({admin_rg or 'rg-csa-loom-admin-*'})")
     facts.spokes = [n for n in all_nets if n is not facts.hub]
+    all_groups = [g for per in groups_per_sub for g in per]
+    facts.groups = {f"{sub}/{g.get('name')}".lower() for sub, g in all_groups}
+    if facts.hub is not None:
+        from .admin_plane import read_admin_plane
+
+        facts.admin = await read_admin_plane(clients, facts.admin_subscription_id, facts.admin_resource_group)
+        facts.problems += facts.admin.problems
     found: dict[str, ExistingDlz] = {}
-    for n in facts.spokes:
-        m = _DLZ_VNET.match(n.name)
-        if m:
-            found[m["domain"]] = ExistingDlz(m["domain"], n.subscription_id, m["region"], n.resource_group,
-                                             n.address_space[0] if n.address_space else "")
-    for d in recorded:  # loom's own record wins (it knows a deployment is in flight)
-        if d.state != "deployed" or d.domain not in found:
+    facts.found = found_dlzs(all_groups, facts.spokes)
+    for d in facts.found:
+        found.setdefault(d.domain, d)
+    extra: list[ExistingDlz] = []
+    for d in recorded:  # loom's own record wins (it knows a deployment is in flight) ...
+        if d.domain not in found or d.state == "deploying":
             found[d.domain] = d
-    facts.dlzs = list(found.values())
+        elif d.state == "failed":  # ... but a failed one never hides what Azure holds: both are kept
+            extra.append(d)
+    facts.dlzs = list(found.values()) + extra
     return facts

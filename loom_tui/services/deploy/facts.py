@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, field
+from typing import Any
 
 from loom_tui.domain.cidr import Taken
 
@@ -34,6 +35,13 @@ class ExistingDlz:
     resource_group: str = ""
     address_space: str = ""
     state: str = "deployed"  # a DLZ loom recorded mid-deployment: "deploying" | "failed"
+    source: str = "recorded"  # "recorded" (loom's record) or how it was found: "resource group", "tags", "virtual network"
+
+    @property
+    def reserves(self) -> bool:
+        """A failed record reserves nothing (domain, subscription, address space): what its run
+        left in Azure is read live and reserves what it holds."""
+        return self.state != "failed"
 
 
 @dataclass(frozen=True)
@@ -78,10 +86,17 @@ class DeployFacts:
     subscriptions: list[SubscriptionRow] = field(default_factory=list)
     regions: dict[str, list[str]] = field(default_factory=dict)  # subscription id -> region names
     dlzs: list[ExistingDlz] = field(default_factory=list)
-    draft_domains: set[str] = field(default_factory=set)  # domains of the operator's OTHER drafts
+    found: list[ExistingDlz] = field(default_factory=list)  # every DLZ found in Azure (discovery), records aside
+    draft_domains: set[str] = field(default_factory=set)  # domains of the OTHER drafts (anyone's in the tenant)
+    draft_owners: dict[str, str] = field(default_factory=dict)  # domain -> "your" / "dana.steward@…'s"
     capacity_admins: list[str] = field(default_factory=list)
     permissions: PermissionReport | None = None
     problems: list[str] = field(default_factory=list)  # what could not be read (shown, never hidden)
+    admin: Any = None  # admin_plane.AdminPlane: Log Analytics, console identity, ADX, hub zones, template specs
+    groups: set[str] = field(default_factory=set)  # "<subscription>/<resource group>" (lower case) of every group seen
+
+    def group_exists(self, subscription_id: str, resource_group: str) -> bool:
+        return f"{subscription_id}/{resource_group}".lower() in self.groups
 
     def taken(self) -> list[Taken]:
         """Every address space in use: the hub, each spoke read live, each recorded DLZ."""
@@ -91,18 +106,28 @@ class DeployFacts:
         for s in self.spokes:
             out += [Taken(f"spoke {s.name}", c) for c in s.address_space]
         seen = {t.cidr for t in out}
-        out += [Taken(f"DLZ {d.domain}", d.address_space) for d in self.dlzs if d.address_space and d.address_space not in seen]
+        out += [Taken(f"DLZ {d.domain}", d.address_space) for d in self.reserving() if d.address_space and d.address_space not in seen]
         return out
 
+    def reserving(self) -> list[ExistingDlz]:
+        """The DLZs that hold their domain, subscription and address space (not failed records)."""
+        return [d for d in self.dlzs if d.reserves]
+
     def dlz_domains(self) -> set[str]:
-        return {d.domain for d in self.dlzs}
+        return {d.domain for d in self.reserving()}
+
+    def others(self, domain: str, subscription_id: str, region: str) -> list[ExistingDlz]:
+        """The reserving DLZs but the one these answers resume (its record, and what its earlier
+        run left in Azure under the same domain)."""
+        own = self.resuming(domain, subscription_id, region)
+        return [d for d in self.reserving() if own is None or (d is not own and d.domain != own.domain)]
 
     def resuming(self, domain: str, subscription_id: str, region: str) -> ExistingDlz | None:
-        """The DLZ loom recorded mid-deployment with exactly these answers: planning it again
-        resumes that deployment (its own names and spoke are not a clash)."""
-        for d in self.dlzs:
-            if (d.state != "deployed" and d.domain == domain and d.subscription_id.lower() == subscription_id.lower()
-                    and d.region == region):
+        """The DLZ with exactly these answers (domain, subscription, region) — recorded mid-
+        deployment, deployed, or found in Azure: planning it again resumes or re-runs that
+        deployment (idempotent: its own names and spoke are not a clash)."""
+        for d in [*self.dlzs, *self.found]:
+            if d.domain == domain and d.subscription_id.lower() == subscription_id.lower() and d.region == region:
                 return d
         return None
 
@@ -116,7 +141,7 @@ class DeployFacts:
                 continue
             out += [Taken(f"spoke {s.name}", c) for c in s.address_space]
         seen = {t.cidr for t in out}
-        out += [Taken(f"DLZ {d.domain}", d.address_space) for d in self.dlzs
+        out += [Taken(f"DLZ {d.domain}", d.address_space) for d in self.reserving()
                 if d.address_space and d.address_space not in seen and d.domain != domain]
         return out
 

@@ -28,8 +28,7 @@ class DeployFailed(ServiceError):
         self.message = f"{stage}: {message}"
 
 
-async def _drive(handle: "OperationHandle", plan: DlzPlan, template: dict[str, Any] | None, listener: Any = None,
-                 template_source: dict[str, str] | None = None) -> dict[str, Any]:
+async def _drive(handle: "OperationHandle", plan: DlzPlan, listener: Any = None) -> dict[str, Any]:
     from .service import SetupService
 
     ctx = handle.service.ctx
@@ -43,7 +42,7 @@ async def _drive(handle: "OperationHandle", plan: DlzPlan, template: dict[str, A
         state = ev.state if ev.state in ("running", "succeeded", "failed") else None
         await handle.step(ev.stage, state, progress=ev.progress, message=(ev.message or "")[:4000])
 
-    runner = await svc.runner(plan, None, template=template, listener=on_event, template_source=template_source)
+    runner = await svc.runner(plan, None, listener=on_event)
     ok = await runner.run()
     if not ok:
         failed = next((s for s in STAGES if (runner.stages.get(s) or {}).get("state") == "failed"), "deploy")
@@ -57,26 +56,28 @@ async def running_for(ctx: Any, domain: str) -> "Operation | None":
     return next((o for o in await ctx.operations.running() if o.kind == KIND and o.target == domain), None)
 
 
-async def start(ctx: Any, plan: DlzPlan, template: dict[str, Any] | None = None, listener: Any = None,
-                template_source: dict[str, str] | None = None) -> "Operation":
+async def start(ctx: Any, plan: DlzPlan, listener: Any = None) -> "Operation":
     ctx.require_writable("deploying a DLZ")
-    return await ctx.operations.start(KIND, plan.domain, steps=list(STAGES),
-                                      run=lambda handle: _drive(handle, plan, template, listener, template_source))
+    return await ctx.operations.start(KIND, plan.domain, steps=list(STAGES), run=lambda handle: _drive(handle, plan, listener))
 
 
 async def _resume(handle: "OperationHandle") -> dict[str, Any]:
     from .registry import DlzRegistry
 
     ctx = handle.service.ctx
-    rec = await DlzRegistry(ctx.scoped, ctx.require_writable).get(handle.op.target)
+    rec = await DlzRegistry(ctx.scoped, ctx.require_writable).find(handle.op.target)
+    if rec is None:  # stopped before the permissions passed: nothing was recorded, nothing deployed
+        raise ServiceError(f"the deployment of DLZ {handle.op.target!r} stopped before its permissions were checked; "
+                           "nothing was deployed or recorded: start it again")
     if rec.state == "deployed":  # finished meanwhile (another process resumed it): nothing left to do
         return {"domain": rec.domain, "resourceGroup": rec.resource_group, "peering": rec.peering, "dnsLinks": len(rec.dns_links)}
     if not rec.plan:
         raise ServiceError(f"the record of DLZ {handle.op.target!r} has no plan to resume with; run the deployment again")
-    from .template import load_recorded
+    from .template import inline_of
 
-    source = rec.plan.get("template") or None  # an operator's template: the same file, or refused
-    return await _drive(handle, DlzPlan.from_dict(rec.plan), load_recorded(source), None, source)
+    plan = DlzPlan.from_dict(rec.plan)
+    inline_of(plan.template)  # an operator's file: the same bytes, or refused before anything runs
+    return await _drive(handle, plan, None)
 
 
 register_resumer(KIND, _resume)

@@ -1,7 +1,7 @@
 """Does the deploying identity hold the roles a DLZ deployment needs?
 
-Target subscription: Owner, or Contributor + User Access Administrator (Role Based Access Control
-Administrator also grants the role-assignment writes).  Hub resource group (peering, DNS links):
+Target subscription: Contributor (Owner covers it), and — only when the template holds role
+assignments — User Access Administrator, Role Based Access Control Administrator or Owner.  Hub resource group (peering, DNS links):
 Network Contributor + Private DNS Zone Contributor, or a role that covers both (Owner,
 Contributor).  Assignments are read with ``atScope() and assignedTo('<oid>')``, which follows
 group membership and includes assignments inherited from above the scope; role definitions are
@@ -70,20 +70,26 @@ def portal_iam_link(portal: str, tenant_id: str, scope: str) -> str:
     return f"{portal.rstrip('/')}/#@{tenant_id}/resource{scope}/users"
 
 
-def needs_for(subscription_id: str, hub_scope: str) -> list[Need]:
+def needs_for(subscription_id: str, hub_scope: str, role_assignments: int = 0) -> list[Need]:
+    """What the template and loom's own hub-side steps need: Contributor on the target
+    subscription for the template's resources; a role that may assign roles there only when the
+    template holds role assignments; on the hub's resource group, the peering (Network
+    Contributor) and the private DNS links (Private DNS Zone Contributor)."""
     sub = f"/subscriptions/{subscription_id}"
-    out = [Need("Contributor", sub), Need("User Access Administrator", sub)]
+    out = [Need("Contributor", sub)]
+    if role_assignments:
+        out.append(Need("User Access Administrator", sub))
     if hub_scope:
         out += [Need("Network Contributor", hub_scope), Need("Private DNS Zone Contributor", hub_scope)]
     return out
 
 
 async def check_permissions(clients: Any, *, principal_id: str, principal_label: str, principal_type: str, tenant_id: str,
-                            portal: str, subscription_id: str, hub_scope: str) -> PermissionReport:
+                            portal: str, subscription_id: str, hub_scope: str, role_assignments: int = 0) -> PermissionReport:
     """Read the role assignments at each scope and name what is missing, with its fixes."""
     from loom_tui.azure.errors import ArmError
 
-    needs = needs_for(subscription_id, hub_scope)
+    needs = needs_for(subscription_id, hub_scope, role_assignments)
     held: dict[str, set[str]] = {}
     try:
         for scope in dict.fromkeys(n.scope for n in needs):
@@ -100,5 +106,5 @@ async def check_permissions(clients: Any, *, principal_id: str, principal_label:
     return PermissionReport(
         principal_id, principal_label, subscription_id, checks,
         fixes=tuple(fix_command(principal_id, principal_type, c.role, c.scope) for c in missing),
-        portal_links=tuple(dict.fromkeys(portal_iam_link(portal, tenant_id, c.scope) for c in missing)),
+        portal_links=tuple(dict.fromkeys(portal_iam_link(portal, tenant_id, c.scope) for c in missing)) if portal else (),
     )

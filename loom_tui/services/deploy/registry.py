@@ -90,3 +90,16 @@ class DlzRegistry:
             "deployedBy": s.upn, "stages": stages, "peering": peering if peering is not None else (old.peering if old else {}),
             "dnsLinks": dns_links if dns_links is not None else (old.dns_links if old else []), "plan": plan,
         })
+
+    async def forget(self, domain: str) -> DlzRecord:
+        """Remove the record of ``domain`` (Azure is not touched); the record removed."""
+        self.require_writable("forgetting a DLZ record")
+        rec = await self.get(domain)
+        from loom_tui.store.errors import NotFound
+
+        try:
+            await self.scoped.tenant_delete(CONTAINER, f"dlz:{domain}")
+        except NotFound:
+            raise NotFoundError(f"no DLZ {domain!r} recorded in this tenant") from None
+        return rec
+

@@ -25,14 +25,12 @@ from loom_tui.domain.pace import REAL_TIME, Pace
 from .facts import PermissionReport
 from .permissions import check_permissions
 from .registry import DlzRegistry
-from .template import parameters_for
+from .template import inline_of
+from .wrapper import deployment_body
 
 STAGES = ("permissions", "validate", "what-if", "deploy", "peering", "dns", "record")
 STAGE_LABELS = {"permissions": "Permissions", "validate": "Validate", "what-if": "What-if", "deploy": "Deploy template",
                 "peering": "Hub ↔ spoke peering", "dns": "Private DNS links", "record": "Record the DLZ"}
-PEERINGS = "Microsoft.Network/virtualNetworks/virtualNetworkPeerings"  # api-versions picked per cloud (api_versions.py)
-DNS_ZONES = "Microsoft.Network/privateDnsZones"
-DNS_LINKS = "Microsoft.Network/privateDnsZones/virtualNetworkLinks"
 POLL_SECONDS = 1.0
 
 
@@ -92,14 +90,13 @@ def enum_text(v: Any) -> str:
 
 
 class DlzRunner:
-    def __init__(self, clients: Any, plan: DlzPlan, template: dict[str, Any], registry: DlzRegistry, *,
+    def __init__(self, clients: Any, plan: DlzPlan, registry: DlzRegistry, *,
                  principal_id: str, principal_label: str, principal_type: str = "User", portal: str,
                  hub_scope: str = "", listener: Listener | None = None, poll_seconds: float = POLL_SECONDS,
-                 template_source: dict[str, str] | None = None, pace: Pace = REAL_TIME) -> None:
+                 pace: Pace = REAL_TIME) -> None:
         self.clients = clients
         self.pace = pace  # waits on Azure: real seconds on a real cloud, shorter on a sped-up demo Azure
         self.plan = plan
-        self.template = template
         self.registry = registry
         self.principal_id = principal_id
         self.principal_label = principal_label
@@ -108,7 +105,6 @@ class DlzRunner:
         self.hub_scope = hub_scope or hub_scope_of(plan.hub_vnet_id)
         self.listener = listener
         self.poll_seconds = poll_seconds
-        self.template_source = template_source  # an operator's template: recorded, so a resumed run deploys the same one
         self.stages: dict[str, dict[str, Any]] = {}
         self.permissions: PermissionReport | None = None
         self.what_if: WhatIfSummary | None = None
@@ -125,10 +121,7 @@ class DlzRunner:
                 await r
 
     def _plan_doc(self) -> dict[str, Any]:
-        doc = self.plan.to_dict()
-        if self.template_source:
-            doc["template"] = dict(self.template_source)
-        return doc
+        return self.plan.to_dict()  # with its template's source: a resumed run deploys the same one
 
     async def save(self, state: str) -> None:
         await self.registry.save(self._plan_doc(), state=state, stages=self.stages, peering=self.peering, dns_links=self.dns_links)
@@ -157,12 +150,13 @@ class DlzRunner:
     def _deployment(self, what_if: bool = False) -> Any:
         from azure.mgmt.resource.deployments import models as m
 
-        params = parameters_for(self.template, self.plan)
+        template, spec, params = deployment_body(self.plan, inline_of(self.plan.template))
+        link = m.TemplateLink(id=spec) if spec else None
         if what_if:
             return m.DeploymentWhatIf(location=self.plan.region, properties=m.DeploymentWhatIfProperties(
-                mode="Incremental", template=self.template, parameters=params))
+                mode="Incremental", template=template, template_link=link, parameters=params))
         return m.Deployment(location=self.plan.region, tags={"loomTenantId": self.plan.tenant_id, "loomDomain": self.plan.domain},
-                            properties=m.DeploymentProperties(mode="Incremental", template=self.template, parameters=params))
+                            properties=m.DeploymentProperties(mode="Incremental", template=template, template_link=link, parameters=params))
 
     # ------------------------------------------------------------ the run
 
@@ -188,43 +182,41 @@ class DlzRunner:
             start = await self.resume_point()
             for s in STAGES[:start]:
                 await self.emit(StageEvent(s, "succeeded", "done in an earlier run"))
+        # nothing is recorded before the permissions stage passes: a refused identity leaves no
+        # record behind (a record reserves the domain, its subscription and its address space)
         writes = only is None
-        if writes:
-            await self.save("deploying")
         for stage in stages[start:] if only is None else stages:
             await self.emit(StageEvent(stage, "running"))
             try:
                 msg = await getattr(self, "stage_" + stage.replace("-", "_"))()
             except StageFailed as exc:
-                await self.emit(StageEvent(stage, "failed", exc.message))
-                if writes:
-                    await self.save("failed")
-                return False
+                return await self._stage_failed(stage, exc.message, writes)
             except ArmError as exc:
-                await self.emit(StageEvent(stage, "failed", arm_error_text(exc)))
-                if writes:
-                    await self.save("failed")
-                return False
+                return await self._stage_failed(stage, arm_error_text(exc), writes)
             except Exception as exc:  # an SDK HttpResponseError: ARM's text in full
                 from azure.core.exceptions import AzureError
 
                 if not isinstance(exc, AzureError):
                     raise
-                await self.emit(StageEvent(stage, "failed", arm_error_text(exc)))
-                if writes:
-                    await self.save("failed")
-                return False
+                return await self._stage_failed(stage, arm_error_text(exc), writes)
             await self.emit(StageEvent(stage, "succeeded", msg or ""))
             if writes and stage != "record":
                 await self.save("deploying")
         return True
+
+    async def _stage_failed(self, stage: str, message: str, writes: bool) -> bool:
+        await self.emit(StageEvent(stage, "failed", message))
+        if writes and stage != "permissions":
+            await self.save("failed")
+        return False
 
     # ------------------------------------------------------------ stages
 
     async def stage_permissions(self) -> str:
         rep = await check_permissions(self.clients, principal_id=self.principal_id, principal_label=self.principal_label,
                                       principal_type=self.principal_type, tenant_id=self.plan.tenant_id, portal=self.portal,
-                                      subscription_id=self.plan.subscription_id, hub_scope=self.hub_scope)
+                                      subscription_id=self.plan.subscription_id, hub_scope=self.hub_scope,
+                                      role_assignments=int(self.plan.template.get("roleAssignments") or 0))
         self.permissions = rep
         if rep.error:
             raise StageFailed("permissions", f"the role check failed: {rep.error}")
@@ -279,23 +271,29 @@ class DlzRunner:
     async def _operations_lines(self) -> tuple[list[str], int, int]:
         dc = (await self.deployments())
         lines, done, total = [], 0, 0
-        nested: list[tuple[str, str]] = []
-        async for op in dc.deployment_operations.list_at_subscription_scope(self.plan.deployment_name):
-            p = op.properties
+        nested: list[str] = []
+
+        def take(p: Any) -> None:
+            nonlocal done, total
             tr = p.target_resource
-            rtype = getattr(tr, "resource_type", "") or ""
-            if rtype == "Microsoft.Resources/deployments":
-                nested.append((self.plan.resource_group, tr.resource_name))
-                continue
+            if (getattr(tr, "resource_type", "") or "") == "Microsoft.Resources/deployments":
+                nested.append(tr.resource_name)  # a module: its own operations are listed below
+                return
             total += 1
             done += enum_text(p.provisioning_state) in ("Succeeded", "Failed")
             lines.append(self._op_line(p))
-        for rg, name in nested:
+
+        async for op in dc.deployment_operations.list_at_subscription_scope(self.plan.deployment_name):
+            take(op.properties)
+        seen: set[str] = set()
+        while nested:
+            name = nested.pop(0)
+            if name in seen:
+                continue
+            seen.add(name)
             try:
-                async for op in dc.deployment_operations.list(rg, name):
-                    total += 1
-                    done += enum_text(op.properties.provisioning_state) in ("Succeeded", "Failed")
-                    lines.append(self._op_line(op.properties))
+                async for op in dc.deployment_operations.list(self.plan.resource_group, name):
+                    take(op.properties)
             except Exception as exc:  # the nested deployment may not be listable yet
                 from azure.core.exceptions import ResourceNotFoundError
 
@@ -344,7 +342,7 @@ class DlzRunner:
         return f"deployment {self.plan.deployment_name} succeeded ({total} operations)"
 
     def _expected_operations(self) -> int:
-        return 12  # the shipped template: RG, VNet, storage, blob service, 5 containers, Key Vault, capacity, nested deployment
+        return 1  # unknown before ARM lists them (it depends on the template and its conditions)
 
     async def _wait_deployment(self) -> Any:
         while True:
@@ -372,67 +370,14 @@ class DlzRunner:
         return (await self.clients.send("GET", url, api)).body or {}
 
     async def stage_peering(self) -> str:
-        hub, spoke = self.plan.hub_vnet_id, self.plan.spoke_vnet_id
-        if not hub:
-            raise StageFailed("peering", "the hub network is not known; check the profile's admin_plane_rg")
-        both = {
-            "hub-to-spoke": (f"{hub}/virtualNetworkPeerings/peer-hub-to-{self.plan.domain}", spoke, True),
-            "spoke-to-hub": (f"{spoke}/virtualNetworkPeerings/peer-{self.plan.domain}-to-hub", hub, False),
-        }
-        for key, (url, remote, from_hub) in both.items():  # in order: the second one makes both Connected
-            body = {"properties": {"remoteVirtualNetwork": {"id": remote}, "allowVirtualNetworkAccess": True,
-                                   "allowForwardedTraffic": True, "allowGatewayTransit": False, "useRemoteGateways": False}}
-            await self._put_and_wait(url, await self._api(PEERINGS), body)
-            await self.emit(StageEvent("peering", "running", f"{key} created", 0.5 if key == "hub-to-spoke" else 0.9))
-        lines = []
-        for key, (url, _, _) in both.items():  # read both back
-            got = await self.clients.send("GET", url, await self._api(PEERINGS))
-            state = str(((got.body or {}).get("properties") or {}).get("peeringState") or "")
-            self.peering[key] = state
-            lines.append(f"{key}: {state}")
-        if any(v != "Connected" for v in self.peering.values()):
-            raise StageFailed("peering", "the peering is not Connected both ways: " + ", ".join(lines))
-        return "Connected both ways"
+        from .network_stages import peer
+
+        return await peer(self)
 
     async def stage_dns(self) -> str:
-        if not self.hub_scope:
-            raise StageFailed("dns", "the hub resource group is not known")
-        zones = {str(z.get("name")).lower(): str(z.get("id")) async for z in
-                 self.clients.pages(f"{self.hub_scope}/providers/Microsoft.Network/privateDnsZones", await self._api(DNS_ZONES))}
-        wanted = list(self.plan.dns_zones)
-        missing = [z for z in wanted if z.lower() not in zones]
-        link = f"link-{self.plan.domain}"
-        done = 0
+        from .network_stages import link_dns
 
-        async def one(zone: str) -> dict[str, str]:
-            nonlocal done
-            url = f"{zones[zone.lower()]}/virtualNetworkLinks/{link}"
-            body = {"location": "global", "tags": {"loomTenantId": self.plan.tenant_id, "loomDomain": self.plan.domain},
-                    "properties": {"virtualNetwork": {"id": self.plan.spoke_vnet_id}, "registrationEnabled": False}}
-            got = await self._put_and_wait(url, await self._api(DNS_LINKS), body)
-            props = got.get("properties") or {}
-            done += 1
-            await self.emit(StageEvent("dns", "running", f"{done} of {len(wanted) - len(missing)} zones linked",
-                                       done / max(len(wanted), 1)))
-            linked_to = str((props.get("virtualNetwork") or {}).get("id") or "")
-            ok = linked_to.lower() == self.plan.spoke_vnet_id.lower()
-            return {"zone": zone, "state": str(props.get("virtualNetworkLinkState") or props.get("provisioningState") or "")
-                    if ok else f"linked to {linked_to or 'nothing'}"}
-
-        results = await asyncio.gather(*(one(z) for z in wanted if z.lower() in zones), return_exceptions=True)
-        self.dns_links = [r for r in results if isinstance(r, dict)]
-        errors = [r for r in results if isinstance(r, BaseException)]
-        for e in errors:
-            if not isinstance(e, (ArmError, StageFailed)):
-                raise e
-        bad = [d for d in self.dns_links if d["state"] not in ("Completed", "Succeeded")]
-        problems = [f"zone {z} is not in the hub resource group; create it there, then retry" for z in missing]
-        problems += [f"{d['zone']}: {d['state']}" for d in bad] + [arm_error_text(e) if isinstance(e, ArmError) else e.message for e in errors]  # type: ignore[union-attr]
-        if self.plan.dns_zones_missing:
-            problems.append("this cloud does not publish the zone names of: " + ", ".join(self.plan.dns_zones_missing))
-        if problems:
-            raise StageFailed("dns", "\n".join(problems))
-        return f"{len(self.dns_links)} zones linked to the spoke"
+        return await link_dns(self)
 
     async def stage_record(self) -> str:
         await self.registry.save(self._plan_doc(), state="deployed", stages={**self.stages, "record": {"state": "succeeded", "message": ""}},

@@ -42,12 +42,20 @@ class SetupService:
         facts = await read_facts(await self.clients(), tenant_id=s.tenant_id, cloud=self.cloud(),
                                  admin_rg=self.ctx.profile.admin_plane_rg, capacity_admins=[s.upn], recorded=recorded,
                                  regions_for=regions_for)
-        facts.draft_domains = await self.drafts.domains_of_others(draft_id) if draft_id else set()
+        owners = await self.drafts.owners_of_others(draft_id)
+        facts.draft_domains, facts.draft_owners = set(owners), owners
         return facts
 
     async def plan(self, answers: DlzAnswers, facts: DeployFacts | None = None) -> tuple[DlzPlan, DeployFacts]:
         facts = facts or await self.facts(regions_for=[answers.subscription_id] if answers.subscription_id else None)
-        return build_plan(answers, facts), facts
+        return build_plan(answers, facts, await self.template(answers, facts)), facts
+
+    async def template(self, answers: DlzAnswers, facts: DeployFacts) -> Any:
+        """The template the answers choose (``template``): the Admin Plane's template spec, a file,
+        or the shipped one."""
+        from .template import resolve
+
+        return await resolve(await self.clients(), answers.template, facts)
 
     def hub_scope(self, facts: DeployFacts) -> str:
         if not facts.admin_subscription_id:
@@ -64,30 +72,29 @@ class SetupService:
             return p.deploy_principal_id, f"service principal {label}", "ServicePrincipal"
         return s.user_oid, s.upn, "User"
 
-    async def check_permissions(self, subscription_id: str, facts: DeployFacts) -> PermissionReport:
+    async def check_permissions(self, subscription_id: str, facts: DeployFacts, role_assignments: int = 0) -> PermissionReport:
+        """``role_assignments``: how many the template holds (they need a role that may assign roles)."""
         oid, label, kind = self.deployer()
         return await check_permissions(await self.clients(), principal_id=oid, principal_label=label, principal_type=kind,
                                        tenant_id=self.ctx.session.tenant_id, portal=facts.portal, subscription_id=subscription_id,
-                                       hub_scope=self.hub_scope(facts))
+                                       hub_scope=self.hub_scope(facts), role_assignments=role_assignments)
 
-    async def runner(self, plan: DlzPlan, facts: DeployFacts | None, *, template: dict[str, Any] | None = None,
-                     listener: Listener | None = None, poll_seconds: float = 1.0,
-                     template_source: dict[str, str] | None = None) -> DlzRunner:
-        from .template import shipped_template
-
+    async def runner(self, plan: DlzPlan, facts: DeployFacts | None, *, listener: Listener | None = None,
+                     poll_seconds: float = 1.0) -> DlzRunner:
         oid, label, kind = self.deployer()
-        portal = facts.portal if facts is not None else self.cloud().portal
-        return DlzRunner(await self.clients(), plan, template or shipped_template(), self.registry, principal_id=oid,
-                         principal_label=label, principal_type=kind, portal=portal, hub_scope=self.hub_scope(facts) if facts is not None else "",
-                         listener=listener, poll_seconds=poll_seconds, template_source=template_source, pace=self.ctx.pace)
+        clients = await self.clients()
+        own = getattr(clients, "cloud", None)
+        portal = facts.portal if facts is not None else (own.portal if own is not None else self.cloud().portal)
+        return DlzRunner(clients, plan, self.registry, principal_id=oid, principal_label=label, principal_type=kind,
+                         portal=portal, hub_scope=self.hub_scope(facts) if facts is not None else "", listener=listener,
+                         poll_seconds=poll_seconds, pace=self.ctx.pace)
 
-    async def start_deploy(self, plan: DlzPlan, *, template: dict[str, Any] | None = None, listener: Listener | None = None,
-                           template_source: dict[str, str] | None = None) -> Any:
+    async def start_deploy(self, plan: DlzPlan, *, listener: Listener | None = None) -> Any:
         """Deploy as an Operation (``o`` shows it; a process that dies leaves it to be resumed).
-        ``template``/``template_source``: an operator's compiled template and where it came from."""
+        The plan carries its template's source, so a resumed run deploys the same one."""
         from .operation import start
 
-        return await start(self.ctx, plan, template, listener, template_source)
+        return await start(self.ctx, plan, listener)
 
     async def deploy(self, plan: DlzPlan, facts: DeployFacts, **kw: Any) -> bool:
         self.ctx.require_writable("deploying a DLZ")
@@ -99,4 +106,27 @@ class SetupService:
     async def dlz(self, domain: str) -> DlzRecord:
         return await self.registry.get(domain)
 
+    async def forget(self, domain: str) -> DlzRecord:
+        """``loom dlz forget``: remove loom's record of a DLZ — a failed or stale one that holds
+        a name — without touching Azure.  Tenant admins only; refused while its deployment runs;
+        audited (tenant-level trail)."""
+        from loom_tui.errors import ConflictError, Forbidden
+        from loom_tui.store.scoped import TENANT_SETTINGS_ITEM
+
+        from .operation import running_for
+
+        s = self.ctx.session
+        if not s.is_tenant_admin:
+            raise Forbidden(f"only tenant admins may forget a DLZ record; {s.upn} is not one")
+        self.ctx.require_writable("forgetting a DLZ record")
+        if await running_for(self.ctx, domain) is not None:
+            raise ConflictError(f"the deployment of DLZ {domain!r} is running; wait for it (loom operations wait) before forgetting it")
+        rec = await self.registry.forget(domain)
+        audit = self.ctx.audit
+        event = audit.event(item_type="dlz", action="dlz.forget",
+                            summary=f"forgot the record of DLZ {domain} ({rec.state}; Azure untouched)",
+                            changes={"state": [rec.state, None], "subscriptionId": [rec.subscription_id, None],
+                                     "addressSpace": [rec.address_space, None]})
+        await audit.write(None, TENANT_SETTINGS_ITEM.format(tid=s.tenant_id), event)
+        return rec
 

@@ -46,7 +46,6 @@ class Wizard:
     validated_for: str = ""  # plan digest the last successful ARM validation covered
     operation_id: str = ""  # the deployment Operation once started
     deployed: bool = False
-    template_path: str = ""  # an operator's compiled ARM template ("" = the shipped one)
 
     @property
     def index(self) -> int:
@@ -54,15 +53,16 @@ class Wizard:
 
     def to_doc(self) -> dict[str, Any]:
         return {"draftId": self.draft_id, "step": self.step, "answers": self.answers.to_dict(),
-                "validatedFor": self.validated_for, "operationId": self.operation_id, "deployed": self.deployed,
-                "templatePath": self.template_path}
+                "validatedFor": self.validated_for, "operationId": self.operation_id, "deployed": self.deployed}
 
     @classmethod
     def from_doc(cls, d: dict[str, Any]) -> "Wizard":
         step = d.get("step") if d.get("step") in STEPS else "intro"
-        return cls(str(d.get("draftId") or ""), step, DlzAnswers.from_dict(d.get("answers") or {}),
-                   str(d.get("validatedFor") or ""), str(d.get("operationId") or ""), bool(d.get("deployed")),
-                   str(d.get("templatePath") or ""))
+        answers = DlzAnswers.from_dict(d.get("answers") or {})
+        if d.get("templatePath") and not answers.template:  # a draft saved before the template became an answer
+            answers = replace(answers, template=str(d["templatePath"]))
+        return cls(str(d.get("draftId") or ""), step, answers, str(d.get("validatedFor") or ""), str(d.get("operationId") or ""),
+                   bool(d.get("deployed")))
 
 
 def problems(w: Wizard, facts: DeployFacts, *, plan_digest: str | None = None) -> list[Problem]:
@@ -117,9 +117,20 @@ def back_step(w: Wizard) -> Wizard:
     return replace(w, step=STEPS[w.index - 1])
 
 
-def set_answer(w: Wizard, key: str, value: str) -> Wizard:
+def set_answer(w: Wizard, key: str, value: Any) -> Wizard:
     """Change one answer; a change after validation makes the review validate again."""
     a = replace(w.answers, **{key: value})
     if a == w.answers:
         return w
     return replace(w, answers=a, validated_for="")
+
+
+def set_parameter(w: Wizard, name: str, value: Any) -> Wizard:
+    """Give one template parameter a value (``None``: back to derived or the template's default)."""
+    params = dict(w.answers.parameters)
+    if value is None:
+        params.pop(name, None)
+    else:
+        params[name] = value
+    return set_answer(w, "parameters", params)
+

@@ -1,0 +1,201 @@
+"""What the Setup screen shows for the wizard's current step (widgets filled from the state)."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import Any
+
+from rich.text import Text
+from textual.widgets import Input, OptionList, Static
+from textual.widgets.option_list import Option
+
+from loom_tui.domain.boundary import boundaries_for, find_boundary
+from loom_tui.domain.dlz import MODES
+from loom_tui.domain.fabric_skus import FABRIC_SKUS
+from loom_tui.services.deploy.plan import PlanRefused, build_plan, plan_digest
+from loom_tui.services.deploy.steps import STEPS, TITLES, problems
+from loom_tui.widgets.virtual_table import safe_text
+
+from . import render
+from .consts import CHOICE_STEPS, INPUT_STEPS
+
+
+class SetupView:
+    def _placeholder_facts(self) -> Any:
+        """What the first steps check against while the estate is still being read: the
+        profile's cloud only."""
+        from loom_tui.services.deploy.facts import DeployFacts
+
+        return DeployFacts(tenant_id=self.ctx.session.tenant_id, profile_cloud=self.ctx.profile.cloud)
+
+    def _reasons(self, problems_: list[Any]) -> None:
+        self.refused = bool(problems_)
+        text = Text("Next is refused: " if problems_ else "")
+        text.append("; ".join(safe_text(p.message) for p in problems_))
+        self.query_one("#setup-reasons", Static).update(text)
+
+    def _build_plan(self) -> None:
+        self.plan, self.plan_problem = None, ""
+        if self.facts is None or self.wizard is None:
+            self.plan_problem = "the estate has not been read yet"
+            return
+        if self.template_info is None:
+            self.plan_problem = "reading the template…"
+            return
+        self.missing_params = []
+        try:
+            self.plan = build_plan(self.wizard.answers, self.facts, self.template_info)
+        except PlanRefused as exc:
+            self.plan_problem = str(exc)
+            self.missing_params = [p.message.split(":", 1)[0] for p in exc.problems if p.field == "parameters" and "needs a value" in p.message]
+
+    def _show(self) -> None:
+        w = self.wizard
+        if w is None:
+            self.query_one("#setup-text", Static).update(Text("loading the drafts…"))
+            return
+        i = STEPS.index(w.step)
+        title = f"Setup · step {i + 1} of {len(STEPS)} · {TITLES[w.step]}"
+        if w.answers.domain:
+            title += f" · {safe_text(w.answers.domain)}"
+        if self.facts is None and not self.facts_error:
+            title += " · reading the estate…"
+        self.query_one("#setup-title", Static).update(Text(title))
+        choices = self.query_one("#setup-choices", OptionList)
+        inp = self.query_one("#setup-input", Input)
+        others = [r for r in self.drafts if r.wizard.step != "done"]
+        choices.display = w.step in CHOICE_STEPS or (w.step == "intro" and bool(others))
+        inp.display = w.step in INPUT_STEPS
+        text = Text("")
+        if w.step == "intro":
+            text = render.intro(self.drafts, w.draft_id)
+            if others:  # several drafts (one per domain): pick the one to go on with
+                items = [(w.draft_id, Text("this draft" + (f" — {safe_text(w.answers.domain)}" if w.answers.domain else " (new)")))]
+                items += [(r.wizard.draft_id, Text(f"{safe_text(r.wizard.answers.domain or '(no domain yet)')} — at "
+                                                   f"{TITLES[r.wizard.step]}, saved {safe_text(r.updated_at[:16])}"))
+                          for r in others if r.wizard.draft_id != w.draft_id]
+                self._options(items, w.draft_id)
+        elif w.step == "boundary":
+            text = Text("Which compliance boundary? (enter chooses)")
+            self._options([(b.key, render.boundary_option(b)) for b in boundaries_for(self.ctx.profile.cloud)], w.answers.boundary)
+        elif w.step == "mode":
+            text = Text("Where does the DLZ live?")
+            self._options([(m, Text(render.MODE_TEXT[m])) for m in MODES], w.answers.mode)
+        elif w.step == "subscription":
+            if self.sub_phase == "subscription":
+                text = Text("Subscription (enter chooses, then the region):")
+                subs = self.facts.subscriptions if self.facts else []
+                held: dict[str, list[str]] = {}
+                for d in (self.facts.reserving() if self.facts else []):
+                    held.setdefault(d.subscription_id.lower(), []).append(d.domain)
+                self._options([(s.subscription_id, Text(f"{safe_text(s.display_name)}  {s.subscription_id}  {safe_text(s.state)}"
+                                                        + (f"  · holds DLZ {safe_text(', '.join(sorted(held[s.subscription_id.lower()])))}"
+                                                           if s.subscription_id.lower() in held else "")))
+                               for s in subs], w.answers.subscription_id)
+            else:
+                text = Text("Region (enter chooses):")
+                regions = self.facts.regions_of(w.answers.subscription_id) if self.facts else []
+                self._options([(r, Text(r)) for r in regions], w.answers.region)
+        elif w.step == "domain":
+            text = Text("The data domain: lower-case letters, digits and '-', 3 to 24; unique among the DLZs.")
+            self._input(w.answers.domain, "e.g. supply-chain")
+        elif w.step == "capacity":
+            if not self._prices_asked:
+                self._prices_asked = True
+                self._load_prices()
+            prices = self.prices
+            text = Text("Fabric capacity SKU. ")
+            text.append(safe_text(prices.headline) if prices is not None else "Monthly prices: asking the Cost service…")
+            self._options([(s.name, render.capacity_option(s.name, s.capacity_units, s.recommended,
+                                                           prices.label(s.name) if prices is not None else ""))
+                           for s in FABRIC_SKUS], w.answers.capacity_sku)
+        elif w.step == "network":
+            text = Text("The spoke's address space: the next free /16 is proposed; any /16 to /24 that overlaps nothing works.")
+            self._input(w.answers.address_space, "10.N.0.0/16")
+        elif w.step == "permissions":
+            text = Text("The deploying identity needs these roles (c checks again):")
+        elif w.step == "review":
+            self._build_plan()
+            text = Text("Review, then v validates and runs what-if; enter deploys once validated.")
+        elif w.step == "deploying":
+            text = Text("Deploying: every stage below is retryable from the one that failed.")
+        elif w.step == "done":
+            text = Text("Done.")
+        self.query_one("#setup-text", Static).update(text)
+        self._render_detail()
+        why = problems(w, self.facts, plan_digest=plan_digest(self.plan) if self.plan else None) if self.facts is not None \
+            and w.step not in ("intro", "deploying", "done") else []
+        self._reasons(why if w.step not in CHOICE_STEPS + INPUT_STEPS or self._has_answer() else [])
+        self._focus()
+        self.refresh_bindings()
+
+    def _has_answer(self) -> bool:
+        a = self.wizard.answers
+        return bool({"boundary": a.boundary, "mode": a.mode, "subscription": a.subscription_id, "capacity": a.capacity_sku,
+                     "domain": a.domain, "network": a.address_space}.get(self.wizard.step))
+
+    def _focus(self) -> None:
+        w = self.wizard
+        if w.step in CHOICE_STEPS or (w.step == "intro" and self.query_one("#setup-choices").display):
+            self.query_one("#setup-choices").focus()
+        elif w.step in INPUT_STEPS:
+            self.query_one("#setup-input").focus()
+        else:
+            self.query_one("#setup-body").focus()
+
+    def _options(self, items: list[tuple[str, Text]], current: str) -> None:
+        ol = self.query_one("#setup-choices", OptionList)
+        ol.clear_options()
+        ol.add_options([Option(label, id=key) for key, label in items])
+        idx = next((i for i, (k, _) in enumerate(items) if k.lower() == (current or "").lower()), 0)
+        if items:
+            ol.highlighted = idx
+
+    def _input(self, value: str, placeholder: str) -> None:
+        inp = self.query_one("#setup-input", Input)
+        inp.placeholder = placeholder
+        if inp.value != value:
+            inp.value = value
+
+    def _render_detail(self, typed: str | None = None) -> None:
+        w = self.wizard
+        if w is None:
+            return
+        f = self.facts
+        a = w.answers
+        detail = Text("")
+        if self.facts_error and f is None and w.step != "intro":
+            detail = Text("The estate could not be read: " + safe_text(self.facts_error))
+        elif w.step == "boundary":
+            b = find_boundary(a.boundary, self.ctx.profile.cloud)
+            detail = render.boundary_detail(b)
+        elif w.step == "subscription":
+            detail = render.subscription_detail(f, a.subscription_id, a.region)
+        elif w.step == "domain":
+            taken = (f.dlz_domains() | f.draft_domains) if f else set()
+            detail = render.domain_detail(typed if typed is not None else a.domain, a.region, a.subscription_id, taken)
+        elif w.step == "network":
+            detail = render.network_detail(typed if typed is not None else a.address_space, f)
+        elif w.step == "permissions":
+            detail = render.permissions_detail(f.permissions if f else None, self.busy == "permissions")
+        elif w.step == "review":
+            detail = render.review(self.plan, self.plan_problem, self.events, self.busy == "validate",
+                                   template=self.template_info)
+        elif w.step == "deploying":
+            failed = any(ev.state == "failed" for ev in self.events.values()) and not self.busy
+            detail = render.progress(self.events, failed)
+        elif w.step == "done":
+            if self.plan is None:
+                self._build_plan_for_done()
+            detail = render.done(self.plan, f.portal if f else "", self.ctx.session.tenant_id, self.peering, self.links)
+        self.query_one("#setup-detail", Static).update(detail)
+
+    def _build_plan_for_done(self) -> None:
+        if self.facts is None:
+            return
+        try:  # after the deployment the domain is taken: the plan is rebuilt without that check
+            facts = replace(self.facts, dlzs=[d for d in self.facts.dlzs if d.domain != self.wizard.answers.domain],
+                            spokes=[s for s in self.facts.spokes if s.name != f"vnet-csa-loom-dlz-{self.wizard.answers.domain}-{self.wizard.answers.region}"])
+            self.plan = build_plan(self.wizard.answers, facts, self.template_info)
+        except PlanRefused:
+            self.plan = None
