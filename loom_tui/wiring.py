@@ -160,3 +160,13 @@ async def fill_estate(profile: "Profile", clients: "AzureClients") -> None:
     profile.admin_plane_rg = admin
     profile.dlz_rgs = dlz
     log.info("demo Azure: %d subscriptions, admin plane %s, %d DLZ resource groups", len(subs), admin, len(dlz))
+
+
+def demo_cost_resources(tenant_id: str) -> list:
+    """The demo tenant's cost lines (``loom_tui.local.cost.demo_data``), following the demo Azure's
+    estate as seeded: the same resources, SKUs and states the Capacity area lists."""
+    from loom_tui.demo_azure.estate import build_estate
+    from loom_tui.local.cost.demo_data import demo_resources
+    from loom_tui.local.demo import demo_workspaces
+
+    return demo_resources(demo_workspaces(), build_estate().resources, tenant_id)

@@ -1,14 +1,14 @@
 """``loom audit [--workspace W] [--user U] [--action A] [--since D] [--limit N] [-o FORMAT]``.
 
 The tenant's trail (tenant admins) or one workspace's (its members), newest first, filtered as
-the Audit pane filters it, read page by page past any size (``--limit 0`` = all)."""
+the Audit pane filters it, read and printed page by page past any size (machine formats: every
+event; a table: one page; ``--top N`` limits both).  ``-o json`` is a bare array of events."""
 
 from __future__ import annotations
 
 import argparse
 
-from .common import fail
-from .output import Column, add_output_args, emit
+from .output import Column, add_limit_alias, add_output_args, emit_pages, output_format
 
 PAGE = 500
 PUBLIC = ("id", "at", "upn", "action", "workspaceId", "workspace", "itemId", "itemType", "summary", "diff")
@@ -19,7 +19,7 @@ def _minute(value: str | None) -> str:
 
 
 COLUMNS = [
-    Column("at", "When", lambda r: _minute(r.get("at"))),
+    Column("at", "When", show=lambda r: _minute(r.get("at"))),
     Column("upn", "Who"),
     Column("action", "Action"),
     Column("workspace", "Workspace"),
@@ -33,8 +33,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     p.add_argument("--user", default="", help="part of the user principal name, any case")
     p.add_argument("--action", default="", help="an action or its start: item.update, item, member")
     p.add_argument("--since", default="", help="a day or time (2026-11-01, 2026-11-01T09:30) or a span back (7d, 12h)")
-    p.add_argument("--limit", type=int, default=100, help="at most this many, newest first (default 100, 0 = all)")
     add_output_args(p)
+    add_limit_alias(p)
     p.set_defaults(handler=do_audit)
 
 
@@ -42,10 +42,9 @@ async def do_audit(args: argparse.Namespace) -> int:
     from loom_tui.services.audit_filter import AuditFilter, since_iso
     from loom_tui.services.context import context_from_args
 
-    if args.limit < 0:
-        return fail("--limit must not be negative")
     flt = AuditFilter(user=args.user, action=args.action, since=args.since)
     since_iso(args.since)  # a bad --since is refused before anything is read
+    table = output_format(args) == "table"  # only a table names the total
     ctx = await context_from_args(args)
     try:
         if args.workspace:
@@ -54,27 +53,25 @@ async def do_audit(args: argparse.Namespace) -> int:
             async def page(token):
                 return await ctx.audit.workspace_page(ws["id"], flt, max_items=PAGE, continuation=token)
 
-            total = await ctx.audit.workspace_count(ws["id"], flt)
+            total = await ctx.audit.workspace_count(ws["id"], flt) if table else None
         else:
             async def page(token):
                 return await ctx.audit.tenant_page(flt, max_items=PAGE, continuation=token)
 
-            total = await ctx.audit.tenant_count(flt)
-        rows: list[dict] = []
-        token = None
-        while True:
-            got = await page(token)
-            rows += got.items
-            token = got.continuation
-            if not token or (args.limit and len(rows) >= args.limit):
-                break
-        if args.limit:
-            rows = rows[: args.limit]
-        names = await ctx.workspaces.names({r.get("workspaceId") for r in rows})
+            total = await ctx.audit.tenant_count(flt) if table else None
+
+        async def pages():
+            token = None
+            while True:
+                got = await page(token)
+                names = await ctx.workspaces.names({r.get("workspaceId") for r in got.items})
+                yield [{**r, "workspace": names.get(r.get("workspaceId") or "", r.get("workspaceId") or "")} for r in got.items]
+                token = got.continuation
+                if not token:
+                    return
+
+        await emit_pages(args, pages(), COLUMNS, doc=lambda r: {k: r.get(k) for k in PUBLIC},
+                         total=total, noun="events")
     finally:
         await ctx.close()
-    rows = [{**r, "workspace": names.get(r.get("workspaceId") or "", r.get("workspaceId") or "")} for r in rows]
-    public = [{k: r.get(k) for k in PUBLIC} for r in rows]
-    emit(args, rows, COLUMNS, json={"total": total, "filter": {"user": flt.user, "action": flt.action, "since": flt.since},
-                                    "events": public}, footer=f"{len(rows)} of {total} events")
     return 0

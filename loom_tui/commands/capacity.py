@@ -12,7 +12,7 @@ import sys
 from typing import Any
 
 from .common import fail
-from .output import Column, add_output_args, emit, output_format, report_warning, say
+from .output import Column, add_output_args, emit, output_format, report_warning, say, structured
 
 
 def _output(p: argparse.ArgumentParser) -> None:
@@ -25,9 +25,9 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     ls = c.add_parser("list", help="every resource of the Admin Plane and DLZ resource groups")
     ls.add_argument("--dlz", help="only this landing zone (domain name; '(admin plane)' for the Admin Plane)")
-    ls.add_argument("--type", help="only this resource type (full, or its last part: capacities, sqlPools, clusters)")
+    ls.add_argument("--type", help="only this resource type: full, its last part (capacities, sqlPools, clusters) or its provider (fabric, synapse)")
     ls.add_argument("--sort", default="name", help="name, type, dlz, group, location, sku, state, cost, utilization, ...")
-    ls.add_argument("--desc", action="store_true", help="descending")
+    ls.add_argument("--desc", action="store_true", help="descending order (default: ascending, as every loom list)")
     _output(ls)
     ls.set_defaults(handler=do_list)
 
@@ -90,9 +90,9 @@ def _pct(v: float | None) -> str:
 LIST_COLUMNS = [
     Column("name", "name"), Column("type", "type"), Column("dlz", "DLZ"), Column("resourceGroup", "group"),
     Column("location", "location"), Column("sku", "SKU"),
-    Column("state", "state", lambda row: row["state"] or row["provisioningState"] or ""),
-    Column("monthToDateCost", "cost MTD", lambda row: "" if row["monthToDateCost"] is None else f"{row['monthToDateCost']:,.2f} {row['currency'] or ''}".strip()),
-    Column("utilization24h", "util 24h", lambda row: _pct(row["utilization24h"])),
+    Column("state", "state", show=lambda row: row["state"] or row["provisioningState"] or ""),
+    Column("monthToDateCost", "cost MTD", show=lambda row: "" if row["monthToDateCost"] is None else f"{row['monthToDateCost']:,.2f} {row['currency'] or ''}".strip()),
+    Column("utilization24h", "util 24h", show=lambda row: _pct(row["utilization24h"])),
 ]
 DR_COLUMNS = [Column("status", "status"), Column("kind", "kind"), Column("resource", "resource"), Column("check", "check"),
               Column("detail", "found"), Column("fix", "fix")]
@@ -110,12 +110,26 @@ async def do_list(args: argparse.Namespace) -> int:
         portal = await ctx.capacity.portal()
         rows = apply(inv.rows, CapacityView(dlz=args.dlz, type=args.type, sort=args.sort, descending=args.desc))
         _warn(args, inv)
+        if not rows and inv.rows:
+            _why_empty(args, inv.rows)
         data = [public(r, ctx.capacity.link(portal, r) if portal else None) for r in rows]
         emit(args, data, LIST_COLUMNS if output_format(args) in ("table", "markdown") else None,
              footer=f"{len(rows)} resources · as of {inv.as_of:%Y-%m-%d %H:%M:%S}Z" + (" · PARTIAL" if inv.partial else ""))
     finally:
         await ctx.close()
     return 0
+
+
+def _why_empty(args: argparse.Namespace, rows: list) -> None:
+    """No row passed the filters: name what there is, so a wrong ``--type`` or ``--dlz`` shows."""
+    from loom_tui.services.capacity.view import type_names
+
+    if args.type:
+        report_warning(output_format(args), f"no resource of type {args.type!r}"
+                       + (f" in {args.dlz!r}" if args.dlz else "") + f"; the types here: {', '.join(type_names(rows))}", "no-match")
+    if args.dlz:
+        dlzs = sorted({r.dlz for r in rows if r.dlz}, key=str.lower)
+        report_warning(output_format(args), f"the landing zones here: {', '.join(dlzs)}", "no-match")
 
 
 async def do_show(args: argparse.Namespace) -> int:
@@ -129,7 +143,7 @@ async def do_show(args: argparse.Namespace) -> int:
         row = {**public(r, ctx.capacity.link(portal, r) if portal else None), "tags": r.tags, "arm": detail.arm}
         if detail.arm_note:
             row["armNote"] = detail.arm_note
-        if output_format(args) == "json":
+        if structured(args):
             emit(args, row)
         else:
             import json
@@ -173,7 +187,7 @@ async def do_pause_idle(args: argparse.Namespace) -> int:
     finally:
         await ctx.close()
     fmt = output_format(args)
-    if fmt == "json":
+    if structured(args):
         emit(args, result.to_json())
     elif fmt == "table":
         emit(args, {}, message="\n".join(result.lines()))
@@ -224,16 +238,14 @@ async def do_resume(args: argparse.Namespace) -> int:
 async def do_scale(args: argparse.Namespace) -> int:
     async def start(ctx: Any, r: Any):
         ctx.capacity.require_admin(f"scale {r.name}")
+        sku = ctx.capacity.check_scale(r, args.sku)  # a bad SKU is refused before any price is asked
         try:
-            prices, currency, basis = await ctx.capacity.monthly_prices(r)
+            prices = await ctx.capacity.sku_prices(r)
+            line = prices.change(r.sku or "", sku)
         except Exception as exc:  # noqa: BLE001 — the price is a help, not a condition
-            prices, currency, basis = {}, "", str(exc)
-        old, new = (r.sku or "").upper(), args.sku.strip().upper()
-        if prices and old in prices and new in prices:
-            _progress(f"{old} -> {new}: about {prices[new] - prices[old]:+,.0f} {currency}/month, {basis}")
-        else:
-            _progress(f"monthly price difference not known: {basis}")
-        return await ctx.capacity.start_scale(r, args.sku)
+            line = f"monthly price difference not known: {exc}"
+        _progress(line)
+        return await ctx.capacity.start_scale(r, sku)
 
     return await _change(args, start)
 

@@ -1,6 +1,6 @@
 """What every headless subcommand shares: running it, its errors and exit codes, prompts.
 
-Output goes through :mod:`loom_tui.commands.output` (``-o table|json|csv|tsv|markdown``).  A
+Output goes through :mod:`loom_tui.commands.output` (``-o table|json|yaml|csv|tsv|markdown``, ``--query``, ``--top``).  A
 command raises from the error family (or ``fail``); :func:`run_command` is the one place that
 prints the error (plain or one JSON object) and returns the exit code the family maps it to.
 """
@@ -18,7 +18,7 @@ from loom_tui.domain.text import visible
 from loom_tui.errors import FAILURE, USAGE, CommandError, Interrupted, LoomError
 from loom_tui.store.errors import StoreError
 
-from .output import Column, add_output_args, emit, json_text, output_format, report_error, report_warning
+from .output import Column, add_output_args, emit, output_format, report_error, report_warning
 
 Handler = Callable[[argparse.Namespace], Awaitable[int]]
 log = logging.getLogger("loom.cli")
@@ -32,10 +32,6 @@ def add_json_flag(p: argparse.ArgumentParser) -> None:
 def fail(message: str, code: int = USAGE) -> int:
     """Refuse with ``message`` and exit ``code``; raises (``return fail(...)`` reads naturally)."""
     raise CommandError(message, code)
-
-
-def print_json(value: Any) -> None:
-    print(json_text(value))
 
 
 def _printable(value: Any) -> str:
@@ -67,6 +63,11 @@ def ask(prompt: str) -> str:
     finally:
         if previous is not None:
             signal.signal(signal.SIGINT, previous)
+
+
+def warn_deprecated(args: argparse.Namespace, flag: str, why: str) -> None:
+    """One warning line on stderr for a flag kept only for old scripts."""
+    report_warning(output_format(args), f"{flag} is deprecated: {why}", "deprecated")
 
 
 def warn_unknown_keys(fmt: str) -> None:

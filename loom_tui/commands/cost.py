@@ -8,7 +8,7 @@ from datetime import date
 from typing import Any
 
 from .common import fail, print_table
-from .output import Column, add_output_args, emit
+from .output import Column, add_output_args, emit, output_format, structured
 
 
 def _output_args(p: argparse.ArgumentParser) -> None:
@@ -113,15 +113,16 @@ async def _run(args: argparse.Namespace, fn) -> Any:
         await ctx.close()
 
 
-def _emit(args: argparse.Namespace, view: Any, table: tuple[list[str], list[list[Any]]] | None = None) -> None:
-    import json
+def _emit(args: argparse.Namespace, view: Any, json: Any = None, empty: str = "no cost in this period") -> None:
+    """A view through the one formatter: money as the Decimals the service computed (two decimals
+    in a table, every digit in json/yaml/csv/tsv, so rows sum exactly to the total)."""
+    from loom_tui.services.cost.records import document, rows_of
 
-    from loom_tui.services.cost.export import render, table as as_table
-
-    # the one formatter (loom_tui/commands/output.py): escapes, csv/tsv/markdown, JSON as \uXXXX
-    cols, rows = table or as_table(view)
-    body = json.loads(render(view, "json")) if args.output == "json" else None
-    emit(args, [dict(zip(cols, r)) for r in rows], [Column(c, c) for c in cols], json=body)
+    cols, rows = rows_of(view)
+    if not rows and output_format(args) == "table" and not getattr(args, "query", None):
+        print(empty)
+        return
+    emit(args, rows, [Column(c) for c in cols], json=document(view) if json is None else json)
 
 
 async def do_import(args: argparse.Namespace) -> int:
@@ -132,10 +133,8 @@ async def do_import(args: argparse.Namespace) -> int:
         res = await ctx.cost.import_paths(args.paths, kind=args.kind)
     finally:
         await ctx.close()
-    if args.output == "json":
-        from loom_tui.commands.common import print_json
-
-        print_json({"imported": res.imported, "rows": res.rows,
+    if output_format(args) != "table" or structured(args):
+        emit(args, {"imported": res.imported, "rows": res.rows,
                     "files": [{"path": f.path, "format": f.format, "rows": f.rows, "skipped": f.skipped, "reason": f.reason, "sha256": f.sha256}
                               for f in res.files]})
     else:
@@ -162,22 +161,20 @@ async def do_show(args: argparse.Namespace) -> int:
     code, results = await _view(args, "chargeback")
     if code:
         return code
-    if args.output != "table":
+    if args.output != "table" or args.query:
         _emit(args, results)
         return 0
     if not results:
         print("no cost in this period (import exports with `loom cost import PATH`)")
-    from loom_tui.services.cost.export import money
-
     for cb in results:
         print(f"{cb.currency}  {cb.period.start}..{cb.period.last}  by {cb.by}  ({cb.kind})")
-        rows = [[r.name, money(r.cost), _share(r.cost, cb.total), r.key or ""] for r in cb.rows]
-        rows.append(["(unallocated)", money(cb.unallocated), _share(cb.unallocated, cb.total), ""])
-        rows.append(["(total)", money(cb.total), "100%", ""])
+        rows = [[r.name, r.cost, _share(r.cost, cb.total), r.key or ""] for r in cb.rows]
+        rows.append(["(unallocated)", cb.unallocated, _share(cb.unallocated, cb.total), ""])
+        rows.append(["(total)", cb.total, "100%", ""])
         print_table(["NAME", "COST", "SHARE", "KEY"], rows)
         if cb.unallocated_top:
             print("top unallocated resources:")
-            print_table(["NAME", "TYPE", "RESOURCE GROUP", "COST"], [[r.name, r.resource_type, r.resource_group, money(r.cost)] for r in cb.unallocated_top])
+            print_table(["NAME", "TYPE", "RESOURCE GROUP", "COST"], [[r.name, r.resource_type, r.resource_group, r.cost] for r in cb.unallocated_top])
         print()
     return 0
 
@@ -196,7 +193,7 @@ async def do_daily(args: argparse.Namespace) -> int:
 async def do_anomalies(args: argparse.Namespace) -> int:
     code, results = await _view(args, "anomalies", "service")
     if not code:
-        _emit(args, results) if results or args.output != "table" else print("no anomalies in this period")
+        _emit(args, results, empty="no anomalies in this period")
     return code
 
 
@@ -218,14 +215,9 @@ async def do_idle(args: argparse.Namespace) -> int:
     code, report = await _view(args, "idle", "workspace")
     if code:
         return code
-    if args.output == "json":
-        from loom_tui.commands.common import print_json
-        from loom_tui.services.cost.export import plain
-
-        print_json({"findings": plain(report.findings), "notChecked": report.not_checked})
-        return 0
-    _emit(args, report.findings)
-    if args.output == "table":
+    _emit(args, report.findings, json={"findings": report.findings, "notChecked": report.not_checked},
+          empty="nothing idle found")
+    if args.output == "table" and not args.query:
         for note in report.not_checked:
             print(f"not checked: {note}")
     return 0
@@ -241,12 +233,10 @@ def _decimal(text: str):
 
 
 def _budget_json(b) -> dict:
-    from loom_tui.services.cost.export import money
-
-    return {"id": b.id, "name": b.name, "scope": b.scope, "amount": money(b.amount), "timeGrain": b.time_grain,
+    return {"id": b.id, "name": b.name, "scope": b.scope, "amount": b.amount, "timeGrain": b.time_grain,
             "startDate": b.start.isoformat() if b.start else None, "endDate": b.end.isoformat() if b.end else None,
-            "eTag": b.etag, "currentSpend": money(b.current_spend), "forecastSpend": money(b.forecast_spend), "unit": b.unit,
-            "thresholds": [{"key": t.key, "threshold": float(t.threshold), "type": t.threshold_type, "contactEmails": list(t.contact_emails),
+            "eTag": b.etag, "currentSpend": b.current_spend, "forecastSpend": b.forecast_spend, "unit": b.unit,
+            "thresholds": [{"key": t.key, "threshold": t.threshold, "type": t.threshold_type, "contactEmails": list(t.contact_emails),
                             "contactGroups": list(t.contact_groups), "enabled": t.enabled} for t in b.thresholds],
             "brokenRules": _broken(b)}
 
@@ -271,20 +261,16 @@ async def _budget_ctx(args: argparse.Namespace, fn) -> Any:
 
 
 def _print_budgets(budgets: list) -> None:
-    from loom_tui.services.cost.export import money
-
     print_table(["NAME", "SCOPE", "AMOUNT", "SPENT", "FORECAST", "GRAIN", "THRESHOLDS", "BREAKS"],
-                [[b.name, b.scope, money(b.amount), money(b.current_spend) or "", money(b.forecast_spend) or "", b.time_grain,
+                [[b.name, b.scope, b.amount, b.current_spend, b.forecast_spend, b.time_grain,
                   ", ".join(f"{t.threshold.normalize():f}% {t.threshold_type.lower()}" for t in b.thresholds),
                   ", ".join(_broken(b))] for b in budgets])
 
 
 async def do_budgets_list(args: argparse.Namespace) -> int:
     budgets = await _budget_ctx(args, lambda svc: svc.list(args.scope))
-    if args.output == "json":
-        from loom_tui.commands.common import print_json
-
-        print_json([_budget_json(b) for b in budgets])
+    if output_format(args) != "table" or args.query:
+        emit(args, [_budget_json(b) for b in budgets])
     else:
         _print_budgets(budgets)
     return 0
@@ -303,10 +289,8 @@ async def do_budgets_write(args: argparse.Namespace) -> int:
         return await svc.update(args.scope, args.name, etag=args.etag, amount=args.amount, thresholds=thresholds, end=args.end)
 
     b = await _budget_ctx(args, run)
-    if args.output == "json":
-        from loom_tui.commands.common import print_json
-
-        print_json(_budget_json(b))
+    if output_format(args) != "table" or args.query:
+        emit(args, _budget_json(b))
     else:
         print(f"{'created' if args.verb == 'create' else 'updated'} budget {b.name} at {b.scope} (ETag {b.etag})")
     return 0
@@ -319,24 +303,16 @@ async def do_budgets_delete(args: argparse.Namespace) -> int:
         if input(f"Type the budget name to delete it ({args.name}): ") != args.name:
             return fail("the name did not match; nothing was deleted", 1)
     await _budget_ctx(args, lambda svc: svc.delete(args.scope, args.name))
-    if args.output == "json":
-        from loom_tui.commands.common import print_json
-
-        print_json({"deleted": args.name, "scope": args.scope})
-    else:
-        print(f"deleted budget {args.name}")
+    emit(args, {"deleted": args.name, "scope": args.scope}, message=f"deleted budget {args.name}")
     return 0
 
 
 async def do_budgets_check(args: argparse.Namespace) -> int:
     result = await _budget_ctx(args, lambda svc: svc.check())
-    if args.output == "json":
-        from loom_tui.commands.common import print_json
-        from loom_tui.services.cost.export import money
-
-        print_json({"budgets": result.budgets, "notificationsWritten": result.written,
+    if output_format(args) != "table" or args.query:
+        emit(args, {"budgets": result.budgets, "notificationsWritten": result.written,
                     "crossings": [{"budget": c.budget, "name": c.name, "key": c.key, "type": c.threshold_type,
-                                   "threshold": float(c.threshold), "value": money(c.value), "amount": money(c.amount),
+                                   "threshold": c.threshold, "value": c.value, "amount": c.amount,
                                    "periodStart": c.period_start.isoformat(), "notified": c.notified} for c in result.crossings]})
     else:
         for c in result.crossings:

@@ -16,7 +16,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
-from .common import add_json_flag, ask, fail, print_json, print_table
+from .common import add_json_flag, ask, fail, print_table
+from .output import emit, output_format
 
 
 TEMPLATE_HELP = ("the template: a template spec version id (…/templateSpecs/NAME/versions/V), a compiled ARM JSON file, or "
@@ -58,16 +59,17 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     forget = dsub.add_parser("forget", help="remove loom's record of a DLZ (tenant admins; Azure is not touched)")
     forget.add_argument("name", help="the DLZ's domain")
+    _output(forget)
     forget.set_defaults(handler=do_forget)
 
 
 def _output(p: argparse.ArgumentParser) -> None:
-    p.add_argument("-o", "--output", choices=["table", "json"], default="table")
-    add_json_flag(p)
+    add_json_flag(p)  # -o table|json|yaml|csv|tsv|markdown, --json, --query, --top
 
 
 def _json(args: argparse.Namespace) -> bool:
-    return bool(getattr(args, "json", False)) or getattr(args, "output", "table") == "json"
+    """A machine format (or a --query) was asked for: the record goes through the one formatter."""
+    return output_format(args) != "table" or bool(getattr(args, "query", None))
 
 
 def _safe(text: Any) -> str:
@@ -97,12 +99,14 @@ def _answers(args: argparse.Namespace):
 
 
 def _report(problems: list, args: argparse.Namespace | None = None) -> int:
-    if args is not None and _json(args):
+    """Refused answers: one ``loom: field: message`` line each, or under ``-o json`` ONE JSON object
+    on stderr, ``{"error": {"code": "invalid", "message": ..., "problems": [{field, message}]}}``."""
+    if args is not None and output_format(args) == "json":
         from .output import json_text
 
-        print(json_text({"error": {"code": "invalid-answers", "message": "; ".join(f"{p.field}: {p.message}" for p in problems),
-                                   "problems": [{"field": p.field, "message": p.message} for p in problems]}}, indent=None),
-              file=sys.stderr)
+        body = {"code": "invalid", "message": "; ".join(f"{p.field}: {p.message}" for p in problems),
+                "problems": [{"field": p.field, "message": p.message} for p in problems]}
+        print(json_text({"error": body}, indent=None), file=sys.stderr)
         return 2
     for p in problems:
         print(f"loom: {_safe(p.field)}: {_safe(p.message)}", file=sys.stderr)
@@ -179,7 +183,7 @@ async def do_plan(args: argparse.Namespace) -> int:
     if code:
         return code
     if _json(args):
-        print_json(plan_json(plan))
+        emit(args, plan_json(plan))
     else:
         print_table(["parameter", "value"], plan_rows(plan))
     return 0
@@ -322,7 +326,7 @@ async def do_deploy(args: argparse.Namespace) -> int:
     finally:
         await ctx.close()
     if _json(args):
-        print_json({"domain": plan.domain, "ok": ok, "operation": op.id, "state": rec.state if rec else "",
+        emit(args, {"domain": plan.domain, "ok": ok, "operation": op.id, "state": rec.state if rec else "",
                     "stages": rec.stages if rec else {}, "peering": rec.peering if rec else {}, "dnsLinks": rec.dns_links if rec else []})
     elif ok:
         print(f"deployed DLZ {_safe(plan.domain)}: {_safe(plan.resource_group)} in {_safe(plan.subscription_id)} (operation {op.id})")
@@ -358,7 +362,7 @@ async def do_list(args: argparse.Namespace) -> int:
     for p in problems:
         report_warning("json" if _json(args) else "table", p)
     if _json(args):
-        print_json([{**(record_dict(r.record) if r.record else {"domain": r.domain, "state": r.state, "subscriptionId": r.subscription_id,
+        emit(args, [{**(record_dict(r.record) if r.record else {"domain": r.domain, "state": r.state, "subscriptionId": r.subscription_id,
                                                                    "region": r.region, "resourceGroup": r.resource_group,
                                                                    "addressSpace": r.address_space}), "source": r.source}
                     for r in rows])
@@ -390,7 +394,7 @@ async def do_show(args: argparse.Namespace) -> int:
 
             steps, command = bootstrap_for(r.plan)
             out["bootstrap"] = {"steps": steps, "command": command}
-        print_json(out)
+        emit(args, out)
         return 0
     rows = [[k, str(v)] for k, v in record_dict(r).items() if k not in ("peering", "dnsLinks", "stages")]
     rows += [["peering hub→spoke", r.peering.get("hub-to-spoke", "-")], ["peering spoke→hub", r.peering.get("spoke-to-hub", "-")]]
@@ -413,7 +417,9 @@ async def do_forget(args: argparse.Namespace) -> int:
         rec = await SetupService(ctx).forget(args.name)
     finally:
         await ctx.close()
-    print(f"forgot the record of DLZ {_safe(rec.domain)} ({_safe(rec.state)}); nothing in Azure was changed "
-          f"(resource group {_safe(rec.resource_group)} in {_safe(rec.subscription_id)} is as it was)")
+    emit(args, {"domain": rec.domain, "state": rec.state, "forgotten": True, "resourceGroup": rec.resource_group,
+                "subscriptionId": rec.subscription_id, "azureChanged": False},
+         message=f"forgot the record of DLZ {_safe(rec.domain)} ({_safe(rec.state)}); nothing in Azure was changed "
+                 f"(resource group {_safe(rec.resource_group)} in {_safe(rec.subscription_id)} is as it was)")
     return 0
 

@@ -12,7 +12,7 @@ import sys
 
 from loom_tui.domain.text import visible
 
-from .output import Column, add_output_args, emit, output_format
+from .output import Column, add_output_args, emit, output_format, structured
 
 
 def register(sub: argparse._SubParsersAction) -> None:
@@ -30,7 +30,7 @@ async def handle(args: argparse.Namespace) -> int:
     if report.worst != FAIL:
         await data_checks(report, args, timeout=max(1.0, 4 * args.timeout))
     fmt = output_format(args)
-    if fmt != "table":
+    if fmt != "table" or structured(args):
         emit(args, [c.to_dict() for c in report.checks], [Column(k) for k in ("status", "area", "name", "detail", "fix")], json=report.to_dict())
     else:
         width = max(len(f"{c.area}: {c.name}") for c in report.checks)

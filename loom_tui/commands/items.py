@@ -6,9 +6,12 @@ import argparse
 import sys
 
 from loom_tui.domain.text import visible
+from loom_tui.domain.words import count
 
 from .common import ask, fail
-from .output import Column, add_output_args, emit
+from .output import Column, add_limit_alias, add_output_args, emit, emit_pages, output_format
+
+PAGE = 500  # items read per round trip while a list streams
 
 SORTS = ("name", "created", "updated", "type")
 PUBLIC = ("id", "workspaceId", "itemType", "displayName", "description", "folderId", "state", "createdBy", "createdAt", "updatedAt")
@@ -29,8 +32,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     ls.add_argument("--folder", help="folder id or name; 'root' for the top level (default: every folder)")
     ls.add_argument("--sort", choices=SORTS, default="name")
     ls.add_argument("--desc", action="store_true", help="descending order (default: ascending)")
-    ls.add_argument("--limit", type=int, default=100, help="at most this many (default 100, 0 = all)")
     add_output_args(ls)
+    add_limit_alias(ls)
     ls.set_defaults(handler=do_list)
 
     c = isub.add_parser("create", help="create an item (a lakehouse also gets its SQL endpoint)")
@@ -74,8 +77,6 @@ async def _folder_id(ctx, workspace_id: str, folder: str | None) -> str | None:
 async def do_list(args: argparse.Namespace) -> int:
     from loom_tui.services.items import ALL_FOLDERS, ItemSort, ItemView
 
-    if args.limit < 0:
-        return fail("--limit must not be negative")
     ctx = await _ctx(args)
     try:
         ws = await ctx.workspaces.find(args.workspace)
@@ -88,20 +89,28 @@ async def do_list(args: argparse.Namespace) -> int:
         view = ItemView(search=args.search, folder=folder, item_type=args.item_type,
                         sort={"name": ItemSort.NAME, "created": ItemSort.CREATED, "updated": ItemSort.UPDATED, "type": ItemSort.TYPE}[args.sort],
                         descending=args.desc)
-        total = await ctx.items.count(ws["id"], view)
-        rows = await ctx.items.window(ws["id"], view, 0, args.limit or total)
+        total = await ctx.items.count(ws["id"], view) if output_format(args) == "table" else None
         names = {f["id"]: f.get("name", "") for f in await ctx.folders.list(ws["id"])}
+        columns = [
+            Column("displayName", "Name"),
+            Column("itemType", "Type"),
+            Column("folder", "Folder", lambda r: names.get(r.get("folderId") or "", "")),
+            Column("updatedAt", "Updated", show=lambda r: (r.get("updatedAt") or "")[:16].replace("T", " ")),
+            Column("id", "Id"),
+        ]
+
+        async def pages():
+            offset = 0
+            while True:
+                rows = await ctx.items.window(ws["id"], view, offset, PAGE, total=total)
+                yield rows
+                offset += len(rows)
+                if len(rows) < PAGE:
+                    return
+
+        await emit_pages(args, pages(), columns, doc=public, total=total, noun="items")
     finally:
         await ctx.close()
-    columns = [
-        Column("displayName", "Name"),
-        Column("itemType", "Type"),
-        Column("folder", "Folder", lambda r: names.get(r.get("folderId") or "", "")),
-        Column("updatedAt", "Updated", lambda r: (r.get("updatedAt") or "")[:16].replace("T", " ")),
-        Column("id", "Id"),
-    ]
-    emit(args, rows, columns, json={"workspace": ws["id"], "total": total, "items": [public(r) for r in rows]},
-         footer=f"{len(rows)} of {total} items")
     return 0
 
 
@@ -136,5 +145,5 @@ async def do_delete(args: argparse.Namespace) -> int:
         removed = await ctx.items.delete(ws["id"], doc["id"])
     finally:
         await ctx.close()
-    emit(args, {"deleted": doc["id"], "items_removed": removed}, message=f"deleted {doc.get('itemType')} {doc['id']} ({removed} items removed)")
+    emit(args, {"deleted": doc["id"], "items_removed": removed}, message=f"deleted {doc.get('itemType')} {doc['id']} ({count(removed, 'item')} removed)")
     return 0

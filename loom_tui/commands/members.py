@@ -6,6 +6,8 @@ import argparse
 
 from loom_tui.services.roles import MEMBER_ROLES
 
+from loom_tui.domain.words import count
+
 from .output import Column, add_output_args, emit
 
 PUBLIC = ("upn", "name", "role", "implicit", "creator", "addedBy", "addedAt")
@@ -18,9 +20,9 @@ def public(doc: dict) -> dict:
 COLUMNS = [
     Column("upn", "UPN"),
     Column("name", "Name"),
-    Column("role", "Role", lambda r: (r.get("role") or "") + (" (creator)" if r.get("creator") or r.get("implicit") else "")),
+    Column("role", "Role", show=lambda r: (r.get("role") or "") + (" (creator)" if r.get("creator") or r.get("implicit") else "")),
     Column("addedBy", "Added by"),
-    Column("addedAt", "Added", lambda r: (r.get("addedAt") or "")[:16].replace("T", " ")),
+    Column("addedAt", "Added", show=lambda r: (r.get("addedAt") or "")[:16].replace("T", " ")),
 ]
 
 
@@ -60,7 +62,7 @@ async def do_list(args: argparse.Namespace) -> int:
         rows = await ctx.members.list(ws["id"])
     finally:
         await ctx.close()
-    emit(args, rows, COLUMNS, json={"workspace": ws["id"], "members": [public(r) for r in rows]}, footer=f"{len(rows)} members")
+    emit(args, rows, COLUMNS, json=[public(r) for r in rows], footer=count(len(rows), "member"))
     return 0
 
 

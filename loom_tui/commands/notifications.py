@@ -8,8 +8,8 @@ from .output import Column, add_output_args, emit
 
 PUBLIC = ("id", "createdAt", "read", "severity", "title", "body", "link")
 COLUMNS = [
-    Column("read", "State", lambda r: "read" if r.get("read") else "unread"),
-    Column("createdAt", "When", lambda r: (r.get("createdAt") or "")[:16].replace("T", " ")),
+    Column("read", "State", show=lambda r: "read" if r.get("read") else "unread"),
+    Column("createdAt", "When", show=lambda r: (r.get("createdAt") or "")[:16].replace("T", " ")),
     Column("severity", "Severity", lambda r: r.get("severity") or "info"),
     Column("title", "Title"),
     Column("body", "Message"),
@@ -32,6 +32,6 @@ async def do_notifications(args: argparse.Namespace) -> int:
         unread = await ctx.notifications.unread_count()
     finally:
         await ctx.close()
-    emit(args, rows, COLUMNS, json={"unread": unread, "notifications": [{k: r.get(k) for k in PUBLIC} for r in rows]},
+    emit(args, rows, COLUMNS, json=[{k: r.get(k) for k in PUBLIC} for r in rows],
          footer=f"{len(rows)} shown · {unread} unread")
     return 0

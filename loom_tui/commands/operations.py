@@ -11,8 +11,10 @@ from typing import TYPE_CHECKING, Any
 from loom_tui.domain.operation import format_duration as duration
 from loom_tui.domain.operation import format_percent as percent
 
+from loom_tui.domain.words import count
+
 from .common import _printable, add_json_flag, print_table
-from .output import Column, emit, output_format
+from .output import Column, add_limit_alias, emit, output_format, structured
 
 if TYPE_CHECKING:
     from loom_tui.domain.operation import Operation
@@ -24,8 +26,8 @@ def register(sub: argparse._SubParsersAction) -> None:
     osub = p.add_subparsers(dest="operations_command", metavar="ACTION", required=True)
 
     ls = osub.add_parser("list", help="running operations, then the newest finished ones")
-    ls.add_argument("--limit", type=int, default=50, help="at most this many (default 50)")
     add_json_flag(ls)
+    add_limit_alias(ls)
     ls.set_defaults(handler=do_list)
 
     sh = osub.add_parser("show", help="one operation: steps, progress, result or ARM's error in full")
@@ -124,23 +126,25 @@ async def _ctx(args: argparse.Namespace) -> "AppContext":
 async def do_list(args: argparse.Namespace) -> int:
     ctx = await _ctx(args)
     try:
-        ops = await ctx.operations.recent(max(1, args.limit))
+        ops = await ctx.operations.recent(args.top or ALL)
     finally:
         await ctx.close()
-    emit(args, [public(o) for o in ops], LIST_COLUMNS, footer=f"{len(ops)} operations")
+    emit(args, [public(o) for o in ops], LIST_COLUMNS, footer=count(len(ops), "operation"))
     return 0
 
 
+ALL = 1_000_000  # "every operation" for the store's query (the list is one page of the tenant's records)
 LIST_COLUMNS = [
     Column("id", "id"), Column("kind", "kind"), Column("state", "state"),
-    Column("progress", "progress", lambda r: percent(r["progress"])), Column("elapsedSeconds", "elapsed", lambda r: duration(r["elapsedSeconds"])),
-    Column("startedAt", "started", lambda r: (r["startedAt"] or "")[:19].replace("T", " ")), Column("startedBy", "by"), Column("target", "target"),
+    Column("progress", "progress", show=lambda r: percent(r["progress"])),
+    Column("elapsedSeconds", "elapsed", show=lambda r: duration(r["elapsedSeconds"])),
+    Column("startedAt", "started", show=lambda r: (r["startedAt"] or "")[:19].replace("T", " ")), Column("startedBy", "by"), Column("target", "target"),
 ]
 
 
 def _show(args: argparse.Namespace, op: "Operation") -> None:
     """One operation: for people, its fields, steps and the error in full; else the record."""
-    if output_format(args) == "table":
+    if output_format(args) == "table" and not structured(args):
         _print_one(op)
     else:
         emit(args, public(op))

@@ -78,21 +78,17 @@ async def _list(args: argparse.Namespace) -> int:
     from loom_tui.config import load_config
 
     cfg = load_config()
-    rows = [dataclasses.asdict(p) for p in cfg.profiles.values()]
-    for r in rows:
-        if r.get("cosmos_key"):
-            r["cosmos_key"] = "(set; not shown)"
+    rows = [{**masked(dataclasses.asdict(p)), "is_default": p.name == cfg.default_profile} for p in cfg.profiles.values()]
     columns = [
-        Column("default", " ", lambda r: "*" if r["name"] == cfg.default_profile else ""),
+        Column("is_default", " ", show=lambda r: "*" if r["is_default"] else ""),
         Column("name", "Name"),
         Column("store", "Store"),
-        Column("endpoint", "Endpoint", lambda r: "embedded" if r["store"] == "local" else (r.get("cosmos_endpoint") or "")),
-        Column("cloud", "Cloud", lambda r: "" if r["store"] == "local" else r["cloud"]),
+        Column("endpoint", "Endpoint", show=lambda r: "embedded" if r["store"] == "local" else (r.get("cosmos_endpoint") or "")),
+        Column("cloud", "Cloud", show=lambda r: "" if r["store"] == "local" else r["cloud"]),
         Column("tenant_id", "Tenant"),
-        Column("read_only", "Read-only", lambda r: "yes" if r["read_only"] else ""),
+        Column("read_only", "Read-only", show=lambda r: "yes" if r["read_only"] else ""),
     ]
-    emit(args, rows, columns, json={"file": str(cfg.file), "default": cfg.default_profile, "profiles": rows},
-         footer=f"\n(config file: {cfg.file})")
+    emit(args, rows, columns, json=rows, footer=f"\n(config file: {cfg.file})")
     return 0
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 
 import argparse
 
+from loom_tui.domain.words import count
+
 from .output import Column, add_output_args, emit
 
 VIEWS = ("cards", "types", "workspaces", "activity", "active", "idle")
@@ -14,7 +16,7 @@ COLUMNS = {
     "workspaces": [Column("workspace", "Workspace"), Column("items", "Items"), Column("id", "Id")],
     "activity": [Column("day", "Day"), Column("events", "Events")],
     "active": [Column("item", "Item"), Column("type", "Type"), Column("workspace", "Workspace"), Column("events", "Events")],
-    "idle": [Column("workspace", "Workspace"), Column("lastAccessedAt", "Last opened", lambda r: (r.get("lastAccessedAt") or "never")[:16].replace("T", " ")),
+    "idle": [Column("workspace", "Workspace"), Column("lastAccessedAt", "Last opened", show=lambda r: (r.get("lastAccessedAt") or "never")[:16].replace("T", " ")),
              Column("items", "Items"), Column("id", "Id")],
 }
 
@@ -54,6 +56,5 @@ async def do_usage(args: argparse.Namespace) -> int:
         emit(args, data["cards"], json=data)
     else:
         rows = data[args.view]
-        emit(args, rows, COLUMNS[args.view], json=rows,
-             footer=f"{len(rows)} rows")
+        emit(args, rows, COLUMNS[args.view], json=rows, footer=count(len(rows), "row"))
     return 0

@@ -7,9 +7,10 @@ import argparse
 from loom_tui.domain.workspace import CapacityKind, SortKey, WorkspaceView
 
 from loom_tui.domain.text import visible
+from loom_tui.domain.words import count
 
-from .common import ask, fail
-from .output import Column, add_output_args, emit
+from .common import ask, fail, warn_deprecated
+from .output import Column, add_limit_alias, add_output_args, emit, emit_pages, output_format
 
 SORTS = {"name": SortKey.NAME, "created": SortKey.CREATED, "accessed": SortKey.LAST_ACCESSED, "items": SortKey.ITEMS,
          "domain": SortKey.DOMAIN, "capacity": SortKey.CAPACITY, "state": SortKey.STATE}  # every column, as the console's sort picker
@@ -31,7 +32,7 @@ COLUMNS = [
     Column("capacity", "Capacity"),
     Column("itemCount", "Items", lambda r: r.get("itemCount", 0)),
     Column("state", "State", lambda r: r.get("state") or "Active"),
-    Column("lastAccessedAt", "Last accessed", lambda r: _minute(r.get("lastAccessedAt"))),
+    Column("lastAccessedAt", "Last accessed", show=lambda r: _minute(r.get("lastAccessedAt"))),
     Column("id", "Id"),
 ]
 
@@ -42,13 +43,14 @@ def register(sub: argparse._SubParsersAction) -> None:
 
     ls = wsub.add_parser("list", help="list workspaces")
     ls.add_argument("--search", default="", help="text in name or description")
-    ls.add_argument("--sort", choices=sorted(SORTS), default="accessed")
-    ls.add_argument("--asc", action="store_true", help="ascending order (default: descending)")
+    ls.add_argument("--sort", choices=sorted(SORTS), help="sort column (default: accessed, with --desc: newest first)")
+    ls.add_argument("--desc", action="store_true", help="descending order (default: ascending, as every loom list)")
+    ls.add_argument("--asc", action="store_true", help=argparse.SUPPRESS)  # deprecated: ascending is the default
     ls.add_argument("--capacity", choices=[k.value for k in CapacityKind], help="capacity kind")
     ls.add_argument("--domain")
     ls.add_argument("--mine", action="store_true", help="only workspaces I own")
-    ls.add_argument("--limit", type=int, default=100, help="at most this many (default 100, 0 = all)")
     add_output_args(ls)
+    add_limit_alias(ls)
     ls.set_defaults(handler=do_list)
 
     show = wsub.add_parser("show", help="show one workspace (by id or name)")
@@ -82,18 +84,38 @@ async def _ctx(args: argparse.Namespace):
     return await context_from_args(args)
 
 
+PAGE = 500  # workspaces read per round trip while a list streams
+
+
+def descending(args: argparse.Namespace) -> bool:
+    """Lists are ascending unless ``--desc``; without ``--sort`` the list is the console's (last
+    accessed, newest first).  ``--asc`` is the old spelling of the default order, still accepted."""
+    if args.asc:
+        warn_deprecated(args, "--asc", "lists are ascending unless --desc")
+        return False
+    return bool(args.desc) or args.sort is None
+
+
 async def do_list(args: argparse.Namespace) -> int:
-    if args.limit < 0:
-        return fail("--limit must not be negative")
-    view = WorkspaceView(search=args.search, sort=SORTS[args.sort], descending=not args.asc,
+    view = WorkspaceView(search=args.search, sort=SORTS[args.sort or "accessed"], descending=descending(args),
                          capacity=CapacityKind(args.capacity) if args.capacity else None, domain=args.domain, mine=args.mine)
     ctx = await _ctx(args)
     try:
-        total = await ctx.workspaces.count(view)
-        rows = await ctx.workspaces.window(view, 0, args.limit or total)
+        # a table names the total; machine formats stream every row without counting first
+        total = await ctx.workspaces.count(view) if output_format(args) == "table" else None
+
+        async def pages():
+            token = None
+            while True:
+                page = await ctx.workspaces.page(view, max_items=PAGE, continuation=token)
+                yield page.items
+                token = page.continuation
+                if not token:
+                    return
+
+        await emit_pages(args, pages(), COLUMNS, doc=public, total=total, noun="workspaces")
     finally:
         await ctx.close()
-    emit(args, rows, COLUMNS, json={"total": total, "workspaces": [public(r) for r in rows]}, footer=f"{len(rows)} of {total} workspaces")
     return 0
 
 
@@ -151,5 +173,5 @@ async def do_delete(args: argparse.Namespace) -> int:
         removed = await ctx.workspaces.delete(doc["id"])
     finally:
         await ctx.close()
-    emit(args, {"deleted": doc["id"], "children_removed": removed}, message=f"deleted workspace {doc['id']} and {removed} documents in it")
+    emit(args, {"deleted": doc["id"], "children_removed": removed}, message=f"deleted workspace {doc['id']} and {count(removed, 'document')} in it")
     return 0

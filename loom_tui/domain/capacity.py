@@ -272,6 +272,7 @@ def public(r: Resource, portal: str | None = None) -> dict[str, Any]:
         "monthToDateCost": r.cost_mtd,
         "currency": r.currency,
         "utilization24h": r.utilization_24h,
+        "utilization24hUnit": "Percent",  # every load metric loom reads is a percentage
         "dlz": r.dlz,
     }
     if r.state is None and r.state_note:

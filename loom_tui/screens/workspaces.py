@@ -20,6 +20,7 @@ from textual.timer import Timer
 from textual.widgets import Input, Static
 
 from loom_tui.domain.workspace import CapacityKind, SortKey, WorkspaceView
+from loom_tui.domain.words import count
 from loom_tui.services.roles import Action
 from loom_tui.widgets.confirm import TypeToConfirm
 from loom_tui.widgets.search_box import SearchBox
@@ -422,7 +423,7 @@ class WorkspacesScreen(AreaScreen):
         except Exception as exc:
             self.show_error("delete failed (run it again to finish)", exc)
             return
-        self.flash(f"deleted workspace {row['name']} ({removed} documents)", "ok")
+        self.flash(f"deleted workspace {row['name']} ({count(removed, 'document')})", "ok")
         self.reload(keep_cursor=True)
 
     @on(VirtualTable.ColumnsChanged)

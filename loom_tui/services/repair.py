@@ -24,6 +24,7 @@ from datetime import datetime, timezone
 from typing import TYPE_CHECKING, Any
 
 from loom_tui.domain.clock import parse_iso
+from loom_tui.domain.words import count
 from loom_tui.store.errors import Conflict, NotFound, StoreError
 from loom_tui.store.query import Query, eq
 
@@ -78,7 +79,7 @@ class RepairService:
                 continue
             try:
                 removed = await self.ctx.workspaces.delete(doc["id"])
-                report.fixed.append(f"finished deleting workspace {doc.get('name')} ({doc['id']}; {removed} documents)")
+                report.fixed.append(f"finished deleting workspace {doc.get('name')} ({doc['id']}; {count(removed, 'document')})")
             except (ServiceError, StoreError) as exc:
                 report.skipped.append(f"workspace {doc['id']} stuck in Deleting: {exc}")
         if full:

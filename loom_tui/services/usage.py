@@ -17,6 +17,8 @@ Why it is computed this way:
 
 The window is the last ``WINDOW_DAYS`` UTC calendar days, today included: from midnight UTC
 ``WINDOW_DAYS - 1`` days ago up to midnight UTC tonight (events stamped in the future are left out).
+Idle workspaces follow the one definition of :mod:`loom_tui.services.idle_workspaces` (the Cost
+idle finder uses it too).
 """
 
 from __future__ import annotations
@@ -28,7 +30,9 @@ from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Callable
 
 from loom_tui.domain.clock import iso
-from loom_tui.store.query import AnyOf, Filter, Op, Query
+from loom_tui.store.query import Filter, Op, Query
+
+from .idle_workspaces import IdleWorkspace, idle_among, not_deleting as _not_deleting, now as _utc_now, window
 
 from loom_tui.errors import Forbidden, NotFoundError
 
@@ -84,16 +88,6 @@ class ActiveItem:
 
 
 @dataclass(frozen=True)
-class IdleWorkspace:
-    """A workspace with no activity in the window: nobody opened it and no audit event touched it."""
-
-    workspace_id: str
-    name: str
-    last_accessed: str | None  # ISO, as stored (None: never stamped)
-    items: int
-
-
-@dataclass(frozen=True)
 class UsageReport:
     cards: Cards
     items_by_type: list[Bar]  # every type, most items first
@@ -110,26 +104,12 @@ class UsageReport:
     idle: list[IdleWorkspace] = field(default_factory=list)  # no activity in the window, longest idle first
 
 
-def window(now: datetime, days: int = WINDOW_DAYS) -> tuple[datetime, datetime]:
-    """``[since, until)``: ``days`` whole UTC days ending with today."""
-    today = now.astimezone(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
-    return today - timedelta(days=days - 1), today + timedelta(days=1)
-
-
-def _utc_now() -> datetime:
-    return datetime.now(timezone.utc)
-
-
 def _day(at: object) -> date | None:
     """The UTC day of an ISO timestamp (None when it is not one)."""
     try:
         return datetime.fromisoformat(str(at).replace("Z", "+00:00")).astimezone(timezone.utc).date()
     except ValueError:
         return None
-
-
-def _not_deleting() -> AnyOf:
-    return AnyOf((Filter("state", Op.IS_NULL, True), Filter("state", Op.NE, DELETING)))
 
 
 class UsageService:
@@ -150,7 +130,7 @@ class UsageService:
         since, until = window(now)
         note = progress or (lambda _msg: None)
 
-        workspaces, (names, accessed), by_type, audit = await asyncio.gather(
+        workspaces, docs, by_type, audit = await asyncio.gather(
             self.scoped.tenant_count("workspaces", Query((_not_deleting(),))),
             self._workspace_names(),
             self._items_by_type(note),
@@ -158,9 +138,10 @@ class UsageService:
         )
         type_counts, per_ws, scanned_items = by_type
         items = scanned_items
+        names = {d["id"]: str(d.get("name") or d["id"]) for d in docs}
         top_ws = self._top_workspaces(names, per_ws)
         per_day, per_item, scanned_events, tenant_events, active_ws = audit
-        idle = self._idle(names, accessed, active_ws, per_ws, since)
+        idle = idle_among(docs, active_ws, since, per_ws)  # the one definition, shared with the Cost idle finder
         types = sorted(type_counts.items(), key=lambda kv: (-kv[1], kv[0]))
         activity = [DayCount((since + timedelta(days=d)).date(), per_day.get((since + timedelta(days=d)).date(), 0))
                     for d in range(WINDOW_DAYS)]
@@ -184,26 +165,11 @@ class UsageService:
         )
 
     # -- the parts -------------------------------------------------------------------------
-    async def _workspace_names(self) -> tuple[dict[str, str], dict[str, str | None]]:
-        """Id -> name, and id -> ``lastAccessedAt``, of the tenant's workspaces not being deleted."""
-        names: dict[str, str] = {}
-        accessed: dict[str, str | None] = {}
-        async for d in self.scoped.tenant_iter("workspaces", Query((_not_deleting(),))):
-            names[d["id"]] = str(d.get("name") or d["id"])
-            last = d.get("lastAccessedAt")
-            accessed[d["id"]] = last if isinstance(last, str) and last else None
-        return names, accessed
-
-    @staticmethod
-    def _idle(names: dict[str, str], accessed: dict[str, str | None], active: set, per_ws: Counter,
-              since: datetime) -> list[IdleWorkspace]:
-        """Workspaces nobody opened since ``since`` (``lastAccessedAt`` older, or never stamped) and
-        no audit event of the window touched; the longest idle first (never opened before any)."""
-        start = iso(since)
-        idle = [IdleWorkspace(ws_id, name, accessed.get(ws_id), per_ws.get(ws_id, 0))
-                for ws_id, name in names.items()
-                if ws_id not in active and not ((accessed.get(ws_id) or "") >= start)]
-        return sorted(idle, key=lambda w: (w.last_accessed or "", w.name.lower(), w.workspace_id))
+    async def _workspace_names(self) -> list[dict]:
+        """Id, name, ``lastAccessedAt`` and ``createdAt`` of the tenant's workspaces not being deleted."""
+        return [{"id": d["id"], "name": str(d.get("name") or d["id"]), "lastAccessedAt": d.get("lastAccessedAt"),
+                 "createdAt": d.get("createdAt")}
+                async for d in self.scoped.tenant_iter("workspaces", Query((_not_deleting(),)))]
 
     @staticmethod
     def _top_workspaces(names: dict[str, str], per_ws: Counter) -> list[Bar]:

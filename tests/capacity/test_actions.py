@@ -57,8 +57,8 @@ async def test_pause_and_resume_move_through_azures_states(open_ctx, name, runni
 async def test_scale_a_fabric_capacity(open_ctx):
     ctx = await open_ctx()
     r = (await ctx.capacity.inventory()).find("fccsaloomhr")
-    prices, currency, basis = await ctx.capacity.monthly_prices(r)  # from its billed cost (linear in CUs)
-    assert currency == "USD" and "dearest day" in basis
+    prices, currency, basis = await ctx.capacity.monthly_prices(r)  # from its billed cost per CU-hour (linear in CUs)
+    assert currency == "USD" and "per CU-hour active" in basis
     assert prices["F128"] == pytest.approx(2 * prices["F64"], abs=0.02) and prices["F2"] < prices["F64"]
     out = await ctx.capacity.scale(r, "f16")
     assert out.changed and out.result["sku"] == "F16"

@@ -13,6 +13,7 @@ import pytest
 
 from loom_tui.azure.cost_query import CostQuery, map_rows
 from loom_tui.demo_azure.launcher import start_demo_azure
+from loom_tui.demo_azure.estate import build_estate
 from loom_tui.local.cost import demo_data
 from loom_tui.local.demo import demo_workspaces
 
@@ -55,7 +56,7 @@ async def test_query_pages_and_equals_the_export(demo):
         status, body = await call(demo, "POST", props["nextLink"], q.body())
         pages += 1
     assert pages > 3
-    export = [(d, r, c) for d, r, c in demo_data.daily_rows(demo_data.demo_resources(demo_workspaces()), TODAY)
+    export = [(d, r, c) for d, r, c in demo_data.daily_rows(demo_data.demo_resources(demo_workspaces(), build_estate().resources), TODAY)
               if start <= d < TODAY and r.sub == SUB]
     assert len(rows) == len(export)
     assert abs(sum((r.cost for r in rows), Decimal(0)) - sum((c for _, _, c in export), Decimal(0))) < Decimal("0.01")

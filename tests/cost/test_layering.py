@@ -12,7 +12,7 @@ def _loaded(code: str) -> list[str]:
 
 
 def test_services_and_engine_do_not_import_textual():
-    mods = ["loom_tui.services.cost.service", "loom_tui.services.cost.export", "loom_tui.local.cost.importer", "loom_tui.commands.cost"]
+    mods = ["loom_tui.services.cost.service", "loom_tui.services.cost.records", "loom_tui.local.cost.importer", "loom_tui.commands.cost"]
     assert "textual" not in _loaded("; ".join(f"import {m}" for m in mods))
 
 

@@ -10,6 +10,7 @@ from decimal import Decimal
 import pytest
 
 from loom_tui.azure.cost_query import CostQuery, Limiter, map_rows, parse_day
+from loom_tui.demo_azure.estate import build_estate
 from loom_tui.local.cost import demo_data, demo_query
 
 TODAY = date(2026, 11, 20)
@@ -59,7 +60,7 @@ async def test_limiter_keeps_twelve_per_ten_seconds():
 
 
 def _rows():
-    return list(demo_data.daily_rows(demo_data.demo_resources(WS), TODAY))
+    return list(demo_data.daily_rows(demo_data.demo_resources(WS, build_estate().resources), TODAY))
 
 
 def test_demo_answer_equals_the_export_rows():

@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 import json
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta, timezone
 from decimal import Decimal
 
 import pytest
 
 from loom_tui.local.cost import db
-from loom_tui.services.cost import export
+from loom_tui.commands.output import Column, render
+from loom_tui.services.cost.records import document, rows_of
 from loom_tui.services.cost.model import Query
 from loom_tui.services.cost.periods import previous, resolve
 from loom_tui.errors import Forbidden, ValidationError
@@ -77,7 +78,7 @@ async def test_anomalies_find_the_spike_the_new_and_the_stopped_service(cost):
     kinds = {(a.kind, a.key): a for a in found}
     new = kinds[("new-service", "Azure OpenAI")]
     assert new.day == TODAY - timedelta(days=9)
-    stopped = kinds[("stopped-service", "Azure Data Explorer")]
+    stopped = kinds[("stopped-service", "Azure Machine Learning")]
     assert stopped.day == TODAY - timedelta(days=20)
     spikes = [a for a in found if a.kind == "spike"]
     assert any(a.day == TODAY - timedelta(days=12) and a.amount > 100 for a in spikes)
@@ -103,7 +104,7 @@ async def test_idle_finder(cost):
     report = await cost.idle(Query())
     kinds = {f.kind for f in report.findings}
     assert "workspace-idle" in kinds and "synapse-no-autopause" in kinds
-    pool = next(f for f in report.findings if f.kind == "synapse-no-autopause" and "supply-chain" in f.name)
+    pool = next(f for f in report.findings if f.kind == "synapse-no-autopause" and f.name == "sqlpool_inventory")  # never paused
     assert pool.monthly_saving and pool.monthly_saving > 0 and "auto-pause" in pool.action
     assert report.not_checked  # the Resource Graph criteria are said to be unchecked, not guessed
 
@@ -117,17 +118,18 @@ async def test_mixed_currencies_are_never_summed(cost, tmp_path):
     assert [r.currency for r in results] == ["EUR", "USD"]
     eur = results[0]
     assert eur.total == Decimal(100) and eur.rows[0].name == "Finance"
-    body = json.loads(export.render(results, "json"))
-    assert [b["currency"] for b in body] == ["EUR", "USD"] and body[0]["total"] == 100.0
+    body = json.loads(render("json", [], json=document(results)))
+    assert [b["currency"] for b in body] == ["EUR", "USD"] and body[0]["total"] == 100
 
 
 async def test_exports_and_roles(cost, open_as):
     cb = await cost.chargeback(Query(by="service", period=P30))
-    csv_text = export.render(cb, "csv")
+    cols, rows = rows_of(cb)
+    csv_text = render("csv", rows, [Column(c) for c in cols])
     assert csv_text.splitlines()[0] == "currency,key,name,cost"
-    md = export.render(cb, "markdown")
+    md = render("markdown", rows, [Column(c) for c in cols])
     assert "| (unallocated) |" in md.replace("|  |", "|")
-    one = json.loads(export.render(cb, "json"))
+    one = json.loads(render("json", rows, json=document(cb)))
     assert set(one) >= {"currency", "from", "to", "total", "unallocated", "rows"}
     with pytest.raises(ValidationError):
         await cost.chargeback(Query(by="nonsense", period=P30))
@@ -158,7 +160,13 @@ def test_idle_capacity_while_its_workspaces_idle():
     cap = {"resource_id": "/x/fc-hr", "name": "fc-hr", "type": "microsoft.fabric/capacities", "currency": "USD",
            "cost": Decimal("900"), "days": 29, "workspaces": set(), "domains": {"hr"}}
     busy = {**cap, "resource_id": "/x/fc-sales", "name": "fc-sales", "domains": {"sales"}}
-    found = idle.find(wss, {}, [cap, busy], today, 29)
+    from types import SimpleNamespace
+
+    from loom_tui.services.idle_workspaces import idle_among, window
+
+    since, _ = window(datetime(today.year, today.month, today.day, 12, tzinfo=timezone.utc))
+    running = SimpleNamespace(is_paused=False)
+    found = idle.find(wss, idle_among(wss, set(), since), {}, [cap, busy], 29, known={"/x/fc-hr": running, "/x/fc-sales": running})
     caps = [f for f in found if f.kind == "capacity-idle-workspaces"]
     assert [f.name for f in caps] == ["fc-hr"] and caps[0].monthly_saving == Decimal("900") and "Capacity" in caps[0].action
     assert {f.target for f in found if f.kind == "workspace-idle"} == {"w1", "w2"}

@@ -6,6 +6,7 @@ from __future__ import annotations
 import json
 import os
 import subprocess
+from decimal import Decimal
 
 import pytest
 
@@ -32,7 +33,7 @@ def test_cost_area_in_tmux(tmux: Tmux) -> None:  # noqa: F811
     out = subprocess.run([loom_bin(), "cost", "show", "--by", "domain", "--json"], capture_output=True, text=True,
                          env={**os.environ, "LOOM_DEMO_TODAY": "2026-11-20"}, timeout=120)
     assert out.returncode == 0, out.stderr
-    body = json.loads(out.stdout)
+    body = json.loads(out.stdout, parse_float=Decimal)  # every digit: rounded as the screen rounds
     top = body["rows"][0]
     s.wait_for(f"{top['cost']:,.2f}", timeout=10)  # the screen shows the same top amount
     s.send("C-q")

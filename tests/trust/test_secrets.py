@@ -40,7 +40,7 @@ def test_profile_outputs_never_print_the_key(args: tuple[str, ...]) -> None:
     assert out.returncode == 0, out.stderr
     assert KEY not in out.stdout and KEY[:12] not in out.stdout and KEY not in out.stderr
     if "--json" in args and args[1] == "list":
-        prod = next(p for p in json.loads(out.stdout)["profiles"] if p["name"] == "prod")
+        prod = next(p for p in json.loads(out.stdout) if p["name"] == "prod")
         assert prod["cosmos_key"] == "(set; not shown)"
 
 

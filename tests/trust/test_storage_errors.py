@@ -38,13 +38,18 @@ def test_data_dir_pointing_at_a_file(tmp_path: Path) -> None:
     _one_clear_line(_loom("--data-dir", str(f / "deeper"), "workspaces", "list"), 1, "is a file")
 
 
-def test_a_locked_store() -> None:
-    assert _loom("workspaces", "list").returncode == 0  # create it
+def test_a_locked_store(monkeypatch: pytest.MonkeyPatch) -> None:
+    from loom_tui.store import sqlite as adapter
+    from tests.support.cli import loom_bytes
+
+    # the message and the exit code are the point, not the 30 s an operator's loom waits first
+    monkeypatch.setattr(adapter, "_BUSY_TIMEOUT_MS", 1_000)
+    assert loom_bytes("workspaces", "list").returncode == 0  # create it
     db = Path(os.environ["LOOM_DATA_DIR"]) / "loom.db"
     holder = sqlite3.connect(db, isolation_level=None)
     holder.execute("BEGIN EXCLUSIVE")
     try:
-        _one_clear_line(_loom("workspaces", "create", "--name", "blocked"), 1, "locked")
+        _one_clear_line(loom_bytes("workspaces", "create", "--name", "blocked"), 1, "locked")
     finally:
         holder.execute("ROLLBACK")
         holder.close()

@@ -173,7 +173,7 @@ async def test_capacity_step_shows_the_monthly_price_the_cost_service_knows(monk
         await wait_for(pilot, lambda: s.prices is not None, timeout=60)
         await until_idle(pilot)
         text = screen_text(app)
-        assert "Monthly prices estimated from what capacity" in text
+        assert "Monthly prices estimated at" in text and "per CU-hour active" in text
         from textual.widgets import OptionList
 
         ol = s.query_one("#setup-choices", OptionList)

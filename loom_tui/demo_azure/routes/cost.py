@@ -28,8 +28,11 @@ def cost_rows(today: date) -> list:
     if today not in _CACHE:
         from loom_tui.local.demo import demo_workspaces
 
+        from ..estate import build_estate
+
         _CACHE.clear()
-        _CACHE[today] = list(demo_data.daily_rows(demo_data.demo_resources(demo_workspaces()), today))
+        resources = demo_data.demo_resources(demo_workspaces(), build_estate().resources)
+        _CACHE[today] = list(demo_data.daily_rows(resources, today))
     return _CACHE[today]
 
 

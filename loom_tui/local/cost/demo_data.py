@@ -1,20 +1,26 @@
 """90 days of daily cost for the demo estate, deterministic (no RNG state: each amount is a hash
 of the resource and the day), and a FOCUS 1.0 export of it that ``loom cost import`` reads.
 
-What it holds, so every view has something true to show:
+The billable resources of the demo Azure's estate (``loom_tui.demo_azure.estate``: passed in as
+its ARM documents, so names, ids, SKUs, states and tags are the ones the Capacity area lists) bill
+as their SKU and state say, each day:
 
-* per workspace: a storage account (and for one in three a Spark pool), tagged ``loomTenantId``,
-  ``loomWorkspaceId`` and the domain (``loomDomain``; the web console's ``loom-domain`` spelling on
-  a few, as real estates have both);
-* per domain (DLZ resource group): a Fabric capacity and a Key Vault tagged with the domain only
-  (unallocated by workspace, allocated by domain); Synapse SQL pools in some domains, paused at
-  weekends but one billed every day (never paused);
-* the Admin Plane: Cosmos DB, the hub VNet, a Log Analytics workspace; and an untagged public IP
-  and disk (unallocated everywhere);
-* one spike (a storage account's egress, 12 days ago), one new service (Azure OpenAI, from 9
-  days ago), one stopped service (a Data Explorer cluster, stopped 20 days ago), one steadily
-  growing workspace.
-The subscriptions and resource groups are those of the demo Azure's estate.
+* a Fabric capacity: its CUs x 24 h x ``FABRIC_PER_CU_HOUR`` while active (usage in CU hours, as
+  Fabric's compute meter bills); a capacity Paused in the estate was paused ``paused_days`` ago
+  and bills nothing since, so a paused F8 never bills more than an active F128;
+* a Synapse dedicated SQL pool: its DWU/100 x ``SQL_PER_DW100_HOUR`` per hour online (usage in
+  hours); most are paused at weekends, one runs every day (never paused); a Paused one bills
+  nothing since it was paused;
+* a Spark pool: a few hours on weekdays with auto-pause on, every hour of every day without it;
+* a Data Explorer cluster while Running (a Stopped one stopped ``STOPPED_AGO`` days ago);
+  storage accounts, Key Vaults, VNets and the Cosmos DB account a usual day's cost.
+
+Beside the estate, what a real bill also has: per workspace a storage account (tagged
+``loomTenantId``, ``loomWorkspaceId`` and the domain — ``loomDomain``; the web console's
+``loom-domain`` spelling on a few, as real estates have both), a Log Analytics workspace, an
+untagged public IP and disk (unallocated everywhere), one spike (a storage account's egress, 12
+days ago), one new service (Azure OpenAI, from 9 days ago), one stopped service (Azure Machine
+Learning, stopped 20 days ago) and one steadily growing workspace.
 """
 
 from __future__ import annotations
@@ -60,10 +66,16 @@ class DemoResource:
     spike_ago: int | None = None
     growth: Decimal = Decimal(0)  # per day, relative
     weekends_off: bool = False  # paused on Saturdays and Sundays (auto-pause)
+    arm_id: str = ""  # the estate's id (as ARM spells it), else built from the type and name
+    hourly: Decimal = Decimal(0)  # units of use per hour (CUs, DWU/100) when billed by the hour: no noise then
+    hours: int = 24  # hours billed on a day it runs
+    unit: str = ""  # the usage unit written to the export ("Hours")
 
     @property
     def id(self) -> str:
         """ARM's id: each type segment followed by its name (``workspaces/w/sqlPools/p``)."""
+        if self.arm_id:
+            return self.arm_id
         ns, *types = self.rtype.split("/")
         names = self.name.split("/")
         path = "/".join(f"{t}/{n}" for t, n in zip(types, names))
@@ -89,37 +101,34 @@ def _h(*parts: str) -> int:
     return int.from_bytes(hashlib.sha256("|".join(parts).encode()).digest()[:8], "big")
 
 
-def demo_resources(workspaces: Iterable[dict], tenant_id: str = DEMO_TENANT) -> list[DemoResource]:
+def demo_resources(workspaces: Iterable[dict], estate: Iterable[dict], tenant_id: str = DEMO_TENANT) -> list[DemoResource]:
+    """The demo's cost lines: the estate's billable resources (``estate``: its ARM documents) as
+    their SKU and state say (:mod:`.demo_estate`), then what a bill also has beside them."""
+    from .demo_estate import billable
+
+    out: list[DemoResource] = []
+    for doc, sub, rg, rtype, service, category, how in billable(estate):
+        region = str(doc.get("location") or "eastus2")
+        out.append(DemoResource(sub, rg, rtype, doc["name"], service, category, region, how.pop("base"),
+                                dict(doc.get("tags") or {}), arm_id=doc["id"], **how))
+    return out + _beside_the_estate(workspaces, tenant_id)
+
+
+def _beside_the_estate(workspaces: Iterable[dict], tenant_id: str) -> list[DemoResource]:
     out: list[DemoResource] = []
     t = {"loomTenantId": tenant_id}
-    domains = sorted({w.get("domain") or "finance" for w in workspaces} | set(PLACEMENT)) if workspaces else sorted(PLACEMENT)
-    out.append(DemoResource(ADMIN_SUB, ADMIN_RG, "Microsoft.DocumentDB/databaseAccounts", "cosmos-csa-loom-admin", "Azure Cosmos DB",
-                            "Databases", "eastus2", Decimal("38.40"), {**t, "loomRole": "admin-plane"}))
-    out.append(DemoResource(ADMIN_SUB, ADMIN_RG, "Microsoft.Network/virtualNetworks", "vnet-csa-loom-hub-eastus2", "Virtual Network",
-                            "Networking", "eastus2", Decimal("4.10"), {**t, "loomRole": "admin-plane"}))
     out.append(DemoResource(ADMIN_SUB, ADMIN_RG, "Microsoft.OperationalInsights/workspaces", "log-csa-loom-admin", "Log Analytics",
                             "Management and Governance", "eastus2", Decimal("12.75"), dict(t)))
     out.append(DemoResource(ADMIN_SUB, ADMIN_RG, "Microsoft.Network/publicIPAddresses", "pip-csa-loom-bastion", "Virtual Network",
                             "Networking", "eastus2", Decimal("3.60")))  # untagged
     out.append(DemoResource(ADMIN_SUB, ADMIN_RG, "Microsoft.Compute/disks", "disk-jumpbox-os", "Storage", "Storage", "eastus2",
                             Decimal("5.20")))  # untagged
-    for i, domain in enumerate(domains):
-        sub, region = PLACEMENT.get(domain, (DLZ_SUBS[0], "eastus2"))
-        rg, dt = dlz_rg(domain), {**t, "loomDomain": domain}
-        short = domain.replace("-", "")[:10]
-        out.append(DemoResource(sub, rg, "Microsoft.Fabric/capacities", f"fccsaloom{short}", "Microsoft Fabric", "Analytics", region,
-                                Decimal(64 + 32 * (i % 3)), dt))
-        out.append(DemoResource(sub, rg, "Microsoft.KeyVault/vaults", f"kv-loom-{domain}-dlz"[:24], "Key Vault", "Security", region,
-                                Decimal("0.90"), dt))
-        if domain in ("finance", "supply-chain", "research"):
-            out.append(DemoResource(sub, rg, "Microsoft.Synapse/workspaces/sqlPools", f"syn-loom-{domain}/sqlpool01", "Azure Synapse Analytics",
-                                    "Analytics", region, Decimal("72.00") if domain == "supply-chain" else Decimal("30.00"), dt,
-                                    weekends_off=domain != "supply-chain"))
-        if domain == "research":
-            out.append(DemoResource(sub, rg, "Microsoft.Kusto/clusters", f"adxloom{short}", "Azure Data Explorer", "Analytics", region,
-                                    Decimal("48.00"), dt, last_ago=STOPPED_AGO + 1))
-            out.append(DemoResource(sub, rg, "Microsoft.CognitiveServices/accounts", f"oai-loom-{domain}", "Azure OpenAI", "AI + Machine Learning",
-                                    region, Decimal("21.00"), dt, first_ago=NEW_SERVICE_AGO))
+    sub, region = PLACEMENT["research"]
+    out.append(DemoResource(sub, dlz_rg("research"), "Microsoft.CognitiveServices/accounts", "oai-loom-research", "Azure OpenAI",
+                            "AI + Machine Learning", region, Decimal("21.00"), {**t, "loomDomain": "research"}, first_ago=NEW_SERVICE_AGO))
+    out.append(DemoResource(sub, dlz_rg("research"), "Microsoft.MachineLearningServices/workspaces", "mlw-loom-research",
+                            "Azure Machine Learning", "AI + Machine Learning", region, Decimal("32.00"), {**t, "loomDomain": "research"},
+                            last_ago=STOPPED_AGO + 1))
     for n, ws in enumerate(sorted(workspaces, key=lambda w: w["id"])):
         domain = ws.get("domain") or "finance"
         sub, region = PLACEMENT.get(domain, (DLZ_SUBS[0], "eastus2"))
@@ -129,10 +138,12 @@ def demo_resources(workspaces: Iterable[dict], tenant_id: str = DEMO_TENANT) -> 
         out.append(DemoResource(sub, dlz_rg(domain), "Microsoft.Storage/storageAccounts", f"stws{ws['id'].replace('-', '')[:18]}", "Storage",
                                 "Storage", region, base, wt, spike_ago=SPIKE_AGO if n == 0 else None,
                                 growth=Decimal("0.012") if n == 1 else Decimal(0)))
-        if n % 3 == 0:
-            out.append(DemoResource(sub, dlz_rg(domain), "Microsoft.Synapse/workspaces/bigDataPools", f"syn-loom-{domain}/spark{n:02d}",
-                                    "Azure Synapse Analytics", "Analytics", region, base * 2, wt, weekends_off=True))
     return out
+
+
+def quantity(r: DemoResource) -> Decimal:
+    """Units of use on a day the resource bills (CU hours, DW100 hours, vCore hours); 1 for the rest."""
+    return r.hourly * r.hours if r.hourly else Decimal(1)
 
 
 def amount(r: DemoResource, day: date, today: date) -> Decimal:
@@ -143,6 +154,8 @@ def amount(r: DemoResource, day: date, today: date) -> Decimal:
         return Decimal(0)
     if r.weekends_off and day.weekday() >= 5:
         return Decimal(0)
+    if r.hourly:  # billed by the hour at a list price: the same every day it runs
+        return r.base.quantize(Decimal("0.000001"))
     noise = Decimal(_h(r.id, day.isoformat()) % 2001 - 1000) / Decimal(10000)  # +-10 %
     weekday = Decimal("0.8") if day.weekday() >= 5 else Decimal(1)
     grow = (1 + r.growth) ** (DAYS - ago) if r.growth else Decimal(1)
@@ -164,7 +177,8 @@ def daily_rows(resources: list[DemoResource], today: date, days: int = DAYS) -> 
 
 FOCUS_COLUMNS = ["BilledCost", "BillingAccountId", "BillingAccountName", "BillingCurrency", "BillingPeriodEnd", "BillingPeriodStart",
                  "ChargeCategory", "ChargeClass", "ChargeDescription", "ChargeFrequency", "ChargePeriodEnd", "ChargePeriodStart",
-                 "ContractedCost", "EffectiveCost", "InvoiceIssuerName", "ListCost", "PricingQuantity", "PricingUnit", "ProviderName",
+                 "ConsumedQuantity", "ConsumedUnit", "ContractedCost", "EffectiveCost", "InvoiceIssuerName", "ListCost", "PricingQuantity",
+                 "PricingUnit", "ProviderName",
                  "PublisherName", "RegionId", "RegionName", "ResourceId", "ResourceName", "ResourceType", "ServiceCategory", "ServiceName",
                  "SubAccountId", "SubAccountName", "Tags", "x_ResourceGroupName", "x_ResourceType"]
 
@@ -178,8 +192,9 @@ def _month(d: date) -> tuple[str, str]:
 def focus_row(day: date, r: DemoResource, cost: Decimal) -> list[str]:
     ps, pe = _month(day)
     c = format(cost, "f")
+    q, unit = format(quantity(r), "f"), r.unit or "Units"
     return [c, BILLING_ACCOUNT, "Contoso demo", CURRENCY, pe, ps, "Usage", "", f"{r.service} usage", "Usage-Based",
-            (day + timedelta(days=1)).isoformat() + "T00:00:00Z", day.isoformat() + "T00:00:00Z", c, c, "Microsoft", c, "1", "Hours",
+            (day + timedelta(days=1)).isoformat() + "T00:00:00Z", day.isoformat() + "T00:00:00Z", q, unit, c, c, "Microsoft", c, q, unit,
             "Microsoft", "Microsoft", r.region, r.region, r.id, r.name, r.rtype.split("/")[-1], r.category, r.service,
             f"/subscriptions/{r.sub}", f"demo {r.sub[-2:]}", json.dumps(r.tags, sort_keys=True) if r.tags else "", r.rg, r.rtype.lower()]
 

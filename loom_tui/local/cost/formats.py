@@ -37,6 +37,9 @@ FOCUS_FIELDS: dict[str, tuple[str, ...]] = {
     "tags": ("tags",),
     "charge_category": ("chargecategory",),
     "provider": ("providername",),
+    # what was used, in its unit (Fabric: CU hours): the basis of a price per CU-hour
+    "quantity": ("consumedquantity", "pricingquantity"),
+    "unit": ("consumedunit", "pricingunit"),
 }
 FOCUS_REQUIRED = ("date", "actual", "amortized", "currency")
 FOCUS_MARKERS = ("billedcost", "effectivecost", "chargeperiodstart")
@@ -56,6 +59,8 @@ AZURE_FIELDS: dict[str, tuple[str, ...]] = {
     "region": ("resourcelocation", "location"),
     "tags": ("tags",),
     "charge_category": ("chargetype",),
+    "quantity": ("quantity",),
+    "unit": ("unitofmeasure",),
 }
 AZURE_REQUIRED = ("date", "cost", "currency")
 

@@ -15,7 +15,7 @@ COST_TYPE = "DECIMAL(38,12)"
 COST_FIELDS = ("actual", "amortized", "cost")  # read as COST_TYPE by the CSV reader
 # The table's columns in insert order (source and file_id are added by the importer).
 TABLE_FIELDS = ("date", "actual", "amortized", "currency", "subscription", "resource_group", "resource_id", "resource_name",
-                "resource_type", "service", "region", "tags", "charge_category", "provider")
+                "resource_type", "service", "region", "tags", "charge_category", "provider", "quantity", "unit")
 
 
 def positional(layout: Layout) -> dict[str, str]:
@@ -107,6 +107,10 @@ def select_sql(layout: Layout, source_sql: str, *, file_id: int, source: str = "
     e["tags"] = tags_expr(f"trim({pos['tags']})") if "tags" in pos else "CAST(NULL AS JSON)"
     e["charge_category"] = col("charge_category") or "NULL"
     e["provider"] = col("provider") or ("'Microsoft'" if layout.family != FOCUS else "NULL")
+    # usage quantity is a help (the price per CU-hour), not a condition: a value that is not a
+    # number is left out, never a reason to refuse the file
+    e["quantity"] = f"TRY_CAST({col('quantity')} AS {COST_TYPE})" if col("quantity") else f"CAST(NULL AS {COST_TYPE})"
+    e["unit"] = col("unit") or "NULL"
     rid_src = col("resource_id")
     inner = f"SELECT *, {f'lower({rid_src})' if rid_src else 'CAST(NULL AS VARCHAR)'} AS {rid} FROM {source_sql}"
     fields = ", ".join(f"{e[f]} AS {f}" for f in TABLE_FIELDS)

@@ -1,12 +1,15 @@
-"""Write the Cost screen's current view to a file (CSV, JSON or Markdown), named by view and time."""
+"""Write the Cost screen's current view to a file (CSV, JSON or Markdown), named by view and time,
+through the one formatter of the headless commands (``loom_tui.commands.output``): the same
+escapes, the same CSV formula rule, the same full precision as ``loom cost ... -o csv|json``."""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 from pathlib import Path
 
-from loom_tui.services.cost import export as fmt_export
+from loom_tui.commands.output import Column, render
 from loom_tui.services.cost.model import ResourceCost
+from loom_tui.services.cost.records import document, rows_of
 
 from .model import CostPage
 
@@ -36,5 +39,7 @@ def export_page(page: CostPage, fmt: str, folder: Path) -> Path:
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
     by = page.state.by.replace(":", "-").replace("/", "-")
     path = folder / f"cost-{page.columns}-{by}-{stamp}.{EXT[fmt]}"
-    path.write_text(fmt_export.render(page_view(page), fmt), encoding="utf-8")
+    view = page_view(page)
+    cols, rows = rows_of(view)
+    path.write_text(render(fmt, rows, [Column(c) for c in cols], json=document(view)), encoding="utf-8")
     return path

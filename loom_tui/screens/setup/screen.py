@@ -51,7 +51,7 @@ class SetupScreen(SetupWorkers, SetupView, AreaScreen):
         Binding("c", "check", "Check roles", id="setup.check"),
         Binding("v", "validate", "Validate", id="setup.validate"),
         Binding("t", "template", "Template", id="setup.template"),
-        Binding("e", "parameter", "Parameter", id="setup.parameter"),
+        Binding("e", "parameter", "Edit parameter", id="setup.parameter"),
         Binding("ctrl+r,r", "retry", "Retry", id="setup.retry"),
         Binding("ctrl+r,r", "reload_facts", "Refresh", id="setup.refresh"),
         Binding("a", "another", "Deploy another", id="setup.another"),

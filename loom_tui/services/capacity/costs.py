@@ -20,7 +20,8 @@ class StoreCost:
     def __init__(self, cost: "CostService") -> None:
         self.cost = cost
 
-    async def _ready(self) -> None:
+    async def ready(self) -> None:
+        """Raises :class:`CostUnavailable` (why) when there is no cost data to read."""
         await self.cost.ensure_demo()
         status = await self.cost.status()
         if not status.files:
@@ -31,9 +32,9 @@ class StoreCost:
         more than one currency -> (None, why): currencies are never summed."""
         from loom_tui.services.cost.model import Query
 
-        await self._ready()
+        await self.ready()
         out: dict[str, tuple[float | None, str]] = {}
-        for currency, rows in (await self.cost.resources(Query(by="resource"))).items():
+        for currency, rows in (await self.cost.resources(Query(by="resource"), limit=None)).items():  # every one: never capped
             for rc in rows:
                 if not rc.resource_id:
                     continue
@@ -48,6 +49,6 @@ class StoreCost:
         """[(currency, [(day, cost), ...])] for this month so far (every day, zero-filled)."""
         from loom_tui.services.cost.model import Query
 
-        await self._ready()
+        await self.ready()
         daily = await self.cost.daily(Query(by="resource", filter_by="resource", filter_key=resource_id.lower(), filtered=True))
         return [(d.currency, [(x.day, x.cost) for x in d.days]) for d in daily]

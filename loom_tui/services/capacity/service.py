@@ -25,6 +25,7 @@ if TYPE_CHECKING:
     from .dr import Check
     from .idle import IdleRun, PauseResult
     from .metrics import Series
+    from .prices import SkuPrices
 
 
 
@@ -117,28 +118,39 @@ class CapacityService:
         except LookupError as exc:
             return [], str(exc)
 
-    async def monthly_prices(self, r: Resource) -> tuple[dict[str, float], str, str]:
-        """Estimated monthly price of every F SKU for Fabric capacity ``r``, from what it was
-        billed: Fabric prices are linear in CUs, so the dearest full day this month divided by
-        its CUs is the price of one CU-day; a month is 30 days.  ``({sku: price}, currency,
-        basis)``, or ``({}, "", why not)``."""
-        from loom_tui.domain.capacity import F_SKUS, fabric_cus
+    async def sku_prices(self, r: Resource) -> "SkuPrices":
+        """The monthly price of every F SKU from what Fabric capacity ``r`` was billed per CU-hour
+        while active (the one estimator, :mod:`.prices`), or none and why."""
+        from .prices import SkuPrices, estimate
 
-        cus = fabric_cus(r.sku)
-        if cus is None:
-            return {}, "", "only Fabric F SKUs are priced here"
-        series, why = await self.cost_per_day(r)
-        if not series:
-            return {}, "", why or "no cost recorded this month"
-        currency, days = series[0]
-        if len(series) > 1:
-            return {}, "", "billed in more than one currency"
-        peak = max((float(c) for _, c in days), default=0.0)
-        if peak <= 0:
-            return {}, "", "no day billed this month"
-        per_cu_day = peak / cus
-        basis = f"estimated from its dearest day this month ({peak:,.2f} {currency} at {r.sku})"
-        return {sku: round(fabric_cus(sku) * per_cu_day * 30, 2) for sku in F_SKUS}, currency, basis
+        source, why = self.cost_source()
+        if source is None:
+            return SkuPrices(why_not=why)
+        try:
+            await source.ready()
+            return await estimate(self.ctx.cost, r)
+        except LookupError as exc:
+            return SkuPrices(why_not=str(exc))
+
+    async def monthly_prices(self, r: Resource) -> tuple[dict[str, float], str, str]:
+        """:meth:`sku_prices` as ``({sku: price}, currency, basis)``, or ``({}, "", why not)``."""
+        p = await self.sku_prices(r)
+        if not p.prices:
+            return {}, "", p.why_not
+        return {k: float(v) for k, v in p.prices.items()}, p.currency, f"estimated at {p.basis}"
+
+    def check_scale(self, r: Resource, sku: str) -> str:
+        """The F SKU ``sku`` names, for a Fabric capacity; a bad one is refused before anything else."""
+        from loom_tui.services.errors import ValidationError
+
+        from . import actions
+
+        if r.type_key != "microsoft.fabric/capacities":
+            raise ValidationError("resource", f"only Fabric capacities scale here; {r.name} is {r.type}")
+        try:
+            return actions.check_sku(sku)
+        except ValueError as exc:
+            raise ValidationError("sku", str(exc)) from None
 
     # ------------------------------------------------------------ reads
 
@@ -229,17 +241,10 @@ class CapacityService:
                                                run=lambda h: actions.set_running(h, clients, r, run))
 
     async def start_scale(self, r: Resource, sku: str) -> Any:
-        from loom_tui.services.errors import ValidationError
-
         from . import actions
 
         self.require_admin(f"scale {r.name}")
-        if r.type_key != "microsoft.fabric/capacities":
-            raise ValidationError("resource", f"only Fabric capacities scale here; {r.name} is {r.type}")
-        try:
-            sku = actions.check_sku(sku)
-        except ValueError as exc:
-            raise ValidationError("sku", str(exc)) from None
+        sku = self.check_scale(r, sku)
         clients = await self.clients()
         return await self.ctx.operations.start("capacity.scale", r.id, steps=actions.steps(f"scale to {sku}"),
                                                run=lambda h: actions.scale(h, clients, r, sku))

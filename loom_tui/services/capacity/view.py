@@ -30,14 +30,21 @@ class CapacityView:
     provider: str | None = None  # "Microsoft.Fabric"
     state: str | None = None  # runtime state or provisioning state, e.g. "Paused", "Succeeded"
     dlz: str | None = None
-    type: str | None = None  # full type or its last segment ("capacities")
+    type: str | None = None  # full type, its last segment ("capacities") or its provider's ("fabric", "Microsoft.Fabric")
     sort: str = "name"
     descending: bool = False
 
 
 def _matches_type(r: Resource, t: str) -> bool:
     t = t.lower()
-    return r.type_key == t or r.type_key.endswith("/" + t) or r.type_key.split("/", 1)[-1] == t
+    namespace = r.type_key.split("/", 1)[0]
+    return (r.type_key == t or r.type_key.endswith("/" + t) or r.type_key.split("/", 1)[-1] == t
+            or namespace == t or namespace.rsplit(".", 1)[-1] == t)
+
+
+def type_names(rows: list[Resource]) -> list[str]:
+    """The types present, each with the short name ``--type`` takes (``capacities (Microsoft.Fabric/capacities)``)."""
+    return sorted({f"{r.type.rsplit('/', 1)[-1]} ({r.type})" for r in rows}, key=str.lower)
 
 
 def matches(r: Resource, v: CapacityView) -> bool:

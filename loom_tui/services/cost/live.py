@@ -119,7 +119,7 @@ def store(db_path: Path, rows: list[tuple], kind: str, start: date, end: date, s
                 values = {"date": day, "actual": amount if kind == "actual" else None, "amortized": amount if kind == "amortized" else None,
                           "currency": currency or "USD", "subscription": sub, "resource_group": rg, "resource_id": rid, "resource_name": name,
                           "resource_type": rtype, "service": service, "region": None, "tags": json.dumps(tags) if tags else None,
-                          "charge_category": "Usage", "provider": "Microsoft"}
+                          "charge_category": "Usage", "provider": "Microsoft", "quantity": None, "unit": None}
                 records.append([values[f] for f in TABLE_FIELDS] + ["live", file_id])
             db.insert_rows(con, "cost", [*TABLE_FIELDS, "source", "file_id"], records)
             con.execute("INSERT INTO cost_files (id, sha256, path, format, kind, rows, source, imported_at, fingerprint) "

@@ -10,13 +10,15 @@ from __future__ import annotations
 
 import asyncio
 import re
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Callable
 
 from loom_tui import paths
 from loom_tui.errors import Forbidden, ServiceError, ValidationError
+
+from loom_tui.services.idle_workspaces import idle_workspaces
 
 from . import analysis, idle as idle_mod, views
 from .model import (EXPORTS, KINDS, LIVE, SOURCES, Anomaly, Chargeback, Daily, Forecast, IdleReport, Mover, Period, Query,
@@ -93,12 +95,11 @@ class CostService:
         time cost is opened (through the same importer as any export).  Rows imported (0: had data)."""
         if not self.ctx.demo or (await self.status(EXPORTS)).files:
             return 0
-        from loom_tui.local.cost.demo_data import daily_rows, demo_resources, write_focus
+        from loom_tui.local.cost.demo_data import daily_rows, write_focus
+        from loom_tui.wiring import demo_cost_resources
 
-        from loom_tui.local.demo import demo_workspaces
-
-        # the workspaces the demo tenant was seeded with: the demo Azure tags its cost with the same
-        resources = demo_resources(demo_workspaces(), self.ctx.session.tenant_id)
+        # the estate the demo Azure was seeded with, and the workspaces it tags its cost with
+        resources = demo_cost_resources(self.ctx.session.tenant_id)
         path = self.db_path.parent / "demo-export" / "focus-demo.csv"
         await asyncio.to_thread(write_focus, path, daily_rows(resources, self.today()))
         return (await self.import_paths([str(path)])).rows
@@ -150,11 +151,13 @@ class CostService:
             out.append(Chargeback(cur, q.period, q.by, q.kind, sum(costs.values(), ZERO), costs.get(None, ZERO), lines, top.get(cur, [])))
         return out
 
-    async def resources(self, q: Query) -> dict[str, list[ResourceCost]]:
+    async def resources(self, q: Query, limit: int | None = views.RESOURCES_PAGE) -> dict[str, list[ResourceCost]]:
+        """The resources behind ``q``, largest first, per currency: a screen's page (``limit``), or
+        every one (``limit=None``: the Capacity area's cost column, which must not miss any)."""
         self.require_admin()
         q = self.check(q)
         await self._prepare(q)
-        return await self._run(lambda con: views.resources(con, q, self.tags))
+        return await self._run(lambda con: views.resources(con, q, self.tags, limit))
 
     async def daily(self, q: Query) -> list[Daily]:
         self.require_admin()
@@ -225,7 +228,8 @@ class CostService:
         today = self.today()
         start, end = idle_mod.window(today)
         period = Period(start, end, "30d")
-        workspaces = [ws async for ws in self.ctx.scoped.tenant_iter("workspaces")]
+        workspaces, idle = await idle_workspaces(self.ctx.scoped, datetime.combine(today, time(12), tzinfo=timezone.utc))
+        known, not_checked = await self._inventory()
         wq = Query("workspace", period, q.kind, q.source)
 
         def work(con: Any) -> tuple[dict, list[dict], int]:
@@ -248,8 +252,37 @@ class CostService:
             for key, cost in costs.items():
                 if key is not None:
                     ws_cost.setdefault(key, {})[cur] = cost
-        findings = idle_mod.find(workspaces, ws_cost, resources, today, data_days)
-        return IdleReport(findings, list(idle_mod.FINOPS_NOT_CHECKED))
+        findings = idle_mod.find(workspaces, idle, ws_cost, resources, data_days, known)
+        return IdleReport(findings, not_checked + list(idle_mod.FINOPS_NOT_CHECKED))
+
+    async def _inventory(self) -> tuple[dict[str, Any] | None, list[str]]:
+        """The Capacity inventory by lower-case id (the idle finder names only what it knows), or
+        None and why it could not be read."""
+        capacity = getattr(self.ctx, "capacity", None)
+        if capacity is None:
+            return None, ["capacities and pools: no Capacity inventory in this build"]
+        try:
+            inv = await capacity.inventory()
+        except Exception as exc:  # noqa: BLE001 — the report says why capacities were not checked
+            return None, [f"capacities and pools: the Capacity inventory could not be read ({exc})"]
+        notes = [f"capacities and pools: the inventory is partial ({f.line()})" for f in inv.failures]
+        return {r.id.lower(): r for r in inv.rows}, notes
+
+    async def metered(self, resource_id: str, days: int = 30) -> list[Any]:
+        """What ``resource_id`` was billed over the last ``days`` days with data, with the hours of
+        use behind it (:mod:`.metered`), per currency; tenant admins only, like all cost."""
+        from .metered import metered
+
+        self.require_admin()
+
+        def work(con: Any) -> list:
+            last = con.execute("SELECT max(date) FROM cost WHERE source = ? AND lower(resource_id) = ?",
+                               [EXPORTS, resource_id.lower()]).fetchone()[0]
+            if last is None:
+                return []
+            return metered(con, EXPORTS, resource_id, last - timedelta(days=days - 1), last + timedelta(days=1))
+
+        return await self._run(work)
 
     # -- the live source -------------------------------------------------------------------
     async def _prepare(self, q: Query) -> None:

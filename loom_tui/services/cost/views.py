@@ -80,13 +80,17 @@ def unallocated_top(con: Any, q: Query, tags: TagKeys, n: int = TOP_UNALLOCATED)
     return out
 
 
-def resources(con: Any, q: Query, tags: TagKeys, limit: int = 500) -> dict[str, list[ResourceCost]]:
-    """The resources behind a (filtered) query, largest first, per currency."""
+RESOURCES_PAGE = 500  # resources a drill-down shows
+
+
+def resources(con: Any, q: Query, tags: TagKeys, limit: int | None = RESOURCES_PAGE) -> dict[str, list[ResourceCost]]:
+    """The resources behind a (filtered) query, largest first, per currency (``limit=None``: all)."""
     assert q.period is not None
     w, params = where(con, q, tags, q.period)
+    cap = f" LIMIT {int(limit)}" if limit is not None else ""
     rows = con.execute(
         f"SELECT currency, resource_id, any_value(resource_name), any_value(resource_type), any_value(resource_group), sum({q.kind}) AS c "
-        f"FROM cost WHERE {w} GROUP BY currency, resource_id ORDER BY currency, c DESC, resource_id LIMIT {int(limit)}", params).fetchall()
+        f"FROM cost WHERE {w} GROUP BY currency, resource_id ORDER BY currency, c DESC, resource_id{cap}", params).fetchall()
     out: dict[str, list[ResourceCost]] = {}
     for cur, rid, name, rtype, rg, cost in rows:
         out.setdefault(cur, []).append(ResourceCost(rid, name or rid or "(no resource)", rtype or "", rg or "", Decimal(cost)))
