@@ -82,6 +82,11 @@ class Profile:
     deploy_principal_name: str | None = None  # how to name it on screen (default: its object id)
     # concurrent HTTP requests to Azure across the whole run (every client, every call)
     azure_concurrency: int = 8
+    # the Fabric Capacity Metrics semantic model (its dataset id, or groupId/datasetId): Fabric
+    # auto-pause reads CU figures from it through Power BI's executeQueries
+    capacity_metrics_dataset: str | None = None
+    capacity_metrics_query: str | None = None  # DAX returning Capacity, Time, CU % (default: cu_metrics.QUERY)
+    powerbi_endpoint: str | None = None  # Power BI REST endpoint for a cloud loom does not know
     # Cosmos DB
     cosmos_endpoint: str | None = None
     cosmos_database: str = "loom"

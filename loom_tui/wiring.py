@@ -121,6 +121,8 @@ async def azure_clients(ctx: "AppContext") -> "AzureClients":
         register_secret(handle.secret)
         clients = AzureClients(StaticBearer(handle.secret), demo_cloud(handle.arm_endpoint), concurrency=profile.azure_concurrency,
                                extra_ca=handle.ca_bundle, listeners=ctx.throttle_listeners)
+        if not profile.powerbi_endpoint:  # the demo Azure serves the Power BI REST API it has too
+            profile.powerbi_endpoint = handle.arm_endpoint.rstrip("/")
         try:
             await fill_estate(profile, clients)
         except BaseException:
@@ -144,8 +146,11 @@ async def fill_estate(profile: "Profile", clients: "AzureClients") -> None:
     subs = [s.subscription_id for s in await list_subscriptions(clients)]
     admin: str | None = None
     dlz: list[str] = []
+    from loom_tui.azure.api_versions import pick
+
     for sub in subs:
-        groups = [g.name async for g in clients.resources(sub).resource_groups.list()]
+        api = await pick(clients, "Microsoft.Resources/resourceGroups", path=f"/subscriptions/{sub}")
+        groups = [str(g.get("name") or "") async for g in clients.pages(f"/subscriptions/{sub}/resourcegroups", api)]
         for name in sorted(groups):
             if name.lower().startswith(ADMIN_RG_PREFIX) and admin is None:
                 admin = name

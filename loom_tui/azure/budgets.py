@@ -1,4 +1,5 @@
-"""Budgets: ``Microsoft.Consumption/budgets`` (2024-08-01) at a subscription or resource group.
+"""Budgets: ``Microsoft.Consumption/budgets`` (2024-08-01, or the newest version the cloud offers
+that loom supports) at a subscription or resource group.
 
 ``{scope}/providers/Microsoft.Consumption/budgets[/{name}]``: list (paged), get, PUT (create, or
 update with the ``eTag`` read: a stale one is refused with 412 and nothing changes), DELETE.  The
@@ -15,7 +16,7 @@ from datetime import date
 from decimal import Decimal
 from typing import Any
 
-API_VERSION = "2024-08-01"
+TYPE = "Microsoft.Consumption/budgets"  # its api-version is picked per cloud (api_versions.py)
 GRAINS = ("Monthly", "Quarterly", "Annually")
 THRESHOLD_TYPES = ("Actual", "Forecasted")
 
@@ -28,6 +29,7 @@ class Threshold:
     contact_emails: tuple[str, ...] = ()
     enabled: bool = True
     operator: str = "GreaterThanOrEqualTo"
+    contact_groups: tuple[str, ...] = ()  # action group resource ids (subscription / resource group scopes only)
 
 
 @dataclass(frozen=True)
@@ -61,7 +63,8 @@ def to_body(b: Budget) -> dict:
         "timeGrain": b.time_grain,
         "timePeriod": {"startDate": f"{b.start.isoformat()}T00:00:00Z" if b.start else None},
         "notifications": {t.key: {"enabled": t.enabled, "operator": t.operator, "threshold": float(t.threshold),
-                                  "contactEmails": list(t.contact_emails), "thresholdType": t.threshold_type}
+                                  "contactEmails": list(t.contact_emails), "thresholdType": t.threshold_type,
+                                  **({"contactGroups": list(t.contact_groups)} if t.contact_groups else {})}
                           for t in b.thresholds},
     }
     if b.end:
@@ -89,7 +92,7 @@ def from_body(scope: str, body: dict) -> Budget:
     notes = p.get("notifications") or {}
     thresholds = tuple(
         Threshold(key, Decimal(str(n.get("threshold", 0))), n.get("thresholdType") or "Actual", tuple(n.get("contactEmails") or ()),
-                  bool(n.get("enabled", True)), n.get("operator") or "GreaterThanOrEqualTo")
+                  bool(n.get("enabled", True)), n.get("operator") or "GreaterThanOrEqualTo", tuple(n.get("contactGroups") or ()))
         for key, n in sorted(notes.items()))
     spend, unit = _money(p.get("currentSpend"))
     forecast, unit2 = _money(p.get("forecastSpend"))
@@ -99,22 +102,29 @@ def from_body(scope: str, body: dict) -> Budget:
                   spend, forecast, unit or unit2)
 
 
+async def _api(clients: Any, scope: str) -> str:
+    from .api_versions import pick
+
+    return await pick(clients, TYPE, path=scope)
+
+
 async def list_budgets(clients: Any, scope: str) -> list[Budget]:
-    return [from_body(scope, b) async for b in clients.pages(budget_path(scope), API_VERSION)]
+    api = await _api(clients, scope)
+    return [from_body(scope, b) async for b in clients.pages(budget_path(scope), api)]
 
 
 async def get_budget(clients: Any, scope: str, name: str) -> Budget:
-    resp = await clients.send("GET", budget_path(scope, name), API_VERSION)
+    resp = await clients.send("GET", budget_path(scope, name), await _api(clients, scope))
     return from_body(scope, resp.body)
 
 
 async def put_budget(clients: Any, budget: Budget) -> Budget:
-    resp = await clients.send("PUT", budget.id, API_VERSION, json=to_body(budget))
+    resp = await clients.send("PUT", budget.id, await _api(clients, budget.scope), json=to_body(budget))
     return from_body(budget.scope, resp.body)
 
 
 async def delete_budget(clients: Any, scope: str, name: str) -> None:
-    await clients.send("DELETE", budget_path(scope, name), API_VERSION)
+    await clients.send("DELETE", budget_path(scope, name), await _api(clients, scope))
 
 
 @dataclass

@@ -24,7 +24,7 @@ from datetime import date, datetime, timedelta
 from decimal import Decimal
 from typing import Any, AsyncIterator, Awaitable, Callable
 
-API_VERSION = "2024-08-01"
+TYPE = "Microsoft.CostManagement/query"  # its api-version is picked per cloud (api_versions.py)
 KIND_TYPES = {"actual": "ActualCost", "amortized": "AmortizedCost"}
 COST_COLUMNS = ("cost", "pretaxcost", "costinbillingcurrency", "costusd", "pretaxcostusd")
 CURRENCY_COLUMNS = ("currency", "billingcurrency", "billingcurrencycode")
@@ -132,9 +132,12 @@ def map_rows(columns: list[dict], rows: list[list[Any]]) -> list[CostRow]:
 
 
 async def run_query(clients: Any, q: CostQuery, limiter: Limiter, stats: QueryStats | None = None,
-                    api_version: str = API_VERSION) -> AsyncIterator[CostRow]:
+                    api_version: str | None = None) -> AsyncIterator[CostRow]:
     """Every row of the answer, following ``nextLink`` (each page POSTs the same body)."""
+    from .api_versions import pick
+
     stats = stats if stats is not None else QueryStats()
+    api_version = api_version or await pick(clients, TYPE, path=q.path)
     body = q.body()
     url: str | None = q.path
     first = True

@@ -51,7 +51,9 @@ def register(sub: argparse._SubParsersAction) -> None:
         bc.add_argument("--amount", type=_decimal, required=verb == "create", help="amount per period, in the billing currency")
         bc.add_argument("--threshold", action="append", default=[], metavar="PCT[:actual|forecasted]",
                         help="alert at this %% of the amount (repeat; default 80 and 100:forecasted on create)")
-        bc.add_argument("--email", action="append", default=[], help="contact email for the thresholds (repeat)")
+        bc.add_argument("--email", action="append", default=[], help="contact email for the thresholds (repeat; Azure needs one, or --group)")
+        bc.add_argument("--group", action="append", default=[], metavar="ACTION_GROUP_ID",
+                        help="action group (resource id) alerted at the thresholds (repeat; subscription and resource group budgets)")
         if verb == "create":
             bc.add_argument("--grain", default="Monthly", choices=("Monthly", "Quarterly", "Annually"))
             bc.add_argument("--start", type=date.fromisoformat, help="first day (default: the first of this month)")
@@ -235,7 +237,17 @@ def _budget_json(b) -> dict:
             "startDate": b.start.isoformat() if b.start else None, "endDate": b.end.isoformat() if b.end else None,
             "eTag": b.etag, "currentSpend": b.current_spend, "forecastSpend": b.forecast_spend, "unit": b.unit,
             "thresholds": [{"key": t.key, "threshold": t.threshold, "type": t.threshold_type, "contactEmails": list(t.contact_emails),
-                            "enabled": t.enabled} for t in b.thresholds]}
+                            "contactGroups": list(t.contact_groups), "enabled": t.enabled} for t in b.thresholds],
+            "brokenRules": _broken(b)}
+
+
+def _broken(b) -> list[str]:
+    """The Azure budget rules a budget read from Azure breaks (it is shown as it is, rules named)."""
+    from datetime import datetime, timezone
+
+    from loom_tui.services.cost.budgets import broken_rules
+
+    return broken_rules(b, datetime.now(timezone.utc).date())
 
 
 async def _budget_ctx(args: argparse.Namespace, fn) -> Any:
@@ -249,9 +261,10 @@ async def _budget_ctx(args: argparse.Namespace, fn) -> Any:
 
 
 def _print_budgets(budgets: list) -> None:
-    print_table(["NAME", "SCOPE", "AMOUNT", "SPENT", "FORECAST", "GRAIN", "THRESHOLDS"],
+    print_table(["NAME", "SCOPE", "AMOUNT", "SPENT", "FORECAST", "GRAIN", "THRESHOLDS", "BREAKS"],
                 [[b.name, b.scope, b.amount, b.current_spend, b.forecast_spend, b.time_grain,
-                  ", ".join(f"{t.threshold.normalize():f}% {t.threshold_type.lower()}" for t in b.thresholds)] for b in budgets])
+                  ", ".join(f"{t.threshold.normalize():f}% {t.threshold_type.lower()}" for t in b.thresholds),
+                  ", ".join(_broken(b))] for b in budgets])
 
 
 async def do_budgets_list(args: argparse.Namespace) -> int:
@@ -267,7 +280,7 @@ async def do_budgets_write(args: argparse.Namespace) -> int:
     from loom_tui.services.cost.budgets import parse_thresholds
 
     specs = args.threshold or (["80", "100:forecasted"] if args.verb == "create" else [])
-    thresholds = parse_thresholds(specs, args.email) if specs else None
+    thresholds = parse_thresholds(specs, args.email, args.group) if specs else None
 
     async def run(svc):
         if args.verb == "create":

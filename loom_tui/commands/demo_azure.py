@@ -20,6 +20,12 @@ def register(sub: argparse._SubParsersAction) -> None:
     s.add_argument("--port", type=int, default=0, metavar="N", help="port on 127.0.0.1 (default: a free one)")
     s.add_argument("--action-seconds", type=float, default=None, metavar="S",
                    help="how long pause, resume, scale and the other operations take (default 4, divided by LOOM_DEMO_SPEED)")
+    s.add_argument("--answers", default=None, metavar="MODE",
+                   help="which of the answers the API specs allow it gives: default, random[:SEED] or point=variant,... "
+                        "(default LOOM_DEMO_ANSWERS; `loom demo-azure answers` lists the points)")
+    s.add_argument("--api-versions", default=None, choices=("public", "lagging"),
+                   help="the api-versions its cloud offers: the public cloud's, or a lagging (sovereign, custom) cloud's "
+                        "(default LOOM_DEMO_API_VERSIONS, else public)")
     s.add_argument("--json", action="store_true", help="print the endpoint, CA bundle, secret and tenant as one JSON line")
     s.set_defaults(handler=_serve)
     r = cs.add_parser("reset", help="put the demo estate back as seeded")
@@ -52,6 +58,9 @@ def register(sub: argparse._SubParsersAction) -> None:
     c = cs.add_parser("clear", help="remove every injected fault, failure and delay")
     add_output_args(c)
     c.set_defaults(handler=_clear)
+    a = cs.add_parser("answers", help="list the answer points and the variants the API specs allow at each (the first is the default)")
+    add_output_args(a)
+    a.set_defaults(handler=_answers)
     rt = cs.add_parser("routes", help="list the route names faults and delays apply to")
     add_output_args(rt)
     rt.set_defaults(handler=_routes)
@@ -98,13 +107,17 @@ def snippet(handle) -> str:
 
 async def _serve(args: argparse.Namespace) -> int:
     from loom_tui.demo_azure.launcher import start_demo_azure
+    from loom_tui.errors import UsageError
 
     if not 0 <= args.port <= 65535:
         return fail("--port must be between 0 and 65535")
     if args.action_seconds is not None and args.action_seconds < 0:
         return fail("--action-seconds must not be negative")
     try:
-        handle = start_demo_azure(_data_dir(args), port=args.port, action_seconds=args.action_seconds)
+        handle = start_demo_azure(_data_dir(args), port=args.port, action_seconds=args.action_seconds, answers=args.answers,
+                                  api_versions=args.api_versions)
+    except UsageError as exc:
+        return fail(str(exc))
     except (OSError, RuntimeError) as exc:
         return fail(f"the demo Azure could not start: {exc}", 1)
     try:
@@ -114,6 +127,7 @@ async def _serve(args: argparse.Namespace) -> int:
                               "metadata_url": handle.metadata_url}), flush=True)
         else:
             print(snippet(handle), flush=True)
+            print(f"  answers:   {handle.server.answers.describe()}", flush=True)
         try:
             await asyncio.Event().wait()
         except asyncio.CancelledError:  # Ctrl+C: asyncio.run cancels this task
@@ -190,6 +204,13 @@ async def _clear(args: argparse.Namespace) -> int:
     finally:
         state.close()
     emit(args, {"cleared": True}, message="no injected faults, failures or delays")
+    return 0
+
+
+async def _answers(args: argparse.Namespace) -> int:
+    from loom_tui.demo_azure.answers import POINTS
+
+    emit(args, [{"point": p, "default": v[0], "variants": ", ".join(v)} for p, v in POINTS.items()])
     return 0
 
 

@@ -14,12 +14,13 @@ from urllib.parse import quote
 from .common import print_table
 from .output import emit
 
-ROLE_API = "2022-04-01"
+ROLE_TYPE = "Microsoft.Authorization/roleAssignments"  # its api-version is picked per cloud (api_versions.py)
 DEPLOYS = ("Owner", "Contributor")
 
 
 async def deployable(svc: Any, facts: Any) -> dict[str, str]:
     """subscription id -> the role that lets the deploying identity deploy there ("" = none)."""
+    from loom_tui.azure.api_versions import pick
     from loom_tui.services.deploy.permissions import role_names
 
     oid, _, _ = svc.deployer()
@@ -29,7 +30,8 @@ async def deployable(svc: Any, facts: Any) -> dict[str, str]:
         flt = quote(f"atScope() and assignedTo('{oid}')", safe="")
         try:
             held = role_names([r async for r in clients.pages(f"/subscriptions/{s.subscription_id}/providers/"
-                                                                f"Microsoft.Authorization/roleAssignments?$filter={flt}", ROLE_API)])
+                                                                f"Microsoft.Authorization/roleAssignments?$filter={flt}",
+                                                                await pick(clients, ROLE_TYPE, path=f"/subscriptions/{s.subscription_id}"))])
         except Exception as exc:  # noqa: BLE001 — said in the row, never hidden
             out[s.subscription_id] = f"unknown ({exc})"
             continue

@@ -22,9 +22,10 @@ LOAD: dict[str, str] = {
     "adxloommarketing": "idle", "adxloomresearch": "idle", "cosmos-csa-loom-admin": "busy",
 }
 
-# the load metric of each type (as Azure Monitor names them) and its unit
+# the load metric of each type (as Azure Monitor names them) and its unit.  Microsoft.Fabric has
+# no Azure Monitor metrics in any cloud (its CU use is in the Fabric Capacity Metrics semantic
+# model): a metrics request for a capacity is refused, as Azure Monitor refuses it.
 METRICS: dict[str, dict[str, str]] = {
-    "microsoft.fabric/capacities": {"CapacityUtilization": "Percent"},
     "microsoft.synapse/workspaces/sqlpools": {"DWUUsedPercent": "Percent"},
     "microsoft.kusto/clusters": {"CPU": "Percent"},
     "microsoft.documentdb/databaseaccounts": {"NormalizedRUConsumption": "Percent"},

@@ -69,11 +69,33 @@ ACTION_SECONDS = 4.0  # how long a pause/resume/scale takes at real speed (a dep
 
 
 def start_demo_azure(data_dir: str | Path, port: int = 0, *, action_seconds: float | None = None,
-                     secret: str | None = None, host: str = "127.0.0.1") -> DemoAzureHandle:
+                     secret: str | None = None, host: str = "127.0.0.1", answers: str | None = None,
+                     api_versions: str | None = None) -> DemoAzureHandle:
     """Serve the demo estate of ``data_dir`` on ``host:port`` (0: a free port) until ``stop()``.
     ``action_seconds`` defaults to ``ACTION_SECONDS`` divided by ``LOOM_DEMO_SPEED`` (the speed
-    that :func:`loom_tui.wiring.pace_for` shortens loom's own waits by)."""
+    that :func:`loom_tui.wiring.pace_for` shortens loom's own waits by).  ``answers``: which of
+    the answers the specs allow it gives (``answers.py``; default ``LOOM_DEMO_ANSWERS``);
+    ``api_versions``: the cloud whose api-versions it offers, ``public`` or ``lagging``
+    (``versions.py``; default ``LOOM_DEMO_API_VERSIONS``)."""
+    import os
+
     from loom_tui.domain.pace import demo_speed
+
+    from .answers import ANSWERS_ENV, AnswerModeError, Answers
+
+    try:
+        mode = Answers.parse(os.environ.get(ANSWERS_ENV, "") if answers is None else answers)
+    except AnswerModeError as exc:
+        from loom_tui.errors import UsageError
+
+        raise UsageError(str(exc)) from None
+    from .versions import CLOUDS, VERSIONS_ENV
+
+    cloud = (os.environ.get(VERSIONS_ENV, "") if api_versions is None else api_versions).strip() or "public"
+    if cloud not in CLOUDS:
+        from loom_tui.errors import UsageError
+
+        raise UsageError(f"{VERSIONS_ENV}={cloud!r}: one of {', '.join(CLOUDS)}")
 
     if action_seconds is None:
         action_seconds = ACTION_SECONDS / demo_speed()
@@ -87,8 +109,9 @@ def start_demo_azure(data_dir: str | Path, port: int = 0, *, action_seconds: flo
     directory.chmod(0o700)
     files = ensure_certs(directory / "tls")
     state = State(state_path(data_dir), action_seconds=action_seconds)
+    state.cloud_versions = cloud
     server = ArmServer(state=state, tls=True, cert_dir=directory / "tls", host=host, port=port,
-                       secret=secret or secrets.token_urlsafe(32), calls=deque(maxlen=2000))
+                       secret=secret or secrets.token_urlsafe(32), calls=deque(maxlen=2000), answers=mode)
     loop = asyncio.new_event_loop()
     started = threading.Event()
     failure: list[BaseException] = []

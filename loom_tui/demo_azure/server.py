@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any, Callable, MutableSequence
 
 from aiohttp import web
 
+from .answers import Answers
 from .faults import Fault, answer_fault
 from .responses import arm_error
 from .router import ArmRequest, Router
@@ -79,6 +80,7 @@ class ArmServer:
     tenant_subscriptions: dict[str, list[dict[str, Any]]] = field(default_factory=dict)
     calls: MutableSequence[Call] = field(default_factory=list)
     router: Router = field(default_factory=Router)
+    answers: Answers = field(default_factory=Answers)  # which of the spec's answers it gives (answers.py)
     _faults: dict[str, deque[Fault]] = field(default_factory=lambda: defaultdict(deque))
     _latency: dict[str, float] = field(default_factory=dict)
     _ops: dict[str, dict[str, Any]] = field(default_factory=dict)  # example-route operations
@@ -124,7 +126,7 @@ class ArmServer:
         site = web.TCPSite(self._runner, self.host, self.port, ssl_context=ssl_ctx)
         await site.start()
         port = site._server.sockets[0].getsockname()[1]  # type: ignore[union-attr]
-        self.url = f"{'https' if self.tls else 'http'}://{self.host}:{port}"
+        self.url = origin("https" if self.tls else "http", self.host, port)
         return self.url
 
     async def stop(self) -> None:
@@ -176,7 +178,7 @@ class ArmServer:
         query = dict(request.query)
         query["$skiptoken"] = str(token)
         qs = "&".join(f"{k}={v}" for k, v in query.items())
-        return f"{self.url}{request.path}?{qs}"
+        return self.answers.link(f"{self.url}{request.path}?{qs}")
 
     def page(self, request: web.Request, items: list[Any], key: str = "value", size: int | None = None) -> dict[str, Any]:
         size = size or self.page_size
@@ -185,3 +187,10 @@ class ArmServer:
         if start + size < len(items):
             out["nextLink"] = self.next_link(request, start + size)
         return out
+
+
+def origin(scheme: str, host: str, port: int) -> str:
+    """``scheme://host[:port]``, the port left out when it is the scheme's default (as Azure's
+    endpoints are spelled: ``https://management.azure.com``)."""
+    default = {"https": 443, "http": 80}.get(scheme)
+    return f"{scheme}://{host}" if port == default else f"{scheme}://{host}:{port}"

@@ -108,6 +108,7 @@ class State:
                  clock: Callable[[], float] = time.time, seed: bool = True) -> None:
         self.path = Path(path) if path else None
         self.action_seconds = action_seconds  # how long pause/resume/scale/... take
+        self.cloud_versions = "public"  # which cloud's api-versions the demo offers (versions.py)
         self.clock = clock
         self._lock = threading.RLock()
         if self.path:

@@ -31,7 +31,7 @@ class Runtime:
     pause_verb: str  # the ARM action (POST {id}/<verb>)
     resume_verb: str
     api_version: str
-    metric: str  # the Azure Monitor metric of its load, in percent
+    metric: str  # the Azure Monitor metric of its load, in percent ("": Azure Monitor has none)
     metric_aggregation: str = "Average"
 
 
@@ -42,19 +42,19 @@ COSMOS = "microsoft.documentdb/databaseaccounts"
 STORAGE = "microsoft.storage/storageaccounts"
 KEY_VAULT = "microsoft.keyvault/vaults"
 
-# Fabric's Azure Monitor metric: Microsoft documents none for Microsoft.Fabric/capacities in
-# every cloud (the Capacity Metrics app is the usual source).  Where Azure Monitor answers no
-# series the utilization stays blank and the row says why; it is never guessed.
+# Fabric has no Azure Monitor metric in any cloud (Microsoft.Fabric/capacities has no metrics
+# namespace; CU use lives in the Fabric Capacity Metrics semantic model, read through Power BI's
+# executeQueries where the profile names it: services/capacity/fabric_idle.py).  Its utilization
+# stays blank and the row says why; it is never guessed.
 RUNTIMES: dict[str, Runtime] = {
-    FABRIC: Runtime("Fabric capacity", "state", ("Active",), ("Paused", "Suspended"), "suspend", "resume", "2023-11-01",
-                    "CapacityUtilization"),
+    FABRIC: Runtime("Fabric capacity", "state", ("Active",), ("Paused", "Suspended"), "suspend", "resume", "2023-11-01", ""),
     SYNAPSE_POOL: Runtime("Synapse SQL pool", "status", ("Online",), ("Paused",), "pause", "resume", "2021-06-01", "DWUUsedPercent"),
     KUSTO: Runtime("Data Explorer cluster", "state", ("Running",), ("Stopped",), "stop", "start", "2024-04-13", "CPU"),
 }
 
 # Load metrics of services that cannot pause (shown, never acted on).
 METRICS: dict[str, tuple[str, str]] = {
-    **{t: (r.metric, r.metric_aggregation) for t, r in RUNTIMES.items()},
+    **{t: (r.metric, r.metric_aggregation) for t, r in RUNTIMES.items() if r.metric},
     COSMOS: ("NormalizedRUConsumption", "Maximum"),
 }
 

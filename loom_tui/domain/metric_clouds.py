@@ -16,6 +16,7 @@ from .capacity import COSMOS, FABRIC, KUSTO, METRICS, SYNAPSE_POOL
 
 PUBLIC_CLOUDS = ("AzureCloud", "AzureUSGovernment", "AzureChinaCloud")
 MICROSOFT_CLOUDS = PUBLIC_CLOUDS + ("USSec", "USNat")
+EVERY_CLOUD = ("*",)  # ``absent`` everywhere: Microsoft's own clouds, custom clouds and the demo Azure
 
 
 @dataclass(frozen=True)
@@ -31,7 +32,7 @@ AVAILABILITY: dict[str, MetricCloud] = {
     # Microsoft.Fabric/capacities has no metrics namespace in Azure Monitor (its supported-metrics
     # reference lists Microsoft.PowerBIDedicated/capacities, not Fabric); CU use lives in the
     # Fabric Capacity Metrics app, which is not an ARM API.
-    FABRIC: MetricCloud("Fabric capacity", METRICS[FABRIC][0], (), MICROSOFT_CLOUDS,
+    FABRIC: MetricCloud("Fabric capacity", "", (), EVERY_CLOUD,
                         "Azure Monitor has no metric for Fabric capacities (CU use is in the Fabric Capacity Metrics app)"),
     SYNAPSE_POOL: MetricCloud("Synapse dedicated SQL pool", METRICS[SYNAPSE_POOL][0], PUBLIC_CLOUDS),
     KUSTO: MetricCloud("Data Explorer cluster", METRICS[KUSTO][0], PUBLIC_CLOUDS),
@@ -46,6 +47,6 @@ class MetricUnavailable(LookupError):
 def missing_in(type_key: str, cloud: str) -> str:
     """Why the type's utilization metric cannot be read in ``cloud``, or "" when it can be asked."""
     a = AVAILABILITY.get(type_key)
-    if a is None or cloud not in a.absent:
+    if a is None or not (cloud in a.absent or a.absent == EVERY_CLOUD):
         return ""
-    return f"{a.why_absent}; not in {cloud}"
+    return a.why_absent if a.absent == EVERY_CLOUD else f"{a.why_absent}; not in {cloud}"

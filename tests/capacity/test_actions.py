@@ -118,18 +118,47 @@ async def test_pause_a_dlz_goes_on_past_a_failure(open_ctx, demo):
     assert any(line.startswith("sqlpool_inventory: ") for line in said) and any("failed" in line for line in said)
 
 
+async def _idle_store(ctx, now, *, opened: str, audited: str) -> None:
+    """Every workspace untouched for a day, but one of domain ``opened`` opened now and one of
+    domain ``audited`` with an audit event now (the store is what Fabric auto-pause reads)."""
+    from loom_tui.domain.clock import iso
+
+    workspaces = [ws async for ws in ctx.scoped.tenant_iter("workspaces")]
+    day_ago = iso(now - timedelta(days=1))
+    seen = set()
+    for ws in workspaces:
+        ws = dict(ws, lastAccessedAt=day_ago)
+        if ws.get("domain") == opened and opened not in seen and str(ws.get("capacity") or "").startswith("F"):
+            ws["lastAccessedAt"] = iso(now - timedelta(minutes=5))
+            seen.add(opened)
+        await ctx.store.upsert("workspaces", ws)
+    events = [ev async for ev in ctx.scoped.admin_reached("audit-log")]
+    recent = [ev for ev in events if ev.get("at", "") >= iso(now - timedelta(hours=3))]
+    for ev in recent:  # the demo tenant's own recent activity would make every domain busy
+        await ctx.store.upsert("audit-log", dict(ev, at=iso(now - timedelta(days=2))))
+    target = next(ws for ws in workspaces if ws.get("domain") == audited and str(ws.get("capacity") or "").startswith("F"))
+    model = next(ev for ev in events if ev.get("workspaceId"))
+    await ctx.store.upsert("audit-log", dict(model, id="audit-now-1", workspaceId=target["id"], at=iso(now - timedelta(minutes=3))))
+
+
 async def test_pause_idle_decides_from_known_metrics_then_pauses_and_notifies(open_ctx):
+    """Azure Monitor decides for ADX and SQL pools; Fabric capacities (no Azure Monitor metric)
+    are decided from the store: every workspace they serve idle in the window (issue 21)."""
     from loom_tui.demo_azure import estate_metrics as em
 
     ctx = await open_ctx()
-    now = datetime.now(timezone.utc).replace(second=0, microsecond=0) - timedelta(minutes=10)
-    # the demo's metrics are a pure function of (resource, time): the test knows the answer
-    assert em.profile("/x/fccsaloomsales") == "idle" and em.profile("/x/fccsaloomfinance") == "busy"
+    now = datetime.now(timezone.utc).replace(second=0, microsecond=0) - timedelta(minutes=1)
+    await _idle_store(ctx, now, opened="finance", audited="hr")
+    assert em.profile("/x/adxloommarketing") == "idle" and em.profile("/x/sqlpool_gl") == "busy"
     dry = await ctx.capacity.pause_idle(idle_for=timedelta(hours=2), threshold=5, dry_run=True, now=now)
     verdicts = {d.resource.name: d for d in dry.decisions}
-    assert verdicts["fccsaloomsales"].pause and verdicts["fccsaloomhr"].pause and verdicts["adxloommarketing"].pause
-    assert "idle: peak" in verdicts["fccsaloomsales"].reason
-    assert not verdicts["fccsaloomfinance"].pause and verdicts["fccsaloomfinance"].reason.startswith("busy:")
+    assert verdicts["fccsaloomsales"].pause and "idle: its" in verdicts["fccsaloomsales"].reason
+    assert "no audit event and were not opened in the last 2h" in verdicts["fccsaloomsales"].reason
+    assert "set capacity_metrics_dataset" in verdicts["fccsaloomsales"].reason
+    assert not verdicts["fccsaloomfinance"].pause and "opened at" in verdicts["fccsaloomfinance"].reason
+    assert not verdicts["fccsaloomhr"].pause and "1 audit event(s)" in verdicts["fccsaloomhr"].reason
+    assert verdicts["adxloommarketing"].pause and "idle: peak" in verdicts["adxloommarketing"].reason
+    assert not verdicts["sqlpool_gl"].pause and verdicts["sqlpool_gl"].reason.startswith("busy:")
     assert not verdicts["fccsaloommarketing"].pause and "not running" in verdicts["fccsaloommarketing"].reason
     assert dry.results == [] and (await ctx.capacity.inventory()).find("fccsaloomsales").state == "Active"
     real = await ctx.capacity.pause_idle(idle_for=timedelta(hours=2), threshold=5, now=now)

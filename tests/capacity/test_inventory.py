@@ -27,11 +27,15 @@ async def test_inventory_across_subscriptions_with_state_and_load(open_ctx):
     assert by_name["adxloommarketing"].state == "Running" and by_name["adxloomresearch"].state == "Stopped"
     assert by_name["kv-csa-loom-admin"].state is None and by_name["kv-csa-loom-admin"].dlz == ADMIN_PLANE
     assert by_name["fccsaloomsupplychain"].dlz == "supply-chain" and by_name["fccsaloomfinance"].sku == "F64"
-    # 24 h utilization from Azure Monitor: a number for running ones, blank with a reason for paused ones
-    assert 20 < by_name["fccsaloomfinance"].utilization_24h < 90
-    assert by_name["fccsaloomsales"].utilization_24h < 2
-    assert by_name["fccsaloommarketing"].utilization_24h is None
-    assert "no data" in by_name["fccsaloommarketing"].utilization_note
+    # 24 h utilization from Azure Monitor: a number for running ones, blank with a reason for
+    # stopped ones; Fabric has no Azure Monitor metric anywhere, and its rows say so (issue 21)
+    assert 20 < by_name["sqlpool_gl"].utilization_24h < 90
+    assert by_name["adxloommarketing"].utilization_24h < 2
+    assert by_name["adxloomresearch"].utilization_24h is None
+    assert "no data" in by_name["adxloomresearch"].utilization_note
+    for fabric in ("fccsaloomfinance", "fccsaloommarketing"):
+        assert by_name[fabric].utilization_24h is None and by_name[fabric].utilization_absent
+        assert "Azure Monitor has no metric for Fabric capacities" in by_name[fabric].utilization_note
     assert by_name["kv-csa-loom-admin"].utilization_24h is None and by_name["kv-csa-loom-admin"].utilization_note == ""
     # month-to-date cost from the Cost service (the demo tenant's cost data), per currency; a row
     # without cost says why
@@ -185,8 +189,9 @@ async def test_a_dlz_recorded_by_the_wizard_is_in_the_inventory(open_ctx, demo):
 
 
 async def test_a_metric_that_does_not_exist_in_the_cloud_is_not_asked_for_and_said_so(open_ctx, demo):
-    """The same estate seen as US Government: Azure Monitor has no Fabric metric in any Microsoft
-    cloud, so Fabric rows say so (and no metrics call is made for them); the others are read."""
+    """The same estate seen as US Government: Azure Monitor has no Fabric metric in any cloud, so
+    Fabric rows say so (and no metrics call is made for them); the others are read; auto-pause
+    judges the capacity from its workspaces instead."""
     import dataclasses
 
     from loom_tui.azure.clients import AzureClients
@@ -200,12 +205,12 @@ async def test_a_metric_that_does_not_exist_in_the_cloud_is_not_asked_for_and_sa
     inv = await ctx.capacity.inventory()
     fin = inv.find("fccsaloomfinance")
     assert fin.utilization_24h is None and fin.utilization_absent and cells.util(fin) == "none"
-    assert "Azure Monitor has no metric for Fabric capacities" in fin.utilization_note and "AzureUSGovernment" in fin.utilization_note
+    assert "Azure Monitor has no metric for Fabric capacities" in fin.utilization_note
     assert inv.find("sqlpool_gl").utilization_24h is not None and cells.util(inv.find("sqlpool_gl")).endswith("%")
     asked = [c.path for c in demo.server.calls if "Microsoft.Insights/metrics" in c.path]
     assert asked and not [p for p in asked if "/Microsoft.Fabric/" in p]
     decisions = await ctx.capacity.decisions([fin], idle_for=__import__("datetime").timedelta(hours=2))
-    assert not decisions[0].pause and "Azure Monitor has no metric for Fabric capacities" in decisions[0].reason
+    assert "workspace" in decisions[0].reason and "Azure Monitor" not in decisions[0].reason  # judged from the store
 
 
 async def test_a_provider_list_that_fails_leaves_the_state_to_each_resource_s_get(open_ctx, demo):

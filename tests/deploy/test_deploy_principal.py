@@ -11,8 +11,10 @@ import pytest
 from loom_tui.config import ConfigError, Profile, load_config
 from loom_tui.demo_azure.estate_setup import SPARE_SUB
 from loom_tui.services.context import open_context
-from loom_tui.services.deploy.permissions import ROLE_API, ROLE_IDS
+from loom_tui.services.deploy.permissions import ROLE_IDS
 from loom_tui.services.deploy.service import SetupService
+
+ROLE_API = "2022-04-01"  # the one stable version with this shape (loom_tui/azure/api_versions.py)
 
 SP = "5e000000-0000-4000-8000-00000000d1a2"
 

@@ -32,3 +32,20 @@ def register_all(router: "Router", state: "State | None") -> None:
     mods = [importlib.import_module(f"{__name__}.{name}") for name in modules()]
     for mod in sorted((m for m in mods if hasattr(m, "register")), key=lambda m: (getattr(m, "ORDER", 50), m.__name__)):
         mod.register(router, state)
+    for route in router.routes:  # the demo cloud offers each type in some api-versions only
+        route.handler = _gated(route.handler, state)
+
+
+def _gated(handler, state: "State"):
+    """A handler behind the demo cloud's api-version gate (``versions.py``): an api-version the
+    cloud does not offer for the type is refused as ARM refuses it."""
+    from ..responses import arm_error
+    from ..versions import refusal
+
+    async def run(req):
+        refused = refusal(getattr(state, "cloud_versions", "public"), req.request.path, req.query.get("api-version"))
+        if refused is not None:
+            return arm_error(*refused)
+        return await handler(req)
+
+    return run

@@ -135,18 +135,20 @@ def operation_urls(req: ArmRequest, op_id: str, rid: str, location: str) -> dict
     loc = re.sub(r"[^a-z0-9]", "", (location or "global").lower()) or "global"
     api = req.query.get("api-version", "")
     base = f"{req.base}/subscriptions/{sub}/providers/{ns}/locations/{loc}"
-    return {"Azure-AsyncOperation": f"{base}/operationStatuses/{op_id}?api-version={api}",
-            "Location": f"{base}/operationResults/{op_id}?api-version={api}", "Retry-After": "1"}
+    answers = req.server.answers
+    return {"Azure-AsyncOperation": answers.link(f"{base}/operationStatuses/{op_id}?api-version={api}"),
+            "Location": answers.link(f"{base}/operationResults/{op_id}?api-version={api}"), "Retry-After": answers.retry_after()}
 
 
 def accept(req: ArmRequest, state: "State", action: str, rid: str, body: dict[str, Any], *, transient: dict[str, Any],
            final: dict[str, Any], on_error: dict[str, Any] | None = None, result: str = "none",
-           status: int = 202, answer: Any = None) -> web.Response:
+           status: int = 202, answer: Any = None, point: str | None = None) -> web.Response:
     """Start ``action`` on the resource ``rid`` (whose current body is ``body``) and answer
     ``status`` (202) with ``Azure-AsyncOperation`` and ``Location``.  ``result``: what the
     Location URL answers once done — ``"none"`` (200, no body) or ``"resource"`` (the resource).
-    An injected action fault (``State.fail_action``) makes the call or the operation fail; an
-    operation already running on the resource is a 409."""
+    ``point``: the answer point (``answers.POINTS``) whose variant shapes the answer (see
+    :func:`shaped`).  An injected action fault (``State.fail_action``) makes the call or the
+    operation fail; an operation already running on the resource is a 409."""
     fault = state.take_action_fault(action, rid)
     if fault is not None and fault.at == "request":
         return arm_error(fault.status, fault.code, fault.message)
@@ -154,11 +156,27 @@ def accept(req: ArmRequest, state: "State", action: str, rid: str, body: dict[st
     if running is not None:
         return arm_error(409, "Conflict", f"The resource '{body.get('name', rid)}' is busy with another operation "
                                           f"({running['action']}); retry when it has finished.")
+    variant = req.server.answers.pick(point) if point else ""
     error = {"code": fault.code, "message": fault.message} if fault is not None else None
     op = state.start_operation(rid, action, transient=transient, final=final, error=error,
                                on_error=on_error if on_error is not None else {"properties": {"provisioningState": "Failed"}},
-                               result={"kind": result})
+                               result={"kind": result}, seconds=0 if variant == "200" and error is None else None)
     headers = operation_urls(req, op["id"], rid, body.get("location", ""))
+    return shaped(variant, status, headers, answer, state.get(rid) if variant == "200-updating" else None)
+
+
+def shaped(variant: str, status: int, headers: dict[str, str], answer: Any, resource: Any) -> web.Response:
+    """The answer to a long-running request for an answer-point ``variant`` (``""``: ``status``
+    with both status headers and ``answer`` as the body)."""
+    if variant == "202-location":
+        headers = {k: v for k, v in headers.items() if k != "Azure-AsyncOperation"}
+    elif variant == "200":  # done at once (the operation was started with no duration)
+        return web.Response(status=200) if answer is None else arm_json(answer, status=200)
+    elif variant == "200-updating":  # the resource as it is now (provisioningState Updating); no status URL
+        return arm_json(resource if resource is not None else answer, status=200)
+    elif variant == "200-async":
+        status = 200
+        headers = {k: v for k, v in headers.items() if k != "Location"}
     if answer is None:
         return web.Response(status=status, headers=headers)
     return arm_json(answer, status=status, headers=headers)
@@ -166,7 +184,7 @@ def accept(req: ArmRequest, state: "State", action: str, rid: str, body: dict[st
 
 def state_action(state: "State", action: str, field: str, need: str, during: str, after: str, *,
                  refuse: Callable[[dict[str, Any], Any], web.Response], busy: str | None = None, result: str = "none",
-                 answer_transient: bool = False) -> Callable[[ArmRequest], Any]:
+                 answer_transient: bool = False, point: str | None = None) -> Callable[[ArmRequest], Any]:
     """A POST action on ``{id}/<verb>`` that moves ``properties.<field>`` from ``need`` through
     ``during`` to ``after`` (Fabric suspend/resume, Synapse pause/resume, Kusto stop/start).
     ``refuse(body, current)``: the provider's own answer when the resource is not ``need``;
@@ -186,7 +204,8 @@ def state_action(state: "State", action: str, field: str, need: str, during: str
         return accept(req, state, action, rid, body, transient=transient,
                       final={"properties": {field: after, "provisioningState": "Succeeded"}},
                       on_error={"properties": {field: need, **({"provisioningState": "Failed"} if busy else {})}},
-                      result=result, answer=with_transient(body, transient) if answer_transient else None)
+                      result=result, answer=with_transient(body, transient) if answer_transient else None,
+                      point=point)
 
     return handler
 

@@ -7,6 +7,7 @@ to compare."""
 
 from __future__ import annotations
 
+import re
 import uuid
 from datetime import date, timedelta
 from decimal import Decimal
@@ -84,6 +85,9 @@ def register(router: Router, state: "State") -> None:
             return arm_error(400, "BadRequest", "properties.amount must be a positive number and category 'Cost'.")
         if props.get("timeGrain", "Monthly") not in ("Monthly", "Quarterly", "Annually"):
             return arm_error(400, "BadRequest", f"timeGrain '{props.get('timeGrain')}' is not supported.")
+        refused = azure_rules(props, req["scope"], demo_data.today(), creating=stored(key(req, req["name"])) is None)
+        if refused:
+            return arm_error(400, "BadRequest", refused)
         k = key(req, req["name"])
         current = stored(k)
         if current is not None and body.get("eTag") != current["eTag"]:
@@ -105,3 +109,55 @@ def register(router: Router, state: "State") -> None:
     router.add("budgets.get", "GET", BASE + r"/(?P<name>[^/]+)", get)
     router.add("budgets.put", "PUT", BASE + r"/(?P<name>[^/]+)", put)
     router.add("budgets.delete", "DELETE", BASE + r"/(?P<name>[^/]+)", delete)
+
+
+def _first(d: date, months: int) -> date:
+    y, m = divmod(d.month - 1 + months, 12)
+    return date(d.year + y, m + 1, 1)
+
+
+def azure_rules(props: dict[str, Any], scope: str, today: date, *, creating: bool) -> str:
+    """What the Consumption API refuses in a budget (its spec's BudgetProperties, BudgetTimePeriod
+    and Notification rules), as its message; "" when it is accepted."""
+    period = props.get("timePeriod") if isinstance(props.get("timePeriod"), dict) else {}
+    try:
+        start = date.fromisoformat(str(period.get("startDate") or "")[:10])
+    except ValueError:
+        return "timePeriod.startDate is required and must be a date."
+    end_raw = period.get("endDate")
+    if start.day != 1:
+        return "The start date must be the first day of a month."
+    if start < date(2017, 6, 1):
+        return "The budget start date must be on or after June 1, 2017."
+    if creating and start > _first(today, 12):
+        return "The budget start date cannot be more than twelve months in the future."
+    grain = props.get("timeGrain", "Monthly")
+    current = today.replace(day=1) if grain == "Monthly" else today.replace(month=(today.month - 1) // 3 * 3 + 1, day=1) \
+        if grain == "Quarterly" else today.replace(month=1, day=1)
+    if creating and start < current:
+        return "A start date in the past must be within the current time grain period."
+    if end_raw:
+        try:
+            if date.fromisoformat(str(end_raw)[:10]) <= start:
+                return "The end date must be after the start date."
+        except ValueError:
+            return "timePeriod.endDate is not a date."
+    notes = props.get("notifications") or {}
+    if not isinstance(notes, dict):
+        return "notifications must be an object."
+    if len(notes) > 5:
+        return f"A budget can have at most 5 notifications; {len(notes)} were given."
+    wide = re.fullmatch(r"/?subscriptions/[^/]+(/resourcegroups/[^/]+)?/?", scope.strip(), re.IGNORECASE) is not None
+    for name, n in notes.items():
+        n = n if isinstance(n, dict) else {}
+        emails, groups = n.get("contactEmails") or [], n.get("contactGroups") or []
+        if groups and not wide:
+            return f"Notification '{name}': contact groups are supported only at subscription and resource group scopes."
+        if not emails and not groups:
+            return f"Notification '{name}' must have at least one contact email or contact group."
+        if len(emails) > 50 or len(groups) > 50:
+            return f"Notification '{name}' has more than 50 contact emails or contact groups."
+        threshold = n.get("threshold")
+        if not isinstance(threshold, (int, float)) or isinstance(threshold, bool) or not 0 < threshold <= 1000:
+            return f"Notification '{name}': the threshold must be a percentage between 0 and 1000."
+    return ""

@@ -26,6 +26,7 @@ from aiohttp import web
 from ..arm_eval import Planned, Scope, TemplateError, expand
 from ..responses import arm_error, arm_json
 from ..router import RG, SUB, ArmRequest, Router
+from ._arm import operation_urls
 from ._deploy_resources import materialise, what_if_change
 
 if TYPE_CHECKING:
@@ -333,7 +334,7 @@ class Deployments:
             end = doc["started"] + o["t"]["end"] if o["state"] in ("Succeeded", "Failed") else self.now()
             props: dict[str, Any] = {
                 "provisioningOperation": "Create", "provisioningState": o["state"], "timestamp": _iso(end),
-                "duration": f"PT{max(0.0, end - start):.1f}S", "trackingId": op_id.lower(),
+                "duration": f"PT{max(0.0, end - start):.1f}S",
                 "serviceRequestId": str(uuid.uuid5(uuid.NAMESPACE_URL, op_id)),
                 "targetResource": {"id": p["id"], "resourceType": p["type"], "resourceName": p["name"]},
             }
@@ -366,12 +367,12 @@ def register(router: Router, state: "State") -> None:
         problems = d.preflight(req["sub"], planned)
         if problems:
             return d.preflight_error(req["name"], problems)
-        body = req.body or {}
-        return arm_json({"id": f"/subscriptions/{req['sub']}/providers/Microsoft.Resources/deployments/{req['name']}",
-                         "name": req["name"], "type": "Microsoft.Resources/deployments", "location": body.get("location"),
-                         "properties": {"provisioningState": "Succeeded", "mode": "Incremental", "correlationId": str(uuid.uuid4()),
-                                        "timestamp": _iso(d.now()), "duration": "PT0.5S", "dependencies": [], "providers": [],
-                                        "validatedResources": [{"id": p.id} for p in planned]}})
+        return later(req, "deployments.validate", {
+            "id": f"/subscriptions/{req['sub']}/providers/Microsoft.Resources/deployments/{req['name']}",
+            "name": req["name"], "type": "Microsoft.Resources/deployments",  # DeploymentValidateResult: no location
+            "properties": {"provisioningState": "Succeeded", "mode": "Incremental", "correlationId": str(uuid.uuid4()),
+                           "timestamp": _iso(d.now()), "duration": "PT0.5S", "dependencies": [], "providers": [],
+                           "validatedResources": [{"id": p.id} for p in planned]}})
 
     async def what_if(req: ArmRequest) -> web.StreamResponse:
         got = d.expand(req, req["sub"])
@@ -382,7 +383,18 @@ def register(router: Router, state: "State") -> None:
         if problems:
             return d.preflight_error(req["name"], problems)
         changes = [what_if_change(p, state.get(p.id)) for p in planned if p.type.lower() != "microsoft.resources/deployments"]
-        return arm_json({"status": "Succeeded", "properties": {"changes": changes}})
+        return later(req, "deployments.whatif", {"status": "Succeeded", "properties": {"changes": changes}})
+
+    def later(req: ArmRequest, point: str, answer: dict[str, Any]) -> web.Response:
+        """``answer`` now (200), or 202 + Location with the answer at the Location URL once a short
+        operation ends (both are what the spec allows for validate and what-if)."""
+        if req.server.answers.pick(point) != "202-location":
+            return arm_json(answer)
+        rid = f"/subscriptions/{req['sub']}/providers/Microsoft.Resources/deployments/{req['name']}"
+        op = state.start_operation(rid, point, transient={}, final={}, seconds=state.action_seconds / 8,
+                                   result={"kind": "body", "body": answer})
+        headers = operation_urls(req, op["id"], rid, str((req.body or {}).get("location") or "global"))
+        return web.Response(status=202, headers={"Location": headers["Location"], "Retry-After": headers["Retry-After"]})
 
     async def put(req: ArmRequest) -> web.StreamResponse:
         sub, name = req["sub"], req["name"]
@@ -401,8 +413,10 @@ def register(router: Router, state: "State") -> None:
         doc = d.start(sub, name, str((req.body or {}).get("location")), planned, outputs, props)
         body = d.extended(req, doc, d.progress(doc), state="Accepted")
         api = req.query.get("api-version", "")
-        status_url = f"{req.base}/subscriptions/{sub}/providers/Microsoft.Resources/deployments/{name}/operationStatuses/{doc['id']}?api-version={api}"
-        return arm_json(body, 201, headers={"Azure-AsyncOperation": status_url, "Retry-After": "1"})
+        status_url = req.server.answers.link(f"{req.base}/subscriptions/{sub}/providers/Microsoft.Resources/deployments/{name}"
+                                             f"/operationStatuses/{doc['id']}?api-version={api}")
+        code = 200 if req.server.answers.pick("deployments.put") == "200" else 201
+        return arm_json(body, code, headers={"Azure-AsyncOperation": status_url, "Retry-After": req.server.answers.retry_after()})
 
     async def get(req: ArmRequest) -> web.StreamResponse:
         doc = d.doc(req["sub"], None, req["name"])
@@ -419,7 +433,9 @@ def register(router: Router, state: "State") -> None:
         body: dict[str, Any] = {"status": st}
         if st == "Failed":
             body["error"] = d.extended(req, doc, ops, "Failed")["properties"]["error"]
-        return arm_json(body)
+        running = st not in ("Succeeded", "Failed", "Canceled")
+        told = running and req.server.answers.pick("deployments.status") == "retry-after"
+        return arm_json(body, headers={"Retry-After": req.server.answers.retry_after()} if told else None)
 
     async def operations(req: ArmRequest) -> web.StreamResponse:
         doc = d.doc(req["sub"], None, req["name"])

@@ -26,9 +26,9 @@ def register(router: Router, state: "State") -> None:
                                               code="BadRequest", status=400)
 
     suspend = state_action(state, "fabric.suspend", "state", "Active", "Pausing", "Paused", busy="Updating",
-                           refuse=only("an Active", "suspended"))
+                           refuse=only("an Active", "suspended"), point="fabric.suspend")
     resume = state_action(state, "fabric.resume", "state", "Paused", "Resuming", "Active", busy="Updating",
-                          refuse=only("a Paused", "resumed"))
+                          refuse=only("a Paused", "resumed"), point="fabric.resume")
 
     async def update(req: ArmRequest) -> web.Response:
         rid = resource_id(req)
@@ -64,7 +64,7 @@ def register(router: Router, state: "State") -> None:
         if "sku" in patch and body["properties"].get("state") == "Active":
             transient["properties"]["state"] = "Scaling"
         return accept(req, state, "fabric.update", rid, body, transient=transient, final=final,
-                      on_error={"properties": {"provisioningState": "Failed"}}, result="resource")
+                      on_error={"properties": {"provisioningState": "Failed"}}, result="resource", point="fabric.update")
 
     async def skus(req: ArmRequest) -> web.Response:
         if state.subscription(req["sub"]) is None:

@@ -17,7 +17,7 @@ def register(router: Router, state: "State") -> None:
     register_type(router, state, "kusto.clusters", TYPE)
 
     def action(name: str, need: str, during: str, after: str):
-        return state_action(state, f"kusto.{name}", "state", need, during, after, busy="Running",
+        return state_action(state, f"kusto.{name}", "state", need, during, after, busy="Running", point=f"kusto.{name}",
                             refuse=lambda body, current: conflict(f"Cluster '{body['name']}' is in state {current}; it must be {need} to {name}."))
 
     item = item_pattern(TYPE)

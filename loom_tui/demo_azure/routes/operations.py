@@ -29,7 +29,7 @@ def register(router: Router, state: "State") -> None:
             body["endTime"] = iso(op["ends"])
         if op["error"]:
             body["error"] = op["error"]
-        headers = {"Retry-After": "1"} if op["status"] == "InProgress" else None
+        headers = {"Retry-After": req.server.answers.retry_after()} if op["status"] == "InProgress" else None
         return arm_json(body, headers=headers)
 
     async def result(req: ArmRequest) -> web.StreamResponse:
@@ -37,10 +37,13 @@ def register(router: Router, state: "State") -> None:
         if op is None:
             return arm_error(404, "OperationNotFound", f"The operation '{req['op']}' was not found.")
         if op["status"] == "InProgress":
-            return web.Response(status=202, headers={"Location": str(req.request.url), "Retry-After": "1"})
+            here = f"{req.base}{req.request.path_qs}"
+            return web.Response(status=202, headers={"Location": req.server.answers.link(here), "Retry-After": req.server.answers.retry_after()})
         if op["error"]:
             return arm_error(400 if op["error"].get("code") != "InternalServerError" else 500,
                              op["error"]["code"], op["error"]["message"])
+        if (op["result"] or {}).get("kind") == "body":  # a POST's deferred answer (validate, what-if)
+            return arm_json(op["result"]["body"], status=op["result"].get("status", 200))
         if (op["result"] or {}).get("kind") == "resource":
             body = state.get(op["resource_id"])
             if body is not None:

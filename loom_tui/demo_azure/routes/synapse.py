@@ -19,7 +19,7 @@ def register(router: Router, state: "State") -> None:
     register_type(router, state, "synapse.spark_pools", "Microsoft.Synapse/workspaces/bigDataPools")
 
     def action(name: str, need: str, during: str, after: str):
-        return state_action(state, f"synapse.{name}", "status", need, during, after, result="resource", answer_transient=True,
+        return state_action(state, f"synapse.{name}", "status", need, during, after, result="resource", answer_transient=True, point=f"synapse.{name}",
                             refuse=lambda body, current: conflict(f"The SQL pool '{body['name']}' is {current}; it must be {need} to {name}."))
 
     item = item_pattern(POOLS)

@@ -36,7 +36,7 @@ def steps(verb: str) -> list[str]:
 
 
 async def read(clients: Any, r: Resource) -> Resource:
-    doc = (await clients.send("GET", r.id, apis.GET_API.get(r.type_key, apis.RESOURCES_API))).body or {}
+    doc = (await clients.send("GET", r.id, await apis.version(clients, r.type_key if r.type_key in apis.READABLE else apis.RESOURCES, r.id))).body or {}
     fresh = resource_from_arm({**r.arm, **doc}, dlz=r.dlz)
     return dataclasses.replace(fresh, cost_mtd=r.cost_mtd, currency=r.currency, cost_note=r.cost_note,
                                utilization_24h=r.utilization_24h, utilization_note=r.utilization_note)
@@ -78,7 +78,7 @@ async def set_running(h: Any, clients: Any, r: Resource, run: bool) -> dict[str,
         await h.step(1, "succeeded", message="nothing to do")
         await h.step(2, "succeeded", message=message)
         return _result(current, False, message)
-    await h.begin(1, "POST", f"{r.id}/{verb}", rt.api_version)
+    await h.begin(1, "POST", f"{r.id}/{verb}", await apis.version(clients, r.type_key, r.id))
     after = await _settle(h, clients, r, lambda x: x.state in want, lambda x: f"{x.state} ({x.provisioning_state})")
     return _result(after, True, f"{r.name} is {after.state}")
 
@@ -102,7 +102,7 @@ async def scale(h: Any, clients: Any, r: Resource, sku: str) -> dict[str, Any]:
         await h.step(1, "succeeded", message="nothing to do")
         await h.step(2, "succeeded", message=message)
         return _result(current, False, message)
-    await h.begin(1, "PATCH", r.id, apis.GET_API[FABRIC], {"sku": {"name": sku, "tier": "Fabric"}})
+    await h.begin(1, "PATCH", r.id, await apis.version(clients, FABRIC, r.id), {"sku": {"name": sku, "tier": "Fabric"}})
     after = await _settle(h, clients, r, lambda x: (x.sku or "").upper() == sku and (x.provisioning_state or "Succeeded") == "Succeeded",
                           lambda x: f"{x.sku} ({x.provisioning_state})")
     return _result(after, True, f"{r.name} is {after.sku}")

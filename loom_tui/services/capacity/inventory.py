@@ -65,10 +65,9 @@ async def list_rows(clients: Any, subs: list[str], scope: Scope, *, timeout: flo
 
 
 async def provider_get(clients: Any, r: Resource) -> dict:
-    api = apis.GET_API.get(r.type_key)
-    if api is None:
+    if r.type_key not in apis.READABLE:
         return r.arm
-    return (await clients.send("GET", r.id, api)).body or {}
+    return (await clients.send("GET", r.id, await apis.version(clients, r.type_key, r.id))).body or {}
 
 
 async def _runtime(clients: Any, r: Resource, failures: list[Failure]) -> Resource:
@@ -87,23 +86,26 @@ async def metric_series(clients: Any, r: Resource, *, hours: float, end: datetim
                         interval: str | None = None) -> metrics.Series | None:
     """The resource's load metric over the last ``hours`` (None: the type has no metric).  Raises
     the ARM error when Azure Monitor refuses."""
-    spec = METRICS.get(r.type_key)
-    if spec is None:
-        return None
     why = missing_in(r.type_key, getattr(getattr(clients, "cloud", None), "name", "") or "")
     if why:
         raise MetricUnavailable(why)
+    spec = METRICS.get(r.type_key)
+    if spec is None:
+        return None
     name, _agg = spec
     end = end or datetime.now(timezone.utc)
     from urllib.parse import quote
 
     path = (f"{r.id}/providers/Microsoft.Insights/metrics?metricnames={quote(name)}&timespan={quote(metrics.timespan(end, hours))}"
             f"&interval={interval or metrics.interval_for(hours)}&aggregation=Average,Maximum")
-    body = (await clients.send("GET", path, metrics.API_VERSION)).body or {}
+    body = (await clients.send("GET", path, await apis.version(clients, metrics.TYPE, r.id))).body or {}
     return metrics.parse(body, name)
 
 
 async def _utilization(clients: Any, r: Resource, end: datetime) -> Resource:
+    why = missing_in(r.type_key, getattr(getattr(clients, "cloud", None), "name", "") or "")
+    if why:  # the metric does not exist here (Fabric: nowhere): say so, ask nothing
+        return dataclasses.replace(r, utilization_note=why, utilization_absent=True)
     if r.type_key not in METRICS:
         return r
     try:

@@ -30,10 +30,10 @@ from . import apis
 from .failures import Failure, describe
 from .scope import Scope, ScanTarget
 
-SYNAPSE_WS = "microsoft.synapse/workspaces"
+SYNAPSE_WS = apis.SYNAPSE_WS
 # provider-level lists whose documents carry the runtime state (``properties``)
-PROVIDER_LISTS: dict[str, str] = {FABRIC: apis.GET_API[FABRIC], KUSTO: apis.GET_API[KUSTO], SYNAPSE_WS: apis.GET_API[SYNAPSE_WS]}
-POOLS = ("sqlPools", apis.GET_API["microsoft.synapse/workspaces/sqlpools"])
+PROVIDER_LISTS: tuple[str, ...] = (FABRIC, KUSTO, SYNAPSE_WS)
+POOLS = ("sqlPools", "microsoft.synapse/workspaces/sqlpools")
 
 T = TypeVar("T")
 
@@ -50,9 +50,11 @@ def _key(sub: str, rg: str) -> str:
     return f"{sub}/{rg}".lower()
 
 
-async def _all(clients: Any, path: str, api: str | None, timeout: float) -> list[dict]:
+async def _all(clients: Any, path: str, api: str | None, timeout: float, *, type_key: str | None = None) -> list[dict]:
+    """Every page of ``path``; ``type_key``: pick the api-version of that type first."""
     async def read() -> list[dict]:
-        return [d async for d in clients.pages(path, api)]
+        version = await apis.version(clients, type_key, path) if type_key else api
+        return [d async for d in clients.pages(path, version)]
 
     return await asyncio.wait_for(read(), timeout)
 
@@ -67,7 +69,8 @@ async def _try(make: Callable[[], Awaitable[T]]) -> T | BaseException:
 async def rows_of_group(clients: Any, t: ScanTarget, failures: list[Failure], timeout: float) -> list[Resource]:
     """One group's resources (the fallback when the subscription-wide listing is not readable)."""
     try:
-        docs = await _all(clients, apis.resources_in(t.subscription_id, t.resource_group), None, timeout)
+        api = await apis.version(clients, apis.RESOURCES, f"/subscriptions/{t.subscription_id}")
+        docs = await _all(clients, apis.resources_in(t.subscription_id, t.resource_group, api), None, timeout)
     except Exception as exc:  # noqa: BLE001
         failures.append(describe(_rg_label(t), exc, reads="list its resources"))
         return []
@@ -93,10 +96,10 @@ async def _subscription(clients: Any, sub: str, scope: Scope, claimed: set[str],
 async def _read_subscription(clients: Any, sub: str, scope: Scope, claimed: set[str], failures: list[Failure],
                              guessed: list[tuple[ScanTarget, Failure]], timeout: float,
                              start: Callable[[Awaitable[Any]], "asyncio.Future[Any]"]) -> tuple[list[ScanTarget], bool, list[Resource]]:
-    groups_t = start(_try(lambda: _all(clients, apis.resource_groups(sub), apis.RESOURCES_API, timeout)))
-    everything_t = start(_try(lambda: _all(clients, apis.resources_in_subscription(sub), None, timeout)))
-    provider_t = {t: start(_try(lambda t=t, api=api: _all(clients, apis.provider_list(sub, t), api, timeout)))
-                  for t, api in PROVIDER_LISTS.items()}
+    groups_t = start(_try(lambda: _all(clients, apis.resource_groups(sub), None, timeout, type_key=apis.RESOURCE_GROUPS)))
+    everything_t = start(_try(lambda: _everything(clients, sub, timeout)))
+    provider_t = {t: start(_try(lambda t=t: _all(clients, apis.provider_list(sub, t), None, timeout, type_key=t)))
+                  for t in PROVIDER_LISTS}
 
     groups = await groups_t
     if isinstance(groups, BaseException):
@@ -140,6 +143,11 @@ async def _read_subscription(clients: Any, sub: str, scope: Scope, claimed: set[
     return unique, listed, _merge(rows, [await provider_t[FABRIC], await provider_t[KUSTO], workspaces, await pools_t])
 
 
+async def _everything(clients: Any, sub: str, timeout: float) -> list[dict]:
+    api = await apis.version(clients, apis.RESOURCES, f"/subscriptions/{sub}")
+    return await _all(clients, apis.resources_in_subscription(sub, api), None, timeout)
+
+
 def _merge(rows: list[Resource], lists: list[list[dict] | BaseException]) -> list[Resource]:
     """The provider lists' documents (with ``properties``: the runtime state) over the listing's
     envelopes.  The listing says which resources there are; a child (a SQL pool, which a
@@ -168,11 +176,11 @@ async def _blind(clients: Any, t: ScanTarget, guessed: list[tuple[ScanTarget, Fa
 
 
 async def _pools(clients: Any, workspaces: list[tuple[dict, ScanTarget]], failures: list[Failure], timeout: float) -> list[dict]:
-    child, api = POOLS
+    child, type_key = POOLS
 
     async def one(ws: dict, t: ScanTarget) -> list[dict]:
         try:
-            return await _all(clients, f"{ws['id']}/{child}", api, timeout)
+            return await _all(clients, f"{ws['id']}/{child}", None, timeout, type_key=type_key)
         except Exception as exc:  # noqa: BLE001
             failures.append(describe(f"{child} of {ws.get('name')} ({_rg_label(t)})", exc, reads=f"list its {child}"))
             return []

@@ -14,7 +14,7 @@ from typing import Any
 
 from loom_tui.domain.clock import parse_iso
 
-API_VERSION = "2024-02-01"
+TYPE = "Microsoft.Insights/metrics"  # its api-version is picked per cloud (azure/api_versions.py)
 
 
 @dataclass(frozen=True)

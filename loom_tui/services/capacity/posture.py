@@ -18,10 +18,11 @@ async def _one(clients: Any, r: Resource) -> list[dr.Check]:
     kind = KINDS[r.type_key]
     try:
         if r.type_key == STORAGE:  # the account (hierarchical namespace?) and its blob service
-            account, blob = await asyncio.gather(clients.send("GET", r.id, apis.GET_API[STORAGE]),
-                                                 clients.send("GET", apis.blob_service(r.id), apis.GET_API[STORAGE]))
+            account, blob = await asyncio.gather(
+                clients.send("GET", r.id, await apis.version(clients, STORAGE, r.id)),
+                clients.send("GET", apis.blob_service(r.id), await apis.version(clients, apis.BLOB_SERVICES, r.id)))
             return dr.storage(r.id, r.name, blob.body or {}, account.body or {})
-        doc = (await clients.send("GET", r.id, apis.GET_API[r.type_key])).body or {}
+        doc = (await clients.send("GET", r.id, await apis.version(clients, r.type_key, r.id))).body or {}
         return dr.cosmos(doc) if r.type_key == COSMOS else dr.key_vault(doc)
     except Exception as exc:  # noqa: BLE001 — an unreadable setting is a red line, never skipped
         return [dr.failed(r.id, r.name, kind, describe(r.name, exc).reason)]

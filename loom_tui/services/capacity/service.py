@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, AsyncIterator
 
-from loom_tui.domain.capacity import Resource, portal_link
+from loom_tui.domain.capacity import FABRIC, Resource, portal_link
 from loom_tui.domain.metric_clouds import MetricUnavailable
 
 from . import autopause, inventory, posture
@@ -83,7 +83,10 @@ class CapacityService:
         if subs:
             return subs
         clients = await self.clients()
-        return [s["subscriptionId"] async for s in clients.pages("/subscriptions", "2022-12-01") if s.get("subscriptionId")]
+        from loom_tui.azure.api_versions import pick
+
+        api = await pick(clients, "Microsoft.Resources/subscriptions")
+        return [s["subscriptionId"] async for s in clients.pages("/subscriptions", api) if s.get("subscriptionId")]
 
     async def recorded_dlzs(self) -> list[StoredDlz]:
         """The landing zones the setup wizard recorded (``DlzRegistry``: deployed, deploying or
@@ -183,14 +186,24 @@ class CapacityService:
 
     async def decisions(self, rows: list[Resource], *, idle_for: timedelta, threshold: float = autopause.DEFAULT_THRESHOLD,
                         now: datetime | None = None) -> list[autopause.Decision]:
-        """The auto-pause decision for every pausable row (metrics read for the running ones)."""
+        """The auto-pause decision for every pausable row: from Azure Monitor's load metric, and
+        for Fabric capacities (which have none) from the store's workspace activity and, where the
+        profile names it, the Capacity Metrics model (``fabric_idle.py``)."""
         import asyncio
+
+        from . import fabric_idle
 
         clients = await self.clients()
         end = now or self.clock()
         hours = max(idle_for.total_seconds() / 3600, 1.0)
+        fabric = [r for r in rows if r.type_key == FABRIC and r.is_running]
+        got = await fabric_idle.inputs(self.ctx, clients, now=end, idle_for=idle_for) if fabric else None
 
         async def one(r: Resource) -> autopause.Decision:
+            if r.type_key == FABRIC:
+                if got is None:
+                    return autopause.decide(r, None, now=end, idle_for=idle_for, threshold=threshold)
+                return fabric_idle.decide_with(r, got, now=end, idle_for=idle_for, threshold=threshold, profile=self.ctx.profile)
             series, error = None, ""
             if r.is_running:
                 try:

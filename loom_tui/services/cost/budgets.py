@@ -72,7 +72,7 @@ def check_name(name: str) -> str:
     return name
 
 
-def parse_thresholds(specs: list[str], emails: list[str]) -> list["Threshold"]:
+def parse_thresholds(specs: list[str], emails: list[str], groups: list[str] | None = None) -> list["Threshold"]:
     """``80`` (actual), ``100:forecasted`` ... -> thresholds keyed like the portal's."""
     from loom_tui.azure.budgets import Threshold
 
@@ -87,11 +87,16 @@ def parse_thresholds(specs: list[str], emails: list[str]) -> list["Threshold"]:
         except InvalidOperation:
             raise ValidationError("--threshold", f"{spec!r} is not a percentage") from None
         if not (0 < value <= 1000):
-            raise ValidationError("--threshold", f"{spec!r}: between 0 and 1000 %")
-        out.append(Threshold(f"{kind}_GreaterThanOrEqualTo_{value.normalize():f}_Percent", value, kind, tuple(emails)))
+            raise ValidationError("--threshold", f"{spec!r}: threshold-0-1000: a threshold is a percentage between 0 and 1000")
+        out.append(Threshold(f"{kind}_GreaterThanOrEqualTo_{value.normalize():f}_Percent", value, kind, tuple(emails),
+                             contact_groups=tuple(groups or ())))
     for e in emails:
         if "@" not in e or any(not ch.isprintable() or ch.isspace() for ch in e):
             raise ValidationError("--email", f"{e!r} is not an email address")
+    for g in groups or ():
+        if not g.lower().startswith("/subscriptions/") or "/providers/microsoft.insights/actiongroups/" not in g.lower():
+            raise ValidationError("--group", f"{g!r} is not an action group's resource id (/subscriptions/.../providers/"
+                                             "Microsoft.Insights/actionGroups/<name>)")
     return out
 
 
@@ -170,6 +175,7 @@ class BudgetService:
             raise ValidationError("--grain", f"one of {', '.join(GRAINS)}")
         start = start or self.today().replace(day=1)
         b = Budget(self.scope_of(scope), check_name(name), Decimal(amount), time_grain, start, end, tuple(thresholds or ()))
+        refuse_broken(b, self.today(), new=True)
         try:
             return await put_budget(await self.clients(), b)
         except Exception as exc:
@@ -188,6 +194,7 @@ class BudgetService:
         changed = replace(current, amount=Decimal(amount) if amount is not None else current.amount,
                           thresholds=tuple(thresholds) if thresholds is not None else current.thresholds, end=end or current.end,
                           etag=etag or current.etag)
+        refuse_broken(changed, self.today(), new=False)
         try:
             return await put_budget(await self.clients(), changed)
         except Exception as exc:
@@ -235,6 +242,25 @@ class BudgetService:
                     written += 1 if await self.ctx.scoped.notify_once(oid, doc) else 0
                 result.crossings.append(Crossing(b.id, b.name, t.key, t.threshold_type, t.threshold, value, b.amount, start, written))
         return result
+
+
+def refuse_broken(b: "Budget", today: date, *, new: bool) -> None:
+    """Azure's budget rules (``domain/budget_rules.py``) before anything is sent: every rule the
+    budget breaks, one per line; nothing is sent when one is broken.  An update keeps the start
+    date Azure accepted (its start-date rules apply when a start is set)."""
+    from loom_tui.domain.budget_rules import check
+
+    broken = check(b, today, new=new)
+    if broken:
+        raise ValidationError("budget", f"{b.name!r} breaks Azure's budget rules; nothing was sent:\n"
+                              + "\n".join(f"  {x.line()}" for x in broken))
+
+
+def broken_rules(b: "Budget", today: date) -> list[str]:
+    """The rules an existing budget breaks (shown with it, as it is)."""
+    from loom_tui.domain.budget_rules import check
+
+    return [x.rule for x in check(b, today, new=False)]
 
 
 def _mapped(exc: Exception) -> Exception:

@@ -14,13 +14,9 @@ from typing import Any
 
 from loom_tui.azure.errors import ArmError
 
-APIS = {
-    "Microsoft.OperationalInsights/workspaces": "2022-10-01",
-    "Microsoft.ManagedIdentity/userAssignedIdentities": "2023-01-31",
-    "Microsoft.Kusto/clusters": "2023-08-15",
-    "Microsoft.Network/privateDnsZones": "2020-06-01",
-    "Microsoft.Resources/templateSpecs": "2022-02-01",
-}
+# api-versions are picked per cloud (loom_tui/azure/api_versions.py)
+TYPES = ("Microsoft.OperationalInsights/workspaces", "Microsoft.ManagedIdentity/userAssignedIdentities", "Microsoft.Kusto/clusters",
+         "Microsoft.Network/privateDnsZones", "Microsoft.Resources/templateSpecs")
 SPEC_WORDS = ("landing-zone", "landingzone", "dlz")
 
 
@@ -61,8 +57,10 @@ async def read_admin_plane(clients: Any, sub: str, rg: str) -> AdminPlane:
     base = f"/subscriptions/{sub}/resourceGroups/{rg}/providers"
 
     async def rows(rtype: str, query: str = "") -> list[dict[str, Any]]:
+        from loom_tui.azure.api_versions import pick
+
         try:
-            return [r async for r in clients.pages(f"{base}/{rtype}{query}", APIS[rtype])]
+            return [r async for r in clients.pages(f"{base}/{rtype}{query}", await pick(clients, rtype, path=base))]
         except ArmError as exc:
             out.problems.append(f"{rtype} in {rg} could not be read: {exc}")
             return []

@@ -14,9 +14,7 @@ from loom_tui.azure.errors import ArmError
 from .discovery import found_dlzs
 from .facts import DeployFacts, ExistingDlz, NetworkRow, SubscriptionRow
 
-NETWORK_API = "2023-11-01"
-SUBSCRIPTIONS_API = "2022-12-01"
-RESOURCES_API = "2021-04-01"
+# api-versions are picked per cloud (loom_tui/azure/api_versions.py)
 
 
 def _rg_of(rid: str) -> str:
@@ -44,7 +42,9 @@ async def read_facts(clients: Any, *, tenant_id: str, cloud: Any, admin_rg: str 
     portal = own.portal if own is not None and isinstance(getattr(own, "portal", None), str) else cloud.portal
     facts = DeployFacts(tenant_id=tenant_id, profile_cloud=cloud.name, storage_suffix=cloud.storage_suffix, portal=portal,
                         capacity_admins=list(capacity_admins))
-    subs = [r async for r in clients.pages("/subscriptions", SUBSCRIPTIONS_API)]
+    from loom_tui.azure.api_versions import pick
+
+    subs = [r async for r in clients.pages("/subscriptions", await pick(clients, "Microsoft.Resources/subscriptions"))]
     facts.subscriptions = [SubscriptionRow(str(s.get("subscriptionId")), str(s.get("displayName") or ""), str(s.get("state") or ""))
                            for s in subs]
     enabled = [s.subscription_id for s in facts.subscriptions if s.state.lower() in ("enabled", "")]
@@ -52,14 +52,16 @@ async def read_facts(clients: Any, *, tenant_id: str, cloud: Any, admin_rg: str 
     async def vnets(sub: str) -> list[NetworkRow]:
         try:
             return [network_row(v, sub) async for v in
-                    clients.pages(f"/subscriptions/{sub}/providers/Microsoft.Network/virtualNetworks", NETWORK_API)]
+                    clients.pages(f"/subscriptions/{sub}/providers/Microsoft.Network/virtualNetworks",
+                                  await pick(clients, "Microsoft.Network/virtualNetworks", path=f"/subscriptions/{sub}"))]
         except ArmError as exc:
             facts.problems.append(f"virtual networks of {sub} could not be read: {exc}")
             return []
 
     async def regions(sub: str) -> tuple[str, list[str]]:
         try:
-            rows = [r async for r in clients.pages(f"/subscriptions/{sub}/locations", SUBSCRIPTIONS_API)]
+            rows = [r async for r in clients.pages(f"/subscriptions/{sub}/locations",
+                                                   await pick(clients, "Microsoft.Resources/subscriptions/locations"))]
         except ArmError as exc:
             facts.problems.append(f"regions of {sub} could not be read: {exc}")
             return sub, []
@@ -68,7 +70,8 @@ async def read_facts(clients: Any, *, tenant_id: str, cloud: Any, admin_rg: str 
 
     async def groups(sub: str) -> list[tuple[str, dict[str, Any]]]:
         try:
-            return [(sub, g) async for g in clients.pages(f"/subscriptions/{sub}/resourcegroups", RESOURCES_API)]
+            return [(sub, g) async for g in clients.pages(f"/subscriptions/{sub}/resourcegroups",
+                                                          await pick(clients, "Microsoft.Resources/resourceGroups"))]
         except ArmError as exc:
             facts.problems.append(f"resource groups of {sub} could not be read: {exc}")
             return []

@@ -12,8 +12,10 @@ from typing import Any
 
 from loom_tui.azure.errors import ArmError, arm_error_text
 
-NETWORK_API = "2023-11-01"
-DNS_API = "2020-06-01"
+# api-versions are picked per cloud (loom_tui/azure/api_versions.py) through the runner
+PEERINGS = "Microsoft.Network/virtualNetworks/virtualNetworkPeerings"
+DNS_ZONES = "Microsoft.Network/privateDnsZones"
+DNS_LINKS = "Microsoft.Network/privateDnsZones/virtualNetworkLinks"
 
 
 def hub_peering_name(domain: str) -> str:
@@ -24,7 +26,7 @@ SPOKE_PEERING = "peer-to-admin-hub"
 
 
 async def _existing_peering(runner: Any, vnet_id: str, remote_id: str) -> dict[str, Any] | None:
-    async for p in runner.clients.pages(f"{vnet_id}/virtualNetworkPeerings", NETWORK_API):
+    async for p in runner.clients.pages(f"{vnet_id}/virtualNetworkPeerings", await runner._api(PEERINGS)):
         rid = str(((p.get("properties") or {}).get("remoteVirtualNetwork") or {}).get("id") or "")
         if rid.lower() == remote_id.lower():
             return p
@@ -51,13 +53,13 @@ async def peer(runner: Any) -> str:
         url = f"{vnet}/virtualNetworkPeerings/{name}"
         body = {"properties": {"remoteVirtualNetwork": {"id": remote}, "allowVirtualNetworkAccess": True,
                                "allowForwardedTraffic": True, "allowGatewayTransit": False, "useRemoteGateways": False}}
-        await runner._put_and_wait(url, NETWORK_API, body)
+        await runner._put_and_wait(url, await runner._api(PEERINGS), body)
         urls[key] = url
         notes.append(f"{key}: created {name}")
         await runner.emit(StageEvent("peering", "running", f"{key} created ({name})", 0.5 if key == "hub-to-spoke" else 0.9))
     lines = []
     for key, url in urls.items():  # read both back
-        got = await runner.clients.send("GET", url, NETWORK_API)
+        got = await runner.clients.send("GET", url, await runner._api(PEERINGS))
         state = str(((got.body or {}).get("properties") or {}).get("peeringState") or "")
         runner.peering[key] = state
         lines.append(f"{key}: {state}")
@@ -73,13 +75,13 @@ async def link_dns(runner: Any) -> str:
     if not runner.hub_scope:
         raise StageFailed("dns", "the hub resource group is not known")
     zones = {str(z.get("name")).lower(): str(z.get("id")) async for z in
-             runner.clients.pages(f"{runner.hub_scope}/providers/Microsoft.Network/privateDnsZones", DNS_API)}
+             runner.clients.pages(f"{runner.hub_scope}/providers/Microsoft.Network/privateDnsZones", await runner._api(DNS_ZONES))}
     wanted = list(plan.dns_zones)
     missing = [z for z in wanted if z.lower() not in zones]
     done = 0
 
     async def existing(zone_id: str) -> dict[str, Any] | None:
-        async for link in runner.clients.pages(f"{zone_id}/virtualNetworkLinks", DNS_API):
+        async for link in runner.clients.pages(f"{zone_id}/virtualNetworkLinks", await runner._api(DNS_LINKS)):
             vid = str(((link.get("properties") or {}).get("virtualNetwork") or {}).get("id") or "")
             if vid.lower() == plan.spoke_vnet_id.lower():
                 return link
@@ -94,7 +96,7 @@ async def link_dns(runner: Any) -> str:
             body = {"location": "global", "tags": {"loomTenantId": plan.tenant_id, "loomDomain": plan.domain},
                     "properties": {"virtualNetwork": {"id": plan.spoke_vnet_id}, "registrationEnabled": False}}
             try:
-                got = await runner._put_and_wait(f"{zone_id}/virtualNetworkLinks/link-{plan.domain}", DNS_API, body)
+                got = await runner._put_and_wait(f"{zone_id}/virtualNetworkLinks/link-{plan.domain}", await runner._api(DNS_LINKS), body)
             except ArmError as exc:  # a link made meanwhile under another name: ARM's 409; adopt it
                 if getattr(exc, "status", None) != 409:
                     raise
@@ -107,7 +109,7 @@ async def link_dns(runner: Any) -> str:
             if str(props.get("virtualNetworkLinkState") or props.get("provisioningState") or "") not in ("InProgress", "Updating", "Creating"):
                 break
             await runner.pace.sleep(runner.poll_seconds)
-            got = (await runner.clients.send("GET", f"{zone_id}/virtualNetworkLinks/{got.get('name')}", DNS_API)).body or got
+            got = (await runner.clients.send("GET", f"{zone_id}/virtualNetworkLinks/{got.get('name')}", await runner._api(DNS_LINKS))).body or got
         props = got.get("properties") or {}
         done += 1
         await runner.emit(StageEvent("dns", "running", f"{done} of {len(wanted) - len(missing)} zones linked",

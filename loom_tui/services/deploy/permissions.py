@@ -16,7 +16,7 @@ from urllib.parse import quote
 
 from .facts import PermissionReport, RoleCheck
 
-ROLE_API = "2022-04-01"
+ROLE_TYPE = "Microsoft.Authorization/roleAssignments"  # api-version picked per cloud (api_versions.py)
 ROLE_IDS = {
     "Owner": "8e3af657-a8ff-443c-a75c-2fe8c4bcb635",
     "Contributor": "b24988ac-6180-42a0-ab88-20f7382dd24c",
@@ -94,7 +94,10 @@ async def check_permissions(clients: Any, *, principal_id: str, principal_label:
     try:
         for scope in dict.fromkeys(n.scope for n in needs):
             flt = quote(f"atScope() and assignedTo('{principal_id}')", safe="")
-            rows = [r async for r in clients.pages(f"{scope}/providers/Microsoft.Authorization/roleAssignments?$filter={flt}", ROLE_API)]
+            from loom_tui.azure.api_versions import pick
+
+            api = await pick(clients, ROLE_TYPE, path=scope)
+            rows = [r async for r in clients.pages(f"{scope}/providers/Microsoft.Authorization/roleAssignments?$filter={flt}", api)]
             held[scope] = role_names(rows)
     except ArmError as exc:
         return PermissionReport(principal_id, principal_label, subscription_id, (), error=str(exc))

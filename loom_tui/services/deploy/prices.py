@@ -15,7 +15,7 @@ from typing import Any
 from loom_tui.services.capacity.prices import SkuPrices
 
 FABRIC = "/providers/microsoft.fabric/capacities/"
-FABRIC_API = "2023-11-01"
+FABRIC_TYPE = "Microsoft.Fabric/capacities"  # api-version picked per cloud (api_versions.py)
 
 __all__ = ["SkuPrices", "sku_prices"]
 
@@ -38,7 +38,9 @@ async def sku_prices(ctx: Any) -> SkuPrices:
     last = ""
     for _, rid in fabric:
         try:
-            body = (await clients.send("GET", rid, FABRIC_API)).body or {}
+            from loom_tui.azure.api_versions import pick
+
+            body = (await clients.send("GET", rid, await pick(clients, FABRIC_TYPE, path=rid))).body or {}
         except Exception as exc:  # noqa: BLE001 — gone or unreadable: try the next one
             last = f"{rid.rsplit('/', 1)[-1]}: {exc}"
             continue

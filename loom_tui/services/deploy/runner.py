@@ -31,8 +31,6 @@ from .wrapper import deployment_body
 STAGES = ("permissions", "validate", "what-if", "deploy", "peering", "dns", "record")
 STAGE_LABELS = {"permissions": "Permissions", "validate": "Validate", "what-if": "What-if", "deploy": "Deploy template",
                 "peering": "Hub ↔ spoke peering", "dns": "Private DNS links", "record": "Record the DLZ"}
-NETWORK_API = "2023-11-01"
-DNS_API = "2020-06-01"
 POLL_SECONDS = 1.0
 
 
@@ -132,10 +130,22 @@ class DlzRunner:
         """The SDK poller's wait when ARM sends no Retry-After (its own default is 30 s)."""
         return self.pace.seconds(self.poll_seconds)
 
-    def deployments(self) -> Any:
+    async def deployments(self) -> Any:
+        """The SDK's deployments client at the api-version this cloud offers (api_versions.py)."""
+        import functools
+
         from azure.mgmt.resource.deployments.aio import DeploymentsMgmtClient
 
-        return self.clients.client(DeploymentsMgmtClient, self.plan.subscription_id, kind="deployments")
+        from loom_tui.azure.api_versions import pick
+
+        api = await pick(self.clients, "Microsoft.Resources/deployments", path=f"/subscriptions/{self.plan.subscription_id}")
+        return self.clients.client(functools.partial(DeploymentsMgmtClient, api_version=api), self.plan.subscription_id,
+                                   kind=f"deployments@{api}")
+
+    async def _api(self, rtype: str) -> str:
+        from loom_tui.azure.api_versions import pick
+
+        return await pick(self.clients, rtype, path=f"/subscriptions/{self.plan.subscription_id}")
 
     def _deployment(self, what_if: bool = False) -> Any:
         from azure.mgmt.resource.deployments import models as m
@@ -216,7 +226,7 @@ class DlzRunner:
         return f"{self.principal_label} holds every role needed"
 
     async def stage_validate(self) -> str:
-        poller = await self.deployments().deployments.begin_validate_at_subscription_scope(self.plan.deployment_name, self._deployment(),
+        poller = await (await self.deployments()).deployments.begin_validate_at_subscription_scope(self.plan.deployment_name, self._deployment(),
                                                                                           polling_interval=self._sdk_poll())
         result = await poller.result()
         err = getattr(result, "error", None)
@@ -226,7 +236,7 @@ class DlzRunner:
         return f"ARM validated the template ({n} resources)"
 
     async def stage_what_if(self) -> str:
-        poller = await self.deployments().deployments.begin_what_if_at_subscription_scope(self.plan.deployment_name,
+        poller = await (await self.deployments()).deployments.begin_what_if_at_subscription_scope(self.plan.deployment_name,
                                                                                           self._deployment(what_if=True),
                                                                                           polling_interval=self._sdk_poll())
         result = await poller.result()
@@ -253,13 +263,13 @@ class DlzRunner:
         from azure.core.exceptions import ResourceNotFoundError
 
         try:
-            d = await self.deployments().deployments.get_at_subscription_scope(self.plan.deployment_name)
+            d = await (await self.deployments()).deployments.get_at_subscription_scope(self.plan.deployment_name)
         except ResourceNotFoundError:
             return None
         return enum_text(getattr(d.properties, "provisioning_state", ""))
 
     async def _operations_lines(self) -> tuple[list[str], int, int]:
-        dc = self.deployments()
+        dc = (await self.deployments())
         lines, done, total = [], 0, 0
         nested: list[str] = []
 
@@ -304,7 +314,7 @@ class DlzRunner:
 
     async def stage_deploy(self) -> str:
         state = await self._deployment_state()
-        dc = self.deployments()
+        dc = (await self.deployments())
         if state in ("Running", "Accepted", "Creating", "Updating"):
             poll_task = asyncio.create_task(self._wait_deployment())  # a run killed mid-deploy: watch it, don't start it twice
         else:
@@ -336,7 +346,7 @@ class DlzRunner:
 
     async def _wait_deployment(self) -> Any:
         while True:
-            d = await self.deployments().deployments.get_at_subscription_scope(self.plan.deployment_name)
+            d = await (await self.deployments()).deployments.get_at_subscription_scope(self.plan.deployment_name)
             if enum_text(d.properties.provisioning_state) in ("Succeeded", "Failed", "Canceled"):
                 return d
             await self.pace.sleep(self.poll_seconds)

@@ -15,7 +15,7 @@ from typing import Any
 from loom_tui.errors import ValidationError
 
 PARAMS_SCHEMA = "https://schema.management.azure.com/schemas/2019-04-01/deploymentParameters.json#"
-SPEC_API = "2022-02-01"
+SPEC_TYPE = "Microsoft.Resources/templateSpecs/versions"  # its api-version is picked per cloud (api_versions.py)
 SHIPPED = "loom_tui/data/templates/dlz.json"
 MAX_TEMPLATE = 4 * 1024 * 1024  # ARM refuses a template over 4 MB
 
@@ -124,7 +124,9 @@ async def spec_info(clients: Any, version_id: str, note: str = "") -> TemplateIn
     from loom_tui.azure.errors import ArmError
 
     try:
-        body = (await clients.send("GET", version_id, SPEC_API)).body or {}
+        from loom_tui.azure.api_versions import pick
+
+        body = (await clients.send("GET", version_id, await pick(clients, SPEC_TYPE, path=version_id))).body or {}
     except ArmError as exc:
         raise ValidationError("template", f"the template spec version {version_id} could not be read: {exc}") from None
     props = body.get("properties") or {}
