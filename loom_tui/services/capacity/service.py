@@ -228,7 +228,7 @@ class CapacityService:
         except ValueError as exc:
             raise ValidationError("sku", str(exc)) from None
         clients = await self.clients()
-        return await self.ctx.operations.start("capacity.scale", r.id, steps=actions.steps(f"scale to {sku}"),
+        return await self.ctx.operations.start("capacity.scale", r.id, steps=actions.steps(f"scale to {sku}"), params={"sku": sku},
                                                run=lambda h: actions.scale(h, clients, r, sku))
 
     async def finish(self, op: Any, progress=None) -> "Outcome":
