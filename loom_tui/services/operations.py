@@ -156,10 +156,16 @@ class OperationService:
             self._notify()
 
     async def _finish(self, handle: OperationHandle, state: str, *, result: Any = None, error: OperationError | None = None) -> None:
+        def ended(s: Step) -> Step:
+            if s.state in ("succeeded", "failed", "cancelled"):
+                return s
+            if state == "cancelled":  # what loom stopped; a step Azure was running may still finish there
+                return replace(s, state="cancelled", message="loom stopped following it; Azure may still finish it"
+                               if s.state == "running" else s.message)
+            return replace(s, state="failed") if s.state == "running" else s
+
         def finished(op: Operation) -> Operation:
-            steps = tuple(s if s.state in ("succeeded", "failed", "cancelled") else
-                          replace(s, state="cancelled" if state == "cancelled" else ("failed" if s.state == "running" else s.state))
-                          for s in op.steps) if state != "succeeded" else op.steps
+            steps = tuple(ended(s) for s in op.steps) if state != "succeeded" else op.steps
             return replace(op, state=state, steps=steps, result=result if state == "succeeded" else op.result, error=error,
                            finished_at=now_iso(), poll_url=None if state != "running" else op.poll_url)
 
