@@ -85,7 +85,9 @@ def end_of(kind: str, pace: Pace = REAL_TIME) -> float:
 
 def describe_deadline(kind: str) -> str:
     seconds = deadline(kind)
-    return f"{int(seconds // 3600)} h" if seconds >= 3600 and seconds % 3600 == 0 else f"{int(seconds // 60)} min"
+    if seconds >= 3600 and seconds % 3600 == 0:
+        return f"{int(seconds // 3600)} h"
+    return f"{int(seconds // 60)} min" if seconds >= 60 and seconds % 60 == 0 else f"{seconds:g} s"
 
 
 @dataclass(frozen=True)
