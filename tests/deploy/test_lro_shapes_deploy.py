@@ -95,3 +95,28 @@ async def test_location_ending_204_deployment_200_and_a_busy_peering(world):
     # the busy answer (and any the demo gives while the hub VNet is busy) sent again, then the other side
     assert busy["left"] == 0 and len(server.calls_to("network.peerings.put")) >= 3
     assert server.calls_to("operations.result")  # the links were followed through Location
+
+
+async def test_a_deployment_that_ended_after_its_run_died_is_not_started_again(world):
+    """The race behind a flaky test_an_interrupted_run_…: the ARM deployment finished before the
+    next run looked; it is read, not PUT a second time."""
+    import asyncio
+
+    ctx, svc, clients, handle = world
+    f = await svc.facts()
+    plan, f = await svc.plan(answers(f, domain="pricing"), f)
+    started = asyncio.Event()
+    runner = await svc.runner(plan, f, listener=lambda ev: started.set() if ev.stage == "deploy" and ev.lines else None, poll_seconds=0.3)
+    task = asyncio.create_task(runner.run())
+    await asyncio.wait_for(started.wait(), 60)
+    task.cancel()
+    await asyncio.gather(task, return_exceptions=True)
+    path = f"/subscriptions/{plan.subscription_id}/providers/Microsoft.Resources/deployments/{plan.deployment_name}"
+    for _ in range(400):  # until ARM says it ended
+        if (await clients.send("GET", path, "2026-06-01")).body["properties"]["provisioningState"] == "Succeeded":
+            break
+        await asyncio.sleep(0.05)
+    puts = len(handle.server.calls_to("deployments.put"))
+    runner2 = await svc.runner(plan, f, poll_seconds=0.3)
+    assert await runner2.run() is True
+    assert len(handle.server.calls_to("deployments.put")) == puts

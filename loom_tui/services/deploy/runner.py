@@ -271,14 +271,26 @@ class DlzRunner:
         await self.emit(StageEvent("what-if", "running", self.what_if.headline, 1.0, self.what_if.lines()))
         return self.what_if.headline
 
-    async def _deployment_state(self) -> str | None:
+    async def _deployment_now(self) -> dict[str, Any] | None:
+        """The deployment's ``properties`` as ARM has them now (None: there is none)."""
         from azure.core.exceptions import ResourceNotFoundError
 
         try:
-            d = await self.deployments().deployments.get_at_subscription_scope(self.plan.deployment_name)
-        except ResourceNotFoundError:
-            return None
-        return enum_text(getattr(d.properties, "provisioning_state", ""))
+            return ((await self.clients.send("GET", self._deployment_path(), DEPLOYMENTS_API)).body or {}).get("properties") or {}
+        except (ArmError, ResourceNotFoundError) as exc:
+            if getattr(exc, "status", None) == 404 or isinstance(exc, ResourceNotFoundError):
+                return None
+            raise
+
+    def _already_deployed(self, props: dict[str, Any]) -> bool:
+        """This plan's deployment finished in an earlier run (the process died before recording
+        it): Succeeded, with this plan's parameter values — nothing to start again."""
+        if str(props.get("provisioningState") or "") != "Succeeded":
+            return False
+        theirs = props.get("parameters") or {}
+        ours = parameters_for(self.template, self.plan)
+        return all(isinstance(theirs.get(k), dict) and theirs[k].get("value") == (v.get("value") if isinstance(v, dict) else v)
+                   for k, v in ours.items())
 
     async def _operations_lines(self) -> tuple[list[str], int, int]:
         dc = self.deployments()
@@ -320,9 +332,13 @@ class DlzRunner:
 
     async def stage_deploy(self) -> str:
         path = self._deployment_path()
-        if await self._deployment_state() in ("Running", "Accepted", "Creating", "Updating"):
+        now = await self._deployment_now()
+        target: lro.Target | None = None
+        if now is not None and str(now.get("provisioningState") or "") in ("Running", "Accepted", "Creating", "Updating"):
             # a run killed mid-deploy: follow the deployment itself, don't start it twice
-            target: lro.Target | None = lro.Target(lro.with_api_version(path, DEPLOYMENTS_API), "resource", "deployment")
+            target = lro.Target(lro.with_api_version(path, DEPLOYMENTS_API), "resource", "deployment")
+        elif now is not None and self._already_deployed(now):
+            pass  # it ended meanwhile: read below, not started twice
         else:
             _, target = await lro.begin(self.clients, "PUT", path, DEPLOYMENTS_API, self._deployment().as_dict(), pace=self.pace)
         poll_task = asyncio.create_task(self._follow(target))
