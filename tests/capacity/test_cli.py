@@ -13,8 +13,7 @@ KEYS = {"id", "name", "type", "resourceGroup", "subscriptionId", "location", "sk
         "monthToDateCost", "currency", "utilization24h"}
 
 
-def loom(*args: str, input: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([*LOOM, *args], capture_output=True, text=True, input=input, env=os.environ.copy(), timeout=120)
+from tests.support.cli import loom
 
 
 def test_list_show_and_filters():

@@ -21,8 +21,7 @@ HOSTILE = "Hostile [red]markup[/red] esc\x1b[2J c1\x9b31m rlo\u202eevil zw\u200b
 RAW = ("\x1b", "\x9b", "\u202e", "\u200b", "\x7f", "\t")
 
 
-def loom(*args: str, input: str | None = None, env: dict | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([*LOOM, *args], capture_output=True, text=True, input=input, env=env or os.environ.copy(), timeout=120)
+from tests.support.cli import loom
 
 
 def _raw_free(text: str, *, allow_tab: bool = False) -> bool:

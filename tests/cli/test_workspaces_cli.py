@@ -1,4 +1,4 @@
-"""The headless commands, run as a user runs them: the real ``loom`` entry point in a subprocess."""
+"""The headless commands, run as a user runs them (``loom ARGS`` in-process: see tests/support/cli.py)."""
 
 from __future__ import annotations
 
@@ -9,11 +9,7 @@ import sys
 
 import pytest
 
-LOOM = [sys.executable, "-m", "loom_tui.cli"]
-
-
-def loom(*args: str, input: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([*LOOM, *args], capture_output=True, text=True, input=input, env=os.environ.copy(), timeout=60)
+from tests.support.cli import loom
 
 
 def test_list_seeds_the_demo_tenant_on_first_start():

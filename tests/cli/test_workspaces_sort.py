@@ -10,8 +10,7 @@ import sys
 LOOM = [sys.executable, "-m", "loom_tui.cli"]
 
 
-def loom(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([*LOOM, *args], capture_output=True, text=True, env=os.environ.copy(), timeout=120)
+from tests.support.cli import loom
 
 
 def test_list_sorts_by_domain_both_ways():

@@ -12,8 +12,7 @@ from tests.conftest import shared_fixture
 LOOM = [sys.executable, "-m", "loom_tui.cli"]
 
 
-def loom(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([*LOOM, *args], capture_output=True, text=True, env=os.environ.copy(), timeout=120)
+from tests.support.cli import loom
 
 
 def test_show_json_has_the_issue_shape_and_adds_up():

@@ -1,4 +1,5 @@
-"""``loom dlz plan|export|deploy|list|show`` in a subprocess, on the local profile and its demo Azure."""
+"""``loom dlz plan|export|deploy|list|show`` on the local profile and its demo Azure (in-process; a real
+process where one is killed)."""
 
 from __future__ import annotations
 
@@ -8,14 +9,12 @@ import subprocess
 import sys
 
 from loom_tui.demo_azure.estate_setup import SPARE_SUB
+from tests.support.cli import loom as run_loom
+from tests.support.cli import loom_process
 
 
 def loom(*args: str, check: bool = True) -> subprocess.CompletedProcess:
-    proc = subprocess.run([sys.executable, "-m", "loom_tui.cli", *args], capture_output=True, text=True, timeout=300,
-                          env=os.environ.copy(), stdin=subprocess.DEVNULL)
-    if check and proc.returncode != 0:
-        raise AssertionError(f"loom {' '.join(args)} -> {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
-    return proc
+    return run_loom(*args, check=check)
 
 
 GOOD = f'''boundary = "commercial"
@@ -81,7 +80,9 @@ def test_plan_names_each_bad_answer(tmp_path):
 def test_no_wait_returns_and_running_deploy_again_finishes_it(tmp_path):
     answers = tmp_path / "dlz.toml"
     answers.write_text(GOOD.replace("logistics", "pricing").replace("10.1.0.0/16", "10.2.0.0/16"))
-    started = loom("dlz", "deploy", "--answers", str(answers), "--yes", "--no-wait")
+    # a process of its own: it ends (leaving its operation to be taken over) as soon as Azure accepted
+    started = loom_process("dlz", "deploy", "--answers", str(answers), "--yes", "--no-wait")
+    assert started.returncode == 0, started.stderr
     op_id = started.stdout.strip().splitlines()[-1]
     assert len(op_id) == 32 and "peering, DNS links and the record follow" in started.stderr
     assert json.loads(loom("dlz", "show", "pricing", "--json").stdout)["state"] != "deployed"  # the process left mid-way

@@ -9,12 +9,11 @@ import sys
 
 import pytest
 
+from tests.support.cli import loom as run_loom
+
 
 def loom(*args: str, check: bool = True) -> subprocess.CompletedProcess:
-    proc = subprocess.run([sys.executable, "-m", "loom_tui.cli", *args], capture_output=True, text=True, timeout=60, env=os.environ.copy())
-    if check and proc.returncode != 0:
-        raise AssertionError(f"loom {' '.join(args)} -> {proc.returncode}\n{proc.stdout}\n{proc.stderr}")
-    return proc
+    return run_loom(*args, check=check)
 
 
 @pytest.fixture

@@ -120,8 +120,7 @@ async def test_only_tenant_admins_and_never_in_read_only(store):
 
 
 # -- the commands, as an operator runs them (embedded store, demo tenant) -------------------------
-def loom(*args: str) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "loom_tui.cli", *args], capture_output=True, text=True, env=os.environ.copy(), timeout=120)
+from tests.support.cli import loom  # noqa: E402
 
 
 def test_doctor_and_migrate_commands(tmp_path):

@@ -30,7 +30,7 @@ from typing import Iterator, Mapping, Sequence
 
 import pytest
 
-BASE_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "LOOM_DATA_DIR", "LOOM_CONFIG", "LOOM_STATE_DIR", "VIRTUAL_ENV")
+BASE_ENV = ("PATH", "HOME", "LANG", "LC_ALL", "LOOM_DATA_DIR", "LOOM_CONFIG", "LOOM_STATE_DIR", "LOOM_DEMO_SPEED", "VIRTUAL_ENV")
 
 
 class TmuxError(AssertionError):
