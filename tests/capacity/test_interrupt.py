@@ -15,7 +15,9 @@ from loom_tui.demo_azure.state import State, state_path
 
 
 def test_ctrl_c_during_a_request_exits_130_at_once() -> None:
-    subprocess.run([sys.executable, "-m", "loom_tui.cli", "demo-azure", "reset"], check=True, capture_output=True, env=os.environ.copy())
+    from tests.support.cli import loom
+
+    loom("demo-azure", "reset", check=True)
     state = State(state_path(Path(os.environ["LOOM_DATA_DIR"])), seed=False)
     try:
         state.inject_fault("fabric.capacities.list_all", "timeout")  # the request hangs for 30 s

@@ -22,14 +22,11 @@ import pytest
 from loom_tui.config import Profile
 from loom_tui.demo_azure.state import State, state_path
 from loom_tui.services.context import open_context
+from tests.support.cli import loom as loom_here
+from tests.support.cli import loom_process
 
 NAME = "fccsaloomfinance"
 SPEED = 20.0  # tests/conftest.py's LOOM_DEMO_SPEED
-
-
-def loom(*args: str, timeout: float = 240) -> subprocess.CompletedProcess:
-    return subprocess.run([sys.executable, "-m", "loom_tui.cli", *args], capture_output=True, text=True, timeout=timeout,
-                          env=os.environ.copy(), stdin=subprocess.DEVNULL)
 
 
 def data_dir() -> Path:
@@ -37,7 +34,7 @@ def data_dir() -> Path:
 
 
 def estate() -> State:
-    loom("demo-azure", "reset")  # seeded now, shared with every loom process of this data dir
+    loom_here("demo-azure", "reset", check=True)  # seeded now, shared with every loom process of this data dir
     return State(state_path(data_dir()), seed=False)
 
 
@@ -123,7 +120,7 @@ def test_a_pause_killed_at_each_point_ends_matching_azure(point) -> None:
         rid = capacity_id(state)
         assert state.get(rid)["properties"]["state"] == "Active"
         op_id = kill_at(state, point)
-        waited = loom("operations", "wait", op_id, "-o", "json")
+        waited = loom_here("operations", "wait", op_id, "-o", "json")  # the taker (its owner, killed, is a dead pid)
         assert waited.returncode == 0, waited.stderr
         record = json.loads(waited.stdout)
         azure = state.get(rid)["properties"]["state"]
@@ -138,12 +135,12 @@ def test_no_wait_then_operations_wait_ends_matching_azure() -> None:
     try:
         rid = capacity_id(state)
         state.set_action_time("fabric.suspend", 30 / SPEED)
-        started = loom("capacity", "pause", NAME, "--no-wait")
+        started = loom_process("capacity", "pause", NAME, "--no-wait")  # a process of its own: it ends, leaving the operation
         assert started.returncode == 0, started.stderr
         op_id = started.stdout.strip().splitlines()[-1]
         left = asyncio.run(_ops())[0]
         assert left.id == op_id and left.running and left.poll_url and not left.poll_url.startswith("https://")  # stored relative
-        waited = loom("operations", "wait", op_id, "-o", "json")
+        waited = loom_here("operations", "wait", op_id, "-o", "json")
         azure = state.get(rid)["properties"]["state"]
     finally:
         state.close()
