@@ -192,16 +192,22 @@ class LoomApp(KeyOrder, FieldReady, App):
 
     async def _resume_operations(self) -> None:
         """Operations left running by a loom process that died resume polling here (Azure is
-        reached only when there are any)."""
-        try:
-            import loom_tui.services.deploy.operation  # noqa: F401  (registers the DLZ deployment's resumer)
+        reached only when there are any): a dead process on this host at once, another host's
+        once its heartbeat has stood still for ``STALE`` seconds as this process measures them."""
+        import asyncio
 
-            resumed = await self.ctx.operations.resume_orphans()
-        except Exception as exc:
-            self.notify(f"could not resume operations: {exc}", severity="warning", markup=False)
-            return
-        if resumed:
-            self.notify(f"resumed {len(resumed)} operation{'s' if len(resumed) != 1 else ''} left running (o shows them)", timeout=6)
+        from loom_tui.services.operation_owners import STALE
+
+        for attempt in range(2):
+            try:
+                resumed = await self.ctx.operations.resume_orphans()
+            except Exception as exc:
+                self.notify(f"could not resume operations: {exc}", severity="warning", markup=False)
+                return
+            if resumed:
+                self.notify(f"resumed {len(resumed)} operation{'s' if len(resumed) != 1 else ''} left running (o shows them)", timeout=6)
+            if attempt == 0:
+                await asyncio.sleep(STALE + 1)
 
     def _apply_config_keys(self) -> None:
         from loom_tui.config import ConfigError, load_config

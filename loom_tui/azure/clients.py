@@ -34,6 +34,19 @@ from .errors import ArmError
 from .throttle import Listener, ThrottlePolicy
 
 DEFAULT_CONCURRENCY = 8
+DEFAULT_PORTS = {"https": 443, "http": 80}
+
+
+def origin(url: str) -> tuple[str, str, int | None]:
+    """(scheme, host, port) of ``url``, the port filled in when it is the scheme's default: ARM
+    writes ``https://management.azure.com:443/…`` in some links, the same origin as without."""
+    u = urlparse(url)
+    scheme = u.scheme.lower()
+    try:
+        port = u.port
+    except ValueError:  # not a number: never equal to a real endpoint's
+        port = -1
+    return scheme, (u.hostname or "").lower(), port if port is not None else DEFAULT_PORTS.get(scheme)
 
 
 class BoundPolicy(AsyncHTTPPolicy):
@@ -175,15 +188,27 @@ class AzureClients:
 
     def url(self, path_or_url: str) -> str:
         """An absolute URL on this cloud's Resource Manager; an absolute URL (nextLink, an
-        operation to poll) must point at the same host, or the bearer token would go elsewhere."""
-        base = urlparse(self.cloud.arm_endpoint)
+        operation to poll) must point at the same host, or the bearer token would go elsewhere
+        (the default port written out — ``https://management.azure.com:443/`` — is the same host)."""
         if path_or_url.startswith(("https://", "http://")):
-            u = urlparse(path_or_url)
-            if (u.scheme, u.netloc.lower()) != (base.scheme, base.netloc.lower()):
+            if origin(path_or_url) != origin(self.cloud.arm_endpoint):
+                u, base = urlparse(path_or_url), urlparse(self.cloud.arm_endpoint)
                 raise ArmError(0, "ForeignHost", f"refusing to send the Resource Manager token to {u.scheme}://{u.netloc} "
                                                  f"(this cloud's Resource Manager is {base.scheme}://{base.netloc})")
             return path_or_url
         return self.cloud.arm_endpoint.rstrip("/") + "/" + path_or_url.lstrip("/")
+
+    def relative(self, url: str) -> str:
+        """``url`` as a path (and query) on this cloud's Resource Manager, how a URL to come back to
+        is stored: another process, on another port of the demo Azure or after the endpoint's
+        spelling changed, resolves it against its own endpoint.  A URL on another host is kept
+        whole (and refused when used)."""
+        if not url.startswith(("https://", "http://")) or origin(url) != origin(self.cloud.arm_endpoint):
+            return url
+        u = urlparse(url)
+        base_path = urlparse(self.cloud.arm_endpoint).path.rstrip("/")
+        path = u.path[len(base_path):] if base_path and u.path.startswith(base_path + "/") else u.path
+        return (path or "/") + (f"?{u.query}" if u.query else "")
 
     async def send(self, method: str, path_or_url: str, api_version: str | None = None, json: Any = None,
                    headers: dict[str, str] | None = None) -> ArmResponse:

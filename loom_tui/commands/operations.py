@@ -59,12 +59,15 @@ def public(op: "Operation") -> dict[str, Any]:
     d.pop("tenantId", None)
     d["elapsedSeconds"] = round(op.elapsed(), 1)
     d["progress"] = op.progress
+    if op.problems:  # a corrupt record: what could be read, and what could not ("field: reason")
+        d["state"] = "unreadable"
+        d["problems"] = list(op.problems)
     return d
 
 
 def progress_line(op: "Operation") -> str:
     """One plain line: elapsed, kind, state, the current step and its progress."""
-    parts = [f"[{duration(op.elapsed())}]", op.kind, op.state]
+    parts = [f"[{duration(op.elapsed())}]", op.kind, op.unreadable or op.state]
     current = next((i for i, s in enumerate(op.steps) if s.state == "running"), None)
     if current is not None:
         s = op.steps[current]
@@ -135,7 +138,8 @@ async def do_list(args: argparse.Namespace) -> int:
 
 ALL = 1_000_000  # "every operation" for the store's query (the list is one page of the tenant's records)
 LIST_COLUMNS = [
-    Column("id", "id"), Column("kind", "kind"), Column("state", "state"),
+    Column("id", "id"), Column("kind", "kind"),
+    Column("state", "state", show=lambda r: f"unreadable ({'; '.join(r['problems'])})" if r.get("problems") else r["state"]),
     Column("progress", "progress", show=lambda r: percent(r["progress"])),
     Column("elapsedSeconds", "elapsed", show=lambda r: duration(r["elapsedSeconds"])),
     Column("startedAt", "started", show=lambda r: (r["startedAt"] or "")[:19].replace("T", " ")), Column("startedBy", "by"), Column("target", "target"),
@@ -151,7 +155,7 @@ def _show(args: argparse.Namespace, op: "Operation") -> None:
 
 
 def _print_one(op: "Operation") -> None:
-    rows = [["id", op.id], ["kind", op.kind], ["target", op.target], ["state", op.state], ["progress", percent(op.progress)],
+    rows = [["id", op.id], ["kind", op.kind], ["target", op.target], ["state", op.unreadable or op.state], ["progress", percent(op.progress)],
             ["started", op.started_at], ["by", op.started_by], ["elapsed", duration(op.elapsed())]]
     if op.finished_at:
         rows.append(["finished", op.finished_at])

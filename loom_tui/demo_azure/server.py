@@ -43,6 +43,9 @@ DEFAULT_TENANTS: list[dict[str, Any]] = [
 ]
 
 
+STOP_SECONDS = 0.25  # how long stop() lets requests in flight finish before it cancels them
+
+
 @dataclass
 class Call:
     route: str
@@ -110,7 +113,8 @@ class ArmServer:
             register_all(self.router, self.state)
         app = web.Application(client_max_size=64 * 1024 * 1024)
         app.router.add_route("*", "/{tail:.*}", self._dispatch)
-        self._runner = web.AppRunner(app, access_log=None, handle_signals=False)
+        # stopping does not wait for requests in flight beyond STOP_SECONDS (a hung request, Ctrl+C)
+        self._runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=STOP_SECONDS)
         await self._runner.setup()
         ssl_ctx = None
         if self.tls:

@@ -248,13 +248,28 @@ class State:
         at its end ``final`` (or ``on_error`` when ``error`` is set: the operation then ends
         Failed with that ARM error) is merged into the stored resource."""
         now = self.clock()
+        if seconds is None:
+            seconds = self.action_time(action, resource_id)
         op = {"id": str(uuid.uuid4()), "sub": split_id(resource_id)[0], "resource_id": _key(resource_id), "action": action,
-              "started": now, "ends": now + (self.action_seconds if seconds is None else seconds)}
+              "started": now, "ends": now + seconds}
         with self._tx() as db:
             db.execute("INSERT INTO ops VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 0)",
                        (op["id"], op["sub"], op["resource_id"], action, op["started"], op["ends"], _dump(transient),
                         _dump(on_error if error else final), _dump(error) if error else None, _dump(result)))
         return op
+
+    def set_action_time(self, action: str, seconds: float, *, target: str | None = None) -> None:
+        """How long ``action`` (e.g. ``kusto.stop``) takes from now on, for one resource or any
+        (every process on this data dir): an ADX stop takes minutes in Azure, a Fabric suspend
+        seconds.  Seconds of this clock (divide simulated seconds by ``LOOM_DEMO_SPEED``)."""
+        self.put_doc("action_seconds", f"{action}|{_key(target) if target else '*'}", {"seconds": float(seconds)})
+
+    def action_time(self, action: str, resource_id: str) -> float:
+        for key in (f"{action}|{_key(resource_id)}", f"{action}|*"):
+            found = self.doc("action_seconds", key)
+            if isinstance(found, dict) and isinstance(found.get("seconds"), (int, float)):
+                return float(found["seconds"])
+        return self.action_seconds
 
     def running(self, resource_id: str) -> dict[str, Any] | None:
         """The operation running on a resource now, if any."""

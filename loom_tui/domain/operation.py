@@ -12,7 +12,6 @@ from dataclasses import dataclass, field, replace
 from datetime import datetime, timezone
 from typing import Any
 
-from .clock import parse_iso
 
 STATES = ("running", "succeeded", "failed", "cancelled")
 STEP_STATES = ("pending", "running", "succeeded", "failed", "cancelled")
@@ -56,6 +55,9 @@ class Operation:
     steps: tuple[Step, ...] = ()
     poll_url: str | None = None  # the ARM operation being polled
     poll_step: int | None = None  # which step that poll belongs to
+    poll_mode: str | None = None  # how to read it: "status" (Azure-AsyncOperation), "location", "resource"
+    poll_kind: str | None = None  # its deadline kind (loom_tui.azure.lro.DEADLINES)
+    params: dict[str, Any] = field(default_factory=dict)  # what the runner needs to resume it (e.g. the SKU of a scale)
     result: Any = None
     error: OperationError | None = None
     finished_at: str | None = None
@@ -65,6 +67,7 @@ class Operation:
     cancel_requested: bool = False
     cancel_url: str | None = None  # where ARM takes a cancel for it, when it has one
     etag: str | None = field(default=None, compare=False)
+    problems: tuple[str, ...] = field(default=(), compare=False)  # "field: reason" for each field that could not be read
 
     @property
     def running(self) -> bool:
@@ -79,9 +82,13 @@ class Operation:
         return done / len(self.steps)
 
     def elapsed(self, now: datetime | None = None) -> float:
-        """Seconds from start to finish (or to ``now`` while running)."""
-        start = parse_iso(self.started_at)
-        end = parse_iso(self.finished_at) if self.finished_at else (now or datetime.now(timezone.utc))
+        """Seconds from start to finish (or to ``now`` while running); 0 when a time is unreadable."""
+        from .operation_doc import parse_time
+
+        start = parse_time(self.started_at)
+        end = parse_time(self.finished_at) if self.finished_at else (now or datetime.now(timezone.utc))
+        if start is None or end is None:
+            return 0.0
         return max(0.0, (end - start).total_seconds())
 
     def with_step(self, index: int, **changes: Any) -> "Operation":
@@ -93,28 +100,29 @@ class Operation:
         return {
             "id": self.id, "tenantId": tenant_id, "kind": self.kind, "target": self.target, "startedBy": self.started_by,
             "startedAt": self.started_at, "state": self.state, "steps": [s.to_doc() for s in self.steps],
-            "pollUrl": self.poll_url, "pollStep": self.poll_step, "result": self.result,
+            "pollUrl": self.poll_url, "pollStep": self.poll_step, "pollMode": self.poll_mode, "pollKind": self.poll_kind,
+            "params": dict(self.params), "result": self.result,
             "error": self.error.to_doc() if self.error else None, "finishedAt": self.finished_at, "updatedAt": self.updated_at,
             "owner": self.owner, "heartbeatAt": self.heartbeat_at, "cancelRequested": self.cancel_requested,
             "cancelUrl": self.cancel_url,
         }
 
     @classmethod
-    def from_doc(cls, d: dict[str, Any]) -> "Operation":
-        err = d.get("error")
-        ps = d.get("pollStep")
-        hb = d.get("heartbeatAt")
-        return cls(
-            id=str(d["id"]), kind=str(d.get("kind", "")), target=str(d.get("target", "")), started_by=str(d.get("startedBy", "")),
-            started_at=str(d.get("startedAt", "")), state=str(d.get("state", "running")),
-            steps=tuple(Step.from_doc(s) for s in d.get("steps") or [] if isinstance(s, dict)),
-            poll_url=d.get("pollUrl") or None, poll_step=int(ps) if isinstance(ps, int) else None, result=d.get("result"),
-            error=OperationError(str(err.get("code", "")), str(err.get("message", "")), err.get("status")) if isinstance(err, dict) else None,
-            finished_at=d.get("finishedAt"), updated_at=d.get("updatedAt"), owner=d.get("owner"),
-            heartbeat_at=float(hb) if isinstance(hb, (int, float)) else None, cancel_requested=bool(d.get("cancelRequested")),
-            cancel_url=d.get("cancelUrl") or None,
-            etag=d.get("_etag"),
-        )
+    def from_doc(cls, d: Any) -> "Operation":
+        """The record as stored, whatever it holds: fields that cannot be read are named in
+        ``problems`` (see :mod:`loom_tui.domain.operation_doc`); this never raises."""
+        from .operation_doc import parse_operation
+
+        return parse_operation(d, cls, Step, OperationError, STATES, STEP_STATES)
+
+    @property
+    def readable(self) -> bool:
+        return not self.problems
+
+    @property
+    def unreadable(self) -> str:
+        """"unreadable (field: reason; …)", or "" for a readable record."""
+        return f"unreadable ({'; '.join(self.problems)})" if self.problems else ""
 
 
 def format_duration(seconds: float) -> str:

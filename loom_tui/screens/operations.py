@@ -25,7 +25,7 @@ from loom_tui.widgets.virtual_table import Column, VirtualTable, safe_text
 REFRESH = 1.0  # seconds between reads while a panel is open
 
 COLUMNS = [
-    Column("state", "State", 9, render=lambda o: o.state),
+    Column("state", "State", 10, render=lambda o: "unreadable" if o.problems else o.state),
     Column("progress", "Done", 5, render=lambda o: format_percent(o.progress), align="right"),
     Column("elapsed", "Elapsed", 7, render=lambda o: format_duration(o.elapsed()), align="right"),
     Column("kind", "Kind", 18, render=lambda o: o.kind),
@@ -104,6 +104,8 @@ class OperationsPanel(ModalScreen[None]):
         text = Text("")
         if op is not None:
             text = Text(safe_text(op.target))
+            if op.problems:  # a corrupt record: what could not be read, never acted on
+                text.append("\n" + safe_text(op.unreadable))
             if op.error is not None:
                 text.append("\n")
                 text.append_text(error_text(op))
@@ -204,7 +206,7 @@ class OperationScreen(ModalScreen[None]):
 
 def render_operation(op: Operation) -> Text:
     t = Text()
-    rows = [("kind", op.kind), ("target", op.target), ("state", op.state), ("done", format_percent(op.progress)),
+    rows = [("kind", op.kind), ("target", op.target), ("state", op.unreadable or op.state), ("done", format_percent(op.progress)),
             ("elapsed", format_duration(op.elapsed())), ("started", op.started_at), ("by", op.started_by)]
     if op.finished_at:
         rows.append(("finished", op.finished_at))

@@ -2,219 +2,58 @@
 
 ``ctx.operations.start(kind, target, steps=[...], run=fn)`` stores an :class:`Operation` in the
 ``operations`` container (partition = tenant) and runs ``await fn(handle)`` in a task of this
-process; the :class:`OperationHandle` moves the steps along and polls ARM
-(:func:`loom_tui.azure.lro.poll`), storing the URL being polled before the first poll.  Every
-change is written to the store, so the TUI's operations panel, ``loom operations wait`` and a
-second ``loom`` process all read the same progress (:meth:`OperationService.watch`, an async
-iterator of snapshots).
+process; the :class:`~loom_tui.services.operation_handle.OperationHandle` moves the steps along and
+follows ARM with the one poller (:mod:`loom_tui.azure.lro`), storing what it follows before the
+first read.  Every change is written to the store, so the TUI's operations panel, ``loom
+operations wait`` and a second ``loom`` process all read the same progress (:meth:`watch`, an
+async iterator of snapshots).
 
-Ownership: the process running an operation writes ``owner`` ("host:pid") and a heartbeat every few
-seconds, every write conditional on the document's ETag.  When that process dies (SSH drop,
-``kill -9``) the operation stays ``running`` in the store; the next ``loom`` to look
-(:meth:`resume_orphans` at start-up, or :meth:`watch`) sees the owner gone, takes the operation
-over (one process wins: ETag) and resumes polling from the stored URL; a kind may register a
-resumer for the steps after it (:func:`register_resumer`).  Closing the context leaves running
-operations to be resumed later; only :meth:`cancel` cancels (and asks ARM to, where the operation
-has a cancel URL).
+Ownership and takeover (:mod:`loom_tui.services.operation_owners`): the running process writes
+``owner`` and a heartbeat, every write conditional on the document's ETag; when it dies (SSH drop,
+``kill -9``) the next ``loom`` to look (:meth:`resume_orphans` at start-up, or :meth:`watch`) sees
+the owner gone — a dead pid on this host, or a heartbeat that stopped moving as this process
+measures it — takes the operation over (one process wins: ETag) and finishes it with its kind's
+resumer.  Closing the context leaves running operations to be resumed later; only :meth:`cancel`
+cancels (and asks ARM to, where the operation has a cancel URL).  Who may start, cancel and see
+what: :mod:`loom_tui.services.operation_policy`.  Stored records are read by one tolerant parser:
+an unreadable one is shown as such, never driven.
 """
 
 from __future__ import annotations
 
 import asyncio
 import logging
-import os
-import socket
 import time
 import uuid
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, AsyncIterator, Awaitable, Callable
+from typing import TYPE_CHECKING, Any, AsyncIterator
 
 from loom_tui.domain.clock import now_iso
 from loom_tui.domain.operation import Operation, OperationError, Step
-from loom_tui.errors import NotFoundError, ServiceError
+from loom_tui.errors import Forbidden, NotFoundError, ServiceError
 from loom_tui.store.errors import PreconditionFailed
 from loom_tui.store.query import Order, Query, eq
 
-if TYPE_CHECKING:
-    from loom_tui.azure.clients import ArmResponse
-    from loom_tui.azure.lro import PollState
-    from loom_tui.domain.pace import Pace
+from . import operation_owners as owners
+from . import operation_policy as policy
+from .operation_handle import LostOwnership, OperationCancelled, OperationHandle, PollUndecided, jsonable
+from .operation_owners import HEARTBEAT, STALE, Runner, owner_gone, register_resumer, this_owner
 
+if TYPE_CHECKING:
     from .context import AppContext
+
+__all__ = ["CONTAINER", "HEARTBEAT", "STALE", "LostOwnership", "Operation", "OperationCancelled", "OperationHandle",
+           "OperationService", "PollUndecided", "jsonable", "owner_gone", "register_resumer", "this_owner"]
 
 log = logging.getLogger("loom.operations")
 
 CONTAINER = "operations"
-HEARTBEAT = 5.0  # seconds between an owner's signs of life
-STALE = 30.0  # an owner silent this long is gone (a dead pid on this host is gone at once)
 RECENT = 50
-
-Runner = Callable[["OperationHandle"], Awaitable[Any]]
-_RESUMERS: dict[str, Runner] = {}
-
-
-def register_resumer(kind: str, fn: Runner) -> None:
-    """``fn(handle)`` finishes an operation of ``kind`` taken over from a process that died, after
-    the poll it was in has ended (``handle.op.steps`` says how far it got)."""
-    _RESUMERS[kind] = fn
-
-
-def this_owner() -> str:
-    return f"{socket.gethostname()}:{os.getpid()}"
-
-
-def _pid_alive(pid: int) -> bool:
-    try:
-        os.kill(pid, 0)
-    except ProcessLookupError:
-        return False
-    except (PermissionError, OSError):
-        return True
-    return True
-
-
-def owner_gone(op: Operation, now: float | None = None) -> bool:
-    """Whether nobody is polling ``op`` any more (its owner died or went silent)."""
-    if not op.running or op.owner == this_owner():
-        return False
-    host, _, pid = (op.owner or "").rpartition(":")
-    if host == socket.gethostname() and pid.isdigit() and not _pid_alive(int(pid)):
-        return True
-    return op.heartbeat_at is None or (now or time.time()) - op.heartbeat_at > STALE
-
-
-def jsonable(value: Any) -> Any:
-    """What a runner returned, as the JSON the store keeps (a poll's final state: its body)."""
-    import json
-
-    if hasattr(value, "body") and hasattr(value, "outcome"):
-        value = value.body
-    try:
-        json.dumps(value)
-    except (TypeError, ValueError):
-        return str(value)
-    return value
-
-
-class LostOwnership(Exception):
-    """Another process took the operation over (this one was presumed dead)."""
-
-
-class OperationCancelled(ServiceError):
-    code = "cancelled"
 
 
 def _view(op: Operation) -> tuple:
     """What a watcher cares about (not the heartbeat)."""
     return (op.state, op.steps, op.error, op.result, op.poll_url, op.cancel_requested)
-
-
-class OperationHandle:
-    """What a runner gets: the operation, its steps, and ARM calls that keep the record current."""
-
-    def __init__(self, service: "OperationService", op: Operation) -> None:
-        self.service = service
-        self.op = op
-        # this process's writes of the operation go one at a time, each applied to the newest copy:
-        # steps moved by concurrent tasks (and the heartbeat) never overwrite each other with a
-        # stale copy, nor pile up conditional-write conflicts
-        self._lock = asyncio.Lock()
-
-    @property
-    def pace(self) -> "Pace":
-        """How long a runner's waits on Azure really take (see :mod:`loom_tui.domain.pace`)."""
-        return self.service.ctx.pace
-
-    # -- steps ---------------------------------------------------------------------------
-    def _index(self, step: int | str) -> int:
-        if isinstance(step, int):
-            return step
-        for i, s in enumerate(self.op.steps):
-            if s.name == step:
-                return i
-        raise KeyError(f"no step {step!r} in {self.op.kind}")
-
-    async def step(self, step: int | str, state: str | None = None, *, progress: float | None = None, message: str | None = None) -> None:
-        i = self._index(step)
-        changes: dict[str, Any] = {}
-        if state is not None:
-            changes["state"] = state
-            if state == "succeeded":
-                changes["progress"] = 1.0
-        if progress is not None:
-            changes["progress"] = max(0.0, min(1.0, progress))
-        if message is not None:
-            changes["message"] = message
-        await self.update(lambda op: op.with_step(i, **changes))
-
-    async def update(self, change: Callable[[Operation], Operation], *, touch: bool = True) -> None:
-        """Apply ``change`` to the newest copy of the operation and store it."""
-        async with self._lock:
-            op = change(self.op)
-            self.op = await self.service._write(replace(op, updated_at=now_iso()) if touch else op)
-        self.service._notify()
-
-    async def save(self, op: Operation) -> None:
-        """Store ``op`` as given (built from ``self.op``; :meth:`update` when other tasks may move
-        steps meanwhile)."""
-        await self.update(lambda current: replace(op, etag=current.etag))
-
-    # -- Azure -----------------------------------------------------------------------------
-    async def send(self, method: str, path: str, api_version: str | None = None, json: Any = None) -> "ArmResponse":
-        clients = await self.service.ctx.azure()
-        return await clients.send(method, path, api_version, json)
-
-    async def begin(self, step: int | str, method: str, path: str, api_version: str, json: Any = None, *,
-                    cancel_url: str | None = None) -> "PollState":
-        """Send the request that starts a long ARM operation and poll it to its end as ``step``."""
-        from loom_tui.azure.lro import PollState, poll_url
-
-        await self.step(step, "running")
-        response = await self.send(method, path, api_version, json)
-        url = poll_url(response) if response.status in (201, 202) else None
-        if url is None:  # finished at once
-            await self.step(step, "succeeded")
-            return PollState(path, "Succeeded", 100.0, response.body)
-        if cancel_url:
-            await self.update(lambda op: replace(op, cancel_url=cancel_url))
-        return await self.poll(url, step)
-
-    async def poll(self, url: str, step: int | str) -> "PollState":
-        """Poll an ARM operation to its end (the URL is stored first: a process that takes over
-        polls it again); the step follows its progress.  A failed operation raises ARM's error."""
-        from loom_tui.azure.lro import PollState, poll
-
-        i = self._index(step)
-        await self.update(lambda op: replace(op.with_step(i, state="running"), poll_url=url, poll_step=i))
-        clients = await self.service.ctx.azure()
-
-        async def progress(state: PollState) -> None:
-            if state.done:
-                return
-            pct = state.percent / 100.0 if state.percent is not None else None
-            if pct != self.op.steps[i].progress or state.status != self.op.steps[i].message:
-                await self.step(i, progress=pct, message=state.status)
-
-        delay = 1.0
-        while True:
-            try:
-                final = await poll(clients, url, on_progress=progress, interval=self.service.poll_interval, pace=self.service.ctx.pace)
-                break
-            except ServiceError as exc:  # could not learn the state (5xx after retries): it may still run
-                await self.step(i, message=f"cannot reach Azure ({exc}); polling again in {int(delay)} s")
-            except OSError as exc:
-                await self.step(i, message=f"cannot reach Azure ({type(exc).__name__}); polling again in {int(delay)} s")
-            await self.service.ctx.pace.sleep(delay)
-            delay = min(delay * 2, 60.0)
-        outcome = final.outcome
-        await self.update(lambda op: replace(op.with_step(i, state=outcome, message="" if outcome == "succeeded" else final.status,
-                                                          progress=1.0 if outcome == "succeeded" else op.steps[i].progress),
-                                             poll_url=None, poll_step=None))
-        if outcome == "failed":
-            raise final.error or ServiceError("the operation failed")
-        if outcome == "cancelled":
-            raise OperationCancelled("cancelled in Azure")
-        return final
 
 
 class OperationService:
@@ -226,11 +65,23 @@ class OperationService:
         self._cancelling: set[str] = set()
         self._live: dict[str, Operation] = {}
         self._changed: asyncio.Event | None = None
+        self._liveness = owners.Liveness()  # missed heartbeats of other processes' operations, as this one measures them
 
     # -- reading ---------------------------------------------------------------------------
-    async def get(self, op_id: str) -> Operation | None:
+    def _shown(self, op: Operation | None) -> Operation | None:
+        """``op`` as the signed-in user may see it (None: not at all)."""
+        session = self.ctx.session
+        if op is None or not policy.visible(session, op):
+            return None
+        return policy.shown(session, op)
+
+    async def _get(self, op_id: str) -> Operation | None:
+        """The stored record, whole (for driving it; never shown as it is)."""
         doc = await self.scoped.tenant_get(CONTAINER, op_id)
         return Operation.from_doc(doc) if doc else None
+
+    async def get(self, op_id: str) -> Operation | None:
+        return self._shown(await self._get(op_id))
 
     async def require(self, op_id: str) -> Operation:
         op = await self.get(op_id)
@@ -239,20 +90,26 @@ class OperationService:
         return op
 
     async def recent(self, limit: int = RECENT) -> list[Operation]:
-        """Running operations first, then the newest finished ones."""
+        """Running operations first, then the newest finished ones (those the user may see)."""
         page = await self.scoped.tenant_query(CONTAINER, Query(order_by=(Order("startedAt", True),)), max_items=max(1, limit))
-        ops = [Operation.from_doc(d) for d in page.items]
+        ops = [o for o in (self._shown(Operation.from_doc(d)) for d in page.items) if o is not None]
         return sorted(ops, key=lambda o: not o.running)
 
     async def running(self) -> list[Operation]:
+        """Every running operation of the tenant, whole (for finding and taking over)."""
         return [Operation.from_doc(d) async for d in self.scoped.tenant_iter(CONTAINER, Query((eq("state", "running"),)))]
 
     # -- starting ----------------------------------------------------------------------------
-    async def start(self, kind: str, target: str, *, steps: list[str], run: Runner) -> Operation:
-        """Store a new running operation and run ``await run(handle)`` for it in this process."""
+    async def start(self, kind: str, target: str, *, steps: list[str], run: Runner, params: dict[str, Any] | None = None) -> Operation:
+        """Store a new running operation and run ``await run(handle)`` for it in this process
+        (``params``: what its resumer needs besides the kind and the target)."""
         self.ctx.require_writable(kind)
+        refused = policy.start_refusal(self.ctx.session, kind)
+        if refused:
+            raise Forbidden(refused)
         op = Operation(id=uuid.uuid4().hex, kind=kind, target=target, started_by=self.ctx.session.upn, started_at=now_iso(),
-                       steps=tuple(Step(name) for name in steps), owner=this_owner(), heartbeat_at=time.time(), updated_at=now_iso())
+                       steps=tuple(Step(name) for name in steps), owner=this_owner(), heartbeat_at=time.time(), updated_at=now_iso(),
+                       params=dict(params or {}))
         doc = await self.scoped.tenant_create(CONTAINER, op.to_doc(self.scoped.tid))
         op = Operation.from_doc(doc)
         self._launch(op, run)
@@ -299,10 +156,16 @@ class OperationService:
             self._notify()
 
     async def _finish(self, handle: OperationHandle, state: str, *, result: Any = None, error: OperationError | None = None) -> None:
+        def ended(s: Step) -> Step:
+            if s.state in ("succeeded", "failed", "cancelled"):
+                return s
+            if state == "cancelled":  # what loom stopped; a step Azure was running may still finish there
+                return replace(s, state="cancelled", message="loom stopped following it; Azure may still finish it"
+                               if s.state == "running" else s.message)
+            return replace(s, state="failed") if s.state == "running" else s
+
         def finished(op: Operation) -> Operation:
-            steps = tuple(s if s.state in ("succeeded", "failed", "cancelled") else
-                          replace(s, state="cancelled" if state == "cancelled" else ("failed" if s.state == "running" else s.state))
-                          for s in op.steps) if state != "succeeded" else op.steps
+            steps = tuple(ended(s) for s in op.steps) if state != "succeeded" else op.steps
             return replace(op, state=state, steps=steps, result=result if state == "succeeded" else op.result, error=error,
                            finished_at=now_iso(), poll_url=None if state != "running" else op.poll_url)
 
@@ -312,13 +175,16 @@ class OperationService:
             pass
 
     async def _cancel_in_azure(self, handle: OperationHandle) -> str:
+        """What the cancelled record says about Azure: never that Azure stopped, only what loom did
+        (stopped following it) and what it asked of Azure."""
         if not handle.op.cancel_url:
-            return "cancelled in loom; Azure has no cancel for this operation and may still finish it"
+            return ("cancelled in loom: loom stopped following it; Azure has no cancel for this operation and may still "
+                    "finish it (read the resource's state in Azure)")
         try:
             await handle.send("POST", handle.op.cancel_url)
         except ServiceError as exc:
-            return f"cancelled in loom; Azure refused the cancel: {exc}"
-        return "cancelled (Azure was asked to cancel it)"
+            return f"cancelled in loom: loom stopped following it; Azure refused the cancel and may still finish it: {exc}"
+        return "cancelled in loom: loom stopped following it and asked Azure to cancel it (Azure may still finish it)"
 
     async def _heartbeat(self, handle: OperationHandle) -> None:
         while True:
@@ -349,7 +215,7 @@ class OperationService:
                 self._live[saved.id] = saved
                 return saved
             except PreconditionFailed:
-                current = await self.get(op.id)
+                current = await self._get(op.id)
                 if current is None or current.owner != op.owner:
                     raise LostOwnership(op.id) from None
                 op = replace(op, etag=current.etag, cancel_requested=op.cancel_requested or current.cancel_requested)
@@ -364,19 +230,21 @@ class OperationService:
         self._changed = asyncio.Event()
 
     async def watch(self, op_id: str, *, interval: float = 1.0) -> AsyncIterator[Operation]:
-        """Snapshots of the operation at every change, the terminal one last.  An operation whose
-        owner is gone is taken over and resumed here."""
+        """Snapshots of the operation at every change (as the user may see it), the terminal one
+        last.  An operation whose owner is gone is taken over and resumed here, when the user may
+        run that kind."""
         last: tuple | None = None
         while True:
-            op = self._live.get(op_id) if op_id in self._tasks else await self.get(op_id)
-            if op is None:
+            op = self._live.get(op_id) if op_id in self._tasks else await self._get(op_id)
+            seen = self._shown(op)
+            if op is None or seen is None:
                 raise NotFoundError(f"no operation {op_id!r}")
-            if _view(op) != last:
-                last = _view(op)
-                yield op
-            if not op.running:
+            if _view(seen) != last:
+                last = _view(seen)
+                yield seen
+            if not op.running or op.problems:
                 return
-            if op_id not in self._tasks and owner_gone(op):
+            if op_id not in self._tasks and self._liveness.gone(op):
                 await self.adopt(op)
                 continue
             if self._changed is None:
@@ -398,7 +266,8 @@ class OperationService:
         after that, leaving it to a later process loses nothing."""
         op: Operation | None = None
         async for op in self.watch(op_id, interval=0.5):
-            if op.poll_url or not op.running:
+            whole = self._live.get(op_id) or await self._get(op_id)
+            if (whole is not None and whole.poll_url) or not op.running:
                 break
         assert op is not None
         return op
@@ -406,7 +275,9 @@ class OperationService:
     # -- resuming ----------------------------------------------------------------------------
     async def adopt(self, op: Operation) -> bool:
         """Take ``op`` over from a process that is gone and resume it here; False when another
-        process was quicker."""
+        process was quicker, or this user may not run that kind (then it is only watched)."""
+        if op.problems or policy.start_refusal(self.ctx.session, op.kind) or self.ctx.read_only:
+            return False
         try:
             doc = await self.scoped.tenant_replace(CONTAINER, replace(op, owner=this_owner(), heartbeat_at=time.time()).to_doc(self.scoped.tid),
                                                    if_match=op.etag)
@@ -414,14 +285,16 @@ class OperationService:
             return False
         taken = Operation.from_doc(doc)
         log.info("resuming operation %s (%s) left by %s", op.id, op.kind, op.owner)
-        self._launch(taken, _resume)
+        self._launch(taken, owners.resume)
         return True
 
     async def resume_orphans(self) -> list[Operation]:
-        """Take over every running operation whose owner is gone (call at start-up)."""
+        """Take over every running operation whose owner is gone (call at start-up; an owner on
+        another host counts as gone only once its heartbeat has stood still for ``STALE`` seconds
+        as this process measures them, so call again after that)."""
         resumed = []
         for op in await self.running():
-            if op.id not in self._tasks and owner_gone(op) and await self.adopt(op):
+            if op.id not in self._tasks and self._liveness.gone(op) and await self.adopt(op):
                 resumed.append(op)
         return resumed
 
@@ -429,7 +302,14 @@ class OperationService:
     async def cancel(self, op_id: str) -> Operation:
         """Cancel a running operation: here at once, in another process at its next heartbeat."""
         self.ctx.require_writable("cancelling an operation")
-        op = await self.require(op_id)
+        op = await self._get(op_id)
+        if op is None or self._shown(op) is None:
+            raise NotFoundError(f"no operation {op_id!r}")
+        refused = policy.cancel_refusal(self.ctx.session, op)
+        if refused:
+            raise Forbidden(refused)
+        if op.problems:
+            raise ServiceError(f"operation {op_id} is {op.unreadable}; loom does not act on it")
         if not op.running:
             raise ServiceError(f"operation {op_id} is already {op.state}")
         task = self._tasks.get(op_id)
@@ -444,11 +324,11 @@ class OperationService:
         for _ in range(10):
             try:
                 doc = await self.scoped.tenant_replace(CONTAINER, replace(op, cancel_requested=True).to_doc(self.scoped.tid), if_match=op.etag)
-                return Operation.from_doc(doc)
+                return self._shown(Operation.from_doc(doc)) or op
             except PreconditionFailed:
-                op = await self.require(op_id)
+                op = await self._get(op_id) or op
                 if not op.running:
-                    return op
+                    return await self.require(op_id)
         raise ServiceError(f"operation {op_id} keeps changing; try again")
 
     async def close(self) -> None:
@@ -462,16 +342,3 @@ class OperationService:
                 await t
             except BaseException:
                 pass
-
-
-async def _resume(handle: OperationHandle) -> Any:
-    op = handle.op
-    if op.poll_url is not None and op.poll_step is not None:
-        await handle.poll(op.poll_url, op.poll_step)
-    custom = _RESUMERS.get(op.kind)
-    if custom is not None:
-        return await custom(handle)
-    left = [s.name for s in handle.op.steps if s.state in ("pending", "running")]
-    if left:
-        raise ServiceError(f"interrupted: the loom process running it ended during step {left[0]!r}; start it again")
-    return handle.op.result

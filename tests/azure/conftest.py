@@ -170,5 +170,8 @@ async def lab_context(data_dir, server=None, **kw):
         register_cloud(arm_cloud(server), replace=True)
     store = SqliteStore(data_dir)
     await store.open()
+    from loom_tui.domain.pace import Pace, demo_speed
+
     profile = Profile(name="lab", store="cosmos", cosmos_endpoint="https://127.0.0.1:1/", cloud="ArmTest")
+    kw.setdefault("pace", Pace(demo_speed()))  # the ARM test server is a simulated Azure: its waits run at the tests' speed
     return AppContext(profile=profile, store=store, session=DEMO_SESSION, credential=StaticCredential(), **kw)

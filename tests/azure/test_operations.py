@@ -50,7 +50,7 @@ async def test_lro_poll_follows_location_to_the_end(arm_ops, tmp_path) -> None:
         resp = await clients.send("PUT", LINK, "2024-06-01", json={"location": "global"})
         assert resp.status == 202
         seen = []
-        final = await poll(clients, poll_url(resp), on_progress=seen.append, min_interval=0)
+        final = await poll(clients, poll_url(resp), on_progress=seen.append, pace=ctx.pace)
     finally:
         await ctx.close()
     assert [s.outcome for s in seen] == ["running"] * 3 + ["succeeded"]
@@ -196,7 +196,7 @@ asyncio.run(main())
 
 
 async def test_an_operation_survives_kill_9_and_resumes_on_the_next_start(arm_ops, tmp_path) -> None:
-    arm_ops.lro_polls = 40  # about 8 s of polling at the 0.2 s floor (the server says Retry-After: 0)
+    arm_ops.lro_polls = 40  # about 2 s of polling: the server says Retry-After: 0, loom waits its 1 s floor at the tests' pace (20x)
     ctx = await lab_context(tmp_path / "db", arm_ops)  # registers the cloud for the child too
     await ctx.close()
     child = subprocess.Popen([sys.executable, "-c", CHILD.format(link=LINK, db=str(tmp_path / "db"))], cwd=REPO,

@@ -1,7 +1,6 @@
 """The demo Azure's answer variants (``answers.py``) through the areas that meet them (issue 21):
 a DLZ deploy whatever validate, what-if and the deployment PUT answer; cost paging whatever the
-next links look like.  The variant loom's current code cannot follow yet is marked so; it turns
-into a failure (strict xfail) the day it passes, so the mark is taken off then."""
+next links look like (the default port written out included: issue 21 item 4)."""
 
 from __future__ import annotations
 
@@ -95,9 +94,6 @@ async def test_cost_paging_follows_every_next_link(tmp_path, monkeypatch) -> Non
     assert pages >= 3 and total > 0
 
 
-@pytest.mark.xfail(strict=True, reason="loom's AzureClients.url compares scheme://host:port as written, so a next link with "
-                                       "':443' spelled out is refused as a foreign host; the 'lro' branch normalises the "
-                                       "default port (issue 21 item 4) — take this mark off when it is merged")
 async def test_cost_paging_follows_next_links_with_the_default_port_written_out(tmp_path, monkeypatch) -> None:
     why = _port_443_free()
     if why:

@@ -246,7 +246,7 @@ class CapacityService:
         self.require_admin(f"scale {r.name}")
         sku = self.check_scale(r, sku)
         clients = await self.clients()
-        return await self.ctx.operations.start("capacity.scale", r.id, steps=actions.steps(f"scale to {sku}"),
+        return await self.ctx.operations.start("capacity.scale", r.id, steps=actions.steps(f"scale to {sku}"), params={"sku": sku},
                                                run=lambda h: actions.scale(h, clients, r, sku))
 
     async def finish(self, op: Any, progress=None) -> "Outcome":

@@ -6,10 +6,12 @@ first stage that has not succeeded: an ARM deployment still running is watched r
 started twice; a peering or a link that exists is simply PUT again (ARM answers 200).  Stage
 states are kept in the DLZ's record in the store.  ARM's error text travels in full.
 
-Calls go through the run's :class:`~loom_tui.azure.clients.AzureClients`: the deployments SDK
-client (``azure-mgmt-resource-deployments``) for validate / what-if / create and the deployment
-operations; ``clients.send`` (the same pipeline) for peering, DNS links and role assignments,
-which have no SDK in the house.
+Calls go through the run's :class:`~loom_tui.azure.clients.AzureClients`: validate, what-if,
+create, peering and DNS links are raw ARM calls (``clients.send``) followed by the one poller
+(:mod:`loom_tui.azure.lro`: whichever shape ARM answers in, Retry-After through the pace, one
+deadline per kind, busy conflicts sent again); the deployments SDK client
+(``azure-mgmt-resource-deployments``) builds the request bodies and reads the deployment and its
+operations.
 """
 
 from __future__ import annotations
@@ -18,6 +20,7 @@ import asyncio
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable
 
+from loom_tui.azure import lro
 from loom_tui.azure.errors import ArmError, arm_error_text
 from loom_tui.domain.dlz import DlzPlan
 from loom_tui.domain.pace import REAL_TIME, Pace
@@ -31,6 +34,7 @@ from .wrapper import deployment_body
 STAGES = ("permissions", "validate", "what-if", "deploy", "peering", "dns", "record")
 STAGE_LABELS = {"permissions": "Permissions", "validate": "Validate", "what-if": "What-if", "deploy": "Deploy template",
                 "peering": "Hub ↔ spoke peering", "dns": "Private DNS links", "record": "Record the DLZ"}
+DEPLOYMENTS = "Microsoft.Resources/deployments"  # its api-version picked per cloud (api_versions.py)
 POLL_SECONDS = 1.0
 
 
@@ -126,9 +130,27 @@ class DlzRunner:
     async def save(self, state: str) -> None:
         await self.registry.save(self._plan_doc(), state=state, stages=self.stages, peering=self.peering, dns_links=self.dns_links)
 
-    def _sdk_poll(self) -> float:
-        """The SDK poller's wait when ARM sends no Retry-After (its own default is 30 s)."""
-        return self.pace.seconds(self.poll_seconds)
+    async def _follow(self, target: "lro.Target | None") -> "lro.PollState | None":
+        """The one poller, at this run's pace (``poll_seconds`` when ARM sends no Retry-After)."""
+        if target is None:
+            return None
+        return await lro.poll(self.clients, target, pace=self.pace, interval=self.poll_seconds)
+
+    def _deployment_path(self, action: str = "") -> str:
+        return f"/subscriptions/{self.plan.subscription_id}/providers/Microsoft.Resources/deployments/{self.plan.deployment_name}{action}"
+
+    async def _post_and_follow(self, stage: str, action: str, body: Any) -> dict[str, Any]:
+        """validate / what-if: POST, then (200 at once, or 202 + Location) the result's body."""
+        response, target = await lro.begin(self.clients, "POST", self._deployment_path(action), await self._api(DEPLOYMENTS), body.as_dict(),
+                                           pace=self.pace)
+        final = await self._follow(target)
+        if final is None:
+            return response.body if isinstance(response.body, dict) else {}
+        if final.outcome == "succeeded":
+            return final.body if isinstance(final.body, dict) else {}
+        if final.outcome == "unknown":
+            raise StageFailed(stage, f"{final.note}; run it again")
+        raise StageFailed(stage, arm_error_text(final.error) or f"ARM ended it {final.status}")
 
     async def deployments(self) -> Any:
         """The SDK's deployments client at the api-version this cloud offers (api_versions.py)."""
@@ -226,47 +248,54 @@ class DlzRunner:
         return f"{self.principal_label} holds every role needed"
 
     async def stage_validate(self) -> str:
-        poller = await (await self.deployments()).deployments.begin_validate_at_subscription_scope(self.plan.deployment_name, self._deployment(),
-                                                                                          polling_interval=self._sdk_poll())
-        result = await poller.result()
-        err = getattr(result, "error", None)
-        if err is not None and getattr(err, "code", None):
+        result = await self._post_and_follow("validate", "/validate", self._deployment())
+        err = result.get("error")
+        if isinstance(err, dict) and err.get("code"):
             raise StageFailed("validate", arm_error_text(err))
-        n = len(getattr(getattr(result, "properties", None), "validated_resources", None) or [])
+        n = len(((result.get("properties") or {}).get("validatedResources")) or [])
         return f"ARM validated the template ({n} resources)"
 
     async def stage_what_if(self) -> str:
-        poller = await (await self.deployments()).deployments.begin_what_if_at_subscription_scope(self.plan.deployment_name,
-                                                                                          self._deployment(what_if=True),
-                                                                                          polling_interval=self._sdk_poll())
-        result = await poller.result()
-        err = getattr(result, "error", None)
-        if err is not None and getattr(err, "code", None):
+        result = await self._post_and_follow("what-if", "/whatIf", self._deployment(what_if=True))
+        err = result.get("error")
+        if isinstance(err, dict) and err.get("code"):
             raise StageFailed("what-if", arm_error_text(err))
         changes = []
         counts = {"Create": 0, "Modify": 0, "Delete": 0}
         other = 0
-        for c in getattr(result, "changes", None) or []:
-            ct = str(getattr(c.change_type, "value", c.change_type))
+        for c in (result.get("properties") or {}).get("changes") or result.get("changes") or []:
+            ct = str(c.get("changeType") or "")
             if ct in counts:
                 counts[ct] += 1
             else:
                 other += 1
-            changes.append((ct, str(c.resource_id)))
+            changes.append((ct, str(c.get("resourceId") or "")))
         order = {"Create": 0, "Modify": 1, "Delete": 2}
         changes.sort(key=lambda x: (order.get(x[0], 3), x[1]))
         self.what_if = WhatIfSummary(counts["Create"], counts["Modify"], counts["Delete"], other, tuple(changes))
         await self.emit(StageEvent("what-if", "running", self.what_if.headline, 1.0, self.what_if.lines()))
         return self.what_if.headline
 
-    async def _deployment_state(self) -> str | None:
+    async def _deployment_now(self) -> dict[str, Any] | None:
+        """The deployment's ``properties`` as ARM has them now (None: there is none)."""
         from azure.core.exceptions import ResourceNotFoundError
 
         try:
-            d = await (await self.deployments()).deployments.get_at_subscription_scope(self.plan.deployment_name)
-        except ResourceNotFoundError:
-            return None
-        return enum_text(getattr(d.properties, "provisioning_state", ""))
+            return ((await self.clients.send("GET", self._deployment_path(), await self._api(DEPLOYMENTS))).body or {}).get("properties") or {}
+        except (ArmError, ResourceNotFoundError) as exc:
+            if getattr(exc, "status", None) == 404 or isinstance(exc, ResourceNotFoundError):
+                return None
+            raise
+
+    def _already_deployed(self, props: dict[str, Any]) -> bool:
+        """This plan's deployment finished in an earlier run (the process died before recording
+        it): Succeeded, with this plan's parameter values — nothing to start again."""
+        if str(props.get("provisioningState") or "") != "Succeeded":
+            return False
+        theirs = props.get("parameters") or {}
+        ours = parameters_for(self.template, self.plan)
+        return all(isinstance(theirs.get(k), dict) and theirs[k].get("value") == (v.get("value") if isinstance(v, dict) else v)
+                   for k, v in ours.items())
 
     async def _operations_lines(self) -> tuple[list[str], int, int]:
         dc = (await self.deployments())
@@ -313,14 +342,17 @@ class DlzRunner:
         return line
 
     async def stage_deploy(self) -> str:
-        state = await self._deployment_state()
-        dc = (await self.deployments())
-        if state in ("Running", "Accepted", "Creating", "Updating"):
-            poll_task = asyncio.create_task(self._wait_deployment())  # a run killed mid-deploy: watch it, don't start it twice
+        path = self._deployment_path()
+        now = await self._deployment_now()
+        target: lro.Target | None = None
+        if now is not None and str(now.get("provisioningState") or "") in ("Running", "Accepted", "Creating", "Updating"):
+            # a run killed mid-deploy: follow the deployment itself, don't start it twice
+            target = lro.Target(lro.with_api_version(path, await self._api(DEPLOYMENTS)), "resource", "deployment")
+        elif now is not None and self._already_deployed(now):
+            pass  # it ended meanwhile: read below, not started twice
         else:
-            poller = await dc.deployments.begin_create_or_update_at_subscription_scope(self.plan.deployment_name, self._deployment(),
-                                                                                      polling_interval=self._sdk_poll())
-            poll_task = asyncio.create_task(poller.result())
+            _, target = await lro.begin(self.clients, "PUT", path, await self._api(DEPLOYMENTS), self._deployment().as_dict(), pace=self.pace)
+        poll_task = asyncio.create_task(self._follow(target))
         expected = self._expected_operations()
         try:
             while not poll_task.done():
@@ -328,14 +360,19 @@ class DlzRunner:
                 await self.emit(StageEvent("deploy", "running", f"{done} of {max(total, expected)} operations finished",
                                            done / max(total, expected, 1), lines))
                 await asyncio.wait({poll_task}, timeout=self.pace.seconds(self.poll_seconds))
-            result = poll_task.result()
+            followed = poll_task.result()
         except BaseException:
             poll_task.cancel()
             raise
+        # the deployment's own state decides (also when loom could not learn the end: its deadline passed)
+        props = ((await self.clients.send("GET", path, await self._api(DEPLOYMENTS))).body or {}).get("properties") or {}
+        final = str(props.get("provisioningState") or "")
         lines, done, total = await self._operations_lines()
-        final = enum_text(getattr(getattr(result, "properties", None), "provisioning_state", ""))
+        if final in ("Running", "Accepted", "Creating", "Updating") and followed is not None and followed.outcome == "unknown":
+            raise StageFailed("deploy", f"{followed.note}; the deployment still reports {final} (decided from the deployment): "
+                                        "run it again to keep following it")
         if final != "Succeeded":
-            err = arm_error_text(getattr(getattr(result, "properties", None), "error", None))
+            err = arm_error_text(props.get("error")) if isinstance(props.get("error"), dict) else ""
             failed = [ln for ln in lines if ln.startswith("Failed")]
             raise StageFailed("deploy", "\n".join([f"the deployment ended {final or 'without a state'}", err, *failed]).strip())
         await self.emit(StageEvent("deploy", "running", f"{done} of {total} operations finished", 1.0, lines))
@@ -344,30 +381,19 @@ class DlzRunner:
     def _expected_operations(self) -> int:
         return 1  # unknown before ARM lists them (it depends on the template and its conditions)
 
-    async def _wait_deployment(self) -> Any:
-        while True:
-            d = await (await self.deployments()).deployments.get_at_subscription_scope(self.plan.deployment_name)
-            if enum_text(d.properties.provisioning_state) in ("Succeeded", "Failed", "Canceled"):
-                return d
-            await self.pace.sleep(self.poll_seconds)
-
     async def _put_and_wait(self, url: str, api: str, body: dict[str, Any]) -> dict[str, Any]:
-        """PUT, then poll Azure-AsyncOperation (or Location) until the operation ends; the
-        resource read back."""
-        resp = await self.clients.send("PUT", url, api, json=body)
-        poll = resp.header("azure-asyncoperation") or (resp.header("location") if resp.status == 202 else None)
-        while poll:
-            status = await self.clients.send("GET", poll)
-            s = str((status.body or {}).get("status") or "") if isinstance(status.body, dict) else ""
-            if status.status == 200 and (s in ("Succeeded", "") and not status.header("azure-asyncoperation")):
-                break
-            if s in ("Failed", "Canceled"):
-                err = (status.body or {}).get("error") or {}
-                raise StageFailed("network", f"{err.get('code', s)}: {err.get('message', '')} ({url})")
-            if s == "Succeeded":
-                break
-            await self.pace.sleep(min(float(status.header("retry-after") or self.poll_seconds), 5 * self.poll_seconds))
-        return (await self.clients.send("GET", url, api)).body or {}
+        """PUT (busy conflicts sent again), follow it with the one poller, then the resource read
+        back — whose own provisioningState decides when the poller could not learn the end."""
+        _, target = await lro.begin(self.clients, "PUT", url, api, body, pace=self.pace)
+        final = await self._follow(target)
+        if final is not None and final.outcome in ("failed", "cancelled"):
+            raise StageFailed("network", f"{arm_error_text(final.error) if final.error else final.status} ({url})")
+        got = (await self.clients.send("GET", url, api)).body or {}
+        if final is not None and final.outcome == "unknown":
+            state = lro.provisioning_state(got) or "Succeeded"
+            if state != "Succeeded":
+                raise StageFailed("network", f"{final.note}; {short_id(url)} reports provisioningState {state} (decided from the resource)")
+        return got
 
     async def stage_peering(self) -> str:
         from .network_stages import peer
