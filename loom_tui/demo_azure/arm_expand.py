@@ -99,8 +99,8 @@ def _nested(raw: dict[str, Any], ctx: "Context", rid: str, rtype: str, name: str
     template, linked = _template_of(props, ctx, name)
     inner_params = evaluate(props.get("parameters") or {}, ctx)
     target_sub = sub or ctx.scope.subscription_id
-    head = Planned(rid, rtype, name, api, rg, {**body, "properties": {"mode": props.get("mode", "Incremental")}}, deps, nested_in,
-                   target_sub)
+    head = Planned(rid, rtype, name, api, rg, {**body, "properties": {"mode": props.get("mode", "Incremental"), "parameters": inner_params}},
+                   deps, nested_in, target_sub)
     inner_scope = ctx.scope.inner(target_sub, rg, _rg_location(ctx, rg), name)
     if linked is not None:
         inner_scope.linked = linked

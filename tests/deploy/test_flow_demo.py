@@ -26,6 +26,7 @@ async def world(tmp_path):
     ctx = await open_context(Profile(), data_dir=str(tmp_path / "data"))
     clients = await ctx.azure()
     handle = next(o.handle for o in ctx._owned if isinstance(o, DemoAzure))  # noqa: SLF001  (to inject faults)
+    handle.server.calls = []  # every call kept (the server's own log keeps the last 2,000): the tests count them
     try:
         yield ctx, SetupService(ctx), clients, handle
     finally:

@@ -29,6 +29,7 @@ SHADOWED = {"deployments.what_if", "peerings.put", "dns_links.put"}
 DRIVEN_BY_LOOM = {
     "deployments.nested_operations": "a nested deployment's operations: loom's DLZ deploy reads them",
     "deployments.nested_operations_sdk": "the same through the SDK's path form",
+    "deployments.nested_get": "a nested deployment: a DLZ deploy run again reads whether it already succeeded",
 }
 STATUS_ROUTES = {"operations.status", "deployments.status"}
 

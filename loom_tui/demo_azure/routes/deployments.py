@@ -348,6 +348,12 @@ class Deployments:
         return rows
 
 
+def _arm_type(v: Any) -> str:
+    """The type ARM names a deployment parameter's value by."""
+    return ("Bool" if isinstance(v, bool) else "Int" if isinstance(v, int) else "Array" if isinstance(v, list)
+            else "Object" if isinstance(v, dict) else "String")
+
+
 def _iso(ts: float) -> str:
     import datetime as dt
 
@@ -453,6 +459,28 @@ def register(router: Router, state: "State") -> None:
                     return doc, p["name"]
         return None, ""
 
+    async def nested_get(req: ArmRequest) -> web.StreamResponse:
+        """A nested deployment as ARM keeps it in its resource group: its state (from its
+        resources) and its parameters as evaluated."""
+        doc, nested = _nested(req)
+        if doc is None:
+            return arm_error(404, "DeploymentNotFound", f"Deployment '{req['name']}' could not be found.")
+        ops = d.progress(doc)
+        mine = next(o for o in ops if o["p"]["type"].lower() == "microsoft.resources/deployments" and o["p"]["name"] == nested)
+        state = {"NotStarted": "Accepted"}.get(mine["state"], mine["state"])
+        raw = ((mine["p"].get("body") or {}).get("properties") or {}).get("parameters") or {}
+
+        def value(v: Any) -> Any:
+            return v.get("value") if isinstance(v, dict) else v
+
+        path = f"/subscriptions/{req['sub']}/resourceGroups/{mine['p']['resourceGroup']}/providers/Microsoft.Resources/deployments/{nested}"
+        return arm_json({"id": path, "name": nested, "type": "Microsoft.Resources/deployments",
+                         "properties": {"provisioningState": state, "mode": "Incremental", "correlationId": doc["id"],
+                                        "timestamp": _iso(doc["started"] + mine["t"]["end"] if state in ("Succeeded", "Failed")
+                                                          else doc["started"]),
+                                        "parameters": {k: {"type": _arm_type(value(v)), "value": value(v)}
+                                                       for k, v in raw.items()}}})
+
     async def nested_operations(req: ArmRequest) -> web.StreamResponse:
         doc, nested = _nested(req)
         if doc is None:
@@ -466,5 +494,6 @@ def register(router: Router, state: "State") -> None:
     router.add("deployments.put", "PUT", sub_dep, put)
     router.add("deployments.get", "GET", sub_dep, get)
     router.add("deployments.nested_operations", "GET", rg_dep + r"/operations", nested_operations)
+    router.add("deployments.nested_get", "GET", rg_dep, nested_get)
     # the SDK's resource-group form has no /providers/Microsoft.Resources segment
     router.add("deployments.nested_operations_sdk", "GET", RG + r"/deployments/(?P<name>[^/]+)/operations", nested_operations)

@@ -287,13 +287,24 @@ class DlzRunner:
                 return None
             raise
 
-    def _already_deployed(self, props: dict[str, Any]) -> bool:
+    async def _already_deployed(self, props: dict[str, Any]) -> bool:
         """This plan's deployment finished in an earlier run (the process died before recording
-        it): Succeeded, with this plan's parameter values — nothing to start again."""
+        it): Succeeded, with this plan's parameter values — nothing to start again.  A template of
+        resource-group scope runs in the subscription deployment's nested one (same name, in the
+        plan's resource group): its parameters are read there."""
         if str(props.get("provisioningState") or "") != "Succeeded":
             return False
+        if self.plan.template.get("scope", "resourceGroup") != "subscription":
+            path = (f"/subscriptions/{self.plan.subscription_id}/resourceGroups/{self.plan.resource_group}"
+                    f"/providers/Microsoft.Resources/deployments/{self.plan.deployment_name}")
+            try:
+                props = ((await self.clients.send("GET", path, await self._api(DEPLOYMENTS))).body or {}).get("properties") or {}
+            except ArmError:
+                return False  # not readable: deploy again (an incremental deployment of the same values changes nothing)
+            if str(props.get("provisioningState") or "") != "Succeeded":
+                return False
         theirs = props.get("parameters") or {}
-        ours = parameters_for(self.template, self.plan)
+        ours = self.plan.template_parameters()
         return all(isinstance(theirs.get(k), dict) and theirs[k].get("value") == (v.get("value") if isinstance(v, dict) else v)
                    for k, v in ours.items())
 
@@ -348,7 +359,7 @@ class DlzRunner:
         if now is not None and str(now.get("provisioningState") or "") in ("Running", "Accepted", "Creating", "Updating"):
             # a run killed mid-deploy: follow the deployment itself, don't start it twice
             target = lro.Target(lro.with_api_version(path, await self._api(DEPLOYMENTS)), "resource", "deployment")
-        elif now is not None and self._already_deployed(now):
+        elif now is not None and await self._already_deployed(now):
             pass  # it ended meanwhile: read below, not started twice
         else:
             _, target = await lro.begin(self.clients, "PUT", path, await self._api(DEPLOYMENTS), self._deployment().as_dict(), pace=self.pace)
