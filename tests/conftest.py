@@ -9,6 +9,7 @@ the demo day (``LOOM_DEMO_TODAY``) the data is dated from.
 from __future__ import annotations
 
 import os
+import shutil
 from pathlib import Path
 
 import pytest
@@ -19,6 +20,8 @@ REPO = Path(__file__).resolve().parent.parent
 SHARED = REPO.parent / "shared"
 DEMO_SPEED = "20"
 SEEDS = pytest.StashKey[SeedCache]()
+COPIED = pytest.StashKey[Path]()  # the data directory a test got the seeded copy in
+PASSED = pytest.StashKey[bool]()
 
 
 def pytest_configure(config: pytest.Config) -> None:
@@ -57,7 +60,25 @@ def pytest_runtest_call(item: pytest.Item):
     target = os.environ.get("LOOM_DATA_DIR")
     if target and not Path(target).exists() and item.get_closest_marker("fresh_data") is None:
         item.stash[SEEDS].copy_into(Path(target), os.environ.get("LOOM_DEMO_TODAY"))
+        item.stash[COPIED] = Path(target)
     yield
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo):
+    outcome = yield
+    if call.when == "call":
+        item.stash[PASSED] = outcome.get_result().passed
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_teardown(item: pytest.Item):
+    """After a passing test (its fixtures torn down): its copy of the seeded data goes — a whole
+    run kept ~15 MB per test, tens of GB (a failed test keeps it, to be looked at)."""
+    yield
+    copied = item.stash.get(COPIED, None)
+    if copied is not None and item.stash.get(PASSED, False):
+        shutil.rmtree(copied, ignore_errors=True)
 
 
 def shared_fixture(*parts: str) -> Path:
