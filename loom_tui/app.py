@@ -190,24 +190,24 @@ class LoomApp(KeyOrder, FieldReady, App):
         self.run_worker(self.offer_resume(BY_NAME), group="resume", exit_on_error=False)
         self.run_worker(self._resume_operations(), group="operations", exit_on_error=False)
 
-    async def _resume_operations(self) -> None:
+    async def _resume_operations(self, *, again: bool = True) -> None:
         """Operations left running by a loom process that died resume polling here (Azure is
         reached only when there are any): a dead process on this host at once, another host's
-        once its heartbeat has stood still for ``STALE`` seconds as this process measures them."""
-        import asyncio
-
+        once its heartbeat has stood still for ``STALE`` seconds as this process measures them —
+        looked at once more then, from a timer (a worker asleep for ``STALE`` s would keep the app
+        busy all that time)."""
         from loom_tui.services.operation_owners import STALE
 
-        for attempt in range(2):
-            try:
-                resumed = await self.ctx.operations.resume_orphans()
-            except Exception as exc:
-                self.notify(f"could not resume operations: {exc}", severity="warning", markup=False)
-                return
-            if resumed:
-                self.notify(f"resumed {len(resumed)} operation{'s' if len(resumed) != 1 else ''} left running (o shows them)", timeout=6)
-            if attempt == 0:
-                await asyncio.sleep(STALE + 1)
+        try:
+            resumed = await self.ctx.operations.resume_orphans()
+        except Exception as exc:
+            self.notify(f"could not resume operations: {exc}", severity="warning", markup=False)
+            return
+        if resumed:
+            self.notify(f"resumed {len(resumed)} operation{'s' if len(resumed) != 1 else ''} left running (o shows them)", timeout=6)
+        if again:
+            self.set_timer(STALE + 1, lambda: self.run_worker(self._resume_operations(again=False), group="operations",
+                                                               exit_on_error=False))
 
     def _apply_config_keys(self) -> None:
         from loom_tui.config import ConfigError, load_config
