@@ -47,6 +47,7 @@ async def _measure(endpoint: str, key: str) -> dict[str, float]:
     from loom_tui.store.cosmos import CosmosStore
 
     store = CosmosStore(endpoint, key, database=f"deep{uuid.uuid4().hex[:8]}", verify_tls=False)
+    await store.init_with_key()
     await store.open()
     try:
         ws_id = "deep-" + uuid.uuid4().hex[:8]

@@ -105,6 +105,7 @@ async def _cosmos(endpoint: str, key: str) -> dict[str, float]:
     from loom_tui.store.cosmos import CosmosStore
 
     store = CosmosStore(endpoint, key, database=f"bench{uuid.uuid4().hex[:8]}", verify_tls=False)
+    await store.init_with_key()
     await store.open()
     try:
         return await measure(store, "cosmos")

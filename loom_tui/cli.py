@@ -21,7 +21,7 @@ from typing import Sequence
 
 from loom_tui import __version__
 
-COMMAND_MODULES = ("seed", "repair", "workspaces", "cloud", "doctor", "profile", "items", "members", "login", "dlz", "cost", "demo_azure", "operations", "migrate", "capacity", "audit", "notifications", "usage")
+COMMAND_MODULES = ("seed", "repair", "workspaces", "cloud", "doctor", "profile", "items", "members", "login", "dlz", "cost", "demo_azure", "operations", "migrate", "store", "capacity", "audit", "notifications", "usage")
 
 
 class LoomParser(argparse.ArgumentParser):

@@ -170,3 +170,44 @@ def demo_cost_resources(tenant_id: str) -> list:
     from loom_tui.local.demo import demo_workspaces
 
     return demo_resources(demo_workspaces(), build_estate().resources, tenant_id)
+
+
+async def init_store(profile: "Profile", *, data_dir: str | None = None, account_id: str | None = None,
+                     on_step: Any = None) -> dict[str, Any]:
+    """``loom store init`` for ``profile``: what it created and how.  The embedded store makes its
+    tables itself; a Cosmos profile with an account key (the emulator) creates through the data
+    plane; otherwise — and always with ``account_id`` — through Azure Resource Manager
+    (:mod:`loom_tui.services.store_init`), the only way on an account with local auth disabled."""
+    from loom_tui.store.factory import make_store
+
+    if profile.store != "cosmos":
+        store = make_store(profile, data_dir=data_dir)
+        await store.open()
+        await store.close()
+        return {"store": store.describe(), "via": "embedded", "created": [], "existing": [], "account": None}
+    if profile.cosmos_key and not account_id:
+        store = make_store(profile)
+        made = await store.init_with_key()  # type: ignore[attr-defined]
+        return {"store": store.describe(), "via": "data plane (account key)", "created": made,
+                "existing": [], "account": None}
+    from loom_tui.azure.clients import AzureClients
+    from loom_tui.azure.clouds import get_cloud
+    from loom_tui.azure.credential import credential_for_profile
+    from loom_tui.services.store_init import find_account, init_through_arm
+
+    credential = await credential_for_profile(profile)
+    clients = AzureClients(credential, get_cloud(profile.cloud), concurrency=profile.azure_concurrency)
+    try:
+        if not account_id:
+            from loom_tui.azure.arm import list_subscriptions
+
+            subs = list(profile.subscriptions) or [s.subscription_id for s in await list_subscriptions(clients)]
+            account_id = await find_account(clients, profile.cosmos_endpoint or "", subs)
+        result = await init_through_arm(clients, account_id, profile.cosmos_database, pace=pace_for(profile), on_step=on_step)
+    finally:
+        await clients.close()
+        close = getattr(credential, "close", None)
+        if close is not None:
+            await close()
+    return {"store": f"Cosmos DB {profile.cosmos_endpoint} database {profile.cosmos_database}", "via": "Azure Resource Manager",
+            "created": result.created, "existing": result.existing, "account": result.account_id}

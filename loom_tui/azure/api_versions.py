@@ -47,6 +47,9 @@ SUPPORTED: dict[str, tuple[str, ...]] = {
     "microsoft.network/privatednszones/virtualnetworklinks": ("2024-06-01", "2020-06-01"),
     "microsoft.authorization/roleassignments": ("2022-04-01",),
     "microsoft.documentdb/databaseaccounts": ("2025-04-15", "2024-11-15"),
+    # `loom store init`: the SQL database and containers of the store (SqlResources_*)
+    "microsoft.documentdb/databaseaccounts/sqldatabases": ("2025-04-15", "2024-11-15"),
+    "microsoft.documentdb/databaseaccounts/sqldatabases/containers": ("2025-04-15", "2024-11-15"),
     "microsoft.storage/storageaccounts": ("2025-06-01", "2025-01-01"),
     "microsoft.storage/storageaccounts/blobservices": ("2025-06-01", "2025-01-01"),
     "microsoft.keyvault/vaults": ("2025-05-01", "2024-11-01"),

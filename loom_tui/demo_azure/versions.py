@@ -47,7 +47,11 @@ REGISTRY: dict[str, dict[str, tuple[tuple[str, ...], tuple[str, ...]]]] = {
         "privateDnsZones/virtualNetworkLinks": (("2024-06-01", "2020-06-01", "2018-09-01"), ("2020-06-01", "2018-09-01")),
     },
     "Microsoft.Authorization": {"roleAssignments": (("2022-04-01", "2020-04-01-preview"), ("2022-04-01", "2020-04-01-preview"))},
-    "Microsoft.DocumentDB": {"databaseAccounts": (("2025-04-15", "2024-11-15", "2024-08-15"), ("2024-11-15", "2024-08-15"))},
+    "Microsoft.DocumentDB": {
+        "databaseAccounts": (("2025-04-15", "2024-11-15", "2024-08-15"), ("2024-11-15", "2024-08-15")),
+        "databaseAccounts/sqlDatabases": (("2025-04-15", "2024-11-15", "2024-08-15"), ("2024-11-15", "2024-08-15")),
+        "databaseAccounts/sqlDatabases/containers": (("2025-04-15", "2024-11-15", "2024-08-15"), ("2024-11-15", "2024-08-15")),
+    },
     "Microsoft.Storage": {
         "storageAccounts": (("2025-06-01", "2025-01-01", "2024-01-01"), ("2025-01-01", "2024-01-01")),
         "storageAccounts/blobServices": (("2025-06-01", "2025-01-01", "2024-01-01"), ("2025-01-01", "2024-01-01")),

@@ -82,6 +82,11 @@ CONTAINERS: dict[str, Container] = {
 }
 
 
+# loom's own containers: the web console neither creates nor reads them (``loom store init`` makes
+# them on an account the console's bicep provisioned)
+LOOM_OWN: tuple[str, ...] = ("workspace-names", "pending-writes", "operations")
+
+
 def container(name: str) -> Container:
     try:
         return CONTAINERS[name]

@@ -40,9 +40,8 @@ difference is written down here:
 from __future__ import annotations
 
 import asyncio
-import base64
-import hashlib
 import json
+import shlex
 from collections import OrderedDict
 from contextlib import asynccontextmanager
 from typing import Any, AsyncIterator, Iterable
@@ -50,151 +49,16 @@ from urllib.parse import urlparse
 
 from loom_tui.domain.containers import CONTAINERS, indexing_policy
 
-from .errors import Conflict, InvalidQuery, NotFound, PreconditionFailed, StoreError, StoreUnavailable, Throttled
+from .errors import Conflict, ContainersMissing, InvalidQuery, NotFound, PreconditionFailed, StoreError, StoreUnavailable, Throttled
 from .port import BAD_ID_CHARS, DocumentStore, Page, one_partition, partition_of, spec
-from .query import ALL, AnyOf, Cond, Filter, Op, Query
+from .query import ALL, Query
 
 # Cosmos DB system properties that never leave the adapter (``_etag`` and ``_ts`` do).
 _HIDDEN = ("_rid", "_self", "_attachments")
 _SYSTEM = ("_etag", "_ts") + _HIDDEN
-_TOKEN_VERSION = 1
 
 
-# -- SQL translation ---------------------------------------------------------------------------
-def _path(field: str) -> str:
-    """``a.b`` -> ``c["a"]["b"]`` (the path was validated as identifiers by query.check_field)."""
-    return "c" + "".join(f'["{part}"]' for part in field.split("."))
-
-
-class _Sql:
-    """Collects ``@p<n>`` parameters while conditions are turned into Cosmos SQL."""
-
-    def __init__(self) -> None:
-        self.parameters: list[dict[str, Any]] = []
-
-    def param(self, value: Any) -> str:
-        name = f"@p{len(self.parameters)}"
-        self.parameters.append({"name": name, "value": value})
-        return name
-
-    def scalar(self, value: Any) -> str:
-        if isinstance(value, (dict, list, tuple)):
-            raise InvalidQuery("filters compare scalar values only")
-        return self.param(value)
-
-    def cond(self, cond: Cond) -> str:
-        if isinstance(cond, AnyOf):
-            return "(" + " OR ".join(self.cond(f) for f in cond.filters) + ")"
-        assert isinstance(cond, Filter)
-        p, op = _path(cond.field), cond.op
-        if op is Op.IS_NULL:
-            return f"(NOT IS_DEFINED({p}) OR IS_NULL({p}))" if cond.value else f"(IS_DEFINED({p}) AND NOT IS_NULL({p}))"
-        if op is Op.IN:
-            return f"{p} IN ({', '.join(self.scalar(v) for v in cond.value)})"
-        if op is Op.CONTAINS:
-            return f"CONTAINS({p}, {self.param(str(cond.value))})"
-        if op is Op.STARTSWITH:
-            return f"STARTSWITH({p}, {self.param(str(cond.value))})"
-        if op is Op.ICONTAINS:
-            return f"CONTAINS({p}, {self.param(str(cond.value))}, true)"
-        if op is Op.IEQUALS:
-            return f"StringEquals({p}, {self.param(str(cond.value))}, true)"
-        if op is Op.IREGEX:
-            return f"RegexMatch({p}, {self.param(str(cond.value))}, 'i')"
-        if op is Op.HAS:
-            return f"ARRAY_CONTAINS({p}, {self.scalar(cond.value)})"
-        if op is Op.NE:
-            # Cosmos DB says null != "x" is true; SQLite (and the port) say a null field matches no
-            # comparison at all.
-            return f"(IS_DEFINED({p}) AND NOT IS_NULL({p}) AND {p} != {self.scalar(cond.value)})"
-        return f"{p} {op.value} {self.scalar(cond.value)}"
-
-    def where(self, container: str, pk: str | None, query: Query) -> str:
-        parts = []
-        if pk is not None:
-            parts.append(f"{_path(spec(container).partition_key)} = {self.param(pk)}")
-        parts.extend(self.cond(c) for c in query.where)
-        return (" WHERE " + " AND ".join(parts)) if parts else ""
-
-
-def _order(query: Query) -> str:
-    if not query.order_by:
-        return ""
-    return " ORDER BY " + ", ".join(f"{_path(o.field)} {'DESC' if o.descending else 'ASC'}" for o in query.order_by)
-
-
-def select_sql(container: str, pk: str | None, query: Query, *, top: int | None = None,
-               after: tuple | None = None) -> tuple[str, list[dict]]:
-    """The Cosmos SQL and parameters for ``query`` (exposed for tests and the bench).  ``after``
-    (the values of every ORDER BY field of one row, the last being ``id``) adds the keyset
-    condition "rows after that one in this order"."""
-    sql = _Sql()
-    head = "SELECT *" if top is None else f"SELECT TOP {sql.param(top)} *"
-    where = sql.where(container, pk, query)
-    if after is not None:
-        cond = _keyset(sql, query, after)
-        where = (where + " AND " + cond) if where else " WHERE " + cond
-    text = head + " FROM c" + where + _order(query)
-    return text, sql.parameters
-
-
-def _keyset(sql: _Sql, query: Query, after: tuple) -> str:
-    """(f1, ..., fn) after (v1, ..., vn) in the query's order, as OR-ed prefixes:
-    f1 > v1 OR (f1 = v1 AND f2 > v2) OR ...  (">" is "<" for a descending field)."""
-    terms = []
-    for k, order in enumerate(query.order_by):
-        same = [f"{_path(o.field)} = {sql.param(v)}" for o, v in zip(query.order_by[:k], after[:k])]
-        step = f"{_path(order.field)} {'<' if order.descending else '>'} {sql.param(after[k])}"
-        terms.append("(" + " AND ".join([*same, step]) + ")")
-    return "(" + " OR ".join(terms) + ")"
-
-
-ANCHORS = 256  # remembered page ends (per store): sequential scrolling continues from them
-
-
-def _anchor_of(query: Query, row: dict) -> tuple | None:
-    """The ORDER BY values of ``row`` when keyset paging can continue after it: a total order
-    (the last field is ``id``) and plain values in every field."""
-    if not query.order_by or query.order_by[-1].field != "id":
-        return None
-    values = []
-    for o in query.order_by:
-        v: Any = row
-        for part in o.field.split("."):
-            v = v.get(part) if isinstance(v, dict) else None
-        if isinstance(v, bool) or not isinstance(v, (str, int, float)):
-            return None
-        values.append(v)
-    return tuple(values)
-
-
-def count_sql(container: str, pk: str | None, query: Query) -> tuple[str, list[dict]]:
-    sql = _Sql()
-    return "SELECT VALUE COUNT(1) FROM c" + sql.where(container, pk, query), sql.parameters
-
-
-# -- continuation tokens -------------------------------------------------------------------------
-def _fingerprint(container: str, pk: str | None, sql: str, params: list[dict]) -> str:
-    raw = json.dumps([container, pk, sql, params], sort_keys=True, default=str)
-    return hashlib.sha256(raw.encode()).hexdigest()[:16]
-
-
-def wrap_token(sdk_token: str, fingerprint: str) -> str:
-    body = json.dumps({"v": _TOKEN_VERSION, "q": fingerprint, "c": sdk_token}, separators=(",", ":"))
-    return base64.urlsafe_b64encode(body.encode()).decode()
-
-
-def unwrap_token(token: str, fingerprint: str) -> str:
-    try:
-        body = json.loads(base64.urlsafe_b64decode(token.encode()))
-        ok = isinstance(body, dict) and body.get("v") == _TOKEN_VERSION and isinstance(body.get("c"), str)
-    except Exception:
-        ok = False
-    if not ok:
-        raise InvalidQuery("not a continuation token of this store")
-    if body["q"] != fingerprint:
-        raise InvalidQuery("this continuation token belongs to another query")
-    return body["c"]
+from .cosmos_sql import ANCHORS, _anchor_of, _fingerprint, _keyset, _Sql, count_sql, select_sql, unwrap_token, wrap_token  # noqa: F401  (re-exported)
 
 
 # -- documents ---------------------------------------------------------------------------------
@@ -308,17 +172,22 @@ class CosmosStore(DocumentStore):
         # keyset paging: (query fingerprint, offset) -> ORDER BY values of the row just before offset
         self._anchors: "OrderedDict[tuple, tuple]" = OrderedDict()
         self.docs_received = 0  # documents the server sent for window reads (the bench reads it)
+        self.database_missing = False
+        self.init_command = "loom store init"  # what a missing container's message tells to run
 
     @classmethod
     def from_profile(cls, profile: Any, credential: Any = None) -> "CosmosStore":
         """An account key in the profile wins; otherwise the signed-in AAD ``AsyncTokenCredential``."""
-        return cls(
+        store = cls(
             profile.cosmos_endpoint or "",
             profile.cosmos_key or credential,
             database=profile.cosmos_database or "loom",
             verify_tls=profile.cosmos_verify_tls,
             emulator=getattr(profile, "cosmos_emulator", False),
         )
+        name = getattr(profile, "name", "") or ""
+        store.init_command = f"loom store init --profile {shlex.quote(name)}" if name else "loom store init"
+        return store
 
     def describe(self) -> str:
         parsed = urlparse(self.endpoint)
@@ -375,10 +244,7 @@ class CosmosStore(DocumentStore):
         return client
 
     # -- lifecycle -------------------------------------------------------------------------
-    async def open(self) -> None:
-        if self._db is not None:
-            return
-        from azure.cosmos import PartitionKey
+    def _new_client(self) -> Any:
         from azure.cosmos.aio import CosmosClient
 
         if not _LOG_HOOKS:
@@ -386,7 +252,7 @@ class CosmosStore(DocumentStore):
         extra: dict[str, Any] = {}
         if self.verify_tls and not self.emulator:
             extra["transport"] = _verifying_transport()
-        client = CosmosClient(
+        return CosmosClient(
             self.endpoint,
             self._credential,
             **extra,
@@ -398,41 +264,87 @@ class CosmosStore(DocumentStore):
             retry_throttle_total=self._throttle_retries,
             retry_throttle_backoff_max=self._throttle_max_wait_s,
         )
+
+    async def open(self) -> None:
+        """Read what exists; create nothing, writable or not (an account with local auth disabled
+        refuses container creation through the data plane, and a typo in a profile must not create
+        billable resources).  Read-only: missing containers read as empty.  Writable: every
+        container must exist, else :class:`ContainersMissing` names them and ``loom store init``."""
+        if self._db is not None:
+            return
+        client = self._new_client()
         try:
             async with self._call("open") as meter:
                 await client.__aenter__()
-                if self.read_only:
-                    db = await self._open_existing(client, meter)
-                else:
-                    db = await client.create_database_if_not_exists(self.database_name, raw_response_hook=meter)
-
-                    async def make(name: str, path: str) -> None:
-                        policy = indexing_policy(name)
-                        extra = {"indexing_policy": policy} if policy else {}
-                        await db.create_container_if_not_exists(name, PartitionKey(path=path), raw_response_hook=meter, **extra)
-
-                    await asyncio.gather(*(make(c.name, c.partition_path) for c in CONTAINERS.values()))
+                db = await self._open_existing(client, meter)
+            if not self.read_only and (self.missing or self.database_missing):
+                raise ContainersMissing(self.describe(), self.missing, self.init_command, database_missing=self.database_missing)
         except BaseException:
             await client.close()
             raise
         self._client, self._db = client, db
 
     async def _open_existing(self, client: Any, meter: "_Meter") -> Any:
-        """Read-only: read what exists, create nothing (a typo in a production profile must not
-        create billable resources).  A missing database is an error; missing containers are
-        listed in :attr:`missing` and read as empty."""
+        """What exists: the database (a missing one is an error when read-only; when writable it
+        is :class:`ContainersMissing`), and the containers loom knows that are not there
+        (:attr:`missing`, read as empty)."""
         from azure.cosmos.exceptions import CosmosResourceNotFoundError
 
         db = client.get_database_client(self.database_name)
         try:
             await db.read(raw_response_hook=meter)
         except CosmosResourceNotFoundError:
+            if not self.read_only:
+                self.database_missing, self.missing = True, sorted(CONTAINERS)
+                return db
             raise StoreUnavailable(
                 f"{self.describe()}: the database {self.database_name!r} does not exist; read-only mode creates "
-                "nothing (check cosmos_database, or open once without --read-only to create it)") from None
+                f"nothing (check cosmos_database, or create it with `{self.init_command}`)") from None
+        self.database_missing = False
         existing = {c["id"] async for c in db.list_containers(raw_response_hook=meter)}
         self.missing = sorted(set(CONTAINERS) - existing)
         return db
+
+    async def inventory(self) -> tuple[bool, list[str]]:
+        """(does the database exist, the containers loom knows that it lacks), read through the
+        data plane without creating anything and without opening the store."""
+        client = self._new_client()
+        keep = self.read_only
+        try:
+            async with self._call("inventory") as meter:
+                await client.__aenter__()
+                self.read_only = False
+                await self._open_existing(client, meter)
+            return (not self.database_missing, list(self.missing))
+        finally:
+            self.read_only = keep
+            await client.close()
+
+    async def init_with_key(self) -> list[str]:
+        """Create the database and the missing containers through the DATA PLANE — only an account
+        key (or the emulator's) may do that; an Entra identity is refused (403) whatever its role,
+        and ``loom store init`` then goes through Azure Resource Manager.  Never called by
+        :meth:`open`.  Returns what it created (``"database"`` first when it made it)."""
+        from azure.cosmos import PartitionKey
+
+        exists, missing = await self.inventory()
+        made: list[str] = [] if exists else ["database"]
+        client = self._new_client()
+        try:
+            async with self._call("init") as meter:
+                await client.__aenter__()
+                db = await client.create_database_if_not_exists(self.database_name, raw_response_hook=meter)
+
+                async def make(name: str) -> None:
+                    c = CONTAINERS[name]
+                    policy = indexing_policy(name)
+                    extra = {"indexing_policy": policy} if policy else {}
+                    await db.create_container_if_not_exists(name, PartitionKey(path=c.partition_path), raw_response_hook=meter, **extra)
+
+                await asyncio.gather(*(make(n) for n in missing))
+        finally:
+            await client.close()
+        return made + missing
 
     async def close(self) -> None:
         client, self._client, self._db = self._client, None, None

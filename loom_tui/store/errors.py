@@ -82,3 +82,22 @@ class ReadOnlyStore(StoreError):
 
     def __init__(self, what: str) -> None:
         super().__init__(f"read-only: {what} was refused; nothing is written in read-only mode")
+
+
+class ContainersMissing(StoreUnavailable):
+    """A writable open found containers (or the database) missing.  loom never creates them on
+    open: an account with local auth disabled (Entra data-plane roles) cannot create containers
+    through the data plane.  ``loom store init`` creates them through Azure Resource Manager."""
+
+    code = "containers-missing"
+
+    def __init__(self, where: str, missing: list[str], command: str, *, database_missing: bool = False) -> None:
+        what = "the database and every container" if database_missing else ", ".join(missing)
+        super().__init__(
+            f"{where}: missing {what}; loom creates no container when it opens. Create "
+            f"{'them' if database_missing or len(missing) > 1 else 'it'} with `{command}` (through Azure Resource Manager: "
+            "needs DocumentDB Account Contributor on the account), or open with --read-only to read without "
+            f"{'them' if database_missing or len(missing) > 1 else 'it'}")
+        self.missing = list(missing)
+        self.command = command
+        self.database_missing = database_missing

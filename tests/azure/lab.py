@@ -82,6 +82,10 @@ def lab_config(*, cloud: str, tenant: str, cosmos_endpoint: str, database: str, 
         lines.append("subscriptions = [" + ", ".join(f'"{s}"' for s in subscriptions) + "]")
     if admin_group_id:
         lines.append(f'admin_group_id = "{admin_group_id}"')
+    from tests.support.cosmos_server import provision
+
+    if cosmos_endpoint.startswith("https://127.0.0.1:"):
+        provision(cosmos_endpoint, database)  # a writable open creates nothing: `loom store init` did
     path = Path(os.environ["LOOM_CONFIG"])
     path.parent.mkdir(parents=True, exist_ok=True)
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")

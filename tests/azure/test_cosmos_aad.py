@@ -27,8 +27,12 @@ pytestmark = pytest.mark.cosmos
 
 
 def _profile(device_auth, cosmos_server, **kw):
+    from tests.support.cosmos_server import provision
+
+    database = f"aad{uuid.uuid4().hex[:10]}"
+    provision(cosmos_server.endpoint, database)  # a writable open creates nothing: `loom store init` did
     return lab_profile(device_auth, cosmos_endpoint=cosmos_server.endpoint, cosmos_verify_tls=False,
-                       cosmos_database=f"aad{uuid.uuid4().hex[:10]}", **kw)
+                       cosmos_database=database, **kw)
 
 
 async def _sign_in(device_auth) -> None:

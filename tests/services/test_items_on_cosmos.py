@@ -22,6 +22,7 @@ async def test_item_views_read_head_and_tail_on_cosmos(cosmos_server, sort):  # 
     from loom_tui.store.cosmos import CosmosStore
 
     store = CosmosStore(cosmos_server.endpoint, cosmos_server.key, database=f"i{uuid.uuid4().hex[:12]}", verify_tls=False)
+    await store.init_with_key()
     await store.open()
     try:
         await seed_demo(store, workspaces=1, items_per_workspace=25, audit_days=0)

@@ -42,6 +42,7 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
 
         server = request.getfixturevalue("cosmos_server")
         s = CosmosStore(server.endpoint, server.key, database=f"u{uuid.uuid4().hex[:12]}", verify_tls=False)
+        await s.init_with_key()
     await s.open()
     try:
         yield s

@@ -27,6 +27,7 @@ async def cosmos(cosmos_server):  # noqa: F811
     from loom_tui.store.cosmos import CosmosStore
 
     store = CosmosStore(cosmos_server.endpoint, cosmos_server.key, database=f"w{uuid.uuid4().hex[:12]}", verify_tls=False)
+    await store.init_with_key()
     await store.open()
     await seed_demo(store, workspaces=12, items_per_workspace=2, audit_days=0)
     yield store

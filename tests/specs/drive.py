@@ -43,6 +43,9 @@ TEMPLATE = {"$schema": "https://schema.management.azure.com/schemas/2018-05-01/s
 DEPLOYMENT = {"location": "eastus2", "properties": {"mode": "Incremental", "template": TEMPLATE, "parameters": {}}}
 
 
+COSMOS = f"{ADMIN}/providers/Microsoft.DocumentDB/databaseAccounts/cosmos-csa-loom-admin"
+
+
 def calls() -> list[tuple[str, str, Any]]:
     """(method, path with query, body) for every route."""
     r, s, f, k, y = V["resources"], V["subscriptions"], V["fabric"], V["kusto"], V["synapse"]
@@ -100,6 +103,14 @@ def calls() -> list[tuple[str, str, Any]]:
         ("GET", f"{ADMIN}/providers/Microsoft.DocumentDB/databaseAccounts/cosmos-csa-loom-admin?api-version={c}", None),
         ("GET", f"{ADMIN}/providers/Microsoft.DocumentDB/databaseAccounts?api-version={c}", None),
         ("GET", f"/subscriptions/{ADMIN_SUB}/providers/Microsoft.DocumentDB/databaseAccounts?api-version={c}", None),
+        ("PUT", f"{COSMOS}/sqlDatabases/loom?api-version={c}", {"properties": {"resource": {"id": "loom"}, "options": {}}}),
+        ("GET", f"{COSMOS}/sqlDatabases/loom?api-version={c}", None),
+        ("GET", f"{COSMOS}/sqlDatabases?api-version={c}", None),
+        ("PUT", f"{COSMOS}/sqlDatabases/loom/containers/operations?api-version={c}",
+         {"properties": {"resource": {"id": "operations", "partitionKey": {"paths": ["/tenantId"], "kind": "Hash", "version": 2}},
+                         "options": {}}}),
+        ("GET", f"{COSMOS}/sqlDatabases/loom/containers/operations?api-version={c}", None),
+        ("GET", f"{COSMOS}/sqlDatabases/loom/containers?api-version={c}", None),
         ("GET", f"{FIN}/providers/Microsoft.Storage/storageAccounts/stloomfinancedlz?api-version={st}", None),
         ("GET", f"{FIN}/providers/Microsoft.Storage/storageAccounts?api-version={st}", None),
         ("GET", f"{SUB}/providers/Microsoft.Storage/storageAccounts?api-version={st}", None),

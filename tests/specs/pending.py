@@ -11,7 +11,10 @@ SPEC_PENDING: set[str] = {
     "network.peerings.put", "network.dns_zones.get", "network.dns_zones.list", "network.dns_zones.list_all",
     "network.dns_links.get", "network.dns_links.list", "network.dns_links.put",
     # Microsoft.DocumentDB 2025-04-15, Microsoft.Storage 2025-06-01, Microsoft.KeyVault 2025-05-01
-    "cosmos.accounts.get", "cosmos.accounts.list", "cosmos.accounts.list_all", "storage.accounts.get", "storage.accounts.list",
+    "cosmos.accounts.get", "cosmos.accounts.list", "cosmos.accounts.list_all",
+    # the store's SQL database and containers (`loom store init`, SqlResources_* in cosmos-db.json)
+    "cosmos.sql_databases.get", "cosmos.sql_databases.list", "cosmos.sql_databases.put",
+    "cosmos.sql_containers.get", "cosmos.sql_containers.list", "cosmos.sql_containers.put", "storage.accounts.get", "storage.accounts.list",
     "storage.accounts.list_all", "storage.blob_services.get", "storage.blob_services.list", "keyvault.vaults.get",
     "keyvault.vaults.list", "keyvault.vaults.list_all",
     # the Admin Plane a DLZ deployment reads (platformdlz): Microsoft.OperationalInsights 2022-10-01,

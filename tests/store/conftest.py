@@ -27,6 +27,7 @@ async def open_store(kind: str, request: pytest.FixtureRequest, tmp_path: Path) 
 
         server = request.getfixturevalue("cosmos_server")
         store = CosmosStore(server.endpoint, server.key, database=f"t{uuid.uuid4().hex[:12]}", verify_tls=False)
+        await store.init_with_key()  # what `loom store init` does with an account key
     await store.open()
     return store
 

@@ -16,6 +16,7 @@ async def test_cosmos_calls_are_logged_without_keys(cosmos_server, caplog):  # n
     from loom_tui.store.cosmos import CosmosStore
 
     store = CosmosStore(cosmos_server.endpoint, cosmos_server.key, database=f"l{uuid.uuid4().hex[:12]}", verify_tls=False)
+    await store.init_with_key()
     with caplog.at_level(logging.DEBUG):
         await store.open()
         await store.upsert("workspaces", {"id": "w1", "tenantId": "t", "name": "x"})

@@ -38,6 +38,7 @@ async def proxy(cosmos_server):
 
 async def _open(endpoint: str, key: str, **kw) -> CosmosStore:
     store = CosmosStore(endpoint, key, database=_db(), verify_tls=False, **kw)
+    await store.init_with_key()
     await store.open()
     return store
 
@@ -125,6 +126,7 @@ async def test_tls_verification_follows_the_profile(cosmos_server, verify):
     await store.drop_database()
     await store.close()
     store.verify_tls, store.emulator = verify, True
+    await store.init_with_key()
     await store.open()
     try:
         assert store._client.client_connection.connection_policy.DisableSSLVerification is (not verify)
@@ -136,6 +138,7 @@ async def test_tls_verification_follows_the_profile(cosmos_server, verify):
         with pytest.raises(StoreUnavailable, match="(?i)certificate"):
             await store.open()
     else:
+        await store.init_with_key()
         await store.open()
         await store.drop_database()
     await store.close()
@@ -153,6 +156,7 @@ async def test_from_profile_and_factory(cosmos_server):
     store = make_store(profile)
     assert isinstance(store, CosmosStore)
     assert store.describe() == f"Cosmos DB 127.0.0.1:{cosmos_server.port}/{profile.cosmos_database}"
+    await store.init_with_key()
     async with store:
         await store.upsert("user-prefs", {"id": "prefs", "userId": "u1", "theme": "dark"})
         assert (await store.get("user-prefs", "u1", "prefs"))["theme"] == "dark"
@@ -164,6 +168,7 @@ async def test_from_profile_and_factory(cosmos_server):
 async def test_open_is_idempotent_and_keeps_data(cosmos_server):
     name = _db()
     first = CosmosStore(cosmos_server.endpoint, cosmos_server.key, database=name, verify_tls=False)
+    await first.init_with_key()
     async with first:
         await first.create("workspaces", {"id": "w1", "tenantId": "t1"})
     second = CosmosStore(cosmos_server.endpoint, cosmos_server.key, database=name, verify_tls=False)

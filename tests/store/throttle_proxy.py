@@ -12,6 +12,7 @@ proxy rewrites it to its own so that the client keeps talking to the proxy.
 from __future__ import annotations
 
 import json
+import re
 import ssl
 from dataclasses import dataclass, field
 
@@ -20,6 +21,7 @@ from aiohttp import web
 
 from tests.support.cosmos_server import PACKAGE_DIR
 
+_CREATE = re.compile(r"^/dbs/?$|^/dbs/[^/]+/colls/?$")
 _HOP = {"content-length", "transfer-encoding", "content-encoding", "connection", "keep-alive", "host"}
 
 
@@ -31,6 +33,7 @@ class ThrottleProxy:
     throttle_left: int = 0
     throttle_path: str = ""
     throttled: int = 0
+    entra_rbac: bool = False  # refuse creating databases and containers, as Entra data-plane roles do
     seen: list[tuple[str, str, int]] = field(default_factory=list)  # (method, path, status)
     _runner: web.AppRunner | None = None
     _session: aiohttp.ClientSession | None = None
@@ -64,8 +67,23 @@ class ThrottleProxy:
         if self._runner is not None:
             await self._runner.cleanup()
 
+    def creations(self) -> list[tuple[str, str, int]]:
+        """Every request that tried to create a database or a container (POST /dbs, POST /dbs/x/colls)."""
+        return [s for s in self.seen if s[0] == "POST" and _CREATE.match(s[1])]
+
     async def _handle(self, request: web.Request) -> web.StreamResponse:
         path = request.rel_url.path
+        if self.entra_rbac and request.method == "POST" and _CREATE.match(path):
+            # what Cosmos DB answers an Entra identity (local auth disabled): no data-plane role
+            # may create a database or a container, whatever it holds
+            self.seen.append((request.method, path, 403))
+            await request.read()
+            action = "sqlDatabases/containers/write" if path.rstrip("/").endswith("colls") else "sqlDatabases/write"
+            body = {"code": "Forbidden", "message": (
+                "Request blocked by Auth loomtest : Request is blocked because principal "
+                "[aa000001-0000-4000-8000-000000000001] does not have required RBAC permissions to perform action "
+                f"[Microsoft.DocumentDB/databaseAccounts/{action}] on any scope. Learn more: https://aka.ms/cosmos-native-rbac.")}
+            return web.json_response(body, status=403, headers={"x-ms-substatus": "5301", "x-ms-request-charge": "0"})
         if self.throttle_left > 0 and self.throttle_path in path:
             self.throttle_left -= 1
             self.throttled += 1

@@ -188,3 +188,24 @@ def cosmos_server() -> Iterator[CosmosServer]:
         yield server
     finally:
         release()
+
+
+def provision(endpoint: str, database: str, key: str = EMULATOR_KEY) -> list[str]:
+    """Create ``database`` and every container loom knows on the protocol server, with the account
+    key, as ``loom store init`` does for a key profile (a writable open creates nothing).  Runs on
+    a thread of its own, so it works from sync code and from inside a running event loop."""
+    from loom_tui.store.cosmos import CosmosStore
+
+    made: list[list[str]] = []
+
+    def run() -> None:
+        import asyncio
+
+        made.append(asyncio.run(CosmosStore(endpoint, key, database=database, verify_tls=False).init_with_key()))
+
+    t = threading.Thread(target=run)
+    t.start()
+    t.join()
+    if not made:
+        raise RuntimeError(f"could not provision {database} on {endpoint}")
+    return made[0]

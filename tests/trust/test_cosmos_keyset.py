@@ -18,6 +18,7 @@ async def test_sequential_windows_continue_by_keyset_and_stay_exact(cosmos_serve
     from loom_tui.store.cosmos import CosmosStore
 
     store = CosmosStore(cosmos_server.endpoint, cosmos_server.key, database=f"k{uuid.uuid4().hex[:12]}", verify_tls=False)
+    await store.init_with_key()
     await store.open()
     try:
         # 7 names for 300 items: ties broken by id (the composite index loom creates with the container)

@@ -27,6 +27,7 @@ async def test_a_loopback_endpoint_is_verified_unless_it_is_the_emulator(cosmos_
         await store.open()
     await store.close()
     emulator = CosmosStore.from_profile(_profile(cosmos_server, cosmos_emulator=True))
+    await emulator.init_with_key()
     await emulator.open()
     try:
         assert await emulator.get("workspaces", "t", "nothing") is None

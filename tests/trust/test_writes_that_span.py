@@ -43,6 +43,7 @@ async def _contexts(kind: str, request, tmp_path: Path, n: int):
     server = request.getfixturevalue("cosmos_server")
     db = f"r{uuid.uuid4().hex[:12]}"
     stores = [CosmosStore(server.endpoint, server.key, database=db, verify_tls=False) for _ in range(n)]
+    await stores[0].init_with_key()
     for s in stores:
         await s.open()
     return [AppContext(profile=Profile(), store=s, session=ADMIN) for s in stores], stores[0]
