@@ -14,12 +14,17 @@ from .output import Column, add_limit_alias, add_output_args, emit, emit_pages, 
 
 SORTS = {"name": SortKey.NAME, "created": SortKey.CREATED, "accessed": SortKey.LAST_ACCESSED, "items": SortKey.ITEMS,
          "domain": SortKey.DOMAIN, "capacity": SortKey.CAPACITY, "state": SortKey.STATE}  # every column, as the console's sort picker
-PUBLIC = ("id", "name", "description", "domain", "capacity", "itemCount", "state", "createdBy", "createdAt",
+PUBLIC = ("id", "name", "description", "domain", "domainName", "capacity", "itemCount", "state", "createdBy", "createdAt",
           "updatedAt", "lastAccessedAt", "ownerOid", "tenantId", "capacityAssignment", "domainRegistration")
 
 
 def public(doc: dict) -> dict:
     return {k: doc.get(k) for k in PUBLIC}
+
+
+def named(doc: dict, names: dict[str, str]) -> dict:
+    """``doc`` with ``domainName``: the name of the domain whose id it stores."""
+    return {**doc, "domainName": names.get(doc.get("domain") or "", doc.get("domain"))}
 
 
 def _minute(value: str | None) -> str:
@@ -28,7 +33,7 @@ def _minute(value: str | None) -> str:
 
 COLUMNS = [
     Column("name", "Name"),
-    Column("domain", "Domain"),
+    Column("domain", "Domain", show=lambda r: r.get("domainName") or r.get("domain") or ""),
     Column("capacity", "Capacity"),
     Column("itemCount", "Items", lambda r: r.get("itemCount", 0)),
     Column("state", "State", lambda r: r.get("state") or "Active"),
@@ -106,9 +111,10 @@ async def do_list(args: argparse.Namespace) -> int:
 
         async def pages():
             token = None
+            names = await ctx.workspaces.domain_names()
             while True:
                 page = await ctx.workspaces.page(view, max_items=PAGE, continuation=token)
-                yield page.items
+                yield [named(d, names) for d in page.items]
                 token = page.continuation
                 if not token:
                     return
@@ -122,7 +128,7 @@ async def do_list(args: argparse.Namespace) -> int:
 async def do_show(args: argparse.Namespace) -> int:
     ctx = await _ctx(args)
     try:
-        doc = await ctx.workspaces.find(args.workspace)
+        doc = named(await ctx.workspaces.find(args.workspace), await ctx.workspaces.domain_names())
     finally:
         await ctx.close()
     emit(args, public(doc))

@@ -7,8 +7,8 @@ case-insensitively, stored upper-case.  The web console stored free text too ("P
 "Shared (Pro)", "Trial"): such a value is kept when an edit leaves it unchanged, and refused when
 typed new, naming the SKU it probably meant ("Premium P1" → P1).
 
-**Domain.** One of the tenant's domains (the ``domains:<tenantId>`` document), matched
-case-insensitively and stored as the tenant spells it.  A new domain only by an explicit choice
+**Domain.** One of the tenant's domains (the ``domains:<tid>`` registry, the console's shape),
+named by id or name case-insensitively and stored as its **id** (the console's rule).  A new domain only by an explicit choice
 (the form's "new domain" box, ``--new-domain``): then it must be a domain name as the DLZ
 wizard's (``[a-z0-9-]``, 3–24).
 """
@@ -48,19 +48,26 @@ def check_capacity(value: str, stored: str | None = None) -> str:
     raise ValidationError("capacity", f"{text!r} is not a capacity SKU: use {capacity_hint()}, or leave it empty for none")
 
 
-def check_domain(value: str, known: list[str] | tuple[str, ...], *, new: bool = False, stored: str | None = None) -> tuple[str, bool]:
-    """``(domain to store, is it new to the tenant)``.  ``known``: the tenant's domain names.
-    ``stored``: the workspace's current domain, kept as it is when unchanged."""
+def check_domain(value: str, known: list[tuple[str, str]] | tuple[tuple[str, str], ...], *, new: bool = False,
+                 stored: str | None = None) -> tuple[str, bool]:
+    """``(domain id to store, is it new to the tenant)``.  ``known``: the tenant's domains as
+    ``(id, name)``; ``value`` names one by id or by name, case-insensitively.  ``stored``: the
+    workspace's current domain, kept as it is when unchanged.  A new domain returns the typed name
+    (the caller adds it and stores the id it gets)."""
     text = (value or "").strip()
     if not text:
         return "", False
     if stored is not None and text == str(stored).strip():
         return text, False
-    by_lower = {d.lower(): d for d in known}
-    if text.lower() in by_lower:
-        return by_lower[text.lower()], False
+    low = text.lower()
+    for id_, _ in known:
+        if id_.lower() == low:
+            return id_, False
+    for id_, name in known:
+        if str(name).lower() == low:
+            return id_, False
     if not new:
-        listed = ", ".join(sorted(known)) if known else "none yet"
+        listed = ", ".join(sorted(str(n) for _, n in known)) if known else "none yet"
         raise ValidationError("domain", f"{text!r} is not one of this tenant's domains ({listed}); "
                                         "choose one, or start a new domain on purpose (the form's 'New domain' box, --new-domain)")
     problem = domain_problem(text)

@@ -311,6 +311,18 @@ def _idle_and_personas(wss: list[dict], anchor: datetime) -> None:
         ws["memberUpns"] = sorted(members)
 
 
+def demo_domains_doc(created: str) -> dict:
+    """The demo tenant's domains registry in the web console's shape (``DomainsDoc``): the
+    console's guaranteed ``default`` domain, then the demo's domains (id, name, ...)."""
+    default = ("default", "Default", "Default domain — the fallback binding for workspaces until a Data Landing Zone is attached.",
+               "#0078d4")
+    return {
+        "id": f"domains:{DEMO_TENANT}", "tenantId": DEMO_TENANT, "kind": "domains", "updatedAt": created,
+        "items": [{"id": d, "name": n, "description": desc, "color": c, "themeColor": c, "status": "registered",
+                   "createdAt": created, "createdBy": DEMO_SESSION.upn} for d, n, desc, c in (default, *DOMAINS)],
+    }
+
+
 # the heavy users: most activity comes from two engineers (weights follow DEMO_USERS)
 USER_WEIGHTS = [3, 4, 14, 9, 5, 1, 1]
 
@@ -322,11 +334,7 @@ async def seed_demo(store: DocumentStore, *, seed: int = DEMO_SEED, workspaces: 
     anchor = _anchor()
     result = SeedResult()
     created = iso(anchor - timedelta(days=420))
-    await store.upsert("tenant-settings", {
-        "id": f"domains:{DEMO_TENANT}", "tenantId": DEMO_TENANT,
-        "domains": [{"id": d, "name": d, "displayName": n, "description": desc, "color": c, "createdAt": created,
-                     "createdBy": DEMO_SESSION.upn} for d, n, desc, c in DOMAINS],
-    })
+    await store.upsert("tenant-settings", demo_domains_doc(created))
     await store.upsert("tenant-settings", {
         "id": DEMO_TENANT, "tenantId": DEMO_TENANT, "settings": {"workspaceCreation": True, "marketplace": True},
         "updatedAt": created, "updatedBy": DEMO_SESSION.upn,

@@ -57,8 +57,13 @@ def _items(r: dict) -> str:
     return f"{items} item{'s' if items != 1 else ''}"
 
 
+def _domain(r: dict) -> str:
+    """The domain's name (the screen adds ``domainName`` from the registry; the stored value is its id)."""
+    return str(r.get("domainName") or r.get("domain") or "")
+
+
 def _card(r: dict) -> str:
-    return (f"{r.get('domain') or 'no domain'} · {r.get('capacity') or 'no capacity'} · {_items(r)}"
+    return (f"{_domain(r) or 'no domain'} · {r.get('capacity') or 'no capacity'} · {_items(r)}"
             f" · {r.get('state') or 'Active'} · {r.get('description') or ''}")
 
 
@@ -69,7 +74,7 @@ CARD_COLUMNS = [
 ]
 COLUMNS = [
     Column("name", "Name", 0, min_width=16, render=_name, cut="middle"),
-    Column("domain", "Domain", 12),
+    Column("domain", "Domain", 12, render=_domain),
     Column("capacity", "Capacity", 10),
     Column("itemCount", "Items", 6, align="right"),
     Column("state", "State", 11, render=lambda r: r.get("state") or "Active"),
@@ -107,8 +112,9 @@ class WorkspacesScreen(AreaScreen):
         self._debounce: Timer | None = None
         self.pins: tuple[str, ...] = ()
         self.pinned_rows: list[dict] = []
+        self.domain_names: dict[str, str] | None = None  # {domain id: name}, read with the first rows
         self.view_mode = "list"
-        self.domains: list[str] = []
+        self.domains: list[tuple[str, str]] = []  # (id, name)
         self.row_allowed: dict[str, set[str]] = {}  # workspace id -> actions the operator's role allows
         self._ready = False
         self._new_view = False  # the search, sort or a filter changed: the next reload starts at the top
@@ -162,10 +168,17 @@ class WorkspacesScreen(AreaScreen):
 
     # -- data ------------------------------------------------------------------------------
     async def _fetch(self, offset: int, limit: int) -> list[dict]:
-        return await self.ctx.workspaces.window(self.view, offset, limit, pinned=self.pinned_rows)
+        return self._named(await self.ctx.workspaces.window(self.view, offset, limit, pinned=self.pinned_rows))
 
     async def _load_pinned(self) -> list[dict]:
-        return await self.ctx.workspaces.pinned(self.view, self.pins)
+        if self.domain_names is None:
+            self.domain_names = await self.ctx.workspaces.domain_names()
+        return self._named(await self.ctx.workspaces.pinned(self.view, self.pins))
+
+    def _named(self, rows: list[dict]) -> list[dict]:
+        """Rows for display: each with its domain's name beside the stored id."""
+        names = self.domain_names or {}
+        return [{**r, "domainName": names.get(r.get("domain") or "", r.get("domain"))} for r in rows]
 
     @work(exclusive=True, exit_on_error=False, group="ws-count")
     async def reload(self, keep_cursor: bool = False, first: bool = False) -> None:
@@ -196,7 +209,7 @@ class WorkspacesScreen(AreaScreen):
         if v.capacity:
             parts.append(f"capacity: {v.capacity.value}")
         if v.domain:
-            parts.append(f"domain: {v.domain}")
+            parts.append(f"domain: {(self.domain_names or {}).get(v.domain, v.domain)}")
         parts.append("owner: me" if v.mine else "owner: all")
         if v.search.strip():
             parts.append(f"search: {v.search.strip()}")
@@ -253,14 +266,15 @@ class WorkspacesScreen(AreaScreen):
         if not self.domains:
             self._load_domains()
             return
-        cycle = [None, *self.domains]
+        cycle = [None, *(i for i, _ in self.domains)]
         current = cycle.index(self.view.domain) if self.view.domain in cycle else 0
         self._set_view(domain=cycle[(current + 1) % len(cycle)])
 
     @work(exclusive=True, exit_on_error=False, group="ws-domains")
     async def _load_domains(self) -> None:
         try:
-            self.domains = await self.ctx.workspaces.domains()
+            self.domains = await self.ctx.workspaces.domain_choices()
+            self.domain_names = dict(self.domains)
         except Exception as exc:
             self.flash(f"could not read the tenant's domains: {exc}", "error")
             return

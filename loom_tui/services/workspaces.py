@@ -26,6 +26,7 @@ from .journal import Journal
 from .roles import Action, require
 
 if TYPE_CHECKING:
+    from .domains import DomainRegistry
     from .context import AppContext
 
 EDITABLE = ("name", "description", "capacity", "domain")
@@ -112,6 +113,14 @@ class WorkspaceService:
 
     # -- reading ---------------------------------------------------------------------------
     async def _query(self, view: WorkspaceView) -> Query:
+        if view.domain:  # a domain by id or name filters on its id
+            from dataclasses import replace
+
+            from .domains import DomainRegistry
+
+            found = DomainRegistry.match(view.domain, await self.registry.domains())
+            if found is not None and found.id != view.domain:
+                view = replace(view, domain=found.id)
         return view_query(view, await self.scoped.visibility(), self.ctx.session)
 
     async def count(self, view: WorkspaceView = WorkspaceView()) -> int:
@@ -171,50 +180,55 @@ class WorkspaceService:
             out.update({d["id"]: d.get("name") or "" for d in page.items})
         return out
 
-    async def domains(self) -> list[str]:
-        doc = await self.scoped.tenant_get("tenant-settings", self._domains_id())
-        return sorted(d.get("name", "") for d in (doc or {}).get("domains", []) if d.get("name"))
+    @property
+    def registry(self) -> "DomainRegistry":
+        """The tenant's domains registry, in the web console's shape (:mod:`.domains`)."""
+        from .domains import DomainRegistry
 
-    def _domains_id(self) -> str:
-        return f"domains:{self.ctx.session.tenant_id}"
+        return DomainRegistry(self.scoped, self.ctx.session.upn or self.ctx.session.user_oid, writable=not self.ctx.read_only)
+
+    async def domains(self) -> list[str]:
+        """The names of the tenant's domains (seeded with the console's starter set when missing)."""
+        return [d.name for d in await self.registry.domains()]
+
+    async def domain_names(self) -> dict[str, str]:
+        """``{domain id: name}``: a workspace's ``domain`` is an id; people see the name."""
+        return await self.registry.names()
+
+    async def domain_choices(self) -> list[tuple[str, str]]:
+        """``[(id, name)]`` of the tenant's domains, in the registry's order."""
+        return [(d.id, d.name) for d in await self.registry.domains()]
 
     async def _check_sku_and_domain(self, data: WorkspaceInput, current: dict | None = None,
                                     only: Any = None) -> tuple[WorkspaceInput, bool]:
-        """Capacity a real SKU or none, domain one of the tenant's (or new by choice); values an
-        edit leaves unchanged are kept as stored.  Returns the input and whether the domain is new."""
+        """Capacity a real SKU or none, domain one of the tenant's by id or name (or new by
+        choice), stored as its id; values an edit leaves unchanged are kept as stored.  A new
+        workspace without a domain gets ``default``, as the console's create does.  Returns the
+        input and whether the domain is new (``data.domain`` is then the name to add)."""
         from dataclasses import replace
 
         from loom_tui.domain.workspace_fields import check_capacity, check_domain
+
+        from .domains import DEFAULT_DOMAIN_ID
 
         cur = current or {}
         capacity, domain, is_new = data.capacity, data.domain, False
         if only is None or "capacity" in only:
             capacity = check_capacity(data.capacity, cur.get("capacity") if current else None)
         if only is None or "domain" in only:
-            domain, is_new = check_domain(data.domain, await self.domains(), new=data.new_domain,
-                                          stored=cur.get("domain") if current else None)
+            choices = await self.domain_choices()
+            text = data.domain
+            if current is None and not (text or "").strip() and any(i == DEFAULT_DOMAIN_ID for i, _ in choices):
+                text = DEFAULT_DOMAIN_ID
+            domain, is_new = check_domain(text, choices, new=data.new_domain, stored=cur.get("domain") if current else None)
         return replace(data, capacity=capacity, domain=domain), is_new
 
-    async def _add_domain(self, name: str) -> None:
-        """Add a new domain to the tenant's domains document (the web console's shape)."""
-        from loom_tui.store.errors import Conflict
+    async def _add_domain(self, data: WorkspaceInput) -> WorkspaceInput:
+        """Add the new domain ``data.domain`` (a name) to the registry; ``data`` with its id."""
+        from dataclasses import replace
 
-        s = self.ctx.session
-        entry = {"id": name, "name": name, "createdAt": now_iso(), "createdBy": s.upn}
-        for _ in range(5):
-            doc = await self.scoped.tenant_get("tenant-settings", self._domains_id())
-            try:
-                if doc is None:
-                    await self.scoped.tenant_create("tenant-settings", {"id": self._domains_id(), "domains": [entry]})
-                    return
-                if any(str(d.get("name", "")).lower() == name.lower() for d in doc.get("domains", [])):
-                    return
-                await self.scoped.tenant_replace("tenant-settings", {**doc, "domains": [*doc.get("domains", []), entry]},
-                                                 if_match=doc["_etag"])
-                return
-            except (Conflict, PreconditionFailed):
-                continue
-        raise ConflictError("the tenant's domains kept changing; try again")
+        added = await self.registry.add(data.domain)
+        return replace(data, domain=added.id)
 
     # -- writing ---------------------------------------------------------------------------
     async def _reserve_name(self, name: str, workspace_id: str) -> None:
@@ -249,7 +263,7 @@ class WorkspaceService:
         new_id = str(uuid.uuid4())
         await self._reserve_name(data.name, new_id)
         if new_domain:
-            await self._add_domain(data.domain)
+            data = await self._add_domain(data)
         s = self.ctx.session
         now = now_iso()
         doc = {
@@ -305,7 +319,7 @@ class WorkspaceService:
         if etag is not None and etag != current.get("_etag") and not force and self._edited_since(base, current):
             raise EditConflict(mine={**(base or current), **changes}, theirs=current)
         if domain_is_new:
-            await self._add_domain(data.domain)
+            data = await self._add_domain(data)
         new = {**current, **stored_fields(data), "updatedAt": now_iso()}
         try:
             stored = await self.scoped.tenant_replace("workspaces", new, if_match=None if force else current["_etag"])

@@ -96,7 +96,8 @@ async def test_filters_work_without_derived_fields(store):
     creator = as_user(store, wc.CREATOR)
     assert {r["id"] for r in await listed(creator, WorkspaceView(mine=True))} == {wc.WS_SALES, wc.WS_SANDBOX}  # by createdBy
     assert {r["id"] for r in await listed(admin, WorkspaceView(mine=True))} == {wc.WS_OPS, wc.WS_UBER}
-    assert await admin.workspaces.domains() == ["finance", "ops"]
+    assert await admin.workspaces.domains() == ["Default", "Finance", "Operations"]
+    assert {r["id"] for r in await listed(admin, WorkspaceView(domain="FINANCE"))} == {wc.WS_SALES, wc.WS_UBER}  # by name too
 
 
 async def test_detail_by_id_and_by_name(store):

@@ -48,7 +48,7 @@ async def test_create_refuses_an_unknown_domain_unless_new_is_chosen(ctx):
     with pytest.raises(ValidationError) as err:
         await ctx.workspaces.create(WorkspaceInput(name="Bad domain", domain="Bad Domain!!"))
     assert err.value.field == "domain" and str(err.value).startswith("Domain 'Bad Domain!!' is not one of this tenant's domains")
-    assert "finance" in str(err.value) and "New domain" in str(err.value)
+    assert "Finance" in str(err.value) and "New domain" in str(err.value)  # the domains by name
     with pytest.raises(ValidationError, match="cannot be a new domain: only lower-case"):
         await ctx.workspaces.create(WorkspaceInput(name="Bad domain", domain="Bad Domain!!", new_domain=True))
     with pytest.raises(ValidationError, match="not one of this tenant's domains"):

@@ -133,9 +133,14 @@ NOTIFICATIONS = [
      "severity": "warning", "link": f"/workspaces/{WS_SALES}", "read": True, "readAt": ago(hours=1), "createdAt": ago(hours=9),
      **extra("notification")},
 ]
-DOMAINS_DOC = {"id": f"domains:{TENANT}", "tenantId": TENANT, **extra("domains"), "domains": [
-    {"id": "finance", "name": "finance", "description": "Money", "color": "#0a0", "createdAt": ago(days=100), "createdBy": ADMIN.upn},
-    {"id": "ops", "name": "ops", "createdAt": ago(days=100), "createdBy": ADMIN.upn},
+DOMAINS_DOC = {"id": f"domains:{TENANT}", "tenantId": TENANT, **extra("domains"), "kind": "domains", "updatedAt": ago(days=5),
+               "items": [
+    {"id": "default", "name": "Default", "status": "registered", "createdAt": ago(days=100), "createdBy": ADMIN.upn},
+    {"id": "finance", "name": "Finance", "description": "Money", "color": "#0a0", "icon": "money", "themeColor": "#107c10",
+     "status": "active", "subscriptionIds": ["11111111-2222-4333-8444-555555555555"], "dlzRg": "rg-csa-loom-dlz-finance-eastus2",
+     "location": "eastus2", "capacitySku": "F64", "chargebackTag": "loom-domain:finance", "createdAt": ago(days=100),
+     "createdBy": ADMIN.upn, **extra("domain-item")},
+    {"id": "ops", "name": "Operations", "parentId": "default", "createdAt": ago(days=100), "createdBy": ADMIN.upn},
 ]}
 SETTINGS_DOC = {"id": TENANT, "tenantId": TENANT, "settings": {"workspaceCreation": True}, "updatedAt": ago(days=5),
                 "updatedBy": ADMIN.upn, **extra("settings")}

@@ -97,14 +97,21 @@ async def test_search_history_is_offered_with_up_and_down():
 
 
 async def test_domain_filter_cycles_the_tenant_domains():
+    """The cycle follows the registry (the console's ``default`` first, which no demo workspace
+    uses); the status line and the rows show the domain's name, the filter matches its id."""
     app = LoomApp()
     async with app.run_test(size=(100, 24)) as pilot:
         await wait_ready(pilot)
-        domains = await app.ctx.workspaces.domains()
+        choices = await app.ctx.workspaces.domain_choices()
+        assert choices[0] == ("default", "Default")
         await pilot.press("D")
-        await wait_for(pilot, lambda: f"domain: {domains[0]}" in screen_text(app) and table(app).row(0) is not None)
-        assert all(table(app).row(i)["domain"] == domains[0] for i in range(table(app).row_count))
-        for _ in domains:
+        await wait_for(pilot, lambda: "domain: Default" in screen_text(app) and "0 workspaces" in screen_text(app))
+        await pilot.press("D")
+        fid, fname = choices[1]
+        await wait_for(pilot, lambda: f"domain: {fname}" in screen_text(app) and table(app).row(0) is not None)
+        assert all(table(app).row(i)["domain"] == fid for i in range(table(app).row_count))
+        assert all(table(app).row(i)["domainName"] == fname for i in range(table(app).row_count))
+        for _ in choices[1:]:
             await pilot.press("D")
         await wait_for(pilot, lambda: "domain:" not in screen_text(app) and table(app).row_count == 40)
 
