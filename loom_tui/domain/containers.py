@@ -64,8 +64,12 @@ CONTAINERS: dict[str, Container] = {
         # under concurrency) and the intents of writes that span partitions (see services/journal.py)
         Container("workspace-names", "tenantId", Scope.TENANT, "workspace name reservations (loom)"),
         Container("pending-writes", "tenantId", Scope.TENANT, "intents of multi-document writes (loom)"),
+        # the console's logical landing zones (LandingZone, lib/azure/landing-zones-store.ts): loom
+        # writes one per DLZ it deployed; loom's records were here once (kind dlz/draft) and are
+        # read from here until they are saved again (then they move to loom-dlz)
+        Container("landing-zones", "tenantId", Scope.TENANT, "logical landing zones (the console's LandingZone)", ("kind",)),
         # loom-tui's own: Data Landing Zones it deployed (kind "dlz") and wizard drafts (kind "draft")
-        Container("landing-zones", "tenantId", Scope.TENANT, "DLZ records and setup-wizard drafts", ("kind",)),
+        Container("loom-dlz", "tenantId", Scope.TENANT, "DLZ records and setup-wizard drafts (loom)", ("kind",)),
         Container("audit-log", "itemId", Scope.ITEM, "audit events", ("at", "seq", "tenantId", "workspaceId")),
         Container("comments", "itemId", Scope.ITEM, "item comments", ("createdAt",)),
         Container("shares", "itemId", Scope.ITEM, "share-link tokens"),
@@ -84,7 +88,7 @@ CONTAINERS: dict[str, Container] = {
 
 # loom's own containers: the web console neither creates nor reads them (``loom store init`` makes
 # them on an account the console's bicep provisioned)
-LOOM_OWN: tuple[str, ...] = ("workspace-names", "pending-writes", "operations")
+LOOM_OWN: tuple[str, ...] = ("workspace-names", "pending-writes", "operations", "loom-dlz")
 
 
 def container(name: str) -> Container:

@@ -97,6 +97,21 @@ async def test_whole_flow_then_read_everything_back(world):
     assert len(rec.dns_links) == 17
     f2 = await svc.facts()
     assert "logistics" in f2.dlz_domains() and propose_address_space(f2) == "10.2.0.0/16"
+    # recorded as the web console records a DLZ: the domain's binding, a LandingZone; loom's own
+    # record and drafts stay out of the console's landing-zones
+    tid = ctx.session.tenant_id
+    registry = await ctx.store.get("tenant-settings", tid, f"domains:{tid}")
+    item = next(i for i in registry["items"] if i["id"] == "logistics")
+    assert item["subscriptionIds"] == [SPARE_SUB.lower()] and item["dlzRg"] == plan.resource_group
+    assert item["location"] == "eastus2" and item["capacitySku"] == "F8" and item["status"] == "active"
+    assert item["chargebackTag"] == "loom-domain:logistics"
+    lz = await ctx.store.get("landing-zones", tid, "logistics")
+    assert lz["name"] == "logistics" and lz["subscriptionId"] == SPARE_SUB and lz["resourceGroups"] == [plan.resource_group]
+    assert lz["region"] == "eastus2" and lz["network"]["vnetId"] == plan.spoke_vnet_id and lz["createdBy"] == ctx.session.upn
+    from loom_tui.store.query import Query
+    console_lzs = (await ctx.store.query("landing-zones", tid, Query(), max_items=100)).items
+    assert [d["id"] for d in console_lzs] == ["logistics"]  # no dlz:/draft: records among them
+    assert await ctx.store.get("loom-dlz", tid, "dlz:logistics") is not None
 
 
 async def test_a_429_is_waited_out(world):

@@ -1,6 +1,8 @@
 """Wizard drafts in the store: saved after every step, so a dropped session resumes where it was.
 
-One document per draft in the tenant's ``landing-zones`` partition (kind ``draft``); several can
+One document per draft in the tenant's ``loom-dlz`` partition (kind ``draft``; loom's own container:
+the console's ``landing-zones`` holds only its ``LandingZone`` documents, and a draft loom wrote
+there before is read from there until it is saved again, then moved); several can
 exist, one per domain (the domain step refuses a domain another draft holds, and says whose).
 Drafts are per user: each operator lists and resumes their own (``owner``: the object id); a
 draft saved before drafts had owners belongs to whoever saved it last.  Reached only through the
@@ -11,7 +13,7 @@ from __future__ import annotations
 
 import uuid
 from dataclasses import dataclass
-from typing import Callable
+from typing import AsyncIterator, Callable
 
 from loom_tui.domain.clock import now_iso
 from loom_tui.services.stamps import stamp
@@ -20,7 +22,8 @@ from loom_tui.store.scoped import ScopedStore
 
 from .steps import Wizard
 
-CONTAINER = "landing-zones"
+CONTAINER = "loom-dlz"
+LEGACY = "landing-zones"  # where loom kept drafts before (read, and moved on the next save)
 
 
 @dataclass(frozen=True)
@@ -49,15 +52,19 @@ class DraftService:
         s = self.scoped.session
         await self.scoped.tenant_upsert(CONTAINER, {"id": _doc_id(w.draft_id), "kind": "draft", **w.to_doc(),
                                                     "updatedAt": now_iso(), "seq": stamp(), "updatedBy": s.upn, "owner": s.user_oid})
+        await _drop_legacy(self.scoped, _doc_id(w.draft_id), "draft")
 
     async def get(self, draft_id: str) -> Wizard | None:
-        doc = await self.scoped.tenant_get(CONTAINER, _doc_id(draft_id))
-        return Wizard.from_doc(doc) if doc and doc.get("kind") == "draft" else None
+        for container in (CONTAINER, LEGACY):
+            doc = await self.scoped.tenant_get(container, _doc_id(draft_id))
+            if doc and doc.get("kind") == "draft":
+                return Wizard.from_doc(doc)
+        return None
 
     async def all(self) -> list[DraftRow]:
         """Every draft of the tenant (every user's), newest first."""
         rows = []
-        async for d in self.scoped.tenant_iter(CONTAINER, Query((eq("kind", "draft"),))):
+        async for d in legacy_and_own(self.scoped, "draft"):
             rows.append(DraftRow(Wizard.from_doc(d), str(d.get("updatedAt") or ""), str(d.get("updatedBy") or ""), int(d.get("seq") or 0),
                                  str(d.get("owner") or "")))
         rows.sort(key=lambda r: (r.seq, r.updated_at), reverse=True)  # seq: saves in the same millisecond keep their order
@@ -91,7 +98,36 @@ class DraftService:
         from loom_tui.errors import NotFoundError
         from loom_tui.store.errors import NotFound
 
+        gone = await _drop_legacy(self.scoped, _doc_id(draft_id), "draft")
         try:
             await self.scoped.tenant_delete(CONTAINER, _doc_id(draft_id))
         except NotFound:
-            raise NotFoundError(f"no draft {draft_id!r}") from None
+            if not gone:
+                raise NotFoundError(f"no draft {draft_id!r}") from None
+
+
+async def legacy_and_own(scoped: ScopedStore, kind: str) -> AsyncIterator[dict]:
+    """Every document of ``kind`` in ``loom-dlz``, then those still in ``landing-zones`` (written
+    there by an older loom) that ``loom-dlz`` does not hold."""
+    seen: set[str] = set()
+    async for d in scoped.tenant_iter(CONTAINER, Query((eq("kind", kind),))):
+        seen.add(d["id"])
+        yield d
+    async for d in scoped.tenant_iter(LEGACY, Query((eq("kind", kind),))):
+        if d["id"] not in seen:
+            yield d
+
+
+async def _drop_legacy(scoped: ScopedStore, doc_id: str, kind: str) -> bool:
+    """Remove loom's old document ``doc_id`` of ``kind`` from ``landing-zones`` (never a console
+    document); whether there was one."""
+    from loom_tui.store.errors import NotFound
+
+    old = await scoped.tenant_get(LEGACY, doc_id)
+    if not old or old.get("kind") != kind:
+        return False
+    try:
+        await scoped.tenant_delete(LEGACY, doc_id)
+    except NotFound:
+        return False
+    return True

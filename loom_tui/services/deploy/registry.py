@@ -1,5 +1,8 @@
-"""The DLZs loom deployed, recorded in the store (``landing-zones``, kind ``dlz``) so Capacity and
-Cost see them, with their deployment's stage states so a failed run resumes where it stopped."""
+"""The DLZs loom deployed, recorded in the store (``loom-dlz``, kind ``dlz``: loom's own container;
+records an older loom kept in the console's ``landing-zones`` are read from there and moved on the
+next save) so Capacity and Cost see them, with their deployment's stage states so a failed run
+resumes where it stopped.  What the console reads about a DLZ is written separately
+(:mod:`.console_record`)."""
 
 from __future__ import annotations
 
@@ -8,12 +11,12 @@ from typing import Any, Callable
 
 from loom_tui.domain.clock import now_iso
 from loom_tui.errors import NotFoundError
-from loom_tui.store.query import Query, eq
 from loom_tui.store.scoped import ScopedStore
 
+from .drafts import LEGACY, _drop_legacy, legacy_and_own
 from .facts import ExistingDlz
 
-CONTAINER = "landing-zones"
+CONTAINER = "loom-dlz"
 
 
 @dataclass(frozen=True)
@@ -59,11 +62,13 @@ class DlzRegistry:
         self.require_writable = require_writable
 
     async def list(self) -> list[DlzRecord]:
-        out = [DlzRecord.from_doc(d) async for d in self.scoped.tenant_iter(CONTAINER, Query((eq("kind", "dlz"),)))]
+        out = [DlzRecord.from_doc(d) async for d in legacy_and_own(self.scoped, "dlz")]
         return sorted(out, key=lambda r: r.domain)
 
     async def get(self, domain: str) -> DlzRecord:
         d = await self.scoped.tenant_get(CONTAINER, f"dlz:{domain}")
+        if not d or d.get("kind") != "dlz":
+            d = await self.scoped.tenant_get(LEGACY, f"dlz:{domain}")
         if not d or d.get("kind") != "dlz":
             raise NotFoundError(f"no DLZ {domain!r} recorded in this tenant")
         return DlzRecord.from_doc(d)
@@ -90,6 +95,7 @@ class DlzRegistry:
             "deployedBy": s.upn, "stages": stages, "peering": peering if peering is not None else (old.peering if old else {}),
             "dnsLinks": dns_links if dns_links is not None else (old.dns_links if old else []), "plan": plan,
         })
+        await _drop_legacy(self.scoped, f"dlz:{plan['domain']}", "dlz")
 
     async def forget(self, domain: str) -> DlzRecord:
         """Remove the record of ``domain`` (Azure is not touched); the record removed."""
@@ -97,9 +103,11 @@ class DlzRegistry:
         rec = await self.get(domain)
         from loom_tui.store.errors import NotFound
 
+        gone = await _drop_legacy(self.scoped, f"dlz:{domain}", "dlz")
         try:
             await self.scoped.tenant_delete(CONTAINER, f"dlz:{domain}")
         except NotFound:
-            raise NotFoundError(f"no DLZ {domain!r} recorded in this tenant") from None
+            if not gone:
+                raise NotFoundError(f"no DLZ {domain!r} recorded in this tenant") from None
         return rec
 

@@ -417,6 +417,9 @@ class DlzRunner:
         return await link_dns(self)
 
     async def stage_record(self) -> str:
+        from .console_record import record_for_console
+
         await self.registry.save(self._plan_doc(), state="deployed", stages={**self.stages, "record": {"state": "succeeded", "message": ""}},
                                  peering=self.peering, dns_links=self.dns_links)
-        return "recorded in the store"
+        await record_for_console(self.registry.scoped, self._plan_doc())
+        return "recorded in the store (and as the web console records a DLZ: the domain's binding, a landing zone)"
