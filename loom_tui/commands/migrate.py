@@ -1,8 +1,10 @@
-"""``loom migrate [--apply]``: adopt the web console v1's workspaces into the tenant.
+"""``loom migrate [--apply]``: the web console's backfill of ``tid`` and ``ownerOid``.
 
-v1 stored a workspace creator's object id in ``tenantId``; see :mod:`loom_tui.services.v1tenant`.
-A dry run (lists what would be adopted) unless ``--apply``; tenant admins only; ``--apply`` is
-refused in read-only mode; every adoption is audited; running it again changes nothing.
+Workspaces the console filed under their owner's object id (their partition) before rel-T11 lack
+``tid``/``ownerOid``; see :mod:`loom_tui.services.v1tenant`.  The fields are added in place — a
+document never moves between partitions.  A dry run (lists what would be filled) unless
+``--apply``; tenant admins only; ``--apply`` is refused in read-only mode; every document written
+is audited; running it again changes nothing.
 """
 
 from __future__ import annotations
@@ -14,15 +16,17 @@ from .output import Column, add_output_args, emit
 COLUMNS = [
     Column("id", "Id"),
     Column("name", "Name"),
-    Column("ownerOid", "Owner object id"),
+    Column("ownerOid", "Owner object id (partition)"),
+    Column("fills", "Adds"),
     Column("createdBy", "Created by"),
     Column("why", "Why this tenant"),
 ]
 
 
 def register(sub: argparse._SubParsersAction) -> None:
-    p = sub.add_parser("migrate", help="adopt workspaces the web console v1 filed under a user's object id (dry run unless --apply)")
-    p.add_argument("--apply", action="store_true", help="adopt them (default: only list what would be adopted)")
+    p = sub.add_parser("migrate", help="backfill tid and ownerOid on workspaces filed under their owner's object id, in place "
+                                       "(the web console's backfill; dry run unless --apply)")
+    p.add_argument("--apply", action="store_true", help="write them (default: only list what would be filled)")
     add_output_args(p)
     p.set_defaults(handler=handle)
 
@@ -36,14 +40,16 @@ async def handle(args: argparse.Namespace) -> int:
         result = await V1TenantService(ctx).migrate(apply=args.apply)
     finally:
         await ctx.close()
-    rows = [{"id": w.id, "name": w.name, "ownerOid": w.owner_oid, "createdBy": w.created_by, "why": w.why} for w in result.adopted]
+    rows = [{"id": w.id, "name": w.name, "ownerOid": w.owner_oid, "fills": ", ".join(w.fills), "createdBy": w.created_by,
+             "why": w.why} for w in result.adopted]
     skipped = [{"id": w.id, "name": w.name, "reason": why} for w, why in result.skipped]
-    verb = "adopted" if result.applied else "would adopt"
-    footer = f"{verb} {len(rows)} workspace(s); {result.unrecognised} with an unrecognised owner left alone"
+    verb = "filled" if result.applied else "would fill"
+    footer = f"{verb} tid/ownerOid on {len(rows)} workspace(s), each in its owner's partition; " \
+             f"{result.unrecognised} with an unrecognised owner left alone"
     footer += "".join(f"\nskipped {s['id']} ({s['name']}): {s['reason']}" for s in skipped)
     if not result.applied and rows:
-        footer += "\ndry run: nothing was changed; run `loom migrate --apply` to adopt them"
+        footer += "\ndry run: nothing was changed; run `loom migrate --apply` to write them"
     emit(args, rows, COLUMNS, footer=footer,
-         json={"applied": result.applied, "adopted" if result.applied else "wouldAdopt": rows, "skipped": skipped,
+         json={"applied": result.applied, "filled" if result.applied else "wouldFill": rows, "skipped": skipped,
                "unrecognised": result.unrecognised})
     return 0

@@ -1,19 +1,20 @@
-"""The web console v1's tenant id: find and adopt workspaces whose ``tenantId`` is a user's object id.
+"""``loom migrate``: the web console's own backfill (``scripts/csa-loom/backfill-workspace-tid.mjs``
+at commit 26890f87af734d9945149b0f2ad5dcba5aa692ac), for this tenant.
 
-v1 stored the creator's *object id* in a workspace's ``tenantId`` (its partition key), so its
-"tenant isolation" was per user, and such a workspace lies outside the tenant's partition: loom
-(correctly) does not show it.  ``loom doctor`` counts them; ``loom migrate`` (tenant admins; a dry
-run unless ``--apply``; refused in read-only) adopts them into the tenant.  Nothing is rewritten
-silently, and nothing of another tenant is touched:
+The console files every workspace under its OWNER's Entra object id: the partition key
+``tenantId`` is the owner's oid (immutable; the console says "do not fix this in place"). Before
+rel-T11 those documents had no ``tid`` (the owning tenant) and no ``ownerOid``.  The backfill ADDS
+them — ``tid`` = the tenant, ``ownerOid`` = the document's ``tenantId`` — only where they are
+missing, as an in-partition write: a document never moves between partitions (a move would take
+it out of its owner's partition, and it would vanish from the console).
 
-* only workspaces the tenant can claim are adopted: the owner object id (their ``tenantId``) is a
-  user of this tenant's directory, the creator's UPN resolves to that object id, or the document's
-  own ``tid`` (the web console HEAD) names this tenant.  Others are counted, never shown or moved;
-* adopting is a move (a partition key cannot change): the same document, every field kept, with
-  ``tenantId`` = the tenant, ``tid`` = the tenant, ``ownerOid`` = the old object id and
-  ``adoptedFrom`` = {tenantId, at, by} added; written into the tenant partition first, the original
-  deleted after — running it again finishes an interrupted run and changes nothing after a full one;
-* each adoption writes an audit event (``workspace.adopt``) on the workspace.
+loom runs it for one tenant of a possibly shared account (the console's script assumes one tenant
+per account): only documents the tenant can claim are touched — the owner object id is a user of
+this tenant's directory, the creator's UPN resolves to that object id, or the document's own
+``tid`` names this tenant; a document whose ``tid`` names another tenant is never touched.  Tenant
+admins only; a dry run unless ``--apply``; refused in read-only; every document written is audited
+(``workspace.backfill``, a tenant-level event naming the workspace); running it again changes
+nothing.
 """
 
 from __future__ import annotations
@@ -22,7 +23,7 @@ import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
-from loom_tui.domain.clock import now_iso
+from loom_tui.store.scoped import TENANT_SETTINGS_ITEM
 
 from .audit import AuditService
 from .directory import Directory, directory_for
@@ -41,15 +42,16 @@ SYSTEM = ("_etag", "_ts")
 class V1Workspace:
     id: str
     name: str
-    owner_oid: str  # what v1 stored in tenantId
+    owner_oid: str  # the document's tenantId: its owner's object id (its partition)
     created_by: str
     why: str  # how the owner was tied to this tenant
+    fills: tuple[str, ...] = ()  # the fields the backfill adds ("tid", "ownerOid")
 
 
 @dataclass
 class V1Scan:
-    adoptable: list[V1Workspace] = field(default_factory=list)
-    unrecognised: int = 0  # object-id partitions nobody could tie to this tenant: left alone
+    adoptable: list[V1Workspace] = field(default_factory=list)  # documents the backfill would fill
+    unrecognised: int = 0  # lacking tid/ownerOid, but nobody could tie them to this tenant: left alone
     directory: str = ""
 
     @property
@@ -60,9 +62,13 @@ class V1Scan:
 @dataclass
 class MigrateResult:
     applied: bool
-    adopted: list[V1Workspace] = field(default_factory=list)  # adopted now (or, in a dry run, that would be)
+    adopted: list[V1Workspace] = field(default_factory=list)  # filled now (or, in a dry run, that would be)
     skipped: list[tuple[V1Workspace, str]] = field(default_factory=list)
     unrecognised: int = 0
+
+
+def fills_of(doc: dict) -> tuple[str, ...]:
+    return tuple(f for f in ("tid", "ownerOid") if not doc.get(f))
 
 
 class V1TenantService:
@@ -73,7 +79,7 @@ class V1TenantService:
 
     def _require_admin(self) -> None:
         if not self.ctx.session.is_tenant_admin:
-            raise Forbidden("adopting the web console v1's workspaces is for tenant admins")
+            raise Forbidden("the workspace tid/ownerOid backfill is for tenant admins")
 
     async def _tie(self, doc: dict, oid: str) -> str | None:
         """Why ``doc`` (owner object id ``oid``) belongs to this tenant, or None."""
@@ -95,63 +101,67 @@ class V1TenantService:
         async for doc in self.scoped.admin_foreign_workspaces():
             oid = doc.get("tenantId")
             if not isinstance(oid, str) or not _GUID.match(oid):
-                continue  # not an object id: not v1's gap, not ours to judge
+                continue  # not an object id: not the console's owner partition, not ours to judge
+            fills = fills_of(doc)
+            if not fills:
+                continue  # nothing to backfill
             why = await self._tie(doc, oid)
             if why is None:
                 unrecognised += 1
                 continue
-            found.append((doc, V1Workspace(doc["id"], str(doc.get("name") or ""), oid, str(doc.get("createdBy") or ""), why)))
+            found.append((doc, V1Workspace(doc["id"], str(doc.get("name") or ""), oid, str(doc.get("createdBy") or ""), why, fills)))
         found.sort(key=lambda f: (f[1].name.lower(), f[1].id))
         return found, unrecognised
 
     async def scan(self) -> V1Scan:
-        """What ``loom doctor`` reports and ``loom migrate`` would adopt (reads only)."""
+        """What ``loom doctor`` reports and ``loom migrate`` would fill (reads only)."""
         found, unrecognised = await self._scan_docs()
         return V1Scan([w for _d, w in found], unrecognised, self.directory.name)
 
     async def migrate(self, *, apply: bool = False) -> MigrateResult:
-        """A dry run unless ``apply``; with ``apply`` every adoptable workspace is adopted."""
+        """A dry run unless ``apply``; with ``apply`` every document found gets its missing
+        ``tid``/``ownerOid``, in its own partition."""
         self._require_admin()
         if apply:
-            self.ctx.require_writable("adopting the web console v1's workspaces")
+            self.ctx.require_writable("backfilling the workspaces' tid and ownerOid")
         found, unrecognised = await self._scan_docs()
         result = MigrateResult(applied=apply, unrecognised=unrecognised)
         if not apply:
             result.adopted = [w for _d, w in found]
             return result
         audit = AuditService(self.scoped)
-        s = self.ctx.session
+        tid = self.ctx.session.tenant_id
+        settings_item = TENANT_SETTINGS_ITEM.format(tid=tid)
         for doc, w in found:
-            adopted = {k: v for k, v in doc.items() if k not in SYSTEM}
-            adopted.update({"tenantId": s.tenant_id, "tid": s.tenant_id, "ownerOid": doc.get("ownerOid") or w.owner_oid,
-                            "adoptedFrom": {"tenantId": w.owner_oid, "at": now_iso(), "by": s.upn}})
+            patch = {"tid": tid, "ownerOid": w.owner_oid}
+            patch = {k: v for k, v in patch.items() if k in w.fills}
             try:
-                await self.scoped.admin_adopt_workspace(doc, adopted)
+                await self.scoped.admin_backfill_workspace(doc, patch)
             except ConflictError as exc:
                 result.skipped.append((w, str(exc)))
                 continue
-            ws = await self.scoped.workspace(w.id)
-            await audit.record(ws, item_id=w.id, item_type="workspace", action="workspace.adopt",
-                               summary=f"adopted workspace {w.name} into the tenant (v1 stored its owner's object id as tenant)",
-                               changes={"tenantId": [w.owner_oid, s.tenant_id]})
+            await audit.record(None, item_id=settings_item, item_type="workspace", action="workspace.backfill",
+                               summary=f"backfilled {', '.join(sorted(patch))} on workspace {w.name} ({w.id}); "
+                                       f"it stays in its owner's partition {w.owner_oid}",
+                               changes={"workspaceId": [w.id, w.id], **{k: [None, v] for k, v in patch.items()}})
             result.adopted.append(w)
         return result
 
 
 async def doctor_check(report: "Report", ctx: "AppContext") -> None:
-    """The ``data: v1 tenant ids`` line of ``loom doctor``."""
-    area, name = "data", "v1 tenant ids"
+    """The ``data: workspace tid backfill`` line of ``loom doctor``."""
+    area, name = "data", "workspace tid backfill"
     if not ctx.session.is_tenant_admin:
         report.add(area, name, OK, "not checked: only a tenant admin may look outside the tenant's partition")
         return
     scan = await V1TenantService(ctx).scan()
     if scan.total == 0:
-        report.add(area, name, OK, "no workspace carries a user object id in tenantId")
+        report.add(area, name, OK, "every workspace filed under an owner's object id records its tid and ownerOid")
         return
-    detail = (f"{scan.total} workspace(s) carry a user object id in tenantId (the web console v1's gap): "
-              f"{len(scan.adoptable)} of this tenant's users")
+    detail = (f"{scan.total} workspace(s) filed under an owner's object id lack tid or ownerOid (written before the console's "
+              f"rel-T11): {len(scan.adoptable)} of this tenant's users")
     if scan.unrecognised:
         detail += f", {scan.unrecognised} not recognised (directory: {scan.directory}; left alone)"
     fix = "loom migrate (a dry run that lists them), then loom migrate --apply" if scan.adoptable else \
-        "nothing to adopt: their owners are not known to this tenant's directory"
+        "nothing to fill: their owners are not known to this tenant's directory"
     report.add(area, name, WARN, detail, fix)

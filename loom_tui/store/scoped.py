@@ -22,13 +22,12 @@ from __future__ import annotations
 
 import time
 from dataclasses import dataclass
-from typing import Any, AsyncIterator
+from typing import AsyncIterator
 
 from loom_tui.domain.containers import Scope
 from loom_tui.domain.session import Session
 from loom_tui.errors import ConflictError, Forbidden, NotFoundError
 
-from .errors import NotFound
 from .port import DocumentStore, Page, spec
 from .query import ALL, AnyOf, Filter, Op, Query, eq
 
@@ -382,10 +381,10 @@ class ScopedStore:
             if doc.get("tenantId") == self.tid or doc.get("workspaceId") in ws_ids or doc.get("itemId") == settings_item:
                 yield doc
 
-    # -- the web console v1's tenant id ------------------------------------------------------
-    # v1 wrote the creator's *object id* into a workspace's tenantId (its partition key), so such a
-    # workspace sits outside every tenant partition.  Finding and adopting them is the one read
-    # outside the session's tenant partition: tenant admins only, on the workspaces container only;
+    # -- workspaces filed under their owner's object id ---------------------------------------
+    # The console files a workspace under its owner's *object id* (its partition key tenantId), so
+    # such a workspace sits outside every tenant partition.  Finding them and backfilling their
+    # tid/ownerOid in place (never moving them) is the one read outside the tenant partition: tenant admins only, on the workspaces container only;
     # a document whose ``tid`` names another tenant is never returned, and the service shows only
     # those whose owner it can tie to this tenant (directory, ``tid``).
     async def admin_foreign_workspaces(self) -> AsyncIterator[dict]:
@@ -395,24 +394,27 @@ class ScopedStore:
             if doc.get("tid") in (None, "", self.tid):
                 yield doc
 
-    async def admin_adopt_workspace(self, doc: dict, adopted: dict) -> dict:
-        """Move ``doc`` (from :meth:`admin_foreign_workspaces`) into this tenant's partition as
-        ``adopted`` (same id): the copy first, then the original goes — run again after an
-        interruption, it finishes (a copy this adoption made is recognised by ``adoptedFrom``)."""
+    async def admin_backfill_workspace(self, doc: dict, patch: dict) -> dict:
+        """Add the missing ``patch`` fields (``tid``, ``ownerOid``) to ``doc`` (from
+        :meth:`admin_foreign_workspaces`) IN ITS OWN PARTITION, as the console's backfill does: a
+        document never moves; a field it has is never changed; a document whose ``tid`` names
+        another tenant is refused; one changed since it was read is left for the next run."""
+        from .errors import PreconditionFailed
+
         self._require_admin()
-        old_pk = doc.get("tenantId")
-        if not isinstance(old_pk, str) or old_pk == self.tid or doc.get("tid") not in (None, "", self.tid):
-            raise Forbidden("only a workspace outside every tenant partition can be adopted")
-        current = await self.tenant_get("workspaces", doc["id"])
+        pk = doc.get("tenantId")
+        if not isinstance(pk, str) or pk == self.tid or doc.get("tid") not in (None, "", self.tid):
+            raise Forbidden("only a workspace filed under an owner's object id, of this tenant, is backfilled")
+        if set(patch) - {"tid", "ownerOid"} or patch.get("tid", self.tid) != self.tid:
+            raise Forbidden("the backfill adds only this tenant's tid and the owner's object id")
+        current = await self.store.get("workspaces", pk, doc["id"])
         if current is None:
-            current = await self.tenant_create("workspaces", adopted)
-        elif (current.get("adoptedFrom") or {}).get("tenantId") != old_pk:
-            raise ConflictError(f"this tenant already has a workspace with the id {doc['id']!r}; left as it is")
+            raise ConflictError("it is gone since it was read; left as it is")
+        new = {**current, **{k: v for k, v in patch.items() if not current.get(k)}}
         try:
-            await self.store.delete("workspaces", old_pk, doc["id"])
-        except NotFound:
-            pass
-        return current
+            return await self.store.replace("workspaces", new, if_match=current.get("_etag"))
+        except PreconditionFailed:
+            raise ConflictError("it changed while being backfilled; run loom migrate again") from None
 
     async def workspace_audit(self, ws: WorkspaceRef, query: Query = ALL, *, max_items: int = 100, continuation: str | None = None) -> Page:
         """The audit trail of one workspace (its items' partitions), bound to tenant and workspace."""

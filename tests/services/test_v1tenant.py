@@ -1,13 +1,13 @@
-"""The web console v1's tenant id: workspaces filed under their owner's object id are counted by
-``loom doctor`` and adopted by ``loom migrate`` (tenant admins, dry run by default, audited,
-idempotent, refused in read-only); another tenant's workspaces are never shown nor touched."""
+"""``loom migrate`` is the web console's backfill (scripts/csa-loom/backfill-workspace-tid.mjs):
+workspaces filed under their owner's object id that lack ``tid``/``ownerOid`` are counted by
+``loom doctor`` and filled in place by ``loom migrate`` — never moved between partitions (tenant
+admins, dry run by default, audited, idempotent, refused in read-only); another tenant's
+workspaces are never shown nor touched."""
 
 from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 from pathlib import Path
 from typing import AsyncIterator
 
@@ -15,7 +15,7 @@ import pytest
 
 from loom_tui.services.directory import DirectoryUser, StaticDirectory
 from loom_tui.services.doctor import OK, WARN, Report
-from loom_tui.services.errors import Forbidden, NotFoundError, ReadOnlyError
+from loom_tui.services.errors import Forbidden, ReadOnlyError
 from loom_tui.services.v1tenant import V1TenantService, doctor_check
 from loom_tui.store.port import DocumentStore
 from tests.store.conftest import close_store, open_store
@@ -57,55 +57,55 @@ async def test_scan_counts_what_the_tenant_can_claim(store):
     assert sorted(w.id for w in scan.adoptable) == sorted([wc.WS_LEGACY, "head-tid"])
     assert scan.unrecognised == 2  # the stranger's, and the other tenant's (an id is not a user of ours)
     legacy = next(w for w in scan.adoptable if w.id == wc.WS_LEGACY)
-    assert (legacy.owner_oid, legacy.name) == (wc.LEGACY_OWNER.oid, "Legacy Space")
+    assert (legacy.owner_oid, legacy.name, legacy.fills) == (wc.LEGACY_OWNER.oid, "Legacy Space", ("tid", "ownerOid"))
+    assert next(w for w in scan.adoptable if w.id == "head-tid").fills == ("ownerOid",)
     report = Report()
     await doctor_check(report, as_user(store, wc.ADMIN, tenant_admin=True))
     # the tenant's default directory (none for this tenant) ties only the HEAD document (its tid)
     check = report.checks[-1]
     assert (check.area, check.status) == ("data", WARN)
-    assert "4 workspace(s) carry a user object id" in check.detail and "1 of this tenant's users" in check.detail
-    assert "3 not recognised" in check.detail and "loom migrate" in check.fix
+    assert "4 workspace(s) filed under an owner's object id lack tid or ownerOid" in check.detail
+    assert "1 of this tenant's users" in check.detail and "3 not recognised" in check.detail and "loom migrate" in check.fix
     ok = Report()
     await doctor_check(ok, as_user(store, wc.CREATOR))  # not an admin: not looked at
     assert ok.checks[-1].status == OK and "tenant admin" in ok.checks[-1].detail
 
 
-async def test_dry_run_changes_nothing_then_apply_adopts_once(store):
+async def test_dry_run_changes_nothing_then_apply_fills_in_place_once(store):
     admin = as_user(store, wc.ADMIN, tenant_admin=True)
+    before = await store.get("workspaces", wc.LEGACY_OWNER.oid, wc.WS_LEGACY)
     dry = await service(store).migrate()
     assert not dry.applied and sorted(w.id for w in dry.adopted) == sorted([wc.WS_LEGACY, "head-tid"])
-    assert await store.get("workspaces", wc.LEGACY_OWNER.oid, wc.WS_LEGACY) is not None
-    with pytest.raises(NotFoundError):
-        await admin.workspaces.get(wc.WS_LEGACY)
+    assert await store.get("workspaces", wc.LEGACY_OWNER.oid, wc.WS_LEGACY) == before
 
     done = await service(store).migrate(apply=True)
     assert done.applied and sorted(w.id for w in done.adopted) == sorted([wc.WS_LEGACY, "head-tid"])
-    adopted = await admin.workspaces.get(wc.WS_LEGACY)
+    # in place: the same partition (the owner's oid), every field kept, tid and ownerOid added
+    filled = await store.get("workspaces", wc.LEGACY_OWNER.oid, wc.WS_LEGACY)
     original = next(d for d in wc.WORKSPACES if d["id"] == wc.WS_LEGACY)
-    assert {k: adopted[k] for k in original if k != "tenantId"} == {k: v for k, v in original.items() if k != "tenantId"}
-    assert (adopted["tenantId"], adopted["tid"], adopted["ownerOid"]) == (wc.TENANT, wc.TENANT, wc.LEGACY_OWNER.oid)
-    assert adopted["adoptedFrom"]["tenantId"] == wc.LEGACY_OWNER.oid
-    assert await store.get("workspaces", wc.LEGACY_OWNER.oid, wc.WS_LEGACY) is None
-    trail = (await admin.audit.workspace_trail(wc.WS_LEGACY)).items
-    assert [e["action"] for e in trail] == ["workspace.adopt"] and trail[0]["tenantId"] == wc.TENANT
-    # the owner sees their workspace again
-    owner = as_user(store, wc.LEGACY_OWNER)
-    assert (await owner.workspaces.get(wc.WS_LEGACY))["name"] == "Legacy Space"
-    # idempotent: nothing left to adopt, nothing else moved
+    assert {k: filled[k] for k in original} == original
+    assert (filled["tenantId"], filled["tid"], filled["ownerOid"]) == (wc.LEGACY_OWNER.oid, wc.TENANT, wc.LEGACY_OWNER.oid)
+    assert await store.get("workspaces", wc.TENANT, wc.WS_LEGACY) is None  # nothing moved into the tenant partition
+    head = await store.get("workspaces", STRANGER_OID, "head-tid")
+    assert (head["tenantId"], head["tid"], head["ownerOid"]) == (STRANGER_OID, wc.TENANT, STRANGER_OID)
+    events = [e async for e in store.iterate("audit-log", f"tenant-settings:{wc.TENANT}")]
+    backfills = [e for e in events if e["action"] == "workspace.backfill"]
+    assert sorted(e["diff"]["workspaceId"][1] for e in backfills) == sorted([wc.WS_LEGACY, "head-tid"])
+    assert all(e["tenantId"] == wc.TENANT and e["upn"] == admin.session.upn for e in backfills)
+    # idempotent: nothing left to fill, nothing else touched
     again = await service(store).migrate(apply=True)
     assert again.adopted == [] and again.unrecognised == 2
     for pk, id in ((STRANGER_OID, "v1-stranger"), (OTHER_TENANT, "other-1"), (wc.LEGACY_OWNER.oid, "other-2")):
-        assert await store.get("workspaces", pk, id) is not None
+        doc = await store.get("workspaces", pk, id)
+        assert doc is not None and "ownerOid" not in doc
+    assert (await store.get("workspaces", wc.LEGACY_OWNER.oid, "other-2"))["tid"] == OTHER_TENANT
 
 
-async def test_an_interrupted_adoption_finishes_when_run_again(store):
-    svc = service(store)
-    doc = await store.get("workspaces", wc.LEGACY_OWNER.oid, wc.WS_LEGACY)
-    copy = {k: v for k, v in doc.items() if k not in ("_etag", "_ts")}
-    copy.update({"tenantId": wc.TENANT, "adoptedFrom": {"tenantId": wc.LEGACY_OWNER.oid}})
-    await store.create("workspaces", copy)  # the copy was written, then the run died
-    await svc.migrate(apply=True)
-    assert await store.get("workspaces", wc.LEGACY_OWNER.oid, wc.WS_LEGACY) is None
+async def test_a_field_the_document_has_is_never_changed(store):
+    await store.upsert("workspaces", {"id": "half", "tenantId": wc.LEGACY_OWNER.oid, "ownerOid": "someone-else", "name": "Half"})
+    await service(store).migrate(apply=True)
+    doc = await store.get("workspaces", wc.LEGACY_OWNER.oid, "half")
+    assert (doc["ownerOid"], doc["tid"]) == ("someone-else", wc.TENANT)
 
 
 async def test_only_tenant_admins_and_never_in_read_only(store):
@@ -116,7 +116,7 @@ async def test_only_tenant_admins_and_never_in_read_only(store):
     with pytest.raises(ReadOnlyError):
         await service(store, read_only=True).migrate(apply=True)
     assert len((await service(store, read_only=True).migrate()).adopted) == 2  # a dry run reads only
-    assert await store.get("workspaces", wc.LEGACY_OWNER.oid, wc.WS_LEGACY) is not None
+    assert "tid" not in await store.get("workspaces", wc.LEGACY_OWNER.oid, wc.WS_LEGACY)
 
 
 # -- the commands, as an operator runs them (embedded store, demo tenant) -------------------------
@@ -142,15 +142,24 @@ def test_doctor_and_migrate_commands(tmp_path):
     asyncio.run(put_v1())
     doctor = json.loads(loom("doctor", "--json", "--timeout", "0.2").stdout)
     data = [c for c in doctor["checks"] if c["area"] == "data"]
-    assert data and data[0]["status"] == "WARN" and "1 workspace(s) carry a user object id" in data[0]["detail"]
+    assert data and data[0]["status"] == "WARN" and "1 workspace(s) filed under an owner's object id" in data[0]["detail"]
     dry = loom("migrate")
     assert dry.returncode == 0 and "v1-demo" in dry.stdout and "dry run" in dry.stdout
     refused = loom("--read-only", "migrate", "--apply")
     assert refused.returncode != 0 and "read-only" in refused.stderr
     applied = json.loads(loom("migrate", "--apply", "--json").stdout)
-    assert [w["id"] for w in applied["adopted"]] == ["v1-demo"]
-    assert json.loads(loom("migrate", "--apply", "--json").stdout)["adopted"] == []
-    shown = loom("workspaces", "show", "v1-demo", "--json")
-    assert shown.returncode == 0 and json.loads(shown.stdout)["name"] == "Old v1 space"
+    assert [w["id"] for w in applied["filled"]] == ["v1-demo"]
+    assert json.loads(loom("migrate", "--apply", "--json").stdout)["filled"] == []
+
+    async def read_back() -> dict:
+        s = SqliteStore(os.environ["LOOM_DATA_DIR"])
+        await s.open()
+        try:
+            return await s.get("workspaces", owner_oid, "v1-demo")
+        finally:
+            await s.close()
+
+    doc = asyncio.run(read_back())
+    assert doc["tenantId"] == owner_oid and doc["ownerOid"] == owner_oid and doc["tid"]  # still in the owner's partition
     doctor = json.loads(loom("doctor", "--json", "--timeout", "0.2").stdout)
     assert [c["status"] for c in doctor["checks"] if c["area"] == "data"] == ["OK"]

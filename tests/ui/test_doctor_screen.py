@@ -18,7 +18,7 @@ async def test_palette_runs_the_doctor_and_shows_each_check_in_words():
         text = screen_text(app)
         assert "OK    config: profile" in text
         assert "files: data dir" in text
-        assert "data: v1 tenant ids" in text  # the demo tenant admin: nothing filed under a user object id
+        assert "data: workspace tid backfill" in text  # the demo tenant admin: nothing to backfill
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, DoctorScreen))
 
