@@ -196,8 +196,8 @@ def _workspace(rng: random.Random, n: int, anchor: datetime, name: str | None = 
         "_members": members,
     }
     if capacity:
-        ws["capacityAssignment"] = {"status": "assigned", "capacityId": capacity, "error": None, "at": ws["createdAt"]}
-    ws["domainRegistration"] = {"status": "registered", "error": None, "at": ws["createdAt"]}
+        ws["capacityAssignment"] = {"status": "assigned", "capacityId": capacity, "at": ws["createdAt"]}
+    ws["domainRegistration"] = {"status": "registered", "at": ws["createdAt"]}
     return ws
 
 

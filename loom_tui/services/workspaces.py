@@ -74,6 +74,16 @@ def stored_fields(data: WorkspaceInput) -> dict[str, Any]:
     }
 
 
+# the console's optional fields: absent when there is no value (its types say `capacity?: string`;
+# a null there breaks its contract, tests/fixtures/console-schemas)
+OPTIONAL_EMPTY = ("capacity", "domain")
+
+
+def without_empty(doc: dict[str, Any]) -> dict[str, Any]:
+    """``doc`` without the optional console fields that hold no value (cleared is absent, not null)."""
+    return {k: v for k, v in doc.items() if not (k in OPTIONAL_EMPTY and v in (None, ""))}
+
+
 def not_deleting() -> AnyOf:
     """A workspace being deleted is hidden; one without ``state`` is Active (the web console's rule)."""
     return AnyOf((Filter("state", Op.IS_NULL, True), Filter("state", Op.NE, DELETING)))
@@ -268,7 +278,7 @@ class WorkspaceService:
         now = now_iso()
         doc = {
             "id": new_id,
-            **stored_fields(data),
+            **without_empty(stored_fields(data)),
             "tid": s.tenant_id,  # the web console's HEAD names the Entra tenant "tid" (v1 has only tenantId)
             "ownerOid": s.user_oid,
             "createdBy": s.upn,
@@ -281,9 +291,9 @@ class WorkspaceService:
         }
         if data.capacity:
             # Assigning a Fabric capacity needs the Azure capacity service; record the request honestly.
-            doc["capacityAssignment"] = {"status": "pending", "capacityId": data.capacity, "error": None, "at": now}
+            doc["capacityAssignment"] = {"status": "pending", "capacityId": data.capacity, "at": now}
         if data.domain:
-            doc["domainRegistration"] = {"status": "pending", "error": None, "at": now}
+            doc["domainRegistration"] = {"status": "pending", "at": now}
         member = {"id": f"{new_id}:{s.upn_key}", "upn": s.upn_key, "name": s.display_name, "role": "admin",
                   "addedBy": s.upn, "addedAt": now, "implicit": True}
         event = self.audit.event(item_type="workspace", action="workspace.create", summary=f"created workspace {data.name}",
@@ -320,7 +330,7 @@ class WorkspaceService:
             raise EditConflict(mine={**(base or current), **changes}, theirs=current)
         if domain_is_new:
             data = await self._add_domain(data)
-        new = {**current, **stored_fields(data), "updatedAt": now_iso()}
+        new = without_empty({**current, **stored_fields(data), "updatedAt": now_iso()})
         try:
             stored = await self.scoped.tenant_replace("workspaces", new, if_match=None if force else current["_etag"])
         except PreconditionFailed:
