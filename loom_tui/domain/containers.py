@@ -54,6 +54,10 @@ CONTAINERS: dict[str, Container] = {
         ),
         Container("folders", "workspaceId", Scope.WORKSPACE, "folder tree of a workspace", ("parent",)),
         Container("workspace-permissions", "workspaceId", Scope.WORKSPACE, "member role bindings", ("upn",), ("upn",)),
+        # the console's system of record for sharing (lib/azure/workspace-roles-client.ts): one
+        # grant per principal, id "<workspaceId>:<principalId>", role Admin|Member|Contributor|Viewer
+        Container("workspace-roles", "workspaceId", Scope.WORKSPACE, "role grants by principal (the console's sharing)",
+                  ("principalId",), ("principalId",)),
         Container("workspace-git", "workspaceId", Scope.WORKSPACE, "per-workspace Git connection config"),
         Container("apps-catalog", "tenantId", Scope.TENANT, "installable apps"),
         Container("workloads-catalog", "tenantId", Scope.TENANT, "enabled workloads"),

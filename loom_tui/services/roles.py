@@ -76,18 +76,36 @@ def permission_id(workspace_id: str, upn: str) -> str:
     return f"{workspace_id}:{upn.strip().lower()}"
 
 
+# The console's four workspace roles (lib/azure/workspace-role-model.ts) as loom's: its Owner and
+# Admin administer; Member writes (canWrite); Contributor and Viewer are read-only there
+# (lib/auth/workspace-access.ts WRITE_ROLES = Owner, Admin, Member), so they read here too.
+CONSOLE_ROLES: dict[str, Role] = {"Admin": Role.ADMIN, "Member": Role.CONTRIBUTOR, "Contributor": Role.VIEWER, "Viewer": Role.VIEWER}
+_RANK = {Role.NONE: 0, Role.VIEWER: 1, Role.CONTRIBUTOR: 2, Role.ADMIN: 3, Role.TENANT_ADMIN: 4}
+
+
+def console_role(name: object) -> Role:
+    """A ``workspace-roles`` grant's role as loom's; an unknown one grants no more than reading."""
+    return CONSOLE_ROLES.get(str(name), Role.VIEWER)
+
+
 async def role_in(ctx: "AppContext", ws: "WorkspaceRef") -> Role:
+    """The highest of: the owner; the ``workspace-permissions`` binding; the ``workspace-roles``
+    grants to the user or a group of their token; a ``memberUpns`` listing (reads)."""
     s = ctx.session
     if s.is_tenant_admin:
         return Role.TENANT_ADMIN
     if ws.doc.get("ownerOid") == s.user_oid:
         return Role.ADMIN
+    found: list[Role] = []
     binding = await ctx.scoped.ws_get(ws, "workspace-permissions", permission_id(ws.id, s.upn_key))
     if binding is not None:
         try:
-            return Role(binding.get("role"))
+            found.append(Role(binding.get("role")))
         except ValueError:
-            return Role.VIEWER  # an unknown role in the data grants no more than reading
+            found.append(Role.VIEWER)  # an unknown role in the data grants no more than reading
+    found += [console_role(g.get("role")) for g in await ctx.scoped.role_grants(ws.id, ws)]
+    if found:
+        return max(found, key=_RANK.__getitem__)
     if s.upn_key in (ws.doc.get("memberUpns") or []):
         return Role.VIEWER
     return Role.NONE

@@ -46,6 +46,7 @@ class WorkspaceRef:
 
 
 PERMISSIONS = "workspace-permissions"
+ROLES = "workspace-roles"  # the console's grants by principal id (user, group, service principal)
 # How long a session's list of workspace bindings is reused between list reads (every keystroke of
 # a search counts and windows the list); a membership change made here forgets it at once.
 BINDINGS_TTL_S = 10.0
@@ -53,6 +54,12 @@ BINDINGS_TTL_S = 10.0
 
 def _upns(session: Session) -> list[str]:
     return sorted({session.upn_key, session.upn})
+
+
+def principals(session: Session) -> list[str]:
+    """The principal ids a ``workspace-roles`` grant may name for this session: the user's object
+    id and the groups of their token."""
+    return sorted({session.user_oid, *(g for g in session.groups if g)})
 
 
 def owner_conds(session: Session) -> tuple[Filter, ...]:
@@ -85,6 +92,10 @@ def names_user(session: Session, doc: dict) -> bool:
         or session.upn_key in (doc.get("memberUpns") or [])
         or (isinstance(created, str) and created.strip().lower() in (session.upn_key, session.user_oid.lower()))
     )
+
+
+def _chunks(values: list[str], size: int) -> list[list[str]]:
+    return [values[i : i + size] for i in range(0, len(values), size)] or []
 
 
 class ScopedStore:
@@ -187,8 +198,10 @@ class ScopedStore:
     # they only ever yield workspace *ids*, which are then looked up in the session's own tenant
     # partition: a binding can never reveal another tenant's workspace.
     async def bound_workspace_ids(self) -> list[str]:
-        """Ids of the workspaces where a ``workspace-permissions`` binding names the user (cached
-        for :data:`BINDINGS_TTL_S`; :meth:`forget_bindings` drops the cache)."""
+        """Ids of the workspaces where a ``workspace-permissions`` binding names the user, or a
+        ``workspace-roles`` grant names the user's object id or a group of their token (cached for
+        :data:`BINDINGS_TTL_S`; :meth:`forget_bindings` drops the cache).  The ids only ever select
+        inside the tenant's partition, so a grant cannot reveal another tenant's workspace."""
         now = time.monotonic()
         if self._bindings is not None and now - self._bindings[0] < BINDINGS_TTL_S:
             return self._bindings[1]
@@ -197,6 +210,11 @@ class ScopedStore:
             ws_id = doc.get("workspaceId")
             if isinstance(ws_id, str) and ws_id:
                 ids.add(ws_id)
+        for chunk in _chunks(principals(self.session), 100):
+            async for doc in self.store.iterate_cross_partition(ROLES, Query((Filter("principalId", Op.IN, chunk),))):
+                ws_id = doc.get("workspaceId")
+                if isinstance(ws_id, str) and ws_id:
+                    ids.add(ws_id)
         found = sorted(ids)
         self._bindings = (now, found)
         return found
@@ -241,11 +259,24 @@ class ScopedStore:
         return current
 
     async def _bound(self, workspace_id: str) -> bool:
-        """A binding for the user in that workspace's partition (one point read)."""
+        """A binding or grant for the user in that workspace's partition (point reads)."""
         for upn in _upns(self.session):
             if await self.store.get(PERMISSIONS, workspace_id, f"{workspace_id}:{upn}") is not None:
                 return True
-        return False
+        return bool(await self.role_grants(workspace_id))
+
+    async def role_grants(self, workspace_id: str, ws: WorkspaceRef | None = None) -> list[dict]:
+        """The ``workspace-roles`` grants in ``workspace_id`` that name the user or a group of
+        their token (point reads of ``<workspaceId>:<principalId>``); with ``ws``, only those
+        that are the tenant's (:meth:`_ours`: the console stamps no tenant on them)."""
+        out = []
+        for pid in principals(self.session):
+            doc = await self.store.get(ROLES, workspace_id, f"{workspace_id}:{pid}")
+            if doc is None or doc.get("principalId") != pid or doc.get("tenantId") not in (None, self.tid):
+                continue
+            if ws is None or self._ours(ws, doc):
+                out.append(doc)
+        return out
 
     def _ws_container(self, container: str) -> str:
         if spec(container).scope is not Scope.WORKSPACE:

@@ -45,7 +45,7 @@ async def test_a_list_load_is_partition_scoped_queries_only(cosmos, view):
     ru, calls = cosmos.charges.since(mark)
     ops = {op for op, v in cosmos.charges.by_operation.items() if op not in calls_before or v != calls_before[op]}
     assert len(rows) == total
-    assert calls == 3  # the bindings lookup, one count, one page
+    assert calls == 4  # the bindings lookups (workspace-permissions, the console's workspace-roles), one count, one page
     assert [op for op in ops if "cross" in op] == ["query_cross_partition"]
     assert cosmos.charges.by_operation["query_cross_partition"] > calls_before.get("query_cross_partition", 0)
     # the next load (a keystroke of a search) reuses the bindings: partition-scoped reads only
