@@ -252,3 +252,15 @@ def test_loom_repair_exits_1_while_work_is_left(tmp_path) -> None:
     assert f"left     item.create {wid}: left to a live writer (" in r.stdout and "1 left to a live writer" in r.stdout
     assert json.loads(loom("repair", "--min-age", "3600", "-o", "json").stdout)["left"][0].startswith(f"item.create {wid}")
     assert loom("repair", "--min-age", "0").returncode == 0  # once old enough, it is finished
+
+
+@pytest.mark.fresh_data
+async def test_a_fresh_demo_seed_is_consistent(tmp_path) -> None:
+    """Every lakehouse of the seeded demo tenant has its SQL endpoint and every itemCount is right:
+    a full repair right after seeding finds nothing to fix."""
+    c = await open_context(Profile(), data_dir=str(tmp_path / "seeded"))
+    try:
+        report = await RepairService(c).run(min_age_s=0, full=True)
+        assert report.fixed == [] and report.skipped == []
+    finally:
+        await c.close()
