@@ -87,7 +87,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 def query(args: argparse.Namespace, today: date, by: str | None = None):
-    from loom_tui.services.cost.model import Query
+    from loom_tui.services.cost.model import Query, check_dimension
     from loom_tui.services.cost.periods import resolve
 
     period = resolve(args.timeframe, today, args.start, args.end)
@@ -97,6 +97,7 @@ def query(args: argparse.Namespace, today: date, by: str | None = None):
         if "=" not in args.where:
             raise ValueError("--where must be DIM=KEY")
         filter_by, filter_key = args.where.split("=", 1)
+        check_dimension(filter_by, flag="--where")
         filter_key = filter_key or None
         filtered = True
     return Query(by or getattr(args, "by", "service"), period, args.kind, args.source, filter_by, filter_key, filtered)

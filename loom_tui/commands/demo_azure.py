@@ -139,11 +139,28 @@ async def _serve(args: argparse.Namespace) -> int:
 
 
 async def _reset(args: argparse.Namespace) -> int:
+    _writable(args, "resetting the demo Azure's estate")
     from loom_tui.demo_azure.launcher import reset_demo_azure
 
     reset_demo_azure(_data_dir(args))
     print("demo Azure estate reset")
     return 0
+
+
+def _writable(args: argparse.Namespace, action: str) -> None:
+    """Read-only (``--read-only`` or the profile's ``read_only``) refuses every change to the demo
+    Azure's state, as it refuses every other write (exit 4)."""
+    from loom_tui.config import resolve_profile
+    from loom_tui.errors import ReadOnlyError
+
+    read_only = bool(getattr(args, "read_only", False))
+    if not read_only:
+        try:
+            read_only = resolve_profile(getattr(args, "profile", None)).read_only
+        except Exception:  # a broken config is reported by the commands that need it
+            read_only = False
+    if read_only:
+        raise ReadOnlyError(action)
 
 
 def _state(args: argparse.Namespace):
@@ -153,6 +170,7 @@ def _state(args: argparse.Namespace):
 
 
 async def _inject(args: argparse.Namespace) -> int:
+    _writable(args, "injecting a fault into the demo Azure")
     from loom_tui.demo_azure.faults import RETRY_AFTER_VARIANTS
 
     if args.variant not in RETRY_AFTER_VARIANTS:
@@ -170,6 +188,7 @@ async def _inject(args: argparse.Namespace) -> int:
 
 
 async def _fail(args: argparse.Namespace) -> int:
+    _writable(args, "making a demo Azure action fail")
     if args.times < 1 or not 400 <= args.status <= 599:
         return fail("--times must be at least 1 and --status an HTTP error status (400-599)")
     state = _state(args)
@@ -185,6 +204,7 @@ async def _fail(args: argparse.Namespace) -> int:
 
 
 async def _delay(args: argparse.Namespace) -> int:
+    _writable(args, "delaying the demo Azure")
     if args.seconds < 0:
         return fail("seconds must not be negative")
     state = _state(args)
@@ -198,6 +218,7 @@ async def _delay(args: argparse.Namespace) -> int:
 
 
 async def _clear(args: argparse.Namespace) -> int:
+    _writable(args, "clearing the demo Azure's faults")
     state = _state(args)
     try:
         state.clear_action_faults()

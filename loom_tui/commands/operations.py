@@ -101,17 +101,10 @@ async def follow(ctx: "AppContext", op: "Operation", args: argparse.Namespace) -
 
 
 async def _wait(ctx: "AppContext", op_id: str, args: argparse.Namespace) -> int:
-    undo = None
-    if ctx.azure_started:
-        clients = await ctx.azure()
-        undo = clients.on_throttle(lambda e: print(_printable(e.message), file=sys.stderr, flush=True))
+    # throttling waits reach stderr through the context every command opens (context_from_args)
     final = None
-    try:
-        async for final in ctx.operations.watch(op_id):
-            print(progress_line(final), file=sys.stderr, flush=True)
-    finally:
-        if undo:
-            undo()
+    async for final in ctx.operations.watch(op_id):
+        print(progress_line(final), file=sys.stderr, flush=True)
     assert final is not None
     _show(args, final)
     return exit_code(final)

@@ -19,7 +19,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from loom_tui.domain.text import is_hostile
+from loom_tui.domain.text import is_hostile, json_escaped
 from loom_tui.errors import UsageError
 
 
@@ -85,18 +85,7 @@ def json_text(value: Any, *, indent: int | None = 2) -> str:
     text = _json.dumps(value, ensure_ascii=False, indent=indent, sort_keys=True, default=_default)
     for token, number in found.items():
         text = text.replace(f'"{token}"', number, 1)
-    if not any(is_hostile(ch) and ch != "\n" for ch in text):
-        return text
-    out = []
-    for ch in text:
-        if ch == "\n" or not is_hostile(ch):
-            out.append(ch)
-        elif ord(ch) > 0xFFFF:
-            n = ord(ch) - 0x10000
-            out.append(f"\\u{0xD800 + (n >> 10):04x}\\u{0xDC00 + (n & 0x3FF):04x}")
-        else:
-            out.append(f"\\u{ord(ch):04x}")
-    return "".join(out)
+    return json_escaped(text)
 
 
 def _default(value: Any) -> Any:

@@ -27,7 +27,14 @@ async def handle(args: argparse.Namespace) -> int:
         report = await RepairService(ctx).run(min_age_s=max(0.0, args.min_age), full=not args.quick)
     finally:
         await ctx.close()
-    lines = [f"fixed    {visible(line)}" for line in report.fixed] + [f"skipped  {visible(line)}" for line in report.skipped]
-    lines.append(f"{len(report.fixed)} fixed, {len(report.skipped)} skipped" if report.fixed or report.skipped else "nothing to repair")
+    lines = ([f"fixed    {visible(line)}" for line in report.fixed] + [f"skipped  {visible(line)}" for line in report.skipped]
+             + [f"left     {visible(line)}" for line in report.left])
+    if report.fixed or report.skipped or report.left:
+        lines.append(f"{len(report.fixed)} fixed, {len(report.skipped)} skipped, {len(report.left)} left to a live writer"
+                     + (" (run again once it is older than --min-age, or with a lower --min-age if no loom is running)"
+                        if report.left else ""))
+    else:
+        lines.append("nothing to repair")
     emit(args, report.to_dict(), message="\n".join(lines))
-    return 0 if not report.skipped else 1
+    # exit 1 while anything is unfinished: skipped on an error, or left to a writer that may be gone
+    return 0 if not (report.skipped or report.left) else 1

@@ -19,6 +19,24 @@ def is_hostile(ch: str) -> bool:
     return unicodedata.category(ch) in _HOSTILE_CATEGORIES
 
 
+def json_escaped(text: str) -> str:
+    """JSON text with every hostile character (C1, DEL, bidi, zero-width; json.dumps already escapes
+    C0 inside strings) written as a ``\\uXXXX`` escape — the same JSON, safe on a terminal, in a
+    clipboard and in a file.  A newline is kept: in dumped JSON it can only be the indent's own."""
+    if not any(is_hostile(ch) and ch != "\n" for ch in text):
+        return text
+    out = []
+    for ch in text:
+        if ch == "\n" or not is_hostile(ch):
+            out.append(ch)
+        elif ord(ch) > 0xFFFF:
+            n = ord(ch) - 0x10000
+            out.append(f"\\u{0xD800 + (n >> 10):04x}\\u{0xDC00 + (n & 0x3FF):04x}")
+        else:
+            out.append(f"\\u{ord(ch):04x}")
+    return "".join(out)
+
+
 def visible(value: object) -> str:
     """``value`` as text whose hostile characters are visible escapes (``\\x1b``, ``\\u202e``,
     ``\\u200b``); everything else (markup-looking brackets included) is kept as it is."""

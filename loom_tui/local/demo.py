@@ -156,9 +156,13 @@ def _items_for(rng: random.Random, ws: dict, n: int, folders: list[dict], anchor
         }
         items.append(item)
         i += 1
-        if t == "lakehouse" and len(items) < n:
+        if t == "lakehouse":
+            # every lakehouse has its SQL endpoint, the last one too (it may make the list n + 1
+            # long; itemCount counts what is written).  The last one's id is derived, not drawn,
+            # so the rest of the demo tenant stays as it was.
+            twin_id = _uuid(rng) if len(items) < n else str(uuid.uuid5(uuid.NAMESPACE_URL, f"loom-demo:{item['id']}:sql-endpoint"))
             twin_name = f"{name} (SQL endpoint)"
-            items.append({**item, "id": _uuid(rng), "itemType": "warehouse", "displayName": twin_name,
+            items.append({**item, "id": twin_id, "itemType": "warehouse", "displayName": twin_name,
                           "displayNameLower": twin_name.lower(), "description": f"SQL endpoint of {name}",
                           "state": {"sqlEndpointFor": item["id"]}})
     return items

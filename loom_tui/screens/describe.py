@@ -17,17 +17,18 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from loom_tui.domain.text import visible
+from loom_tui.domain.text import json_escaped, visible
 
 
 def as_json(doc: dict) -> str:
-    """The document as indented JSON (non-ASCII kept readable; control characters escaped by json)."""
-    return json.dumps(doc, indent=2, ensure_ascii=False, default=str)
+    """The document as indented JSON: non-ASCII kept readable, every hostile character (C1, DEL,
+    bidi, zero-width) escaped as ``\\uXXXX`` — what ``y`` copies is the same JSON ``-o json`` prints."""
+    return json_escaped(json.dumps(doc, indent=2, ensure_ascii=False, default=str))
 
 
 def field_text(value: Any) -> str:
     if isinstance(value, (dict, list)):
-        return json.dumps(value, ensure_ascii=False, default=str)
+        return json_escaped(json.dumps(value, ensure_ascii=False, default=str))
     if value is None:
         return "—"
     return str(value)

@@ -14,6 +14,7 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
+from loom_tui.domain.text import visible
 from loom_tui.errors import EditConflict, ServiceError, ValidationError
 from loom_tui.widgets.safe_input import SafeInput
 from loom_tui.services.workspaces import WorkspaceInput
@@ -140,8 +141,10 @@ class WorkspaceForm(ModalScreen[dict | None]):
             self.query_one(f"#e-{key}", Static).update("")
 
     def _changed(self) -> bool:
-        """Anything typed that would be lost: values that differ from what the form opened with."""
-        start = {key: str((self.current or {}).get(key) or "") for key, _ in FIELDS}
+        """Anything typed that would be lost: values that differ from what the form showed for the
+        stored workspace — stored text with control characters is shown escaped (``visible``), so it
+        is compared escaped, or esc on an untouched form would ask to discard nothing."""
+        start = {key: visible(str((self.current or {}).get(key) or "")) for key, _ in FIELDS}
         return self.values() != start or self.new_domain()
 
     @on(Button.Pressed, "#cancel")

@@ -302,4 +302,15 @@ async def _quick_repair(ctx: AppContext) -> None:
 async def context_from_args(args: argparse.Namespace, **kw: Any) -> AppContext:
     profile = resolve_profile(getattr(args, "profile", None))
     kw.setdefault("persona", getattr(args, "as_persona", None))
-    return await open_context(profile, data_dir=getattr(args, "data_dir", None), read_only=bool(getattr(args, "read_only", False)), **kw)
+    ctx = await open_context(profile, data_dir=getattr(args, "data_dir", None), read_only=bool(getattr(args, "read_only", False)), **kw)
+    # every headless command says when Azure throttles it, on stderr (stdout stays the data)
+    ctx.throttle_listeners.append(_throttled_on_stderr)
+    return ctx
+
+
+def _throttled_on_stderr(event: Any) -> None:
+    import sys
+
+    from loom_tui.domain.text import visible
+
+    print(visible(event.message), file=sys.stderr, flush=True)

@@ -43,9 +43,15 @@ DELETING = "Deleting"
 class RepairReport:
     fixed: list[str] = field(default_factory=list)
     skipped: list[str] = field(default_factory=list)
+    # work younger than min_age: another loom may still be doing it, so it is named, not touched
+    left: list[str] = field(default_factory=list)
 
     def to_dict(self) -> dict[str, Any]:
-        return {"fixed": self.fixed, "skipped": self.skipped}
+        return {"fixed": self.fixed, "skipped": self.skipped, "left": self.left}
+
+
+def _left(what: str, age: float) -> str:
+    return f"{what}: left to a live writer ({age:.0f} s old)"
 
 
 def _age_s(stamp: Any) -> float:
@@ -65,7 +71,9 @@ class RepairService:
         self.ctx.require_writable("repairing half-done work")
         report = RepairReport()
         for intent in await self.journal.pending():
-            if _age_s(intent.get("startedAt")) < min_age_s:
+            age = _age_s(intent.get("startedAt"))
+            if age < min_age_s:
+                report.left.append(_left(f"{intent.get('kind')} {(intent.get('data') or {}).get('workspaceId', '')}", age))
                 continue
             try:
                 line = await self._finish(intent)
@@ -75,7 +83,9 @@ class RepairService:
                 report.skipped.append(f"{intent.get('kind')} {intent.get('data', {}).get('workspaceId', '')}: {exc}")
         page = await self.scoped.tenant_query("workspaces", Query((eq("state", DELETING),)), max_items=500)
         for doc in page.items:
-            if _age_s(doc.get("updatedAt")) < min_age_s:
+            age = _age_s(doc.get("updatedAt"))
+            if age < min_age_s:
+                report.left.append(_left(f"workspace {doc.get('name')} ({doc['id']}) in Deleting", age))
                 continue
             try:
                 removed = await self.ctx.workspaces.delete(doc["id"])

@@ -54,3 +54,10 @@ def test_bad_arguments():
     live = json.loads(loom("cost", "show", "--source", "live", "--timeframe", "30d", "--json").stdout)
     exports = json.loads(loom("cost", "show", "--timeframe", "30d", "--json").stdout)
     assert abs(live["total"] - exports["total"]) < 0.01  # the demo Azure answers with the export's cost
+
+
+def test_where_with_an_unknown_dimension_is_refused_naming_the_dimensions():
+    r = loom("cost", "show", "--where", "workspce=abc")
+    assert r.returncode == 2 and r.stdout == ""
+    assert "unknown dimension 'workspce'" in r.stderr and "workspace, domain" in r.stderr
+    assert loom("cost", "show", "--where", "tag:team=data", "--json").returncode == 0

@@ -219,3 +219,49 @@ def test_loom_repair_command() -> None:
     assert again.returncode == 0 and "nothing to repair" in again.stdout
     ro = subprocess.run([loom, "--read-only", "repair"], capture_output=True, text=True, timeout=120)
     assert ro.returncode == 4 and "read-only" in ro.stderr
+
+
+async def test_repair_names_work_it_leaves_to_a_live_writer(ctx) -> None:
+    """An intent younger than --min-age is not touched, but it is named with its age, and the
+    command exits 1 while it remains (a crash a moment ago must not read as "nothing to repair")."""
+    from loom_tui.services.journal import Journal
+
+    ws = await ctx.workspaces.create(WorkspaceInput(name="Young intent"))
+    await Journal(ctx.scoped).begin("item.create", {"workspaceId": ws["id"], "docs": [], "events": []})
+    report = await RepairService(ctx).run(min_age_s=3600)
+    assert report.fixed == [] and len(report.left) == 1
+    assert report.left[0].startswith(f"item.create {ws['id']}: left to a live writer (") and report.left[0].endswith(" s old)")
+    assert report.to_dict()["left"] == report.left
+
+
+def test_loom_repair_exits_1_while_work_is_left(tmp_path) -> None:
+    from loom_tui.services.journal import Journal
+    from tests.support.cli import loom
+
+    async def young_intent() -> str:
+        c = await open_context(Profile())
+        try:
+            ws = await c.workspaces.create(WorkspaceInput(name="Young intent CLI"))
+            await Journal(c.scoped).begin("item.create", {"workspaceId": ws["id"], "docs": [], "events": []})
+            return ws["id"]
+        finally:
+            await c.close()
+
+    wid = asyncio.run(young_intent())
+    r = loom("repair", "--min-age", "3600")
+    assert r.returncode == 1, r.stdout + r.stderr
+    assert f"left     item.create {wid}: left to a live writer (" in r.stdout and "1 left to a live writer" in r.stdout
+    assert json.loads(loom("repair", "--min-age", "3600", "-o", "json").stdout)["left"][0].startswith(f"item.create {wid}")
+    assert loom("repair", "--min-age", "0").returncode == 0  # once old enough, it is finished
+
+
+@pytest.mark.fresh_data
+async def test_a_fresh_demo_seed_is_consistent(tmp_path) -> None:
+    """Every lakehouse of the seeded demo tenant has its SQL endpoint and every itemCount is right:
+    a full repair right after seeding finds nothing to fix."""
+    c = await open_context(Profile(), data_dir=str(tmp_path / "seeded"))
+    try:
+        report = await RepairService(c).run(min_age_s=0, full=True)
+        assert report.fixed == [] and report.skipped == []
+    finally:
+        await c.close()

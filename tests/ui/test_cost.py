@@ -187,3 +187,20 @@ def test_snapshot_cost(snap_compare, size):
         await until_idle(pilot)
 
     assert snap_compare(LoomApp(), terminal_size=size, run_before=ready)
+
+
+async def test_opens_on_the_currency_with_the_most_cost_and_names_the_others(tmp_path):
+    # a little EUR cost beside the demo's USD: "EUR" sorts first, but the money is in USD
+    eur = tmp_path / "eur.csv"
+    eur.write_text("ChargePeriodStart,BilledCost,EffectiveCost,BillingCurrency\n2026-11-03,1.5,1.5,EUR\n")
+    app = LoomApp()
+    async with app.run_test(size=(120, 30)) as pilot:
+        await wait_ready(pilot)
+        await app.ctx.cost.ensure_demo()
+        await app.ctx.cost.import_paths([str(eur)])
+        screen = await open_cost(pilot)
+        assert screen.page.currencies == ["USD", "EUR"] and screen.page.currency == "USD"
+        assert "USD (also EUR: c switches)" in screen_text(app)
+        await pilot.press("c")
+        await settle(pilot, screen)
+        assert screen.page.currency == "EUR" and screen.page.rows[-1]["cost"] == Decimal("1.5")

@@ -126,3 +126,22 @@ async def test_enter_describes_an_audit_event_in_full():
         assert (event.get("summary") or "") in fields_text(app.screen)  # the summary in full, not cut
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is detail)
+
+
+async def test_copied_json_escapes_c1_bidi_zero_width_and_del():
+    """``y`` copies the document as JSON: the same JSON, with C1, DEL, bidi and zero-width characters
+    written as \\uXXXX as ``-o json`` writes them (json.dumps leaves them raw without ensure_ascii)."""
+    import json
+
+    doc = {"name": "a\x85b\u202ec\u200bd\x7fe", "note": "é ok"}
+    app = LoomApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_ready(pilot)
+        await app.push_screen(DescribeScreen("x", doc))
+        await wait_for(pilot, lambda: isinstance(app.screen, DescribeScreen) and app.screen.is_mounted)
+        await pilot.press("y")
+        await wait_for(pilot, lambda: bool(app.clipboard))
+        copied = app.clipboard
+        assert not any(ch in copied for ch in "\x85\u202e\u200b\x7f")
+        assert "a\\u0085b\\u202ec\\u200bd\\u007fe" in copied and "é ok" in copied
+        assert json.loads(copied) == doc

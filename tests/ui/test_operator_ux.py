@@ -99,3 +99,17 @@ async def test_esc_on_a_half_filled_form_asks_and_cancel_keeps_it():
         await pilot.press("down", "enter")  # Discard
         await wait_for(pilot, lambda: not isinstance(app.screen, (ChoicePrompt, WorkspaceForm)))
         assert await app.ctx.workspaces.count() == 40
+
+
+async def test_esc_on_a_form_that_opened_with_escaped_text_closes_without_asking():
+    """Stored text with a control character opens escaped in the field (the field shows it
+    literally); nothing typed, so esc closes at once — the comparison is with what the form showed."""
+    app = LoomApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_ready(pilot)
+        current = {"id": "w-escaped", "name": "Bell\x07 and \u202eevil", "description": "line\nbreak\x1b[2J"}
+        app.push_screen(WorkspaceForm(app.ctx.workspaces, current))
+        await wait_for(pilot, lambda: isinstance(app.screen, WorkspaceForm) and app.screen.is_mounted)
+        assert app.screen.values()["name"] != current["name"]  # shown escaped, not as it is stored
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: not isinstance(app.screen, (ChoicePrompt, WorkspaceForm)))

@@ -18,6 +18,16 @@ def _share(part: Decimal, total: Decimal) -> str:
     return f"{part / total * 100:.1f}%" if total else "-"
 
 
+def by_cost(totals: dict[str, Decimal]) -> list[str]:
+    """Currencies, the one with the most cost first (ties alphabetically): the screen opens on
+    where the money is, not on whichever code sorts first."""
+    return sorted(totals, key=lambda c: (-totals[c], c))
+
+
+def pick(state: ViewState, currencies: list[str]) -> str | None:
+    return state.currency if state.currency in currencies else (currencies[0] if currencies else None)
+
+
 def query_for(state: ViewState, today) -> Query:
     start, end = state.custom if state.custom else (None, None)
     period = resolve(None if state.custom else state.timeframe, today, start, end)
@@ -40,8 +50,8 @@ async def load_page(cost: "CostService", state: ViewState, *, with_idle: bool = 
     notes: list[str] = []
     if level == "chargeback":
         results = await cost.chargeback(q)
-        currencies = [cb.currency for cb in results]
-        cur = state.currency if state.currency in currencies else (currencies[0] if currencies else None)
+        currencies = by_cost({cb.currency: cb.total for cb in results})
+        cur = pick(state, currencies)
         for cb in results:
             if cb.currency != cur:
                 continue
@@ -55,16 +65,16 @@ async def load_page(cost: "CostService", state: ViewState, *, with_idle: bool = 
         title = f"Cost by {state.by}"
     elif level == "resources":
         per = await cost.resources(q)
-        currencies = sorted(per)
-        cur = state.currency if state.currency in currencies else (currencies[0] if currencies else None)
+        currencies = by_cost({c: sum((r.cost for r in rs), Decimal(0)) for c, rs in per.items()})
+        cur = pick(state, currencies)
         rows = [{"name": r.name, "type": r.resource_type, "rg": r.resource_group, "cost": r.cost, "key": r.resource_id, "dim": "resource"}
                 for r in per.get(cur, [])] if cur else []
         title = f"Resources of {state.path[-1][2]}"
     else:
         dq = Query("resource", q.period, q.kind, q.source, "resource", state.path[-1][1], True)
         dailies = await cost.daily(dq)
-        currencies = [d.currency for d in dailies]
-        cur = state.currency if state.currency in currencies else (currencies[0] if currencies else None)
+        currencies = by_cost({d.currency: d.total for d in dailies})
+        cur = pick(state, currencies)
         rows = [{"name": x.day.isoformat(), "cost": x.cost, "key": x.day.isoformat(), "dim": "day"}
                 for d in dailies if d.currency == cur for x in d.days]
         title = f"Days of {state.path[-1][2]}"

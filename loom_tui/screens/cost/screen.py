@@ -218,7 +218,8 @@ class CostScreen(AreaScreen):
         when = f"{s.custom[0]}..{s.custom[1]}" if s.custom else s.timeframe
         text = f"{s.source} · {s.kind} · {when} · by {s.by}"
         if p is not None and len(p.currencies) > 1:
-            text += f" · {p.currency} ({p.currencies.index(p.currency) + 1} of {len(p.currencies)}: c switches)" if p.currency else ""
+            others = ", ".join(c for c in p.currencies if c != p.currency)
+            text += f" · {p.currency} (also {others}: c switches)" if p.currency else ""
         if self.busy:
             text = "loading… " + text
         elif p is not None:

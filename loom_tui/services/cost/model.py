@@ -20,10 +20,12 @@ TAG_PREFIX = "tag:"
 UNALLOCATED = "(unallocated)"
 
 
-def check_dimension(by: str) -> str:
+def check_dimension(by: str, flag: str = "--by") -> str:
+    """``by`` if it names a dimension; else a ValueError naming every dimension (an unknown one
+    would group or filter by nothing and read as "no cost")."""
     if by in DIMENSIONS or (by.startswith(TAG_PREFIX) and len(by) > len(TAG_PREFIX)):
         return by
-    raise ValueError(f"--by must be one of {', '.join(DIMENSIONS)} or tag:KEY, not {by!r}")
+    raise ValueError(f"{flag}: unknown dimension {by!r}; the dimensions are {', '.join(DIMENSIONS)} or tag:KEY")
 
 
 @dataclass(frozen=True)

@@ -86,6 +86,14 @@ class CostService:
 
     # -- import ---------------------------------------------------------------------------
     async def import_paths(self, paths_: list[str], *, kind: str | None = None, progress: Callable[[str], None] | None = None) -> "ImportResult":
+        """Import cost exports: a change to the tenant's chargeback, so a write (refused read-only)
+        that only a tenant admin may make."""
+        self.ctx.require_writable("importing cost")
+        if not self.ctx.session.is_tenant_admin:
+            raise Forbidden("importing cost changes the tenant's chargeback: only tenant admins can import")
+        return await self._import(paths_, kind=kind, progress=progress)
+
+    async def _import(self, paths_: list[str], *, kind: str | None = None, progress: Callable[[str], None] | None = None) -> "ImportResult":
         from loom_tui.local.cost.importer import import_paths
 
         return await asyncio.to_thread(import_paths, self.db_path, paths_, kind=kind, progress=progress)
@@ -102,7 +110,7 @@ class CostService:
         resources = demo_cost_resources(self.ctx.session.tenant_id)
         path = self.db_path.parent / "demo-export" / "focus-demo.csv"
         await asyncio.to_thread(write_focus, path, daily_rows(resources, self.today()))
-        return (await self.import_paths([str(path)])).rows
+        return (await self._import([str(path)])).rows  # the demo's own data, seeded as the store is
 
     async def status(self, source: str = EXPORTS) -> SourceStatus:
         rows, files, first, last, as_of = await self._run(lambda con: views.data_range(con, source))
