@@ -126,10 +126,11 @@ class CostService:
                 out[ws["id"].lower()] = out[ws["id"]]
             return out
         if by == "domain":
-            doc = await self.ctx.scoped.tenant_get("tenant-settings", f"domains:{self.ctx.session.tenant_id}")
+            # the console's domains registry: a cost tag may carry a domain's id or its name
             out = {}
-            for d in (doc or {}).get("domains", []):
-                out[d.get("id") or d.get("name")] = d.get("displayName") or d.get("name")
+            for dom_id, name in (await self.ctx.workspaces.registry.names()).items():
+                for key in (dom_id, dom_id.lower(), name, name.lower()):
+                    out.setdefault(key, name)
             return out
         if by == "tenant":
             return {self.ctx.session.tenant_id: f"{self.ctx.session.tenant_id} (this tenant)"}
