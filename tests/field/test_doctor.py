@@ -42,7 +42,6 @@ def _by_name(report: dict) -> dict[str, dict]:
     return {c["name"]: c for c in report["checks"]}
 
 
-@pytest.mark.fresh_data  # TODO(issue 22 item 7): the cost database's files are made 755/644, which doctor fails
 def test_local_profile_needs_no_network() -> None:
     r = subprocess.run([loom_bin(), "doctor", "--json"], env=child_env(), capture_output=True, text=True, timeout=30)
     assert r.returncode == 0, r.stdout + r.stderr

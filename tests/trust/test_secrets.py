@@ -108,7 +108,6 @@ def test_token_cache_creates_the_state_dir_owner_only(tmp_path: Path) -> None:
         assert _mode(f) == 0o600, f
 
 
-@pytest.mark.fresh_data  # TODO(issue 22 item 7): the cost database's files are made 755/644, which doctor fails
 async def test_doctor_flags_a_loose_backup_and_rotated_log() -> None:
     from loom_tui.services.doctor import run_doctor
 
@@ -129,3 +128,36 @@ async def test_doctor_flags_a_loose_backup_and_rotated_log() -> None:
     os.chmod(rotated, 0o600)
     report = await run_doctor(profile="local", timeout=0.5)
     assert next(c for c in report.checks if c.name == "owner-only files").status == "OK"
+
+
+async def test_cost_files_loom_makes_are_owner_only(tmp_path) -> None:
+    """The cost database (and its folder), the demo export and the Cost screen's exports are made
+    0600/0700 like every other file loom writes, so doctor's owner-only check passes on them
+    (issue 22 item 7)."""
+    from loom_tui.config import Profile
+    from loom_tui.private_files import loose
+    from loom_tui.screens.cost.export import export_page
+    from loom_tui.screens.cost.load import load_page
+    from loom_tui.screens.cost.model import ViewState
+    from loom_tui.services.context import open_context
+    from loom_tui.services.doctor import OK, Report, check_owner_only
+
+    old = os.umask(0o022)  # an operator's usual umask: files would be 644 unless loom makes them private
+    try:
+        data = tmp_path / "data"
+        ctx = await open_context(Profile(), data_dir=str(data))
+        try:
+            await ctx.cost.ensure_demo()
+            page = await load_page(ctx.cost, ViewState(), with_idle=False)
+            for fmt in ("csv", "json"):
+                export_page(page, fmt, ctx.cost.db_path.parent / "exports")
+        finally:
+            await ctx.close()
+    finally:
+        os.umask(old)
+    cost_dir = data / "cost"
+    assert (cost_dir / "exports").is_dir() and any((cost_dir / "demo-export").iterdir())
+    assert loose(data) == []
+    report = Report()
+    check_owner_only(report, Profile(), str(data))
+    assert [c.status for c in report.checks if c.name == "owner-only files"] == [OK]

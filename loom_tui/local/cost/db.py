@@ -54,8 +54,11 @@ def connect(path: Path | str, *, read_only: bool = False) -> Iterator[Any]:
     path = Path(path)
     if read_only and not path.exists():
         read_only = False  # nothing to read yet: create it (empty) so queries answer "no data"
-    path.parent.mkdir(parents=True, exist_ok=True)
-    con = _connect(path, read_only)
+    from loom_tui.private_files import private_dir, private_umask
+
+    private_dir(path.parent)
+    with private_umask():  # the database and its WAL are created 0600, as every file loom writes
+        con = _connect(path, read_only)
     try:
         if not read_only:
             con.execute(SCHEMA)

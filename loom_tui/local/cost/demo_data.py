@@ -200,9 +200,11 @@ def focus_row(day: date, r: DemoResource, cost: Decimal) -> list[str]:
 
 
 def write_focus(path: Path, rows: Iterable[tuple[date, DemoResource, Decimal]]) -> int:
-    path.parent.mkdir(parents=True, exist_ok=True)
+    from loom_tui.private_files import private_dir, private_umask
+
+    private_dir(path.parent)
     n = 0
-    with open(path, "w", newline="", encoding="utf-8") as fh:
+    with private_umask(), open(path, "w", newline="", encoding="utf-8") as fh:
         w = csv.writer(fh)
         w.writerow(FOCUS_COLUMNS)
         for day, r, cost in rows:

@@ -8,6 +8,7 @@ from datetime import datetime, timezone
 from pathlib import Path
 
 from loom_tui.commands.output import Column, render
+from loom_tui.private_files import private_dir, write_private
 from loom_tui.services.cost.model import ResourceCost
 from loom_tui.services.cost.records import document, rows_of
 
@@ -35,11 +36,10 @@ def page_view(page: CostPage) -> list:
 
 
 def export_page(page: CostPage, fmt: str, folder: Path) -> Path:
-    folder.mkdir(parents=True, exist_ok=True)
+    private_dir(folder)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
     by = page.state.by.replace(":", "-").replace("/", "-")
     path = folder / f"cost-{page.columns}-{by}-{stamp}.{EXT[fmt]}"
     view = page_view(page)
     cols, rows = rows_of(view)
-    path.write_text(render(fmt, rows, [Column(c) for c in cols], json=document(view)), encoding="utf-8")
-    return path
+    return write_private(path, render(fmt, rows, [Column(c) for c in cols], json=document(view)))
