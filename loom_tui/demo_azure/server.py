@@ -56,6 +56,27 @@ class Call:
     authorization: str | None
 
 
+# ARM refuses a request body over 4 MB; a deployment's body carries a template (4 MB) and its
+# parameters (4 MB), each limited on its own, so those routes accept both
+MAX_BODY = 4 * 1024 * 1024
+DEPLOYMENT_BODY = 2 * MAX_BODY
+LOG_BODY = 32 * 1024  # bodies larger than this are kept in the call log only as a summary
+
+
+def body_limit(route_name: str) -> int:
+    return DEPLOYMENT_BODY if route_name.startswith("deployments") else MAX_BODY
+
+
+def log_summary(raw: bytes, body: Any) -> Any:
+    """What the call log keeps of a body: the body when small, else its size and its small parts."""
+    if len(raw) <= LOG_BODY:
+        return body
+    out: dict[str, Any] = {"_omitted": f"{len(raw)} bytes"}
+    if isinstance(body, dict):
+        out.update({k: v for k, v in body.items() if len(json.dumps(v, default=str)) <= 1024})
+    return out
+
+
 @dataclass
 class ArmServer:
     """Start with ``await server.start()``; ``server.url`` is the ARM endpoint (no trailing slash)."""
@@ -111,7 +132,7 @@ class ArmServer:
 
         if not self.router.routes:
             register_all(self.router, self.state)
-        app = web.Application(client_max_size=64 * 1024 * 1024)
+        app = web.Application(client_max_size=DEPLOYMENT_BODY)
         app.router.add_route("*", "/{tail:.*}", self._dispatch)
         # stopping does not wait for requests in flight beyond STOP_SECONDS (a hung request, Ctrl+C)
         self._runner = web.AppRunner(app, access_log=None, handle_signals=False, shutdown_timeout=STOP_SECONDS)
@@ -153,17 +174,27 @@ class ArmServer:
             return arm_error(404, "NotFoundInTestServer" if self.state is None else "InvalidResourceType",
                              f"no route for {request.method} {request.path}")
         route, params = found
-        raw = await request.read()
+        auth = request.headers.get("Authorization")
+        # the secret is checked before a byte of the body is read (an unauthenticated caller
+        # costs nothing but its headers)
+        if route.auth and self.require_auth and not self._authorized(auth):
+            self.calls.append(Call(route.name, request.method, request.path, dict(request.query), None, auth))
+            if not auth:
+                return arm_error(401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.")
+            return arm_error(401, "InvalidAuthenticationToken", "The access token is invalid.")
+        limit = body_limit(route.name)
+        if (request.content_length or 0) > limit:
+            self.calls.append(Call(route.name, request.method, request.path, dict(request.query), None, auth))
+            return arm_error(413, "RequestEntityTooLarge",
+                             f"The request content is {request.content_length} bytes; at most {limit} are accepted.")
+        raw = await request.read()  # a chunked body stops at client_max_size (aiohttp answers 413)
+        if len(raw) > limit:  # a chunked body announced no length
+            return arm_error(413, "RequestEntityTooLarge", f"The request content exceeds {limit} bytes.")
         try:
             body = json.loads(raw) if raw else None
         except ValueError:
             body = raw.decode("utf-8", "replace")
-        auth = request.headers.get("Authorization")
-        self.calls.append(Call(route.name, request.method, request.path, dict(request.query), body, auth))
-        if route.auth and self.require_auth and not self._authorized(auth):
-            if not auth:
-                return arm_error(401, "AuthenticationFailed", "Authentication failed. The 'Authorization' header is missing.")
-            return arm_error(401, "InvalidAuthenticationToken", "The access token is invalid.")
+        self.calls.append(Call(route.name, request.method, request.path, dict(request.query), log_summary(raw, body), auth))
         if route.name in self._latency:
             await asyncio.sleep(self._latency[route.name])
         if self._faults[route.name]:

@@ -121,6 +121,13 @@ def rows_in(dbfile: Path) -> int:
     (FOCUS_HEAD, [good_row(), ["2026-13-45", "1", "1", "USD", RID, "", "S"]], 3, "ChargePeriodStart", "is not a date"),
     (FOCUS_HEAD, [good_row(tags='{"a": ')], 2, "Tags", "is not JSON"),
     (FOCUS_HEAD, [good_row(cur="")], 2, "BillingCurrency", "is empty"),
+    # issue 22 item 1: a currency is untrusted text; only ISO 4217-shaped codes are imported
+    (FOCUS_HEAD, [good_row(), good_row(cur="US\x1b]52;;QUJD\x1b\\")], 3, "BillingCurrency", "is not a three-letter"),
+    (FOCUS_HEAD, [good_row(cur="US\x1b[2J")], 2, "BillingCurrency", "\\x1b[2J"),
+    (FOCUS_HEAD, [good_row(cur="U\u202eSD")], 2, "BillingCurrency", "is not a three-letter"),
+    (FOCUS_HEAD, [good_row(cur="U\x9bD")], 2, "BillingCurrency", "is not a three-letter"),
+    (FOCUS_HEAD, [good_row(cur="US")], 2, "BillingCurrency", "ISO 4217"),
+    (FOCUS_HEAD, [good_row(cur="ÜSD")], 2, "BillingCurrency", "ISO 4217"),
     (["Foo", "Bar"], [["1", "2"]], 1, None, "not a cost export"),
 ])
 def test_malformed_files_give_one_clear_error_and_import_nothing(tmp_path, header, rows, line, column, words):

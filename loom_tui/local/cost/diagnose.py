@@ -71,8 +71,15 @@ def check_date(value: str) -> str | None:
     return None
 
 
+ISO_4217 = re.compile(r"[A-Za-z]{3}")
+
+
 def check_currency(value: str) -> str | None:
-    return "is empty (a billing currency is required)" if value in NULLS else None
+    if value in NULLS:
+        return "is empty (a billing currency is required)"
+    if not ISO_4217.fullmatch(value):
+        return f"is not a three-letter ISO 4217 code (such as USD or EUR): {shown(value)}"
+    return None
 
 
 def parse_tags(value: str) -> dict | None:

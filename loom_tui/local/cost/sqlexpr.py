@@ -56,6 +56,13 @@ def required(v: str, what: str) -> str:
     return f"coalesce({v}, error({_str(what + ' is empty')}))"
 
 
+def currency_sql(v: str) -> str:
+    """The billing currency, upper-cased, or an error unless it is ISO 4217-shaped (three ASCII
+    letters): a cost file's currency is untrusted text that reaches every money label."""
+    return (f"CASE WHEN regexp_full_match({v}, '[A-Za-z]{{3}}') THEN upper({v}) "
+            f"ELSE error({_str('the billing currency is not a three-letter ISO 4217 code')}) END")
+
+
 def _first(value: str | None, test: str | None, otherwise: str) -> str:
     """``value`` where ``test`` is not NULL, else ``otherwise`` (evaluated only for those rows)."""
     if value is None or test is None:
@@ -83,7 +90,7 @@ def select_sql(layout: Layout, source_sql: str, *, file_id: int, source: str = "
         cost = f"CAST({required(col('cost'), 'the cost')} AS {COST_TYPE})"
         e["actual"] = cost if layout.kind != "amortized" else f"CAST(NULL AS {COST_TYPE})"
         e["amortized"] = cost if layout.kind == "amortized" else f"CAST(NULL AS {COST_TYPE})"
-    e["currency"] = f"upper({required(col('currency'), 'the billing currency')})"
+    e["currency"] = currency_sql(required(col('currency'), 'the billing currency'))
     # CASE, not coalesce: DuckDB evaluates every argument of coalesce, and the regular
     # expressions on the id are the costliest part of an import (measured: 4x the rest)
     sub = col("subscription")
