@@ -68,3 +68,27 @@ async def test_a_row_key_right_after_a_save_acts_on_the_row_while_the_list_refre
         burst(app, "e", "tab", *chars("x"), "ctrl+s", "p")
         await wait_for(pilot, lambda: target in getattr(screen, "pins", ()), timeout=10)
         assert "no workspace selected" not in screen_text_of(screen)
+
+
+async def test_keys_after_a_search_act_on_the_filtered_rows():
+    """Issue 24 item 1: ``/risk`` Enter Down Down Enter in one burst opens a row of the filtered
+    list — the keys after the search's Enter wait for the filtered rows (``holds_keys``)."""
+    from loom_tui.screens.workspace_detail import WorkspaceDetailScreen
+
+    app = LoomApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_ready(pilot)
+        burst(app, "slash", *chars("risk"), "enter", "down", "down", "enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, WorkspaceDetailScreen))
+        assert "risk" in app.screen.workspace_name.lower()
+
+
+async def test_delete_right_after_a_search_offers_a_filtered_row():
+    from loom_tui.widgets.confirm import TypeToConfirm
+
+    app = LoomApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_ready(pilot)
+        burst(app, "slash", *chars("risk"), "enter", "d")
+        await wait_for(pilot, lambda: isinstance(app.screen, TypeToConfirm))
+        assert "risk" in app.screen.target.lower()
