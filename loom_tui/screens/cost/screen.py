@@ -108,8 +108,20 @@ class CostScreen(AreaScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.query_one("#cost-table", VirtualTable).focus()
+        table = self.query_one("#cost-table", VirtualTable)
+        table.focus()
+        try:
+            self.ctx.cost.require_admin()
+        except Exception as exc:  # what the CLI says: cost is tenant-wide, for tenant admins
+            table.empty_text = str(exc)[:1].upper() + str(exc)[1:] + "."
         self._start()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if not super().check_action(action, parameters):
+            return False
+        if action in ("export", "import_exports") and not self.ctx.session.is_tenant_admin:
+            return False  # not offered: the service refuses a viewer's cost anyway
+        return True
 
     # -- loading ---------------------------------------------------------------------------
     def action_refresh(self) -> None:
