@@ -15,7 +15,7 @@ from .helpers import wait_for, wait_ready
 def burst(app, *keys: str) -> None:
     """Queue every key at once, as a terminal does when a burst arrives: no waiting between them."""
     for key in keys:
-        char = key if len(key) == 1 else None
+        char = key if len(key) == 1 else {"space": " "}.get(key)
         event = events.Key(key, char)
         event.set_sender(app)
         app._driver.send_message(event)  # noqa: SLF001 - what the terminal driver does
@@ -92,3 +92,27 @@ async def test_delete_right_after_a_search_offers_a_filtered_row():
         burst(app, "slash", *chars("risk"), "enter", "d")
         await wait_for(pilot, lambda: isinstance(app.screen, TypeToConfirm))
         assert "risk" in app.screen.target.lower()
+
+
+async def test_the_delete_dialog_takes_the_name_typed_in_one_burst_and_enter_on_empty_cancels():
+    """Issue 24 item 15: focus starts in the name field (typing the name is not swallowed), the
+    placeholder is a hint rather than the name, and enter on an empty field is Cancel."""
+    from textual.widgets import Input
+
+    from loom_tui.widgets.confirm import TypeToConfirm
+
+    app = LoomApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_ready(pilot)
+        table = app.screen.query_one("VirtualTable")
+        row = table.current
+        await wait_for(pilot, lambda: row["id"] in app.screen.row_allowed)
+        burst(app, "d", *chars(row["name"]))
+        await wait_for(pilot, lambda: isinstance(app.screen, TypeToConfirm)
+                       and app.screen.query_one("#typed", Input).value == row["name"])
+        field = app.screen.query_one("#typed", Input)
+        assert row["name"] not in field.placeholder
+        field.value = ""
+        burst(app, "enter")
+        await wait_for(pilot, lambda: not isinstance(app.screen, TypeToConfirm))
+        assert await app.ctx.workspaces.get(row["id"])  # cancelled: nothing deleted
