@@ -467,3 +467,23 @@ async def test_role_pickers_start_on_viewer_for_a_new_member_and_on_the_current_
         await pilot.press("e")
         await wait_for(pilot, lambda: isinstance(app.screen, ChoicePrompt))
         assert picked() == "contributor"
+
+
+async def test_rename_puts_the_cursor_after_the_name_and_typing_appends():
+    """Issue 24 item 17: the pre-filled name is not selected (typing replaced it all): the cursor
+    is at its end, so a key typed right away appends."""
+    from .test_typeahead import burst
+
+    app = LoomApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_ready(pilot)
+        ws = await fresh_workspace(app)
+        await app.ctx.items.create(ws["id"], ItemInput("notebook", "nb one"))
+        await open_detail(pilot, ws["id"])
+        await wait_for(pilot, lambda: items_table(app).row(0) is not None)
+        burst(app, "e", "2")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt)
+                       and app.screen.query_one("#prompt-input").value != "nb one")
+        field = app.screen.query_one("#prompt-input")
+        assert field.value == "nb one2"
+        assert field.cursor_position == len(field.value) and field.selection.is_empty
