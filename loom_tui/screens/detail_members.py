@@ -161,7 +161,9 @@ class MembersPane(Pane):
 
     @work(exit_on_error=False, group="members-write")
     async def action_member_add(self) -> None:
-        role = await self.app.push_screen_wait(ChoicePrompt("Add member", "Role of the new member:", ROLE_CHOICES))
+        # least privilege first: the picker starts on viewer
+        role = await self.app.push_screen_wait(ChoicePrompt("Add member", "Role of the new member:", ROLE_CHOICES,
+                                                            start=MEMBER_ROLES.index("viewer")))
         if role is None:
             return
         await self._add_member(role)
@@ -189,7 +191,9 @@ class MembersPane(Pane):
         row = self._row()
         if row is None or self._refuse_on_creator(row, "their role stays admin"):
             return
-        role = await self.app.push_screen_wait(ChoicePrompt(f"Role of {row.get('upn')}", f"now: {row.get('role')}", ROLE_CHOICES))
+        # the picker starts on the member's current role
+        role = await self.app.push_screen_wait(ChoicePrompt(f"Role of {row.get('upn')}", f"now: {row.get('role')}", ROLE_CHOICES,
+                                                            start=ROLE_ORDER.get(row.get("role") or "", 0)))
         if role is None:
             return
         try:

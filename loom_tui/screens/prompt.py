@@ -66,12 +66,16 @@ class TextPrompt(ModalScreen[Any]):
         with Vertical():
             yield Static(Text(safe_text(self.title_text), style="bold"))
             yield Static(Text(self.label))
-            yield SafeInput(value=self.value if self.typed is None else self.typed, id="prompt-input")
+            # a pre-filled value (a rename) is not selected: the cursor is at its end, so typing
+            # appends instead of replacing the whole name
+            yield SafeInput(value=self.value if self.typed is None else self.typed, id="prompt-input", select_on_focus=False)
             yield Static("", id="prompt-error", classes="error", markup=False)
             yield Static(Text((self.hint + " · " if self.hint else "") + "enter saves · esc cancels", style="italic"))
 
     def on_mount(self) -> None:
-        self.query_one(Input).focus()
+        field = self.query_one(Input)
+        field.cursor_position = len(field.value)
+        field.focus()
 
     @on(Input.Submitted, "#prompt-input")
     def _submitted(self, event: Input.Submitted) -> None:

@@ -155,6 +155,8 @@ class WorkspacesScreen(AreaScreen):
 
     @on(VirtualTable.CursorMoved)
     def _cursor_moved(self, event: VirtualTable.CursorMoved) -> None:
+        if self.holds_keys:
+            self._release_keys()
         if event.row is not None and event.row["id"] not in self.row_allowed:
             self._load_role(event.row["id"])
 
@@ -190,6 +192,7 @@ class WorkspacesScreen(AreaScreen):
             self.pinned_rows = await self._load_pinned()
             total = await self.ctx.workspaces.count(self.view)
         except Exception as exc:
+            self.holds_keys = False
             self.flash(f"could not read workspaces: {exc}", "error")
             return
         self._ready = True
@@ -200,6 +203,7 @@ class WorkspacesScreen(AreaScreen):
         table.reset(total, keep_cursor=keep_cursor)
         self.query_one(TableHeader).refresh_header()
         self._status(total)
+        self._release_keys()
 
     def _status(self, total: int) -> None:
         v = self.view
@@ -234,6 +238,21 @@ class WorkspacesScreen(AreaScreen):
     def _search_submitted(self, event: Input.Submitted) -> None:
         self.query_one(VirtualTable).focus()
         self.query_one("#search", SearchBox).remember(event.value)
+        if self._debounce is not None:
+            self._debounce.stop()
+            self._debounce = None
+        # the keys typed after enter were aimed at the filtered rows: they wait for them
+        # (key_order.py), as the keys after a form's ctrl+s wait for the save
+        self.holds_keys = True
+        self._set_view(search=event.value)
+
+    holds_keys = False
+
+    def _release_keys(self) -> None:
+        """The filtered rows are there (the cursor's row read, or none match): held keys go on."""
+        table = self.query_one(VirtualTable)
+        if table.row_count == 0 or table.current is not None:
+            self.holds_keys = False
 
     def action_search(self) -> None:
         # focus now, not after the queued events (Widget.focus defers it): over SSH the keys typed
@@ -446,4 +465,5 @@ class WorkspacesScreen(AreaScreen):
 
     @on(VirtualTable.FetchFailed)
     def _fetch_failed(self, event: VirtualTable.FetchFailed) -> None:
+        self.holds_keys = False
         self.flash(f"could not read workspaces: {event.error}", "error")

@@ -1,4 +1,5 @@
-"""Confirm a destructive action by typing the target's name (k9s-style); focus starts on Cancel."""
+"""Confirm a destructive action by typing the target's name (k9s-style); focus starts in the name
+field, and ``enter`` on an empty field is Cancel."""
 
 from __future__ import annotations
 
@@ -35,13 +36,13 @@ class TypeToConfirm(ModalScreen[bool]):
             yield Static(Text(f"{self.action_text}: " + safe_text(self.target), style="bold"))
             yield Static(Text(self.consequence))
             yield Static(Text("  Type the name to confirm:"), id="typed-label")
-            yield SafeInput(placeholder=safe_text(self.target)[:60], id="typed")
+            yield SafeInput(placeholder="type the name above · enter on empty cancels", id="typed")
             with Horizontal():
                 yield Button("Cancel", id="cancel", variant="primary")
                 yield Button(self.action_text, id="confirm", variant="error", disabled=True)
 
     def on_mount(self) -> None:
-        self.query_one("#cancel", Button).focus()
+        self.set_focus(self.query_one("#typed", Input))  # now: the name typed right after the key lands here
 
     def on_descendant_focus(self, event) -> None:
         """The name field's label gets a "›" while it has the focus (not shown by colour alone)."""
@@ -56,6 +57,8 @@ class TypeToConfirm(ModalScreen[bool]):
     def _submitted(self, event: Input.Submitted) -> None:
         if event.value == self.expected:
             self.dismiss(True)
+        elif not event.value:
+            self.dismiss(False)  # enter on an empty field is Cancel
 
     @on(Button.Pressed, "#confirm")
     def _confirm(self) -> None:

@@ -214,6 +214,19 @@ class VirtualTable(ScrollView, can_focus=True):
         # (page, column, width) -> the page's cells of a middle-cut column, told apart (distinct_cuts)
         self._cuts: dict[tuple[int, int, int], list[str]] = {}
 
+    def on_mount(self) -> None:
+        super().on_mount()
+        self.yield_area_keys()
+
+    def yield_area_keys(self) -> None:
+        """An area's keys win over the table's: a letter the screen (or the app) binds is dropped
+        from the table's own bindings (Cost's ``g`` "by tag" over the table's ``g`` "first row",
+        which ``home`` still does), so it reaches the area while the table has focus."""
+        screen, app = self.screen, self.app
+        taken = {k for node in (screen, app) for k in node._bindings.key_to_bindings if len(k) == 1}  # noqa: SLF001
+        for key in taken & set(self._bindings.key_to_bindings):
+            del self._bindings.key_to_bindings[key]
+
     # -- data ------------------------------------------------------------------------------
     def reset(self, row_count: int, fetch: Fetch | None = None, *, keep_cursor: bool = False) -> None:
         """New data (after a search, sort or filter): forget cached pages.  ``keep_cursor``: the

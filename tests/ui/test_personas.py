@@ -38,3 +38,19 @@ async def test_the_palette_switches_persona_and_every_area_starts_again():
         await wait_for(pilot, lambda: app.screen.query(VirtualTable) and app.screen.query_one(VirtualTable).row_count == want)
         assert "sam.analyst@" in screen_text(app)
         assert "Persona: tenant-admin" in [c.title for c in app.get_system_commands(app.screen)]
+
+
+async def test_cost_tells_a_viewer_it_is_for_tenant_admins_and_offers_no_import_or_export():
+    """Issue 24 item 6: what the CLI says (cost is tenant-wide, only tenant admins see it), not
+    "No cost in this period"; Import and Export are not offered."""
+    await create_demo_store()
+    app = LoomApp(persona="viewer")
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_ready(pilot)
+        await pilot.press("4")
+        await wait_for(pilot, lambda: getattr(app.screen, "AREA", "") == "Cost")
+        await wait_for(pilot, lambda: "only tenant admins can see them" in screen_text(app))
+        text = screen_text(app)
+        assert "No cost in this period" not in text
+        assert "Import" not in text and "Export" not in text
+        assert not app.screen.check_action("export", ()) and not app.screen.check_action("import_exports", ())

@@ -221,7 +221,7 @@ async def test_members_add_change_role_remove_and_implicit_admin_refusal():
         # add kim as contributor
         await pilot.press("n")
         await wait_for(pilot, lambda: isinstance(app.screen, ChoicePrompt))
-        await pilot.press("down", "enter")  # contributor
+        await pilot.press("up", "enter")  # contributor (the picker starts on viewer)
         await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt))
         await type_into(pilot, "not a upn")
         await wait_for(pilot, lambda: "user principal name" in screen_text(app))
@@ -235,7 +235,7 @@ async def test_members_add_change_role_remove_and_implicit_admin_refusal():
         await wait_for(pilot, lambda: "Remove" in screen_text(app) and "Change role" in screen_text(app))
         await pilot.press("e")  # e: edit the role
         await wait_for(pilot, lambda: isinstance(app.screen, ChoicePrompt))
-        await pilot.press("down", "down", "enter")
+        await pilot.press("down", "enter")  # from contributor, where the picker starts
         await wait_for(pilot, lambda: "is now viewer" in screen_text(app))
         assert {m["upn"]: m["role"] for m in await app.ctx.members.list(ws["id"])}[upn("kim.scientist")] == "viewer"
         # remove kim
@@ -438,3 +438,52 @@ async def test_item_searches_are_remembered_and_offered_with_up():
         await wait_for(pilot, lambda: box.history == ["orders"])
         await pilot.press("up")
         assert box.value == "orders"
+
+
+async def test_role_pickers_start_on_viewer_for_a_new_member_and_on_the_current_role():
+    """Issue 24 item 10: least privilege first when adding, the member's own role when changing."""
+    from textual.widgets import OptionList
+
+    def picked() -> str:
+        prompt = app.screen
+        return prompt.choices[prompt.query_one(OptionList).highlighted][1]
+
+    app = LoomApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_ready(pilot)
+        ws = await fresh_workspace(app)
+        await app.ctx.members.add(ws["id"], upn("kim.scientist"), "contributor")
+        screen = await open_detail(pilot, ws["id"])
+        await pilot.press("m")
+        members = screen.query_one("#members-table", VirtualTable)
+        await wait_for(pilot, lambda: members.row_count == 2 and members.row(1) is not None)
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoicePrompt))
+        assert picked() == "viewer"
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is screen)
+        members.cursor_row = [i for i in range(2) if members.row(i)["upn"] == upn("kim.scientist")][0]
+        await wait_for(pilot, lambda: "Change role" in screen_text(app))
+        await pilot.press("e")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoicePrompt))
+        assert picked() == "contributor"
+
+
+async def test_rename_puts_the_cursor_after_the_name_and_typing_appends():
+    """Issue 24 item 17: the pre-filled name is not selected (typing replaced it all): the cursor
+    is at its end, so a key typed right away appends."""
+    from .test_typeahead import burst
+
+    app = LoomApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_ready(pilot)
+        ws = await fresh_workspace(app)
+        await app.ctx.items.create(ws["id"], ItemInput("notebook", "nb one"))
+        await open_detail(pilot, ws["id"])
+        await wait_for(pilot, lambda: items_table(app).row(0) is not None)
+        burst(app, "e", "2")
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt)
+                       and app.screen.query_one("#prompt-input").value != "nb one")
+        field = app.screen.query_one("#prompt-input")
+        assert field.value == "nb one2"
+        assert field.cursor_position == len(field.value) and field.selection.is_empty

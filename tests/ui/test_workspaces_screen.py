@@ -82,15 +82,15 @@ async def test_markup_and_escapes_in_names_render_literally_at_80x24():
         await wait_for(pilot, lambda: "› [red]x[/…y 数据🚀" in screen_text(app))  # literal, cut in the middle at 80 columns
 
 
-async def test_delete_needs_the_typed_name_and_starts_on_cancel():
+async def test_delete_needs_the_typed_name_and_enter_on_empty_cancels():
     app = LoomApp()
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_ready(pilot)
         victim = table(app).row(0)
         await pilot.press("d")
         await wait_for(pilot, lambda: isinstance(app.screen, TypeToConfirm))
-        assert app.focused.id == "cancel"
-        await pilot.press("enter")  # Cancel
+        assert app.focused.id == "typed"  # focus starts in the name field (issue 24 item 15)
+        await pilot.press("enter")  # on an empty field: Cancel
         await wait_for(pilot, lambda: not isinstance(app.screen, TypeToConfirm))
         assert await app.ctx.workspaces.count() == 40
         await pilot.press("d")

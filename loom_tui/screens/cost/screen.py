@@ -12,7 +12,6 @@ local files (the cost cache, an export file), never Azure or the shared store.
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
-from decimal import Decimal
 from pathlib import Path
 
 from rich.text import Text
@@ -24,7 +23,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from loom_tui.widgets.cost_charts import MoneyColumns, forecast_gauge, money
-from loom_tui.widgets.virtual_table import Column, VirtualTable, fit, safe_text
+from loom_tui.widgets.virtual_table import Column, VirtualTable, safe_text
 
 from ..base import AreaScreen
 from .model import CostPage, ViewState, copy_state
@@ -109,8 +108,20 @@ class CostScreen(AreaScreen):
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.query_one("#cost-table", VirtualTable).focus()
+        table = self.query_one("#cost-table", VirtualTable)
+        table.focus()
+        try:
+            self.ctx.cost.require_admin()
+        except Exception as exc:  # what the CLI says: cost is tenant-wide, for tenant admins
+            table.empty_text = str(exc)[:1].upper() + str(exc)[1:] + "."
         self._start()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if not super().check_action(action, parameters):
+            return False
+        if action in ("export", "import_exports") and not self.ctx.session.is_tenant_admin:
+            return False  # not offered: the service refuses a viewer's cost anyway
+        return True
 
     # -- loading ---------------------------------------------------------------------------
     def action_refresh(self) -> None:
@@ -238,22 +249,39 @@ class CostScreen(AreaScreen):
         self._reload()
 
     def action_tag_view(self) -> None:
+        self._tag_view()
+
+    @work(exclusive=True, exit_on_error=False, group="cost-tags")
+    async def _tag_view(self) -> None:
+        """Offers the tag keys the data has; a key it does not have is refused, saying so (it
+        would show everything as unallocated)."""
+        from loom_tui.errors import ValidationError
         from loom_tui.screens.prompt import TextPrompt
 
-        async def submit(key: str) -> str:
-            from loom_tui.errors import ValidationError
+        try:
+            keys = await self.ctx.cost.tag_keys(self.state.source)
+        except Exception as exc:
+            self.flash(f"could not read the tag keys: {exc}", "error")
+            return
+        if not keys:
+            self.flash("the cost data has no tags to group by", "warning")
+            return
+        by_lower = {k.lower(): k for k in keys}
 
+        async def submit(key: str) -> str:
             key = key.strip()
             if not key or any(not ch.isprintable() for ch in key):
-                raise ValidationError("tag", "type a tag name, e.g. costCenter")
-            return key
+                raise ValidationError("tag", "type a tag name, e.g. " + keys[0])
+            if key.lower() not in by_lower:
+                raise ValidationError("tag", f"no tag {key!r} in this cost data; it has: " + ", ".join(keys))
+            return by_lower[key.lower()]
 
         def chosen(key: str | None) -> None:
             if key:
                 self.state.by, self.state.path = f"tag:{key}", []
                 self._reload()
 
-        self.app.push_screen(TextPrompt("Cost by tag", "Tag name (any tag on the resources):", submit), chosen)
+        self.app.push_screen(TextPrompt("Cost by tag", "Tag name, one of: " + safe_text(", ".join(keys)), submit), chosen)
 
     def action_next_timeframe(self) -> None:
         self.state.next_timeframe()

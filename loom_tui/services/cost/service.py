@@ -116,6 +116,13 @@ class CostService:
         rows, files, first, last, as_of = await self._run(lambda con: views.data_range(con, source))
         return SourceStatus(source, rows, files, first, last, as_of)
 
+    async def tag_keys(self, source: str = EXPORTS) -> list[str]:
+        """The tag keys the cost data of this source carries (what "by tag" can group by)."""
+        rows = await self._run(lambda con: con.execute(
+            "SELECT DISTINCT k.key FROM cost_tag_keys k JOIN cost_files f ON f.id = k.file_id WHERE f.source = ?",
+            [source]).fetchall())
+        return sorted({r[0] for r in rows}, key=str.lower)
+
     # -- names ----------------------------------------------------------------------------
     async def names(self, by: str) -> dict[str, str]:
         """Display names of keys: workspace ids -> names, domain ids -> display names."""
