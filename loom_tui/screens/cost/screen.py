@@ -12,7 +12,6 @@ local files (the cost cache, an export file), never Azure or the shared store.
 from __future__ import annotations
 
 from datetime import date, datetime, timezone
-from decimal import Decimal
 from pathlib import Path
 
 from rich.text import Text
@@ -24,7 +23,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from loom_tui.widgets.cost_charts import MoneyColumns, forecast_gauge, money
-from loom_tui.widgets.virtual_table import Column, VirtualTable, fit, safe_text
+from loom_tui.widgets.virtual_table import Column, VirtualTable, safe_text
 
 from ..base import AreaScreen
 from .model import CostPage, ViewState, copy_state
