@@ -37,14 +37,6 @@ def json_escaped(text: str) -> str:
     return "".join(out)
 
 
-def visible(value: object) -> str:
-    """``value`` as text whose hostile characters are visible escapes (``\\x1b``, ``\\u202e``,
-    ``\\u200b``); everything else (markup-looking brackets included) is kept as it is."""
-    text = "" if value is None else str(value)
-    if not any(is_hostile(ch) for ch in text):
-        return text
-    return "".join(ch.encode("unicode_escape").decode("ascii") if is_hostile(ch) else ch for ch in text)
-
 # Invisible format characters that change how text reads without showing: bidi embeddings,
 # overrides and isolates, marks, zero-width joiners/spaces, the BOM.  Python already counts most
 # of them as not printable; they are listed so the rule does not rest on that.

@@ -202,7 +202,7 @@ def _check_private(report: Report, area: str, name: str, path: Path, *, secret: 
     try:
         mode = stat.S_IMODE(path.stat().st_mode)
     except OSError as exc:
-        report.add(area, name, FAIL, f"{path}: {exc.strerror}", f"check the path and its permissions")
+        report.add(area, name, FAIL, f"{path}: {exc.strerror}", "check the path and its permissions")
         return
     loose = mode & 0o077
     if loose and secret:

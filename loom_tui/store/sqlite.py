@@ -319,7 +319,7 @@ class SqliteStore(DocumentStore):
     async def close(self) -> None:
         if self._conn is None:
             return
-        conn, pool = self._conn, self._pool
+        pool = self._pool
         await self._run(lambda c: c.close())
         self._conn = None
         self._pool = None

@@ -47,7 +47,7 @@ def test_a_debug_run_leaks_no_token_code_or_secret(tmp_path: Path, cosmos_server
         lab_config(cloud="Lab", tenant=TENANT, cosmos_endpoint=cosmos_server.endpoint, database=f"leak{uuid.uuid4().hex[:8]}")
         # a second profile that signs in as a service principal from the environment
         with open(os.environ["LOOM_CONFIG"], "a", encoding="utf-8") as f:
-            f.write(f'\n[profiles.sp]\nstore = "local"\ncloud = "Lab"\ncredential = "environment"\n')
+            f.write('\n[profiles.sp]\nstore = "local"\ncloud = "Lab"\ncredential = "environment"\n')
         env = {**lab.env, "AZURE_CLIENT_SECRET": CLIENT_SECRET}
         outputs: dict[str, str] = {}
 

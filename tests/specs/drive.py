@@ -153,7 +153,7 @@ def calls() -> list[tuple[str, str, Any]]:
         ("GET", f"{ADMIN}/providers/Microsoft.Resources/templateSpecs/{SPEC}?api-version={V['templatespecs']}", None),
         ("GET", f"{ADMIN}/providers/Microsoft.Resources/templateSpecs/{SPEC}/versions?api-version={V['templatespecs']}", None),
         ("GET", f"{ADMIN}/providers/Microsoft.Resources/templateSpecs/{SPEC}/versions/{SPEC_VERSION}?api-version={V['templatespecs']}", None),
-        ("GET", f"/metadata/endpoints?api-version=2022-09-01", None),
+        ("GET", "/metadata/endpoints?api-version=2022-09-01", None),
         ("GET", f"{SUB}/providers/Microsoft.Fabric?api-version=2021-04-01", None),
         ("GET", "/providers/Microsoft.Resources?api-version=2021-04-01", None),
     ]

@@ -22,7 +22,7 @@ async def deploy_world(tmp_path, request, monkeypatch):
 
     monkeypatch.setenv("LOOM_DEMO_ANSWERS", request.param)
     ctx = await open_context(Profile(), data_dir=str(tmp_path / "data"))
-    clients = await ctx.azure()
+    await ctx.azure()
     handle = next(o.handle for o in ctx._owned if isinstance(o, DemoAzure))  # noqa: SLF001
     try:
         yield ctx, handle, request.param

@@ -100,7 +100,7 @@ async def test_partial_inventory_shows_a_warning_line_and_lists_failures():
         sub = handle.subscriptions[1]
         deny(handle.server, f"/subscriptions/{sub}/resources")  # a role on some groups only: each group read alone
         deny(handle.server, f"/subscriptions/{sub}/resourceGroups/rg-csa-loom-dlz-finance-eastus2/resources")
-        screen = await open_capacity(pilot)
+        await open_capacity(pilot)
         text = screen_text(app)
         assert "PARTIAL: 1 failed" in text
         assert "warning: partial results: resource group rg-csa-loom-dlz-finance-eastus2" in text

@@ -155,7 +155,7 @@ async def test_no_color_prints_every_number(monkeypatch):
     monkeypatch.setenv("NO_COLOR", "1")
     app = LoomApp()
     async with app.run_test(size=(80, 24)) as pilot:
-        screen = await open_cost(pilot)
+        await open_cost(pilot)
         text = screen_text(app)
         assert "MTD " in text and "forecast " in text and "%" in text
 

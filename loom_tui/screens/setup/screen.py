@@ -23,7 +23,7 @@ from textual.widgets import Input, OptionList, Static
 from loom_tui.widgets.safe_input import SafeInput
 
 from loom_tui.services.deploy.plan import plan_digest, propose_address_space
-from loom_tui.services.deploy.steps import (STEPS, TITLES, StepRefused, Wizard, back_step, next_step, problems, set_answer,
+from loom_tui.services.deploy.steps import (TITLES, StepRefused, Wizard, back_step, next_step, problems, set_answer,
                                             set_parameter, with_defaults)
 
 from ..base import AreaScreen

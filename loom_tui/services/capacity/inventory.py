@@ -20,7 +20,7 @@ import asyncio
 import dataclasses
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
-from typing import Any, AsyncIterator, Awaitable, Callable, Protocol
+from typing import Any, AsyncIterator, Callable, Protocol
 
 from loom_tui.domain.capacity import METRICS, Resource, resource_from_arm
 from loom_tui.domain.metric_clouds import MetricUnavailable, missing_in
