@@ -9,6 +9,7 @@ Plain functions of data and width (tested without an app); the widgets call them
 
 from __future__ import annotations
 
+from loom_tui.domain.text import visible
 from datetime import date
 from decimal import Decimal
 from typing import Sequence
@@ -40,7 +41,7 @@ def money_columns(days: Sequence[tuple[date, Decimal]], width: int, currency: st
     costs = [c for _, c in dated]
     peak = max(costs)
     lines, shown = column_lines(dated, width, height, label=_short, bar_style=bar_style)
-    summary = f"total {money(sum(costs, Decimal(0)))} {currency}"
+    summary = f"total {money(sum(costs, Decimal(0)))} {visible(currency)}"
     if peak:
         peak_day = max(dated, key=lambda d: (d[1], d[0]))
         summary += f" · peak {money(peak)} on {peak_day[0]:%m-%d}"
@@ -55,7 +56,7 @@ def money_columns(days: Sequence[tuple[date, Decimal]], width: int, currency: st
 
 def forecast_gauge(mtd: Decimal, forecast: Decimal, width: int, currency: str, note: str = "") -> list[Text]:
     head = f"MTD {money(mtd)} "
-    tail = f" forecast {money(forecast)} {currency}"
+    tail = f" forecast {money(forecast)} {visible(currency)}"
     bar_w = max(4, width - len(head) - len(tail) - 2)
     spent = 0 if forecast <= 0 else min(bar_w, int(round(float(mtd / forecast) * bar_w)))
     line = Text(no_wrap=True, overflow="crop")

@@ -22,6 +22,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
+from loom_tui.domain.text import visible
 from loom_tui.widgets.cost_charts import MoneyColumns, forecast_gauge, money
 from loom_tui.widgets.virtual_table import Column, VirtualTable, safe_text
 
@@ -169,7 +170,7 @@ class CostScreen(AreaScreen):
 
         table.reset(len(rows), fetch)
         crumbs = " › ".join([p.title.split(" of ")[0] if p.state.path else p.title] + [safe_text(lbl) for _, _, lbl in p.state.path])
-        self.query_one("#cost-title", Static).update(Text(crumbs + (f"  ({p.currency})" if p.currency else "")))
+        self.query_one("#cost-title", Static).update(Text(crumbs + (f"  ({visible(p.currency)})" if p.currency else "")))
         self._head()
         cur = p.currency or ""
         if p.forecast is not None:
@@ -207,7 +208,7 @@ class CostScreen(AreaScreen):
         out = []
         for f in p.idle.findings[:8]:
             saving = money(f.monthly_saving) if f.monthly_saving is not None else "?"
-            out.append(f"{saving:>10} {f.currency} {safe_text(f.name)[:30]:<30} {f.kind}: {safe_text(f.action)}")
+            out.append(f"{saving:>10} {visible(f.currency)} {safe_text(f.name)[:30]:<30} {f.kind}: {safe_text(f.action)}")
         if len(p.idle.findings) > 8:
             out.append(f"… {len(p.idle.findings) - 8} more (loom cost idle)")
         if not out:
@@ -229,8 +230,8 @@ class CostScreen(AreaScreen):
         when = f"{s.custom[0]}..{s.custom[1]}" if s.custom else s.timeframe
         text = f"{s.source} · {s.kind} · {when} · by {s.by}"
         if p is not None and len(p.currencies) > 1:
-            others = ", ".join(c for c in p.currencies if c != p.currency)
-            text += f" · {p.currency} (also {others}: c switches)" if p.currency else ""
+            others = ", ".join(visible(c) for c in p.currencies if c != p.currency)
+            text += f" · {visible(p.currency)} (also {others}: c switches)" if p.currency else ""
         if self.busy:
             text = "loading… " + text
         elif p is not None:
