@@ -239,3 +239,22 @@ async def test_a_failed_pause_shows_arms_error_in_full_and_literally():
         text = screen_text(app)
         assert "could not pause fccsaloomsales" in text and "CapacityBusy" in text
         assert "[bold]fccsaloomsales[/bold]" in text and "are running. Retry later." in text  # literal, never markup
+
+
+async def test_esc_clears_every_filter_and_no_resources_names_them():
+    """Issue 24 item 12: filters that exclude everything are named on the empty table, and one esc
+    clears them all (text, provider, state)."""
+    app = LoomApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_capacity(pilot)
+        while screen.view.provider != "Microsoft.Fabric":
+            await pilot.press("f")
+        while screen.view.state != "Paused":
+            await pilot.press("t")
+        await pilot.press("slash", *"nothing-like-this", "enter")
+        await wait_for(pilot, lambda: screen.view.text == "nothing-like-this" and not screen.rows)
+        text = screen_text(app)
+        assert "No resources match provider: Microsoft.Fabric · state: Paused · filter: nothing-like-this (of 58)" in text
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: len(screen.rows) == 58)
+        assert (screen.view.provider, screen.view.state, screen.view.text) == (None, None, "")

@@ -222,6 +222,9 @@ class CapacityScreen(AreaScreen):
             return
         table = self.query_one(VirtualTable)
         table.sorted_by = (self.view.sort, self.view.descending)
+        active = self._filters()
+        table.empty_text = (f"No resources match {safe_text(' · '.join(active))} (of {len(inv.rows)}) · esc clears the filters"
+                            if active and inv.rows else "No resources (yet).")
         table.reset(len(self.rows), keep_cursor=keep_cursor)
         self.query_one(TableHeader).refresh_header()
         self._status()
@@ -282,11 +285,20 @@ class CapacityScreen(AreaScreen):
     def action_filter(self) -> None:
         self.set_focus(self.query_one("#cap-filter", Input))
 
+    def _filters(self) -> list[str]:
+        """The filters in force, as the view line names them."""
+        v = self.view
+        named = [("provider", v.provider), ("state", v.state), ("DLZ", v.dlz), ("filter", v.text)]
+        return [f"{label}: {value}" for label, value in named if value]
+
     def action_back(self) -> None:
+        """``esc`` clears every filter (the text, provider, state and DLZ ones) at once."""
         box = self.query_one("#cap-filter", Input)
-        if box.has_focus or box.value:
+        if box.has_focus or box.value or self._filters():
             box.value = ""
-            self._set_view(text="")
+            if self._debounce is not None:
+                self._debounce.stop()
+            self._set_view(text="", provider=None, state=None, dlz=None)
             self.query_one(VirtualTable).focus()
 
     def _cycle(self, field: str) -> None:
