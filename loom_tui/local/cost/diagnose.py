@@ -17,6 +17,8 @@ from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import IO
 
+from .encoding import header_line
+from .errors import CostFileError
 from .formats import FOCUS, Layout
 
 NUMBER = re.compile(r"^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$")
@@ -30,11 +32,14 @@ def open_text(path: Path) -> IO[str]:
 
 
 def read_header(path: Path) -> list[str]:
-    with open_text(path) as fh:
-        try:
-            return next(csv.reader(fh))
-        except StopIteration:
-            return []
+    """The header's columns, read with a bound on the line (see :mod:`.encoding`)."""
+    line = header_line(path)
+    try:
+        return next(csv.reader(io.StringIO(line)))
+    except StopIteration:
+        return []
+    except csv.Error as exc:
+        raise CostFileError(str(path), f"the header line is not CSV ({exc})", line=1) from None
 
 
 def shown(value: str) -> str:

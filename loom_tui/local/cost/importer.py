@@ -20,6 +20,7 @@ from typing import Any, Callable, Iterable
 
 from . import db
 from .diagnose import first_problem, read_header
+from .encoding import MAX_HEADER, is_utf16, open_raw, utf8_copy
 from .errors import CostFileError
 from .formats import Layout, LayoutError, detect
 from .sqlexpr import COST_FIELDS, COST_TYPE, TABLE_FIELDS, positional, select_sql
@@ -164,6 +165,7 @@ def import_paths(db_path: Path | str, paths: Iterable[str | Path], *, kind: str 
 
     files = expand(paths)
     result = ImportResult()
+    copies: list[Path] = []
     with db.connect(db_path) as con, ThreadPoolExecutor(1) as pool:
         known = con.execute("SELECT sha256, fingerprint FROM cost_files").fetchall()
         seen = {r[0] for r in known}
@@ -182,8 +184,12 @@ def import_paths(db_path: Path | str, paths: Iterable[str | Path], *, kind: str 
                     sha, sha_later = "", pool.submit(content_hash, path)
                 if progress:
                     progress(f"importing {path}")
+                src = path
+                if not _is_parquet(path) and is_utf16(path):  # Excel's "Unicode text": read as UTF-8
+                    src = utf8_copy(path, Path(db_path).parent)
+                    copies.append(src)
                 try:
-                    layout, rel = _source(con, path, kind)
+                    layout, rel = _source(con, src, kind)
                 except CostFileError as exc:
                     if named or exc.line != 1:
                         raise
@@ -196,7 +202,10 @@ def import_paths(db_path: Path | str, paths: Iterable[str | Path], *, kind: str 
                 try:
                     rows = con.execute(f"INSERT INTO cost ({', '.join(TABLE_FIELDS)}, source, file_id) {sql}").fetchone()[0]
                 except Exception as exc:  # noqa: BLE001 - any engine error: find the line and say it plainly
-                    raise _explain(path, layout, exc) from None
+                    raise _relabel(_explain(src, layout, exc), src, path) from None
+                if not rows and _has_data(src):
+                    raise CostFileError(str(path), "holds data after its header but no row could be read as cost "
+                                                   "(a line too long, or not CSV)", line=2)
                 record_tag_keys(con, file_id)
                 if sha_later is not None:
                     sha = sha_later.result()
@@ -210,4 +219,24 @@ def import_paths(db_path: Path | str, paths: Iterable[str | Path], *, kind: str 
         except BaseException:
             con.execute("ROLLBACK")
             raise
+        finally:
+            for c in copies:
+                c.unlink(missing_ok=True)
     return result
+
+
+def _has_data(path: Path) -> bool:
+    """True when anything but blank lines follows the header (read in bounded blocks)."""
+    with open_raw(path) as fh:
+        fh.readline(MAX_HEADER + 1)
+        while block := fh.read(1 << 16):
+            if block.strip():
+                return True
+    return False
+
+
+def _relabel(err: CostFileError, src: Path, path: Path) -> CostFileError:
+    """An error found in a UTF-8 copy names the operator's file."""
+    if src == path:
+        return err
+    return CostFileError(str(path), err.problem, line=err.line, column=err.column)
