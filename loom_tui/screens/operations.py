@@ -126,16 +126,20 @@ class OperationsPanel(ModalScreen[None]):
         if op is not None:
             self.app.push_screen(OperationScreen(op.id))
 
-    @work(exclusive=True, exit_on_error=False, group="ops-write")
-    async def action_cancel(self) -> None:
+    def action_cancel(self) -> None:
         op = self.query_one(VirtualTable).current
-        if op is None or not op.running:
-            return
+        status = self.query_one("#o-status", Static)
+        ask_cancel(self, op, lambda line: status.update(Text(line)), self._cancel)
+
+    @work(exclusive=True, exit_on_error=False, group="ops-write")
+    async def _cancel(self, op: Operation) -> None:
+        status = self.query_one("#o-status", Static)
         try:
             await self.ctx.operations.cancel(op.id)
         except Exception as exc:
-            self.query_one("#o-status", Static).update(Text(f"could not cancel: {safe_text(exc)}"))
+            status.update(Text(f"could not cancel: {safe_text(exc)}"))
             return
+        status.update(Text(f"cancel requested: {safe_text(op.target)}"))
         self.reload(keep_cursor=True)
 
     def action_close(self) -> None:
@@ -190,12 +194,14 @@ class OperationScreen(ModalScreen[None]):
         self.op = op
         self.query_one("#op-body", Static).update(render_operation(op))
 
+    def action_cancel(self) -> None:
+        ask_cancel(self, self.op, lambda line: self.app.notify(line, markup=False), self._cancel)
+
     @work(exclusive=True, exit_on_error=False, group="op-write")
-    async def action_cancel(self) -> None:
-        if self.op is None or not self.op.running:
-            return
+    async def _cancel(self, op: Operation) -> None:
         try:
-            await self.ctx.operations.cancel(self.op_id)
+            await self.ctx.operations.cancel(op.id)
+            self.app.notify(f"cancel requested: {safe_text(op.target)}", markup=False)
         except Exception as exc:
             self.app.notify(f"could not cancel: {safe_text(exc)}", severity="error", markup=False)
         self.reload()
@@ -230,3 +236,27 @@ def render_operation(op: Operation) -> Text:
         t.append("\nresult ", style="bold")
         t.append(safe_text(op.result))
     return t
+
+
+def ask_cancel(screen, op: Operation | None, say, cancel) -> None:
+    """``c`` on an operation: say why nothing happens (none, unreadable, already ended), else ask
+    first — cancelling stops loom following it, and Azure may finish the change anyway."""
+    if op is None:
+        say("no operation selected")
+        return
+    if op.problems:
+        say(f"not cancelled: the record is {safe_text(op.unreadable)}")
+        return
+    if not op.running:
+        say(f"not cancelled: it is already {op.state}")
+        return
+    from .prompt import confirm
+
+    def answered(yes: bool | None) -> None:
+        if yes:
+            say(f"cancelling {safe_text(op.target)}…")
+            cancel(op)
+
+    screen.app.push_screen(confirm("Cancel this operation?", f"{safe_text(op.kind)} on {safe_text(op.target)}, started by "
+                                   f"{safe_text(op.started_by)}. Azure may still finish what it accepted.", "Cancel operation"),
+                           answered)

@@ -64,7 +64,7 @@ async def test_the_panel_shows_corrupt_records_as_unreadable_and_never_crashes()
             await pilot.press("down")
         await wait_for(pilot, lambda: "unreadable (startedAt: not an ISO 8601 time)" in screen_text(app))
         await pilot.press("c")  # cancel: refused for an unreadable record, said on the status line
-        await wait_for(pilot, lambda: "could not cancel" in screen_text(app))
+        await wait_for(pilot, lambda: "not cancelled: the record is unreadable" in screen_text(app))
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, OperationScreen) and "steps" in screen_text(app))
         assert "unreadable (startedAt: not an ISO 8601 time)" in screen_text(app)

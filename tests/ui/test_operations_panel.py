@@ -10,6 +10,7 @@ from loom_tui.app import LoomApp
 from loom_tui.domain.operation import Operation, OperationError, Step
 from loom_tui.screens.help import HelpScreen
 from loom_tui.screens.operations import OperationScreen, OperationsPanel
+from loom_tui.screens.prompt import ChoicePrompt
 from loom_tui.widgets.virtual_table import VirtualTable
 
 from .helpers import run_palette, screen_text, until_idle, wait_for, wait_ready
@@ -108,9 +109,16 @@ async def test_cancel_of_another_process_operation_is_requested():
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_ready(pilot)
         await store_ops(app, [running_elsewhere()])
-        await open_panel(pilot)
+        panel = await open_panel(pilot)
+        await pilot.press("c")  # asks first (issue 24 item 19): Cancel (keep it) is focused
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoicePrompt) and "Cancel this operation?" in screen_text(app))
+        await pilot.press("enter")  # the first choice keeps it running
+        await wait_for(pilot, lambda: app.screen is panel)
+        assert not (await app.ctx.operations.require("op-running")).cancel_requested
         await pilot.press("c")
-        await wait_for(pilot, lambda: False if app.screen is None else True)
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoicePrompt))
+        await pilot.press("down", "enter")
+        await wait_for(pilot, lambda: "cancel requested:" in screen_text(app))
         for _ in range(100):
             if (await app.ctx.operations.require("op-running")).cancel_requested:
                 break
