@@ -132,6 +132,8 @@ class WorkspacesScreen(AreaScreen):
         self.query_one(VirtualTable).focus()
         self.reload(first=True)
 
+    _follow_id: str | None = None
+
     def on_screen_resume(self) -> None:
         super().on_screen_resume()
         if self._ready:  # back from a workspace or a dialog: counts and access times may have changed
@@ -183,7 +185,7 @@ class WorkspacesScreen(AreaScreen):
         return [{**r, "domainName": names.get(r.get("domain") or "", r.get("domain"))} for r in rows]
 
     @work(exclusive=True, exit_on_error=False, group="ws-count")
-    async def reload(self, keep_cursor: bool = False, first: bool = False) -> None:
+    async def reload(self, keep_cursor: bool = False, first: bool = False, follow: str | None = None) -> None:
         try:
             if first:
                 prefs = await self.ctx.prefs.get()
@@ -200,7 +202,10 @@ class WorkspacesScreen(AreaScreen):
         keep_cursor, self._new_view = keep_cursor and not self._new_view, False
         table = self.query_one(VirtualTable)
         table.sorted_by = (self.view.sort.value, self.view.descending)
-        table.reset(total, keep_cursor=keep_cursor)
+        # a workspace just created: taken here, at the end, since the reload a dialog's closing
+        # starts may replace the one that asked
+        follow, self._follow_id = follow or self._follow_id, None
+        table.reset(total, keep_cursor=keep_cursor, follow=follow)
         self.query_one(TableHeader).refresh_header()
         self._status(total)
         self._release_keys()
@@ -379,6 +384,7 @@ class WorkspacesScreen(AreaScreen):
         def done(doc: dict | None) -> None:
             if doc:
                 self.flash(f"created workspace {doc['name']}", "ok")
+                self._follow_id = doc["id"]  # the cursor goes to the new workspace
                 self.reload()
 
         self.app.push_screen(WorkspaceForm(self.ctx.workspaces, None), done)

@@ -228,13 +228,15 @@ class VirtualTable(ScrollView, can_focus=True):
             del self._bindings.key_to_bindings[key]
 
     # -- data ------------------------------------------------------------------------------
-    def reset(self, row_count: int, fetch: Fetch | None = None, *, keep_cursor: bool = False) -> None:
+    def reset(self, row_count: int, fetch: Fetch | None = None, *, keep_cursor: bool = False, follow: str | None = None) -> None:
         """New data (after a search, sort or filter): forget cached pages.  ``keep_cursor``: the
         cursor stays on the same row *by id* (after a rename or a refresh the row may have moved),
-        else where it was when that row is gone."""
+        else where it was when that row is gone.  ``follow``: the cursor goes to the row with that
+        id (a row just created), wherever the sort put it."""
         if fetch is not None:
             self.fetch = fetch
-        follow = row_key(self.current) if keep_cursor else None
+        if follow is None:
+            follow = row_key(self.current) if keep_cursor else None
         self._generation += 1
         self._stale = dict(self._pages) if keep_cursor else {}
         self._pages.clear()

@@ -165,3 +165,18 @@ async def test_form_checks_capacity_and_domain_and_offers_a_new_domain():
         made = next(w for w in page.items if w["name"] == "Checked space")
         assert made["capacity"] == "F64" and made["domain"] == "logistics"
         assert "logistics" in await app.ctx.workspaces.domains()
+
+
+async def test_the_cursor_goes_to_the_workspace_just_created():
+    """Issue 24 item 19: after n, the new workspace is the current row wherever the sort put it."""
+    app = LoomApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_ready(pilot)
+        await pick_sort(pilot, "name")
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, WorkspaceForm))
+        await type_text(pilot, "Mmm new one")
+        await pilot.press("ctrl+s")
+        await wait_for(pilot, lambda: not isinstance(app.screen, WorkspaceForm))
+        await wait_for(pilot, lambda: (table(app).current or {}).get("name") == "Mmm new one")
+        assert table(app).cursor_row > 0
