@@ -1,6 +1,8 @@
 """One line that shows what just happened (k9s-style), then clears itself.
 
-Severity is spelled out ("error:", "ok:") so it does not depend on colour.
+Severity is spelled out ("error:", "ok:") so it does not depend on colour.  A message longer
+than the line wraps to a second one (at 80 columns the end of a sentence is often its point:
+"... they cannot be removed", an export's path); past that it opens in full with the describe view.
 """
 
 from __future__ import annotations
@@ -15,7 +17,7 @@ STYLES = {"info": "", "ok": "bold", "warning": "bold", "error": "bold reverse"}
 
 class FlashLine(Static):
     DEFAULT_CSS = """
-    FlashLine { height: 1; width: 1fr; padding: 0 1; }
+    FlashLine { height: auto; min-height: 1; max-height: 2; width: 1fr; padding: 0 1; }
     FlashLine.-error { color: $error; }
     FlashLine.-warning { color: $warning; }
     FlashLine.-ok { color: $success; }

@@ -52,10 +52,9 @@ def test_create_edit_search_pin_delete_in_tmux(tmux: Tmux) -> None:
     # the headless command sees what the console wrote
     shown = _headless("workspaces", "show", NAME, "--json")
     assert shown["description"] == "edited in tmux"
-    # delete: type the name, then the Delete button
+    # delete: type the name (focus starts in the name field), then enter
     s.send("d")
     s.wait_for("Type the name to confirm")
-    s.send("BTab")  # focus starts on Cancel; the name field is just before it
     s.type(NAME)
     s.send("Enter")
     s.wait_for("deleted workspace")
