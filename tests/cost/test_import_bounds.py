@@ -5,6 +5,8 @@ UTF-16 with a byte order mark (Excel's "Unicode text") is accepted."""
 from __future__ import annotations
 
 import gzip
+import os
+from pathlib import Path
 
 import pytest
 
@@ -12,6 +14,7 @@ from loom_tui.local.cost import db
 from loom_tui.local.cost.encoding import MAX_HEADER
 from loom_tui.local.cost.errors import CostFileError
 from loom_tui.local.cost.importer import import_paths
+from tests.support.cli import loom
 
 HEAD = "ChargePeriodStart,BilledCost,EffectiveCost,BillingCurrency,ResourceName\n"
 
@@ -55,3 +58,15 @@ def test_latin1_is_refused_naming_the_file_and_utf16_with_a_bom_is_read(tmp_path
     with db.connect(tmp_path / "c.duckdb") as con:
         assert con.execute("SELECT resource_name, actual FROM cost").fetchone() == ("café", 1.5)
     assert not list(tmp_path.glob(".import-*"))  # the UTF-8 copy is gone
+
+
+def test_a_damaged_cost_database_is_named_with_how_to_rebuild_it(tmp_path):
+    """Issue 22 item 17: not "unexpected error" but the file, and how to rebuild it; exit 1."""
+    assert loom("cost", "show").returncode == 0
+    path = Path(os.environ["LOOM_DATA_DIR"]) / "cost" / "local.duckdb"
+    data = bytearray(path.read_bytes())
+    data[:4096] = b"\0" * 4096
+    path.write_bytes(bytes(data))
+    r = loom("cost", "show")
+    assert r.returncode == 1 and "unexpected error" not in r.stderr
+    assert f"the cost database {path} cannot be opened" in r.stderr and f"mv {path} {path}.damaged" in r.stderr

@@ -12,7 +12,7 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any, Iterator
 
-from .errors import CostDbBusy
+from .errors import CostDbBusy, CostDbDamaged
 
 SCHEMA = """
 CREATE SEQUENCE IF NOT EXISTS cost_file_ids START 1;
@@ -44,8 +44,12 @@ def _connect(path: Path, read_only: bool = False) -> Any:
             if "lock" not in str(exc).lower() or time.monotonic() > deadline:
                 if "lock" in str(exc).lower():
                     raise CostDbBusy(str(path)) from None
+                if "not a valid duckdb database" in str(exc).lower() or "corrupt" in str(exc).lower():
+                    raise CostDbDamaged(str(path), "not a valid DuckDB database file") from None
                 raise
             time.sleep(0.1)
+        except duckdb.SerializationException as exc:  # a damaged block inside a valid header
+            raise CostDbDamaged(str(path), str(exc).splitlines()[0]) from None
 
 
 @contextmanager

@@ -27,3 +27,15 @@ class CostDbBusy(ServiceError):
 
     def __init__(self, path: str) -> None:
         super().__init__(f"the cost database {path} is in use by another loom process (an import?); try again in a moment")
+
+
+class CostDbDamaged(ServiceError):
+    """The cost database file exists but DuckDB cannot open it (a crash mid-write, a disk error,
+    another program's file at that path).  Exit 1: the store failed, not the input."""
+
+    code = "damaged"
+
+    def __init__(self, path: str, reason: str) -> None:
+        super().__init__(f"the cost database {path} cannot be opened ({reason}). It holds only what was imported: "
+                         f"move it aside (mv {path} {path}.damaged) and import the exports again with `loom cost import`; "
+                         "the demo tenant's cost is rebuilt on its own")
