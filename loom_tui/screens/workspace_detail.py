@@ -173,12 +173,14 @@ class WorkspaceDetailScreen(AreaScreen):
         try:
             doc = await self.ctx.workspaces.get(self.workspace_id)
             self.workspace_name = doc.get("name", "")
-            self.role = (await self.ctx.roles.role_in(self.workspace_id)).value
-            self.allowed = await self.ctx.roles.allowed_actions(self.workspace_id)
-            self.role_known = True
+            role = (await self.ctx.roles.role_in(self.workspace_id)).value
+            allowed = await self.ctx.roles.allowed_actions(self.workspace_id)
         except Exception as exc:
             self.flash(f"could not open the workspace: {exc}", "error")
             return
+        # the role, what it allows and that both are known change together: no await between them,
+        # so nothing (a key, a test) can see the role without its grants
+        self.role, self.allowed, self.role_known = role, allowed, True
         self._title()
         self.refresh_bindings()
         for pane in self.query(Pane):

@@ -138,11 +138,14 @@ async def test_the_wizard_end_to_end_with_refusals_and_back():
         assert re.search(r"\d+ to create, 0 to modify, 0 to delete", screen_text(app))
         assert any("Microsoft.Storage/storageAccounts" in ln for ln in s.events["what-if"].lines)  # then the list
         await pilot.press("enter")  # not keys(): that waits for the app to be idle, i.e. for the whole deployment
-        assert s.wizard.step == "deploying"
+        # the demo Azure may finish before press() returns on a fast or a busy machine: the step is
+        # past review either way; the deployment's own stages below show it ran
+        assert s.wizard.step in ("deploying", "done")
         await wait_for(pilot, lambda: s.wizard.step == "done", timeout=240)
         text = screen_text(app)
         assert "DLZ logistics is deployed." in text and "hub→spoke Connected, spoke→hub Connected" in text
         assert "17 zones linked to the spoke" in text
+        assert all(s.events[st].state == "succeeded" for st in ("deploy", "peering", "dns"))
         rec = await s.svc.registry.get("logistics")
         assert rec.state == "deployed"
         await keys(pilot, "a")  # deploy another: a fresh draft at the intro
