@@ -13,7 +13,8 @@ bootstrap_python() {
   local stamp="$VENV/.loom-installed-${extra:-base}"
   if [ ! -f "$stamp" ] || [ pyproject.toml -nt "$stamp" ]; then
     echo "installing loom-tui ${extra:+with $extra extras} into $VENV" >&2
-    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$spec" >&2
+    # the stamp only after a whole install: a failed one is tried again on the next run
+    "$VENV/bin/python" -m pip install --quiet --disable-pip-version-check -e "$spec" >&2 || return 1
     touch "$stamp"
   fi
 }
