@@ -6,7 +6,8 @@
 # Two passes: every test not marked `serial` in parallel (pytest-xdist, one file per worker at a
 # time: `--dist loadfile`; LOOM_TEST_WORKERS workers, default 4 — most tests wait on a simulated
 # Azure or a terminal, so more workers than cores pays), then the `serial` tests, which need the
-# machine to themselves, one at a time.
+# machine to themselves, one at a time. A failure of the parallel pass is run once more, alone;
+# one that passes then is printed as FLAKY (a race to fix) and does not fail the run.
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bootstrap.sh
@@ -18,9 +19,25 @@ bootstrap_node || exit 1
 
 workers="${LOOM_TEST_WORKERS:-4}"
 run() { "$VENV/bin/python" -m pytest -q -p no:cacheprovider "$@"; }
+# the parallel pass keeps its last-failed list outside the checkout (for the rerun below)
+cache="$(mktemp -d)"
+trap 'rm -rf "$cache"' EXIT
 
-run -n "$workers" --dist loadfile -m "not serial" "$@"
+"$VENV/bin/python" -m pytest -q -o cache_dir="$cache" -n "$workers" --dist loadfile -m "not serial" "$@"
 parallel=$?
+if [ "$parallel" -eq 1 ]; then
+  # A test that fails beside three others on two cores and passes alone is a race in that test or
+  # in the code it drives: it is named here, loudly, to be fixed; it does not sink the run. A test
+  # that fails again alone fails the run.
+  echo "== the parallel pass failed; running its failures again, alone ==" >&2
+  "$VENV/bin/python" -c 'import json, sys; [print("  " + t, file=sys.stderr) for t in json.load(open(sys.argv[1]))]' \
+    "$cache/v/cache/lastfailed" || true
+  "$VENV/bin/python" -m pytest -q -o cache_dir="$cache" --lf --lfnf=none -m "not serial" "$@"
+  if [ $? -eq 0 ]; then
+    echo "FLAKY: the tests listed above failed in the parallel pass and passed alone; fix the race" >&2
+    parallel=0
+  fi
+fi
 run -m serial "$@"
 serial=$?
 

@@ -8,8 +8,18 @@ from loom_tui.widgets.virtual_table import VirtualTable
 
 
 async def wait_for(pilot, predicate, timeout: float = 30.0) -> None:
+    """Wait until ``predicate()`` holds.  A widget it queries that is not mounted yet (a screen
+    pushed but not composed) is "not yet", not a failure: the state waited for includes it."""
+    from textual.css.query import NoMatches
+
+    def holds() -> bool:
+        try:
+            return bool(predicate())
+        except NoMatches:
+            return False
+
     deadline = asyncio.get_running_loop().time() + timeout
-    while not predicate():
+    while not holds():
         if asyncio.get_running_loop().time() > deadline:
             raise AssertionError("condition not met in time")
         await pilot.pause(0.05)
