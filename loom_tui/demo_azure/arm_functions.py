@@ -15,6 +15,7 @@ from .arm_errors import invalid
 
 GUID_NAMESPACE = uuid.UUID("11fb06fb-712d-4ddd-98c7-e71bbd588830")  # ARM's guid(): uuid5 over the args joined with '-'
 MAX_STRING = 1 << 20  # a string an expression builds (concat/format/replace doublings are refused past it)
+MAX_ITEMS = 1 << 16  # an array an expression builds (concat/union doublings of arrays, likewise)
 
 # functions that read live state at deploy time or are not deterministic: never guessed
 UNSUPPORTED = {"list", "listkeys", "listsecrets", "listaccountsas", "listaccountsas", "pickzones", "newguid", "utcnow",
@@ -36,6 +37,8 @@ def _n(v: Any, fn: str) -> int:
 def bounded(v: Any) -> Any:
     if isinstance(v, str) and len(v) > MAX_STRING:
         raise invalid(f"The template expression builds a string longer than {MAX_STRING} characters")
+    if isinstance(v, list) and len(v) > MAX_ITEMS:
+        raise invalid(f"The template expression builds an array of more than {MAX_ITEMS} elements")
     return v
 
 
@@ -57,7 +60,7 @@ def _format(fmt: Any, *args: Any) -> str:
 
 def _concat(*args: Any) -> Any:
     if args and all(isinstance(a, list) for a in args):
-        return [x for a in args for x in a]
+        return bounded([x for a in args for x in a])
     return bounded("".join(s(a, "concat") for a in args))
 
 
@@ -81,9 +84,14 @@ def _union(*args: Any) -> Any:
         return out
     if all(isinstance(a, list) for a in args):
         out_l: list[Any] = []
+        seen: set[str] = set()  # by value, as JSON: elements may be objects (unhashable)
         for a in args:
-            out_l += [x for x in a if x not in out_l]
-        return out_l
+            for x in a:
+                key = json.dumps(x, sort_keys=True, default=str)
+                if key not in seen:
+                    seen.add(key)
+                    out_l.append(x)
+        return bounded(out_l)
     raise invalid("The template function 'union' expects all objects or all arrays")
 
 

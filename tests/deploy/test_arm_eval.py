@@ -141,3 +141,17 @@ def test_user_defined_functions_and_the_template_specs_defaults():
     adopted = bind_parameters(t, {**required, "adopt": {"value": {"eventhubs": {"mode": "adopt", "target": {"name": "ehns"}},
                                                                   "cosmos": {"mode": "adopt"}}}}, RG_SCOPE)
     assert adopted["existingEventHubNamespaceName"] == "ehns" and adopted["provisionCosmos"] is False
+
+
+@pytest.mark.parametrize("seed, what", [("'ab'", "a string longer than"), ("createArray(1, 2)", "an array of more than")])
+def test_nested_doublings_are_refused_not_built(seed, what):
+    """Issue 22 item 16: 24 nested doublings (a 2.4 GB peak before) stop at the bound, named."""
+    # each variable doubles the one before: 2**24 times the seed if nothing stopped it
+    variables = {"v0": f"[{seed}]", **{f"v{i}": f"[concat(variables('v{i - 1}'), variables('v{i - 1}'))]" for i in range(1, 25)}}
+    with pytest.raises(TemplateError) as e:
+        evaluate("[variables('v24')]", Context(SCOPE, {}, variables))
+    assert e.value.code == "InvalidTemplate" and what in e.value.message
+
+
+def test_union_of_arrays_keeps_the_first_of_each_value_objects_included():
+    assert ev("[union(createArray(1, 2, createObject('a', 1)), createArray(2, createObject('a', 1), 3))]") == [1, 2, {"a": 1}, 3]
