@@ -31,6 +31,7 @@ from .answers import Answers
 from .faults import Fault, answer_fault
 from .responses import arm_error
 from .router import ArmRequest, Router
+from .state_errors import DemoStateError
 
 if TYPE_CHECKING:
     from .state import State
@@ -205,7 +206,10 @@ class ArmServer:
                 await asyncio.sleep(delay)
             if fault is not None:
                 return await answer_fault(request, fault, self.hang_seconds)
-        return await route.handler(ArmRequest(request, body, params, self, route.name))
+        try:
+            return await route.handler(ArmRequest(request, body, params, self, route.name))
+        except DemoStateError as exc:  # its state file damaged or its disk full: said, as ARM says a failure
+            return arm_error(500, "InternalServerError", str(exc))
 
     # ------------------------------------------------------------ helpers for handlers
 

@@ -24,6 +24,8 @@ from typing import Any, Callable, Iterable
 
 from loom_tui.private_files import private_dir, private_umask
 
+from .state_errors import _storage_error, storage_errors
+
 ESTATE_VERSION = "4"
 STATE_DIR = "demo-azure"
 STATE_FILE = "state.sqlite"
@@ -113,14 +115,14 @@ class State:
         self._lock = threading.RLock()
         if self.path:
             private_dir(self.path.parent)
-        with private_umask():  # the database and its WAL files are the user's alone (0600)
+        with storage_errors(self.path), private_umask():  # the database and its WAL files are the user's alone (0600)
             self._db = sqlite3.connect(str(self.path) if self.path else ":memory:", check_same_thread=False,
                                        isolation_level=None, timeout=10)
-        self._db.execute("PRAGMA busy_timeout = 10000")
-        if self.path:
-            self._db.execute("PRAGMA journal_mode = WAL")
-            self._db.execute("PRAGMA synchronous = NORMAL")
-        self._db.executescript(_SCHEMA)
+            self._db.execute("PRAGMA busy_timeout = 10000")
+            if self.path:
+                self._db.execute("PRAGMA journal_mode = WAL")
+                self._db.execute("PRAGMA synchronous = NORMAL")
+            self._db.executescript(_SCHEMA)
         if seed:
             self.seed()
 
@@ -407,14 +409,28 @@ class _Tx:
 
     def __enter__(self) -> sqlite3.Connection:
         self.state._lock.acquire()
-        self.state._db.execute("BEGIN IMMEDIATE")
+        try:
+            with storage_errors(self.state.path):
+                self.state._db.execute("BEGIN IMMEDIATE")
+        except BaseException:
+            self.state._lock.release()
+            raise
         return self.state._db
 
     def __exit__(self, exc_type, exc, tb) -> None:
         try:
-            self.state._db.execute("ROLLBACK" if exc_type else "COMMIT")
+            with storage_errors(self.state.path):
+                if exc_type:
+                    if self.state._db.in_transaction:  # SQLite ends it itself on a full disk
+                        self.state._db.execute("ROLLBACK")
+                else:
+                    self.state._db.execute("COMMIT")
         finally:
             self.state._lock.release()
+        if exc_type is not None and issubclass(exc_type, sqlite3.DatabaseError):
+            mapped = _storage_error(self.state.path, exc)
+            if mapped is not None:
+                raise mapped from None
 
 
 def _key(resource_id: str) -> str:
