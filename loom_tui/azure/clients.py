@@ -244,7 +244,14 @@ class AzureClients:
         url: str | None = path_or_url
         while url:
             resp = await self.send("GET", url, api_version)
-            body = resp.body if isinstance(resp.body, dict) else {}
+            body = resp.body
+            if not isinstance(body, dict) or not isinstance(body.get(key, []), list):
+                # a list answer that is not {"value": [...]} (a proxy's page, a cut body) is a
+                # failure to say, never an empty list
+                from .errors import ArmError
+
+                raise ArmError(resp.status, "MalformedResponse", f"the answer to GET {self.relative(url)} is not a list "
+                                                                 f"of {key!r} (got {type(body).__name__})", method="GET", url=url)
             for item in body.get(key) or []:
                 yield item
             url = body.get("nextLink") or None

@@ -255,3 +255,28 @@ async def _until(condition, timeout: float = 10.0) -> None:
     while not condition():
         assert asyncio.get_running_loop().time() < deadline, "condition not met in time"
         await asyncio.sleep(0.02)
+
+
+@pytest.mark.parametrize("fault", ["503", "reset", "malformed"])
+async def test_a_failed_subscription_listing_falls_back_to_the_recorded_landing_zones(open_ctx, demo, fault):
+    """Issue 22 item 17: a 503, a reset or a malformed answer on GET /subscriptions is a warning line
+    that names it and the fallback (the subscriptions the landing-zone records name), not an
+    unexpected error and not an empty list."""
+    from loom_tui.demo_azure.faults import Fault
+
+    from loom_tui.demo_azure.estate import DOMAIN_PLACEMENT, dlz_rg
+    from loom_tui.services.deploy.registry import CONTAINER
+
+    ctx = await open_ctx()
+    ctx.profile.subscriptions = []  # list them from Azure, as a profile without its own list does
+    # one landing zone the wizard recorded: the only subscription loom knows without listing
+    await ctx.scoped.tenant_upsert(CONTAINER, {"id": "dlz:finance", "kind": "dlz", "domain": "finance", "state": "deployed",
+                                               "subscriptionId": DOMAIN_PLACEMENT["finance"][0], "resourceGroup": dlz_rg("finance")})
+    recorded = {DOMAIN_PLACEMENT["finance"][0]}
+    demo.server.inject("subscriptions.list", Fault(fault), times=20)  # past every retry
+    inv = await ctx.capacity.inventory()
+    line = inv.failures[0].line()
+    assert line.startswith("subscriptions (GET /subscriptions): ")
+    assert {"503": "503", "reset": "", "malformed": "JSON is invalid"}[fault] in line
+    assert f"listed the {len(recorded)} subscription(s) the landing-zone records name instead" in line
+    assert {r.subscription_id for r in inv.rows} and {r.subscription_id for r in inv.rows} <= recorded

@@ -49,5 +49,5 @@ def describe(scope: str, exc: BaseException, *, reads: str = "read it") -> Failu
         return Failure(scope, "throttled", f"{status} throttled by Azure, gave up after retrying", message)
     if status:
         first = message.strip().splitlines()[0] if message.strip() else ""
-        return Failure(scope, "error", f"{status} {code}: {first}".strip(), message)
+        return Failure(scope, "error", f"{status} {code or 'answer'}: {first}".strip(), message)
     return Failure(scope, "error", f"{type(exc).__name__}: {message}".strip(), message)

@@ -7,6 +7,8 @@ admins only, refused in read-only mode, and each runs as an Operation (``actions
 
 from __future__ import annotations
 
+import asyncio
+import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, AsyncIterator
@@ -15,7 +17,7 @@ from loom_tui.domain.capacity import FABRIC, Resource, portal_link
 from loom_tui.domain.metric_clouds import MetricUnavailable
 
 from . import autopause, inventory, posture
-from .failures import describe
+from .failures import Failure, describe
 from loom_tui.services.errors import ServiceError
 from .scope import Scope, StoredDlz
 
@@ -156,11 +158,29 @@ class CapacityService:
 
     async def scan(self, *, timeout: float = inventory.DEFAULT_TIMEOUT) -> AsyncIterator[inventory.Inventory]:
         clients = await self.clients()
-        subs = await self.subscriptions()
+        subs, failed = await self._subscriptions_or_recorded()
         scope = await self.scope()
         cost, why = self.cost_source()
         async for inv in inventory.scan(clients, subs, scope, cost=cost, cost_unavailable=why, timeout=timeout, now=self.clock):
+            if failed is not None:
+                inv.failures.insert(0, failed)
             yield inv
+
+    async def _subscriptions_or_recorded(self) -> tuple[list[str], Failure | None]:
+        """The profile's subscriptions; when listing them fails (a 503, a reset connection, a
+        malformed answer), the subscriptions the landing-zone records name, with a warning line
+        that says so.  Signing in again is not something a fallback can hide: that still raises."""
+        from loom_tui.azure.errors import SignInError
+
+        try:
+            return await self.subscriptions(), None
+        except (SignInError, asyncio.CancelledError):
+            raise
+        except Exception as exc:  # noqa: BLE001 - any failure of the listing: said on the warning line
+            recorded = sorted({d.subscription_id for d in await self.recorded_dlzs() if d.subscription_id})
+            f = describe("subscriptions (GET /subscriptions)", exc, reads="list subscriptions")
+            return recorded, dataclasses.replace(
+                f, reason=f"{f.reason}; listed the {len(recorded)} subscription(s) the landing-zone records name instead")
 
     async def inventory(self, **kw: Any) -> inventory.Inventory:
         last = None
