@@ -136,12 +136,29 @@ async def do_import(args: argparse.Namespace) -> int:
         await ctx.close()
     if output_format(args) != "table" or structured(args):
         emit(args, {"imported": res.imported, "rows": res.rows,
-                    "files": [{"path": f.path, "format": f.format, "rows": f.rows, "skipped": f.skipped, "reason": f.reason, "sha256": f.sha256}
+                    "files": [{"path": f.path, "format": f.format, "rows": f.rows, "skipped": f.skipped, "reason": f.reason,
+                               "sha256": f.sha256, "dataset_basis": f.dataset_basis, "run_basis": f.run_basis,
+                               "superseded": f.superseded, "superseded_by": f.superseded_by}
                               for f in res.files]})
     else:
-        print_table(["FILE", "FORMAT", "ROWS", "NOTE"], [[f.path, f.format, f.rows, f.reason] for f in res.files])
+        print_table(["FILE", "FORMAT", "ROWS", "NOTE"], [[f.path, f.format, f.rows, _note(f)] for f in res.files])
         print(f"imported {res.rows} rows from {res.imported} file(s)")
+        for f in res.files:  # said in full: a table cell cuts long paths
+            for gone in f.superseded:
+                print(f"{f.path} supersedes {gone}, an earlier run of the same export: its rows no longer count")
+            if f.superseded_by:
+                print(f"{f.path} is an earlier run than {f.superseded_by}: not counted")
     return 0
+
+
+def _note(f: Any) -> str:
+    """The NOTE cell of an imported file: why it was skipped, else how its dataset was told."""
+    if f.reason:
+        return f.reason
+    note = f.dataset_basis if f.dataset_basis.startswith(("--type", "manifest", "content", "file name", "nothing")) else ""
+    if f.superseded:
+        note = f"supersedes {len(f.superseded)} earlier run file(s)" + (f"; {note}" if note else "")
+    return note
 
 
 def _today() -> date:

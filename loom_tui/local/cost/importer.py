@@ -23,7 +23,10 @@ from .diagnose import first_problem, read_header
 from .encoding import MAX_HEADER, is_utf16, open_raw, utf8_copy
 from .errors import CostFileError
 from .formats import Layout, LayoutError, detect
+from .dataset import settle_kind
+from .runs import ExportRun, Manifest, find_run
 from .sqlexpr import COST_FIELDS, COST_TYPE, TABLE_FIELDS, positional, select_sql
+from .supersede import backfill_days, settle
 
 SUFFIXES = (".csv", ".csv.gz", ".parquet", ".parquet.gz")
 KINDS = ("actual", "amortized")
@@ -37,6 +40,10 @@ class FileResult:
     rows: int
     skipped: bool = False  # imported before (same content), or not a cost export in a walked folder
     reason: str = ""
+    dataset_basis: str = ""  # how actual or amortized was told (dataset.settle_kind)
+    run_basis: str = ""  # "manifest.json" | "folder layout" | "" (a loose file)
+    superseded: list[str] = field(default_factory=list)  # earlier runs of the same export this one replaced
+    superseded_by: str = ""  # a later run, imported before, that replaces this one (its rows are not counted)
 
 
 @dataclass
@@ -172,6 +179,7 @@ def import_paths(db_path: Path | str, paths: Iterable[str | Path], *, kind: str 
         prints = {r[1] for r in known}
         con.execute("BEGIN TRANSACTION")
         try:
+            backfill_days(con)
             for path, named in files:
                 fp = content_hash(path, FINGERPRINT_BYTES)
                 sha_later = None
@@ -188,10 +196,20 @@ def import_paths(db_path: Path | str, paths: Iterable[str | Path], *, kind: str 
                 if not _is_parquet(path) and is_utf16(path):  # Excel's "Unicode text": read as UTF-8
                     src = utf8_copy(path, Path(db_path).parent)
                     copies.append(src)
+                run = find_run(path)
+                manifest = run.manifest if run else None
+                if manifest is not None and not manifest.is_cost:
+                    if named:
+                        raise CostFileError(str(path), f"is a {manifest.dataset} export ({manifest.path}), not cost")
+                    result.files.append(FileResult(str(path), sha or (sha_later.result() if sha_later else ""), "", 0,
+                                                   skipped=True, reason=f"not a cost export ({manifest.dataset})"))
+                    continue
                 try:
                     layout, rel = _source(con, src, kind)
+                    layout, basis = settle_kind(con, layout, rel, path=str(path), forced=kind, manifest=manifest,
+                                                file_name=path.name)
                 except CostFileError as exc:
-                    if named or exc.line != 1:
+                    if named or exc.line != 1 or manifest is not None:
                         raise
                     # a folder of exports may hold other CSV files (price sheets, manifests): say so, go on
                     result.files.append(FileResult(str(path), sha or (sha_later.result() if sha_later else ""), "", 0,
@@ -206,15 +224,24 @@ def import_paths(db_path: Path | str, paths: Iterable[str | Path], *, kind: str 
                 if not rows and _has_data(src):
                     raise CostFileError(str(path), "holds data after its header but no row could be read as cost "
                                                    "(a line too long, or not CSV)", line=2)
+                if manifest is not None:
+                    check_manifest(manifest, path, rows, layout.columns)
                 record_tag_keys(con, file_id)
                 if sha_later is not None:
                     sha = sha_later.result()
-                con.execute("INSERT INTO cost_files (id, sha256, path, format, kind, rows, source, imported_at, fingerprint) "
-                            "VALUES (?, ?, ?, ?, ?, ?, 'exports', ?, ?)",
-                            [file_id, sha, str(path), layout.label, layout.kind, rows, datetime.now(timezone.utc).replace(tzinfo=None), fp])
+                con.execute("INSERT INTO cost_files (id, sha256, path, format, kind, rows, source, imported_at, fingerprint, "
+                            "export_key, period, run_id, submitted) VALUES (?, ?, ?, ?, ?, ?, 'exports', ?, ?, ?, ?, ?, ?)",
+                            [file_id, sha, str(path), layout.label, layout.kind, rows, datetime.now(timezone.utc).replace(tzinfo=None), fp,
+                             *_run_columns(run)])
+                settled = settle(con, file_id, str(path), layout.kind, run)
                 seen.add(sha)
                 prints.add(fp)
-                result.files.append(FileResult(str(path), sha, layout.label, rows))
+                result.files.append(FileResult(str(path), sha, layout.label, 0 if settled.superseded_by else rows,
+                                               skipped=bool(settled.superseded_by),
+                                               reason=f"an earlier run than {settled.superseded_by}, imported before: not counted"
+                                               if settled.superseded_by else "",
+                                               dataset_basis=basis, run_basis=run.basis if run else "",
+                                               superseded=settled.superseded, superseded_by=settled.superseded_by))
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
@@ -223,6 +250,21 @@ def import_paths(db_path: Path | str, paths: Iterable[str | Path], *, kind: str 
             for c in copies:
                 c.unlink(missing_ok=True)
     return result
+
+
+def _run_columns(run: ExportRun | None) -> list[str | None]:
+    return [run.export, run.period, run.run, run.submitted or None] if run else [None, None, None, None]
+
+
+def check_manifest(manifest: Manifest, path: Path, rows: int, columns: tuple[str, ...]) -> None:
+    """What the export's manifest says of a file holds: its row count, its columns when listed."""
+    if manifest.rows is not None and manifest.rows != rows:
+        raise CostFileError(str(path), f"holds {rows} rows, but its manifest {manifest.path} says {manifest.rows}: "
+                                       "a file cut short or changed after the export ran")
+    if manifest.columns and tuple(c.lower() for c in manifest.columns) != tuple(c.lower() for c in columns):
+        missing = [c for c in manifest.columns if c.lower() not in {x.lower() for x in columns}]
+        what = f"lacks {', '.join(missing[:5])}" if missing else "has other or reordered columns"
+        raise CostFileError(str(path), f"{what}, against the columns its manifest {manifest.path} lists", line=1)
 
 
 def _has_data(path: Path) -> bool:
