@@ -17,7 +17,9 @@ from loom_tui.services.context import open_context
 from loom_tui.services.deploy.prices import sku_prices
 
 TODAY = "2026-11-20"
-SUB = "de700000-0000-4000-8000-0000000000d1"
+# a subscription the demo tenant's own cost export does not cover: the file imported here would
+# otherwise overlap it and be refused (each day's cost is counted once)
+SUB = "de700000-0000-4000-8000-0000000000f1"
 CAP = f"/subscriptions/{SUB}/resourceGroups/rg-x/providers/Microsoft.Fabric/capacities/fcx"
 
 
