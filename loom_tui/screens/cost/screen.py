@@ -383,8 +383,10 @@ class CostScreen(AreaScreen):
 
         def done(result) -> None:
             if result and result is not True:
+                replaced = sum(len(f.superseded) for f in result.files)
                 self.flash(f"imported {result.rows:,} rows from {result.imported} file(s)"
-                           + (f"; {len(result.files) - result.imported} skipped" if len(result.files) > result.imported else ""))
+                           + (f"; {len(result.files) - result.imported} skipped" if len(result.files) > result.imported else "")
+                           + (f"; {replaced} file(s) of earlier runs superseded" if replaced else ""))
                 self._reload()
 
         self.app.push_screen(TextPrompt("Import cost exports", "Files or folders (FOCUS, EA/MCA; .csv, .csv.gz, .parquet):", submit,
