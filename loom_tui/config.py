@@ -99,6 +99,8 @@ class Profile:
     tag_workspace: str = "loomWorkspaceId"
     tag_domain: list[str] = field(default_factory=lambda: ["loomDomain", "loom-domain"])
     tag_tenant: str = "loomTenantId"
+    # the web console's address (https://...): `Y` in Workspaces copies a workspace's page there
+    console_url: str | None = None
 
     @property
     def is_local(self) -> bool:
@@ -111,6 +113,7 @@ INT_RANGES: dict[str, tuple[int, int]] = {"azure_concurrency": (1, 64)}
 _TYPES: dict[str, type] = {f.name: f.type for f in fields(Profile)}  # type: ignore[misc]
 
 
+_URL = re.compile(r"^https?://[^\s/?#\x00-\x1f\x7f]+(/[^\s?#\x00-\x1f\x7f]*)?$")
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 
 
@@ -137,6 +140,9 @@ def _check(file: Path, name: str, raw: dict[str, Any]) -> Profile:
     if prof.deploy_principal_id is not None and not _GUID.match(prof.deploy_principal_id):
         raise ConfigError(file, f"profiles.{name}.deploy_principal_id",
                           f"must be the service principal's object id (a GUID), not {prof.deploy_principal_id!r}")
+    if prof.console_url is not None and not _URL.match(prof.console_url):
+        raise ConfigError(file, f"profiles.{name}.console_url",
+                          f"must be the web console's https:// address, not {prof.console_url!r}")
     if prof.store not in STORES:
         raise ConfigError(file, f"profiles.{name}.store", f"must be one of {', '.join(STORES)}, not {prof.store!r}")
     if prof.store == "cosmos" and not prof.cosmos_endpoint:

@@ -59,3 +59,13 @@ class WorkspaceView:
     capacity: CapacityKind | None = None
     domain: str | None = None
     mine: bool = False
+
+
+def workspace_link(console_url: str | None, workspace_id: str) -> str | None:
+    """The workspace's page in the web console (``app/workspaces/[id]``), or None when the profile
+    names no console."""
+    if not console_url:
+        return None
+    from urllib.parse import quote
+
+    return f"{console_url.rstrip('/')}/workspaces/{quote(workspace_id, safe='')}"

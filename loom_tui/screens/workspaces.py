@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
-from loom_tui.domain.workspace import CapacityKind, SortKey, WorkspaceView
+from loom_tui.domain.workspace import CapacityKind, SortKey, WorkspaceView, workspace_link
 from loom_tui.domain.words import count
 from loom_tui.services.roles import Action
 from loom_tui.widgets.confirm import TypeToConfirm
@@ -103,6 +103,7 @@ class WorkspacesScreen(AreaScreen):
         Binding("t", "view_mode", "List/cards", show=False, id="ws.view_mode"),
         Binding("D", "filter_domain", "Domain", show=False, id="ws.filter_domain"),  # "o" opens the operations panel
         Binding("y", "copy_id", "Copy id", show=False, id="ws.copy_id"),
+        Binding("Y", "copy_link", "Copy link", show=False, id="ws.copy_link"),
         Binding("i", "describe", "Info", show=False, id="ws.describe", tooltip="describe: every field and the raw JSON"),
     ]
 
@@ -326,6 +327,20 @@ class WorkspacesScreen(AreaScreen):
             return
         self.app.copy_to_clipboard(row["id"])
         self.flash(f"copied id {row['id']} (OSC 52: your terminal must allow clipboard writes)", "ok")
+
+    def action_copy_link(self) -> None:
+        """Copy the workspace's page in the web console (the profile's ``console_url``)."""
+        row = self.query_one(VirtualTable).current
+        if row is None:
+            self.flash("no workspace selected", "warning")
+            return
+        link = workspace_link(self.ctx.profile.console_url, row["id"])
+        if link is None:
+            self.flash("this profile names no web console (console_url in its profile), so there is no link to copy "
+                       "(y copies the id)", "warning")
+            return
+        self.app.copy_to_clipboard(link)
+        self.flash(f"copied link {link}", "ok")
 
     # -- pins and view mode (per user) -----------------------------------------------------
     @work(exclusive=True, exit_on_error=False, group="ws-pin")
