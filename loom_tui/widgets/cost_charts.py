@@ -34,14 +34,22 @@ def _short(value: Decimal) -> str:
 
 
 def money_columns(days: Sequence[tuple[date, Decimal]], width: int, currency: str, height: int = 4,
-                  bar_style: Style | str = "") -> list[Text]:
-    if not days or width <= 0:
+                  bar_style: Style | str = "", through: date | None = None) -> list[Text]:
+    """Columns of cost per day, and a summary.  Days after ``through`` (the last day the data
+    covers) are not zero-cost days: they are left out of the columns and named "no data yet"."""
+    pending = [d for d, _ in days if through is not None and d > through]
+    days = [(d, c) for d, c in days if through is None or d <= through]
+    if width <= 0:
         return []
+    if not days:
+        return [Text(f"no data yet for {_span(pending)}"[:width], no_wrap=True)] if pending else []
     dated = [(d, max(Decimal(0), Decimal(c))) for d, c in days]
     costs = [c for _, c in dated]
     peak = max(costs)
     lines, shown = column_lines(dated, width, height, label=_short, bar_style=bar_style)
     summary = f"total {money(sum(costs, Decimal(0)))} {visible(currency)}"
+    if pending:  # before the peak and last: what the chart leaves out is said first
+        summary += f" · no data yet for {_span(pending)}"
     if peak:
         peak_day = max(dated, key=lambda d: (d[1], d[0]))
         summary += f" · peak {money(peak)} on {peak_day[0]:%m-%d}"
@@ -52,6 +60,10 @@ def money_columns(days: Sequence[tuple[date, Decimal]], width: int, currency: st
         summary += f" · chart: last {shown} days"
     lines.append(Text(summary[:width], no_wrap=True))
     return lines
+
+
+def _span(days: Sequence[date]) -> str:
+    return f"{days[0]:%m-%d}" if len(days) == 1 else f"{days[0]:%m-%d}–{days[-1]:%m-%d}"
 
 
 def forecast_gauge(mtd: Decimal, forecast: Decimal, width: int, currency: str, note: str = "") -> list[Text]:
@@ -83,6 +95,7 @@ class MoneyColumns(ActivityColumns):
     def __init__(self, empty_text: str = "No cost.", *, id: str | None = None) -> None:
         super().__init__(empty_text, id=id)
         self.currency = ""
+        self.through: date | None = None  # the last day the data covers (later days: no data yet)
 
     def chart_lines(self, width: int, style: Style) -> list[Text]:
-        return money_columns(self.days, width, self.currency, self.CHART_HEIGHT, bar_style=style)
+        return money_columns(self.days, width, self.currency, self.CHART_HEIGHT, bar_style=style, through=self.through)

@@ -81,6 +81,13 @@ async def test_drill_down_and_back():
         await settle(pilot, screen)
         assert screen.page.columns == "days" and sum(r["cost"] for r in screen.page.rows) == resource["cost"]
         assert f"Days › {top['name']}" in screen_text(app)
+        # issue 24 item 19: a day after the data's last is "no data yet", not a 0.00 day
+        through = screen.page.through
+        pending = [r for r in screen.page.rows if r.get("pending")]
+        assert through is not None and pending and all(r["key"] > through.isoformat() for r in pending)
+        assert all(not r.get("pending") for r in screen.page.rows if r["key"] <= through.isoformat())
+        await pilot.press("end")
+        await wait_for(pilot, lambda: "no data yet" in screen_text(app))
         await pilot.press("escape")
         await settle(pilot, screen)
         assert screen.page.columns == "resources"
@@ -170,6 +177,10 @@ def test_chart_lines_print_their_numbers():
     assert "11-01" in lines[4] and "11-20" in lines[4]
     assert lines[5].startswith("total 1,900.00 USD · peak 190.00 on 11-20")
     assert all(len(ln) <= 80 for ln in lines)
+    # days after the data's last are no zero-cost days: left out of the columns, named in the summary
+    cut = [ln.plain for ln in money_columns(days, 80, "USD", through=date(2026, 11, 18))]
+    assert "11-18" in cut[4] and "11-20" not in cut[4] and cut[5].startswith("total 1,530.00 USD · no data yet for 11-19–11-20 · peak")
+    assert [ln.plain for ln in money_columns(days[:1], 80, "USD", through=date(2026, 10, 31))] == ["no data yet for 11-01"]
     g = [ln.plain for ln in forecast_gauge(Decimal(50), Decimal(100), 60, "EUR", "note")]
     assert g[0].startswith("MTD 50.00 ▕") and g[0].endswith("forecast 100.00 EUR") and g[1] == "note"
     assert g[0].count("█") == g[0].count("░")

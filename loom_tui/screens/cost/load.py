@@ -86,4 +86,9 @@ async def load_page(cost: "CostService", state: ViewState, *, with_idle: bool = 
     idle = await cost.idle(q) if with_idle and not state.path else None
     state.currency = cur
     status = await cost.status(state.source)  # after the views: the first live view fetches (and dates) the data
-    return CostPage(state, q, title, level, rows, currencies, cur, daily, forecast, anomalies, idle, status.as_of, status.rows, notes)
+    through = status.last
+    for r in rows:  # a day after the data's last is not a zero-cost day: nothing is known of it yet
+        if r.get("dim") == "day" and (through is None or r["key"] > through.isoformat()):
+            r["pending"] = True
+    return CostPage(state, q, title, level, rows, currencies, cur, daily, forecast, anomalies, idle, status.as_of, status.rows, notes,
+                    through)

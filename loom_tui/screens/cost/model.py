@@ -55,6 +55,7 @@ class CostPage:
     as_of: Any = None
     data_rows: int = 0
     notes: list[str] = field(default_factory=list)
+    through: date | None = None  # the last day the source has data for: later days have no data yet
 
 
 def copy_state(s: ViewState) -> ViewState:

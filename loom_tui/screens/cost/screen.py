@@ -31,7 +31,7 @@ from .model import CostPage, ViewState, copy_state
 
 
 def _money_cell(row: dict) -> str:
-    return money(row["cost"])
+    return "no data yet" if row.get("pending") else money(row["cost"])
 
 
 COLUMNS = {
@@ -186,6 +186,7 @@ class CostScreen(AreaScreen):
         self.query_one("#cost-daily-title", Static).update(Text(f"Daily cost {period.start} – {period.last} (UTC)", style="bold"))
         chart = self.query_one("#cost-daily", MoneyColumns)
         chart.currency = cur
+        chart.through = p.through
         chart.days = tuple(p.daily)
         self.query_one("#cost-anomalies", Static).update(self._anomalies_text(p))
         self.query_one("#cost-idle", Static).update(self._idle_text(p))
