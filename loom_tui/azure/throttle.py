@@ -127,10 +127,14 @@ class Throttled:
     attempt: int  # 1 = the first retry
     method: str
     url: str
+    reason: str = ""  # a retry with no retry-after: "timed out", "HTTP 503", "connection reset", ...
 
     @property
     def message(self) -> str:
-        return f"throttled by {self.service}, retrying in {max(1, round(self.seconds))} s"
+        wait = max(1, round(self.seconds))
+        if self.reason:
+            return f"{self.reason} from {self.service}, retry {self.attempt} " + (f"in {wait} s" if self.seconds >= 0.5 else "now")
+        return f"throttled by {self.service}, retrying in {wait} s"
 
 
 Listener = Callable[[Throttled], None]
@@ -161,6 +165,34 @@ class ThrottlePolicy(AsyncRetryPolicy):
         base = min(asked, self.max_wait)
         return base + random.uniform(0, self.jitter * base)
 
+    async def sleep(self, settings: dict, transport: Any, response: Any = None) -> None:
+        """Every retry is reported, not only the throttled ones: a timeout, a reset or a 5xx
+        retried with back-off is an event too (the operator sees the wait, the log keeps it)."""
+        if response is None or retry_after(response.http_response.headers) is None:
+            self._report_backoff(settings, response)
+        await super().sleep(settings, transport, response)
+
+    def _report_backoff(self, settings: dict, response: Any) -> None:
+        history = settings.get("history") or []
+        last = history[-1] if history else None
+        request = response.http_request if response is not None else getattr(last, "http_request", None)
+        if request is None:
+            return
+        status = response.http_response.status_code if response is not None else 0
+        error = getattr(last, "error", None)
+        reason = f"HTTP {status}" if status else _why(error)
+        event = Throttled(service_name(None, request.url), self.get_backoff_time(settings), 0.0, "", status, len(history),
+                          request.method, request.url, reason)
+        log.info("%s", event.message)
+        self._tell(event)
+
+    def _tell(self, event: Throttled) -> None:
+        for listener in list(self.listeners):
+            try:
+                listener(event)
+            except Exception:  # a listener must never break the call
+                log.exception("throttle listener failed")
+
     async def _sleep_for_retry(self, response: Any, transport: Any) -> bool:
         http = response.http_response
         found = retry_after(http.headers)
@@ -172,11 +204,18 @@ class ThrottlePolicy(AsyncRetryPolicy):
         event = Throttled(service_name(header, request.url), wait, asked, header, http.status_code,
                           int(response.context.get("retry_count", 0)) + 1, request.method, request.url)
         log.info("%s (HTTP %s, %s asked for %.1f s)", event.message, event.status, header, asked)
-        for listener in list(self.listeners):
-            try:
-                listener(event)
-            except Exception:  # a listener must never break the call
-                log.exception("throttle listener failed")
+        self._tell(event)
         if wait > 0:
             await transport.sleep(wait)
         return True
+
+
+def _why(error: Any) -> str:
+    """A retried failure with no answer, in words."""
+    name = type(error).__name__ if error is not None else ""
+    text = str(error or "").lower()
+    if "timeout" in name.lower() or "timed out" in text:
+        return "timed out"
+    if "reset" in text or "disconnected" in text or "connection" in name.lower():
+        return "connection lost"
+    return "no answer"

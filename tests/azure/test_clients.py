@@ -106,7 +106,10 @@ async def test_each_retry_after_variant_is_waited_for_and_reported(arm_count, va
     assert len(subs) == 2
     assert len(arm_count.calls_to("subscriptions.list")) == 2
     if variant == "none":
-        assert events == []  # no header: exponential back-off, nothing to report
+        # no header: exponential back-off, reported all the same (issue 24 item 13: no silent wait)
+        (event,) = events
+        assert event.header == "" and event.reason == "HTTP 429" and event.attempt == 1
+        assert event.message.startswith("HTTP 429 from Azure Resource Manager, retry 1 ")
         return
     (event,) = events
     expected = 0 if variant == "retry-after-http-date" else 3  # the server's HTTP date is "now"

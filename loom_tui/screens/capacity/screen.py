@@ -9,6 +9,7 @@ messages; the handlers own the widgets.  Every cell is plain text (ids and names
 
 from __future__ import annotations
 
+import logging
 from dataclasses import replace
 from datetime import datetime
 
@@ -31,6 +32,9 @@ from loom_tui.widgets.virtual_table import Column, VirtualTable, safe_text
 from ..base import AreaScreen
 from ..sort_picker import SortPicker, picked, sort_words
 from . import cells
+from .progress import LoadProgress
+
+log = logging.getLogger("loom.capacity")
 
 DEBOUNCE_S = 0.15
 # the sort picker's columns: the table's, then the rest of ``SORTS``
@@ -73,6 +77,7 @@ class CapacityScreen(AreaScreen):
     CapacityScreen #cap-filter { height: 1; border: none; padding: 0 1; }
     CapacityScreen #cap-filter:focus { border: none; background: $accent 30%; }
     CapacityScreen .cap-line { height: 1; padding: 0 1; }
+    CapacityScreen #cap-status { height: auto; max-height: 2; }  /* a slow read's seconds and retries wrap, never cut */
     CapacityScreen #cap-warning { height: auto; max-height: 2; padding: 0 1; display: none; text-style: bold; }
     CapacityScreen.-partial #cap-warning { display: block; }
     """
@@ -115,6 +120,8 @@ class CapacityScreen(AreaScreen):
         self.view = CapacityView()
         self.rows: list[Resource] = []
         self.busy = False
+        self.load = LoadProgress()  # elapsed time and retries of the running read
+        self._tick: Timer | None = None
         self._debounce: Timer | None = None
         self._width = 0
         self.currency: str | None = None  # the one currency of every cost shown, if there is one
@@ -133,7 +140,28 @@ class CapacityScreen(AreaScreen):
     def on_mount(self) -> None:
         super().on_mount()
         self.query_one(VirtualTable).focus()
+        self.ctx.throttle_listeners.append(self._retried)
         self.action_refresh()
+
+    def on_unmount(self) -> None:
+        if self._retried in self.ctx.throttle_listeners:
+            self.ctx.throttle_listeners.remove(self._retried)
+
+    def _retried(self, event) -> None:
+        """A wait before a retry of any Azure call (throttled, timed out, 5xx): counted while the
+        inventory is read, so a slow Azure is never silent."""
+        if self.busy:
+            self.load.retried(event.message)
+            self.call_later(self._status)
+
+    def _busy(self, busy: bool) -> None:
+        """Start or stop the one-second tick of the elapsed time."""
+        self.busy = busy
+        if busy and self._tick is None:
+            self._tick = self.set_interval(1.0, self._status)
+        elif not busy and self._tick is not None:
+            self._tick.stop()
+            self._tick = None
 
     def on_resize(self, event) -> None:
         width = event.size.width
@@ -180,7 +208,8 @@ class CapacityScreen(AreaScreen):
         return None if row is None else _r(row)
 
     def action_refresh(self) -> None:
-        self.busy = True
+        self.load = LoadProgress()
+        self._busy(True)
         self._status()
         self._load()
 
@@ -195,14 +224,17 @@ class CapacityScreen(AreaScreen):
 
     @on(Failed)
     def _failed(self, event: Failed) -> None:
-        self.busy = False
-        self.flash(f"could not read the inventory: {event.error}", "error")
+        self._busy(False)
+        log.warning("capacity inventory failed after %s: %s", self.load.words(), event.error)
+        self.flash(f"could not read the inventory ({self.load.words()}): {event.error}", "error")
         self._status()
 
     @on(Loaded)
     def _loaded(self, event: Loaded) -> None:
         self.inventory, self.portal = event.inventory, event.portal
-        self.busy = not event.inventory.enriched
+        self._busy(not event.inventory.enriched)
+        if event.inventory.enriched:
+            log.info("capacity inventory read in %s, %d warning(s)", self.load.words(), len(event.inventory.failures))
         currencies = {r.currency for r in event.inventory.rows if r.cost_mtd is not None and r.currency}
         currency = currencies.pop() if len(currencies) == 1 else None
         if currency != self.currency:
@@ -233,7 +265,7 @@ class CapacityScreen(AreaScreen):
     def _status(self) -> None:
         inv = self.inventory
         if inv is None:
-            text = "loading the inventory…" if self.busy else "no inventory · ctrl+r to retry"
+            text = f"loading the inventory… {self.load.words()}" if self.busy else "no inventory · ctrl+r to retry"
         else:
             total = len(inv.rows)
             shown = len(self.rows)
@@ -241,7 +273,7 @@ class CapacityScreen(AreaScreen):
             text += f"{shown} of {total} resources" if shown != total else f"{total} resources"
             text += f" · {len(inv.targets)} RGs · as of {inv.as_of:%Y-%m-%d %H:%M:%S}Z"
             if self.busy:
-                text += " · reading state, metrics, cost…"
+                text += f" · reading state, metrics, cost… {self.load.words()}"
         self.query_one("#cap-status", Static).update(Text(text))
         v = self.view
         parts = ["sort: " + sort_words(SORT_LABEL.get(v.sort, v.sort), v.descending), f"provider: {v.provider or 'all'}", f"state: {v.state or 'all'}"]

@@ -82,6 +82,9 @@ async def _runtime(clients: Any, r: Resource, failures: list[Failure]) -> Resour
                                sku=fresh.sku or r.sku, sku_capacity=fresh.sku_capacity or r.sku_capacity, arm={**r.arm, **doc})
 
 
+NO_DATA = "Azure Monitor returned no data for the last 24 h"  # an answer, not a failure
+
+
 async def metric_series(clients: Any, r: Resource, *, hours: float, end: datetime | None = None,
                         interval: str | None = None) -> metrics.Series | None:
     """The resource's load metric over the last ``hours`` (None: the type has no metric).  Raises
@@ -116,7 +119,7 @@ async def _utilization(clients: Any, r: Resource, end: datetime) -> Resource:
         return dataclasses.replace(r, utilization_note=describe("metrics", exc).reason)
     avg = s.average() if s is not None else None
     if avg is None:
-        return dataclasses.replace(r, utilization_note="Azure Monitor returned no data for the last 24 h")
+        return dataclasses.replace(r, utilization_note=NO_DATA)
     return dataclasses.replace(r, utilization_24h=avg)
 
 
@@ -145,6 +148,12 @@ async def enrich(clients: Any, inv: Inventory, *, cost: CostSource | None = None
             return {}, f.reason
 
     rows_t, cost_t = await asyncio.gather(asyncio.gather(*(row(r) for r in inv.rows)), costs())
+    unread = [r for r in rows_t if r.utilization_24h is None and r.utilization_note and not r.utilization_absent
+              and r.utilization_note != NO_DATA]
+    if unread:  # retries gave up on these: a warning line, so the inventory never claims to be complete
+        failures.append(Failure("Azure Monitor metrics", "error",
+                                f"utilization not read for {len(unread)} resource(s): {unread[0].utilization_note}",
+                                "\n".join(f"{r.name}: {r.utilization_note}" for r in unread)))
     by_id, note = cost_t
     rows = []
     for r in rows_t:
