@@ -16,6 +16,7 @@ from textual.screen import Screen
 from .areas import AREAS, BY_NAME, Area
 from .field_ready import FieldReady
 from .key_order import KeyOrder
+from .no_color import apply_no_color
 from .screens.loading import LoadingScreen
 from .widgets.palette import ScreenKeys
 
@@ -49,6 +50,7 @@ class LoomApp(KeyOrder, FieldReady, App):
     def __init__(self, *, profile_name: str | None = None, data_dir: str | None = None, read_only: bool = False,
                  context: "AppContext | None" = None, persona: str | None = None) -> None:
         super().__init__()
+        apply_no_color(self)
         self.persona = persona  # the local profile's demo user by role (loom --as ...)
         self.profile_name = profile_name
         self.data_dir = data_dir

@@ -14,6 +14,8 @@ from textual.containers import Horizontal, Vertical, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Checkbox, Input, Label, Static
 
+from loom_tui.widgets.tickbox import TickBox
+
 from loom_tui.domain.text import visible
 from loom_tui.errors import EditConflict, ServiceError, ValidationError
 from loom_tui.widgets.safe_input import SafeInput
@@ -70,7 +72,7 @@ class WorkspaceForm(ModalScreen[dict | None]):
                             placeholder=", ".join(self.domains)[:60] if key == "domain" else "")
             yield Static("", id=f"e-{key}", classes="error", markup=False)
             if key == "domain":
-                yield Checkbox(NEW_DOMAIN, value=self.initial.get("new_domain") == "yes", id="f-new-domain")
+                yield TickBox(NEW_DOMAIN, value=self.initial.get("new_domain") == "yes", id="f-new-domain")
         yield Static("", id="e-form", classes="error", markup=False)
 
     AUTO_FOCUS = "#f-name"
