@@ -22,12 +22,71 @@ def pause_resume_flow(screen: "CapacityScreen", r: Resource, verb: str) -> None:
         screen.flash(f"{r.name} cannot be paused or resumed", "warning")
         return
     cost = "Paused, it stops billing compute; nothing is lost." if verb == "pause" else "Running, it bills compute again."
-    question = confirm(f"{verb.capitalize()} {rt.label} {r.name}?", f"It is {r.state or 'in an unknown state'}. {cost}",
-                       verb.capitalize())
+
+    def ask(impact=None) -> None:
+        title = f"{verb.capitalize()} {rt.label} {r.name}?"
+        said = f"It is {r.state or 'in an unknown state'}. {cost}"
+        if impact is not None:  # a pause names what it stops first: a busy capacity is never paused blind
+            said = f"{impact.words()} {said}"
+            if impact.busy:
+                title = f"Pause BUSY {rt.label} {r.name}?"
+
+        def answered(yes) -> None:
+            if yes:
+                _run(screen, f"{verb} {r.name}", lambda progress: screen.ctx.capacity.set_running(r, verb == "resume", progress))
+
+        screen.app.push_screen(confirm(title, said, verb.capitalize()), answered)
+
+    if verb != "pause":
+        ask()
+        return
+
+    async def work() -> None:
+        try:
+            impact = await screen.ctx.capacity.pause_impact(r)
+        except Exception as exc:  # what it serves is a help, not a condition: say why it is missing
+            screen.flash(f"could not tell what {r.name} serves: {exc}", "warning")
+            impact = None
+        ask(impact)
+
+    screen.run_worker(work(), group="cap-impact", exit_on_error=False)
+
+
+def pause_picked_flow(screen, decisions) -> None:
+    """Auto-pause's picks, paused after one confirmation that lists each and why."""
+    from loom_tui.screens.prompt import confirm
+
+    picked = [d for d in decisions if d.pause and not d.resource.is_paused]
+    if not picked:
+        screen.flash("auto-pause picks nothing now: nothing to pause", "warning")
+        return
+    lines = "\n".join(f"{d.resource.name} ({d.resource.type}): {d.reason}" for d in picked[:12])
+    more = f"\n… and {len(picked) - 12} more" if len(picked) > 12 else ""
+    question = confirm(f"Pause the {len(picked)} capacit{'y' if len(picked) == 1 else 'ies'} auto-pause picked?",
+                       f"{lines}{more}\nEach is paused on its own; a failure of one does not stop the others.", "Pause")
 
     def answered(yes) -> None:
-        if yes:
-            _run(screen, f"{verb} {r.name}", lambda progress: screen.ctx.capacity.set_running(r, verb == "resume", progress))
+        if not yes:
+            return
+
+        async def work() -> None:
+            async def progress(text: str) -> None:
+                screen.flash(text)
+
+            try:
+                results = await screen.ctx.capacity.pause_picked(picked, progress)
+            except Exception as exc:
+                screen.show_error("could not pause the picked capacities", exc)
+                return
+            failed = [x for x in results if not x.ok]
+            if failed:
+                screen.show_error(f"auto-pause: {len(failed)} of {len(results)} failed",
+                                  "\n".join(f"{x.name}: {x.message}" for x in results))
+            else:
+                screen.flash(f"paused {len(results)} capacit{'y' if len(results) == 1 else 'ies'} auto-pause picked", "ok")
+            screen.action_reload()
+
+        screen.run_worker(work(), group="capap-pause", exit_on_error=False)
 
     screen.app.push_screen(question, answered)
 

@@ -1,6 +1,6 @@
 """Which capacities auto-pause would pick now, and why each is kept or picked.  ``w`` changes
-the idle window, ``+``/``-`` the threshold; nothing is paused from here (``pause-idle`` does that,
-from cron)."""
+the idle window, ``+``/``-`` the threshold; ``p`` pauses what it picked, after one confirmation
+that lists each (tenant admins; ``pause-idle`` does the same from cron)."""
 
 from __future__ import annotations
 
@@ -33,6 +33,7 @@ COLUMNS = [
 
 class CandidatesScreen(AreaScreen):
     AREA = "Capacity"
+    WRITES = frozenset({"pause_picked"})
     DEFAULT_CSS = "CandidatesScreen VirtualTable { overflow-x: hidden; } CandidatesScreen .ap-line { height: auto; padding: 0 1; }"
     BINDINGS = [
         Binding("escape", "close", "Back", id="capap.back"),
@@ -40,6 +41,7 @@ class CandidatesScreen(AreaScreen):
         Binding("plus", "threshold(1)", "Threshold +", id="capap.more"),
         Binding("minus", "threshold(-1)", "Threshold -", id="capap.less"),
         Binding("ctrl+r", "reload", "Recheck", id="capap.reload"),
+        Binding("p", "pause_picked", "Pause picked", id="capap.pause"),
     ]
 
     class Loaded(Message):
@@ -92,6 +94,7 @@ class CandidatesScreen(AreaScreen):
         self.query_one(VirtualTable).reset(len(self.decisions))
         self.query_one(TableHeader).refresh_header()
         self._status()
+        self.refresh_bindings()
 
     @on(VirtualTable.ColumnsChanged)
     def _columns(self) -> None:
@@ -105,6 +108,20 @@ class CandidatesScreen(AreaScreen):
         i = THRESHOLDS.index(self.threshold) if self.threshold in THRESHOLDS else 2
         self.threshold = THRESHOLDS[max(0, min(len(THRESHOLDS) - 1, i + step))]
         self.action_reload()
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        if not super().check_action(action, parameters):
+            return False
+        if action == "pause_picked":
+            if not self.ctx.session.is_tenant_admin:
+                return False  # hidden; the service refuses too
+            return any(d.pause for d in self.decisions) or None  # shown disabled until something is picked
+        return True
+
+    def action_pause_picked(self) -> None:
+        from .actions import pause_picked_flow
+
+        pause_picked_flow(self, self.decisions)
 
     def action_close(self) -> None:
         self.app.pop_screen()

@@ -26,6 +26,7 @@ if TYPE_CHECKING:
 
     from .dr import Check
     from .idle import IdleRun, PauseResult
+    from .impact import Impact
     from .metrics import Series
     from .prices import SkuPrices
 
@@ -319,6 +320,17 @@ class CapacityService:
             return PauseResult(r.id, r.name, True, out.message)
 
         return list(await asyncio.gather(*(one(r) for r in rows)))
+
+    async def pause_impact(self, r: Resource) -> "Impact":
+        """What pausing ``r`` would stop (``impact.py``), to say before the pause is confirmed."""
+        from .impact import pause_impact
+
+        return await pause_impact(self.ctx.scoped, r, now=self.clock(), profile=self.ctx.profile)
+
+    async def pause_picked(self, decisions: list[autopause.Decision], progress=None) -> list["PauseResult"]:
+        """Pause what auto-pause picked (the operator confirmed the list): tenant admins only."""
+        self.require_admin("pause idle capacity")
+        return await self.pause_many([d.resource for d in decisions if d.pause and not d.resource.is_paused], progress)
 
     async def pause_dlz(self, dlz: str, rows: list[Resource] | None = None, progress=None) -> list["PauseResult"]:
         self.require_admin(f"pause the landing zone {dlz}")
