@@ -8,7 +8,7 @@ from loom_tui.app import LoomApp
 from loom_tui.domain.fabric_assignment import served_by
 
 from .helpers import screen_text, until_idle, wait_for
-from .test_capacity import names, open_capacity
+from .test_capacity import names, open_capacity, shown
 
 
 async def test_pausing_a_capacity_names_what_it_serves_and_a_recently_used_one_is_busy():
@@ -42,6 +42,11 @@ async def test_auto_pause_pauses_what_it_picked_after_one_confirmation():
         await wait_for(pilot, lambda: bool(cands.decisions))
         picked = sorted(d.resource.name for d in cands.decisions if d.pause and not d.resource.is_paused)
         assert picked, "the demo estate has idle capacity"
+        # the Why column is cut at 120 columns too: the cursor row's reason is under the table, whole
+        first = cands.decisions[0]
+        await wait_for(pilot, lambda: shown(app, "#ap-why") == f"{first.resource.name}: {first.verdict} — {first.reason}")
+        await pilot.press("down")
+        await wait_for(pilot, lambda: shown(app, "#ap-why").startswith(f"{cands.decisions[1].resource.name}: "))
         await pilot.press("p")
         await wait_for(pilot, lambda: f"Pause the {len(picked)} capacit" in screen_text(app))
         text = screen_text(app)

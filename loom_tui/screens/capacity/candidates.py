@@ -60,6 +60,7 @@ class CandidatesScreen(AreaScreen):
         yield Static("", id="ap-status", classes="ap-line", markup=False)
         yield TableHeader("ap-table")
         yield VirtualTable(COLUMNS, self._fetch, id="ap-table", empty_text="No pausable capacity in the inventory.")
+        yield Static("", id="ap-why", classes="ap-line", markup=False)  # the cursor row's reason in full
         yield Static(Text("cron: loom capacity pause-idle --idle-for 2h --threshold 5  (see the README)", style="italic"),
                      classes="ap-line", markup=False)
 
@@ -95,6 +96,15 @@ class CandidatesScreen(AreaScreen):
         self.query_one(TableHeader).refresh_header()
         self._status()
         self.refresh_bindings()
+        self.call_after_refresh(self._why)
+
+    @on(VirtualTable.CursorMoved)
+    def _why(self, event=None) -> None:
+        """The Why column is cut at 80 columns: the cursor row's reason, whole, under the table."""
+        row = self.query_one(VirtualTable).current
+        d = row["d"] if row else None
+        self.query_one("#ap-why", Static).update(
+            Text(safe_text(f"{d.resource.name}: {d.verdict} — {d.reason}") if d else "", style="italic"))
 
     @on(VirtualTable.ColumnsChanged)
     def _columns(self) -> None:

@@ -77,7 +77,10 @@ class CapacityScreen(AreaScreen):
     CapacityScreen #cap-filter { height: 1; border: none; padding: 0 1; }
     CapacityScreen #cap-filter:focus { border: none; background: $accent 30%; }
     CapacityScreen .cap-line { height: 1; padding: 0 1; }
-    CapacityScreen #cap-status { height: auto; max-height: 2; }  /* a slow read's seconds and retries wrap, never cut */
+    /* the status (a slow read's seconds and retries), the summaries and the view's filters wrap to a
+       second line rather than lose their end at 80 columns */
+    CapacityScreen #cap-status, CapacityScreen #cap-providers, CapacityScreen #cap-states, CapacityScreen #cap-dlz,
+    CapacityScreen #cap-view { height: auto; max-height: 2; }
     CapacityScreen #cap-warning { height: auto; max-height: 2; padding: 0 1; display: none; text-style: bold; }
     CapacityScreen.-partial #cap-warning { display: block; }
     """
