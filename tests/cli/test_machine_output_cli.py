@@ -1,5 +1,5 @@
 """Issue 24 defects 4, 5 and the CLI items of 19; issue 22 item 2 (CSV formulas) at the command
-line: the real ``loom`` entry point in a subprocess, on the local profile."""
+line: ``loom`` run in this process (``tests/support/cli.py``), on the local profile."""
 
 from __future__ import annotations
 
@@ -14,12 +14,9 @@ import sys
 import pytest
 import yaml
 
-LOOM = [sys.executable, "-m", "loom_tui.cli"]
+from tests.support.cli import loom
+
 ISO = re.compile(r"^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\d(\.\d+)?(Z|[+-]\d\d:\d\d)$")
-
-
-def loom(*args: str, input: str | None = None) -> subprocess.CompletedProcess:
-    return subprocess.run([*LOOM, *args], capture_output=True, text=True, input=input, env=os.environ.copy(), timeout=180)
 
 
 def _ok(*args: str) -> subprocess.CompletedProcess:

@@ -11,12 +11,12 @@ import pytest
 
 from loom_tui.demo_azure.state import State, state_path
 from loom_tui.demo_azure.state_errors import DemoStateDamaged, DemoStateFull
+from tests.support.cli import loom
 
 
 def _loom(tmp_path, *args: str) -> subprocess.CompletedProcess:
     env = {**os.environ, "LOOM_CONFIG": str(tmp_path / "none.toml"), "LOOM_STATE_DIR": str(tmp_path / "state")}
-    return subprocess.run([sys.executable, "-m", "loom_tui.cli", "--data-dir", str(tmp_path), *args], capture_output=True,
-                          text=True, env=env, timeout=120)
+    return loom("--data-dir", str(tmp_path), *args, env=env)  # in this process (tests/support/cli.py)
 
 
 def test_a_damaged_state_file_is_named_with_how_to_rebuild_it(tmp_path):
