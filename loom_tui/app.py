@@ -18,6 +18,7 @@ from .field_ready import FieldReady
 from .key_order import KeyOrder
 from .no_color import apply_no_color
 from .screens.loading import LoadingScreen
+from .widgets.jump import JumpTo
 from .widgets.palette import ScreenKeys
 
 if TYPE_CHECKING:
@@ -37,7 +38,7 @@ class LoomApp(KeyOrder, FieldReady, App):
     CSS_PATH = "styles/app.tcss"
     MODES = {a.name: _screen(a) for a in AREAS}
     # the palette: the areas and the app's commands, plus every action of the current screen
-    COMMANDS = App.COMMANDS | {ScreenKeys}
+    COMMANDS = App.COMMANDS | {ScreenKeys, JumpTo}
     BINDINGS = [
         *(Binding(a.key, f"area('{a.name}')", a.label, show=False, id=a.binding_id) for a in AREAS),
         Binding("question_mark", "help", "Keys", id="help"),

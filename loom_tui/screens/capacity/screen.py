@@ -301,6 +301,10 @@ class CapacityScreen(AreaScreen):
             more = f" (+{len(inv.failures) - 1} more: w lists them)" if len(inv.failures) > 1 else " (w shows it in full)"
             self.query_one("#cap-warning", Static).update(Text(safe_text(f"warning: partial results: {first}{more}")))
 
+    def filter_dlz(self, domain: str) -> None:
+        """Show one landing zone's resources (``:`` jumps here by the DLZ's name)."""
+        self._set_view(dlz=domain)
+
     def _set_view(self, **changes) -> None:
         self.view = replace(self.view, **changes)
         self._apply()

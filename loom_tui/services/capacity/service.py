@@ -68,6 +68,7 @@ class CapacityService:
         self.ctx = ctx
         # "now" for the inventory's time and the metric windows (tests pin it)
         self.clock = clock or (lambda: datetime.now(timezone.utc))
+        self.last_inventory: inventory.Inventory | None = None
 
     # ------------------------------------------------------------ plumbing
 
@@ -165,6 +166,7 @@ class CapacityService:
         async for inv in inventory.scan(clients, subs, scope, cost=cost, cost_unavailable=why, timeout=timeout, now=self.clock):
             if failed is not None:
                 inv.failures.insert(0, failed)
+            self.last_inventory = inv  # what `:` jumps to by name, until the next read
             yield inv
 
     async def _subscriptions_or_recorded(self) -> tuple[list[str], Failure | None]:
