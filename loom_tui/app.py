@@ -16,7 +16,7 @@ from textual.screen import Screen
 from .areas import AREAS, BY_NAME, Area
 from .field_ready import FieldReady
 from .key_order import KeyOrder
-from .no_color import apply_no_color
+from .widgets.no_color import apply_no_color
 from .screens.loading import LoadingScreen
 from .widgets.jump import JumpTo
 from .widgets.palette import ScreenKeys

@@ -65,3 +65,11 @@ async def test_a_ticked_box_differs_from_an_unticked_one_without_colour(monkeypa
         await pilot.pause()
         on = box.render().plain
         assert "▐ ▌" in off and "▐X▌" in on
+        # a one-line field stays one line, and an empty one shows its bounds: underlined to its width
+        from textual.widgets import Input
+
+        empty = next(i for i in app.screen.query(Input) if not i.value and not i.has_focus)
+        assert empty.size.height == 1
+        cells = [(seg.text, seg.style) for seg in empty.render_line(0) if seg.text]
+        assert sum(len(t) for t, _ in cells) >= empty.size.width - 2
+        assert all(st is not None and st.underline for t, st in cells), cells[:3]

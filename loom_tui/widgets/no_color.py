@@ -3,7 +3,8 @@
 Textual answers ``NO_COLOR`` with a monochrome filter that still sends 256-colour greys. loom
 swaps it for Textual's no-colour filter (the terminal's default foreground and background, bold,
 reverse and underline kept) and marks the app ``-no-color``, so styles that told state by colour
-alone (a focused field, an input's bounds) say it with reverse video and ASCII borders instead.
+alone (a focused field, an input's bounds) say it with reverse video and underline instead (no
+border is added: a one-line field stays one line).
 The table cursor is reverse video and ``›`` already.
 """
 
