@@ -40,3 +40,16 @@ async def test_colon_jumps_to_a_workspace_a_resource_and_a_landing_zone_by_name(
         await wait_for(pilot, lambda: isinstance(app.screen, CapacityScreen) and app.screen.view.dlz == "research")
         screen = app.screen
         await wait_for(pilot, lambda: screen.rows and all(r.dlz == "research" for r in screen.rows))
+
+
+async def test_colon_jumps_to_an_operation_by_its_kind_and_target():
+    from loom_tui.screens.operations import OperationScreen
+
+    app = LoomApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_capacity(pilot)
+        r = screen.inventory.find("fccsaloomhr")
+        await app.ctx.capacity.set_running(r, False)  # an operation, run and recorded
+        await run_palette(pilot, "operation fccsaloomhr")
+        await wait_for(pilot, lambda: isinstance(app.screen, OperationScreen))
+        assert app.screen.op_id and "fccsaloomhr" in (await app.ctx.operations.require(app.screen.op_id)).target
