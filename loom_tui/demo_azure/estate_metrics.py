@@ -38,12 +38,9 @@ GRAINS = {"PT1M": timedelta(minutes=1), "PT5M": timedelta(minutes=5), "PT15M": t
 def current() -> datetime:
     """The demo's "now": the real clock, or noon UTC of ``LOOM_DEMO_TODAY`` when that pins the
     demo's day (snapshot tests, reproducible screenshots), as the demo tenant does."""
-    import os
+    from loom_tui.domain.demo_day import now
 
-    pinned = os.environ.get("LOOM_DEMO_TODAY")
-    if pinned:
-        return datetime.fromisoformat(pinned).replace(hour=12, tzinfo=timezone.utc)
-    return datetime.now(timezone.utc)
+    return now()
 
 
 def _unit(*parts: str) -> float:

@@ -113,13 +113,9 @@ def _upn(alias: str) -> str:
 def _anchor() -> datetime:
     """Today at midnight UTC: data is deterministic per day and its last 30 days are recent.
     ``LOOM_DEMO_TODAY=YYYY-MM-DD`` pins the day (snapshot tests, reproducible screenshots)."""
-    import os
+    from loom_tui.domain.demo_day import midnight
 
-    pinned = os.environ.get("LOOM_DEMO_TODAY")
-    if pinned:
-        return datetime.fromisoformat(pinned).replace(tzinfo=timezone.utc)
-    now = datetime.now(timezone.utc)
-    return now.replace(hour=0, minute=0, second=0, microsecond=0)
+    return midnight()
 
 
 async def ensure_demo(store: DocumentStore) -> bool:

@@ -84,13 +84,9 @@ class DemoResource:
 
 def today() -> date:
     """Today (UTC); ``LOOM_DEMO_TODAY=YYYY-MM-DD`` pins it, as it pins the demo tenant's data."""
-    import os
-    from datetime import datetime, timezone
+    from loom_tui.domain.demo_day import today as day
 
-    pinned = os.environ.get("LOOM_DEMO_TODAY")
-    if pinned:
-        return date.fromisoformat(pinned)
-    return datetime.now(timezone.utc).date()
+    return day()
 
 
 def dlz_rg(domain: str) -> str:
