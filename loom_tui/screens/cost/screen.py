@@ -71,6 +71,7 @@ class CostScreen(AreaScreen):
         Binding("escape,backspace", "back", "Back", show=False, id="cost.back"),
         Binding("x", "export", "Export", id="cost.export"),
         Binding("I", "import_exports", "Import", id="cost.import"),
+        Binding("B", "budgets", "Budgets", id="cost.budgets", tooltip="budgets, spend against them, alerts"),
         Binding("ctrl+r,r", "refresh", "Refresh", id="cost.refresh"),
     ]
 
@@ -120,7 +121,7 @@ class CostScreen(AreaScreen):
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         if not super().check_action(action, parameters):
             return False
-        if action in ("export", "import_exports") and not self.ctx.session.is_tenant_admin:
+        if action in ("export", "import_exports", "budgets") and not self.ctx.session.is_tenant_admin:
             return False  # not offered: the service refuses a viewer's cost anyway
         return True
 
@@ -370,6 +371,11 @@ class CostScreen(AreaScreen):
             self.flash(f"export failed: {safe_text(exc)}", "error")
             return
         self.flash(f"exported to {safe_text(path)}")
+
+    def action_budgets(self) -> None:
+        from .budgets import BudgetsScreen
+
+        self.app.push_screen(BudgetsScreen())
 
     def action_import_exports(self) -> None:
         from loom_tui.screens.prompt import TextPrompt
