@@ -184,3 +184,44 @@ def _run_many(screen: "CapacityScreen", dlz: str, targets: list[Resource]) -> No
             screen.action_done(f"paused {len(results)} resource(s) of {dlz}", True)
 
     screen.run_worker(work(), group="cap-action", exit_on_error=False)
+
+
+def bulk_flow(screen: "CapacityScreen", rows: list[Resource], verb: str) -> None:
+    """Pause or resume every marked row that can be, as one confirmation and one run with progress
+    per resource; one failure does not stop the others."""
+    from loom_tui.screens.prompt import confirm
+
+    targets = [r for r in rows if r.runtime is not None and (r.is_running if verb == "pause" else r.is_paused)]
+    if not targets:
+        screen.flash(f"nothing marked can be {'paused' if verb == 'pause' else 'resumed'}", "warning")
+        return
+    skipped = len(rows) - len(targets)
+    names = "\n".join(f"{r.name} ({r.type}, {r.state})" for r in targets[:12]) + (f"\n… and {len(targets) - 12} more" if len(targets) > 12 else "")
+    note = f"\n{skipped} marked resource(s) left as they are (not {'running' if verb == 'pause' else 'paused'})." if skipped else ""
+    question = confirm(f"{verb.capitalize()} {len(targets)} marked resource(s)?",
+                       f"{names}{note}\nEach is done on its own; a failure of one does not stop the others.", verb.capitalize())
+
+    def answered(yes) -> None:
+        if not yes:
+            return
+
+        async def work() -> None:
+            async def progress(text: str) -> None:
+                screen.flash(text)
+
+            try:
+                results = await screen.ctx.capacity.pause_many(targets, progress, run=verb == "resume")
+            except Exception as exc:
+                screen.show_error(f"could not {verb} the marked resources", exc)
+                return
+            screen.clear_marks()
+            failed = [x for x in results if not x.ok]
+            if failed:
+                screen.show_error(f"{verb}: {len(failed)} of {len(results)} failed", "\n".join(f"{x.name}: {x.message}" for x in results))
+                screen.action_refresh()
+            else:
+                screen.action_done(f"{'paused' if verb == 'pause' else 'resumed'} {len(results)} marked resource(s)", True)
+
+        screen.run_worker(work(), group="cap-action", exit_on_error=False)
+
+    screen.app.push_screen(question, answered)

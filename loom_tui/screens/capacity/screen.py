@@ -54,7 +54,8 @@ def columns(width: int, link, currency: str | None = None) -> list[Column]:
     title names it (else each amount carries its code: currencies are never mixed silently)."""
     wide = width >= WIDE
     cols = [
-        Column("name", "Name", 0, min_width=12, render=lambda row: _r(row).name, link=link, cut="middle"),
+        Column("name", "Name", 0, min_width=12, render=lambda row: ("✓ " if row.get("marked") else "") + _r(row).name,
+               link=link, cut="middle"),
         Column("type", "Type", 11, render=lambda row: cells.short_type(_r(row))),
         Column("dlz", "DLZ", 12 if wide else 10, render=lambda row: _r(row).dlz),
         Column("sku", "SKU", 10 if wide else 7, render=lambda row: _r(row).sku_or_kind),
@@ -103,6 +104,7 @@ class CapacityScreen(AreaScreen):
         Binding("h", "dr", "DR", id="cap.dr", tooltip="disaster-recovery posture (health)"),
         Binding("w", "warnings", "Warnings", show=False, id="cap.warnings"),
         Binding("escape", "back", "Back", show=False, id="cap.back"),
+        Binding("space", "mark", "Mark", id="cap.mark", tooltip="mark rows: p / u then pause or resume every marked one"),
     ]
 
     class Loaded(Message):
@@ -123,6 +125,7 @@ class CapacityScreen(AreaScreen):
         self.view = CapacityView()
         self.rows: list[Resource] = []
         self.busy = False
+        self.marked: set[str] = set()  # resource ids (lower case) marked with space
         self.load = LoadProgress()  # elapsed time and retries of the running read
         self._tick: Timer | None = None
         self._debounce: Timer | None = None
@@ -191,6 +194,9 @@ class CapacityScreen(AreaScreen):
                 return None  # shown disabled
             if action == "scale":
                 return r.type_key == "microsoft.fabric/capacities" or None
+            if self.marked:  # p / u act on the marked rows
+                picked = self.marked_rows()
+                return any(x.is_running if action == "pause" else x.is_paused for x in picked) or None
             if action == "pause":
                 return r.is_running or None
             return r.is_paused or None
@@ -198,7 +204,7 @@ class CapacityScreen(AreaScreen):
 
     # -- data ------------------------------------------------------------------------------
     async def _fetch(self, offset: int, limit: int) -> list[dict]:
-        return [{"id": r.id, "r": r} for r in self.rows[offset:offset + limit]]
+        return [{"id": r.id, "r": r, "marked": r.id.lower() in self.marked} for r in self.rows[offset:offset + limit]]
 
     def _link(self, row: dict) -> str | None:
         return self.ctx.capacity.link(self.portal, _r(row)) if self.portal else None
@@ -275,6 +281,8 @@ class CapacityScreen(AreaScreen):
             text = f"PARTIAL: {len(inv.failures)} failed · " if inv.partial else ""
             text += f"{shown} of {total} resources" if shown != total else f"{total} resources"
             text += f" · {len(inv.targets)} RGs · as of {inv.as_of:%Y-%m-%d %H:%M:%S}Z"
+            if self.marked:
+                text += f" · {len(self.marked)} marked (p / u act on them, esc clears)"
             if self.busy:
                 text += f" · reading state, metrics, cost… {self.load.words()}"
         self.query_one("#cap-status", Static).update(Text(text))
@@ -331,7 +339,8 @@ class CapacityScreen(AreaScreen):
         return [f"{label}: {value}" for label, value in named if value]
 
     def action_back(self) -> None:
-        """``esc`` clears every filter (the text, provider, state and DLZ ones) at once."""
+        """``esc`` clears every filter (the text, provider, state and DLZ ones) and every mark at once."""
+        self.clear_marks()
         box = self.query_one("#cap-filter", Input)
         if box.has_focus or box.value or self._filters():
             box.value = ""
@@ -459,12 +468,41 @@ class CapacityScreen(AreaScreen):
         pause_dlz_flow(self, r.dlz, [x for x in self.inventory.rows if x.dlz == r.dlz])
 
     def _act(self, verb: str) -> None:
+        if self.marked:
+            from .actions import bulk_flow
+
+            bulk_flow(self, self.marked_rows(), verb)
+            return
         r = self.current
         if r is None:
             return
         from .actions import pause_resume_flow
 
         pause_resume_flow(self, r, verb)
+
+    # -- marks (k9s's space) ---------------------------------------------------------------
+    def marked_rows(self) -> list[Resource]:
+        rows = self.inventory.rows if self.inventory is not None else []
+        return [r for r in rows if r.id.lower() in self.marked]
+
+    def action_mark(self) -> None:
+        r = self.current
+        if r is None:
+            return
+        key = r.id.lower()
+        self.marked.symmetric_difference_update({key})
+        table = self.query_one(VirtualTable)
+        table.reset(len(self.rows), keep_cursor=True)
+        table.action_cursor(1)
+        self._status()
+        self.refresh_bindings()
+
+    def clear_marks(self) -> None:
+        if self.marked:
+            self.marked.clear()
+            self.query_one(VirtualTable).reset(len(self.rows), keep_cursor=True)
+            self._status()
+            self.refresh_bindings()
 
     def action_done(self, message: str, ok: bool) -> None:
         self.flash(message, "ok" if ok else "error")

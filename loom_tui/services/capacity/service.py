@@ -301,8 +301,8 @@ class CapacityService:
     async def scale(self, r: Resource, sku: str, progress=None) -> "Outcome":
         return await self.finish(await self.start_scale(r, sku), progress)
 
-    async def pause_many(self, rows: list[Resource], progress=None) -> list["PauseResult"]:
-        """Pause each (concurrently); one failure does not stop the others."""
+    async def pause_many(self, rows: list[Resource], progress=None, *, run: bool = False) -> list["PauseResult"]:
+        """Pause (``run``: resume) each, concurrently; one failure does not stop the others."""
         import asyncio
 
         from .idle import PauseResult
@@ -314,7 +314,7 @@ class CapacityService:
                     if asyncio.iscoroutine(res):
                         await res
             try:
-                out = await self.set_running(r, False, say)
+                out = await self.set_running(r, run, say)
             except Exception as exc:  # noqa: BLE001 — reported per resource
                 await say(f"failed: {exc}")
                 return PauseResult(r.id, r.name, False, str(exc))
