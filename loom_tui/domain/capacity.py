@@ -117,6 +117,11 @@ class Resource:
         return self.runtime is not None
 
     @property
+    def scalable(self) -> bool:
+        """The one rule of what scales here: Fabric capacities (by F SKU)."""
+        return self.type_key == FABRIC
+
+    @property
     def is_running(self) -> bool:
         rt = self.runtime
         return rt is not None and self.state in rt.running

@@ -94,7 +94,7 @@ def pause_picked_flow(screen, decisions) -> None:
 def scale_flow(screen: "CapacityScreen", r: Resource) -> None:
     """Pick the new F SKU (each with its estimated monthly price difference when the capacity's
     billed cost gives one), then scale."""
-    if r.type_key != "microsoft.fabric/capacities":
+    if not r.scalable:
         screen.flash("only Fabric capacities scale here", "warning")
         return
 

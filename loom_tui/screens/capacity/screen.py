@@ -193,7 +193,7 @@ class CapacityScreen(AreaScreen):
             if r is None:
                 return None  # shown disabled
             if action == "scale":
-                return r.type_key == "microsoft.fabric/capacities" or None
+                return r.scalable or None
             if self.marked:  # p / u act on the marked rows
                 picked = self.marked_rows()
                 return any(x.is_running if action == "pause" else x.is_paused for x in picked) or None

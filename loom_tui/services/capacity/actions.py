@@ -169,7 +169,7 @@ def check_sku(sku: str) -> str:
 
 
 async def scale(h: Any, clients: Any, r: Resource, sku: str, *, resumed: bool = False) -> dict[str, Any]:
-    if r.type_key != FABRIC:
+    if not r.scalable:
         raise ActionRefused(f"only Fabric capacities scale here; {r.name} is {r.type}")
     sku = check_sku(sku)
     change = Change(h, clients, r, lambda x: (x.sku or "").upper() == sku and (x.provisioning_state or "Succeeded") == "Succeeded",

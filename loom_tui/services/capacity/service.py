@@ -149,7 +149,7 @@ class CapacityService:
 
         from . import actions
 
-        if r.type_key != "microsoft.fabric/capacities":
+        if not r.scalable:
             raise ValidationError("resource", f"only Fabric capacities scale here; {r.name} is {r.type}")
         try:
             return actions.check_sku(sku)
