@@ -16,6 +16,9 @@ from __future__ import annotations
 from typing import Any, AsyncIterator, Callable
 
 from textual.command import Hit, Hits, Provider
+from textual.markup import escape
+
+from loom_tui.domain.text import visible
 
 MIN_QUERY = 2
 PER_KIND = 6
@@ -30,8 +33,8 @@ class JumpTo(Provider):
         matcher = self.matcher(q)
         async for label, help_text, run in self._candidates(app, q):
             score = matcher.match(label)
-            if score > 0:
-                yield Hit(score, matcher.highlight(label), run, help=help_text)
+            if score > 0:  # Textual parses a hit's help as markup: stored text goes in escaped and visible
+                yield Hit(score, matcher.highlight(visible(label)), run, help=escape(visible(help_text)))
 
     async def _candidates(self, app: Any, typed: str) -> AsyncIterator[tuple[str, str, Callable[[], Any]]]:
         ctx = app.ctx

@@ -53,3 +53,23 @@ async def test_colon_jumps_to_an_operation_by_its_kind_and_target():
         await run_palette(pilot, "operation fccsaloomhr")
         await wait_for(pilot, lambda: isinstance(app.screen, OperationScreen))
         assert app.screen.op_id and "fccsaloomhr" in (await app.ctx.operations.require(app.screen.op_id)).target
+
+
+async def test_stored_text_in_a_jump_hit_is_shown_literally():
+    """A hit's help is Textual markup: a workspace id with brackets and escapes shows as written."""
+    from textual.command import CommandPalette
+
+    from loom_tui.widgets.jump import JumpTo
+
+    app = LoomApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await wait_ready(pilot)
+        ws = await app.ctx.workspaces.find("Risk Streaming 16")
+        doc = await app.ctx.store.get("workspaces", app.ctx.session.tenant_id, ws["id"])
+        doc["name"] = "Risk [bold]x[/bold] \x1b]52;c;QUFB\x07"
+        await app.ctx.store.upsert("workspaces", doc)
+        await pilot.press("colon")
+        await wait_for(pilot, lambda: isinstance(app.screen, CommandPalette) and app.screen.is_mounted)
+        provider = JumpTo(app.screen, None)
+        hits = [h async for h in provider.search("workspace risk [bold]")]
+        assert hits and all("\x1b" not in str(h.match_display) for h in hits)
