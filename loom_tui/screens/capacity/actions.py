@@ -69,24 +69,12 @@ def pause_picked_flow(screen, decisions) -> None:
         if not yes:
             return
 
-        async def work() -> None:
-            async def progress(text: str) -> None:
-                screen.flash(text)
-
-            try:
-                results = await screen.ctx.capacity.pause_picked(picked, progress)
-            except Exception as exc:
-                screen.show_error("could not pause the picked capacities", exc)
-                return
-            failed = [x for x in results if not x.ok]
-            if failed:
-                screen.show_error(f"auto-pause: {len(failed)} of {len(results)} failed",
-                                  "\n".join(f"{x.name}: {x.message}" for x in results))
-            else:
-                screen.flash(f"paused {len(results)} capacit{'y' if len(results) == 1 else 'ies'} auto-pause picked", "ok")
+        def ended(results) -> None:
+            screen.flash(f"paused {len(results)} capacit{'y' if len(results) == 1 else 'ies'} auto-pause picked", "ok")
             screen.action_reload()
 
-        screen.run_worker(work(), group="capap-pause", exit_on_error=False)
+        run_each(screen, "pause the picked capacities", lambda progress: screen.ctx.capacity.pause_picked(picked, progress),
+                 ended, on_failure=screen.action_reload, group="capap-pause")
 
     screen.app.push_screen(question, answered)
 
@@ -166,24 +154,36 @@ def _run(screen: "CapacityScreen", what: str, call) -> None:
 
 
 def _run_many(screen: "CapacityScreen", dlz: str, targets: list[Resource]) -> None:
+    def ended(results) -> None:
+        screen.action_done(f"paused {len(results)} resource(s) of {dlz}", True)
+
+    run_each(screen, f"pause {dlz}", lambda progress: screen.ctx.capacity.pause_dlz(dlz, targets, progress), ended,
+             on_failure=screen.action_refresh)
+
+
+def run_each(screen, what: str, call, ended, *, on_failure=None, group: str = "cap-action") -> None:
+    """Run an action over several resources in a worker (``call(progress)`` returns one result per
+    resource, each with ``ok``, ``name`` and ``message``): progress to the flash line, a failure of
+    the whole call or of some resources to the error dialog, in full; ``ended(results)`` when every
+    one succeeded, else ``on_failure()``."""
     async def work() -> None:
         async def progress(text: str) -> None:
             screen.flash(text)
 
         try:
-            results = await screen.ctx.capacity.pause_dlz(dlz, targets, progress)
+            results = await call(progress)
         except Exception as exc:
-            screen.show_error(f"could not pause {dlz}", exc)
+            screen.show_error(f"could not {what}", exc)
             return
-        failed = [r for r in results if not r.ok]
+        failed = [x for x in results if not x.ok]
         if failed:
-            screen.show_error(f"pause {dlz}: {len(failed)} of {len(results)} failed",
-                              "\n".join(f"{r.name}: {r.message}" for r in results))
-            screen.action_refresh()
+            screen.show_error(f"{what}: {len(failed)} of {len(results)} failed", "\n".join(f"{x.name}: {x.message}" for x in results))
+            if on_failure is not None:
+                on_failure()
         else:
-            screen.action_done(f"paused {len(results)} resource(s) of {dlz}", True)
+            ended(results)
 
-    screen.run_worker(work(), group="cap-action", exit_on_error=False)
+    screen.run_worker(work(), group=group, exit_on_error=False)
 
 
 def bulk_flow(screen: "CapacityScreen", rows: list[Resource], verb: str) -> None:
@@ -205,23 +205,15 @@ def bulk_flow(screen: "CapacityScreen", rows: list[Resource], verb: str) -> None
         if not yes:
             return
 
-        async def work() -> None:
-            async def progress(text: str) -> None:
-                screen.flash(text)
-
-            try:
-                results = await screen.ctx.capacity.pause_many(targets, progress, run=verb == "resume")
-            except Exception as exc:
-                screen.show_error(f"could not {verb} the marked resources", exc)
-                return
+        def ended(results) -> None:
             screen.clear_marks()
-            failed = [x for x in results if not x.ok]
-            if failed:
-                screen.show_error(f"{verb}: {len(failed)} of {len(results)} failed", "\n".join(f"{x.name}: {x.message}" for x in results))
-                screen.action_refresh()
-            else:
-                screen.action_done(f"{'paused' if verb == 'pause' else 'resumed'} {len(results)} marked resource(s)", True)
+            screen.action_done(f"{'paused' if verb == 'pause' else 'resumed'} {len(results)} marked resource(s)", True)
 
-        screen.run_worker(work(), group="cap-action", exit_on_error=False)
+        def failed() -> None:
+            screen.clear_marks()
+            screen.action_refresh()
+
+        run_each(screen, f"{verb} the marked resources",
+                 lambda progress: screen.ctx.capacity.pause_many(targets, progress, run=verb == "resume"), ended, on_failure=failed)
 
     screen.app.push_screen(question, answered)
