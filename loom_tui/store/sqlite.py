@@ -52,6 +52,8 @@ def table_of(container: str) -> str:
 
 def _expr(field: str) -> str:
     # field paths are validated by query.check_field (letters, digits, _, dots) before they get here
+    if field == "id":  # the row's own column (always the document's id): served by its index
+        return "id"
     return f"json_extract(doc, '$.{field}')"
 
 
@@ -301,6 +303,8 @@ class SqliteStore(DocumentStore):
                         f"CREATE TABLE IF NOT EXISTS {t} (pk TEXT NOT NULL, id TEXT NOT NULL, doc TEXT NOT NULL,"
                         " etag TEXT NOT NULL, ts INTEGER NOT NULL, PRIMARY KEY (pk, id))"
                     )
+                    # a document found by id alone (which partition holds this workspace id?)
+                    conn.execute(f"CREATE INDEX IF NOT EXISTS ix_{t}__id ON {t} (id)")
                     for f in c.indexed:
                         ix = f"ix_{t}_{f.replace('.', '_')}"
                         # (pk, value, json type): CONTAINS/STARTSWITH and the type guards read only
