@@ -11,14 +11,13 @@ Calls go through ``AzureClients.send`` / ``pages`` (auth, throttling, the reques
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import date
 from decimal import Decimal
 from typing import Any
 
 TYPE = "Microsoft.Consumption/budgets"  # its api-version is picked per cloud (api_versions.py)
 GRAINS = ("Monthly", "Quarterly", "Annually")
-THRESHOLD_TYPES = ("Actual", "Forecasted")
 
 
 @dataclass(frozen=True)
@@ -125,14 +124,3 @@ async def put_budget(clients: Any, budget: Budget) -> Budget:
 
 async def delete_budget(clients: Any, scope: str, name: str) -> None:
     await clients.send("DELETE", budget_path(scope, name), await _api(clients, scope))
-
-
-@dataclass
-class BudgetDraft:
-    """What an operator types to create or change a budget (checked by the service)."""
-
-    amount: Decimal | None = None
-    time_grain: str | None = None
-    start: date | None = None
-    end: date | None = None
-    thresholds: list[Threshold] = field(default_factory=list)

@@ -46,11 +46,6 @@ def register(sub: argparse._SubParsersAction) -> None:
     c.set_defaults(handler=do_cancel)
 
 
-def add_wait_args(p: argparse.ArgumentParser) -> None:
-    """For every command that starts an operation."""
-    p.add_argument("--no-wait", action="store_true", help="print the operation id once Azure has accepted it and return")
-
-
 # ------------------------------------------------------------------ text
 
 

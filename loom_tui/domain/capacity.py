@@ -62,11 +62,10 @@ METRICS: dict[str, tuple[str, str]] = {
 F_SKUS: tuple[str, ...] = SKU_NAMES
 
 # CU-equivalent coefficients of the web console's design (web-console.md, Capacity):
-# 1 DBU ≈ 16 CU, 1 Synapse DPU ≈ 8 CU, 1 ADX vCore-second ≈ 1/60 CU, 50,000 AOAI TPM ≈ 1 CU.
-CU_PER_DBU = 16.0
+# 1 Synapse DPU ≈ 8 CU, 1 ADX vCore-second ≈ 1/60 CU (its DBU and AOAI TPM rates are not kept:
+# nothing loom reads is counted in DBU or TPM).
 CU_PER_SYNAPSE_DPU = 8.0
 CU_PER_ADX_VCORE = 1.0 / 60.0
-AOAI_TPM_PER_CU = 50_000.0
 # A dedicated SQL pool's DW100c is counted as one DPU (the design names no DWU rate; recorded here
 # so the roll-up says what it assumed).
 DWU_PER_DPU = 100.0

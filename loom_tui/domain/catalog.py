@@ -21,7 +21,3 @@ def item_types_by_category() -> dict[str, tuple[str, ...]]:
 def item_types() -> tuple[str, ...]:
     return tuple(t for types in item_types_by_category().values() for t in types)
 
-
-@lru_cache(maxsize=1)
-def category_of() -> dict[str, str]:
-    return {t: cat for cat, types in item_types_by_category().items() for t in types}

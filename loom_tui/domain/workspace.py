@@ -6,7 +6,6 @@ import re
 from dataclasses import dataclass
 from enum import Enum
 
-WORKSPACE_STATES = ("Active", "Provisioning", "Suspended", "Deleted")
 _FSKU = re.compile(r"^F\d+$", re.IGNORECASE)
 
 

@@ -25,7 +25,6 @@ from loom_tui.domain.containers import CONTAINERS, Container
 from .errors import InvalidQuery
 from .query import ALL, Query
 
-SYSTEM_FIELDS = ("_etag", "_ts")
 BAD_ID_CHARS = frozenset("/\\?#")
 
 

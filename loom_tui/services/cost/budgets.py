@@ -15,7 +15,7 @@ from __future__ import annotations
 
 import hashlib
 from dataclasses import dataclass, field, replace
-from datetime import date, datetime, timezone
+from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, Callable
 
@@ -273,7 +273,3 @@ def _mapped(exc: Exception) -> Exception:
     if isinstance(exc, ServiceError):
         return exc
     return ServiceError(str(exc)) if status else exc
-
-
-def _now() -> datetime:
-    return datetime.now(timezone.utc)

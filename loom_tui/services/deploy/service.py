@@ -96,10 +96,6 @@ class SetupService:
 
         return await start(self.ctx, plan, listener)
 
-    async def deploy(self, plan: DlzPlan, facts: DeployFacts, **kw: Any) -> bool:
-        self.ctx.require_writable("deploying a DLZ")
-        return await (await self.runner(plan, facts, **kw)).run()
-
     async def dlzs(self) -> list[DlzRecord]:
         return await self.registry.list()
 
