@@ -87,6 +87,7 @@ class Profile:
     capacity_metrics_dataset: str | None = None
     capacity_metrics_query: str | None = None  # DAX returning Capacity, Time, CU % (default: cu_metrics.QUERY)
     powerbi_endpoint: str | None = None  # Power BI REST endpoint for a cloud loom does not know
+    graph_endpoint: str | None = None  # Microsoft Graph endpoint for a cloud loom does not know (air-gapped, custom)
     # Cosmos DB
     cosmos_endpoint: str | None = None
     cosmos_database: str = "loom"

@@ -123,6 +123,8 @@ async def azure_clients(ctx: "AppContext") -> "AzureClients":
                                extra_ca=handle.ca_bundle, listeners=ctx.throttle_listeners)
         if not profile.powerbi_endpoint:  # the demo Azure serves the Power BI REST API it has too
             profile.powerbi_endpoint = handle.arm_endpoint.rstrip("/")
+        if not profile.graph_endpoint:  # and the demo tenant's Microsoft Graph (users, groups, memberships)
+            profile.graph_endpoint = handle.arm_endpoint.rstrip("/")
         try:
             await fill_estate(profile, clients)
         except BaseException:
@@ -136,6 +138,17 @@ async def azure_clients(ctx: "AppContext") -> "AzureClients":
 
         ctx.credential = await credential_for_profile(profile)
     return AzureClients(ctx.credential, get_cloud(profile.cloud), concurrency=profile.azure_concurrency, listeners=ctx.throttle_listeners)
+
+
+async def principal_lookup(ctx: "AppContext") -> Any:
+    """Where member grants resolve names: Microsoft Graph at the profile's cloud's endpoint (the
+    demo Azure's for the local profile), or ``NoGraph`` for a cloud with none."""
+    from loom_tui.azure.graph import GraphLookup, graph_for_cloud
+    from loom_tui.services.principals import NoGraph
+
+    clients = await ctx.azure()  # the local profile: starts the demo Azure and sets graph_endpoint
+    api = graph_for_cloud(clients.cloud.name, ctx.profile.graph_endpoint)
+    return GraphLookup(clients, api) if api else NoGraph(clients.cloud.name)
 
 
 async def fill_estate(profile: "Profile", clients: "AzureClients") -> None:

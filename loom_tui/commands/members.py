@@ -1,16 +1,24 @@
-"""``loom members list|add|remove WORKSPACE ...`` on the same service as the TUI."""
+"""``loom members list|add|remove WORKSPACE ...`` on the same services as the TUI.
+
+``add`` and ``remove`` write the web console's ``workspace-roles`` grants (services/grants.py): the
+member is a UPN, an object id, or a group / service principal display name, resolved through
+Microsoft Graph.  ``list`` shows both the grants and the legacy ``workspace-permissions`` bindings;
+``remove`` takes away a legacy binding when the member has no grant."""
 
 from __future__ import annotations
 
 import argparse
 
+from loom_tui.domain.principal import PRINCIPAL_TYPES
 from loom_tui.services.roles import MEMBER_ROLES
 
+from loom_tui.domain.text import visible
 from loom_tui.domain.words import count
 
 from .output import Column, add_output_args, emit
 
-PUBLIC = ("upn", "name", "role", "implicit", "creator", "addedBy", "addedAt")
+PUBLIC = ("upn", "name", "role", "implicit", "creator", "addedBy", "addedAt", "principalId", "principalType", "source")
+ROLE_CHOICES = ("Admin", "Member", "Contributor", "Viewer", *MEMBER_ROLES)
 
 
 def public(doc: dict) -> dict:
@@ -18,8 +26,9 @@ def public(doc: dict) -> dict:
 
 
 COLUMNS = [
-    Column("upn", "UPN"),
+    Column("upn", "UPN or object id", show=lambda r: r.get("upn") or r.get("principalId") or ""),
     Column("name", "Name"),
+    Column("principalType", "Type", show=lambda r: r.get("principalType") or "User"),
     Column("role", "Role", show=lambda r: (r.get("role") or "") + (" (creator)" if r.get("creator") or r.get("implicit") else "")),
     Column("addedBy", "Added by"),
     Column("addedAt", "Added", show=lambda r: (r.get("addedAt") or "")[:16].replace("T", " ")),
@@ -35,16 +44,20 @@ def register(sub: argparse._SubParsersAction) -> None:
     add_output_args(ls)
     ls.set_defaults(handler=do_list)
 
-    a = msub.add_parser("add", help="add a member by UPN (or change an existing member's role)")
+    a = msub.add_parser("add", help="grant a user, group or service principal a role (again: change the role), as the web console does")
     a.add_argument("workspace", help="workspace id or name")
-    a.add_argument("upn", help="user principal name, e.g. dana@contoso.com")
-    a.add_argument("--role", choices=MEMBER_ROLES, default="viewer")
+    a.add_argument("upn", metavar="member", help="a UPN (dana@contoso.com), an object id, or a group / service principal display name")
+    a.add_argument("--role", choices=ROLE_CHOICES, default="Viewer",
+                   help="the console's role (admin = Admin, contributor = Member, viewer = Viewer)")
+    a.add_argument("--type", dest="principal_type", choices=PRINCIPAL_TYPES,
+                   help="the member's principal type (needed for an object id when the cloud has no Microsoft Graph)")
     add_output_args(a)
     a.set_defaults(handler=do_add)
 
     r = msub.add_parser("remove", help="remove a member (the workspace's creator cannot be removed)")
     r.add_argument("workspace", help="workspace id or name")
-    r.add_argument("upn")
+    r.add_argument("upn", metavar="member", help="a UPN, an object id, or a group / service principal display name")
+    r.add_argument("--type", dest="principal_type", choices=PRINCIPAL_TYPES)
     add_output_args(r)
     r.set_defaults(handler=do_remove)
 
@@ -59,38 +72,48 @@ async def do_list(args: argparse.Namespace) -> int:
     ctx = await _ctx(args)
     try:
         ws = await ctx.workspaces.find(args.workspace)
-        rows = await ctx.members.list(ws["id"])
+        rows = await ctx.members.list(ws["id"]) + [grant_row(g) for g in await ctx.grants.list(ws["id"])]
     finally:
         await ctx.close()
     emit(args, rows, COLUMNS, json=[public(r) for r in rows], footer=count(len(rows), "member"))
     return 0
 
 
-async def do_add(args: argparse.Namespace) -> int:
-    from loom_tui.services.members import clean_upn
+def grant_row(g: dict) -> dict:
+    """A ``workspace-roles`` grant as a row of the members list."""
+    return {"upn": None, "name": g.get("displayName"), "role": g.get("role"), "addedBy": g.get("addedBy"), "addedAt": g.get("addedAt"),
+            "principalId": g.get("principalId"), "principalType": g.get("principalType"), "source": "workspace-roles"}
 
+
+async def do_add(args: argparse.Namespace) -> int:
     ctx = await _ctx(args)
     try:
         ctx.require_writable("adding a member")
         ws = await ctx.workspaces.find(args.workspace)
-        upn = clean_upn(args.upn)
-        if any(m.get("upn") == upn for m in await ctx.members.list(ws["id"])):
-            doc, verb = await ctx.members.set_role(ws["id"], upn, args.role), "set the role of"
-        else:
-            doc, verb = await ctx.members.add(ws["id"], upn, args.role), "added"
+        doc = await ctx.grants.grant(ws["id"], args.upn, args.role, principal_type=args.principal_type)
     finally:
         await ctx.close()
-    emit(args, public(doc), message=f"{verb} {doc['upn']} as {doc['role']}")
+    row = grant_row(doc)
+    emit(args, public(row), message=f"granted {visible(row['name'])} ({row['principalType']} {row['principalId']}) {row['role']}")
     return 0
 
 
 async def do_remove(args: argparse.Namespace) -> int:
+    from loom_tui.errors import NotFoundError
+    from loom_tui.services.principals import GraphUnavailable
+
     ctx = await _ctx(args)
     try:
         ctx.require_writable("removing a member")
         ws = await ctx.workspaces.find(args.workspace)
-        await ctx.members.remove(ws["id"], args.upn)
+        try:
+            await ctx.grants.revoke(ws["id"], args.upn, principal_type=args.principal_type)
+        except (NotFoundError, GraphUnavailable):
+            if "@" not in args.upn:
+                raise
+            await ctx.members.remove(ws["id"], args.upn)  # a legacy binding by UPN
     finally:
         await ctx.close()
-    emit(args, {"removed": args.upn.strip().lower(), "workspace": ws["id"]}, message=f"removed {args.upn.strip().lower()}")
+    who = args.upn.strip()
+    emit(args, {"removed": who, "workspace": ws["id"]}, message=f"removed {visible(who)}")
     return 0

@@ -36,6 +36,18 @@ DEMO_USERS = [
     ("aa000001-0000-4000-8000-000000000007", "mo.contractor", "Mo Contractor"),
 ]
 
+# The demo tenant's groups and service principals (what its Microsoft Graph answers, see
+# loom_tui/demo_azure/routes/graph.py): (object id, display name, member aliases).  Two groups
+# share a display name on purpose, as real directories do: a grant by that name must ask which.
+DEMO_GROUPS = [
+    (DEMO_ADMIN_GROUP, "Loom Tenant Admins", ("ops.admin",)),
+    ("9a000002-0000-4000-8000-000000000001", "Data Engineers", ("lee.engineer", "kim.scientist")),
+    ("9a000002-0000-4000-8000-000000000002", "Analysts", ("sam.analyst", "ravi.viewer")),
+    ("9a000002-0000-4000-8000-000000000003", "Contractors", ("mo.contractor",)),
+    ("9a000002-0000-4000-8000-000000000004", "Contractors", ()),
+]
+DEMO_SERVICE_PRINCIPALS = [("5e000003-0000-4000-8000-000000000001", "loom-pipeline")]
+
 DEMO_SESSION = Session(
     tenant_id=DEMO_TENANT,
     user_oid=DEMO_USERS[0][0],

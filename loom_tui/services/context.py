@@ -29,6 +29,7 @@ if TYPE_CHECKING:
     from .cost.service import CostService
     from .folders import FolderService
     from .items import ItemService
+    from .grants import GrantService
     from .members import MemberService
     from .notifications import NotificationService
     from .operations import OperationService
@@ -54,6 +55,7 @@ class AppContext:
     # how long waits on Azure really take (wiring: real time, or a sped-up demo Azure's pace)
     pace: Pace = REAL_TIME
     _azure: Any = field(default=None, repr=False)
+    _principals: Any = field(default=None, repr=False)  # the principal lookup of member grants (wiring)
     _azure_lock: Any = field(default=None, repr=False)
     _owned: list[Any] = field(default_factory=list, repr=False)  # closed (in reverse) when the context closes
     # called with every throttling wait of the run's Azure clients (``loom_tui.azure.throttle.Throttled``)
@@ -122,6 +124,20 @@ class AppContext:
         from .members import MemberService
 
         return MemberService(self)
+
+    async def principals(self) -> Any:
+        """The run's principal lookup for member grants (Microsoft Graph; see ``wiring.principal_lookup``)."""
+        if self._principals is None:
+            from loom_tui.wiring import principal_lookup
+
+            self._principals = await principal_lookup(self)
+        return self._principals
+
+    @cached_property
+    def grants(self) -> "GrantService":
+        from .grants import GrantService
+
+        return GrantService(self)
 
     @cached_property
     def comments(self) -> "CommentService":

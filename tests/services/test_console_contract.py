@@ -14,6 +14,8 @@ import pytest
 from loom_tui.config import Profile
 from loom_tui.services.context import AppContext
 from loom_tui.services.deploy.console_record import record_for_console
+from loom_tui.services.grants import GrantService
+from loom_tui.services.principals import demo_principals
 from loom_tui.services.items import ItemInput
 from loom_tui.services.workspaces import WorkspaceInput
 from loom_tui.store.port import DocumentStore
@@ -25,7 +27,8 @@ from tests.support.cosmos_server import cosmos_server  # noqa: F401  (session fi
 SCHEMAS = Path(__file__).resolve().parents[1] / "fixtures" / "console-schemas"
 # container -> the console's type of its documents (a container's documents of another kind, such
 # as tenant-settings' settings document, are matched by id below)
-TYPES = {"workspaces": "Workspace", "items": "WorkspaceItem", "folders": "WorkspaceFolder", "landing-zones": "LandingZone"}
+TYPES = {"workspaces": "Workspace", "items": "WorkspaceItem", "folders": "WorkspaceFolder", "landing-zones": "LandingZone",
+         "workspace-roles": "WorkspaceRoleAssignment"}
 
 
 def schema(name: str) -> dict:
@@ -65,6 +68,10 @@ async def test_every_document_loom_writes_validates_against_the_console_s_types(
     item = await ctx.items.create(ws["id"], ItemInput("lakehouse", "lake"))
     await ctx.items.rename(ws["id"], item["id"], "lake two")
     await record_for_console(ctx.scoped, PLAN)
+    grants = GrantService(ctx, demo_principals())  # member grants (tests/services/test_grants.py)
+    await grants.grant(ws["id"], "Data Engineers", "Member")
+    await grants.grant(ws["id"], "kim.scientist@contoso-demo.example", "Viewer")
+    await grants.grant(ws["id"], "kim.scientist@contoso-demo.example", "Admin")  # a re-grant replaces
     tid = wc.TENANT
     found: list[str] = []
     checked = 0
@@ -74,7 +81,7 @@ async def test_every_document_loom_writes_validates_against_the_console_s_types(
             found += problems(doc, type_name)
     domains = await store.get("tenant-settings", tid, f"domains:{tid}")
     found += problems(domains, "DomainsDoc")
-    assert checked >= 8 and {bare["id"], new_domain["id"]} <= {d["id"] async for d in store.iterate_cross_partition("workspaces")}
+    assert checked >= 10 and {bare["id"], new_domain["id"]} <= {d["id"] async for d in store.iterate_cross_partition("workspaces")}
     assert not found, "\n".join(found)
 
 
@@ -82,5 +89,7 @@ def test_the_schemas_catch_a_broken_document() -> None:
     """The validator is not vacuous: the shapes the issue names fail."""
     assert problems({"id": f"domains:{wc.TENANT}", "tenantId": wc.TENANT, "domains": []}, "DomainsDoc")  # loom's old shape
     assert problems({"id": "dlz:x", "tenantId": wc.TENANT, "kind": "dlz", "domain": "x"}, "LandingZone")  # loom's old record
+    assert problems({"id": "w:p", "workspaceId": "w", "principalId": "p", "principalType": "User", "displayName": "d",
+                     "role": "admin", "addedBy": "u", "addedAt": "t"}, "WorkspaceRoleAssignment")  # loom's lower-case role
     assert problems({"id": "w", "tenantId": "t", "name": "n", "createdBy": "u", "createdAt": "t", "updatedAt": "t",
                      "capacity": None}, "Workspace")  # null where the console writes nothing
