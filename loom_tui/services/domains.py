@@ -21,8 +21,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from loom_tui.domain.clock import now_iso
-from loom_tui.errors import ConflictError
 from loom_tui.store.errors import Conflict, PreconditionFailed
+
+from .etag_edit import edit_with_etag
 
 if TYPE_CHECKING:
     from loom_tui.store.scoped import ScopedStore
@@ -161,19 +162,19 @@ class DomainRegistry:
 
     async def _change(self, change: Any) -> dict[str, Any]:
         """Apply ``change(items) -> item`` to the registry with an ETag check, seeding it first."""
-        for _ in range(5):
+        async def read() -> dict[str, Any] | None:
             await self.load_or_seed()
-            doc = await self.read()
-            if doc is None:
-                continue
+            return await self.read()
+
+        async def write(doc: dict[str, Any] | None) -> dict[str, Any]:
+            if doc is None:  # deleted between the seed and the read: seed and read again
+                raise PreconditionFailed(CONTAINER, f"domains:{self.tid}")
             items = [dict(i) for i in items_of(doc)]
             result = change(items)
-            try:
-                await self.scoped.tenant_replace(CONTAINER, console_shape(doc, self.tid, items), if_match=doc.get("_etag"))
-            except PreconditionFailed:
-                continue
+            await self.scoped.tenant_replace(CONTAINER, console_shape(doc, self.tid, items), if_match=doc.get("_etag"))
             return result
-        raise ConflictError("the tenant's domains kept changing; try again")
+
+        return await edit_with_etag(read, write, attempts=5, gave_up="the tenant's domains kept changing; try again")
 
     async def add(self, name: str) -> Domain:
         """A new domain (status ``registered``), or the one that has this id or name already."""

@@ -26,6 +26,7 @@ from loom_tui.store.errors import NotFound, PreconditionFailed
 from loom_tui.store.query import Filter, Op, Order, Query, eq
 
 from .audit import AuditService, diff
+from .etag_edit import edit_with_etag
 from loom_tui.errors import ConflictError, EditConflict, NameTaken, NotFoundError, ValidationError
 from .roles import Action, require
 from .wsdoc import add_to_item_count
@@ -241,16 +242,11 @@ class ItemService:
 
     async def _follow(self, ws: "WorkspaceRef", lakehouse: dict, fields: dict) -> None:
         """Apply ``fields`` to a lakehouse's SQL endpoint too (conditional, re-read on conflict)."""
-        for _ in range(5):
-            twin = await self._twin_of(ws, lakehouse)
-            if twin is None:
-                return
-            try:
-                await self.scoped.ws_replace(ws, "items", {**twin, **fields, "updatedAt": now_iso()}, if_match=twin["_etag"])
-                return
-            except PreconditionFailed:
-                continue
-        raise ConflictError("the SQL endpoint kept changing; run the change again")
+        async def write(twin: dict) -> None:
+            await self.scoped.ws_replace(ws, "items", {**twin, **fields, "updatedAt": now_iso()}, if_match=twin["_etag"])
+
+        await edit_with_etag(lambda: self._twin_of(ws, lakehouse), write, missing=lambda: None, attempts=5,
+                             gave_up="the SQL endpoint kept changing; run the change again")
 
     async def rename(self, workspace_id: str, item_id: str, new_name: str, *, etag: str | None = None, force: bool = False) -> dict:
         self.ctx.require_writable("renaming an item")

@@ -24,7 +24,8 @@ from loom_tui.domain.workspace import SortKey
 from loom_tui.store.errors import NotFound, PreconditionFailed
 from loom_tui.store.query import Order, Query, eq
 
-from loom_tui.errors import ConflictError, ValidationError
+from loom_tui.errors import ValidationError
+from .etag_edit import edit_with_etag
 from .stamps import stamp
 
 if TYPE_CHECKING:
@@ -75,21 +76,19 @@ class PrefsService:
         return Prefs.from_doc(await self.scoped.user_get("user-prefs", PREFS_ID))
 
     async def _edit(self, change: Callable[[dict], dict]) -> Prefs:
-        for _ in range(8):
-            current = await self.scoped.user_get("user-prefs", PREFS_ID)
+        async def write(current: dict | None) -> Prefs:
             new = change(dict(current or {"id": PREFS_ID}))
             new["updatedAt"] = now_iso()
-            try:
-                if current is None:
-                    # first write for this user (the scoped store has no user_create: a race of two
-                    # first writes from the same user is the one case where the later one wins)
-                    stored = await self.scoped.user_upsert("user-prefs", new)
-                else:
-                    stored = await self.scoped.user_replace("user-prefs", new, if_match=current["_etag"])
-                return Prefs.from_doc(stored)
-            except (PreconditionFailed, NotFound):
-                continue
-        raise ConflictError("your preferences kept changing elsewhere; try again")
+            if current is None:
+                # first write for this user (the scoped store has no user_create: a race of two
+                # first writes from the same user is the one case where the later one wins)
+                return Prefs.from_doc(await self.scoped.user_upsert("user-prefs", new))
+            return Prefs.from_doc(await self.scoped.user_replace("user-prefs", new, if_match=current["_etag"]))
+
+        return await edit_with_etag(
+            lambda: self.scoped.user_get("user-prefs", PREFS_ID), write,
+            retry_on=(PreconditionFailed, NotFound), gave_up="your preferences kept changing elsewhere; try again",
+        )
 
     async def set_view_mode(self, mode: str) -> Prefs:
         self.ctx.require_writable("saving the view mode")

@@ -9,30 +9,31 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Callable
 
-from loom_tui.store.errors import PreconditionFailed
+from loom_tui.errors import NotFoundError
 
-from loom_tui.errors import ConflictError, NotFoundError
+from .etag_edit import ATTEMPTS, edit_with_etag
 
 if TYPE_CHECKING:
     from loom_tui.store.scoped import ScopedStore
 
-ATTEMPTS = 8
 
 
 async def edit_workspace_doc(scoped: "ScopedStore", workspace_id: str, change: Callable[[dict], dict | None]) -> dict:
     """Apply ``change`` (returns the new document, or None for "nothing to change")."""
-    for _ in range(ATTEMPTS):
-        current = await scoped.tenant_get("workspaces", workspace_id)
-        if current is None:
-            raise NotFoundError(f"no workspace {workspace_id!r} in this tenant")
+
+    def missing() -> dict:
+        raise NotFoundError(f"no workspace {workspace_id!r} in this tenant")
+
+    async def write(current: dict) -> dict:
         new = change(dict(current))
         if new is None:
             return current
-        try:
-            return await scoped.tenant_replace("workspaces", new, if_match=current["_etag"])
-        except PreconditionFailed:
-            continue
-    raise ConflictError(f"the workspace kept changing; gave up after {ATTEMPTS} attempts — try again")
+        return await scoped.tenant_replace("workspaces", new, if_match=current["_etag"])
+
+    return await edit_with_etag(
+        lambda: scoped.tenant_get("workspaces", workspace_id), write, missing=missing,
+        gave_up=f"the workspace kept changing; gave up after {ATTEMPTS} attempts — try again",
+    )
 
 
 async def add_to_item_count(scoped: "ScopedStore", workspace_id: str, delta: int) -> dict:
