@@ -82,7 +82,7 @@ def narrow_file(path: Path) -> None:
 
 def loose(path: Path) -> list[str]:
     """Files and folders under ``path`` (itself included) that others can read or enter."""
-    out = []
+    out: list[str] = []
     path = Path(path)
     if not path.exists():
         return out

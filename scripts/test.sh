@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # Install everything the tests need (a venv in .venv, the npm Cosmos DB protocol server), check the
-# code with ruff (F, E9) and run the tests.
+# code with ruff (F, E9) and mypy (the packages pyproject's [tool.mypy] names) and run the tests.
 # Usage: bash scripts/test.sh [pytest args...]
 #
 # Two passes: every test not marked `serial` in parallel (pytest-xdist, one file per worker at a
@@ -16,6 +16,8 @@ bootstrap_node || exit 1
 
 # Lint first (pyflakes' F rules and syntax errors, as pyproject's [tool.ruff] says): a failure ends the run
 "$VENV/bin/ruff" check --select F,E9 loom_tui tests bench scripts || { echo "ruff check failed" >&2; exit 1; }
+# Types of the packages [tool.mypy] names (domain, store, azure): a failure ends the run
+"$VENV/bin/mypy" || { echo "mypy failed" >&2; exit 1; }
 
 workers="${LOOM_TEST_WORKERS:-4}"
 run() { "$VENV/bin/python" -m pytest -q -p no:cacheprovider "$@"; }

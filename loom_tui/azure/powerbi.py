@@ -93,7 +93,7 @@ async def execute_query(clients: Any, api: PowerBi, dataset: str, dax: str) -> l
     policies = [HeadersPolicy(), RequestLogPolicy(),
                 ThrottlePolicy(clients.listeners, max_wait=clients.max_wait, retry_total=clients.retry_total),
                 AsyncBearerTokenCredentialPolicy(clients.credential, api.scope), BoundPolicy(clients.bound)]
-    client = AsyncPipelineClient(api.endpoint, transport=clients.transport, policies=policies)
+    client: Any = AsyncPipelineClient(api.endpoint, transport=clients.transport, policies=policies)
     url = api.endpoint + dataset_path(dataset)
     response = await client.send_request(HttpRequest("POST", url, json=request_body(dax)))
     text = response.content.decode("utf-8", "replace") if response.content else ""

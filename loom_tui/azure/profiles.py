@@ -39,9 +39,7 @@ def effective_profile(
     for fname, value in (flags or {}).items():
         if value is None or value == [] or fname not in {f.name for f in dataclasses.fields(Profile)}:
             continue
-        if fname == "subscriptions" and isinstance(value, str):
-            value = [value]
-        changes[fname] = value
+        changes[fname] = [value] if fname == "subscriptions" and isinstance(value, str) else value
         sources[fname] = "flag"
     return dataclasses.replace(profile, **changes), sources
 

@@ -34,7 +34,8 @@ def session_from_claims(claims: dict[str, Any], profile: Profile, *, source: str
     if not isinstance(groups, list):
         groups = []
     overage = "groups" in (claims.get("_claim_names") or {}) or claims.get("hasgroups") in (True, "true")
-    admin = bool(profile.admin_group_id) and profile.admin_group_id.lower() in {str(g).lower() for g in groups}
+    admin_group = profile.admin_group_id
+    admin = bool(admin_group) and str(admin_group).lower() in {str(g).lower() for g in groups}
     if profile.admin_group_id and not admin and overage:
         log.warning("groups overage in the token: membership of the admin group cannot be read from it; not treating the user as tenant admin")
     return Session(

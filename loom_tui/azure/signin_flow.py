@@ -13,7 +13,7 @@ from loom_tui.domain.session import Session
 
 from .auth import DeviceCode, DeviceCodeLogin
 from .clouds import get_cloud
-from .credential import msal_app_for, open_cache_for
+from .credential import CacheHandle, msal_app_for, open_cache_for
 from .errors import SignInError
 from .profiles import effective_profile
 
@@ -26,7 +26,7 @@ class SignInFlow:
         self._sleep = sleep
         self._login: DeviceCodeLogin | None = None
         self._app: Any = None
-        self.cache = None
+        self.cache: CacheHandle | None = None
         self.note: str | None = None  # tell the operator once (token cache kind)
 
     @property
@@ -39,9 +39,9 @@ class SignInFlow:
         if self.profile.credential != "device-code":
             raise SignInError("config", f"profile {self.profile.name} signs in with {self.profile.credential!r}, not a device code")
         if self._app is None:
-            self.cache = open_cache_for(self.profile)
-            self.note = self.cache.note
-            self._app = await msal_app_for(self.profile, self.cache)
+            cache = self.cache = open_cache_for(self.profile)
+            self.note = cache.note
+            self._app = await msal_app_for(self.profile, cache)
         cloud = get_cloud(self.profile.cloud)
         self._login = DeviceCodeLogin(self._app, [cloud.arm_scope], sleep=self._sleep)
         return await self._login.start()

@@ -40,14 +40,14 @@ class RequestCharges:
 
     total_ru: float = 0.0
     calls: int = 0
-    by_operation: Counter = field(default_factory=Counter)
+    by_operation: "Counter[str]" = field(default_factory=Counter)  # RU per operation (floats)
     _lock: threading.Lock = field(default_factory=threading.Lock, repr=False)
 
     def record(self, operation: str, ru: float) -> None:
         with self._lock:
             self.total_ru += ru
             self.calls += 1
-            self.by_operation[operation] += ru
+            self.by_operation[operation] += ru  # type: ignore[assignment]  # Counter holds floats too
 
     def mark(self) -> tuple[float, int]:
         with self._lock:

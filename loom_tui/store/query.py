@@ -70,7 +70,7 @@ class Filter:
 class AnyOf:
     """True when any of its filters is true (an OR group)."""
 
-    filters: tuple[Filter, ...]
+    filters: tuple["Filter | AnyOf", ...]  # an OR may hold an OR (both adapters nest them)
 
     def __post_init__(self) -> None:
         if not self.filters:
