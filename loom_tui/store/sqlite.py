@@ -33,6 +33,7 @@ from loom_tui.domain.containers import CONTAINERS, Scope
 
 from .errors import Conflict, InvalidQuery, NotFound, PreconditionFailed, StoreCorrupt, StoreError, StoreFull, StoreLocked, StoreReadOnlyFs, StoreUnavailable
 from .port import DocumentStore, Page, one_partition, partition_of, spec
+from .sqlite_aggregate import SqliteAggregates, covering_schema
 from .query import ALL, AnyOf, Cond, Filter, Op, Query, iregex
 
 T = TypeVar("T")
@@ -201,7 +202,7 @@ def _order(query: Query) -> str:
     return " ORDER BY " + ", ".join(parts)
 
 
-class SqliteStore(DocumentStore):
+class SqliteStore(SqliteAggregates, DocumentStore):
     kind = "sqlite"
 
     def __init__(self, path: str | Path) -> None:
@@ -310,6 +311,7 @@ class SqliteStore(DocumentStore):
                         conn.execute(f"CREATE INDEX IF NOT EXISTS {ix}_t ON {t} (pk, {_expr(f)}, json_type(doc, '$.{f}'))")
                         if c.scope is Scope.ITEM or f in c.cross_indexed:  # read across partitions
                             conn.execute(f"CREATE INDEX IF NOT EXISTS {ix}_x ON {t} ({_expr(f)})")
+                    covering_schema(conn, c, t)  # the admin reports' aggregates read only these
 
             self._write(conn, create)
 
