@@ -237,7 +237,7 @@ class UsageScreen(AreaScreen):
             [(a.name, a.item_type, a.workspace, a.events) for a in r.most_active],
             "No item had audit events in the last 30 days.",
         )
-        notes = [f"Read {r.scanned_items:,} item documents and {r.scanned_events:,} audit events of this tenant."]
+        notes = [f"Counted {r.scanned_items:,} item documents and {r.scanned_events:,} audit events of this tenant (in the store)."]
         if r.tenant_events:
             notes.append(f"{r.tenant_events:,} of the events are tenant-level (tenant settings), not about an item.")
         notes += r.notes

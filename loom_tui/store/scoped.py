@@ -21,15 +21,18 @@ Cross-tenant access is impossible by construction:
 from __future__ import annotations
 
 import time
+from bisect import bisect_right
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import AsyncIterator
 
+from loom_tui.domain.clock import iso
 from loom_tui.domain.containers import Scope
 from loom_tui.domain.session import Session
 from loom_tui.errors import ConflictError, Forbidden, NotFoundError
 
 from .port import DocumentStore, Page, spec
-from .query import ALL, AnyOf, Filter, Op, Query, eq
+from .query import ALL, AnyOf, Filter, Op, Query, eq, get_path
 
 TENANT_SETTINGS_ITEM = "tenant-settings:{tid}"
 
@@ -411,6 +414,41 @@ class ScopedStore:
         async for doc in self.store.iterate_cross_partition(container, q, page_size=page_size):
             if doc.get("tenantId") == self.tid or doc.get("workspaceId") in ws_ids or doc.get("itemId") == settings_item:
                 yield doc
+
+    # The same documents as admin_reached, counted instead of read: those stamped with the tenant
+    # are counted by the store (one GROUP BY / COUNT per day, tenantId = this tenant); those
+    # without a tenant (the web console's) are streamed and kept by admin_reached's own rule —
+    # the workspaces are read only when there is such a document at all.
+    async def _reached_unstamped(self, container: str, query: Query) -> AsyncIterator[dict]:
+        ws_ids: set | None = None
+        settings_item = TENANT_SETTINGS_ITEM.format(tid=self.tid)
+        q = query.and_(Filter("tenantId", Op.IS_NULL, True))
+        async for doc in self.store.iterate_cross_partition(container, q, page_size=5000):
+            if ws_ids is None:
+                ws_ids = {d["id"] async for d in self.store.iterate("workspaces", self.tid, page_size=5000)}
+            if doc.get("workspaceId") in ws_ids or doc.get("itemId") == settings_item:
+                yield doc
+
+    async def admin_reached_count_by(self, container: str, fields: str | tuple[str, ...], query: Query = ALL) -> dict:
+        """:meth:`DocumentStore.count_by` over the documents :meth:`admin_reached` yields (admins only)."""
+        self._require_admin()
+        counts = dict(await self.store.count_by(container, fields, query.and_(eq("tenantId", self.tid))))
+        async for doc in self._reached_unstamped(container, query):
+            key = get_path(doc, fields) if isinstance(fields, str) else tuple(get_path(doc, f) for f in fields)
+            counts[key] = counts.get(key, 0) + 1
+        return counts
+
+    async def admin_reached_per_day(self, container: str, field: str, since: datetime, days: int, query: Query = ALL) -> list[int]:
+        """:meth:`DocumentStore.count_per_day` over the documents :meth:`admin_reached` yields (admins only)."""
+        self._require_admin()
+        out = await self.store.count_per_day(container, field, since, days, query.and_(eq("tenantId", self.tid)))
+        bounds = [iso(since + timedelta(days=d)) for d in range(days + 1)]
+        window = query.and_(Filter(field, Op.GE, bounds[0]), Filter(field, Op.LT, bounds[-1]))
+        async for doc in self._reached_unstamped(container, window):
+            at = get_path(doc, field)
+            if isinstance(at, str):
+                out[bisect_right(bounds, at) - 1] += 1
+        return out
 
     # -- workspaces filed under their owner's object id ---------------------------------------
     # The console files a workspace under its owner's *object id* (its partition key tenantId), so
