@@ -62,7 +62,7 @@ async def main(data_dir):
         batch.append({"id": str(uuid.UUID(int=rng.getrandbits(128), version=4)), "itemId": it["id"], "itemType": it["itemType"],
                       "workspaceId": it["workspaceId"], "tenantId": DEMO_TENANT, "userId": u[0], "upn": u[1],
                       "action": actions[n % 4], "summary": "bench", "diff": {}, "at": iso(at)})
-        if len(batch) >= 50000:
+        if len(batch) >= 250000:  # upsert_many: one transaction per 50,000, in key order
             await store.upsert_many("audit-log", batch)
             batch = []
     if batch:

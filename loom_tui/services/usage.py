@@ -158,7 +158,7 @@ class UsageService:
         """Id, name, ``lastAccessedAt`` and ``createdAt`` of the tenant's workspaces not being deleted."""
         return [{"id": d["id"], "name": str(d.get("name") or d["id"]), "lastAccessedAt": d.get("lastAccessedAt"),
                  "createdAt": d.get("createdAt")}
-                async for d in self.scoped.tenant_iter("workspaces", Query((_not_deleting(),)))]
+                async for d in self.scoped.tenant_iter("workspaces", Query((_not_deleting(),)), page_size=5000)]
 
     @staticmethod
     def _top_workspaces(names: dict[str, str], per_ws: Counter) -> list[Bar]:
@@ -200,10 +200,18 @@ class UsageService:
         deleted since or a workspace-level event, one event of the window for its type)."""
         top = sorted(per_item.items(), key=lambda kv: (-kv[1][0], kv[0]))[:TOP_ITEMS]
 
-        async def one(item_id: str, events: int, ws_id: str) -> ActiveItem:
+        async def ref(ws_id: str):
             try:
-                ws = await self.scoped.workspace(ws_id)
+                return await self.scoped.workspace(ws_id)
             except NotFoundError:
+                return None
+
+        ws_ids = sorted({s[1] for _, s in top})
+        refs = dict(zip(ws_ids, await asyncio.gather(*(ref(w) for w in ws_ids))))  # each workspace once
+
+        async def one(item_id: str, events: int, ws_id: str) -> ActiveItem:
+            ws = refs[ws_id]
+            if ws is None:
                 return ActiveItem(item_id, "(deleted item)", NO_TYPE, ws_id, "(deleted workspace)", events)
             ws_name = str(ws.doc.get("name") or ws_id)
             doc = None if item_id == ws_id else await self.scoped.ws_get(ws, "items", item_id)

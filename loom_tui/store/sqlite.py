@@ -436,9 +436,18 @@ class SqliteStore(SqliteAggregates, DocumentStore):
                 f"INSERT INTO {t} (pk, id, doc, etag, ts) VALUES (?, ?, ?, ?, ?)"
                 " ON CONFLICT (pk, id) DO UPDATE SET doc = excluded.doc, etag = excluded.etag, ts = excluded.ts"
             )
-            for start in range(0, len(rows), 5000):
-                chunk = rows[start : start + 5000]
-                self._write(conn, lambda: conn.executemany(sql, [(p, i, b, _new_etag(), ts) for p, i, b in chunk]))
+            # one transaction per 50,000 rows, in key order, with a larger page cache while it
+            # runs: a million audit events with their nine indexes in random key order thrashed
+            # SQLite's 2 MB default cache (seeding the usage bench took 472 s)
+            rows.sort(key=lambda r: (r[0], r[1]))
+            cache = conn.execute("PRAGMA cache_size").fetchone()[0]
+            conn.execute(f"PRAGMA cache_size = {-262144 if len(rows) >= 10000 else cache}")
+            try:
+                for start in range(0, len(rows), 50000):
+                    chunk = rows[start : start + 50000]
+                    self._write(conn, lambda: conn.executemany(sql, [(p, i, b, _new_etag(), ts) for p, i, b in chunk]))
+            finally:
+                conn.execute(f"PRAGMA cache_size = {cache}")
             return len(rows)
 
         result = await self._run(op)
