@@ -50,6 +50,7 @@ NO_TYPE = "(no type)"
 DELETING = "Deleting"  # workspaces being deleted are not counted (as in the Workspaces area)
 
 Progress = Callable[[str], None]
+OnPart = Callable[[str, object], None]  # (part name, value): see UsageService.report
 
 
 @dataclass(frozen=True)
@@ -102,6 +103,29 @@ class UsageReport:
     idle: list[IdleWorkspace] = field(default_factory=list)  # no activity in the window, longest idle first
 
 
+@dataclass(frozen=True)
+class ItemsPart:
+    items: int
+    item_types: int
+    by_type: list[Bar]
+
+
+@dataclass(frozen=True)
+class ActivityPart:
+    events: int  # in the window
+    days: list[DayCount]
+
+
+def _items_part(by_type: tuple[Counter, Counter, int]) -> ItemsPart:
+    counts, _per_ws, items = by_type
+    types = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return ItemsPart(items, sum(1 for t in counts if t != NO_TYPE), [Bar(t, n, t) for t, n in types])
+
+
+def _activity_part(since: datetime, per_day: list[int]) -> ActivityPart:
+    return ActivityPart(sum(per_day), [DayCount((since + timedelta(days=d)).date(), per_day[d]) for d in range(WINDOW_DAYS)])
+
+
 class UsageService:
     """``await UsageService(ctx).report()`` → :class:`UsageReport` (admins only)."""
 
@@ -114,34 +138,44 @@ class UsageService:
         if not self.ctx.session.is_tenant_admin:
             raise Forbidden("usage metrics are tenant-wide aggregates: only tenant admins can see them")
 
-    async def report(self, progress: Progress | None = None) -> UsageReport:
+    async def report(self, progress: Progress | None = None, on_part: OnPart | None = None) -> UsageReport:
+        """The whole report.  ``on_part(name, value)`` hears each part as soon as it is counted,
+        before the report is whole: ``"workspaces"`` (the card's number), ``"items"``
+        (:class:`ItemsPart`), ``"activity"`` (:class:`ActivityPart`) — the cards and the cheap
+        lists come first; most active items and idle workspaces come with the report."""
         self.require_admin()
         now = self.clock()
         since, until = window(now)
         note = progress or (lambda _msg: None)
+        part = on_part or (lambda _name, _value: None)
         note("counting…")
 
-        workspaces, docs, by_type, audit = await asyncio.gather(
-            self.scoped.tenant_count("workspaces", Query((_not_deleting(),))),
+        async def told(name: str, coro, shape):
+            value = await coro
+            part(name, shape(value))
+            return value
+
+        workspaces, docs, by_type, per_day, audit = await asyncio.gather(
+            told("workspaces", self.scoped.tenant_count("workspaces", Query((_not_deleting(),))), lambda n: n),
             self._workspace_names(),
-            self._items_by_type(),
+            told("items", self._items_by_type(), _items_part),
+            told("activity", self.scoped.admin_reached_per_day("audit-log", "at", since, WINDOW_DAYS),
+                 lambda days: _activity_part(since, days)),
             self._audit(since, until),
         )
-        type_counts, per_ws, items = by_type
+        _types, per_ws, items = by_type
         names = {d["id"]: str(d.get("name") or d["id"]) for d in docs}
         top_ws = self._top_workspaces(names, per_ws)
-        per_day, per_item, events, tenant_events, active_ws = audit
+        per_item, events, tenant_events, active_ws = audit
         idle = idle_among(docs, active_ws, since, per_ws)  # the one definition, shared with the Cost idle finder
-        types = sorted(type_counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        activity = [DayCount((since + timedelta(days=d)).date(), per_day[d]) for d in range(WINDOW_DAYS)]
+        items_part, activity_part = _items_part(by_type), _activity_part(since, per_day)
         most_active = await self._resolve(per_item, since, until)
         notes: list[str] = []
         return UsageReport(
-            cards=Cards(workspaces=workspaces, items=items, item_types=sum(1 for t in type_counts if t != NO_TYPE),
-                        audit_events=events),
-            items_by_type=[Bar(t, n, t) for t, n in types],
+            cards=Cards(workspaces=workspaces, items=items, item_types=items_part.item_types, audit_events=events),
+            items_by_type=items_part.by_type,
             items_by_workspace=top_ws,
-            activity=activity,
+            activity=activity_part.days,
             most_active=most_active,
             since=since,
             until=until,
@@ -176,13 +210,9 @@ class UsageService:
         return counts, per_ws, sum(grouped.values())
 
     async def _audit(self, since: datetime, until: datetime):
-        """The window's events per day, per item and per workspace, counted in the store: events
-        per day in one aggregate, events per (workspace, item) in another."""
-        q = _in_window(since, until)
-        per_day, grouped = await asyncio.gather(
-            self.scoped.admin_reached_per_day("audit-log", "at", since, WINDOW_DAYS),
-            self.scoped.admin_reached_count_by("audit-log", ("workspaceId", "itemId"), q),
-        )
+        """The window's events per item and per workspace, counted in the store (one aggregate
+        grouped by (workspace, item); the events per day are another, see :meth:`report`)."""
+        grouped = await self.scoped.admin_reached_count_by("audit-log", ("workspaceId", "itemId"), _in_window(since, until))
         per_item: dict[str, list] = {}  # item id -> [events, workspace id]
         active_ws: set = set()
         tenant_events = 0
@@ -193,7 +223,7 @@ class UsageService:
             active_ws.add(ws_id)
             slot = per_item.setdefault(item_id, [0, ws_id])  # filed under its busiest workspace
             slot[0] += n
-        return per_day, per_item, sum(grouped.values()), tenant_events, active_ws
+        return per_item, sum(grouped.values()), tenant_events, active_ws
 
     async def _resolve(self, per_item: dict[str, list], since: datetime, until: datetime) -> list[ActiveItem]:
         """Names for the top items: one point read per item and per workspace (and, for an item
