@@ -8,7 +8,8 @@ all) with 2 items each, and 1,000,000 audit events over the last 60 days (about 
 items, idle workspaces — the median of ``ROUNDS`` runs (``usage_s``).  The baseline is
 ``usage_startup_baseline_s``: a bare Textual app (header, table, footer) to its first frame on an
 80x24 pty (``_baseline_app.py``, as ``startup.py`` measures it), median of the same rounds, in the
-same run.  ``LOOM_BENCH_USAGE_EVENTS`` / ``LOOM_BENCH_USAGE_WORKSPACES`` shrink it for a quick look.
+same run.  The events are written 250,000 at a time (``upsert_many``: one transaction per 50,000,
+in key order).  ``LOOM_BENCH_USAGE_EVENTS`` / ``LOOM_BENCH_USAGE_WORKSPACES`` shrink it for a quick look.
 """
 
 from __future__ import annotations
