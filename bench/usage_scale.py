@@ -8,7 +8,8 @@ all) with 2 items each, and 1,000,000 audit events over the last 60 days (about 
 items, idle workspaces — the median of ``ROUNDS`` runs (``usage_s``).  The baseline is
 ``usage_startup_baseline_s``: a bare Textual app (header, table, footer) to its first frame on an
 80x24 pty (``_baseline_app.py``, as ``startup.py`` measures it), median of the same rounds, in the
-same run.  ``LOOM_BENCH_USAGE_EVENTS`` / ``LOOM_BENCH_USAGE_WORKSPACES`` shrink it for a quick look.
+same run.  The events are written 250,000 at a time (``upsert_many``: one transaction per 50,000,
+in key order).  ``LOOM_BENCH_USAGE_EVENTS`` / ``LOOM_BENCH_USAGE_WORKSPACES`` shrink it for a quick look.
 """
 
 from __future__ import annotations
@@ -62,7 +63,7 @@ async def main(data_dir):
         batch.append({"id": str(uuid.UUID(int=rng.getrandbits(128), version=4)), "itemId": it["id"], "itemType": it["itemType"],
                       "workspaceId": it["workspaceId"], "tenantId": DEMO_TENANT, "userId": u[0], "upn": u[1],
                       "action": actions[n % 4], "summary": "bench", "diff": {}, "at": iso(at)})
-        if len(batch) >= 50000:
+        if len(batch) >= 250000:  # upsert_many: one transaction per 50,000, in key order
             await store.upsert_many("audit-log", batch)
             batch = []
     if batch:

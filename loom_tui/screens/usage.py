@@ -10,7 +10,6 @@ The body scrolls, so the whole area is reachable at 80×24.
 
 from __future__ import annotations
 
-from datetime import timedelta
 
 from rich.text import Text
 from textual import on, work
@@ -22,6 +21,7 @@ from textual.message import Message
 from textual.widget import Widget
 from textual.widgets import Static
 
+from loom_tui.services.usage import ActivityPart, ItemsPart
 from loom_tui.widgets.bars import ActivityColumns, BarList
 from loom_tui.widgets.virtual_table import fit, safe_text
 
@@ -130,6 +130,14 @@ class UsageScreen(AreaScreen):
             super().__init__()
             self.error = error
 
+    class Part(Message):
+        """One part of the report, counted before the rest (UsageService.report's on_part)."""
+
+        def __init__(self, name: str, value: object) -> None:
+            super().__init__()
+            self.name = name
+            self.value = value
+
     class Progress(Message):
         def __init__(self, text: str) -> None:
             super().__init__()
@@ -183,11 +191,37 @@ class UsageScreen(AreaScreen):
     @work(exclusive=True, exit_on_error=False, group="usage")
     async def _load(self) -> None:
         try:
-            report = await self.ctx.usage.report(progress=lambda text: self.post_message(self.Progress(text)))
+            report = await self.ctx.usage.report(progress=lambda text: self.post_message(self.Progress(text)),
+                                                 on_part=lambda name, value: self.post_message(self.Part(name, value)))
         except Exception as exc:  # shown in the flash line, never a crash
             self.post_message(self.Failed(exc))
             return
         self.post_message(self.Loaded(report))
+
+    @on(Part)
+    def _part(self, event: Part) -> None:
+        """The cards and the cheap lists as soon as they are counted; the rest comes with Loaded."""
+        if not self.busy:
+            return
+        if event.name == "workspaces":
+            self.query_one("#card-workspaces", Card).show(event.value)  # type: ignore[arg-type]
+        elif event.name == "items":
+            self._show_items(event.value)
+        elif event.name == "activity":
+            self._show_activity(event.value)
+
+    def _show_items(self, part) -> None:
+        self.query_one("#card-items", Card).show(part.items)
+        self.query_one("#card-types", Card).show(part.item_types)
+        self.query_one("#title-types", Static).update(Text(f"Items by type ({part.item_types:,} types)", style="bold"))
+        self.query_one("#by-type", BarList).rows = tuple((b.label, b.count) for b in part.by_type)
+
+    def _show_activity(self, part) -> None:
+        self.query_one("#card-events", Card).show(part.events)
+        first, last = part.days[0].day, part.days[-1].day
+        self.query_one("#title-activity", Static).update(Text(
+            f"Audit events per day, {first:%Y-%m-%d} – {last:%Y-%m-%d} (UTC)", style="bold"))
+        self.query_one("#activity", ActivityColumns).days = tuple((d.day, d.count) for d in part.days)
 
     @on(Progress)
     def _progress(self, event: Progress) -> None:
@@ -221,23 +255,16 @@ class UsageScreen(AreaScreen):
         self.report = r
         c = r.cards
         self.query_one("#card-workspaces", Card).show(c.workspaces)
-        self.query_one("#card-items", Card).show(c.items)
-        self.query_one("#card-types", Card).show(c.item_types)
-        self.query_one("#card-events", Card).show(c.audit_events)
+        self._show_items(ItemsPart(c.items, c.item_types, r.items_by_type))
+        self._show_activity(ActivityPart(c.audit_events, r.activity))
         self.query_one("#card-idle", Card).show(len(r.idle))
         self.query_one("#idle-list", Static).update(idle_text(r.idle))
-        self.query_one("#title-types", Static).update(Text(f"Items by type ({c.item_types:,} types)", style="bold"))
-        self.query_one("#by-type", BarList).rows = tuple((b.label, b.count) for b in r.items_by_type)
         self.query_one("#by-workspace", BarList).rows = tuple((b.label, b.count) for b in r.items_by_workspace)
-        last = r.until - timedelta(days=1)
-        self.query_one("#title-activity", Static).update(Text(
-            f"Audit events per day, {r.since:%Y-%m-%d} – {last:%Y-%m-%d} (UTC)", style="bold"))
-        self.query_one("#activity", ActivityColumns).days = tuple((d.day, d.count) for d in r.activity)
         self.query_one("#most-active", ActiveItems).set_rows(
             [(a.name, a.item_type, a.workspace, a.events) for a in r.most_active],
             "No item had audit events in the last 30 days.",
         )
-        notes = [f"Read {r.scanned_items:,} item documents and {r.scanned_events:,} audit events of this tenant."]
+        notes = [f"Counted {r.scanned_items:,} item documents and {r.scanned_events:,} audit events of this tenant (in the store)."]
         if r.tenant_events:
             notes.append(f"{r.tenant_events:,} of the events are tenant-level (tenant settings), not about an item.")
         notes += r.notes

@@ -2,12 +2,16 @@
 
 Why it is computed this way:
 
-* Cosmos DB has no cross-partition ``GROUP BY`` (nor does the local Cosmos protocol server used in
-  tests), so grouping happens here, in Python, while pages stream in; only what has no cheaper
-  source is streamed: the item documents (for items by type) and the audit events of the window
-  (for activity per day and the most active items).
-* The workspace card is a ``COUNT`` query.  Items and items by workspace are counted from the same
-  stream as items by type (the web console keeps no ``itemCount`` on its workspace documents).
+* Nothing is counted in Python that the store can count: items per (type, workspace) and the
+  window's events per (workspace, item) are :meth:`DocumentStore.count_by`, events per day is
+  :meth:`DocumentStore.count_per_day`, through the tenant-bound :meth:`ScopedStore.admin_reached_count_by`
+  / :meth:`ScopedStore.admin_reached_per_day`.  The embedded store answers each with one
+  ``GROUP BY`` over covering indexes (1,000,000 audit events: no document is parsed).  Cosmos DB
+  (whose Python SDK has no cross-partition ``GROUP BY``, nor has the local protocol server used in
+  tests) answers events per day with one index-served ``COUNT`` per day, in parallel; the
+  per-item and per-type counts are still streamed there (the port's default).
+* The workspace card is a ``COUNT`` query.  The workspace documents are read (names, last access,
+  for items by workspace and idle workspaces); the web console keeps no ``itemCount`` on them.
 * Items and audit events belong to the tenant when stamped with its ``tenantId`` or, the web
   console's (which carry none), when they hang off one of its workspaces
   (:meth:`ScopedStore.admin_reached`).  The web console's own usage page filters on ``tenantId``
@@ -26,7 +30,7 @@ from __future__ import annotations
 import asyncio
 from collections import Counter
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING, Callable
 
 from loom_tui.domain.clock import iso
@@ -44,14 +48,9 @@ TOP_WORKSPACES = 20
 TOP_ITEMS = 10
 NO_TYPE = "(no type)"
 DELETING = "Deleting"  # workspaces being deleted are not counted (as in the Workspaces area)
-PROGRESS_EVERY = 2000  # documents between two progress callbacks
-# Documents per page when streaming.  Large pages matter: the embedded store pages by offset, so
-# each page re-skips the ones before it (measured with 100,000 items in one workspace: the whole
-# report took 8.9 s in pages of 500, 1.4 s in pages of 5,000); on Cosmos DB a page is bounded by
-# its 4 MB response limit anyway.
-STREAM_PAGE = 5000
 
 Progress = Callable[[str], None]
+OnPart = Callable[[str, object], None]  # (part name, value): see UsageService.report
 
 
 @dataclass(frozen=True)
@@ -97,19 +96,34 @@ class UsageReport:
     since: datetime  # window start (inclusive), UTC
     until: datetime  # window end (exclusive), UTC
     computed_at: datetime
-    scanned_items: int = 0  # documents streamed, for the status line and benchmarks
+    scanned_items: int = 0  # documents counted, for the status line and benchmarks
     scanned_events: int = 0
     tenant_events: int = 0  # events in the window not tied to a workspace item (tenant settings)
     notes: list[str] = field(default_factory=list)
     idle: list[IdleWorkspace] = field(default_factory=list)  # no activity in the window, longest idle first
 
 
-def _day(at: object) -> date | None:
-    """The UTC day of an ISO timestamp (None when it is not one)."""
-    try:
-        return datetime.fromisoformat(str(at).replace("Z", "+00:00")).astimezone(timezone.utc).date()
-    except ValueError:
-        return None
+@dataclass(frozen=True)
+class ItemsPart:
+    items: int
+    item_types: int
+    by_type: list[Bar]
+
+
+@dataclass(frozen=True)
+class ActivityPart:
+    events: int  # in the window
+    days: list[DayCount]
+
+
+def _items_part(by_type: tuple[Counter, Counter, int]) -> ItemsPart:
+    counts, _per_ws, items = by_type
+    types = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))
+    return ItemsPart(items, sum(1 for t in counts if t != NO_TYPE), [Bar(t, n, t) for t, n in types])
+
+
+def _activity_part(since: datetime, per_day: list[int]) -> ActivityPart:
+    return ActivityPart(sum(per_day), [DayCount((since + timedelta(days=d)).date(), per_day[d]) for d in range(WINDOW_DAYS)])
 
 
 class UsageService:
@@ -124,41 +138,50 @@ class UsageService:
         if not self.ctx.session.is_tenant_admin:
             raise Forbidden("usage metrics are tenant-wide aggregates: only tenant admins can see them")
 
-    async def report(self, progress: Progress | None = None) -> UsageReport:
+    async def report(self, progress: Progress | None = None, on_part: OnPart | None = None) -> UsageReport:
+        """The whole report.  ``on_part(name, value)`` hears each part as soon as it is counted,
+        before the report is whole: ``"workspaces"`` (the card's number), ``"items"``
+        (:class:`ItemsPart`), ``"activity"`` (:class:`ActivityPart`) — the cards and the cheap
+        lists come first; most active items and idle workspaces come with the report."""
         self.require_admin()
         now = self.clock()
         since, until = window(now)
         note = progress or (lambda _msg: None)
+        part = on_part or (lambda _name, _value: None)
+        note("counting…")
 
-        workspaces, docs, by_type, audit = await asyncio.gather(
-            self.scoped.tenant_count("workspaces", Query((_not_deleting(),))),
+        async def told(name: str, coro, shape):
+            value = await coro
+            part(name, shape(value))
+            return value
+
+        workspaces, docs, by_type, per_day, audit = await asyncio.gather(
+            told("workspaces", self.scoped.tenant_count("workspaces", Query((_not_deleting(),))), lambda n: n),
             self._workspace_names(),
-            self._items_by_type(note),
-            self._audit(since, until, note),
+            told("items", self._items_by_type(), _items_part),
+            told("activity", self.scoped.admin_reached_per_day("audit-log", "at", since, WINDOW_DAYS),
+                 lambda days: _activity_part(since, days)),
+            self._audit(since, until),
         )
-        type_counts, per_ws, scanned_items = by_type
-        items = scanned_items
+        _types, per_ws, items = by_type
         names = {d["id"]: str(d.get("name") or d["id"]) for d in docs}
         top_ws = self._top_workspaces(names, per_ws)
-        per_day, per_item, scanned_events, tenant_events, active_ws = audit
+        per_item, events, tenant_events, active_ws = audit
         idle = idle_among(docs, active_ws, since, per_ws)  # the one definition, shared with the Cost idle finder
-        types = sorted(type_counts.items(), key=lambda kv: (-kv[1], kv[0]))
-        activity = [DayCount((since + timedelta(days=d)).date(), per_day.get((since + timedelta(days=d)).date(), 0))
-                    for d in range(WINDOW_DAYS)]
-        most_active = await self._resolve(per_item)
+        items_part, activity_part = _items_part(by_type), _activity_part(since, per_day)
+        most_active = await self._resolve(per_item, since, until)
         notes: list[str] = []
         return UsageReport(
-            cards=Cards(workspaces=workspaces, items=items, item_types=sum(1 for t in type_counts if t != NO_TYPE),
-                        audit_events=scanned_events),
-            items_by_type=[Bar(t, n, t) for t, n in types],
+            cards=Cards(workspaces=workspaces, items=items, item_types=items_part.item_types, audit_events=events),
+            items_by_type=items_part.by_type,
             items_by_workspace=top_ws,
-            activity=activity,
+            activity=activity_part.days,
             most_active=most_active,
             since=since,
             until=until,
             computed_at=now,
-            scanned_items=scanned_items,
-            scanned_events=scanned_events,
+            scanned_items=items,
+            scanned_events=events,
             tenant_events=tenant_events,
             notes=notes,
             idle=idle,
@@ -169,63 +192,69 @@ class UsageService:
         """Id, name, ``lastAccessedAt`` and ``createdAt`` of the tenant's workspaces not being deleted."""
         return [{"id": d["id"], "name": str(d.get("name") or d["id"]), "lastAccessedAt": d.get("lastAccessedAt"),
                  "createdAt": d.get("createdAt")}
-                async for d in self.scoped.tenant_iter("workspaces", Query((_not_deleting(),)))]
+                async for d in self.scoped.tenant_iter("workspaces", Query((_not_deleting(),)), page_size=5000)]
 
     @staticmethod
     def _top_workspaces(names: dict[str, str], per_ws: Counter) -> list[Bar]:
         rows = sorted(names.items(), key=lambda kv: (-per_ws.get(kv[0], 0), kv[1].lower(), kv[0]))[:TOP_WORKSPACES]
         return [Bar(name, per_ws.get(ws_id, 0), ws_id) for ws_id, name in rows]
 
-    async def _items_by_type(self, note: Progress) -> tuple[Counter, Counter, int]:
+    async def _items_by_type(self) -> tuple[Counter, Counter, int]:
+        """Items per type and per workspace: one count grouped by both, in the store."""
+        grouped = await self.scoped.admin_reached_count_by("items", ("itemType", "workspaceId"))
         counts: Counter = Counter()
         per_ws: Counter = Counter()
-        n = 0
-        async for doc in self.scoped.admin_reached("items", page_size=STREAM_PAGE):
-            t = doc.get("itemType")
-            counts[t if isinstance(t, str) and t else NO_TYPE] += 1
-            per_ws[doc.get("workspaceId")] += 1
-            n += 1
-            if n % PROGRESS_EVERY == 0:
-                note(f"{n:,} items read")
-        return counts, per_ws, n
+        for (t, ws_id), n in grouped.items():
+            counts[t if isinstance(t, str) and t else NO_TYPE] += n
+            per_ws[ws_id] += n
+        return counts, per_ws, sum(grouped.values())
 
-    async def _audit(self, since: datetime, until: datetime, note: Progress):
-        q = Query((Filter("at", Op.GE, iso(since)), Filter("at", Op.LT, iso(until))))
-        per_day: Counter = Counter()
-        per_item: dict[str, list] = {}  # item id -> [events, item type, workspace id]
+    async def _audit(self, since: datetime, until: datetime):
+        """The window's events per item and per workspace, counted in the store (one aggregate
+        grouped by (workspace, item); the events per day are another, see :meth:`report`)."""
+        grouped = await self.scoped.admin_reached_count_by("audit-log", ("workspaceId", "itemId"), _in_window(since, until))
+        per_item: dict[str, list] = {}  # item id -> [events, workspace id]
         active_ws: set = set()
-        n = tenant_events = 0
-        async for ev in self.scoped.admin_reached("audit-log", q, page_size=STREAM_PAGE):
-            n += 1
-            if n % PROGRESS_EVERY == 0:
-                note(f"{n:,} audit events read")
-            day = _day(ev.get("at"))
-            if day is not None:
-                per_day[day] += 1
-            ws_id = ev.get("workspaceId")
+        tenant_events = 0
+        for (ws_id, item_id), n in sorted(grouped.items(), key=lambda kv: (-kv[1], str(kv[0]))):
             if not ws_id:  # tenant-level events (tenant settings) are activity, but not an item
-                tenant_events += 1
+                tenant_events += n
                 continue
             active_ws.add(ws_id)
-            slot = per_item.setdefault(ev["itemId"], [0, ev.get("itemType") or NO_TYPE, ws_id])
-            slot[0] += 1
-        return per_day, per_item, n, tenant_events, active_ws
+            slot = per_item.setdefault(item_id, [0, ws_id])  # filed under its busiest workspace
+            slot[0] += n
+        return per_item, sum(grouped.values()), tenant_events, active_ws
 
-    async def _resolve(self, per_item: dict[str, list]) -> list[ActiveItem]:
-        """Names for the top items: one point read per item and per workspace."""
+    async def _resolve(self, per_item: dict[str, list], since: datetime, until: datetime) -> list[ActiveItem]:
+        """Names for the top items: one point read per item and per workspace (and, for an item
+        deleted since or a workspace-level event, one event of the window for its type)."""
         top = sorted(per_item.items(), key=lambda kv: (-kv[1][0], kv[0]))[:TOP_ITEMS]
 
-        async def one(item_id: str, events: int, item_type: str, ws_id: str) -> ActiveItem:
+        async def ref(ws_id: str):
             try:
-                ws = await self.scoped.workspace(ws_id)
+                return await self.scoped.workspace(ws_id)
             except NotFoundError:
-                return ActiveItem(item_id, "(deleted item)", item_type, ws_id, "(deleted workspace)", events)
+                return None
+
+        ws_ids = sorted({s[1] for _, s in top})
+        refs = dict(zip(ws_ids, await asyncio.gather(*(ref(w) for w in ws_ids))))  # each workspace once
+
+        async def one(item_id: str, events: int, ws_id: str) -> ActiveItem:
+            ws = refs[ws_id]
+            if ws is None:
+                return ActiveItem(item_id, "(deleted item)", NO_TYPE, ws_id, "(deleted workspace)", events)
             ws_name = str(ws.doc.get("name") or ws_id)
-            if item_id == ws_id:  # workspace-level events are filed under the workspace's id
-                return ActiveItem(item_id, ws_name, item_type, ws_id, ws_name, events)
-            doc = await self.scoped.ws_get(ws, "items", item_id)
-            name = str(doc.get("displayName") or item_id) if doc else "(deleted item)"
-            kind = str(doc.get("itemType") or item_type) if doc else item_type
+            doc = None if item_id == ws_id else await self.scoped.ws_get(ws, "items", item_id)
+            if doc is not None:
+                return ActiveItem(item_id, str(doc.get("displayName") or item_id), str(doc.get("itemType") or NO_TYPE),
+                                  ws_id, ws_name, events)
+            page = await self.scoped.item_query(ws, "audit-log", item_id, _in_window(since, until), max_items=1)
+            kind = str(page.items[0].get("itemType") or NO_TYPE) if page.items else NO_TYPE
+            name = ws_name if item_id == ws_id else "(deleted item)"  # workspace-level events are filed under its id
             return ActiveItem(item_id, name, kind, ws_id, ws_name, events)
 
-        return list(await asyncio.gather(*(one(i, s[0], s[1], s[2]) for i, s in top)))
+        return list(await asyncio.gather(*(one(i, s[0], s[1]) for i, s in top)))
+
+
+def _in_window(since: datetime, until: datetime) -> Query:
+    return Query((Filter("at", Op.GE, iso(since)), Filter("at", Op.LT, iso(until))))

@@ -165,6 +165,7 @@ class CosmosStore(DocumentStore):
         self._throttle_max_wait_s = max(1, throttle_max_wait_s)
         self._connection_retries = max(0, connection_retries)
         self._max_concurrency = max(1, max_concurrency)
+        self.aggregate_concurrency = self._max_concurrency  # count_per_day's COUNT queries in flight
         self._client: Any = None
         self._db: Any = None
         self._containers: dict[str, Any] = {}

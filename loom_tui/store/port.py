@@ -15,15 +15,18 @@ Semantics follow Azure Cosmos DB so that the embedded default behaves like produ
 from __future__ import annotations
 
 import abc
+import asyncio
 import threading
 from collections import Counter
 from dataclasses import dataclass, field
+from datetime import datetime, timedelta
 from typing import Any, AsyncIterator, Iterable
 
+from loom_tui.domain.clock import iso
 from loom_tui.domain.containers import CONTAINERS, Container
 
 from .errors import InvalidQuery
-from .query import ALL, Query
+from .query import ALL, Filter, Op, Query, check_field, get_path
 
 BAD_ID_CHARS = frozenset("/\\?#")
 
@@ -63,6 +66,8 @@ class DocumentStore(abc.ABC):
     """The port.  All methods are coroutines; adapters never block the event loop."""
 
     kind: str = "abstract"
+    # queries an aggregate may have in flight at once (count_per_day's one COUNT per day)
+    aggregate_concurrency: int = 8
 
     def __init__(self) -> None:
         self.charges = RequestCharges()
@@ -164,6 +169,41 @@ class DocumentStore(abc.ABC):
 
     @abc.abstractmethod
     async def count_cross_partition(self, container: str, query: Query = ALL) -> int: ...
+
+    # -- aggregates (cross-partition, admin reports) ------------------------------------------
+    async def count_by(self, container: str, fields: str | tuple[str, ...], query: Query = ALL) -> dict[Any, int]:
+        """Documents matching ``query`` (across partitions) counted per value of ``fields``: one
+        field name gives ``{value: n}``, a tuple gives ``{(v1, v2, ...): n}``; a missing field
+        counts under ``None``.
+
+        This default streams the matching documents and counts them here (Cosmos DB: the Python
+        SDK has no cross-partition ``GROUP BY``); SQLite overrides it with one ``GROUP BY``."""
+        names = (fields,) if isinstance(fields, str) else tuple(fields)
+        for f in names:
+            check_field(f)
+        counts: dict[Any, int] = {}
+        async for doc in self.iterate_cross_partition(container, query, page_size=5000):
+            key = get_path(doc, names[0]) if isinstance(fields, str) else tuple(get_path(doc, f) for f in names)
+            counts[key] = counts.get(key, 0) + 1
+        return counts
+
+    async def count_per_day(self, container: str, field: str, since: datetime, days: int, query: Query = ALL) -> list[int]:
+        """Documents matching ``query`` (across partitions) whose ISO timestamp ``field`` falls in
+        each of ``days`` consecutive days from ``since``: ``[since + d, since + d + 1 day)`` as
+        string ranges (the ISO text of the bounds, as the window filters compare them).
+
+        This default runs one ``COUNT`` per day, at most :attr:`aggregate_concurrency` at once
+        (Cosmos DB serves each from the range index); SQLite overrides it with one query."""
+        check_field(field)
+        bounds = [iso(since + timedelta(days=d)) for d in range(days + 1)]
+        gate = asyncio.Semaphore(max(1, self.aggregate_concurrency))
+
+        async def one(d: int) -> int:
+            async with gate:
+                return await self.count_cross_partition(
+                    container, query.and_(Filter(field, Op.GE, bounds[d]), Filter(field, Op.LT, bounds[d + 1])))
+
+        return list(await asyncio.gather(*(one(d) for d in range(days))))
 
     async def iterate(self, container: str, pk: str, query: Query = ALL, *, page_size: int = 500) -> AsyncIterator[dict]:
         token: str | None = None

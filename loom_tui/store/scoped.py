@@ -21,9 +21,12 @@ Cross-tenant access is impossible by construction:
 from __future__ import annotations
 
 import time
+from bisect import bisect_right
 from dataclasses import dataclass
+from datetime import datetime, timedelta
 from typing import AsyncIterator
 
+from loom_tui.domain.clock import iso
 from loom_tui.domain.containers import Scope
 from loom_tui.domain.session import Session
 from loom_tui.errors import ConflictError, Forbidden, NotFoundError
@@ -132,8 +135,8 @@ class ScopedStore:
     async def tenant_count(self, container: str, query: Query = ALL) -> int:
         return await self.store.count(self._tenant_container(container), self.tid, query)
 
-    def tenant_iter(self, container: str, query: Query = ALL) -> AsyncIterator[dict]:
-        return self.store.iterate(self._tenant_container(container), self.tid, query)
+    def tenant_iter(self, container: str, query: Query = ALL, *, page_size: int = 500) -> AsyncIterator[dict]:
+        return self.store.iterate(self._tenant_container(container), self.tid, query, page_size=page_size)
 
     async def tenant_create(self, container: str, doc: dict) -> dict:
         return await self.store.create(container, self._stamp_tenant(container, doc))
@@ -411,6 +414,41 @@ class ScopedStore:
         async for doc in self.store.iterate_cross_partition(container, q, page_size=page_size):
             if doc.get("tenantId") == self.tid or doc.get("workspaceId") in ws_ids or doc.get("itemId") == settings_item:
                 yield doc
+
+    # The same documents as admin_reached, counted instead of read: those stamped with the tenant
+    # are counted with tenantId = this tenant; those without a tenant (the web console's) are
+    # counted grouped by (workspaceId, itemId) as well, and kept by admin_reached's own rule —
+    # the workspaces are read only when there is such a document at all.  Nothing is streamed.
+    async def _unstamped(self, container: str, fields: tuple[str, ...], query: Query) -> list[tuple[tuple, int]]:
+        """(values of ``fields``, count) of the tenant's documents without a ``tenantId``."""
+        grouped = await self.store.count_by(container, ("workspaceId", "itemId", *fields),
+                                            query.and_(Filter("tenantId", Op.IS_NULL, True)))
+        if not grouped:
+            return []
+        ws_ids = {d["id"] async for d in self.store.iterate("workspaces", self.tid, page_size=5000)}
+        settings_item = TENANT_SETTINGS_ITEM.format(tid=self.tid)
+        return [(key[2:], n) for key, n in grouped.items() if key[0] in ws_ids or key[1] == settings_item]
+
+    async def admin_reached_count_by(self, container: str, fields: str | tuple[str, ...], query: Query = ALL) -> dict:
+        """:meth:`DocumentStore.count_by` over the documents :meth:`admin_reached` yields (admins only)."""
+        self._require_admin()
+        counts = dict(await self.store.count_by(container, fields, query.and_(eq("tenantId", self.tid))))
+        names = (fields,) if isinstance(fields, str) else tuple(fields)
+        for values, n in await self._unstamped(container, names, query):
+            key = values[0] if isinstance(fields, str) else values
+            counts[key] = counts.get(key, 0) + n
+        return counts
+
+    async def admin_reached_per_day(self, container: str, field: str, since: datetime, days: int, query: Query = ALL) -> list[int]:
+        """:meth:`DocumentStore.count_per_day` over the documents :meth:`admin_reached` yields (admins only)."""
+        self._require_admin()
+        out = await self.store.count_per_day(container, field, since, days, query.and_(eq("tenantId", self.tid)))
+        bounds = [iso(since + timedelta(days=d)) for d in range(days + 1)]
+        window = query.and_(Filter(field, Op.GE, bounds[0]), Filter(field, Op.LT, bounds[-1]))
+        for (at,), n in await self._unstamped(container, (field,), window):
+            if isinstance(at, str):
+                out[bisect_right(bounds, at) - 1] += n
+        return out
 
     # -- workspaces filed under their owner's object id ---------------------------------------
     # The console files a workspace under its owner's *object id* (its partition key tenantId), so

@@ -42,9 +42,9 @@ class GatedUsage(UsageService):
         super().__init__(ctx, **kw)
         self.gate = gate
 
-    async def report(self, progress=None):
+    async def report(self, progress=None, on_part=None):
         await self.gate.wait()
-        return await super().report(progress)
+        return await super().report(progress, on_part)
 
 
 async def open_usage(pilot) -> UsageScreen:
