@@ -46,10 +46,9 @@ CONTAINERS: dict[str, Container] = {
             "tenantId",
             Scope.TENANT,
             "workspace documents",
-            ("name", "description", "createdAt", "lastAccessedAt", "itemCount", "ownerOid", "domain", "capacity", "id"),
-            # id across partitions: ScopedStore.workspace counts the holders of an id (10,000
-            # workspaces: a 30 ms scan per workspace opened, an index lookup with this)
-            ("id",),
+            # (the id across partitions — ScopedStore.workspace counts the holders of an id — is
+            # the embedded store's own index on its id column, for every container)
+            ("name", "description", "createdAt", "lastAccessedAt", "itemCount", "ownerOid", "domain", "capacity"),
         ),
         Container(
             "items",
