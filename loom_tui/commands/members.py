@@ -10,6 +10,7 @@ from __future__ import annotations
 import argparse
 
 from loom_tui.domain.principal import PRINCIPAL_TYPES
+from loom_tui.services.grants import grant_row
 from loom_tui.services.roles import MEMBER_ROLES
 
 from loom_tui.domain.text import visible
@@ -72,17 +73,11 @@ async def do_list(args: argparse.Namespace) -> int:
     ctx = await _ctx(args)
     try:
         ws = await ctx.workspaces.find(args.workspace)
-        rows = await ctx.members.list(ws["id"]) + [grant_row(g) for g in await ctx.grants.list(ws["id"])]
+        rows = await ctx.grants.rows(ws["id"])
     finally:
         await ctx.close()
     emit(args, rows, COLUMNS, json=[public(r) for r in rows], footer=count(len(rows), "member"))
     return 0
-
-
-def grant_row(g: dict) -> dict:
-    """A ``workspace-roles`` grant as a row of the members list."""
-    return {"upn": None, "name": g.get("displayName"), "role": g.get("role"), "addedBy": g.get("addedBy"), "addedAt": g.get("addedAt"),
-            "principalId": g.get("principalId"), "principalType": g.get("principalType"), "source": "workspace-roles"}
 
 
 async def do_add(args: argparse.Namespace) -> int:

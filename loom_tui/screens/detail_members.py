@@ -1,4 +1,9 @@
-"""The Members pane: who is in the workspace, with which role; add by UPN, change role, remove.
+"""The Members pane: who is in the workspace, with which role; add, change role, remove.
+
+Members are the web console's ``workspace-roles`` grants (services/grants.py): a user, group or
+service principal, given by UPN, object id or display name and resolved through Microsoft Graph,
+with the console's roles (Admin, Member, Contributor, Viewer).  The legacy ``workspace-permissions``
+bindings (by UPN, loom's roles) are listed beside them and can still be changed or removed.
 
 The creator is an implicit admin: the table says so, and on their row "Remove" and "Change role"
 are not offered (the keys leave the footer, ``?`` and the palette); a key pressed anyway gets one
@@ -14,6 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from loom_tui.services.grants import CONSOLE_ROLE_NAMES, is_grant
 from loom_tui.services.roles import MEMBER_ROLES
 from loom_tui.widgets.table_header import TableHeader
 from loom_tui.widgets.virtual_table import Column, VirtualTable, safe_text
@@ -22,21 +28,32 @@ from .prompt import ChoicePrompt, TextPrompt, confirm
 from .sort_picker import SortPicker, picked, sort_words
 from .workspace_detail import Pane
 
+def _who(row: dict) -> str:
+    return str(row.get("upn") or row.get("principalId") or "")
+
+
+def _name(row: dict) -> str:
+    kind = row.get("principalType") or "User"
+    return str(row.get("name") or "") + ("" if kind == "User" else f" ({kind})")
+
+
 COLUMNS = [
-    Column("upn", "UPN", 0, min_width=16, cut="middle"),
-    Column("name", "Name", 16),
+    Column("upn", "UPN or id", 0, min_width=16, cut="middle", render=_who),
+    Column("name", "Name", 16, render=_name),
     Column("role", "Role", 17, render=lambda r: (r.get("role") or "") + (" (creator)" if r.get("creator") or r.get("implicit") else "")),
     Column("addedAt", "Added", 10, render=lambda r: (r.get("addedAt") or "")[:10]),
 ]
-ROLE_CHOICES = [(r, r) for r in MEMBER_ROLES]
+ROLE_CHOICES = [(r, r) for r in MEMBER_ROLES]  # a legacy binding's (loom's roles)
+GRANT_CHOICES = [(r, r) for r in CONSOLE_ROLE_NAMES]  # a grant's (the console's roles)
 CREATOR_KEPT = ("member_remove", "member_role")  # what the rules forbid on the creator's row
 SORT_LABEL = {"upn": "UPN", "name": "name", "role": "role", "addedAt": "added"}
-ROLE_ORDER = {role: i for i, role in enumerate(MEMBER_ROLES)}
+# by what a role may do: Admin, then write (Member / loom's contributor), then read
+ROLE_ORDER = {"Admin": 0, "admin": 0, "Member": 1, "contributor": 1, "Contributor": 2, "Viewer": 3, "viewer": 3}
 
 
 def sort_value(row: dict, key: str) -> tuple:
     """Sort value of a member row: text case-insensitively, roles by rank, missing values last."""
-    value = row.get(key)
+    value = _who(row) if key == "upn" else row.get(key)
     if key == "role":
         return (0, ROLE_ORDER.get(str(value), len(ROLE_ORDER)), "")
     if value in (None, ""):
@@ -107,7 +124,7 @@ class MembersPane(Pane):
     @work(exclusive=True, exit_on_error=False, group="members")
     async def reload(self, keep_cursor: bool = True) -> None:
         try:
-            self.rows = await self.ctx.members.list(self.detail.workspace_id)
+            self.rows = await self.ctx.grants.rows(self.detail.workspace_id)
         except Exception as exc:
             self.detail.flash(f"could not read members: {exc}", "error")
             return
@@ -148,7 +165,7 @@ class MembersPane(Pane):
 
         row = self._row()
         if row is not None:
-            self.app.push_screen(DescribeScreen(f"member {row.get('upn')}", row))
+            self.app.push_screen(DescribeScreen(f"member {_who(row)}", row))
 
     def on_virtual_table_columns_changed(self) -> None:
         self.query_one(TableHeader).refresh_header()
@@ -162,8 +179,8 @@ class MembersPane(Pane):
     @work(exit_on_error=False, group="members-write")
     async def action_member_add(self) -> None:
         # least privilege first: the picker starts on viewer
-        role = await self.app.push_screen_wait(ChoicePrompt("Add member", "Role of the new member:", ROLE_CHOICES,
-                                                            start=MEMBER_ROLES.index("viewer")))
+        role = await self.app.push_screen_wait(ChoicePrompt("Add member", "Role of the new member:", GRANT_CHOICES,
+                                                            start=CONSOLE_ROLE_NAMES.index("Viewer")))
         if role is None:
             return
         await self._add_member(role)
@@ -171,19 +188,19 @@ class MembersPane(Pane):
     @work(exit_on_error=False, group="members-write")
     async def reopen(self, saved: dict[str, str]) -> None:
         """Reopen the add-member prompt a dropped connection closed, with what had been typed."""
-        if saved.get("prompt") == "member.add" and saved.get("role") in MEMBER_ROLES:
+        if saved.get("prompt") == "member.add" and saved.get("role") in CONSOLE_ROLE_NAMES:
             await self._add_member(saved["role"], saved.get("text", ""))
 
     async def _add_member(self, role: str, typed: str | None = None) -> None:
         ws = self.detail.workspace_id
 
-        async def add(upn: str) -> dict:
-            return await self.ctx.members.add(ws, upn, role)
+        async def add(who: str) -> dict:
+            return await self.ctx.grants.grant(ws, who, role)
 
-        doc = await self.app.push_screen_wait(TextPrompt(f"Add member as {role}", "User principal name (name@contoso.com)", add,
+        doc = await self.app.push_screen_wait(TextPrompt(f"Add member as {role}", "A UPN (name@contoso.com), an object id, or a group name", add,
                                                          resume={"prompt": "member.add", "workspace_id": ws, "role": role}, typed=typed))
         if doc:
-            self.detail.flash(f"added {safe_text(doc['upn'])} as {role}", "ok")
+            self.detail.flash(f"granted {safe_text(doc.get('displayName'))} ({safe_text(doc.get('principalType'))}) {role}", "ok")
             self.reload(keep_cursor=True)
 
     @work(exit_on_error=False, group="members-write")
@@ -191,18 +208,23 @@ class MembersPane(Pane):
         row = self._row()
         if row is None or self._refuse_on_creator(row, "their role stays admin"):
             return
-        # the picker starts on the member's current role
-        role = await self.app.push_screen_wait(ChoicePrompt(f"Role of {row.get('upn')}", f"now: {row.get('role')}", ROLE_CHOICES,
-                                                            start=ROLE_ORDER.get(row.get("role") or "", 0)))
+        # the picker starts on the member's current role; a grant takes the console's roles
+        choices = GRANT_CHOICES if is_grant(row) else ROLE_CHOICES
+        values = [v for _, v in choices]
+        role = await self.app.push_screen_wait(ChoicePrompt(f"Role of {_who(row)}", f"now: {row.get('role')}", choices,
+                                                            start=values.index(row["role"]) if row.get("role") in values else 0))
         if role is None:
             return
         try:
-            await self.ctx.members.set_role(self.detail.workspace_id, row["upn"], role, etag=row.get("_etag"))
+            if is_grant(row):  # a re-grant of the same principal changes its role (the console's upsert)
+                await self.ctx.grants.grant(self.detail.workspace_id, str(row["principalId"]), role, principal_type=row.get("principalType"))
+            else:
+                await self.ctx.members.set_role(self.detail.workspace_id, row["upn"], role, etag=row.get("_etag"))
         except Exception as exc:
             self.detail.flash(f"role not changed: {exc}", "error")
             self.detail.show_error("Role not changed", exc)
             return
-        self.detail.flash(f"{safe_text(row['upn'])} is now {role}", "ok")
+        self.detail.flash(f"{safe_text(_who(row))} is now {role}", "ok")
         self.reload(keep_cursor=True)
 
     @work(exit_on_error=False, group="members-write")
@@ -210,14 +232,18 @@ class MembersPane(Pane):
         row = self._row()
         if row is None or self._refuse_on_creator(row, "they cannot be removed"):
             return
-        if not await self.app.push_screen_wait(confirm("Remove member", f"Remove {row.get('upn')} ({row.get('role')}) from this workspace?", "Remove")):
+        who = _who(row) if not is_grant(row) else f"{row.get('name') or row.get('principalId')} ({row.get('principalType')})"
+        if not await self.app.push_screen_wait(confirm("Remove member", f"Remove {who} ({row.get('role')}) from this workspace?", "Remove")):
             self.detail.flash("nobody was removed")
             return
         try:
-            await self.ctx.members.remove(self.detail.workspace_id, row["upn"])
+            if is_grant(row):
+                await self.ctx.grants.revoke(self.detail.workspace_id, str(row["principalId"]), principal_type=row.get("principalType"))
+            else:
+                await self.ctx.members.remove(self.detail.workspace_id, row["upn"])
         except Exception as exc:
             self.detail.flash(f"not removed: {exc}", "error")
             self.detail.show_error("Member not removed", exc)
             return
-        self.detail.flash(f"removed {safe_text(row['upn'])}", "ok")
+        self.detail.flash(f"removed {safe_text(who)}", "ok")
         self.reload(keep_cursor=True)

@@ -61,6 +61,16 @@ def grant_id(workspace_id: str, principal_id: str) -> str:
     return f"{workspace_id}:{principal_id}"
 
 
+def grant_row(g: dict) -> dict:
+    """A ``workspace-roles`` grant as a row of the members list (beside the legacy bindings)."""
+    return {"upn": None, "name": g.get("displayName"), "role": g.get("role"), "addedBy": g.get("addedBy"), "addedAt": g.get("addedAt"),
+            "principalId": g.get("principalId"), "principalType": g.get("principalType"), "source": ROLES, "_etag": g.get("_etag")}
+
+
+def is_grant(row: dict) -> bool:
+    return row.get("source") == ROLES
+
+
 class GrantService:
     def __init__(self, ctx: "AppContext", lookup: PrincipalLookup | None = None) -> None:
         self.ctx = ctx
@@ -73,6 +83,10 @@ class GrantService:
         await require(self.ctx, ws, Action.READ)
         page = await self.scoped.ws_query(ws, ROLES, Query(order_by=(Order("displayName"),)), max_items=MAX_GRANTS)
         return page.items
+
+    async def rows(self, workspace_id: str) -> list[dict]:
+        """Every member of the workspace: the legacy bindings, then the grants (as rows)."""
+        return await self.ctx.members.list(workspace_id) + [grant_row(g) for g in await self.list(workspace_id)]
 
     async def resolve(self, who: str, principal_type: str | None = None) -> Principal:
         if self.lookup is None:  # the run's (wiring decides: Microsoft Graph of the profile's cloud, or none)

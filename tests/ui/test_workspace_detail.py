@@ -218,31 +218,42 @@ async def test_members_add_change_role_remove_and_implicit_admin_refusal():
         await pilot.press("d")
         await wait_for(pilot, lambda: "created this workspace: they cannot be removed" in screen_text(app))
         assert app.screen is screen and "Error" not in screen_text(app)
-        # add kim as contributor
+        # add kim as Member: a workspace-roles grant, resolved through the demo Azure's Graph
         await pilot.press("n")
         await wait_for(pilot, lambda: isinstance(app.screen, ChoicePrompt))
-        await pilot.press("up", "enter")  # contributor (the picker starts on viewer)
+        await pilot.press("up", "up", "enter")  # Member (the picker starts on Viewer)
         await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt))
-        await type_into(pilot, "not a upn")
-        await wait_for(pilot, lambda: "user principal name" in screen_text(app))
+        await type_into(pilot, "nobody by this name")
+        # not found through Graph: said in the prompt, nothing written
+        await wait_for(pilot, lambda: "named 'nobody by this name'" in str(app.screen.query_one("#prompt-error").render()))
+        assert await app.ctx.grants.list(ws["id"]) == []
         await type_into(pilot, upn("kim.scientist"))
         await wait_for(pilot, lambda: app.screen is screen and members.row_count == 2)
         await wait_for(pilot, lambda: members.row(1) is not None)
-        kim = [members.row(i) for i in range(2) if members.row(i)["upn"] == upn("kim.scientist")][0]
-        assert kim["role"] == "contributor"
-        # change kim's role to viewer: on kim's row both are offered
-        members.cursor_row = [i for i in range(2) if members.row(i)["upn"] == upn("kim.scientist")][0]
+
+        def kim_row() -> int:
+            return [i for i in range(members.row_count) if (members.row(i) or {}).get("name") == "Kim Scientist"][0]
+
+        kim = members.row(kim_row())
+        assert kim["role"] == "Member" and kim["principalType"] == "User" and kim["source"] == "workspace-roles"
+        grants = await app.ctx.grants.list(ws["id"])
+        assert [(g["principalId"], g["role"]) for g in grants] == [(kim["principalId"], "Member")]
+        # change kim's role to Viewer: on kim's row both are offered
+        members.cursor_row = kim_row()
         await wait_for(pilot, lambda: "Remove" in screen_text(app) and "Change role" in screen_text(app))
         await pilot.press("e")  # e: edit the role
         await wait_for(pilot, lambda: isinstance(app.screen, ChoicePrompt))
-        await pilot.press("down", "enter")  # from contributor, where the picker starts
-        await wait_for(pilot, lambda: "is now viewer" in screen_text(app))
-        assert {m["upn"]: m["role"] for m in await app.ctx.members.list(ws["id"])}[upn("kim.scientist")] == "viewer"
+        await pilot.press("down", "down", "enter")  # from Member, where the picker starts
+        await wait_for(pilot, lambda: "is now Viewer" in screen_text(app))
+        assert [g["role"] for g in await app.ctx.grants.list(ws["id"])] == ["Viewer"]
         # remove kim
+        await wait_for(pilot, lambda: members.row_count == 2 and members.row(kim_row()) is not None)
+        members.cursor_row = kim_row()
         await pilot.press("d")
         await wait_for(pilot, lambda: isinstance(app.screen, ChoicePrompt))
         await pilot.press("down", "enter")
         await wait_for(pilot, lambda: members.row_count == 1)
+        assert await app.ctx.grants.list(ws["id"]) == []
         assert [m["upn"] for m in await app.ctx.members.list(ws["id"])] == [app.ctx.session.upn_key]
 
 
@@ -459,7 +470,7 @@ async def test_role_pickers_start_on_viewer_for_a_new_member_and_on_the_current_
         await wait_for(pilot, lambda: members.row_count == 2 and members.row(1) is not None)
         await pilot.press("n")
         await wait_for(pilot, lambda: isinstance(app.screen, ChoicePrompt))
-        assert picked() == "viewer"
+        assert picked() == "Viewer"
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is screen)
         members.cursor_row = [i for i in range(2) if members.row(i)["upn"] == upn("kim.scientist")][0]
@@ -487,3 +498,30 @@ async def test_rename_puts_the_cursor_after_the_name_and_typing_appends():
         field = app.screen.query_one("#prompt-input")
         assert field.value == "nb one2"
         assert field.cursor_position == len(field.value) and field.selection.is_empty
+
+
+async def test_a_group_is_granted_by_name_and_an_ambiguous_name_lists_each():
+    """Issue 19 item 2 in the TUI: the members pane grants a group by its display name (Graph), and
+    a name two groups share is refused with both named, nothing written."""
+    app = LoomApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_ready(pilot)
+        ws = await fresh_workspace(app)
+        screen = await open_detail(pilot, ws["id"])
+        await pilot.press("m")
+        members = screen.query_one("#members-table", VirtualTable)
+        await wait_for(pilot, lambda: members.row_count == 1 and members.row(0) is not None)
+        await pilot.press("n")
+        await wait_for(pilot, lambda: isinstance(app.screen, ChoicePrompt))
+        await pilot.press("enter")  # Viewer, where the picker starts
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt))
+        await type_into(pilot, "Contractors")
+        error = lambda: str(app.screen.query_one("#prompt-error").render())  # noqa: E731
+        await wait_for(pilot, lambda: "2 principals are named 'Contractors'" in error())
+        assert "9a000002-0000-4000-8000-000000000003" in error() and "9a000002-0000-4000-8000-000000000004" in error()
+        assert await app.ctx.grants.list(ws["id"]) == []
+        await type_into(pilot, "9a000002-0000-4000-8000-000000000004")  # the object id settles it
+        await wait_for(pilot, lambda: app.screen is screen and members.row_count == 2)
+        grants = await app.ctx.grants.list(ws["id"])
+        assert [(g["principalType"], g["role"], g["displayName"]) for g in grants] == [("Group", "Viewer", "Contractors")]
+        await wait_for(pilot, lambda: "Contractors (Group)" in screen_text(app))
