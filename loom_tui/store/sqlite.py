@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import asyncio
 import os
-import base64
 import json
 import sqlite3
 import threading
@@ -34,6 +33,7 @@ from loom_tui.domain.containers import CONTAINERS, Scope
 from .errors import Conflict, InvalidQuery, NotFound, PreconditionFailed, StoreCorrupt, StoreError, StoreFull, StoreLocked, StoreReadOnlyFs, StoreUnavailable
 from .port import DocumentStore, Page, one_partition, partition_of, spec
 from .sqlite_aggregate import SqliteAggregates, covering_schema
+from .sqlite_tokens import decode_key_token, decode_token, encode_key_token, encode_token
 from .query import ALL, AnyOf, Cond, Filter, Op, Query, iregex
 
 T = TypeVar("T")
@@ -60,34 +60,6 @@ def _expr(field: str) -> str:
 
 def _new_etag() -> str:
     return '"' + uuid.uuid4().hex + '"'
-
-
-def encode_token(offset: int) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"o": offset}).encode()).decode()
-
-
-def decode_token(token: str) -> int:
-    try:
-        offset = json.loads(base64.urlsafe_b64decode(token.encode()))["o"]
-    except Exception:
-        raise InvalidQuery("not a continuation token of this store") from None
-    if not isinstance(offset, int) or offset < 0:
-        raise InvalidQuery("not a continuation token of this store")
-    return offset
-
-
-def encode_key_token(pk: str, id: str) -> str:
-    return base64.urlsafe_b64encode(json.dumps({"k": [pk, id]}).encode()).decode()
-
-
-def decode_key_token(token: str) -> tuple[str, str]:
-    try:
-        pk, id = json.loads(base64.urlsafe_b64decode(token.encode()))["k"]
-    except Exception:
-        raise InvalidQuery("not a continuation token of this store") from None
-    if not isinstance(pk, str) or not isinstance(id, str):
-        raise InvalidQuery("not a continuation token of this store")
-    return pk, id
 
 
 def _where(conds: Iterable[Cond], params: list[Any]) -> str:
