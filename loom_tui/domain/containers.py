@@ -13,6 +13,7 @@ from enum import Enum
 
 class Scope(str, Enum):
     TENANT = "tenant"  # partition key is the Entra tenant id
+    OWNER = "owner"  # partition key is the owner's object id (workspaces, as the web console files them)
     WORKSPACE = "workspace"  # partition key is a workspace id (the workspace belongs to a tenant)
     ITEM = "item"  # partition key is an item id (or a synthetic id like "tenant-settings:<tid>")
     USER = "user"  # partition key is the user's object id
@@ -43,12 +44,14 @@ CONTAINERS: dict[str, Container] = {
     for c in (
         Container(
             "workspaces",
-            "tenantId",
-            Scope.TENANT,
+            "tenantId",  # the OWNER's object id (the console's name for it); ``tid`` is the tenant
+            Scope.OWNER,
             "workspace documents",
-            # (the id across partitions — ScopedStore.workspace counts the holders of an id — is
+            # (the id across partitions — ScopedStore.workspace finds the holders of an id — is
             # the embedded store's own index on its id column, for every container)
-            ("name", "description", "createdAt", "lastAccessedAt", "itemCount", "ownerOid", "domain", "capacity"),
+            ("name", "description", "createdAt", "lastAccessedAt", "itemCount", "ownerOid", "domain", "capacity", "tid"),
+            # the list reads across owners' partitions: its sorts and the tenant bound
+            ("name", "createdAt", "lastAccessedAt", "itemCount", "tid", "domain", "capacity"),
         ),
         Container(
             "items",

@@ -189,7 +189,8 @@ def _workspace(rng: random.Random, n: int, anchor: datetime, name: str | None = 
         members.setdefault(_upn(u[1]), rng.choice(["admin", "contributor", "contributor", "viewer"]))
     ws = {
         "id": _uuid(rng),
-        "tenantId": DEMO_TENANT,
+        "tenantId": owner[0],  # the owner's object id (set again from ownerOid when written)
+        "tid": DEMO_TENANT,
         "name": name,
         "nameLower": name.lower(),
         "description": description,
@@ -263,6 +264,7 @@ async def _write_workspaces(store: DocumentStore, rng: random.Random, workspaces
                         "seq": int(at.timestamp()) * 1_000_000_000 + at.microsecond * 1000,
                     })
         doc = {k: v for k, v in ws.items() if k not in ("_members", "_idle")}
+        doc["tenantId"] = doc["ownerOid"]  # filed under its owner's object id, as the web console files it
         ws_docs.append(doc)
     result.workspaces += await store.upsert_many("workspaces", ws_docs)
     result.folders += await store.upsert_many("folders", folders_all)

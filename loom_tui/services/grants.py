@@ -120,7 +120,7 @@ class GrantService:
         binding = await self.scoped.ws_get(ws, "workspace-permissions", permission_id(ws.id, upn))
         if binding is None or is_creator(ws, binding):
             return
-        await set_member_upn(self.scoped, ws.id, upn.lower(), False)
+        await set_member_upn(self.scoped, ws, upn.lower(), False)
         try:
             await self.scoped.ws_delete(ws, "workspace-permissions", binding["id"])
         except NotFound:

@@ -92,5 +92,5 @@ async def idle_workspaces(scoped: "ScopedStore", at: datetime | None = None) -> 
     """The tenant's workspaces (not being deleted) and the idle ones among them, at ``at`` (default
     :func:`now`)."""
     since, until = window(at or now())
-    workspaces = [ws async for ws in scoped.tenant_iter("workspaces", Query((not_deleting(),)))]
+    workspaces = [ws async for ws in scoped.tenant_workspaces_iter(Query((not_deleting(),)))]
     return workspaces, idle_among(workspaces, await active_workspaces(scoped, since, until), since)

@@ -226,7 +226,7 @@ class ItemService:
         journal = Journal(self.scoped)
         intent = await journal.begin("item.create", {"workspaceId": ws.id, "docs": docs, "events": events})
         stored = await self.scoped.ws_create_batch(ws, "items", docs)
-        await add_to_item_count(self.scoped, ws.id, len(stored))
+        await add_to_item_count(self.scoped, ws, len(stored))
         for e in events:
             await self.audit.write(ws, e["itemId"], e["event"])
         await journal.done(intent)
@@ -310,7 +310,7 @@ class ItemService:
             except NotFound:
                 pass  # someone else deleted it meanwhile; the count is only adjusted for what we removed
         if removed:
-            await add_to_item_count(self.scoped, ws.id, -removed)
+            await add_to_item_count(self.scoped, ws, -removed)
         for doc in victims:
             await self.audit.record(ws, item_id=doc["id"], item_type=doc.get("itemType", ""), action="item.delete",
                                     summary=f"deleted {doc.get('itemType')} {doc.get('displayName')}", changes=diff(doc, None, AUDITED))

@@ -82,7 +82,7 @@ class MemberService:
         if existing is not None:
             if upn in (ws.doc.get("memberUpns") or []):
                 raise ConflictError(f"{upn} is already a member ({existing.get('role')}); change their role instead")
-            await set_member_upn(self.scoped, ws.id, upn, True)  # finish an interrupted add
+            await set_member_upn(self.scoped, ws, upn, True)  # finish an interrupted add
             return existing
         user = await self.directory.by_upn(upn)
         doc = {
@@ -96,7 +96,7 @@ class MemberService:
             "implicit": False,
         }
         stored = await self.scoped.ws_create(ws, "workspace-permissions", doc)
-        await set_member_upn(self.scoped, ws.id, upn, True)
+        await set_member_upn(self.scoped, ws, upn, True)
         self.scoped.forget_bindings()
         await self.audit.record(ws, item_id=ws.id, item_type="workspace", action="member.add",
                                 summary=f"added {upn} as {role}", changes={"member": [None, upn], "role": [None, role]})
@@ -131,7 +131,7 @@ class MemberService:
         current = await self._binding(ws, upn)
         if is_creator(ws, current):
             raise ConflictError(f"{upn} created this workspace and is always its admin: they cannot be removed")
-        await set_member_upn(self.scoped, ws.id, upn, False)
+        await set_member_upn(self.scoped, ws, upn, False)
         try:
             await self.scoped.ws_delete(ws, "workspace-permissions", current["id"])
         except NotFound:

@@ -66,7 +66,10 @@ class NameReservations:
 
     async def _stale(self, reservation: dict) -> bool:
         """Held by a workspace that no longer carries the name (deleted, renamed, never made)."""
-        holder = await self.scoped.tenant_get("workspaces", str(reservation.get("workspaceId")))
+        from loom_tui.store.query import Query, eq
+
+        found = await self.scoped.workspaces_in_tenant(Query((eq("id", str(reservation.get("workspaceId"))),)))
+        holder = found[0] if found else None
         if holder is not None:
             return str(holder.get("name") or "").strip().lower() != reservation.get("nameLower")
         try:

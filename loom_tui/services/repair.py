@@ -81,7 +81,7 @@ class RepairService:
                 report.fixed.append(line)
             except (ServiceError, StoreError) as exc:
                 report.skipped.append(f"{intent.get('kind')} {intent.get('data', {}).get('workspaceId', '')}: {exc}")
-        page = await self.scoped.tenant_query("workspaces", Query((eq("state", DELETING),)), max_items=500)
+        page = await self.scoped.workspaces_query(Query((eq("state", DELETING),)), max_items=500)
         for doc in page.items:
             age = _age_s(doc.get("updatedAt"))
             if age < min_age_s:
@@ -109,7 +109,7 @@ class RepairService:
         from .names import NameReservations
 
         wid = data["workspaceId"]
-        if await self.scoped.tenant_get("workspaces", wid) is None:
+        if not await self.scoped.workspaces_in_tenant(Query((eq("id", wid),))):
             await NameReservations(self.scoped).release(data.get("name", ""), wid)
             return f"workspace create of {data.get('name')!r} never wrote the workspace: released its name"
         ws = await self.scoped.workspace(wid)
@@ -147,7 +147,7 @@ class RepairService:
             doc["itemCount"] = count
             return doc
 
-        await edit_workspace_doc(self.scoped, ws.id, change)
+        await edit_workspace_doc(self.scoped, ws, change)
         return count
 
     # -- the full check ----------------------------------------------------------------------
@@ -155,7 +155,7 @@ class RepairService:
         from .items import LAKEHOUSE, SQL_ENDPOINT_TYPE, sql_endpoint_name
         from .names import CONTAINER as NAMES
 
-        async for doc in self.scoped.tenant_iter("workspaces"):
+        async for doc in self.scoped.workspaces_iter():
             if doc.get("state") == DELETING:
                 continue
             try:
@@ -187,7 +187,8 @@ class RepairService:
                     await self.scoped.ws_upsert(ws, "workspace-permissions", member)
                     report.fixed.append(f"restored the creator's membership of {doc.get('name')} ({doc['id']})")
         async for res in self.scoped.tenant_iter(NAMES):
-            holder = await self.scoped.tenant_get("workspaces", str(res.get("workspaceId")))
+            found = await self.scoped.workspaces_in_tenant(Query((eq("id", str(res.get("workspaceId"))),)))
+            holder = found[0] if found else None
             if (holder is None or str(holder.get("name") or "").strip().lower() != res.get("nameLower")) and _age_s(res.get("at")) > 120:
                 try:
                     await self.scoped.tenant_delete(NAMES, res["id"], if_match=res["_etag"])

@@ -92,9 +92,9 @@ async def role_in(ctx: "AppContext", ws: "WorkspaceRef") -> Role:
     """The highest of: the owner; the ``workspace-permissions`` binding; the ``workspace-roles``
     grants to the user or a group of their token; a ``memberUpns`` listing (reads)."""
     s = ctx.session
-    if s.is_tenant_admin:
+    if s.is_tenant_admin and ws.confirmed:  # the console's admin bypass: a positive tid match only
         return Role.TENANT_ADMIN
-    if ws.doc.get("ownerOid") == s.user_oid:
+    if ws.pk == s.user_oid or ws.doc.get("ownerOid") == s.user_oid:  # the owner's partition (the console's Owner)
         return Role.ADMIN
     found: list[Role] = []
     binding = await ctx.scoped.ws_get(ws, "workspace-permissions", permission_id(ws.id, s.upn_key))

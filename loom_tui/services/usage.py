@@ -156,7 +156,7 @@ class UsageService:
             return value
 
         workspaces, docs, by_type, per_day, audit = await asyncio.gather(
-            told("workspaces", self.scoped.tenant_count("workspaces", Query((_not_deleting(),))), lambda n: n),
+            told("workspaces", self.scoped.tenant_workspaces_count(Query((_not_deleting(),))), lambda n: n),
             self._workspace_names(),
             told("items", self._items_by_type(), _items_part),
             told("activity", self.scoped.admin_reached_per_day("audit-log", "at", since, WINDOW_DAYS),
@@ -192,7 +192,7 @@ class UsageService:
         """Id, name, ``lastAccessedAt`` and ``createdAt`` of the tenant's workspaces not being deleted."""
         return [{"id": d["id"], "name": str(d.get("name") or d["id"]), "lastAccessedAt": d.get("lastAccessedAt"),
                  "createdAt": d.get("createdAt")}
-                async for d in self.scoped.tenant_iter("workspaces", Query((_not_deleting(),)), page_size=5000)]
+                async for d in self.scoped.tenant_workspaces_iter(Query((_not_deleting(),)), page_size=5000)]
 
     @staticmethod
     def _top_workspaces(names: dict[str, str], per_ws: Counter) -> list[Bar]:

@@ -18,7 +18,7 @@ from loom_tui.store.query import AnyOf, Filter, Op, Order, Query, eq
 from loom_tui.domain.session import Session
 from loom_tui.domain.workspace import CAPACITY_PATTERNS
 from loom_tui.store.query import Cond
-from loom_tui.store.scoped import owner_conds
+from loom_tui.store.workspace_access import owned, owner_conds
 
 from .audit import AuditService, diff
 from loom_tui.errors import ConflictError, EditConflict, NameTaken, ValidationError
@@ -111,7 +111,7 @@ def view_query(view: WorkspaceView, session_conds: tuple, session: Session) -> Q
     if view.domain:
         conds.append(eq("domain", view.domain))
     if view.mine:
-        conds.append(AnyOf(owner_conds(session)[::2]))  # ownerOid, or the web console's createdBy
+        conds.append(AnyOf((owned(session),) + owner_conds(session)[::2]))  # the owner's partition, ownerOid, createdBy
     return Query(tuple(conds), (Order(view.sort.value, view.descending),))
 
 
@@ -131,10 +131,10 @@ class WorkspaceService:
             found = DomainRegistry.match(view.domain, await self.registry.domains())
             if found is not None and found.id != view.domain:
                 view = replace(view, domain=found.id)
-        return view_query(view, await self.scoped.visibility(), self.ctx.session)
+        return view_query(view, (), self.ctx.session)  # the scoped store binds it to what the user sees
 
     async def count(self, view: WorkspaceView = WorkspaceView()) -> int:
-        return await self.scoped.tenant_count("workspaces", await self._query(view))
+        return await self.scoped.workspaces_count(await self._query(view))
 
     async def window(self, view: WorkspaceView, offset: int, limit: int, *, pinned: list[dict] | tuple = ()) -> list[dict]:
         """Rows ``offset .. offset+limit`` of the list: the ``pinned`` rows (from :meth:`pinned`)
@@ -144,7 +144,7 @@ class WorkspaceService:
         rest_offset, rest_limit = max(0, offset - len(pinned)), limit - len(rows)
         if rest_limit > 0:
             query = (await self._query(view)).and_(*(Filter("id", Op.NE, p["id"]) for p in pinned))
-            rows += await self.scoped.tenant_window("workspaces", query, rest_offset, rest_limit)
+            rows += await self.scoped.workspaces_window(query, rest_offset, rest_limit)
         return rows
 
     async def pinned(self, view: WorkspaceView, pins: tuple[str, ...] | list[str]) -> list[dict]:
@@ -152,11 +152,11 @@ class WorkspaceService:
         if not pins:
             return []
         query = (await self._query(view)).and_(Filter("id", Op.IN, list(pins)))
-        page = await self.scoped.tenant_query("workspaces", query, max_items=len(pins))
+        page = await self.scoped.workspaces_query(query, max_items=len(pins))
         return [{**d, "pin": True} for d in page.items]
 
     async def page(self, view: WorkspaceView = WorkspaceView(), *, max_items: int = 100, continuation: str | None = None):
-        return await self.scoped.tenant_query("workspaces", await self._query(view), max_items=max_items, continuation=continuation)
+        return await self.scoped.workspaces_query(await self._query(view), max_items=max_items, continuation=continuation)
 
     async def get(self, workspace_id: str) -> dict:
         return (await self.scoped.workspace(workspace_id)).doc
@@ -167,8 +167,7 @@ class WorkspaceService:
             return await self.get(name_or_id)
         except Exception:
             pass
-        query = Query((Filter("name", Op.IEQUALS, name_or_id.strip()),) + await self.scoped.visibility())
-        page = await self.scoped.tenant_query("workspaces", query, max_items=10)
+        page = await self.scoped.workspaces_query(Query((Filter("name", Op.IEQUALS, name_or_id.strip()),)), max_items=10)
         if not page.items:
             from loom_tui.errors import NotFoundError
 
@@ -181,13 +180,14 @@ class WorkspaceService:
         return page.items[0]
 
     async def names(self, ids: list[str] | set[str]) -> dict[str, str]:
-        """``{id: name}`` of the tenant's workspaces among ``ids`` (for lists that carry ids)."""
+        """``{id: name}`` of the tenant's workspaces among ``ids`` (for lists that carry ids, such as
+        cost rows: the name of a workspace of the tenant, whoever may open it)."""
         wanted = sorted({i for i in ids if i})
         out: dict[str, str] = {}
         for start in range(0, len(wanted), 100):
             chunk = wanted[start : start + 100]
-            page = await self.scoped.tenant_query("workspaces", Query((Filter("id", Op.IN, chunk),)), max_items=len(chunk))
-            out.update({d["id"]: d.get("name") or "" for d in page.items})
+            found = await self.scoped.workspaces_in_tenant(Query((Filter("id", Op.IN, chunk),)), max_items=len(chunk) * 2)
+            out.update({d["id"]: d.get("name") or "" for d in found})
         return out
 
     @property
@@ -255,13 +255,13 @@ class WorkspaceService:
     async def _check_name_free(self, name: str, except_id: str | None = None) -> None:
         """Names are unique in the tenant, but a user must not learn the names of workspaces they
         cannot see: a visible holder is named ("already exists"), an invisible one is not."""
-        page = await self.scoped.tenant_query("workspaces", Query((Filter("name", Op.IEQUALS, name),)), max_items=10)
-        holders = [d["id"] for d in page.items if d["id"] != except_id]
+        found = await self.scoped.workspaces_in_tenant(Query((Filter("name", Op.IEQUALS, name),)), max_items=10)
+        holders = [d["id"] for d in found if d["id"] != except_id]
         if holders:
             await self._refuse_name(name, holders)
 
     async def _refuse_name(self, name: str, holder_ids: list[str]) -> None:
-        visible = await self.scoped.tenant_query("workspaces", Query((Filter("id", Op.IN, list(holder_ids)),) + await self.scoped.visibility()), max_items=1)
+        visible = await self.scoped.workspaces_query(Query((Filter("id", Op.IN, list(holder_ids)),)), max_items=1)
         if visible.items:
             raise NameTaken("name", f"a workspace named {name!r} already exists in this tenant")
         raise NameTaken("name", "is unavailable; choose another name")
@@ -301,7 +301,7 @@ class WorkspaceService:
         # three partitions (tenant, workspace, audit): the intent lets repair finish what a crash cut
         journal = Journal(self.scoped)
         intent = await journal.begin("workspace.create", {"workspaceId": new_id, "name": data.name, "member": member, "event": event})
-        stored = await self.scoped.tenant_create("workspaces", doc)
+        stored = await self.scoped.workspace_create(doc)  # under the creator's object id, as the console files it
         ws = await self.scoped.workspace(stored["id"])
         await self.scoped.ws_upsert(ws, "workspace-permissions", member)
         await self.audit.write(ws, stored["id"], event)
@@ -332,9 +332,9 @@ class WorkspaceService:
             data = await self._add_domain(data)
         new = without_empty({**current, **stored_fields(data), "updatedAt": now_iso()})
         try:
-            stored = await self.scoped.tenant_replace("workspaces", new, if_match=None if force else current["_etag"])
+            stored = await self.scoped.workspace_replace(ws, new, if_match=None if force else current["_etag"])
         except PreconditionFailed:
-            theirs = await self.scoped.tenant_get("workspaces", workspace_id)
+            theirs = await self.scoped.workspace_reread(ws)
             raise EditConflict(mine=new, theirs=theirs) from None
         if renamed:
             from .names import NameReservations
@@ -365,7 +365,7 @@ class WorkspaceService:
         if last and (datetime.now(timezone.utc) - parse_iso(last)).total_seconds() < min_interval_s:
             return False
         try:
-            await self.scoped.tenant_replace("workspaces", {**ws.doc, "lastAccessedAt": now_iso()}, if_match=ws.doc["_etag"])
+            await self.scoped.workspace_replace(ws, {**ws.doc, "lastAccessedAt": now_iso()}, if_match=ws.doc["_etag"])
         except PreconditionFailed:
             return False  # someone else just wrote it; their write wins, nothing is lost
         return True
@@ -380,7 +380,7 @@ class WorkspaceService:
         await require(self.ctx, ws, Action.DELETE_WORKSPACE)  # workspace admins (the owner is one) and tenant admins
         if ws.doc.get("state") != DELETING:
             try:
-                await self.scoped.tenant_replace("workspaces", {**ws.doc, "state": DELETING}, if_match=ws.doc["_etag"])
+                await self.scoped.workspace_replace(ws, {**ws.doc, "state": DELETING}, if_match=ws.doc["_etag"])
             except PreconditionFailed:
                 raise ConflictError("the workspace changed while deleting; try again") from None
         removed = 0
@@ -397,7 +397,7 @@ class WorkspaceService:
                         pass
         await self.audit.record(ws, item_id=workspace_id, item_type="workspace", action="workspace.delete", summary=f"deleted workspace {ws.doc.get('name')}", changes={})
         try:
-            await self.scoped.tenant_delete("workspaces", workspace_id)
+            await self.scoped.workspace_delete(ws)
         except NotFound:
             pass
         from .names import NameReservations

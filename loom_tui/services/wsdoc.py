@@ -14,35 +14,36 @@ from loom_tui.errors import NotFoundError
 from .etag_edit import ATTEMPTS, edit_with_etag
 
 if TYPE_CHECKING:
-    from loom_tui.store.scoped import ScopedStore
+    from loom_tui.store.scoped import ScopedStore, WorkspaceRef
 
 
 
-async def edit_workspace_doc(scoped: "ScopedStore", workspace_id: str, change: Callable[[dict], dict | None]) -> dict:
-    """Apply ``change`` (returns the new document, or None for "nothing to change")."""
+async def edit_workspace_doc(scoped: "ScopedStore", ws: "WorkspaceRef", change: Callable[[dict], dict | None]) -> dict:
+    """Apply ``change`` (returns the new document, or None for "nothing to change") to the
+    workspace's document, where it is filed."""
 
     def missing() -> dict:
-        raise NotFoundError(f"no workspace {workspace_id!r} in this tenant")
+        raise NotFoundError(f"no workspace {ws.id!r} in this tenant")
 
     async def write(current: dict) -> dict:
         new = change(dict(current))
         if new is None:
             return current
-        return await scoped.tenant_replace("workspaces", new, if_match=current["_etag"])
+        return await scoped.workspace_replace(ws, new, if_match=current["_etag"])
 
     return await edit_with_etag(
-        lambda: scoped.tenant_get("workspaces", workspace_id), write, missing=missing,
+        lambda: scoped.workspace_reread(ws), write, missing=missing,
         gave_up=f"the workspace kept changing; gave up after {ATTEMPTS} attempts — try again",
     )
 
 
-async def add_to_item_count(scoped: "ScopedStore", workspace_id: str, delta: int) -> dict:
+async def add_to_item_count(scoped: "ScopedStore", ws: "WorkspaceRef", delta: int) -> dict:
     """Add ``delta`` to ``itemCount``.  A workspace document without one (the web console keeps
     none) gets the real count of its items instead (``delta`` is already in it)."""
-    current = await scoped.tenant_get("workspaces", workspace_id)
+    current = await scoped.workspace_reread(ws)
     counted: int | None = None
     if current is not None and not isinstance(current.get("itemCount"), int):
-        counted = await scoped.ws_count(await scoped.workspace(workspace_id), "items")
+        counted = await scoped.ws_count(ws, "items")
 
     def change(doc: dict) -> dict:
         if isinstance(doc.get("itemCount"), int):
@@ -51,10 +52,10 @@ async def add_to_item_count(scoped: "ScopedStore", workspace_id: str, delta: int
             doc["itemCount"] = counted if counted is not None else max(0, delta)
         return doc
 
-    return await edit_workspace_doc(scoped, workspace_id, change)
+    return await edit_workspace_doc(scoped, ws, change)
 
 
-async def set_member_upn(scoped: "ScopedStore", workspace_id: str, upn_key: str, present: bool) -> dict:
+async def set_member_upn(scoped: "ScopedStore", ws: "WorkspaceRef", upn_key: str, present: bool) -> dict:
     """Add or remove ``upn_key`` in ``memberUpns`` (kept sorted; it drives who sees the workspace)."""
 
     def change(doc: dict) -> dict | None:
@@ -65,4 +66,4 @@ async def set_member_upn(scoped: "ScopedStore", workspace_id: str, upn_key: str,
         doc["memberUpns"] = upns
         return doc
 
-    return await edit_workspace_doc(scoped, workspace_id, change)
+    return await edit_workspace_doc(scoped, ws, change)

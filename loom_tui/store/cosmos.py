@@ -519,6 +519,12 @@ class CosmosStore(DocumentStore):
         return await self._page("query_cross_partition", container, None, query, max_items, continuation)
 
     async def window(self, container: str, pk: str, query: Query, offset: int, limit: int) -> list[dict]:
+        return await self._window(container, pk, query, offset, limit)
+
+    async def window_cross_partition(self, container: str, query: Query, offset: int, limit: int) -> list[dict]:
+        return await self._window(container, None, query, offset, limit)
+
+    async def _window(self, container: str, pk: str | None, query: Query, offset: int, limit: int) -> list[dict]:
         if not isinstance(offset, int) or not isinstance(limit, int) or offset < 0 or limit < 0:
             raise InvalidQuery("offset and limit must be non-negative integers")
         if limit == 0:
@@ -530,7 +536,7 @@ class CosmosStore(DocumentStore):
                 raise
             return await self._window_once(container, pk, self._orderable(container, query), offset, limit)
 
-    async def _window_once(self, container: str, pk: str, query: Query, offset: int, limit: int) -> list[dict]:
+    async def _window_once(self, container: str, pk: str | None, query: Query, offset: int, limit: int) -> list[dict]:
         """A window: continued by keyset from a remembered page end when there is one (so a page
         deep in a sequential scroll costs what the first page costs), else ``TOP offset+limit``
         with the head dropped.  (The items list reads the back half in reverse order, so the tail
@@ -567,7 +573,8 @@ class CosmosStore(DocumentStore):
 
     def _forget(self, container: str, pk: str | None = None) -> None:
         """A write through this store moves rows: page ends remembered for that partition go."""
-        for key in [k for k in self._anchors if k[0] == container and (pk is None or k[1] == pk)]:
+        # (page ends of a cross-partition window, k[1] None, go with a write to any partition)
+        for key in [k for k in self._anchors if k[0] == container and (pk is None or k[1] in (pk, None))]:
             del self._anchors[key]
 
     async def _count(self, op: str, container: str, pk: str | None, query: Query) -> int:

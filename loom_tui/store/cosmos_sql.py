@@ -10,7 +10,7 @@ from typing import Any
 
 from .errors import InvalidQuery
 from .port import spec
-from .query import AnyOf, Cond, Filter, Op, Query
+from .query import AllOf, AnyOf, Cond, Filter, Op, Query
 
 _TOKEN_VERSION = 1
 
@@ -40,6 +40,8 @@ class _Sql:
     def cond(self, cond: Cond) -> str:
         if isinstance(cond, AnyOf):
             return "(" + " OR ".join(self.cond(f) for f in cond.filters) + ")"
+        if isinstance(cond, AllOf):
+            return "(" + " AND ".join(self.cond(f) for f in cond.filters) + ")"
         assert isinstance(cond, Filter)
         p, op = _path(cond.field), cond.op
         if op is Op.IS_NULL:

@@ -170,6 +170,11 @@ class DocumentStore(abc.ABC):
     @abc.abstractmethod
     async def count_cross_partition(self, container: str, query: Query = ALL) -> int: ...
 
+    @abc.abstractmethod
+    async def window_cross_partition(self, container: str, query: Query, offset: int, limit: int) -> list[dict]:
+        """:meth:`window` across every partition (the workspace list: workspaces are filed under
+        their owners' object ids, and one list shows the owners' and the shared ones)."""
+
     # -- aggregates (cross-partition, admin reports) ------------------------------------------
     async def count_by(self, container: str, fields: str | tuple[str, ...], query: Query = ALL) -> dict[Any, int]:
         """Documents matching ``query`` (across partitions) counted per value of ``fields``: one

@@ -70,14 +70,25 @@ class Filter:
 class AnyOf:
     """True when any of its filters is true (an OR group)."""
 
-    filters: tuple["Filter | AnyOf", ...]  # an OR may hold an OR (both adapters nest them)
+    filters: tuple["Filter | AnyOf | AllOf", ...]  # an OR may hold an OR or an AND (both adapters nest them)
 
     def __post_init__(self) -> None:
         if not self.filters:
             raise InvalidQuery("AnyOf needs at least one filter")
 
 
-Cond = Union[Filter, AnyOf]
+@dataclass(frozen=True)
+class AllOf:
+    """True when all of its filters are true (an AND group, to nest inside an :class:`AnyOf`)."""
+
+    filters: tuple["Filter | AnyOf | AllOf", ...]
+
+    def __post_init__(self) -> None:
+        if not self.filters:
+            raise InvalidQuery("AllOf needs at least one filter")
+
+
+Cond = Union[Filter, AnyOf, AllOf]
 
 
 @dataclass(frozen=True)
@@ -112,6 +123,8 @@ def matches(doc: dict, cond: Cond) -> bool:
     """Evaluate a condition in Python (used by tests as the oracle, and for in-memory checks)."""
     if isinstance(cond, AnyOf):
         return any(matches(doc, f) for f in cond.filters)
+    if isinstance(cond, AllOf):
+        return all(matches(doc, f) for f in cond.filters)
     value = get_path(doc, cond.field)
     op = cond.op
     if op is Op.IS_NULL:

@@ -5,8 +5,11 @@ Cross-tenant access is impossible by construction:
 * tenant containers are read and queried only in the partition ``session.tenant_id``, and every
   write stamps ``tenantId`` with it (a document naming another tenant is refused);
 * user containers are bound to ``session.user_oid`` the same way;
+* workspace documents are filed as the web console files them, under their OWNER's object id
+  (:mod:`.scoped_workspaces`): listed by the console's rule plus tenant admins' view of the
+  tenant (:mod:`.workspace_access`), and written back where they were read;
 * workspace-partitioned containers are reached only through :meth:`ScopedStore.workspace`, which
-  loads the workspace from the session's tenant partition and checks the user may see it; item-
+  finds the workspace and checks the user may open it (owner, grant, positive tid match); item-
   partitioned containers only through an item of such a workspace (``tenant-settings:<tid>`` is the
   one synthetic item id, for tenant-level audit);
 * workspace ids are not assumed unique across tenants (another writer can store a workspace of
@@ -20,96 +23,31 @@ Cross-tenant access is impossible by construction:
 
 from __future__ import annotations
 
-import time
 from bisect import bisect_right
-from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import AsyncIterator
 
 from loom_tui.domain.clock import iso
 from loom_tui.domain.containers import Scope
 from loom_tui.domain.session import Session
-from loom_tui.errors import ConflictError, Forbidden, NotFoundError
+from loom_tui.errors import ConflictError, Forbidden
 
 from .port import DocumentStore, Page, spec
 from .query import ALL, AnyOf, Filter, Op, Query, eq
+from .scoped_workspaces import PERMISSIONS, ROLES, WorkspaceDocs, WorkspaceRef, principals
+from .workspace_access import names_user, owner_conds, visible
+
+__all__ = ["ScopedStore", "WorkspaceRef", "TENANT_SETTINGS_ITEM", "PERMISSIONS", "ROLES", "principals",
+           "names_user", "owner_conds", "visible"]
 
 TENANT_SETTINGS_ITEM = "tenant-settings:{tid}"
 
 
-@dataclass(frozen=True)
-class WorkspaceRef:
-    """Proof that a workspace belongs to the session's tenant and the user may see it."""
-
-    id: str
-    tenant_id: str
-    doc: dict
-    # the id is also a workspace of another tenant: only documents tagged with this tenant count
-    shared_id: bool = False
-
-
-PERMISSIONS = "workspace-permissions"
-ROLES = "workspace-roles"  # the console's grants by principal id (user, group, service principal)
-# How long a session's list of workspace bindings is reused between list reads (every keystroke of
-# a search counts and windows the list); a membership change made here forgets it at once.
-BINDINGS_TTL_S = 10.0
-
-
-def _upns(session: Session) -> list[str]:
-    return sorted({session.upn_key, session.upn})
-
-
-def principals(session: Session) -> list[str]:
-    """The principal ids a ``workspace-roles`` grant may name for this session: the user's object
-    id and the groups of their token."""
-    return sorted({session.user_oid, *(g for g in session.groups if g)})
-
-
-def owner_conds(session: Session) -> tuple[Filter, ...]:
-    """A workspace document that names the user: loom's ``ownerOid`` / ``memberUpns``, or the
-    web console's ``createdBy`` (its creator, an implicit admin; a UPN, or an object id)."""
-    return (
-        eq("ownerOid", session.user_oid),
-        Filter("memberUpns", Op.HAS, session.upn_key),
-        Filter("createdBy", Op.IN, _upns(session) + [session.user_oid]),
-    )
-
-
-def visible_to(session: Session, bound_ids: list[str] | tuple[str, ...] = ()) -> tuple:
-    """Conditions that limit a workspace query to what the user may see: the fields of the
-    workspace document that name them, or ``bound_ids`` — the workspaces where a
-    ``workspace-permissions`` binding names them (see :meth:`ScopedStore.bound_workspace_ids`)."""
-    if session.is_tenant_admin:
-        return ()
-    conds: tuple = owner_conds(session)
-    if bound_ids:
-        conds += (Filter("id", Op.IN, list(bound_ids)),)
-    return (AnyOf(conds),)
-
-
-def names_user(session: Session, doc: dict) -> bool:
-    """:func:`owner_conds` evaluated on one document."""
-    created = doc.get("createdBy")
-    return (
-        doc.get("ownerOid") == session.user_oid
-        or session.upn_key in (doc.get("memberUpns") or [])
-        or (isinstance(created, str) and created.strip().lower() in (session.upn_key, session.user_oid.lower()))
-    )
-
-
-def _chunks(values: list[str], size: int) -> list[list[str]]:
-    return [values[i : i + size] for i in range(0, len(values), size)] or []
-
-
-class ScopedStore:
+class ScopedStore(WorkspaceDocs):
     def __init__(self, store: DocumentStore, session: Session) -> None:
         self.store = store
         self.session = session
         self._bindings: tuple[float, list[str]] | None = None
-
-    @property
-    def tid(self) -> str:
-        return self.session.tenant_id
 
     # -- tenant containers -----------------------------------------------------------------
     def _tenant_container(self, container: str) -> str:
@@ -191,56 +129,6 @@ class ScopedStore:
             return False
         return True
 
-    # -- workspaces and what hangs off them ------------------------------------------------
-    # -- who sees which workspace -----------------------------------------------------------
-    # The web console's source of truth is the workspace-permissions container (one binding per
-    # member, ``<workspaceId>:<upn>``, the creator's marked implicit); its workspace documents
-    # carry no member list.  A non-admin sees a workspace whose document names them (loom's
-    # ownerOid / memberUpns, the creator) or where a binding names them.  The bindings of a user
-    # are found with one cross-partition query on ``upn`` (indexed); they carry no tenant id, so
-    # they only ever yield workspace *ids*, which are then looked up in the session's own tenant
-    # partition: a binding can never reveal another tenant's workspace.
-    async def bound_workspace_ids(self) -> list[str]:
-        """Ids of the workspaces where a ``workspace-permissions`` binding names the user, or a
-        ``workspace-roles`` grant names the user's object id or a group of their token (cached for
-        :data:`BINDINGS_TTL_S`; :meth:`forget_bindings` drops the cache).  The ids only ever select
-        inside the tenant's partition, so a grant cannot reveal another tenant's workspace."""
-        now = time.monotonic()
-        if self._bindings is not None and now - self._bindings[0] < BINDINGS_TTL_S:
-            return self._bindings[1]
-        ids: set[str] = set()
-        async for doc in self.store.iterate_cross_partition(PERMISSIONS, Query((Filter("upn", Op.IN, _upns(self.session)),))):
-            ws_id = doc.get("workspaceId")
-            if isinstance(ws_id, str) and ws_id:
-                ids.add(ws_id)
-        for chunk in _chunks(principals(self.session), 100):
-            async for doc in self.store.iterate_cross_partition(ROLES, Query((Filter("principalId", Op.IN, chunk),))):
-                ws_id = doc.get("workspaceId")
-                if isinstance(ws_id, str) and ws_id:
-                    ids.add(ws_id)
-        found = sorted(ids)
-        self._bindings = (now, found)
-        return found
-
-    def forget_bindings(self) -> None:
-        self._bindings = None
-
-    async def visibility(self) -> tuple:
-        """The conditions of :func:`visible_to` for this session, bindings included."""
-        if self.session.is_tenant_admin:
-            return ()
-        return visible_to(self.session, await self.bound_workspace_ids())
-
-    async def workspace(self, workspace_id: str) -> WorkspaceRef:
-        doc = await self.store.get("workspaces", self.tid, workspace_id)
-        if doc is None or doc.get("tenantId") != self.tid:
-            raise NotFoundError(f"no workspace {workspace_id!r} in this tenant")
-        s = self.session
-        if not (s.is_tenant_admin or names_user(s, doc) or await self._bound(workspace_id)):
-            raise NotFoundError(f"no workspace {workspace_id!r} in this tenant")
-        holders = await self.store.count_cross_partition("workspaces", Query((eq("id", workspace_id),)))
-        return WorkspaceRef(workspace_id, self.tid, doc, shared_id=holders > 1)
-
     # -- the tenant check of workspace and item partitions ---------------------------------
     def _ours(self, ws: WorkspaceRef | None, doc: dict | None) -> bool:
         """Does a document found in a workspace/item partition belong to this tenant?"""
@@ -260,26 +148,6 @@ class ScopedStore:
         if current is not None and not self._ours(ws, current):
             raise Forbidden("a document of another tenant cannot be changed")
         return current
-
-    async def _bound(self, workspace_id: str) -> bool:
-        """A binding or grant for the user in that workspace's partition (point reads)."""
-        for upn in _upns(self.session):
-            if await self.store.get(PERMISSIONS, workspace_id, f"{workspace_id}:{upn}") is not None:
-                return True
-        return bool(await self.role_grants(workspace_id))
-
-    async def role_grants(self, workspace_id: str, ws: WorkspaceRef | None = None) -> list[dict]:
-        """The ``workspace-roles`` grants in ``workspace_id`` that name the user or a group of
-        their token (point reads of ``<workspaceId>:<principalId>``); with ``ws``, only those
-        that are the tenant's (:meth:`_ours`: the console stamps no tenant on them)."""
-        out = []
-        for pid in principals(self.session):
-            doc = await self.store.get(ROLES, workspace_id, f"{workspace_id}:{pid}")
-            if doc is None or doc.get("principalId") != pid or doc.get("tenantId") not in (None, self.tid):
-                continue
-            if ws is None or self._ours(ws, doc):
-                out.append(doc)
-        return out
 
     def _ws_container(self, container: str) -> str:
         if spec(container).scope is not Scope.WORKSPACE:
@@ -385,20 +253,23 @@ class ScopedStore:
         return await self.store.query(self._item_container(container), item_id, q, max_items=max_items, continuation=continuation)
 
     # -- admin aggregates (cross-partition, always tenant-bound) ----------------------------
-    def _require_admin(self) -> None:
+    def _require_admin(self, container: str = "") -> None:
         if not self.session.is_tenant_admin:
             raise Forbidden("only tenant admins can read tenant-wide aggregates")
+        if spec(container).scope is Scope.OWNER if container else False:
+            # bound by tenantId = tid they would find none: a workspace's tenantId is its owner
+            raise Forbidden(f"{container} are read tenant-wide with tenant_workspaces_iter / tenant_workspaces_count")
 
     async def admin_query(self, container: str, query: Query = ALL, *, max_items: int = 100, continuation: str | None = None) -> Page:
-        self._require_admin()
+        self._require_admin(container)
         return await self.store.query_cross_partition(container, query.and_(eq("tenantId", self.tid)), max_items=max_items, continuation=continuation)
 
     async def admin_count(self, container: str, query: Query = ALL) -> int:
-        self._require_admin()
+        self._require_admin(container)
         return await self.store.count_cross_partition(container, query.and_(eq("tenantId", self.tid)))
 
     def admin_iter(self, container: str, query: Query = ALL) -> AsyncIterator[dict]:
-        self._require_admin()
+        self._require_admin(container)
         return self.store.iterate_cross_partition(container, query.and_(eq("tenantId", self.tid)))
 
     async def admin_reached(self, container: str, query: Query = ALL, *, page_size: int = 500) -> AsyncIterator[dict]:
@@ -408,7 +279,7 @@ class ScopedStore:
         ``workspaceId`` is one of this tenant's workspaces (or whose ``itemId`` is this tenant's
         tenant-settings item).  A document stamped with another tenant never comes back."""
         self._require_admin()
-        ws_ids = {d["id"] async for d in self.store.iterate("workspaces", self.tid, page_size=5000)}
+        ws_ids = await self.tenant_workspace_ids()
         settings_item = TENANT_SETTINGS_ITEM.format(tid=self.tid)
         q = query.and_(self._tenant_or_unstamped())
         async for doc in self.store.iterate_cross_partition(container, q, page_size=page_size):
@@ -425,7 +296,7 @@ class ScopedStore:
                                             query.and_(Filter("tenantId", Op.IS_NULL, True)))
         if not grouped:
             return []
-        ws_ids = {d["id"] async for d in self.store.iterate("workspaces", self.tid, page_size=5000)}
+        ws_ids = await self.tenant_workspace_ids()
         settings_item = TENANT_SETTINGS_ITEM.format(tid=self.tid)
         return [(key[2:], n) for key, n in grouped.items() if key[0] in ws_ids or key[1] == settings_item]
 
@@ -459,7 +330,8 @@ class ScopedStore:
     async def admin_foreign_workspaces(self) -> AsyncIterator[dict]:
         """Workspace documents whose ``tenantId`` is not this tenant's (admins only)."""
         self._require_admin()
-        async for doc in self.store.iterate_cross_partition("workspaces", Query((Filter("tenantId", Op.NE, self.tid),))):
+        unstamped = AnyOf(tuple(c for f in ("tid", "ownerOid") for c in (Filter(f, Op.IS_NULL, True), eq(f, ""))))
+        async for doc in self.store.iterate_cross_partition("workspaces", Query((Filter("tenantId", Op.NE, self.tid), unstamped))):
             if doc.get("tid") in (None, "", self.tid):
                 yield doc
 

@@ -34,7 +34,7 @@ from .errors import Conflict, InvalidQuery, NotFound, PreconditionFailed, StoreC
 from .port import DocumentStore, Page, one_partition, partition_of, spec
 from .sqlite_aggregate import SqliteAggregates, covering_schema
 from .sqlite_tokens import decode_key_token, decode_token, encode_key_token, encode_token
-from .query import ALL, AnyOf, Cond, Filter, Op, Query, iregex
+from .query import ALL, AllOf, AnyOf, Cond, Filter, Op, Query, iregex
 
 T = TypeVar("T")
 DB_FILE = "loom.db"
@@ -70,6 +70,8 @@ def _where(conds: Iterable[Cond], params: list[Any]) -> str:
 def _cond(cond: Cond, params: list[Any]) -> str:
     if isinstance(cond, AnyOf):
         return "(" + " OR ".join(_cond(f, params) for f in cond.filters) + ")"
+    if isinstance(cond, AllOf):
+        return "(" + " AND ".join(_cond(f, params) for f in cond.filters) + ")"
     assert isinstance(cond, Filter)
     e = _expr(cond.field)
     op = cond.op
@@ -543,6 +545,12 @@ class SqliteStore(SqliteAggregates, DocumentStore):
         return page
 
     async def window(self, container: str, pk: str, query: Query, offset: int, limit: int) -> list[dict]:
+        return await self._window(container, pk, query, offset, limit)
+
+    async def window_cross_partition(self, container: str, query: Query, offset: int, limit: int) -> list[dict]:
+        return await self._window(container, None, query, offset, limit)
+
+    async def _window(self, container: str, pk: str | None, query: Query, offset: int, limit: int) -> list[dict]:
         if offset < 0 or limit < 0:
             raise InvalidQuery("offset and limit must not be negative")
         sql, params = self._select(container, pk, query)

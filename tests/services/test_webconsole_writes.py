@@ -59,7 +59,7 @@ async def test_workspace_edits_keep_unknown_fields(store):
     assert (edited["name"], edited["capacity"], edited["createdBy"], edited["createdAt"]) == (
         "Marketing Sandbox", "F8", original["createdBy"], original["createdAt"])
     assert await admin.workspaces.touch(wc.WS_SANDBOX, min_interval_s=0)
-    keeps(await store.get("workspaces", wc.TENANT, wc.WS_SANDBOX), original)
+    keeps(await wc.workspace_doc(store, wc.WS_SANDBOX), original)
 
 
 async def test_item_and_folder_edits_keep_unknown_fields(store):
@@ -76,7 +76,7 @@ async def test_item_and_folder_edits_keep_unknown_fields(store):
     keeps(await store.get("items", wc.WS_SALES, wc.ITEM_LAKEHOUSE), fixture(wc.ITEMS, wc.ITEM_LAKEHOUSE))
     # an item count kept by loom: the web console's workspace document had none, so loom counts
     await member.items.create(wc.WS_SALES, ItemInput("notebook", "Fresh"))
-    ws = await store.get("workspaces", wc.TENANT, wc.WS_SALES)
+    ws = await wc.workspace_doc(store, wc.WS_SALES)
     keeps(ws, fixture(wc.WORKSPACES, wc.WS_SALES))
     assert ws["itemCount"] == 4 == await member.items.count(wc.WS_SALES)
 
@@ -87,7 +87,7 @@ async def test_item_count_is_counted_when_the_web_console_kept_none(store):
                                         "state": {}, "createdBy": wc.CREATOR.upn, "createdAt": wc.ago(days=1), "updatedAt": wc.ago(days=1)}
                                        for i in range(5)])
     await admin.items.create(wc.WS_SANDBOX, ItemInput("notebook", "Sixth"))
-    ws = await store.get("workspaces", wc.TENANT, wc.WS_SANDBOX)
+    ws = await wc.workspace_doc(store, wc.WS_SANDBOX)
     assert ws["itemCount"] == 6
     keeps(ws, fixture(wc.WORKSPACES, wc.WS_SANDBOX))
 
@@ -120,7 +120,9 @@ async def test_notification_mark_read_keeps_unknown_fields(store):
 async def test_new_documents_have_the_web_consoles_shapes(store):
     admin = as_user(store, wc.ADMIN, tenant_admin=True)
     ws = await admin.workspaces.create(WorkspaceInput(name="Shaped", description="d", capacity="F2", domain="ops"))
-    assert WORKSPACE_FIELDS <= set(ws) and ws["tenantId"] == wc.TENANT and ws["state"] == "Active"
+    # filed as the console files it: under the creator's object id, with ownerOid and the tenant's tid
+    assert WORKSPACE_FIELDS <= set(ws) and ws["tenantId"] == ws["ownerOid"] == wc.ADMIN.oid and ws["tid"] == wc.TENANT
+    assert ws["state"] == "Active" and await store.get("workspaces", wc.ADMIN.oid, ws["id"]) is not None
     assert ws["capacityAssignment"]["status"] == "pending" and ws["domainRegistration"]["status"] == "pending"
     binding = await store.get("workspace-permissions", ws["id"], f"{ws['id']}:{wc.ADMIN.upn}")
     assert PERMISSION_FIELDS <= set(binding) and binding["implicit"] is True and binding["role"] == "admin"

@@ -11,7 +11,7 @@ import time
 import pytest
 
 from loom_tui.store.errors import Conflict, InvalidQuery, NotFound, PreconditionFailed
-from loom_tui.store.query import ALL, AnyOf, Filter, Op, Order, Query, eq, matches
+from loom_tui.store.query import ALL, AllOf, AnyOf, Filter, Op, Order, Query, eq, matches
 
 WS = "workspaces"  # partition key tenantId
 ITEMS = "items"  # partition key workspaceId
@@ -392,6 +392,33 @@ async def test_window(store):
     assert all(d["workspaceId"] == "ws1" for d in await store.window(ITEMS, "ws1", q, 0, 100))
     with pytest.raises(InvalidQuery):
         await store.window(ITEMS, "ws1", q, -1, 5)
+
+
+async def test_window_across_partitions(store):
+    """The workspace list: one ordered window over every partition (workspaces are filed under
+    their owners), with a filter that reaches several partitions; a write forgets page ends."""
+    docs = _many("ws1", 30) + [{**d, "id": "e" + d["id"], "seq": d["seq"] + 0.5} for d in _many("ws2", 30)]
+    await store.upsert_many(ITEMS, docs)
+    q = Query((AnyOf((eq("workspaceId", "ws1"), AllOf((eq("workspaceId", "ws2"), eq("even", True))))),), (Order("seq", True),))
+    want = [d["id"] for d in sorted((d for d in docs if matches(d, q.where[0])), key=lambda d: -d["seq"])]
+    assert len(want) == 45
+    got = []
+    for offset in range(0, 50, 10):
+        got += ids(await store.window_cross_partition(ITEMS, q, offset, 10))
+    assert got == want
+    assert await store.window_cross_partition(ITEMS, q, 45, 10) == []
+    await store.upsert(ITEMS, {"id": "zz", "workspaceId": "ws2", "seq": 1000, "even": True})
+    assert ids(await store.window_cross_partition(ITEMS, q, 0, 2)) == ["zz", want[0]]
+    assert ids(await store.window_cross_partition(ITEMS, q, 10, 2)) == want[9:11]
+    with pytest.raises(InvalidQuery):
+        await store.window_cross_partition(ITEMS, q, -1, 5)
+
+
+async def test_all_of_nests_inside_any_of(loaded):
+    q = Query((AnyOf((AllOf((eq("name", "alpha"), Filter("n", Op.GE, 3))), eq("name", "beta"))),))
+    page = await loaded.query(ITEMS, "ws1", q)
+    assert {d["id"] for d in page.items} == expected(q.where)
+    assert await loaded.count_cross_partition(ITEMS, q) == sum(1 for d in DOCS if matches(d, q.where[0]))
 
 
 async def test_upsert_many(store):

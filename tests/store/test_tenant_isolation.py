@@ -18,7 +18,8 @@ from hypothesis import strategies as st
 from loom_tui.domain.session import Session
 from loom_tui.errors import NotFoundError
 from loom_tui.store.query import ALL, Filter, Op, Order, Query, eq, matches
-from loom_tui.store.scoped import ScopedStore, visible_to
+from loom_tui.store.scoped import ScopedStore
+from loom_tui.store.workspace_access import visible as listed_for
 
 from .conftest import ADAPTERS, close_store, open_store
 
@@ -143,7 +144,7 @@ async def _example(store, world: dict, ops: list) -> None:
         else:  # "workspace" / "audit": ask for a real workspace id, possibly another tenant's
             gid = f"{run}-{target}-{wid}"
             visible = [
-                w for w in wss if w["id"] == gid and w["tenantId"] == tid and all(matches(w, c) for c in visible_to(s))
+                w for w in wss if w["id"] == gid and w["tenantId"] == tid and matches(w, listed_for(s, []))
             ]
             try:
                 ref = await scoped.workspace(gid)

@@ -1,8 +1,9 @@
 """Documents shaped the way the CSA Loom web console writes them (``shared/reference/web-console.md``
 §1, the v1 and HEAD shapes), for tests that load them into a store and look at them through loom.
 
-None of them carries a field loom derives for itself (``state``, ``nameLower``,
-``descriptionLower``, ``ownerOid``, ``memberUpns``, ``capacityKind``, ``displayNameLower``,
+Workspaces are filed as the console's create route files them (under the owner's object id, with
+``ownerOid`` and ``tid``; one from before rel-T11 without either).  None of the documents carries
+a field loom derives for itself (``state``, ``nameLower``, ``descriptionLower``, ``memberUpns``, ``capacityKind``, ``displayNameLower``,
 ``seq``; no ``tenantId`` on items, folders, bindings, comments, item audit events or
 notifications), and every one carries fields loom does not know (``EXTRA``), which an edit by loom
 must keep.  ``load(store)`` writes them straight into the store, as the web console would.
@@ -57,30 +58,45 @@ def extra(kind: str) -> dict:
 
 
 # -- workspaces ------------------------------------------------------------------------------------
-WS_SALES = "11111111-aaaa-4000-8000-000000000001"  # v1: everything optional present but state
-WS_SANDBOX = "11111111-aaaa-4000-8000-000000000002"  # v1: only the required fields
-WS_OPS = "11111111-aaaa-4000-8000-000000000003"  # HEAD: tid, ownerOid, capacityAssignment, a state
+WS_SALES = "11111111-aaaa-4000-8000-000000000001"  # HEAD: every optional field the create route writes, no state
+WS_SANDBOX = "11111111-aaaa-4000-8000-000000000002"  # HEAD: only what the create route always writes
+WS_OPS = "11111111-aaaa-4000-8000-000000000003"  # HEAD: capacityAssignment, domainRegistration, a state
 WS_UBER = "11111111-aaaa-4000-8000-000000000004"  # non-ASCII name and description
-WS_LEGACY = "11111111-aaaa-4000-8000-000000000005"  # v1 gap: tenantId holds the owner's object id
-VISIBLE = (WS_SALES, WS_SANDBOX, WS_OPS, WS_UBER)
+WS_LEGACY = "11111111-aaaa-4000-8000-000000000005"  # before rel-T11: no tid, no ownerOid
+VISIBLE = (WS_SALES, WS_SANDBOX, WS_OPS, WS_UBER)  # to a tenant admin (WS_LEGACY's tenant is not recorded)
+
+
+def filed(owner: User, *, tid: bool = True) -> dict:
+    """Where the console's create route (app/api/workspaces/route.ts) files a workspace: under the
+    owner's object id, with ``ownerOid`` and the session's ``tid`` (rel-T11; absent before)."""
+    return {"tenantId": owner.oid, **({"ownerOid": owner.oid, "tid": TENANT} if tid else {})}
+
 
 WORKSPACES = [
-    {"id": WS_SALES, "tenantId": TENANT, "name": "Sales Lakehouse", "description": "Quarterly SALES figures",
-     "capacity": "F64", "domain": "finance", "createdBy": CREATOR.upn, "createdAt": ago(days=90), "updatedAt": ago(days=3),
+    {"id": WS_SALES, **filed(CREATOR), "name": "Sales Lakehouse", "description": "Quarterly SALES figures",
+     "capacity": "F64", "domain": "finance", "licenseMode": "Org", "contacts": [CREATOR.upn],
+     "createdBy": CREATOR.upn, "createdAt": ago(days=90), "updatedAt": ago(days=3),
      "lastAccessedAt": ago(hours=5), "itemCount": 3, **extra("workspace")},
-    {"id": WS_SANDBOX, "tenantId": TENANT, "name": "marketing sandbox", "createdBy": CREATOR.upn,
-     "createdAt": ago(days=30), "updatedAt": ago(days=30), **extra("workspace")},
-    {"id": WS_OPS, "tenantId": TENANT, "tid": TENANT, "ownerOid": ADMIN.oid, "name": "Ops Analytics", "description": "runbooks",
+    {"id": WS_SANDBOX, **filed(CREATOR), "name": "marketing sandbox", "domain": "default", "licenseMode": "Org",
+     "createdBy": CREATOR.upn, "createdAt": ago(days=30), "updatedAt": ago(days=30), **extra("workspace")},
+    {"id": WS_OPS, **filed(ADMIN), "name": "Ops Analytics", "description": "runbooks",
      "capacity": "shared-pool", "domain": "ops", "createdBy": ADMIN.upn, "createdAt": ago(days=60), "updatedAt": ago(days=1),
      "lastAccessedAt": ago(days=2), "state": "Suspended",
      "capacityAssignment": {"status": "queued", "capacityId": "shared-pool", "error": None, "at": ago(days=60)},
      "domainRegistration": {"status": "registered", "error": None, "at": ago(days=60)}, **extra("workspace")},
-    {"id": WS_UBER, "tenantId": TENANT, "name": "Über Daten", "description": "Ärger mit Umlauten", "capacity": "Premium P1",
+    {"id": WS_UBER, **filed(ADMIN), "name": "Über Daten", "description": "Ärger mit Umlauten", "capacity": "Premium P1",
      "domain": "finance", "createdBy": ADMIN.upn, "createdAt": ago(days=10), "updatedAt": ago(days=10), "itemCount": 0,
      **extra("workspace")},
-    {"id": WS_LEGACY, "tenantId": LEGACY_OWNER.oid, "name": "Legacy Space", "description": "written by v1",
+    {"id": WS_LEGACY, **filed(LEGACY_OWNER, tid=False), "name": "Legacy Space", "description": "written by v1",
      "createdBy": LEGACY_OWNER.upn, "createdAt": ago(days=400), "updatedAt": ago(days=300), **extra("workspace")},
 ]
+OWNER = {w["id"]: w["tenantId"] for w in WORKSPACES}  # each workspace's partition
+
+
+async def workspace_doc(store: DocumentStore, ws_id: str) -> dict | None:
+    """A workspace document read where the console filed it (its owner's partition)."""
+    return await store.get("workspaces", OWNER[ws_id], ws_id)
+
 
 # -- folders, items --------------------------------------------------------------------------------
 FOLDER_REPORTS = "22222222-aaaa-4000-8000-000000000001"
@@ -167,7 +183,7 @@ ALL = {
     "workspaces": WORKSPACES, "folders": FOLDERS, "items": ITEMS, "workspace-permissions": PERMISSIONS,
     "comments": COMMENTS, "notifications": NOTIFICATIONS, "tenant-settings": [DOMAINS_DOC, SETTINGS_DOC], "audit-log": AUDIT,
 }
-LOOM_DERIVED = ("state", "nameLower", "descriptionLower", "ownerOid", "memberUpns", "capacityKind", "displayNameLower", "seq")
+LOOM_DERIVED = ("state", "nameLower", "descriptionLower", "memberUpns", "capacityKind", "displayNameLower", "seq")
 
 
 async def load(store: DocumentStore) -> None:

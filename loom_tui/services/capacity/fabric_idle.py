@@ -47,7 +47,7 @@ class Activity:
 async def read_activity(scoped, since: datetime) -> Activity:
     """Every workspace of the tenant, and the audit events since ``since``, from the store."""
     act = Activity(since)
-    async for ws in scoped.tenant_iter("workspaces"):
+    async for ws in scoped.tenant_workspaces_iter():
         act.workspaces.append(ws)
     q = Query((Filter("at", Op.GE, iso(since)),))
     async for ev in scoped.admin_reached("audit-log", q, page_size=5000):

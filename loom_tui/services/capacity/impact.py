@@ -48,7 +48,7 @@ class Impact:
 
 
 async def pause_impact(scoped, r: Resource, *, now: datetime, profile=None) -> Impact:
-    workspaces = [ws async for ws in scoped.tenant_iter("workspaces")]
+    workspaces = [ws async for ws in scoped.tenant_workspaces_iter()]
     kw = {"workspace_tag": profile.tag_workspace, "domain_tags": profile.tag_domain} if profile is not None else {}
     served = served_by(r.id, r.name, r.tags, workspaces, **kw)
     by_id = {str(ws.get("id")): ws for ws in workspaces}

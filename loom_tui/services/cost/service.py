@@ -128,7 +128,7 @@ class CostService:
         """Display names of keys: workspace ids -> names, domain ids -> display names."""
         if by == "workspace":
             out: dict[str, str] = {}
-            async for ws in self.ctx.scoped.tenant_iter("workspaces"):
+            async for ws in self.ctx.scoped.tenant_workspaces_iter():
                 out[ws["id"]] = ws.get("name") or ws["id"]
                 out[ws["id"].lower()] = out[ws["id"]]
             return out
