@@ -51,8 +51,8 @@ async def _measure(endpoint: str, key: str) -> dict[str, float]:
     await store.open()
     try:
         ws_id = "deep-" + uuid.uuid4().hex[:8]
-        await store.upsert("workspaces", {"id": ws_id, "tenantId": DEMO_SESSION.tenant_id, "name": "Deep", "nameLower": "deep",
-                                          "ownerOid": DEMO_SESSION.user_oid, "memberUpns": [], "itemCount": N_ITEMS, "state": "Active"})
+        await store.upsert("workspaces", {"id": ws_id, "tenantId": DEMO_SESSION.user_oid, "tid": DEMO_SESSION.tenant_id,
+                                          "name": "Deep", "nameLower": "deep", "ownerOid": DEMO_SESSION.user_oid, "memberUpns": [], "itemCount": N_ITEMS, "state": "Active"})
         t0 = time.perf_counter()
         for start in range(0, N_ITEMS, 5000):
             await store.upsert_many("items", [{

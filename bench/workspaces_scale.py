@@ -146,7 +146,7 @@ async def _child() -> dict[str, float]:
     app = LoomApp()
     async with app.run_test(size=(120, 40)) as pilot:
         await _until(pilot, lambda: app.context_is_ready and app.screen.query(VirtualTable))
-        page = await app.ctx.scoped.tenant_query("workspaces", Query((eq("name", "big-00001"),)), max_items=1)
+        page = await app.ctx.scoped.workspaces_query(Query((eq("name", "big-00001"),)), max_items=1)
         big = page.items[0]
         total_ws = await app.ctx.workspaces.count()
         for _ in range(ROUNDS):

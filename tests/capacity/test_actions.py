@@ -123,7 +123,7 @@ async def _idle_store(ctx, now, *, opened: str, audited: str) -> None:
     domain ``audited`` with an audit event now (the store is what Fabric auto-pause reads)."""
     from loom_tui.domain.clock import iso
 
-    workspaces = [ws async for ws in ctx.scoped.tenant_iter("workspaces")]
+    workspaces = [ws async for ws in ctx.scoped.tenant_workspaces_iter()]
     day_ago = iso(now - timedelta(days=1))
     seen = set()
     for ws in workspaces:

@@ -18,7 +18,8 @@ def test_list_seeds_the_demo_tenant_on_first_start():
     assert r.returncode == 0, r.stderr
     data = json.loads(r.stdout)
     assert len(data) == 40  # a bare array of every workspace
-    assert all(w["tenantId"] == data[0]["tenantId"] for w in data)
+    # one tenant; each filed under its owner's object id, as the web console files them
+    assert all(w["tid"] == data[0]["tid"] and w["tenantId"] == w["ownerOid"] for w in data)
 
 
 @pytest.mark.parametrize(

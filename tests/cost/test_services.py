@@ -44,7 +44,7 @@ async def test_workspaces_are_named_from_the_store_and_untagged_cost_is_unalloca
 
 
 async def _workspaces(ctx):
-    async for ws in ctx.scoped.tenant_iter("workspaces"):
+    async for ws in ctx.scoped.tenant_workspaces_iter():
         yield ws
 
 

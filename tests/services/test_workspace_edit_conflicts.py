@@ -20,7 +20,7 @@ async def ctx(tmp_path):
 async def test_item_count_change_is_not_an_edit_conflict(ctx):
     ws = await ctx.workspaces.create(WorkspaceInput(name="Conflicts"))
     seen = await ctx.workspaces.get(ws["id"])
-    await ctx.scoped.tenant_replace("workspaces", {**seen, "itemCount": 5}, if_match=seen["_etag"])  # what item writes do
+    await ctx.scoped.workspace_replace(await ctx.scoped.workspace(ws["id"]), {**seen, "itemCount": 5}, if_match=seen["_etag"])  # what item writes do
     saved = await ctx.workspaces.update(ws["id"], {"description": "mine"}, etag=seen["_etag"], base=seen)
     assert saved["description"] == "mine" and saved["itemCount"] == 5
 
@@ -39,7 +39,7 @@ async def test_a_changed_edited_field_is_a_conflict_with_both_versions(ctx):
 async def test_without_base_any_etag_change_is_a_conflict(ctx):
     ws = await ctx.workspaces.create(WorkspaceInput(name="Conflicts 3"))
     seen = await ctx.workspaces.get(ws["id"])
-    await ctx.scoped.tenant_replace("workspaces", {**seen, "itemCount": 2}, if_match=seen["_etag"])
+    await ctx.scoped.workspace_replace(await ctx.scoped.workspace(ws["id"]), {**seen, "itemCount": 2}, if_match=seen["_etag"])
     with pytest.raises(EditConflict):
         await ctx.workspaces.update(ws["id"], {"description": "mine"}, etag=seen["_etag"])
 

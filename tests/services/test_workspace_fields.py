@@ -53,8 +53,7 @@ async def test_create_refuses_an_unknown_domain_unless_new_is_chosen(ctx):
         await ctx.workspaces.create(WorkspaceInput(name="Bad domain", domain="Bad Domain!!", new_domain=True))
     with pytest.raises(ValidationError, match="not one of this tenant's domains"):
         await ctx.workspaces.create(WorkspaceInput(name="New domain", domain="logistics"))
-    page = await ctx.scoped.tenant_query("workspaces", Query((Filter("name", Op.IEQUALS, "Bad domain"),)), max_items=5)
-    assert not page.items
+    assert not await ctx.scoped.workspaces_in_tenant(Query((Filter("name", Op.IEQUALS, "Bad domain"),)), max_items=5)
 
 
 async def test_a_new_domain_by_choice_joins_the_tenants_domains(ctx):
@@ -68,7 +67,8 @@ async def test_a_new_domain_by_choice_joins_the_tenants_domains(ctx):
 async def test_an_edit_keeps_a_stored_free_text_capacity_but_refuses_a_new_one(ctx):
     ws = await ctx.workspaces.create(WorkspaceInput(name="Legacy", capacity="F8", domain="hr"))
     # the web console stored free text: put it there as it would
-    await ctx.scoped.tenant_replace("workspaces", {**ws, "capacity": "Premium P1", "domain": "Old Domain"}, if_match=ws["_etag"])
+    await ctx.scoped.workspace_replace(await ctx.scoped.workspace(ws["id"]), {**ws, "capacity": "Premium P1", "domain": "Old Domain"},
+                                       if_match=ws["_etag"])
     current = await ctx.workspaces.get(ws["id"])
     # an edit of another field (or the same value sent back) keeps both as stored
     edited = await ctx.workspaces.update(ws["id"], {"description": "kept", "capacity": "Premium P1", "domain": "Old Domain"},

@@ -13,7 +13,7 @@ async def broken_invariants(ctx, prefix: str) -> list[str]:
     if await scoped.tenant_count("pending-writes"):
         problems.append("unfinished intents remain")
     names: dict[str, str] = {}
-    async for doc in scoped.tenant_iter("workspaces"):
+    async for doc in scoped.tenant_workspaces_iter():
         if not str(doc.get("name", "")).startswith(prefix):
             continue
         if doc.get("state") == "Deleting":

@@ -29,7 +29,7 @@ def _seed() -> tuple[str, str]:
             ws = await ctx.workspaces.create(WorkspaceInput(name="zqx plain", description="x"))
             item = await ctx.items.create(ws["id"], ItemInput("notebook", "zqx item"))
             # another writer (the web console, a script) stored what loom's validation refuses
-            doc = await ctx.store.get("workspaces", ctx.session.tenant_id, ws["id"])
+            doc = (await ctx.scoped.workspace(ws["id"])).doc
             doc.update(name=HOSTILE, description=HOSTILE)
             await ctx.store.upsert("workspaces", doc)
             it = await ctx.store.get("items", ws["id"], item["id"])

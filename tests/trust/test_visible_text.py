@@ -104,8 +104,8 @@ async def test_look_alike_names_are_refused_on_write(ctx, bad: str) -> None:
 
 
 async def _plant(app, ws_id: str, item_id: str) -> None:
-    store, tenant = app.ctx.store, app.ctx.session.tenant_id
-    doc = await store.get("workspaces", tenant, ws_id)
+    store = app.ctx.store
+    doc = (await app.ctx.scoped.workspace(ws_id)).doc
     doc["name"] = HOSTILE
     await store.upsert("workspaces", doc)
     it = await store.get("items", ws_id, item_id)
@@ -134,7 +134,7 @@ async def test_edit_form_shows_escapes_and_saving_another_field_keeps_the_stored
         form.query_one("#f-description", SafeInput).value = "new description"
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.screen is not form)
-        saved = await app.ctx.store.get("workspaces", app.ctx.session.tenant_id, ws["id"])
+        saved = (await app.ctx.scoped.workspace(ws["id"])).doc
         assert saved["description"] == "new description" and saved["name"] == HOSTILE  # not rewritten as escapes
         _no_raw(screen_text(app))
 

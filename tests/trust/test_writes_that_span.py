@@ -61,9 +61,9 @@ async def test_racing_creates_never_make_case_insensitive_duplicates(kind, reque
             refused = [r for r in results if isinstance(r, ValidationError)]
             assert len(made) == 1 and len(refused) == 1, results
         for i in range(20):
-            page = await ctxs[0].scoped.tenant_query("workspaces", __import__("loom_tui.store.query", fromlist=["Query"]).Query(
-                (__import__("loom_tui.store.query", fromlist=["eq"]).eq("nameLower", f"race {i}"),)), max_items=5)
-            assert len(page.items) == 1
+            from loom_tui.store.query import Query, eq
+
+            assert len(await ctxs[0].scoped.workspaces_in_tenant(Query((eq("nameLower", f"race {i}"),)), max_items=5)) == 1
     finally:
         if dropper is not None:
             await dropper.drop_database()
@@ -116,13 +116,13 @@ async def test_deleting_shows_in_the_list_and_repair_finishes_it(ctx) -> None:
 
     ws = await ctx.workspaces.create(WorkspaceInput(name="Half deleted"))
     await ctx.items.create(ws["id"], ItemInput("notebook", "n1"))
-    doc = await ctx.store.get("workspaces", DEMO_TENANT, ws["id"])
+    doc = (await ctx.scoped.workspace(ws["id"])).doc
     await ctx.store.upsert("workspaces", {**doc, "state": "Deleting", "updatedAt": "2020-01-01T00:00:00.000Z"})
     rows = await ctx.workspaces.window(WorkspaceView(search="half deleted"), 0, 10)
     assert [r["state"] for r in rows] == ["Deleting"]
     report = await RepairService(ctx).run(min_age_s=0)
     assert any("finished deleting" in line for line in report.fixed)
-    assert await ctx.store.get("workspaces", DEMO_TENANT, ws["id"]) is None
+    assert await ctx.store.get("workspaces", doc["tenantId"], ws["id"]) is None
     assert await ctx.store.count("items", ws["id"]) == 0
 
 
