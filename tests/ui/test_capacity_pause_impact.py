@@ -16,7 +16,7 @@ async def test_pausing_a_capacity_names_what_it_serves_and_a_recently_used_one_i
     async with app.run_test(size=(120, 40)) as pilot:
         screen = await open_capacity(pilot)
         r = screen.inventory.find("fccsaloomfinance")
-        workspaces = [ws async for ws in app.ctx.scoped.tenant_iter("workspaces")]
+        workspaces = [ws async for ws in app.ctx.scoped.tenant_workspaces_iter()]
         served = served_by(r.id, r.name, r.tags, workspaces)
         assert served, "the demo's finance capacity serves the finance workspaces"
         await app.ctx.workspaces.touch(served[0].workspace_id, min_interval_s=0)  # opened just now

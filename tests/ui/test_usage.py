@@ -64,8 +64,8 @@ def rendered(widget) -> str:
 
 async def oracle(store, now: datetime) -> dict:
     since, until = window(now)
-    wss = [d async for d in store.iterate_cross_partition("workspaces") if d.get("tenantId") == DEMO_TENANT]
-    items = [d async for d in store.iterate_cross_partition("items") if d.get("tenantId") == DEMO_TENANT]
+    wss = [d async for d in store.iterate_cross_partition("workspaces") if DEMO_TENANT in (d.get("tid"), d.get("tenantId"))]
+    items = [d async for d in store.iterate_cross_partition("items") if DEMO_TENANT in (d.get("tid"), d.get("tenantId"))]
     events = [e async for e in store.iterate_cross_partition("audit-log")
               if e.get("tenantId") == DEMO_TENANT and since <= parse_iso(e["at"]) < until]
     active = {e.get("workspaceId") for e in events}

@@ -353,7 +353,7 @@ async def test_bad_text_in_items_members_comments_shows_literally():
         await wait_ready(pilot)
         ws = await fresh_workspace(app, "[red]ws[/red]数据")
         # a bidi override in a name is refused on write; another writer can still store one
-        stored = await app.ctx.store.get("workspaces", app.ctx.session.tenant_id, ws["id"])
+        stored = (await app.ctx.scoped.workspace(ws["id"])).doc
         await app.ctx.store.upsert("workspaces", {**stored, "name": "[red]ws[/red]\u202e数据"})
         for i, name in enumerate(BAD[:3]):
             made = await app.ctx.items.create(ws["id"], ItemInput("notebook", f"placeholder {i}"))
