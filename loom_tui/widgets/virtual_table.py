@@ -6,6 +6,9 @@ visible lines, and asks its ``fetch(offset, limit)`` coroutine for pages it has 
 pages are cached, least recently used dropped).  Cell text is always rendered as plain
 ``rich.text.Text`` — never parsed as markup — and control characters are made visible.
 The cursor row is drawn in reverse video and marked with ``›`` so it is visible without colour.
+Columns share the width by need (``column_widths``): the widest of each column's title and the
+cells of the pages read so far — measured per page as it arrives, never by scanning every row —
+and a need only grows until the next data set, so scrolling never makes the columns jump.
 """
 
 from __future__ import annotations
@@ -28,6 +31,8 @@ from textual.strip import Strip
 
 from loom_tui.domain.text import visible
 
+from .column_widths import share
+
 Fetch = Callable[[int, int], Awaitable[list[dict]]]
 
 # pages read, at most, to find the cursor's row again after a refresh (outward from where it was)
@@ -49,7 +54,9 @@ safe_text = visible  # kept for the screens that import it from here
 class Column:
     key: str
     title: str
-    width: int = 0  # fixed width in cells; 0 = share what is left
+    # at most this many cells (fewer when its title and values need fewer); 0: a free column, which
+    # shares what is left by need (names first get the spare, and are cut when there is too little)
+    width: int = 0
     render: Callable[[dict], Any] | None = None
     align: str = "left"
     min_width: int = 6
@@ -208,6 +215,10 @@ class VirtualTable(ScrollView, can_focus=True):
         self._generation = 0
         self._widths: list[int] = []
         self._widths_for = -1
+        # each column's widest cell seen in this data set (only grows: no jitter while scrolling)
+        self._needs: list[int] = []
+        self._needs_of: list[Column] | None = None  # the columns ``_needs`` measured
+        self._remeasure = False  # a new data set: its first page measures afresh
         self.pages_fetched = 0  # for tests and benchmarks
         # (sort key, descending) of the rows shown: the header marks that column with ▲ / ▼
         self.sorted_by: tuple[str, bool] | None = None
@@ -242,6 +253,8 @@ class VirtualTable(ScrollView, can_focus=True):
         self._pages.clear()
         self._cuts.clear()
         self._pending.clear()
+        self._widths_for = -1  # the sort column's title may have changed
+        self._remeasure = self._remeasure or not keep_cursor
         self.row_count = max(0, row_count)
         self.virtual_size = Size(self.content_width, self.row_count)
         if not keep_cursor:
@@ -276,11 +289,7 @@ class VirtualTable(ScrollView, can_focus=True):
                     return
                 if generation != self._generation:
                     return
-                self._pages[page_no] = rows
-                self._stale.pop(page_no, None)
-                self.pages_fetched += 1
-                while len(self._pages) > self.max_pages:
-                    self._pages.popitem(last=False)
+                self._store(page_no, rows)
             for offset, row in enumerate(rows):
                 if row_key(row) == key:
                     if self.cursor_row == start:
@@ -321,29 +330,59 @@ class VirtualTable(ScrollView, can_focus=True):
         if generation != self._generation:
             return
         self._pending.discard(page_no)
+        self._store(page_no, rows)
+        self.refresh()
+        if page_no == self.cursor_row // self.page_size:
+            self.post_message(self.CursorMoved(self, self.cursor_row, self.current))
+
+    def _store(self, page_no: int, rows: list[dict]) -> None:
         self._pages[page_no] = rows
         self._stale.pop(page_no, None)
         self.pages_fetched += 1
         while len(self._pages) > self.max_pages:
             self._pages.popitem(last=False)
-        self.refresh()
-        if page_no == self.cursor_row // self.page_size:
-            self.post_message(self.CursorMoved(self, self.cursor_row, self.current))
+        self._measure(rows)
 
     # -- layout ----------------------------------------------------------------------------
+    def _measure(self, rows: list[dict]) -> None:
+        """Grow the columns' needs to the widest of ``rows``' cells (the first page of a new data
+        set starts again); a need that grows lays the columns out again on the next paint."""
+        if self._remeasure:
+            self._remeasure, self._needs_of = False, None
+        if self._needs_of is not self.columns:
+            self._column_needs()  # measures every cached page, this one included
+            grown = True
+        else:
+            grown = self._grow(rows)
+        if grown:
+            self._widths_for = -1
+            self.refresh()
+
+    def _column_needs(self) -> list[int]:
+        """The widest cell of each column in the cached pages (new columns: measured now)."""
+        if self._needs_of is not self.columns:
+            self._needs_of, self._needs = self.columns, [0] * len(self.columns)
+            for rows in [*self._stale.values(), *self._pages.values()]:
+                self._grow(rows)
+        return self._needs
+
+    def _grow(self, rows: list[dict]) -> bool:
+        grown = False
+        for i, column in enumerate(self.columns):
+            widest = max((cell_len(column.cell(row)) for row in rows), default=0)
+            if widest > self._needs[i]:
+                self._needs[i], grown = widest, True
+        return grown
+
     def _layout(self, width: int) -> list[int]:
-        usable = max(0, width - 2)  # the cursor marker column
-        gaps = len(self.columns) - 1
-        fixed = sum(c.width for c in self.columns if c.width)
-        flex = [c for c in self.columns if not c.width]
-        rest = max(0, usable - fixed - gaps)
-        widths = []
-        for c in self.columns:
-            if c.width:
-                widths.append(c.width)
-            else:
-                widths.append(max(c.min_width, rest // max(1, len(flex))))
-        return widths
+        room = max(0, width - 2) - (len(self.columns) - 1)  # less the cursor marker and the gaps
+        needs = [max(n, self._title_need(c)) for c, n in zip(self.columns, self._column_needs())]
+        return share(self.columns, needs, room)
+
+    def _title_need(self, column: Column) -> int:
+        """The title's cells, and the sort mark's (" ▲") when the rows are sorted by it."""
+        sorted_here = self.sorted_by is not None and self.sorted_by[0] == column.sort_key
+        return cell_len(column.title) + (2 if sorted_here else 0)
 
     @property
     def content_width(self) -> int:

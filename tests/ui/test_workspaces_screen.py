@@ -79,7 +79,7 @@ async def test_markup_and_escapes_in_names_render_literally_at_80x24():
         await pick_sort(pilot, "name")  # sort by name (binary, as Cosmos DB sorts strings): "[" comes after every capital
         await pick_sort(pilot, "name")  # again: z-a; the demo names all start with a capital, so "[" comes first
         await wait_for(pilot, lambda: table(app).row(0) is not None and table(app).row(0)["name"].startswith("[red]"))
-        await wait_for(pilot, lambda: "› [red]x[/…y 数据🚀" in screen_text(app))  # literal, cut in the middle at 80 columns
+        await wait_for(pilot, lambda: "› [red]x[/r…y 数据🚀" in screen_text(app))  # literal, cut in the middle at 80 columns
 
 
 async def test_delete_needs_the_typed_name_and_enter_on_empty_cancels():
