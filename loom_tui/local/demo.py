@@ -214,14 +214,25 @@ def _workspace(rng: random.Random, n: int, anchor: datetime, name: str | None = 
     return ws
 
 
-def _permissions(ws: dict) -> list[dict]:
+# the demo's member roles as the console's four (services/roles.py maps them back)
+CONSOLE_ROLE = {"admin": "Admin", "contributor": "Member", "viewer": "Viewer"}
+
+
+def _grants(ws: dict) -> list[dict]:
+    """The workspace's members as the console's sharing records them: one ``workspace-roles``
+    grant per principal (``addWorkspaceRole``: id ``<workspaceId>:<principalId>``), the Azure RBAC
+    mirror made (``active``).  The owner has none: owning the partition is the Owner role."""
     owner_upn = ws["createdBy"]
-    names = {_upn(u[1]): u[2] for u in DEMO_USERS}
-    return [
-        {"id": f"{ws['id']}:{upn}", "workspaceId": ws["id"], "tenantId": DEMO_TENANT, "upn": upn, "name": names.get(upn, upn),
-         "role": role, "addedBy": owner_upn, "addedAt": ws["createdAt"], "implicit": upn == owner_upn}
-        for upn, role in ws["_members"].items()
-    ]
+    users = {_upn(u[1]): u for u in DEMO_USERS}
+    out = []
+    for upn, role in ws["_members"].items():
+        user = users.get(upn)
+        if user is None or user[0] == ws["ownerOid"]:
+            continue
+        out.append({"id": f"{ws['id']}:{user[0]}", "workspaceId": ws["id"], "principalId": user[0], "principalType": "User",
+                    "displayName": user[2], "role": CONSOLE_ROLE.get(role, "Viewer"), "azureRoleStatus": "active",
+                    "addedBy": owner_upn, "addedAt": ws["createdAt"]})
+    return out
 
 
 async def _write_workspaces(store: DocumentStore, rng: random.Random, workspaces: list[dict], items_per_ws: int | list[int],
@@ -245,7 +256,7 @@ async def _write_workspaces(store: DocumentStore, rng: random.Random, workspaces
         for start in range(0, len(items), 20000):
             result.items += await store.upsert_many("items", items[start : start + 20000])
         folders_all += folders
-        perms += _permissions(ws)
+        perms += _grants(ws)
         # audit events over the last `audit_days` days on this workspace's items
         if audit_days and items:
             busy = 1 + len(items) // 60  # bigger workspaces see more activity
@@ -268,7 +279,7 @@ async def _write_workspaces(store: DocumentStore, rng: random.Random, workspaces
         ws_docs.append(doc)
     result.workspaces += await store.upsert_many("workspaces", ws_docs)
     result.folders += await store.upsert_many("folders", folders_all)
-    result.members += await store.upsert_many("workspace-permissions", perms)
+    result.members += await store.upsert_many("workspace-roles", perms)
     result.audit_events += await store.upsert_many("audit-log", audits)
 
 

@@ -65,7 +65,19 @@ class MemberService:
         page = await self.scoped.ws_query(ws, "workspace-permissions", Query(order_by=(Order("upn"),)), max_items=MAX_MEMBERS)
         # ``creator`` (not stored): the implicit admin, whom the rules keep (no remove, no demotion),
         # by the same rule the writes use, so a list never offers what a write would refuse
-        return [{**d, "creator": is_creator(ws, d)} for d in page.items]
+        rows = [{**d, "creator": is_creator(ws, d)} for d in page.items]
+        if not any(r["creator"] for r in rows) and ws.doc.get("createdBy"):
+            rows.insert(0, await self._owner_row(ws))
+        return rows
+
+    async def _owner_row(self, ws: "WorkspaceRef") -> dict:
+        """The owner, whom the web console records by filing the workspace under their object id
+        (no binding, no grant): listed as the implicit admin, as loom's own creates record them."""
+        upn = str(ws.doc.get("createdBy")).strip().lower()
+        oid = ws.doc.get("ownerOid") or ws.pk
+        user = await self.directory.by_oid(oid) if oid else None
+        return {"id": permission_id(ws.id, upn), "workspaceId": ws.id, "upn": upn, "name": user.display_name if user else upn,
+                "role": "admin", "implicit": True, "creator": True, "addedAt": ws.doc.get("createdAt")}
 
     async def _binding(self, ws: "WorkspaceRef", upn: str) -> dict:
         doc = await self.scoped.ws_get(ws, "workspace-permissions", permission_id(ws.id, upn))
@@ -107,7 +119,10 @@ class MemberService:
         ws = await self.scoped.workspace(workspace_id)
         await require(self.ctx, ws, Action.MANAGE_MEMBERS)
         upn, role = clean_upn(upn), clean_role(role)
-        current = await self._binding(ws, upn)
+        owner = upn == str(ws.doc.get("createdBy") or "").strip().lower()
+        current = await self._binding(ws, upn) if not owner else await self.scoped.ws_get(ws, "workspace-permissions", permission_id(ws.id, upn))
+        if current is None:  # the console's owner: no binding to change
+            raise ConflictError(f"{upn} created this workspace and is always its admin; their role cannot change")
         if is_creator(ws, current) and role != "admin":
             raise ConflictError(f"{upn} created this workspace and is always its admin: their role cannot be changed")
         if current.get("role") == role:
@@ -128,6 +143,8 @@ class MemberService:
         ws = await self.scoped.workspace(workspace_id)
         await require(self.ctx, ws, Action.MANAGE_MEMBERS)
         upn = clean_upn(upn)
+        if upn == str(ws.doc.get("createdBy") or "").strip().lower():  # the owner, with or without a binding
+            raise ConflictError(f"{upn} created this workspace and is always its admin: they cannot be removed")
         current = await self._binding(ws, upn)
         if is_creator(ws, current):
             raise ConflictError(f"{upn} created this workspace and is always its admin: they cannot be removed")

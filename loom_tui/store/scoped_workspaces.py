@@ -62,6 +62,7 @@ class WorkspaceDocs:
     store: "DocumentStore"
     session: "Session"
     _bindings: tuple[float, list[str]] | None
+    bindings_ttl_s: float = BINDINGS_TTL_S
 
     @property
     def tid(self) -> str:
@@ -73,7 +74,7 @@ class WorkspaceDocs:
         ``workspace-permissions`` binding names the user in (cached for :data:`BINDINGS_TTL_S`).
         They only select documents the tid boundary allows."""
         now = time.monotonic()
-        if self._bindings is not None and now - self._bindings[0] < BINDINGS_TTL_S:
+        if self._bindings is not None and now - self._bindings[0] < self.bindings_ttl_s:
             return self._bindings[1]
         ids: set[str] = set()
         for container, query in ((PERMISSIONS, Query((Filter("upn", Op.IN, _upns(self.session)),))),
