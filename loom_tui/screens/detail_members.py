@@ -165,7 +165,8 @@ class MembersPane(Pane):
 
         row = self._row()
         if row is not None:
-            self.app.push_screen(DescribeScreen(f"member {_who(row)}", row))
+            title = _who(row) if row.get("upn") else f"{row.get('name') or ''} ({_who(row)})"
+            self.app.push_screen(DescribeScreen(f"member {title}", row))
 
     def on_virtual_table_columns_changed(self) -> None:
         self.query_one(TableHeader).refresh_header()
