@@ -15,7 +15,7 @@ from .output import Column, add_limit_alias, add_output_args, emit, emit_pages, 
 SORTS = {"name": SortKey.NAME, "created": SortKey.CREATED, "accessed": SortKey.LAST_ACCESSED, "items": SortKey.ITEMS,
          "domain": SortKey.DOMAIN, "capacity": SortKey.CAPACITY, "state": SortKey.STATE}  # every column, as the console's sort picker
 PUBLIC = ("id", "name", "description", "domain", "domainName", "capacity", "itemCount", "state", "createdBy", "createdAt",
-          "updatedAt", "lastAccessedAt", "ownerOid", "tenantId", "capacityAssignment", "domainRegistration")
+          "updatedAt", "lastAccessedAt", "ownerOid", "tenantId", "tid", "capacityAssignment", "domainRegistration")
 
 
 def public(doc: dict) -> dict:
