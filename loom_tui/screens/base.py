@@ -11,12 +11,16 @@ from textual.widgets import Footer
 from loom_tui.widgets.flash import FlashLine
 from loom_tui.widgets.header import LoomHeader
 
+from .worker_errors import ReportsWorkerErrors
+
 if TYPE_CHECKING:
     from loom_tui.app import LoomApp
     from loom_tui.services.context import AppContext
 
 
-class AreaScreen(Screen):
+class AreaScreen(ReportsWorkerErrors, Screen):
+    """Its workers raise; :mod:`.worker_errors` shows their errors (flash line or error dialog)."""
+
     AREA: ClassVar[str] = ""
     # actions of this screen that change data: hidden and refused in read-only mode (see LoomApp.allows)
     WRITES: ClassVar[frozenset[str]] = frozenset()

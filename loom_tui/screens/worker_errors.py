@@ -1,0 +1,75 @@
+"""The one path a worker's error takes to the operator.
+
+Workers (``@work(exit_on_error=False)``) simply raise.  Textual then posts ``Worker.StateChanged``
+with state ERROR to the node that ran the worker (the message does not bubble), and the handler
+here reports it:
+
+* an error loom raises on purpose (:class:`~loom_tui.errors.LoomError`: ``ServiceError``,
+  ``StoreError``, ``NotFoundError``, ``Forbidden``, ``ConflictError``, Azure's ``ArmError``...)
+  is one sentence for the operator: it goes to the flash line;
+* anything else is a bug or an unforeseen failure: it opens the error dialog;
+* both are written to the log file (which redacts credentials).
+
+The text is shown literally (the flash line and the dialog escape it with ``safe_text``), never as
+Rich markup: an error can carry text from Azure or the store.
+
+A screen (or pane) names what failed with ``FAILURES`` (worker name -> headline, or
+(headline, severity)); a worker not named there reads "<name> failed".  What a worker must do
+besides reporting (reset a flag, show the error inside a form) goes in ``worker_failed``, which
+returns True when it has shown the error itself (it is still logged).
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, ClassVar
+
+from textual.worker import Worker, WorkerState
+
+from loom_tui.errors import LoomError
+
+log = logging.getLogger("loom.ui")
+
+Failure = str | tuple[str, str]
+
+
+def headline(owner: Any, worker: Worker) -> tuple[str, str]:
+    """(what failed, flash severity) for ``worker`` run by ``owner``."""
+    named: Failure | None = getattr(owner, "FAILURES", {}).get(worker.name)
+    if named is None:
+        return f"{worker.name.strip('_').replace('_', ' ')} failed", "error"
+    if isinstance(named, tuple):
+        return named
+    return named, "error"
+
+
+def report(owner: Any, worker: Worker, error: BaseException) -> None:
+    """Log ``error`` and show it: on the flash line if loom raised it on purpose, else in the dialog."""
+    title, severity = headline(owner, worker)
+    expected = isinstance(error, LoomError)
+    if expected:
+        log.warning("%s: %s: %s", title, type(error).__name__, error)
+    else:
+        log.error("%s: %s", title, error, exc_info=(type(error), error, error.__traceback__))
+    hook = getattr(owner, "worker_failed", None)
+    if hook is not None and hook(worker, error):
+        return
+    flash = getattr(owner, "flash", None)
+    if expected and flash is not None:
+        flash(f"{title}: {error}", severity)
+    else:
+        owner.app.show_error(title, error)
+
+
+class ReportsWorkerErrors:
+    """Mixin for a screen or widget that runs workers: their errors take the one path above."""
+
+    FAILURES: ClassVar[dict[str, Failure]] = {}
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        if event.state is WorkerState.ERROR and event.worker.error is not None:
+            report(self, event.worker, event.worker.error)
+
+    def worker_failed(self, worker: Worker, error: BaseException) -> bool:
+        """Per-screen handling of a failed worker; True when it has shown the error itself."""
+        return False

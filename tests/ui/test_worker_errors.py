@@ -1,0 +1,98 @@
+"""One path for a worker's error: loom's own errors go to the flash line, anything else to the error
+dialog, and both to the log; the text is shown literally, never as markup."""
+
+from __future__ import annotations
+
+import logging
+
+from loom_tui.app import LoomApp
+from loom_tui.errors import ServiceError
+from loom_tui.screens.error import ErrorDialog
+from loom_tui.screens.workspaces import WorkspacesScreen
+from loom_tui.store.errors import StoreUnavailable
+from loom_tui.widgets.flash import FlashLine
+
+from .helpers import wait_for, wait_ready
+
+MARKUP = "[bold red]boom[/] from Azure"
+
+
+def flash_text(screen) -> str:
+    return screen.query_one(FlashLine).last
+
+
+def workspaces(app) -> WorkspacesScreen:
+    screen = app.screen
+    assert isinstance(screen, WorkspacesScreen)
+    return screen
+
+
+async def test_a_service_error_goes_to_the_flash_line_literally_and_to_the_log(caplog):
+    caplog.set_level(logging.WARNING, logger="loom.ui")
+    app = LoomApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_ready(pilot)
+        screen = workspaces(app)
+
+        async def fails() -> None:
+            raise ServiceError(MARKUP)
+
+        screen.run_worker(fails, name="probe", exit_on_error=False)
+        await wait_for(pilot, lambda: MARKUP in flash_text(screen))
+        assert flash_text(screen) == f"error: probe failed: {MARKUP}"
+        assert not isinstance(app.screen, ErrorDialog)
+        assert any(r.name == "loom.ui" and MARKUP in r.getMessage() for r in caplog.records)
+
+
+async def test_a_store_error_in_a_screen_worker_names_what_failed(caplog, monkeypatch):
+    caplog.set_level(logging.WARNING, logger="loom.ui")
+    app = LoomApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_ready(pilot)
+        screen = workspaces(app)
+
+        async def count(view) -> int:
+            raise StoreUnavailable(MARKUP)
+
+        monkeypatch.setattr(app.ctx.workspaces, "count", count)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: MARKUP in flash_text(screen))
+        assert flash_text(screen) == f"error: could not read workspaces: {MARKUP}"
+        assert any(MARKUP in r.getMessage() for r in caplog.records if r.name == "loom.ui")
+
+
+async def test_an_unexpected_error_opens_the_error_dialog_and_is_logged_with_its_traceback(caplog, monkeypatch):
+    caplog.set_level(logging.WARNING, logger="loom.ui")
+    app = LoomApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_ready(pilot)
+
+        async def count(view) -> int:
+            raise RuntimeError(MARKUP)
+
+        monkeypatch.setattr(app.ctx.workspaces, "count", count)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: isinstance(app.screen, ErrorDialog))
+        assert app.screen.message == MARKUP
+        assert app.screen.title_text == "could not read workspaces"
+        records = [r for r in caplog.records if r.name == "loom.ui" and r.levelno == logging.ERROR]
+        assert records and records[0].exc_info and MARKUP in records[0].getMessage()
+        assert app.is_running  # the worker's error did not end the app
+
+
+async def test_a_failure_that_was_swallowed_is_now_seen(monkeypatch):
+    app = LoomApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_ready(pilot)
+        screen = workspaces(app)
+
+        async def allowed_actions(workspace_id: str) -> set:
+            raise ServiceError("the role service is down")
+
+        monkeypatch.setattr(app.ctx.roles, "allowed_actions", allowed_actions)
+        screen.row_allowed.clear()
+        await pilot.press("down")
+        await wait_for(pilot, lambda: "the role service is down" in flash_text(screen))
+        assert "could not read your role" in flash_text(screen)
+        row = screen.query_one("#ws-table").current
+        assert screen.row_allowed[row["id"]] == set()  # nothing the role may do is offered
