@@ -12,7 +12,7 @@ from loom_tui.screens.workspaces import WorkspacesScreen
 from loom_tui.store.errors import StoreUnavailable
 from loom_tui.widgets.flash import FlashLine
 
-from .helpers import wait_for, wait_ready
+from .helpers import screen_text, wait_for, wait_ready
 
 MARKUP = "[bold red]boom[/] from Azure"
 
@@ -96,3 +96,52 @@ async def test_a_failure_that_was_swallowed_is_now_seen(monkeypatch):
         assert "could not read your role" in flash_text(screen)
         row = screen.query_one("#ws-table").current
         assert screen.row_allowed[row["id"]] == set()  # nothing the role may do is offered
+
+
+async def test_a_pane_worker_error_reaches_the_detail_screens_flash_line_and_keeps_the_typed_comment(monkeypatch):
+    from loom_tui.services.items import ItemInput
+    from loom_tui.services.workspaces import WorkspaceInput
+
+    from .test_workspace_detail import items_table, open_detail
+
+    app = LoomApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_ready(pilot)
+        ws = await app.ctx.workspaces.create(WorkspaceInput(name="worker errors"))
+        await app.ctx.items.create(ws["id"], ItemInput("report", "q4 report"))
+        screen = await open_detail(pilot, ws["id"])
+        await wait_for(pilot, lambda: items_table(app).row(0) is not None and screen.selected_item is not None)
+        await pilot.press("c")
+        await wait_for(pilot, lambda: "0 comments on q4 report" in screen_text(app))
+
+        async def add(*args, **kw):
+            raise ServiceError(MARKUP)
+
+        monkeypatch.setattr(app.ctx.comments, "add", add)
+        await pilot.press("n")
+        field = screen.query_one("#comment-input")
+        field.value = "a comment worth keeping"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: MARKUP in flash_text(screen))
+        assert flash_text(screen) == f"error: comment not posted: {MARKUP}"
+        assert field.value == "a comment worth keeping"
+
+
+async def test_an_unexpected_error_in_a_pane_opens_the_error_dialog(monkeypatch):
+    from loom_tui.services.workspaces import WorkspaceInput
+
+    from .test_workspace_detail import open_detail
+
+    app = LoomApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_ready(pilot)
+        ws = await app.ctx.workspaces.create(WorkspaceInput(name="worker errors 2"))
+        await open_detail(pilot, ws["id"])
+
+        async def rows(workspace_id):
+            raise KeyError("principalId")
+
+        monkeypatch.setattr(app.ctx.grants, "rows", rows)
+        await pilot.press("m")
+        await wait_for(pilot, lambda: isinstance(app.screen, ErrorDialog))
+        assert app.screen.title_text == "could not read members"
