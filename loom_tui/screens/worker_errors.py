@@ -44,21 +44,38 @@ def headline(owner: Any, worker: Worker) -> tuple[str, str]:
 
 
 def report(owner: Any, worker: Worker, error: BaseException) -> None:
-    """Log ``error`` and show it: on the flash line if loom raised it on purpose, else in the dialog."""
+    """Log ``error`` and show it: on the flash line if loom raised it on purpose, else in the dialog;
+    ``owner.worker_failed`` may show it itself."""
     title, severity = headline(owner, worker)
-    expected = isinstance(error, LoomError)
-    if expected:
-        log.warning("%s: %s: %s", title, type(error).__name__, error)
-    else:
-        log.error("%s: %s", title, error, exc_info=(type(error), error, error.__traceback__))
+    log_failure(title, error)
     hook = getattr(owner, "worker_failed", None)
     if hook is not None and hook(worker, error):
         return
-    flash = getattr(owner, "flash", None)
-    if expected and flash is not None:
-        flash(f"{title}: {error}", severity)
+    show_failure(owner, title, error, severity)
+
+
+def log_failure(title: str, error: BaseException) -> None:
+    """The log line: loom's own errors as one line, anything else with its traceback."""
+    if isinstance(error, LoomError):
+        log.warning("%s: %s: %s", title, type(error).__name__, error)
     else:
-        owner.app.show_error(title, error)
+        log.error("%s: %s", title, error, exc_info=(type(error), error, error.__traceback__))
+
+
+def show_failure(owner: Any, title: str, error: BaseException, severity: str = "error") -> None:
+    """Show ``error`` the one way: loom's own errors on ``owner``'s flash line, anything else in the
+    error dialog (not a second time while the same one is open: a polling worker fails again and again)."""
+    from .error import ErrorDialog, describe
+
+    flash = getattr(owner, "flash", None)
+    if isinstance(error, LoomError) and flash is not None:
+        flash(f"{title}: {error}", severity)
+        return
+    app = owner.app
+    top = app.screen
+    if isinstance(top, ErrorDialog) and (top.title_text, top.message) == (title, describe(error)[0]):
+        return
+    app.show_error(title, error)
 
 
 class ReportsWorkerErrors:

@@ -34,11 +34,12 @@ Fetch = Callable[[int, int], Awaitable[list[dict]]]
 SEEK_PAGES = 30
 
 
-def row_key(row: dict | None) -> str | None:
-    """What identifies a row across refreshes: its ``id`` (a member binding: its ``upn``)."""
+def row_key(row: Any) -> str | None:
+    """What identifies a row across refreshes: its ``id`` (a member binding: its ``upn``); a row
+    that is an object (the operations panel's ``Operation``) by its ``id`` attribute."""
     if not row:
         return None
-    key = row.get("id") or row.get("upn")
+    key = row.get("id") or row.get("upn") if isinstance(row, dict) else getattr(row, "id", None)
     return str(key) if key is not None else None
 
 

@@ -145,3 +145,38 @@ async def test_an_unexpected_error_in_a_pane_opens_the_error_dialog(monkeypatch)
         await pilot.press("m")
         await wait_for(pilot, lambda: isinstance(app.screen, ErrorDialog))
         assert app.screen.title_text == "could not read members"
+
+
+async def test_a_polling_panel_says_its_error_on_its_status_line_not_in_a_dialog_each_second(monkeypatch, caplog):
+    from loom_tui.screens.operations import OperationsPanel
+
+    caplog.set_level(logging.WARNING, logger="loom.ui")
+    app = LoomApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_ready(pilot)
+
+        async def recent(*args, **kw):
+            raise RuntimeError(MARKUP)
+
+        monkeypatch.setattr(app.ctx.operations, "recent", recent)
+        await pilot.press("o")
+        await wait_for(pilot, lambda: isinstance(app.screen, OperationsPanel))
+        await wait_for(pilot, lambda: f"could not read operations: {MARKUP}" in screen_text(app))
+        await wait_for(pilot, lambda: sum(r.levelno == logging.ERROR for r in caplog.records if r.name == "loom.ui") >= 2)
+        assert isinstance(app.screen, OperationsPanel)  # read twice, failed twice: no dialog
+
+
+async def test_a_notifications_error_shows_on_the_panels_status_line(monkeypatch):
+    from loom_tui.screens.notifications import NotificationsPanel
+
+    app = LoomApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_ready(pilot)
+
+        async def newest(*args, **kw):
+            raise ServiceError(MARKUP)
+
+        monkeypatch.setattr(app.ctx.notifications, "newest", newest)
+        await pilot.press("b")
+        await wait_for(pilot, lambda: isinstance(app.screen, NotificationsPanel))
+        await wait_for(pilot, lambda: f"could not read notifications: {MARKUP}" in screen_text(app))
