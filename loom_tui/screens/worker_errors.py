@@ -37,7 +37,8 @@ def headline(owner: Any, worker: Worker) -> tuple[str, str]:
     """(what failed, flash severity) for ``worker`` run by ``owner``."""
     named: Failure | None = getattr(owner, "FAILURES", {}).get(worker.name)
     if named is None:
-        return f"{worker.name.strip('_').replace('_', ' ')} failed", "error"
+        words = worker.name.strip("_").replace("_", " ")
+        return (f"{words} failed" if words else "a background task failed"), "error"
     if isinstance(named, tuple):
         return named
     return named, "error"

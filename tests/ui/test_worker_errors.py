@@ -180,3 +180,42 @@ async def test_a_notifications_error_shows_on_the_panels_status_line(monkeypatch
         await pilot.press("b")
         await wait_for(pilot, lambda: isinstance(app.screen, NotificationsPanel))
         await wait_for(pilot, lambda: f"could not read notifications: {MARKUP}" in screen_text(app))
+
+
+async def test_the_capacity_inventory_says_how_long_it_tried_and_stops_loading(monkeypatch):
+    from loom_tui.screens.capacity import CapacityScreen
+
+    from .test_capacity import open_capacity
+
+    app = LoomApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_capacity(pilot)
+
+        async def portal():
+            raise ServiceError(MARKUP)
+
+        monkeypatch.setattr(app.ctx.capacity, "portal", portal)
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: MARKUP in flash_text(screen))
+        assert isinstance(app.screen, CapacityScreen)
+        assert flash_text(screen).startswith("error: could not read the inventory (") and flash_text(screen).endswith(f" s): {MARKUP}")
+        assert not screen.busy
+
+
+async def test_a_capacity_detail_part_says_its_error_in_its_place(monkeypatch):
+    from loom_tui.screens.capacity.detail import CapacityDetail
+
+    from .test_capacity import open_capacity, shown
+
+    app = LoomApp()
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await open_capacity(pilot)
+
+        async def recent_operations(resource):
+            raise ServiceError(MARKUP)
+
+        monkeypatch.setattr(app.ctx.capacity, "recent_operations", recent_operations)
+        app.push_screen(CapacityDetail(screen.rows[0], screen.portal))
+        await wait_for(pilot, lambda: isinstance(app.screen, CapacityDetail) and MARKUP in shown(app, "#detail-ops"))
+        assert shown(app, "#detail-ops") == f"could not read: {MARKUP}"
+        assert isinstance(app.screen, CapacityDetail)  # no dialog for loom's own error
