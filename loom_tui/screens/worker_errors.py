@@ -14,9 +14,14 @@ The text is shown literally (the flash line and the dialog escape it with ``safe
 Rich markup: an error can carry text from Azure or the store.
 
 A screen (or pane) names what failed with ``FAILURES`` (worker name -> headline, or
-(headline, severity)); a worker not named there reads "<name> failed".  What a worker must do
+(headline, severity)); a worker whose name is a sentence ("could not delete b1", given to
+``run_worker``) is its own headline; any other reads "<name> failed".  What a worker must do
 besides reporting (reset a flag, show the error inside a form) goes in ``worker_failed``, which
 returns True when it has shown the error itself (it is still logged).
+
+Where a failure is not the end of the work (opening goes on with the item left unread), the code
+catches it and passes it to :func:`log_failure` and :func:`show_failure`: the same log line and
+the same display, without the worker ending.
 """
 
 from __future__ import annotations
@@ -36,6 +41,8 @@ Failure = str | tuple[str, str]
 def headline(owner: Any, worker: Worker) -> tuple[str, str]:
     """(what failed, flash severity) for ``worker`` run by ``owner``."""
     named: Failure | None = getattr(owner, "FAILURES", {}).get(worker.name)
+    if named is None and " " in worker.name.strip():
+        return worker.name, "error"  # a worker named with a sentence ("could not delete b1")
     if named is None:
         words = worker.name.strip("_").replace("_", " ")
         return (f"{words} failed" if words else "a background task failed"), "error"

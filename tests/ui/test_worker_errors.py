@@ -219,3 +219,25 @@ async def test_a_capacity_detail_part_says_its_error_in_its_place(monkeypatch):
         await wait_for(pilot, lambda: isinstance(app.screen, CapacityDetail) and MARKUP in shown(app, "#detail-ops"))
         assert shown(app, "#detail-ops") == f"could not read: {MARKUP}"
         assert isinstance(app.screen, CapacityDetail)  # no dialog for loom's own error
+
+
+async def test_a_failed_cost_read_keeps_what_was_shown_and_stops_loading(monkeypatch):
+    import loom_tui.screens.cost.load as cost_load
+
+    from .test_cost import open_cost
+
+    monkeypatch.setenv("LOOM_DEMO_TODAY", "2026-11-20")
+    app = LoomApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        screen = await open_cost(pilot)
+        shown_before = screen.page
+
+        async def load_page(*args, **kw):
+            raise ServiceError(MARKUP)
+
+        monkeypatch.setattr(cost_load, "load_page", load_page)
+        await pilot.press("ctrl+r")
+        await wait_for(pilot, lambda: MARKUP in flash_text(screen))
+        assert flash_text(screen) == f"error: cost: {MARKUP}"
+        await wait_for(pilot, lambda: not screen.busy)
+        assert screen.page is shown_before
