@@ -241,3 +241,22 @@ async def test_a_failed_cost_read_keeps_what_was_shown_and_stops_loading(monkeyp
         assert flash_text(screen) == f"error: cost: {MARKUP}"
         await wait_for(pilot, lambda: not screen.busy)
         assert screen.page is shown_before
+
+
+async def test_setup_starts_a_new_draft_when_the_drafts_cannot_be_read(monkeypatch):
+    from loom_tui.screens.setup import SetupScreen
+    from loom_tui.services.deploy.drafts import DraftService
+
+    async def fails(self):
+        raise ServiceError(MARKUP)
+
+    monkeypatch.setattr(DraftService, "list", fails)
+    app = LoomApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_ready(pilot)
+        await pilot.press("5")
+        await wait_for(pilot, lambda: isinstance(app.screen, SetupScreen))
+        screen = app.screen
+        await wait_for(pilot, lambda: screen.wizard is not None and MARKUP in flash_text(screen), timeout=90)
+        assert flash_text(screen) == f"error: could not read the drafts: {MARKUP}"
+        assert screen.wizard.step == screen.svc.drafts.new().step  # a new draft, at its first step
