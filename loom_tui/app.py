@@ -365,12 +365,9 @@ class LoomApp(KeyOrder, FieldReady, App):
         notifications = self._ctx.notifications
 
         async def bell() -> None:  # the unread count, read off the event loop's critical path
-            try:
-                header.unread = await notifications.unread_count()
-            except Exception:  # a failed count leaves the last one; the panel says what failed
-                pass
+            header.unread = await notifications.unread_count()  # a failure: LoomHeader.worker_failed
 
-        header.run_worker(bell, group="bell", exclusive=True, exit_on_error=False)
+        header.run_worker(bell, name="could not count the unread notifications", group="bell", exclusive=True, exit_on_error=False)
 
     def show_error(self, title: str, error: BaseException | str) -> None:
         from .screens.error import ErrorDialog

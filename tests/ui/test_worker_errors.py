@@ -260,3 +260,39 @@ async def test_setup_starts_a_new_draft_when_the_drafts_cannot_be_read(monkeypat
         await wait_for(pilot, lambda: screen.wizard is not None and MARKUP in flash_text(screen), timeout=90)
         assert flash_text(screen) == f"error: could not read the drafts: {MARKUP}"
         assert screen.wizard.step == screen.svc.drafts.new().step  # a new draft, at its first step
+
+
+async def test_a_prompt_keeps_a_refused_value_and_an_unforeseen_error_is_no_longer_silent():
+    from textual.app import App
+
+    from loom_tui.errors import ValidationError
+    from loom_tui.screens.prompt import TextPrompt
+
+    calls: list[str] = []
+
+    async def submit(text: str) -> str:
+        calls.append(text)
+        if text == "bad":
+            raise ValidationError("name", MARKUP)
+        raise RuntimeError("a bug")
+
+    class Host(App):
+        def on_mount(self) -> None:
+            self.push_screen(TextPrompt("Rename", "Name", submit))
+
+    app = Host()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt) and app.screen.is_mounted)
+        prompt = app.screen
+        field = prompt.query_one("#prompt-input")
+        field.value = "bad"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: MARKUP in str(prompt.query_one("#prompt-error").render()))
+        assert app.screen is prompt and field.value == "bad"
+        field.value = "boom"
+        await pilot.press("enter")
+        await wait_for(pilot, lambda: isinstance(app.screen, ErrorDialog))
+        assert app.screen.message == "a bug"
+        await pilot.press("escape")
+        await wait_for(pilot, lambda: app.screen is prompt)
+        assert field.value == "boom"  # still there to correct
