@@ -11,7 +11,9 @@ from textual.widgets import Footer
 from loom_tui.widgets.flash import FlashLine
 from loom_tui.widgets.header import LoomHeader
 
-from .worker_errors import ReportsWorkerErrors
+from loom_tui.widgets.virtual_table import VirtualTable
+
+from .worker_errors import ReportsWorkerErrors, log_failure, show_failure
 
 if TYPE_CHECKING:
     from loom_tui.app import LoomApp
@@ -53,6 +55,12 @@ class AreaScreen(ReportsWorkerErrors, Screen):
 
     def flash(self, message: str, severity: str = "info") -> None:
         self.query_one(FlashLine).flash(message, severity)
+
+    def on_virtual_table_fetch_failed(self, event: VirtualTable.FetchFailed) -> None:
+        """A page a table asked for could not be read (the table's own worker): the same log line
+        and display as a worker's error, under the table's headline."""
+        log_failure(event.table.failure, event.error)
+        show_failure(self, event.table.failure, event.error)
 
     def show_error(self, title: str, error: BaseException | str) -> None:
         self.loom.show_error(title, error)

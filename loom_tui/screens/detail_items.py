@@ -95,7 +95,7 @@ class ItemsPane(Pane):
                                 placeholder="/ search item names (↑/↓ recent)", id="items-search")
                 yield Static("", id="items-status", markup=False)
                 yield TableHeader("items-table")
-                yield VirtualTable(columns, self._fetch, id="items-table", empty_text="No items here.")
+                yield VirtualTable(columns, self._fetch, id="items-table", empty_text="No items here.", failure="could not read items")
 
     @property
     def table(self) -> VirtualTable:
@@ -196,10 +196,6 @@ class ItemsPane(Pane):
     @on(VirtualTable.ColumnsChanged)
     def _columns(self) -> None:
         self.query_one(TableHeader).refresh_header()
-
-    @on(VirtualTable.FetchFailed)
-    def _failed(self, event: VirtualTable.FetchFailed) -> None:
-        self.detail.flash(f"could not read items: {event.error}", "error")
 
     @on(Input.Changed, "#items-search")
     def _search(self, event: Input.Changed) -> None:

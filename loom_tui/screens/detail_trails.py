@@ -113,7 +113,8 @@ class AuditPane(ListPane):
     def compose(self) -> ComposeResult:
         yield Static("", classes="pane-status", markup=False)
         yield TableHeader(self.TABLE_ID)
-        yield VirtualTable(AUDIT_COLUMNS, self._fetch, id=self.TABLE_ID, empty_text="No audit events.")
+        yield VirtualTable(AUDIT_COLUMNS, self._fetch, id=self.TABLE_ID, empty_text="No audit events.",
+                           failure="could not read the audit trail")
 
     async def _fetch(self, offset: int, limit: int) -> list[dict]:
         """Rows as the table asks for them: further pages are read while the cursor goes on."""

@@ -142,7 +142,7 @@ class WorkspacesScreen(AreaScreen):
                         placeholder="/ search name or description (↑/↓ recent)", id="search")
         yield Static("", id="status", markup=False)
         yield TableHeader("ws-table")
-        yield VirtualTable(COLUMNS, self._fetch, id="ws-table", empty_text="No workspaces match.")
+        yield VirtualTable(COLUMNS, self._fetch, id="ws-table", empty_text="No workspaces match.", failure="could not read workspaces")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -475,5 +475,4 @@ class WorkspacesScreen(AreaScreen):
 
     @on(VirtualTable.FetchFailed)
     def _fetch_failed(self, event: VirtualTable.FetchFailed) -> None:
-        self.holds_keys = False
-        self.flash(f"could not read workspaces: {event.error}", "error")
+        self.holds_keys = False  # the error itself: AreaScreen.on_virtual_table_fetch_failed

@@ -193,8 +193,10 @@ class VirtualTable(ScrollView, can_focus=True):
             self.error = error
 
     def __init__(self, columns: list[Column], fetch: Fetch | None = None, *, page_size: int = 100,
-                 max_pages: int = 20, empty_text: str = "Nothing to show.", id: str | None = None) -> None:
+                 max_pages: int = 20, empty_text: str = "Nothing to show.", id: str | None = None,
+                 failure: str = "could not read the rows") -> None:
         super().__init__(id=id)
+        self.failure = failure  # the headline of a page that could not be read (FetchFailed)
         self.columns = columns
         self.fetch = fetch
         self.page_size = page_size
@@ -315,7 +317,7 @@ class VirtualTable(ScrollView, can_focus=True):
         assert self.fetch is not None
         try:
             rows = await self.fetch(page_no * self.page_size, self.page_size)
-        except Exception as exc:  # shown by the screen, never a crash
+        except Exception as exc:  # the screen shows it (AreaScreen, the one error path), never a crash
             self._pending.discard(page_no)
             self.post_message(self.FetchFailed(self, exc))
             return

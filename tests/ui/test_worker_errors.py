@@ -296,3 +296,20 @@ async def test_a_prompt_keeps_a_refused_value_and_an_unforeseen_error_is_no_long
         await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is prompt)
         assert field.value == "boom"  # still there to correct
+
+
+async def test_a_page_the_table_could_not_read_takes_the_same_path(monkeypatch, caplog):
+    caplog.set_level(logging.WARNING, logger="loom.ui")
+    app = LoomApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_ready(pilot)
+        screen = workspaces(app)
+
+        async def window(*args, **kw):
+            raise StoreUnavailable(MARKUP)
+
+        monkeypatch.setattr(app.ctx.workspaces, "window", window)
+        await pilot.press("r")
+        await wait_for(pilot, lambda: MARKUP in flash_text(screen))
+        assert flash_text(screen) == f"error: could not read workspaces: {MARKUP}"
+        assert any(MARKUP in r.getMessage() for r in caplog.records if r.name == "loom.ui")
