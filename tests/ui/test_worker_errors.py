@@ -313,3 +313,19 @@ async def test_a_page_the_table_could_not_read_takes_the_same_path(monkeypatch, 
         await wait_for(pilot, lambda: MARKUP in flash_text(screen))
         assert flash_text(screen) == f"error: could not read workspaces: {MARKUP}"
         assert any(MARKUP in r.getMessage() for r in caplog.records if r.name == "loom.ui")
+
+
+async def test_an_app_worker_error_is_a_literal_notification(monkeypatch):
+    import loom_tui.services.context as context
+
+    async def open_context(*args, **kw):
+        raise ServiceError(MARKUP)
+
+    app = LoomApp()
+    async with app.run_test(size=(100, 30)) as pilot:
+        await wait_ready(pilot)
+        monkeypatch.setattr(context, "open_context", open_context)
+        app.switch_persona("contributor")
+        wanted = f"could not switch to contributor: {MARKUP}"
+        await wait_for(pilot, lambda: any(n.message == wanted and not n.markup for n in app._notifications))  # noqa: SLF001
+        assert app.context_is_ready  # the console goes on as the same user
