@@ -18,6 +18,7 @@ from .field_ready import FieldReady
 from .key_order import KeyOrder
 from .widgets.no_color import apply_no_color
 from .screens.loading import LoadingScreen
+from .screens.worker_errors import ReportsWorkerErrors
 from .widgets.jump import JumpTo
 from .widgets.palette import ScreenKeys
 
@@ -33,7 +34,7 @@ def _screen(area: Area):
     return make
 
 
-class LoomApp(KeyOrder, FieldReady, App):
+class LoomApp(ReportsWorkerErrors, KeyOrder, FieldReady, App):
     TITLE = "loom"
     CSS_PATH = "styles/app.tcss"
     MODES = {a.name: _screen(a) for a in AREAS}
@@ -190,8 +191,8 @@ class LoomApp(KeyOrder, FieldReady, App):
         self.switch_mode("workspaces")
         for note in self.ctx.notes:
             self.notify(note, timeout=4)
-        self.run_worker(self.offer_resume(BY_NAME), group="resume", exit_on_error=False)
-        self.run_worker(self._resume_operations(), group="operations", exit_on_error=False)
+        self.run_worker(self.offer_resume(BY_NAME), name="could not offer the saved place", group="resume", exit_on_error=False)
+        self.run_worker(self._resume_operations(), name="_resume_operations", group="operations", exit_on_error=False)
 
     async def _resume_operations(self, *, again: bool = True) -> None:
         """Operations left running by a loom process that died resume polling here (Azure is
@@ -201,15 +202,11 @@ class LoomApp(KeyOrder, FieldReady, App):
         busy all that time)."""
         from loom_tui.services.operation_owners import STALE
 
-        try:
-            resumed = await self.ctx.operations.resume_orphans()
-        except Exception as exc:
-            self.notify(f"could not resume operations: {exc}", severity="warning", markup=False)
-            return
+        resumed = await self.ctx.operations.resume_orphans()
         if resumed:
             self.notify(f"resumed {len(resumed)} operation{'s' if len(resumed) != 1 else ''} left running (o shows them)", timeout=6)
         if again:
-            self.set_timer(STALE + 1, lambda: self.run_worker(self._resume_operations(again=False), group="operations",
+            self.set_timer(STALE + 1, lambda: self.run_worker(self._resume_operations(again=False), name="_resume_operations", group="operations",
                                                                exit_on_error=False))
 
     def _apply_config_keys(self) -> None:
@@ -284,22 +281,31 @@ class LoomApp(KeyOrder, FieldReady, App):
         if self.context_is_ready and not isinstance(self.screen, (OperationsPanel, OperationScreen)):
             self.push_screen(OperationsPanel())
 
-    @work(exclusive=True, exit_on_error=False, group="open")
-    async def switch_persona(self, persona: str) -> None:
+    # the app's own workers (start-up aside: the loading screen says its failures) take the one
+    # worker-error path; the app has no flash line: its notifications are
+    FAILURES = {"_resume_operations": ("could not resume operations", "warning"), "_open": "could not open the console"}
+
+    def flash(self, message: str, severity: str = "info") -> None:
+        from .widgets.virtual_table import safe_text
+
+        self.notify(safe_text(message), severity={"error": "error", "warning": "warning"}.get(severity, "information"),
+                    markup=False)
+
+    def switch_persona(self, persona: str) -> None:
         """Local profile: become the demo user of another role (as ``loom --as``): a new context
         for that user, every area opened afresh with it (nothing of the last user's view stays)."""
+        self.run_worker(self._switch_persona(persona), name=f"could not switch to {persona}", group="open", exclusive=True,
+                        exit_on_error=False)
+
+    async def _switch_persona(self, persona: str) -> None:
         from loom_tui.config import resolve_profile
         from loom_tui.services.context import open_context
 
         if self._ctx is None or not self._ctx.demo:
             self.notify("personas are the local profile's demo users; this profile signs in as you", severity="warning")
             return
-        try:
-            new = await open_context(resolve_profile(self.profile_name), data_dir=self.data_dir,
-                                     read_only=self.read_only_flag, persona=persona)
-        except Exception as exc:
-            self.notify(f"could not switch to {persona}: {exc}", severity="error")
-            return
+        new = await open_context(resolve_profile(self.profile_name), data_dir=self.data_dir,
+                                 read_only=self.read_only_flag, persona=persona)
         self.context_is_ready = False
         if "persona-switch" not in self._modes:
             self.add_mode("persona-switch", LoadingScreen)
@@ -365,12 +371,9 @@ class LoomApp(KeyOrder, FieldReady, App):
         notifications = self._ctx.notifications
 
         async def bell() -> None:  # the unread count, read off the event loop's critical path
-            try:
-                header.unread = await notifications.unread_count()
-            except Exception:  # a failed count leaves the last one; the panel says what failed
-                pass
+            header.unread = await notifications.unread_count()  # a failure: LoomHeader.worker_failed
 
-        header.run_worker(bell, group="bell", exclusive=True, exit_on_error=False)
+        header.run_worker(bell, name="could not count the unread notifications", group="bell", exclusive=True, exit_on_error=False)
 
     def show_error(self, title: str, error: BaseException | str) -> None:
         from .screens.error import ErrorDialog

@@ -18,6 +18,8 @@ import json as jsonlib
 from dataclasses import dataclass
 from typing import Any
 
+from loom_tui.errors import LoomError
+
 from .errors import ArmError
 
 # cloud -> (Power BI REST endpoint, token scope)
@@ -28,7 +30,7 @@ ENDPOINTS: dict[str, tuple[str, str]] = {
 }
 
 
-class PowerBiUnavailable(LookupError):
+class PowerBiUnavailable(LoomError, LookupError):
     """This cloud's Power BI endpoint is not known (the message says what to set)."""
 
 

@@ -12,6 +12,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from loom_tui.errors import LoomError
+
 from .capacity import COSMOS, FABRIC, KUSTO, METRICS, SYNAPSE_POOL
 
 PUBLIC_CLOUDS = ("AzureCloud", "AzureUSGovernment", "AzureChinaCloud")
@@ -40,8 +42,9 @@ AVAILABILITY: dict[str, MetricCloud] = {
 }
 
 
-class MetricUnavailable(LookupError):
-    """The type's metric does not exist in this cloud (the message says so, for the column)."""
+class MetricUnavailable(LoomError, LookupError):
+    """The type's metric does not exist in this cloud (the message says so, for the column; an
+    operator-facing fact, not a bug: a LoomError)."""
 
 
 def missing_in(type_key: str, cloud: str) -> str:

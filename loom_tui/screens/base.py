@@ -11,12 +11,18 @@ from textual.widgets import Footer
 from loom_tui.widgets.flash import FlashLine
 from loom_tui.widgets.header import LoomHeader
 
+from loom_tui.widgets.virtual_table import VirtualTable
+
+from .worker_errors import ReportsWorkerErrors, log_failure, show_failure
+
 if TYPE_CHECKING:
     from loom_tui.app import LoomApp
     from loom_tui.services.context import AppContext
 
 
-class AreaScreen(Screen):
+class AreaScreen(ReportsWorkerErrors, Screen):
+    """Its workers raise; :mod:`.worker_errors` shows their errors (flash line or error dialog)."""
+
     AREA: ClassVar[str] = ""
     # actions of this screen that change data: hidden and refused in read-only mode (see LoomApp.allows)
     WRITES: ClassVar[frozenset[str]] = frozenset()
@@ -49,6 +55,12 @@ class AreaScreen(Screen):
 
     def flash(self, message: str, severity: str = "info") -> None:
         self.query_one(FlashLine).flash(message, severity)
+
+    def on_virtual_table_fetch_failed(self, event: VirtualTable.FetchFailed) -> None:
+        """A page a table asked for could not be read (the table's own worker): the same log line
+        and display as a worker's error, under the table's headline."""
+        log_failure(event.table.failure, event.error)
+        show_failure(self, event.table.failure, event.error)
 
     def show_error(self, title: str, error: BaseException | str) -> None:
         self.loom.show_error(title, error)

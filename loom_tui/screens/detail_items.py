@@ -68,6 +68,15 @@ class ItemsPane(Pane):
         self._debounce: Timer | None = None
         self._loaded = False
 
+    FAILURES = {
+        "load_items": "could not read items",
+        "load_folders": "could not read folders",
+        "reopen": ("the item being renamed is gone", "warning"),
+        "action_item_move": "item not moved",
+        "action_item_delete": "item not deleted",
+        "action_folder_delete": "folder not deleted",
+    }
+
     def compose(self) -> ComposeResult:
         folder_of = lambda r: self.folder_paths.get(r.get("folderId") or "", "")  # noqa: E731
         columns = [
@@ -86,7 +95,7 @@ class ItemsPane(Pane):
                                 placeholder="/ search item names (↑/↓ recent)", id="items-search")
                 yield Static("", id="items-status", markup=False)
                 yield TableHeader("items-table")
-                yield VirtualTable(columns, self._fetch, id="items-table", empty_text="No items here.")
+                yield VirtualTable(columns, self._fetch, id="items-table", empty_text="No items here.", failure="could not read items")
 
     @property
     def table(self) -> VirtualTable:
@@ -108,11 +117,7 @@ class ItemsPane(Pane):
 
     @work(exclusive=True, exit_on_error=False, group="items-count")
     async def load_items(self, keep_cursor: bool = False) -> None:
-        try:
-            self.total = await self.ctx.items.count(self.detail.workspace_id, self.view)
-        except Exception as exc:
-            self.detail.flash(f"could not read items: {exc}", "error")
-            return
+        self.total = await self.ctx.items.count(self.detail.workspace_id, self.view)
         self.table.sorted_by = (self.view.sort.value, self.view.descending)
         self.table.reset(self.total, keep_cursor=keep_cursor)
         self.query_one(TableHeader).refresh_header()
@@ -129,11 +134,7 @@ class ItemsPane(Pane):
 
     @work(exclusive=True, exit_on_error=False, group="items-folders")
     async def load_folders(self) -> None:
-        try:
-            roots = await self.ctx.folders.tree(self.detail.workspace_id)
-        except Exception as exc:
-            self.detail.flash(f"could not read folders: {exc}", "error")
-            return
+        roots = await self.ctx.folders.tree(self.detail.workspace_id)
         self.folders, self.folder_paths = {}, {}
         tree = self.query_one("#folder-tree", Tree)
         tree.clear()
@@ -195,10 +196,6 @@ class ItemsPane(Pane):
     @on(VirtualTable.ColumnsChanged)
     def _columns(self) -> None:
         self.query_one(TableHeader).refresh_header()
-
-    @on(VirtualTable.FetchFailed)
-    def _failed(self, event: VirtualTable.FetchFailed) -> None:
-        self.detail.flash(f"could not read items: {event.error}", "error")
 
     @on(Input.Changed, "#items-search")
     def _search(self, event: Input.Changed) -> None:
@@ -283,11 +280,7 @@ class ItemsPane(Pane):
         if saved.get("prompt") == "item.new" and saved.get("item_type"):
             await self._new_item(saved["item_type"], saved.get("folder_id") or None, typed)
         elif saved.get("prompt") == "item.rename" and saved.get("item_id"):
-            try:
-                row = await self.ctx.items.get(ws, saved["item_id"])
-            except Exception as exc:
-                self.detail.flash(f"the item being renamed is gone: {exc}", "warning")
-                return
+            row = await self.ctx.items.get(ws, saved["item_id"])
             await self._rename_item(row, typed)
 
     async def _rename_item(self, row: dict, typed: str | None = None) -> None:
@@ -324,11 +317,7 @@ class ItemsPane(Pane):
         target = await self.app.push_screen_wait(ChoicePrompt("Move " + row.get("displayName", ""), "to folder:", choices))
         if target is None:
             return
-        try:
-            await self.ctx.items.move(self.detail.workspace_id, row["id"], None if target == ROOT else str(target), etag=row.get("_etag"))
-        except Exception as exc:
-            self.detail.show_error("item not moved", exc)
-            return
+        await self.ctx.items.move(self.detail.workspace_id, row["id"], None if target == ROOT else str(target), etag=row.get("_etag"))
         self.detail.flash(f"moved {safe_text(row.get('displayName'))} to {safe_text(self.folder_paths.get(str(target), ROOT))}", "ok")
         self.load_items(keep_cursor=True)
 
@@ -341,11 +330,7 @@ class ItemsPane(Pane):
         if not await self.app.push_screen_wait(confirm("Delete item", f"Delete {row.get('itemType')} {row.get('displayName')}{extra}?", "Delete")):
             self.detail.flash("nothing was deleted")
             return
-        try:
-            removed = await self.ctx.items.delete(self.detail.workspace_id, row["id"])
-        except Exception as exc:
-            self.detail.show_error("item not deleted", exc)
-            return
+        removed = await self.ctx.items.delete(self.detail.workspace_id, row["id"])
         self.detail.flash(f"deleted {safe_text(row.get('displayName'))} ({removed} item{'s' if removed != 1 else ''})", "ok")
         self.load_items(keep_cursor=True)
 
@@ -394,11 +379,7 @@ class ItemsPane(Pane):
         if not await self.app.push_screen_wait(confirm("Delete folder", message, "Delete folder")):
             self.detail.flash("nothing was deleted")
             return
-        try:
-            moved = await self.ctx.folders.delete(self.detail.workspace_id, folder["id"])
-        except Exception as exc:
-            self.detail.show_error("folder not deleted", exc)
-            return
+        moved = await self.ctx.folders.delete(self.detail.workspace_id, folder["id"])
         self.detail.flash(f"deleted folder {safe_text(folder.get('name'))}; {moved['items']} items and {moved['folders']} folders moved to the root", "ok")
         self.view = replace(self.view, folder=ALL_FOLDERS)
         self.load_folders()

@@ -75,6 +75,9 @@ class MembersPane(Pane):
         self.rows: list[dict] = []
         self.sort: tuple[str, bool] = ("upn", False)
 
+    FAILURES = {"reload": "could not read members", "action_member_role": "role not changed",
+                "action_member_remove": "not removed"}
+
     def compose(self) -> ComposeResult:
         yield Static("", id="members-status", markup=False)
         yield TableHeader("members-table")
@@ -123,11 +126,7 @@ class MembersPane(Pane):
 
     @work(exclusive=True, exit_on_error=False, group="members")
     async def reload(self, keep_cursor: bool = True) -> None:
-        try:
-            self.rows = await self.ctx.grants.rows(self.detail.workspace_id)
-        except Exception as exc:
-            self.detail.flash(f"could not read members: {exc}", "error")
-            return
+        self.rows = await self.ctx.grants.rows(self.detail.workspace_id)
         self._show(keep_cursor)
 
     def _show(self, keep_cursor: bool = False) -> None:
@@ -216,15 +215,10 @@ class MembersPane(Pane):
                                                             start=values.index(row["role"]) if row.get("role") in values else 0))
         if role is None:
             return
-        try:
-            if is_grant(row):  # a re-grant of the same principal changes its role (the console's upsert)
-                await self.ctx.grants.grant(self.detail.workspace_id, str(row["principalId"]), role, principal_type=row.get("principalType"))
-            else:
-                await self.ctx.members.set_role(self.detail.workspace_id, row["upn"], role, etag=row.get("_etag"))
-        except Exception as exc:
-            self.detail.flash(f"role not changed: {exc}", "error")
-            self.detail.show_error("Role not changed", exc)
-            return
+        if is_grant(row):  # a re-grant of the same principal changes its role (the console's upsert)
+            await self.ctx.grants.grant(self.detail.workspace_id, str(row["principalId"]), role, principal_type=row.get("principalType"))
+        else:
+            await self.ctx.members.set_role(self.detail.workspace_id, row["upn"], role, etag=row.get("_etag"))
         self.detail.flash(f"{safe_text(_who(row))} is now {role}", "ok")
         self.reload(keep_cursor=True)
 
@@ -237,14 +231,9 @@ class MembersPane(Pane):
         if not await self.app.push_screen_wait(confirm("Remove member", f"Remove {who} ({row.get('role')}) from this workspace?", "Remove")):
             self.detail.flash("nobody was removed")
             return
-        try:
-            if is_grant(row):
-                await self.ctx.grants.revoke(self.detail.workspace_id, str(row["principalId"]), principal_type=row.get("principalType"))
-            else:
-                await self.ctx.members.remove(self.detail.workspace_id, row["upn"])
-        except Exception as exc:
-            self.detail.flash(f"not removed: {exc}", "error")
-            self.detail.show_error("Member not removed", exc)
-            return
+        if is_grant(row):
+            await self.ctx.grants.revoke(self.detail.workspace_id, str(row["principalId"]), principal_type=row.get("principalType"))
+        else:
+            await self.ctx.members.remove(self.detail.workspace_id, row["upn"])
         self.detail.flash(f"removed {safe_text(who)}", "ok")
         self.reload(keep_cursor=True)

@@ -108,10 +108,13 @@ class AuditPane(ListPane):
         self.total = 0
         self._source = None  # the page reader of the current scope and filter
 
+    FAILURES = {"reload": "could not read the audit trail"}
+
     def compose(self) -> ComposeResult:
         yield Static("", classes="pane-status", markup=False)
         yield TableHeader(self.TABLE_ID)
-        yield VirtualTable(AUDIT_COLUMNS, self._fetch, id=self.TABLE_ID, empty_text="No audit events.")
+        yield VirtualTable(AUDIT_COLUMNS, self._fetch, id=self.TABLE_ID, empty_text="No audit events.",
+                           failure="could not read the audit trail")
 
     async def _fetch(self, offset: int, limit: int) -> list[dict]:
         """Rows as the table asks for them: further pages are read while the cursor goes on."""
@@ -155,30 +158,26 @@ class AuditPane(ListPane):
         audit = self.ctx.audit
         item = self.detail.selected_item
         wid, flt = self.detail.workspace_id, self.filter
-        try:
-            if self.item_scope and item is not None:
-                async def source(token, item_id=item["id"]):
-                    return await audit.item_page(wid, item_id, flt, max_items=self.PAGE, continuation=token)
+        if self.item_scope and item is not None:
+            async def source(token, item_id=item["id"]):
+                return await audit.item_page(wid, item_id, flt, max_items=self.PAGE, continuation=token)
 
-                what = f"item {item.get('displayName')} · t: whole workspace"
-                first = await source(None)
-                rows, token = list(first.items), first.continuation
-                while token:  # an item's trail has no count query: read it all to know its length
-                    page = await source(token)
-                    rows += page.items
-                    token = page.continuation
-                first, total = type(first)(rows, None), len(rows)
-            else:
-                async def source(token):
-                    return await audit.workspace_page(wid, flt, max_items=self.PAGE, continuation=token)
+            what = f"item {item.get('displayName')} · t: whole workspace"
+            first = await source(None)
+            rows, token = list(first.items), first.continuation
+            while token:  # an item's trail has no count query: read it all to know its length
+                page = await source(token)
+                rows += page.items
+                token = page.continuation
+            first, total = type(first)(rows, None), len(rows)
+        else:
+            async def source(token):
+                return await audit.workspace_page(wid, flt, max_items=self.PAGE, continuation=token)
 
-                hint = "t: the selected item" if item is not None else "select an item in Items for its trail"
-                what = f"this workspace · {hint}"
-                first = await source(None)
-                total = await audit.workspace_count(wid, flt)
-        except Exception as exc:
-            self.detail.flash(f"could not read the audit trail: {exc}", "error")
-            return
+            hint = "t: the selected item" if item is not None else "select an item in Items for its trail"
+            what = f"this workspace · {hint}"
+            first = await source(None)
+            total = await audit.workspace_count(wid, flt)
         first_items, count = list(first.items), total
         self._source, self.continuation = source, first.continuation
         shown = f" · {flt.describe()}" if flt.active else ""
@@ -196,6 +195,7 @@ class CommentsPane(ListPane):
     TABLE_ID = "comments-table"
     WHAT = "comment"
     BINDINGS = [Binding("n", "comment_add", "Comment", id="comments.add")]
+    FAILURES = {"reload": "could not read comments", "post": "comment not posted"}
 
     def compose(self) -> ComposeResult:
         yield Static("", classes="pane-status", markup=False)
@@ -220,11 +220,7 @@ class CommentsPane(ListPane):
         if item is None:
             self.show([], "no item selected: choose one in the Items pane (i)")
             return
-        try:
-            page = await self.ctx.comments.list(self.detail.workspace_id, item["id"])
-        except Exception as exc:
-            self.detail.flash(f"could not read comments: {exc}", "error")
-            return
+        page = await self.ctx.comments.list(self.detail.workspace_id, item["id"])
         self.show(page.items, f"{len(page.items)} comment{'s' if len(page.items) != 1 else ''} on {item.get('displayName')}")
 
     @on(Input.Submitted, "#comment-input")
@@ -236,11 +232,7 @@ class CommentsPane(ListPane):
         item = self.detail.selected_item
         if item is None or not self.detail.permits("comment_add"):
             return
-        try:
-            result = await self.ctx.comments.add(self.detail.workspace_id, item["id"], body)
-        except Exception as exc:
-            self.detail.flash(f"comment not posted: {exc}", "error")
-            return
+        result = await self.ctx.comments.add(self.detail.workspace_id, item["id"], body)  # kept in the field if it fails
         self.query_one("#comment-input", Input).value = ""
         message = "comment posted"
         if result.notified:

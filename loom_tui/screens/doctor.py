@@ -15,10 +15,12 @@ from textual.widgets import Static
 
 from loom_tui.widgets.virtual_table import safe_text
 
+from .worker_errors import ReportsWorkerErrors
+
 STYLE = {"OK": "", "WARN": "bold", "FAIL": "bold reverse"}
 
 
-class DoctorScreen(ModalScreen[None]):
+class DoctorScreen(ReportsWorkerErrors, ModalScreen[None]):
     DEFAULT_CSS = """
     DoctorScreen { align: center middle; }
     DoctorScreen > VerticalScroll { width: 100; max-width: 98%; height: 90%; border: round $accent; background: $surface; padding: 0 1; }
@@ -45,17 +47,13 @@ class DoctorScreen(ModalScreen[None]):
     async def run_checks(self) -> None:
         from loom_tui.services.doctor import run_doctor
 
-        try:
-            # inside the console the terminal is the app's: its size is known, no fd to ask
-            size = (self.app.size.width, self.app.size.height)
-            report = await run_doctor(profile=self.profile, data_dir=self.data_dir, terminal_fd=None, terminal_size=size)
-            if getattr(self.app, "context_is_ready", False):  # the data checks read the open store
-                from loom_tui.services.v1tenant import doctor_check
+        # inside the console the terminal is the app's: its size is known, no fd to ask
+        size = (self.app.size.width, self.app.size.height)
+        report = await run_doctor(profile=self.profile, data_dir=self.data_dir, terminal_fd=None, terminal_size=size)
+        if getattr(self.app, "context_is_ready", False):  # the data checks read the open store
+            from loom_tui.services.v1tenant import doctor_check
 
-                await doctor_check(report, self.app.ctx)
-        except Exception as exc:  # the doctor must never take the console down
-            self.query_one("#doctor-body", Static).update(Text(f"loom doctor failed: {safe_text(exc)}"))
-            return
+            await doctor_check(report, self.app.ctx)
         out = Text()
         for c in report.checks:
             out.append(f"{c.status:<5} ", style=STYLE.get(c.status, ""))
@@ -67,6 +65,16 @@ class DoctorScreen(ModalScreen[None]):
         out.append(f"\n{counts['OK']} ok, {counts['WARN']} warning(s), {counts['FAIL']} failure(s) in {report.elapsed_s:.1f} s"
                    " · r runs again · esc closes")
         self.query_one("#doctor-body", Static).update(out)
+
+    FAILURES = {"run_checks": "loom doctor failed"}
+
+    def worker_failed(self, worker, error: BaseException) -> bool:
+        """The doctor never takes the console down: its failure is said in its body (an unforeseen
+        one also opens the error dialog)."""
+        from loom_tui.errors import LoomError
+
+        self.query_one("#doctor-body", Static).update(Text(f"loom doctor failed: {safe_text(error)}"))
+        return isinstance(error, LoomError)
 
     def action_close(self) -> None:
         self.dismiss(None)

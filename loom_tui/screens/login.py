@@ -24,6 +24,8 @@ from textual.message import Message
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
+from .worker_errors import ReportsWorkerErrors
+
 
 class Flow(Protocol):
     where: str
@@ -36,7 +38,7 @@ class Flow(Protocol):
     def cancel(self) -> None: ...
 
 
-class LoginScreen(ModalScreen[Any]):
+class LoginScreen(ReportsWorkerErrors, ModalScreen[Any]):
     """Dismisses with the ``Session`` on success, ``None`` when cancelled."""
 
     DEFAULT_CSS = """
@@ -107,19 +109,28 @@ class LoginScreen(ModalScreen[Any]):
 
     @work(exclusive=True, group="signin", exit_on_error=False)
     async def _run(self) -> None:
+        code = await self.flow.start()
+        self.post_message(self.CodeReady(code))
+        session = await self.flow.wait()
+        self.post_message(self.SignedIn(session))
+
+    FAILURES = {"_run": "the sign-in failed"}
+
+    def worker_failed(self, worker, error: BaseException) -> bool:
+        """The sign-in failed: this screen says why and offers r to start again (a SignInError has a
+        kind and a sentence for the operator; an unforeseen error also opens the error dialog)."""
         from loom_tui.errors import ServiceError
 
-        try:
-            code = await self.flow.start()
-            self.post_message(self.CodeReady(code))
-            session = await self.flow.wait()
-        except ServiceError as exc:  # SignInError: a kind and a sentence for the operator
-            self.post_message(self.Failed(getattr(exc, "kind", "other"), str(exc)))
-            return
-        except OSError as exc:
-            self.post_message(self.Failed("network", f"The sign-in service could not be reached ({type(exc).__name__})."))
-            return
-        self.post_message(self.SignedIn(session))
+        if worker.name != "_run":
+            return False
+        if isinstance(error, ServiceError):
+            self.post_message(self.Failed(getattr(error, "kind", "other"), str(error)))
+            return True
+        if isinstance(error, OSError):
+            self.post_message(self.Failed("network", f"The sign-in service could not be reached ({type(error).__name__})."))
+            return True
+        self.post_message(self.Failed("other", f"The sign-in failed ({type(error).__name__})."))
+        return False
 
     # ------------------------------------------------------------ state
 

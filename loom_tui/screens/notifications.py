@@ -23,6 +23,8 @@ from textual.widgets import Static
 from loom_tui.widgets.table_header import TableHeader
 from loom_tui.widgets.virtual_table import Column, VirtualTable, safe_text
 
+from .worker_errors import ReportsWorkerErrors, log_failure, show_failure
+
 COLUMNS = [
     Column("read", "State", 7, render=lambda r: "read" if r.get("read") else "unread"),
     Column("createdAt", "When", 16, render=lambda r: (r.get("createdAt") or "")[:16].replace("T", " ")),
@@ -31,7 +33,7 @@ COLUMNS = [
 ]
 
 
-class NotificationsPanel(ModalScreen[None]):
+class NotificationsPanel(ReportsWorkerErrors, ModalScreen[None]):
     DEFAULT_CSS = """
     NotificationsPanel { align: center middle; }
     NotificationsPanel > Vertical { width: 110; max-width: 98%; height: 90%; border: round $accent; background: $surface; }
@@ -47,9 +49,16 @@ class NotificationsPanel(ModalScreen[None]):
         Binding("a", "mark_all", "Mark all read", id="notes.all"),
     ]
 
+    FAILURES = {"reload": "could not read notifications", "action_mark_read": "could not mark read",
+                "action_open": "could not open the notification", "action_mark_all": "could not mark read"}
+
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[dict] = []
+
+    def flash(self, message: str, severity: str = "info") -> None:
+        """The panel's status line is its flash line."""
+        self.query_one("#n-status", Static).update(Text(safe_text(message)))
 
     @property
     def ctx(self):
@@ -79,12 +88,8 @@ class NotificationsPanel(ModalScreen[None]):
 
     @work(exclusive=True, exit_on_error=False, group="notes")
     async def reload(self, keep_cursor: bool = False) -> None:
-        try:
-            self.rows = await self.ctx.notifications.newest()
-            unread = await self.ctx.notifications.unread_count()
-        except Exception as exc:
-            self.query_one("#n-status", Static).update(Text(f"could not read notifications: {safe_text(exc)}"))
-            return
+        self.rows = await self.ctx.notifications.newest()
+        unread = await self.ctx.notifications.unread_count()
         self.query_one(VirtualTable).reset(len(self.rows), keep_cursor=keep_cursor)
         self.query_one(TableHeader).refresh_header()
         self.query_one("#n-status", Static).update(Text(f"{unread} unread · showing {len(self.rows)}"))
@@ -107,11 +112,7 @@ class NotificationsPanel(ModalScreen[None]):
         row = self.query_one(VirtualTable).current
         if row is None or row.get("read"):
             return
-        try:
-            await self.ctx.notifications.mark_read(row["id"])
-        except Exception as exc:
-            self.query_one("#n-status", Static).update(Text(f"could not mark read: {safe_text(exc)}"))
-            return
+        await self.ctx.notifications.mark_read(row["id"])
         self.reload(keep_cursor=True)
 
     @work(exclusive=True, exit_on_error=False, group="notes-open")
@@ -121,14 +122,18 @@ class NotificationsPanel(ModalScreen[None]):
         row = self.query_one(VirtualTable).current
         if row is None:
             return
+        marked = "marked read · "
         if not row.get("read") and self.app.allows(self, "mark_read"):  # type: ignore[attr-defined]
             try:
                 await self.ctx.notifications.mark_read(row["id"])
-            except Exception as exc:
-                self.query_one("#n-status", Static).update(Text(f"could not mark read: {safe_text(exc)}"))
+            except Exception as exc:  # not an error path: opening goes on, unread (logged and shown)
+                log_failure("could not mark read", exc)
+                show_failure(self, "could not mark read", exc)
+                marked = ""
         target = target_of(row.get("link"))
         if target is None:
-            self.query_one("#n-status", Static).update(Text("marked read · this notification points to nothing loom can open"))
+            if marked:
+                self.query_one("#n-status", Static).update(Text(marked + "this notification points to nothing loom can open"))
             self.reload(keep_cursor=True)
             return
         self.dismiss(None)
@@ -136,11 +141,7 @@ class NotificationsPanel(ModalScreen[None]):
 
     @work(exclusive=True, exit_on_error=False, group="notes-write")
     async def action_mark_all(self) -> None:
-        try:
-            await self.ctx.notifications.mark_all_read()
-        except Exception as exc:
-            self.query_one("#n-status", Static).update(Text(f"could not mark read: {safe_text(exc)}"))
-            return
+        await self.ctx.notifications.mark_all_read()
         self.reload(keep_cursor=True)
 
     def action_close(self) -> None:

@@ -22,6 +22,8 @@ from loom_tui.domain.operation import Operation, format_duration, format_percent
 from loom_tui.widgets.table_header import TableHeader
 from loom_tui.widgets.virtual_table import Column, VirtualTable, safe_text
 
+from .worker_errors import ReportsWorkerErrors
+
 REFRESH = 1.0  # seconds between reads while a panel is open
 
 COLUMNS = [
@@ -43,7 +45,7 @@ def error_text(op: Operation) -> Text:
     return Text("error: " + safe_text(head) + "\n" + "\n".join(lines))
 
 
-class OperationsPanel(ModalScreen[None]):
+class OperationsPanel(ReportsWorkerErrors, ModalScreen[None]):
     DEFAULT_CSS = """
     OperationsPanel { align: center middle; }
     OperationsPanel > Vertical { width: 120; max-width: 98%; height: 90%; border: round $accent; background: $surface; }
@@ -57,9 +59,26 @@ class OperationsPanel(ModalScreen[None]):
         Binding("c", "cancel", "Cancel operation", id="ops.cancel"),
     ]
 
+    FAILURES = {"reload": "could not read operations", "_cancel": "could not cancel"}
+
     def __init__(self) -> None:
         super().__init__()
         self.rows: list[Operation] = []
+        self.note = ""
+
+    def flash(self, message: str, severity: str = "info") -> None:
+        """The panel's status line is its flash line: what it says stays in front of the counts
+        the refresh each second rewrites."""
+        self.note = safe_text(message)
+        self.query_one("#o-status", Static).update(Text(self.note))
+
+    def worker_failed(self, worker, error: BaseException) -> bool:
+        # the list is read every second: whatever the error, it shows on the status line (a
+        # dialog would come back every second) until a read succeeds; the log has the traceback
+        if worker.name == "reload":
+            self.query_one("#o-status", Static).update(Text(f"could not read operations: {safe_text(error)}"))
+            return True
+        return False
 
     @property
     def ctx(self):
@@ -87,17 +106,15 @@ class OperationsPanel(ModalScreen[None]):
 
     @work(exclusive=True, exit_on_error=False, group="ops")
     async def reload(self, keep_cursor: bool = False) -> None:
-        try:
-            rows = await self.ctx.operations.recent()
-        except Exception as exc:
-            self.query_one("#o-status", Static).update(Text(f"could not read operations: {safe_text(exc)}"))
-            return
+        rows = await self.ctx.operations.recent()
         self.rows = rows
         table = self.query_one(VirtualTable)
         table.reset(len(rows), keep_cursor=keep_cursor)
         self.query_one(TableHeader).refresh_header()
         running = sum(1 for o in rows if o.running)
-        self.query_one("#o-status", Static).update(Text(f"{running} running · showing {len(rows)}"))
+        counts = f"{running} running · showing {len(rows)}"
+        # the last cancel asked for stays in front of the counts the refresh each second rewrites
+        self.query_one("#o-status", Static).update(Text(f"{self.note} · {counts}" if self.note else counts))
         self._show_detail(table.current if rows else None)
 
     def _show_detail(self, op: Operation | None) -> None:
@@ -127,26 +144,19 @@ class OperationsPanel(ModalScreen[None]):
             self.app.push_screen(OperationScreen(op.id))
 
     def action_cancel(self) -> None:
-        op = self.query_one(VirtualTable).current
-        status = self.query_one("#o-status", Static)
-        ask_cancel(self, op, lambda line: status.update(Text(line)), self._cancel)
+        ask_cancel(self, self.query_one(VirtualTable).current, self.flash, self._cancel)
 
     @work(exclusive=True, exit_on_error=False, group="ops-write")
     async def _cancel(self, op: Operation) -> None:
-        status = self.query_one("#o-status", Static)
-        try:
-            await self.ctx.operations.cancel(op.id)
-        except Exception as exc:
-            status.update(Text(f"could not cancel: {safe_text(exc)}"))
-            return
-        status.update(Text(f"cancel requested: {safe_text(op.target)}"))
+        await self.ctx.operations.cancel(op.id)
+        self.flash(f"cancel requested: {op.target}")
         self.reload(keep_cursor=True)
 
     def action_close(self) -> None:
         self.dismiss(None)
 
 
-class OperationScreen(ModalScreen[None]):
+class OperationScreen(ReportsWorkerErrors, ModalScreen[None]):
     """One operation: what, who, when, each step with its progress, the result or ARM's error in full."""
 
     DEFAULT_CSS = """
@@ -160,10 +170,22 @@ class OperationScreen(ModalScreen[None]):
         Binding("c", "cancel", "Cancel operation", id="op.cancel"),
     ]
 
+    FAILURES = {"reload": "could not read the operation", "_cancel": "could not cancel"}
+
     def __init__(self, op_id: str) -> None:
         super().__init__()
         self.op_id = op_id
         self.op: Operation | None = None
+
+    def flash(self, message: str, severity: str = "info") -> None:
+        self.app.notify(safe_text(message), severity="error" if severity == "error" else "information", markup=False)
+
+    def worker_failed(self, worker, error: BaseException) -> bool:
+        # read every second: any error shows in the body (a dialog would come back every second)
+        if worker.name == "reload":
+            self.query_one("#op-body", Static).update(Text(f"could not read the operation: {safe_text(error)}"))
+            return True
+        return False
 
     @property
     def ctx(self):
@@ -186,11 +208,7 @@ class OperationScreen(ModalScreen[None]):
 
     @work(exclusive=True, exit_on_error=False, group="op")
     async def reload(self) -> None:
-        try:
-            op = await self.ctx.operations.require(self.op_id)
-        except Exception as exc:
-            self.query_one("#op-body", Static).update(Text(f"could not read the operation: {safe_text(exc)}"))
-            return
+        op = await self.ctx.operations.require(self.op_id)
         self.op = op
         self.query_one("#op-body", Static).update(render_operation(op))
 
@@ -202,9 +220,8 @@ class OperationScreen(ModalScreen[None]):
         try:
             await self.ctx.operations.cancel(op.id)
             self.app.notify(f"cancel requested: {safe_text(op.target)}", markup=False)
-        except Exception as exc:
-            self.app.notify(f"could not cancel: {safe_text(exc)}", severity="error", markup=False)
-        self.reload()
+        finally:
+            self.reload()
 
     def action_close(self) -> None:
         self.dismiss(None)

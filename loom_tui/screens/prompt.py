@@ -19,10 +19,11 @@ from textual.screen import ModalScreen
 from textual.widgets import Input, OptionList, Static
 from textual.widgets.option_list import Option
 
-from loom_tui.errors import ServiceError
+from loom_tui.errors import LoomError
 from loom_tui.widgets.safe_input import SafeInput
-from loom_tui.store.errors import StoreError
 from loom_tui.widgets.virtual_table import safe_text
+
+from .worker_errors import ReportsWorkerErrors
 
 Submit = Callable[[str], Awaitable[Any]]
 
@@ -36,7 +37,7 @@ MODAL_CSS = """
 """
 
 
-class TextPrompt(ModalScreen[Any]):
+class TextPrompt(ReportsWorkerErrors, ModalScreen[Any]):
     """Ask for one line of text; dismissed with whatever ``submit`` returned (None on esc)."""
 
     DEFAULT_CSS = MODAL_CSS.format(name="TextPrompt")
@@ -88,12 +89,16 @@ class TextPrompt(ModalScreen[Any]):
     async def _run(self, value: str) -> None:
         error = self.query_one("#prompt-error", Static)
         error.update("")
-        try:
-            result = await self.submit(value)
-        except (ServiceError, StoreError) as exc:
-            error.update(Text(safe_text(str(exc))))
-            return
+        result = await self.submit(value)  # a refusal shows under the field (worker_failed)
         self.dismiss(result if result is not None else True)
+
+    def worker_failed(self, worker, error: BaseException) -> bool:
+        """A refused value is said under the field; the prompt stays open with what was typed (an
+        unforeseen error opens the error dialog over it)."""
+        if worker.name != "_run" or not isinstance(error, LoomError):
+            return False
+        self.query_one("#prompt-error", Static).update(Text(safe_text(str(error))))
+        return True
 
     def action_cancel(self) -> None:
         self.dismiss(None)

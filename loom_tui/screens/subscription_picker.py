@@ -26,8 +26,16 @@ from textual.widgets.option_list import Option
 
 from loom_tui.widgets.virtual_table import safe_text
 
+from .worker_errors import ReportsWorkerErrors
 
-class SubscriptionPicker(ModalScreen[Any]):
+
+def cause(exc: BaseException) -> str:
+    """ARM, network, TLS: the error's type and the first line of its message, for the status line."""
+    text = (getattr(exc, "message", None) or str(exc) or type(exc).__name__).strip().splitlines()
+    return safe_text(f"{type(exc).__name__}: {text[0] if text else ''}")
+
+
+class SubscriptionPicker(ReportsWorkerErrors, ModalScreen[Any]):
     """Dismisses with the chosen ``SubscriptionInfo``, or ``None`` when skipped."""
 
     DEFAULT_CSS = """
@@ -87,16 +95,22 @@ class SubscriptionPicker(ModalScreen[Any]):
         self.action_reload()
         self._run_tenants()
 
+    def worker_failed(self, worker, error: BaseException) -> bool:
+        """Whatever failed (ARM, network, TLS), the cause goes on this screen, where the operator
+        can retry or skip: the subscriptions' on the status line, the tenants' when t is pressed."""
+        if worker.name == "_run_tenants":
+            self.post_message(self.TenantsLoaded(None, cause(error)))
+        elif worker.name == "_run":
+            self.post_message(self.LoadFailed(cause(error)))
+        else:
+            return False
+        return True
+
     @work(exclusive=True, group="tenants", exit_on_error=False)
     async def _run_tenants(self) -> None:
         if self._load_tenants is None:
             return
-        try:
-            tenants = await self._load_tenants()
-        except Exception as exc:  # kept for when the operator presses t: the cause goes on screen then
-            text = (getattr(exc, "message", None) or str(exc) or type(exc).__name__).strip().splitlines()
-            self.post_message(self.TenantsLoaded(None, safe_text(f"{type(exc).__name__}: {text[0] if text else ''}")))
-            return
+        tenants = await self._load_tenants()
         self.post_message(self.TenantsLoaded(tenants))
 
     @on(TenantsLoaded)
@@ -132,12 +146,7 @@ class SubscriptionPicker(ModalScreen[Any]):
 
     @work(exclusive=True, group="subs", exit_on_error=False)
     async def _run(self) -> None:
-        try:
-            subs = await self._load()
-        except Exception as exc:  # ARM, network, TLS: the cause goes on screen
-            text = (getattr(exc, "message", None) or str(exc) or type(exc).__name__).strip().splitlines()
-            self.post_message(self.LoadFailed(safe_text(f"{type(exc).__name__}: {text[0] if text else ''}")))
-            return
+        subs = await self._load()
         self.post_message(self.Loaded(subs))
 
     @on(Loaded)

@@ -125,11 +125,6 @@ class UsageScreen(AreaScreen):
             super().__init__()
             self.report = report
 
-    class Failed(Message):
-        def __init__(self, error: BaseException) -> None:
-            super().__init__()
-            self.error = error
-
     class Part(Message):
         """One part of the report, counted before the rest (UsageService.report's on_part)."""
 
@@ -190,12 +185,8 @@ class UsageScreen(AreaScreen):
 
     @work(exclusive=True, exit_on_error=False, group="usage")
     async def _load(self) -> None:
-        try:
-            report = await self.ctx.usage.report(progress=lambda text: self.post_message(self.Progress(text)),
-                                                 on_part=lambda name, value: self.post_message(self.Part(name, value)))
-        except Exception as exc:  # shown in the flash line, never a crash
-            self.post_message(self.Failed(exc))
-            return
+        report = await self.ctx.usage.report(progress=lambda text: self.post_message(self.Progress(text)),
+                                             on_part=lambda name, value: self.post_message(self.Part(name, value)))
         self.post_message(self.Loaded(report))
 
     @on(Part)
@@ -228,23 +219,27 @@ class UsageScreen(AreaScreen):
         if self.busy:
             self._status(event.text)
 
-    @on(Failed)
-    def _failed(self, event: Failed) -> None:
+    FAILURES = {"_load": "could not read usage"}
+
+    def worker_failed(self, worker, error: BaseException) -> bool:
+        """The report failed: loading stops; refused (not a tenant admin), the page says why."""
         from loom_tui.errors import Forbidden
 
+        if worker.name != "_load":
+            return False
         self.busy = False
-        if isinstance(event.error, Forbidden):
+        forbidden = isinstance(error, Forbidden)
+        if forbidden:
             self.forbidden = True
             self.add_class("-forbidden")
             who = safe_text(self.ctx.session.upn)
             self.query_one("#usage-denied", Static).update(Text(
-                f"Forbidden: {safe_text(event.error)}.\n\nYou are signed in as {who}, who is not a tenant admin of this "
+                f"Forbidden: {safe_text(error)}.\n\nYou are signed in as {who}, who is not a tenant admin of this "
                 "tenant, so no numbers are shown. Ask a tenant admin, or sign in with an account in the tenant's admin group."
             ))
-            self.flash(f"forbidden: {event.error}", "error")
-        else:
-            self.flash(f"could not read usage: {event.error}", "error")
+            self.flash(f"forbidden: {error}", "error")
         self._status()
+        return forbidden
 
     @on(Loaded)
     def _loaded(self, event: Loaded) -> None:

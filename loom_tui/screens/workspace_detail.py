@@ -20,6 +20,7 @@ from loom_tui.services.roles import Action
 from loom_tui.widgets.virtual_table import safe_text
 
 from .base import AreaScreen
+from .worker_errors import ReportsWorkerErrors
 
 # every data-changing action of the panes, and the role grant it needs
 PERMS = {
@@ -38,8 +39,9 @@ PERMS = {
 PANES = (("items", "i", "Items"), ("members", "m", "Members"), ("audit", "a", "Audit"), ("comments", "c", "Comments"))
 
 
-class Pane(Vertical):
-    """A pane of the detail screen: its keys are gated by the screen (read-only, then role)."""
+class Pane(ReportsWorkerErrors, Vertical):
+    """A pane of the detail screen: its keys are gated by the screen (read-only, then role); its
+    workers' errors show on the screen's flash line (or the error dialog)."""
 
     @property
     def detail(self) -> "WorkspaceDetailScreen":
@@ -51,6 +53,9 @@ class Pane(Vertical):
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         return self.detail.permits(action)
+
+    def flash(self, message: str, severity: str = "info") -> None:
+        self.detail.flash(message, severity)
 
     def activate(self) -> None:
         """Called when the pane is shown: focus its main widget, load what it shows."""
@@ -142,11 +147,7 @@ class WorkspaceDetailScreen(AreaScreen):
 
     @work(exit_on_error=False, group="detail-item")
     async def _open_item(self) -> None:
-        try:
-            item = await self.ctx.items.get(self.workspace_id, self.open_item_id or "")
-        except Exception as exc:
-            self.flash(f"the item is not there any more: {exc}", "warning")
-            return
+        item = await self.ctx.items.get(self.workspace_id, self.open_item_id or "")
         self.selected_item = item
         self.action_pane("comments")
 
@@ -170,14 +171,10 @@ class WorkspaceDetailScreen(AreaScreen):
         # the pane's rows load while the role is looked up (reads need no role beyond seeing the
         # workspace, which the services check); write keys appear once the role is known
         self.query_one(f"#{self.pane}", Pane).activate()
-        try:
-            doc = await self.ctx.workspaces.get(self.workspace_id)
-            self.workspace_name = doc.get("name", "")
-            role = (await self.ctx.roles.role_in(self.workspace_id)).value
-            allowed = await self.ctx.roles.allowed_actions(self.workspace_id)
-        except Exception as exc:
-            self.flash(f"could not open the workspace: {exc}", "error")
-            return
+        doc = await self.ctx.workspaces.get(self.workspace_id)
+        self.workspace_name = doc.get("name", "")
+        role = (await self.ctx.roles.role_in(self.workspace_id)).value
+        allowed = await self.ctx.roles.allowed_actions(self.workspace_id)
         # the role, what it allows and that both are known change together: no await between them,
         # so nothing (a key, a test) can see the role without its grants
         self.role, self.allowed, self.role_known = role, allowed, True
@@ -186,10 +183,20 @@ class WorkspaceDetailScreen(AreaScreen):
         for pane in self.query(Pane):
             pane.refresh_bindings()
         self.query_one("#comments").refresh_writable()  # type: ignore[attr-defined]
-        try:
-            await self.ctx.workspaces.touch(self.workspace_id)
-        except Exception:  # stamping the access time is incidental: never in the operator's way
-            pass
+        self._touch()
+
+    FAILURES = {
+        "_open_item": ("the item is not there any more", "warning"),
+        "open": "could not open the workspace",
+    }
+
+    def worker_failed(self, worker, error: BaseException) -> bool:
+        # stamping the access time is incidental: never in the operator's way (the log has it)
+        return worker.name == "_touch"
+
+    @work(exit_on_error=False, group="detail-touch")
+    async def _touch(self) -> None:
+        await self.ctx.workspaces.touch(self.workspace_id)
 
     def _title(self) -> None:
         t = Text(" " + safe_text(self.workspace_name or self.workspace_id), style="bold")

@@ -17,17 +17,18 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 from loom_tui.widgets.tickbox import TickBox
 
 from loom_tui.domain.text import visible
-from loom_tui.errors import EditConflict, ServiceError, ValidationError
+from loom_tui.errors import EditConflict, LoomError, ValidationError
 from loom_tui.widgets.safe_input import SafeInput
 from loom_tui.services.workspaces import WorkspaceInput
-from loom_tui.store.errors import StoreError
 from loom_tui.widgets.virtual_table import safe_text
+
+from .worker_errors import ReportsWorkerErrors
 
 FIELDS = (("name", "Name (required)"), ("description", "Description"), ("capacity", "Capacity (F2 … F2048, P1 … P5; empty = none)"), ("domain", "Domain"))
 NEW_DOMAIN = "New domain (start one the tenant does not have)"
 
 
-class WorkspaceForm(ModalScreen[dict | None]):
+class WorkspaceForm(ReportsWorkerErrors, ModalScreen[dict | None]):
     DEFAULT_CSS = """
     WorkspaceForm { align: center middle; }
     WorkspaceForm > Vertical { width: 76; max-width: 98%; height: auto; max-height: 95%; border: round $accent; padding: 0 1; background: $surface; }
@@ -85,10 +86,7 @@ class WorkspaceForm(ModalScreen[dict | None]):
     @work(exit_on_error=False, group="form-domains")
     async def _load_domains(self) -> None:
         """The tenant's domains, offered as the domain field's placeholder."""
-        try:
-            self.domains = await self.service.domains()
-        except Exception:
-            return  # only a hint; the field still takes any text
+        self.domains = await self.service.domains()
         self.query_one("#f-domain", Input).placeholder = ", ".join(self.domains)[:60]
 
     def on_descendant_focus(self, event) -> None:
@@ -164,6 +162,18 @@ class WorkspaceForm(ModalScreen[dict | None]):
 
     holds_keys = False
 
+    def worker_failed(self, worker, error: BaseException) -> bool:
+        """A save refused by the service shows in the form, under the field it names (the input
+        stays); the domains are only a hint (the field takes any text): their failure is logged."""
+        if worker.name == "_load_domains":
+            return True
+        if worker.name != "_save" or not isinstance(error, LoomError):
+            return False
+        field = error.field if isinstance(error, ValidationError) else ""
+        target = f"#e-{field}" if field in dict(FIELDS) else "#e-form"
+        self.query_one(target, Static).update(Text(safe_text(str(error))))  # "Name is required"
+        return True
+
     @work(exclusive=True, exit_on_error=False, group="form-save")
     async def _save(self, values: dict[str, str], force: bool) -> None:
         try:
@@ -184,10 +194,6 @@ class WorkspaceForm(ModalScreen[dict | None]):
                     return
                 doc = await self.service.update(self.current["id"], changes, etag=self.current.get("_etag"), force=force,
                                                 base=self.current, new_domain=self.new_domain())
-        except ValidationError as exc:
-            target = f"#e-{exc.field}" if exc.field in dict(FIELDS) else "#e-form"
-            self.query_one(target, Static).update(Text(safe_text(str(exc))))  # "Name is required"
-            return
         except EditConflict as exc:
             from .edit_conflict import EditConflictDialog
 
@@ -199,8 +205,5 @@ class WorkspaceForm(ModalScreen[dict | None]):
                 for key, _ in FIELDS:
                     self.query_one(f"#f-{key}", Input).value = str(exc.theirs.get(key) or "")
                 self.query_one("#e-form", Static).update(Text("Reloaded the other version; your changes were not saved."))
-            return
-        except (ServiceError, StoreError) as exc:
-            self.query_one("#e-form", Static).update(Text(safe_text(str(exc))))
             return
         self.dismiss(doc)

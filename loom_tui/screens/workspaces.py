@@ -120,13 +120,29 @@ class WorkspacesScreen(AreaScreen):
         self._ready = False
         self._new_view = False  # the search, sort or a filter changed: the next reload starts at the top
 
+    # what the operator reads when a worker fails (see worker_errors)
+    FAILURES = {
+        "_load_role": "could not read your role in the workspace",
+        "reload": "could not read workspaces",
+        "_load_domains": "could not read the tenant's domains",
+        "action_pin": "pin not saved",
+        "action_view_mode": ("view mode not saved", "warning"),
+        "restore_form": ("the workspace is not there any more", "warning"),
+        "_delete_confirmed": "delete failed (run it again to finish)",
+    }
+
+    def worker_failed(self, worker, error: BaseException) -> bool:
+        if worker.name == "reload":
+            self.holds_keys = False
+        return False
+
     def compose_body(self) -> ComposeResult:
         yield SearchBox(load=lambda: self.ctx.prefs.recent_searches("workspaces"),
                         record=lambda text: self.ctx.prefs.record_search(text, "workspaces"),
                         placeholder="/ search name or description (↑/↓ recent)", id="search")
         yield Static("", id="status", markup=False)
         yield TableHeader("ws-table")
-        yield VirtualTable(COLUMNS, self._fetch, id="ws-table", empty_text="No workspaces match.")
+        yield VirtualTable(COLUMNS, self._fetch, id="ws-table", empty_text="No workspaces match.", failure="could not read workspaces")
 
     def on_mount(self) -> None:
         super().on_mount()
@@ -165,11 +181,12 @@ class WorkspacesScreen(AreaScreen):
 
     @work(exit_on_error=False, group="ws-role")
     async def _load_role(self, workspace_id: str) -> None:
+        allowed: set[str] = set()  # a role that could not be read allows nothing
         try:
-            self.row_allowed[workspace_id] = await self.ctx.roles.allowed_actions(workspace_id)
-        except Exception:
-            self.row_allowed[workspace_id] = set()
-        self.refresh_bindings()
+            allowed = await self.ctx.roles.allowed_actions(workspace_id)
+        finally:
+            self.row_allowed[workspace_id] = allowed
+            self.refresh_bindings()
 
     # -- data ------------------------------------------------------------------------------
     async def _fetch(self, offset: int, limit: int) -> list[dict]:
@@ -187,17 +204,12 @@ class WorkspacesScreen(AreaScreen):
 
     @work(exclusive=True, exit_on_error=False, group="ws-count")
     async def reload(self, keep_cursor: bool = False, first: bool = False, follow: str | None = None) -> None:
-        try:
-            if first:
-                prefs = await self.ctx.prefs.get()
-                self.pins, self.view_mode = prefs.pinned, prefs.view_mode
-                self._apply_view_mode()
-            self.pinned_rows = await self._load_pinned()
-            total = await self.ctx.workspaces.count(self.view)
-        except Exception as exc:
-            self.holds_keys = False
-            self.flash(f"could not read workspaces: {exc}", "error")
-            return
+        if first:
+            prefs = await self.ctx.prefs.get()
+            self.pins, self.view_mode = prefs.pinned, prefs.view_mode
+            self._apply_view_mode()
+        self.pinned_rows = await self._load_pinned()
+        total = await self.ctx.workspaces.count(self.view)
         self._ready = True
         # a changed view starts at the top even when a refresh (back from a dialog) took its place
         keep_cursor, self._new_view = keep_cursor and not self._new_view, False
@@ -297,12 +309,8 @@ class WorkspacesScreen(AreaScreen):
 
     @work(exclusive=True, exit_on_error=False, group="ws-domains")
     async def _load_domains(self) -> None:
-        try:
-            self.domains = await self.ctx.workspaces.domain_choices()
-            self.domain_names = dict(self.domains)
-        except Exception as exc:
-            self.flash(f"could not read the tenant's domains: {exc}", "error")
-            return
+        self.domains = await self.ctx.workspaces.domain_choices()
+        self.domain_names = dict(self.domains)
         if not self.domains:
             self.flash("this tenant has no domains document; nothing to filter by", "warning")
             return
@@ -349,11 +357,7 @@ class WorkspacesScreen(AreaScreen):
         if row is None:
             self.flash("no workspace selected", "warning")
             return
-        try:
-            prefs = await self.ctx.prefs.toggle_pin(row["id"])
-        except Exception as exc:
-            self.show_error("pin not saved", exc)
-            return
+        prefs = await self.ctx.prefs.toggle_pin(row["id"])
         self.pins = prefs.pinned
         pinned = row["id"] in self.pins
         self.flash(("pinned " if pinned else "unpinned ") + safe_text(row.get("name")), "ok")
@@ -373,10 +377,7 @@ class WorkspacesScreen(AreaScreen):
         self.flash("cards view" if self.view_mode == "tile" else "list view")
         if self.ctx.read_only:
             return  # read-only: the choice holds for this run and is not saved
-        try:
-            await self.ctx.prefs.set_view_mode(self.view_mode)
-        except Exception as exc:
-            self.flash(f"view mode not saved: {exc}", "warning")
+        await self.ctx.prefs.set_view_mode(self.view_mode)
 
     @on(VirtualTable.RowSelected)
     def _open(self, event: VirtualTable.RowSelected) -> None:
@@ -416,11 +417,7 @@ class WorkspacesScreen(AreaScreen):
             return
         current = None
         if saved.get("workspace_id"):
-            try:
-                current = await self.ctx.workspaces.get(saved["workspace_id"])
-            except Exception as exc:
-                self.flash(f"the workspace being edited is gone: {exc}", "warning")
-                return
+            current = await self.ctx.workspaces.get(saved["workspace_id"])
         initial = {key: saved[key] for key in [*(k for k, _ in FIELDS), "new_domain"] if key in saved}
 
         def done(doc: dict | None) -> None:
@@ -435,11 +432,7 @@ class WorkspacesScreen(AreaScreen):
         that was being typed."""
         from .workspace_detail import WorkspaceDetailScreen
 
-        try:
-            doc = await self.ctx.workspaces.get(saved["workspace_id"])
-        except Exception as exc:
-            self.flash(f"the workspace is not there any more: {exc}", "warning")
-            return
+        doc = await self.ctx.workspaces.get(saved["workspace_id"])
         item = saved.get("item_id") if saved.get("form") == "detail" and saved.get("pane") == "comments" else None
         self.app.push_screen(WorkspaceDetailScreen(doc["id"], str(doc.get("name") or ""), item_id=item or None, restore=saved))
 
@@ -472,11 +465,7 @@ class WorkspacesScreen(AreaScreen):
         if not ok:
             self.flash("nothing was deleted")
             return
-        try:
-            removed = await self.ctx.workspaces.delete(row["id"])
-        except Exception as exc:
-            self.show_error("delete failed (run it again to finish)", exc)
-            return
+        removed = await self.ctx.workspaces.delete(row["id"])
         self.flash(f"deleted workspace {row['name']} ({count(removed, 'document')})", "ok")
         self.reload(keep_cursor=True)
 
@@ -486,5 +475,4 @@ class WorkspacesScreen(AreaScreen):
 
     @on(VirtualTable.FetchFailed)
     def _fetch_failed(self, event: VirtualTable.FetchFailed) -> None:
-        self.holds_keys = False
-        self.flash(f"could not read workspaces: {event.error}", "error")
+        self.holds_keys = False  # the error itself: AreaScreen.on_virtual_table_fetch_failed

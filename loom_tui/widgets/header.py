@@ -13,10 +13,12 @@ from textual.widget import Widget
 
 from loom_tui.areas import AREAS
 
+from loom_tui.screens.worker_errors import ReportsWorkerErrors
+
 from .virtual_table import safe_text
 
 
-class LoomHeader(Widget):
+class LoomHeader(ReportsWorkerErrors, Widget):
     DEFAULT_CSS = """
     LoomHeader { height: 2; width: 1fr; background: $panel; color: $text; }
     """
@@ -28,6 +30,11 @@ class LoomHeader(Widget):
     azure: reactive[str] = reactive("")  # "demo Azure (on this machine)" on the local profile
     read_only: reactive[bool] = reactive(False)
     unread: reactive[int] = reactive(0)
+
+    def worker_failed(self, worker, error: BaseException) -> bool:
+        """The unread count (the bell): a failed count leaves the last one, logged; the panel says
+        what failed when it is opened."""
+        return worker.group == "bell"
 
     def render(self) -> Text:
         t = Text(no_wrap=True, overflow="ellipsis")

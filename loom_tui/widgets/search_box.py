@@ -9,13 +9,15 @@ from __future__ import annotations
 from typing import Awaitable, Callable
 
 from textual import events, work
+
+from loom_tui.screens.worker_errors import ReportsWorkerErrors
 from loom_tui.widgets.safe_input import SafeInput
 
 Load = Callable[[], Awaitable[list[str]]]
 Record = Callable[[str], Awaitable[object]]
 
 
-class SearchBox(SafeInput):
+class SearchBox(ReportsWorkerErrors, SafeInput):
     def __init__(self, *, load: Load, record: Record, placeholder: str = "", id: str | None = None) -> None:
         super().__init__(placeholder=placeholder, id=id, select_on_focus=False)
         self._load_history_fn = load
@@ -28,10 +30,7 @@ class SearchBox(SafeInput):
 
     @work(exclusive=True, exit_on_error=False, group="search-history-read")
     async def _load_history(self) -> None:
-        try:
-            self.history = await self._load_history_fn()
-        except Exception:  # a convenience only
-            self.history = []
+        self.history = await self._load_history_fn()
         self._at = -1
 
     def remember(self, text: str) -> None:
@@ -40,10 +39,14 @@ class SearchBox(SafeInput):
 
     @work(exit_on_error=False, group="search-history-write")
     async def _record(self, text: str) -> None:
-        try:
-            await self._record_fn(text)
-        except Exception:  # a convenience only
-            pass
+        await self._record_fn(text)
+
+    def worker_failed(self, worker, error: BaseException) -> bool:
+        """The history is a convenience only: a failure to read or keep it is logged, never shown
+        (one that could not be read is empty)."""
+        if worker.name == "_load_history":
+            self.history, self._at = [], -1
+        return True
 
     def on_key(self, event: events.Key) -> None:
         if event.key not in ("up", "down") or not self.history:

@@ -39,11 +39,12 @@ Fetch = Callable[[int, int], Awaitable[list[dict]]]
 SEEK_PAGES = 30
 
 
-def row_key(row: dict | None) -> str | None:
-    """What identifies a row across refreshes: its ``id`` (a member binding: its ``upn``)."""
+def row_key(row: Any) -> str | None:
+    """What identifies a row across refreshes: its ``id`` (a member binding: its ``upn``); a row
+    that is an object (the operations panel's ``Operation``) by its ``id`` attribute."""
     if not row:
         return None
-    key = row.get("id") or row.get("upn")
+    key = row.get("id") or row.get("upn") if isinstance(row, dict) else getattr(row, "id", None)
     return str(key) if key is not None else None
 
 
@@ -199,8 +200,10 @@ class VirtualTable(ScrollView, can_focus=True):
             self.error = error
 
     def __init__(self, columns: list[Column], fetch: Fetch | None = None, *, page_size: int = 100,
-                 max_pages: int = 20, empty_text: str = "Nothing to show.", id: str | None = None) -> None:
+                 max_pages: int = 20, empty_text: str = "Nothing to show.", id: str | None = None,
+                 failure: str = "could not read the rows") -> None:
         super().__init__(id=id)
+        self.failure = failure  # the headline of a page that could not be read (FetchFailed)
         self.columns = columns
         self.fetch = fetch
         self.page_size = page_size
@@ -323,7 +326,7 @@ class VirtualTable(ScrollView, can_focus=True):
         assert self.fetch is not None
         try:
             rows = await self.fetch(page_no * self.page_size, self.page_size)
-        except Exception as exc:  # shown by the screen, never a crash
+        except Exception as exc:  # the screen shows it (AreaScreen, the one error path), never a crash
             self._pending.discard(page_no)
             self.post_message(self.FetchFailed(self, exc))
             return

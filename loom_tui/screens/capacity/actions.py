@@ -10,6 +10,8 @@ from typing import TYPE_CHECKING
 
 from loom_tui.domain.capacity import F_SKUS, Resource, fabric_cus
 
+from ..worker_errors import log_failure
+
 if TYPE_CHECKING:
     from .screen import CapacityScreen
 
@@ -144,7 +146,8 @@ def _run(screen: "CapacityScreen", what: str, call) -> None:
 
         try:
             out = await call(progress)
-        except Exception as exc:
+        except Exception as exc:  # ARM's error in full, in the dialog (not the flash line), then a refresh
+            log_failure(f"could not {what}", exc)
             screen.show_error(f"could not {what}", exc)
             screen.action_refresh()
             return
@@ -172,7 +175,8 @@ def run_each(screen, what: str, call, ended, *, on_failure=None, group: str = "c
 
         try:
             results = await call(progress)
-        except Exception as exc:
+        except Exception as exc:  # ARM's error in full, in the dialog (not the flash line)
+            log_failure(f"could not {what}", exc)
             screen.show_error(f"could not {what}", exc)
             return
         failed = [x for x in results if not x.ok]

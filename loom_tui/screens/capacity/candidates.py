@@ -45,9 +45,18 @@ class CandidatesScreen(AreaScreen):
     ]
 
     class Loaded(Message):
-        def __init__(self, decisions, error: BaseException | None = None) -> None:
+        def __init__(self, decisions) -> None:
             super().__init__()
-            self.decisions, self.error = decisions, error
+            self.decisions = decisions
+
+    FAILURES = {"action_reload": "could not decide"}
+
+    def worker_failed(self, worker, error: BaseException) -> bool:
+        """The decision failed: said on the status line (an unforeseen error also opens the dialog)."""
+        from loom_tui.errors import LoomError
+
+        self._status(f"could not decide: {error}")
+        return isinstance(error, LoomError)
 
     def __init__(self, rows) -> None:
         super().__init__()
@@ -81,16 +90,10 @@ class CandidatesScreen(AreaScreen):
     @work(exclusive=True, exit_on_error=False, group="capap")
     async def action_reload(self) -> None:
         self._status()
-        try:
-            self.post_message(self.Loaded(await self.ctx.capacity.decisions(self.rows, idle_for=self.window, threshold=self.threshold)))
-        except Exception as exc:
-            self.post_message(self.Loaded([], exc))
+        self.post_message(self.Loaded(await self.ctx.capacity.decisions(self.rows, idle_for=self.window, threshold=self.threshold)))
 
     @on(Loaded)
     def _loaded(self, event: Loaded) -> None:
-        if event.error is not None:
-            self._status(f"could not decide: {event.error}")
-            return
         self.decisions = sorted(event.decisions, key=lambda d: (not d.pause, d.resource.name.lower()))
         self.query_one(VirtualTable).reset(len(self.decisions))
         self.query_one(TableHeader).refresh_header()

@@ -40,9 +40,26 @@ class CapacityDetail(AreaScreen):
     ]
 
     class Loaded(Message):
-        def __init__(self, part: str, value, error: BaseException | None = None) -> None:
+        def __init__(self, part: str, value) -> None:
             super().__init__()
-            self.part, self.value, self.error = part, value, error
+            self.part, self.value = part, value
+
+    # each part says its own error in its place (a missing chart is no reason to hide the rest)
+    PARTS = {"_arm": ("#detail-arm", "could not read"), "_chart": ("#detail-chart", "no metrics"),
+             "_cost": ("#detail-cost", "could not read"), "_ops": ("#detail-ops", "could not read")}
+    FAILURES = {"_arm": "could not read the ARM document", "_chart": "could not read the metrics",
+                "_cost": "could not read the cost per day", "_ops": "could not read the recent operations"}
+
+    def worker_failed(self, worker, error: BaseException) -> bool:
+        """A part that failed says so in its place; loom's own errors only there (an unforeseen one
+        also opens the error dialog)."""
+        from loom_tui.errors import LoomError
+
+        if worker.name not in self.PARTS:
+            return False
+        where, what = self.PARTS[worker.name]
+        self.query_one(where, Static).update(Text(safe_text(f"{what}: {error}")))
+        return isinstance(error, LoomError)
 
     def __init__(self, resource: Resource, portal: str) -> None:
         super().__init__()
@@ -103,10 +120,7 @@ class CapacityDetail(AreaScreen):
 
     @work(exclusive=True, exit_on_error=False, group="capd-cost")
     async def _cost(self) -> None:
-        try:
-            self.post_message(self.Loaded("cost", await self.ctx.capacity.cost_per_day(self.resource)))
-        except Exception as exc:
-            self.post_message(self.Loaded("cost", None, exc))
+        self.post_message(self.Loaded("cost", await self.ctx.capacity.cost_per_day(self.resource)))
 
     def action_window(self) -> None:
         self.window = "7d" if self.window == "24h" else "24h"
@@ -114,41 +128,26 @@ class CapacityDetail(AreaScreen):
 
     @work(exclusive=True, exit_on_error=False, group="capd-arm")
     async def _arm(self) -> None:
-        try:
-            self.post_message(self.Loaded("arm", await self.ctx.capacity.detail(self.resource)))
-        except Exception as exc:
-            self.post_message(self.Loaded("arm", None, exc))
+        self.post_message(self.Loaded("arm", await self.ctx.capacity.detail(self.resource)))
 
     @work(exclusive=True, exit_on_error=False, group="capd-chart")
     async def _chart(self) -> None:
         self.query_one("#detail-chart-title", Static).update(Text(f"Load, last {self.window} (w switches 24h / 7d)", style="bold"))
-        try:
-            self.post_message(self.Loaded("chart", await self.ctx.capacity.series(self.resource, WINDOWS[self.window])))
-        except Exception as exc:
-            self.post_message(self.Loaded("chart", None, exc))
+        self.post_message(self.Loaded("chart", await self.ctx.capacity.series(self.resource, WINDOWS[self.window])))
 
     @work(exclusive=True, exit_on_error=False, group="capd-ops")
     async def _ops(self) -> None:
-        try:
-            self.post_message(self.Loaded("ops", await self.ctx.capacity.recent_operations(self.resource)))
-        except Exception as exc:
-            self.post_message(self.Loaded("ops", None, exc))
+        self.post_message(self.Loaded("ops", await self.ctx.capacity.recent_operations(self.resource)))
 
     @on(Loaded)
     def _loaded(self, event: Loaded) -> None:
         if event.part == "arm":
             target = self.query_one("#detail-arm", Static)
-            if event.error is not None:
-                target.update(Text(safe_text(f"could not read: {event.error}")))
-                return
             d = event.value
             text = json.dumps(d.arm, indent=2, ensure_ascii=True, sort_keys=True)
             target.update(Text((safe_text(d.arm_note) + "\n" if d.arm_note else "") + text))
         elif event.part == "chart":
             target = self.query_one("#detail-chart", Static)
-            if event.error is not None:
-                target.update(Text(safe_text(f"no metrics: {event.error}")))
-                return
             if event.value is None:
                 target.update(Text("this resource type has no load metric here"))
                 return
@@ -156,9 +155,6 @@ class CapacityDetail(AreaScreen):
             target.update(Text("\n").join(chart_lines(event.value, width)))
         elif event.part == "cost":
             target = self.query_one("#detail-cost", Static)
-            if event.error is not None:
-                target.update(Text(safe_text(f"could not read: {event.error}")))
-                return
             series, why = event.value
             if not series:
                 target.update(Text(safe_text(why or "no cost recorded this month")))
@@ -166,9 +162,6 @@ class CapacityDetail(AreaScreen):
             target.update(Text("\n").join(cost_lines(series, max(30, self.query_one("#detail-body").size.width - 2))))
         elif event.part == "ops":
             target = self.query_one("#detail-ops", Static)
-            if event.error is not None:
-                target.update(Text(safe_text(f"could not read: {event.error}")))
-                return
             ops = event.value or []
             if not ops:
                 target.update(Text("none started from loom"))

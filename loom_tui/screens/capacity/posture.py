@@ -38,9 +38,18 @@ class PostureScreen(AreaScreen):
     ]
 
     class Loaded(Message):
-        def __init__(self, checks, error: BaseException | None = None) -> None:
+        def __init__(self, checks) -> None:
             super().__init__()
-            self.checks, self.error = checks, error
+            self.checks = checks
+
+    FAILURES = {"action_reload": "DR posture could not be checked"}
+
+    def worker_failed(self, worker, error: BaseException) -> bool:
+        """The check failed: said on the status line (an unforeseen error also opens the dialog)."""
+        from loom_tui.errors import LoomError
+
+        self.query_one("#dr-status", Static).update(Text(safe_text(f"DR posture could not be checked: {error}")))
+        return isinstance(error, LoomError)
 
     def __init__(self, rows) -> None:
         super().__init__()
@@ -63,16 +72,10 @@ class PostureScreen(AreaScreen):
 
     @work(exclusive=True, exit_on_error=False, group="capdr")
     async def action_reload(self) -> None:
-        try:
-            self.post_message(self.Loaded(await self.ctx.capacity.dr(self.rows)))
-        except Exception as exc:
-            self.post_message(self.Loaded([], exc))
+        self.post_message(self.Loaded(await self.ctx.capacity.dr(self.rows)))
 
     @on(Loaded)
     def _loaded(self, event: Loaded) -> None:
-        if event.error is not None:
-            self.query_one("#dr-status", Static).update(Text(safe_text(f"DR posture could not be checked: {event.error}")))
-            return
         self.checks = sorted(event.checks, key=lambda c: (c.ok, c.kind, c.resource.lower(), c.check))
         red = sum(1 for c in self.checks if not c.ok)
         verdict = f"{red} FAIL" if red else "all OK"

@@ -113,11 +113,6 @@ class CapacityScreen(AreaScreen):
             self.inventory = inventory
             self.portal = portal
 
-    class Failed(Message):
-        def __init__(self, error: BaseException) -> None:
-            super().__init__()
-            self.error = error
-
     def __init__(self) -> None:
         super().__init__()
         self.inventory = None
@@ -224,19 +219,20 @@ class CapacityScreen(AreaScreen):
 
     @work(exclusive=True, exit_on_error=False, group="capacity")
     async def _load(self) -> None:
-        try:
-            portal = await self.ctx.capacity.portal()
-            async for inv in self.ctx.capacity.scan():
-                self.post_message(self.Loaded(inv, portal))
-        except Exception as exc:  # shown, never a crash
-            self.post_message(self.Failed(exc))
+        portal = await self.ctx.capacity.portal()
+        async for inv in self.ctx.capacity.scan():
+            self.post_message(self.Loaded(inv, portal))
 
-    @on(Failed)
-    def _failed(self, event: Failed) -> None:
-        self._busy(False)
-        log.warning("capacity inventory failed after %s: %s", self.load.words(), event.error)
-        self.flash(f"could not read the inventory ({self.load.words()}): {event.error}", "error")
-        self._status()
+    def worker_failed(self, worker, error: BaseException) -> bool:
+        """The inventory failed: loading stops; the message says how long it tried."""
+        if worker.name == "_load":
+            self._busy(False)
+            self._status()
+        return False
+
+    @property
+    def FAILURES(self) -> dict:  # type: ignore[override]  # the time taken is part of the headline
+        return {"_load": f"could not read the inventory ({self.load.words()})"}
 
     @on(Loaded)
     def _loaded(self, event: Loaded) -> None:

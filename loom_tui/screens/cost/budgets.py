@@ -81,9 +81,22 @@ class BudgetsScreen(AreaScreen):
     ]
 
     class Loaded(Message):
-        def __init__(self, budgets, error: BaseException | None = None) -> None:
+        def __init__(self, budgets) -> None:
             super().__init__()
-            self.budgets, self.error = budgets, error
+            self.budgets = budgets
+
+    FAILURES = {"action_reload": "could not read the budgets",
+                "action_check": "could not check the budgets"}
+
+    def worker_failed(self, worker, error: BaseException) -> bool:
+        """The list failed: said on its status line (an unforeseen error also opens the dialog)."""
+        from loom_tui.errors import LoomError
+
+        if worker.name != "action_reload":
+            return False
+        self.reading = False
+        self.query_one("#bud-status", Static).update(Text(safe_text(f"could not read the budgets: {error}")))
+        return isinstance(error, LoomError)
 
     def __init__(self) -> None:
         super().__init__()
@@ -119,18 +132,12 @@ class BudgetsScreen(AreaScreen):
     @work(exclusive=True, exit_on_error=False, group="budgets")
     async def action_reload(self) -> None:
         self.reading = True
-        try:
-            self.post_message(self.Loaded(await self.ctx.budgets.list()))
-        except Exception as exc:  # shown, never a crash
-            self.post_message(self.Loaded([], exc))
+        self.post_message(self.Loaded(await self.ctx.budgets.list()))
 
     @on(Loaded)
     def _loaded(self, event: Loaded) -> None:
         self.reading = False
         status = self.query_one("#bud-status", Static)
-        if event.error is not None:
-            status.update(Text(safe_text(f"could not read the budgets: {event.error}")))
-            return
         self.budgets = sorted(event.budgets, key=lambda b: (not crossed(b), b.name.lower()))
         self.query_one(VirtualTable).reset(len(self.budgets))
         self.query_one(TableHeader).refresh_header()
@@ -213,24 +220,19 @@ class BudgetsScreen(AreaScreen):
         self.app.push_screen(TypeToConfirm("Delete budget", b.name, f"Deletes the budget {b.name} at {b.scope} and its alerts."),
                              answered)
 
-    @work(exclusive=True, exit_on_error=False, group="budgets-write")
-    async def _delete(self, b) -> None:
-        try:
+    def _delete(self, b) -> None:
+        async def delete() -> None:
             await self.ctx.budgets.delete(b.scope, b.name)
-        except Exception as exc:
-            self.show_error(f"could not delete {b.name}", exc)
-            return
-        self.flash(f"deleted budget {b.name}", "ok")
-        self.action_reload()
+            self.flash(f"deleted budget {b.name}", "ok")
+            self.action_reload()
+
+        # a worker named with a sentence: that is the headline of its error
+        self.run_worker(delete, name=f"could not delete {b.name}", group="budgets-write", exclusive=True, exit_on_error=False)
 
     @work(exclusive=True, exit_on_error=False, group="budgets-write")
     async def action_check(self) -> None:
         self.flash("checking every budget's thresholds…")
-        try:
-            res = await self.ctx.budgets.check()
-        except Exception as exc:
-            self.show_error("could not check the budgets", exc)
-            return
+        res = await self.ctx.budgets.check()
         self.flash(f"{res.budgets} budget(s) checked · {len(res.crossings)} threshold(s) crossed · "
                    f"{res.written} notification(s) written now", "ok")
 

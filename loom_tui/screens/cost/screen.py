@@ -80,17 +80,23 @@ class CostScreen(AreaScreen):
             super().__init__()
             self.page = page
 
-    class Failed(Message):
-        def __init__(self, error: BaseException) -> None:
-            super().__init__()
-            self.error = error
-
     def __init__(self) -> None:
         super().__init__()
         self.state = ViewState()
         self.page: CostPage | None = None
         self.busy = False
         self.loaded_at: datetime | None = None
+
+    FAILURES = {"_load": "cost", "_tag_view": "could not read the tag keys", "_export": "export failed"}
+
+    def worker_failed(self, worker, error: BaseException) -> bool:
+        """A read that failed stops loading and keeps showing what was there, in its own state."""
+        if worker.name == "_load":
+            self.busy = False
+            if self.page is not None:
+                self.state = copy_state(self.page.state)
+            self._status()
+        return False
 
     def compose_body(self) -> ComposeResult:
         yield Static(Text("loading…"), id="cost-status", markup=False)
@@ -139,20 +145,8 @@ class CostScreen(AreaScreen):
     async def _load(self, state: ViewState, refresh: bool = False) -> None:
         from .load import load_page
 
-        try:
-            page = await load_page(self.ctx.cost, state, refresh=refresh)
-        except Exception as exc:  # shown in the flash line, never a crash
-            self.post_message(self.Failed(exc))
-            return
+        page = await load_page(self.ctx.cost, state, refresh=refresh)
         self.post_message(self.Loaded(page))
-
-    @on(Failed)
-    def _failed(self, event: Failed) -> None:
-        self.busy = False
-        self.flash(f"cost: {safe_text(event.error)}", "error")
-        if self.page is not None:  # keep showing what was there, in its own state
-            self.state = copy_state(self.page.state)
-        self._status()
 
     @on(Loaded)
     def _loaded(self, event: Loaded) -> None:
@@ -261,11 +255,7 @@ class CostScreen(AreaScreen):
         from loom_tui.errors import ValidationError
         from loom_tui.screens.prompt import TextPrompt
 
-        try:
-            keys = await self.ctx.cost.tag_keys(self.state.source)
-        except Exception as exc:
-            self.flash(f"could not read the tag keys: {exc}", "error")
-            return
+        keys = await self.ctx.cost.tag_keys(self.state.source)
         if not keys:
             self.flash("the cost data has no tags to group by", "warning")
             return
@@ -365,11 +355,7 @@ class CostScreen(AreaScreen):
 
         from .export import export_page
 
-        try:
-            path = await asyncio.to_thread(export_page, self.page, fmt, self.ctx.cost.db_path.parent / "exports")
-        except Exception as exc:  # noqa: BLE001 - shown, not raised
-            self.flash(f"export failed: {safe_text(exc)}", "error")
-            return
+        path = await asyncio.to_thread(export_page, self.page, fmt, self.ctx.cost.db_path.parent / "exports")
         self.flash(f"exported to {safe_text(path)}")
 
     def action_budgets(self) -> None:

@@ -14,12 +14,6 @@ class FactsLoaded(Message):
         super().__init__()
         self.facts = facts
 
-class Failed(Message):
-    def __init__(self, what: str, error: BaseException) -> None:
-        super().__init__()
-        self.what = what
-        self.error = error
-
 class DraftLoaded(Message):
     def __init__(self, wizard: Wizard | None, drafts: list[Any]) -> None:
         super().__init__()

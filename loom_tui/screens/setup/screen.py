@@ -29,7 +29,7 @@ from loom_tui.services.deploy.steps import (TITLES, StepRefused, Wizard, back_st
 from ..base import AreaScreen
 
 from .consts import FACT_FREE, INPUT_STEPS, STEP_KEYS
-from .messages import DraftLoaded, Failed, FactsLoaded, OpSnapshot, Permissions, PricesLoaded, RunEnded, Stage, TemplateLoaded
+from .messages import DraftLoaded, FactsLoaded, OpSnapshot, Permissions, PricesLoaded, RunEnded, Stage, TemplateLoaded
 from .view import SetupView
 from .workers import SetupWorkers
 
@@ -160,16 +160,6 @@ class SetupScreen(SetupWorkers, SetupView, AreaScreen):
         self.prices = event.prices
         if self.wizard is not None and self.wizard.step == "capacity":
             self._show()
-
-    @on(Failed)
-    def _failed(self, event: Failed) -> None:
-        if event.what == "the estate":
-            self.facts_error = str(event.error)
-        if self.busy and event.what != "saving the draft":
-            self.busy = ""
-        self.flash(f"could not read {event.what}: {event.error}" if event.what in ("the estate", "the drafts")
-                   else f"{event.what} failed: {event.error}", "error")
-        self._show()
 
     @on(Permissions)
     def _permissions(self, event: Permissions) -> None:
@@ -309,7 +299,7 @@ class SetupScreen(SetupWorkers, SetupView, AreaScreen):
             return
         self.busy = "validate"
         self.events = {}
-        self._run(("validate", "what-if"))
+        self._validate(("validate", "what-if"))
         self._show()
 
     def action_deploy(self) -> None:
@@ -389,7 +379,7 @@ class SetupScreen(SetupWorkers, SetupView, AreaScreen):
             return
         self.busy = "deploy"
         self.events = {}
-        self._run(None)
+        self._deploy()
 
     def action_retry(self) -> None:
         if self.wizard is not None and self.wizard.step == "deploying" and not self.busy:

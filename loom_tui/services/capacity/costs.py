@@ -8,12 +8,15 @@ from datetime import date
 from decimal import Decimal
 from typing import TYPE_CHECKING
 
+from loom_tui.errors import LoomError
+
 if TYPE_CHECKING:
     from loom_tui.services.cost.service import CostService
 
 
-class CostUnavailable(LookupError):
-    """No cost to show, for a reason that is not a failure (no data imported, not an admin)."""
+class CostUnavailable(LoomError, LookupError):
+    """No cost to show, for a reason that is not a failure (no data imported, not an admin); a
+    sentence for the operator (a LoomError: the screens show it on the flash line, not as a bug)."""
 
 
 class StoreCost:
