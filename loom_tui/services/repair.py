@@ -179,7 +179,9 @@ class RepairService:
             if count != before:
                 report.fixed.append(f"itemCount of {doc.get('name')} ({doc['id']}) was {before}, is {count}")
             creator = doc.get("createdBy")
-            if creator and doc.get("ownerOid"):
+            # filed under its owner's object id, the owner needs no binding (the console's Owner);
+            # loom's older filing under the tenant id had the creator's binding as its record
+            if creator and doc.get("ownerOid") and doc.get("tenantId") != doc.get("ownerOid"):
                 key = str(creator).strip().lower()
                 if await self.scoped.ws_get(ws, "workspace-permissions", f"{doc['id']}:{key}") is None:
                     member = {"id": f"{doc['id']}:{key}", "upn": key, "name": key, "role": "admin", "addedBy": "loom repair",
