@@ -37,15 +37,21 @@ class _Sql:
             raise InvalidQuery("filters compare scalar values only")
         return self.param(value)
 
-    def cond(self, cond: Cond) -> str:
+    def cond(self, cond: Cond, inside: str = "AND") -> str:
+        """``cond`` as SQL where it stands ``inside`` an AND or an OR: parentheses only where
+        precedence needs them (an OR inside an AND).  Fewer parentheses are the same query, and
+        the local protocol server's parser slows down exponentially with their nesting (a
+        workspace list's access conditions took seconds per request)."""
         if isinstance(cond, AnyOf):
-            return "(" + " OR ".join(self.cond(f) for f in cond.filters) + ")"
+            return self._group("OR", [self.cond(f, "OR") for f in cond.filters], inside)
         if isinstance(cond, AllOf):
-            return "(" + " AND ".join(self.cond(f) for f in cond.filters) + ")"
+            return self._group("AND", [self.cond(f, "AND") for f in cond.filters], inside)
         assert isinstance(cond, Filter)
         p, op = _path(cond.field), cond.op
         if op is Op.IS_NULL:
-            return f"(NOT IS_DEFINED({p}) OR IS_NULL({p}))" if cond.value else f"(IS_DEFINED({p}) AND NOT IS_NULL({p}))"
+            if cond.value:
+                return self._group("OR", [f"NOT IS_DEFINED({p})", f"IS_NULL({p})"], inside)
+            return self._group("AND", [f"IS_DEFINED({p})", f"NOT IS_NULL({p})"], inside)
         if op is Op.IN:
             return f"{p} IN ({', '.join(self.scalar(v) for v in cond.value)})"
         if op is Op.CONTAINS:
@@ -63,8 +69,14 @@ class _Sql:
         if op is Op.NE:
             # Cosmos DB says null != "x" is true; SQLite (and the port) say a null field matches no
             # comparison at all.
-            return f"(IS_DEFINED({p}) AND NOT IS_NULL({p}) AND {p} != {self.scalar(cond.value)})"
+            return self._group("AND", [f"IS_DEFINED({p})", f"NOT IS_NULL({p})", f"{p} != {self.scalar(cond.value)}"], inside)
         return f"{p} {op.value} {self.scalar(cond.value)}"
+
+    @staticmethod
+    def _group(joiner: str, parts: list[str], inside: str) -> str:
+        text = f" {joiner} ".join(parts)
+        # AND binds tighter than OR: only an OR group inside an AND needs parentheses
+        return f"({text})" if joiner == "OR" and inside == "AND" and len(parts) > 1 else text
 
     def where(self, container: str, pk: str | None, query: Query) -> str:
         parts = []
