@@ -49,9 +49,10 @@ CONTAINERS: dict[str, Container] = {
             "workspace documents",
             # (the id across partitions — ScopedStore.workspace finds the holders of an id — is
             # the embedded store's own index on its id column, for every container)
-            ("name", "description", "createdAt", "lastAccessedAt", "itemCount", "ownerOid", "domain", "capacity", "tid"),
-            # the list reads across owners' partitions: its sorts and the tenant bound
-            ("name", "createdAt", "lastAccessedAt", "itemCount", "tid", "domain", "capacity"),
+            ("name", "description", "createdAt", "lastAccessedAt", "itemCount", "ownerOid", "domain", "capacity", "tid",
+             "tenantId"),
+            # the list reads across owners' partitions: its sorts, the tenant bound and the owner's partition
+            ("name", "createdAt", "lastAccessedAt", "itemCount", "tid", "domain", "capacity", "tenantId"),
         ),
         Container(
             "items",

@@ -17,7 +17,7 @@ from loom_tui.errors import Forbidden, NotFoundError
 
 from .port import Page
 from .query import ALL, Filter, Op, Query, eq
-from .workspace_access import (_upns, direct_grant, in_tenant, names_user, tenant_confirmed,
+from .workspace_access import (_upns, direct_grant, in_tenant, names_user, of_tenant, tenant_confirmed,
                                tid_allows_doc, visible)
 
 if TYPE_CHECKING:
@@ -84,8 +84,20 @@ class WorkspaceDocs:
                 if isinstance(ws_id, str) and ws_id:
                     ids.add(ws_id)
         found = sorted(ids)
+        if self.session.is_tenant_admin and found:
+            found = await self._not_of_tenant(found)
         self._bindings = (now, found)
         return found
+
+    async def _not_of_tenant(self, ids: list[str]) -> list[str]:
+        """A tenant admin lists every workspace positively of the tenant anyway: only the shared
+        ones that are not (no tid) need their ids in the list query, which keeps it short (an
+        admin may hold thousands of grants)."""
+        covered: set[str] = set()
+        for chunk in _chunks(ids, 500):
+            q = Query((Filter("id", Op.IN, chunk), of_tenant(self.session)))
+            covered |= {d["id"] async for d in self.store.iterate_cross_partition(WORKSPACES, q, page_size=1000)}
+        return [i for i in ids if i not in covered]
 
     def forget_bindings(self) -> None:
         self._bindings = None

@@ -32,3 +32,26 @@ async def test_counting_an_id_across_partitions_uses_an_index(tmp_path):
             assert "USING" in plan and "INDEX" in plan, (c.name, plan)
     finally:
         conn.close()
+
+
+async def test_the_workspace_list_walks_its_sort_index_across_owners(tmp_path):
+    """The list is ordered across owners' partitions under OR-ed access conditions: the store walks
+    the sort field's own index (a page needs only its rows) instead of searching several indexes
+    and sorting every match by a value parsed out of each document (10,000 workspaces: ~0.3 s)."""
+    from loom_tui.domain.session import Session
+    from loom_tui.store.query import Order
+    from loom_tui.store.scoped import ScopedStore
+
+    store = SqliteStore(tmp_path)
+    await store.open()
+    try:
+        await store.upsert_many("workspaces", [{"id": f"w{i}", "tenantId": f"o{i % 7}", "tid": "T", "name": f"n{i:03d}"}
+                                               for i in range(60)])
+        scoped = ScopedStore(store, Session("T", "o1", "o1@x.test", "O", is_tenant_admin=True))
+        q = Query((), (Order("name"),)).and_(*await scoped.visibility())
+        plan = " ".join(await store.explain("workspaces", None, q))
+        assert "ix_c_workspaces_name_x" in plan and "MULTI-INDEX" not in plan, plan
+        rows = await scoped.workspaces_window(Query((), (Order("name"),)), 50, 5)
+        assert [r["name"] for r in rows] == [f"n{i:03d}" for i in range(50, 55)]
+    finally:
+        await store.close()
