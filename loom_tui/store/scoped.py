@@ -35,10 +35,10 @@ from loom_tui.errors import ConflictError, Forbidden
 from .port import DocumentStore, Page, spec
 from .query import ALL, AnyOf, Filter, Op, Query, eq
 from .scoped_workspaces import PERMISSIONS, ROLES, WorkspaceDocs, WorkspaceRef, principals
-from .workspace_access import names_user, owner_conds, visible
+from .workspace_access import listed, names_user, owner_conds
 
 __all__ = ["ScopedStore", "WorkspaceRef", "TENANT_SETTINGS_ITEM", "PERMISSIONS", "ROLES", "principals",
-           "names_user", "owner_conds", "visible"]
+           "names_user", "owner_conds", "listed"]
 
 TENANT_SETTINGS_ITEM = "tenant-settings:{tid}"
 

@@ -16,9 +16,9 @@ from typing import TYPE_CHECKING, AsyncIterator
 from loom_tui.errors import Forbidden, NotFoundError
 
 from .port import Page
-from .query import ALL, Filter, Op, Query, eq
-from .workspace_access import (_upns, direct_grant, in_tenant, names_user, of_tenant, tenant_confirmed,
-                               tid_allows_doc, visible)
+from .query import ALL, AnyOf, Filter, Op, Query, eq
+from .workspace_access import (_upns, direct_grant, in_tenant, names_user, tenant_confirmed,
+                               tid_allows_doc, listed)
 
 if TYPE_CHECKING:
     from loom_tui.domain.session import Session
@@ -76,6 +76,10 @@ class WorkspaceDocs:
         now = time.monotonic()
         if self._bindings is not None and now - self._bindings[0] < self.bindings_ttl_s:
             return self._bindings[1]
+        if self.session.is_tenant_admin:
+            found = await self._admin_shared_ids()
+            self._bindings = (now, found)
+            return found
         ids: set[str] = set()
         for container, query in ((PERMISSIONS, Query((Filter("upn", Op.IN, _upns(self.session)),))),
                                  (ROLES, Query(direct_grant(self.session)))):
@@ -84,27 +88,41 @@ class WorkspaceDocs:
                 if isinstance(ws_id, str) and ws_id:
                     ids.add(ws_id)
         found = sorted(ids)
-        if self.session.is_tenant_admin and found:
-            found = await self._not_of_tenant(found)
         self._bindings = (now, found)
         return found
 
-    async def _not_of_tenant(self, ids: list[str]) -> list[str]:
-        """A tenant admin lists every workspace positively of the tenant anyway: only the shared
-        ones that are not (no tid) need their ids in the list query, which keeps it short (an
-        admin may hold thousands of grants)."""
-        covered: set[str] = set()
-        for chunk in _chunks(ids, 500):
-            q = Query((Filter("id", Op.IN, chunk), of_tenant(self.session)))
-            covered |= {d["id"] async for d in self.store.iterate_cross_partition(WORKSPACES, q, page_size=1000)}
-        return [i for i in ids if i not in covered]
+    async def _admin_shared_ids(self) -> list[str]:
+        """The same for a tenant admin, who lists every workspace positively of the tenant anyway:
+        only a shared workspace WITHOUT a tid adds to that (and a tid naming another tenant is
+        refused), so only those are looked at, each by point reads of the user's grant and
+        bindings.  An admin may hold thousands of grants; a stamped estate has no such document,
+        and this is one empty query."""
+        s = self.session
+        q = Query((AnyOf((Filter("tid", Op.IS_NULL, True), eq("tid", ""))),
+                   Filter("tenantId", Op.NE, s.tenant_id), Filter("tenantId", Op.NE, s.user_oid)))
+        found = [d["id"] async for d in self.store.iterate_cross_partition(WORKSPACES, q, page_size=1000)
+                 if await self._directly_shared(d["id"])]
+        return sorted(set(found))
+
+    async def _directly_shared(self, workspace_id: str) -> bool:
+        """A direct (not a group's) ``workspace-roles`` grant or a legacy binding names the user in
+        ``workspace_id`` (point reads of the ids the console and loom give them)."""
+        oid = self.session.user_oid
+        grant = await self.store.get(ROLES, workspace_id, f"{workspace_id}:{oid}")
+        if grant is not None and grant.get("principalId") == oid and isinstance(grant.get("principalType"), str) \
+                and grant["principalType"] != "Group":
+            return True
+        for upn in _upns(self.session):
+            if await self.store.get(PERMISSIONS, workspace_id, f"{workspace_id}:{upn}") is not None:
+                return True
+        return False
 
     def forget_bindings(self) -> None:
         self._bindings = None
 
     async def visibility(self) -> tuple:
         """The conditions that bind a workspace query to what the session lists."""
-        return (visible(self.session, await self.shared_workspace_ids()),)
+        return (listed(self.session, await self.shared_workspace_ids()),)
 
     # -- listing ----------------------------------------------------------------------------------
     async def workspaces_query(self, query: Query = ALL, *, max_items: int = 100, continuation: str | None = None) -> Page:

@@ -90,7 +90,7 @@ def legacy_visible(session: Session, shared_ids: list[str]) -> AllOf:
     return AllOf((eq("tenantId", session.tenant_id), AnyOf(named)))
 
 
-def visible(session: Session, shared_ids: list[str]) -> Cond:
+def listed(session: Session, shared_ids: list[str]) -> Cond:
     """The workspace documents listed for ``session``; ``shared_ids`` are the workspaces its
     direct grants and legacy bindings name (:meth:`WorkspaceDocs.shared_workspace_ids`)."""
     parts: list[Filter | AnyOf | AllOf] = [owned(session)]

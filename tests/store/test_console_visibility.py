@@ -127,3 +127,23 @@ def test_the_list_is_the_consoles_list_accessible_workspaces(kind, request, tmp_
         asyncio.run(run_one(drawn, drawn_grants, who))
 
     check()
+
+
+@pytest.mark.parametrize("kind", ADAPTERS)
+@pytest.mark.parametrize("admin", [False, True])
+def test_a_direct_grant_to_a_workspace_without_tid_lists_it_for_admins_too(kind, admin, request, tmp_path):
+    """The case a random draw rarely meets: tenant admins list the tenant's workspaces by tid, so a
+    grant to one from before rel-T11 (no tid, or an empty one) in another owner's partition must
+    still list it, as the console's list does for anyone; a group's grant still does not."""
+    drawn = [{"owner": "u2", "tid": MISSING, "name": "lab"}, {"owner": "u3", "tid": "", "name": "Ops"},
+             {"owner": "u3", "tid": MISSING, "name": "sales"}]
+    drawn_grants = [(0, "u1", "User"), (1, "u1", "ServicePrincipal"), (2, "g1", "Group")]
+
+    async def run() -> None:
+        store = await open_store(kind, request, tmp_path)
+        try:
+            await _example(store, drawn, drawn_grants, ("u1", "t1", ["g1"], admin))
+        finally:
+            await close_store(store)
+
+    asyncio.run(run())

@@ -19,7 +19,7 @@ from loom_tui.domain.session import Session
 from loom_tui.errors import NotFoundError
 from loom_tui.store.query import ALL, Filter, Op, Order, Query, eq, matches
 from loom_tui.store.scoped import ScopedStore
-from loom_tui.store.workspace_access import visible as listed_for
+from loom_tui.store.workspace_access import listed as listed_for
 
 from .conftest import ADAPTERS, close_store, open_store
 
