@@ -188,12 +188,6 @@ class ScopedStore(WorkspaceDocs):
         await self._check_existing(ws, container, ws.id, body["id"])
         return await self.store.upsert(container, body)
 
-    async def ws_upsert_many(self, ws: WorkspaceRef, container: str, docs: list[dict]) -> int:
-        bodies = [self._stamp_ws(ws, container, d) for d in docs]
-        for body in bodies:
-            await self._check_existing(ws, container, ws.id, body["id"])
-        return await self.store.upsert_many(container, bodies)
-
     async def ws_replace(self, ws: WorkspaceRef, container: str, doc: dict, *, if_match: str | None = None) -> dict:
         body = self._stamp_ws(ws, container, doc)
         current = await self._check_existing(ws, container, ws.id, body["id"])
@@ -267,10 +261,6 @@ class ScopedStore(WorkspaceDocs):
     async def admin_count(self, container: str, query: Query = ALL) -> int:
         self._require_admin(container)
         return await self.store.count_cross_partition(container, query.and_(eq("tenantId", self.tid)))
-
-    def admin_iter(self, container: str, query: Query = ALL) -> AsyncIterator[dict]:
-        self._require_admin(container)
-        return self.store.iterate_cross_partition(container, query.and_(eq("tenantId", self.tid)))
 
     async def admin_reached(self, container: str, query: Query = ALL, *, page_size: int = 500) -> AsyncIterator[dict]:
         """Every document of a workspace- or item-partitioned container that belongs to this
