@@ -17,7 +17,7 @@ from loom_tui.errors import Forbidden, NotFoundError
 
 from .port import Page
 from .query import ALL, AnyOf, Filter, Op, Query, eq
-from .workspace_access import (_upns, direct_grant, in_tenant, names_user, tenant_confirmed,
+from .workspace_access import (upns, direct_grant, in_tenant, names_user, tenant_confirmed,
                                tid_allows_doc, listed)
 
 if TYPE_CHECKING:
@@ -54,10 +54,6 @@ def principals(session: "Session") -> list[str]:
     return sorted({session.user_oid, *(g for g in session.groups if g)})
 
 
-def _chunks(values: list[str], size: int) -> list[list[str]]:
-    return [values[i : i + size] for i in range(0, len(values), size)]
-
-
 class WorkspaceDocs:
     store: "DocumentStore"
     session: "Session"
@@ -81,7 +77,7 @@ class WorkspaceDocs:
             self._bindings = (now, found)
             return found
         ids: set[str] = set()
-        for container, query in ((PERMISSIONS, Query((Filter("upn", Op.IN, _upns(self.session)),))),
+        for container, query in ((PERMISSIONS, Query((Filter("upn", Op.IN, upns(self.session)),))),
                                  (ROLES, Query(direct_grant(self.session)))):
             async for doc in self.store.iterate_cross_partition(container, query):
                 ws_id = doc.get("workspaceId")
@@ -112,7 +108,11 @@ class WorkspaceDocs:
         if grant is not None and grant.get("principalId") == oid and isinstance(grant.get("principalType"), str) \
                 and grant["principalType"] != "Group":
             return True
-        for upn in _upns(self.session):
+        return await self._has_binding(workspace_id)
+
+    async def _has_binding(self, workspace_id: str) -> bool:
+        """A legacy ``workspace-permissions`` binding of the user (``<workspaceId>:<upn>``)."""
+        for upn in upns(self.session):
             if await self.store.get(PERMISSIONS, workspace_id, f"{workspace_id}:{upn}") is not None:
                 return True
         return False
@@ -170,7 +170,7 @@ class WorkspaceDocs:
         mine = await self.store.get(WORKSPACES, s.user_oid, workspace_id)
         holders = (await self.store.query_cross_partition(WORKSPACES, Query((eq("id", workspace_id),)), max_items=10)).items
         shared = len(holders) > 1
-        if mine is not None and mine.get("tenantId") == s.user_oid:
+        if mine is not None:  # read in the user's own partition: theirs
             return self._ref(mine, shared)
         unconfirmed = False
         # the tenant's own documents first; an id held by several documents (another writer may
@@ -196,10 +196,7 @@ class WorkspaceDocs:
 
     async def _bound(self, workspace_id: str) -> bool:
         """A binding or grant for the user in that workspace's partition (point reads)."""
-        for upn in _upns(self.session):
-            if await self.store.get(PERMISSIONS, workspace_id, f"{workspace_id}:{upn}") is not None:
-                return True
-        return bool(await self.role_grants(workspace_id))
+        return await self._has_binding(workspace_id) or bool(await self.role_grants(workspace_id))
 
     async def role_grants(self, workspace_id: str, ws: WorkspaceRef | None = None) -> list[dict]:
         """The ``workspace-roles`` grants in ``workspace_id`` that name the user or a group of

@@ -32,7 +32,8 @@ from loom_tui.domain.session import Session
 from .query import AllOf, AnyOf, Cond, Filter, Op, eq
 
 
-def _upns(session: Session) -> list[str]:
+def upns(session: Session) -> list[str]:
+    """The user's UPN as signed in and lower-cased (bindings hold either)."""
     return sorted({session.upn_key, session.upn})
 
 
@@ -42,7 +43,7 @@ def owner_conds(session: Session) -> tuple[Filter, ...]:
     return (
         eq("ownerOid", session.user_oid),
         Filter("memberUpns", Op.HAS, session.upn_key),
-        Filter("createdBy", Op.IN, _upns(session) + [session.user_oid]),
+        Filter("createdBy", Op.IN, upns(session) + [session.user_oid]),
     )
 
 
