@@ -6,9 +6,9 @@ from typing import TYPE_CHECKING, ClassVar
 
 from textual.app import ComposeResult
 from textual.screen import Screen
-from textual.widgets import Footer
 
 from loom_tui.widgets.flash import FlashLine
+from loom_tui.widgets.footer import KeyFooter
 from loom_tui.widgets.header import LoomHeader
 
 from loom_tui.widgets.virtual_table import VirtualTable
@@ -39,7 +39,7 @@ class AreaScreen(ReportsWorkerErrors, Screen):
         yield LoomHeader()
         yield from self.compose_body()
         yield FlashLine(id="flash")
-        yield Footer(compact=True, show_command_palette=False)
+        yield KeyFooter(compact=True, show_command_palette=False)
 
     def compose_body(self) -> ComposeResult:
         yield from ()
