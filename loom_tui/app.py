@@ -14,8 +14,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from .areas import AREAS, BY_NAME, Area
-from .field_ready import FieldReady
-from .key_order import KeyOrder
+from .shell.field_ready import FieldReady
+from .shell.key_order import KeyOrder
 from .widgets.no_color import apply_no_color
 from .screens.loading import LoadingScreen
 from .screens.worker_errors import ReportsWorkerErrors
@@ -218,7 +218,7 @@ class LoomApp(ReportsWorkerErrors, KeyOrder, FieldReady, App):
             self.notify(str(exc), severity="warning", markup=False)
             return
         self.apply_keymap(keys)
-        from loom_tui.binding_ids import describe_unknown, unknown_binding_ids
+        from loom_tui.services.binding_ids import describe_unknown, unknown_binding_ids
 
         unknown = unknown_binding_ids(keys)
         if unknown:

@@ -79,7 +79,7 @@ def warn_unknown_keys(fmt: str) -> None:
     except LoomError:
         return  # the command reports a broken config itself
     if keys:
-        from loom_tui.binding_ids import describe_unknown, unknown_binding_ids
+        from loom_tui.services.binding_ids import describe_unknown, unknown_binding_ids
 
         unknown = unknown_binding_ids(keys)
         if unknown:
