@@ -187,14 +187,9 @@ class CapacityScreen(AreaScreen):
             r = self.current
             if r is None:
                 return None  # shown disabled
-            if action == "scale":
-                return r.scalable or None
-            if self.marked:  # p / u act on the marked rows
-                picked = self.marked_rows()
-                return any(x.is_running if action == "pause" else x.is_paused for x in picked) or None
-            if action == "pause":
-                return r.is_running or None
-            return r.is_paused or None
+            if self.marked and action != "scale":  # p / u act on the marked rows
+                return any(x.acts(action) for x in self.marked_rows()) or None
+            return r.acts(action) or None
         return True
 
     # -- data ------------------------------------------------------------------------------
