@@ -39,7 +39,7 @@ class ErrorDialog(ModalScreen[None]):
 
     def __init__(self, title: str, error: BaseException | str) -> None:
         super().__init__()
-        self.title_text = title
+        self.title_text = safe_text(title)
         self.message, self.detail = describe_any(error)
 
     def compose(self) -> ComposeResult:

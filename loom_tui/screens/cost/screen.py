@@ -22,7 +22,7 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
-from loom_tui.domain.text import visible
+from loom_tui.domain.text import is_hostile, visible
 from loom_tui.widgets.cost_charts import MoneyColumns, forecast_gauge, money
 from loom_tui.widgets.virtual_table import Column, VirtualTable, safe_text
 
@@ -263,7 +263,7 @@ class CostScreen(AreaScreen):
 
         async def submit(key: str) -> str:
             key = key.strip()
-            if not key or any(not ch.isprintable() for ch in key):
+            if not key or any(map(is_hostile, key)):
                 raise ValidationError("tag", "type a tag name, e.g. " + keys[0])
             if key.lower() not in by_lower:
                 raise ValidationError("tag", f"no tag {key!r} in this cost data; it has: " + ", ".join(keys))

@@ -19,6 +19,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, Callable
 
+from loom_tui.domain.text import is_hostile
 from loom_tui.services.errors import ConflictError, Forbidden, NotFoundError, ServiceError, ValidationError
 
 if TYPE_CHECKING:
@@ -91,7 +92,7 @@ def parse_thresholds(specs: list[str], emails: list[str], groups: list[str] | No
         out.append(Threshold(f"{kind}_GreaterThanOrEqualTo_{value.normalize():f}_Percent", value, kind, tuple(emails),
                              contact_groups=tuple(groups or ())))
     for e in emails:
-        if "@" not in e or any(not ch.isprintable() or ch.isspace() for ch in e):
+        if "@" not in e or any(is_hostile(ch) or ch.isspace() for ch in e):
             raise ValidationError("--email", f"{e!r} is not an email address")
     for g in groups or ():
         if not g.lower().startswith("/subscriptions/") or "/providers/microsoft.insights/actiongroups/" not in g.lower():
