@@ -166,9 +166,9 @@ class LoomApp(ReportsWorkerErrors, KeyOrder, FieldReady, App):
         except Exception as exc:
             found = None
             from .screens.error import ErrorDialog
-            from .widgets.virtual_table import safe_text
+            from .domain.text import visible
 
-            await self.push_screen_wait(ErrorDialog(f"could not sign in to tenant {safe_text(chosen.tenant_id)}", exc))
+            await self.push_screen_wait(ErrorDialog(f"could not sign in to tenant {visible(chosen.tenant_id)}", exc))
         if found is None:
             start.undo_change_tenant()
             return signed_in
@@ -286,9 +286,7 @@ class LoomApp(ReportsWorkerErrors, KeyOrder, FieldReady, App):
     FAILURES = {"_resume_operations": ("could not resume operations", "warning"), "_open": "could not open the console"}
 
     def flash(self, message: str, severity: str = "info") -> None:
-        from .widgets.virtual_table import safe_text
-
-        self.notify(safe_text(message), severity={"error": "error", "warning": "warning"}.get(severity, "information"),
+        self.notify(message, severity={"error": "error", "warning": "warning"}.get(severity, "information"),
                     markup=False)
 
     def switch_persona(self, persona: str) -> None:

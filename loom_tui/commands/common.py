@@ -34,10 +34,6 @@ def fail(message: str, code: int = USAGE) -> int:
     raise CommandError(message, code)
 
 
-def _printable(value: Any) -> str:
-    return visible(value)
-
-
 def print_table(headers: list[str], rows: list[list[Any]]) -> None:
     cols = [Column(str(i), h) for i, h in enumerate(headers)]
     emit(None, [{str(i): v for i, v in enumerate(r)} for r in rows], cols)
