@@ -28,8 +28,14 @@ def _view_args(p: argparse.ArgumentParser, *, by: bool = True) -> None:
     _output_args(p)
 
 
+# the cost and budget services name the field a bad value was given for; these are their flags
+FIELD_FLAGS = {"by": "--by", "kind": "--type", "source": "--source", "scope": "--scope", "amount": "--amount",
+               "time_grain": "--grain", "thresholds": "--threshold", "contact_emails": "--email", "contact_groups": "--group"}
+
+
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("cost", help="cost and chargeback: import exports, show, daily, anomalies, idle")
+    p.set_defaults(field_flags=FIELD_FLAGS)
     csub = p.add_subparsers(dest="cost_command", metavar="ACTION", required=True)
 
     imp = csub.add_parser("import", help="import Cost Management exports (FOCUS, EA/MCA; CSV, .gz, Parquet; files or folders)")
@@ -97,7 +103,10 @@ def query(args: argparse.Namespace, today: date, by: str | None = None):
         if "=" not in args.where:
             raise ValueError("--where must be DIM=KEY")
         filter_by, filter_key = args.where.split("=", 1)
-        check_dimension(filter_by, flag="--where")
+        try:
+            check_dimension(filter_by)
+        except ValueError as exc:
+            raise ValueError(f"--where: {exc}") from None
         filter_key = filter_key or None
         filtered = True
     return Query(by or getattr(args, "by", "service"), period, args.kind, args.source, filter_by, filter_key, filtered)
