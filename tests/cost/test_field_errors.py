@@ -19,14 +19,26 @@ PKG = Path(__file__).resolve().parents[2] / "loom_tui"
 SUB = "/subscriptions/00000000-0000-0000-0000-000000000001"
 
 
+def _lead(arg: ast.expr) -> str:
+    """The text an error's first argument starts with (a string, or an f-string's first part)."""
+    if isinstance(arg, ast.JoinedStr) and arg.values:
+        arg = arg.values[0]
+    return arg.value if isinstance(arg, ast.Constant) and isinstance(arg.value, str) else ""
+
+
 def test_no_service_or_domain_error_names_a_flag():
+    """No ``ValidationError("--by", ...)``, no ``ValueError("--to is before --from")``.  The context's
+    ``--as`` refusal is the CLI's own check; it leaves services/ with the wiring (issue 23 item 1)."""
     offenders = []
     for layer in ("services", "domain"):
         for path in sorted((PKG / layer).rglob("*.py")):
+            if path == PKG / "services" / "context.py":
+                continue
             for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
-                if (isinstance(node, ast.Call) and getattr(node.func, "id", getattr(node.func, "attr", "")) == "ValidationError"
-                        and node.args and isinstance(node.args[0], ast.Constant) and str(node.args[0].value).startswith("-")):
-                    offenders.append(f"{path.relative_to(PKG)}:{node.lineno} {node.args[0].value}")
+                name = getattr(node, "func", None)
+                name = getattr(name, "id", getattr(name, "attr", ""))
+                if isinstance(node, ast.Call) and name.endswith("Error") and node.args and _lead(node.args[0]).startswith("--"):
+                    offenders.append(f"{path.relative_to(PKG)}:{node.lineno} {_lead(node.args[0])}")
     assert offenders == []
 
 
@@ -51,8 +63,13 @@ async def test_a_cost_query_names_its_field(ctx):
     assert err.value.field == "kind"
 
 
-# (argv, stderr) as loom printed them before the services stopped naming flags
+# (argv, stderr) as loom printed them before the services stopped naming flags, and the two period
+# errors, whose sentences named both flags (``give both --from and --to``, ``--to is before --from``)
 CASES = [
+    (("cost", "show", "--from", "2026-11-02", "--to", "2026-11-01"),
+     "loom: --to: 2026-11-01 is before the first day, 2026-11-02\n"),
+    (("cost", "daily", "--from", "2026-11-02"),
+     "loom: --to: is needed too: a custom period has a first and a last day\n"),
     (('cost', 'show', '--by', 'nope'),
      "loom: --by: unknown dimension 'nope'; the dimensions are workspace, domain, tenant, resource-group, service, resource-type, subscription, resource or tag:KEY\n"),
     (('cost', 'show', '--by', 'nope', '-o', 'json'),
