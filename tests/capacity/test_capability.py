@@ -12,7 +12,9 @@ from loom_tui.services.capacity import actions
 
 def row(rtype: str, name: str = "r1", state: str | None = None) -> cap.Resource:
     rg = "rg-csa-loom-dlz-finance-eastus2"
-    doc = {"id": f"/subscriptions/s1/resourceGroups/{rg}/providers/{rtype}/{name}", "name": name, "type": rtype,
+    ns, *types = rtype.split("/")
+    path = "/".join(f"{t}/{name if i == len(types) - 1 else 'parent1'}" for i, t in enumerate(types))  # .../workspaces/parent1/sqlPools/pool1
+    doc = {"id": f"/subscriptions/s1/resourceGroups/{rg}/providers/{ns}/{path}", "name": name, "type": rtype,
            "properties": {"state": state, "status": state}}
     return cap.resource_from_arm(doc)
 
@@ -59,3 +61,25 @@ async def test_the_runners_refuse_with_the_domains_words_before_anything_is_sent
     with pytest.raises(actions.ActionRefused) as paused:
         await actions.set_running(None, None, VAULT, False)
     assert str(paused.value) == VAULT.can(PAUSE)
+
+
+@pytest.mark.parametrize("kind, rid, why", [
+    ("capacity.scale", POOL.id, POOL.can(SCALE)),
+    ("capacity.pause", VAULT.id, VAULT.can(PAUSE)),
+])
+async def test_a_taken_over_change_is_refused_by_the_same_rule_before_azure_is_asked(kind, rid, why):
+    from types import SimpleNamespace
+
+    from loom_tui.errors import ServiceError
+    from loom_tui.services.capacity import resume
+
+    class NoAzure:  # the handle of an operation whose process ended; asking it for clients is a failure here
+        op = SimpleNamespace(target=rid, kind=kind)
+
+        async def clients(self):
+            raise AssertionError("Azure was asked before the refusal")
+
+    with pytest.raises(ServiceError) as refused:
+        await resume._resource(NoAzure())
+    # the same words, but for the type: the id alone gives it in lower case
+    assert str(refused.value).lower() == why.lower()
