@@ -10,10 +10,12 @@ check for the literal fragments fails)."""
 
 from __future__ import annotations
 
+import ast
 import csv
 import io
 import json
 import sys
+from pathlib import Path
 
 import pytest
 import yaml
@@ -70,6 +72,27 @@ def test_ordinary_characters_pass_both_unchanged(ch: str):
     assert not is_hostile(ch)
     assert visible(f"a{ch}b") == f"a{ch}b"
     assert json_escaped(json.dumps(f"a{ch}b", ensure_ascii=False)) == json.dumps(f"a{ch}b", ensure_ascii=False)
+
+
+def test_no_module_spells_the_rule_again():
+    """``isprintable``, a Unicode category test or another name for ``visible`` (``safe_text``,
+    ``_safe``, ``_printable``) outside ``domain/text.py`` would be a second rule."""
+    pkg = Path(__file__).resolve().parents[2] / "loom_tui"
+    offenders = []
+    for path in sorted(pkg.rglob("*.py")):
+        if path == pkg / "domain" / "text.py":
+            continue
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            name = node.attr if isinstance(node, ast.Attribute) else node.id if isinstance(node, ast.Name) else None
+            if isinstance(node, ast.FunctionDef):
+                name = node.name
+            elif isinstance(node, ast.ImportFrom) and node.module == "unicodedata":
+                name = "unicodedata"
+            elif isinstance(node, ast.Attribute) and getattr(node.value, "id", "") == "unicodedata":
+                name = f"unicodedata.{node.attr}"
+            if name in ("isprintable", "unicodedata", "unicodedata.category", "safe_text", "_safe", "_printable"):
+                offenders.append(f"{path.relative_to(pkg)}:{node.lineno} {name}")
+    assert offenders == []
 
 
 # -- the CLI's formats ------------------------------------------------------------------------------
