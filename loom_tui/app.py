@@ -14,8 +14,8 @@ from textual.binding import Binding
 from textual.screen import Screen
 
 from .areas import AREAS, BY_NAME, Area
-from .field_ready import FieldReady
-from .key_order import KeyOrder
+from .shell.field_ready import FieldReady
+from .shell.key_order import KeyOrder
 from .widgets.no_color import apply_no_color
 from .screens.loading import LoadingScreen
 from .screens.worker_errors import ReportsWorkerErrors
@@ -166,9 +166,9 @@ class LoomApp(ReportsWorkerErrors, KeyOrder, FieldReady, App):
         except Exception as exc:
             found = None
             from .screens.error import ErrorDialog
-            from .widgets.virtual_table import safe_text
+            from .domain.text import visible
 
-            await self.push_screen_wait(ErrorDialog(f"could not sign in to tenant {safe_text(chosen.tenant_id)}", exc))
+            await self.push_screen_wait(ErrorDialog(f"could not sign in to tenant {visible(chosen.tenant_id)}", exc))
         if found is None:
             start.undo_change_tenant()
             return signed_in
@@ -218,7 +218,7 @@ class LoomApp(ReportsWorkerErrors, KeyOrder, FieldReady, App):
             self.notify(str(exc), severity="warning", markup=False)
             return
         self.apply_keymap(keys)
-        from loom_tui.binding_ids import describe_unknown, unknown_binding_ids
+        from loom_tui.services.binding_ids import describe_unknown, unknown_binding_ids
 
         unknown = unknown_binding_ids(keys)
         if unknown:
@@ -286,9 +286,7 @@ class LoomApp(ReportsWorkerErrors, KeyOrder, FieldReady, App):
     FAILURES = {"_resume_operations": ("could not resume operations", "warning"), "_open": "could not open the console"}
 
     def flash(self, message: str, severity: str = "info") -> None:
-        from .widgets.virtual_table import safe_text
-
-        self.notify(safe_text(message), severity={"error": "error", "warning": "warning"}.get(severity, "information"),
+        self.notify(message, severity={"error": "error", "warning": "warning"}.get(severity, "information"),
                     markup=False)
 
     def switch_persona(self, persona: str) -> None:

@@ -9,7 +9,7 @@ it (azure-core, msal, aiohttp, ours).  Values known to be secret at run time (a 
 
 HTTP calls are logged as one line each (:func:`request_line`): method, URL path (never the query
 string, which can carry ``sig=`` or ``code=``), status, duration and the request id.  The azure-core
-policy and aiohttp trace hooks that produce it live in ``loom_tui.request_log`` so importing this
+policy and aiohttp trace hooks that produce it live in ``loom_tui.azure.request_log`` so importing this
 module stays cheap (no Azure SDK import on the start-up path).
 """
 

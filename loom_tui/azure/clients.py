@@ -12,7 +12,7 @@ and the demo Azure on this machine all work the same way) and
   ``azure_concurrency``, default 8): a fan-out over 50 resource groups never opens 50 connections;
 * :class:`~loom_tui.azure.throttle.ThrottlePolicy` instead of the SDK's retry policy (the longest
   retry-after wins; each wait is reported to :meth:`on_throttle` listeners);
-* the request-log line of :mod:`loom_tui.request_log`.
+* the request-log line of :mod:`loom_tui.azure.request_log`.
 
 Clients are cached per (kind, subscription).  :meth:`send` makes an ARM call that has no SDK
 method through the generated client's public ``send_request`` (same pipeline); :meth:`pages`
@@ -148,7 +148,7 @@ class AzureClients:
         return lambda: self.listeners.remove(listener) if listener in self.listeners else None
 
     def client_kwargs(self) -> dict[str, Any]:
-        from loom_tui.request_log import RequestLogPolicy
+        from loom_tui.azure.request_log import RequestLogPolicy
 
         return {
             "base_url": self.cloud.arm_endpoint,
@@ -234,7 +234,7 @@ class AzureClients:
                 body = text
         hdrs = {k.lower(): v for k, v in response.headers.items()}
         if response.status_code >= 400:
-            from loom_tui.request_log import request_id
+            from loom_tui.azure.request_log import request_id
 
             raise ArmError.from_body(response.status_code, body, method=method.upper(), url=url, request_id=request_id(hdrs))
         return ArmResponse(response.status_code, hdrs, body)

@@ -77,7 +77,7 @@ class GraphLookup:
             from azure.core import AsyncPipelineClient
             from azure.core.pipeline.policies import AsyncBearerTokenCredentialPolicy, HeadersPolicy
 
-            from loom_tui.request_log import RequestLogPolicy
+            from loom_tui.azure.request_log import RequestLogPolicy
 
             from .clients import BoundPolicy
             from .throttle import ThrottlePolicy

@@ -55,7 +55,7 @@ def aiohttp_session(**kw: Any):  # -> aiohttp.ClientSession
     """A plain aiohttp session for loom's own calls (ARM metadata): proxy from env, operator CA."""
     import aiohttp
 
-    from loom_tui.request_log import aiohttp_trace_config
+    from loom_tui.azure.request_log import aiohttp_trace_config
 
     kw.setdefault("trace_configs", [aiohttp_trace_config()])
     return aiohttp.ClientSession(trust_env=True, connector=aiohttp.TCPConnector(ssl=ssl_context()), **kw)

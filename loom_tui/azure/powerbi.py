@@ -87,7 +87,7 @@ async def execute_query(clients: Any, api: PowerBi, dataset: str, dax: str) -> l
     from azure.core.pipeline.policies import AsyncBearerTokenCredentialPolicy, HeadersPolicy
     from azure.core.rest import HttpRequest
 
-    from loom_tui.request_log import RequestLogPolicy
+    from loom_tui.azure.request_log import RequestLogPolicy
 
     from .clients import BoundPolicy
     from .throttle import ThrottlePolicy

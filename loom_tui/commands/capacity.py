@@ -237,8 +237,7 @@ async def do_resume(args: argparse.Namespace) -> int:
 
 async def do_scale(args: argparse.Namespace) -> int:
     async def start(ctx: Any, r: Any):
-        ctx.capacity.require_admin(f"scale {r.name}")
-        sku = ctx.capacity.check_scale(r, args.sku)  # a bad SKU is refused before any price is asked
+        sku = ctx.capacity.check_scale(r, args.sku)  # refused (not an admin, not Fabric, a bad SKU) before any price is asked
         try:
             prices = await ctx.capacity.sku_prices(r)
             line = prices.change(r.sku or "", sku)

@@ -15,7 +15,7 @@ import sys
 from typing import Any, Awaitable, Callable
 
 from loom_tui.domain.text import visible
-from loom_tui.errors import FAILURE, USAGE, CommandError, Interrupted, LoomError
+from loom_tui.errors import FAILURE, USAGE, CommandError, Interrupted, LoomError, ValidationError
 from loom_tui.store.errors import StoreError
 
 from .output import Column, add_output_args, emit, output_format, report_error, report_warning
@@ -32,10 +32,6 @@ def add_json_flag(p: argparse.ArgumentParser) -> None:
 def fail(message: str, code: int = USAGE) -> int:
     """Refuse with ``message`` and exit ``code``; raises (``return fail(...)`` reads naturally)."""
     raise CommandError(message, code)
-
-
-def _printable(value: Any) -> str:
-    return visible(value)
 
 
 def print_table(headers: list[str], rows: list[list[Any]]) -> None:
@@ -65,6 +61,15 @@ def ask(prompt: str) -> str:
             signal.signal(signal.SIGINT, previous)
 
 
+def flag_message(args: argparse.Namespace, exc: ValidationError) -> str:
+    """A service's ValidationError names a field (``by``, ``contact_emails``); a command line says
+    the flag that gave it (``--by``, ``--email``): the command's ``field_flags`` default maps one
+    to the other.  A field no flag gives is said as the service said it."""
+    flags: dict[str, str] = getattr(args, "field_flags", None) or {}
+    flag = flags.get(exc.field)
+    return f"{flag}: {exc.message}" if flag else str(exc)
+
+
 def warn_deprecated(args: argparse.Namespace, flag: str, why: str) -> None:
     """One warning line on stderr for a flag kept only for old scripts."""
     report_warning(output_format(args), f"{flag} is deprecated: {why}", "deprecated")
@@ -79,7 +84,7 @@ def warn_unknown_keys(fmt: str) -> None:
     except LoomError:
         return  # the command reports a broken config itself
     if keys:
-        from loom_tui.binding_ids import describe_unknown, unknown_binding_ids
+        from loom_tui.services.binding_ids import describe_unknown, unknown_binding_ids
 
         unknown = unknown_binding_ids(keys)
         if unknown:
@@ -98,6 +103,8 @@ def run_command(args: argparse.Namespace) -> int:
         raise
     except StoreError as exc:
         return report_error(fmt, exc, message=f"store: {exc}")
+    except ValidationError as exc:
+        return report_error(fmt, exc, message=flag_message(args, exc))
     except LoomError as exc:
         return report_error(fmt, exc)
     except KeyboardInterrupt:

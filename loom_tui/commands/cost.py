@@ -11,6 +11,14 @@ from .common import fail, print_table
 from .output import Column, add_output_args, emit, output_format, structured
 
 
+# the cost and budget services name the field a bad value was given for; these are their flags
+# (a view's period is --from/--to, a budget's --start/--end)
+FIELD_FLAGS = {"by": "--by", "kind": "--type", "source": "--source", "scope": "--scope", "amount": "--amount",
+               "time_grain": "--grain", "thresholds": "--threshold", "contact_emails": "--email", "contact_groups": "--group",
+               "start": "--start", "end": "--end"}
+VIEW_FLAGS = {**FIELD_FLAGS, "start": "--from", "end": "--to", "timeframe": "--timeframe"}
+
+
 def _output_args(p: argparse.ArgumentParser) -> None:
     add_output_args(p)
 
@@ -25,11 +33,13 @@ def _view_args(p: argparse.ArgumentParser, *, by: bool = True) -> None:
     p.add_argument("--source", choices=("live", "exports"), default="exports", help="exports (imported files, default) or live")
     p.add_argument("--type", dest="kind", choices=("actual", "amortized"), default="actual", help="cost type (default actual)")
     p.add_argument("--where", metavar="DIM=KEY", help="only the cost of one key, e.g. workspace=<id> (empty KEY: the unallocated)")
+    p.set_defaults(field_flags=VIEW_FLAGS)
     _output_args(p)
 
 
 def register(sub: argparse._SubParsersAction) -> None:
     p = sub.add_parser("cost", help="cost and chargeback: import exports, show, daily, anomalies, idle")
+    p.set_defaults(field_flags=FIELD_FLAGS)
     csub = p.add_subparsers(dest="cost_command", metavar="ACTION", required=True)
 
     imp = csub.add_parser("import", help="import Cost Management exports (FOCUS, EA/MCA; CSV, .gz, Parquet; files or folders)")
@@ -97,7 +107,10 @@ def query(args: argparse.Namespace, today: date, by: str | None = None):
         if "=" not in args.where:
             raise ValueError("--where must be DIM=KEY")
         filter_by, filter_key = args.where.split("=", 1)
-        check_dimension(filter_by, flag="--where")
+        try:
+            check_dimension(filter_by)
+        except ValueError as exc:
+            raise ValueError(f"--where: {exc}") from None
         filter_key = filter_key or None
         filtered = True
     return Query(by or getattr(args, "by", "service"), period, args.kind, args.source, filter_by, filter_key, filtered)

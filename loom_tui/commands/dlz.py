@@ -16,6 +16,8 @@ import sys
 from pathlib import Path
 from typing import Any
 
+from loom_tui.domain.text import visible
+
 from .common import add_json_flag, ask, fail, print_table
 from .output import emit, output_format
 
@@ -72,12 +74,6 @@ def _json(args: argparse.Namespace) -> bool:
     return output_format(args) != "table" or bool(getattr(args, "query", None))
 
 
-def _safe(text: Any) -> str:
-    from .common import _printable
-
-    return _printable(text)
-
-
 async def _ctx(args: argparse.Namespace):
     from loom_tui.services.context import context_from_args
 
@@ -109,7 +105,7 @@ def _report(problems: list, args: argparse.Namespace | None = None) -> int:
         print(json_text({"error": body}, indent=None), file=sys.stderr)
         return 2
     for p in problems:
-        print(f"loom: {_safe(p.field)}: {_safe(p.message)}", file=sys.stderr)
+        print(f"loom: {visible(p.field)}: {visible(p.message)}", file=sys.stderr)
     return 2
 
 
@@ -278,10 +274,10 @@ async def do_deploy(args: argparse.Namespace) -> int:
         def progress(ev: StageEvent) -> None:
             label = STAGE_LABELS.get(ev.stage, ev.stage)
             text = f"{label}: {ev.state}" + (f" — {ev.message}" if ev.message else "")
-            print(_safe(text) if "\n" not in text else "\n".join(_safe(x) for x in text.splitlines()), file=sys.stderr)
+            print(visible(text) if "\n" not in text else "\n".join(visible(x) for x in text.splitlines()), file=sys.stderr)
             if ev.state in ("succeeded", "failed") and ev.stage == "what-if" and ev.lines:
                 for line in ev.lines:
-                    print("  " + _safe(line), file=sys.stderr)
+                    print("  " + visible(line), file=sys.stderr)
 
         svc = SetupService(ctx)
         deploying = asyncio.Event()
@@ -296,7 +292,7 @@ async def do_deploy(args: argparse.Namespace) -> int:
         final = None
         op = await running_for(ctx, plan.domain)
         if op is not None:  # started earlier (--no-wait, or a process that died): watch it, which takes it over
-            print(f"the deployment of {_safe(plan.domain)} is already running as operation {op.id}; following it", file=sys.stderr)
+            print(f"the deployment of {visible(plan.domain)} is already running as operation {op.id}; following it", file=sys.stderr)
             seen: dict[str, str] = {}
             async for snap in ctx.operations.watch(op.id):
                 for step in snap.steps:
@@ -329,14 +325,14 @@ async def do_deploy(args: argparse.Namespace) -> int:
         emit(args, {"domain": plan.domain, "ok": ok, "operation": op.id, "state": rec.state if rec else "",
                     "stages": rec.stages if rec else {}, "peering": rec.peering if rec else {}, "dnsLinks": rec.dns_links if rec else []})
     elif ok:
-        print(f"deployed DLZ {_safe(plan.domain)}: {_safe(plan.resource_group)} in {_safe(plan.subscription_id)} (operation {op.id})")
+        print(f"deployed DLZ {visible(plan.domain)}: {visible(plan.resource_group)} in {visible(plan.subscription_id)} (operation {op.id})")
     else:
         err = final.error
         print(f"loom: the deployment failed (operation {op.id}); run the same command again to retry from the stage that failed",
               file=sys.stderr)
         if err is not None:
             for line in str(getattr(err, "message", err)).splitlines():
-                print("  " + _safe(line), file=sys.stderr)
+                print("  " + visible(line), file=sys.stderr)
     return 0 if ok else 1
 
 
@@ -419,7 +415,7 @@ async def do_forget(args: argparse.Namespace) -> int:
         await ctx.close()
     emit(args, {"domain": rec.domain, "state": rec.state, "forgotten": True, "resourceGroup": rec.resource_group,
                 "subscriptionId": rec.subscription_id, "azureChanged": False},
-         message=f"forgot the record of DLZ {_safe(rec.domain)} ({_safe(rec.state)}); nothing in Azure was changed "
-                 f"(resource group {_safe(rec.resource_group)} in {_safe(rec.subscription_id)} is as it was)")
+         message=f"forgot the record of DLZ {visible(rec.domain)} ({visible(rec.state)}); nothing in Azure was changed "
+                 f"(resource group {visible(rec.resource_group)} in {visible(rec.subscription_id)} is as it was)")
     return 0
 

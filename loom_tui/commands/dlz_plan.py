@@ -11,6 +11,8 @@ from dataclasses import replace
 from typing import Any
 from urllib.parse import quote
 
+from loom_tui.domain.text import visible
+
 from .common import print_table
 from .output import emit
 
@@ -42,7 +44,7 @@ async def deployable(svc: Any, facts: Any) -> dict[str, str]:
 async def fill_proposals(svc: Any, answers: Any, args: argparse.Namespace) -> tuple[Any, Any, int]:
     from loom_tui.services.deploy.plan import propose_address_space
 
-    from .dlz import _json, _safe
+    from .dlz import _json
 
     facts = await svc.facts(regions_for=[answers.subscription_id] if answers.subscription_id else None)
     if not answers.subscription_id:
@@ -70,7 +72,7 @@ async def fill_proposals(svc: Any, answers: Any, args: argparse.Namespace) -> tu
     if not answers.address_space:
         space = propose_address_space(facts)
         if space:
-            print(f"loom: address_space: not given; proposing {_safe(space)}, the next free /16 (as the wizard's network step does)",
+            print(f"loom: address_space: not given; proposing {visible(space)}, the next free /16 (as the wizard's network step does)",
                   file=sys.stderr)
             answers = replace(answers, address_space=space)
     return answers, facts, 0

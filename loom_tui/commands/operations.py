@@ -11,9 +11,10 @@ from typing import TYPE_CHECKING, Any
 from loom_tui.domain.operation import format_duration as duration
 from loom_tui.domain.operation import format_percent as percent
 
+from loom_tui.domain.text import visible
 from loom_tui.domain.words import count
 
-from .common import _printable, add_json_flag, print_table
+from .common import add_json_flag, print_table
 from .output import Column, add_limit_alias, emit, output_format, structured
 
 if TYPE_CHECKING:
@@ -75,7 +76,7 @@ def progress_line(op: "Operation") -> str:
         parts.append(percent(op.progress))
     if op.error:
         parts.append(f"- {op.error.code}: {op.error.message}")
-    return _printable(" ".join(parts))
+    return visible(" ".join(parts))
 
 
 def exit_code(op: "Operation") -> int:
@@ -155,9 +156,9 @@ def _print_one(op: "Operation") -> None:
                 [[i + 1, s.name, s.state, percent(s.progress), s.message] for i, s in enumerate(op.steps)])
     if op.error:
         print()
-        print(f"error: {_printable(op.error.code)}" + (f" (HTTP {op.error.status})" if op.error.status else ""))
+        print(f"error: {visible(op.error.code)}" + (f" (HTTP {op.error.status})" if op.error.status else ""))
         for line in op.error.message.splitlines() or [""]:  # in full, one line at a time, control characters made visible
-            print("  " + _printable(line))
+            print("  " + visible(line))
 
 
 async def do_show(args: argparse.Namespace) -> int:

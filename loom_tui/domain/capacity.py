@@ -17,6 +17,7 @@ import re
 from dataclasses import dataclass, field
 from typing import Any
 
+from .capability import PAUSE, RESUME, SCALE, Capable
 from .fabric_skus import SKU_NAMES
 
 
@@ -76,7 +77,7 @@ LOOM_RG = re.compile(r"^rg-csa-loom-", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
-class Resource:
+class Resource(Capable):
     id: str
     name: str
     type: str
@@ -111,14 +112,28 @@ class Resource:
     def runtime(self) -> Runtime | None:
         return RUNTIMES.get(self.type_key)
 
+    def capabilities(self) -> frozenset[str]:
+        """The verbs of this resource's kind (the one rule :meth:`can` answers from): a service with
+        a runtime state pauses and resumes; a Fabric capacity also scales (by F SKU)."""
+        verbs = {PAUSE, RESUME} if self.runtime is not None else set()
+        if self.type_key == FABRIC:
+            verbs.add(SCALE)
+        return frozenset(verbs)
+
+    def acts(self, verb: str) -> bool:
+        """Whether ``verb`` is allowed here and would change something now: pause a running
+        resource, resume a paused one, scale one that scales."""
+        if self.can(verb) is not None:
+            return False
+        return self.is_running if verb == PAUSE else self.is_paused if verb == RESUME else True
+
     @property
     def pausable(self) -> bool:
-        return self.runtime is not None
+        return self.can(PAUSE) is None
 
     @property
     def scalable(self) -> bool:
-        """The one rule of what scales here: Fabric capacities (by F SKU)."""
-        return self.type_key == FABRIC
+        return self.can(SCALE) is None
 
     @property
     def is_running(self) -> bool:

@@ -1,4 +1,5 @@
-"""Rules for operator-typed text (names, descriptions): what is accepted, how it is normalised."""
+"""Text rules: the one rule for showing untrusted text (:func:`visible`, :func:`json_escaped`, both by
+:func:`is_hostile`), and what operator-typed text (names, descriptions) may hold."""
 
 from __future__ import annotations
 
@@ -8,21 +9,28 @@ from typing import Any
 from loom_tui.errors import ValidationError
 
 
-# shown as escapes wherever text reaches a terminal or a machine format: control characters (C0,
-# C1, DEL), format characters (bidi overrides and isolates, zero-width space/joiners, BOM, soft
-# hyphen, invisible tags), line/paragraph separators, surrogates and unassigned code points
-_HOSTILE_CATEGORIES = frozenset(("Cc", "Cf", "Zl", "Zp", "Cs", "Cn"))
+# THE rule for text that reaches a terminal, a clipboard or a machine format: a character is hostile
+# (shown as an escape) when Unicode counts it as "Other" or as a "Separator", the ASCII space
+# excepted.  Other: controls (Cc: C0, C1, DEL, so every escape sequence), format characters (Cf:
+# bidi embeddings, overrides and isolates, zero-width space/joiners, BOM, soft hyphen, invisible
+# tags), surrogates (Cs), private use (Co), unassigned code points (Cn).  Separator: line and
+# paragraph separators (Zl, Zp) and every space but " " (Zs: no-break and other-width spaces that
+# pass for a space).  This is exactly what ``str.isprintable`` refuses (Python defines it by these
+# categories; a test holds the two together over every code point), so :func:`visible` keeps its
+# C-speed fast path.  Rich markup (``[bold]``) is not hostile text: it is shown as it is, because no
+# path formats data into markup (``rich.text.Text``, ``markup=False``).
+_HOSTILE_CATEGORIES = frozenset(("Cc", "Cf", "Cs", "Co", "Cn", "Zl", "Zp", "Zs"))
 
 
 def is_hostile(ch: str) -> bool:
     """True for a character that could drive a terminal, reorder text or hide in it."""
-    return unicodedata.category(ch) in _HOSTILE_CATEGORIES
+    return ch != " " and unicodedata.category(ch) in _HOSTILE_CATEGORIES
 
 
 def json_escaped(text: str) -> str:
-    """JSON text with every hostile character (C1, DEL, bidi, zero-width; json.dumps already escapes
-    C0 inside strings) written as a ``\\uXXXX`` escape — the same JSON, safe on a terminal, in a
-    clipboard and in a file.  A newline is kept: in dumped JSON it can only be the indent's own."""
+    """JSON text with every hostile character (:func:`is_hostile`: C1, DEL, bidi, zero-width, odd
+    spaces; json.dumps already escapes C0 inside strings) written as a ``\\uXXXX`` escape — the
+    same JSON, safe on a terminal, in a clipboard and in a file.  A newline is kept: in dumped JSON it can only be the indent's own."""
     if not any(is_hostile(ch) and ch != "\n" for ch in text):
         return text
     out = []
@@ -37,29 +45,20 @@ def json_escaped(text: str) -> str:
     return "".join(out)
 
 
-# Invisible format characters that change how text reads without showing: bidi embeddings,
-# overrides and isolates, marks, zero-width joiners/spaces, the BOM.  Python already counts most
-# of them as not printable; they are listed so the rule does not rest on that.
-INVISIBLE = frozenset(
-    "\u061c\u200b\u200c\u200d\u200e\u200f\u202a\u202b\u202c\u202d\u202e"
-    "\u2060\u2061\u2062\u2063\u2064\u2066\u2067\u2068\u2069\ufeff\u00ad\u180e"
-)
-
-
 def _escape(ch: str) -> str:
     return ch.encode("unicode_escape").decode("ascii")
 
 
 def visible(value: Any) -> str:
-    """Text fit for a terminal: every control character (C0, C1, DEL — so every escape
-    sequence), bidi override/isolate and zero-width character shown as a visible escape
+    """Text fit for a terminal: every hostile character (:func:`is_hostile`: C0, C1, DEL — so
+    every escape sequence —, bidi override/isolate, zero-width, odd spaces) shown as an escape
     (``\\x1b``, ``\\u202e``), so data can never drive the terminal, the clipboard (OSC 52),
     the layout or how a name reads.  The ONE function every path from data to a terminal uses:
     tables, inputs, prompts, titles, flash lines, plain output, errors."""
     text = "" if value is None else str(value)
-    if text.isprintable() and not any(ch in INVISIBLE for ch in text):
+    if text.isprintable():  # no hostile character (the same rule, at C speed)
         return text
-    return "".join(ch if (ch.isprintable() and ch not in INVISIBLE) else _escape(ch) for ch in text)
+    return "".join(_escape(ch) if is_hostile(ch) else ch for ch in text)
 
 
 def has_control(text: str) -> bool:
@@ -69,7 +68,7 @@ def has_control(text: str) -> bool:
 
 def has_invisible(text: str) -> bool:
     """True if ``text`` holds bidi controls or zero-width characters (look-alike names)."""
-    return any(ch in INVISIBLE or unicodedata.category(ch) == "Cf" for ch in text)
+    return any(unicodedata.category(ch) == "Cf" for ch in text)
 
 
 def clean_name(field: str, value: object, *, max_len: int = 256, required: bool = True) -> str:

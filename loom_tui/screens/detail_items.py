@@ -23,7 +23,8 @@ from loom_tui.services.folders import FolderNode
 from loom_tui.services.items import ALL_FOLDERS, ItemInput, ItemSort, ItemView
 from loom_tui.widgets.search_box import SearchBox
 from loom_tui.widgets.table_header import TableHeader
-from loom_tui.widgets.virtual_table import Column, VirtualTable, safe_text
+from loom_tui.widgets.virtual_table import Column, VirtualTable
+from loom_tui.domain.text import visible
 
 from .edit_conflict import EditConflictDialog
 from .prompt import ChoicePrompt, TextPrompt, confirm
@@ -130,7 +131,7 @@ class ItemsPane(Pane):
         parts = [f"{self.total:,} item{'s' if self.total != 1 else ''}", where, "sort: " + sort_words(SORT_LABEL[self.view.sort], self.view.descending)]
         if self.view.search.strip():
             parts.append("search: " + self.view.search.strip())
-        self.query_one("#items-status", Static).update(Text(safe_text(" · ".join(parts))))
+        self.query_one("#items-status", Static).update(Text(visible(" · ".join(parts))))
 
     @work(exclusive=True, exit_on_error=False, group="items-folders")
     async def load_folders(self) -> None:
@@ -145,7 +146,7 @@ class ItemsPane(Pane):
             for node in nodes:
                 self.folders[node.id] = node.doc
                 self.folder_paths[node.id] = prefix + node.name
-                label = Text(safe_text(node.name))
+                label = Text(visible(node.name))
                 if node.children:
                     branch = parent.add(label, data=node.id, expand=True)
                     add(branch, node.children, prefix + node.name + "/")
@@ -263,7 +264,7 @@ class ItemsPane(Pane):
                                                                  "folder_id": folder or ""}, typed=typed))
         if doc:
             extra = " and its SQL endpoint" if item_type == "lakehouse" else ""
-            self.detail.flash(f"created {item_type} {safe_text(doc['displayName'])}{extra}", "ok")
+            self.detail.flash(f"created {item_type} {visible(doc['displayName'])}{extra}", "ok")
             self.load_items(keep_cursor=True)
 
     @work(exit_on_error=False, group="items-write")
@@ -296,7 +297,7 @@ class ItemsPane(Pane):
                     return await self.ctx.items.rename(ws, row["id"], name, force=True)
                 if choice == "reload":
                     self.load_items(keep_cursor=True)
-                    theirs = safe_text((exc.theirs or {}).get("displayName", ""))
+                    theirs = visible((exc.theirs or {}).get("displayName", ""))
                     raise ConflictError(f"kept their version ({theirs}); your rename was not saved") from None
                 raise ConflictError("cancelled: nothing was saved") from None
 
@@ -304,7 +305,7 @@ class ItemsPane(Pane):
                                                          resume={"prompt": "item.rename", "workspace_id": ws, "item_id": row["id"]},
                                                          typed=typed))
         if doc:
-            self.detail.flash(f"renamed to {safe_text(doc['displayName'])}", "ok")
+            self.detail.flash(f"renamed to {visible(doc['displayName'])}", "ok")
             self.load_items(keep_cursor=True)
 
     @work(exit_on_error=False, group="items-write")
@@ -318,7 +319,7 @@ class ItemsPane(Pane):
         if target is None:
             return
         await self.ctx.items.move(self.detail.workspace_id, row["id"], None if target == ROOT else str(target), etag=row.get("_etag"))
-        self.detail.flash(f"moved {safe_text(row.get('displayName'))} to {safe_text(self.folder_paths.get(str(target), ROOT))}", "ok")
+        self.detail.flash(f"moved {visible(row.get('displayName'))} to {visible(self.folder_paths.get(str(target), ROOT))}", "ok")
         self.load_items(keep_cursor=True)
 
     @work(exit_on_error=False, group="items-write")
@@ -331,7 +332,7 @@ class ItemsPane(Pane):
             self.detail.flash("nothing was deleted")
             return
         removed = await self.ctx.items.delete(self.detail.workspace_id, row["id"])
-        self.detail.flash(f"deleted {safe_text(row.get('displayName'))} ({removed} item{'s' if removed != 1 else ''})", "ok")
+        self.detail.flash(f"deleted {visible(row.get('displayName'))} ({removed} item{'s' if removed != 1 else ''})", "ok")
         self.load_items(keep_cursor=True)
 
     # -- folder writes ---------------------------------------------------------------------
@@ -345,7 +346,7 @@ class ItemsPane(Pane):
         where = f" in {self.folder_paths.get(parent, '')}" if parent else " at the root"
         doc = await self.app.push_screen_wait(TextPrompt("New folder" + where, "Folder name", create))
         if doc:
-            self.detail.flash(f"created folder {safe_text(doc['name'])}", "ok")
+            self.detail.flash(f"created folder {visible(doc['name'])}", "ok")
             self.load_folders()
 
     def _folder(self) -> dict | None:
@@ -367,7 +368,7 @@ class ItemsPane(Pane):
 
         doc = await self.app.push_screen_wait(TextPrompt("Rename folder", "New name", rename, value=folder.get("name", "")))
         if doc:
-            self.detail.flash(f"renamed folder to {safe_text(doc['name'])}", "ok")
+            self.detail.flash(f"renamed folder to {visible(doc['name'])}", "ok")
             self.load_folders()
 
     @work(exit_on_error=False, group="items-write")
@@ -380,7 +381,7 @@ class ItemsPane(Pane):
             self.detail.flash("nothing was deleted")
             return
         moved = await self.ctx.folders.delete(self.detail.workspace_id, folder["id"])
-        self.detail.flash(f"deleted folder {safe_text(folder.get('name'))}; {moved['items']} items and {moved['folders']} folders moved to the root", "ok")
+        self.detail.flash(f"deleted folder {visible(folder.get('name'))}; {moved['items']} items and {moved['folders']} folders moved to the root", "ok")
         self.view = replace(self.view, folder=ALL_FOLDERS)
         self.load_folders()
         self.load_items()

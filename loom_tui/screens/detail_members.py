@@ -22,7 +22,8 @@ from textual.widgets import Static
 from loom_tui.services.grants import CONSOLE_ROLE_NAMES, is_grant
 from loom_tui.services.roles import MEMBER_ROLES
 from loom_tui.widgets.table_header import TableHeader
-from loom_tui.widgets.virtual_table import Column, VirtualTable, safe_text
+from loom_tui.widgets.virtual_table import Column, VirtualTable
+from loom_tui.domain.text import visible
 
 from .prompt import ChoicePrompt, TextPrompt, confirm
 from .sort_picker import SortPicker, picked, sort_words
@@ -109,7 +110,7 @@ class MembersPane(Pane):
 
     def _refuse_on_creator(self, row: dict, what: str) -> bool:
         if row.get("creator") or row.get("implicit"):
-            self.detail.flash(f"{safe_text(row.get('upn'))} created this workspace: {what}", "warning")
+            self.detail.flash(f"{visible(row.get('upn'))} created this workspace: {what}", "warning")
             return True
         return False
 
@@ -142,7 +143,7 @@ class MembersPane(Pane):
         note = "" if self.detail.permits("member_add") else " · your role cannot manage members"
         count = f"{len(self.rows)} member{'s' if len(self.rows) != 1 else ''}"
         sort = " · sort: " + sort_words(SORT_LABEL[key], descending)
-        self.query_one("#members-status", Static).update(Text(safe_text(count + sort + note)))
+        self.query_one("#members-status", Static).update(Text(visible(count + sort + note)))
 
     def action_sort(self) -> None:
         """The sort picker: every column; the current one again reverses."""
@@ -200,7 +201,7 @@ class MembersPane(Pane):
         doc = await self.app.push_screen_wait(TextPrompt(f"Add member as {role}", "A UPN (name@contoso.com), an object id, or a group name", add,
                                                          resume={"prompt": "member.add", "workspace_id": ws, "role": role}, typed=typed))
         if doc:
-            self.detail.flash(f"granted {safe_text(doc.get('displayName'))} ({safe_text(doc.get('principalType'))}) {role}", "ok")
+            self.detail.flash(f"granted {visible(doc.get('displayName'))} ({visible(doc.get('principalType'))}) {role}", "ok")
             self.reload(keep_cursor=True)
 
     @work(exit_on_error=False, group="members-write")
@@ -219,7 +220,7 @@ class MembersPane(Pane):
             await self.ctx.grants.grant(self.detail.workspace_id, str(row["principalId"]), role, principal_type=row.get("principalType"))
         else:
             await self.ctx.members.set_role(self.detail.workspace_id, row["upn"], role, etag=row.get("_etag"))
-        self.detail.flash(f"{safe_text(_who(row))} is now {role}", "ok")
+        self.detail.flash(f"{visible(_who(row))} is now {role}", "ok")
         self.reload(keep_cursor=True)
 
     @work(exit_on_error=False, group="members-write")
@@ -235,5 +236,5 @@ class MembersPane(Pane):
             await self.ctx.grants.revoke(self.detail.workspace_id, str(row["principalId"]), principal_type=row.get("principalType"))
         else:
             await self.ctx.members.remove(self.detail.workspace_id, row["upn"])
-        self.detail.flash(f"removed {safe_text(who)}", "ok")
+        self.detail.flash(f"removed {visible(who)}", "ok")
         self.reload(keep_cursor=True)

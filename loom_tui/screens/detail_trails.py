@@ -15,7 +15,8 @@ from textual.widgets import Input, Static
 
 from loom_tui.widgets.safe_input import SafeInput
 from loom_tui.widgets.table_header import TableHeader
-from loom_tui.widgets.virtual_table import Column, VirtualTable, safe_text
+from loom_tui.widgets.virtual_table import Column, VirtualTable
+from loom_tui.domain.text import visible
 
 from loom_tui.services.audit_filter import AuditFilter
 
@@ -63,7 +64,7 @@ class ListPane(Pane):
         self.rows = rows
         self.table.reset(len(rows))
         self.query_one(TableHeader).refresh_header()
-        self.query_one(".pane-status", Static).update(Text(safe_text(status)))
+        self.query_one(".pane-status", Static).update(Text(visible(status)))
 
     def on_virtual_table_columns_changed(self) -> None:
         self.query_one(TableHeader).refresh_header()
@@ -188,7 +189,7 @@ class AuditPane(ListPane):
         self.rows = list(rows)
         self.table.reset(len(rows) if total is None else total)
         self.query_one(TableHeader).refresh_header()
-        self.query_one(".pane-status", Static).update(Text(safe_text(status)))
+        self.query_one(".pane-status", Static).update(Text(visible(status)))
 
 
 class CommentsPane(ListPane):
@@ -239,6 +240,6 @@ class CommentsPane(ListPane):
             message += "; notified " + ", ".join(result.notified)
         if result.unresolved:
             message += "; not a member, not notified: " + ", ".join(result.unresolved)
-        self.detail.flash(safe_text(message), "ok" if not result.unresolved else "warning")
+        self.detail.flash(visible(message), "ok" if not result.unresolved else "warning")
         self.table.focus()
         self.reload()

@@ -13,7 +13,7 @@ from textual.containers import VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from loom_tui.widgets.virtual_table import safe_text
+from loom_tui.domain.text import visible
 
 from .worker_errors import ReportsWorkerErrors
 
@@ -57,10 +57,10 @@ class DoctorScreen(ReportsWorkerErrors, ModalScreen[None]):
         out = Text()
         for c in report.checks:
             out.append(f"{c.status:<5} ", style=STYLE.get(c.status, ""))
-            out.append(safe_text(f"{c.area}: {c.name}"), style="bold")
-            out.append("  " + safe_text(c.detail) + "\n")
+            out.append(visible(f"{c.area}: {c.name}"), style="bold")
+            out.append("  " + visible(c.detail) + "\n")
             if c.fix:
-                out.append("      fix: " + safe_text(c.fix) + "\n", style="italic")
+                out.append("      fix: " + visible(c.fix) + "\n", style="italic")
         counts = {s: sum(1 for c in report.checks if c.status == s) for s in ("OK", "WARN", "FAIL")}
         out.append(f"\n{counts['OK']} ok, {counts['WARN']} warning(s), {counts['FAIL']} failure(s) in {report.elapsed_s:.1f} s"
                    " · r runs again · esc closes")
@@ -73,7 +73,7 @@ class DoctorScreen(ReportsWorkerErrors, ModalScreen[None]):
         one also opens the error dialog)."""
         from loom_tui.errors import LoomError
 
-        self.query_one("#doctor-body", Static).update(Text(f"loom doctor failed: {safe_text(error)}"))
+        self.query_one("#doctor-body", Static).update(Text(f"loom doctor failed: {visible(error)}"))
         return isinstance(error, LoomError)
 
     def action_close(self) -> None:

@@ -12,7 +12,7 @@ from textual.containers import Horizontal, VerticalScroll
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from loom_tui.widgets.virtual_table import safe_text
+from loom_tui.domain.text import visible
 
 SHOWN = ("name", "description", "capacity", "domain", "updatedAt")
 
@@ -63,7 +63,7 @@ class EditConflictDialog(ModalScreen[str]):
             self.marks[key] = who
             mark = " *" if who in ("them", "both", "differs") else ""
             style = "bold" if mark else ""
-            table.add_row(Text(key + mark, style=style), Text(safe_text(a or "")), Text(safe_text(b or ""), style=style), Text(who, style=style))
+            table.add_row(Text(key + mark, style=style), Text(visible(a or "")), Text(visible(b or ""), style=style), Text(who, style=style))
         with VerticalScroll():
             yield Static(Text(f"Someone else changed this {self.what} while you were editing it.", style="bold"))
             yield Static(table)

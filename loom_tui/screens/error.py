@@ -9,14 +9,14 @@ from textual.containers import Vertical
 from textual.screen import ModalScreen
 from textual.widgets import Button, Static
 
-from loom_tui.widgets.virtual_table import safe_text
+from loom_tui.domain.text import visible
 
 
 def describe(error: BaseException) -> tuple[str, str]:
     """(headline, detail) for an exception, without a traceback."""
-    headline = safe_text(str(error) or type(error).__name__)
+    headline = visible(str(error) or type(error).__name__)
     cause = error.__cause__ or error.__context__
-    detail = f"{type(error).__name__}" + (f"; caused by {type(cause).__name__}: {safe_text(cause)}" if cause else "")
+    detail = f"{type(error).__name__}" + (f"; caused by {type(cause).__name__}: {visible(cause)}" if cause else "")
     return headline, detail
 
 
@@ -24,7 +24,7 @@ def describe_any(error: BaseException | str) -> tuple[str, str]:
     """(headline, detail) for an exception or a plain message."""
     if isinstance(error, BaseException):
         return describe(error)
-    return safe_text(error), ""
+    return visible(error), ""
 
 
 class ErrorDialog(ModalScreen[None]):
@@ -39,7 +39,7 @@ class ErrorDialog(ModalScreen[None]):
 
     def __init__(self, title: str, error: BaseException | str) -> None:
         super().__init__()
-        self.title_text = title
+        self.title_text = visible(title)
         self.message, self.detail = describe_any(error)
 
     def compose(self) -> ComposeResult:

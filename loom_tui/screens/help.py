@@ -11,7 +11,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from loom_tui.areas import AREAS, keys_summary
-from loom_tui.key_vocabulary import VOCABULARY
+from loom_tui.screens.key_vocabulary import VOCABULARY
 
 GENERAL = [
     (keys_summary(), "switch area: " + ", ".join(a.label for a in AREAS)),

@@ -9,7 +9,7 @@ from textual.containers import Center, Middle
 from textual.screen import Screen
 from textual.widgets import Footer, Static
 
-from loom_tui.widgets.virtual_table import safe_text
+from loom_tui.domain.text import visible
 
 
 class LoadingScreen(Screen):
@@ -30,5 +30,5 @@ class LoadingScreen(Screen):
             self.call_after_refresh(self.fail, title, error)
             return
         found.first(Static).update(
-            Text(f"loom could not start: {safe_text(title)}\n\n{headline}\n{detail}\n\nPress q to quit.")
+            Text(f"loom could not start: {visible(title)}\n\n{headline}\n{detail}\n\nPress q to quit.")
         )

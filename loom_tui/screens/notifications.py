@@ -21,7 +21,8 @@ from textual.screen import ModalScreen
 from textual.widgets import Static
 
 from loom_tui.widgets.table_header import TableHeader
-from loom_tui.widgets.virtual_table import Column, VirtualTable, safe_text
+from loom_tui.widgets.virtual_table import Column, VirtualTable
+from loom_tui.domain.text import visible
 
 from .worker_errors import ReportsWorkerErrors, log_failure, show_failure
 
@@ -58,7 +59,7 @@ class NotificationsPanel(ReportsWorkerErrors, ModalScreen[None]):
 
     def flash(self, message: str, severity: str = "info") -> None:
         """The panel's status line is its flash line."""
-        self.query_one("#n-status", Static).update(Text(safe_text(message)))
+        self.query_one("#n-status", Static).update(Text(visible(message)))
 
     @property
     def ctx(self):
@@ -96,7 +97,7 @@ class NotificationsPanel(ReportsWorkerErrors, ModalScreen[None]):
 
     def on_virtual_table_cursor_moved(self, event: VirtualTable.CursorMoved) -> None:
         row = event.row
-        text = "" if row is None else safe_text(row.get("title", "")) + ": " + safe_text(row.get("body", ""))
+        text = "" if row is None else visible(row.get("title", "")) + ": " + visible(row.get("body", ""))
         self.query_one("#n-detail", Static).update(Text(text[:400]))
 
     def on_virtual_table_row_selected(self, event: VirtualTable.RowSelected) -> None:

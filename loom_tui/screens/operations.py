@@ -20,7 +20,8 @@ from textual.widgets import Static
 
 from loom_tui.domain.operation import Operation, format_duration, format_percent
 from loom_tui.widgets.table_header import TableHeader
-from loom_tui.widgets.virtual_table import Column, VirtualTable, safe_text
+from loom_tui.widgets.virtual_table import Column, VirtualTable
+from loom_tui.domain.text import visible
 
 from .worker_errors import ReportsWorkerErrors
 
@@ -41,8 +42,8 @@ def error_text(op: Operation) -> Text:
     if op.error is None:
         return Text("")
     head = f"{op.error.code}" + (f" (HTTP {op.error.status})" if op.error.status else "")
-    lines = [safe_text(line) for line in op.error.message.splitlines()] or [""]
-    return Text("error: " + safe_text(head) + "\n" + "\n".join(lines))
+    lines = [visible(line) for line in op.error.message.splitlines()] or [""]
+    return Text("error: " + visible(head) + "\n" + "\n".join(lines))
 
 
 class OperationsPanel(ReportsWorkerErrors, ModalScreen[None]):
@@ -69,14 +70,14 @@ class OperationsPanel(ReportsWorkerErrors, ModalScreen[None]):
     def flash(self, message: str, severity: str = "info") -> None:
         """The panel's status line is its flash line: what it says stays in front of the counts
         the refresh each second rewrites."""
-        self.note = safe_text(message)
+        self.note = visible(message)
         self.query_one("#o-status", Static).update(Text(self.note))
 
     def worker_failed(self, worker, error: BaseException) -> bool:
         # the list is read every second: whatever the error, it shows on the status line (a
         # dialog would come back every second) until a read succeeds; the log has the traceback
         if worker.name == "reload":
-            self.query_one("#o-status", Static).update(Text(f"could not read operations: {safe_text(error)}"))
+            self.query_one("#o-status", Static).update(Text(f"could not read operations: {visible(error)}"))
             return True
         return False
 
@@ -120,9 +121,9 @@ class OperationsPanel(ReportsWorkerErrors, ModalScreen[None]):
     def _show_detail(self, op: Operation | None) -> None:
         text = Text("")
         if op is not None:
-            text = Text(safe_text(op.target))
+            text = Text(visible(op.target))
             if op.problems:  # a corrupt record: what could not be read, never acted on
-                text.append("\n" + safe_text(op.unreadable))
+                text.append("\n" + visible(op.unreadable))
             if op.error is not None:
                 text.append("\n")
                 text.append_text(error_text(op))
@@ -178,12 +179,12 @@ class OperationScreen(ReportsWorkerErrors, ModalScreen[None]):
         self.op: Operation | None = None
 
     def flash(self, message: str, severity: str = "info") -> None:
-        self.app.notify(safe_text(message), severity="error" if severity == "error" else "information", markup=False)
+        self.app.notify(visible(message), severity="error" if severity == "error" else "information", markup=False)
 
     def worker_failed(self, worker, error: BaseException) -> bool:
         # read every second: any error shows in the body (a dialog would come back every second)
         if worker.name == "reload":
-            self.query_one("#op-body", Static).update(Text(f"could not read the operation: {safe_text(error)}"))
+            self.query_one("#op-body", Static).update(Text(f"could not read the operation: {visible(error)}"))
             return True
         return False
 
@@ -219,7 +220,7 @@ class OperationScreen(ReportsWorkerErrors, ModalScreen[None]):
     async def _cancel(self, op: Operation) -> None:
         try:
             await self.ctx.operations.cancel(op.id)
-            self.app.notify(f"cancel requested: {safe_text(op.target)}", markup=False)
+            self.app.notify(f"cancel requested: {visible(op.target)}", markup=False)
         finally:
             self.reload()
 
@@ -237,21 +238,21 @@ def render_operation(op: Operation) -> Text:
         rows.append(("polling", op.poll_url))
     for label, value in rows:
         t.append(f"{label:<9}", style="bold")
-        t.append(safe_text(value) + "\n")
+        t.append(visible(value) + "\n")
     t.append("\nsteps\n", style="bold")
     for i, s in enumerate(op.steps, 1):
-        t.append(f" {i}. {safe_text(s.name)} — {s.state}")
+        t.append(f" {i}. {visible(s.name)} — {s.state}")
         if s.progress is not None and s.state == "running":
             t.append(f" {format_percent(s.progress)}")
         if s.message:
-            t.append(f" ({safe_text(s.message)})")
+            t.append(f" ({visible(s.message)})")
         t.append("\n")
     if op.error is not None:
         t.append("\n")
         t.append_text(error_text(op))
     elif op.result is not None and op.state == "succeeded":
         t.append("\nresult ", style="bold")
-        t.append(safe_text(op.result))
+        t.append(visible(op.result))
     return t
 
 
@@ -262,7 +263,7 @@ def ask_cancel(screen, op: Operation | None, say, cancel) -> None:
         say("no operation selected")
         return
     if op.problems:
-        say(f"not cancelled: the record is {safe_text(op.unreadable)}")
+        say(f"not cancelled: the record is {visible(op.unreadable)}")
         return
     if not op.running:
         say(f"not cancelled: it is already {op.state}")
@@ -271,9 +272,9 @@ def ask_cancel(screen, op: Operation | None, say, cancel) -> None:
 
     def answered(yes: bool | None) -> None:
         if yes:
-            say(f"cancelling {safe_text(op.target)}…")
+            say(f"cancelling {visible(op.target)}…")
             cancel(op)
 
-    screen.app.push_screen(confirm("Cancel this operation?", f"{safe_text(op.kind)} on {safe_text(op.target)}, started by "
-                                   f"{safe_text(op.started_by)}. Azure may still finish what it accepted.", "Cancel operation"),
+    screen.app.push_screen(confirm("Cancel this operation?", f"{visible(op.kind)} on {visible(op.target)}, started by "
+                                   f"{visible(op.started_by)}. Azure may still finish what it accepted.", "Cancel operation"),
                            answered)

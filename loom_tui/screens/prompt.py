@@ -21,7 +21,7 @@ from textual.widgets.option_list import Option
 
 from loom_tui.errors import LoomError
 from loom_tui.widgets.safe_input import SafeInput
-from loom_tui.widgets.virtual_table import safe_text
+from loom_tui.domain.text import visible
 
 from .worker_errors import ReportsWorkerErrors
 
@@ -65,7 +65,7 @@ class TextPrompt(ReportsWorkerErrors, ModalScreen[Any]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text(safe_text(self.title_text), style="bold"))
+            yield Static(Text(visible(self.title_text), style="bold"))
             yield Static(Text(self.label))
             # a pre-filled value (a rename) is not selected: the cursor is at its end, so typing
             # appends instead of replacing the whole name
@@ -80,7 +80,7 @@ class TextPrompt(ReportsWorkerErrors, ModalScreen[Any]):
 
     @on(Input.Submitted, "#prompt-input")
     def _submitted(self, event: Input.Submitted) -> None:
-        if self.value and event.value == safe_text(self.value):
+        if self.value and event.value == visible(self.value):
             self.dismiss(None)  # left as shown: nothing to change (never rewrite stored text as its escapes)
             return
         self._run(event.value)
@@ -97,7 +97,7 @@ class TextPrompt(ReportsWorkerErrors, ModalScreen[Any]):
         unforeseen error opens the error dialog over it)."""
         if worker.name != "_run" or not isinstance(error, LoomError):
             return False
-        self.query_one("#prompt-error", Static).update(Text(safe_text(str(error))))
+        self.query_one("#prompt-error", Static).update(Text(visible(str(error))))
         return True
 
     def action_cancel(self) -> None:
@@ -120,10 +120,10 @@ class ChoicePrompt(ModalScreen[Any]):
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text(safe_text(self.title_text), style="bold"))
+            yield Static(Text(visible(self.title_text), style="bold"))
             if self.message:
-                yield Static(Text(safe_text(self.message)))
-            yield OptionList(*(Option(Text(safe_text(label)), id=str(i)) for i, (label, _) in enumerate(self.choices)), id="choices")
+                yield Static(Text(visible(self.message)))
+            yield OptionList(*(Option(Text(visible(label)), id=str(i)) for i, (label, _) in enumerate(self.choices)), id="choices")
             yield Static(Text("↑/↓ choose · enter selects · esc cancels", style="italic"))
 
     def on_mount(self) -> None:

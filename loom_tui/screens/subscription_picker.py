@@ -24,7 +24,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from loom_tui.widgets.virtual_table import safe_text
+from loom_tui.domain.text import visible
 
 from .worker_errors import ReportsWorkerErrors
 
@@ -32,7 +32,7 @@ from .worker_errors import ReportsWorkerErrors
 def cause(exc: BaseException) -> str:
     """ARM, network, TLS: the error's type and the first line of its message, for the status line."""
     text = (getattr(exc, "message", None) or str(exc) or type(exc).__name__).strip().splitlines()
-    return safe_text(f"{type(exc).__name__}: {text[0] if text else ''}")
+    return visible(f"{type(exc).__name__}: {text[0] if text else ''}")
 
 
 class SubscriptionPicker(ReportsWorkerErrors, ModalScreen[Any]):
@@ -156,11 +156,11 @@ class SubscriptionPicker(ReportsWorkerErrors, ModalScreen[Any]):
         options.clear_options()
         for i, s in enumerate(msg.subscriptions):
             line = Text()
-            line.append(safe_text(s.display_name) or "(no name)", style="bold")
+            line.append(visible(s.display_name) or "(no name)", style="bold")
             if s.state and s.state != "Enabled":
-                line.append(f"  {safe_text(s.state)}")
+                line.append(f"  {visible(s.state)}")
             mark = " (signed-in tenant)" if s.tenant_id == self.tenant else ""
-            line.append(f"\n  {safe_text(s.subscription_id)} · tenant {safe_text(s.tenant_id)}{mark}", style="dim")
+            line.append(f"\n  {visible(s.subscription_id)} · tenant {visible(s.tenant_id)}{mark}", style="dim")
             options.add_option(Option(line, id=str(i)))
         if msg.subscriptions:
             self.state = "ready"

@@ -18,7 +18,7 @@ from textual.screen import ModalScreen
 from textual.widgets import OptionList, Static
 from textual.widgets.option_list import Option
 
-from loom_tui.widgets.virtual_table import safe_text
+from loom_tui.domain.text import visible
 
 
 @dataclass(frozen=True)
@@ -58,12 +58,12 @@ class TenantPicker(ModalScreen[Any]):
         options = self.query_one(OptionList)
         for i, t in enumerate(self.tenants):
             line = Text()
-            line.append(safe_text(t.display_name) or "(no name)", style="bold")
+            line.append(visible(t.display_name) or "(no name)", style="bold")
             if t.default_domain:
-                line.append(f"  {safe_text(t.default_domain)}")
+                line.append(f"  {visible(t.default_domain)}")
             if t.tenant_id == self.tenant:
                 line.append("  (signed in)", style="bold")
-            line.append(f"\n  tenant {safe_text(t.tenant_id)}", style="dim")
+            line.append(f"\n  tenant {visible(t.tenant_id)}", style="dim")
             options.add_option(Option(line, id=str(i)))
         if self.tenants:
             options.highlighted = 0

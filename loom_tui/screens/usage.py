@@ -23,7 +23,8 @@ from textual.widgets import Static
 
 from loom_tui.services.usage import ActivityPart, ItemsPart
 from loom_tui.widgets.bars import ActivityColumns, BarList
-from loom_tui.widgets.virtual_table import fit, safe_text
+from loom_tui.widgets.virtual_table import fit
+from loom_tui.domain.text import visible
 
 from .base import AreaScreen
 
@@ -79,7 +80,7 @@ class ActiveItems(Widget):
         out.append(f"{fit('Item', item_w)} {fit('Type', type_w)} {fit('Workspace', ws_w)} {fit('Events', ev_w, 'right')}", style="bold")
         for name, kind, ws, n in self.rows:
             out.append("\n")
-            out.append(f"{fit(safe_text(name), item_w)} {fit(safe_text(kind), type_w)} {fit(safe_text(ws), ws_w)} {fit(f'{n:,}', ev_w, 'right')}")
+            out.append(f"{fit(visible(name), item_w)} {fit(visible(kind), type_w)} {fit(visible(ws), ws_w)} {fit(f'{n:,}', ev_w, 'right')}")
         return out
 
 
@@ -90,7 +91,7 @@ def idle_text(idle: list) -> Text:
     out = Text(no_wrap=True, overflow="ellipsis")
     for w in idle[:IDLE_SHOWN]:
         when = (w.last_accessed or "")[:10] or "never"
-        out.append(f"{fit(safe_text(w.name), 36)} last opened {when:<10} {w.items:>6,} items\n")
+        out.append(f"{fit(visible(w.name), 36)} last opened {when:<10} {w.items:>6,} items\n")
     if len(idle) > IDLE_SHOWN:
         out.append(f"… and {len(idle) - IDLE_SHOWN:,} more (loom usage --view idle lists them all)")
     else:
@@ -232,9 +233,9 @@ class UsageScreen(AreaScreen):
         if forbidden:
             self.forbidden = True
             self.add_class("-forbidden")
-            who = safe_text(self.ctx.session.upn)
+            who = visible(self.ctx.session.upn)
             self.query_one("#usage-denied", Static).update(Text(
-                f"Forbidden: {safe_text(error)}.\n\nYou are signed in as {who}, who is not a tenant admin of this "
+                f"Forbidden: {visible(error)}.\n\nYou are signed in as {who}, who is not a tenant admin of this "
                 "tenant, so no numbers are shown. Ask a tenant admin, or sign in with an account in the tenant's admin group."
             ))
             self.flash(f"forbidden: {error}", "error")

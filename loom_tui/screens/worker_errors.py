@@ -10,7 +10,7 @@ here reports it:
 * anything else is a bug or an unforeseen failure: it opens the error dialog;
 * both are written to the log file (which redacts credentials).
 
-The text is shown literally (the flash line and the dialog escape it with ``safe_text``), never as
+The text is shown literally (the flash line and the dialog escape it with ``visible``), never as
 Rich markup: an error can carry text from Azure or the store.
 
 A screen (or pane) names what failed with ``FAILURES`` (worker name -> headline, or

@@ -17,7 +17,7 @@ from textual.containers import Vertical
 from textual.widgets import ContentSwitcher, Input, Static
 
 from loom_tui.services.roles import Action
-from loom_tui.widgets.virtual_table import safe_text
+from loom_tui.domain.text import visible
 
 from .base import AreaScreen
 from .worker_errors import ReportsWorkerErrors
@@ -199,7 +199,7 @@ class WorkspaceDetailScreen(AreaScreen):
         await self.ctx.workspaces.touch(self.workspace_id)
 
     def _title(self) -> None:
-        t = Text(" " + safe_text(self.workspace_name or self.workspace_id), style="bold")
+        t = Text(" " + visible(self.workspace_name or self.workspace_id), style="bold")
         t.append(f"  · your role: {self.role}", style="")
         if "items.edit" not in self.allowed:
             t.append(" · read only here" if self.allowed else "", style="italic")

@@ -20,7 +20,6 @@ from loom_tui.domain.text import visible
 from loom_tui.errors import EditConflict, LoomError, ValidationError
 from loom_tui.widgets.safe_input import SafeInput
 from loom_tui.services.workspaces import WorkspaceInput
-from loom_tui.widgets.virtual_table import safe_text
 
 from .worker_errors import ReportsWorkerErrors
 
@@ -171,7 +170,7 @@ class WorkspaceForm(ReportsWorkerErrors, ModalScreen[dict | None]):
             return False
         field = error.field if isinstance(error, ValidationError) else ""
         target = f"#e-{field}" if field in dict(FIELDS) else "#e-form"
-        self.query_one(target, Static).update(Text(safe_text(str(error))))  # "Name is required"
+        self.query_one(target, Static).update(Text(visible(str(error))))  # "Name is required"
         return True
 
     @work(exclusive=True, exit_on_error=False, group="form-save")
@@ -188,7 +187,7 @@ class WorkspaceForm(ReportsWorkerErrors, ModalScreen[dict | None]):
             else:
                 # a field left as shown is unchanged (stored text with control characters is shown,
                 # and edited, with visible escapes: saving the form must not rewrite it as escapes)
-                changes = {k: v for k, v in values.items() if v != safe_text(self.current.get(k) or "")}
+                changes = {k: v for k, v in values.items() if v != visible(self.current.get(k) or "")}
                 if not changes:
                     self.dismiss(self.current)
                     return

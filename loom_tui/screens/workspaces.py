@@ -25,7 +25,8 @@ from loom_tui.services.roles import Action
 from loom_tui.widgets.confirm import TypeToConfirm
 from loom_tui.widgets.search_box import SearchBox
 from loom_tui.widgets.table_header import TableHeader
-from loom_tui.widgets.virtual_table import Column, VirtualTable, safe_text
+from loom_tui.widgets.virtual_table import Column, VirtualTable
+from loom_tui.domain.text import visible
 
 from .base import AreaScreen
 from .sort_picker import SortPicker, picked, sort_words
@@ -235,7 +236,7 @@ class WorkspacesScreen(AreaScreen):
         parts.append("owner: me" if v.mine else "owner: all")
         if v.search.strip():
             parts.append(f"search: {v.search.strip()}")
-        self.query_one("#status", Static).update(Text(safe_text(" · ".join(parts))))
+        self.query_one("#status", Static).update(Text(visible(" · ".join(parts))))
 
     def _set_view(self, **changes) -> None:
         from dataclasses import replace
@@ -360,7 +361,7 @@ class WorkspacesScreen(AreaScreen):
         prefs = await self.ctx.prefs.toggle_pin(row["id"])
         self.pins = prefs.pinned
         pinned = row["id"] in self.pins
-        self.flash(("pinned " if pinned else "unpinned ") + safe_text(row.get("name")), "ok")
+        self.flash(("pinned " if pinned else "unpinned ") + visible(row.get("name")), "ok")
         self.reload(keep_cursor=not pinned)
 
     def _apply_view_mode(self) -> None:

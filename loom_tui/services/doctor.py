@@ -144,7 +144,7 @@ def check_config(report: Report, profile_name: str | None) -> Any:
     else:
         report.add(area, "config file", OK, f"{file} not found: the built-in 'local' profile is used")
     if cfg.keys:
-        from loom_tui.binding_ids import describe_unknown, unknown_binding_ids
+        from loom_tui.services.binding_ids import describe_unknown, unknown_binding_ids
 
         unknown = unknown_binding_ids(cfg.keys)
         if unknown:

@@ -78,7 +78,7 @@ def _body(doc: dict) -> dict:
 
 
 def _log_hooks() -> dict[str, Any]:
-    from loom_tui.request_log import pipeline_hooks
+    from loom_tui.azure.request_log import pipeline_hooks
 
     return pipeline_hooks()
 

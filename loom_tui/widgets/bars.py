@@ -5,7 +5,7 @@ glance over SSH in a 16-colour terminal, so every bar list row prints its count 
 the activity chart prints its scale (peak and zero), its first and last day, and a one-line
 summary.  Bars are drawn with block characters (eighths for the ends), so their length is
 readable on any terminal; colour only decorates.  Labels are data (workspace and item names) and
-go through :func:`safe_text` into ``rich.text.Text`` — never into markup.
+go through :func:`visible` into ``rich.text.Text`` — never into markup.
 
 The line builders (:func:`bar_lines`, :func:`activity_lines`) are plain functions of data and
 width, so they are tested without running an app; the widgets only call them with their size.
@@ -22,7 +22,8 @@ from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
 
-from .virtual_table import fit, safe_text
+from .virtual_table import fit
+from loom_tui.domain.text import visible
 
 H_EIGHTHS = " ▏▎▍▌▋▊▉█"  # 0..8 eighths of a cell, left to right
 V_EIGHTHS = " ▁▂▃▄▅▆▇█"  # 0..8 eighths of a cell, bottom to top
@@ -48,7 +49,7 @@ def bar_lines(rows: Sequence[tuple[str, int]], width: int, *, label_width: int |
     counts = [max(0, int(c)) for _, c in rows]
     peak = max(counts)
     count_w = max(len(f"{c:,}") for c in counts)
-    labels = [safe_text(label) for label, _ in rows]
+    labels = [visible(label) for label, _ in rows]
     longest = max(cell_len(label) for label in labels)
     lw = label_width if label_width is not None else min(longest, max(8, (width - count_w - 2) // 2))
     lw = max(1, min(lw, width - count_w - 1))

@@ -12,7 +12,7 @@ from textual.screen import ModalScreen
 from textual.widgets import Button, Input, Static
 
 from .safe_input import SafeInput
-from .virtual_table import safe_text
+from loom_tui.domain.text import visible
 
 
 class TypeToConfirm(ModalScreen[bool]):
@@ -28,12 +28,12 @@ class TypeToConfirm(ModalScreen[bool]):
         super().__init__()
         self.action_text = action
         self.target = name
-        self.expected = safe_text(name)  # what the field holds when the name is typed (escapes visible)
+        self.expected = visible(name)  # what the field holds when the name is typed (escapes visible)
         self.consequence = consequence
 
     def compose(self) -> ComposeResult:
         with Vertical():
-            yield Static(Text(f"{self.action_text}: " + safe_text(self.target), style="bold"))
+            yield Static(Text(f"{self.action_text}: " + visible(self.target), style="bold"))
             yield Static(Text(self.consequence))
             yield Static(Text("  Type the name to confirm:"), id="typed-label")
             yield SafeInput(placeholder="type the name above · enter on empty cancels", id="typed")

@@ -10,7 +10,7 @@ from __future__ import annotations
 from rich.text import Text
 from textual.widgets import Static
 
-from .virtual_table import safe_text
+from loom_tui.domain.text import visible
 
 STYLES = {"info": "", "ok": "bold", "warning": "bold", "error": "bold reverse"}
 
@@ -30,7 +30,7 @@ class FlashLine(Static):
 
     def flash(self, message: str, severity: str = "info", seconds: float = 6.0) -> None:
         label = {"info": "", "ok": "ok: ", "warning": "warning: ", "error": "error: "}.get(severity, "")
-        self.last = label + safe_text(message)
+        self.last = label + visible(message)
         self.update(Text(self.last, style=STYLES.get(severity, "")))
         for s in ("error", "warning", "ok"):
             self.set_class(s == severity, f"-{s}")

@@ -15,7 +15,7 @@ from loom_tui.areas import AREAS
 
 from loom_tui.screens.worker_errors import ReportsWorkerErrors
 
-from .virtual_table import safe_text
+from loom_tui.domain.text import visible
 
 
 class LoomHeader(ReportsWorkerErrors, Widget):
@@ -51,11 +51,11 @@ class LoomHeader(ReportsWorkerErrors, Widget):
         t.append("\n")
         # most useful first, so an 80-column terminal cuts only the tail (the Azure side, the tenant id)
         t.append(f" bell {self.unread}", style="bold" if self.unread else "")
-        t.append(" │ " + safe_text(self.where))
+        t.append(" │ " + visible(self.where))
         if self.user:
-            t.append(" │ " + safe_text(self.user))
+            t.append(" │ " + visible(self.user))
         if self.azure:
-            t.append(" │ " + safe_text(self.azure))
+            t.append(" │ " + visible(self.azure))
         if self.tenant:
-            t.append(" │ tenant " + safe_text(self.tenant))
+            t.append(" │ tenant " + visible(self.tenant))
         return t

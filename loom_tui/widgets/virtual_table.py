@@ -48,7 +48,6 @@ def row_key(row: Any) -> str | None:
     return str(key) if key is not None else None
 
 
-safe_text = visible  # kept for the screens that import it from here
 
 
 @dataclass
@@ -76,7 +75,7 @@ class Column:
 
     def cell(self, row: dict) -> str:
         value = self.render(row) if self.render else row.get(self.key)
-        return safe_text(value)
+        return visible(value)
 
 
 def _head(text: str, width: int) -> str:

@@ -9,7 +9,7 @@ import aiohttp
 from aiohttp import web
 
 from loom_tui.logs import REQUEST_LOGGER
-from loom_tui.request_log import RequestLogPolicy, aiohttp_trace_config
+from loom_tui.azure.request_log import RequestLogPolicy, aiohttp_trace_config
 
 
 async def _server():

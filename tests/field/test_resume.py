@@ -7,8 +7,8 @@ import os
 import stat
 from pathlib import Path
 
-from loom_tui import resume
-from loom_tui.resume import ResumeState
+from loom_tui.shell import resume
+from loom_tui.shell.resume import ResumeState
 
 
 def test_round_trip_and_clear() -> None:

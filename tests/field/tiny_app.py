@@ -7,7 +7,7 @@ import sys
 from textual.app import App, ComposeResult
 from textual.widgets import Input, Static
 
-from loom_tui import resume, terminal_guard
+from loom_tui.shell import resume, terminal_guard
 
 
 class Tiny(App):

@@ -18,7 +18,7 @@ from pathlib import Path
 PACKAGE = "loom_tui"
 
 # the Textual side of the line, and the entry point that chooses between the console and a command
-UI = ("loom_tui.app", "loom_tui.run_tui", "loom_tui.field_ready", "loom_tui.key_order", "loom_tui.screens", "loom_tui.widgets")
+UI = ("loom_tui.app", "loom_tui.run_tui", "loom_tui.shell", "loom_tui.screens", "loom_tui.widgets")
 ENTRY = ("loom_tui.cli", "loom_tui.__main__")
 
 
@@ -136,7 +136,7 @@ def violations(graph: dict[str, set[str]], rules: tuple[Rule, ...]) -> list[str]
 
 
 BELOW_UI_EXEMPT = (*UI, *ENTRY)
-SCREENS_SIDE = ("loom_tui.screens", "loom_tui.widgets", "loom_tui.app", "loom_tui.run_tui", "loom_tui.field_ready", "loom_tui.key_order", *ENTRY)
+SCREENS_SIDE = ("loom_tui.screens", "loom_tui.widgets", "loom_tui.app", "loom_tui.run_tui", "loom_tui.shell", *ENTRY)
 
 RULES = (
     Rule("nothing below screens/widgets/app imports textual", (PACKAGE,), ("textual", *UI), exempt=BELOW_UI_EXEMPT),

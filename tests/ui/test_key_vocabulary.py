@@ -1,5 +1,5 @@
 """Issue 13: one key vocabulary across screens — a key that means a verb somewhere means that
-verb everywhere (``loom_tui/key_vocabulary.py``, printed in ``?`` and the README); ctrl+r
+verb everywhere (``loom_tui/screens/key_vocabulary.py``, printed in ``?`` and the README); ctrl+r
 refreshes on every area screen."""
 
 from __future__ import annotations
@@ -14,7 +14,7 @@ import loom_tui.screens
 import loom_tui.widgets
 from loom_tui.app import LoomApp
 from loom_tui.areas import AREAS
-from loom_tui.key_vocabulary import QUESTIONS, VOCABULARY, allowed
+from loom_tui.screens.key_vocabulary import QUESTIONS, VOCABULARY, allowed
 from loom_tui.screens.help import HelpScreen
 
 from .helpers import until_idle, wait_for, wait_ready

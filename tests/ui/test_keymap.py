@@ -61,7 +61,7 @@ def _live_binding_ids() -> tuple[set[str], list[str]]:
     from textual.dom import DOMNode
 
     ids = {b.id for b in LoomApp.BINDINGS if getattr(b, "id", None)}
-    names = ["loom_tui.field_ready"]
+    names = ["loom_tui.shell.field_ready"]
     for pkg in (loom_tui.screens, loom_tui.widgets):
         names += [info.name for info in pkgutil.walk_packages(pkg.__path__, pkg.__name__ + ".", onerror=lambda name: None)]
     broken = []
@@ -81,7 +81,7 @@ def test_the_ids_known_without_textual_are_the_live_binding_ids():
     from pathlib import Path
 
     import loom_tui
-    from loom_tui.binding_ids import _ids_in, known_binding_ids
+    from loom_tui.services.binding_ids import _ids_in, known_binding_ids
 
     live, broken = _live_binding_ids()
     known = known_binding_ids()

@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from textual.widgets import Static
 
-from loom_tui import resume
+from loom_tui.shell import resume
 from loom_tui.app import LoomApp
-from loom_tui.field_ready import ResumeOffer, TooSmall
+from loom_tui.shell.field_ready import ResumeOffer, TooSmall
 from loom_tui.screens.prompt import ChoicePrompt
 from loom_tui.screens.workspace_form import WorkspaceForm
 

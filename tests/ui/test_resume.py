@@ -2,9 +2,9 @@
 
 from __future__ import annotations
 
-from loom_tui import resume
+from loom_tui.shell import resume
 from loom_tui.app import LoomApp
-from loom_tui.field_ready import ResumeOffer
+from loom_tui.shell.field_ready import ResumeOffer
 from loom_tui.screens.workspace_form import WorkspaceForm
 
 from .helpers import wait_for, wait_ready

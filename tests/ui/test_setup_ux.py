@@ -5,9 +5,9 @@ from __future__ import annotations
 
 from textual.widgets import Input, OptionList, Static
 
-from loom_tui import resume
+from loom_tui.shell import resume
 from loom_tui.app import LoomApp
-from loom_tui.field_ready import ResumeOffer
+from loom_tui.shell.field_ready import ResumeOffer
 from loom_tui.screens.setup import SetupScreen
 
 from .helpers import screen_text, until_idle, wait_for

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from loom_tui.domain.capability import SCALE
 from loom_tui.domain.capacity import F_SKUS, Resource, fabric_cus
 
 from ..worker_errors import log_failure
@@ -19,9 +20,10 @@ if TYPE_CHECKING:
 def pause_resume_flow(screen: "CapacityScreen", r: Resource, verb: str) -> None:
     from loom_tui.screens.prompt import confirm
 
+    why = r.can(verb)
     rt = r.runtime
-    if rt is None:
-        screen.flash(f"{r.name} cannot be paused or resumed", "warning")
+    if why or rt is None:
+        screen.flash(why or f"{r.name} has no runtime state", "warning")
         return
     cost = "Paused, it stops billing compute; nothing is lost." if verb == "pause" else "Running, it bills compute again."
 
@@ -84,8 +86,9 @@ def pause_picked_flow(screen, decisions) -> None:
 def scale_flow(screen: "CapacityScreen", r: Resource) -> None:
     """Pick the new F SKU (each with its estimated monthly price difference when the capacity's
     billed cost gives one), then scale."""
-    if not r.scalable:
-        screen.flash("only Fabric capacities scale here", "warning")
+    why = r.can(SCALE)
+    if why:
+        screen.flash(why, "warning")
         return
 
     async def work() -> None:
@@ -195,7 +198,7 @@ def bulk_flow(screen: "CapacityScreen", rows: list[Resource], verb: str) -> None
     per resource; one failure does not stop the others."""
     from loom_tui.screens.prompt import confirm
 
-    targets = [r for r in rows if r.runtime is not None and (r.is_running if verb == "pause" else r.is_paused)]
+    targets = [r for r in rows if r.acts(verb)]
     if not targets:
         screen.flash(f"nothing marked can be {'paused' if verb == 'pause' else 'resumed'}", "warning")
         return

@@ -15,7 +15,8 @@ from textual.widgets import Static
 
 from loom_tui.services.capacity.autopause import describe
 from loom_tui.widgets.table_header import TableHeader
-from loom_tui.widgets.virtual_table import Column, VirtualTable, safe_text
+from loom_tui.widgets.virtual_table import Column, VirtualTable
+from loom_tui.domain.text import visible
 
 
 from ..base import AreaScreen
@@ -85,7 +86,7 @@ class CandidatesScreen(AreaScreen):
         picked = sum(1 for d in self.decisions if d.pause)
         head = f"auto-pause would pick {picked} of {len(self.decisions)}" if self.decisions else "checking metrics…"
         line = f"{head} · idle for {describe(self.window)} (w) · under {self.threshold:g} % (+/-)"
-        self.query_one("#ap-status", Static).update(Text(safe_text(text or line)))
+        self.query_one("#ap-status", Static).update(Text(visible(text or line)))
 
     @work(exclusive=True, exit_on_error=False, group="capap")
     async def action_reload(self) -> None:
@@ -107,7 +108,7 @@ class CandidatesScreen(AreaScreen):
         row = self.query_one(VirtualTable).current
         d = row["d"] if row else None
         self.query_one("#ap-why", Static).update(
-            Text(safe_text(f"{d.resource.name}: {d.verdict} — {d.reason}") if d else "", style="italic"))
+            Text(visible(f"{d.resource.name}: {d.verdict} — {d.reason}") if d else "", style="italic"))
 
     @on(VirtualTable.ColumnsChanged)
     def _columns(self) -> None:

@@ -14,7 +14,7 @@ from textual.message import Message
 from textual.widgets import Static
 
 from loom_tui.domain.capacity import NO_PORTAL, Resource
-from loom_tui.widgets.virtual_table import safe_text
+from loom_tui.domain.text import visible
 
 
 from ..base import AreaScreen
@@ -58,7 +58,7 @@ class CapacityDetail(AreaScreen):
         if worker.name not in self.PARTS:
             return False
         where, what = self.PARTS[worker.name]
-        self.query_one(where, Static).update(Text(safe_text(f"{what}: {error}")))
+        self.query_one(where, Static).update(Text(visible(f"{what}: {error}")))
         return isinstance(error, LoomError)
 
     def __init__(self, resource: Resource, portal: str) -> None:
@@ -70,7 +70,7 @@ class CapacityDetail(AreaScreen):
     def compose_body(self) -> ComposeResult:
         r = self.resource
         with VerticalScroll(id="detail-body"):
-            yield Static(Text(safe_text(f"{r.name} · {cells.short_type(r)} · {cells.state(r)}"), style="bold"), id="detail-head")
+            yield Static(Text(visible(f"{r.name} · {cells.short_type(r)} · {cells.state(r)}"), style="bold"), id="detail-head")
             yield Static(self._facts(), id="detail-facts")
             yield Static(Text("Tags", style="bold"), classes="detail-title")
             yield Static(self._tags(), id="detail-tags")
@@ -103,14 +103,14 @@ class CapacityDetail(AreaScreen):
             if i:
                 out.append("\n")
             out.append(f"{k:16} ", style="bold")
-            out.append(safe_text(v), style=f"link {link}" if k == "portal" and link else "")
+            out.append(visible(v), style=f"link {link}" if k == "portal" and link else "")
         return out
 
     def _tags(self) -> Text:
         tags = self.resource.tags
         if not tags:
             return Text("(none)")
-        return Text("\n".join(safe_text(f"{k} = {v}") for k, v in sorted(tags.items())))
+        return Text("\n".join(visible(f"{k} = {v}") for k, v in sorted(tags.items())))
 
     def action_reload(self) -> None:
         self._arm()
@@ -145,7 +145,7 @@ class CapacityDetail(AreaScreen):
             target = self.query_one("#detail-arm", Static)
             d = event.value
             text = json.dumps(d.arm, indent=2, ensure_ascii=True, sort_keys=True)
-            target.update(Text((safe_text(d.arm_note) + "\n" if d.arm_note else "") + text))
+            target.update(Text((visible(d.arm_note) + "\n" if d.arm_note else "") + text))
         elif event.part == "chart":
             target = self.query_one("#detail-chart", Static)
             if event.value is None:
@@ -157,7 +157,7 @@ class CapacityDetail(AreaScreen):
             target = self.query_one("#detail-cost", Static)
             series, why = event.value
             if not series:
-                target.update(Text(safe_text(why or "no cost recorded this month")))
+                target.update(Text(visible(why or "no cost recorded this month")))
                 return
             target.update(Text("\n").join(cost_lines(series, max(30, self.query_one("#detail-body").size.width - 2))))
         elif event.part == "ops":
@@ -166,7 +166,7 @@ class CapacityDetail(AreaScreen):
             if not ops:
                 target.update(Text("none started from loom"))
                 return
-            target.update(Text("\n".join(safe_text(line) for line in ops)))
+            target.update(Text("\n".join(visible(line) for line in ops)))
 
     def action_close(self) -> None:
         self.app.pop_screen()

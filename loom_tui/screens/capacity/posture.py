@@ -11,7 +11,8 @@ from textual.message import Message
 from textual.widgets import Static
 
 from loom_tui.widgets.table_header import TableHeader
-from loom_tui.widgets.virtual_table import Column, VirtualTable, safe_text
+from loom_tui.widgets.virtual_table import Column, VirtualTable
+from loom_tui.domain.text import visible
 
 
 from ..base import AreaScreen
@@ -48,7 +49,7 @@ class PostureScreen(AreaScreen):
         """The check failed: said on the status line (an unforeseen error also opens the dialog)."""
         from loom_tui.errors import LoomError
 
-        self.query_one("#dr-status", Static).update(Text(safe_text(f"DR posture could not be checked: {error}")))
+        self.query_one("#dr-status", Static).update(Text(visible(f"DR posture could not be checked: {error}")))
         return isinstance(error, LoomError)
 
     def __init__(self, rows) -> None:
@@ -87,7 +88,7 @@ class PostureScreen(AreaScreen):
     def _moved(self, event: VirtualTable.CursorMoved) -> None:
         c = event.row["c"] if event.row else None
         text = "" if c is None else (f"fix: {c.fix}" if c.fix else f"{c.resource}: {c.check} is fine ({c.detail})")
-        self.query_one("#dr-fix", Static).update(Text(safe_text(text)))
+        self.query_one("#dr-fix", Static).update(Text(visible(text)))
 
     @on(VirtualTable.ColumnsChanged)
     def _columns(self) -> None:

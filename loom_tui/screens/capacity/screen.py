@@ -26,7 +26,8 @@ from loom_tui.domain.capacity import NO_PORTAL, Resource
 from loom_tui.services.capacity.summary import summarize
 from loom_tui.services.capacity.view import SORTS, CapacityView, apply, choices
 from loom_tui.widgets.table_header import TableHeader
-from loom_tui.widgets.virtual_table import Column, VirtualTable, safe_text
+from loom_tui.widgets.virtual_table import Column, VirtualTable
+from loom_tui.domain.text import visible
 
 
 from ..base import AreaScreen
@@ -187,14 +188,9 @@ class CapacityScreen(AreaScreen):
             r = self.current
             if r is None:
                 return None  # shown disabled
-            if action == "scale":
-                return r.scalable or None
-            if self.marked:  # p / u act on the marked rows
-                picked = self.marked_rows()
-                return any(x.is_running if action == "pause" else x.is_paused for x in picked) or None
-            if action == "pause":
-                return r.is_running or None
-            return r.is_paused or None
+            if self.marked and action != "scale":  # p / u act on the marked rows
+                return any(x.acts(action) for x in self.marked_rows()) or None
+            return r.acts(action) or None
         return True
 
     # -- data ------------------------------------------------------------------------------
@@ -260,7 +256,7 @@ class CapacityScreen(AreaScreen):
         table = self.query_one(VirtualTable)
         table.sorted_by = (self.view.sort, self.view.descending)
         active = self._filters()
-        table.empty_text = (f"No resources match {safe_text(' · '.join(active))} (of {len(inv.rows)}) · esc clears the filters"
+        table.empty_text = (f"No resources match {visible(' · '.join(active))} (of {len(inv.rows)}) · esc clears the filters"
                             if active and inv.rows else "No resources (yet).")
         table.reset(len(self.rows), keep_cursor=keep_cursor)
         self.query_one(TableHeader).refresh_header()
@@ -288,22 +284,22 @@ class CapacityScreen(AreaScreen):
             parts.append(f"DLZ: {v.dlz}")
         if v.text:
             parts.append(f"filter: {v.text}")
-        self.query_one("#cap-view", Static).update(Text(safe_text(" · ".join(parts)), style="italic"))
+        self.query_one("#cap-view", Static).update(Text(visible(" · ".join(parts)), style="italic"))
 
     def _summary(self) -> None:
         inv = self.inventory
         s = summarize(inv.rows)
         providers = " · ".join(f"{p.split('.', 1)[-1]} {n}" for p, n in s.top_providers(6))
-        self.query_one("#cap-providers", Static).update(Text(safe_text(f"by provider: {providers}")))
+        self.query_one("#cap-providers", Static).update(Text(visible(f"by provider: {providers}")))
         states = " · ".join(f"{st} {n}" for st, n in s.by_state)
-        self.query_one("#cap-states", Static).update(Text(safe_text(f"by state: {states}")))
+        self.query_one("#cap-states", Static).update(Text(visible(f"by state: {states}")))
         dlz = " · ".join(f"{d.dlz} {d.resources} res CU {d.cu_equivalent:g}" for d in sorted(s.by_dlz, key=lambda d: -d.cu_equivalent))
-        self.query_one("#cap-dlz", Static).update(Text(safe_text(f"by DLZ (CU-eq. 24 h): {dlz}")))
+        self.query_one("#cap-dlz", Static).update(Text(visible(f"by DLZ (CU-eq. 24 h): {dlz}")))
         self.set_class(inv.partial, "-partial")
         if inv.partial:
             first = inv.failures[0].line()
             more = f" (+{len(inv.failures) - 1} more: w lists them)" if len(inv.failures) > 1 else " (w shows it in full)"
-            self.query_one("#cap-warning", Static).update(Text(safe_text(f"warning: partial results: {first}{more}")))
+            self.query_one("#cap-warning", Static).update(Text(visible(f"warning: partial results: {first}{more}")))
 
     def filter_dlz(self, domain: str) -> None:
         """Show one landing zone's resources (``:`` jumps here by the DLZ's name)."""

@@ -8,7 +8,7 @@ from textual.binding import Binding
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from loom_tui.widgets.virtual_table import safe_text
+from loom_tui.domain.text import visible
 
 from ..base import AreaScreen
 
@@ -27,10 +27,10 @@ class WarningsScreen(AreaScreen):
             yield Static(Text(f"Partial results: {len(self.failures)} part(s) of the inventory failed", style="bold"))
             for f in self.failures:
                 body = Text()
-                body.append(safe_text(f.line()), style="bold")
+                body.append(visible(f.line()), style="bold")
                 if f.detail and f.detail not in f.reason:
                     body.append("\n  Azure said: ")
-                    body.append("\n  ".join(safe_text(line) for line in f.detail.splitlines()))
+                    body.append("\n  ".join(visible(line) for line in f.detail.splitlines()))
                 yield Static(body)
 
     def on_mount(self) -> None:

@@ -19,7 +19,8 @@ from textual.widgets import Static
 
 from loom_tui.widgets.cost_charts import money
 from loom_tui.widgets.table_header import TableHeader
-from loom_tui.widgets.virtual_table import Column, VirtualTable, safe_text
+from loom_tui.widgets.virtual_table import Column, VirtualTable
+from loom_tui.domain.text import visible
 
 from ..base import AreaScreen
 
@@ -95,7 +96,7 @@ class BudgetsScreen(AreaScreen):
         if worker.name != "action_reload":
             return False
         self.reading = False
-        self.query_one("#bud-status", Static).update(Text(safe_text(f"could not read the budgets: {error}")))
+        self.query_one("#bud-status", Static).update(Text(visible(f"could not read the budgets: {error}")))
         return isinstance(error, LoomError)
 
     def __init__(self) -> None:
@@ -157,7 +158,7 @@ class BudgetsScreen(AreaScreen):
                        f"{', '.join(t.contact_emails + t.contact_groups) or 'nobody'}" for t in b.thresholds)
         period = f"{b.time_grain.lower()}, {b.start or '?'} – {b.end or 'open'}"
         self.query_one("#bud-detail", Static).update(
-            Text(safe_text(f"{b.name} at {b.scope} · {period} · {ts or 'no thresholds'}"
+            Text(visible(f"{b.name} at {b.scope} · {period} · {ts or 'no thresholds'}"
                            + (f" · {_notes(b)}" if _notes(b) else "")), style="italic"))
 
     @on(VirtualTable.ColumnsChanged)
@@ -203,7 +204,7 @@ class BudgetsScreen(AreaScreen):
                 raise ValidationError("amount", f"{text.strip()!r} is not a number") from None
             return await self.ctx.budgets.update(b.scope, b.name, etag=b.etag, amount=value)
 
-        self.app.push_screen(TextPrompt(f"Amount of {safe_text(b.name)}", "New amount:", submit, value=f"{b.amount.normalize():f}",
+        self.app.push_screen(TextPrompt(f"Amount of {visible(b.name)}", "New amount:", submit, value=f"{b.amount.normalize():f}",
                                         hint="sent with the ETag read: a change made meanwhile is refused"), self._changed)
 
     def action_delete(self) -> None:

@@ -22,9 +22,9 @@ from textual.containers import VerticalScroll
 from textual.message import Message
 from textual.widgets import Static
 
-from loom_tui.domain.text import visible
+from loom_tui.domain.text import is_hostile, visible
 from loom_tui.widgets.cost_charts import MoneyColumns, forecast_gauge, money
-from loom_tui.widgets.virtual_table import Column, VirtualTable, safe_text
+from loom_tui.widgets.virtual_table import Column, VirtualTable
 
 from ..base import AreaScreen
 from .model import CostPage, ViewState, copy_state
@@ -164,7 +164,7 @@ class CostScreen(AreaScreen):
             return rows[offset: offset + limit]
 
         table.reset(len(rows), fetch)
-        crumbs = " › ".join([p.title.split(" of ")[0] if p.state.path else p.title] + [safe_text(lbl) for _, _, lbl in p.state.path])
+        crumbs = " › ".join([p.title.split(" of ")[0] if p.state.path else p.title] + [visible(lbl) for _, _, lbl in p.state.path])
         self.query_one("#cost-title", Static).update(Text(crumbs + (f"  ({visible(p.currency)})" if p.currency else "")))
         self._head()
         cur = p.currency or ""
@@ -185,7 +185,7 @@ class CostScreen(AreaScreen):
         chart.days = tuple(p.daily)
         self.query_one("#cost-anomalies", Static).update(self._anomalies_text(p))
         self.query_one("#cost-idle", Static).update(self._idle_text(p))
-        self.query_one("#cost-notes", Static).update(Text("\n".join(safe_text(n) for n in p.notes)))
+        self.query_one("#cost-notes", Static).update(Text("\n".join(visible(n) for n in p.notes)))
         self._status()
 
     def _anomalies_text(self, p: CostPage) -> Text:
@@ -193,7 +193,7 @@ class CostScreen(AreaScreen):
             return Text("(for the whole estate: esc back to the top)")
         if not p.anomalies:
             return Text("None in this period.")
-        lines = [f"{a.day:%m-%d} {a.kind:<15} {safe_text(a.key)[:28]:<28} {money(a.amount):>12}" for a in p.anomalies[:8]]
+        lines = [f"{a.day:%m-%d} {a.kind:<15} {visible(a.key)[:28]:<28} {money(a.amount):>12}" for a in p.anomalies[:8]]
         if len(p.anomalies) > 8:
             lines.append(f"… {len(p.anomalies) - 8} more (loom cost anomalies)")
         return Text("\n".join(lines), no_wrap=True, overflow="ellipsis")
@@ -204,7 +204,7 @@ class CostScreen(AreaScreen):
         out = []
         for f in p.idle.findings[:8]:
             saving = money(f.monthly_saving) if f.monthly_saving is not None else "?"
-            out.append(f"{saving:>10} {visible(f.currency)} {safe_text(f.name)[:30]:<30} {f.kind}: {safe_text(f.action)}")
+            out.append(f"{saving:>10} {visible(f.currency)} {visible(f.name)[:30]:<30} {f.kind}: {visible(f.action)}")
         if len(p.idle.findings) > 8:
             out.append(f"… {len(p.idle.findings) - 8} more (loom cost idle)")
         if not out:
@@ -263,7 +263,7 @@ class CostScreen(AreaScreen):
 
         async def submit(key: str) -> str:
             key = key.strip()
-            if not key or any(not ch.isprintable() for ch in key):
+            if not key or any(map(is_hostile, key)):
                 raise ValidationError("tag", "type a tag name, e.g. " + keys[0])
             if key.lower() not in by_lower:
                 raise ValidationError("tag", f"no tag {key!r} in this cost data; it has: " + ", ".join(keys))
@@ -274,7 +274,7 @@ class CostScreen(AreaScreen):
                 self.state.by, self.state.path = f"tag:{key}", []
                 self._reload()
 
-        self.app.push_screen(TextPrompt("Cost by tag", "Tag name, one of: " + safe_text(", ".join(keys)), submit), chosen)
+        self.app.push_screen(TextPrompt("Cost by tag", "Tag name, one of: " + visible(", ".join(keys)), submit), chosen)
 
     def action_next_timeframe(self) -> None:
         self.state.next_timeframe()
@@ -356,7 +356,7 @@ class CostScreen(AreaScreen):
         from .export import export_page
 
         path = await asyncio.to_thread(export_page, self.page, fmt, self.ctx.cost.db_path.parent / "exports")
-        self.flash(f"exported to {safe_text(path)}")
+        self.flash(f"exported to {visible(path)}")
 
     def action_budgets(self) -> None:
         from .budgets import BudgetsScreen

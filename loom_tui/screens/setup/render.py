@@ -1,5 +1,5 @@
 """What each wizard step shows, as plain ``rich.text.Text`` (every value from Azure, the store
-or the operator goes through ``safe_text``: names and ARM errors are data, never markup)."""
+or the operator goes through ``visible``: names and ARM errors are data, never markup)."""
 
 from __future__ import annotations
 
@@ -13,14 +13,14 @@ from loom_tui.domain.dlz import DlzPlan
 from loom_tui.domain.dlz_names import derive_names, domain_problem
 from loom_tui.services.deploy.facts import DeployFacts, PermissionReport
 from loom_tui.services.deploy.runner import STAGE_LABELS, STAGES, StageEvent
-from loom_tui.widgets.virtual_table import safe_text
+from loom_tui.domain.text import visible
 
 STATE_WORDS = {"succeeded": "done", "running": "running", "failed": "FAILED", "skipped": "skipped", None: "waiting"}
 STATE_MARKS = {"succeeded": "✓", "running": "▶", "failed": "✗", "skipped": "-", None: "·"}
 
 
 def lines(text: Any) -> list[str]:
-    return [safe_text(x) for x in str(text or "").splitlines()] or [""]
+    return [visible(x) for x in str(text or "").splitlines()] or [""]
 
 
 def add(out: Text, text: str = "", style: str = "") -> None:
@@ -55,7 +55,7 @@ def boundary_detail(b: Boundary | None) -> Text:
         return Text("")
     out = Text("Compliance tags on every resource:", style="bold")
     for k, v in b.compliance_tags.items():
-        add(out, f"  {safe_text(k)} = {safe_text(v)}")
+        add(out, f"  {visible(k)} = {visible(v)}")
     add(out, f"Container platform {b.container_platform}; cloud {b.cloud}.")
     return out
 
@@ -69,22 +69,22 @@ MODE_TEXT = {
 def subscription_detail(facts: DeployFacts | None, sub: str, region: str) -> Text:
     if facts is None:
         return Text("reading the subscriptions this identity can see…")
-    out = Text(f"subscription: {safe_text(sub) or '(choose one)'}   region: {safe_text(region) or '(choose one)'}")
+    out = Text(f"subscription: {visible(sub) or '(choose one)'}   region: {visible(region) or '(choose one)'}")
     if facts.admin_subscription_id:
-        add(out, f"Admin Plane: {safe_text(facts.admin_subscription_id)} ({safe_text(facts.admin_resource_group)})")
+        add(out, f"Admin Plane: {visible(facts.admin_subscription_id)} ({visible(facts.admin_resource_group)})")
     for p in facts.problems:
-        add(out, "note: " + safe_text(p))
+        add(out, "note: " + visible(p))
     return out
 
 
 def domain_detail(domain: str, region: str, sub: str, taken: Iterable[str]) -> Text:
     why = domain_problem(domain, set(taken)) if domain else "type a domain: lower-case letters, digits, '-'"
-    out = Text(f"{safe_text(why)}" if why else "ok", style="bold" if why else "")
+    out = Text(f"{visible(why)}" if why else "ok", style="bold" if why else "")
     if domain and not why:
         n = derive_names(domain, region or "region", sub or "-")
         for label, value in (("resource group", n.resource_group), ("virtual network", n.vnet), ("storage account", n.storage_account),
                              ("deployment", n.deployment)):
-            add(out, f"  {label:<16} {safe_text(value)}")
+            add(out, f"  {label:<16} {visible(value)}")
     return out
 
 
@@ -108,10 +108,10 @@ def network_detail(text: str, facts: DeployFacts | None) -> Text:
         for s in subnet_plan(net):
             add(out, f"  {s.name:<24} {s.cidr:<16} {s.purpose}")
     except CidrError as exc:
-        add(out, safe_text(exc), "bold")
+        add(out, visible(exc), "bold")
     add(out, "In use (read live):", "bold")
     for t in facts.taken():
-        add(out, f"  {safe_text(t.cidr):<16} {safe_text(t.name)}")
+        add(out, f"  {visible(t.cidr):<16} {visible(t.name)}")
     return out
 
 
@@ -126,19 +126,19 @@ def permissions_detail(rep: PermissionReport | None, busy: bool) -> Text:
             add(out, "  " + ln)
         add(out, "c checks again")
         return out
-    out = Text(f"Roles of {safe_text(rep.principal_label)}:", style="bold")
+    out = Text(f"Roles of {visible(rep.principal_label)}:", style="bold")
     for c in rep.checks:
         word = "held" if c.held else "MISSING"
-        via = f" (via {safe_text(c.via)})" if c.via else ""
-        add(out, f"  [{word}] {safe_text(c.role)} on {safe_text(c.scope)}{via}")
+        via = f" (via {visible(c.via)})" if c.via else ""
+        add(out, f"  [{word}] {visible(c.role)} on {visible(c.scope)}{via}")
     if rep.missing:
         if rep.portal_links:
             add(out, "Grant them in the portal:", "bold")
             for link in rep.portal_links:
-                add(out, "  " + safe_text(link))
+                add(out, "  " + visible(link))
         add(out, "with the Azure CLI:" if not rep.portal_links else "or with the Azure CLI:", "bold")
         for cmd in rep.fixes:
-            add(out, "  " + safe_text(cmd))
+            add(out, "  " + visible(cmd))
         add(out, "c checks again")
     return out
 
@@ -171,11 +171,11 @@ def parameter_lines(plan: DlzPlan) -> list[str]:
 def review(plan: DlzPlan | None, problem: str, events: dict[str, StageEvent], busy: bool, template: Any = None) -> Text:
     out = Text()
     if template is not None:
-        add(out, f"Template: {safe_text(template.label())}", "bold")
+        add(out, f"Template: {visible(template.label())}", "bold")
         if template.note:
-            add(out, f"  ({safe_text(template.note)}) · t chooses another")
+            add(out, f"  ({visible(template.note)}) · t chooses another")
     if plan is None:
-        add(out, safe_text(problem) or "building the plan…")
+        add(out, visible(problem) or "building the plan…")
         if "the template needs a value" in problem:
             add(out, "e gives a parameter its value (name = value)", "bold")
         return out
@@ -188,14 +188,14 @@ def review(plan: DlzPlan | None, problem: str, events: dict[str, StageEvent], bu
         for ln in lines(ev.message):
             add(out, "  " + ln)
         for ln in ev.lines:
-            add(out, "  " + safe_text(ln))
+            add(out, "  " + visible(ln))
     add(out)
     add(out, "Template parameters (e changes one):", "bold")
     for ln in parameter_lines(plan):
-        add(out, safe_text(ln))
+        add(out, visible(ln))
     add(out, "Plan:", "bold")
     for k, v in plan_lines(plan):
-        add(out, f"  {k:<22} {safe_text(v)}")
+        add(out, f"  {k:<22} {visible(v)}")
     return out
 
 
@@ -211,7 +211,7 @@ def progress(events: dict[str, StageEvent], failed_hint: bool) -> Text:
                 add(out, "    " + ln)
         if ev and ev.lines and state in ("running", "failed") and stage == "deploy":
             for ln in ev.lines[-14:]:
-                add(out, "    " + safe_text(ln))
+                add(out, "    " + visible(ln))
     if failed_hint:
         add(out)
         add(out, "r retries from the stage that failed", "bold")
@@ -224,19 +224,19 @@ def done(plan: DlzPlan | None, portal: str, tenant: str, peering: dict[str, str]
 
     if plan is None:
         return Text("Deployed.")
-    out = Text(f"DLZ {safe_text(plan.domain)} is deployed.", style="bold")
+    out = Text(f"DLZ {visible(plan.domain)} is deployed.", style="bold")
     rg = f"/subscriptions/{plan.subscription_id}/resourceGroups/{plan.resource_group}"
     for label, value in (("resource group", rg), ("virtual network", plan.vnet), ("storage account", plan.storage_account),
                          ("peering", f"hub→spoke {peering.get('hub-to-spoke', '?')}, spoke→hub {peering.get('spoke-to-hub', '?')}"),
                          ("private DNS", f"{links} zones linked to the spoke")):
-        add(out, f"  {label:<16} {safe_text(value)}")
+        add(out, f"  {label:<16} {visible(value)}")
     if portal:
         add(out, "Portal:", "bold")
-        add(out, "  " + safe_text(f"{portal.rstrip('/')}/#@{tenant}/resource{rg}/overview"))
+        add(out, "  " + visible(f"{portal.rstrip('/')}/#@{tenant}/resource{rg}/overview"))
     steps, command = bootstrap_for(plan.to_dict())
     add(out, "The platform's post-deploy bootstrap still to run:", "bold")
     for st in steps:
-        add(out, "  · " + safe_text(st))
-    add(out, "  " + safe_text(command))
+        add(out, "  · " + visible(st))
+    add(out, "  " + visible(command))
     add(out, "Capacity (2) and Cost (4) list it from now on. a deploys another.")
     return out

@@ -14,7 +14,7 @@ from loom_tui.domain.dlz import MODES
 from loom_tui.domain.fabric_skus import FABRIC_SKUS
 from loom_tui.services.deploy.plan import PlanRefused, build_plan, plan_digest
 from loom_tui.services.deploy.steps import STEPS, TITLES, problems
-from loom_tui.widgets.virtual_table import safe_text
+from loom_tui.domain.text import visible
 
 from . import render
 from .consts import CHOICE_STEPS, INPUT_STEPS
@@ -31,7 +31,7 @@ class SetupView:
     def _reasons(self, problems_: list[Any]) -> None:
         self.refused = bool(problems_)
         text = Text("Next is refused: " if problems_ else "")
-        text.append("; ".join(safe_text(p.message) for p in problems_))
+        text.append("; ".join(visible(p.message) for p in problems_))
         self.query_one("#setup-reasons", Static).update(text)
 
     def _build_plan(self) -> None:
@@ -57,7 +57,7 @@ class SetupView:
         i = STEPS.index(w.step)
         title = f"Setup · step {i + 1} of {len(STEPS)} · {TITLES[w.step]}"
         if w.answers.domain:
-            title += f" · {safe_text(w.answers.domain)}"
+            title += f" · {visible(w.answers.domain)}"
         if self.facts is None and not self.facts_error:
             title += " · reading the estate…"
         self.query_one("#setup-title", Static).update(Text(title))
@@ -72,9 +72,9 @@ class SetupView:
         if w.step == "intro":
             text = render.intro(self.drafts, w.draft_id)
             if others:  # several drafts (one per domain): pick the one to go on with
-                items = [(w.draft_id, Text("this draft" + (f" — {safe_text(w.answers.domain)}" if w.answers.domain else " (new)")))]
-                items += [(r.wizard.draft_id, Text(f"{safe_text(r.wizard.answers.domain or '(no domain yet)')} — at "
-                                                   f"{TITLES[r.wizard.step]}, saved {safe_text(r.updated_at[:16])}"))
+                items = [(w.draft_id, Text("this draft" + (f" — {visible(w.answers.domain)}" if w.answers.domain else " (new)")))]
+                items += [(r.wizard.draft_id, Text(f"{visible(r.wizard.answers.domain or '(no domain yet)')} — at "
+                                                   f"{TITLES[r.wizard.step]}, saved {visible(r.updated_at[:16])}"))
                           for r in others if r.wizard.draft_id != w.draft_id]
                 self._options(items, w.draft_id)
         elif w.step == "boundary":
@@ -90,8 +90,8 @@ class SetupView:
                 held: dict[str, list[str]] = {}
                 for d in (self.facts.reserving() if self.facts else []):
                     held.setdefault(d.subscription_id.lower(), []).append(d.domain)
-                self._options([(s.subscription_id, Text(f"{safe_text(s.display_name)}  {s.subscription_id}  {safe_text(s.state)}"
-                                                        + (f"  · holds DLZ {safe_text(', '.join(sorted(held[s.subscription_id.lower()])))}"
+                self._options([(s.subscription_id, Text(f"{visible(s.display_name)}  {s.subscription_id}  {visible(s.state)}"
+                                                        + (f"  · holds DLZ {visible(', '.join(sorted(held[s.subscription_id.lower()])))}"
                                                            if s.subscription_id.lower() in held else "")))
                                for s in subs], w.answers.subscription_id)
             else:
@@ -107,7 +107,7 @@ class SetupView:
                 self._load_prices()
             prices = self.prices
             text = Text("Fabric capacity SKU. ")
-            text.append(safe_text(prices.headline) if prices is not None else "Monthly prices: asking the Cost service…")
+            text.append(visible(prices.headline) if prices is not None else "Monthly prices: asking the Cost service…")
             self._options([(s.name, render.capacity_option(s.name, s.capacity_units, s.recommended,
                                                            prices.label(s.name) if prices is not None else ""))
                            for s in FABRIC_SKUS], w.answers.capacity_sku)
@@ -174,7 +174,7 @@ class SetupView:
         a = w.answers
         detail = Text("")
         if self.facts_error and f is None and w.step != "intro":
-            detail = Text("The estate could not be read: " + safe_text(self.facts_error))
+            detail = Text("The estate could not be read: " + visible(self.facts_error))
         elif w.step == "boundary":
             b = find_boundary(a.boundary, self.ctx.profile.cloud)
             detail = render.boundary_detail(b)

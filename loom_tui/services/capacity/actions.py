@@ -24,6 +24,7 @@ import dataclasses
 from typing import Any, Callable
 
 from loom_tui.azure import lro
+from loom_tui.domain.capability import PAUSE, RESUME, SCALE
 from loom_tui.domain.capacity import F_SKUS, FABRIC, Resource, resource_from_arm
 from loom_tui.services.errors import ServiceError
 
@@ -135,9 +136,10 @@ def lro_undecided() -> type[Exception]:
 
 
 async def set_running(h: Any, clients: Any, r: Resource, run: bool, *, resumed: bool = False) -> dict[str, Any]:
+    why = r.can(RESUME if run else PAUSE)
     rt = r.runtime
-    if rt is None:
-        raise ActionRefused(f"{r.name} ({r.type}) cannot be paused or resumed")
+    if why or rt is None:
+        raise ActionRefused(why or f"{r.name} has no runtime state")
     want = rt.running if run else rt.paused
     other = rt.paused if run else rt.running
     verb = rt.resume_verb if run else rt.pause_verb
@@ -169,8 +171,9 @@ def check_sku(sku: str) -> str:
 
 
 async def scale(h: Any, clients: Any, r: Resource, sku: str, *, resumed: bool = False) -> dict[str, Any]:
-    if not r.scalable:
-        raise ActionRefused(f"only Fabric capacities scale here; {r.name} is {r.type}")
+    why = r.can(SCALE)
+    if why:
+        raise ActionRefused(why)
     sku = check_sku(sku)
     change = Change(h, clients, r, lambda x: (x.sku or "").upper() == sku and (x.provisioning_state or "Succeeded") == "Succeeded",
                     lambda x: f"{x.sku} ({x.provisioning_state})")

@@ -12,6 +12,7 @@ import re
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
+from loom_tui.domain.capability import PAUSE
 from loom_tui.domain.capacity import Resource
 
 from .metrics import Series
@@ -56,7 +57,7 @@ class Decision:
 def decide(r: Resource, series: Series | None, *, now: datetime, idle_for: timedelta, threshold: float = DEFAULT_THRESHOLD,
            grain: timedelta = timedelta(minutes=5), metric_error: str = "") -> Decision:
     window = describe(idle_for)
-    if r.runtime is None:
+    if r.can(PAUSE) is not None:
         return Decision(r, False, "cannot be paused")
     if not r.is_running:
         return Decision(r, False, f"not running (state {r.state or 'unknown'})")

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from loom_tui.domain.capacity import RUNTIMES, resource_from_arm
+from loom_tui.domain.capacity import resource_from_arm
 from loom_tui.errors import ServiceError
 from loom_tui.services.operation_owners import register_resumer
 
@@ -26,11 +26,12 @@ def _type_of(rid: str) -> str:
 
 
 async def _resource(handle: "OperationHandle") -> tuple[Any, Any]:
-    clients = await handle.clients()
     rid = handle.op.target
     type_key = _type_of(rid)
-    if type_key not in RUNTIMES:
-        raise ServiceError(f"{rid} is not a resource loom pauses, resumes or scales")
+    why = resource_from_arm({"id": rid, "type": type_key}).can(handle.op.kind.removeprefix("capacity."))
+    if why:  # the kind cannot do it (domain/capability.py): refused before Azure is asked
+        raise ServiceError(why)
+    clients = await handle.clients()
     doc = (await clients.send("GET", rid, await apis.version(clients, type_key if type_key in apis.READABLE else apis.RESOURCES, rid))).body or {}
     return clients, resource_from_arm({"id": rid, "type": doc.get("type") or type_key, **doc})
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from typing import TYPE_CHECKING, Any, AsyncIterator
 
+from loom_tui.domain.capability import PAUSE, RESUME
 from loom_tui.domain.capacity import FABRIC, Resource, portal_link
 from loom_tui.domain.metric_clouds import MetricUnavailable
 
@@ -144,13 +145,17 @@ class CapacityService:
         return {k: float(v) for k, v in p.prices.items()}, p.currency, f"estimated at {p.basis}"
 
     def check_scale(self, r: Resource, sku: str) -> str:
-        """The F SKU ``sku`` names, for a Fabric capacity; a bad one is refused before anything else."""
+        """The F SKU ``sku`` names, for a Fabric capacity, when this session may scale it (the one
+        admin check of a scale); a bad one is refused before anything else."""
+        from loom_tui.domain.capability import SCALE
         from loom_tui.services.errors import ValidationError
 
         from . import actions
 
-        if not r.scalable:
-            raise ValidationError("resource", f"only Fabric capacities scale here; {r.name} is {r.type}")
+        self.require_admin(f"scale {r.name}")
+        why = r.can(SCALE)
+        if why:
+            raise ValidationError("resource", why)
         try:
             return actions.check_sku(sku)
         except ValueError as exc:
@@ -253,12 +258,13 @@ class CapacityService:
         """Start pause / resume of ``r`` as an Operation; returns it at once (running)."""
         from . import actions
 
-        verb = "resume" if run else "pause"
+        verb = RESUME if run else PAUSE
         self.require_admin(f"{verb} {r.name}")
-        if r.runtime is None:
+        why = r.can(verb)
+        if why:
             from loom_tui.services.errors import ValidationError
 
-            raise ValidationError("resource", f"{r.name} ({r.type}) cannot be paused or resumed")
+            raise ValidationError("resource", why)
         clients = await self.clients()
         return await self.ctx.operations.start(f"capacity.{verb}", r.id, steps=actions.steps(verb),
                                                run=lambda h: actions.set_running(h, clients, r, run))
@@ -266,7 +272,6 @@ class CapacityService:
     async def start_scale(self, r: Resource, sku: str) -> Any:
         from . import actions
 
-        self.require_admin(f"scale {r.name}")
         sku = self.check_scale(r, sku)
         clients = await self.clients()
         return await self.ctx.operations.start("capacity.scale", r.id, steps=actions.steps(f"scale to {sku}"), params={"sku": sku},

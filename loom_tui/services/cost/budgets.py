@@ -19,6 +19,7 @@ from datetime import date
 from decimal import Decimal, InvalidOperation
 from typing import TYPE_CHECKING, Any, Callable
 
+from loom_tui.domain.text import is_hostile
 from loom_tui.services.errors import ConflictError, Forbidden, NotFoundError, ServiceError, ValidationError
 
 if TYPE_CHECKING:
@@ -81,21 +82,21 @@ def parse_thresholds(specs: list[str], emails: list[str], groups: list[str] | No
         pct, _, kind = spec.partition(":")
         kind = {"": "Actual", "actual": "Actual", "forecast": "Forecasted", "forecasted": "Forecasted"}.get(kind.strip().lower())
         if kind is None:
-            raise ValidationError("--threshold", f"{spec!r}: the type after ':' is actual or forecasted")
+            raise ValidationError("thresholds", f"{spec!r}: the type after ':' is actual or forecasted")
         try:
             value = Decimal(pct.strip())
         except InvalidOperation:
-            raise ValidationError("--threshold", f"{spec!r} is not a percentage") from None
+            raise ValidationError("thresholds", f"{spec!r} is not a percentage") from None
         if not (0 < value <= 1000):
-            raise ValidationError("--threshold", f"{spec!r}: threshold-0-1000: a threshold is a percentage between 0 and 1000")
+            raise ValidationError("thresholds", f"{spec!r}: threshold-0-1000: a threshold is a percentage between 0 and 1000")
         out.append(Threshold(f"{kind}_GreaterThanOrEqualTo_{value.normalize():f}_Percent", value, kind, tuple(emails),
                              contact_groups=tuple(groups or ())))
     for e in emails:
-        if "@" not in e or any(not ch.isprintable() or ch.isspace() for ch in e):
-            raise ValidationError("--email", f"{e!r} is not an email address")
+        if "@" not in e or any(is_hostile(ch) or ch.isspace() for ch in e):
+            raise ValidationError("contact_emails", f"{e!r} is not an email address")
     for g in groups or ():
         if not g.lower().startswith("/subscriptions/") or "/providers/microsoft.insights/actiongroups/" not in g.lower():
-            raise ValidationError("--group", f"{g!r} is not an action group's resource id (/subscriptions/.../providers/"
+            raise ValidationError("contact_groups", f"{g!r} is not an action group's resource id (/subscriptions/.../providers/"
                                              "Microsoft.Insights/actionGroups/<name>)")
     return out
 
@@ -138,7 +139,7 @@ class BudgetService:
         for s in self.scopes():
             if s.lower().endswith(f"/resourcegroups/{scope.lower()}") or s.lower() == f"/subscriptions/{scope.lower()}":
                 return s
-        raise ValidationError("--scope", f"{scope!r}: give /subscriptions/<id> or /subscriptions/<id>/resourceGroups/<name>")
+        raise ValidationError("scope", f"{scope!r}: give /subscriptions/<id> or /subscriptions/<id>/resourceGroups/<name>")
 
     async def list(self, scope: str | None = None) -> list["Budget"]:
         from loom_tui.azure.budgets import list_budgets
@@ -170,9 +171,9 @@ class BudgetService:
         self.ctx.require_writable("creating a budget")
         self.require_admin()
         if amount is None or amount <= 0:
-            raise ValidationError("--amount", "must be more than 0")
+            raise ValidationError("amount", "must be more than 0")
         if time_grain not in GRAINS:
-            raise ValidationError("--grain", f"one of {', '.join(GRAINS)}")
+            raise ValidationError("time_grain", f"one of {', '.join(GRAINS)}")
         start = start or self.today().replace(day=1)
         b = Budget(self.scope_of(scope), check_name(name), Decimal(amount), time_grain, start, end, tuple(thresholds or ()))
         refuse_broken(b, self.today(), new=True)
@@ -190,7 +191,7 @@ class BudgetService:
         if etag is not None and etag != current.etag:
             raise ConflictError(f"budget {name!r} changed since it was read (ETag {etag} is not {current.etag}); read it again")
         if amount is not None and amount <= 0:
-            raise ValidationError("--amount", "must be more than 0")
+            raise ValidationError("amount", "must be more than 0")
         changed = replace(current, amount=Decimal(amount) if amount is not None else current.amount,
                           thresholds=tuple(thresholds) if thresholds is not None else current.thresholds, end=end or current.end,
                           etag=etag or current.etag)

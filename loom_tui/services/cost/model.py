@@ -20,12 +20,12 @@ TAG_PREFIX = "tag:"
 UNALLOCATED = "(unallocated)"
 
 
-def check_dimension(by: str, flag: str = "--by") -> str:
+def check_dimension(by: str) -> str:
     """``by`` if it names a dimension; else a ValueError naming every dimension (an unknown one
-    would group or filter by nothing and read as "no cost")."""
+    would group or filter by nothing and read as "no cost").  The caller names the field."""
     if by in DIMENSIONS or (by.startswith(TAG_PREFIX) and len(by) > len(TAG_PREFIX)):
         return by
-    raise ValueError(f"{flag}: unknown dimension {by!r}; the dimensions are {', '.join(DIMENSIONS)} or tag:KEY")
+    raise ValueError(f"unknown dimension {by!r}; the dimensions are {', '.join(DIMENSIONS)} or tag:KEY")
 
 
 @dataclass(frozen=True)

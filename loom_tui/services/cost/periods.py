@@ -2,13 +2,15 @@
 
 * ``mtd``: the first of this month through today; ``last-month``: the whole previous month;
 * ``7d`` / ``30d``: the last 7 / 30 days, today included;
-* custom: ``--from D --to D``, both days included.
+* custom: a first and a last day (``start``, ``end``), both included.
 ``previous`` is the period of the same length just before (for the top movers).
 """
 
 from __future__ import annotations
 
 from datetime import date, timedelta
+
+from loom_tui.errors import ValidationError
 
 from .model import Period
 
@@ -18,9 +20,9 @@ TIMEFRAMES = ("mtd", "last-month", "7d", "30d")
 def resolve(timeframe: str | None, today: date, start: date | None = None, end: date | None = None) -> Period:
     if start or end:
         if not (start and end):
-            raise ValueError("give both --from and --to")
+            raise ValidationError("end" if start else "start", "is needed too: a custom period has a first and a last day")
         if end < start:
-            raise ValueError("--to is before --from")
+            raise ValidationError("end", f"{end.isoformat()} is before the first day, {start.isoformat()}")
         return Period(start, end + timedelta(days=1), f"{start.isoformat()}..{end.isoformat()}")
     tf = timeframe or "mtd"
     tomorrow = today + timedelta(days=1)
@@ -32,7 +34,7 @@ def resolve(timeframe: str | None, today: date, start: date | None = None, end: 
     if tf in ("7d", "30d"):
         n = int(tf[:-1])
         return Period(tomorrow - timedelta(days=n), tomorrow, tf)
-    raise ValueError(f"--timeframe must be one of {', '.join(TIMEFRAMES)}, not {tf!r}")
+    raise ValidationError("timeframe", f"must be one of {', '.join(TIMEFRAMES)}, not {tf!r}")
 
 
 def previous(p: Period) -> Period:

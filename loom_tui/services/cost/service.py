@@ -64,11 +64,11 @@ class CostService:
         try:
             check_dimension(q.by)
         except ValueError as exc:
-            raise ValidationError("--by", str(exc).split(": ", 1)[-1]) from None
+            raise ValidationError("by", str(exc)) from None
         if q.kind not in KINDS:
-            raise ValidationError("--type", f"must be one of {', '.join(KINDS)}")
+            raise ValidationError("kind", f"must be one of {', '.join(KINDS)}")
         if q.source not in SOURCES:
-            raise ValidationError("--source", f"must be one of {', '.join(SOURCES)}")
+            raise ValidationError("source", f"must be one of {', '.join(SOURCES)}")
         if q.period is None:
             from .periods import resolve
 

@@ -1,6 +1,6 @@
 """The binding ids a ``[keys]`` table in the config file may name, known without importing Textual.
 
-The console's keys are ``Binding(..., id="ws.delete")`` in ``app.py``, ``field_ready.py``, ``screens/``, ``widgets/``;
+The console's keys are ``Binding(..., id="ws.delete")`` in ``app.py``, ``shell/``, ``screens/``, ``widgets/``;
 the headless commands and ``loom doctor`` must not import those modules (they pull in Textual), so
 the ids are read from their source with ``ast`` (only when a ``[keys]`` table exists) and the
 area keys come from :mod:`loom_tui.areas`.  A test checks this set against the live bindings.
@@ -13,10 +13,10 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Iterable
 
-from .areas import AREAS
+from loom_tui.areas import AREAS
 
-_HERE = Path(__file__).resolve().parent
-_SOURCES = ("app.py", "field_ready.py", "screens", "widgets")
+_HERE = Path(__file__).resolve().parent.parent  # loom_tui/
+_SOURCES = ("app.py", "shell", "screens", "widgets")
 
 
 def _files() -> Iterable[Path]:

@@ -16,12 +16,12 @@ the guard thread), asks the app to exit, and hard-exits (``os._exit``) if the ap
 
 Use it from the App, one line in ``on_mount``::
 
-    from loom_tui import terminal_guard
+    from loom_tui.shell import terminal_guard
     ...
     def on_mount(self) -> None:
         self._guard = terminal_guard.install(self, self.save_resume_state)
 
-where ``save_resume_state()`` writes ``loom_tui.resume.save(ResumeState(...))``; it can read
+where ``save_resume_state()`` writes ``loom_tui.shell.resume.save(ResumeState(...))``; it can read
 ``self._guard.reason`` ("SIGHUP", "SIGTERM", "terminal lost", "parent gone") to record why.
 """
 

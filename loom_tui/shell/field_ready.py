@@ -19,7 +19,7 @@ from textual.containers import Center, Middle
 from textual.screen import ModalScreen
 from textual.widgets import Static
 
-from loom_tui import resume, terminal_guard
+from loom_tui.shell import resume, terminal_guard
 from loom_tui.areas import BY_NAME
 
 log = logging.getLogger("loom.app")

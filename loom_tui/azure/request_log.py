@@ -6,7 +6,7 @@ embedded (local) start-up path must not load.
 
 Use::
 
-    from loom_tui.request_log import RequestLogPolicy, aiohttp_trace_config
+    from loom_tui.azure.request_log import RequestLogPolicy, aiohttp_trace_config
     client = ResourceManagementClient(cred, sub, per_call_policies=[RequestLogPolicy()])
     aiohttp.ClientSession(trace_configs=[aiohttp_trace_config()])
 """
