@@ -297,14 +297,13 @@ async def do_deploy(args: argparse.Namespace) -> int:
         op = await running_for(ctx, plan.domain)
         if op is not None:  # started earlier (--no-wait, or a process that died): watch it, which takes it over
             print(f"the deployment of {_safe(plan.domain)} is already running as operation {op.id}; following it", file=sys.stderr)
-            seen: dict[str, str] = {}
-            async for snap in ctx.operations.watch(op.id):
-                for step in snap.steps:
-                    key = f"{step.state} {step.message or ''}"
-                    if step.state != "pending" and seen.get(step.name) != key:
-                        seen[step.name] = key
-                        progress(StageEvent(step.name, step.state, step.message or "", step.progress))
-            final = await ctx.operations.wait(op.id)
+            from loom_tui.services.operation_events import Finished
+
+            async for ev in ctx.operations.events(op.id):
+                if isinstance(ev, Finished):
+                    final = ev.op
+                elif ev.state != "pending":
+                    progress(StageEvent(ev.name, ev.state, ev.message, ev.progress))
         else:
             op = await svc.start_deploy(plan, listener=listen)
         if args.no_wait and final is None:
