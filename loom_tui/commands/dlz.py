@@ -302,8 +302,8 @@ async def do_deploy(args: argparse.Namespace) -> int:
             async for ev in ctx.operations.events(op.id):
                 if isinstance(ev, Finished):
                     final = ev.op
-                elif ev.state != "pending":
-                    progress(StageEvent(ev.name, ev.state, ev.message, ev.progress))
+                elif ev.step.state != "pending":
+                    progress(StageEvent(ev.step.name, ev.step.state, ev.step.message, ev.step.progress))
         else:
             op = await svc.start_deploy(plan, listener=listen)
         if args.no_wait and final is None:

@@ -19,23 +19,7 @@ from loom_tui.domain.operation import Operation, Step
 @dataclass(frozen=True)
 class StepChanged:
     index: int
-    step: Step
-
-    @property
-    def name(self) -> str:
-        return self.step.name
-
-    @property
-    def state(self) -> str:
-        return self.step.state
-
-    @property
-    def message(self) -> str:
-        return self.step.message
-
-    @property
-    def progress(self) -> float | None:
-        return self.step.progress
+    step: Step  # as the snapshot has it: its state, message and progress
 
 
 @dataclass(frozen=True)

@@ -26,7 +26,7 @@ async def collect(*snaps: Operation) -> list:
 
 
 def said(events) -> list[tuple]:
-    return [(e.index, e.name, e.state, e.message) if isinstance(e, StepChanged) else ("end", e.outcome) for e in events]
+    return [(e.index, e.step.name, e.step.state, e.step.message) if isinstance(e, StepChanged) else ("end", e.outcome) for e in events]
 
 
 async def test_pending_steps_say_nothing_and_a_running_one_is_announced():
@@ -43,7 +43,7 @@ async def test_state_and_message_changes_are_events_progress_alone_is_not():
     events = await collect(op(Step("a", "running", 0.1)), op(Step("a", "running", 0.5)),
                            op(Step("a", "running", 0.6, "half way")), op(Step("a", "succeeded", 1.0, "half way")))
     assert said(events)[:-1] == [(0, "a", "running", ""), (0, "a", "running", "half way"), (0, "a", "succeeded", "half way")]
-    assert [e.progress for e in events if isinstance(e, StepChanged)] == [0.1, 0.6, 1.0]  # the progress rides on the event
+    assert [e.step.progress for e in events if isinstance(e, StepChanged)] == [0.1, 0.6, 1.0]  # the progress rides on the event
 
 
 async def test_a_pending_step_with_a_message_is_announced():

@@ -97,7 +97,7 @@ class SetupWorkers:
         async for ev in self.ctx.operations.events(op.id):
             if isinstance(ev, Finished):
                 ok = ev.ok
-            elif ev.state != "pending":
+            elif ev.step.state != "pending":
                 self.post_message(OpStep(ev))
         record = await self.svc.registry.find(self.plan.domain)
         self.post_message(RunEnded(ok, None, record))

@@ -284,7 +284,7 @@ class CapacityService:
             if isinstance(ev, Finished):
                 final = ev.op
             elif progress is not None:
-                res = progress(f"{ev.name}: {ev.state}" + (f" — {ev.message}" if ev.message else ""))
+                res = progress(f"{ev.step.name}: {ev.step.state}" + (f" — {ev.step.message}" if ev.step.message else ""))
                 if asyncio.iscoroutine(res):
                     await res
         if final.state != "succeeded":
