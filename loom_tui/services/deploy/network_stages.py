@@ -68,6 +68,25 @@ async def peer(runner: Any) -> str:
     return "Connected both ways (" + "; ".join(notes) + ")"
 
 
+SETTLING = ("InProgress", "Updating", "Creating")
+
+
+def _link_state(link: dict[str, Any]) -> str:
+    props = link.get("properties") or {}
+    return str(props.get("virtualNetworkLinkState") or props.get("provisioningState") or "")
+
+
+async def _settled(runner: Any, url: str, got: dict[str, Any]) -> dict[str, Any]:
+    """The link read until its state settles, with the one poller (the network deadline); the last
+    answer, or ``got`` when none could be read — the caller reads its state either way."""
+    from loom_tui.azure import lro
+
+    target = lro.Target(lro.with_api_version(url, await runner._api(DNS_LINKS)), "resource", "network")
+    final = await lro.poll(runner.clients, target, pace=runner.pace, interval=runner.poll_seconds,
+                           judge=lambda body: ("InProgress", "") if _link_state(body) in SETTLING else ("Succeeded", ""))
+    return final.body if isinstance(final.body, dict) else got
+
+
 async def link_dns(runner: Any) -> str:
     from .runner import StageEvent, StageFailed
 
@@ -104,12 +123,8 @@ async def link_dns(runner: Any) -> str:
                 if got is None:
                     raise
                 adopted = True
-        for _ in range(60):  # an adopted link still being made: wait for it to settle (bounded)
-            props = got.get("properties") or {}
-            if str(props.get("virtualNetworkLinkState") or props.get("provisioningState") or "") not in ("InProgress", "Updating", "Creating"):
-                break
-            await runner.pace.sleep(runner.poll_seconds)
-            got = (await runner.clients.send("GET", f"{zone_id}/virtualNetworkLinks/{got.get('name')}", await runner._api(DNS_LINKS))).body or got
+        if _link_state(got) in SETTLING:  # a link still being made (an adopted one): follow it until it settles
+            got = await _settled(runner, f"{zone_id}/virtualNetworkLinks/{got.get('name')}", got)
         props = got.get("properties") or {}
         done += 1
         await runner.emit(StageEvent("dns", "running", f"{done} of {len(wanted) - len(missing)} zones linked",
