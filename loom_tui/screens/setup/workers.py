@@ -84,13 +84,7 @@ class SetupWorkers:
     async def _deploy(self) -> None:
         """The deployment, as an Operation — an operation already running for this DLZ (here, or
         resumed from a process that died) is watched instead of started twice."""
-        from loom_tui.services.deploy.operation import KIND
-
-        running = [o for o in await self.ctx.operations.running() if o.kind == KIND and o.target == self.plan.domain]
-        if running:
-            op = running[0]
-        else:
-            op = await self.svc.start_deploy(self.plan, listener=lambda ev: self.post_message(Stage(ev)))
+        op, _ = await self.svc.follow_or_start(self.plan, listener=lambda ev: self.post_message(Stage(ev)))
         from loom_tui.services.operation_events import Finished
 
         ok = False

@@ -94,6 +94,13 @@ class SetupService:
 
         return await start(self.ctx, plan, listener)
 
+    async def follow_or_start(self, plan: DlzPlan, *, listener: Listener | None = None) -> tuple[Any, bool]:
+        """The deployment of ``plan``'s domain already running, else a new one (True: started);
+        see :func:`.operation.follow_or_start`."""
+        from .operation import follow_or_start
+
+        return await follow_or_start(self.ctx, plan, listener)
+
     async def dlzs(self) -> list[DlzRecord]:
         return await self.registry.list()
 
