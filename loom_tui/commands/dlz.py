@@ -254,8 +254,49 @@ async def do_export(args: argparse.Namespace) -> int:
     return 0
 
 
+def _say_stage(ev: Any) -> None:
+    """One progress line of a stage on stderr (the what-if's list under it when it ends)."""
+    from loom_tui.services.deploy.runner import STAGE_LABELS
+
+    label = STAGE_LABELS.get(ev.stage, ev.stage)
+    text = f"{label}: {ev.state}" + (f" — {ev.message}" if ev.message else "")
+    print(visible(text) if "\n" not in text else "\n".join(visible(x) for x in text.splitlines()), file=sys.stderr)
+    if ev.state in ("succeeded", "failed") and ev.stage == "what-if" and ev.lines:
+        for line in ev.lines:
+            print("  " + visible(line), file=sys.stderr)
+
+
+async def _follow(ctx: Any, op: Any, domain: str) -> Any:
+    """Follow a deployment started earlier (``--no-wait``, or a process that died; watching it takes
+    it over), a line per change of a stage; its final record."""
+    from loom_tui.services.deploy.runner import StageEvent
+    from loom_tui.services.operation_events import Finished
+
+    print(f"the deployment of {visible(domain)} is already running as operation {op.id}; following it", file=sys.stderr)
+    final = None
+    async for ev in ctx.operations.events(op.id):
+        if isinstance(ev, Finished):
+            final = ev.op
+        elif ev.step.state != "pending":
+            _say_stage(StageEvent(ev.step.name, ev.step.state, ev.step.message, ev.step.progress))
+    return final
+
+
+async def _leave_running(ctx: Any, op: Any, deploying: asyncio.Event) -> int:
+    """``--no-wait``: the operation's id once ARM accepted the deployment (or it ended)."""
+    waiter = asyncio.create_task(ctx.operations.wait(op.id))
+    await asyncio.wait({waiter, asyncio.create_task(deploying.wait())}, return_when=asyncio.FIRST_COMPLETED)
+    print(op.id)
+    if waiter.done():
+        return 0 if waiter.result().state == "succeeded" else 1
+    waiter.cancel()
+    print("the ARM deployment is running; peering, DNS links and the record follow when a loom process resumes it "
+          "(`loom dlz deploy` again with the same answers, or the console at start-up)", file=sys.stderr)
+    return 0
+
+
 async def do_deploy(args: argparse.Namespace) -> int:
-    from loom_tui.services.deploy.runner import STAGE_LABELS, StageEvent
+    from loom_tui.services.deploy.runner import StageEvent
     from loom_tui.services.deploy.service import SetupService
 
     ctx = await _ctx(args)
@@ -271,60 +312,33 @@ async def do_deploy(args: argparse.Namespace) -> int:
             typed = ask(f"Type the domain to deploy it ({plan.domain}): ")
             if typed.strip() != plan.domain:
                 return fail("the domain did not match; nothing was deployed", 1)
-        def progress(ev: StageEvent) -> None:
-            label = STAGE_LABELS.get(ev.stage, ev.stage)
-            text = f"{label}: {ev.state}" + (f" — {ev.message}" if ev.message else "")
-            print(visible(text) if "\n" not in text else "\n".join(visible(x) for x in text.splitlines()), file=sys.stderr)
-            if ev.state in ("succeeded", "failed") and ev.stage == "what-if" and ev.lines:
-                for line in ev.lines:
-                    print("  " + visible(line), file=sys.stderr)
-
         svc = SetupService(ctx)
         deploying = asyncio.Event()
 
         def listen(ev: StageEvent) -> None:
-            progress(ev)
+            _say_stage(ev)
             if ev.stage == "deploy" and ev.state in ("running", "succeeded") and ev.lines:
                 deploying.set()  # ARM accepted the deployment and reports its operations
 
-        from loom_tui.services.deploy.operation import running_for
-
-        final = None
-        op = await running_for(ctx, plan.domain)
-        if op is not None:  # started earlier (--no-wait, or a process that died): watch it, which takes it over
-            print(f"the deployment of {visible(plan.domain)} is already running as operation {op.id}; following it", file=sys.stderr)
-            seen: dict[str, str] = {}
-            async for snap in ctx.operations.watch(op.id):
-                for step in snap.steps:
-                    key = f"{step.state} {step.message or ''}"
-                    if step.state != "pending" and seen.get(step.name) != key:
-                        seen[step.name] = key
-                        progress(StageEvent(step.name, step.state, step.message or "", step.progress))
-            final = await ctx.operations.wait(op.id)
-        else:
-            op = await svc.start_deploy(plan, listener=listen)
+        op, started = await svc.follow_or_start(plan, listener=listen)
+        final = None if started else await _follow(ctx, op, plan.domain)
         if args.no_wait and final is None:
-            waiter = asyncio.create_task(ctx.operations.wait(op.id))
-            await asyncio.wait({waiter, asyncio.create_task(deploying.wait())}, return_when=asyncio.FIRST_COMPLETED)
-            if waiter.done():
-                final = waiter.result()
-                print(op.id)
-                return 0 if final.state == "succeeded" else 1
-            waiter.cancel()
-            print(op.id)
-            print("the ARM deployment is running; peering, DNS links and the record follow when a loom process resumes it "
-                  "(`loom dlz deploy` again with the same answers, or the console at start-up)", file=sys.stderr)
-            return 0
+            return await _leave_running(ctx, op, deploying)
         if final is None:
             final = await ctx.operations.wait(op.id)
         ok = final.state == "succeeded"
         rec = await svc.registry.find(plan.domain)
     finally:
         await ctx.close()
+    _deployed(args, plan, op, final, rec)
+    return 0 if ok else 1
+
+
+def _deployed(args: argparse.Namespace, plan: Any, op: Any, final: Any, rec: Any) -> None:
     if _json(args):
-        emit(args, {"domain": plan.domain, "ok": ok, "operation": op.id, "state": rec.state if rec else "",
+        emit(args, {"domain": plan.domain, "ok": final.state == "succeeded", "operation": op.id, "state": rec.state if rec else "",
                     "stages": rec.stages if rec else {}, "peering": rec.peering if rec else {}, "dnsLinks": rec.dns_links if rec else []})
-    elif ok:
+    elif final.state == "succeeded":
         print(f"deployed DLZ {visible(plan.domain)}: {visible(plan.resource_group)} in {visible(plan.subscription_id)} (operation {op.id})")
     else:
         err = final.error
@@ -333,7 +347,6 @@ async def do_deploy(args: argparse.Namespace) -> int:
         if err is not None:
             for line in str(getattr(err, "message", err)).splitlines():
                 print("  " + visible(line), file=sys.stderr)
-    return 0 if ok else 1
 
 
 def record_dict(r: Any) -> dict[str, Any]:

@@ -6,7 +6,7 @@ process; the :class:`~loom_tui.services.operation_handle.OperationHandle` moves 
 follows ARM with the one poller (:mod:`loom_tui.azure.lro`), storing what it follows before the
 first read.  Every change is written to the store, so the TUI's operations panel, ``loom
 operations wait`` and a second ``loom`` process all read the same progress (:meth:`watch`, an
-async iterator of snapshots).
+async iterator of snapshots; :meth:`events`, the same as typed step changes and the end).
 
 Ownership and takeover (:mod:`loom_tui.services.operation_owners`): the running process writes
 ``owner`` and a heartbeat, every write conditional on the document's ETag; when it dies (SSH drop,
@@ -36,14 +36,15 @@ from loom_tui.store.query import Order, Query, eq
 
 from . import operation_owners as owners
 from . import operation_policy as policy
+from .operation_events import Finished, OperationEvent, StepChanged, events_of
 from .operation_handle import LostOwnership, OperationCancelled, OperationHandle, PollUndecided, jsonable
 from .operation_owners import HEARTBEAT, STALE, Runner, owner_gone, register_resumer, this_owner
 
 if TYPE_CHECKING:
     from .context import AppContext
 
-__all__ = ["CONTAINER", "HEARTBEAT", "STALE", "LostOwnership", "Operation", "OperationCancelled", "OperationHandle",
-           "OperationService", "PollUndecided", "jsonable", "owner_gone", "register_resumer", "this_owner"]
+__all__ = ["CONTAINER", "HEARTBEAT", "STALE", "Finished", "LostOwnership", "Operation", "OperationCancelled", "OperationHandle",
+           "OperationService", "PollUndecided", "StepChanged", "jsonable", "owner_gone", "register_resumer", "this_owner"]
 
 log = logging.getLogger("loom.operations")
 
@@ -253,6 +254,11 @@ class OperationService:
                 await asyncio.wait_for(self._changed.wait(), interval)
             except asyncio.TimeoutError:
                 pass
+
+    def events(self, op_id: str, *, interval: float = 1.0) -> AsyncIterator[OperationEvent]:
+        """The operation's progress as events (:mod:`loom_tui.services.operation_events`): a
+        :class:`StepChanged` per step that says something new, :class:`Finished` last."""
+        return events_of(self.watch(op_id, interval=interval))
 
     async def wait(self, op_id: str) -> Operation:
         final: Operation | None = None

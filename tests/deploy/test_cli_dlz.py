@@ -9,6 +9,7 @@ import subprocess
 import sys
 
 from loom_tui.demo_azure.estate_setup import SPARE_SUB
+from loom_tui.services.deploy.runner import STAGE_LABELS
 from tests.support.cli import loom as run_loom
 from tests.support.cli import loom_process
 
@@ -95,6 +96,10 @@ def test_no_wait_returns_and_running_deploy_again_finishes_it(tmp_path):
     assert json.loads(loom("dlz", "show", "pricing", "--json").stdout)["state"] != "deployed"  # the process left mid-way
     done = loom("dlz", "deploy", "--answers", str(answers), "--yes")
     assert f"already running as operation {op_id}" in done.stderr and "deployed DLZ pricing" in done.stdout
+    # followed through the operation's events: one line per change of a stage, none said twice, every stage's end said
+    lines = done.stderr.splitlines()
+    assert len(lines) == len(set(lines))
+    assert all(any(ln.startswith(f"{label}: succeeded") for ln in lines) for label in STAGE_LABELS.values())
     shown = json.loads(loom("dlz", "show", "pricing", "--json").stdout)
     assert shown["state"] == "deployed" and shown["peering"]["hub-to-spoke"] == "Connected"
     op = json.loads(loom("operations", "show", op_id, "--json").stdout)

@@ -37,10 +37,12 @@ class RunEnded(Message):
         self.only = only
         self.record = record
 
-class OpSnapshot(Message):
-    def __init__(self, op: Any) -> None:
+class OpStep(Message):
+    """A step of the deployment's Operation that changed (a ``StepChanged``)."""
+
+    def __init__(self, event: Any) -> None:
         super().__init__()
-        self.op = op
+        self.event = event
 
 class PricesLoaded(Message):
     def __init__(self, prices: Any) -> None:

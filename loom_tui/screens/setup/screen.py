@@ -29,7 +29,7 @@ from loom_tui.services.deploy.steps import (TITLES, StepRefused, Wizard, back_st
 from ..base import AreaScreen
 
 from .consts import FACT_FREE, INPUT_STEPS, STEP_KEYS
-from .messages import DraftLoaded, FactsLoaded, OpSnapshot, Permissions, PricesLoaded, RunEnded, Stage, TemplateLoaded
+from .messages import DraftLoaded, FactsLoaded, OpStep, Permissions, PricesLoaded, RunEnded, Stage, TemplateLoaded
 from .view import SetupView
 from .workers import SetupWorkers
 
@@ -180,19 +180,17 @@ class SetupScreen(SetupWorkers, SetupView, AreaScreen):
         self.events[ev.stage] = ev
         self._render_detail()
 
-    @on(OpSnapshot)
-    def _snapshot(self, event: OpSnapshot) -> None:
-        """Steps of the operation (when it runs in another process there are no per-operation
+    @on(OpStep)
+    def _op_step(self, event: OpStep) -> None:
+        """A step of the operation (when it runs in another process there are no per-operation
         lines, only each stage's state and message)."""
         from loom_tui.services.deploy.runner import StageEvent
 
-        for step in event.op.steps:
-            if step.state == "pending":
-                continue
-            have = self.events.get(step.name)
-            if have is None or have.state != step.state or (step.message and have.message != step.message and not have.lines):
-                self.events[step.name] = StageEvent(step.name, step.state, step.message or (have.message if have else ""),
-                                                    step.progress, have.lines if have else [])
+        step = event.event.step
+        have = self.events.get(step.name)
+        if have is None or have.state != step.state or (step.message and have.message != step.message and not have.lines):
+            self.events[step.name] = StageEvent(step.name, step.state, step.message or (have.message if have else ""),
+                                                step.progress, have.lines if have else [])
         self._render_detail()
 
     @on(RunEnded)

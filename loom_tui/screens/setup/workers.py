@@ -9,7 +9,7 @@ from textual import work
 from loom_tui.services.deploy.steps import Wizard
 
 from ..worker_errors import log_failure
-from .messages import DraftLoaded, FactsLoaded, OpSnapshot, Permissions, PricesLoaded, RunEnded, Stage, TemplateLoaded
+from .messages import DraftLoaded, FactsLoaded, OpStep, Permissions, PricesLoaded, RunEnded, Stage, TemplateLoaded
 
 
 class SetupWorkers:
@@ -84,18 +84,17 @@ class SetupWorkers:
     async def _deploy(self) -> None:
         """The deployment, as an Operation — an operation already running for this DLZ (here, or
         resumed from a process that died) is watched instead of started twice."""
-        from loom_tui.services.deploy.operation import KIND
+        op, _ = await self.svc.follow_or_start(self.plan, listener=lambda ev: self.post_message(Stage(ev)))
+        from loom_tui.services.operation_events import Finished
 
-        running = [o for o in await self.ctx.operations.running() if o.kind == KIND and o.target == self.plan.domain]
-        if running:
-            op = running[0]
-        else:
-            op = await self.svc.start_deploy(self.plan, listener=lambda ev: self.post_message(Stage(ev)))
-        final = None
-        async for final in self.ctx.operations.watch(op.id):
-            self.post_message(OpSnapshot(final))
+        ok = False
+        async for ev in self.ctx.operations.events(op.id):
+            if isinstance(ev, Finished):
+                ok = ev.ok
+            elif ev.step.state != "pending":
+                self.post_message(OpStep(ev))
         record = await self.svc.registry.find(self.plan.domain)
-        self.post_message(RunEnded(final is not None and final.state == "succeeded", None, record))
+        self.post_message(RunEnded(ok, None, record))
 
     @work(exclusive=True, exit_on_error=False, group="setup-drafts")
     async def _load_draft_list(self) -> None:

@@ -282,17 +282,16 @@ class CapacityService:
         operation raises :class:`ActionFailed` with ARM's error in full."""
         import asyncio
 
-        seen: dict[int, tuple] = {}
+        from loom_tui.services.operation_events import Finished
+
         final = op
-        async for final in self.ctx.operations.watch(op.id, interval=0.5):
-            for i, st in enumerate(final.steps):
-                key = (st.state, st.message)
-                if seen.get(i) != key:
-                    seen[i] = key
-                    if progress is not None and (st.state != "pending" or st.message):
-                        res = progress(f"{st.name}: {st.state}" + (f" — {st.message}" if st.message else ""))
-                        if asyncio.iscoroutine(res):
-                            await res
+        async for ev in self.ctx.operations.events(op.id, interval=0.5):
+            if isinstance(ev, Finished):
+                final = ev.op
+            elif progress is not None:
+                res = progress(f"{ev.step.name}: {ev.step.state}" + (f" — {ev.step.message}" if ev.step.message else ""))
+                if asyncio.iscoroutine(res):
+                    await res
         if final.state != "succeeded":
             err = final.error
             raise ActionFailed(final, err.code if err else final.state, err.message if err else f"the operation ended {final.state}",

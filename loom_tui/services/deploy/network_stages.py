@@ -25,11 +25,13 @@ def hub_peering_name(domain: str) -> str:
 SPOKE_PEERING = "peer-to-admin-hub"
 
 
-async def _existing_peering(runner: Any, vnet_id: str, remote_id: str) -> dict[str, Any] | None:
-    async for p in runner.clients.pages(f"{vnet_id}/virtualNetworkPeerings", await runner._api(PEERINGS)):
-        rid = str(((p.get("properties") or {}).get("remoteVirtualNetwork") or {}).get("id") or "")
-        if rid.lower() == remote_id.lower():
-            return p
+async def _pointing_at(runner: Any, url: str, rtype: str, key: str, target_id: str) -> dict[str, Any] | None:
+    """The first resource listed at ``url`` (peerings of a VNet, links of a zone) whose
+    ``properties.<key>.id`` is ``target_id``, whatever its name."""
+    async for r in runner.clients.pages(url, await runner._api(rtype)):
+        rid = str(((r.get("properties") or {}).get(key) or {}).get("id") or "")
+        if rid.lower() == target_id.lower():
+            return r
     return None
 
 
@@ -44,7 +46,7 @@ async def peer(runner: Any) -> str:
     urls: dict[str, str] = {}
     notes = []
     for key, (vnet, remote, name) in sides.items():  # in order: the second one makes both Connected
-        have = await _existing_peering(runner, vnet, remote)
+        have = await _pointing_at(runner, f"{vnet}/virtualNetworkPeerings", PEERINGS, "remoteVirtualNetwork", remote)
         if have is not None:
             urls[key] = str(have.get("id"))
             notes.append(f"{key}: adopted {have.get('name')}")
@@ -68,6 +70,25 @@ async def peer(runner: Any) -> str:
     return "Connected both ways (" + "; ".join(notes) + ")"
 
 
+SETTLING = ("InProgress", "Updating", "Creating")
+
+
+def _link_state(link: dict[str, Any]) -> str:
+    props = link.get("properties") or {}
+    return str(props.get("virtualNetworkLinkState") or props.get("provisioningState") or "")
+
+
+async def _settled(runner: Any, url: str, got: dict[str, Any]) -> dict[str, Any]:
+    """The link read until its state settles, with the one poller (the network deadline); the last
+    answer, or ``got`` when none could be read — the caller reads its state either way."""
+    from loom_tui.azure import lro
+
+    target = lro.Target(lro.with_api_version(url, await runner._api(DNS_LINKS)), "resource", "network")
+    final = await lro.poll(runner.clients, target, pace=runner.pace, interval=runner.poll_seconds,
+                           judge=lambda body: ("InProgress", "") if _link_state(body) in SETTLING else ("Succeeded", ""))
+    return final.body if isinstance(final.body, dict) else got
+
+
 async def link_dns(runner: Any) -> str:
     from .runner import StageEvent, StageFailed
 
@@ -80,12 +101,8 @@ async def link_dns(runner: Any) -> str:
     missing = [z for z in wanted if z.lower() not in zones]
     done = 0
 
-    async def existing(zone_id: str) -> dict[str, Any] | None:
-        async for link in runner.clients.pages(f"{zone_id}/virtualNetworkLinks", await runner._api(DNS_LINKS)):
-            vid = str(((link.get("properties") or {}).get("virtualNetwork") or {}).get("id") or "")
-            if vid.lower() == plan.spoke_vnet_id.lower():
-                return link
-        return None
+    def existing(zone_id: str) -> Any:
+        return _pointing_at(runner, f"{zone_id}/virtualNetworkLinks", DNS_LINKS, "virtualNetwork", plan.spoke_vnet_id)
 
     async def one(zone: str) -> dict[str, str]:
         nonlocal done
@@ -104,12 +121,8 @@ async def link_dns(runner: Any) -> str:
                 if got is None:
                     raise
                 adopted = True
-        for _ in range(60):  # an adopted link still being made: wait for it to settle (bounded)
-            props = got.get("properties") or {}
-            if str(props.get("virtualNetworkLinkState") or props.get("provisioningState") or "") not in ("InProgress", "Updating", "Creating"):
-                break
-            await runner.pace.sleep(runner.poll_seconds)
-            got = (await runner.clients.send("GET", f"{zone_id}/virtualNetworkLinks/{got.get('name')}", await runner._api(DNS_LINKS))).body or got
+        if _link_state(got) in SETTLING:  # a link still being made (an adopted one): follow it until it settles
+            got = await _settled(runner, f"{zone_id}/virtualNetworkLinks/{got.get('name')}", got)
         props = got.get("properties") or {}
         done += 1
         await runner.emit(StageEvent("dns", "running", f"{done} of {len(wanted) - len(missing)} zones linked",

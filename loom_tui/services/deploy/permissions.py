@@ -11,7 +11,7 @@ compared by the GUID at the end of ``roleDefinitionId`` (the same in every cloud
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any, Iterable
+from typing import Any, Iterable, NamedTuple
 from urllib.parse import quote
 
 from .facts import PermissionReport, RoleCheck
@@ -34,6 +34,14 @@ _COVERED_BY = {
     "Network Contributor": ("Owner", "Contributor", "Network Contributor"),
     "Private DNS Zone Contributor": ("Owner", "Contributor", "Private DNS Zone Contributor"),
 }
+
+
+class Deployer(NamedTuple):
+    """The identity a deployment runs as: its object id, how to name it, its principal type."""
+
+    principal_id: str
+    label: str
+    type: str = "User"
 
 
 @dataclass(frozen=True)

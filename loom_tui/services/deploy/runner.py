@@ -9,9 +9,14 @@ states are kept in the DLZ's record in the store.  ARM's error text travels in f
 Calls go through the run's :class:`~loom_tui.azure.clients.AzureClients`: validate, what-if,
 create, peering and DNS links are raw ARM calls (``clients.send``) followed by the one poller
 (:mod:`loom_tui.azure.lro`: whichever shape ARM answers in, Retry-After through the pace, one
-deadline per kind, busy conflicts sent again); the deployments SDK client
-(``azure-mgmt-resource-deployments``) builds the request bodies and reads the deployment and its
-operations.
+deadline per kind, busy conflicts sent again); the deployment's per-operation progress is read at
+each of the poller's reads, and an adopted DNS link still being made is followed by it too.  The
+deployments SDK client (``azure-mgmt-resource-deployments``) builds the request bodies and reads
+the deployment and its operations.
+
+:data:`STAGES` is the table of stages, in order: name -> the function that runs it.  What a run
+needs besides its clients, plan and record is one :class:`RunSetting` (who deploys, the portal,
+the hub, the pace).
 """
 
 from __future__ import annotations
@@ -26,12 +31,11 @@ from loom_tui.domain.dlz import DlzPlan
 from loom_tui.domain.pace import REAL_TIME, Pace
 
 from .facts import PermissionReport
-from .permissions import check_permissions
+from .permissions import Deployer, check_permissions
 from .registry import DlzRegistry
 from .template import inline_of
 from .wrapper import deployment_body
 
-STAGES = ("permissions", "validate", "what-if", "deploy", "peering", "dns", "record")
 STAGE_LABELS = {"permissions": "Permissions", "validate": "Validate", "what-if": "What-if", "deploy": "Deploy template",
                 "peering": "Hub ↔ spoke peering", "dns": "Private DNS links", "record": "Record the DLZ"}
 DEPLOYMENTS = "Microsoft.Resources/deployments"  # its api-version picked per cloud (api_versions.py)
@@ -93,22 +97,31 @@ def enum_text(v: Any) -> str:
     return str(getattr(v, "value", v) or "")
 
 
+@dataclass(frozen=True)
+class RunSetting:
+    """Who deploys and where (whose roles the permissions stage checks, the portal its fixes link
+    to, the hub's resource group: its VNet's when empty), and how waits on Azure go: real seconds
+    on a real cloud, shorter on a sped-up demo Azure (``pace``); ``poll_seconds`` between reads
+    when ARM sends no Retry-After."""
+
+    deployer: Deployer
+    portal: str
+    hub_scope: str = ""
+    poll_seconds: float = POLL_SECONDS
+    pace: Pace = REAL_TIME
+
+
 class DlzRunner:
-    def __init__(self, clients: Any, plan: DlzPlan, registry: DlzRegistry, *,
-                 principal_id: str, principal_label: str, principal_type: str = "User", portal: str,
-                 hub_scope: str = "", listener: Listener | None = None, poll_seconds: float = POLL_SECONDS,
-                 pace: Pace = REAL_TIME) -> None:
+    def __init__(self, clients: Any, plan: DlzPlan, registry: DlzRegistry, setting: RunSetting, *,
+                 listener: Listener | None = None) -> None:
         self.clients = clients
-        self.pace = pace  # waits on Azure: real seconds on a real cloud, shorter on a sped-up demo Azure
         self.plan = plan
         self.registry = registry
-        self.principal_id = principal_id
-        self.principal_label = principal_label
-        self.principal_type = principal_type
-        self.portal = portal
-        self.hub_scope = hub_scope or hub_scope_of(plan.hub_vnet_id)
+        self.setting = setting
+        self.pace = setting.pace
+        self.poll_seconds = setting.poll_seconds
+        self.hub_scope = setting.hub_scope or hub_scope_of(plan.hub_vnet_id)
         self.listener = listener
-        self.poll_seconds = poll_seconds
         self.stages: dict[str, dict[str, Any]] = {}
         self.permissions: PermissionReport | None = None
         self.what_if: WhatIfSummary | None = None
@@ -130,11 +143,11 @@ class DlzRunner:
     async def save(self, state: str) -> None:
         await self.registry.save(self._plan_doc(), state=state, stages=self.stages, peering=self.peering, dns_links=self.dns_links)
 
-    async def _follow(self, target: "lro.Target | None") -> "lro.PollState | None":
+    async def _follow(self, target: "lro.Target | None", on_progress: "lro.Notify | None" = None) -> "lro.PollState | None":
         """The one poller, at this run's pace (``poll_seconds`` when ARM sends no Retry-After)."""
         if target is None:
             return None
-        return await lro.poll(self.clients, target, pace=self.pace, interval=self.poll_seconds)
+        return await lro.poll(self.clients, target, pace=self.pace, interval=self.poll_seconds, on_progress=on_progress)
 
     def _deployment_path(self, action: str = "") -> str:
         return f"/subscriptions/{self.plan.subscription_id}/providers/Microsoft.Resources/deployments/{self.plan.deployment_name}{action}"
@@ -198,19 +211,19 @@ class DlzRunner:
     async def run(self, *, only: tuple[str, ...] | None = None, resume: bool = True) -> bool:
         """Run the stages (``only`` a subset, for the review step's validate / what-if); True
         when every stage run succeeded.  A failure is recorded and reported, not raised."""
-        stages = only or STAGES
+        names = list(STAGES)
         start = 0
         if only is None and resume:
             start = await self.resume_point()
-            for s in STAGES[:start]:
+            for s in names[:start]:
                 await self.emit(StageEvent(s, "succeeded", "done in an earlier run"))
         # nothing is recorded before the permissions stage passes: a refused identity leaves no
         # record behind (a record reserves the domain, its subscription and its address space)
         writes = only is None
-        for stage in stages[start:] if only is None else stages:
+        for stage in names[start:] if only is None else only:
             await self.emit(StageEvent(stage, "running"))
             try:
-                msg = await getattr(self, "stage_" + stage.replace("-", "_"))()
+                msg = await STAGES[stage](self)
             except StageFailed as exc:
                 return await self._stage_failed(stage, exc.message, writes)
             except ArmError as exc:
@@ -235,8 +248,9 @@ class DlzRunner:
     # ------------------------------------------------------------ stages
 
     async def stage_permissions(self) -> str:
-        rep = await check_permissions(self.clients, principal_id=self.principal_id, principal_label=self.principal_label,
-                                      principal_type=self.principal_type, tenant_id=self.plan.tenant_id, portal=self.portal,
+        who = self.setting.deployer
+        rep = await check_permissions(self.clients, principal_id=who.principal_id, principal_label=who.label,
+                                      principal_type=who.type, tenant_id=self.plan.tenant_id, portal=self.setting.portal,
                                       subscription_id=self.plan.subscription_id, hub_scope=self.hub_scope,
                                       role_assignments=int(self.plan.template.get("roleAssignments") or 0))
         self.permissions = rep
@@ -245,7 +259,7 @@ class DlzRunner:
         if not rep.ok:
             lines = [f"missing {c.role} on {c.scope}" for c in rep.missing] + list(rep.fixes) + list(rep.portal_links)
             raise StageFailed("permissions", "\n".join(lines))
-        return f"{self.principal_label} holds every role needed"
+        return f"{who.label} holds every role needed"
 
     async def stage_validate(self) -> str:
         result = await self._post_and_follow("validate", "/validate", self._deployment())
@@ -363,18 +377,15 @@ class DlzRunner:
             pass  # it ended meanwhile: read below, not started twice
         else:
             _, target = await lro.begin(self.clients, "PUT", path, await self._api(DEPLOYMENTS), self._deployment().as_dict(), pace=self.pace)
-        poll_task = asyncio.create_task(self._follow(target))
         expected = self._expected_operations()
-        try:
-            while not poll_task.done():
+
+        async def progress(state: "lro.PollState") -> None:  # at each read of the deployment: its operations so far
+            if not state.done:
                 lines, done, total = await self._operations_lines()
                 await self.emit(StageEvent("deploy", "running", f"{done} of {max(total, expected)} operations finished",
                                            done / max(total, expected, 1), lines))
-                await asyncio.wait({poll_task}, timeout=self.pace.seconds(self.poll_seconds))
-            followed = poll_task.result()
-        except BaseException:
-            poll_task.cancel()
-            raise
+
+        followed = await self._follow(target, progress)
         # the deployment's own state decides (also when loom could not learn the end: its deadline passed)
         props = ((await self.clients.send("GET", path, await self._api(DEPLOYMENTS))).body or {}).get("properties") or {}
         final = str(props.get("provisioningState") or "")
@@ -423,3 +434,18 @@ class DlzRunner:
                                  peering=self.peering, dns_links=self.dns_links)
         await record_for_console(self.registry.scoped, self._plan_doc())
         return "recorded in the store (and as the web console records a DLZ: the domain's binding, a landing zone)"
+
+
+Stage = Callable[[DlzRunner], Awaitable[str]]
+
+# the stages in the order they run: name -> the function that runs it (its message when it
+# succeeds; StageFailed, ArmError or an SDK error when it does not)
+STAGES: dict[str, Stage] = {
+    "permissions": DlzRunner.stage_permissions,
+    "validate": DlzRunner.stage_validate,
+    "what-if": DlzRunner.stage_what_if,
+    "deploy": DlzRunner.stage_deploy,
+    "peering": DlzRunner.stage_peering,
+    "dns": DlzRunner.stage_dns,
+    "record": DlzRunner.stage_record,
+}

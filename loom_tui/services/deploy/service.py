@@ -9,10 +9,10 @@ from loom_tui.domain.dlz import DlzAnswers, DlzPlan
 
 from .drafts import DraftService
 from .facts import DeployFacts, PermissionReport
-from .permissions import check_permissions
+from .permissions import Deployer, check_permissions
 from .plan import build_plan
 from .registry import DlzRecord, DlzRegistry
-from .runner import DlzRunner, Listener
+from .runner import DlzRunner, Listener, RunSetting
 
 
 class SetupService:
@@ -62,15 +62,15 @@ class SetupService:
             return ""
         return f"/subscriptions/{facts.admin_subscription_id}/resourceGroups/{facts.admin_resource_group}"
 
-    def deployer(self) -> tuple[str, str, str]:
+    def deployer(self) -> Deployer:
         """Whose roles a deployment needs: ``(object id, label, principal type)`` of the profile's
         deploy service principal (``deploy_principal_id``) when it names one, else the signed-in
         identity's."""
         p, s = self.ctx.profile, self.ctx.session
         if getattr(p, "deploy_principal_id", None):
             label = p.deploy_principal_name or p.deploy_principal_id
-            return p.deploy_principal_id, f"service principal {label}", "ServicePrincipal"
-        return s.user_oid, s.upn, "User"
+            return Deployer(p.deploy_principal_id, f"service principal {label}", "ServicePrincipal")
+        return Deployer(s.user_oid, s.upn, "User")
 
     async def check_permissions(self, subscription_id: str, facts: DeployFacts, role_assignments: int = 0) -> PermissionReport:
         """``role_assignments``: how many the template holds (they need a role that may assign roles)."""
@@ -81,13 +81,11 @@ class SetupService:
 
     async def runner(self, plan: DlzPlan, facts: DeployFacts | None, *, listener: Listener | None = None,
                      poll_seconds: float = 1.0) -> DlzRunner:
-        oid, label, kind = self.deployer()
         clients = await self.clients()
         own = getattr(clients, "cloud", None)
         portal = facts.portal if facts is not None else (own.portal if own is not None else self.cloud().portal)
-        return DlzRunner(clients, plan, self.registry, principal_id=oid, principal_label=label, principal_type=kind,
-                         portal=portal, hub_scope=self.hub_scope(facts) if facts is not None else "", listener=listener,
-                         poll_seconds=poll_seconds, pace=self.ctx.pace)
+        setting = RunSetting(self.deployer(), portal, self.hub_scope(facts) if facts is not None else "", poll_seconds, self.ctx.pace)
+        return DlzRunner(clients, plan, self.registry, setting, listener=listener)
 
     async def start_deploy(self, plan: DlzPlan, *, listener: Listener | None = None) -> Any:
         """Deploy as an Operation (``o`` shows it; a process that dies leaves it to be resumed).
@@ -95,6 +93,13 @@ class SetupService:
         from .operation import start
 
         return await start(self.ctx, plan, listener)
+
+    async def follow_or_start(self, plan: DlzPlan, *, listener: Listener | None = None) -> tuple[Any, bool]:
+        """The deployment of ``plan``'s domain already running, else a new one (True: started);
+        see :func:`.operation.follow_or_start`."""
+        from .operation import follow_or_start
+
+        return await follow_or_start(self.ctx, plan, listener)
 
     async def dlzs(self) -> list[DlzRecord]:
         return await self.registry.list()
