@@ -8,6 +8,7 @@ from decimal import Decimal
 
 import pytest
 
+from loom_tui.errors import ValidationError
 from loom_tui.local.cost import db
 from loom_tui.commands.output import Column, render
 from loom_tui.services.cost.records import document, rows_of
@@ -145,8 +146,9 @@ def test_timeframes():
     assert resolve("7d", TODAY).days == 7 and resolve("30d", TODAY).last == TODAY
     c = resolve(None, TODAY, date(2026, 1, 1), date(2026, 1, 31))
     assert c.days == 31
-    with pytest.raises(ValueError):
+    with pytest.raises(ValidationError) as err:  # a field error (the CLI names the flag), since issue 23
         resolve(None, TODAY, date(2026, 2, 1), date(2026, 1, 1))
+    assert err.value.field == "end"
 
 
 def test_idle_capacity_while_its_workspaces_idle():
