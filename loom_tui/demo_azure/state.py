@@ -13,6 +13,7 @@ Action faults (``fail_action``) are rows too: a test, or an operator rehearsing,
 
 from __future__ import annotations
 
+import builtins
 import json
 import sqlite3
 import threading
@@ -315,13 +316,13 @@ class State:
                     db.execute("UPDATE resources SET body=? WHERE id=?", (_dump(body), rid))
                 db.execute("UPDATE ops SET applied=1 WHERE id=?", (op_id,))
 
-    def _overlay(self, bodies: list[dict[str, Any]]) -> list[dict[str, Any]]:
+    def _overlay(self, bodies: builtins.list[dict[str, Any]]) -> builtins.list[dict[str, Any]]:  # list: the method above
         now = self.clock()
         running = self._db.execute("SELECT resource_id, transient FROM ops WHERE applied=0 AND ends>? ORDER BY started",
                                    (now,)).fetchall()
         if not running:
             return bodies
-        patches: dict[str, list[Any]] = {}
+        patches: dict[str, builtins.list[Any]] = {}
         for rid, transient in running:
             patches.setdefault(rid, []).append(json.loads(transient))
         out = []

@@ -8,6 +8,8 @@ re-running a seed upserts the same documents instead of duplicating them.
 
 from __future__ import annotations
 
+from typing import Any
+
 import random
 import uuid
 from dataclasses import dataclass
@@ -187,7 +189,7 @@ def _workspace(rng: random.Random, n: int, anchor: datetime, name: str | None = 
     members = {_upn(owner[1]): "admin"}
     for u in rng.sample(DEMO_USERS, rng.randrange(2, 5)):
         members.setdefault(_upn(u[1]), rng.choice(["admin", "contributor", "contributor", "viewer"]))
-    ws = {
+    ws: dict[str, Any] = {
         "id": _uuid(rng),
         "tenantId": owner[0],  # the owner's object id (set again from ownerOid when written)
         "tid": DEMO_TENANT,

@@ -16,7 +16,7 @@ import gzip
 import os
 import tempfile
 from pathlib import Path
-from typing import IO
+from typing import IO, cast
 
 from .errors import CostFileError
 
@@ -26,7 +26,7 @@ _CHUNK = 1024 * 1024
 
 
 def open_raw(path: Path) -> IO[bytes]:
-    return gzip.open(path, "rb") if path.name.lower().endswith(".gz") else open(path, "rb")
+    return cast(IO[bytes], gzip.open(path, "rb")) if path.name.lower().endswith(".gz") else open(path, "rb")
 
 
 def is_utf16(path: Path) -> bool:

@@ -71,22 +71,30 @@ def find_run(path: Path) -> ExportRun | None:
     return found if found is not None else _from_folders(path)
 
 
+def _list(value: Any) -> list[Any]:
+    return value if isinstance(value, list) else []
+
+
+def _dict(value: Any) -> dict[str, Any]:
+    return value if isinstance(value, dict) else {}
+
+
 def _from_manifest(path: Path) -> ExportRun | None:
     mf = path.parent / MANIFEST
     if not mf.is_file():
         return None
     doc = _read_manifest(mf)
-    blobs = doc.get("blobs") if isinstance(doc.get("blobs"), list) else []
+    blobs = _list(doc.get("blobs"))
     entry = next((b for b in blobs if isinstance(b, dict) and _names(b.get("blobName"), path.name)), None)
     if entry is None:
         return None  # the manifest does not describe this file: the folder may still say
-    config = doc.get("exportConfig") if isinstance(doc.get("exportConfig"), dict) else {}
-    info = doc.get("runInfo") if isinstance(doc.get("runInfo"), dict) else {}
+    config = _dict(doc.get("exportConfig"))
+    info = _dict(doc.get("runInfo"))
     dataset = _text(config.get("type"))
     if not dataset:
         raise CostFileError(str(mf), "names no dataset (exportConfig.type)")
     rows = entry.get("dataRowCount")
-    cols = doc.get("columns") if isinstance(doc.get("columns"), list) else []
+    cols = _list(doc.get("columns"))
     manifest = Manifest(str(mf), dataset, rows if isinstance(rows, int) and not isinstance(rows, bool) else None,
                         tuple(_text(c.get("name") if isinstance(c, dict) else c) for c in cols))
     export = (_text(config.get("resourceId")) or _text(config.get("exportName"))).lower()

@@ -52,7 +52,9 @@ def type_from_id_sql(rid: str) -> str:
     return f"nullif(concat_ws('/', {groups}), '')"
 
 
-def required(v: str, what: str) -> str:
+def required(v: str | None, what: str) -> str:
+    """The column expression, or an error naming ``what`` when the value is empty (or the column is missing: NULL)."""
+    v = v or "NULL"
     return f"coalesce({v}, error({_str(what + ' is empty')}))"
 
 
