@@ -53,6 +53,19 @@ def _isolated_dirs(request: pytest.FixtureRequest, tmp_path: Path, monkeypatch: 
         monkeypatch.delenv(var, raising=False)
 
 
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """The heaviest files first. Under ``--dist loadfile`` a file stays on one worker and files are
+    handed out in collection order; in alphabetical order the longest (tests/ui's, up to ~3 min
+    each) came last, and three workers sat idle while a fourth finished one (~45 s of a 9-minute
+    pass, replayed from measured durations). A file's weight is its number of tests, a Pilot test
+    (tests/ui: ~3 s each against ~0.5 s elsewhere) counting three; the order inside a file stays."""
+    weight: dict[str, int] = {}
+    for item in items:
+        path = item.nodeid.split("::", 1)[0]
+        weight[path] = weight.get(path, 0) + (3 if path.startswith("tests/ui/") else 1)
+    items.sort(key=lambda item: -weight[item.nodeid.split("::", 1)[0]])
+
+
 @pytest.hookimpl(hookwrapper=True)
 def pytest_runtest_call(item: pytest.Item):
     """Just before the body (every fixture has run, so a fixture's LOOM_DEMO_TODAY counts): the
