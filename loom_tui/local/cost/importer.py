@@ -171,85 +171,107 @@ def import_paths(db_path: Path | str, paths: Iterable[str | Path], *, kind: str 
     from concurrent.futures import ThreadPoolExecutor
 
     files = expand(paths)
-    result = ImportResult()
-    copies: list[Path] = []
     with db.connect(db_path) as con, ThreadPoolExecutor(1) as pool:
         known = con.execute("SELECT sha256, fingerprint FROM cost_files").fetchall()
-        seen = {r[0] for r in known}
-        prints = {r[1] for r in known}
+        batch = _Batch(con, pool, Path(db_path), kind, {r[0] for r in known}, {r[1] for r in known})
         con.execute("BEGIN TRANSACTION")
         try:
             backfill_days(con)
             for path, named in files:
-                fp = content_hash(path, FINGERPRINT_BYTES)
-                sha_later = None
-                if fp in prints:  # maybe imported before: decide now
-                    sha = content_hash(path)
-                    if sha in seen:
-                        result.files.append(FileResult(str(path), sha, "", 0, skipped=True, reason="imported before"))
-                        continue
-                else:  # new content for sure: hash it while DuckDB imports it
-                    sha, sha_later = "", pool.submit(content_hash, path)
-                if progress:
-                    progress(f"importing {path}")
-                src = path
-                if not _is_parquet(path) and is_utf16(path):  # Excel's "Unicode text": read as UTF-8
-                    src = utf8_copy(path, Path(db_path).parent)
-                    copies.append(src)
-                run = find_run(path)
-                manifest = run.manifest if run else None
-                if manifest is not None and not manifest.is_cost:
-                    if named:
-                        raise CostFileError(str(path), f"is a {manifest.dataset} export ({manifest.path}), not cost")
-                    result.files.append(FileResult(str(path), sha or (sha_later.result() if sha_later else ""), "", 0,
-                                                   skipped=True, reason=f"not a cost export ({manifest.dataset})"))
-                    continue
-                try:
-                    layout, rel = _source(con, src, kind)
-                    layout, basis = settle_kind(con, layout, rel, path=str(path), forced=kind, manifest=manifest,
-                                                file_name=path.name)
-                except CostFileError as exc:
-                    if named or exc.line != 1 or manifest is not None:
-                        raise
-                    # a folder of exports may hold other CSV files (price sheets, manifests): say so, go on
-                    result.files.append(FileResult(str(path), sha or (sha_later.result() if sha_later else ""), "", 0,
-                                                   skipped=True, reason="not a cost export"))
-                    continue
-                file_id = con.execute("SELECT nextval('cost_file_ids')").fetchone()[0]
-                sql = select_sql(layout, rel, file_id=file_id)
-                try:
-                    rows = con.execute(f"INSERT INTO cost ({', '.join(TABLE_FIELDS)}, source, file_id) {sql}").fetchone()[0]
-                except Exception as exc:  # noqa: BLE001 - any engine error: find the line and say it plainly
-                    raise _relabel(_explain(src, layout, exc), src, path) from None
-                if not rows and _has_data(src):
-                    raise CostFileError(str(path), "holds data after its header but no row could be read as cost "
-                                                   "(a line too long, or not CSV)", line=2)
-                if manifest is not None:
-                    check_manifest(manifest, path, rows, layout.columns)
-                record_tag_keys(con, file_id)
-                if sha_later is not None:
-                    sha = sha_later.result()
-                con.execute("INSERT INTO cost_files (id, sha256, path, format, kind, rows, source, imported_at, fingerprint, "
-                            "export_key, period, run_id, submitted) VALUES (?, ?, ?, ?, ?, ?, 'exports', ?, ?, ?, ?, ?, ?)",
-                            [file_id, sha, str(path), layout.label, layout.kind, rows, datetime.now(timezone.utc).replace(tzinfo=None), fp,
-                             *_run_columns(run)])
-                settled = settle(con, file_id, str(path), layout.kind, run)
-                seen.add(sha)
-                prints.add(fp)
-                result.files.append(FileResult(str(path), sha, layout.label, 0 if settled.superseded_by else rows,
-                                               skipped=bool(settled.superseded_by),
-                                               reason=f"an earlier run than {settled.superseded_by}, imported before: not counted"
-                                               if settled.superseded_by else "",
-                                               dataset_basis=basis, run_basis=run.basis if run else "",
-                                               superseded=settled.superseded, superseded_by=settled.superseded_by))
+                batch.add(path, named, progress)
             con.execute("COMMIT")
         except BaseException:
             con.execute("ROLLBACK")
             raise
         finally:
-            for c in copies:
+            for c in batch.copies:
                 c.unlink(missing_ok=True)
-    return result
+    return batch.result
+
+
+@dataclass
+class _Batch:
+    """One import's transaction: what it has seen (by content hash and by fingerprint), its
+    UTF-8 copies to remove, and the result so far."""
+
+    con: Any
+    pool: Any  # hashes a new file's whole content while DuckDB imports it
+    db_path: Path
+    kind: str | None
+    seen: set[str]
+    prints: set[str]
+    copies: list[Path] = field(default_factory=list)
+    result: ImportResult = field(default_factory=ImportResult)
+
+    def skip(self, path: Path, sha: str, reason: str) -> None:
+        self.result.files.append(FileResult(str(path), sha, "", 0, skipped=True, reason=reason))
+
+    def add(self, path: Path, named: bool, progress: Callable[[str], None] | None) -> None:
+        fp = content_hash(path, FINGERPRINT_BYTES)
+        sha, sha_later = "", None
+        if fp in self.prints:  # maybe imported before: decide now
+            sha = content_hash(path)
+            if sha in self.seen:
+                return self.skip(path, sha, "imported before")
+        else:  # new content for sure: hash it while DuckDB imports it
+            sha_later = self.pool.submit(content_hash, path)
+
+        def final_sha() -> str:
+            return sha or (sha_later.result() if sha_later else "")
+
+        if progress:
+            progress(f"importing {path}")
+        src = path
+        if not _is_parquet(path) and is_utf16(path):  # Excel's "Unicode text": read as UTF-8
+            src = utf8_copy(path, self.db_path.parent)
+            self.copies.append(src)
+        run = find_run(path)
+        manifest = run.manifest if run else None
+        if manifest is not None and not manifest.is_cost:
+            if named:
+                raise CostFileError(str(path), f"is a {manifest.dataset} export ({manifest.path}), not cost")
+            return self.skip(path, final_sha(), f"not a cost export ({manifest.dataset})")
+        try:
+            layout, rel = _source(self.con, src, self.kind)
+            layout, basis = settle_kind(self.con, layout, rel, path=str(path), forced=self.kind, manifest=manifest,
+                                        file_name=path.name)
+        except CostFileError as exc:
+            if named or exc.line != 1 or manifest is not None:
+                raise
+            # a folder of exports may hold other CSV files (price sheets, manifests): say so, go on
+            return self.skip(path, final_sha(), "not a cost export")
+        self._insert(path, src, layout, rel, basis, run, fp, final_sha)
+
+    def _insert(self, path: Path, src: Path, layout: Any, rel: Any, basis: str, run: ExportRun | None, fp: str,
+                final_sha: Callable[[], str]) -> None:
+        con = self.con
+        file_id = con.execute("SELECT nextval('cost_file_ids')").fetchone()[0]
+        sql = select_sql(layout, rel, file_id=file_id)
+        try:
+            rows = con.execute(f"INSERT INTO cost ({', '.join(TABLE_FIELDS)}, source, file_id) {sql}").fetchone()[0]
+        except Exception as exc:  # noqa: BLE001 - any engine error: find the line and say it plainly
+            raise _relabel(_explain(src, layout, exc), src, path) from None
+        if not rows and _has_data(src):
+            raise CostFileError(str(path), "holds data after its header but no row could be read as cost "
+                                           "(a line too long, or not CSV)", line=2)
+        manifest = run.manifest if run else None
+        if manifest is not None:
+            check_manifest(manifest, path, rows, layout.columns)
+        record_tag_keys(con, file_id)
+        sha = final_sha()
+        con.execute("INSERT INTO cost_files (id, sha256, path, format, kind, rows, source, imported_at, fingerprint, "
+                    "export_key, period, run_id, submitted) VALUES (?, ?, ?, ?, ?, ?, 'exports', ?, ?, ?, ?, ?, ?)",
+                    [file_id, sha, str(path), layout.label, layout.kind, rows, datetime.now(timezone.utc).replace(tzinfo=None), fp,
+                     *_run_columns(run)])
+        settled = settle(con, file_id, str(path), layout.kind, run)
+        self.seen.add(sha)
+        self.prints.add(fp)
+        self.result.files.append(FileResult(str(path), sha, layout.label, 0 if settled.superseded_by else rows,
+                                            skipped=bool(settled.superseded_by),
+                                            reason=f"an earlier run than {settled.superseded_by}, imported before: not counted"
+                                            if settled.superseded_by else "",
+                                            dataset_basis=basis, run_basis=run.basis if run else "",
+                                            superseded=settled.superseded, superseded_by=settled.superseded_by))
 
 
 def _run_columns(run: ExportRun | None) -> list[str | None]:
