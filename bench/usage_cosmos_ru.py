@@ -31,7 +31,7 @@ async def measure(server) -> dict[str, float]:
     from loom_tui.config import Profile
     from loom_tui.domain.clock import iso
     from loom_tui.local.demo import DEMO_SESSION, DEMO_TENANT, seed_scale
-    from loom_tui.services.context import AppContext
+    from loom_tui.wiring import context as make_context
     from loom_tui.services.usage import UsageService, _in_window, window
     from loom_tui.store.cosmos import CosmosStore
 
@@ -51,7 +51,7 @@ async def measure(server) -> dict[str, float]:
                            "at": iso(now - timedelta(seconds=rng.randrange(60 * 86400)))})
         await store.upsert_many("audit-log", events)
         seeded = time.perf_counter() - t0
-        ctx = AppContext(profile=Profile(), store=store, session=DEMO_SESSION)
+        ctx = make_context(profile=Profile(), store=store, session=DEMO_SESSION)
         service = UsageService(ctx)
         mark = store.charges.mark()
         t = time.perf_counter()

@@ -37,7 +37,8 @@ sys.path.insert(0, sys.argv[1])
 from loom_tui.config import Profile
 from loom_tui.domain.clock import iso
 from loom_tui.local.demo import DEMO_SESSION, DEMO_TENANT, DEMO_USERS, seed_scale
-from loom_tui.services.context import AppContext, open_context
+from loom_tui.services.context import AppContext
+from loom_tui.wiring import open_context
 from loom_tui.services.usage import UsageService
 
 EVENTS = int(os.environ.get("LOOM_BENCH_USAGE_EVENTS", "1000000"))

@@ -136,7 +136,7 @@ def _plant_cycle(tmp_path: Path) -> Path:
 
 def test_a_planted_cycle_fails(tmp_path):
     found = cycle_violations(import_graph(_plant_cycle(tmp_path), typed=True), ALLOWED_CYCLES)
-    assert found == ["import cycle: loom_tui._planted_a -> loom_tui._planted_b -> loom_tui._planted_a "
+    assert [f for f in found if "_planted" in f] == ["import cycle: loom_tui._planted_a -> loom_tui._planted_b -> loom_tui._planted_a "
                      "(of 2: loom_tui._planted_a, loom_tui._planted_b)"]
 
 

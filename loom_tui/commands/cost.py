@@ -104,7 +104,7 @@ def query(args: argparse.Namespace, today: date, by: str | None = None):
 
 
 async def _run(args: argparse.Namespace, fn) -> Any:
-    from loom_tui.services.context import context_from_args
+    from loom_tui.wiring import context_from_args
 
     ctx = await context_from_args(args)
     try:
@@ -127,7 +127,7 @@ def _emit(args: argparse.Namespace, view: Any, json: Any = None, empty: str = "n
 
 
 async def do_import(args: argparse.Namespace) -> int:
-    from loom_tui.services.context import context_from_args
+    from loom_tui.wiring import context_from_args
 
     ctx = await context_from_args(args)
     try:
@@ -269,7 +269,7 @@ def _broken(b) -> list[str]:
 
 
 async def _budget_ctx(args: argparse.Namespace, fn) -> Any:
-    from loom_tui.services.context import context_from_args
+    from loom_tui.wiring import context_from_args
 
     ctx = await context_from_args(args)
     try:

@@ -46,7 +46,7 @@ async def handle(args: argparse.Namespace) -> int:
 
 async def data_checks(report, args: argparse.Namespace, *, timeout: float) -> None:
     """Checks that read the store: opened read-only, never seeded, bounded in time."""
-    from loom_tui.services.context import context_from_args
+    from loom_tui.wiring import context_from_args
     from loom_tui.services.doctor import WARN
     from loom_tui.services.v1tenant import doctor_check
 

@@ -55,11 +55,9 @@ def _local(args: argparse.Namespace):
 
 
 def _demo_user(persona: str | None = None) -> dict:
-    from loom_tui.local.demo import persona_session
+    from loom_tui.wiring import demo_user
 
-    s = persona_session(persona)
-    return {"persona": persona or "tenant-admin", "tenant_id": s.tenant_id, "user_oid": s.user_oid, "upn": s.upn, "name": s.display_name, "groups": list(s.groups),
-            "tenant_admin": s.is_tenant_admin, "credential": "none (local profile: the demo tenant's user)"}
+    return demo_user(persona)
 
 
 def _profile(args: argparse.Namespace):

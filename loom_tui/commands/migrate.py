@@ -32,7 +32,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 async def handle(args: argparse.Namespace) -> int:
-    from loom_tui.services.context import context_from_args
+    from loom_tui.wiring import context_from_args
     from loom_tui.services.v1tenant import V1TenantService
 
     ctx = await context_from_args(args)

@@ -19,7 +19,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 async def handle(args: argparse.Namespace) -> int:
-    from loom_tui.services.context import context_from_args
+    from loom_tui.wiring import context_from_args
     from loom_tui.services.repair import RepairService
 
     ctx = await context_from_args(args, repair=False)

@@ -19,7 +19,7 @@ from loom_tui.domain.text import clean_text
 from loom_tui.store.query import Order, Query
 
 from .audit import AuditService
-from .directory import Directory, directory_for
+from .directory import Directory
 from loom_tui.errors import NotFoundError, ValidationError
 from .roles import Action, permission_id, require
 from .stamps import stamp
@@ -52,7 +52,7 @@ class CommentService:
         self.ctx = ctx
         self.scoped = ctx.scoped
         self.audit = AuditService(ctx.scoped)
-        self.directory = directory or directory_for(ctx)
+        self.directory = directory or ctx.directory
 
     async def list(self, workspace_id: str, item_id: str, *, newest_first: bool = False, max_items: int = 200,
                    continuation: str | None = None):

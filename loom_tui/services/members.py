@@ -21,7 +21,7 @@ from loom_tui.store.errors import NotFound, PreconditionFailed
 from loom_tui.store.query import Order, Query
 
 from .audit import AuditService
-from .directory import Directory, directory_for
+from .directory import Directory
 from loom_tui.errors import ConflictError, EditConflict, NotFoundError, ValidationError
 from .roles import MEMBER_ROLES, Action, permission_id, require
 from .wsdoc import set_member_upn
@@ -58,7 +58,7 @@ class MemberService:
         self.ctx = ctx
         self.scoped = ctx.scoped
         self.audit = AuditService(ctx.scoped)
-        self.directory = directory or directory_for(ctx)
+        self.directory = directory or ctx.directory
 
     async def list(self, workspace_id: str) -> list[dict]:
         ws = await self.scoped.workspace(workspace_id)

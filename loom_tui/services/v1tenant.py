@@ -26,7 +26,7 @@ from typing import TYPE_CHECKING
 from loom_tui.store.scoped import TENANT_SETTINGS_ITEM
 
 from .audit import AuditService
-from .directory import Directory, directory_for
+from .directory import Directory
 from .doctor import OK, WARN
 from .errors import ConflictError, Forbidden
 
@@ -75,7 +75,7 @@ class V1TenantService:
     def __init__(self, ctx: "AppContext", directory: Directory | None = None) -> None:
         self.ctx = ctx
         self.scoped = ctx.scoped
-        self.directory = directory or directory_for(ctx)
+        self.directory = directory or ctx.directory
 
     def _require_admin(self) -> None:
         if not self.ctx.session.is_tenant_admin:

@@ -67,7 +67,7 @@ async def test_member_without_directory_entry_is_reported_unresolved(team, item)
     res = await CommentService(team.owner, NoDirectory()).add(team.id, item["id"], f"hi @{upn('kim.scientist')}")
     assert res.unresolved == [upn("kim.scientist")]
     # with a directory that knows kim, the same mention is delivered
-    from loom_tui.services.directory import demo_directory
+    from loom_tui.wiring import demo_directory
 
     res = await CommentService(team.owner, demo_directory()).add(team.id, item["id"], f"hi @{upn('kim.scientist')}")
     assert res.notified == [upn("kim.scientist")]

@@ -12,10 +12,10 @@ import jsonschema
 import pytest
 
 from loom_tui.config import Profile
-from loom_tui.services.context import AppContext
+from loom_tui.wiring import context as make_context
 from loom_tui.services.deploy.console_record import record_for_console
 from loom_tui.services.grants import GrantService
-from loom_tui.services.principals import demo_principals
+from loom_tui.wiring import demo_principals
 from loom_tui.services.items import ItemInput
 from loom_tui.services.workspaces import WorkspaceInput
 from loom_tui.store.port import DocumentStore
@@ -57,7 +57,7 @@ PLAN = {"domain": "claims", "subscription_id": "11111111-2222-4333-8444-55555555
 
 
 async def test_every_document_loom_writes_validates_against_the_console_s_types(store) -> None:
-    ctx = AppContext(profile=Profile(), store=store, session=wc.ADMIN.session(tenant_admin=True))
+    ctx = make_context(profile=Profile(), store=store, session=wc.ADMIN.session(tenant_admin=True))
     ws = await ctx.workspaces.create(WorkspaceInput(name="Contract", description="d", capacity="F64"))
     bare = await ctx.workspaces.create(WorkspaceInput(name="Bare"))  # no capacity, no description
     new_domain = await ctx.workspaces.create(WorkspaceInput(name="Claims ws", domain="claims", new_domain=True))

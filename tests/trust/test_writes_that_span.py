@@ -20,7 +20,8 @@ import pytest
 from loom_tui.config import Profile
 from loom_tui.domain.session import Session
 from loom_tui.local.demo import DEMO_SESSION, DEMO_TENANT, seed_demo
-from loom_tui.services.context import AppContext, open_context
+from loom_tui.wiring import context as make_context
+from loom_tui.wiring import open_context
 from loom_tui.services.errors import ConflictError, ValidationError
 from loom_tui.services.items import ItemInput
 from loom_tui.services.repair import RepairService
@@ -46,7 +47,7 @@ async def _contexts(kind: str, request, tmp_path: Path, n: int):
     await stores[0].init_with_key()
     for s in stores:
         await s.open()
-    return [AppContext(profile=Profile(), store=s, session=ADMIN) for s in stores], stores[0]
+    return [make_context(profile=Profile(), store=s, session=ADMIN) for s in stores], stores[0]
 
 
 @pytest.mark.parametrize("kind", ["sqlite", pytest.param("cosmos", marks=pytest.mark.cosmos)])
@@ -157,7 +158,7 @@ async def test_disk_full_mid_create_then_repair_leaves_every_invariant(tmp_path)
 WRITER = textwrap.dedent("""
     import asyncio, sys
     from loom_tui.config import Profile
-    from loom_tui.services.context import open_context
+    from loom_tui.wiring import open_context
     from loom_tui.services.items import ItemInput
     from loom_tui.services.workspaces import WorkspaceInput
 

@@ -17,7 +17,7 @@ from loom_tui.domain.clock import iso, parse_iso
 from loom_tui.domain.session import Session
 from loom_tui.local.demo import DEMO_TENANT
 from loom_tui.screens.usage import ActiveItems, Card, UsageScreen
-from loom_tui.services.context import open_context
+from loom_tui.wiring import open_context
 from loom_tui.services.usage import UsageService, window
 from loom_tui.widgets.bars import ActivityColumns, BarList, activity_lines, bar_lines
 from loom_tui.widgets.flash import FlashLine

@@ -10,10 +10,8 @@ if TYPE_CHECKING:
 
 
 async def recipients(ctx: "AppContext", emails: Iterable[str]) -> list[str]:
-    from loom_tui.services.directory import directory_for
-
     out = [ctx.session.user_oid]
-    directory = directory_for(ctx)
+    directory = ctx.directory
     for e in emails:
         user = await directory.by_upn(e)
         if user is not None and user.oid not in out:

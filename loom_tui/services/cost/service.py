@@ -101,15 +101,10 @@ class CostService:
     async def ensure_demo(self) -> int:
         """The demo tenant ships 90 days of cost as a generated FOCUS export, imported the first
         time cost is opened (through the same importer as any export).  Rows imported (0: had data)."""
-        if not self.ctx.demo or (await self.status(EXPORTS)).files:
+        if self.ctx.cost_seed is None or (await self.status(EXPORTS)).files:
             return 0
-        from loom_tui.local.cost.demo_data import daily_rows, write_focus
-        from loom_tui.wiring import demo_cost_resources
-
-        # the estate the demo Azure was seeded with, and the workspaces it tags its cost with
-        resources = demo_cost_resources(self.ctx.session.tenant_id)
         path = self.db_path.parent / "demo-export" / "focus-demo.csv"
-        await asyncio.to_thread(write_focus, path, daily_rows(resources, self.today()))
+        await asyncio.to_thread(self.ctx.cost_seed, path, self.today())
         return (await self._import([str(path)])).rows  # the demo's own data, seeded as the store is
 
     async def status(self, source: str = EXPORTS) -> SourceStatus:
