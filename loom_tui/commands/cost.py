@@ -162,9 +162,9 @@ def _note(f: Any) -> str:
 
 
 def _today() -> date:
-    from loom_tui.services.cost.service import _today as today
+    from loom_tui.wiring import clock
 
-    return today()
+    return clock().today()
 
 
 async def _view(args: argparse.Namespace, method: str, by: str | None = None) -> tuple[int, Any]:

@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Callable
 from loom_tui.domain.clock import iso
 from loom_tui.store.query import Filter, Op, Query
 
-from .idle_workspaces import IdleWorkspace, idle_among, not_deleting as _not_deleting, now as _utc_now, window
+from .idle_workspaces import IdleWorkspace, idle_among, not_deleting as _not_deleting, window
 
 from loom_tui.errors import Forbidden, NotFoundError
 
@@ -129,10 +129,10 @@ def _activity_part(since: datetime, per_day: list[int]) -> ActivityPart:
 class UsageService:
     """``await UsageService(ctx).report()`` → :class:`UsageReport` (admins only)."""
 
-    def __init__(self, ctx: "AppContext", *, clock: Callable[[], datetime] = _utc_now) -> None:
+    def __init__(self, ctx: "AppContext", *, clock: Callable[[], datetime] | None = None) -> None:
         self.ctx = ctx
         self.scoped = ctx.scoped
-        self.clock = clock
+        self.clock = clock or ctx.clock.now  # the run's clock (on the pinned day, when one is pinned)
 
     def require_admin(self) -> None:
         if not self.ctx.session.is_tenant_admin:

@@ -102,10 +102,8 @@ def parse_thresholds(specs: list[str], emails: list[str], groups: list[str] | No
 
 class BudgetService:
     def __init__(self, ctx: "AppContext", *, today: Callable[[], date] | None = None) -> None:
-        from .service import _today
-
         self.ctx = ctx
-        self.today = today or _today
+        self.today = today or ctx.clock.today
 
     def require_admin(self) -> None:
         if not self.ctx.session.is_tenant_admin:

@@ -34,13 +34,6 @@ ZERO = Decimal(0)
 TOP_MOVERS = 10
 
 
-def _today() -> date:
-    """Today (UTC); ``LOOM_DEMO_TODAY=YYYY-MM-DD`` pins it, as it pins the demo tenant's data."""
-    from loom_tui.local.cost.demo_data import today
-
-    return today()
-
-
 def db_path_for(ctx: "AppContext") -> Path:
     base = paths.data_dir(getattr(ctx, "data_dir", None) or ctx.profile.data_dir)
     safe = re.sub(r"[^A-Za-z0-9_.-]", "_", ctx.profile.name) or "profile"
@@ -48,9 +41,9 @@ def db_path_for(ctx: "AppContext") -> Path:
 
 
 class CostService:
-    def __init__(self, ctx: "AppContext", *, today: Callable[[], date] = _today, db_path: Path | None = None) -> None:
+    def __init__(self, ctx: "AppContext", *, today: Callable[[], date] | None = None, db_path: Path | None = None) -> None:
         self.ctx = ctx
-        self.today = today
+        self.today = today or ctx.clock.today  # the run's clock (wiring pins the demo's day)
         self.db_path = db_path or db_path_for(ctx)
         p = ctx.profile
         self.tags = TagKeys(workspace=(p.tag_workspace,), domain=tuple(p.tag_domain), tenant=(p.tag_tenant,))
