@@ -381,11 +381,10 @@ async def _quick_repair(ctx: "AppContext") -> None:
     """Finish what a crash left half done (unfinished intents, workspaces stuck in Deleting) —
     cheap: two queries when there is nothing to do.  Never stops the start: a failure is a note."""
     from loom_tui.services.errors import ServiceError
-    from loom_tui.services.repair import RepairService
     from loom_tui.store.errors import StoreError
 
     try:
-        report = await RepairService(ctx).run(min_age_s=30.0)
+        report = await ctx.repair.run(min_age_s=30.0)
     except (ServiceError, StoreError) as exc:
         ctx.notes.append(f"repair of half-done work failed: {exc}")
         return

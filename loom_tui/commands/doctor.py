@@ -53,7 +53,7 @@ async def data_checks(report, args: argparse.Namespace, *, timeout: float) -> No
     ctx = None
     try:
         ctx = await asyncio.wait_for(context_from_args(argparse.Namespace(**{**vars(args), "read_only": True}), seed_demo=False), timeout)
-        await asyncio.wait_for(doctor_check(report, ctx), timeout)
+        await asyncio.wait_for(doctor_check(report, ctx.v1tenant), timeout)
     except Exception as exc:  # the store may be unreachable or need a sign-in: say so, do not fail the run
         report.add("data", "v1 tenant ids", WARN, f"not checked: {exc or type(exc).__name__}",
                    "sign in (loom login) and check that the store is reachable, then run loom doctor again")

@@ -18,8 +18,6 @@ from loom_tui.domain.session import Session
 from loom_tui.store.port import DocumentStore
 from loom_tui.store.scoped import ScopedStore
 
-from loom_tui.errors import ReadOnlyError
-
 from .directory import Directory, NoDirectory
 
 if TYPE_CHECKING:
@@ -37,8 +35,10 @@ if TYPE_CHECKING:
     from .notifications import NotificationService
     from .operations import OperationService
     from .prefs import PrefsService
-    from .roles import RoleService
+    from .repair import RepairService
+    from .roles import Gate
     from .usage import UsageService
+    from .v1tenant import V1TenantService
     from .workspaces import WorkspaceService
 
 
@@ -105,10 +105,16 @@ class AppContext:
     def scoped(self) -> ScopedStore:
         return ScopedStore(self.store, self.session)
 
+    @cached_property
+    def gate(self) -> "Gate":
+        """The session's permission gate (read-only switch and workspace roles): what services get."""
+        from .roles import Gate
+
+        return Gate(self.scoped, self.read_only)
+
     def require_writable(self, action: str = "this change") -> None:
-        """The single read-only gate of the service layer."""
-        if self.read_only:
-            raise ReadOnlyError(action)
+        """The single read-only gate of the service layer (:meth:`Gate.require_writable`)."""
+        self.gate.require_writable(action)
 
     @cached_property
     def audit(self) -> "AuditService":
@@ -120,25 +126,25 @@ class AppContext:
     def workspaces(self) -> "WorkspaceService":
         from .workspaces import WorkspaceService
 
-        return WorkspaceService(self)
+        return WorkspaceService(self.scoped, self.gate)
 
     @cached_property
     def items(self) -> "ItemService":
         from .items import ItemService
 
-        return ItemService(self)
+        return ItemService(self.scoped, self.gate)
 
     @cached_property
     def folders(self) -> "FolderService":
         from .folders import FolderService
 
-        return FolderService(self)
+        return FolderService(self.scoped, self.gate)
 
     @cached_property
     def members(self) -> "MemberService":
         from .members import MemberService
 
-        return MemberService(self)
+        return MemberService(self.scoped, self.gate, self.directory)
 
     async def principals(self) -> Any:
         """The run's principal lookup for member grants (Microsoft Graph; see ``wiring.principal_lookup``)."""
@@ -152,31 +158,42 @@ class AppContext:
     def grants(self) -> "GrantService":
         from .grants import GrantService
 
-        return GrantService(self)
+        return GrantService(self.scoped, self.gate, self.members, self.principals)
 
     @cached_property
     def comments(self) -> "CommentService":
         from .comments import CommentService
 
-        return CommentService(self)
+        return CommentService(self.scoped, self.gate, self.directory)
 
     @cached_property
     def notifications(self) -> "NotificationService":
         from .notifications import NotificationService
 
-        return NotificationService(self)
+        return NotificationService(self.scoped, self.gate)
 
     @cached_property
     def prefs(self) -> "PrefsService":
         from .prefs import PrefsService
 
-        return PrefsService(self)
+        return PrefsService(self.scoped, self.gate)
+
+    @property
+    def roles(self) -> "Gate":
+        """The session's role in a workspace, by id (the screens ask it what to offer)."""
+        return self.gate
 
     @cached_property
-    def roles(self) -> "RoleService":
-        from .roles import RoleService
+    def v1tenant(self) -> "V1TenantService":
+        from .v1tenant import V1TenantService
 
-        return RoleService(self)
+        return V1TenantService(self.scoped, self.gate, self.directory)
+
+    @cached_property
+    def repair(self) -> "RepairService":
+        from .repair import RepairService
+
+        return RepairService(self.scoped, self.gate, self.workspaces)
 
     @cached_property
     def capacity(self) -> "CapacityService":
