@@ -205,19 +205,21 @@ class AppContext:
     def usage(self) -> "UsageService":
         from .usage import UsageService
 
-        return UsageService(self)
+        return UsageService(self.scoped, self.clock.now)
 
     @cached_property
     def budgets(self) -> "BudgetService":
         from .cost.budgets import BudgetService
 
-        return BudgetService(self)
+        return BudgetService(self.scoped, self.gate, self.azure, self.profile, self.directory, self.clock.today)
 
     @cached_property
     def cost(self) -> "CostService":
-        from .cost.service import CostService
+        from .cost.service import CostService, db_path_for
 
-        return CostService(self)
+        return CostService(self.scoped, self.gate, self.azure, self.profile, today=self.clock.today, pace=self.pace,
+                           db_path=db_path_for(self.profile, self.data_dir), domain_names=lambda: self.workspaces.registry.names(),
+                           inventory=lambda: self.capacity.inventory(), seed=self.cost_seed)
 
     @cached_property
     def operations(self) -> "OperationService":

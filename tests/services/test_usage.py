@@ -59,7 +59,7 @@ def ctx_for(store: DocumentStore, session: Session = DEMO_SESSION) -> AppContext
 
 
 def service(store: DocumentStore, now: datetime, session: Session = DEMO_SESSION) -> UsageService:
-    return UsageService(ctx_for(store, session), clock=lambda: now)
+    return UsageService(ctx_for(store, session).scoped, lambda: now)
 
 
 async def seed_other_tenant(store: DocumentStore, now: datetime, *, reuse_item_ids: list[str]) -> int:
