@@ -199,7 +199,7 @@ class AppContext:
     def capacity(self) -> "CapacityService":
         from .capacity.service import CapacityService
 
-        return CapacityService(self)
+        return CapacityService(self.scoped, self.gate, self.azure, self.operations, self.profile, lambda: self.cost)
 
     @cached_property
     def usage(self) -> "UsageService":
