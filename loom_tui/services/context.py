@@ -225,7 +225,7 @@ class AppContext:
     def operations(self) -> "OperationService":
         from .operations import OperationService
 
-        return OperationService(self)
+        return OperationService(self.scoped, self.gate, self.azure, self.pace, context=self)
 
     def where(self) -> str:
         """Header text: profile, store and cloud."""

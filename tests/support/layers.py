@@ -351,11 +351,8 @@ ALLOWED_CYCLES: tuple[tuple[str, ...], ...] = (
     ('loom_tui.local.cost.demo_data', 'loom_tui.local.cost.demo_estate'),
     ('loom_tui.screens.cost', 'loom_tui.screens.cost.export', 'loom_tui.screens.cost.load', 'loom_tui.screens.cost.screen'),
     ('loom_tui.screens.setup', 'loom_tui.screens.setup.screen', 'loom_tui.screens.setup.view', 'loom_tui.screens.setup.workers'),
-    (
-        'loom_tui.services.capacity.actions', 'loom_tui.services.capacity.service', 'loom_tui.services.context',
-        'loom_tui.services.operation_handle', 'loom_tui.services.operation_owners', 'loom_tui.services.operations',
-    ),
     ('loom_tui.services.deploy.network_stages', 'loom_tui.services.deploy.runner'),
     ('loom_tui.services.deploy.operation', 'loom_tui.services.deploy.service'),
+    ('loom_tui.services.operation_handle', 'loom_tui.services.operation_owners', 'loom_tui.services.operations'),
     ('loom_tui.store.sqlite', 'loom_tui.store.sqlite_aggregate'),
 )
