@@ -19,7 +19,7 @@ from loom_tui.widgets.virtual_table import Column, VirtualTable, safe_text
 
 from loom_tui.services.audit_filter import AuditFilter
 
-from .workspace_detail import Pane
+from .detail_pane import Pane
 
 
 

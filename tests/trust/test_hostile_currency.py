@@ -8,7 +8,7 @@ from datetime import date
 
 from loom_tui.app import LoomApp
 from loom_tui.local.cost import db
-from loom_tui.screens.cost import CostScreen
+from loom_tui.screens.cost.screen import CostScreen
 from tests.support.cli import loom
 from tests.ui.helpers import screen_text, until_idle, wait_for, wait_ready
 

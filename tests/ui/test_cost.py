@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from loom_tui.app import LoomApp
-from loom_tui.screens.cost import CostScreen
+from loom_tui.screens.cost.screen import CostScreen
 from loom_tui.services.cost.model import Query
 from loom_tui.services.cost.periods import resolve
 from loom_tui.widgets.cost_charts import forecast_gauge, money_columns

@@ -183,7 +183,7 @@ async def test_a_notifications_error_shows_on_the_panels_status_line(monkeypatch
 
 
 async def test_the_capacity_inventory_says_how_long_it_tried_and_stops_loading(monkeypatch):
-    from loom_tui.screens.capacity import CapacityScreen
+    from loom_tui.screens.capacity.screen import CapacityScreen
 
     from .test_capacity import open_capacity
 
