@@ -187,7 +187,7 @@ async def fill_estate(profile: "Profile", clients: "AzureClients") -> None:
 def demo_cost_resources(tenant_id: str) -> list:
     """The demo tenant's cost lines (``loom_tui.local.cost.demo_data``), following the demo Azure's
     estate as seeded: the same resources, SKUs and states the Capacity area lists."""
-    from loom_tui.demo_azure.estate import build_estate
+    from loom_tui.demo_azure.estate_all import build_estate
     from loom_tui.local.cost.demo_data import demo_resources
     from loom_tui.local.demo import demo_workspaces
 

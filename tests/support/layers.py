@@ -334,7 +334,6 @@ KNOWN_DIRECT: tuple[str, ...] = (
 ALLOWED_CYCLES: tuple[tuple[str, ...], ...] = (
     ('loom_tui.azure.profiles', 'loom_tui.config'),
     ('loom_tui.commands.dlz', 'loom_tui.commands.dlz_plan'),
-    ('loom_tui.demo_azure.estate', 'loom_tui.demo_azure.estate_admin', 'loom_tui.demo_azure.estate_setup'),
     ('loom_tui.screens.setup', 'loom_tui.screens.setup.screen', 'loom_tui.screens.setup.view', 'loom_tui.screens.setup.workers'),
     ('loom_tui.services.deploy.network_stages', 'loom_tui.services.deploy.runner'),
     ('loom_tui.services.deploy.operation', 'loom_tui.services.deploy.service'),
