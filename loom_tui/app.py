@@ -76,11 +76,11 @@ class LoomApp(ReportsWorkerErrors, KeyOrder, FieldReady, App):
     @work(exclusive=True, exit_on_error=False, group="open")
     async def _open(self) -> None:
         from loom_tui.config import resolve_profile
-        from loom_tui.wiring import open_context
+        from loom_tui.wiring import open_context, signs_in
 
         try:
             profile = resolve_profile(self.profile_name)
-            if not profile.is_local and not self.persona:
+            if signs_in(profile) and not self.persona:
                 await self._open_azure(profile)
                 return
             self._ctx = await open_context(profile, data_dir=self.data_dir, read_only=self.read_only_flag, persona=self.persona)

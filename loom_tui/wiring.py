@@ -415,6 +415,20 @@ def _throttled_on_stderr(event: Any) -> None:
 
 # -- what only the demo tenant has ---------------------------------------------------------------
 
+def signs_in(profile: "Profile") -> bool:
+    """Whether a run on ``profile`` signs the operator in to Azure (a real profile), or acts as
+    one of the local profile's demo users."""
+    return not profile.is_local
+
+
+def needs_no_sign_in(profile: "Profile", *, azure_flags: bool = False) -> bool:
+    """``loom login``/``whoami``: the built-in local profile (the embedded store, the demo tenant's
+    user) needs no sign-in; a local-store profile that names a credential, tenant, client or
+    subscriptions (in the file, or as flags: ``azure_flags``) signs in like any other."""
+    azure_side = profile.credential != "device-code" or profile.tenant_id or profile.client_id or profile.subscriptions or azure_flags
+    return profile.is_local and not azure_side
+
+
 def demo_user(persona: str | None = None) -> dict:
     """``loom whoami``/``login`` on the local profile: the demo tenant's user of ``persona``."""
     from loom_tui.local.demo import persona_session
