@@ -271,13 +271,16 @@ def directory_for(session: "Session") -> "Directory":
 
 
 def demo_cost_seed(tenant_id: str) -> Any:
-    """Writes the demo tenant's 90 days of cost (a generated FOCUS export) at a path, ending the day
-    before the given one: the cost service imports it the first time cost is opened."""
+    """Writes the demo tenant's 90 days of cost (a generated FOCUS export, ending the day before the
+    given one) into the cost cache's folder and returns its path: the cost service imports it the
+    first time cost is opened."""
 
-    def write(path: Any, day: Any) -> None:
+    def write(folder: Any, day: Any) -> Any:
         from loom_tui.local.cost.demo_data import daily_rows, write_focus
 
+        path = folder / "demo-export" / "focus-demo.csv"
         write_focus(path, daily_rows(demo_cost_resources(tenant_id), day))
+        return path
 
     return write
 

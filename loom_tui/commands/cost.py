@@ -108,7 +108,7 @@ async def _run(args: argparse.Namespace, fn) -> Any:
 
     ctx = await context_from_args(args)
     try:
-        await ctx.cost.ensure_demo()
+        await ctx.cost.ensure_seeded()
         return await fn(ctx.cost)
     finally:
         await ctx.close()

@@ -52,7 +52,7 @@ class AppContext:
     # the signed-in AsyncTokenCredential of an Azure profile (None for the embedded store); the
     # context owns it and closes it last
     credential: Any = None
-    # the --data-dir of this run (None: the profile's, else the default); the cost cache and the demo Azure's state live there
+    # the --data-dir of this run (None: the profile's, else the default); the cost cache and a local Azure's state live there
     data_dir: str | None = None
     # how long waits on Azure really take (wiring: real time, or a sped-up demo Azure's pace)
     pace: Pace = REAL_TIME
@@ -64,8 +64,9 @@ class AppContext:
     # the header's words for the store and for the Azure side (wiring)
     label: str = ""
     azure_label: str = ""
-    # writes the tenant's seeded cost export (FOCUS csv) at a path for a day, or None: none is seeded
-    cost_seed: Callable[[Any, Any], None] | None = field(default=None, repr=False)
+    # writes the tenant's seeded cost export (FOCUS csv) into a folder for a day and returns its
+    # path, or None: none is seeded
+    cost_seed: Callable[[Any, Any], Any] | None = field(default=None, repr=False)
     # wiring's makers of the run's Azure clients and principal lookup, called on first use
     connect: Callable[["AppContext"], Awaitable["AzureClients"]] | None = field(default=None, repr=False)
     lookup: Callable[["AppContext"], Awaitable[Any]] | None = field(default=None, repr=False)

@@ -30,7 +30,7 @@ def _plant() -> None:
     async def go():
         ctx = await open_context(Profile())
         try:
-            await ctx.cost.ensure_demo()
+            await ctx.cost.ensure_seeded()
             return ctx.cost.db_path
         finally:
             await ctx.close()

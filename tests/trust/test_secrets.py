@@ -147,7 +147,7 @@ async def test_cost_files_loom_makes_are_owner_only(tmp_path) -> None:
         data = tmp_path / "data"
         ctx = await open_context(Profile(), data_dir=str(data))
         try:
-            await ctx.cost.ensure_demo()
+            await ctx.cost.ensure_seeded()
             page = await load_page(ctx.cost, ViewState(), with_idle=False)
             for fmt in ("csv", "json"):
                 export_page(page, fmt, ctx.cost.db_path.parent / "exports")

@@ -207,7 +207,7 @@ async def test_opens_on_the_currency_with_the_most_cost_and_names_the_others(tmp
     app = LoomApp()
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_ready(pilot)
-        await app.ctx.cost.ensure_demo()
+        await app.ctx.cost.ensure_seeded()
         await app.ctx.cost.import_paths([str(eur)])
         screen = await open_cost(pilot)
         assert screen.page.currencies == ["USD", "EUR"] and screen.page.currency == "USD"

@@ -47,7 +47,7 @@ def db_path_for(profile: "Profile", data_dir: str | None = None) -> Path:
 class CostService:
     def __init__(self, scoped: "ScopedStore", gate: "Gate", azure: Callable[[], Awaitable[Any]], estate: "Profile", *,
                  today: Callable[[], date], db_path: Path, pace: "Pace", domain_names: Callable[[], Awaitable[dict[str, str]]],
-                 inventory: Callable[[], Awaitable[Any]] | None = None, seed: Callable[[Path, date], None] | None = None) -> None:
+                 inventory: Callable[[], Awaitable[Any]] | None = None, seed: Callable[[Path, date], Path] | None = None) -> None:
         self.scoped = scoped
         self.gate = gate
         self.azure = azure  # the run's Azure clients, made on first use (the live source)
@@ -57,7 +57,7 @@ class CostService:
         self.pace = pace
         self.domain_names = domain_names  # the domains registry's id -> name
         self.inventory = inventory  # the Capacity inventory (the idle finder), if this build has one
-        self.seed = seed  # writes the tenant's seeded FOCUS export (wiring: the demo tenant's), or None
+        self.seed = seed  # writes the tenant's seeded FOCUS export into a folder, returns its path; or None
         p = estate
         self.tags = TagKeys(workspace=(p.tag_workspace,), domain=tuple(p.tag_domain), tenant=(p.tag_tenant,))
 
@@ -104,14 +104,14 @@ class CostService:
 
         return await asyncio.to_thread(import_paths, self.db_path, paths_, kind=kind, progress=progress)
 
-    async def ensure_demo(self) -> int:
-        """The demo tenant ships 90 days of cost as a generated FOCUS export, imported the first
-        time cost is opened (through the same importer as any export).  Rows imported (0: had data)."""
+    async def ensure_seeded(self) -> int:
+        """A tenant wiring seeds (the demo tenant: 90 days of cost as a generated FOCUS export) has
+        its export imported the first time cost is opened, through the same importer as any
+        export.  Rows imported (0: nothing seeded, or had data)."""
         if self.seed is None or (await self.status(EXPORTS)).files:
             return 0
-        path = self.db_path.parent / "demo-export" / "focus-demo.csv"
-        await asyncio.to_thread(self.seed, path, self.today())
-        return (await self._import([str(path)])).rows  # the demo's own data, seeded as the store is
+        path = await asyncio.to_thread(self.seed, self.db_path.parent, self.today())
+        return (await self._import([str(path)])).rows
 
     async def status(self, source: str = EXPORTS) -> SourceStatus:
         rows, files, first, last, as_of = await self._run(lambda con: views.data_range(con, source))
