@@ -340,3 +340,11 @@ ALLOWED_CYCLES: tuple[tuple[str, ...], ...] = (
     ('loom_tui.services.operation_handle', 'loom_tui.services.operation_owners', 'loom_tui.services.operations'),
     ('loom_tui.store.sqlite', 'loom_tui.store.sqlite_aggregate'),
 )
+
+
+if __name__ == "__main__":  # python -m tests.support.layers: today's cycles and direct breaks, to write the lists above from
+    _graph = import_graph(Path(__file__).resolve().parents[2] / PACKAGE, typed=True)
+    for _cycle in cycles(_graph):
+        print(_cycle)
+    for _line in direct_violations(_graph, DIRECT):
+        print(_line)
