@@ -42,7 +42,7 @@ BASELINES = {"cosmos_pagelast_s": "cosmos_page0_s", "cosmos_pagelast_docs": "cos
 async def _measure(endpoint: str, key: str) -> dict[str, float]:
     from loom_tui.config import Profile
     from loom_tui.local.demo import DEMO_SESSION
-    from loom_tui.services.context import AppContext
+    from loom_tui.wiring import context as make_context
     from loom_tui.services.items import ItemView
     from loom_tui.store.cosmos import CosmosStore
 
@@ -60,7 +60,7 @@ async def _measure(endpoint: str, key: str) -> dict[str, float]:
                 "displayName": f"Item {n}", "displayNameLower": f"item {(n * 7919) % N_ITEMS:06d}", "folderId": None,
                 "createdAt": "2026-01-01T00:00:00.000Z", "updatedAt": "2026-01-01T00:00:00.000Z"} for n in range(start, min(N_ITEMS, start + 5000))])
         print(f"cosmos_deep_page: seeded {N_ITEMS:,} items in {time.perf_counter() - t0:.0f} s", file=sys.stderr)
-        ctx = AppContext(profile=Profile(), store=store, session=DEMO_SESSION)
+        ctx = make_context(profile=Profile(), store=store, session=DEMO_SESSION)
         view = ItemView()
         total = await ctx.items.count(ws_id, view)
         out: dict[str, float] = {}

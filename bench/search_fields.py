@@ -50,7 +50,7 @@ async def _run() -> dict[str, float]:
     from loom_tui.config import Profile
     from loom_tui.domain.workspace import WorkspaceView
     from loom_tui.local.demo import DEMO_SESSION, ensure_demo, seed_scale
-    from loom_tui.services.context import AppContext
+    from loom_tui.wiring import context as make_context
     from loom_tui.services.items import ItemView, view_query as item_query
     from loom_tui.services.workspaces import not_deleting, view_query as ws_query
     from loom_tui.store.query import AnyOf, Filter, Op, Query, eq
@@ -64,7 +64,7 @@ async def _run() -> dict[str, float]:
             await ensure_demo(store)
             await seed_scale(store, workspaces=9959, items_per_workspace=0, prefix="scale")
             await seed_scale(store, workspaces=1, items_per_workspace=100_000, prefix="big", seed=2)
-            ctx = AppContext(profile=Profile(), store=store, session=DEMO_SESSION)
+            ctx = make_context(profile=Profile(), store=store, session=DEMO_SESSION)
             tid = DEMO_SESSION.tenant_id
             big = (await store.query("workspaces", tid, Query((eq("name", "big-00001"),)), max_items=1)).items[0]["id"]
 

@@ -31,8 +31,8 @@ async def measure(server) -> dict[str, float]:
     from loom_tui.config import Profile
     from loom_tui.domain.clock import iso
     from loom_tui.local.demo import DEMO_SESSION, DEMO_TENANT, seed_scale
-    from loom_tui.services.context import AppContext
-    from loom_tui.services.usage import UsageService, _in_window, window
+    from loom_tui.wiring import context as make_context
+    from loom_tui.services.usage import _in_window, window
     from loom_tui.store.cosmos import CosmosStore
 
     store = CosmosStore(server.endpoint, server.key, database=f"ru{uuid.uuid4().hex[:10]}", verify_tls=False)
@@ -51,8 +51,8 @@ async def measure(server) -> dict[str, float]:
                            "at": iso(now - timedelta(seconds=rng.randrange(60 * 86400)))})
         await store.upsert_many("audit-log", events)
         seeded = time.perf_counter() - t0
-        ctx = AppContext(profile=Profile(), store=store, session=DEMO_SESSION)
-        service = UsageService(ctx)
+        ctx = make_context(profile=Profile(), store=store, session=DEMO_SESSION)
+        service = ctx.usage
         mark = store.charges.mark()
         t = time.perf_counter()
         report = await service.report()

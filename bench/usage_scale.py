@@ -37,8 +37,8 @@ sys.path.insert(0, sys.argv[1])
 from loom_tui.config import Profile
 from loom_tui.domain.clock import iso
 from loom_tui.local.demo import DEMO_SESSION, DEMO_TENANT, DEMO_USERS, seed_scale
-from loom_tui.services.context import AppContext, open_context
-from loom_tui.services.usage import UsageService
+from loom_tui.services.context import AppContext
+from loom_tui.wiring import open_context
 
 EVENTS = int(os.environ.get("LOOM_BENCH_USAGE_EVENTS", "1000000"))
 WORKSPACES = int(os.environ.get("LOOM_BENCH_USAGE_WORKSPACES", "10000"))
@@ -69,7 +69,7 @@ async def main(data_dir):
     if batch:
         await store.upsert_many("audit-log", batch)
     seeded = time.perf_counter() - t0
-    service = UsageService(ctx)
+    service = ctx.usage
     times, report = [], None
     for _ in range(ROUNDS):
         t = time.perf_counter()

@@ -76,11 +76,11 @@ class LoomApp(ReportsWorkerErrors, KeyOrder, FieldReady, App):
     @work(exclusive=True, exit_on_error=False, group="open")
     async def _open(self) -> None:
         from loom_tui.config import resolve_profile
-        from loom_tui.services.context import open_context
+        from loom_tui.wiring import open_context, signs_in
 
         try:
             profile = resolve_profile(self.profile_name)
-            if not profile.is_local and not self.persona:
+            if signs_in(profile) and not self.persona:
                 await self._open_azure(profile)
                 return
             self._ctx = await open_context(profile, data_dir=self.data_dir, read_only=self.read_only_flag, persona=self.persona)
@@ -95,7 +95,7 @@ class LoomApp(ReportsWorkerErrors, KeyOrder, FieldReady, App):
         """An Azure profile: the cached sign-in, else the login screen; a subscription picker when
         the profile names none; then the context.  Each failure is shown with its cause and the
         operator can retry the step (or quit); nothing here raises past the worker."""
-        from loom_tui.services.context import open_context
+        from loom_tui.wiring import open_context
         from loom_tui.services.signin import AzureStart
 
         start = AzureStart(profile)
@@ -297,9 +297,9 @@ class LoomApp(ReportsWorkerErrors, KeyOrder, FieldReady, App):
 
     async def _switch_persona(self, persona: str) -> None:
         from loom_tui.config import resolve_profile
-        from loom_tui.services.context import open_context
+        from loom_tui.wiring import open_context
 
-        if self._ctx is None or not self._ctx.demo:
+        if self._ctx is None or not self._ctx.personas:
             self.notify("personas are the local profile's demo users; this profile signs in as you", severity="warning")
             return
         new = await open_context(resolve_profile(self.profile_name), data_dir=self.data_dir,
@@ -346,10 +346,8 @@ class LoomApp(ReportsWorkerErrors, KeyOrder, FieldReady, App):
         yield SystemCommand("Operations", "Running and recent long-running operations (o)", self.action_operations)
         yield SystemCommand("Notifications", "The bell: newest notifications, mark read (b)", self.action_notifications)
         yield SystemCommand("Keys", "Show the keys of this screen (?)", self.action_help)
-        if self._ctx is not None and self._ctx.demo:
-            from loom_tui.local.demo import PERSONAS
-
-            for p in PERSONAS:
+        if self._ctx is not None:
+            for p in self._ctx.personas:
                 if p != (self.persona or "tenant-admin"):
                     yield SystemCommand(f"Persona: {p}", f"Act as the demo tenant's {p} (local profile; loom --as {p})",
                                         lambda p=p: self.switch_persona(p))

@@ -10,6 +10,11 @@
 
 Everything above (services, screens) gets the same :class:`~loom_tui.azure.clients.AzureClients`
 either way and cannot tell which it is.
+
+It also builds the run's context (:func:`open_context`): the store, the session (the local
+profile's demo users, or the signed-in user), the directory, the clock (the one reading of the
+demo's pinned day), the header's words and the seeded cost export, handed to the services as ports.
+The commands that exist only for the demo tenant (``loom seed``, the personas) ask here too.
 """
 
 from __future__ import annotations
@@ -24,7 +29,11 @@ if TYPE_CHECKING:
     from loom_tui.azure.clients import AzureClients
     from loom_tui.config import Profile
     from loom_tui.domain.pace import Pace
+    from loom_tui.domain.session import Session
     from loom_tui.services.context import AppContext
+    from loom_tui.services.directory import Directory, StaticDirectory
+    from loom_tui.services.principals import StaticPrincipals
+    from loom_tui.store.port import DocumentStore
 
 log = logging.getLogger("loom.wiring")
 
@@ -178,7 +187,7 @@ async def fill_estate(profile: "Profile", clients: "AzureClients") -> None:
 def demo_cost_resources(tenant_id: str) -> list:
     """The demo tenant's cost lines (``loom_tui.local.cost.demo_data``), following the demo Azure's
     estate as seeded: the same resources, SKUs and states the Capacity area lists."""
-    from loom_tui.demo_azure.estate import build_estate
+    from loom_tui.demo_azure.estate_all import build_estate
     from loom_tui.local.cost.demo_data import demo_resources
     from loom_tui.local.demo import demo_workspaces
 
@@ -224,3 +233,227 @@ async def init_store(profile: "Profile", *, data_dir: str | None = None, account
             await close()
     return {"store": f"Cosmos DB {profile.cosmos_endpoint} database {profile.cosmos_database}", "via": "Azure Resource Manager",
             "created": result.created, "existing": result.existing, "account": result.account_id}
+
+
+# -- the context ---------------------------------------------------------------------------------
+
+def header_label(profile: "Profile", demo: bool) -> str:
+    """The header's store line: profile, store and cloud."""
+    if profile.is_local:
+        return f"{profile.name}: local store" + (", demo tenant" if demo else "")
+    return f"{profile.name}: {profile.cloud}, Cosmos DB {profile.cosmos_database}"
+
+
+def demo_directory() -> "StaticDirectory":
+    """The demo tenant's users (the same the demo Azure's Graph serves)."""
+    from loom_tui.local.demo import DEMO_DOMAIN, DEMO_USERS
+    from loom_tui.services.directory import DirectoryUser, StaticDirectory
+
+    return StaticDirectory([DirectoryUser(oid, f"{alias}@{DEMO_DOMAIN}", name) for oid, alias, name in DEMO_USERS])
+
+
+def demo_principals() -> "StaticPrincipals":
+    """The demo tenant's users, groups and service principals (the same the demo Azure's Graph serves)."""
+    from loom_tui.local.demo import DEMO_DOMAIN, DEMO_GROUPS, DEMO_SERVICE_PRINCIPALS, DEMO_USERS
+    from loom_tui.services.principals import Principal, StaticPrincipals
+
+    return StaticPrincipals([Principal(oid, "User", name, f"{alias}@{DEMO_DOMAIN}") for oid, alias, name in DEMO_USERS]
+                            + [Principal(oid, "Group", name) for oid, name, _ in DEMO_GROUPS]
+                            + [Principal(oid, "ServicePrincipal", name) for oid, name in DEMO_SERVICE_PRINCIPALS])
+
+
+def directory_for(session: "Session") -> "Directory":
+    """The demo tenant has its built-in users; any other tenant none yet (no Graph user lookup)."""
+    from loom_tui.local.demo import DEMO_TENANT
+    from loom_tui.services.directory import NoDirectory
+
+    return demo_directory() if session.tenant_id == DEMO_TENANT else NoDirectory()
+
+
+def demo_cost_seed(tenant_id: str) -> Any:
+    """Writes the demo tenant's 90 days of cost (a generated FOCUS export, ending the day before the
+    given one) into the cost cache's folder and returns its path: the cost service imports it the
+    first time cost is opened."""
+
+    def write(folder: Any, day: Any) -> Any:
+        from loom_tui.local.cost.demo_data import daily_rows, write_focus
+
+        path = folder / "demo-export" / "focus-demo.csv"
+        write_focus(path, daily_rows(demo_cost_resources(tenant_id), day))
+        return path
+
+    return write
+
+
+def clock() -> Any:
+    """The run's clock: the one reading of the demo's pinned day (``LOOM_DEMO_TODAY``)."""
+    from loom_tui.domain.run_clock import Clock
+    from loom_tui.domain.demo_day import pinned_day
+
+    return Clock(pinned_day())
+
+
+def context(profile: "Profile", store: "DocumentStore", session: "Session", *, demo: bool = False, **kw: Any) -> "AppContext":
+    """The context of a run over an open ``store`` for ``session``, with the ports ``profile`` and
+    ``demo`` (the local profile's demo tenant and its users) call for."""
+    from loom_tui.local.demo import PERSONAS
+    from loom_tui.services.context import AppContext
+
+    kw.setdefault("directory", directory_for(session))
+    kw.setdefault("clock", clock())
+    return AppContext(profile=profile, store=store, session=session, personas=PERSONAS if demo else (),
+                      label=header_label(profile, demo), azure_label=azure_label(profile),
+                      cost_seed=demo_cost_seed(session.tenant_id) if demo else None,
+                      connect=azure_clients, lookup=principal_lookup, **kw)
+
+
+def needs_credential(profile: "Profile") -> bool:
+    """A Cosmos profile without an account key reaches Cosmos DB as the signed-in user (AAD): the
+    SDK asks the credential for ``https://<account-host>/.default``."""
+    return profile.store == "cosmos" and not profile.cosmos_key
+
+
+async def _open_store(profile: "Profile", data_dir: str | None, read_only: bool, store: Any, credential: Any) -> tuple[Any, Any]:
+    """The run's store, open, and the credential it reaches Cosmos DB with (None: not needed)."""
+    from loom_tui.services.context import close_credential
+    from loom_tui.store.factory import make_store
+
+    if store is None and credential is None and not profile.is_local and needs_credential(profile):
+        from loom_tui.azure.credential import credential_for_profile
+
+        credential = await credential_for_profile(profile)
+    try:
+        store = store or make_store(profile, data_dir=data_dir, credential=credential, read_only=read_only)
+        await store.open()
+    except BaseException:
+        await close_credential(credential)
+        raise
+    return store, credential
+
+
+async def _session(profile: "Profile", store: Any, persona: str | None, seed_demo: bool, notes: list[str]) -> "Session":
+    """The local profile: the demo user of ``persona`` (seeding the demo tenant first unless it is
+    there); any other: the signed-in user."""
+    if profile.is_local:
+        from loom_tui.local.demo import ensure_demo, persona_session
+
+        # read-only writes nothing, the demo data included (the store must exist already)
+        if seed_demo and not store.read_only and await ensure_demo(store):
+            notes.append("created the local store and seeded the demo tenant")
+        return persona_session(persona)
+    from loom_tui.azure.session import session_for_profile
+
+    return await session_for_profile(profile)
+
+
+async def open_context(profile: "Profile", *, data_dir: str | None = None, read_only: bool = False, seed_demo: bool = True,
+                       session: "Session | None" = None, store: "DocumentStore | None" = None, credential: Any = None,
+                       repair: bool = True, persona: str | None = None) -> "AppContext":
+    """Open the store and establish the session.  For an Azure profile ``credential`` is the
+    signed-in ``AsyncTokenCredential`` (the console passes the one its sign-in filled, so a
+    memory-only token cache still works); without one it comes from the profile's cached sign-in
+    when the store needs it.  The context owns the credential from here on."""
+    from loom_tui.services.context import close_credential
+
+    if persona and not profile.is_local:
+        from loom_tui.errors import UsageError
+
+        raise UsageError(f"--as {persona}: personas are the local profile's demo users; profile {profile.name!r} signs in as you")
+    read_only = read_only or profile.read_only
+    store, credential = await _open_store(profile, data_dir, read_only, store, credential)
+    notes: list[str] = []
+    demo = session is None and profile.is_local
+    try:
+        if session is None:
+            session = await _session(profile, store, persona, seed_demo, notes)
+    except BaseException:
+        await store.close()
+        await close_credential(credential)
+        raise
+    if store.missing:
+        notes.append(f"read-only: {len(store.missing)} containers do not exist and were not created "
+                     f"({', '.join(store.missing)}); they read as empty")
+    ctx = context(profile, store, session, demo=demo, read_only=read_only, notes=notes, credential=credential,
+                  data_dir=data_dir, pace=pace_for(profile))
+    if repair and not read_only:
+        await _quick_repair(ctx)
+    return ctx
+
+
+async def _quick_repair(ctx: "AppContext") -> None:
+    """Finish what a crash left half done (unfinished intents, workspaces stuck in Deleting) —
+    cheap: two queries when there is nothing to do.  Never stops the start: a failure is a note."""
+    from loom_tui.services.errors import ServiceError
+    from loom_tui.store.errors import StoreError
+
+    try:
+        report = await ctx.repair.run(min_age_s=30.0)
+    except (ServiceError, StoreError) as exc:
+        ctx.notes.append(f"repair of half-done work failed: {exc}")
+        return
+    if report.fixed:
+        ctx.notes.append(f"finished {len(report.fixed)} half-done write(s) from an earlier run (loom repair shows them)")
+
+
+async def context_from_args(args: Any, **kw: Any) -> "AppContext":
+    """The context of a headless command, from its ``--profile``, ``--data-dir``, ``--read-only``
+    and ``--as``."""
+    from loom_tui.config import resolve_profile
+
+    profile = resolve_profile(getattr(args, "profile", None))
+    kw.setdefault("persona", getattr(args, "as_persona", None))
+    ctx = await open_context(profile, data_dir=getattr(args, "data_dir", None), read_only=bool(getattr(args, "read_only", False)), **kw)
+    # every headless command says when Azure throttles it, on stderr (stdout stays the data)
+    ctx.throttle_listeners.append(_throttled_on_stderr)
+    return ctx
+
+
+def _throttled_on_stderr(event: Any) -> None:
+    import sys
+
+    from loom_tui.domain.text import visible
+
+    print(visible(event.message), file=sys.stderr, flush=True)
+
+
+# -- what only the demo tenant has ---------------------------------------------------------------
+
+def signs_in(profile: "Profile") -> bool:
+    """Whether a run on ``profile`` signs the operator in to Azure (a real profile), or acts as
+    one of the local profile's demo users."""
+    return not profile.is_local
+
+
+def needs_no_sign_in(profile: "Profile", *, azure_flags: bool = False) -> bool:
+    """``loom login``/``whoami``: the built-in local profile (the embedded store, the demo tenant's
+    user) needs no sign-in; a local-store profile that names a credential, tenant, client or
+    subscriptions (in the file, or as flags: ``azure_flags``) signs in like any other."""
+    azure_side = profile.credential != "device-code" or profile.tenant_id or profile.client_id or profile.subscriptions or azure_flags
+    return profile.is_local and not azure_side
+
+
+def demo_user(persona: str | None = None) -> dict:
+    """``loom whoami``/``login`` on the local profile: the demo tenant's user of ``persona``."""
+    from loom_tui.local.demo import persona_session
+
+    s = persona_session(persona)
+    return {"persona": persona or "tenant-admin", "tenant_id": s.tenant_id, "user_oid": s.user_oid, "upn": s.upn,
+            "name": s.display_name, "groups": list(s.groups), "tenant_admin": s.is_tenant_admin,
+            "credential": "none (local profile: the demo tenant's user)"}
+
+
+async def seed(ctx: "AppContext", *, workspaces: int, items_per_workspace: int, audit_days: int, seed: int) -> tuple[Any, bool]:
+    """``loom seed`` on ``ctx``'s store: generated data for scale work (``workspaces`` > 0), else the
+    demo tenant again and its demo Azure reset to its seed.  The result and whether the demo Azure
+    was reset."""
+    from loom_tui.local.demo import seed_demo, seed_scale
+
+    if workspaces:
+        return await seed_scale(ctx.store, workspaces=workspaces, items_per_workspace=items_per_workspace,
+                                audit_days=audit_days, seed=seed), False
+    result = await seed_demo(ctx.store)
+    from loom_tui import paths
+    from loom_tui.demo_azure.launcher import reset_demo_azure
+
+    reset_demo_azure(paths.data_dir(ctx.data_dir or ctx.profile.data_dir))
+    return result, True

@@ -40,7 +40,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 async def do_audit(args: argparse.Namespace) -> int:
     from loom_tui.services.audit_filter import AuditFilter, since_iso
-    from loom_tui.services.context import context_from_args
+    from loom_tui.wiring import context_from_args
 
     flt = AuditFilter(user=args.user, action=args.action, since=args.since)
     since_iso(args.since)  # a bad --since is refused before anything is read

@@ -117,11 +117,11 @@ def query(args: argparse.Namespace, today: date, by: str | None = None):
 
 
 async def _run(args: argparse.Namespace, fn) -> Any:
-    from loom_tui.services.context import context_from_args
+    from loom_tui.wiring import context_from_args
 
     ctx = await context_from_args(args)
     try:
-        await ctx.cost.ensure_demo()
+        await ctx.cost.ensure_seeded()
         return await fn(ctx.cost)
     finally:
         await ctx.close()
@@ -140,7 +140,7 @@ def _emit(args: argparse.Namespace, view: Any, json: Any = None, empty: str = "n
 
 
 async def do_import(args: argparse.Namespace) -> int:
-    from loom_tui.services.context import context_from_args
+    from loom_tui.wiring import context_from_args
 
     ctx = await context_from_args(args)
     try:
@@ -175,9 +175,9 @@ def _note(f: Any) -> str:
 
 
 def _today() -> date:
-    from loom_tui.services.cost.service import _today as today
+    from loom_tui.wiring import clock
 
-    return today()
+    return clock().today()
 
 
 async def _view(args: argparse.Namespace, method: str, by: str | None = None) -> tuple[int, Any]:
@@ -282,7 +282,7 @@ def _broken(b) -> list[str]:
 
 
 async def _budget_ctx(args: argparse.Namespace, fn) -> Any:
-    from loom_tui.services.context import context_from_args
+    from loom_tui.wiring import context_from_args
 
     ctx = await context_from_args(args)
     try:

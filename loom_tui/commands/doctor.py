@@ -46,14 +46,14 @@ async def handle(args: argparse.Namespace) -> int:
 
 async def data_checks(report, args: argparse.Namespace, *, timeout: float) -> None:
     """Checks that read the store: opened read-only, never seeded, bounded in time."""
-    from loom_tui.services.context import context_from_args
+    from loom_tui.wiring import context_from_args
     from loom_tui.services.doctor import WARN
     from loom_tui.services.v1tenant import doctor_check
 
     ctx = None
     try:
         ctx = await asyncio.wait_for(context_from_args(argparse.Namespace(**{**vars(args), "read_only": True}), seed_demo=False), timeout)
-        await asyncio.wait_for(doctor_check(report, ctx), timeout)
+        await asyncio.wait_for(doctor_check(report, ctx.v1tenant), timeout)
     except Exception as exc:  # the store may be unreachable or need a sign-in: say so, do not fail the run
         report.add("data", "v1 tenant ids", WARN, f"not checked: {exc or type(exc).__name__}",
                    "sign in (loom login) and check that the store is reachable, then run loom doctor again")

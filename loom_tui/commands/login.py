@@ -48,18 +48,17 @@ def _local(args: argparse.Namespace):
     credential, tenant or client signs in like any other."""
     from loom_tui.config import resolve_profile
 
+    from loom_tui.wiring import needs_no_sign_in
+
     prof = resolve_profile(getattr(args, "profile", None))
-    azure_side = prof.credential != "device-code" or prof.tenant_id or prof.client_id or prof.subscriptions or any(
-        getattr(args, k, None) for k in ("tenant_id", "client_id", "subscriptions"))
-    return prof if prof.is_local and not azure_side else None
+    flags = any(getattr(args, k, None) for k in ("tenant_id", "client_id", "subscriptions"))
+    return prof if needs_no_sign_in(prof, azure_flags=flags) else None
 
 
 def _demo_user(persona: str | None = None) -> dict:
-    from loom_tui.local.demo import persona_session
+    from loom_tui.wiring import demo_user
 
-    s = persona_session(persona)
-    return {"persona": persona or "tenant-admin", "tenant_id": s.tenant_id, "user_oid": s.user_oid, "upn": s.upn, "name": s.display_name, "groups": list(s.groups),
-            "tenant_admin": s.is_tenant_admin, "credential": "none (local profile: the demo tenant's user)"}
+    return demo_user(persona)
 
 
 def _profile(args: argparse.Namespace):

@@ -32,12 +32,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 async def handle(args: argparse.Namespace) -> int:
-    from loom_tui.services.context import context_from_args
-    from loom_tui.services.v1tenant import V1TenantService
+    from loom_tui.wiring import context_from_args
 
     ctx = await context_from_args(args)
     try:
-        result = await V1TenantService(ctx).migrate(apply=args.apply)
+        result = await ctx.v1tenant.migrate(apply=args.apply)
     finally:
         await ctx.close()
     rows = [{"id": w.id, "name": w.name, "ownerOid": w.owner_oid, "fills": ", ".join(w.fills), "createdBy": w.created_by,

@@ -24,7 +24,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 async def do_notifications(args: argparse.Namespace) -> int:
-    from loom_tui.services.context import context_from_args
+    from loom_tui.wiring import context_from_args
 
     ctx = await context_from_args(args)
     try:

@@ -110,7 +110,7 @@ async def _wait(ctx: "AppContext", op_id: str, args: argparse.Namespace) -> int:
 
 
 async def _ctx(args: argparse.Namespace) -> "AppContext":
-    from loom_tui.services.context import context_from_args
+    from loom_tui.wiring import context_from_args
 
     return await context_from_args(args)
 

@@ -19,12 +19,11 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 async def handle(args: argparse.Namespace) -> int:
-    from loom_tui.services.context import context_from_args
-    from loom_tui.services.repair import RepairService
+    from loom_tui.wiring import context_from_args
 
     ctx = await context_from_args(args, repair=False)
     try:
-        report = await RepairService(ctx).run(min_age_s=max(0.0, args.min_age), full=not args.quick)
+        report = await ctx.repair.run(min_age_s=max(0.0, args.min_age), full=not args.quick)
     finally:
         await ctx.close()
     lines = ([f"fixed    {visible(line)}" for line in report.fixed] + [f"skipped  {visible(line)}" for line in report.skipped]

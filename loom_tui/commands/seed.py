@@ -21,8 +21,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 async def handle(args: argparse.Namespace) -> int:
-    from loom_tui.local.demo import seed_demo, seed_scale
-    from loom_tui.services.context import context_from_args
+    from loom_tui.wiring import context_from_args, seed
 
     for flag in ("workspaces", "items_per_workspace", "audit_days"):
         if getattr(args, flag) < 0:
@@ -31,17 +30,12 @@ async def handle(args: argparse.Namespace) -> int:
         return fail("--workspaces is limited to 1,000,000")
     ctx = await context_from_args(args, seed_demo=False)
     try:
-        if not ctx.demo:
+        if not ctx.personas:
             return fail("loom seed writes demo data into the embedded store only; this profile uses Azure")
         ctx.require_writable("seeding")
         t0 = time.perf_counter()
-        if args.workspaces:
-            result = await seed_scale(ctx.store, workspaces=args.workspaces, items_per_workspace=args.items_per_workspace,
-                                      audit_days=args.audit_days, seed=args.seed)
-            demo_azure = False
-        else:
-            result = await seed_demo(ctx.store)
-            demo_azure = _reset_demo_azure(args, ctx)
+        result, demo_azure = await seed(ctx, workspaces=args.workspaces, items_per_workspace=args.items_per_workspace,
+                                        audit_days=args.audit_days, seed=args.seed)
         took = time.perf_counter() - t0
     finally:
         await ctx.close()
@@ -51,12 +45,3 @@ async def handle(args: argparse.Namespace) -> int:
         message += "\ndemo Azure estate reset (capacities, pools, clusters, peerings and role assignments as seeded)"
     emit(args, summary, message=message)
     return 0
-
-
-def _reset_demo_azure(args: argparse.Namespace, ctx) -> bool:
-    """The demo tenant's Azure (the local ARM server's state in the data dir) back to its seed."""
-    from loom_tui import paths
-    from loom_tui.demo_azure.launcher import reset_demo_azure
-
-    reset_demo_azure(paths.data_dir(getattr(args, "data_dir", None) or ctx.profile.data_dir))
-    return True

@@ -44,7 +44,7 @@ def views(r) -> dict:
 
 
 async def do_usage(args: argparse.Namespace) -> int:
-    from loom_tui.services.context import context_from_args
+    from loom_tui.wiring import context_from_args
 
     ctx = await context_from_args(args)
     try:

@@ -84,7 +84,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 async def _ctx(args: argparse.Namespace):
-    from loom_tui.services.context import context_from_args
+    from loom_tui.wiring import context_from_args
 
     return await context_from_args(args)
 

@@ -27,8 +27,8 @@ Extending it (area helpers)
   A module that registers a route name the example routes also have (``cost.query``,
   ``budgets.*``, ``deployments.*``) replaces the example-body route in the demo Azure.
 * **Estate data**: resources go in ``estate.py`` builders; an area adds its own
-  ``estate_<area>.py`` with ``def build(estate: Estate) -> None`` appended to
-  ``estate.EXTRA_BUILDERS`` (import it from ``estate.py``'s bottom), using ``estate.add(resource)``
+  ``estate_<area>.py`` with ``def build(estate: Estate) -> None`` listed in
+  ``estate_all.BUILDERS`` (``estate_all.build_estate`` makes the whole), using ``estate.add(resource)``
   for ARM resources and ``estate.docs.append((kind, id, body))`` for anything else (read back with
   ``state.doc(kind, id)`` / ``state.docs(kind)``).  Bump ``state.ESTATE_VERSION`` so existing data
   dirs reseed.

@@ -19,7 +19,7 @@ from .arm_expr import Access, Call, Lit, Parser, is_expression
 from .arm_functions import UNSUPPORTED, pure_functions, s
 from .arm_scope import Planned, Scope, extension_id, id_for, provider_path, tail
 
-__all__ = ["Context", "Planned", "Scope", "TemplateError", "bind_parameters", "evaluate", "expand", "invalid", "is_expression"]
+__all__ = ["Context", "Planned", "Scope", "TemplateError", "bind_parameters", "evaluate", "invalid", "is_expression"]
 
 
 @dataclass
@@ -288,37 +288,6 @@ def check_value(name: str, decl: dict[str, Any], value: Any) -> Any:
             raise invalid(f"The provided value for the template parameter '{name}' is not valid. The value should be "
                           f"less than or equal to '{decl['maxValue']}'")
     return value
-
-
-# ---------------------------------------------------------------- expansion
-
-
-def expand(template: dict[str, Any], supplied: dict[str, Any], scope: Scope, *, nested_in: str = "",
-           registry: Registry | None = None) -> tuple[list[Planned], dict[str, Any]]:
-    """Every resource the template deploys (conditions applied, loops unrolled, nested inner
-    templates expanded, in order) and the evaluated outputs."""
-    from .arm_expand import expand_resources
-
-    if not isinstance(template, dict):
-        raise invalid("The template must be a JSON object with a 'resources' array")
-    if isinstance(template.get("resources"), dict) or template.get("languageVersion"):
-        raise invalid("Templates with symbolic resource names (languageVersion 2.0) are not evaluated by the demo Azure; "
-                      "compile without them or deploy to a real subscription")
-    if not isinstance(template.get("resources"), list):
-        raise invalid("The template must be a JSON object with a 'resources' array")
-    params = bind_parameters(template, supplied, scope)
-    ctx = Context(scope, params, template.get("variables") or {}, template.get("functions") or [], registry or Registry())
-    names = [k for k in ctx.variables_src if k != "copy"] + [str(c.get("name")) for c in ctx.variables_src.get("copy") or []
-                                                            if isinstance(c, dict)]
-    for name in names:
-        ctx.variable(name)  # evaluate every variable: an error in an unused one is still an error (as ARM does)
-    planned = expand_resources(template["resources"], ctx, nested_in)
-    outputs = {}
-    for k, decl in (template.get("outputs") or {}).items():
-        if "condition" in decl and not evaluate(decl["condition"], ctx):
-            continue
-        outputs[k] = {"type": decl.get("type", "string"), "value": evaluate(decl.get("value"), ctx)}
-    return planned, outputs
 
 
 __all__ += ["Registry", "check_value", "id_for", "tail"]

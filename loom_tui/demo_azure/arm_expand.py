@@ -1,23 +1,20 @@
-"""Expanding a template's ``resources`` (pure): conditions, copy loops, extension resources and
+"""Expanding a template (:func:`expand`) and its ``resources`` (pure): conditions, copy loops, extension resources and
 nested deployments (inline or a template spec's), each resource evaluated into a
 :class:`~loom_tui.demo_azure.arm_scope.Planned` in deployment order."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from .arm_errors import invalid
-from .arm_scope import Planned, extension_id, id_for, scope_target, tail
-
-if TYPE_CHECKING:
-    from .arm_eval import Context
+from .arm_eval import Context, Registry, bind_parameters, evaluate
+from .arm_scope import Planned, Scope, extension_id, id_for, scope_target, tail
 
 _NOT_EVALUATED = ("existing",)
 MAX_RESOURCES = 800  # ARM's limit of resources in one template
 
 
 def expand_resources(raws: list[Any], ctx: "Context", nested_in: str) -> list[Planned]:
-    from .arm_eval import evaluate
 
     planned: list[Planned] = []
     declared: set[str] = set()
@@ -63,7 +60,6 @@ def expand_resources(raws: list[Any], ctx: "Context", nested_in: str) -> list[Pl
 
 def _iterations(raw: dict[str, Any], ctx: "Context") -> list["Context"]:
     """One context per copy iteration (a resource without ``copy``: just ``ctx``)."""
-    from .arm_eval import Context, evaluate
 
     spec = raw.get("copy")
     if spec is None:
@@ -78,7 +74,6 @@ def _iterations(raw: dict[str, Any], ctx: "Context") -> list["Context"]:
 
 
 def _placement(raw: dict[str, Any], ctx: "Context") -> tuple[str | None, str | None]:
-    from .arm_eval import evaluate
 
     rg = evaluate(raw["resourceGroup"], ctx) if "resourceGroup" in raw else ctx.scope.resource_group
     sub = evaluate(raw["subscriptionId"], ctx) if "subscriptionId" in raw else None
@@ -89,7 +84,6 @@ def _placement(raw: dict[str, Any], ctx: "Context") -> tuple[str | None, str | N
 
 def _nested(raw: dict[str, Any], ctx: "Context", rid: str, rtype: str, name: str, api: str, rg: str | None, sub: str | None,
             body: dict[str, Any], deps: list[str], nested_in: str) -> list[Planned]:
-    from .arm_eval import evaluate, expand
 
     props = raw.get("properties") or {}
     opts = props.get("expressionEvaluationOptions") or {}
@@ -112,7 +106,6 @@ def _nested(raw: dict[str, Any], ctx: "Context", rid: str, rtype: str, name: str
 def _template_of(props: dict[str, Any], ctx: "Context", name: str) -> tuple[dict[str, Any], dict[str, Any] | None]:
     """The nested deployment's template: inline, a template spec version (``templateLink.id``) or
     a linked template of the template spec being expanded (``templateLink.relativePath``)."""
-    from .arm_eval import evaluate
 
     link = props.get("templateLink")
     if link is None:
@@ -139,3 +132,29 @@ def _rg_location(ctx: "Context", rg: str | None) -> str:
         if existing:
             return str(existing.get("location") or ctx.scope.location)
     return ctx.scope.rg_location if rg == ctx.scope.resource_group and ctx.scope.rg_location else ctx.scope.location
+
+
+def expand(template: dict[str, Any], supplied: dict[str, Any], scope: Scope, *, nested_in: str = "",
+           registry: Registry | None = None) -> tuple[list[Planned], dict[str, Any]]:
+    """Every resource the template deploys (conditions applied, loops unrolled, nested inner
+    templates expanded, in order) and the evaluated outputs."""
+    if not isinstance(template, dict):
+        raise invalid("The template must be a JSON object with a 'resources' array")
+    if isinstance(template.get("resources"), dict) or template.get("languageVersion"):
+        raise invalid("Templates with symbolic resource names (languageVersion 2.0) are not evaluated by the demo Azure; "
+                      "compile without them or deploy to a real subscription")
+    if not isinstance(template.get("resources"), list):
+        raise invalid("The template must be a JSON object with a 'resources' array")
+    params = bind_parameters(template, supplied, scope)
+    ctx = Context(scope, params, template.get("variables") or {}, template.get("functions") or [], registry or Registry())
+    names = [k for k in ctx.variables_src if k != "copy"] + [str(c.get("name")) for c in ctx.variables_src.get("copy") or []
+                                                            if isinstance(c, dict)]
+    for name in names:
+        ctx.variable(name)  # evaluate every variable: an error in an unused one is still an error (as ARM does)
+    planned = expand_resources(template["resources"], ctx, nested_in)
+    outputs = {}
+    for k, decl in (template.get("outputs") or {}).items():
+        if "condition" in decl and not evaluate(decl["condition"], ctx):
+            continue
+        outputs[k] = {"type": decl.get("type", "string"), "value": evaluate(decl.get("value"), ctx)}
+    return planned, outputs

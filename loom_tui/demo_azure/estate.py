@@ -14,8 +14,9 @@ the ``loomTenantId`` / ``loomDomain`` / ``loomWorkspaceId`` tags of its workspac
   domain runs them.
 * Role assignments at the subscriptions and DLZ resource groups.
 
-Area helpers add their data by appending a builder to ``EXTRA_BUILDERS`` (from their own
-``estate_<area>.py``): ``builder(estate) -> None`` adds to ``estate.resources`` / ``estate.docs``.
+This module builds the core (:func:`build_core`); an area adds its data with a builder in its own
+``estate_<area>.py`` (``build(estate) -> None`` adds to ``estate.resources`` / ``estate.docs``),
+listed in :data:`loom_tui.demo_azure.estate_all.BUILDERS`, whose ``build_estate`` makes the whole.
 Bump ``state.ESTATE_VERSION`` when the estate changes, so existing data dirs reseed.
 """
 
@@ -24,7 +25,7 @@ from __future__ import annotations
 import hashlib
 import uuid
 from dataclasses import dataclass, field
-from typing import Any, Callable
+from typing import Any
 
 from loom_tui.local.demo import DEMO_ADMIN_GROUP, DEMO_DOMAIN, DEMO_TENANT, DEMO_USERS, DOMAINS, demo_workspaces
 
@@ -85,9 +86,6 @@ class Estate:
         return resource
 
 
-EXTRA_BUILDERS: list[Callable[[Estate], None]] = []
-
-
 def stable_uuid(*parts: str) -> str:
     return str(uuid.UUID(hashlib.sha256("/".join(parts).encode()).hexdigest()[:32], version=4))
 
@@ -116,7 +114,8 @@ def _child(parent: dict[str, Any], ctype: str, name: str, properties: dict[str, 
             "properties": properties}
 
 
-def build_estate() -> Estate:
+def build_core() -> Estate:
+    """The estate without the areas' parts (``estate_all.build_estate`` adds them)."""
     e = Estate()
     e.tenants.append({"id": f"/tenants/{DEMO_TENANT}", "tenantId": DEMO_TENANT, "tenantCategory": "Home",
                       "country": "United States", "countryCode": "US", "displayName": "Contoso (demo)",
@@ -135,8 +134,6 @@ def build_estate() -> Estate:
     _admin_plane(e)
     for domain, *_ in DOMAINS:
         _dlz(e, domain, [w for w in workspaces if w["domain"] == domain])
-    for builder in EXTRA_BUILDERS:
-        builder(e)
     return e
 
 
@@ -369,6 +366,3 @@ def _kusto(e: Estate, sub: str, rg: str, name: str, loc: str, tags: dict[str, st
                           "publicIPType": "IPv4", "publicNetworkAccess": "Disabled", "restrictOutboundNetworkAccess": "Disabled",
                           "zoneStatus": "NonZonal", "trustedExternalTenants": [], "optimizedAutoscale": {"version": 1, "isEnabled": False, "minimum": 2, "maximum": 2}}})
 
-
-# area modules add their part of the estate (see EXTRA_BUILDERS)
-from . import estate_admin, estate_setup  # noqa: E402,F401

@@ -50,5 +50,3 @@ def build(est: "e.Estate") -> None:
         e._assign(est, f"/subscriptions/{e.DLZ_SUBS[0]}", role, DEPLOYERS_GROUP, "Group")
     e._assign(est, e.rg_id(sub, rg), "Contributor", DEPLOYERS_GROUP, "Group")
 
-
-e.EXTRA_BUILDERS.append(build)

@@ -23,5 +23,3 @@ def build(est: "e.Estate") -> None:
     e._assign(est, f"/subscriptions/{SPARE_SUB}", "Owner", DEMO_USERS[0][0], "User")
     e._assign(est, f"/subscriptions/{SPARE_SUB}", "Reader", DEMO_USERS[5][0], "User")
 
-
-e.EXTRA_BUILDERS.append(build)

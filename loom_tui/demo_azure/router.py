@@ -9,12 +9,9 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Awaitable, Callable
+from typing import Any, Awaitable, Callable
 
 from aiohttp import web
-
-if TYPE_CHECKING:
-    from .server import ArmServer
 
 SUB = r"/subscriptions/(?P<sub>[^/]+)"
 RG = SUB + r"/resource[gG]roups/(?P<rg>[^/]+)"
@@ -28,7 +25,7 @@ class ArmRequest:
     request: web.Request
     body: Any
     params: dict[str, str]
-    server: "ArmServer"
+    server: Any  # the ArmServer (server.py) that took the request; the router does not import the server back
     route: str
 
     @property

@@ -143,7 +143,7 @@ class State:
             row = db.execute("SELECT value FROM meta WHERE key='estate'").fetchone()
             if row and row[0] == ESTATE_VERSION and not force:
                 return False
-            from .estate import build_estate
+            from .estate_all import build_estate
 
             estate = build_estate()
             for table in ("tenants", "subscriptions", "resources", "ops", "action_faults", "route_faults", "docs"):

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, ClassVar
+from typing import TYPE_CHECKING, ClassVar, Protocol
 
 from textual.app import ComposeResult
 from textual.screen import Screen
@@ -16,8 +16,20 @@ from loom_tui.widgets.virtual_table import VirtualTable
 from .worker_errors import ReportsWorkerErrors, log_failure, show_failure
 
 if TYPE_CHECKING:
-    from loom_tui.app import LoomApp
     from loom_tui.services.context import AppContext
+
+
+class Console(Protocol):
+    """What a screen asks of the app (``loom_tui.app.LoomApp``): screens do not import the app."""
+
+    @property
+    def ctx(self) -> "AppContext": ...
+
+    def fill_header(self, header: LoomHeader, area: str) -> None: ...
+
+    def allows(self, screen: Screen, action: str) -> bool | None: ...
+
+    def show_error(self, title: str, error: BaseException | str) -> None: ...
 
 
 class AreaScreen(ReportsWorkerErrors, Screen):
@@ -28,7 +40,7 @@ class AreaScreen(ReportsWorkerErrors, Screen):
     WRITES: ClassVar[frozenset[str]] = frozenset()
 
     @property
-    def loom(self) -> "LoomApp":
+    def loom(self) -> Console:
         return self.app  # type: ignore[return-value]
 
     @property

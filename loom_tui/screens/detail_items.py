@@ -31,7 +31,7 @@ from .prompt import ChoicePrompt, TextPrompt, confirm
 from .sort_picker import SortPicker, picked, sort_words
 
 ITEM_FIELDS = ("displayName", "itemType", "folderId", "updatedAt")
-from .workspace_detail import Pane
+from .detail_pane import Pane
 
 DEBOUNCE_S = 0.15
 ROOT = "(root)"

@@ -27,7 +27,7 @@ from loom_tui.domain.text import visible
 
 from .prompt import ChoicePrompt, TextPrompt, confirm
 from .sort_picker import SortPicker, picked, sort_words
-from .workspace_detail import Pane
+from .detail_pane import Pane
 
 def _who(row: dict) -> str:
     return str(row.get("upn") or row.get("principalId") or "")

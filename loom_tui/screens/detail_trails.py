@@ -20,7 +20,7 @@ from loom_tui.domain.text import visible
 
 from loom_tui.services.audit_filter import AuditFilter
 
-from .workspace_detail import Pane
+from .detail_pane import Pane
 
 
 

@@ -53,7 +53,7 @@ class DoctorScreen(ReportsWorkerErrors, ModalScreen[None]):
         if getattr(self.app, "context_is_ready", False):  # the data checks read the open store
             from loom_tui.services.v1tenant import doctor_check
 
-            await doctor_check(report, self.app.ctx)
+            await doctor_check(report, self.app.ctx.v1tenant)
         out = Text()
         for c in report.checks:
             out.append(f"{c.status:<5} ", style=STYLE.get(c.status, ""))

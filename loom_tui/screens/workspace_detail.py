@@ -13,14 +13,13 @@ from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
-from textual.containers import Vertical
 from textual.widgets import ContentSwitcher, Input, Static
 
 from loom_tui.services.roles import Action
 from loom_tui.domain.text import visible
 
 from .base import AreaScreen
-from .worker_errors import ReportsWorkerErrors
+from .detail_pane import Pane
 
 # every data-changing action of the panes, and the role grant it needs
 PERMS = {
@@ -37,31 +36,6 @@ PERMS = {
     "comment_add": Action.COMMENT,
 }
 PANES = (("items", "i", "Items"), ("members", "m", "Members"), ("audit", "a", "Audit"), ("comments", "c", "Comments"))
-
-
-class Pane(ReportsWorkerErrors, Vertical):
-    """A pane of the detail screen: its keys are gated by the screen (read-only, then role); its
-    workers' errors show on the screen's flash line (or the error dialog)."""
-
-    @property
-    def detail(self) -> "WorkspaceDetailScreen":
-        return self.screen  # type: ignore[return-value]
-
-    @property
-    def ctx(self):
-        return self.detail.ctx
-
-    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
-        return self.detail.permits(action)
-
-    def flash(self, message: str, severity: str = "info") -> None:
-        self.detail.flash(message, severity)
-
-    def activate(self) -> None:
-        """Called when the pane is shown: focus its main widget, load what it shows."""
-
-    def reload(self) -> None:  # pragma: no cover - every pane overrides
-        pass
 
 
 class WorkspaceDetailScreen(AreaScreen):

@@ -19,13 +19,15 @@ from loom_tui.domain.text import clean_text
 from loom_tui.store.query import Order, Query
 
 from .audit import AuditService
-from .directory import Directory, directory_for
+from .directory import Directory
 from loom_tui.errors import NotFoundError, ValidationError
-from .roles import Action, permission_id, require
+from .roles import Action, permission_id
 from .stamps import stamp
 
 if TYPE_CHECKING:
-    from .context import AppContext
+    from loom_tui.store.scoped import ScopedStore
+
+    from .roles import Gate
 
 BODY_MAX = 4000
 MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})")
@@ -48,11 +50,11 @@ class CommentResult:
 
 
 class CommentService:
-    def __init__(self, ctx: "AppContext", directory: Directory | None = None) -> None:
-        self.ctx = ctx
-        self.scoped = ctx.scoped
-        self.audit = AuditService(ctx.scoped)
-        self.directory = directory or directory_for(ctx)
+    def __init__(self, scoped: "ScopedStore", gate: "Gate", directory: Directory) -> None:
+        self.scoped = scoped
+        self.gate = gate
+        self.audit = AuditService(scoped)
+        self.directory = directory
 
     async def list(self, workspace_id: str, item_id: str, *, newest_first: bool = False, max_items: int = 200,
                    continuation: str | None = None):
@@ -64,16 +66,16 @@ class CommentService:
         return await self.scoped.item_query(ws, "comments", item_id, q, max_items=max_items, continuation=continuation)
 
     async def add(self, workspace_id: str, item_id: str, body: str) -> CommentResult:
-        self.ctx.require_writable("commenting")
+        self.gate.require_writable("commenting")
         ws = await self.scoped.workspace(workspace_id)
-        await require(self.ctx, ws, Action.COMMENT)
+        await self.gate.require(ws, Action.COMMENT)
         item = await self.scoped.ws_get(ws, "items", item_id)
         if item is None:
             raise NotFoundError(f"no item {item_id!r} in this workspace")
         text = clean_text("comment", body, max_len=BODY_MAX)
         if not text:
             raise ValidationError("comment", "is empty")
-        s = self.ctx.session
+        s = self.scoped.session
         mentioned = mentions_in(text)
         doc = {
             "id": str(uuid.uuid4()),

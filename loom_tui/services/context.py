@@ -1,23 +1,24 @@
-"""The application context: the store, the session and the services, wired once at start-up.
+"""The application context: the run's ports (store, session, Azure, directory, clock) and its
+services, in one record that closes what it owns.
 
-Which adapters are used is decided here, from the profile; nothing else branches on "am I local?".
-The TUI and every headless command open the same context.
+:mod:`loom_tui.wiring` builds it (``wiring.open_context``) and is the only place that decides,
+from the profile, which ports it holds; nothing here knows which profile it is.
 """
 
 from __future__ import annotations
 
-import argparse
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
-from loom_tui.config import Profile, resolve_profile
+from loom_tui.config import Profile
+from loom_tui.domain.run_clock import Clock
 from loom_tui.domain.pace import REAL_TIME, Pace
 from loom_tui.domain.session import Session
 from loom_tui.store.port import DocumentStore
 from loom_tui.store.scoped import ScopedStore
 
-from loom_tui.errors import ReadOnlyError
+from .directory import Directory, NoDirectory
 
 if TYPE_CHECKING:
     from loom_tui.azure.clients import AzureClients
@@ -34,8 +35,10 @@ if TYPE_CHECKING:
     from .notifications import NotificationService
     from .operations import OperationService
     from .prefs import PrefsService
-    from .roles import RoleService
+    from .repair import RepairService
+    from .roles import Gate
     from .usage import UsageService
+    from .v1tenant import V1TenantService
     from .workspaces import WorkspaceService
 
 
@@ -45,15 +48,28 @@ class AppContext:
     store: DocumentStore
     session: Session
     read_only: bool = False
-    demo: bool = False  # the embedded demo tenant is in use
     notes: list[str] = field(default_factory=list)  # things to tell the operator once (seeded, ...)
     # the signed-in AsyncTokenCredential of an Azure profile (None for the embedded store); the
     # context owns it and closes it last
     credential: Any = None
-    # the --data-dir of this run (None: the profile's, else the default); the cost cache and the demo Azure's state live there
+    # the --data-dir of this run (None: the profile's, else the default); the cost cache and a local Azure's state live there
     data_dir: str | None = None
     # how long waits on Azure really take (wiring: real time, or a sped-up demo Azure's pace)
     pace: Pace = REAL_TIME
+    # who the tenant's users are (mentions, member bindings), and the run's time (wiring)
+    directory: Directory = field(default_factory=NoDirectory)
+    clock: Clock = field(default_factory=Clock)
+    # the users this run may act as (``loom --as``; none: the profile signs in as you)
+    personas: tuple[str, ...] = ()
+    # the header's words for the store and for the Azure side (wiring)
+    label: str = ""
+    azure_label: str = ""
+    # writes the tenant's seeded cost export (FOCUS csv) into a folder for a day and returns its
+    # path, or None: none is seeded
+    cost_seed: Callable[[Any, Any], Any] | None = field(default=None, repr=False)
+    # wiring's makers of the run's Azure clients and principal lookup, called on first use
+    connect: Callable[["AppContext"], Awaitable["AzureClients"]] | None = field(default=None, repr=False)
+    lookup: Callable[["AppContext"], Awaitable[Any]] | None = field(default=None, repr=False)
     _azure: Any = field(default=None, repr=False)
     _principals: Any = field(default=None, repr=False)  # the principal lookup of member grants (wiring)
     _azure_lock: Any = field(default=None, repr=False)
@@ -62,18 +78,18 @@ class AppContext:
     throttle_listeners: list[Any] = field(default_factory=list, repr=False)
 
     async def azure(self) -> "AzureClients":
-        """The run's Azure clients, made on first use (see :mod:`loom_tui.wiring`: for the local
-        profile this starts the demo Azure on this machine)."""
+        """The run's Azure clients, made on first use by the maker wiring gave (it may start a
+        whole Azure on this machine: nothing is started before an area needs it)."""
         if self._azure is None:
             import asyncio
 
+            if self.connect is None:
+                raise RuntimeError("this context was built without Azure (wiring.context gives it)")
             if self._azure_lock is None:
                 self._azure_lock = asyncio.Lock()
             async with self._azure_lock:
                 if self._azure is None:
-                    from loom_tui.wiring import azure_clients
-
-                    self._azure = await azure_clients(self)
+                    self._azure = await self.connect(self)
         return self._azure
 
     @property
@@ -90,10 +106,16 @@ class AppContext:
     def scoped(self) -> ScopedStore:
         return ScopedStore(self.store, self.session)
 
+    @cached_property
+    def gate(self) -> "Gate":
+        """The session's permission gate (read-only switch and workspace roles): what services get."""
+        from .roles import Gate
+
+        return Gate(self.scoped, self.read_only)
+
     def require_writable(self, action: str = "this change") -> None:
-        """The single read-only gate of the service layer."""
-        if self.read_only:
-            raise ReadOnlyError(action)
+        """The single read-only gate of the service layer (:meth:`Gate.require_writable`)."""
+        self.gate.require_writable(action)
 
     @cached_property
     def audit(self) -> "AuditService":
@@ -105,105 +127,120 @@ class AppContext:
     def workspaces(self) -> "WorkspaceService":
         from .workspaces import WorkspaceService
 
-        return WorkspaceService(self)
+        return WorkspaceService(self.scoped, self.gate)
 
     @cached_property
     def items(self) -> "ItemService":
         from .items import ItemService
 
-        return ItemService(self)
+        return ItemService(self.scoped, self.gate)
 
     @cached_property
     def folders(self) -> "FolderService":
         from .folders import FolderService
 
-        return FolderService(self)
+        return FolderService(self.scoped, self.gate)
 
     @cached_property
     def members(self) -> "MemberService":
         from .members import MemberService
 
-        return MemberService(self)
+        return MemberService(self.scoped, self.gate, self.directory)
 
     async def principals(self) -> Any:
         """The run's principal lookup for member grants (Microsoft Graph; see ``wiring.principal_lookup``)."""
         if self._principals is None:
-            from loom_tui.wiring import principal_lookup
-
-            self._principals = await principal_lookup(self)
+            if self.lookup is None:
+                raise RuntimeError("this context was built without a principal lookup (wiring.context gives it)")
+            self._principals = await self.lookup(self)
         return self._principals
 
     @cached_property
     def grants(self) -> "GrantService":
         from .grants import GrantService
 
-        return GrantService(self)
+        return GrantService(self.scoped, self.gate, self.members, self.principals)
 
     @cached_property
     def comments(self) -> "CommentService":
         from .comments import CommentService
 
-        return CommentService(self)
+        return CommentService(self.scoped, self.gate, self.directory)
 
     @cached_property
     def notifications(self) -> "NotificationService":
         from .notifications import NotificationService
 
-        return NotificationService(self)
+        return NotificationService(self.scoped, self.gate)
 
     @cached_property
     def prefs(self) -> "PrefsService":
         from .prefs import PrefsService
 
-        return PrefsService(self)
+        return PrefsService(self.scoped, self.gate)
+
+    @property
+    def roles(self) -> "Gate":
+        """The session's role in a workspace, by id (the screens ask it what to offer)."""
+        return self.gate
 
     @cached_property
-    def roles(self) -> "RoleService":
-        from .roles import RoleService
+    def v1tenant(self) -> "V1TenantService":
+        from .v1tenant import V1TenantService
 
-        return RoleService(self)
+        return V1TenantService(self.scoped, self.gate, self.directory)
+
+    @cached_property
+    def repair(self) -> "RepairService":
+        from .repair import RepairService
+
+        return RepairService(self.scoped, self.gate, self.workspaces)
 
     @cached_property
     def capacity(self) -> "CapacityService":
         from .capacity.service import CapacityService
 
-        return CapacityService(self)
+        return CapacityService(self.scoped, self.gate, self.azure, self.operations, self.profile, lambda: self.cost)
 
     @cached_property
     def usage(self) -> "UsageService":
         from .usage import UsageService
 
-        return UsageService(self)
+        return UsageService(self.scoped, self.clock.now)
 
     @cached_property
     def budgets(self) -> "BudgetService":
         from .cost.budgets import BudgetService
 
-        return BudgetService(self)
+        return BudgetService(self.scoped, self.gate, self.azure, self.profile, self.directory, self.clock.today)
 
     @cached_property
     def cost(self) -> "CostService":
-        from .cost.service import CostService
+        from .cost.service import CostService, db_path_for
 
-        return CostService(self)
+        return CostService(self.scoped, self.gate, self.azure, self.profile, today=self.clock.today, pace=self.pace,
+                           db_path=db_path_for(self.profile, self.data_dir), domain_names=lambda: self.workspaces.registry.names(),
+                           inventory=lambda: self.capacity.inventory(), seed=self.cost_seed)
 
     @cached_property
     def operations(self) -> "OperationService":
         from .operations import OperationService
 
-        return OperationService(self)
+        return OperationService(self.scoped, self.gate, self.azure, self.pace, context=self)
 
     def where(self) -> str:
         """Header text: profile, store and cloud."""
-        if self.profile.is_local:
-            return f"{self.profile.name}: local store" + (", demo tenant" if self.demo else "")
-        return f"{self.profile.name}: {self.profile.cloud}, Cosmos DB {self.profile.cosmos_database}"
+        return self.label
 
     def azure_where(self) -> str:
-        """Header text for the Azure side when the store line does not say it (the demo Azure)."""
-        from loom_tui.wiring import azure_label
+        """Header text for the Azure side when the store line does not say it."""
+        return self.azure_label
 
-        return azure_label(self.profile)
+    async def __aenter__(self) -> "AppContext":
+        return self
+
+    async def __aexit__(self, *exc: Any) -> None:
+        await self.close()
 
     async def close(self) -> None:
         try:
@@ -218,115 +255,11 @@ class AppContext:
             try:
                 await self.store.close()
             finally:
-                await _close_credential(self.credential)
+                await close_credential(self.credential)
 
 
-async def _close_credential(credential: Any) -> None:
+async def close_credential(credential: Any) -> None:
+    """Close an ``AsyncTokenCredential`` (anything with an async ``close()``; None: nothing)."""
     close = getattr(credential, "close", None)
     if close is not None:
         await close()
-
-
-def needs_credential(profile: Profile) -> bool:
-    """A Cosmos profile without an account key reaches Cosmos DB as the signed-in user (AAD): the
-    SDK asks the credential for ``https://<account-host>/.default``."""
-    return profile.store == "cosmos" and not profile.cosmos_key
-
-
-async def open_context(
-    profile: Profile,
-    *,
-    data_dir: str | None = None,
-    read_only: bool = False,
-    seed_demo: bool = True,
-    session: Session | None = None,
-    store: DocumentStore | None = None,
-    credential: Any = None,
-    repair: bool = True,
-    persona: str | None = None,
-) -> AppContext:
-    """Open the store and establish the session.  For an Azure profile ``credential`` is the
-    signed-in ``AsyncTokenCredential`` (the console passes the one its sign-in filled, so a
-    memory-only token cache still works); without one it comes from the profile's cached sign-in
-    when the store needs it.  The context owns the credential from here on."""
-    from loom_tui.store.factory import make_store
-
-    if persona and not profile.is_local:
-        from loom_tui.errors import UsageError
-
-        raise UsageError(f"--as {persona}: personas are the local profile's demo users; profile {profile.name!r} signs in as you")
-    if store is None and credential is None and not profile.is_local and needs_credential(profile):
-        from loom_tui.azure.credential import credential_for_profile
-
-        credential = await credential_for_profile(profile)
-    try:
-        read_only = read_only or profile.read_only
-        store = store or make_store(profile, data_dir=data_dir, credential=credential, read_only=read_only)
-        await store.open()
-    except BaseException:
-        await _close_credential(credential)
-        raise
-    notes: list[str] = []
-    demo = False
-    try:
-        if session is None:
-            if profile.is_local:
-                from loom_tui.local.demo import ensure_demo, persona_session
-
-                session = persona_session(persona)
-                demo = True
-                # read-only writes nothing, the demo data included (the store must exist already)
-                if seed_demo and not store.read_only and await ensure_demo(store):
-                    notes.append("created the local store and seeded the demo tenant")
-            else:
-                from loom_tui.azure.session import session_for_profile
-
-                session = await session_for_profile(profile)
-    except BaseException:
-        await store.close()
-        await _close_credential(credential)
-        raise
-    if store.missing:
-        notes.append(f"read-only: {len(store.missing)} containers do not exist and were not created "
-                     f"({', '.join(store.missing)}); they read as empty")
-    from loom_tui.wiring import pace_for
-
-    ctx = AppContext(profile=profile, store=store, session=session, read_only=read_only, demo=demo, notes=notes,
-                     credential=credential, data_dir=data_dir, pace=pace_for(profile))
-    if repair and not read_only:
-        await _quick_repair(ctx)
-    return ctx
-
-
-async def _quick_repair(ctx: AppContext) -> None:
-    """Finish what a crash left half done (unfinished intents, workspaces stuck in Deleting) —
-    cheap: two queries when there is nothing to do.  Never stops the start: a failure is a note."""
-    from loom_tui.store.errors import StoreError
-
-    from .errors import ServiceError
-    from .repair import RepairService
-
-    try:
-        report = await RepairService(ctx).run(min_age_s=30.0)
-    except (ServiceError, StoreError) as exc:
-        ctx.notes.append(f"repair of half-done work failed: {exc}")
-        return
-    if report.fixed:
-        ctx.notes.append(f"finished {len(report.fixed)} half-done write(s) from an earlier run (loom repair shows them)")
-
-
-async def context_from_args(args: argparse.Namespace, **kw: Any) -> AppContext:
-    profile = resolve_profile(getattr(args, "profile", None))
-    kw.setdefault("persona", getattr(args, "as_persona", None))
-    ctx = await open_context(profile, data_dir=getattr(args, "data_dir", None), read_only=bool(getattr(args, "read_only", False)), **kw)
-    # every headless command says when Azure throttles it, on stderr (stdout stays the data)
-    ctx.throttle_listeners.append(_throttled_on_stderr)
-    return ctx
-
-
-def _throttled_on_stderr(event: Any) -> None:
-    import sys
-
-    from loom_tui.domain.text import visible
-
-    print(visible(event.message), file=sys.stderr, flush=True)

@@ -1,18 +1,15 @@
 """The user directory port: who is ``dana@contoso.example`` (object id, display name)?
 
 Mentions and member bindings need a user's object id, which only the tenant's directory knows.
-The embedded demo tenant answers from :data:`loom_tui.local.demo.DEMO_USERS`; an Azure profile
-will answer from Microsoft Graph (``GET /users/{upn}``) once that client exists.  Until then
-:class:`NoDirectory` answers "unknown" for everyone, and callers say so instead of guessing.
+Wiring picks the run's directory (``wiring.directory_for``): a :class:`StaticDirectory` of known
+users, or, for a tenant whose Microsoft Graph lookup (``GET /users/{upn}``) is not built yet,
+:class:`NoDirectory`, which answers "unknown" for everyone, and callers say so instead of guessing.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Protocol
-
-if TYPE_CHECKING:
-    from .context import AppContext
+from typing import Protocol
 
 
 @dataclass(frozen=True)
@@ -35,11 +32,10 @@ class Directory(Protocol):
 
 
 class StaticDirectory:
-    """A directory held in memory (the demo tenant's users)."""
+    """A directory held in memory."""
 
-    name = "demo tenant users"
-
-    def __init__(self, users: list[DirectoryUser]) -> None:
+    def __init__(self, users: list[DirectoryUser], name: str = "demo tenant users") -> None:
+        self.name = name
         self._by_upn = {u.upn.lower(): u for u in users}
         self._by_oid = {u.oid.lower(): u for u in users}
 
@@ -60,18 +56,3 @@ class NoDirectory:
 
     async def by_oid(self, oid: str) -> DirectoryUser | None:
         return None
-
-
-def demo_directory() -> StaticDirectory:
-    from loom_tui.local.demo import DEMO_DOMAIN, DEMO_USERS
-
-    return StaticDirectory([DirectoryUser(oid, f"{alias}@{DEMO_DOMAIN}", name) for oid, alias, name in DEMO_USERS])
-
-
-def directory_for(ctx: "AppContext") -> Directory:
-    """Decided once per context: the demo tenant has its built-in users, anything else has none yet."""
-    from loom_tui.local.demo import DEMO_TENANT
-
-    if ctx.session.tenant_id == DEMO_TENANT:
-        return demo_directory()
-    return NoDirectory()

@@ -19,12 +19,15 @@ from loom_tui.store.query import Order, Query, eq
 
 from .audit import AuditService, diff
 from loom_tui.errors import EditConflict, NameTaken, NotFoundError, ValidationError
-from .roles import Action, require
+from .roles import Action
 
 if TYPE_CHECKING:
     from loom_tui.store.scoped import WorkspaceRef
 
-    from .context import AppContext
+    from loom_tui.store.scoped import ScopedStore
+
+
+    from .roles import Gate
 
 MAX_FOLDERS = 10_000  # a workspace's folder tree is read whole; this bounds that read
 
@@ -61,10 +64,10 @@ def build_tree(folders: list[dict]) -> list[FolderNode]:
 
 
 class FolderService:
-    def __init__(self, ctx: "AppContext") -> None:
-        self.ctx = ctx
-        self.scoped = ctx.scoped
-        self.audit = AuditService(ctx.scoped)
+    def __init__(self, scoped: "ScopedStore", gate: "Gate") -> None:
+        self.scoped = scoped
+        self.gate = gate
+        self.audit = AuditService(scoped)
 
     async def list(self, workspace_id: str) -> list[dict]:
         ws = await self.scoped.workspace(workspace_id)
@@ -89,24 +92,24 @@ class FolderService:
                 raise NameTaken("name", f"a folder named {name!r} already exists there")
 
     async def create(self, workspace_id: str, name: str, parent: str | None = None) -> dict:
-        self.ctx.require_writable("creating a folder")
+        self.gate.require_writable("creating a folder")
         ws = await self.scoped.workspace(workspace_id)
-        await require(self.ctx, ws, Action.EDIT_FOLDERS)
+        await self.gate.require(ws, Action.EDIT_FOLDERS)
         name = clean_name("name", name)
         parent = parent or None
         if parent is not None and await self.scoped.ws_get(ws, "folders", parent) is None:
             raise ValidationError("parent", f"no folder {parent!r} in this workspace")
         await self._check_sibling_name(ws, name, parent)
-        doc = {"id": str(uuid.uuid4()), "name": name, "parent": parent, "createdBy": self.ctx.session.upn, "createdAt": now_iso()}
+        doc = {"id": str(uuid.uuid4()), "name": name, "parent": parent, "createdBy": self.scoped.session.upn, "createdAt": now_iso()}
         stored = await self.scoped.ws_create(ws, "folders", doc)
         await self.audit.record(ws, item_id=stored["id"], item_type="folder", action="folder.create",
                                 summary=f"created folder {name}", changes=diff(None, stored, ("name", "parent")))
         return stored
 
     async def rename(self, workspace_id: str, folder_id: str, name: str, *, etag: str | None = None, force: bool = False) -> dict:
-        self.ctx.require_writable("renaming a folder")
+        self.gate.require_writable("renaming a folder")
         ws = await self.scoped.workspace(workspace_id)
-        await require(self.ctx, ws, Action.EDIT_FOLDERS)
+        await self.gate.require(ws, Action.EDIT_FOLDERS)
         current = await self._get(ws, folder_id)
         name = clean_name("name", name)
         await self._check_sibling_name(ws, name, current.get("parent") or None, except_id=folder_id)
@@ -123,9 +126,9 @@ class FolderService:
 
     async def delete(self, workspace_id: str, folder_id: str) -> dict[str, int]:
         """Delete a folder; its items and sub-folders move to the root.  Returns what moved."""
-        self.ctx.require_writable("deleting a folder")
+        self.gate.require_writable("deleting a folder")
         ws = await self.scoped.workspace(workspace_id)
-        await require(self.ctx, ws, Action.EDIT_FOLDERS)
+        await self.gate.require(ws, Action.EDIT_FOLDERS)
         folder = await self._get(ws, folder_id)
         moved = {"folders": 0, "items": 0}
         now = now_iso()

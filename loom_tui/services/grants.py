@@ -24,7 +24,7 @@ takes the highest of both).  The creator's implicit binding is never removed.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Awaitable, Callable
 
 from loom_tui.domain.clock import now_iso
 from loom_tui.errors import NotFoundError, ValidationError
@@ -34,11 +34,14 @@ from loom_tui.store.query import Order, Query
 from .audit import AuditService
 from .members import is_creator
 from .principals import Principal, PrincipalLookup, resolve
-from .roles import Action, permission_id, require
+from .roles import Action, permission_id
 from .wsdoc import set_member_upn
 
 if TYPE_CHECKING:
-    from .context import AppContext
+    from loom_tui.store.scoped import ScopedStore
+
+    from .members import MemberService
+    from .roles import Gate
 
 ROLES = "workspace-roles"
 CONSOLE_ROLE_NAMES = ("Admin", "Member", "Contributor", "Viewer")
@@ -72,31 +75,34 @@ def is_grant(row: dict) -> bool:
 
 
 class GrantService:
-    def __init__(self, ctx: "AppContext", lookup: PrincipalLookup | None = None) -> None:
-        self.ctx = ctx
-        self.scoped = ctx.scoped
-        self.lookup = lookup
-        self.audit = AuditService(ctx.scoped)
+    def __init__(self, scoped: "ScopedStore", gate: "Gate", members: "MemberService",
+                 principals: Callable[[], Awaitable[PrincipalLookup]]) -> None:
+        self.scoped = scoped
+        self.gate = gate
+        self.members = members
+        self.principals = principals  # the run's lookup, found on first use (wiring: Microsoft Graph, or none)
+        self.lookup: PrincipalLookup | None = None
+        self.audit = AuditService(scoped)
 
     async def list(self, workspace_id: str) -> list[dict]:
         ws = await self.scoped.workspace(workspace_id)
-        await require(self.ctx, ws, Action.READ)
+        await self.gate.require(ws, Action.READ)
         page = await self.scoped.ws_query(ws, ROLES, Query(order_by=(Order("displayName"),)), max_items=MAX_GRANTS)
         return page.items
 
     async def rows(self, workspace_id: str) -> list[dict]:
         """Every member of the workspace: the legacy bindings, then the grants (as rows)."""
-        return await self.ctx.members.list(workspace_id) + [grant_row(g) for g in await self.list(workspace_id)]
+        return await self.members.list(workspace_id) + [grant_row(g) for g in await self.list(workspace_id)]
 
     async def resolve(self, who: str, principal_type: str | None = None) -> Principal:
-        if self.lookup is None:  # the run's (wiring decides: Microsoft Graph of the profile's cloud, or none)
-            self.lookup = await self.ctx.principals()
+        if self.lookup is None:
+            self.lookup = await self.principals()
         return await resolve(self.lookup, who, principal_type)
 
     async def grant(self, workspace_id: str, who: str, role: str, *, principal_type: str | None = None) -> dict:
-        self.ctx.require_writable("granting workspace access")
+        self.gate.require_writable("granting workspace access")
         ws = await self.scoped.workspace(workspace_id)
-        await require(self.ctx, ws, Action.MANAGE_MEMBERS)
+        await self.gate.require(ws, Action.MANAGE_MEMBERS)
         role = clean_console_role(role)
         p = await self.resolve(who, principal_type)
         doc_id = grant_id(ws.id, p.id)
@@ -104,7 +110,7 @@ class GrantService:
         fields = {"id": doc_id, "workspaceId": ws.id, "principalId": p.id, "principalType": p.type,
                   "displayName": p.display_name, "role": role, "azureRoleStatus": "pending", "azureRoleDetail": PENDING_DETAIL}
         if current is None:
-            stored = await self.scoped.ws_create(ws, ROLES, {**fields, "addedBy": self.ctx.session.upn, "addedAt": now_iso()})
+            stored = await self.scoped.ws_create(ws, ROLES, {**fields, "addedBy": self.scoped.session.upn, "addedAt": now_iso()})
         else:  # the console upserts: a re-grant changes the role of the same document, keeping what loom does not know
             stored = await self.scoped.ws_replace(ws, ROLES, {**current, **fields}, if_match=current.get("_etag"))
         if p.type == "User" and p.upn:
@@ -127,9 +133,9 @@ class GrantService:
             pass
 
     async def revoke(self, workspace_id: str, who: str, *, principal_type: str | None = None) -> None:
-        self.ctx.require_writable("removing workspace access")
+        self.gate.require_writable("removing workspace access")
         ws = await self.scoped.workspace(workspace_id)
-        await require(self.ctx, ws, Action.MANAGE_MEMBERS)
+        await self.gate.require(ws, Action.MANAGE_MEMBERS)
         text = who.strip()
         # a grant's own principal id needs no directory (works without Graph)
         current = await self.scoped.ws_get(ws, ROLES, grant_id(ws.id, text.lower()))

@@ -35,16 +35,6 @@ class IdleWorkspace:
     idle_days: int | None = None  # whole days since it was last opened (or created); None: never stamped
 
 
-def now() -> datetime:
-    """The one "now" of Usage and Cost: the real clock (UTC), on the day the cost data calls today
-    (a pinned demo day keeps its time of day)."""
-    from loom_tui.services.cost.service import _today
-
-    real = datetime.now(timezone.utc)
-    day = _today()
-    return real if day == real.date() else datetime.combine(day, real.timetz())
-
-
 def window(at: datetime, days: int = IDLE_DAYS) -> tuple[datetime, datetime]:
     """``[since, until)``: ``days`` whole UTC days ending with the day of ``at``."""
     today = at.astimezone(timezone.utc).replace(hour=0, minute=0, second=0, microsecond=0)
@@ -88,9 +78,9 @@ async def active_workspaces(scoped: "ScopedStore", since: datetime, until: datet
     return {ev.get("workspaceId") async for ev in scoped.admin_reached("audit-log", q, page_size=PAGE) if ev.get("workspaceId")}
 
 
-async def idle_workspaces(scoped: "ScopedStore", at: datetime | None = None) -> tuple[list[dict], list[IdleWorkspace]]:
-    """The tenant's workspaces (not being deleted) and the idle ones among them, at ``at`` (default
-    :func:`now`)."""
-    since, until = window(at or now())
+async def idle_workspaces(scoped: "ScopedStore", at: datetime) -> tuple[list[dict], list[IdleWorkspace]]:
+    """The tenant's workspaces (not being deleted) and the idle ones among them, at ``at`` (the
+    run's clock: ``AppContext.clock``)."""
+    since, until = window(at)
     workspaces = [ws async for ws in scoped.tenant_workspaces_iter(Query((not_deleting(),)))]
     return workspaces, idle_among(workspaces, await active_workspaces(scoped, since, until), since)

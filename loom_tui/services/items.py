@@ -28,13 +28,16 @@ from loom_tui.store.query import Filter, Op, Order, Query, eq
 from .audit import AuditService, diff
 from .etag_edit import edit_with_etag
 from loom_tui.errors import ConflictError, EditConflict, NameTaken, NotFoundError, ValidationError
-from .roles import Action, require
+from .roles import Action
 from .wsdoc import add_to_item_count
 
 if TYPE_CHECKING:
     from loom_tui.store.scoped import WorkspaceRef
 
-    from .context import AppContext
+    from loom_tui.store.scoped import ScopedStore
+
+
+    from .roles import Gate
 
 ALL_FOLDERS = "all"
 LAKEHOUSE = "lakehouse"
@@ -108,10 +111,10 @@ def reversed_query(query: Query) -> Query:
 
 
 class ItemService:
-    def __init__(self, ctx: "AppContext") -> None:
-        self.ctx = ctx
-        self.scoped = ctx.scoped
-        self.audit = AuditService(ctx.scoped)
+    def __init__(self, scoped: "ScopedStore", gate: "Gate") -> None:
+        self.scoped = scoped
+        self.gate = gate
+        self.audit = AuditService(scoped)
 
     # -- reading ---------------------------------------------------------------------------
     async def count(self, workspace_id: str, view: ItemView = ItemView()) -> int:
@@ -187,16 +190,16 @@ class ItemService:
     # -- writing ---------------------------------------------------------------------------
     async def create(self, workspace_id: str, data: ItemInput) -> dict:
         """Create an item (and a lakehouse's SQL endpoint).  Returns the item."""
-        self.ctx.require_writable("creating an item")
+        self.gate.require_writable("creating an item")
         ws = await self.scoped.workspace(workspace_id)
-        await require(self.ctx, ws, Action.EDIT_ITEMS)
+        await self.gate.require(ws, Action.EDIT_ITEMS)
         if data.item_type not in item_types():
             raise ValidationError("itemType", f"{data.item_type!r} is not an item type of the catalog")
         name = clean_item_name(data.display_name, data.item_type)
         description = clean_text("description", data.description)
         folder_id = await self._check_folder(ws, data.folder_id)
         await self._check_name_free(ws, data.item_type, name)
-        s, now = self.ctx.session, now_iso()
+        s, now = self.scoped.session, now_iso()
         doc = {
             "id": str(uuid.uuid4()),
             "itemType": data.item_type,
@@ -249,9 +252,9 @@ class ItemService:
                              gave_up="the SQL endpoint kept changing; run the change again")
 
     async def rename(self, workspace_id: str, item_id: str, new_name: str, *, etag: str | None = None, force: bool = False) -> dict:
-        self.ctx.require_writable("renaming an item")
+        self.gate.require_writable("renaming an item")
         ws = await self.scoped.workspace(workspace_id)
-        await require(self.ctx, ws, Action.EDIT_ITEMS)
+        await self.gate.require(ws, Action.EDIT_ITEMS)
         current = await self._get(ws, item_id)
         if (current.get("state") or {}).get("sqlEndpointFor"):
             raise ConflictError("a SQL endpoint is named after its lakehouse; rename the lakehouse instead")
@@ -273,9 +276,9 @@ class ItemService:
 
     async def move(self, workspace_id: str, item_id: str, folder_id: str | None, *, etag: str | None = None, force: bool = False) -> dict:
         """Move an item into ``folder_id`` (None = the root)."""
-        self.ctx.require_writable("moving an item")
+        self.gate.require_writable("moving an item")
         ws = await self.scoped.workspace(workspace_id)
-        await require(self.ctx, ws, Action.EDIT_ITEMS)
+        await self.gate.require(ws, Action.EDIT_ITEMS)
         current = await self._get(ws, item_id)
         if (current.get("state") or {}).get("sqlEndpointFor"):
             raise ConflictError("a SQL endpoint stays with its lakehouse; move the lakehouse instead")
@@ -291,9 +294,9 @@ class ItemService:
 
     async def delete(self, workspace_id: str, item_id: str) -> int:
         """Delete an item (a lakehouse with its SQL endpoint).  Returns how many items went."""
-        self.ctx.require_writable("deleting an item")
+        self.gate.require_writable("deleting an item")
         ws = await self.scoped.workspace(workspace_id)
-        await require(self.ctx, ws, Action.EDIT_ITEMS)
+        await self.gate.require(ws, Action.EDIT_ITEMS)
         current = await self._get(ws, item_id)
         if (current.get("state") or {}).get("sqlEndpointFor"):
             raise ConflictError("a SQL endpoint is deleted with its lakehouse; delete the lakehouse instead")

@@ -21,15 +21,18 @@ from loom_tui.store.errors import NotFound, PreconditionFailed
 from loom_tui.store.query import Order, Query
 
 from .audit import AuditService
-from .directory import Directory, directory_for
+from .directory import Directory
 from loom_tui.errors import ConflictError, EditConflict, NotFoundError, ValidationError
-from .roles import MEMBER_ROLES, Action, permission_id, require
+from .roles import MEMBER_ROLES, Action, permission_id
 from .wsdoc import set_member_upn
 
 if TYPE_CHECKING:
     from loom_tui.store.scoped import WorkspaceRef
 
-    from .context import AppContext
+    from loom_tui.store.scoped import ScopedStore
+
+
+    from .roles import Gate
 
 # user@domain: no spaces, one "@", a dot in the domain (what Entra accepts as a UPN, roughly)
 _UPN = re.compile(r"^[A-Za-z0-9._%+'#$&*!^~=-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")
@@ -54,11 +57,11 @@ def is_creator(ws: "WorkspaceRef", binding: dict) -> bool:
 
 
 class MemberService:
-    def __init__(self, ctx: "AppContext", directory: Directory | None = None) -> None:
-        self.ctx = ctx
-        self.scoped = ctx.scoped
-        self.audit = AuditService(ctx.scoped)
-        self.directory = directory or directory_for(ctx)
+    def __init__(self, scoped: "ScopedStore", gate: "Gate", directory: Directory) -> None:
+        self.scoped = scoped
+        self.gate = gate
+        self.audit = AuditService(scoped)
+        self.directory = directory
 
     async def list(self, workspace_id: str) -> list[dict]:
         ws = await self.scoped.workspace(workspace_id)
@@ -86,9 +89,9 @@ class MemberService:
         return doc
 
     async def add(self, workspace_id: str, upn: str, role: str) -> dict:
-        self.ctx.require_writable("adding a member")
+        self.gate.require_writable("adding a member")
         ws = await self.scoped.workspace(workspace_id)
-        await require(self.ctx, ws, Action.MANAGE_MEMBERS)
+        await self.gate.require(ws, Action.MANAGE_MEMBERS)
         upn, role = clean_upn(upn), clean_role(role)
         existing = await self.scoped.ws_get(ws, "workspace-permissions", permission_id(ws.id, upn))
         if existing is not None:
@@ -103,7 +106,7 @@ class MemberService:
             "name": user.display_name if user else upn,
             "userOid": user.oid if user else None,
             "role": role,
-            "addedBy": self.ctx.session.upn,
+            "addedBy": self.scoped.session.upn,
             "addedAt": now_iso(),
             "implicit": False,
         }
@@ -115,9 +118,9 @@ class MemberService:
         return stored
 
     async def set_role(self, workspace_id: str, upn: str, role: str, *, etag: str | None = None, force: bool = False) -> dict:
-        self.ctx.require_writable("changing a member's role")
+        self.gate.require_writable("changing a member's role")
         ws = await self.scoped.workspace(workspace_id)
-        await require(self.ctx, ws, Action.MANAGE_MEMBERS)
+        await self.gate.require(ws, Action.MANAGE_MEMBERS)
         upn, role = clean_upn(upn), clean_role(role)
         owner = upn == str(ws.doc.get("createdBy") or "").strip().lower()
         current = await self._binding(ws, upn) if not owner else await self.scoped.ws_get(ws, "workspace-permissions", permission_id(ws.id, upn))
@@ -127,7 +130,7 @@ class MemberService:
             raise ConflictError(f"{upn} created this workspace and is always its admin: their role cannot be changed")
         if current.get("role") == role:
             return current
-        new = {**current, "role": role, "updatedBy": self.ctx.session.upn, "updatedAt": now_iso()}
+        new = {**current, "role": role, "updatedBy": self.scoped.session.upn, "updatedAt": now_iso()}
         if etag is not None and etag != current.get("_etag") and not force:
             raise EditConflict(mine=new, theirs=current)
         try:
@@ -139,9 +142,9 @@ class MemberService:
         return stored
 
     async def remove(self, workspace_id: str, upn: str) -> None:
-        self.ctx.require_writable("removing a member")
+        self.gate.require_writable("removing a member")
         ws = await self.scoped.workspace(workspace_id)
-        await require(self.ctx, ws, Action.MANAGE_MEMBERS)
+        await self.gate.require(ws, Action.MANAGE_MEMBERS)
         upn = clean_upn(upn)
         if upn == str(ws.doc.get("createdBy") or "").strip().lower():  # the owner, with or without a binding
             raise ConflictError(f"{upn} created this workspace and is always its admin: they cannot be removed")

@@ -16,16 +16,18 @@ from loom_tui.store.query import Order, Query, eq
 from loom_tui.errors import NotFoundError
 
 if TYPE_CHECKING:
-    from .context import AppContext
+    from loom_tui.store.scoped import ScopedStore
+
+    from .roles import Gate
 
 NEWEST = 50
 UNREAD = Query((eq("read", False),))
 
 
 class NotificationService:
-    def __init__(self, ctx: "AppContext") -> None:
-        self.ctx = ctx
-        self.scoped = ctx.scoped
+    def __init__(self, scoped: "ScopedStore", gate: "Gate") -> None:
+        self.scoped = scoped
+        self.gate = gate
 
     async def newest(self, limit: int = NEWEST, *, unread: bool = False) -> list[dict]:
         """The newest ``limit`` (at most 50, the web console's list), or only the unread ones."""
@@ -51,7 +53,7 @@ class NotificationService:
         return None
 
     async def mark_read(self, notification_id: str) -> dict:
-        self.ctx.require_writable("marking a notification read")
+        self.gate.require_writable("marking a notification read")
         doc = await self.scoped.user_get("notifications", notification_id)
         if doc is None:
             raise NotFoundError(f"no notification {notification_id!r}")
@@ -62,7 +64,7 @@ class NotificationService:
 
     async def mark_all_read(self) -> int:
         """Mark every unread notification read; returns how many changed."""
-        self.ctx.require_writable("marking notifications read")
+        self.gate.require_writable("marking notifications read")
         changed = 0
         while True:  # the first page each time: marked ones leave the unread set
             page = await self.scoped.user_query("notifications", UNREAD, max_items=200)

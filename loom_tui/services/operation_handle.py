@@ -77,10 +77,10 @@ class OperationHandle:
     @property
     def pace(self) -> "Pace":
         """How long a runner's waits on Azure really take (see :mod:`loom_tui.domain.pace`)."""
-        return self.service.ctx.pace
+        return self.service.pace
 
     async def clients(self) -> "AzureClients":
-        return await self.service.ctx.azure()
+        return await self.service.azure()
 
     # -- steps ---------------------------------------------------------------------------
     def _index(self, step: int | str) -> int:

@@ -26,7 +26,7 @@ import logging
 import time
 import uuid
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, AsyncIterator
+from typing import TYPE_CHECKING, Any, AsyncIterator, Awaitable, Callable
 
 from loom_tui.domain.clock import now_iso
 from loom_tui.domain.operation import Operation, OperationError, Step
@@ -41,7 +41,11 @@ from .operation_handle import LostOwnership, OperationCancelled, OperationHandle
 from .operation_owners import HEARTBEAT, STALE, Runner, owner_gone, register_resumer, this_owner
 
 if TYPE_CHECKING:
-    from .context import AppContext
+    from loom_tui.azure.clients import AzureClients
+    from loom_tui.domain.pace import Pace
+    from loom_tui.store.scoped import ScopedStore
+
+    from .roles import Gate
 
 __all__ = ["CONTAINER", "HEARTBEAT", "STALE", "Finished", "LostOwnership", "Operation", "OperationCancelled", "OperationHandle",
            "OperationService", "PollUndecided", "StepChanged", "jsonable", "owner_gone", "register_resumer", "this_owner"]
@@ -58,9 +62,15 @@ def _view(op: Operation) -> tuple:
 
 
 class OperationService:
-    def __init__(self, ctx: "AppContext") -> None:
-        self.ctx = ctx
-        self.scoped = ctx.scoped
+    def __init__(self, scoped: "ScopedStore", gate: "Gate", azure: Callable[[], Awaitable["AzureClients"]], pace: "Pace", *,
+                 context: Any = None) -> None:
+        self.scoped = scoped
+        self.gate = gate
+        self.azure = azure  # the run's Azure clients, made on first use (handles send and poll with them)
+        self.pace = pace  # how long a runner's waits on Azure really take
+        # the run's context, for the DLZ deployment's resumer only (services/deploy/operation.py reaches
+        # it through ``handle.service.ctx``); nothing here uses it
+        self.ctx = context
         self.poll_interval = 5.0  # between polls when ARM sends no Retry-After
         self._tasks: dict[str, asyncio.Task] = {}
         self._cancelling: set[str] = set()
@@ -71,7 +81,7 @@ class OperationService:
     # -- reading ---------------------------------------------------------------------------
     def _shown(self, op: Operation | None) -> Operation | None:
         """``op`` as the signed-in user may see it (None: not at all)."""
-        session = self.ctx.session
+        session = self.scoped.session
         if op is None or not policy.visible(session, op):
             return None
         return policy.shown(session, op)
@@ -104,11 +114,11 @@ class OperationService:
     async def start(self, kind: str, target: str, *, steps: list[str], run: Runner, params: dict[str, Any] | None = None) -> Operation:
         """Store a new running operation and run ``await run(handle)`` for it in this process
         (``params``: what its resumer needs besides the kind and the target)."""
-        self.ctx.require_writable(kind)
-        refused = policy.start_refusal(self.ctx.session, kind)
+        self.gate.require_writable(kind)
+        refused = policy.start_refusal(self.scoped.session, kind)
         if refused:
             raise Forbidden(refused)
-        op = Operation(id=uuid.uuid4().hex, kind=kind, target=target, started_by=self.ctx.session.upn, started_at=now_iso(),
+        op = Operation(id=uuid.uuid4().hex, kind=kind, target=target, started_by=self.scoped.session.upn, started_at=now_iso(),
                        steps=tuple(Step(name) for name in steps), owner=this_owner(), heartbeat_at=time.time(), updated_at=now_iso(),
                        params=dict(params or {}))
         doc = await self.scoped.tenant_create(CONTAINER, op.to_doc(self.scoped.tid))
@@ -282,7 +292,7 @@ class OperationService:
     async def adopt(self, op: Operation) -> bool:
         """Take ``op`` over from a process that is gone and resume it here; False when another
         process was quicker, or this user may not run that kind (then it is only watched)."""
-        if op.problems or policy.start_refusal(self.ctx.session, op.kind) or self.ctx.read_only:
+        if op.problems or policy.start_refusal(self.scoped.session, op.kind) or self.gate.read_only:
             return False
         try:
             doc = await self.scoped.tenant_replace(CONTAINER, replace(op, owner=this_owner(), heartbeat_at=time.time()).to_doc(self.scoped.tid),
@@ -307,11 +317,11 @@ class OperationService:
     # -- cancelling --------------------------------------------------------------------------
     async def cancel(self, op_id: str) -> Operation:
         """Cancel a running operation: here at once, in another process at its next heartbeat."""
-        self.ctx.require_writable("cancelling an operation")
+        self.gate.require_writable("cancelling an operation")
         op = await self._get(op_id)
         if op is None or self._shown(op) is None:
             raise NotFoundError(f"no operation {op_id!r}")
-        refused = policy.cancel_refusal(self.ctx.session, op)
+        refused = policy.cancel_refusal(self.scoped.session, op)
         if refused:
             raise Forbidden(refused)
         if op.problems:

@@ -29,7 +29,9 @@ from .etag_edit import edit_with_etag
 from .stamps import stamp
 
 if TYPE_CHECKING:
-    from .context import AppContext
+    from loom_tui.store.scoped import ScopedStore
+
+    from .roles import Gate
 
 PREFS_ID = "prefs"
 VIEW_MODES = ("list", "tile")
@@ -67,9 +69,9 @@ def _history_id(scope: str, key: str) -> str:
 
 
 class PrefsService:
-    def __init__(self, ctx: "AppContext") -> None:
-        self.ctx = ctx
-        self.scoped = ctx.scoped
+    def __init__(self, scoped: "ScopedStore", gate: "Gate") -> None:
+        self.scoped = scoped
+        self.gate = gate
 
     # -- preferences -----------------------------------------------------------------------
     async def get(self) -> Prefs:
@@ -91,13 +93,13 @@ class PrefsService:
         )
 
     async def set_view_mode(self, mode: str) -> Prefs:
-        self.ctx.require_writable("saving the view mode")
+        self.gate.require_writable("saving the view mode")
         if mode not in VIEW_MODES:
             raise ValidationError("viewMode", f"must be one of {', '.join(VIEW_MODES)}")
         return await self._edit(lambda d: {**d, "viewMode": mode})
 
     async def set_sort(self, key: SortKey, descending: bool) -> Prefs:
-        self.ctx.require_writable("saving the sort order")
+        self.gate.require_writable("saving the sort order")
         try:
             key = SortKey(key)
         except ValueError:
@@ -105,7 +107,7 @@ class PrefsService:
         return await self._edit(lambda d: {**d, "sort": {"key": key.value, "descending": bool(descending)}})
 
     async def pin(self, workspace_id: str) -> Prefs:
-        self.ctx.require_writable("pinning a workspace")
+        self.gate.require_writable("pinning a workspace")
         await self.scoped.workspace(workspace_id)  # only what the user can see can be pinned
 
         def change(d: dict) -> dict:
@@ -117,7 +119,7 @@ class PrefsService:
         return await self._edit(change)
 
     async def unpin(self, workspace_id: str) -> Prefs:
-        self.ctx.require_writable("unpinning a workspace")
+        self.gate.require_writable("unpinning a workspace")
         return await self._edit(lambda d: {**d, "pinned": [p for p in (d.get("pinned") or []) if p != workspace_id]})
 
     async def toggle_pin(self, workspace_id: str) -> Prefs:
@@ -130,7 +132,7 @@ class PrefsService:
         """Remember a search; True if recorded (False in read-only mode or for an empty search)."""
         term = clean_name("search", text, max_len=SEARCH_MAX, required=False)
         scope = clean_name("scope", scope, max_len=32)
-        if not term or self.ctx.read_only:
+        if not term or self.gate.read_only:
             return False
         key = term.casefold()
         await self.scoped.user_upsert("search-history", {

@@ -126,12 +126,3 @@ async def resolve(lookup: PrincipalLookup, who: str, principal_type: str | None 
         listed = "; ".join(describe(p) for p in matches)
         raise ConflictError(f"{len(matches)} principals are named {visible(text)!r}: {listed} — give the object id instead")
     return matches[0]
-
-
-def demo_principals() -> StaticPrincipals:
-    """The demo tenant's users, groups and service principals (the same the demo Azure's Graph serves)."""
-    from loom_tui.local.demo import DEMO_DOMAIN, DEMO_GROUPS, DEMO_SERVICE_PRINCIPALS, DEMO_USERS
-
-    return StaticPrincipals([Principal(oid, "User", name, f"{alias}@{DEMO_DOMAIN}") for oid, alias, name in DEMO_USERS]
-                            + [Principal(oid, "Group", name) for oid, name, _ in DEMO_GROUPS]
-                            + [Principal(oid, "ServicePrincipal", name) for oid, name in DEMO_SERVICE_PRINCIPALS])

@@ -34,7 +34,12 @@ from .journal import Journal
 if TYPE_CHECKING:
     from loom_tui.store.scoped import WorkspaceRef
 
-    from .context import AppContext
+    from loom_tui.store.scoped import ScopedStore
+
+
+    from .roles import Gate
+
+    from .workspaces import WorkspaceService
 
 DELETING = "Deleting"
 
@@ -62,13 +67,14 @@ def _age_s(stamp: Any) -> float:
 
 
 class RepairService:
-    def __init__(self, ctx: "AppContext") -> None:
-        self.ctx = ctx
-        self.scoped = ctx.scoped
-        self.journal = Journal(ctx.scoped)
+    def __init__(self, scoped: "ScopedStore", gate: "Gate", workspaces: "WorkspaceService") -> None:
+        self.scoped = scoped
+        self.gate = gate
+        self.workspaces = workspaces
+        self.journal = Journal(scoped)
 
     async def run(self, *, min_age_s: float = 30.0, full: bool = False) -> RepairReport:
-        self.ctx.require_writable("repairing half-done work")
+        self.gate.require_writable("repairing half-done work")
         report = RepairReport()
         for intent in await self.journal.pending():
             age = _age_s(intent.get("startedAt"))
@@ -88,7 +94,7 @@ class RepairService:
                 report.left.append(_left(f"workspace {doc.get('name')} ({doc['id']}) in Deleting", age))
                 continue
             try:
-                removed = await self.ctx.workspaces.delete(doc["id"])
+                removed = await self.workspaces.delete(doc["id"])
                 report.fixed.append(f"finished deleting workspace {doc.get('name')} ({doc['id']}; {count(removed, 'document')})")
             except (ServiceError, StoreError) as exc:
                 report.skipped.append(f"workspace {doc['id']} stuck in Deleting: {exc}")

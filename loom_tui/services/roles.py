@@ -5,8 +5,9 @@ tenant; the workspace's owner (its creator, an implicit admin); the member bindi
 ``workspace-permissions``; a UPN listed in ``memberUpns`` without a binding can only read
 (visibility is granted by that list, nothing more).  The UI asks :func:`allowed_actions` to hide
 what it cannot do; services call :func:`require` before every write, so hiding is never the only
-guard.  Read-only mode is a separate gate (``ctx.require_writable``); ``allowed_actions`` folds it
-in so the UI has one set to consult.
+guard.  Read-only mode is a separate switch (:meth:`Gate.require_writable`); ``allowed_actions``
+folds it in so the UI has one set to consult.  :class:`Gate` holds both for a session: it is the
+permission gate every service is handed (``ctx.gate``).
 """
 
 from __future__ import annotations
@@ -14,12 +15,10 @@ from __future__ import annotations
 from enum import Enum
 from typing import TYPE_CHECKING
 
-from loom_tui.errors import Forbidden
+from loom_tui.errors import Forbidden, ReadOnlyError
 
 if TYPE_CHECKING:
-    from loom_tui.store.scoped import WorkspaceRef
-
-    from .context import AppContext
+    from loom_tui.store.scoped import ScopedStore, WorkspaceRef
 
 
 class Role(str, Enum):
@@ -88,22 +87,22 @@ def console_role(name: object) -> Role:
     return CONSOLE_ROLES.get(str(name), Role.VIEWER)
 
 
-async def role_in(ctx: "AppContext", ws: "WorkspaceRef") -> Role:
+async def role_in(scoped: "ScopedStore", ws: "WorkspaceRef") -> Role:
     """The highest of: the owner; the ``workspace-permissions`` binding; the ``workspace-roles``
     grants to the user or a group of their token; a ``memberUpns`` listing (reads)."""
-    s = ctx.session
+    s = scoped.session
     if s.is_tenant_admin and ws.confirmed:  # the console's admin bypass: a positive tid match only
         return Role.TENANT_ADMIN
     if ws.pk == s.user_oid or ws.doc.get("ownerOid") == s.user_oid:  # the owner's partition (the console's Owner)
         return Role.ADMIN
     found: list[Role] = []
-    binding = await ctx.scoped.ws_get(ws, "workspace-permissions", permission_id(ws.id, s.upn_key))
+    binding = await scoped.ws_get(ws, "workspace-permissions", permission_id(ws.id, s.upn_key))
     if binding is not None:
         try:
             found.append(Role(binding.get("role")))
         except ValueError:
             found.append(Role.VIEWER)  # an unknown role in the data grants no more than reading
-    found += [console_role(g.get("role")) for g in await ctx.scoped.role_grants(ws.id, ws)]
+    found += [console_role(g.get("role")) for g in await scoped.role_grants(ws.id, ws)]
     if found:
         return max(found, key=_RANK.__getitem__)
     if s.upn_key in (ws.doc.get("memberUpns") or []):
@@ -115,35 +114,43 @@ def can(role: Role, action: str) -> bool:
     return action in GRANTS[role]
 
 
-async def require(ctx: "AppContext", ws: "WorkspaceRef", action: str) -> Role:
+async def require(scoped: "ScopedStore", ws: "WorkspaceRef", action: str) -> Role:
     """The role of the session in ``ws``; :class:`Forbidden` if it does not allow ``action``."""
     if action not in ALL_ACTIONS:
         raise ValueError(f"unknown action {action!r}")
-    role = await role_in(ctx, ws)
+    role = await role_in(scoped, ws)
     if not can(role, action):
         raise Forbidden(f"your role in this workspace ({role.value}) does not allow you to {_WHY[action]}")
     return role
 
 
-async def allowed_actions(ctx: "AppContext", ws: "WorkspaceRef") -> set[str]:
+async def allowed_actions(scoped: "ScopedStore", ws: "WorkspaceRef", read_only: bool = False) -> set[str]:
     """What the UI may offer in ``ws``; in read-only mode only reading."""
-    granted = set(GRANTS[await role_in(ctx, ws)])
-    if ctx.read_only:
+    granted = set(GRANTS[await role_in(scoped, ws)])
+    if read_only:
         granted -= WRITE_ACTIONS
     return granted
 
 
-class RoleService:
-    """The same functions bound to a context, for ``ctx.roles``."""
+class Gate:
+    """The permission gate of a session: the run's read-only switch (the single read-only check of
+    the service layer) and the session's role in a workspace."""
 
-    def __init__(self, ctx: "AppContext") -> None:
-        self.ctx = ctx
+    def __init__(self, scoped: "ScopedStore", read_only: bool = False) -> None:
+        self.scoped = scoped
+        self.read_only = read_only
+
+    def require_writable(self, action: str = "this change") -> None:
+        if self.read_only:
+            raise ReadOnlyError(action)
+
+    async def require(self, ws: "WorkspaceRef | str", action: str) -> Role:
+        """The session's role in ``ws`` (a workspace, or its id); :class:`Forbidden` if it does not
+        allow ``action``."""
+        return await require(self.scoped, await self.scoped.workspace(ws) if isinstance(ws, str) else ws, action)
 
     async def role_in(self, workspace_id: str) -> Role:
-        return await role_in(self.ctx, await self.ctx.scoped.workspace(workspace_id))
+        return await role_in(self.scoped, await self.scoped.workspace(workspace_id))
 
     async def allowed_actions(self, workspace_id: str) -> set[str]:
-        return await allowed_actions(self.ctx, await self.ctx.scoped.workspace(workspace_id))
-
-    async def require(self, workspace_id: str, action: str) -> Role:
-        return await require(self.ctx, await self.ctx.scoped.workspace(workspace_id), action)
+        return await allowed_actions(self.scoped, await self.scoped.workspace(workspace_id), self.read_only)

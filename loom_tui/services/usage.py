@@ -36,12 +36,12 @@ from typing import TYPE_CHECKING, Callable
 from loom_tui.domain.clock import iso
 from loom_tui.store.query import Filter, Op, Query
 
-from .idle_workspaces import IdleWorkspace, idle_among, not_deleting as _not_deleting, now as _utc_now, window
+from .idle_workspaces import IdleWorkspace, idle_among, not_deleting as _not_deleting, window
 
 from loom_tui.errors import Forbidden, NotFoundError
 
 if TYPE_CHECKING:
-    from .context import AppContext
+    from loom_tui.store.scoped import ScopedStore
 
 WINDOW_DAYS = 30
 TOP_WORKSPACES = 20
@@ -127,15 +127,14 @@ def _activity_part(since: datetime, per_day: list[int]) -> ActivityPart:
 
 
 class UsageService:
-    """``await UsageService(ctx).report()`` → :class:`UsageReport` (admins only)."""
+    """``await UsageService(scoped, clock).report()`` → :class:`UsageReport` (admins only)."""
 
-    def __init__(self, ctx: "AppContext", *, clock: Callable[[], datetime] = _utc_now) -> None:
-        self.ctx = ctx
-        self.scoped = ctx.scoped
-        self.clock = clock
+    def __init__(self, scoped: "ScopedStore", clock: Callable[[], datetime]) -> None:
+        self.scoped = scoped
+        self.clock = clock  # the run's clock (on the pinned day, when one is pinned)
 
     def require_admin(self) -> None:
-        if not self.ctx.session.is_tenant_admin:
+        if not self.scoped.session.is_tenant_admin:
             raise Forbidden("usage metrics are tenant-wide aggregates: only tenant admins can see them")
 
     async def report(self, progress: Progress | None = None, on_part: OnPart | None = None) -> UsageReport:

@@ -26,12 +26,14 @@ from typing import TYPE_CHECKING
 from loom_tui.store.scoped import TENANT_SETTINGS_ITEM
 
 from .audit import AuditService
-from .directory import Directory, directory_for
+from .directory import Directory
 from .doctor import OK, WARN
 from .errors import ConflictError, Forbidden
 
 if TYPE_CHECKING:
-    from .context import AppContext
+    from loom_tui.store.scoped import ScopedStore
+
+    from .roles import Gate
     from .doctor import Report
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
@@ -72,18 +74,18 @@ def fills_of(doc: dict) -> tuple[str, ...]:
 
 
 class V1TenantService:
-    def __init__(self, ctx: "AppContext", directory: Directory | None = None) -> None:
-        self.ctx = ctx
-        self.scoped = ctx.scoped
-        self.directory = directory or directory_for(ctx)
+    def __init__(self, scoped: "ScopedStore", gate: "Gate", directory: Directory) -> None:
+        self.scoped = scoped
+        self.gate = gate
+        self.directory = directory
 
     def _require_admin(self) -> None:
-        if not self.ctx.session.is_tenant_admin:
+        if not self.scoped.session.is_tenant_admin:
             raise Forbidden("the workspace tid/ownerOid backfill is for tenant admins")
 
     async def _tie(self, doc: dict, oid: str) -> str | None:
         """Why ``doc`` (owner object id ``oid``) belongs to this tenant, or None."""
-        if doc.get("tid") == self.ctx.session.tenant_id:
+        if doc.get("tid") == self.scoped.session.tenant_id:
             return "its tid names this tenant"
         if await self.directory.by_oid(oid) is not None:
             return "the owner is a user of this tenant"
@@ -123,14 +125,14 @@ class V1TenantService:
         ``tid``/``ownerOid``, in its own partition."""
         self._require_admin()
         if apply:
-            self.ctx.require_writable("backfilling the workspaces' tid and ownerOid")
+            self.gate.require_writable("backfilling the workspaces' tid and ownerOid")
         found, unrecognised = await self._scan_docs()
         result = MigrateResult(applied=apply, unrecognised=unrecognised)
         if not apply:
             result.adopted = [w for _d, w in found]
             return result
         audit = AuditService(self.scoped)
-        tid = self.ctx.session.tenant_id
+        tid = self.scoped.session.tenant_id
         settings_item = TENANT_SETTINGS_ITEM.format(tid=tid)
         for doc, w in found:
             patch = {"tid": tid, "ownerOid": w.owner_oid}
@@ -148,13 +150,13 @@ class V1TenantService:
         return result
 
 
-async def doctor_check(report: "Report", ctx: "AppContext") -> None:
+async def doctor_check(report: "Report", service: V1TenantService) -> None:
     """The ``data: workspace tid backfill`` line of ``loom doctor``."""
     area, name = "data", "workspace tid backfill"
-    if not ctx.session.is_tenant_admin:
+    if not service.scoped.session.is_tenant_admin:
         report.add(area, name, OK, "not checked: only a tenant admin may look outside the tenant's partition")
         return
-    scan = await V1TenantService(ctx).scan()
+    scan = await service.scan()
     if scan.total == 0:
         report.add(area, name, OK, "every workspace filed under an owner's object id records its tid and ownerOid")
         return

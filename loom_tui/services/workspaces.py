@@ -1,6 +1,6 @@
 """Workspaces: list (search/sort/filter pushed down to the store), create, edit, delete.
 
-Every write goes through ``ctx.require_writable`` (the read-only gate), is validated first (bad
+Every write goes through ``gate.require_writable`` (the read-only gate), is validated first (bad
 input changes nothing), is ETag-conditional where it edits, and writes an audit event.
 """
 
@@ -23,11 +23,13 @@ from loom_tui.store.workspace_access import owned, owner_conds
 from .audit import AuditService, diff
 from loom_tui.errors import ConflictError, EditConflict, NameTaken, ValidationError
 from .journal import Journal
-from .roles import Action, require
+from .roles import Action
 
 if TYPE_CHECKING:
     from .domains import DomainRegistry
-    from .context import AppContext
+    from loom_tui.store.scoped import ScopedStore
+
+    from .roles import Gate
 
 EDITABLE = ("name", "description", "capacity", "domain")
 # containers removed together with a workspace (items last-but-one, the workspace doc last)
@@ -116,10 +118,10 @@ def view_query(view: WorkspaceView, session_conds: tuple, session: Session) -> Q
 
 
 class WorkspaceService:
-    def __init__(self, ctx: "AppContext") -> None:
-        self.ctx = ctx
-        self.scoped = ctx.scoped
-        self.audit = AuditService(ctx.scoped)
+    def __init__(self, scoped: "ScopedStore", gate: "Gate") -> None:
+        self.scoped = scoped
+        self.gate = gate
+        self.audit = AuditService(scoped)
 
     # -- reading ---------------------------------------------------------------------------
     async def _query(self, view: WorkspaceView) -> Query:
@@ -131,7 +133,7 @@ class WorkspaceService:
             found = DomainRegistry.match(view.domain, await self.registry.domains())
             if found is not None and found.id != view.domain:
                 view = replace(view, domain=found.id)
-        return view_query(view, (), self.ctx.session)  # the scoped store binds it to what the user sees
+        return view_query(view, (), self.scoped.session)  # the scoped store binds it to what the user sees
 
     async def count(self, view: WorkspaceView = WorkspaceView()) -> int:
         return await self.scoped.workspaces_count(await self._query(view))
@@ -195,7 +197,7 @@ class WorkspaceService:
         """The tenant's domains registry, in the web console's shape (:mod:`.domains`)."""
         from .domains import DomainRegistry
 
-        return DomainRegistry(self.scoped, self.ctx.session.upn or self.ctx.session.user_oid, writable=not self.ctx.read_only)
+        return DomainRegistry(self.scoped, self.scoped.session.upn or self.scoped.session.user_oid, writable=not self.gate.read_only)
 
     async def domains(self) -> list[str]:
         """The names of the tenant's domains (seeded with the console's starter set when missing)."""
@@ -267,14 +269,14 @@ class WorkspaceService:
         raise NameTaken("name", "is unavailable; choose another name")
 
     async def create(self, data: WorkspaceInput) -> dict:
-        self.ctx.require_writable("creating a workspace")
+        self.gate.require_writable("creating a workspace")
         data = validate(data)
         data, new_domain = await self._check_sku_and_domain(data)
         new_id = str(uuid.uuid4())
         await self._reserve_name(data.name, new_id)
         if new_domain:
             data = await self._add_domain(data)
-        s = self.ctx.session
+        s = self.scoped.session
         now = now_iso()
         doc = {
             "id": new_id,
@@ -312,12 +314,12 @@ class WorkspaceService:
                      base: dict | None = None, new_domain: bool = False) -> dict:
         """Edit fields of :data:`EDITABLE`.  ``etag`` is the version the operator saw; if the
         workspace changed since, :class:`EditConflict` carries both versions (unless ``force``)."""
-        self.ctx.require_writable("editing a workspace")
+        self.gate.require_writable("editing a workspace")
         unknown = set(changes) - set(EDITABLE)
         if unknown:
             raise ValidationError(sorted(unknown)[0], "cannot be edited")
         ws = await self.scoped.workspace(workspace_id)
-        await require(self.ctx, ws, Action.EDIT_WORKSPACE)
+        await self.gate.require(ws, Action.EDIT_WORKSPACE)
         current = ws.doc
         merged = WorkspaceInput(**{k: (changes[k] if k in changes else (current.get(k) or "")) for k in EDITABLE},
                                 new_domain=new_domain)
@@ -354,7 +356,7 @@ class WorkspaceService:
 
     async def touch(self, workspace_id: str, *, min_interval_s: int = 300) -> bool:
         """Stamp ``lastAccessedAt`` on open, at most once per ``min_interval_s`` per workspace."""
-        if self.ctx.read_only:
+        if self.gate.read_only:
             return False
         from datetime import datetime, timezone
 
@@ -375,9 +377,9 @@ class WorkspaceService:
 
         The workspace is first marked ``Deleting`` (hidden from lists); children go next, the
         workspace document last — so an interrupted delete can simply be run again."""
-        self.ctx.require_writable("deleting a workspace")
+        self.gate.require_writable("deleting a workspace")
         ws = await self.scoped.workspace(workspace_id)
-        await require(self.ctx, ws, Action.DELETE_WORKSPACE)  # workspace admins (the owner is one) and tenant admins
+        await self.gate.require(ws, Action.DELETE_WORKSPACE)  # workspace admins (the owner is one) and tenant admins
         if ws.doc.get("state") != DELETING:
             try:
                 await self.scoped.workspace_replace(ws, {**ws.doc, "state": DELETING}, if_match=ws.doc["_etag"])

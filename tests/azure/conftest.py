@@ -164,6 +164,7 @@ async def lab_context(data_dir, server=None, **kw):
     from loom_tui.config import Profile
     from loom_tui.local.demo import DEMO_SESSION
     from loom_tui.services.context import AppContext
+    from loom_tui.wiring import context as make_context
     from loom_tui.store.sqlite import SqliteStore
 
     if server is not None:  # else registered already (by the process that started the server)
@@ -174,4 +175,4 @@ async def lab_context(data_dir, server=None, **kw):
 
     profile = Profile(name="lab", store="cosmos", cosmos_endpoint="https://127.0.0.1:1/", cloud="ArmTest")
     kw.setdefault("pace", Pace(demo_speed()))  # the ARM test server is a simulated Azure: its waits run at the tests' speed
-    return AppContext(profile=profile, store=store, session=DEMO_SESSION, credential=StaticCredential(), **kw)
+    return make_context(profile=profile, store=store, session=DEMO_SESSION, credential=StaticCredential(), **kw)

@@ -90,7 +90,7 @@ async def test_the_demo_cloud_refuses_a_version_it_does_not_offer_as_arm_does(tm
 async def lagging(tmp_path, monkeypatch):
     """The local profile on a demo Azure whose cloud offers only older api-versions."""
     from loom_tui.config import Profile
-    from loom_tui.services.context import open_context
+    from loom_tui.wiring import open_context
     from loom_tui.wiring import DemoAzure
 
     monkeypatch.setenv("LOOM_DEMO_API_VERSIONS", "lagging")

@@ -5,7 +5,7 @@ completion with progress — the same code a real cloud runs."""
 from __future__ import annotations
 
 from loom_tui.config import Profile
-from loom_tui.services.context import open_context
+from loom_tui.wiring import open_context
 
 FABRIC = "Microsoft.Fabric/capacities"
 API = "2023-11-01"

@@ -59,7 +59,7 @@ PROBE = r"""
 import asyncio, sys
 import loom_tui.app
 from loom_tui.config import resolve_profile
-from loom_tui.services.context import open_context
+from loom_tui.wiring import open_context
 
 async def main():
     ctx = await open_context(resolve_profile())

@@ -10,7 +10,8 @@ from loom_tui.azure.arm import list_subscriptions
 from loom_tui.azure.clouds import register_cloud
 from loom_tui.config import ConfigError, Profile, load_config
 from loom_tui.local.demo import DEMO_SESSION
-from loom_tui.services.context import AppContext, open_context
+from loom_tui.wiring import context as make_context
+from loom_tui.wiring import open_context
 from loom_tui.store.sqlite import SqliteStore
 from tests.azure.conftest import StaticCredential, arm_cloud
 
@@ -28,7 +29,7 @@ async def test_a_real_profile_gets_its_cloud_and_credential(arm_tls, tmp_path) -
     store = SqliteStore(tmp_path / "db")
     await store.open()
     cred = ClosingCredential()
-    ctx = AppContext(profile=profile, store=store, session=DEMO_SESSION, credential=cred)
+    ctx = make_context(profile=profile, store=store, session=DEMO_SESSION, credential=cred)
     assert not ctx.azure_started
     clients = await ctx.azure()
     assert await ctx.azure() is clients  # one per run

@@ -33,7 +33,7 @@ async def demo(tmp_path: Path):
 @pytest.fixture
 async def open_ctx(demo, tmp_path: Path):
     from loom_tui.azure.clients import AzureClients
-    from loom_tui.services.context import open_context
+    from loom_tui.wiring import open_context
     from loom_tui.wiring import StaticBearer, demo_cloud
 
     opened = []

@@ -21,7 +21,7 @@ import pytest
 
 from loom_tui.config import Profile
 from loom_tui.demo_azure.state import State, state_path
-from loom_tui.services.context import open_context
+from loom_tui.wiring import open_context
 from tests.support.cli import loom as loom_here
 from tests.support.cli import loom_process
 

@@ -33,7 +33,7 @@ def hostile_ws() -> str:
     """A workspace whose stored name and description hold escape sequences, C1, bidi and zero-width
     characters and markup, as another writer (the web console, a script) could store them."""
     from loom_tui.config import Profile
-    from loom_tui.services.context import open_context
+    from loom_tui.wiring import open_context
     from loom_tui.services.workspaces import WorkspaceInput
     from loom_tui.store.port import partition_of
 

@@ -17,5 +17,5 @@ def _pinned_today(monkeypatch: pytest.MonkeyPatch) -> None:
 
 @pytest.fixture
 async def cost(ctx):  # noqa: F811
-    await ctx.cost.ensure_demo()
+    await ctx.cost.ensure_seeded()
     return ctx.cost

@@ -13,7 +13,7 @@ import pytest
 
 from loom_tui.azure.cost_query import CostQuery, map_rows
 from loom_tui.demo_azure.launcher import start_demo_azure
-from loom_tui.demo_azure.estate import build_estate
+from loom_tui.demo_azure.estate_all import build_estate
 from loom_tui.local.cost import demo_data
 from loom_tui.local.demo import demo_workspaces
 

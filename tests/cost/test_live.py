@@ -30,7 +30,7 @@ def _by_key(results):
 
 
 async def test_live_and_exports_show_the_same_totals(ctx):
-    await ctx.cost.ensure_demo()
+    await ctx.cost.ensure_seeded()
     result = await ctx.cost.refresh_live("actual")
     assert result.rows > 0 and result.queries >= 5
     # the estate's empty DLZ subscription (…d3, for multi-sub rehearsal) answers 204 / no data;

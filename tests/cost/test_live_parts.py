@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from loom_tui.azure.cost_query import CostQuery, Limiter, map_rows, parse_day
-from loom_tui.demo_azure.estate import build_estate
+from loom_tui.demo_azure.estate_all import build_estate
 from loom_tui.local.cost import demo_data, demo_query
 
 TODAY = date(2026, 11, 20)

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 import ipaddress
 
-from loom_tui.demo_azure.estate import ADMIN_SUB, HUB_CIDR, PRIVATE_DNS_ZONES, build_estate
+from loom_tui.demo_azure.estate import ADMIN_SUB, HUB_CIDR, PRIVATE_DNS_ZONES
+from loom_tui.demo_azure.estate_all import build_estate
 from loom_tui.demo_azure.state import State, merge_patch, split_id
 from loom_tui.local.demo import DEMO_TENANT, DOMAINS, demo_workspaces
 

@@ -7,7 +7,8 @@ import copy
 
 import pytest
 
-from loom_tui.demo_azure.arm_eval import Context, Scope, TemplateError, evaluate, expand
+from loom_tui.demo_azure.arm_eval import Context, Scope, TemplateError, evaluate
+from loom_tui.demo_azure.arm_expand import expand
 from loom_tui.services.deploy.plan import build_plan
 from loom_tui.services.deploy.template import shipped_template
 

@@ -39,7 +39,7 @@ async def test_read_only_refuses_to_save(open_as):
 
 async def test_drafts_of_another_tenant_are_invisible(open_as, data_dir):
     from loom_tui.config import Profile
-    from loom_tui.services.context import open_context
+    from loom_tui.wiring import open_context
 
     from ..services.conftest import session_of
 

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pytest
 
 from loom_tui.config import Profile
-from loom_tui.services.context import open_context
+from loom_tui.wiring import open_context
 from loom_tui.services.deploy.drafts import DraftService
 from loom_tui.services.deploy.registry import DlzRegistry
 

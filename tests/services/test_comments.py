@@ -64,12 +64,12 @@ async def test_member_without_directory_entry_is_reported_unresolved(team, item)
     # a member bound before their object id was known, in a tenant with no directory wired
     ws = await team.owner.scoped.workspace(team.id)
     await team.owner.scoped.ws_upsert(ws, "workspace-permissions", {"id": f"{team.id}:{upn('kim.scientist')}", "upn": upn("kim.scientist"), "role": "viewer"})
-    res = await CommentService(team.owner, NoDirectory()).add(team.id, item["id"], f"hi @{upn('kim.scientist')}")
+    res = await CommentService(team.owner.scoped, team.owner.gate, NoDirectory()).add(team.id, item["id"], f"hi @{upn('kim.scientist')}")
     assert res.unresolved == [upn("kim.scientist")]
     # with a directory that knows kim, the same mention is delivered
-    from loom_tui.services.directory import demo_directory
+    from loom_tui.wiring import demo_directory
 
-    res = await CommentService(team.owner, demo_directory()).add(team.id, item["id"], f"hi @{upn('kim.scientist')}")
+    res = await CommentService(team.owner.scoped, team.owner.gate, demo_directory()).add(team.id, item["id"], f"hi @{upn('kim.scientist')}")
     assert res.notified == [upn("kim.scientist")]
     assert isinstance(demo_directory(), StaticDirectory)
 

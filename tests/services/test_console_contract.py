@@ -13,9 +13,11 @@ import pytest
 
 from loom_tui.config import Profile
 from loom_tui.services.context import AppContext
+from loom_tui.wiring import context as make_context
 from loom_tui.services.deploy.console_record import record_for_console
 from loom_tui.services.grants import GrantService
-from loom_tui.services.principals import demo_principals
+from loom_tui.services.principals import PrincipalLookup
+from loom_tui.wiring import demo_principals
 from loom_tui.services.items import ItemInput
 from loom_tui.services.workspaces import WorkspaceInput
 from loom_tui.store.port import DocumentStore
@@ -23,6 +25,16 @@ from loom_tui.store.query import ALL
 from tests.store.conftest import close_store, open_store
 from tests.support import webconsole as wc
 from tests.support.cosmos_server import cosmos_server  # noqa: F401  (session fixture)
+
+
+def grants_with(ctx: AppContext, lookup: PrincipalLookup) -> GrantService:
+    """``ctx``'s grant service with ``lookup`` for the run's principal lookup."""
+
+    async def principals() -> PrincipalLookup:
+        return lookup
+
+    return GrantService(ctx.scoped, ctx.gate, ctx.members, principals)
+
 
 SCHEMAS = Path(__file__).resolve().parents[1] / "fixtures" / "console-schemas"
 # container -> the console's type of its documents (a container's documents of another kind, such
@@ -57,7 +69,7 @@ PLAN = {"domain": "claims", "subscription_id": "11111111-2222-4333-8444-55555555
 
 
 async def test_every_document_loom_writes_validates_against_the_console_s_types(store) -> None:
-    ctx = AppContext(profile=Profile(), store=store, session=wc.ADMIN.session(tenant_admin=True))
+    ctx = make_context(profile=Profile(), store=store, session=wc.ADMIN.session(tenant_admin=True))
     ws = await ctx.workspaces.create(WorkspaceInput(name="Contract", description="d", capacity="F64"))
     bare = await ctx.workspaces.create(WorkspaceInput(name="Bare"))  # no capacity, no description
     new_domain = await ctx.workspaces.create(WorkspaceInput(name="Claims ws", domain="claims", new_domain=True))
@@ -68,7 +80,7 @@ async def test_every_document_loom_writes_validates_against_the_console_s_types(
     item = await ctx.items.create(ws["id"], ItemInput("lakehouse", "lake"))
     await ctx.items.rename(ws["id"], item["id"], "lake two")
     await record_for_console(ctx.scoped, PLAN)
-    grants = GrantService(ctx, demo_principals())  # member grants (tests/services/test_grants.py)
+    grants = grants_with(ctx, demo_principals())  # member grants (tests/services/test_grants.py)
     await grants.grant(ws["id"], "Data Engineers", "Member")
     await grants.grant(ws["id"], "kim.scientist@contoso-demo.example", "Viewer")
     await grants.grant(ws["id"], "kim.scientist@contoso-demo.example", "Admin")  # a re-grant replaces

@@ -13,6 +13,7 @@ from loom_tui.config import Profile
 from loom_tui.domain.workspace import WorkspaceView
 from loom_tui.errors import ValidationError
 from loom_tui.services.context import AppContext
+from loom_tui.wiring import context as make_context
 from loom_tui.services.domains import STARTERS, chargeback_tag
 from loom_tui.services.workspaces import WorkspaceInput
 from loom_tui.store.port import DocumentStore
@@ -31,7 +32,7 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
 
 
 def as_admin(store: DocumentStore, *, read_only: bool = False) -> AppContext:
-    return AppContext(profile=Profile(), store=store, session=wc.ADMIN.session(tenant_admin=True), read_only=read_only)
+    return make_context(profile=Profile(), store=store, session=wc.ADMIN.session(tenant_admin=True), read_only=read_only)
 
 
 async def _doc(store: DocumentStore) -> dict | None:

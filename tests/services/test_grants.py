@@ -10,13 +10,14 @@ import pytest
 from loom_tui.domain.principal import Principal
 from loom_tui.errors import ConflictError, NotFoundError, ValidationError
 from loom_tui.local.demo import DEMO_GROUPS
-from loom_tui.services.grants import PENDING_DETAIL, GrantService
-from loom_tui.services.principals import GraphUnavailable, NoGraph, StaticPrincipals, demo_principals
+from loom_tui.services.grants import PENDING_DETAIL
+from loom_tui.services.principals import GraphUnavailable, NoGraph, StaticPrincipals
+from loom_tui.wiring import demo_principals
 from loom_tui.services.roles import Role
 from loom_tui.store.query import ALL
 
 from .conftest import upn
-from .test_console_contract import problems
+from .test_console_contract import grants_with, problems
 
 ENGINEERS = next(oid for oid, name, _ in DEMO_GROUPS if name == "Data Engineers")
 
@@ -27,7 +28,7 @@ async def all_grants(c, ws_id: str) -> list[dict]:
 
 
 async def test_grant_by_upn_writes_the_consoles_document_and_gives_the_role(team, open_as):
-    grants = GrantService(team.owner, demo_principals())
+    grants = grants_with(team.owner, demo_principals())
     doc = await grants.grant(team.id, " Kim.Scientist@CONTOSO-demo.example ", "Member")
     kim = await open_as("kim.scientist")
     oid = kim.session.user_oid
@@ -40,7 +41,7 @@ async def test_grant_by_upn_writes_the_consoles_document_and_gives_the_role(team
 
 
 async def test_grant_by_group_name_and_regrant_changes_the_role(team):
-    grants = GrantService(team.owner, demo_principals())
+    grants = grants_with(team.owner, demo_principals())
     doc = await grants.grant(team.id, "Data Engineers", "viewer")
     assert (doc["id"], doc["principalType"], doc["role"]) == (f"{team.id}:{ENGINEERS}", "Group", "Viewer")
     again = await grants.grant(team.id, ENGINEERS, "Admin")  # by object id: the same document
@@ -50,7 +51,7 @@ async def test_grant_by_group_name_and_regrant_changes_the_role(team):
 
 
 async def test_unknown_and_bad_input_write_nothing(team):
-    grants = GrantService(team.owner, demo_principals())
+    grants = grants_with(team.owner, demo_principals())
     with pytest.raises(NotFoundError, match="no user nobody@contoso-demo.example"):
         await grants.grant(team.id, "nobody@contoso-demo.example", "Viewer")
     with pytest.raises(NotFoundError, match="named 'No Such Group'"):
@@ -63,7 +64,7 @@ async def test_unknown_and_bad_input_write_nothing(team):
 
 
 async def test_a_name_several_principals_share_lists_them(team):
-    grants = GrantService(team.owner, demo_principals())
+    grants = grants_with(team.owner, demo_principals())
     with pytest.raises(ConflictError) as e:
         await grants.grant(team.id, "Contractors", "Viewer")
     ids = [oid for oid, name, _ in DEMO_GROUPS if name == "Contractors"]
@@ -76,12 +77,12 @@ async def test_display_names_from_the_directory_are_shown_visibly(team):
     lookup = StaticPrincipals([Principal("11111111-1111-4111-8111-111111111111", "Group", evil),
                                Principal("22222222-2222-4222-8222-222222222222", "Group", evil)])
     with pytest.raises(ConflictError) as e:
-        await GrantService(team.owner, lookup).grant(team.id, evil, "Viewer")
+        await grants_with(team.owner, lookup).grant(team.id, evil, "Viewer")
     assert "\x1b" not in str(e.value) and "\x07" not in str(e.value) and "\\x1b" in str(e.value)
 
 
 async def test_a_cloud_without_graph_takes_an_object_id_with_its_type_only(team):
-    grants = GrantService(team.owner, NoGraph("USSec"))
+    grants = grants_with(team.owner, NoGraph("USSec"))
     with pytest.raises(GraphUnavailable, match="needs Microsoft Graph.*USSec"):
         await grants.grant(team.id, "Data Engineers", "Viewer")
     with pytest.raises(GraphUnavailable, match="needs Microsoft Graph"):
@@ -98,7 +99,7 @@ async def test_a_cloud_without_graph_takes_an_object_id_with_its_type_only(team)
 async def test_a_new_grant_replaces_the_legacy_binding(team):
     """sam.analyst holds a legacy ``workspace-permissions`` contributor binding; granted Viewer in
     ``workspace-roles``, the binding goes, so the lower role is the one that holds."""
-    grants = GrantService(team.owner, demo_principals())
+    grants = grants_with(team.owner, demo_principals())
     await grants.grant(team.id, upn("sam.analyst"), "Viewer")
     ws = await team.owner.scoped.workspace(team.id)
     assert await team.owner.scoped.ws_get(ws, "workspace-permissions", f"{team.id}:{upn('sam.analyst')}") is None
@@ -112,10 +113,10 @@ async def test_a_new_grant_replaces_the_legacy_binding(team):
 async def test_revoke_by_upn_and_only_admins_grant(team):
     from loom_tui.errors import Forbidden
 
-    grants = GrantService(team.owner, demo_principals())
+    grants = grants_with(team.owner, demo_principals())
     await grants.grant(team.id, upn("kim.scientist"), "Admin")
     with pytest.raises(Forbidden):
-        await GrantService(team.contributor, demo_principals()).grant(team.id, "Analysts", "Admin")
+        await grants_with(team.contributor, demo_principals()).grant(team.id, "Analysts", "Admin")
     await grants.revoke(team.id, upn("kim.scientist"))
     assert await all_grants(team.owner, team.id) == []
     with pytest.raises(NotFoundError):

@@ -9,7 +9,7 @@ from datetime import datetime, timezone
 import pytest
 
 from loom_tui.config import Profile
-from loom_tui.services.context import open_context
+from loom_tui.wiring import open_context
 from loom_tui.services.cost.model import Query
 
 TODAY = "2026-11-20"

@@ -10,7 +10,7 @@ import pytest
 from loom_tui.config import Profile
 from loom_tui.domain.workspace import WorkspaceView
 from loom_tui.local.demo import DEMO_SESSION, seed_demo
-from loom_tui.services.context import AppContext
+from loom_tui.wiring import context as make_context
 from loom_tui.services.items import ItemSort, ItemView
 from tests.support.cosmos_server import cosmos_server  # noqa: F401  (session fixture)
 
@@ -26,7 +26,7 @@ async def test_item_views_read_head_and_tail_on_cosmos(cosmos_server, sort):  # 
     await store.open()
     try:
         await seed_demo(store, workspaces=1, items_per_workspace=25, audit_days=0)
-        ctx = AppContext(profile=Profile(), store=store, session=DEMO_SESSION)
+        ctx = make_context(profile=Profile(), store=store, session=DEMO_SESSION)
         ws = (await ctx.workspaces.window(WorkspaceView(), 0, 1))[0]
         view = ItemView(sort=sort)
         total = await ctx.items.count(ws["id"], view)

@@ -34,8 +34,8 @@ async def test_allowed_actions_per_role(team):
 async def test_read_only_mode_allows_reading_only(team, open_as):
     ro = await open_as("lee.engineer", read_only=True)
     ws = await ro.scoped.workspace(team.id)
-    assert await role_in(ro, ws) is Role.ADMIN
-    assert await allowed_actions(ro, ws) == {Action.READ}
+    assert await role_in(ro.scoped, ws) is Role.ADMIN
+    assert await allowed_actions(ro.scoped, ws, ro.gate.read_only) == {Action.READ}
 
 
 async def test_outsider_cannot_even_see_the_workspace(team):

@@ -20,6 +20,7 @@ from loom_tui.domain.clock import iso, parse_iso
 from loom_tui.domain.session import Session
 from loom_tui.local.demo import DEMO_SESSION, DEMO_TENANT, seed_demo
 from loom_tui.services.context import AppContext
+from loom_tui.wiring import context as make_context
 from loom_tui.errors import Forbidden
 from loom_tui.services.usage import TOP_ITEMS, TOP_WORKSPACES, WINDOW_DAYS, UsageService, window
 from loom_tui.store.port import DocumentStore
@@ -54,11 +55,11 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
 
 
 def ctx_for(store: DocumentStore, session: Session = DEMO_SESSION) -> AppContext:
-    return AppContext(profile=Profile(), store=store, session=session)
+    return make_context(profile=Profile(), store=store, session=session)
 
 
 def service(store: DocumentStore, now: datetime, session: Session = DEMO_SESSION) -> UsageService:
-    return UsageService(ctx_for(store, session), clock=lambda: now)
+    return UsageService(ctx_for(store, session).scoped, lambda: now)
 
 
 async def seed_other_tenant(store: DocumentStore, now: datetime, *, reuse_item_ids: list[str]) -> int:

@@ -49,7 +49,8 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
 
 
 def service(store: DocumentStore, *, admin: bool = True, read_only: bool = False) -> V1TenantService:
-    return V1TenantService(as_user(store, wc.ADMIN if admin else wc.CREATOR, tenant_admin=admin, read_only=read_only), DIRECTORY)
+    ctx = as_user(store, wc.ADMIN if admin else wc.CREATOR, tenant_admin=admin, read_only=read_only)
+    return V1TenantService(ctx.scoped, ctx.gate, DIRECTORY)
 
 
 async def test_scan_counts_what_the_tenant_can_claim(store):
@@ -60,14 +61,14 @@ async def test_scan_counts_what_the_tenant_can_claim(store):
     assert (legacy.owner_oid, legacy.name, legacy.fills) == (wc.LEGACY_OWNER.oid, "Legacy Space", ("tid", "ownerOid"))
     assert next(w for w in scan.adoptable if w.id == "head-tid").fills == ("ownerOid",)
     report = Report()
-    await doctor_check(report, as_user(store, wc.ADMIN, tenant_admin=True))
+    await doctor_check(report, as_user(store, wc.ADMIN, tenant_admin=True).v1tenant)
     # the tenant's default directory (none for this tenant) ties only the HEAD document (its tid)
     check = report.checks[-1]
     assert (check.area, check.status) == ("data", WARN)
     assert "4 workspace(s) filed under an owner's object id lack tid or ownerOid" in check.detail
     assert "1 of this tenant's users" in check.detail and "3 not recognised" in check.detail and "loom migrate" in check.fix
     ok = Report()
-    await doctor_check(ok, as_user(store, wc.CREATOR))  # not an admin: not looked at
+    await doctor_check(ok, as_user(store, wc.CREATOR).v1tenant)  # not an admin: not looked at
     assert ok.checks[-1].status == OK and "tenant admin" in ok.checks[-1].detail
 
 

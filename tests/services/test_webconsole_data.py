@@ -14,6 +14,7 @@ import pytest
 from loom_tui.config import Profile
 from loom_tui.domain.workspace import CapacityKind, SortKey, WorkspaceView
 from loom_tui.services.context import AppContext
+from loom_tui.wiring import context as make_context
 from loom_tui.services.errors import NotFoundError
 from loom_tui.services.items import ItemSort, ItemView
 from loom_tui.services.roles import Role
@@ -34,7 +35,7 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
 
 
 def as_user(store: DocumentStore, user: wc.User, *, tenant_admin: bool = False, read_only: bool = False) -> AppContext:
-    return AppContext(profile=Profile(), store=store, session=user.session(tenant_admin=tenant_admin), read_only=read_only)
+    return make_context(profile=Profile(), store=store, session=user.session(tenant_admin=tenant_admin), read_only=read_only)
 
 
 def names(rows: list[dict]) -> list[str]:

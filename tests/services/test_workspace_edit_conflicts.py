@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from loom_tui.config import Profile
-from loom_tui.services.context import open_context
+from loom_tui.wiring import open_context
 from loom_tui.errors import EditConflict
 from loom_tui.services.workspaces import WorkspaceInput
 

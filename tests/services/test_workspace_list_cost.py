@@ -15,7 +15,7 @@ from loom_tui.config import Profile
 from loom_tui.domain.session import Session
 from loom_tui.domain.workspace import WorkspaceView
 from loom_tui.local.demo import seed_demo
-from loom_tui.services.context import AppContext
+from loom_tui.wiring import context as make_context
 from tests.support.cosmos_server import cosmos_server  # noqa: F401  (session fixture)
 
 pytestmark = pytest.mark.cosmos
@@ -39,7 +39,7 @@ async def cosmos(cosmos_server):  # noqa: F811
 
 @pytest.mark.parametrize("view", [WorkspaceView(), WorkspaceView(search="streaming"), WorkspaceView(mine=True)])
 async def test_a_list_load_is_four_requests_and_then_one(cosmos, view):
-    ctx = AppContext(profile=Profile(), store=cosmos, session=LEE)
+    ctx = make_context(profile=Profile(), store=cosmos, session=LEE)
     ctx.scoped.bindings_ttl_s = 3600  # the cache's reuse is the point, not its 10 s on a loaded machine
     calls_before = dict(cosmos.charges.by_operation)
     mark = cosmos.charges.mark()

@@ -13,6 +13,7 @@ import pytest
 from loom_tui.config import Profile
 from loom_tui.domain.workspace import WorkspaceView
 from loom_tui.services.context import AppContext
+from loom_tui.wiring import context as make_context
 from loom_tui.services.errors import Forbidden, NotFoundError
 from loom_tui.services.roles import Action, Role
 from loom_tui.store.port import DocumentStore
@@ -48,7 +49,7 @@ async def store(request: pytest.FixtureRequest, tmp_path: Path) -> AsyncIterator
 
 
 def as_user(store: DocumentStore, user: wc.User, groups: tuple[str, ...] = ()) -> AppContext:
-    return AppContext(profile=Profile(), store=store, session=replace(user.session(), groups=groups))
+    return make_context(profile=Profile(), store=store, session=replace(user.session(), groups=groups))
 
 
 async def ids(ctx: AppContext) -> set[str]:

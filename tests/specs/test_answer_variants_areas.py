@@ -17,7 +17,7 @@ from loom_tui.demo_azure.answers import Answers
 @pytest.fixture
 async def deploy_world(tmp_path, request, monkeypatch):
     from loom_tui.config import Profile
-    from loom_tui.services.context import open_context
+    from loom_tui.wiring import open_context
     from loom_tui.wiring import DemoAzure
 
     monkeypatch.setenv("LOOM_DEMO_ANSWERS", request.param)

@@ -18,7 +18,7 @@ from tests.support.specs import check, record
 @pytest.fixture
 async def world(tmp_path):
     from loom_tui.config import Profile
-    from loom_tui.services.context import open_context
+    from loom_tui.wiring import open_context
     from loom_tui.wiring import DemoAzure
 
     ctx = await open_context(Profile(), data_dir=str(tmp_path / "data"))

@@ -12,7 +12,7 @@ from datetime import date
 
 from loom_tui.config import Profile
 from loom_tui.local.cost import db
-from loom_tui.services.context import open_context
+from loom_tui.wiring import open_context
 from tests.field.conftest import child_env, loom_bin
 from tests.field.ptyrun import PtyProcess, plain
 
@@ -30,7 +30,7 @@ def _plant() -> None:
     async def go():
         ctx = await open_context(Profile())
         try:
-            await ctx.cost.ensure_demo()
+            await ctx.cost.ensure_seeded()
             return ctx.cost.db_path
         finally:
             await ctx.close()

@@ -8,7 +8,7 @@ from datetime import date
 
 from loom_tui.app import LoomApp
 from loom_tui.local.cost import db
-from loom_tui.screens.cost import CostScreen
+from loom_tui.screens.cost.screen import CostScreen
 from tests.support.cli import loom
 from tests.ui.helpers import screen_text, until_idle, wait_for, wait_ready
 
@@ -26,7 +26,7 @@ async def test_cost_screen_and_cost_show_print_a_hostile_currency_escaped(monkey
     app = LoomApp()
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_ready(pilot)
-        await app.ctx.cost.ensure_demo()
+        await app.ctx.cost.ensure_seeded()
         _plant(app.ctx.cost.db_path)
         await pilot.press("4")
         await wait_for(pilot, lambda: isinstance(app.screen, CostScreen))

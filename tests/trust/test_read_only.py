@@ -12,7 +12,7 @@ import pytest
 
 from loom_tui.config import Profile
 from loom_tui.domain.containers import CONTAINERS
-from loom_tui.services.context import open_context
+from loom_tui.wiring import open_context
 from loom_tui.store.errors import ReadOnlyStore, StoreUnavailable
 from tests.support.cosmos_server import cosmos_server  # noqa: F401  (session fixture)
 

@@ -139,7 +139,7 @@ async def test_cost_files_loom_makes_are_owner_only(tmp_path) -> None:
     from loom_tui.screens.cost.export import export_page
     from loom_tui.screens.cost.load import load_page
     from loom_tui.screens.cost.model import ViewState
-    from loom_tui.services.context import open_context
+    from loom_tui.wiring import open_context
     from loom_tui.services.doctor import OK, Report, check_owner_only
 
     old = os.umask(0o022)  # an operator's usual umask: files would be 644 unless loom makes them private
@@ -147,7 +147,7 @@ async def test_cost_files_loom_makes_are_owner_only(tmp_path) -> None:
         data = tmp_path / "data"
         ctx = await open_context(Profile(), data_dir=str(data))
         try:
-            await ctx.cost.ensure_demo()
+            await ctx.cost.ensure_seeded()
             page = await load_page(ctx.cost, ViewState(), with_idle=False)
             for fmt in ("csv", "json"):
                 export_page(page, fmt, ctx.cost.db_path.parent / "exports")

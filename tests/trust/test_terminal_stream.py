@@ -11,7 +11,7 @@ import time
 import pytest
 
 from loom_tui.config import Profile
-from loom_tui.services.context import open_context
+from loom_tui.wiring import open_context
 from loom_tui.services.items import ItemInput
 from loom_tui.services.workspaces import WorkspaceInput
 from tests.field.conftest import child_env, loom_bin

@@ -20,10 +20,10 @@ import pytest
 from loom_tui.config import Profile
 from loom_tui.domain.session import Session
 from loom_tui.local.demo import DEMO_SESSION, DEMO_TENANT, seed_demo
-from loom_tui.services.context import AppContext, open_context
+from loom_tui.wiring import context as make_context
+from loom_tui.wiring import open_context
 from loom_tui.services.errors import ConflictError, ValidationError
 from loom_tui.services.items import ItemInput
-from loom_tui.services.repair import RepairService
 from loom_tui.services.workspaces import WorkspaceInput
 from loom_tui.store.errors import StoreError
 from tests.support.cosmos_server import cosmos_server  # noqa: F401  (session fixture)
@@ -46,7 +46,7 @@ async def _contexts(kind: str, request, tmp_path: Path, n: int):
     await stores[0].init_with_key()
     for s in stores:
         await s.open()
-    return [AppContext(profile=Profile(), store=s, session=ADMIN) for s in stores], stores[0]
+    return [make_context(profile=Profile(), store=s, session=ADMIN) for s in stores], stores[0]
 
 
 @pytest.mark.parametrize("kind", ["sqlite", pytest.param("cosmos", marks=pytest.mark.cosmos)])
@@ -120,7 +120,7 @@ async def test_deleting_shows_in_the_list_and_repair_finishes_it(ctx) -> None:
     await ctx.store.upsert("workspaces", {**doc, "state": "Deleting", "updatedAt": "2020-01-01T00:00:00.000Z"})
     rows = await ctx.workspaces.window(WorkspaceView(search="half deleted"), 0, 10)
     assert [r["state"] for r in rows] == ["Deleting"]
-    report = await RepairService(ctx).run(min_age_s=0)
+    report = await ctx.repair.run(min_age_s=0)
     assert any("finished deleting" in line for line in report.fixed)
     assert await ctx.store.get("workspaces", doc["tenantId"], ws["id"]) is None
     assert await ctx.store.count("items", ws["id"]) == 0
@@ -146,9 +146,9 @@ async def test_disk_full_mid_create_then_repair_leaves_every_invariant(tmp_path)
                 assert "full" in str(exc).lower()
         assert failures > 0, "the store never filled up"
         await store._run(lambda c: c.execute("PRAGMA max_page_count = 1073741823"))  # noqa: SLF001  space again
-        await RepairService(ctx).run(min_age_s=0, full=True)
+        await ctx.repair.run(min_age_s=0, full=True)
         assert await broken_invariants(ctx, "Full ") == []
-        again = await RepairService(ctx).run(min_age_s=0, full=True)  # idempotent
+        again = await ctx.repair.run(min_age_s=0, full=True)  # idempotent
         assert again.fixed == [] and again.skipped == []
     finally:
         await ctx.close()
@@ -157,7 +157,7 @@ async def test_disk_full_mid_create_then_repair_leaves_every_invariant(tmp_path)
 WRITER = textwrap.dedent("""
     import asyncio, sys
     from loom_tui.config import Profile
-    from loom_tui.services.context import open_context
+    from loom_tui.wiring import open_context
     from loom_tui.services.items import ItemInput
     from loom_tui.services.workspaces import WorkspaceInput
 
@@ -198,9 +198,9 @@ def test_kill_9_during_creates_then_repair_leaves_every_invariant(tmp_path) -> N
     async def check():
         ctx = await open_context(Profile(), data_dir=data, repair=False)
         try:
-            await RepairService(ctx).run(min_age_s=0, full=True)
+            await ctx.repair.run(min_age_s=0, full=True)
             problems = await broken_invariants(ctx, "Killed ")
-            again = await RepairService(ctx).run(min_age_s=0, full=True)
+            again = await ctx.repair.run(min_age_s=0, full=True)
             return problems, again
         finally:
             await ctx.close()
@@ -228,7 +228,7 @@ async def test_repair_names_work_it_leaves_to_a_live_writer(ctx) -> None:
 
     ws = await ctx.workspaces.create(WorkspaceInput(name="Young intent"))
     await Journal(ctx.scoped).begin("item.create", {"workspaceId": ws["id"], "docs": [], "events": []})
-    report = await RepairService(ctx).run(min_age_s=3600)
+    report = await ctx.repair.run(min_age_s=3600)
     assert report.fixed == [] and len(report.left) == 1
     assert report.left[0].startswith(f"item.create {ws['id']}: left to a live writer (") and report.left[0].endswith(" s old)")
     assert report.to_dict()["left"] == report.left
@@ -261,7 +261,7 @@ async def test_a_fresh_demo_seed_is_consistent(tmp_path) -> None:
     a full repair right after seeding finds nothing to fix."""
     c = await open_context(Profile(), data_dir=str(tmp_path / "seeded"))
     try:
-        report = await RepairService(c).run(min_age_s=0, full=True)
+        report = await c.repair.run(min_age_s=0, full=True)
         assert report.fixed == [] and report.skipped == []
     finally:
         await c.close()

@@ -86,7 +86,7 @@ def _palette_shows(palette, command: str) -> bool:
 async def create_demo_store() -> None:
     """Open the local profile once, writable: read-only mode never creates the demo store."""
     from loom_tui.config import Profile
-    from loom_tui.services.context import open_context
+    from loom_tui.wiring import open_context
 
     ctx = await open_context(Profile())
     await ctx.close()

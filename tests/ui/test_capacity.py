@@ -10,7 +10,7 @@ from datetime import datetime, timezone
 import pytest
 
 from loom_tui.app import LoomApp
-from loom_tui.screens.capacity import CapacityScreen
+from loom_tui.screens.capacity.screen import CapacityScreen
 from loom_tui.widgets.virtual_table import VirtualTable
 
 from .helpers import create_demo_store, pick_sort, screen_text, until_idle, wait_for, wait_ready

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from loom_tui.app import LoomApp
 from loom_tui.demo_azure.faults import Fault
-from loom_tui.screens.capacity import CapacityScreen
+from loom_tui.screens.capacity.screen import CapacityScreen
 
 from .helpers import screen_text, until_idle, wait_for, wait_ready
 from .test_capacity import demo_handle, shown

@@ -10,7 +10,7 @@ from decimal import Decimal
 import pytest
 
 from loom_tui.app import LoomApp
-from loom_tui.screens.cost import CostScreen
+from loom_tui.screens.cost.screen import CostScreen
 from loom_tui.services.cost.model import Query
 from loom_tui.services.cost.periods import resolve
 from loom_tui.widgets.cost_charts import forecast_gauge, money_columns
@@ -207,7 +207,7 @@ async def test_opens_on_the_currency_with_the_most_cost_and_names_the_others(tmp
     app = LoomApp()
     async with app.run_test(size=(120, 30)) as pilot:
         await wait_ready(pilot)
-        await app.ctx.cost.ensure_demo()
+        await app.ctx.cost.ensure_seeded()
         await app.ctx.cost.import_paths([str(eur)])
         screen = await open_cost(pilot)
         assert screen.page.currencies == ["USD", "EUR"] and screen.page.currency == "USD"

@@ -4,7 +4,7 @@ or an operation by its name, and enter opens it."""
 from __future__ import annotations
 
 from loom_tui.app import LoomApp
-from loom_tui.screens.capacity import CapacityScreen
+from loom_tui.screens.capacity.screen import CapacityScreen
 from loom_tui.screens.capacity.detail import CapacityDetail
 from loom_tui.screens.workspace_detail import WorkspaceDetailScreen
 

@@ -89,7 +89,7 @@ async def test_o_opens_the_panel_from_any_area_with_the_error_in_full():
 
 async def test_cancel_is_hidden_in_read_only_mode():
     from loom_tui.config import Profile
-    from loom_tui.services.context import open_context
+    from loom_tui.wiring import open_context
 
     writer = await open_context(Profile())  # read-only mode creates nothing: the store and the operation exist first
     await writer.scoped.tenant_upsert("operations", running_elsewhere().to_doc(writer.session.tenant_id))

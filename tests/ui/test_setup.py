@@ -221,7 +221,7 @@ async def test_review_takes_a_compiled_template_of_the_operators(tmp_path):
 
 async def _drafts():
     from loom_tui.config import Profile
-    from loom_tui.services.context import open_context
+    from loom_tui.wiring import open_context
     from loom_tui.services.deploy.service import SetupService
 
     ctx = await open_context(Profile())

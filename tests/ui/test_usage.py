@@ -17,7 +17,7 @@ from loom_tui.domain.clock import iso, parse_iso
 from loom_tui.domain.session import Session
 from loom_tui.local.demo import DEMO_TENANT
 from loom_tui.screens.usage import ActiveItems, Card, UsageScreen
-from loom_tui.services.context import open_context
+from loom_tui.wiring import open_context
 from loom_tui.services.usage import UsageService, window
 from loom_tui.widgets.bars import ActivityColumns, BarList, activity_lines, bar_lines
 from loom_tui.widgets.flash import FlashLine
@@ -38,8 +38,8 @@ def _pinned_demo_day(monkeypatch):
 class GatedUsage(UsageService):
     """The real service, held at a gate so the test can look at the screen while it loads."""
 
-    def __init__(self, ctx, gate: asyncio.Event, **kw) -> None:
-        super().__init__(ctx, **kw)
+    def __init__(self, scoped, gate: asyncio.Event, clock) -> None:
+        super().__init__(scoped, clock)
         self.gate = gate
 
     async def report(self, progress=None, on_part=None):
@@ -80,7 +80,7 @@ async def test_screen_shows_the_numbers_of_the_store():
     app = LoomApp()
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: app.context_is_ready)
-        app.ctx.usage = UsageService(app.ctx, clock=lambda: FIXED_NOW)
+        app.ctx.usage = UsageService(app.ctx.scoped, lambda: FIXED_NOW)
         screen = await open_usage(pilot)
         want = await oracle(app.ctx.store, FIXED_NOW)
 
@@ -120,12 +120,12 @@ async def test_refresh_shows_loading_then_the_new_time_and_new_numbers():
     app = LoomApp()
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: app.context_is_ready)
-        app.ctx.usage = UsageService(app.ctx, clock=lambda: FIXED_NOW)
+        app.ctx.usage = UsageService(app.ctx.scoped, lambda: FIXED_NOW)
         screen = await open_usage(pilot)
         before = screen.report.cards.workspaces
         gate = asyncio.Event()
         later = datetime(2026, 11, 26, 12, 5, 7, tzinfo=timezone.utc)
-        app.ctx.usage = GatedUsage(app.ctx, gate, clock=lambda: later)
+        app.ctx.usage = GatedUsage(app.ctx.scoped, gate, lambda: later)
         from loom_tui.services.workspaces import WorkspaceInput
 
         await app.ctx.workspaces.create(WorkspaceInput(name="Fresh space"))
@@ -239,7 +239,7 @@ def test_snapshot_usage(snap_compare, monkeypatch, size):
         app = pilot.app
         await wait_for(pilot, lambda: app.context_is_ready)
         app.clear_notifications()
-        app.ctx.usage = UsageService(app.ctx, clock=lambda: FIXED_NOW)
+        app.ctx.usage = UsageService(app.ctx.scoped, lambda: FIXED_NOW)
         await open_usage(pilot)
         await until_idle(pilot)
 

@@ -27,8 +27,8 @@ def _pinned_demo_day(monkeypatch):
 class SlowAudit(UsageService):
     """The real service; its per-item count of the window waits at a gate."""
 
-    def __init__(self, ctx, gate: asyncio.Event, **kw) -> None:
-        super().__init__(ctx, **kw)
+    def __init__(self, scoped, gate: asyncio.Event, clock) -> None:
+        super().__init__(scoped, clock)
         self.gate = gate
 
     async def _audit(self, since: datetime, until: datetime):
@@ -41,7 +41,7 @@ async def test_cards_and_lists_show_before_the_report_is_whole():
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_for(pilot, lambda: app.context_is_ready)
         gate = asyncio.Event()
-        app.ctx.usage = SlowAudit(app.ctx, gate, clock=lambda: FIXED_NOW)
+        app.ctx.usage = SlowAudit(app.ctx.scoped, gate, lambda: FIXED_NOW)
         want = await oracle(app.ctx.store, FIXED_NOW)
         await wait_ready(pilot)
         await pilot.press("3")

@@ -183,7 +183,7 @@ async def test_a_notifications_error_shows_on_the_panels_status_line(monkeypatch
 
 
 async def test_the_capacity_inventory_says_how_long_it_tried_and_stops_loading(monkeypatch):
-    from loom_tui.screens.capacity import CapacityScreen
+    from loom_tui.screens.capacity.screen import CapacityScreen
 
     from .test_capacity import open_capacity
 
@@ -316,7 +316,7 @@ async def test_a_page_the_table_could_not_read_takes_the_same_path(monkeypatch, 
 
 
 async def test_an_app_worker_error_is_a_literal_notification(monkeypatch):
-    import loom_tui.services.context as context
+    import loom_tui.wiring as context
 
     async def open_context(*args, **kw):
         raise ServiceError(MARKUP)

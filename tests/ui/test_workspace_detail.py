@@ -11,7 +11,7 @@ from loom_tui.local.demo import DEMO_DOMAIN, DEMO_USERS
 from loom_tui.screens.item_type_picker import ItemTypePicker
 from loom_tui.screens.prompt import ChoicePrompt, TextPrompt
 from loom_tui.screens.workspace_detail import WorkspaceDetailScreen
-from loom_tui.services.context import open_context
+from loom_tui.wiring import open_context
 from loom_tui.services.items import ItemInput
 from loom_tui.services.workspaces import WorkspaceInput
 from loom_tui.widgets.virtual_table import VirtualTable

@@ -28,7 +28,7 @@ def cost_rows(today: date) -> list:
     if today not in _CACHE:
         from loom_tui.local.demo import demo_workspaces
 
-        from ..estate import build_estate
+        from ..estate_all import build_estate
 
         _CACHE.clear()
         resources = demo_data.demo_resources(demo_workspaces(), build_estate().resources)

@@ -23,7 +23,8 @@ from typing import TYPE_CHECKING, Any
 
 from aiohttp import web
 
-from ..arm_eval import Planned, Scope, TemplateError, expand
+from ..arm_eval import Planned, Scope, TemplateError
+from ..arm_expand import expand
 from ..responses import arm_error, arm_json
 from ..router import RG, SUB, ArmRequest, Router
 from ._arm import operation_urls

@@ -46,7 +46,6 @@ DAYS = 90
 CURRENCY = "USD"
 SPIKE_AGO = 12
 NEW_SERVICE_AGO = 9
-STOPPED_AGO = 20
 BILLING_ACCOUNT = "/providers/Microsoft.Billing/billingAccounts/demo-0000"
 
 
@@ -111,6 +110,8 @@ def demo_resources(workspaces: Iterable[dict], estate: Iterable[dict], tenant_id
 
 
 def _beside_the_estate(workspaces: Iterable[dict], tenant_id: str) -> list[DemoResource]:
+    from .demo_estate import STOPPED_AGO
+
     out: list[DemoResource] = []
     t = {"loomTenantId": tenant_id}
     out.append(DemoResource(ADMIN_SUB, ADMIN_RG, "Microsoft.OperationalInsights/workspaces", "log-csa-loom-admin", "Log Analytics",

@@ -14,7 +14,7 @@ import re
 from decimal import Decimal
 from typing import Any, Iterable
 
-from .demo_data import STOPPED_AGO  # the Stopped Data Explorer cluster stopped this many days ago
+STOPPED_AGO = 20  # the Stopped Data Explorer cluster stopped this many days ago
 
 FABRIC_PER_CU_HOUR = Decimal("0.18")
 SQL_PER_DW100_HOUR = Decimal("1.20")

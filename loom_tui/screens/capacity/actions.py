@@ -6,18 +6,39 @@ the error dialog) comes back to the screen, which refreshes."""
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
 from loom_tui.domain.capability import SCALE
 from loom_tui.domain.capacity import F_SKUS, Resource, fabric_cus
 
 from ..worker_errors import log_failure
 
-if TYPE_CHECKING:
-    from .screen import CapacityScreen
+
+class Host(Protocol):
+    """What the flows ask of the screen that runs them (the Capacity screen, or its candidates)."""
+
+    @property
+    def app(self) -> Any: ...
+
+    @property
+    def ctx(self) -> Any: ...
+
+    def flash(self, message: str, severity: str = "info") -> None: ...
+
+    def show_error(self, title: str, error: BaseException | str) -> None: ...
+
+    def run_worker(self, work: Any, *args: Any, **kw: Any) -> Any: ...
+
+    def action_done(self, message: str, ok: bool) -> None: ...
+
+    def action_refresh(self) -> None: ...
+
+    def action_reload(self) -> Any: ...
+
+    def clear_marks(self) -> None: ...
 
 
-def pause_resume_flow(screen: "CapacityScreen", r: Resource, verb: str) -> None:
+def pause_resume_flow(screen: "Host", r: Resource, verb: str) -> None:
     from loom_tui.screens.prompt import confirm
 
     why = r.can(verb)
@@ -83,7 +104,7 @@ def pause_picked_flow(screen, decisions) -> None:
     screen.app.push_screen(question, answered)
 
 
-def scale_flow(screen: "CapacityScreen", r: Resource) -> None:
+def scale_flow(screen: "Host", r: Resource) -> None:
     """Pick the new F SKU (each with its estimated monthly price difference when the capacity's
     billed cost gives one), then scale."""
     why = r.can(SCALE)
@@ -119,12 +140,12 @@ def _scale_prompt(r: Resource, prices: dict[str, float], currency: str, basis: s
     return ChoicePrompt(f"Scale {r.name} (now {r.sku})", f"Pick the new F SKU. {note}", choices, danger=True)
 
 
-def _scaled(screen: "CapacityScreen", r: Resource, sku) -> None:
+def _scaled(screen: "Host", r: Resource, sku) -> None:
     if sku:
         _run(screen, f"scale {r.name} to {sku}", lambda progress: screen.ctx.capacity.scale(r, sku, progress))
 
 
-def pause_dlz_flow(screen: "CapacityScreen", dlz: str, rows: list[Resource]) -> None:
+def pause_dlz_flow(screen: "Host", dlz: str, rows: list[Resource]) -> None:
     from loom_tui.widgets.confirm import TypeToConfirm
 
     targets = [r for r in rows if r.pausable and not r.is_paused]
@@ -142,7 +163,7 @@ def pause_dlz_flow(screen: "CapacityScreen", dlz: str, rows: list[Resource]) -> 
     screen.app.push_screen(dialog, answered)
 
 
-def _run(screen: "CapacityScreen", what: str, call) -> None:
+def _run(screen: "Host", what: str, call) -> None:
     async def work() -> None:
         async def progress(text: str) -> None:
             screen.flash(text)
@@ -159,7 +180,7 @@ def _run(screen: "CapacityScreen", what: str, call) -> None:
     screen.run_worker(work(), group="cap-action", exit_on_error=False)
 
 
-def _run_many(screen: "CapacityScreen", dlz: str, targets: list[Resource]) -> None:
+def _run_many(screen: "Host", dlz: str, targets: list[Resource]) -> None:
     def ended(results) -> None:
         screen.action_done(f"paused {len(results)} resource(s) of {dlz}", True)
 
@@ -193,7 +214,7 @@ def run_each(screen, what: str, call, ended, *, on_failure=None, group: str = "c
     screen.run_worker(work(), group=group, exit_on_error=False)
 
 
-def bulk_flow(screen: "CapacityScreen", rows: list[Resource], verb: str) -> None:
+def bulk_flow(screen: "Host", rows: list[Resource], verb: str) -> None:
     """Pause or resume every marked row that can be, as one confirmation and one run with progress
     per resource; one failure does not stop the others."""
     from loom_tui.screens.prompt import confirm

@@ -40,7 +40,7 @@ def query_for(state: ViewState, today) -> Query:
 async def load_page(cost: "CostService", state: ViewState, *, with_idle: bool = True, refresh: bool = False) -> CostPage:
     """``refresh``: ask Cost Management again first (live source; exports are read as imported)."""
     state = copy_state(state)
-    await cost.ensure_demo()
+    await cost.ensure_seeded()
     if refresh and state.source == "live":
         await cost.refresh_live(state.kind)
     q = query_for(state, cost.today())

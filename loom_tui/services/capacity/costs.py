@@ -25,7 +25,7 @@ class StoreCost:
 
     async def ready(self) -> None:
         """Raises :class:`CostUnavailable` (why) when there is no cost data to read."""
-        await self.cost.ensure_demo()
+        await self.cost.ensure_seeded()
         status = await self.cost.status()
         if not status.files:
             raise CostUnavailable("no cost data yet: import a Cost Management export with `loom cost import PATH`")

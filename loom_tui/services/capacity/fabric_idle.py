@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from loom_tui.domain.capacity import Resource
 from loom_tui.domain.clock import iso
@@ -100,13 +100,12 @@ class FabricInputs:
     cu_note: str = ""
 
 
-async def inputs(ctx, clients, *, now: datetime, idle_for: timedelta) -> FabricInputs:
+async def inputs(scoped: Any, profile: Any, clients: Any, *, now: datetime, idle_for: timedelta) -> FabricInputs:
     """What the Fabric decisions rest on: the store's activity of the window and, where the
     profile names the Capacity Metrics dataset, its CU figures (a failure to read them is said,
     and the store's view decides alone)."""
     since = now - idle_for
-    act = await read_activity(ctx.scoped, since)
-    profile = ctx.profile
+    act = await read_activity(scoped, since)
     if not getattr(profile, "capacity_metrics_dataset", None):
         return FabricInputs(act)
     from . import cu_metrics

@@ -1,4 +1,4 @@
-"""``ctx.capacity``: what the Capacity screen and ``loom capacity`` ask for.
+"""``CapacityService``: what the Capacity screen and ``loom capacity`` ask for.
 
 Reads (inventory, detail, metrics, DR posture, auto-pause candidates) need only the signed-in
 identity's Azure roles.  Changes (pause, resume, scale, pause a DLZ, pause-idle) are for tenant
@@ -11,7 +11,7 @@ import asyncio
 import dataclasses
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
-from typing import TYPE_CHECKING, Any, AsyncIterator
+from typing import TYPE_CHECKING, Any, AsyncIterator, Awaitable, Callable
 
 from loom_tui.domain.capability import PAUSE, RESUME
 from loom_tui.domain.capacity import FABRIC, Resource, portal_link
@@ -23,7 +23,10 @@ from loom_tui.services.errors import ServiceError
 from .scope import Scope, StoredDlz
 
 if TYPE_CHECKING:
-    from loom_tui.services.context import AppContext
+    from loom_tui.config import Profile
+    from loom_tui.services.operations import OperationService
+    from loom_tui.services.roles import Gate
+    from loom_tui.store.scoped import ScopedStore
 
     from .dr import Check
     from .idle import IdleRun, PauseResult
@@ -65,8 +68,14 @@ class Detail:
 
 
 class CapacityService:
-    def __init__(self, ctx: "AppContext", *, clock=None) -> None:
-        self.ctx = ctx
+    def __init__(self, scoped: "ScopedStore", gate: "Gate", azure: Callable[[], Awaitable[Any]], operations: "OperationService",
+                 estate: "Profile", cost: Callable[[], Any], *, clock: Callable[[], datetime] | None = None) -> None:
+        self.scoped = scoped
+        self.gate = gate
+        self.azure = azure  # the run's Azure clients, made on first use
+        self.operations = operations  # pause, resume and scale run as Operations
+        self.estate = estate  # the profile: subscriptions, Admin Plane and DLZ groups (filled in once Azure is reached)
+        self.cost = cost  # the cost service (month-to-date cost, prices), asked for when needed
         # "now" for the inventory's time and the metric windows (tests pin it)
         self.clock = clock or (lambda: datetime.now(timezone.utc))
         self.last_inventory: inventory.Inventory | None = None
@@ -74,17 +83,17 @@ class CapacityService:
     # ------------------------------------------------------------ plumbing
 
     async def clients(self) -> Any:
-        return await self.ctx.azure()
+        return await self.azure()
 
     async def portal(self) -> str:
         clients = await self.clients()
         return clients.cloud.portal
 
     def link(self, portal: str, r: Resource) -> str:
-        return portal_link(portal, r.id, self.ctx.session.tenant_id)
+        return portal_link(portal, r.id, self.scoped.session.tenant_id)
 
     async def subscriptions(self) -> list[str]:
-        subs = list(self.ctx.profile.subscriptions)
+        subs = list(self.estate.subscriptions)
         if subs:
             return subs
         clients = await self.clients()
@@ -98,20 +107,20 @@ class CapacityService:
         failed — a half-deployed one's group is still worth seeing)."""
         from loom_tui.services.deploy.registry import DlzRegistry
 
-        records = await DlzRegistry(self.ctx.scoped, self.ctx.require_writable).list()
+        records = await DlzRegistry(self.scoped, self.gate.require_writable).list()
         return [StoredDlz(r.domain, r.resource_group, r.subscription_id or None) for r in records if r.domain and r.resource_group]
 
     async def scope(self) -> Scope:
-        p = self.ctx.profile
+        p = self.estate
         return Scope.build(p.admin_plane_rg, list(p.dlz_rgs), await self.recorded_dlzs())
 
     def cost_source(self) -> tuple[Any, str]:
         """The month-to-date cost source, or None and why there is none."""
-        if not self.ctx.session.is_tenant_admin:
+        if not self.scoped.session.is_tenant_admin:
             return None, "cost is tenant-wide: only tenant admins see it"
         from .costs import StoreCost
 
-        return StoreCost(self.ctx.cost), ""
+        return StoreCost(self.cost()), ""
 
     async def cost_per_day(self, r: Resource) -> tuple[list[tuple[str, list]], str]:
         """This month's cost of ``r`` per day and currency, or ``([], why not)``."""
@@ -133,7 +142,7 @@ class CapacityService:
             return SkuPrices(why_not=why)
         try:
             await source.ready()
-            return await estimate(self.ctx.cost, r)
+            return await estimate(self.cost(), r)
         except LookupError as exc:
             return SkuPrices(why_not=str(exc))
 
@@ -225,13 +234,13 @@ class CapacityService:
         end = now or self.clock()
         hours = max(idle_for.total_seconds() / 3600, 1.0)
         fabric = [r for r in rows if r.type_key == FABRIC and r.is_running]
-        got = await fabric_idle.inputs(self.ctx, clients, now=end, idle_for=idle_for) if fabric else None
+        got = await fabric_idle.inputs(self.scoped, self.estate, clients, now=end, idle_for=idle_for) if fabric else None
 
         async def one(r: Resource) -> autopause.Decision:
             if r.type_key == FABRIC:
                 if got is None:
                     return autopause.decide(r, None, now=end, idle_for=idle_for, threshold=threshold)
-                return fabric_idle.decide_with(r, got, now=end, idle_for=idle_for, threshold=threshold, profile=self.ctx.profile)
+                return fabric_idle.decide_with(r, got, now=end, idle_for=idle_for, threshold=threshold, profile=self.estate)
             series, error = None, ""
             if r.is_running:
                 try:
@@ -250,9 +259,9 @@ class CapacityService:
         """Read-only refuses; only tenant admins change capacity (Azure's own RBAC applies too)."""
         from loom_tui.services.errors import Forbidden
 
-        self.ctx.require_writable(what)
-        if not self.ctx.session.is_tenant_admin:
-            raise Forbidden(f"only tenant admins may {what}; {self.ctx.session.upn} is not one")
+        self.gate.require_writable(what)
+        if not self.scoped.session.is_tenant_admin:
+            raise Forbidden(f"only tenant admins may {what}; {self.scoped.session.upn} is not one")
 
     async def start_set_running(self, r: Resource, run: bool) -> Any:
         """Start pause / resume of ``r`` as an Operation; returns it at once (running)."""
@@ -266,16 +275,16 @@ class CapacityService:
 
             raise ValidationError("resource", why)
         clients = await self.clients()
-        return await self.ctx.operations.start(f"capacity.{verb}", r.id, steps=actions.steps(verb),
-                                               run=lambda h: actions.set_running(h, clients, r, run))
+        return await self.operations.start(f"capacity.{verb}", r.id, steps=actions.steps(verb),
+                                           run=lambda h: actions.set_running(h, clients, r, run))
 
     async def start_scale(self, r: Resource, sku: str) -> Any:
         from . import actions
 
         sku = self.check_scale(r, sku)
         clients = await self.clients()
-        return await self.ctx.operations.start("capacity.scale", r.id, steps=actions.steps(f"scale to {sku}"), params={"sku": sku},
-                                               run=lambda h: actions.scale(h, clients, r, sku))
+        return await self.operations.start("capacity.scale", r.id, steps=actions.steps(f"scale to {sku}"), params={"sku": sku},
+                                           run=lambda h: actions.scale(h, clients, r, sku))
 
     async def finish(self, op: Any, progress=None) -> "Outcome":
         """Wait for an operation; each change of a step goes to ``progress(text)``.  A failed
@@ -285,7 +294,7 @@ class CapacityService:
         from loom_tui.services.operation_events import Finished
 
         final = op
-        async for ev in self.ctx.operations.events(op.id, interval=0.5):
+        async for ev in self.operations.events(op.id, interval=0.5):
             if isinstance(ev, Finished):
                 final = ev.op
             elif progress is not None:
@@ -331,7 +340,7 @@ class CapacityService:
         """What pausing ``r`` would stop (``impact.py``), to say before the pause is confirmed."""
         from .impact import pause_impact
 
-        return await pause_impact(self.ctx.scoped, r, now=self.clock(), profile=self.ctx.profile)
+        return await pause_impact(self.scoped, r, now=self.clock(), profile=self.estate)
 
     async def pause_picked(self, decisions: list[autopause.Decision], progress=None) -> list["PauseResult"]:
         """Pause what auto-pause picked (the operator confirmed the list): tenant admins only."""
@@ -363,7 +372,7 @@ class CapacityService:
             run.results = await self.pause_many([d.resource for d in run.picked])
             for res in run.results:
                 log.info("auto-pause %s %s: %s", "paused" if res.ok else "FAILED", res.resource_id, res.message)
-        if not self.ctx.read_only:
+        if not self.gate.read_only:
             await self._notify_idle(run)
         return run
 
@@ -373,7 +382,7 @@ class CapacityService:
         from loom_tui.domain.clock import now_iso
 
         picked = ", ".join(d.resource.name for d in run.picked) or "none"
-        await self.ctx.scoped.notify(self.ctx.session.user_oid, {
+        await self.scoped.notify(self.scoped.session.user_oid, {
             "id": str(uuid.uuid4()),
             "title": "Auto-pause" + (" (dry run)" if run.dry_run else ""),
             "body": f"{run.summary()}. Picked: {picked}." + (" Some pauses failed: see the log." if run.failed else ""),
@@ -385,7 +394,7 @@ class CapacityService:
 
     async def recent_operations(self, r: Resource, limit: int = 10) -> list[str]:
         """Operations loom started on this resource, newest first, one line each."""
-        ops = [op for op in await self.ctx.operations.recent() if op.target.lower() == r.id.lower()][:limit]
+        ops = [op for op in await self.operations.recent() if op.target.lower() == r.id.lower()][:limit]
         out = []
         for op in ops:
             line = f"{op.started_at[:19].replace('T', ' ')}Z  {op.kind}  {op.state}  by {op.started_by}"

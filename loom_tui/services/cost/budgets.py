@@ -17,14 +17,17 @@ import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import date
 from decimal import Decimal, InvalidOperation
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from loom_tui.domain.text import is_hostile
 from loom_tui.services.errors import ConflictError, Forbidden, NotFoundError, ServiceError, ValidationError
 
 if TYPE_CHECKING:
     from loom_tui.azure.budgets import Budget, Threshold
-    from loom_tui.services.context import AppContext
+    from loom_tui.config import Profile
+    from loom_tui.services.directory import Directory
+    from loom_tui.services.roles import Gate
+    from loom_tui.store.scoped import ScopedStore
 
 NAME_CHARS = set("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789-_")
 
@@ -102,24 +105,24 @@ def parse_thresholds(specs: list[str], emails: list[str], groups: list[str] | No
 
 
 class BudgetService:
-    def __init__(self, ctx: "AppContext", *, today: Callable[[], date] | None = None) -> None:
-        from .service import _today
-
-        self.ctx = ctx
-        self.today = today or _today
+    def __init__(self, scoped: "ScopedStore", gate: "Gate", azure: Callable[[], Awaitable[Any]], estate: "Profile",
+                 directory: "Directory", today: Callable[[], date]) -> None:
+        self.scoped = scoped
+        self.gate = gate
+        self.azure = azure  # the run's Azure clients, made on first use
+        self.estate = estate  # the profile: its subscriptions and resource groups (filled in once Azure is reached)
+        self.directory = directory
+        self.today = today
 
     def require_admin(self) -> None:
-        if not self.ctx.session.is_tenant_admin:
+        if not self.scoped.session.is_tenant_admin:
             raise Forbidden("budgets are tenant-wide: only tenant admins can see or change them")
 
     async def clients(self) -> Any:
-        azure = getattr(self.ctx, "azure", None)
-        if azure is None:
-            raise ServiceError("budgets need the Azure clients, which this build does not wire yet")
-        return await azure()
+        return await self.azure()
 
     def scopes(self) -> list[str]:
-        p = self.ctx.profile
+        p = self.estate
         subs = [f"/subscriptions/{s}" for s in p.subscriptions]
         out = list(subs)
         for g in [p.admin_plane_rg, *p.dlz_rgs]:
@@ -168,7 +171,7 @@ class BudgetService:
                      end: date | None = None, thresholds: list["Threshold"] | None = None) -> "Budget":
         from loom_tui.azure.budgets import GRAINS, Budget, put_budget
 
-        self.ctx.require_writable("creating a budget")
+        self.gate.require_writable("creating a budget")
         self.require_admin()
         if amount is None or amount <= 0:
             raise ValidationError("amount", "must be more than 0")
@@ -186,7 +189,7 @@ class BudgetService:
                      thresholds: list["Threshold"] | None = None, end: date | None = None) -> "Budget":
         from loom_tui.azure.budgets import put_budget
 
-        self.ctx.require_writable("changing a budget")
+        self.gate.require_writable("changing a budget")
         current = await self.get(scope, name)
         if etag is not None and etag != current.etag:
             raise ConflictError(f"budget {name!r} changed since it was read (ETag {etag} is not {current.etag}); read it again")
@@ -204,7 +207,7 @@ class BudgetService:
     async def delete(self, scope: str, name: str) -> None:
         from loom_tui.azure.budgets import delete_budget
 
-        self.ctx.require_writable("deleting a budget")
+        self.gate.require_writable("deleting a budget")
         self.require_admin()
         try:
             await delete_budget(await self.clients(), self.scope_of(scope), check_name(name))
@@ -217,7 +220,7 @@ class BudgetService:
 
         from .directory_lookup import recipients
 
-        self.ctx.require_writable("writing budget alerts")
+        self.gate.require_writable("writing budget alerts")
         budgets = await self.list()
         today = self.today()
         result = CheckResult(budgets=len(budgets))
@@ -239,8 +242,8 @@ class BudgetService:
                     "createdAt": now_iso(), "budgetId": b.id, "thresholdKey": t.key, "periodStart": start.isoformat(),
                 }
                 written = 0
-                for oid in await recipients(self.ctx, t.contact_emails):
-                    written += 1 if await self.ctx.scoped.notify_once(oid, doc) else 0
+                for oid in await recipients(self.scoped.session.user_oid, self.directory, t.contact_emails):
+                    written += 1 if await self.scoped.notify_once(oid, doc) else 0
                 result.crossings.append(Crossing(b.id, b.name, t.key, t.threshold_type, t.threshold, value, b.amount, start, written))
         return result
 

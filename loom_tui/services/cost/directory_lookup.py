@@ -6,14 +6,12 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Iterable
 
 if TYPE_CHECKING:
-    from loom_tui.services.context import AppContext
+    from loom_tui.services.directory import Directory
 
 
-async def recipients(ctx: "AppContext", emails: Iterable[str]) -> list[str]:
-    from loom_tui.services.directory import directory_for
-
-    out = [ctx.session.user_oid]
-    directory = directory_for(ctx)
+async def recipients(user_oid: str, directory: "Directory", emails: Iterable[str]) -> list[str]:
+    """``user_oid`` (the operator), then the object id of each email the directory knows."""
+    out = [user_oid]
     for e in emails:
         user = await directory.by_upn(e)
         if user is not None and user.oid not in out:

@@ -13,10 +13,10 @@ import re
 from datetime import date, datetime, time, timedelta, timezone
 from decimal import Decimal
 from pathlib import Path
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Awaitable, Callable
 
 from loom_tui import paths
-from loom_tui.errors import Forbidden, ServiceError, ValidationError
+from loom_tui.errors import Forbidden, ValidationError
 
 from loom_tui.services.idle_workspaces import idle_workspaces
 
@@ -28,36 +28,42 @@ from .views import TagKeys
 
 if TYPE_CHECKING:
     from loom_tui.local.cost.importer import ImportResult
-    from loom_tui.services.context import AppContext
+    from loom_tui.config import Profile
+    from loom_tui.domain.pace import Pace
+    from loom_tui.services.roles import Gate
+    from loom_tui.store.scoped import ScopedStore
 
 ZERO = Decimal(0)
 TOP_MOVERS = 10
 
 
-def _today() -> date:
-    """Today (UTC); ``LOOM_DEMO_TODAY=YYYY-MM-DD`` pins it, as it pins the demo tenant's data."""
-    from loom_tui.local.cost.demo_data import today
-
-    return today()
-
-
-def db_path_for(ctx: "AppContext") -> Path:
-    base = paths.data_dir(getattr(ctx, "data_dir", None) or ctx.profile.data_dir)
-    safe = re.sub(r"[^A-Za-z0-9_.-]", "_", ctx.profile.name) or "profile"
+def db_path_for(profile: "Profile", data_dir: str | None = None) -> Path:
+    """The profile's cost cache (DuckDB) in the run's data dir (``--data-dir``, else the profile's)."""
+    base = paths.data_dir(data_dir or profile.data_dir)
+    safe = re.sub(r"[^A-Za-z0-9_.-]", "_", profile.name) or "profile"
     return base / "cost" / f"{safe}.duckdb"
 
 
 class CostService:
-    def __init__(self, ctx: "AppContext", *, today: Callable[[], date] = _today, db_path: Path | None = None) -> None:
-        self.ctx = ctx
-        self.today = today
-        self.db_path = db_path or db_path_for(ctx)
-        p = ctx.profile
+    def __init__(self, scoped: "ScopedStore", gate: "Gate", azure: Callable[[], Awaitable[Any]], estate: "Profile", *,
+                 today: Callable[[], date], db_path: Path, pace: "Pace", domain_names: Callable[[], Awaitable[dict[str, str]]],
+                 inventory: Callable[[], Awaitable[Any]] | None = None, seed: Callable[[Path, date], Path] | None = None) -> None:
+        self.scoped = scoped
+        self.gate = gate
+        self.azure = azure  # the run's Azure clients, made on first use (the live source)
+        self.estate = estate  # the profile: cost tags, subscriptions and resource groups
+        self.today = today  # the run's clock (wiring pins the demo's day)
+        self.db_path = db_path
+        self.pace = pace
+        self.domain_names = domain_names  # the domains registry's id -> name
+        self.inventory = inventory  # the Capacity inventory (the idle finder), if this build has one
+        self.seed = seed  # writes the tenant's seeded FOCUS export into a folder, returns its path; or None
+        p = estate
         self.tags = TagKeys(workspace=(p.tag_workspace,), domain=tuple(p.tag_domain), tenant=(p.tag_tenant,))
 
     # -- guards ---------------------------------------------------------------------------
     def require_admin(self) -> None:
-        if not self.ctx.session.is_tenant_admin:
+        if not self.scoped.session.is_tenant_admin:
             raise Forbidden("cost and chargeback are tenant-wide: only tenant admins can see them")
 
     def check(self, q: Query) -> Query:
@@ -88,8 +94,8 @@ class CostService:
     async def import_paths(self, paths_: list[str], *, kind: str | None = None, progress: Callable[[str], None] | None = None) -> "ImportResult":
         """Import cost exports: a change to the tenant's chargeback, so a write (refused read-only)
         that only a tenant admin may make."""
-        self.ctx.require_writable("importing cost")
-        if not self.ctx.session.is_tenant_admin:
+        self.gate.require_writable("importing cost")
+        if not self.scoped.session.is_tenant_admin:
             raise Forbidden("importing cost changes the tenant's chargeback: only tenant admins can import")
         return await self._import(paths_, kind=kind, progress=progress)
 
@@ -98,19 +104,14 @@ class CostService:
 
         return await asyncio.to_thread(import_paths, self.db_path, paths_, kind=kind, progress=progress)
 
-    async def ensure_demo(self) -> int:
-        """The demo tenant ships 90 days of cost as a generated FOCUS export, imported the first
-        time cost is opened (through the same importer as any export).  Rows imported (0: had data)."""
-        if not self.ctx.demo or (await self.status(EXPORTS)).files:
+    async def ensure_seeded(self) -> int:
+        """A tenant wiring seeds (the demo tenant: 90 days of cost as a generated FOCUS export) has
+        its export imported the first time cost is opened, through the same importer as any
+        export.  Rows imported (0: nothing seeded, or had data)."""
+        if self.seed is None or (await self.status(EXPORTS)).files:
             return 0
-        from loom_tui.local.cost.demo_data import daily_rows, write_focus
-        from loom_tui.wiring import demo_cost_resources
-
-        # the estate the demo Azure was seeded with, and the workspaces it tags its cost with
-        resources = demo_cost_resources(self.ctx.session.tenant_id)
-        path = self.db_path.parent / "demo-export" / "focus-demo.csv"
-        await asyncio.to_thread(write_focus, path, daily_rows(resources, self.today()))
-        return (await self._import([str(path)])).rows  # the demo's own data, seeded as the store is
+        path = await asyncio.to_thread(self.seed, self.db_path.parent, self.today())
+        return (await self._import([str(path)])).rows
 
     async def status(self, source: str = EXPORTS) -> SourceStatus:
         rows, files, first, last, as_of = await self._run(lambda con: views.data_range(con, source))
@@ -128,19 +129,20 @@ class CostService:
         """Display names of keys: workspace ids -> names, domain ids -> display names."""
         if by == "workspace":
             out: dict[str, str] = {}
-            async for ws in self.ctx.scoped.tenant_workspaces_iter():
+            async for ws in self.scoped.tenant_workspaces_iter():
                 out[ws["id"]] = ws.get("name") or ws["id"]
                 out[ws["id"].lower()] = out[ws["id"]]
             return out
         if by == "domain":
             # the console's domains registry: a cost tag may carry a domain's id or its name
             out = {}
-            for dom_id, name in (await self.ctx.workspaces.registry.names()).items():
+            for dom_id, name in (await self.domain_names()).items():
                 for key in (dom_id, dom_id.lower(), name, name.lower()):
                     out.setdefault(key, name)
             return out
         if by == "tenant":
-            return {self.ctx.session.tenant_id: f"{self.ctx.session.tenant_id} (this tenant)"}
+            tid = self.scoped.session.tenant_id
+            return {tid: f"{tid} (this tenant)"}
         return {}
 
     def _name(self, names: dict[str, str], key: str | None) -> str:
@@ -244,7 +246,7 @@ class CostService:
         today = self.today()
         start, end = idle_mod.window(today)
         period = Period(start, end, "30d")
-        workspaces, idle = await idle_workspaces(self.ctx.scoped, datetime.combine(today, time(12), tzinfo=timezone.utc))
+        workspaces, idle = await idle_workspaces(self.scoped, datetime.combine(today, time(12), tzinfo=timezone.utc))
         known, not_checked = await self._inventory()
         wq = Query("workspace", period, q.kind, q.source)
 
@@ -274,11 +276,10 @@ class CostService:
     async def _inventory(self) -> tuple[dict[str, Any] | None, list[str]]:
         """The Capacity inventory by lower-case id (the idle finder names only what it knows), or
         None and why it could not be read."""
-        capacity = getattr(self.ctx, "capacity", None)
-        if capacity is None:
+        if self.inventory is None:
             return None, ["capacities and pools: no Capacity inventory in this build"]
         try:
-            inv = await capacity.inventory()
+            inv = await self.inventory()
         except Exception as exc:  # noqa: BLE001 — the report says why capacities were not checked
             return None, [f"capacities and pools: the Capacity inventory could not be read ({exc})"]
         notes = [f"capacities and pools: the inventory is partial ({f.line()})" for f in inv.failures]
@@ -315,12 +316,8 @@ class CostService:
         """Ask Cost Management again (``LIVE_DAYS`` days, one cost type) and replace the cache."""
         from . import live
 
-        azure = getattr(self.ctx, "azure", None)
-        if azure is None:
-            raise ServiceError("the live source needs the Azure clients, which this build does not wire yet; "
-                               "use --source exports with files from `loom cost import`")
-        clients = await azure()
-        scopes = live.scopes_for(self.ctx.profile)
+        clients = await self.azure()
+        scopes = live.scopes_for(self.estate)
         start, end = live.window(self.today())
         keys = list(dict.fromkeys([*self.tags.workspace, *self.tags.domain, *self.tags.tenant]))
         rows, result = await live.fetch(clients, self.limiter, scopes, kind, start, end, keys, progress)
@@ -334,5 +331,5 @@ class CostService:
 
             # Cost Management's query budget is per window of time: on a sped-up demo Azure the
             # window is as much shorter as its time is faster
-            self._limiter = Limiter(per=self.ctx.pace.seconds(10.0), sleep=asyncio.sleep)
+            self._limiter = Limiter(per=self.pace.seconds(10.0), sleep=asyncio.sleep)
         return self._limiter
