@@ -6,12 +6,15 @@ Why it is computed this way:
   window's events per (workspace, item) are :meth:`DocumentStore.count_by`, events per day is
   :meth:`DocumentStore.count_per_day`, through the tenant-bound :meth:`ScopedStore.admin_reached_count_by`
   / :meth:`ScopedStore.admin_reached_per_day`.  The embedded store answers each with one
-  ``GROUP BY`` over covering indexes (1,000,000 audit events: no document is parsed).  Cosmos DB
+  ``GROUP BY`` over covering indexes (1,000,000 audit events: no document is parsed, and the
+  window's events are counted per (workspace, item) in index order, without a sort).  Cosmos DB
   (whose Python SDK has no cross-partition ``GROUP BY``, nor has the local protocol server used in
   tests) answers events per day with one index-served ``COUNT`` per day, in parallel; the
   per-item and per-type counts are still streamed there (the port's default).
-* The workspace card is a ``COUNT`` query.  The workspace documents are read (names, last access,
-  for items by workspace and idle workspaces); the web console keeps no ``itemCount`` on them.
+* The workspace card is a ``COUNT`` query.  Of the workspace documents only id, name, last access
+  and creation are read (:meth:`ScopedStore.tenant_workspaces_fields`, a covering index in the
+  embedded store), for items by workspace and idle workspaces; the web console keeps no
+  ``itemCount`` on them.
 * Items and audit events belong to the tenant when stamped with its ``tenantId`` or, the web
   console's (which carry none), when they hang off one of its workspaces
   (:meth:`ScopedStore.admin_reached`).  The web console's own usage page filters on ``tenantId``
@@ -189,10 +192,11 @@ class UsageService:
 
     # -- the parts -------------------------------------------------------------------------
     async def _workspace_names(self) -> list[dict]:
-        """Id, name, ``lastAccessedAt`` and ``createdAt`` of the tenant's workspaces not being deleted."""
-        return [{"id": d["id"], "name": str(d.get("name") or d["id"]), "lastAccessedAt": d.get("lastAccessedAt"),
-                 "createdAt": d.get("createdAt")}
-                async for d in self.scoped.tenant_workspaces_iter(Query((_not_deleting(),)), page_size=5000)]
+        """Id, name, ``lastAccessedAt`` and ``createdAt`` of the tenant's workspaces not being
+        deleted (those fields only: the store does not hand over whole documents)."""
+        rows = await self.scoped.tenant_workspaces_fields(("id", "name", "lastAccessedAt", "createdAt"), Query((_not_deleting(),)))
+        return [{"id": ws_id, "name": str(name or ws_id), "lastAccessedAt": last, "createdAt": created}
+                for ws_id, name, last, created in rows]
 
     @staticmethod
     def _top_workspaces(names: dict[str, str], per_ws: Counter) -> list[Bar]:
