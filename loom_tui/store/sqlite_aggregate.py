@@ -19,15 +19,25 @@ took 2.2 s so, 0.55 s named.
 
 from __future__ import annotations
 
+import asyncio
 import sqlite3
+import threading
+from concurrent.futures import ThreadPoolExecutor
 from datetime import datetime, timedelta
-from typing import Any
+from typing import Any, Callable, TypeVar
 
 from loom_tui.domain.clock import iso
 from loom_tui.domain.containers import Container
 
+from .errors import StoreUnavailable
 from .port import spec
 from .query import ALL, AllOf, AnyOf, Cond, Filter, Op, Query, check_field
+
+
+T = TypeVar("T")
+# aggregates in flight at once, each on a read connection of its own: the WAL lets readers run side
+# by side (and beside the store's one writer), and SQLite lets go of the GIL while it counts
+READERS = 2
 
 
 def column(field: str) -> str:
@@ -84,7 +94,41 @@ def _on_columns(container: str, sql: str) -> str:
 
 
 class SqliteAggregates:
-    """Mixed into :class:`loom_tui.store.sqlite.SqliteStore` (uses its ``_select`` and ``_run``)."""
+    """Mixed into :class:`loom_tui.store.sqlite.SqliteStore` (uses its ``_select``, ``_connect``
+    and ``_storage_error``).  The aggregates run on :data:`READERS` read connections of their own
+    (opened on first use, closed with the store), so the parts of a report are counted at once:
+    the bench's events per (workspace, item) beside its days, items and workspaces."""
+
+    _readers: ThreadPoolExecutor | None = None
+    _reader_conns: list[sqlite3.Connection] = []
+    _reader_local = threading.local()
+
+    async def _read(self, fn: Callable[[sqlite3.Connection], T]) -> T:
+        if self._conn is None:  # type: ignore[attr-defined]
+            raise StoreUnavailable("the local store is not open")
+        if self._readers is None:
+            self._readers = ThreadPoolExecutor(READERS, thread_name_prefix="loom-sqlite-read")
+            self._reader_conns, self._reader_local = [], threading.local()  # each thread's connection
+        local, conns = self._reader_local, self._reader_conns
+
+        def run() -> T:
+            conn = getattr(local, "conn", None)
+            if conn is None:
+                conn = local.conn = self._connect()  # type: ignore[attr-defined]
+                conns.append(conn)
+            return fn(conn)
+
+        try:
+            return await asyncio.get_running_loop().run_in_executor(self._readers, run)
+        except (sqlite3.Error, OSError) as exc:
+            raise self._storage_error(exc) from exc  # type: ignore[attr-defined]
+
+    def _close_readers(self) -> None:
+        pool, self._readers = self._readers, None
+        if pool is not None:
+            pool.shutdown(wait=True)
+            for conn in self._reader_conns:
+                conn.close()
 
     def _covered(self, container: str, sql: str, query: Query, group: tuple[str, ...] = ()) -> str:
         """``sql`` on the generated columns, ``INDEXED BY`` a covering index that holds every field
@@ -106,7 +150,7 @@ class SqliteAggregates:
         return _on_columns(container, sql)
 
     async def _grouped(self, container: str, op: str, sql: str, params: list[Any]) -> list[tuple]:
-        rows = await self._run(lambda conn: conn.execute(sql, params).fetchall())  # type: ignore[attr-defined]
+        rows = await self._read(lambda conn: conn.execute(sql, params).fetchall())
         self.charges.record(op, 0.0)  # type: ignore[attr-defined]
         return rows
 
@@ -138,6 +182,6 @@ class SqliteAggregates:
             q = query.and_(Filter(field, Op.GE, bounds[d]), Filter(field, Op.LT, bounds[d + 1]))
             sql, params = self._select(container, None, q, what="COUNT(*)")  # type: ignore[attr-defined]
             stmts.append((self._covered(container, sql, q), params))
-        out = await self._run(lambda conn: [conn.execute(sql, params).fetchone()[0] for sql, params in stmts])  # type: ignore[attr-defined]
+        out = await self._read(lambda conn: [conn.execute(sql, params).fetchone()[0] for sql, params in stmts])
         self.charges.record("count_per_day", 0.0)  # type: ignore[attr-defined]
         return out

@@ -20,24 +20,26 @@ WINDOW = Query((Filter("at", Op.GE, "2026-11-01T00:00:00.000Z"), Filter("at", Op
 async def _programs(store: SqliteStore, call) -> list[list[tuple]]:
     """The bytecode (EXPLAIN) of every statement ``call`` runs, and its answer."""
     seen: list[list[tuple]] = []
-    orig = store._run
+    run, read = store._run, store._read
 
-    async def spy(fn):
-        class Conn:
-            def __init__(self, conn: sqlite3.Connection) -> None:
-                self.conn = conn
+    def spying(orig):
+        async def spy(fn):
+            class Conn:
+                def __init__(self, conn: sqlite3.Connection) -> None:
+                    self.conn = conn
 
-            def execute(self, sql, params=()):
-                seen.append(self.conn.execute("EXPLAIN " + sql, params).fetchall())
-                return self.conn.execute(sql, params)
+                def execute(self, sql, params=()):
+                    seen.append(self.conn.execute("EXPLAIN " + sql, params).fetchall())
+                    return self.conn.execute(sql, params)
 
-        return await orig(lambda conn: fn(Conn(conn)))
+            return await orig(lambda conn: fn(Conn(conn)))
+        return spy
 
-    store._run = spy  # type: ignore[method-assign]
+    store._run, store._read = spying(run), spying(read)  # type: ignore[method-assign]
     try:
         answer = await call()
     finally:
-        store._run = orig  # type: ignore[method-assign]
+        store._run, store._read = run, read  # type: ignore[method-assign]
     assert seen
     return [answer, seen]  # type: ignore[list-item]
 
