@@ -33,7 +33,11 @@ def _events() -> list[dict]:
     # the edges: exactly at a day's start (in), a millisecond before the window (out), a number (in no day)
     out += [{"id": "edge1", "itemId": "i1", "workspaceId": "w1", "tenantId": "t1", "at": iso(SINCE + timedelta(days=2))},
             {"id": "edge2", "itemId": "i1", "workspaceId": "w1", "tenantId": "t1", "at": iso(SINCE - timedelta(milliseconds=1))},
-            {"id": "edge3", "itemId": "i2", "workspaceId": "w1", "tenantId": "t1", "at": 12345}]
+            {"id": "edge3", "itemId": "i2", "workspaceId": "w1", "tenantId": "t1", "at": 12345},
+            # a workspace id that is a number, an empty one (the embedded store counts a grouping in
+            # ranges of its first field: a number sorts before every string, yet must be counted once)
+            {"id": "edge4", "itemId": "i3", "workspaceId": 7, "tenantId": "t1", "at": iso(SINCE + timedelta(hours=5))},
+            {"id": "edge5", "itemId": "i4", "workspaceId": "", "tenantId": "t1", "at": iso(SINCE + timedelta(hours=6))}]
     return out
 
 

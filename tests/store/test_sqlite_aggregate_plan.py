@@ -102,3 +102,30 @@ async def test_an_older_store_trades_its_covering_index_for_the_current_ones(tmp
         assert await store.count_by("audit-log", ("workspaceId", "itemId"), WINDOW.and_(eq("tenantId", "t"))) == {("w1", "i1"): 1}
     finally:
         await store.close()
+
+
+async def test_a_grouping_is_cut_into_even_ranges_by_seeking_the_index(tmp_path: Path):
+    import random
+    import uuid
+
+    from loom_tui.store.sqlite_aggregate import PARTS, _cuts
+
+    store = SqliteStore(tmp_path / "s")
+    await store.open()
+    try:
+        rng = random.Random(1)
+        ws = [str(uuid.UUID(int=rng.getrandbits(128), version=4)) for _ in range(400)]
+        await store.upsert_many("audit-log", [{"id": f"e{i}", "itemId": f"i{i}", "tenantId": "t", "workspaceId": w, "at": "2026-11-02"}
+                                              for i, w in enumerate(ws)])
+        body = " FROM c_audit_log INDEXED BY ix_c_audit_log_cov_g_tenantId_g_workspaceId_g_itemId_g_at WHERE g_tenantId = ?"
+        cuts = await store._read(lambda conn: _cuts(conn, body, ["t"], "g_workspaceId", PARTS))
+        assert len(cuts) == PARTS - 1 and cuts == sorted(cuts)
+        sizes = [sum(1 for w in ws if lo <= w < hi) for lo, hi in zip([""] + cuts, cuts + ["\U0010ffff"])]
+        assert sum(sizes) == len(ws) and min(sizes) > len(ws) / PARTS / 2  # about even
+        assert await store._read(lambda conn: _cuts(conn, body, ["nobody"], "g_workspaceId", PARTS)) == []  # no rows
+        one = body + " AND g_workspaceId = ?"
+        assert await store._read(lambda conn: _cuts(conn, one, ["t", ws[0]], "g_workspaceId", PARTS)) == []  # one value
+        got = await store.count_by("audit-log", "workspaceId", Query((eq("tenantId", "t"),)))
+        assert got == {w: ws.count(w) for w in ws}  # counted in those ranges, each once
+    finally:
+        await store.close()
