@@ -209,12 +209,13 @@ class UsageService:
     async def _items_by_type(self) -> tuple[Counter, Counter, int]:
         """Items per type and per workspace: one count grouped by both, in the store."""
         grouped = await self.scoped.admin_reached_count_by("items", ("itemType", "workspaceId"))
-        counts: Counter = Counter()
-        per_ws: Counter = Counter()
-        for (t, ws_id), n in grouped.items():
-            counts[t if isinstance(t, str) and t else NO_TYPE] += n
-            per_ws[ws_id] += n
-        return counts, per_ws, sum(grouped.values())
+        counts: dict = {}
+        per_ws: dict = {}
+        for (t, ws_id), n in grouped.items():  # ~20,000 groups in the bench: plain dicts, then Counters
+            key = t if isinstance(t, str) and t else NO_TYPE
+            counts[key] = counts.get(key, 0) + n
+            per_ws[ws_id] = per_ws.get(ws_id, 0) + n
+        return Counter(counts), Counter(per_ws), sum(grouped.values())
 
     async def _audit(self, since: datetime, until: datetime):
         """The window's events per item and per workspace, counted in the store (one aggregate

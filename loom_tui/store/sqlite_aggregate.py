@@ -220,7 +220,7 @@ class SqliteAggregates:
         self.charges.record("count_by", 0.0)  # type: ignore[attr-defined]
         if isinstance(fields, str):
             return {r[0]: r[1] for r in rows}
-        return {tuple(r[:-1]): r[-1] for r in rows}
+        return {r[:-1]: r[-1] for r in rows}  # sqlite3 rows are tuples
 
     async def count_per_day(self, container: str, field: str, since: datetime, days: int, query: Query = ALL) -> list[int]:
         """One ``COUNT`` per day: each counts one range of a covering index without reading a row
