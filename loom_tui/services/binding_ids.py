@@ -57,10 +57,13 @@ def _loop_envs(comp: ast.AST, literals: dict[str, object]) -> list[dict[str, obj
     gens = getattr(comp, "generators", [])
     if len(gens) != 1 or not isinstance(gens[0].iter, ast.Name) or gens[0].iter.id not in literals:
         return []
+    turns = literals[gens[0].iter.id]
+    if not isinstance(turns, Iterable):  # a number or None: no loop over it runs
+        return []
     target = gens[0].target
     names = [target.id] if isinstance(target, ast.Name) else [e.id for e in getattr(target, "elts", []) if isinstance(e, ast.Name)]
     envs = []
-    for value in literals[gens[0].iter.id]:  # type: ignore[union-attr]
+    for value in turns:
         values = [value] if isinstance(target, ast.Name) else list(value)
         if len(values) == len(names):
             envs.append(dict(zip(names, values)))

@@ -72,8 +72,10 @@ def check_terminal(report: Report, env: Mapping[str, str], fd: int | None, size:
     """``size``: the console's own size when the doctor runs inside it (its stdout is Textual's,
     not a terminal the doctor could ask)."""
     area = "terminal"
-    if size is not None or (fd is not None and os.isatty(fd)):
-        cols, rows = size if size is not None else os.get_terminal_size(fd)
+    if size is None and fd is not None and os.isatty(fd):
+        size = os.get_terminal_size(fd)
+    if size is not None:
+        cols, rows = size
         if cols < MIN_COLS or rows < MIN_ROWS:
             report.add(area, "size", WARN, f"{cols}x{rows}, smaller than {MIN_COLS}x{MIN_ROWS}",
                        f"enlarge the window to at least {MIN_COLS}x{MIN_ROWS} (the console shows a resize message below that)")
@@ -406,7 +408,8 @@ def _bypassed(host: str, no_proxy: str) -> bool:
     saved = os.environ.get("no_proxy")
     os.environ["no_proxy"] = no_proxy
     try:
-        return bool(urllib.request.proxy_bypass_environment(host))
+        # typeshed's urllib.request stub leaves out this undocumented function (CPython has had it since 2.x)
+        return bool(urllib.request.proxy_bypass_environment(host))  # type: ignore[attr-defined]
     finally:
         if saved is None:
             os.environ.pop("no_proxy", None)

@@ -126,15 +126,15 @@ class DomainRegistry:
         doc = await self.read()
         if doc is not None:
             return items_of(doc)
-        seed = {"id": doc_id(self.tid), "tenantId": self.tid, "kind": "domains", "items": starter_domains(self.who),
-                "updatedAt": now_iso()}
+        items = starter_domains(self.who)
+        seed = {"id": doc_id(self.tid), "tenantId": self.tid, "kind": "domains", "items": items, "updatedAt": now_iso()}
         if not self.writable:
-            return seed["items"]
+            return items
         try:
             await self.scoped.tenant_create(CONTAINER, seed)
         except Conflict:  # someone seeded it meanwhile: theirs counts
             return items_of(await self.read())
-        return seed["items"]
+        return items
 
     async def domains(self) -> list[Domain]:
         return [Domain(i["id"], str(i.get("name") or i["id"])) for i in await self.load_or_seed()]

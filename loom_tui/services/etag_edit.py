@@ -9,7 +9,7 @@ this process still owns the operation — see ``services/operations.py``.)
 
 from __future__ import annotations
 
-from typing import Awaitable, Callable, TypeVar
+from typing import Any, Awaitable, Callable, TypeVar, overload
 
 from loom_tui.errors import ConflictError
 from loom_tui.store.errors import PreconditionFailed
@@ -19,9 +19,33 @@ R = TypeVar("R")
 ATTEMPTS = 8
 
 
+@overload
 async def edit_with_etag(
     read: Callable[[], Awaitable[T | None]],
     write: Callable[[T], Awaitable[R]],
+    *,
+    gave_up: str,
+    missing: Callable[[], R],
+    retry_on: tuple[type[BaseException], ...] = ...,
+    attempts: int = ...,
+) -> R: ...
+
+
+@overload
+async def edit_with_etag(  # without missing, a document that is gone is written from None
+    read: Callable[[], Awaitable[T | None]],
+    write: Callable[[T | None], Awaitable[R]],
+    *,
+    gave_up: str,
+    missing: None = None,
+    retry_on: tuple[type[BaseException], ...] = ...,
+    attempts: int = ...,
+) -> R: ...
+
+
+async def edit_with_etag(
+    read: Callable[[], Awaitable[Any]],
+    write: Callable[[Any], Awaitable[R]],  # the overloads above say what it is given
     *,
     gave_up: str,
     missing: Callable[[], R] | None = None,
@@ -37,7 +61,7 @@ async def edit_with_etag(
         if current is None and missing is not None:
             return missing()
         try:
-            return await write(current)  # type: ignore[arg-type]
+            return await write(current)
         except retry_on:
             continue
     raise ConflictError(gave_up)

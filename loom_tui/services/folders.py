@@ -8,6 +8,7 @@ tree is navigated by name, and two "Reports" side by side cannot be told apart.
 
 from __future__ import annotations
 
+import builtins
 import uuid
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
@@ -73,10 +74,10 @@ class FolderService:
         ws = await self.scoped.workspace(workspace_id)
         return await self._all(ws)
 
-    async def tree(self, workspace_id: str) -> list[FolderNode]:
+    async def tree(self, workspace_id: str) -> builtins.list[FolderNode]:  # list: the method above
         return build_tree(await self.list(workspace_id))
 
-    async def _all(self, ws: "WorkspaceRef") -> list[dict]:
+    async def _all(self, ws: "WorkspaceRef") -> builtins.list[dict]:
         page = await self.scoped.ws_query(ws, "folders", Query(order_by=(Order("name"),)), max_items=MAX_FOLDERS)
         return page.items
 

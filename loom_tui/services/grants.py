@@ -24,6 +24,7 @@ takes the highest of both).  The creator's implicit binding is never removed.
 
 from __future__ import annotations
 
+import builtins
 from typing import TYPE_CHECKING, Awaitable, Callable
 
 from loom_tui.domain.clock import now_iso
@@ -90,7 +91,7 @@ class GrantService:
         page = await self.scoped.ws_query(ws, ROLES, Query(order_by=(Order("displayName"),)), max_items=MAX_GRANTS)
         return page.items
 
-    async def rows(self, workspace_id: str) -> list[dict]:
+    async def rows(self, workspace_id: str) -> builtins.list[dict]:  # list: the method above
         """Every member of the workspace: the legacy bindings, then the grants (as rows)."""
         return await self.members.list(workspace_id) + [grant_row(g) for g in await self.list(workspace_id)]
 

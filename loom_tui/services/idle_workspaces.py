@@ -62,8 +62,9 @@ def idle_among(workspaces: Iterable[Mapping[str, Any]], active: set, since: date
     for ws in workspaces:
         if ws.get("state") == DELETING or ws["id"] in active:
             continue
-        last = ws.get("lastAccessedAt") if isinstance(ws.get("lastAccessedAt"), str) and ws.get("lastAccessedAt") else None
-        created = ws.get("createdAt") if isinstance(ws.get("createdAt"), str) else ""
+        opened, made = ws.get("lastAccessedAt"), ws.get("createdAt")
+        last = opened if isinstance(opened, str) and opened else None
+        created = made if isinstance(made, str) else ""
         if (last or "") >= start or created >= start:
             continue
         seen = _day(last or created) if (last or created) else None

@@ -17,7 +17,7 @@ from __future__ import annotations
 import uuid
 from dataclasses import dataclass
 from enum import Enum
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from loom_tui.domain.catalog import item_types
 from loom_tui.domain.clock import now_iso
@@ -200,7 +200,7 @@ class ItemService:
         folder_id = await self._check_folder(ws, data.folder_id)
         await self._check_name_free(ws, data.item_type, name)
         s, now = self.scoped.session, now_iso()
-        doc = {
+        doc: dict[str, Any] = {  # a store document: JSON values of several types
             "id": str(uuid.uuid4()),
             "itemType": data.item_type,
             "displayName": name,
@@ -268,8 +268,9 @@ class ItemService:
         new = {**current, "displayName": name, "displayNameLower": name.lower(), "updatedAt": now_iso()}
         stored = await self._replace(ws, current, new, etag, force)
         if current.get("itemType") == LAKEHOUSE:
-            twin = sql_endpoint_name(name)
-            await self._follow(ws, current, {"displayName": twin, "displayNameLower": twin.lower(), "description": f"SQL endpoint of {name}"})
+            twin_name = sql_endpoint_name(name)
+            await self._follow(ws, current, {"displayName": twin_name, "displayNameLower": twin_name.lower(),
+                                             "description": f"SQL endpoint of {name}"})
         await self.audit.record(ws, item_id=item_id, item_type=current.get("itemType", ""), action="item.rename",
                                 summary=f"renamed {current.get('displayName')} to {name}", changes=diff(current, stored, AUDITED))
         return stored

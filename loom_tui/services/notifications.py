@@ -45,9 +45,10 @@ class NotificationService:
             try:
                 return await self.scoped.user_replace("notifications", {**doc, "read": True, "readAt": now_iso()}, if_match=doc["_etag"])
             except PreconditionFailed:
-                doc = await self.scoped.user_get("notifications", doc["id"])
-                if doc is None:
+                fresh = await self.scoped.user_get("notifications", doc["id"])
+                if fresh is None:
                     return None
+                doc = fresh
             except NotFound:
                 return None
         return None

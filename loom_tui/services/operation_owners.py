@@ -116,8 +116,8 @@ async def resume(handle: "OperationHandle") -> Any:
     if custom is not None:
         return await custom(handle)
     target = stored_target(op)
-    if target is not None:
-        await handle.poll(target, op.poll_step)  # type: ignore[arg-type]
+    if target is not None and op.poll_step is not None:  # stored_target is None without a step
+        await handle.poll(target, op.poll_step)
     left = [s.name for s in handle.op.steps if s.state in ("pending", "running")]
     if left:
         raise ServiceError(f"interrupted: the loom process running it ended during step {left[0]!r}; start it again")

@@ -51,8 +51,10 @@ class Prefs:
     def from_doc(cls, doc: dict | None) -> "Prefs":
         doc = doc or {}
         sort = doc.get("sort") or {}
+        saved = sort.get("key")
+        raw = saved if isinstance(saved, str) else ""  # "" (none, or not text): SortKey refuses it like any unknown key
         try:
-            key = SortKey({"nameLower": "name"}.get(sort.get("key"), sort.get("key")))  # the sort field before issue 14
+            key = SortKey({"nameLower": "name"}.get(raw, raw))  # the sort field before issue 14
         except ValueError:
             key = SortKey.LAST_ACCESSED
         mode = doc.get("viewMode")

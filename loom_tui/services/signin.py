@@ -62,6 +62,8 @@ class AzureStart:
         try:
             credential = await credential_for_profile(self.profile, cache=cache)
             assert isinstance(credential, MsalCredential)
+            if credential.account is None:  # pick_account raises before this; an account-less credential has no claims
+                return None
             claims = await asyncio.to_thread(id_token_claims, credential.app, credential.account)
             if not claims:
                 return None

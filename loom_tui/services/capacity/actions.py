@@ -21,7 +21,7 @@ with ARM's code and message in full.
 from __future__ import annotations
 
 import dataclasses
-from typing import Any, Callable
+from typing import TYPE_CHECKING, Any, Callable
 
 from loom_tui.azure import lro
 from loom_tui.domain.capability import PAUSE, RESUME, SCALE
@@ -29,6 +29,9 @@ from loom_tui.domain.capacity import F_SKUS, FABRIC, Resource, resource_from_arm
 from loom_tui.services.errors import ServiceError
 
 from . import apis
+
+if TYPE_CHECKING:
+    from loom_tui.services.operation_handle import PollUndecided
 
 
 class ActionRefused(Exception):
@@ -129,7 +132,7 @@ class Change:
                                "loom stopped following it, Azure may still finish it")
 
 
-def lro_undecided() -> type[Exception]:
+def lro_undecided() -> type["PollUndecided"]:
     from loom_tui.services.operation_handle import PollUndecided
 
     return PollUndecided

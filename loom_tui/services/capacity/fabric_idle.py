@@ -58,10 +58,9 @@ async def read_activity(scoped, since: datetime) -> Activity:
 
 
 def served(r: Resource, act: Activity, profile: "Profile | None" = None) -> list[Served]:
-    kw = {}
-    if profile is not None:
-        kw = {"workspace_tag": profile.tag_workspace, "domain_tags": profile.tag_domain}
-    return served_by(r.id, r.name, r.tags, act.workspaces, **kw)
+    if profile is None:
+        return served_by(r.id, r.name, r.tags, act.workspaces)
+    return served_by(r.id, r.name, r.tags, act.workspaces, workspace_tag=profile.tag_workspace, domain_tags=profile.tag_domain)
 
 
 def decide(r: Resource, act: Activity, *, now: datetime, idle_for: timedelta, threshold: float,

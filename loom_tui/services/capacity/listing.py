@@ -98,8 +98,10 @@ async def _read_subscription(clients: Any, sub: str, scope: Scope, claimed: set[
                              start: Callable[[Awaitable[Any]], "asyncio.Future[Any]"]) -> tuple[list[ScanTarget], bool, list[Resource]]:
     groups_t = start(_try(lambda: _all(clients, apis.resource_groups(sub), None, timeout, type_key=apis.RESOURCE_GROUPS)))
     everything_t = start(_try(lambda: _everything(clients, sub, timeout)))
-    provider_t = {t: start(_try(lambda t=t: _all(clients, apis.provider_list(sub, t), None, timeout, type_key=t)))
-                  for t in PROVIDER_LISTS}
+
+    def provider_list(type_key: str) -> Callable[[], Awaitable[list[dict]]]:
+        return lambda: _all(clients, apis.provider_list(sub, type_key), None, timeout, type_key=type_key)
+    provider_t = {t: start(_try(provider_list(t))) for t in PROVIDER_LISTS}
 
     groups = await groups_t
     if isinstance(groups, BaseException):
@@ -129,14 +131,14 @@ async def _read_subscription(clients: Any, sub: str, scope: Scope, claimed: set[
     workspaces = await provider_t[SYNAPSE_WS]
     pools_t = None
     if not isinstance(workspaces, BaseException):
-        pools_t = start(_pools(clients, [(d, t) for d in workspaces if (t := in_scope(d))], failures, timeout))
+        pools_t = start(_pools(clients, [(d, owner) for d in workspaces if (owner := in_scope(d))], failures, timeout))
 
     everything = await everything_t
     if isinstance(everything, BaseException):  # e.g. a role on some groups only: each group on its own
         per = await asyncio.gather(*(rows_of_group(clients, t, failures, timeout) for t in unique))
         rows = [r for rs in per for r in rs]
     else:
-        rows = [resource_from_arm(d, dlz=t.dlz) for d in everything if (t := in_scope(d))]
+        rows = [resource_from_arm(d, dlz=owner.dlz) for d in everything if (owner := in_scope(d))]
     if pools_t is None:  # no workspace list: the pools of the workspaces the listing found
         pools_t = start(_pools(clients, [(r.arm, mine[_key(r.subscription_id, r.resource_group)]) for r in rows
                                                          if r.type_key == SYNAPSE_WS], failures, timeout))

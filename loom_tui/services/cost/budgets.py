@@ -13,6 +13,7 @@
 
 from __future__ import annotations
 
+import builtins
 import hashlib
 from dataclasses import dataclass, field, replace
 from datetime import date
@@ -82,8 +83,8 @@ def parse_thresholds(specs: list[str], emails: list[str], groups: list[str] | No
 
     out = []
     for spec in specs:
-        pct, _, kind = spec.partition(":")
-        kind = {"": "Actual", "actual": "Actual", "forecast": "Forecasted", "forecasted": "Forecasted"}.get(kind.strip().lower())
+        pct, _, typed = spec.partition(":")
+        kind = {"": "Actual", "actual": "Actual", "forecast": "Forecasted", "forecasted": "Forecasted"}.get(typed.strip().lower())
         if kind is None:
             raise ValidationError("thresholds", f"{spec!r}: the type after ':' is actual or forecasted")
         try:
@@ -168,7 +169,7 @@ class BudgetService:
             raise _mapped(exc) from None
 
     async def create(self, scope: str, name: str, amount: Decimal, *, time_grain: str = "Monthly", start: date | None = None,
-                     end: date | None = None, thresholds: list["Threshold"] | None = None) -> "Budget":
+                     end: date | None = None, thresholds: builtins.list["Threshold"] | None = None) -> "Budget":
         from loom_tui.azure.budgets import GRAINS, Budget, put_budget
 
         self.gate.require_writable("creating a budget")
@@ -186,7 +187,7 @@ class BudgetService:
             raise _mapped(exc) from None
 
     async def update(self, scope: str, name: str, *, etag: str | None = None, amount: Decimal | None = None,
-                     thresholds: list["Threshold"] | None = None, end: date | None = None) -> "Budget":
+                     thresholds: builtins.list["Threshold"] | None = None, end: date | None = None) -> "Budget":
         from loom_tui.azure.budgets import put_budget
 
         self.gate.require_writable("changing a budget")

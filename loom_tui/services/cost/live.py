@@ -89,8 +89,8 @@ async def fetch(clients: Any, limiter: Any, scopes: list[Scope], kind: str, star
                 if rid and value not in (None, ""):
                     tags.setdefault(rid, {})[key] = str(value)
         for r in daily:
-            rid = str(r.values.get("resourceid") or "").lower() or None
-            out.append((r.day, rid, r.values.get("servicename") or None, r.currency, r.cost, tags.get(rid or "", {})))
+            resource = str(r.values.get("resourceid") or "").lower()
+            out.append((r.day, resource or None, r.values.get("servicename") or None, r.currency, r.cost, tags.get(resource, {})))
     result.rows, result.queries, result.pages, result.no_data = len(out), stats.queries, stats.pages, stats.no_data
     result.waited_s = getattr(limiter, "waited", 0.0)
     return out, result

@@ -57,9 +57,9 @@ def check_subscription(a: DlzAnswers, facts: DeployFacts) -> list[Problem]:
         if facts.admin_subscription_id and sub == facts.admin_subscription_id.lower():
             out.append(Problem("subscription_id", "multi-sub puts the DLZ in its own subscription, not the Admin Plane's"))
         else:
-            other = next((d for d in facts.others(a.domain, a.subscription_id, a.region) if d.subscription_id.lower() == sub), None)
-            if other is not None:
-                out.append(Problem("subscription_id", f"subscription {a.subscription_id} already holds the DLZ {other.domain!r}"))
+            holder = next((d for d in facts.others(a.domain, a.subscription_id, a.region) if d.subscription_id.lower() == sub), None)
+            if holder is not None:
+                out.append(Problem("subscription_id", f"subscription {a.subscription_id} already holds the DLZ {holder.domain!r}"))
     if not a.region:
         out.append(Problem("region", "choose a region"))
     elif sub in known:

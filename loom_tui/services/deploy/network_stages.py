@@ -134,13 +134,15 @@ async def link_dns(runner: Any) -> str:
 
     results = await asyncio.gather(*(one(z) for z in wanted if z.lower() in zones), return_exceptions=True)
     runner.dns_links = [r for r in results if isinstance(r, dict)]
-    errors = [r for r in results if isinstance(r, BaseException)]
-    for e in errors:
-        if not isinstance(e, (ArmError, StageFailed)):
-            raise e
+    errors: list[ArmError | StageFailed] = []
+    for r in results:
+        if isinstance(r, (ArmError, StageFailed)):
+            errors.append(r)
+        elif isinstance(r, BaseException):
+            raise r
     bad = [d for d in runner.dns_links if d["state"] not in ("Completed", "Succeeded")]
     problems = [f"zone {z} is not in the hub resource group any more; retry" for z in missing]
-    problems += [f"{d['zone']}: {d['state']}" for d in bad] + [arm_error_text(e) if isinstance(e, ArmError) else e.message for e in errors]  # type: ignore[union-attr]
+    problems += [f"{d['zone']}: {d['state']}" for d in bad] + [arm_error_text(e) if isinstance(e, ArmError) else e.message for e in errors]
     if plan.dns_zones_missing:
         problems.append("this cloud does not publish the zone names of: " + ", ".join(plan.dns_zones_missing))
     if problems:

@@ -84,7 +84,7 @@ def _ident(which: str, attr: str) -> Callable[[Inputs], tuple[Any, str] | None]:
     def f(i: Inputs) -> tuple[Any, str] | None:
         ident = getattr(i.facts.admin, which, None) if i.facts.admin else None
         value = getattr(ident, attr, "") if ident else ""
-        return (value, f"read: {which} identity {ident.name}") if value else None
+        return (value, f"read: {which} identity {ident.name}") if ident and value else None
     return f
 
 

@@ -46,6 +46,8 @@ def build_plan(a: DlzAnswers, facts: DeployFacts, info: "TemplateInfo | None" = 
     info = info or TemplateInfo("shipped", SHIPPED, shipped_template())
     b = find_boundary(a.boundary, facts.profile_cloud)
     assert b is not None
+    sku = find_sku(a.capacity_sku)
+    assert sku is not None  # all_answer_problems refused an unknown SKU
     sub = next(s.subscription_id for s in facts.subscriptions if s.subscription_id.lower() == a.subscription_id.lower())
     names = derive_names(a.domain, a.region, sub)
     space = parse_cidr(a.address_space)
@@ -65,7 +67,7 @@ def build_plan(a: DlzAnswers, facts: DeployFacts, info: "TemplateInfo | None" = 
         subscription_id=sub,
         region=a.region,
         domain=a.domain,
-        capacity_sku=find_sku(a.capacity_sku).name,  # type: ignore[union-attr]
+        capacity_sku=sku.name,
         address_space=str(space),
         resource_group=names.resource_group,
         vnet=names.vnet,

@@ -6,6 +6,7 @@ resumes where it stopped.  What the console reads about a DLZ is written separat
 
 from __future__ import annotations
 
+import builtins
 from dataclasses import dataclass, field
 from typing import Any, Callable
 
@@ -80,7 +81,7 @@ class DlzRegistry:
             return None
 
     async def save(self, plan: dict[str, Any], *, state: str, stages: dict[str, dict[str, Any]],
-                   peering: dict[str, str] | None = None, dns_links: list[dict[str, str]] | None = None) -> None:
+                   peering: dict[str, str] | None = None, dns_links: builtins.list[dict[str, str]] | None = None) -> None:
         """Write the record of ``plan`` (a ``DlzPlan.to_dict()``) with the run's progress."""
         self.require_writable("recording a DLZ")
         s = self.scoped.session

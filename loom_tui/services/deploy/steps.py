@@ -7,7 +7,7 @@ deploying → done.  ``Wizard`` is plain data so a draft stores it and resumes i
 from __future__ import annotations
 
 from dataclasses import dataclass, field, replace
-from typing import Any
+from typing import Any, TypedDict
 
 from loom_tui.domain.dlz import DlzAnswers, Problem
 from loom_tui.domain.fabric_skus import RECOMMENDED
@@ -57,7 +57,8 @@ class Wizard:
 
     @classmethod
     def from_doc(cls, d: dict[str, Any]) -> "Wizard":
-        step = d.get("step") if d.get("step") in STEPS else "intro"
+        saved = d.get("step")
+        step = saved if isinstance(saved, str) and saved in STEPS else "intro"
         answers = DlzAnswers.from_dict(d.get("answers") or {})
         if d.get("templatePath") and not answers.template:  # a draft saved before the template became an answer
             answers = replace(answers, template=str(d["templatePath"]))
@@ -83,11 +84,20 @@ def problems(w: Wizard, facts: DeployFacts, *, plan_digest: str | None = None) -
     return []
 
 
+class _Defaults(TypedDict, total=False):
+    """The answers ``with_defaults`` may fill (each a ``DlzAnswers`` field of the same name)."""
+    mode: str
+    subscription_id: str
+    region: str
+    capacity_sku: str
+    address_space: str
+
+
 def with_defaults(w: Wizard, facts: DeployFacts, *, propose_space: str = "") -> Wizard:
     """Fill the current step's empty answers with the boundary's defaults and proposals."""
     a = w.answers
     b = boundary_of(a, facts)
-    changes: dict[str, str] = {}
+    changes: _Defaults = {}
     if w.step == "mode" and not a.mode and b:
         changes["mode"] = b.default_mode
     if w.step == "subscription":
