@@ -248,7 +248,7 @@ def _say_stage(ev: Any) -> None:
 async def _follow(ctx: Any, op: Any, domain: str) -> Any:
     """Follow a deployment started earlier (``--no-wait``, or a process that died; watching it takes
     it over), a line per change of a stage; its final record."""
-    from loom_tui.services.deploy.runner import StageEvent
+    from loom_tui.services.deploy.stage_events import StageEvent
     from loom_tui.services.operation_events import Finished
 
     print(f"the deployment of {visible(domain)} is already running as operation {op.id}; following it", file=sys.stderr)
@@ -275,7 +275,7 @@ async def _leave_running(ctx: Any, op: Any, deploying: asyncio.Event) -> int:
 
 
 async def do_deploy(args: argparse.Namespace) -> int:
-    from loom_tui.services.deploy.runner import StageEvent
+    from loom_tui.services.deploy.stage_events import StageEvent
     from loom_tui.services.deploy.service import SetupService
 
     ctx = await _ctx(args)

@@ -10,7 +10,8 @@ from loom_tui.domain.dlz import DlzPlan
 from loom_tui.errors import ServiceError
 from loom_tui.services.operations import register_resumer
 
-from .runner import STAGES, StageEvent
+from .runner import STAGES
+from .stage_events import StageEvent
 
 if TYPE_CHECKING:
     from loom_tui.domain.operation import Operation

@@ -12,7 +12,8 @@ from .facts import DeployFacts, PermissionReport
 from .permissions import Deployer, check_permissions
 from .plan import build_plan
 from .registry import DlzRecord, DlzRegistry
-from .runner import DlzRunner, Listener, RunSetting
+from .runner import DlzRunner, RunSetting
+from .stage_events import Listener
 
 
 class SetupService:
