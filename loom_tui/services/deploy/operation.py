@@ -30,10 +30,10 @@ class DeployFailed(ServiceError):
 
 
 async def _drive(handle: "OperationHandle", plan: DlzPlan, listener: Any = None) -> dict[str, Any]:
-    from .service import SetupService
+    from .registry import DlzRegistry
+    from .run_context import runner_for
 
     ctx = handle.service.ctx
-    svc = SetupService(ctx)
 
     async def on_event(ev: StageEvent) -> None:
         if listener is not None:
@@ -43,7 +43,7 @@ async def _drive(handle: "OperationHandle", plan: DlzPlan, listener: Any = None)
         state = ev.state if ev.state in ("running", "succeeded", "failed") else None
         await handle.step(ev.stage, state, progress=ev.progress, message=(ev.message or "")[:4000])
 
-    runner = await svc.runner(plan, None, listener=on_event)
+    runner = await runner_for(ctx, DlzRegistry(ctx.scoped, ctx.require_writable), plan, None, listener=on_event)
     ok = await runner.run()
     if not ok:
         failed = next((s for s in STAGES if (runner.stages.get(s) or {}).get("state") == "failed"), "deploy")
