@@ -24,6 +24,16 @@ from .port import spec
 from .query import ALL, Filter, Op, Query, check_field
 
 
+def field_expr(field: str) -> str:
+    """A field's SQL in the store's query builder (:mod:`loom_tui.store.sqlite`): the document's
+    ``json_extract``, or the row's ``id`` column; :func:`_on_columns` reads covered ones from their
+    generated columns instead."""
+    # field paths are validated by query.check_field (letters, digits, _, dots) before they get here
+    if field == "id":  # the row's own column (always the document's id): served by its index
+        return "id"
+    return f"json_extract(doc, '$.{field}')"
+
+
 def column(field: str) -> str:
     return "g_" + field.replace(".", "_")
 
@@ -59,12 +69,10 @@ class SqliteAggregates:
         return rows
 
     async def count_by(self, container: str, fields: str | tuple[str, ...], query: Query = ALL) -> dict[Any, int]:
-        from .sqlite import _expr
-
         names = (fields,) if isinstance(fields, str) else tuple(fields)
         for f in names:
             check_field(f)
-        cols = ", ".join(_expr(f) for f in names)
+        cols = ", ".join(field_expr(f) for f in names)
         sql, params = self._select(container, None, query, what=f"{cols}, COUNT(*)")  # type: ignore[attr-defined]
         sql += " GROUP BY " + ", ".join(str(i + 1) for i in range(len(names)))
         rows = await self._grouped(container, "count_by", sql, params)
