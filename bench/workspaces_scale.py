@@ -136,9 +136,9 @@ async def _key_press_baseline(rounds: int = 9) -> float:
 
 async def _child() -> dict[str, float]:
     from loom_tui.app import LoomApp
-    from loom_tui.screens.detail_items import DEBOUNCE_S as ITEMS_DEBOUNCE
-    from loom_tui.screens.workspace_detail import WorkspaceDetailScreen
-    from loom_tui.screens.workspaces import DEBOUNCE_S, WorkspacesScreen
+    from loom_tui.screens.workspaces.items import DEBOUNCE_S as ITEMS_DEBOUNCE
+    from loom_tui.screens.workspaces.detail import WorkspaceDetailScreen
+    from loom_tui.screens.workspaces.screen import DEBOUNCE_S, WorkspacesScreen
     from loom_tui.store.query import Query, eq
     from loom_tui.widgets.virtual_table import VirtualTable
 

@@ -114,8 +114,8 @@ class LoomApp(ReportsWorkerErrors, KeyOrder, FieldReady, App):
                 session, credential = signed_in
                 if not picked:
                     step = "the subscription list"
-                    from .screens.subscription_picker import SubscriptionPicker
-                    from .screens.tenant_picker import OtherTenant
+                    from .screens.modals.subscription_picker import SubscriptionPicker
+                    from .screens.modals.tenant_picker import OtherTenant
 
                     tenants = (lambda: start.tenants(credential)) if start.can_change_tenant else None
                     chosen = await self.push_screen_wait(SubscriptionPicker(lambda: start.subscriptions(credential), session.tenant_id, tenants))
@@ -164,7 +164,7 @@ class LoomApp(ReportsWorkerErrors, KeyOrder, FieldReady, App):
             found = await self._sign_in(start)
         except Exception as exc:
             found = None
-            from .screens.error import ErrorDialog
+            from .screens.modals.error import ErrorDialog
             from .domain.text import visible
 
             await self.push_screen_wait(ErrorDialog(f"could not sign in to tenant {visible(chosen.tenant_id)}", exc))
@@ -176,7 +176,7 @@ class LoomApp(ReportsWorkerErrors, KeyOrder, FieldReady, App):
         return found
 
     async def _retry(self, step: str, error: BaseException | str) -> bool:
-        from .screens.start_failed import StartFailedScreen
+        from .screens.modals.start_failed import StartFailedScreen
 
         return bool(await self.push_screen_wait(StartFailedScreen(step, error)))
 
@@ -269,7 +269,7 @@ class LoomApp(ReportsWorkerErrors, KeyOrder, FieldReady, App):
         if self.current_mode != target.area:
             self.switch_mode(target.area)
         if target.workspace_id:
-            from .screens.workspace_detail import WorkspaceDetailScreen
+            from .screens.workspaces.detail import WorkspaceDetailScreen
 
             self.push_screen(WorkspaceDetailScreen(target.workspace_id, item_id=target.item_id))
 
@@ -321,7 +321,7 @@ class LoomApp(ReportsWorkerErrors, KeyOrder, FieldReady, App):
         self.push_screen(DoctorScreen(self.profile_name, self.data_dir))
 
     def action_help(self) -> None:
-        from .screens.help import HelpScreen
+        from .screens.modals.help import HelpScreen
 
         keys: list[tuple[str, str]] = []
         moving: list[tuple[str, str]] = []  # cursor, scroll and focus keys: after the screen's own actions
@@ -370,6 +370,6 @@ class LoomApp(ReportsWorkerErrors, KeyOrder, FieldReady, App):
         header.run_worker(bell, name="could not count the unread notifications", group="bell", exclusive=True, exit_on_error=False)
 
     def show_error(self, title: str, error: BaseException | str) -> None:
-        from .screens.error import ErrorDialog
+        from .screens.modals.error import ErrorDialog
 
         self.push_screen(ErrorDialog(title, error))

@@ -31,7 +31,7 @@ class Area:
 
 
 AREAS: tuple[Area, ...] = (
-    Area("1", "workspaces", "Workspaces", "loom_tui.screens.workspaces:WorkspacesScreen"),
+    Area("1", "workspaces", "Workspaces", "loom_tui.screens.workspaces.screen:WorkspacesScreen"),
     Area("2", "capacity", "Capacity", "loom_tui.screens.capacity.screen:CapacityScreen"),
     Area("3", "usage", "Usage", "loom_tui.screens.usage:UsageScreen"),
     Area("4", "cost", "Cost", "loom_tui.screens.cost.screen:CostScreen"),

@@ -66,7 +66,7 @@ def _module(rel: str) -> str:
 
 @pytest.mark.parametrize("rel, source, rule", [
     ("services/_planted.py", "def f():\n    import textual.widgets\n", "nothing below screens/widgets/app imports textual"),
-    ("services/_planted.py", "from loom_tui.screens.help import HelpScreen\n", "services never import screens/widgets/app/commands"),
+    ("services/_planted.py", "from loom_tui.screens.modals.help import HelpScreen\n", "services never import screens/widgets/app/commands"),
     ("services/_planted.py", "from ..commands import common\n", "services never import screens/widgets/app/commands"),
     ("domain/_planted.py", "from loom_tui.store import errors\n", "domain imports nothing from services/store/azure/local/screens"),
     ("store/_planted.py", "from loom_tui.services.errors import ServiceError\n", "store and azure never import services/screens/commands"),

@@ -53,6 +53,8 @@ CONTAINERS: dict[str, Container] = {
              "tenantId"),
             # the list reads across owners' partitions: its sorts, the tenant bound and the owner's partition
             ("name", "createdAt", "lastAccessedAt", "itemCount", "tid", "domain", "capacity", "tenantId"),
+            # Usage and the idle finder: what they read of every workspace of the tenant
+            covering=(("id", "name", "lastAccessedAt", "createdAt", "tenantId", "tid", "state"),),
         ),
         Container(
             "items",
@@ -85,8 +87,9 @@ CONTAINERS: dict[str, Container] = {
         # loom-tui's own: Data Landing Zones it deployed (kind "dlz") and wizard drafts (kind "draft")
         Container("loom-dlz", "tenantId", Scope.TENANT, "DLZ records and setup-wizard drafts (loom)", ("kind",)),
         Container("audit-log", "itemId", Scope.ITEM, "audit events", ("at", "seq", "tenantId", "workspaceId"),
-                  # Usage: events per day, per item and per workspace in the window, of one tenant
-                  covering=(("tenantId", "at", "workspaceId", "itemId"),)),
+                  # Usage, of one tenant: events per day (a range of the first), per workspace and
+                  # item in the window (the second: grouped in its order, no sort)
+                  covering=(("tenantId", "at"), ("tenantId", "workspaceId", "itemId", "at"))),
         Container("comments", "itemId", Scope.ITEM, "item comments", ("createdAt",)),
         Container("shares", "itemId", Scope.ITEM, "share-link tokens"),
         Container("notifications", "userId", Scope.USER, "per-user notifications", ("createdAt", "read")),

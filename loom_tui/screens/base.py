@@ -13,7 +13,7 @@ from loom_tui.widgets.header import LoomHeader
 
 from loom_tui.widgets.virtual_table import VirtualTable
 
-from .worker_errors import ReportsWorkerErrors, log_failure, show_failure
+from loom_tui.screens.worker_errors import ReportsWorkerErrors, log_failure, show_failure
 
 if TYPE_CHECKING:
     from loom_tui.services.context import AppContext

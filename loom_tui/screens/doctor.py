@@ -15,7 +15,7 @@ from textual.widgets import Static
 
 from loom_tui.domain.text import visible
 
-from .worker_errors import ReportsWorkerErrors
+from loom_tui.screens.worker_errors import ReportsWorkerErrors
 
 STYLE = {"OK": "", "WARN": "bold", "FAIL": "bold reverse"}
 

@@ -22,7 +22,7 @@ class LoadingScreen(Screen):
         yield Footer()
 
     def fail(self, title: str, error: BaseException) -> None:
-        from .error import describe
+        from loom_tui.screens.modals.error import describe
 
         headline, detail = describe(error)
         found = self.query("#message")

@@ -7,7 +7,7 @@ from textual.app import ComposeResult
 from textual.containers import VerticalScroll
 from textual.widgets import Static
 
-from .base import AreaScreen
+from loom_tui.screens.base import AreaScreen
 
 
 class NotBuiltScreen(AreaScreen):

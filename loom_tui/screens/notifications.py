@@ -24,7 +24,7 @@ from loom_tui.widgets.table_header import TableHeader
 from loom_tui.widgets.virtual_table import Column, VirtualTable
 from loom_tui.domain.text import visible
 
-from .worker_errors import ReportsWorkerErrors, log_failure, show_failure
+from loom_tui.screens.worker_errors import ReportsWorkerErrors, log_failure, show_failure
 
 COLUMNS = [
     Column("read", "State", 7, render=lambda r: "read" if r.get("read") else "unread"),

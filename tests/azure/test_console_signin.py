@@ -13,8 +13,8 @@ import pytest
 from loom_tui.app import LoomApp
 from loom_tui.azure.clouds import cloud_from_metadata, fetch_metadata, register_cloud
 from loom_tui.screens.login import LoginScreen
-from loom_tui.screens.start_failed import StartFailedScreen
-from loom_tui.screens.subscription_picker import SubscriptionPicker
+from loom_tui.screens.modals.start_failed import StartFailedScreen
+from loom_tui.screens.modals.subscription_picker import SubscriptionPicker
 from loom_tui.widgets.header import LoomHeader
 from tests.azure.lab import ApprovalServer, both_cas, lab_config
 from tests.support.arm_server import ArmServer, Fault

@@ -7,7 +7,7 @@ from __future__ import annotations
 from textual.app import App
 
 from loom_tui.azure.arm import SubscriptionInfo
-from loom_tui.screens.subscription_picker import SubscriptionPicker
+from loom_tui.screens.modals.subscription_picker import SubscriptionPicker
 from tests.ui.helpers import screen_text, wait_for
 
 T1 = "8f70baf1-1f6e-46a2-a1ff-238dac1ebfb7"

@@ -15,10 +15,10 @@ from aiohttp import web
 
 from loom_tui.app import LoomApp
 from loom_tui.azure.clouds import cloud_from_metadata, fetch_metadata, register_cloud
-from loom_tui.screens.error import ErrorDialog
+from loom_tui.screens.modals.error import ErrorDialog
 from loom_tui.screens.login import LoginScreen
-from loom_tui.screens.subscription_picker import SubscriptionPicker
-from loom_tui.screens.tenant_picker import TenantPicker
+from loom_tui.screens.modals.subscription_picker import SubscriptionPicker
+from loom_tui.screens.modals.tenant_picker import TenantPicker
 from loom_tui.widgets.header import LoomHeader
 from tests.azure.conftest import StaticCredential, arm_cloud, tenants_via
 from tests.azure.lab import ApprovalServer, both_cas, lab_config

@@ -238,23 +238,39 @@ async def test_metadata_registers_as_a_custom_cloud(demo) -> None:
     assert {cloud.private_dns_zones[k] for k in ("key_vault", "storage_blob", "storage_dfs", "cosmos_sql")} <= set(PRIVATE_DNS_ZONES)
 
 
-async def test_started_off_the_event_loop(tmp_path) -> None:
-    from loom_tui.demo_azure.launcher import start_demo_azure_async, stop_demo_azure_async
+async def test_started_off_the_event_loop(tmp_path, monkeypatch) -> None:
+    """The start (imports, certificate, seeding) runs while the loop goes on: the start below waits
+    until the loop has ticked three times, which it can only do when the start is off the loop (on
+    it, the wait would time out and the assertion say so). No timing is assumed."""
+    import threading
 
+    from loom_tui.demo_azure import launcher
+
+    ticked = threading.Event()
     ticks = 0
 
     async def tick() -> None:
         nonlocal ticks
         while True:
             ticks += 1
+            if ticks >= 3:
+                ticked.set()
             await asyncio.sleep(0.001)
 
+    real_start = launcher.start_demo_azure
+    seen: list[bool] = []
+
+    def start_after_ticks(*args, **kw):
+        seen.append(ticked.wait(30))
+        return real_start(*args, **kw)
+
+    monkeypatch.setattr(launcher, "start_demo_azure", start_after_ticks)
     ticker = asyncio.ensure_future(tick())
-    handle = await start_demo_azure_async(tmp_path / "data")
+    handle = await launcher.start_demo_azure_async(tmp_path / "data")
     try:
-        assert ticks > 1  # the loop kept running while the server started (certificate + seeding)
+        assert seen == [True]  # the loop ticked while the start was under way
         status, subs, _ = await get_json(handle, "/subscriptions?api-version=2022-12-01")
         assert status == 200 and len(subs["value"]) == 2 and "nextLink" in subs
     finally:
         ticker.cancel()
-        await stop_demo_azure_async(handle)
+        await launcher.stop_demo_azure_async(handle)

@@ -247,3 +247,29 @@ async def test_idle_workspaces_are_those_with_no_activity_in_30_days(tmp_path):
         assert [w.items for w in r.idle] == [0, 0, 1] and r.idle[1].last_accessed == older
     finally:
         await store.close()
+
+
+async def test_ties_in_the_most_active_items_are_broken_the_same_on_every_adapter(store):
+    """Eleven items with as many events: the ten with the smallest ids make the list, in id order;
+    an item with as many events in two workspaces is filed under the first in text order."""
+    now = datetime(2026, 3, 15, 10, 30, tzinfo=timezone.utc)
+    t = DEMO_TENANT
+    for ws in ("wa", "wb"):
+        await store.upsert("workspaces", {"id": ws, "tenantId": t, "name": f"space {ws}", "state": "Active"})
+    ids = [f"it{n:02d}" for n in range(11)][::-1]  # written in reverse: order is the rule's, not the store's
+    events = [{"id": f"e-{i}-{k}", "itemId": i, "workspaceId": "wb", "tenantId": t, "at": iso(now - timedelta(hours=k))}
+              for i in ids for k in range(3)]
+    events += [{"id": f"twin-{ws}-{k}", "itemId": "it05", "workspaceId": ws, "tenantId": t, "at": iso(now - timedelta(days=1, hours=k))}
+               for ws in ("wb", "wa") for k in range(2)]
+    await store.upsert_many("audit-log", events)
+
+    r = await service(store, now).report()
+
+    assert [(a.item_id, a.events) for a in r.most_active] == [("it05", 7)] + [(f"it{n:02d}", 3) for n in (0, 1, 2, 3, 4, 6, 7, 8, 9)]
+    assert r.most_active[0].workspace_id == "wb"  # 5 events there, 2 in wa
+    tie = [{"id": f"tie-{k}", "itemId": "it10", "workspaceId": "wa", "tenantId": t, "at": iso(now - timedelta(days=2, hours=k))}
+           for k in range(3)]  # it10: 3 in wb, 3 in wa, and now the busiest item
+    await store.upsert_many("audit-log", tie)
+    r = await service(store, now).report()
+    assert (r.most_active[0].item_id, r.most_active[0].events, r.most_active[0].workspace_id) == ("it05", 7, "wb")
+    assert (r.most_active[1].item_id, r.most_active[1].events, r.most_active[1].workspace_id) == ("it10", 6, "wa")

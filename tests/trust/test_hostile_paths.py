@@ -25,8 +25,8 @@ from textual.screen import Screen
 from loom_tui.commands.output import Column, render, report_error, say
 from loom_tui.domain.text import is_hostile, json_escaped, visible
 from loom_tui.errors import NotFoundError
-from loom_tui.screens.error import ErrorDialog
-from loom_tui.screens.prompt import confirm
+from loom_tui.screens.modals.error import ErrorDialog
+from loom_tui.screens.modals.prompt import confirm
 from loom_tui.widgets.flash import FlashLine
 from loom_tui.widgets.header import LoomHeader
 from loom_tui.widgets.virtual_table import Column as TableColumn

@@ -13,9 +13,9 @@ import pytest
 from loom_tui.app import LoomApp
 from loom_tui.commands.common import fail
 from loom_tui.domain.text import visible
-from loom_tui.screens.prompt import TextPrompt
-from loom_tui.screens.workspace_detail import WorkspaceDetailScreen
-from loom_tui.screens.workspace_form import WorkspaceForm
+from loom_tui.screens.modals.prompt import TextPrompt
+from loom_tui.screens.workspaces.detail import WorkspaceDetailScreen
+from loom_tui.screens.workspaces.form import WorkspaceForm
 from loom_tui.services.errors import ValidationError
 from loom_tui.services.items import ItemInput
 from loom_tui.services.workspaces import WorkspaceInput

@@ -96,7 +96,7 @@ async def pick_sort(pilot, label: str) -> None:
     """``s``, then the sort picker's option that starts with ``label`` (the current one again reverses)."""
     from textual.widgets import OptionList
 
-    from loom_tui.screens.sort_picker import SortPicker
+    from loom_tui.screens.modals.sort_picker import SortPicker
 
     app = pilot.app
     await pilot.press("s")

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 from loom_tui.app import LoomApp
 from loom_tui.areas import AREAS
-from loom_tui.screens.prompt import TextPrompt
+from loom_tui.screens.modals.prompt import TextPrompt
 
 from .helpers import until_idle, wait_for, wait_ready
 from .test_typeahead import burst

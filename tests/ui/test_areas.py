@@ -7,7 +7,7 @@ import pytest
 from loom_tui.app import LoomApp
 from loom_tui.areas import AREAS, Area, area
 from loom_tui.screens.base import AreaScreen
-from loom_tui.screens.help import GENERAL
+from loom_tui.screens.modals.help import GENERAL
 from loom_tui.widgets.header import LoomHeader
 
 from .helpers import wait_ready

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from loom_tui.app import LoomApp
-from loom_tui.screens.prompt import TextPrompt
+from loom_tui.screens.modals.prompt import TextPrompt
 from loom_tui.widgets.virtual_table import VirtualTable
 
 from .helpers import screen_text, wait_for, wait_ready

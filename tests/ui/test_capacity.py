@@ -221,7 +221,7 @@ def test_snapshot_capacity(snap_compare, monkeypatch, size):
 
 
 async def test_a_failed_pause_shows_arms_error_in_full_and_literally():
-    from loom_tui.screens.error import ErrorDialog
+    from loom_tui.screens.modals.error import ErrorDialog
 
     app = LoomApp()
     async with app.run_test(size=(120, 40)) as pilot:

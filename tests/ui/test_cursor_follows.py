@@ -4,8 +4,8 @@ same row position."""
 from __future__ import annotations
 
 from loom_tui.app import LoomApp
-from loom_tui.screens.prompt import TextPrompt
-from loom_tui.screens.workspace_detail import WorkspaceDetailScreen
+from loom_tui.screens.modals.prompt import TextPrompt
+from loom_tui.screens.workspaces.detail import WorkspaceDetailScreen
 from loom_tui.widgets.virtual_table import VirtualTable
 
 from .helpers import pick_sort, until_idle, wait_for, wait_ready

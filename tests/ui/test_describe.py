@@ -9,8 +9,8 @@ from textual.containers import VerticalScroll
 from textual.widgets import Static
 
 from loom_tui.app import LoomApp
-from loom_tui.screens.describe import DescribeScreen
-from loom_tui.screens.workspace_detail import WorkspaceDetailScreen
+from loom_tui.screens.modals.describe import DescribeScreen
+from loom_tui.screens.workspaces.detail import WorkspaceDetailScreen
 from loom_tui.services.workspaces import WorkspaceInput
 from loom_tui.widgets.virtual_table import VirtualTable
 

@@ -7,8 +7,8 @@ import pytest
 from textual.widgets import Input
 
 from loom_tui.app import LoomApp
-from loom_tui.screens.edit_conflict import EditConflictDialog, changed_by
-from loom_tui.screens.workspace_form import WorkspaceForm
+from loom_tui.screens.modals.edit_conflict import EditConflictDialog, changed_by
+from loom_tui.screens.workspaces.form import WorkspaceForm
 from loom_tui.widgets.virtual_table import VirtualTable
 
 from .helpers import screen_text, until_idle, wait_for, wait_ready

@@ -6,7 +6,7 @@ from __future__ import annotations
 from loom_tui.app import LoomApp
 from loom_tui.screens.capacity.screen import CapacityScreen
 from loom_tui.screens.capacity.detail import CapacityDetail
-from loom_tui.screens.workspace_detail import WorkspaceDetailScreen
+from loom_tui.screens.workspaces.detail import WorkspaceDetailScreen
 
 from .helpers import run_palette, wait_for, wait_ready
 from .test_capacity import open_capacity

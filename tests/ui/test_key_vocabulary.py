@@ -15,7 +15,7 @@ import loom_tui.widgets
 from loom_tui.app import LoomApp
 from loom_tui.areas import AREAS
 from loom_tui.screens.key_vocabulary import QUESTIONS, VOCABULARY, allowed
-from loom_tui.screens.help import HelpScreen
+from loom_tui.screens.modals.help import HelpScreen
 
 from .helpers import until_idle, wait_for, wait_ready
 

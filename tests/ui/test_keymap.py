@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from loom_tui.app import LoomApp
-from loom_tui.screens.workspace_form import WorkspaceForm
+from loom_tui.screens.workspaces.form import WorkspaceForm
 from loom_tui.widgets.header import LoomHeader
 
 from .helpers import wait_for, wait_ready

@@ -74,7 +74,7 @@ async def test_notification_text_is_literal():
 
 
 async def test_enter_opens_what_the_notification_is_about_and_marks_it_read():
-    from loom_tui.screens.workspace_detail import WorkspaceDetailScreen
+    from loom_tui.screens.workspaces.detail import WorkspaceDetailScreen
     from loom_tui.services.items import ItemInput
     from loom_tui.services.workspaces import WorkspaceInput
 

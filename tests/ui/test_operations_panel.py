@@ -8,9 +8,9 @@ import time
 
 from loom_tui.app import LoomApp
 from loom_tui.domain.operation import Operation, OperationError, Step
-from loom_tui.screens.help import HelpScreen
+from loom_tui.screens.modals.help import HelpScreen
 from loom_tui.screens.operations import OperationScreen, OperationsPanel
-from loom_tui.screens.prompt import ChoicePrompt
+from loom_tui.screens.modals.prompt import ChoicePrompt
 from loom_tui.widgets.virtual_table import VirtualTable
 
 from .helpers import run_palette, screen_text, until_idle, wait_for, wait_ready

@@ -8,8 +8,8 @@ from textual.widgets import Static
 from loom_tui.shell import resume
 from loom_tui.app import LoomApp
 from loom_tui.shell.field_ready import ResumeOffer, TooSmall
-from loom_tui.screens.prompt import ChoicePrompt
-from loom_tui.screens.workspace_form import WorkspaceForm
+from loom_tui.screens.modals.prompt import ChoicePrompt
+from loom_tui.screens.workspaces.form import WorkspaceForm
 
 from .helpers import screen_text, until_idle, wait_for, wait_ready
 

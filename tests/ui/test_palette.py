@@ -7,7 +7,7 @@ from textual.command import CommandList, CommandPalette
 
 from loom_tui.app import LoomApp
 from loom_tui.areas import AREAS
-from loom_tui.screens.workspace_detail import WorkspaceDetailScreen
+from loom_tui.screens.workspaces.detail import WorkspaceDetailScreen
 
 from .helpers import until_idle, wait_for, wait_ready
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 from loom_tui.shell import resume
 from loom_tui.app import LoomApp
 from loom_tui.shell.field_ready import ResumeOffer
-from loom_tui.screens.workspace_form import WorkspaceForm
+from loom_tui.screens.workspaces.form import WorkspaceForm
 
 from .helpers import wait_for, wait_ready
 
@@ -49,7 +49,7 @@ async def test_saying_no_starts_fresh_and_forgets_the_state():
 
 
 async def _open_first_workspace(pilot):
-    from loom_tui.screens.workspace_detail import WorkspaceDetailScreen
+    from loom_tui.screens.workspaces.detail import WorkspaceDetailScreen
     from loom_tui.widgets.virtual_table import VirtualTable
 
     app = pilot.app
@@ -63,7 +63,7 @@ async def _open_first_workspace(pilot):
 
 
 async def test_a_rename_prompt_and_what_was_typed_in_it_survive_a_drop():
-    from loom_tui.screens.prompt import TextPrompt
+    from loom_tui.screens.modals.prompt import TextPrompt
 
     app = LoomApp()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -95,7 +95,7 @@ async def test_a_rename_prompt_and_what_was_typed_in_it_survive_a_drop():
 
 
 async def test_an_add_member_prompt_and_a_comment_draft_survive_a_drop():
-    from loom_tui.screens.prompt import ChoicePrompt, TextPrompt
+    from loom_tui.screens.modals.prompt import ChoicePrompt, TextPrompt
 
     app = LoomApp()
     async with app.run_test(size=(80, 24)) as pilot:
@@ -132,7 +132,7 @@ async def test_an_add_member_prompt_and_a_comment_draft_survive_a_drop():
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_for(pilot, lambda: isinstance(app.screen, ResumeOffer))
         await pilot.press("y")
-        from loom_tui.screens.workspace_detail import WorkspaceDetailScreen
+        from loom_tui.screens.workspaces.detail import WorkspaceDetailScreen
 
         await wait_for(pilot, lambda: isinstance(app.screen, WorkspaceDetailScreen) and app.screen.is_mounted, timeout=15)
         assert app.screen.query_one("#comment-input").value == "half a comment"

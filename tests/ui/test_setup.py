@@ -87,7 +87,7 @@ ADMIN_GROUP = "5a5a0000-0000-4000-8000-00000000ad01"
 async def give_parameter(pilot, s: SetupScreen, text: str) -> None:
     from textual.widgets import Input
 
-    from loom_tui.screens.prompt import TextPrompt
+    from loom_tui.screens.modals.prompt import TextPrompt
 
     await wait_for(pilot, lambda: s.template_info is not None, timeout=60)
     await keys(pilot, "e")
@@ -190,7 +190,7 @@ async def test_review_takes_a_compiled_template_of_the_operators(tmp_path):
 
     from textual.widgets import Input
 
-    from loom_tui.screens.prompt import TextPrompt
+    from loom_tui.screens.modals.prompt import TextPrompt
     from loom_tui.services.deploy.template import shipped_template
 
     bad, good = tmp_path / "bad.json", tmp_path / "good.json"

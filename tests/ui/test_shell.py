@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from loom_tui.app import LoomApp
-from loom_tui.screens.help import HelpScreen
+from loom_tui.screens.modals.help import HelpScreen
 from loom_tui.widgets.header import LoomHeader
 
 from .helpers import create_demo_store, run_palette, screen_text, until_idle, wait_for, wait_ready

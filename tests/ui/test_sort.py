@@ -7,9 +7,9 @@ from __future__ import annotations
 import pytest
 
 from loom_tui.app import LoomApp
-from loom_tui.screens.detail_members import ROLE_ORDER
-from loom_tui.screens.sort_picker import picked
-from loom_tui.screens.workspace_detail import WorkspaceDetailScreen
+from loom_tui.screens.workspaces.members import ROLE_ORDER
+from loom_tui.screens.modals.sort_picker import picked
+from loom_tui.screens.workspaces.detail import WorkspaceDetailScreen
 from loom_tui.widgets.virtual_table import VirtualTable
 
 from .helpers import pick_sort, screen_text, until_idle, wait_for, wait_ready

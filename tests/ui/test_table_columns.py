@@ -9,7 +9,7 @@ from __future__ import annotations
 from textual.app import App, ComposeResult
 from textual.screen import Screen
 
-from loom_tui.screens.workspaces import COLUMNS
+from loom_tui.screens.workspaces.screen import COLUMNS
 from loom_tui.widgets.column_widths import share
 from loom_tui.widgets.table_header import TableHeader
 from loom_tui.widgets.virtual_table import Column, VirtualTable, fit

@@ -8,7 +8,7 @@ from hypothesis import strategies as st
 from textual.widgets import Input
 
 from loom_tui.app import LoomApp
-from loom_tui.screens.workspace_form import WorkspaceForm
+from loom_tui.screens.workspaces.form import WorkspaceForm
 from loom_tui.services.workspaces import WorkspaceInput
 from loom_tui.widgets.virtual_table import VirtualTable, distinct_cuts, fit
 

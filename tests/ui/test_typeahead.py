@@ -6,8 +6,8 @@ from __future__ import annotations
 from textual import events
 
 from loom_tui.app import LoomApp
-from loom_tui.screens.workspace_form import WorkspaceForm
-from loom_tui.screens.workspaces import WorkspacesScreen
+from loom_tui.screens.workspaces.form import WorkspaceForm
+from loom_tui.screens.workspaces.screen import WorkspacesScreen
 
 from .helpers import wait_for, wait_ready
 
@@ -73,7 +73,7 @@ async def test_a_row_key_right_after_a_save_acts_on_the_row_while_the_list_refre
 async def test_keys_after_a_search_act_on_the_filtered_rows():
     """Issue 24 item 1: ``/risk`` Enter Down Down Enter in one burst opens a row of the filtered
     list — the keys after the search's Enter wait for the filtered rows (``holds_keys``)."""
-    from loom_tui.screens.workspace_detail import WorkspaceDetailScreen
+    from loom_tui.screens.workspaces.detail import WorkspaceDetailScreen
 
     app = LoomApp()
     async with app.run_test(size=(80, 24)) as pilot:

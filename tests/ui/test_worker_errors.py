@@ -7,8 +7,8 @@ import logging
 
 from loom_tui.app import LoomApp
 from loom_tui.errors import ServiceError
-from loom_tui.screens.error import ErrorDialog
-from loom_tui.screens.workspaces import WorkspacesScreen
+from loom_tui.screens.modals.error import ErrorDialog
+from loom_tui.screens.workspaces.screen import WorkspacesScreen
 from loom_tui.store.errors import StoreUnavailable
 from loom_tui.widgets.flash import FlashLine
 
@@ -266,7 +266,7 @@ async def test_a_prompt_keeps_a_refused_value_and_an_unforeseen_error_is_no_long
     from textual.app import App
 
     from loom_tui.errors import ValidationError
-    from loom_tui.screens.prompt import TextPrompt
+    from loom_tui.screens.modals.prompt import TextPrompt
 
     calls: list[str] = []
 

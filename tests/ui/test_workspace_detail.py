@@ -8,9 +8,9 @@ from loom_tui.app import LoomApp
 from loom_tui.config import Profile
 from loom_tui.domain.session import Session
 from loom_tui.local.demo import DEMO_DOMAIN, DEMO_USERS
-from loom_tui.screens.item_type_picker import ItemTypePicker
-from loom_tui.screens.prompt import ChoicePrompt, TextPrompt
-from loom_tui.screens.workspace_detail import WorkspaceDetailScreen
+from loom_tui.screens.workspaces.item_type_picker import ItemTypePicker
+from loom_tui.screens.modals.prompt import ChoicePrompt, TextPrompt
+from loom_tui.screens.workspaces.detail import WorkspaceDetailScreen
 from loom_tui.wiring import open_context
 from loom_tui.services.items import ItemInput
 from loom_tui.services.workspaces import WorkspaceInput
@@ -401,7 +401,7 @@ def test_snapshot_detail(snap_compare, monkeypatch, size):
 
 @pytest.mark.parametrize("choice, expect_name", [("o", "mine now"), ("r", "theirs now")])
 async def test_item_rename_conflict_shows_both_versions_and_lets_the_operator_choose(choice, expect_name):
-    from loom_tui.screens.edit_conflict import EditConflictDialog
+    from loom_tui.screens.modals.edit_conflict import EditConflictDialog
 
     app = LoomApp()
     async with app.run_test(size=(100, 30)) as pilot:

@@ -7,8 +7,8 @@ from loom_tui.app import LoomApp
 from loom_tui.config import Profile
 from loom_tui.domain.session import Session
 from loom_tui.local.demo import DEMO_DOMAIN, DEMO_TENANT, DEMO_USERS
-from loom_tui.screens.workspace_detail import WorkspaceDetailScreen
-from loom_tui.screens.workspaces import CARD_COLUMNS, COLUMNS
+from loom_tui.screens.workspaces.detail import WorkspaceDetailScreen
+from loom_tui.screens.workspaces.screen import CARD_COLUMNS, COLUMNS
 from loom_tui.wiring import open_context
 from loom_tui.services.workspaces import WorkspaceInput
 from loom_tui.widgets.virtual_table import VirtualTable

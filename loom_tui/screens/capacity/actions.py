@@ -39,7 +39,7 @@ class Host(Protocol):
 
 
 def pause_resume_flow(screen: "Host", r: Resource, verb: str) -> None:
-    from loom_tui.screens.prompt import confirm
+    from loom_tui.screens.modals.prompt import confirm
 
     why = r.can(verb)
     rt = r.runtime
@@ -79,7 +79,7 @@ def pause_resume_flow(screen: "Host", r: Resource, verb: str) -> None:
 
 def pause_picked_flow(screen, decisions) -> None:
     """Auto-pause's picks, paused after one confirmation that lists each and why."""
-    from loom_tui.screens.prompt import confirm
+    from loom_tui.screens.modals.prompt import confirm
 
     picked = [d for d in decisions if d.pause and not d.resource.is_paused]
     if not picked:
@@ -123,7 +123,7 @@ def scale_flow(screen: "Host", r: Resource) -> None:
 
 
 def _scale_prompt(r: Resource, prices: dict[str, float], currency: str, basis: str):
-    from loom_tui.screens.prompt import ChoicePrompt
+    from loom_tui.screens.modals.prompt import ChoicePrompt
 
     now = fabric_cus(r.sku) or 0
     choices: list[tuple[str, object]] = [("Cancel", None)]
@@ -217,7 +217,7 @@ def run_each(screen, what: str, call, ended, *, on_failure=None, group: str = "c
 def bulk_flow(screen: "Host", rows: list[Resource], verb: str) -> None:
     """Pause or resume every marked row that can be, as one confirmation and one run with progress
     per resource; one failure does not stop the others."""
-    from loom_tui.screens.prompt import confirm
+    from loom_tui.screens.modals.prompt import confirm
 
     targets = [r for r in rows if r.acts(verb)]
     if not targets:

@@ -31,7 +31,7 @@ from loom_tui.domain.text import visible
 
 
 from ..base import AreaScreen
-from ..sort_picker import SortPicker, picked, sort_words
+from loom_tui.screens.modals.sort_picker import SortPicker, picked, sort_words
 from . import cells
 from .progress import LoadProgress
 

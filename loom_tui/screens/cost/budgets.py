@@ -167,7 +167,7 @@ class BudgetsScreen(AreaScreen):
 
     # -- changes ---------------------------------------------------------------------------
     def action_new(self) -> None:
-        from loom_tui.screens.prompt import TextPrompt
+        from loom_tui.screens.modals.prompt import TextPrompt
         from loom_tui.services.cost.budgets import parse_thresholds
         from loom_tui.services.errors import ValidationError
 
@@ -190,7 +190,7 @@ class BudgetsScreen(AreaScreen):
                                         hint="monthly from this month; alerts at 80 % spent and 100 % forecasted"), self._changed)
 
     def action_edit(self) -> None:
-        from loom_tui.screens.prompt import TextPrompt
+        from loom_tui.screens.modals.prompt import TextPrompt
         from loom_tui.services.errors import ValidationError
 
         b = self.current

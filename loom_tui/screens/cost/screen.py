@@ -253,7 +253,7 @@ class CostScreen(AreaScreen):
         """Offers the tag keys the data has; a key it does not have is refused, saying so (it
         would show everything as unallocated)."""
         from loom_tui.errors import ValidationError
-        from loom_tui.screens.prompt import TextPrompt
+        from loom_tui.screens.modals.prompt import TextPrompt
 
         keys = await self.ctx.cost.tag_keys(self.state.source)
         if not keys:
@@ -281,7 +281,7 @@ class CostScreen(AreaScreen):
         self._reload()
 
     def action_custom_range(self) -> None:
-        from loom_tui.screens.prompt import TextPrompt
+        from loom_tui.screens.modals.prompt import TextPrompt
         from loom_tui.errors import ValidationError
 
         async def submit(text: str) -> tuple[date, date]:
@@ -336,7 +336,7 @@ class CostScreen(AreaScreen):
         self._reload()
 
     def action_export(self) -> None:
-        from loom_tui.screens.prompt import ChoicePrompt
+        from loom_tui.screens.modals.prompt import ChoicePrompt
 
         if self.page is None:
             self.flash("nothing to export yet")
@@ -364,7 +364,7 @@ class CostScreen(AreaScreen):
         self.app.push_screen(BudgetsScreen())
 
     def action_import_exports(self) -> None:
-        from loom_tui.screens.prompt import TextPrompt
+        from loom_tui.screens.modals.prompt import TextPrompt
 
         async def submit(text: str):
             paths = [p for p in text.split() if p]

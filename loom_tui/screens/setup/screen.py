@@ -308,7 +308,7 @@ class SetupScreen(SetupWorkers, SetupView, AreaScreen):
         JSON file, or ``shipped``; checked before it is taken (the prompt stays open on a refusal)."""
         if self.wizard is None or self.wizard.step != "review" or self.busy or self.facts is None:
             return
-        from ..prompt import TextPrompt
+        from loom_tui.screens.modals.prompt import TextPrompt
 
         got: dict[str, Any] = {}
 
@@ -337,7 +337,7 @@ class SetupScreen(SetupWorkers, SetupView, AreaScreen):
             return
         from loom_tui.services.deploy.parameters import parse_assignment
 
-        from ..prompt import TextPrompt
+        from loom_tui.screens.modals.prompt import TextPrompt
 
         declared = self.template_info.declared
 

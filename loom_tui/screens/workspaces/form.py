@@ -21,7 +21,7 @@ from loom_tui.errors import EditConflict, LoomError, ValidationError
 from loom_tui.widgets.safe_input import SafeInput
 from loom_tui.services.workspaces import WorkspaceInput
 
-from .worker_errors import ReportsWorkerErrors
+from loom_tui.screens.worker_errors import ReportsWorkerErrors
 
 FIELDS = (("name", "Name (required)"), ("description", "Description"), ("capacity", "Capacity (F2 … F2048, P1 … P5; empty = none)"), ("domain", "Domain"))
 NEW_DOMAIN = "New domain (start one the tenant does not have)"
@@ -151,7 +151,7 @@ class WorkspaceForm(ReportsWorkerErrors, ModalScreen[dict | None]):
         if not self._changed():
             self.dismiss(None)
             return
-        from .prompt import confirm
+        from loom_tui.screens.modals.prompt import confirm
 
         def answered(discard: bool | None) -> None:
             if discard:
@@ -194,7 +194,7 @@ class WorkspaceForm(ReportsWorkerErrors, ModalScreen[dict | None]):
                 doc = await self.service.update(self.current["id"], changes, etag=self.current.get("_etag"), force=force,
                                                 base=self.current, new_domain=self.new_domain())
         except EditConflict as exc:
-            from .edit_conflict import EditConflictDialog
+            from loom_tui.screens.modals.edit_conflict import EditConflictDialog
 
             choice = await self.app.push_screen_wait(EditConflictDialog(exc.mine, exc.theirs, base=self.current))
             if choice == "overwrite":

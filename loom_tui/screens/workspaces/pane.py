@@ -8,7 +8,7 @@ from typing import Any, Protocol
 
 from textual.containers import Vertical
 
-from .worker_errors import ReportsWorkerErrors
+from loom_tui.screens.worker_errors import ReportsWorkerErrors
 
 
 class Detail(Protocol):

@@ -20,7 +20,7 @@ from textual.widgets.option_list import Option
 from loom_tui.widgets.safe_input import SafeInput
 from loom_tui.domain.catalog import item_types_by_category
 
-from .prompt import MODAL_CSS
+from loom_tui.screens.modals.prompt import MODAL_CSS
 
 
 def matches(text: str) -> list[tuple[str, list[str]]]:

@@ -31,7 +31,7 @@ class StartFailedScreen(ModalScreen[bool]):
 
     def __init__(self, step: str, error: BaseException | str) -> None:
         super().__init__()
-        from .error import describe_any
+        from loom_tui.screens.modals.error import describe_any
 
         self.step = step
         self.message, self.detail = describe_any(error)

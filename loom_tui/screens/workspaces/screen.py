@@ -28,8 +28,8 @@ from loom_tui.widgets.table_header import TableHeader
 from loom_tui.widgets.virtual_table import Column, VirtualTable
 from loom_tui.domain.text import visible
 
-from .base import AreaScreen
-from .sort_picker import SortPicker, picked, sort_words
+from loom_tui.screens.base import AreaScreen
+from loom_tui.screens.modals.sort_picker import SortPicker, picked, sort_words
 
 # the sort picker's columns, in the table's order (created is not a column but sorts too)
 SORT_LABEL = {SortKey.NAME: "name", SortKey.DOMAIN: "domain", SortKey.CAPACITY: "capacity", SortKey.ITEMS: "items",
@@ -319,7 +319,7 @@ class WorkspacesScreen(AreaScreen):
 
     def action_describe(self) -> None:
         """The describe view of the workspace under the cursor (enter opens it)."""
-        from .describe import DescribeScreen
+        from loom_tui.screens.modals.describe import DescribeScreen
 
         row = self.query_one(VirtualTable).current
         if row is None:
@@ -382,7 +382,7 @@ class WorkspacesScreen(AreaScreen):
 
     @on(VirtualTable.RowSelected)
     def _open(self, event: VirtualTable.RowSelected) -> None:
-        from .workspace_detail import WorkspaceDetailScreen
+        from loom_tui.screens.workspaces.detail import WorkspaceDetailScreen
 
         self.app.push_screen(WorkspaceDetailScreen(event.row["id"], event.row.get("name", "")))
 
@@ -396,7 +396,7 @@ class WorkspacesScreen(AreaScreen):
     # The dialogs are pushed at once, inside the key's own handler: over SSH the keys typed right
     # after "n", "e" or "d" arrive together and must land in the dialog, never on list bindings.
     def action_new(self) -> None:
-        from .workspace_form import WorkspaceForm
+        from loom_tui.screens.workspaces.form import WorkspaceForm
 
         def done(doc: dict | None) -> None:
             if doc:
@@ -409,7 +409,7 @@ class WorkspacesScreen(AreaScreen):
     @work(exit_on_error=False, group="ws-write")
     async def restore_form(self, saved: dict[str, str]) -> None:
         """Reopen the create/edit form with the input saved when the terminal went away."""
-        from .workspace_form import FIELDS, WorkspaceForm
+        from loom_tui.screens.workspaces.form import FIELDS, WorkspaceForm
 
         if saved.get("form") in ("prompt", "detail") and saved.get("workspace_id"):
             await self._restore_in_workspace(saved)
@@ -431,14 +431,14 @@ class WorkspacesScreen(AreaScreen):
     async def _restore_in_workspace(self, saved: dict[str, str]) -> None:
         """Reopen the workspace a dropped connection closed, and in it the prompt or the comment
         that was being typed."""
-        from .workspace_detail import WorkspaceDetailScreen
+        from loom_tui.screens.workspaces.detail import WorkspaceDetailScreen
 
         doc = await self.ctx.workspaces.get(saved["workspace_id"])
         item = saved.get("item_id") if saved.get("form") == "detail" and saved.get("pane") == "comments" else None
         self.app.push_screen(WorkspaceDetailScreen(doc["id"], str(doc.get("name") or ""), item_id=item or None, restore=saved))
 
     def action_edit(self) -> None:
-        from .workspace_form import WorkspaceForm
+        from loom_tui.screens.workspaces.form import WorkspaceForm
 
         row = self.query_one(VirtualTable).current
         if row is None:

@@ -20,7 +20,7 @@ from loom_tui.domain.text import visible
 
 from loom_tui.services.audit_filter import AuditFilter
 
-from .detail_pane import Pane
+from loom_tui.screens.workspaces.pane import Pane
 
 
 
@@ -74,7 +74,7 @@ class ListPane(Pane):
         self.action_describe()
 
     def action_describe(self) -> None:
-        from .describe import DescribeScreen
+        from loom_tui.screens.modals.describe import DescribeScreen
 
         row = self.table.current
         if row is None:
@@ -143,7 +143,7 @@ class AuditPane(ListPane):
     async def _ask_filter(self, field: str, title: str, label: str) -> None:
         from dataclasses import replace
 
-        from .prompt import TextPrompt
+        from loom_tui.screens.modals.prompt import TextPrompt
 
         async def accept(text: str) -> tuple[str]:
             return (text.strip(),)

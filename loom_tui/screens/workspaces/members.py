@@ -25,9 +25,9 @@ from loom_tui.widgets.table_header import TableHeader
 from loom_tui.widgets.virtual_table import Column, VirtualTable
 from loom_tui.domain.text import visible
 
-from .prompt import ChoicePrompt, TextPrompt, confirm
-from .sort_picker import SortPicker, picked, sort_words
-from .detail_pane import Pane
+from loom_tui.screens.modals.prompt import ChoicePrompt, TextPrompt, confirm
+from loom_tui.screens.modals.sort_picker import SortPicker, picked, sort_words
+from loom_tui.screens.workspaces.pane import Pane
 
 def _who(row: dict) -> str:
     return str(row.get("upn") or row.get("principalId") or "")
@@ -161,7 +161,7 @@ class MembersPane(Pane):
 
     def action_describe(self) -> None:
         """The describe view of the member under the cursor: every field in full, the raw JSON."""
-        from .describe import DescribeScreen
+        from loom_tui.screens.modals.describe import DescribeScreen
 
         row = self._row()
         if row is not None:

@@ -18,8 +18,8 @@ from textual.widgets import ContentSwitcher, Input, Static
 from loom_tui.services.roles import Action
 from loom_tui.domain.text import visible
 
-from .base import AreaScreen
-from .detail_pane import Pane
+from loom_tui.screens.base import AreaScreen
+from loom_tui.screens.workspaces.pane import Pane
 
 # every data-changing action of the panes, and the role grant it needs
 PERMS = {
@@ -71,9 +71,9 @@ class WorkspaceDetailScreen(AreaScreen):
         self.selected_item: dict | None = None
 
     def compose_body(self) -> ComposeResult:
-        from .detail_items import ItemsPane
-        from .detail_members import MembersPane
-        from .detail_trails import AuditPane, CommentsPane
+        from loom_tui.screens.workspaces.items import ItemsPane
+        from loom_tui.screens.workspaces.members import MembersPane
+        from loom_tui.screens.workspaces.trails import AuditPane, CommentsPane
 
         yield Static("", id="detail-title", markup=False)
         yield Static("", id="detail-tabs", markup=False)

@@ -23,7 +23,7 @@ from loom_tui.errors import LoomError
 from loom_tui.widgets.safe_input import SafeInput
 from loom_tui.domain.text import visible
 
-from .worker_errors import ReportsWorkerErrors
+from loom_tui.screens.worker_errors import ReportsWorkerErrors
 
 Submit = Callable[[str], Awaitable[Any]]
 

@@ -26,7 +26,7 @@ from textual.widgets.option_list import Option
 
 from loom_tui.domain.text import visible
 
-from .worker_errors import ReportsWorkerErrors
+from loom_tui.screens.worker_errors import ReportsWorkerErrors
 
 
 def cause(exc: BaseException) -> str:
@@ -119,7 +119,7 @@ class SubscriptionPicker(ReportsWorkerErrors, ModalScreen[Any]):
         self.query_one("#keys", Static).update(Text(self._keys()))
 
     def action_other_tenant(self) -> None:
-        from .tenant_picker import OtherTenant, TenantPicker
+        from loom_tui.screens.modals.tenant_picker import OtherTenant, TenantPicker
 
         if self._load_tenants is None:
             self._status("This profile's credential signs in to one tenant only (service principal or managed identity).", error=True)

@@ -26,12 +26,12 @@ from loom_tui.widgets.table_header import TableHeader
 from loom_tui.widgets.virtual_table import Column, VirtualTable
 from loom_tui.domain.text import visible
 
-from .edit_conflict import EditConflictDialog
-from .prompt import ChoicePrompt, TextPrompt, confirm
-from .sort_picker import SortPicker, picked, sort_words
+from loom_tui.screens.modals.edit_conflict import EditConflictDialog
+from loom_tui.screens.modals.prompt import ChoicePrompt, TextPrompt, confirm
+from loom_tui.screens.modals.sort_picker import SortPicker, picked, sort_words
 
 ITEM_FIELDS = ("displayName", "itemType", "folderId", "updatedAt")
-from .detail_pane import Pane
+from loom_tui.screens.workspaces.pane import Pane
 
 DEBOUNCE_S = 0.15
 ROOT = "(root)"
@@ -185,7 +185,7 @@ class ItemsPane(Pane):
 
     def action_describe(self) -> None:
         """The describe view of the item under the cursor: every field in full, the raw JSON."""
-        from .describe import DescribeScreen
+        from loom_tui.screens.modals.describe import DescribeScreen
 
         row = self._row()
         if row is None:
@@ -244,7 +244,7 @@ class ItemsPane(Pane):
 
     @work(exit_on_error=False, group="items-write")
     async def action_item_new(self) -> None:
-        from .item_type_picker import ItemTypePicker
+        from loom_tui.screens.workspaces.item_type_picker import ItemTypePicker
 
         item_type = await self.app.push_screen_wait(ItemTypePicker())
         if not item_type:

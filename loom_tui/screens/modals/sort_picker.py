@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from .prompt import ChoicePrompt
+from loom_tui.screens.modals.prompt import ChoicePrompt
 
 
 def arrow(descending: bool) -> str:

@@ -1,0 +1,1 @@
+"""Dialogs every area opens: prompts, pickers, the error and help dialogs, describe."""
