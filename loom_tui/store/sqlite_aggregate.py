@@ -36,6 +36,7 @@ from loom_tui.domain.containers import Container
 
 from .errors import StoreUnavailable
 from .port import spec
+from .sqlite_names import field_expr, table_of
 from .query import ALL, AllOf, AnyOf, Cond, Filter, Op, Query, check_field
 
 
@@ -76,16 +77,6 @@ def _cuts(conn: sqlite3.Connection, body: str, params: list[Any], col: str, part
     if len(chars) < 2:
         return []
     return sorted({hi[:p] + chars[len(chars) * k // parts] for k in range(1, parts)} - {hi[:p] + chars[0]})
-
-
-def field_expr(field: str) -> str:
-    """A field's SQL in the store's query builder (:mod:`loom_tui.store.sqlite`): the document's
-    ``json_extract``, or the row's ``id`` column; :func:`_on_columns` reads covered ones from their
-    generated columns instead."""
-    # field paths are validated by query.check_field (letters, digits, _, dots) before they get here
-    if field == "id":  # the row's own column (always the document's id): served by its index
-        return "id"
-    return f"json_extract(doc, '$.{field}')"
 
 
 def column(field: str) -> str:
@@ -186,8 +177,6 @@ class SqliteAggregates:
         Left to itself SQLite may walk a narrower index that lacks the grouped fields and compute
         them from each document instead.  Also the column such a walk goes by first (None: no
         grouping in index order), which :meth:`_in_parts` splits the count on."""
-        from .sqlite import table_of
-
         t = table_of(container)
         reads = fields_of(query.where) | set(group)
         pinned = {c.field for c in query.where if isinstance(c, Filter) and (c.op is Op.EQ or (c.op is Op.IS_NULL and c.value))}
