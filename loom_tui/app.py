@@ -75,8 +75,7 @@ class LoomApp(ReportsWorkerErrors, KeyOrder, FieldReady, App):
 
     @work(exclusive=True, exit_on_error=False, group="open")
     async def _open(self) -> None:
-        from loom_tui.config import resolve_profile
-        from loom_tui.wiring import open_context, signs_in
+        from loom_tui.wiring import open_context, resolve_profile, signs_in
 
         try:
             profile = resolve_profile(self.profile_name)
@@ -296,8 +295,7 @@ class LoomApp(ReportsWorkerErrors, KeyOrder, FieldReady, App):
                         exit_on_error=False)
 
     async def _switch_persona(self, persona: str) -> None:
-        from loom_tui.config import resolve_profile
-        from loom_tui.wiring import open_context
+        from loom_tui.wiring import open_context, resolve_profile
 
         if self._ctx is None or not self._ctx.personas:
             self.notify("personas are the local profile's demo users; this profile signs in as you", severity="warning")

@@ -35,7 +35,7 @@ AREAS: tuple[Area, ...] = (
     Area("2", "capacity", "Capacity", "loom_tui.screens.capacity.screen:CapacityScreen"),
     Area("3", "usage", "Usage", "loom_tui.screens.usage:UsageScreen"),
     Area("4", "cost", "Cost", "loom_tui.screens.cost.screen:CostScreen"),
-    Area("5", "setup", "Setup", "loom_tui.screens.setup:SetupScreen", "deploy a Data Landing Zone (DLZ)"),
+    Area("5", "setup", "Setup", "loom_tui.screens.setup.screen:SetupScreen", "deploy a Data Landing Zone (DLZ)"),
 )
 
 BY_NAME: dict[str, Area] = {a.name: a for a in AREAS}

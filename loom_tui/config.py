@@ -23,7 +23,7 @@ import re
 import tomllib
 from dataclasses import dataclass, field, fields
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any
 
 from . import paths
 from .errors import CONFLICT, NOT_FOUND, USAGE, LoomError
@@ -192,24 +192,3 @@ def load_config(file: Path | None = None) -> Config:
         raise ConfigError(file, "keys", 'must be a table of binding id = "key", e.g. "ws.delete" = "x"')
     return Config(file=file, profiles=profiles, default_profile=default, keys=dict(keys))
 
-
-def resolve_profile(
-    name: str | None = None, *, file: Path | None = None, env: Mapping[str, str] | None = None, flags: Mapping[str, Any] | None = None
-) -> Profile:
-    """The named (or default) profile as it will be used: flags > environment (``AZURE_TENANT_ID``,
-    ``AZURE_CLIENT_ID``, ``AZURE_SUBSCRIPTION_ID``) > the file.
-
-    The embedded (local-store) profile has no Azure side, so it is returned as written and the
-    override code in ``loom_tui.azure.profiles`` is imported only for Azure profiles: the start-up
-    path of the default console loads nothing from ``loom_tui.azure``."""
-    cfg = load_config(file)
-    chosen = name or cfg.default_profile
-    if chosen not in cfg.profiles:
-        raise UnknownProfile(cfg.file, "--profile", f"no profile named {chosen!r} (have: {', '.join(sorted(cfg.profiles))})")
-    profile = cfg.profiles[chosen]
-    if profile.is_local:
-        return profile
-    from loom_tui.azure.profiles import effective_profile  # lazy: see the docstring
-
-    effective, _ = effective_profile(profile, env=env, flags=flags)
-    return effective

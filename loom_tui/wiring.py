@@ -23,9 +23,11 @@ import asyncio
 import inspect
 import logging
 import time
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, Mapping
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from loom_tui.azure.clients import AzureClients
     from loom_tui.config import Profile
     from loom_tui.domain.pace import Pace
@@ -55,6 +57,32 @@ def pace_for(profile: "Profile") -> "Pace":
     from loom_tui.domain.pace import REAL_TIME, Pace, demo_speed
 
     return Pace(demo_speed()) if profile.is_local else REAL_TIME
+
+
+def resolve_profile(
+    name: str | None = None, *, file: "Path | None" = None, env: "Mapping[str, str] | None" = None,
+    flags: "Mapping[str, Any] | None" = None
+) -> "Profile":
+    """The named (or default) profile of the config file as it will be used: flags > environment
+    (``AZURE_TENANT_ID``, ``AZURE_CLIENT_ID``, ``AZURE_SUBSCRIPTION_ID``) > the file.
+
+    The embedded (local-store) profile has no Azure side, so it is returned as written and the
+    override code in ``loom_tui.azure.profiles`` is imported only for Azure profiles: the start-up
+    path of the default console loads nothing from ``loom_tui.azure``.  (It lives here, not in
+    ``config``, because it branches on local or Azure, and ``azure.profiles`` imports ``config``.)"""
+    from loom_tui.config import UnknownProfile, load_config
+
+    cfg = load_config(file)
+    chosen = name or cfg.default_profile
+    if chosen not in cfg.profiles:
+        raise UnknownProfile(cfg.file, "--profile", f"no profile named {chosen!r} (have: {', '.join(sorted(cfg.profiles))})")
+    profile = cfg.profiles[chosen]
+    if profile.is_local:
+        return profile
+    from loom_tui.azure.profiles import effective_profile  # lazy: see the docstring
+
+    effective, _ = effective_profile(profile, env=env, flags=flags)
+    return effective
 
 
 class StaticBearer:
@@ -398,8 +426,6 @@ async def _quick_repair(ctx: "AppContext") -> None:
 async def context_from_args(args: Any, **kw: Any) -> "AppContext":
     """The context of a headless command, from its ``--profile``, ``--data-dir``, ``--read-only``
     and ``--as``."""
-    from loom_tui.config import resolve_profile
-
     profile = resolve_profile(getattr(args, "profile", None))
     kw.setdefault("persona", getattr(args, "as_persona", None))
     ctx = await open_context(profile, data_dir=getattr(args, "data_dir", None), read_only=bool(getattr(args, "read_only", False)), **kw)

@@ -14,6 +14,7 @@ from tests.support.layers import (
     BELOW_UI_EXEMPT,
     DEMO_RULE,
     DIRECT,
+    FORMATS_RULE,
     KNOWN_DIRECT,
     PACKAGE,
     RULES,
@@ -110,6 +111,8 @@ def test_every_module_imports_directly_only_what_its_rule_allows():
     ("services/_planted.py", "from loom_tui.local.demo import PERSONAS\n", DEMO_RULE),
     ("app_planted.py", "def f():\n    import loom_tui.demo_azure.launcher\n", DEMO_RULE),
     ("commands/_planted.py", "from loom_tui.demo_azure import estate\n", DEMO_RULE),
+    ("formats/_planted.py", "from loom_tui.services.cost import records\n", FORMATS_RULE),
+    ("formats/_planted.py", "def f():\n    from loom_tui.commands.output import emit\n", FORMATS_RULE),
 ])
 def test_a_planted_direct_import_fails(tmp_path, rel, source, rule):
     found = direct_violations(_planted(tmp_path, rel, source, typed=True), DIRECT)

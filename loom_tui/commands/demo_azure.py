@@ -68,7 +68,7 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 def _data_dir(args: argparse.Namespace):
     from loom_tui import paths
-    from loom_tui.config import resolve_profile
+    from loom_tui.wiring import resolve_profile
 
     override = getattr(args, "data_dir", None)
     if not override:
@@ -150,7 +150,7 @@ async def _reset(args: argparse.Namespace) -> int:
 def _writable(args: argparse.Namespace, action: str) -> None:
     """Read-only (``--read-only`` or the profile's ``read_only``) refuses every change to the demo
     Azure's state, as it refuses every other write (exit 4)."""
-    from loom_tui.config import resolve_profile
+    from loom_tui.wiring import resolve_profile
     from loom_tui.errors import ReadOnlyError
 
     read_only = bool(getattr(args, "read_only", False))

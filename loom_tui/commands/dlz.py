@@ -19,7 +19,8 @@ from typing import Any
 from loom_tui.domain.text import visible
 
 from .common import add_json_flag, ask, fail, print_table
-from .output import emit, output_format
+from .dlz_plan import fill_proposals, machine_format, report_problems
+from .output import emit
 
 
 TEMPLATE_HELP = ("the template: a template spec version id (…/templateSpecs/NAME/versions/V), a compiled ARM JSON file, or "
@@ -69,11 +70,6 @@ def _output(p: argparse.ArgumentParser) -> None:
     add_json_flag(p)  # -o table|json|yaml|csv|tsv|markdown, --json, --query, --top
 
 
-def _json(args: argparse.Namespace) -> bool:
-    """A machine format (or a --query) was asked for: the record goes through the one formatter."""
-    return output_format(args) != "table" or bool(getattr(args, "query", None))
-
-
 async def _ctx(args: argparse.Namespace):
     from loom_tui.wiring import context_from_args
 
@@ -94,32 +90,15 @@ def _answers(args: argparse.Namespace):
     return a, None
 
 
-def _report(problems: list, args: argparse.Namespace | None = None) -> int:
-    """Refused answers: one ``loom: field: message`` line each, or under ``-o json`` ONE JSON object
-    on stderr, ``{"error": {"code": "invalid", "message": ..., "problems": [{field, message}]}}``."""
-    if args is not None and output_format(args) == "json":
-        from .output import json_text
-
-        body = {"code": "invalid", "message": "; ".join(f"{p.field}: {p.message}" for p in problems),
-                "problems": [{"field": p.field, "message": p.message} for p in problems]}
-        print(json_text({"error": body}, indent=None), file=sys.stderr)
-        return 2
-    for p in problems:
-        print(f"loom: {visible(p.field)}: {visible(p.message)}", file=sys.stderr)
-    return 2
-
-
 async def _plan(args: argparse.Namespace, ctx: Any):
     from loom_tui.services.deploy.plan import PlanRefused
     from loom_tui.services.deploy.service import SetupService
 
     from loom_tui.errors import ValidationError
 
-    from .dlz_plan import fill_proposals
-
     answers, problems = _answers(args)
     if problems:
-        return None, None, _report(problems, args)
+        return None, None, report_problems(problems, args)
     svc = SetupService(ctx)
     try:
         answers, facts, code = await fill_proposals(svc, answers, args)
@@ -127,11 +106,11 @@ async def _plan(args: argparse.Namespace, ctx: Any):
             return None, None, code
         plan, facts = await svc.plan(answers, facts)
     except PlanRefused as exc:
-        return None, None, _report(exc.problems, args)
+        return None, None, report_problems(exc.problems, args)
     except ValidationError as exc:
         from loom_tui.domain.dlz import Problem
 
-        return None, None, _report([Problem("template", exc.message if hasattr(exc, "message") else str(exc))], args)
+        return None, None, report_problems([Problem("template", exc.message if hasattr(exc, "message") else str(exc))], args)
     return plan, facts, 0
 
 
@@ -178,7 +157,7 @@ async def do_plan(args: argparse.Namespace) -> int:
         await ctx.close()
     if code:
         return code
-    if _json(args):
+    if machine_format(args):
         emit(args, plan_json(plan))
     else:
         print_table(["parameter", "value"], plan_rows(plan))
@@ -269,7 +248,7 @@ def _say_stage(ev: Any) -> None:
 async def _follow(ctx: Any, op: Any, domain: str) -> Any:
     """Follow a deployment started earlier (``--no-wait``, or a process that died; watching it takes
     it over), a line per change of a stage; its final record."""
-    from loom_tui.services.deploy.runner import StageEvent
+    from loom_tui.services.deploy.stage_events import StageEvent
     from loom_tui.services.operation_events import Finished
 
     print(f"the deployment of {visible(domain)} is already running as operation {op.id}; following it", file=sys.stderr)
@@ -296,7 +275,7 @@ async def _leave_running(ctx: Any, op: Any, deploying: asyncio.Event) -> int:
 
 
 async def do_deploy(args: argparse.Namespace) -> int:
-    from loom_tui.services.deploy.runner import StageEvent
+    from loom_tui.services.deploy.stage_events import StageEvent
     from loom_tui.services.deploy.service import SetupService
 
     ctx = await _ctx(args)
@@ -335,7 +314,7 @@ async def do_deploy(args: argparse.Namespace) -> int:
 
 
 def _deployed(args: argparse.Namespace, plan: Any, op: Any, final: Any, rec: Any) -> None:
-    if _json(args):
+    if machine_format(args):
         emit(args, {"domain": plan.domain, "ok": final.state == "succeeded", "operation": op.id, "state": rec.state if rec else "",
                     "stages": rec.stages if rec else {}, "peering": rec.peering if rec else {}, "dnsLinks": rec.dns_links if rec else []})
     elif final.state == "succeeded":
@@ -369,8 +348,8 @@ async def do_list(args: argparse.Namespace) -> int:
     finally:
         await ctx.close()
     for p in problems:
-        report_warning("json" if _json(args) else "table", p)
-    if _json(args):
+        report_warning("json" if machine_format(args) else "table", p)
+    if machine_format(args):
         emit(args, [{**(record_dict(r.record) if r.record else {"domain": r.domain, "state": r.state, "subscriptionId": r.subscription_id,
                                                                    "region": r.region, "resourceGroup": r.resource_group,
                                                                    "addressSpace": r.address_space}), "source": r.source}
@@ -396,7 +375,7 @@ async def do_show(args: argparse.Namespace) -> int:
         r = await DlzRegistry(ctx.scoped, ctx.require_writable).get(args.name)
     finally:
         await ctx.close()
-    if _json(args):
+    if machine_format(args):
         out = record_dict(r)
         if r.plan:
             from loom_tui.services.deploy.bootstrap import bootstrap_for

@@ -46,9 +46,7 @@ def _local(args: argparse.Namespace):
     """The chosen profile when it is a local one with no Azure side (the built-in ``local``: the
     embedded store, the demo tenant's user), else ``None``.  A local-store profile that names a
     credential, tenant or client signs in like any other."""
-    from loom_tui.config import resolve_profile
-
-    from loom_tui.wiring import needs_no_sign_in
+    from loom_tui.wiring import needs_no_sign_in, resolve_profile
 
     prof = resolve_profile(getattr(args, "profile", None))
     flags = any(getattr(args, k, None) for k in ("tenant_id", "client_id", "subscriptions"))
@@ -63,7 +61,8 @@ def _demo_user(persona: str | None = None) -> dict:
 
 def _profile(args: argparse.Namespace):
     from loom_tui.azure.profiles import effective_profile, validate_azure
-    from loom_tui.config import load_config, resolve_profile
+    from loom_tui.config import load_config
+    from loom_tui.wiring import resolve_profile
 
     from .profile import override_flags
 

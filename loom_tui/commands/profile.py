@@ -94,7 +94,8 @@ async def _list(args: argparse.Namespace) -> int:
 
 async def _show(args: argparse.Namespace) -> int:
     from loom_tui.azure.profiles import client_id, effective_profile, validate_azure
-    from loom_tui.config import load_config, resolve_profile
+    from loom_tui.config import load_config
+    from loom_tui.wiring import resolve_profile
 
     name = args.name or getattr(args, "profile", None)
     prof = resolve_profile(name)

@@ -30,9 +30,8 @@ def register(sub: argparse._SubParsersAction) -> None:
 
 
 async def handle_init(args: argparse.Namespace) -> int:
-    from loom_tui.config import resolve_profile
     from loom_tui.errors import ReadOnlyError
-    from loom_tui.wiring import init_store
+    from loom_tui.wiring import init_store, resolve_profile
 
     profile = resolve_profile(getattr(args, "profile", None))
     if getattr(args, "read_only", False) or profile.read_only:

@@ -85,9 +85,36 @@ def start_demo_azure(data_dir: str | Path, port: int = 0, *, action_seconds: flo
     the answers the specs allow it gives (``answers.py``; default ``LOOM_DEMO_ANSWERS``);
     ``api_versions``: the cloud whose api-versions it offers, ``public`` or ``lagging``
     (``versions.py``; default ``LOOM_DEMO_API_VERSIONS``)."""
-    import os
-
     from loom_tui.domain.pace import demo_speed
+
+    mode, cloud = _choices(answers, api_versions)
+    if action_seconds is None:
+        action_seconds = ACTION_SECONDS / demo_speed()
+    from collections import deque
+
+    from .certs import ensure_certs
+    from .server import ArmServer
+
+    directory = demo_dir(data_dir)
+    directory.mkdir(parents=True, exist_ok=True)
+    directory.chmod(0o700)
+    files = ensure_certs(directory / "tls")
+    state = State(state_path(data_dir), action_seconds=action_seconds)
+    state.cloud_versions = cloud
+    server = ArmServer(state=state, tls=True, cert_dir=directory / "tls", host=host, port=port,
+                       secret=secret or secrets.token_urlsafe(32), calls=deque(maxlen=2000), answers=mode)
+    loop, thread = _serve(server, state)
+    tenants = state.tenants()
+    return DemoAzureHandle(arm_endpoint=server.url + "/", ca_bundle=str(files.ca), secret=server.secret or "",
+                           tenant_id=tenants[0]["tenantId"] if tenants else "",
+                           subscriptions=[s["subscriptionId"] for s in state.subscriptions()],
+                           state=state, server=server, _loop=loop, _thread=thread)
+
+
+def _choices(answers: str | None, api_versions: str | None) -> tuple[Any, str]:
+    """Which answers the demo Azure gives and whose api-versions it offers: the arguments, else
+    ``LOOM_DEMO_ANSWERS`` and ``LOOM_DEMO_API_VERSIONS``; a bad one is a usage error."""
+    import os
 
     from .answers import ANSWERS_ENV, AnswerModeError, Answers
 
@@ -104,22 +131,12 @@ def start_demo_azure(data_dir: str | Path, port: int = 0, *, action_seconds: flo
         from loom_tui.errors import UsageError
 
         raise UsageError(f"{VERSIONS_ENV}={cloud!r}: one of {', '.join(CLOUDS)}")
+    return mode, cloud
 
-    if action_seconds is None:
-        action_seconds = ACTION_SECONDS / demo_speed()
-    from collections import deque
 
-    from .certs import ensure_certs
-    from .server import ArmServer
-
-    directory = demo_dir(data_dir)
-    directory.mkdir(parents=True, exist_ok=True)
-    directory.chmod(0o700)
-    files = ensure_certs(directory / "tls")
-    state = State(state_path(data_dir), action_seconds=action_seconds)
-    state.cloud_versions = cloud
-    server = ArmServer(state=state, tls=True, cert_dir=directory / "tls", host=host, port=port,
-                       secret=secret or secrets.token_urlsafe(32), calls=deque(maxlen=2000), answers=mode)
+def _serve(server: Any, state: State) -> tuple[asyncio.AbstractEventLoop, threading.Thread]:
+    """Start ``server`` on an event loop of its own thread, once it listens (30 s at most; else the
+    state is closed and the failure raised)."""
     loop = asyncio.new_event_loop()
     started = threading.Event()
     failure: list[BaseException] = []
@@ -141,11 +158,7 @@ def start_demo_azure(data_dir: str | Path, port: int = 0, *, action_seconds: flo
     if not started.wait(30) or failure:
         state.close()
         raise RuntimeError(f"the demo Azure did not start: {failure[0] if failure else 'timed out'}")
-    tenants = state.tenants()
-    return DemoAzureHandle(arm_endpoint=server.url + "/", ca_bundle=str(files.ca), secret=server.secret or "",
-                           tenant_id=tenants[0]["tenantId"] if tenants else "",
-                           subscriptions=[s["subscriptionId"] for s in state.subscriptions()],
-                           state=state, server=server, _loop=loop, _thread=thread)
+    return loop, thread
 
 
 async def start_demo_azure_async(data_dir: str | Path, port: int = 0, **kw: Any) -> DemoAzureHandle:

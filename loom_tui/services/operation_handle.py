@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import asyncio
 from dataclasses import replace
-from typing import TYPE_CHECKING, Any, Callable
+from typing import TYPE_CHECKING, Any, Awaitable, Callable, Protocol
 
 from loom_tui.domain.clock import now_iso
 from loom_tui.domain.operation import Operation
@@ -25,7 +25,27 @@ if TYPE_CHECKING:
     from loom_tui.azure.lro import Judge, PollState, Target
     from loom_tui.domain.pace import Pace
 
-    from .operations import OperationService
+
+class Journal(Protocol):
+    """What a handle writes its operation through and takes the run's Azure, pace and poll interval
+    from: the operation service (:class:`~loom_tui.services.operations.OperationService`), named by
+    what the handle uses so that this module need not import the one that imports it."""
+
+    @property
+    def azure(self) -> Callable[[], Awaitable["AzureClients"]]: ...
+
+    @property
+    def pace(self) -> "Pace": ...
+
+    @property
+    def poll_interval(self) -> float: ...
+
+    @property
+    def ctx(self) -> Any: ...  # the run's context, for the DLZ deployment's resumer only
+
+    async def _write(self, op: Operation) -> Operation: ...
+
+    def _notify(self) -> None: ...
 
 
 class LostOwnership(Exception):
@@ -66,7 +86,7 @@ def jsonable(value: Any) -> Any:
 class OperationHandle:
     """What a runner gets: the operation, its steps, and ARM calls that keep the record current."""
 
-    def __init__(self, service: "OperationService", op: Operation) -> None:
+    def __init__(self, service: Journal, op: Operation) -> None:
         self.service = service
         self.op = op
         # this process's writes of the operation go one at a time, each applied to the newest copy:

@@ -33,6 +33,7 @@ from loom_tui.domain.containers import CONTAINERS, Scope
 from .errors import Conflict, InvalidQuery, NotFound, PreconditionFailed, StoreCorrupt, StoreError, StoreFull, StoreLocked, StoreReadOnlyFs, StoreUnavailable
 from .port import DocumentStore, Page, one_partition, partition_of, spec
 from .sqlite_aggregate import SqliteAggregates, covering_schema
+from .sqlite_names import field_expr as _expr, table_of
 from .sqlite_tokens import decode_key_token, decode_token, encode_key_token, encode_token
 from .query import ALL, AllOf, AnyOf, Cond, Filter, Op, Query, iregex
 
@@ -44,18 +45,6 @@ _BUSY_TIMEOUT_MS = 30_000
 def _selective(query: Query) -> bool:
     """Does ``query`` pin a field to values (=, IN, case-insensitive =, array has)?"""
     return any(isinstance(c, Filter) and c.op in (Op.EQ, Op.IN, Op.IEQUALS, Op.HAS) for c in query.where)
-
-
-def table_of(container: str) -> str:
-    spec(container)  # validates the name against the fixed container list
-    return "c_" + container.replace("-", "_")
-
-
-def _expr(field: str) -> str:
-    # field paths are validated by query.check_field (letters, digits, _, dots) before they get here
-    if field == "id":  # the row's own column (always the document's id): served by its index
-        return "id"
-    return f"json_extract(doc, '$.{field}')"
 
 
 def _new_etag() -> str:

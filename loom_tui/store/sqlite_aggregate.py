@@ -36,6 +36,7 @@ from loom_tui.domain.containers import Container
 
 from .errors import StoreUnavailable
 from .port import spec
+from .sqlite_names import field_expr, table_of
 from .query import ALL, AllOf, AnyOf, Cond, Filter, Op, Query, check_field
 
 
@@ -176,8 +177,6 @@ class SqliteAggregates:
         Left to itself SQLite may walk a narrower index that lacks the grouped fields and compute
         them from each document instead.  Also the column such a walk goes by first (None: no
         grouping in index order), which :meth:`_in_parts` splits the count on."""
-        from .sqlite import table_of
-
         t = table_of(container)
         reads = fields_of(query.where) | set(group)
         pinned = {c.field for c in query.where if isinstance(c, Filter) and (c.op is Op.EQ or (c.op is Op.IS_NULL and c.value))}
@@ -207,12 +206,10 @@ class SqliteAggregates:
         return [row for rows in found for row in rows]
 
     async def count_by(self, container: str, fields: str | tuple[str, ...], query: Query = ALL) -> dict[Any, int]:
-        from .sqlite import _expr
-
         names = (fields,) if isinstance(fields, str) else tuple(fields)
         for f in names:
             check_field(f)
-        cols = ", ".join(_expr(f) for f in names)
+        cols = ", ".join(field_expr(f) for f in names)
         sql, params = self._select(container, None, query, what=f"{cols}, COUNT(*)")  # type: ignore[attr-defined]
         sql += " GROUP BY " + ", ".join(str(i + 1) for i in range(len(names)))
         sql, first = self._covered(container, sql, query, names)

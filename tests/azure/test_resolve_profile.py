@@ -1,4 +1,4 @@
-"""``config.resolve_profile`` gives the profile as it will be used: flags > AZURE_* environment >
+"""``wiring.resolve_profile`` gives the profile as it will be used: flags > AZURE_* environment >
 file; the local profile is untouched and its start-up path loads nothing from Azure."""
 
 from __future__ import annotations
@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from loom_tui.config import resolve_profile
+from loom_tui.wiring import resolve_profile
 
 TENANT = "72f988bf-86f1-41af-91ab-2d7cd011db47"
 ENV_TENANT = "8f70baf1-1f6e-46a2-a1ff-238dac1ebfb7"
@@ -58,7 +58,7 @@ def test_local_profile_ignores_azure_env(monkeypatch: pytest.MonkeyPatch) -> Non
 PROBE = r"""
 import asyncio, sys
 import loom_tui.app
-from loom_tui.config import resolve_profile
+from loom_tui.wiring import resolve_profile
 from loom_tui.wiring import open_context
 
 async def main():
@@ -77,6 +77,6 @@ def test_local_start_up_imports_nothing_from_azure(tmp_path: Path) -> None:
     assert out.stdout.strip().splitlines()[-1] == "[]"
     # the probe can see an import: an Azure profile's resolution does load the override module
     _write(AZ)
-    probe = "import sys; from loom_tui.config import resolve_profile; resolve_profile(); print('loom_tui.azure.profiles' in sys.modules)"
+    probe = "import sys; from loom_tui.wiring import resolve_profile; resolve_profile(); print('loom_tui.azure.profiles' in sys.modules)"
     out = subprocess.run([sys.executable, "-c", probe], env=env, capture_output=True, text=True, timeout=60)
     assert out.stdout.strip() == "True", out.stderr

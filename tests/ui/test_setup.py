@@ -9,7 +9,7 @@ import re
 import pytest
 
 from loom_tui.app import LoomApp
-from loom_tui.screens.setup import SetupScreen
+from loom_tui.screens.setup.screen import SetupScreen
 from loom_tui.widgets.flash import FlashLine
 
 from .helpers import create_demo_store, screen_text, until_idle, wait_for, wait_ready

@@ -8,7 +8,7 @@ from textual.widgets import Input, OptionList, Static
 from loom_tui.shell import resume
 from loom_tui.app import LoomApp
 from loom_tui.shell.field_ready import ResumeOffer
-from loom_tui.screens.setup import SetupScreen
+from loom_tui.screens.setup.screen import SetupScreen
 
 from .helpers import screen_text, until_idle, wait_for
 from .test_palette import palette_for

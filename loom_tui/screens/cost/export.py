@@ -1,20 +1,17 @@
-"""Write the Cost screen's current view to a file (CSV, JSON or Markdown), named by view and time,
-through the one formatter of the headless commands (``loom_tui.commands.output``): the same
-escapes, the same CSV formula rule, the same full precision as ``loom cost ... -o csv|json``."""
+"""Write the Cost screen's current view to a file (CSV, JSON or Markdown), named by view and time:
+the page as the service's typed rows, written by the cost export (:mod:`loom_tui.services.cost.export`,
+through the one formatter: the same escapes, CSV formula rule and full precision as ``loom cost ...
+-o csv|json``)."""
 
 from __future__ import annotations
 
 from datetime import datetime, timezone
 from pathlib import Path
 
-from loom_tui.commands.output import Column, render
-from loom_tui.private_files import private_dir, write_private
+from loom_tui.services.cost.export import export_view
 from loom_tui.services.cost.model import ResourceCost
-from loom_tui.services.cost.records import document, rows_of
 
 from .model import CostPage
-
-EXT = {"csv": "csv", "json": "json", "markdown": "md"}
 
 
 def page_view(page: CostPage) -> list:
@@ -36,10 +33,6 @@ def page_view(page: CostPage) -> list:
 
 
 def export_page(page: CostPage, fmt: str, folder: Path) -> Path:
-    private_dir(folder)
     stamp = datetime.now(timezone.utc).strftime("%Y%m%dT%H%M%S")
     by = page.state.by.replace(":", "-").replace("/", "-")
-    path = folder / f"cost-{page.columns}-{by}-{stamp}.{EXT[fmt]}"
-    view = page_view(page)
-    cols, rows = rows_of(view)
-    return write_private(path, render(fmt, rows, [Column(c) for c in cols], json=document(view)))
+    return export_view(page_view(page), fmt, folder, f"cost-{page.columns}-{by}-{stamp}")

@@ -12,7 +12,8 @@ from loom_tui.domain.cidr import CidrError, check_spoke, subnet_plan
 from loom_tui.domain.dlz import DlzPlan
 from loom_tui.domain.dlz_names import derive_names, domain_problem
 from loom_tui.services.deploy.facts import DeployFacts, PermissionReport
-from loom_tui.services.deploy.runner import STAGE_LABELS, STAGES, StageEvent
+from loom_tui.services.deploy.runner import STAGE_LABELS, STAGES
+from loom_tui.services.deploy.stage_events import StageEvent
 from loom_tui.domain.text import visible
 
 STATE_WORDS = {"succeeded": "done", "running": "running", "failed": "FAILED", "skipped": "skipped", None: "waiting"}

@@ -184,7 +184,7 @@ class SetupScreen(SetupWorkers, SetupView, AreaScreen):
     def _op_step(self, event: OpStep) -> None:
         """A step of the operation (when it runs in another process there are no per-operation
         lines, only each stage's state and message)."""
-        from loom_tui.services.deploy.runner import StageEvent
+        from loom_tui.services.deploy.stage_events import StageEvent
 
         step = event.event.step
         have = self.events.get(step.name)

@@ -20,6 +20,13 @@ from . import render
 from .consts import CHOICE_STEPS, INPUT_STEPS
 
 
+# what the steps that show neither choices nor an input say
+_STEP_TEXT = {"permissions": "The deploying identity needs these roles (c checks again):",
+              "review": "Review, then v validates and runs what-if; enter deploys once validated.",
+              "deploying": "Deploying: every stage below is retryable from the one that failed.",
+              "done": "Done."}
+
+
 class SetupView:
     def _placeholder_facts(self) -> Any:
         """What the first steps check against while the estate is still being read: the
@@ -68,68 +75,75 @@ class SetupView:
         inp.display = w.step in INPUT_STEPS
         if not inp.display:
             self._input_shown = None  # the next input step is entered afresh
-        text = Text("")
-        if w.step == "intro":
-            text = render.intro(self.drafts, w.draft_id)
-            if others:  # several drafts (one per domain): pick the one to go on with
-                items = [(w.draft_id, Text("this draft" + (f" — {visible(w.answers.domain)}" if w.answers.domain else " (new)")))]
-                items += [(r.wizard.draft_id, Text(f"{visible(r.wizard.answers.domain or '(no domain yet)')} — at "
-                                                   f"{TITLES[r.wizard.step]}, saved {visible(r.updated_at[:16])}"))
-                          for r in others if r.wizard.draft_id != w.draft_id]
-                self._options(items, w.draft_id)
-        elif w.step == "boundary":
-            text = Text("Which compliance boundary? (enter chooses)")
-            self._options([(b.key, render.boundary_option(b)) for b in boundaries_for(self.ctx.profile.cloud)], w.answers.boundary)
-        elif w.step == "mode":
-            text = Text("Where does the DLZ live?")
-            self._options([(m, Text(render.MODE_TEXT[m])) for m in MODES], w.answers.mode)
-        elif w.step == "subscription":
-            if self.sub_phase == "subscription":
-                text = Text("Subscription (enter chooses, then the region):")
-                subs = self.facts.subscriptions if self.facts else []
-                held: dict[str, list[str]] = {}
-                for d in (self.facts.reserving() if self.facts else []):
-                    held.setdefault(d.subscription_id.lower(), []).append(d.domain)
-                self._options([(s.subscription_id, Text(f"{visible(s.display_name)}  {s.subscription_id}  {visible(s.state)}"
-                                                        + (f"  · holds DLZ {visible(', '.join(sorted(held[s.subscription_id.lower()])))}"
-                                                           if s.subscription_id.lower() in held else "")))
-                               for s in subs], w.answers.subscription_id)
-            else:
-                text = Text("Region (enter chooses):")
-                regions = self.facts.regions_of(w.answers.subscription_id) if self.facts else []
-                self._options([(r, Text(r)) for r in regions], w.answers.region)
-        elif w.step == "domain":
-            text = Text("The data domain: lower-case letters, digits and '-', 3 to 24; unique among the DLZs.")
-            self._input(w.answers.domain, "e.g. supply-chain")
-        elif w.step == "capacity":
-            if not self._prices_asked:
-                self._prices_asked = True
-                self._load_prices()
-            prices = self.prices
-            text = Text("Fabric capacity SKU. ")
-            text.append(visible(prices.headline) if prices is not None else "Monthly prices: asking the Cost service…")
-            self._options([(s.name, render.capacity_option(s.name, s.capacity_units, s.recommended,
-                                                           prices.label(s.name) if prices is not None else ""))
-                           for s in FABRIC_SKUS], w.answers.capacity_sku)
-        elif w.step == "network":
-            text = Text("The spoke's address space: the next free /16 is proposed; any /16 to /24 that overlaps nothing works.")
-            self._input(w.answers.address_space, "10.N.0.0/16")
-        elif w.step == "permissions":
-            text = Text("The deploying identity needs these roles (c checks again):")
-        elif w.step == "review":
-            self._build_plan()
-            text = Text("Review, then v validates and runs what-if; enter deploys once validated.")
-        elif w.step == "deploying":
-            text = Text("Deploying: every stage below is retryable from the one that failed.")
-        elif w.step == "done":
-            text = Text("Done.")
-        self.query_one("#setup-text", Static).update(text)
+        self.query_one("#setup-text", Static).update(self._step_text(w, others))
         self._render_detail()
         why = problems(w, self.facts, plan_digest=plan_digest(self.plan) if self.plan else None) if self.facts is not None \
             and w.step not in ("intro", "deploying", "done") else []
         self._reasons(why if w.step not in CHOICE_STEPS + INPUT_STEPS or self._has_answer() else [])
         self._focus()
         self.refresh_bindings()
+
+    def _step_text(self, w: Any, others: list) -> Text:
+        """What the step says above its choices or input, filling those in (``others``: the
+        unfinished drafts, offered on the intro step)."""
+        if w.step == "intro":
+            return self._intro_step(w, others)
+        if w.step == "boundary":
+            self._options([(b.key, render.boundary_option(b)) for b in boundaries_for(self.ctx.profile.cloud)], w.answers.boundary)
+            return Text("Which compliance boundary? (enter chooses)")
+        if w.step == "mode":
+            self._options([(m, Text(render.MODE_TEXT[m])) for m in MODES], w.answers.mode)
+            return Text("Where does the DLZ live?")
+        if w.step == "subscription":
+            return self._subscription_step(w)
+        if w.step == "domain":
+            self._input(w.answers.domain, "e.g. supply-chain")
+            return Text("The data domain: lower-case letters, digits and '-', 3 to 24; unique among the DLZs.")
+        if w.step == "capacity":
+            return self._capacity_step(w)
+        if w.step == "network":
+            self._input(w.answers.address_space, "10.N.0.0/16")
+            return Text("The spoke's address space: the next free /16 is proposed; any /16 to /24 that overlaps nothing works.")
+        if w.step == "review":
+            self._build_plan()
+        return Text(_STEP_TEXT.get(w.step, ""))
+
+    def _intro_step(self, w: Any, others: list) -> Text:
+        text = render.intro(self.drafts, w.draft_id)
+        if others:  # several drafts (one per domain): pick the one to go on with
+            items = [(w.draft_id, Text("this draft" + (f" — {visible(w.answers.domain)}" if w.answers.domain else " (new)")))]
+            items += [(r.wizard.draft_id, Text(f"{visible(r.wizard.answers.domain or '(no domain yet)')} — at "
+                                               f"{TITLES[r.wizard.step]}, saved {visible(r.updated_at[:16])}"))
+                      for r in others if r.wizard.draft_id != w.draft_id]
+            self._options(items, w.draft_id)
+        return text
+
+    def _subscription_step(self, w: Any) -> Text:
+        if self.sub_phase != "subscription":
+            regions = self.facts.regions_of(w.answers.subscription_id) if self.facts else []
+            self._options([(r, Text(r)) for r in regions], w.answers.region)
+            return Text("Region (enter chooses):")
+        subs = self.facts.subscriptions if self.facts else []
+        held: dict[str, list[str]] = {}
+        for d in (self.facts.reserving() if self.facts else []):
+            held.setdefault(d.subscription_id.lower(), []).append(d.domain)
+        self._options([(s.subscription_id, Text(f"{visible(s.display_name)}  {s.subscription_id}  {visible(s.state)}"
+                                                + (f"  · holds DLZ {visible(', '.join(sorted(held[s.subscription_id.lower()])))}"
+                                                   if s.subscription_id.lower() in held else "")))
+                       for s in subs], w.answers.subscription_id)
+        return Text("Subscription (enter chooses, then the region):")
+
+    def _capacity_step(self, w: Any) -> Text:
+        if not self._prices_asked:
+            self._prices_asked = True
+            self._load_prices()
+        prices = self.prices
+        text = Text("Fabric capacity SKU. ")
+        text.append(visible(prices.headline) if prices is not None else "Monthly prices: asking the Cost service…")
+        self._options([(s.name, render.capacity_option(s.name, s.capacity_units, s.recommended,
+                                                       prices.label(s.name) if prices is not None else ""))
+                       for s in FABRIC_SKUS], w.answers.capacity_sku)
+        return text
 
     def _has_answer(self) -> bool:
         a = self.wizard.answers

@@ -1,5 +1,5 @@
 """Every cost view as records: dicts with stable keys whose money is the ``Decimal`` the view
-computed (never rounded here).  The one formatter (``loom_tui.commands.output``) prints them in
+computed (never rounded here).  The one formatter (``loom_tui.formats``) prints them in
 each format: two decimals in a table, every digit in JSON, YAML, CSV and TSV, so the rows of a
 chargeback sum exactly to its ``total``.  ``loom cost`` and the Cost screen's export both use this.
 """

@@ -48,6 +48,33 @@ async def read_facts(clients: Any, *, tenant_id: str, cloud: Any, admin_rg: str 
     facts.subscriptions = [SubscriptionRow(str(s.get("subscriptionId")), str(s.get("displayName") or ""), str(s.get("state") or ""))
                            for s in subs]
     enabled = [s.subscription_id for s in facts.subscriptions if s.state.lower() in ("enabled", "")]
+    wanted = enabled if regions_for is None else [s for s in regions_for if s in enabled]
+    all_nets, all_groups = await _read_subscriptions(clients, facts, enabled, wanted)
+    hubs = [n for n in all_nets if is_admin_rg(n.resource_group, admin_rg)]
+    if hubs:
+        facts.hub = hubs[0]
+        facts.admin_subscription_id = hubs[0].subscription_id
+        facts.admin_resource_group = hubs[0].resource_group
+    else:
+        facts.problems.append(f"no hub network found in the Admin Plane resource group ({admin_rg or 'rg-csa-loom-admin-*'})")
+    facts.spokes = [n for n in all_nets if n is not facts.hub]
+    facts.groups = {f"{sub}/{g.get('name')}".lower() for sub, g in all_groups}
+    if facts.hub is not None:
+        from .admin_plane import read_admin_plane
+
+        facts.admin = await read_admin_plane(clients, facts.admin_subscription_id, facts.admin_resource_group)
+        facts.problems += facts.admin.problems
+    facts.found = found_dlzs(all_groups, facts.spokes)
+    facts.dlzs = _known_dlzs(facts.found, recorded)
+    return facts
+
+
+async def _read_subscriptions(clients: Any, facts: DeployFacts, enabled: list[str],
+                              wanted: list[str]) -> tuple[list[NetworkRow], list[tuple[str, dict[str, Any]]]]:
+    """The virtual networks and resource groups of the ``enabled`` subscriptions, and into
+    ``facts.regions`` the regions of the ``wanted`` ones, all at once; what cannot be read is a
+    problem in ``facts``, never an error."""
+    from loom_tui.azure.api_versions import pick
 
     async def vnets(sub: str) -> list[NetworkRow]:
         try:
@@ -76,30 +103,17 @@ async def read_facts(clients: Any, *, tenant_id: str, cloud: Any, admin_rg: str 
             facts.problems.append(f"resource groups of {sub} could not be read: {exc}")
             return []
 
-    wanted = enabled if regions_for is None else [s for s in regions_for if s in enabled]
     nets_per_sub, region_rows, groups_per_sub = await asyncio.gather(
         asyncio.gather(*(vnets(s) for s in enabled)), asyncio.gather(*(regions(s) for s in wanted)),
         asyncio.gather(*(groups(s) for s in enabled)))
     facts.regions = dict(region_rows)
-    all_nets = [n for per in nets_per_sub for n in per]
-    hubs = [n for n in all_nets if is_admin_rg(n.resource_group, admin_rg)]
-    if hubs:
-        facts.hub = hubs[0]
-        facts.admin_subscription_id = hubs[0].subscription_id
-        facts.admin_resource_group = hubs[0].resource_group
-    else:
-        facts.problems.append(f"no hub network found in the Admin Plane resource group ({admin_rg or 'rg-csa-loom-admin-*'})")
-    facts.spokes = [n for n in all_nets if n is not facts.hub]
-    all_groups = [g for per in groups_per_sub for g in per]
-    facts.groups = {f"{sub}/{g.get('name')}".lower() for sub, g in all_groups}
-    if facts.hub is not None:
-        from .admin_plane import read_admin_plane
+    return [n for per in nets_per_sub for n in per], [g for per in groups_per_sub for g in per]
 
-        facts.admin = await read_admin_plane(clients, facts.admin_subscription_id, facts.admin_resource_group)
-        facts.problems += facts.admin.problems
+
+def _known_dlzs(found_in_azure: list[ExistingDlz], recorded: list[ExistingDlz]) -> list[ExistingDlz]:
+    """The DLZs Azure holds merged with loom's records of them."""
     found: dict[str, ExistingDlz] = {}
-    facts.found = found_dlzs(all_groups, facts.spokes)
-    for d in facts.found:
+    for d in found_in_azure:
         found.setdefault(d.domain, d)
     extra: list[ExistingDlz] = []
     for d in recorded:  # loom's own record wins (it knows a deployment is in flight) ...
@@ -107,5 +121,4 @@ async def read_facts(clients: Any, *, tenant_id: str, cloud: Any, admin_rg: str 
             found[d.domain] = d
         elif d.state == "failed":  # ... but a failed one never hides what Azure holds: both are kept
             extra.append(d)
-    facts.dlzs = list(found.values()) + extra
-    return facts
+    return list(found.values()) + extra

@@ -12,6 +12,8 @@ from typing import Any
 
 from loom_tui.azure.errors import ArmError, arm_error_text
 
+from .stage_events import StageEvent, StageFailed
+
 # api-versions are picked per cloud (loom_tui/azure/api_versions.py) through the runner
 PEERINGS = "Microsoft.Network/virtualNetworks/virtualNetworkPeerings"
 DNS_ZONES = "Microsoft.Network/privateDnsZones"
@@ -36,8 +38,6 @@ async def _pointing_at(runner: Any, url: str, rtype: str, key: str, target_id: s
 
 
 async def peer(runner: Any) -> str:
-    from .runner import StageEvent, StageFailed
-
     plan = runner.plan
     hub, spoke = plan.hub_vnet_id, plan.spoke_vnet_id
     if not hub:
@@ -90,8 +90,6 @@ async def _settled(runner: Any, url: str, got: dict[str, Any]) -> dict[str, Any]
 
 
 async def link_dns(runner: Any) -> str:
-    from .runner import StageEvent, StageFailed
-
     plan = runner.plan
     if not runner.hub_scope:
         raise StageFailed("dns", "the hub resource group is not known")

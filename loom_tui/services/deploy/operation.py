@@ -10,7 +10,8 @@ from loom_tui.domain.dlz import DlzPlan
 from loom_tui.errors import ServiceError
 from loom_tui.services.operations import register_resumer
 
-from .runner import STAGES, StageEvent
+from .runner import STAGES
+from .stage_events import StageEvent
 
 if TYPE_CHECKING:
     from loom_tui.domain.operation import Operation
@@ -29,10 +30,10 @@ class DeployFailed(ServiceError):
 
 
 async def _drive(handle: "OperationHandle", plan: DlzPlan, listener: Any = None) -> dict[str, Any]:
-    from .service import SetupService
+    from .registry import DlzRegistry
+    from .run_context import runner_for
 
     ctx = handle.service.ctx
-    svc = SetupService(ctx)
 
     async def on_event(ev: StageEvent) -> None:
         if listener is not None:
@@ -42,7 +43,7 @@ async def _drive(handle: "OperationHandle", plan: DlzPlan, listener: Any = None)
         state = ev.state if ev.state in ("running", "succeeded", "failed") else None
         await handle.step(ev.stage, state, progress=ev.progress, message=(ev.message or "")[:4000])
 
-    runner = await svc.runner(plan, None, listener=on_event)
+    runner = await runner_for(ctx, DlzRegistry(ctx.scoped, ctx.require_writable), plan, None, listener=on_event)
     ok = await runner.run()
     if not ok:
         failed = next((s for s in STAGES if (runner.stages.get(s) or {}).get("state") == "failed"), "deploy")

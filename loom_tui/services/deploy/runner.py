@@ -22,7 +22,7 @@ the hub, the pace).
 from __future__ import annotations
 
 import asyncio
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Awaitable, Callable
 
 from loom_tui.azure import lro
@@ -33,6 +33,7 @@ from loom_tui.domain.pace import REAL_TIME, Pace
 from .facts import PermissionReport
 from .permissions import Deployer, check_permissions
 from .registry import DlzRegistry
+from .stage_events import Listener, StageEvent, StageFailed
 from .template import inline_of
 from .wrapper import deployment_body
 
@@ -57,22 +58,6 @@ def hub_scope_of(hub_vnet_id: str) -> str:
     return hub_vnet_id[:i] if i > 0 else ""
 
 
-class StageFailed(Exception):
-    def __init__(self, stage: str, message: str) -> None:
-        super().__init__(message)
-        self.stage = stage
-        self.message = message
-
-
-@dataclass
-class StageEvent:
-    stage: str
-    state: str  # running | succeeded | failed | skipped
-    message: str = ""
-    progress: float | None = None  # 0..1 where known
-    lines: list[str] = field(default_factory=list)  # per-operation lines, what-if list, missing roles, ...
-
-
 @dataclass(frozen=True)
 class WhatIfSummary:
     create: int
@@ -87,9 +72,6 @@ class WhatIfSummary:
     @property
     def headline(self) -> str:
         return f"{self.create} to create, {self.modify} to modify, {self.delete} to delete, {self.other} unchanged"
-
-
-Listener = Callable[[StageEvent], Awaitable[None] | None]
 
 
 def enum_text(v: Any) -> str:

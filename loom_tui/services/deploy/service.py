@@ -12,7 +12,9 @@ from .facts import DeployFacts, PermissionReport
 from .permissions import Deployer, check_permissions
 from .plan import build_plan
 from .registry import DlzRecord, DlzRegistry
-from .runner import DlzRunner, Listener, RunSetting
+from .run_context import clients_of, cloud_of, deployer_of, hub_scope, runner_for
+from .runner import DlzRunner
+from .stage_events import Listener
 
 
 class SetupService:
@@ -22,17 +24,10 @@ class SetupService:
         self.registry = DlzRegistry(ctx.scoped, ctx.require_writable)
 
     async def clients(self) -> Any:
-        azure = getattr(self.ctx, "azure", None)
-        if azure is None:
-            from loom_tui.errors import ServiceError
-
-            raise ServiceError("this build has no Azure Resource Manager clients wired in, so the estate cannot be read")
-        return await azure()
+        return await clients_of(self.ctx)
 
     def cloud(self) -> Any:
-        from loom_tui.azure.clouds import get_cloud
-
-        return get_cloud(self.ctx.profile.cloud)
+        return cloud_of(self.ctx)
 
     async def facts(self, *, draft_id: str = "", regions_for: list[str] | None = None) -> DeployFacts:
         from .estate_reader import read_facts
@@ -58,19 +53,11 @@ class SetupService:
         return await resolve(await self.clients(), answers.template, facts)
 
     def hub_scope(self, facts: DeployFacts) -> str:
-        if not facts.admin_subscription_id:
-            return ""
-        return f"/subscriptions/{facts.admin_subscription_id}/resourceGroups/{facts.admin_resource_group}"
+        return hub_scope(facts)
 
     def deployer(self) -> Deployer:
-        """Whose roles a deployment needs: ``(object id, label, principal type)`` of the profile's
-        deploy service principal (``deploy_principal_id``) when it names one, else the signed-in
-        identity's."""
-        p, s = self.ctx.profile, self.ctx.session
-        if getattr(p, "deploy_principal_id", None):
-            label = p.deploy_principal_name or p.deploy_principal_id
-            return Deployer(p.deploy_principal_id, f"service principal {label}", "ServicePrincipal")
-        return Deployer(s.user_oid, s.upn, "User")
+        """Whose roles a deployment needs (see :func:`.run_context.deployer_of`)."""
+        return deployer_of(self.ctx)
 
     async def check_permissions(self, subscription_id: str, facts: DeployFacts, role_assignments: int = 0) -> PermissionReport:
         """``role_assignments``: how many the template holds (they need a role that may assign roles)."""
@@ -81,11 +68,7 @@ class SetupService:
 
     async def runner(self, plan: DlzPlan, facts: DeployFacts | None, *, listener: Listener | None = None,
                      poll_seconds: float = 1.0) -> DlzRunner:
-        clients = await self.clients()
-        own = getattr(clients, "cloud", None)
-        portal = facts.portal if facts is not None else (own.portal if own is not None else self.cloud().portal)
-        setting = RunSetting(self.deployer(), portal, self.hub_scope(facts) if facts is not None else "", poll_seconds, self.ctx.pace)
-        return DlzRunner(clients, plan, self.registry, setting, listener=listener)
+        return await runner_for(self.ctx, self.registry, plan, facts, listener=listener, poll_seconds=poll_seconds)
 
     async def start_deploy(self, plan: DlzPlan, *, listener: Listener | None = None) -> Any:
         """Deploy as an Operation (``o`` shows it; a process that dies leaves it to be resumed).

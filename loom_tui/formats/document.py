@@ -1,4 +1,4 @@
-"""The machine side of the one formatter (:mod:`loom_tui.commands.output`): a command's data as a
+"""The machine side of the one formatter (:mod:`loom_tui.formats`): a command's data as a
 JSON-native document, printed as JSON or YAML, and ``--query`` (JMESPath) over it.
 
 * :func:`plain` turns what commands hand over (dataclasses, dates, tuples, Enums) into JSON's
