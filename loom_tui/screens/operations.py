@@ -46,7 +46,26 @@ def error_text(op: Operation) -> Text:
     return Text("error: " + visible(head) + "\n" + "\n".join(lines))
 
 
-class OperationsPanel(ReportsWorkerErrors, ModalScreen[None]):
+class _ReadEverySecond(ReportsWorkerErrors):
+    """A panel whose worker ``reload`` reads the operations every second: a failed read shows in
+    the panel (``READ_FAILS_IN``: the widget and what could not be read) until one succeeds — a
+    dialog would come back every second; the log has the traceback."""
+
+    READ_FAILS_IN: tuple[str, str]
+
+    def worker_failed(self, worker, error: BaseException) -> bool:
+        if worker.name == "reload":
+            where, what = self.READ_FAILS_IN
+            self.query_one(where, Static).update(Text(f"could not read {what}: {visible(error)}"))  # type: ignore[attr-defined]
+            return True
+        return False
+
+    @property
+    def ctx(self):
+        return self.app.ctx  # type: ignore[attr-defined]
+
+
+class OperationsPanel(_ReadEverySecond, ModalScreen[None]):
     DEFAULT_CSS = """
     OperationsPanel { align: center middle; }
     OperationsPanel > Vertical { width: 120; max-width: 98%; height: 90%; border: round $accent; background: $surface; }
@@ -73,17 +92,7 @@ class OperationsPanel(ReportsWorkerErrors, ModalScreen[None]):
         self.note = visible(message)
         self.query_one("#o-status", Static).update(Text(self.note))
 
-    def worker_failed(self, worker, error: BaseException) -> bool:
-        # the list is read every second: whatever the error, it shows on the status line (a
-        # dialog would come back every second) until a read succeeds; the log has the traceback
-        if worker.name == "reload":
-            self.query_one("#o-status", Static).update(Text(f"could not read operations: {visible(error)}"))
-            return True
-        return False
-
-    @property
-    def ctx(self):
-        return self.app.ctx  # type: ignore[attr-defined]
+    READ_FAILS_IN = ("#o-status", "operations")  # the status line, under the counts
 
     def compose(self) -> ComposeResult:
         with Vertical():
@@ -157,7 +166,7 @@ class OperationsPanel(ReportsWorkerErrors, ModalScreen[None]):
         self.dismiss(None)
 
 
-class OperationScreen(ReportsWorkerErrors, ModalScreen[None]):
+class OperationScreen(_ReadEverySecond, ModalScreen[None]):
     """One operation: what, who, when, each step with its progress, the result or ARM's error in full."""
 
     DEFAULT_CSS = """
@@ -181,16 +190,7 @@ class OperationScreen(ReportsWorkerErrors, ModalScreen[None]):
     def flash(self, message: str, severity: str = "info") -> None:
         self.app.notify(visible(message), severity="error" if severity == "error" else "information", markup=False)
 
-    def worker_failed(self, worker, error: BaseException) -> bool:
-        # read every second: any error shows in the body (a dialog would come back every second)
-        if worker.name == "reload":
-            self.query_one("#op-body", Static).update(Text(f"could not read the operation: {visible(error)}"))
-            return True
-        return False
-
-    @property
-    def ctx(self):
-        return self.app.ctx  # type: ignore[attr-defined]
+    READ_FAILS_IN = ("#op-body", "the operation")
 
     def compose(self) -> ComposeResult:
         with Vertical():
