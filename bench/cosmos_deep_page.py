@@ -43,7 +43,7 @@ async def _measure(endpoint: str, key: str) -> dict[str, float]:
     from loom_tui.config import Profile
     from loom_tui.local.demo import DEMO_SESSION
     from loom_tui.wiring import context as make_context
-    from loom_tui.services.items import ItemView
+    from loom_tui.services.workspaces.items import ItemView
     from loom_tui.store.cosmos import CosmosStore
 
     store = CosmosStore(endpoint, key, database=f"deep{uuid.uuid4().hex[:8]}", verify_tls=False)

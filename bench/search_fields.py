@@ -51,8 +51,8 @@ async def _run() -> dict[str, float]:
     from loom_tui.domain.workspace import WorkspaceView
     from loom_tui.local.demo import DEMO_SESSION, ensure_demo, seed_scale
     from loom_tui.wiring import context as make_context
-    from loom_tui.services.items import ItemView, view_query as item_query
-    from loom_tui.services.workspaces import not_deleting, view_query as ws_query
+    from loom_tui.services.workspaces.items import ItemView, view_query as item_query
+    from loom_tui.services.workspaces.service import not_deleting, view_query as ws_query
     from loom_tui.store.query import AnyOf, Filter, Op, Query, eq
     from loom_tui.store.sqlite import SqliteStore
 

@@ -75,7 +75,7 @@ async def _folder_id(ctx, workspace_id: str, folder: str | None) -> str | None:
 
 
 async def do_list(args: argparse.Namespace) -> int:
-    from loom_tui.services.items import ALL_FOLDERS, ItemSort, ItemView
+    from loom_tui.services.workspaces.items import ALL_FOLDERS, ItemSort, ItemView
 
     ctx = await _ctx(args)
     try:
@@ -115,7 +115,7 @@ async def do_list(args: argparse.Namespace) -> int:
 
 
 async def do_create(args: argparse.Namespace) -> int:
-    from loom_tui.services.items import ItemInput
+    from loom_tui.services.workspaces.items import ItemInput
 
     ctx = await _ctx(args)
     try:

@@ -10,7 +10,7 @@ from __future__ import annotations
 import argparse
 
 from loom_tui.domain.principal import PRINCIPAL_TYPES
-from loom_tui.services.grants import grant_row
+from loom_tui.services.workspaces.grants import grant_row
 from loom_tui.services.roles import MEMBER_ROLES
 
 from loom_tui.domain.text import visible

@@ -136,7 +136,7 @@ async def do_show(args: argparse.Namespace) -> int:
 
 
 async def do_create(args: argparse.Namespace) -> int:
-    from loom_tui.services.workspaces import WorkspaceInput
+    from loom_tui.services.workspaces.service import WorkspaceInput
 
     ctx = await _ctx(args)
     try:

@@ -12,8 +12,8 @@ from typing import TYPE_CHECKING, Any
 from loom_tui.domain.clock import now_iso
 from loom_tui.store.query import Order, Query
 
-from .audit_filter import AuditFilter
-from .stamps import stamp
+from loom_tui.services.audit_filter import AuditFilter
+from loom_tui.services.stamps import stamp
 
 # Newest first by the time stamp every event has (the web console's lack loom's ``seq``), then by
 # ``seq`` among events of the same millisecond.  (Cosmos DB without a composite index on the

@@ -18,28 +18,28 @@ from loom_tui.domain.session import Session
 from loom_tui.store.port import DocumentStore
 from loom_tui.store.scoped import ScopedStore
 
-from .directory import Directory, NoDirectory
+from loom_tui.services.directory import Directory, NoDirectory
 
 if TYPE_CHECKING:
     from loom_tui.azure.clients import AzureClients
 
-    from .audit import AuditService
+    from loom_tui.services.audit import AuditService
     from .capacity.service import CapacityService
-    from .comments import CommentService
+    from loom_tui.services.workspaces.comments import CommentService
     from .cost.budgets import BudgetService
     from .cost.service import CostService
-    from .folders import FolderService
-    from .items import ItemService
-    from .grants import GrantService
-    from .members import MemberService
-    from .notifications import NotificationService
-    from .operations import OperationService
-    from .prefs import PrefsService
-    from .repair import RepairService
-    from .roles import Gate
-    from .usage import UsageService
+    from loom_tui.services.workspaces.folders import FolderService
+    from loom_tui.services.workspaces.items import ItemService
+    from loom_tui.services.workspaces.grants import GrantService
+    from loom_tui.services.workspaces.members import MemberService
+    from loom_tui.services.notifications import NotificationService
+    from loom_tui.services.operations import OperationService
+    from loom_tui.services.prefs import PrefsService
+    from loom_tui.services.repair import RepairService
+    from loom_tui.services.roles import Gate
+    from loom_tui.services.usage import UsageService
     from .v1tenant import V1TenantService
-    from .workspaces import WorkspaceService
+    from loom_tui.services.workspaces.service import WorkspaceService
 
 
 @dataclass
@@ -109,7 +109,7 @@ class AppContext:
     @cached_property
     def gate(self) -> "Gate":
         """The session's permission gate (read-only switch and workspace roles): what services get."""
-        from .roles import Gate
+        from loom_tui.services.roles import Gate
 
         return Gate(self.scoped, self.read_only)
 
@@ -119,31 +119,31 @@ class AppContext:
 
     @cached_property
     def audit(self) -> "AuditService":
-        from .audit import AuditService
+        from loom_tui.services.audit import AuditService
 
         return AuditService(self.scoped)
 
     @cached_property
     def workspaces(self) -> "WorkspaceService":
-        from .workspaces import WorkspaceService
+        from loom_tui.services.workspaces.service import WorkspaceService
 
         return WorkspaceService(self.scoped, self.gate)
 
     @cached_property
     def items(self) -> "ItemService":
-        from .items import ItemService
+        from loom_tui.services.workspaces.items import ItemService
 
         return ItemService(self.scoped, self.gate)
 
     @cached_property
     def folders(self) -> "FolderService":
-        from .folders import FolderService
+        from loom_tui.services.workspaces.folders import FolderService
 
         return FolderService(self.scoped, self.gate)
 
     @cached_property
     def members(self) -> "MemberService":
-        from .members import MemberService
+        from loom_tui.services.workspaces.members import MemberService
 
         return MemberService(self.scoped, self.gate, self.directory)
 
@@ -157,25 +157,25 @@ class AppContext:
 
     @cached_property
     def grants(self) -> "GrantService":
-        from .grants import GrantService
+        from loom_tui.services.workspaces.grants import GrantService
 
         return GrantService(self.scoped, self.gate, self.members, self.principals)
 
     @cached_property
     def comments(self) -> "CommentService":
-        from .comments import CommentService
+        from loom_tui.services.workspaces.comments import CommentService
 
         return CommentService(self.scoped, self.gate, self.directory)
 
     @cached_property
     def notifications(self) -> "NotificationService":
-        from .notifications import NotificationService
+        from loom_tui.services.notifications import NotificationService
 
         return NotificationService(self.scoped, self.gate)
 
     @cached_property
     def prefs(self) -> "PrefsService":
-        from .prefs import PrefsService
+        from loom_tui.services.prefs import PrefsService
 
         return PrefsService(self.scoped, self.gate)
 
@@ -192,7 +192,7 @@ class AppContext:
 
     @cached_property
     def repair(self) -> "RepairService":
-        from .repair import RepairService
+        from loom_tui.services.repair import RepairService
 
         return RepairService(self.scoped, self.gate, self.workspaces)
 
@@ -204,7 +204,7 @@ class AppContext:
 
     @cached_property
     def usage(self) -> "UsageService":
-        from .usage import UsageService
+        from loom_tui.services.usage import UsageService
 
         return UsageService(self.scoped, self.clock.now)
 
@@ -224,7 +224,7 @@ class AppContext:
 
     @cached_property
     def operations(self) -> "OperationService":
-        from .operations import OperationService
+        from loom_tui.services.operations import OperationService
 
         return OperationService(self.scoped, self.gate, self.azure, self.pace, context=self)
 

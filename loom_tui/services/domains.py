@@ -23,7 +23,7 @@ from typing import TYPE_CHECKING, Any
 from loom_tui.domain.clock import now_iso
 from loom_tui.store.errors import Conflict, PreconditionFailed
 
-from .etag_edit import edit_with_etag
+from loom_tui.services.etag_edit import edit_with_etag
 
 if TYPE_CHECKING:
     from loom_tui.store.scoped import ScopedStore

@@ -18,7 +18,7 @@ from loom_tui.errors import NotFoundError
 if TYPE_CHECKING:
     from loom_tui.store.scoped import ScopedStore
 
-    from .roles import Gate
+    from loom_tui.services.roles import Gate
 
 NEWEST = 50
 UNREAD = Query((eq("read", False),))

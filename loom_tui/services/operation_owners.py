@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from loom_tui.azure.lro import Target
     from loom_tui.domain.operation import Operation
 
-    from .operation_handle import OperationHandle
+    from loom_tui.services.operation_handle import OperationHandle
 
 HEARTBEAT = 5.0  # seconds between an owner's signs of life
 STALE = 30.0  # seconds without a new heartbeat (as the taker measures them) before the owner counts as gone

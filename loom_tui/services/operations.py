@@ -34,18 +34,18 @@ from loom_tui.errors import Forbidden, NotFoundError, ServiceError
 from loom_tui.store.errors import PreconditionFailed
 from loom_tui.store.query import Order, Query, eq
 
-from . import operation_owners as owners
-from . import operation_policy as policy
-from .operation_events import Finished, OperationEvent, StepChanged, events_of
-from .operation_handle import LostOwnership, OperationCancelled, OperationHandle, PollUndecided, jsonable
-from .operation_owners import HEARTBEAT, STALE, Runner, owner_gone, register_resumer, this_owner
+from loom_tui.services import operation_owners as owners
+from loom_tui.services import operation_policy as policy
+from loom_tui.services.operation_events import Finished, OperationEvent, StepChanged, events_of
+from loom_tui.services.operation_handle import LostOwnership, OperationCancelled, OperationHandle, PollUndecided, jsonable
+from loom_tui.services.operation_owners import HEARTBEAT, STALE, Runner, owner_gone, register_resumer, this_owner
 
 if TYPE_CHECKING:
     from loom_tui.azure.clients import AzureClients
     from loom_tui.domain.pace import Pace
     from loom_tui.store.scoped import ScopedStore
 
-    from .roles import Gate
+    from loom_tui.services.roles import Gate
 
 __all__ = ["CONTAINER", "HEARTBEAT", "STALE", "Finished", "LostOwnership", "Operation", "OperationCancelled", "OperationHandle",
            "OperationService", "PollUndecided", "StepChanged", "jsonable", "owner_gone", "register_resumer", "this_owner"]

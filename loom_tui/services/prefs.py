@@ -25,13 +25,13 @@ from loom_tui.store.errors import NotFound, PreconditionFailed
 from loom_tui.store.query import Order, Query, eq
 
 from loom_tui.errors import ValidationError
-from .etag_edit import edit_with_etag
-from .stamps import stamp
+from loom_tui.services.etag_edit import edit_with_etag
+from loom_tui.services.stamps import stamp
 
 if TYPE_CHECKING:
     from loom_tui.store.scoped import ScopedStore
 
-    from .roles import Gate
+    from loom_tui.services.roles import Gate
 
 PREFS_ID = "prefs"
 VIEW_MODES = ("list", "tile")

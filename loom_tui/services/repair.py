@@ -28,8 +28,8 @@ from loom_tui.domain.words import count
 from loom_tui.store.errors import Conflict, NotFound, StoreError
 from loom_tui.store.query import Query, eq
 
-from .errors import ServiceError
-from .journal import Journal
+from loom_tui.services.errors import ServiceError
+from loom_tui.services.journal import Journal
 
 if TYPE_CHECKING:
     from loom_tui.store.scoped import WorkspaceRef
@@ -37,9 +37,9 @@ if TYPE_CHECKING:
     from loom_tui.store.scoped import ScopedStore
 
 
-    from .roles import Gate
+    from loom_tui.services.roles import Gate
 
-    from .workspaces import WorkspaceService
+    from loom_tui.services.workspaces.service import WorkspaceService
 
 DELETING = "Deleting"
 
@@ -112,7 +112,7 @@ class RepairService:
         return f"dropped an intent of unknown kind {kind!r}"
 
     async def _finish_workspace_create(self, data: dict) -> str:
-        from .names import NameReservations
+        from loom_tui.services.workspaces.names import NameReservations
 
         wid = data["workspaceId"]
         if not await self.scoped.workspaces_in_tenant(Query((eq("id", wid),))):
@@ -143,7 +143,7 @@ class RepairService:
         return 1
 
     async def recount(self, ws: "WorkspaceRef") -> int:
-        from .wsdoc import edit_workspace_doc
+        from loom_tui.services.workspaces.wsdoc import edit_workspace_doc
 
         count = await self.scoped.ws_count(ws, "items")
 
@@ -158,8 +158,8 @@ class RepairService:
 
     # -- the full check ----------------------------------------------------------------------
     async def _check_all(self, report: RepairReport) -> None:
-        from .items import LAKEHOUSE, SQL_ENDPOINT_TYPE, sql_endpoint_name
-        from .names import CONTAINER as NAMES
+        from loom_tui.services.workspaces.items import LAKEHOUSE, SQL_ENDPOINT_TYPE, sql_endpoint_name
+        from loom_tui.services.workspaces.names import CONTAINER as NAMES
 
         async for doc in self.scoped.workspaces_iter():
             if doc.get("state") == DELETING:

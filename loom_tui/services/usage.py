@@ -40,7 +40,7 @@ from typing import TYPE_CHECKING, Callable
 from loom_tui.domain.clock import iso
 from loom_tui.store.query import Filter, Op, Query
 
-from .idle_workspaces import IdleWorkspace, idle_among, not_deleting as _not_deleting, window
+from loom_tui.services.idle_workspaces import IdleWorkspace, idle_among, not_deleting as _not_deleting, window
 
 from loom_tui.errors import Forbidden, NotFoundError
 

@@ -25,16 +25,16 @@ from typing import TYPE_CHECKING
 
 from loom_tui.store.scoped import TENANT_SETTINGS_ITEM
 
-from .audit import AuditService
-from .directory import Directory
-from .doctor import OK, WARN
-from .errors import ConflictError, Forbidden
+from loom_tui.services.audit import AuditService
+from loom_tui.services.directory import Directory
+from loom_tui.services.doctor import OK, WARN
+from loom_tui.services.errors import ConflictError, Forbidden
 
 if TYPE_CHECKING:
     from loom_tui.store.scoped import ScopedStore
 
-    from .roles import Gate
-    from .doctor import Report
+    from loom_tui.services.roles import Gate
+    from loom_tui.services.doctor import Report
 
 _GUID = re.compile(r"^[0-9a-fA-F]{8}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{4}-[0-9a-fA-F]{12}$")
 SYSTEM = ("_etag", "_ts")

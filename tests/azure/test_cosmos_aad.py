@@ -19,7 +19,7 @@ from loom_tui.azure.auth import DeviceCodeLogin, build_app
 from loom_tui.azure.credential import MsalCredential, open_cache_for
 from loom_tui.azure.errors import SignInError
 from loom_tui.wiring import open_context
-from loom_tui.services.workspaces import WorkspaceInput
+from loom_tui.services.workspaces.service import WorkspaceInput
 from tests.azure.conftest import lab_profile
 from tests.support.cosmos_server import cosmos_server  # noqa: F401  (session fixture)
 

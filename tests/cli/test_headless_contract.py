@@ -34,7 +34,7 @@ def hostile_ws() -> str:
     characters and markup, as another writer (the web console, a script) could store them."""
     from loom_tui.config import Profile
     from loom_tui.wiring import open_context
-    from loom_tui.services.workspaces import WorkspaceInput
+    from loom_tui.services.workspaces.service import WorkspaceInput
     from loom_tui.store.port import partition_of
 
     async def plant() -> str:

@@ -19,7 +19,7 @@ from loom_tui.local.demo import DEMO_DOMAIN, DEMO_TENANT, DEMO_USERS
 from loom_tui.services.audit import AuditService
 from loom_tui.services.context import AppContext
 from loom_tui.wiring import open_context
-from loom_tui.services.workspaces import WorkspaceInput
+from loom_tui.services.workspaces.service import WorkspaceInput
 
 USERS = {alias: (oid, name) for oid, alias, name in DEMO_USERS}
 

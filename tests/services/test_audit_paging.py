@@ -10,7 +10,7 @@ import pytest
 
 from loom_tui.errors import Forbidden, ValidationError
 from loom_tui.services.audit_filter import AuditFilter, since_iso
-from loom_tui.services.workspaces import WorkspaceInput
+from loom_tui.services.workspaces.service import WorkspaceInput
 from loom_tui.store.port import DocumentStore
 from tests.store.conftest import close_store, open_store
 from tests.support import webconsole as wc

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 import pytest
 
-from loom_tui.services.comments import mentions_in
+from loom_tui.services.workspaces.comments import mentions_in
 from loom_tui.services.directory import NoDirectory, StaticDirectory
 from loom_tui.errors import NotFoundError, ReadOnlyError, ValidationError
-from loom_tui.services.items import ItemInput
+from loom_tui.services.workspaces.items import ItemInput
 
 from .conftest import LITERAL_OK, LOOK_ALIKE, audit_of, repr_id, upn
 
@@ -59,7 +59,7 @@ async def test_mentions_of_non_members_and_self_notify_nobody(team, item, open_a
 
 
 async def test_member_without_directory_entry_is_reported_unresolved(team, item):
-    from loom_tui.services.comments import CommentService
+    from loom_tui.services.workspaces.comments import CommentService
 
     # a member bound before their object id was known, in a tenant with no directory wired
     ws = await team.owner.scoped.workspace(team.id)

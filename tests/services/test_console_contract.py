@@ -15,11 +15,11 @@ from loom_tui.config import Profile
 from loom_tui.services.context import AppContext
 from loom_tui.wiring import context as make_context
 from loom_tui.services.deploy.console_record import record_for_console
-from loom_tui.services.grants import GrantService
+from loom_tui.services.workspaces.grants import GrantService
 from loom_tui.services.principals import PrincipalLookup
 from loom_tui.wiring import demo_principals
-from loom_tui.services.items import ItemInput
-from loom_tui.services.workspaces import WorkspaceInput
+from loom_tui.services.workspaces.items import ItemInput
+from loom_tui.services.workspaces.service import WorkspaceInput
 from loom_tui.store.port import DocumentStore
 from loom_tui.store.query import ALL
 from tests.store.conftest import close_store, open_store

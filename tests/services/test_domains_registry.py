@@ -15,7 +15,7 @@ from loom_tui.errors import ValidationError
 from loom_tui.services.context import AppContext
 from loom_tui.wiring import context as make_context
 from loom_tui.services.domains import STARTERS, chargeback_tag
-from loom_tui.services.workspaces import WorkspaceInput
+from loom_tui.services.workspaces.service import WorkspaceInput
 from loom_tui.store.port import DocumentStore
 from tests.store.conftest import close_store, open_store
 from tests.support import webconsole as wc

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 
 from loom_tui.errors import EditConflict, NotFoundError, ReadOnlyError, ValidationError
-from loom_tui.services.folders import build_tree
-from loom_tui.services.items import ItemInput, ItemView
+from loom_tui.services.workspaces.folders import build_tree
+from loom_tui.services.workspaces.items import ItemInput, ItemView
 
 from .conftest import LITERAL_OK, REJECTED, audit_of, snapshot
 

@@ -10,7 +10,7 @@ import pytest
 from loom_tui.domain.principal import Principal
 from loom_tui.errors import ConflictError, NotFoundError, ValidationError
 from loom_tui.local.demo import DEMO_GROUPS
-from loom_tui.services.grants import PENDING_DETAIL
+from loom_tui.services.workspaces.grants import PENDING_DETAIL
 from loom_tui.services.principals import GraphUnavailable, NoGraph, StaticPrincipals
 from loom_tui.wiring import demo_principals
 from loom_tui.services.roles import Role

@@ -9,7 +9,7 @@ from typing import AsyncIterator
 import pytest
 
 from loom_tui.errors import NameTaken
-from loom_tui.services.items import ItemInput
+from loom_tui.services.workspaces.items import ItemInput
 from loom_tui.store.port import DocumentStore
 from tests.store.conftest import close_store, open_store
 from tests.support import webconsole as wc

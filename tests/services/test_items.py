@@ -9,7 +9,7 @@ import pytest
 
 from loom_tui.domain.catalog import item_types
 from loom_tui.errors import ConflictError, EditConflict, ReadOnlyError, ValidationError
-from loom_tui.services.items import ALL_FOLDERS, ItemInput, ItemSort, ItemView, sql_endpoint_name
+from loom_tui.services.workspaces.items import ALL_FOLDERS, ItemInput, ItemSort, ItemView, sql_endpoint_name
 
 from .conftest import LITERAL_OK, REJECTED, audit_of, repr_id, snapshot
 

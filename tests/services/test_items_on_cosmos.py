@@ -11,7 +11,7 @@ from loom_tui.config import Profile
 from loom_tui.domain.workspace import WorkspaceView
 from loom_tui.local.demo import DEMO_SESSION, seed_demo
 from loom_tui.wiring import context as make_context
-from loom_tui.services.items import ItemSort, ItemView
+from loom_tui.services.workspaces.items import ItemSort, ItemView
 from tests.support.cosmos_server import cosmos_server  # noqa: F401  (session fixture)
 
 pytestmark = pytest.mark.cosmos

@@ -10,7 +10,7 @@ from loom_tui.domain.workspace import WorkspaceView
 from loom_tui.errors import Forbidden, UsageError
 from loom_tui.local.demo import DEMO_SESSION, PERSONAS, persona_session
 from loom_tui.wiring import open_context
-from loom_tui.services.items import ItemInput
+from loom_tui.services.workspaces.items import ItemInput
 
 
 @pytest.fixture

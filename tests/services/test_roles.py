@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from loom_tui.errors import Forbidden, NotFoundError, ReadOnlyError
-from loom_tui.services.items import ItemInput
+from loom_tui.services.workspaces.items import ItemInput
 from loom_tui.services.roles import Action, Role, WRITE_ACTIONS, allowed_actions, role_in
 
 from .conftest import snapshot, upn

@@ -16,7 +16,7 @@ from loom_tui.domain.workspace import CapacityKind, SortKey, WorkspaceView
 from loom_tui.services.context import AppContext
 from loom_tui.wiring import context as make_context
 from loom_tui.services.errors import NotFoundError
-from loom_tui.services.items import ItemSort, ItemView
+from loom_tui.services.workspaces.items import ItemSort, ItemView
 from loom_tui.services.roles import Role
 from loom_tui.store.port import DocumentStore
 from tests.store.conftest import close_store, open_store

@@ -12,8 +12,8 @@ import pytest
 
 from loom_tui.domain.workspace import WorkspaceView
 from loom_tui.services.errors import ConflictError
-from loom_tui.services.items import ItemInput
-from loom_tui.services.workspaces import WorkspaceInput
+from loom_tui.services.workspaces.items import ItemInput
+from loom_tui.services.workspaces.service import WorkspaceInput
 from loom_tui.store.port import DocumentStore
 from tests.store.conftest import close_store, open_store
 from tests.support import webconsole as wc

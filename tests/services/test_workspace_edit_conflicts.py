@@ -7,7 +7,7 @@ import pytest
 from loom_tui.config import Profile
 from loom_tui.wiring import open_context
 from loom_tui.errors import EditConflict
-from loom_tui.services.workspaces import WorkspaceInput
+from loom_tui.services.workspaces.service import WorkspaceInput
 
 
 @pytest.fixture

@@ -9,7 +9,7 @@ import pytest
 
 from loom_tui.domain.workspace_fields import CAPACITY_SKUS, check_capacity
 from loom_tui.errors import ValidationError
-from loom_tui.services.workspaces import WorkspaceInput
+from loom_tui.services.workspaces.service import WorkspaceInput
 from loom_tui.store.query import Filter, Op, Query
 
 
@@ -87,7 +87,7 @@ async def test_messages_name_fields_as_the_form_does(ctx):
         await ctx.workspaces.create(WorkspaceInput(name="  "))
     assert str(err.value) == "Name is required"
     ws = await ctx.workspaces.create(WorkspaceInput(name="Labels"))
-    from loom_tui.services.items import ItemInput
+    from loom_tui.services.workspaces.items import ItemInput
 
     with pytest.raises(ValidationError) as err:
         await ctx.items.create(ws["id"], ItemInput("notebook", ""))

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from loom_tui.services.items import LAKEHOUSE, SQL_ENDPOINT_TYPE
+from loom_tui.services.workspaces.items import LAKEHOUSE, SQL_ENDPOINT_TYPE
 from loom_tui.store.query import Query, eq
 
 

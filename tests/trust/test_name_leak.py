@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from loom_tui.services.errors import ValidationError
-from loom_tui.services.workspaces import WorkspaceInput
+from loom_tui.services.workspaces.service import WorkspaceInput
 
 
 async def test_an_invisible_name_is_unavailable_without_confirming_it(open_as) -> None:

@@ -12,8 +12,8 @@ import pytest
 
 from loom_tui.config import Profile
 from loom_tui.wiring import open_context
-from loom_tui.services.items import ItemInput
-from loom_tui.services.workspaces import WorkspaceInput
+from loom_tui.services.workspaces.items import ItemInput
+from loom_tui.services.workspaces.service import WorkspaceInput
 from tests.field.conftest import child_env, loom_bin
 from tests.field.ptyrun import PtyProcess, plain
 

@@ -17,8 +17,8 @@ from loom_tui.screens.modals.prompt import TextPrompt
 from loom_tui.screens.workspaces.detail import WorkspaceDetailScreen
 from loom_tui.screens.workspaces.form import WorkspaceForm
 from loom_tui.services.errors import ValidationError
-from loom_tui.services.items import ItemInput
-from loom_tui.services.workspaces import WorkspaceInput
+from loom_tui.services.workspaces.items import ItemInput
+from loom_tui.services.workspaces.service import WorkspaceInput
 from loom_tui.widgets.safe_input import SafeInput
 from loom_tui.widgets.virtual_table import VirtualTable
 from tests.ui.helpers import screen_text, wait_for, wait_ready

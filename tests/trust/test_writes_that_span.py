@@ -23,8 +23,8 @@ from loom_tui.local.demo import DEMO_SESSION, DEMO_TENANT, seed_demo
 from loom_tui.wiring import context as make_context
 from loom_tui.wiring import open_context
 from loom_tui.services.errors import ConflictError, ValidationError
-from loom_tui.services.items import ItemInput
-from loom_tui.services.workspaces import WorkspaceInput
+from loom_tui.services.workspaces.items import ItemInput
+from loom_tui.services.workspaces.service import WorkspaceInput
 from loom_tui.store.errors import StoreError
 from tests.support.cosmos_server import cosmos_server  # noqa: F401  (session fixture)
 
@@ -158,8 +158,8 @@ WRITER = textwrap.dedent("""
     import asyncio, sys
     from loom_tui.config import Profile
     from loom_tui.wiring import open_context
-    from loom_tui.services.items import ItemInput
-    from loom_tui.services.workspaces import WorkspaceInput
+    from loom_tui.services.workspaces.items import ItemInput
+    from loom_tui.services.workspaces.service import WorkspaceInput
 
     async def main():
         ctx = await open_context(Profile(), data_dir=sys.argv[1])

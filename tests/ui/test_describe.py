@@ -11,7 +11,7 @@ from textual.widgets import Static
 from loom_tui.app import LoomApp
 from loom_tui.screens.modals.describe import DescribeScreen
 from loom_tui.screens.workspaces.detail import WorkspaceDetailScreen
-from loom_tui.services.workspaces import WorkspaceInput
+from loom_tui.services.workspaces.service import WorkspaceInput
 from loom_tui.widgets.virtual_table import VirtualTable
 
 from .helpers import pick_sort, until_idle, wait_for, wait_ready

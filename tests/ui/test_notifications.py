@@ -75,8 +75,8 @@ async def test_notification_text_is_literal():
 
 async def test_enter_opens_what_the_notification_is_about_and_marks_it_read():
     from loom_tui.screens.workspaces.detail import WorkspaceDetailScreen
-    from loom_tui.services.items import ItemInput
-    from loom_tui.services.workspaces import WorkspaceInput
+    from loom_tui.services.workspaces.items import ItemInput
+    from loom_tui.services.workspaces.service import WorkspaceInput
 
     app = LoomApp()
     async with app.run_test(size=(80, 24)) as pilot:

@@ -9,7 +9,7 @@ from textual.widgets import Input
 
 from loom_tui.app import LoomApp
 from loom_tui.screens.workspaces.form import WorkspaceForm
-from loom_tui.services.workspaces import WorkspaceInput
+from loom_tui.services.workspaces.service import WorkspaceInput
 from loom_tui.widgets.virtual_table import VirtualTable, distinct_cuts, fit
 
 from .helpers import pick_sort, screen_text, until_idle, wait_for, wait_ready

@@ -126,7 +126,7 @@ async def test_refresh_shows_loading_then_the_new_time_and_new_numbers():
         gate = asyncio.Event()
         later = datetime(2026, 11, 26, 12, 5, 7, tzinfo=timezone.utc)
         app.ctx.usage = GatedUsage(app.ctx.scoped, gate, lambda: later)
-        from loom_tui.services.workspaces import WorkspaceInput
+        from loom_tui.services.workspaces.service import WorkspaceInput
 
         await app.ctx.workspaces.create(WorkspaceInput(name="Fresh space"))
         await pilot.press("r")

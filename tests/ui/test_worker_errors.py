@@ -99,8 +99,8 @@ async def test_a_failure_that_was_swallowed_is_now_seen(monkeypatch):
 
 
 async def test_a_pane_worker_error_reaches_the_detail_screens_flash_line_and_keeps_the_typed_comment(monkeypatch):
-    from loom_tui.services.items import ItemInput
-    from loom_tui.services.workspaces import WorkspaceInput
+    from loom_tui.services.workspaces.items import ItemInput
+    from loom_tui.services.workspaces.service import WorkspaceInput
 
     from .test_workspace_detail import items_table, open_detail
 
@@ -128,7 +128,7 @@ async def test_a_pane_worker_error_reaches_the_detail_screens_flash_line_and_kee
 
 
 async def test_an_unexpected_error_in_a_pane_opens_the_error_dialog(monkeypatch):
-    from loom_tui.services.workspaces import WorkspaceInput
+    from loom_tui.services.workspaces.service import WorkspaceInput
 
     from .test_workspace_detail import open_detail
 

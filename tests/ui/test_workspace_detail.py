@@ -12,8 +12,8 @@ from loom_tui.screens.workspaces.item_type_picker import ItemTypePicker
 from loom_tui.screens.modals.prompt import ChoicePrompt, TextPrompt
 from loom_tui.screens.workspaces.detail import WorkspaceDetailScreen
 from loom_tui.wiring import open_context
-from loom_tui.services.items import ItemInput
-from loom_tui.services.workspaces import WorkspaceInput
+from loom_tui.services.workspaces.items import ItemInput
+from loom_tui.services.workspaces.service import WorkspaceInput
 from loom_tui.widgets.virtual_table import VirtualTable
 
 from .helpers import screen_text, until_idle, wait_for, wait_ready

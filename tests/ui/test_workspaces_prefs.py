@@ -10,7 +10,7 @@ from loom_tui.local.demo import DEMO_DOMAIN, DEMO_TENANT, DEMO_USERS
 from loom_tui.screens.workspaces.detail import WorkspaceDetailScreen
 from loom_tui.screens.workspaces.screen import CARD_COLUMNS, COLUMNS
 from loom_tui.wiring import open_context
-from loom_tui.services.workspaces import WorkspaceInput
+from loom_tui.services.workspaces.service import WorkspaceInput
 from loom_tui.widgets.virtual_table import VirtualTable
 
 from .helpers import pick_sort, screen_text, until_idle, wait_for, wait_ready

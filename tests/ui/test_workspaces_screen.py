@@ -7,7 +7,7 @@ import pytest
 from loom_tui.app import LoomApp
 from loom_tui.screens.modals.edit_conflict import EditConflictDialog
 from loom_tui.screens.workspaces.form import WorkspaceForm
-from loom_tui.services.workspaces import WorkspaceInput
+from loom_tui.services.workspaces.service import WorkspaceInput
 from loom_tui.widgets.confirm import TypeToConfirm
 from loom_tui.widgets.virtual_table import VirtualTable
 

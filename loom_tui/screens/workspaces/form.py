@@ -19,7 +19,7 @@ from loom_tui.widgets.tickbox import TickBox
 from loom_tui.domain.text import visible
 from loom_tui.errors import EditConflict, LoomError, ValidationError
 from loom_tui.widgets.safe_input import SafeInput
-from loom_tui.services.workspaces import WorkspaceInput
+from loom_tui.services.workspaces.service import WorkspaceInput
 
 from loom_tui.screens.worker_errors import ReportsWorkerErrors
 

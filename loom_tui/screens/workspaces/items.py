@@ -19,8 +19,8 @@ from textual.timer import Timer
 from textual.widgets import Input, Static, Tree
 
 from loom_tui.errors import ConflictError, EditConflict
-from loom_tui.services.folders import FolderNode
-from loom_tui.services.items import ALL_FOLDERS, ItemInput, ItemSort, ItemView
+from loom_tui.services.workspaces.folders import FolderNode
+from loom_tui.services.workspaces.items import ALL_FOLDERS, ItemInput, ItemSort, ItemView
 from loom_tui.widgets.search_box import SearchBox
 from loom_tui.widgets.table_header import TableHeader
 from loom_tui.widgets.virtual_table import Column, VirtualTable

@@ -19,7 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
-from loom_tui.services.grants import CONSOLE_ROLE_NAMES, is_grant
+from loom_tui.services.workspaces.grants import CONSOLE_ROLE_NAMES, is_grant
 from loom_tui.services.roles import MEMBER_ROLES
 from loom_tui.widgets.table_header import TableHeader
 from loom_tui.widgets.virtual_table import Column, VirtualTable

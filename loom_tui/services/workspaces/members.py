@@ -20,11 +20,11 @@ from loom_tui.domain.text import clean_name
 from loom_tui.store.errors import NotFound, PreconditionFailed
 from loom_tui.store.query import Order, Query
 
-from .audit import AuditService
-from .directory import Directory
+from loom_tui.services.audit import AuditService
+from loom_tui.services.directory import Directory
 from loom_tui.errors import ConflictError, EditConflict, NotFoundError, ValidationError
-from .roles import MEMBER_ROLES, Action, permission_id
-from .wsdoc import set_member_upn
+from loom_tui.services.roles import MEMBER_ROLES, Action, permission_id
+from loom_tui.services.workspaces.wsdoc import set_member_upn
 
 if TYPE_CHECKING:
     from loom_tui.store.scoped import WorkspaceRef
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from loom_tui.store.scoped import ScopedStore
 
 
-    from .roles import Gate
+    from loom_tui.services.roles import Gate
 
 # user@domain: no spaces, one "@", a dot in the domain (what Entra accepts as a UPN, roughly)
 _UPN = re.compile(r"^[A-Za-z0-9._%+'#$&*!^~=-]+@[A-Za-z0-9-]+(\.[A-Za-z0-9-]+)+$")

@@ -32,17 +32,17 @@ from loom_tui.errors import NotFoundError, ValidationError
 from loom_tui.store.errors import NotFound
 from loom_tui.store.query import Order, Query
 
-from .audit import AuditService
-from .members import is_creator
-from .principals import Principal, PrincipalLookup, resolve
-from .roles import Action, permission_id
-from .wsdoc import set_member_upn
+from loom_tui.services.audit import AuditService
+from loom_tui.services.workspaces.members import is_creator
+from loom_tui.services.principals import Principal, PrincipalLookup, resolve
+from loom_tui.services.roles import Action, permission_id
+from loom_tui.services.workspaces.wsdoc import set_member_upn
 
 if TYPE_CHECKING:
     from loom_tui.store.scoped import ScopedStore
 
-    from .members import MemberService
-    from .roles import Gate
+    from loom_tui.services.workspaces.members import MemberService
+    from loom_tui.services.roles import Gate
 
 ROLES = "workspace-roles"
 CONSOLE_ROLE_NAMES = ("Admin", "Member", "Contributor", "Viewer")

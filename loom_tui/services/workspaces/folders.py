@@ -18,9 +18,9 @@ from loom_tui.domain.text import clean_name
 from loom_tui.store.errors import NotFound, PreconditionFailed
 from loom_tui.store.query import Order, Query, eq
 
-from .audit import AuditService, diff
+from loom_tui.services.audit import AuditService, diff
 from loom_tui.errors import EditConflict, NameTaken, NotFoundError, ValidationError
-from .roles import Action
+from loom_tui.services.roles import Action
 
 if TYPE_CHECKING:
     from loom_tui.store.scoped import WorkspaceRef
@@ -28,7 +28,7 @@ if TYPE_CHECKING:
     from loom_tui.store.scoped import ScopedStore
 
 
-    from .roles import Gate
+    from loom_tui.services.roles import Gate
 
 MAX_FOLDERS = 10_000  # a workspace's folder tree is read whole; this bounds that read
 

@@ -18,16 +18,16 @@ from loom_tui.domain.clock import now_iso
 from loom_tui.domain.text import clean_text
 from loom_tui.store.query import Order, Query
 
-from .audit import AuditService
-from .directory import Directory
+from loom_tui.services.audit import AuditService
+from loom_tui.services.directory import Directory
 from loom_tui.errors import NotFoundError, ValidationError
-from .roles import Action, permission_id
-from .stamps import stamp
+from loom_tui.services.roles import Action, permission_id
+from loom_tui.services.stamps import stamp
 
 if TYPE_CHECKING:
     from loom_tui.store.scoped import ScopedStore
 
-    from .roles import Gate
+    from loom_tui.services.roles import Gate
 
 BODY_MAX = 4000
 MENTION = re.compile(r"(?<![\w@])@([A-Za-z0-9._%+'-]+@[A-Za-z0-9-]+(?:\.[A-Za-z0-9-]+)*\.[A-Za-z]{2,})")

@@ -20,16 +20,16 @@ from loom_tui.domain.workspace import CAPACITY_PATTERNS
 from loom_tui.store.query import Cond
 from loom_tui.store.workspace_access import owned, owner_conds
 
-from .audit import AuditService, diff
+from loom_tui.services.audit import AuditService, diff
 from loom_tui.errors import ConflictError, EditConflict, NameTaken, ValidationError
-from .journal import Journal
-from .roles import Action
+from loom_tui.services.journal import Journal
+from loom_tui.services.roles import Action
 
 if TYPE_CHECKING:
-    from .domains import DomainRegistry
+    from loom_tui.services.domains import DomainRegistry
     from loom_tui.store.scoped import ScopedStore
 
-    from .roles import Gate
+    from loom_tui.services.roles import Gate
 
 EDITABLE = ("name", "description", "capacity", "domain")
 # containers removed together with a workspace (items last-but-one, the workspace doc last)
@@ -128,7 +128,7 @@ class WorkspaceService:
         if view.domain:  # a domain by id or name filters on its id
             from dataclasses import replace
 
-            from .domains import DomainRegistry
+            from loom_tui.services.domains import DomainRegistry
 
             found = DomainRegistry.match(view.domain, await self.registry.domains())
             if found is not None and found.id != view.domain:
@@ -175,7 +175,7 @@ class WorkspaceService:
 
             raise NotFoundError(f"no workspace named or with id {name_or_id!r}")
         if len(page.items) > 1:
-            from .errors import ConflictError
+            from loom_tui.services.errors import ConflictError
 
             ids = ", ".join(d["id"] for d in page.items)
             raise ConflictError(f"{len(page.items)} workspaces are named {name_or_id!r} ({ids}); nothing was done — use an id")
@@ -195,7 +195,7 @@ class WorkspaceService:
     @property
     def registry(self) -> "DomainRegistry":
         """The tenant's domains registry, in the web console's shape (:mod:`.domains`)."""
-        from .domains import DomainRegistry
+        from loom_tui.services.domains import DomainRegistry
 
         return DomainRegistry(self.scoped, self.scoped.session.upn or self.scoped.session.user_oid, writable=not self.gate.read_only)
 
@@ -221,7 +221,7 @@ class WorkspaceService:
 
         from loom_tui.domain.workspace_fields import check_capacity, check_domain
 
-        from .domains import DEFAULT_DOMAIN_ID
+        from loom_tui.services.domains import DEFAULT_DOMAIN_ID
 
         cur = current or {}
         capacity, domain, is_new = data.capacity, data.domain, False
@@ -246,7 +246,7 @@ class WorkspaceService:
     async def _reserve_name(self, name: str, workspace_id: str) -> None:
         """Check the name (also against workspaces that have no reservation) and reserve it for
         ``workspace_id`` (atomic: of two racing creates only one gets the reservation)."""
-        from .names import NameReservations, NameTaken as Reserved
+        from loom_tui.services.workspaces.names import NameReservations, NameTaken as Reserved
 
         await self._check_name_free(name, except_id=workspace_id)
         try:
@@ -339,7 +339,7 @@ class WorkspaceService:
             theirs = await self.scoped.workspace_reread(ws)
             raise EditConflict(mine=new, theirs=theirs) from None
         if renamed:
-            from .names import NameReservations
+            from loom_tui.services.workspaces.names import NameReservations
 
             await NameReservations(self.scoped).release(current.get("name") or "", workspace_id)
         await self.audit.record(ws, item_id=workspace_id, item_type="workspace", action="workspace.update", summary=f"edited workspace {data.name}", changes=diff(current, stored, EDITABLE))
@@ -402,7 +402,7 @@ class WorkspaceService:
             await self.scoped.workspace_delete(ws)
         except NotFound:
             pass
-        from .names import NameReservations
+        from loom_tui.services.workspaces.names import NameReservations
 
         await NameReservations(self.scoped).release(ws.doc.get("name") or "", workspace_id)
         return removed

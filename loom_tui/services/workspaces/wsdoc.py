@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Callable
 
 from loom_tui.errors import NotFoundError
 
-from .etag_edit import ATTEMPTS, edit_with_etag
+from loom_tui.services.etag_edit import ATTEMPTS, edit_with_etag
 
 if TYPE_CHECKING:
     from loom_tui.store.scoped import ScopedStore, WorkspaceRef

@@ -25,11 +25,11 @@ from loom_tui.domain.text import clean_name, clean_text
 from loom_tui.store.errors import NotFound, PreconditionFailed
 from loom_tui.store.query import Filter, Op, Order, Query, eq
 
-from .audit import AuditService, diff
-from .etag_edit import edit_with_etag
+from loom_tui.services.audit import AuditService, diff
+from loom_tui.services.etag_edit import edit_with_etag
 from loom_tui.errors import ConflictError, EditConflict, NameTaken, NotFoundError, ValidationError
-from .roles import Action
-from .wsdoc import add_to_item_count
+from loom_tui.services.roles import Action
+from loom_tui.services.workspaces.wsdoc import add_to_item_count
 
 if TYPE_CHECKING:
     from loom_tui.store.scoped import WorkspaceRef
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
     from loom_tui.store.scoped import ScopedStore
 
 
-    from .roles import Gate
+    from loom_tui.services.roles import Gate
 
 ALL_FOLDERS = "all"
 LAKEHOUSE = "lakehouse"
@@ -224,7 +224,7 @@ class ItemService:
         # the item and a lakehouse's SQL endpoint share a partition: created together or not at all;
         # the workspace's itemCount and the audit events live in other partitions: the intent lets
         # repair finish what a crash or a full disk cut short
-        from .journal import Journal
+        from loom_tui.services.journal import Journal
 
         journal = Journal(self.scoped)
         intent = await journal.begin("item.create", {"workspaceId": ws.id, "docs": docs, "events": events})
