@@ -11,8 +11,11 @@
 set -uo pipefail
 cd "$(dirname "$0")/.."
 source scripts/bootstrap.sh
+# the npm install (the Cosmos DB test server) and the venv at once: both mostly wait on downloads
+bootstrap_node &
+node_pid=$!
 bootstrap_python test || exit 1
-bootstrap_node || exit 1
+wait "$node_pid" || exit 1
 
 # Lint first (pyflakes' F rules and syntax errors, as pyproject's [tool.ruff] says): a failure ends the run
 "$VENV/bin/ruff" check --select F,E9 loom_tui tests bench scripts || { echo "ruff check failed" >&2; exit 1; }
