@@ -27,11 +27,17 @@ def is_hostile(ch: str) -> bool:
     return ch != " " and unicodedata.category(ch) in _HOSTILE_CATEGORIES
 
 
+def has_hostile(text: str) -> bool:
+    """True when any character of ``text`` is hostile (:func:`is_hostile`), at C speed:
+    ``str.isprintable`` refuses exactly those characters."""
+    return not text.isprintable()
+
+
 def json_escaped(text: str) -> str:
     """JSON text with every hostile character (:func:`is_hostile`: C1, DEL, bidi, zero-width, odd
     spaces; json.dumps already escapes C0 inside strings) written as a ``\\uXXXX`` escape — the
     same JSON, safe on a terminal, in a clipboard and in a file.  A newline is kept: in dumped JSON it can only be the indent's own."""
-    if not any(is_hostile(ch) and ch != "\n" for ch in text):
+    if not has_hostile(text.replace("\n", "")):  # none but the indent's newlines
         return text
     out = []
     for ch in text:

@@ -19,7 +19,7 @@ from decimal import Decimal
 from enum import Enum
 from typing import Any
 
-from loom_tui.domain.text import is_hostile, json_escaped
+from loom_tui.domain.text import has_hostile, json_escaped
 from loom_tui.errors import UsageError
 
 
@@ -96,7 +96,7 @@ def _default(value: Any) -> Any:
 # -- YAML ----------------------------------------------------------------------------------------
 def _any_hostile(value: Any) -> bool:
     if isinstance(value, str):
-        return any(is_hostile(ch) for ch in value)
+        return has_hostile(value)
     if isinstance(value, dict):
         return any(_any_hostile(k) or _any_hostile(v) for k, v in value.items())
     if isinstance(value, list):

@@ -23,7 +23,7 @@ from textual.app import App, ComposeResult
 from textual.screen import Screen
 
 from loom_tui.commands.output import Column, render, report_error, say
-from loom_tui.domain.text import is_hostile, json_escaped, visible
+from loom_tui.domain.text import has_hostile, is_hostile, json_escaped, visible
 from loom_tui.errors import NotFoundError
 from loom_tui.screens.modals.error import ErrorDialog
 from loom_tui.screens.modals.prompt import confirm
@@ -55,6 +55,16 @@ def test_the_rule_is_unicodes_other_and_separator_categories_over_every_code_poi
     """``is_hostile`` and ``str.isprintable`` (visible's fast path) agree on every code point."""
     differ = [cp for cp in range(0x110000) if is_hostile(chr(cp)) == chr(cp).isprintable()]
     assert differ == []
+    assert [cp for cp in range(0x110000) if has_hostile(chr(cp)) != is_hostile(chr(cp))] == []  # the text-wide check
+
+
+def test_json_of_several_lines_escapes_a_hostile_character_and_keeps_the_indent():
+    """The document-wide fast path (no hostile character but the indent's newlines) still finds one
+    hostile character anywhere in a long document."""
+    body = "{\n" + ",\n".join(f'  "k{i}": "v{i}"' for i in range(2000)) + "\n}"
+    assert json_escaped(body) == body
+    planted = body.replace('"v1999"', '"v\u202e1999"')
+    assert json_escaped(planted) == body.replace('"v1999"', '"v\\u202e1999"')
 
 
 @pytest.mark.parametrize("ch", ["\x00", "\x1b", "\x7f", "\x85", "\x9b", "\u200b", "\u202e", "\u2066", "\ufeff", "\u00ad",
