@@ -33,7 +33,7 @@ from loom_tui.domain.containers import CONTAINERS, Scope
 from .errors import Conflict, InvalidQuery, NotFound, PreconditionFailed, StoreCorrupt, StoreError, StoreFull, StoreLocked, StoreReadOnlyFs, StoreUnavailable
 from .port import DocumentStore, Page, one_partition, partition_of, spec
 from .sqlite_aggregate import SqliteAggregates, covering_schema
-from .sqlite_names import field_expr as _expr, table_of
+from .sqlite_names import field_expr as _expr, order_by as _order, table_of
 from .sqlite_tokens import decode_key_token, decode_token, encode_key_token, encode_token
 from .query import ALL, AllOf, AnyOf, Cond, Filter, Op, Query, iregex
 
@@ -167,16 +167,7 @@ def _sort_index(container: str, query: Query, present: frozenset[str]) -> str:
     return f" INDEXED BY {name}" if first in spec(container).cross_indexed and name in present else ""
 
 
-def _order(query: Query) -> str:
-    """ORDER BY for a query.  An ordered query gets ``id`` as the tie-breaker so pages are stable.
-    An unordered one gets none: ``ORDER BY id`` would make SQLite walk the (pk, id) primary key
-    instead of the index that matches the filter (a full partition scan for an exact-name lookup);
-    without it the plan, and so the order between pages, is fixed for the same data, as in Cosmos."""
-    if not query.order_by:
-        return ""
-    parts = [f"{_expr(o.field)} {'DESC' if o.descending else 'ASC'}" for o in query.order_by]
-    parts.append("id ASC")
-    return " ORDER BY " + ", ".join(parts)
+DEEP_OFFSET = 1000  # a window at least this deep in an ordered list may be read from its far end
 
 
 class SqliteStore(SqliteAggregates, DocumentStore):
@@ -561,9 +552,18 @@ class SqliteStore(SqliteAggregates, DocumentStore):
         if offset < 0 or limit < 0:
             raise InvalidQuery("offset and limit must not be negative")
         sql, params = self._select(container, pk, query)
-        sql += _order(query) + " LIMIT ? OFFSET ?"
-        params += [limit, offset]
-        rows = await self._run(lambda conn: conn.execute(sql, params).fetchall())
+        count, count_params = self._select(container, pk, query, what="COUNT(*)")
+
+        def read(conn: sqlite3.Connection) -> list[Any]:
+            # deep in an ordered list, read from its far end in the exact reverse order (every key
+            # and the id tie-break flipped): the end of 10,000 rows skips 50 rows, not 9,950
+            total = conn.execute(count, count_params).fetchone()[0] if query.order_by and offset >= DEEP_OFFSET else 0
+            end = min(total, offset + limit)
+            if offset <= total // 2 or end <= offset:
+                return conn.execute(sql + _order(query) + " LIMIT ? OFFSET ?", params + [limit, offset]).fetchall()
+            return conn.execute(sql + _order(query, reverse=True) + " LIMIT ? OFFSET ?", params + [end - offset, total - end]).fetchall()[::-1]
+
+        rows = await self._run(read)
         self.charges.record("window", 0.0)
         return [self._load(r) for r in rows]
 
