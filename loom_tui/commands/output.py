@@ -17,7 +17,7 @@ exports use too): ``-o/--output table|json|yaml|csv|tsv|markdown``, ``--query JM
 
 No format ever carries what could drive a terminal: control characters (C0, C1, DEL), bidi
 overrides and zero-width characters are shown as visible escapes (``\\x1b``, ``\\u202e``) in
-table/csv/tsv/markdown (:func:`loom_tui.domain.text.visible`), as ``\\uXXXX`` in JSON and YAML;
+table/csv/tsv/markdown (:func:`loom_tui.domain.text.visible`), as ``\\u202e``-style escapes in JSON and YAML;
 nothing is ever formatted as markup (``[red]`` in a name prints as ``[red]``).
 
 Errors: :func:`report_error` prints ``loom: message`` on stderr, or, under ``-o json``, ONE JSON

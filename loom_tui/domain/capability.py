@@ -11,6 +11,8 @@ paused) is not a capability: the verb on a paused capacity is a no-op, not a ref
 
 from __future__ import annotations
 
+from abc import ABC, abstractmethod
+
 PAUSE, RESUME, SCALE = "pause", "resume", "scale"
 VERBS: tuple[str, ...] = (PAUSE, RESUME, SCALE)
 
@@ -19,15 +21,16 @@ _NO_RUNTIME = "{name} ({type}) cannot be paused or resumed"
 _REFUSALS = {PAUSE: _NO_RUNTIME, RESUME: _NO_RUNTIME, SCALE: "only Fabric capacities scale here; {name} is {type}"}
 
 
-class Capable:
+class Capable(ABC):
     """A resource whose kind declares its verbs (a mixin: the resource dataclass gives ``name``
     and ``type``, and says which verbs its kind has)."""
 
     name: str
     type: str
 
+    @abstractmethod
     def capabilities(self) -> frozenset[str]:
-        raise NotImplementedError
+        """The verbs this resource's kind has (each kind says; there is no default)."""
 
     def can(self, verb: str) -> str | None:
         """``None`` when this resource's kind can ``verb``; else why not."""

@@ -35,7 +35,7 @@ def has_hostile(text: str) -> bool:
 
 def json_escaped(text: str) -> str:
     """JSON text with every hostile character (:func:`is_hostile`: C1, DEL, bidi, zero-width, odd
-    spaces; json.dumps already escapes C0 inside strings) written as a ``\\uXXXX`` escape — the
+    spaces; json.dumps already escapes C0 inside strings) written as a ``\\u202e``-style escape — the
     same JSON, safe on a terminal, in a clipboard and in a file.  A newline is kept: in dumped JSON it can only be the indent's own."""
     if not has_hostile(text.replace("\n", "")):  # none but the indent's newlines
         return text

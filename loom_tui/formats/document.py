@@ -5,8 +5,9 @@ JSON-native document, printed as JSON or YAML, and ``--query`` (JMESPath) over i
   types; a :class:`~decimal.Decimal` stays one, so money keeps every digit its source had.
 * :func:`json_text` prints a ``Decimal`` as the exact number it holds (``0.000011139``, never a
   rounded float), so rows sum exactly to a total computed from the same Decimals.
-* Hostile characters (C0, C1, DEL, bidi, zero-width) never reach the output raw: ``\\uXXXX`` in
-  JSON, ``\\xNN`` / ``\\uXXXX`` escapes in YAML (such a document is written ASCII-only).
+* Hostile characters (C0, C1, DEL, bidi, zero-width) never reach the output raw: they are escapes
+  (``\\u202e``) in JSON, and ``\\x85`` / ``\\u202e`` escapes in YAML (such a document is
+  written ASCII-only).
 """
 
 from __future__ import annotations
@@ -76,7 +77,7 @@ def _has_decimal(value: Any) -> bool:
 
 
 def json_text(value: Any, *, indent: int | None = 2) -> str:
-    """JSON with every hostile character escaped as ``\\uXXXX`` (json.dumps leaves C1, DEL, bidi
+    """JSON with every hostile character escaped as ``\\u202e``-style escapes (json.dumps leaves C1, DEL, bidi
     and zero-width characters raw when ``ensure_ascii`` is off) and every Decimal exact."""
     found: dict[str, str] = {}
     if _has_decimal(value):

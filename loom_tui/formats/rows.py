@@ -13,7 +13,7 @@
 
 No format ever carries what could drive a terminal: control characters, bidi overrides and
 zero-width characters are shown as visible escapes (:func:`loom_tui.domain.text.visible`), as
-``\\uXXXX`` in JSON and YAML; nothing is ever formatted as markup.
+``\\u202e``-style escapes in JSON and YAML; nothing is ever formatted as markup.
 """
 
 from __future__ import annotations

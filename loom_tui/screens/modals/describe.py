@@ -22,7 +22,7 @@ from loom_tui.domain.text import json_escaped, visible
 
 def as_json(doc: dict) -> str:
     """The document as indented JSON: non-ASCII kept readable, every hostile character (C1, DEL,
-    bidi, zero-width) escaped as ``\\uXXXX`` — what ``y`` copies is the same JSON ``-o json`` prints."""
+    bidi, zero-width) escaped as ``\\u202e``-style escapes — what ``y`` copies is the same JSON ``-o json`` prints."""
     return json_escaped(json.dumps(doc, indent=2, ensure_ascii=False, default=str))
 
 
