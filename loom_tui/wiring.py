@@ -277,7 +277,8 @@ def demo_directory() -> "StaticDirectory":
     from loom_tui.local.demo import DEMO_DOMAIN, DEMO_USERS
     from loom_tui.services.directory import DirectoryUser, StaticDirectory
 
-    return StaticDirectory([DirectoryUser(oid, f"{alias}@{DEMO_DOMAIN}", name) for oid, alias, name in DEMO_USERS])
+    return StaticDirectory([DirectoryUser(oid, f"{alias}@{DEMO_DOMAIN}", name) for oid, alias, name in DEMO_USERS],
+                           name="demo tenant users")
 
 
 def demo_principals() -> "StaticPrincipals":

@@ -34,7 +34,7 @@ class Directory(Protocol):
 class StaticDirectory:
     """A directory held in memory."""
 
-    def __init__(self, users: list[DirectoryUser], name: str = "demo tenant users") -> None:
+    def __init__(self, users: list[DirectoryUser], name: str = "users held in memory") -> None:
         self.name = name
         self._by_upn = {u.upn.lower(): u for u in users}
         self._by_oid = {u.oid.lower(): u for u in users}
