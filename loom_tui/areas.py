@@ -35,10 +35,31 @@ AREAS: tuple[Area, ...] = (
     Area("2", "capacity", "Capacity", "loom_tui.screens.capacity.screen:CapacityScreen"),
     Area("3", "usage", "Usage", "loom_tui.screens.usage:UsageScreen"),
     Area("4", "cost", "Cost", "loom_tui.screens.cost.screen:CostScreen"),
-    Area("5", "setup", "Setup", "loom_tui.screens.setup.screen:SetupScreen", "deploy a Data Landing Zone (DLZ)"),
+    Area("5", "dlz", "DLZ", "loom_tui.screens.dlz.screen:DlzScreen",
+         "deploy a Data Landing Zone (DLZ): the wizard the web console calls Setup"),
 )
 
 BY_NAME: dict[str, Area] = {a.name: a for a in AREAS}
+
+# area names an earlier loom used, as its files may still hold them (resume.json's area and form,
+# a ``[keys]`` table's ``area.setup`` / ``setup.next``): old name -> the name now
+RENAMED: dict[str, str] = {"setup": "dlz"}
+
+
+def current_name(name: str) -> str:
+    """``name`` as this loom calls it (an earlier loom's name of an area, renamed)."""
+    return RENAMED.get(name, name)
+
+
+def current_binding_id(binding_id: str) -> str:
+    """A ``[keys]`` binding id as this loom names it: ``area.setup`` -> ``area.dlz``,
+    ``setup.next`` -> ``dlz.next``; any other id as it is."""
+    head, dot, tail = binding_id.partition(".")
+    if not dot:
+        return binding_id
+    if head == "area":
+        return f"area.{current_name(tail)}"
+    return f"{current_name(head)}.{tail}"
 
 
 def area(name: str) -> Area:

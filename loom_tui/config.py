@@ -26,6 +26,7 @@ from pathlib import Path
 from typing import Any
 
 from . import paths
+from .areas import current_binding_id
 from .errors import CONFLICT, NOT_FOUND, USAGE, LoomError
 
 STORES = ("local", "cosmos")
@@ -77,7 +78,7 @@ class Profile:
     admin_plane_rg: str | None = None
     dlz_rgs: list[str] = field(default_factory=list)
     admin_group_id: str | None = None
-    # the service principal that deploys DLZs (its object id): Setup checks ITS roles, not the signed-in user's
+    # the service principal that deploys DLZs (its object id): the DLZ wizard checks ITS roles, not the signed-in user's
     deploy_principal_id: str | None = None
     deploy_principal_name: str | None = None  # how to name it on screen (default: its object id)
     # concurrent HTTP requests to Azure across the whole run (every client, every call)
@@ -190,5 +191,5 @@ def load_config(file: Path | None = None) -> Config:
     keys = raw.get("keys", {})
     if not isinstance(keys, dict) or not all(isinstance(k, str) and isinstance(v, str) and v.strip() for k, v in keys.items()):
         raise ConfigError(file, "keys", 'must be a table of binding id = "key", e.g. "ws.delete" = "x"')
-    return Config(file=file, profiles=profiles, default_profile=default, keys=dict(keys))
+    return Config(file=file, profiles=profiles, default_profile=default, keys={current_binding_id(k): v for k, v in keys.items()})  # old area names still bind
 

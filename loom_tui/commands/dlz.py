@@ -1,4 +1,4 @@
-"""``loom dlz plan|export|deploy|list|show|forget``: the Setup wizard without the screen.
+"""``loom dlz plan|export|deploy|list|show|forget``: the DLZ wizard without the screen.
 
 ``plan`` validates every answer against the live estate (exit 2 naming each bad one) and prints
 the plan; ``export`` writes the template, its parameter file and the ``az`` commands that do the

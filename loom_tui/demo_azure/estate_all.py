@@ -3,9 +3,9 @@ built in this order.  An area with a part of its own adds its builder to :data:`
 
 from __future__ import annotations
 
-from . import estate, estate_admin, estate_setup
+from . import estate, estate_admin, estate_dlz
 
-BUILDERS = (estate_admin.build, estate_setup.build)
+BUILDERS = (estate_admin.build, estate_dlz.build)
 
 
 def build_estate() -> estate.Estate:

@@ -85,7 +85,7 @@ CONTAINERS: dict[str, Container] = {
         # read from here until they are saved again (then they move to loom-dlz)
         Container("landing-zones", "tenantId", Scope.TENANT, "logical landing zones (the console's LandingZone)", ("kind",)),
         # loom-tui's own: Data Landing Zones it deployed (kind "dlz") and wizard drafts (kind "draft")
-        Container("loom-dlz", "tenantId", Scope.TENANT, "DLZ records and setup-wizard drafts (loom)", ("kind",)),
+        Container("loom-dlz", "tenantId", Scope.TENANT, "DLZ records and DLZ-wizard drafts (loom)", ("kind",)),
         Container("audit-log", "itemId", Scope.ITEM, "audit events", ("at", "seq", "tenantId", "workspaceId"),
                   # Usage, of one tenant: events per day (a range of the first), per workspace and
                   # item in the window (the second: grouped in its order, no sort)

@@ -2,7 +2,7 @@
 
 ``/workspaces/<id>`` and ``/workspaces/<id>/items/<itemId>`` open the workspace (the item
 selected); ``/admin/capacity`` the Capacity area, ``/cost...`` the Cost area, ``/usage`` Usage,
-``/setup`` or ``/admin/landing-zones`` Setup.  Anything else (or no link) opens nothing.
+``/setup`` (the web console's Setup) or ``/admin/landing-zones`` the DLZ area.  Anything else (or no link) opens nothing.
 """
 
 from __future__ import annotations
@@ -12,7 +12,7 @@ from dataclasses import dataclass
 
 _WORKSPACE = re.compile(r"^/workspaces/(?P<ws>[^/?#]+)(?:/items/(?P<item>[^/?#]+))?/?(?:[?#].*)?$")
 _AREAS = (("/admin/capacity", "capacity"), ("/cost", "cost"), ("/usage", "usage"), ("/admin/usage", "usage"),
-          ("/setup", "setup"), ("/admin/landing-zones", "setup"), ("/workspaces", "workspaces"))
+          ("/setup", "dlz"), ("/admin/landing-zones", "dlz"), ("/workspaces", "workspaces"))
 
 
 @dataclass(frozen=True)

@@ -9,7 +9,7 @@ VOCABULARY: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("/", "search / filter the list", frozenset({"Search", "Filter"})),
     ("s", "sort: pick the column (the same one again reverses)", frozenset({"Sort"})),
     ("n", "new / add", frozenset({"New", "New item", "Add member", "Comment"})),
-    ("e", "edit (a workspace; an item's name; a member's role; a template parameter in Setup; a budget's amount)",
+    ("e", "edit (a workspace; an item's name; a member's role; a template parameter in the DLZ wizard; a budget's amount)",
      frozenset({"Edit", "Rename", "Change role", "Edit parameter", "Edit amount"})),
     ("d", "delete / remove (asks first)", frozenset({"Delete", "Remove"})),
     ("enter", "open; on an item or a member: describe", frozenset({"Open", "Describe", "Detail", "Next", "Mark read", "Close"})),
@@ -18,7 +18,7 @@ VOCABULARY: tuple[tuple[str, str, frozenset[str]], ...] = (
     ("y", "copy the id (Y: the portal link)", frozenset({"Copy id", "Copy fix", "Copy JSON", "Copy code"})),
     ("r", "refresh / run again (as ctrl+r)", frozenset({"Refresh", "Reload", "Retry", "Run again", "New code",
                                                        "Reload theirs", "Recheck"})),
-    ("ctrl+r", "refresh, everywhere (Setup: retry the deployment)", frozenset({"Refresh", "Reload", "Recheck", "Retry"})),
+    ("ctrl+r", "refresh, everywhere (DLZ: retry the deployment)", frozenset({"Refresh", "Reload", "Recheck", "Retry"})),
     ("esc", "back / close / cancel", frozenset({"Back", "Close", "Cancel", "Skip", "Keep tenant", "Quit"})),
 )
 

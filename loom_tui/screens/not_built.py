@@ -20,9 +20,3 @@ class NotBuiltScreen(AreaScreen):
             yield Static(Text(self.WHAT))
             yield Static(Text("Not built yet: " + self.MISSING, style="bold"))
 
-
-class SetupScreen(NotBuiltScreen):
-    AREA = "Setup"
-    WHAT = ("The landing-zone wizard: boundary, mode, domain, capacity, review (validate and what-if), "
-            "deploy with live progress, done — interactively or from an answers file.")
-    MISSING = "the wizard's step machine and the ARM deployment client are not built yet; nothing can be deployed from here today."

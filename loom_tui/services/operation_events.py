@@ -1,7 +1,7 @@
 """An operation's progress as events: :class:`StepChanged` when a step's state or message changes,
 :class:`Finished` once, last, with the final record — the one diff of successive snapshots
 (:meth:`OperationService.watch <loom_tui.services.operations.OperationService.watch>`) that the
-CLI's progress lines, Capacity's progress callback and the Setup screen all read.
+CLI's progress lines, Capacity's progress callback and the DLZ screen all read.
 
 A step's progress alone (a percentage moving) is not a change: it rides on the next event, so a
 reader that prints one line per event prints a line when something is said, not per percent.  A

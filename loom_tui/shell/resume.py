@@ -20,6 +20,7 @@ from pathlib import Path
 from typing import Any
 
 from loom_tui import paths
+from loom_tui.areas import current_name
 from loom_tui.private_files import private_dir
 
 FILE_NAME = "resume.json"
@@ -104,6 +105,10 @@ def load(file: Path | None = None) -> ResumeState | None:
         log.warning("ignoring malformed resume file %s", file)
         return None
     state.form = _clean_form(state.form)
+    if state.area:  # saved by an earlier loom that named the area otherwise
+        state.area = current_name(str(state.area))
+    if state.form.get("form"):
+        state.form["form"] = current_name(state.form["form"])
     return state
 
 
@@ -127,11 +132,11 @@ def describe(state: ResumeState, area_label: str) -> str:
         saved = time.localtime(state.saved_at)
         same_day = time.strftime("%Y-%m-%d", saved) == time.strftime("%Y-%m-%d")
         when = time.strftime("%H:%M" if same_day else "%Y-%m-%d %H:%M", saved)
-    if state.form.get("form") == "setup":  # the DLZ wizard, perhaps with a field typed but not submitted
+    if state.form.get("form") == "dlz":  # the DLZ wizard, perhaps with a field typed but not submitted
         from loom_tui.domain.text import visible
 
         step, domain, typed = state.form.get("step", ""), state.form.get("domain", ""), state.form.get("typed", "")
-        what = f"the Setup wizard in {area_label}" + (f" at {step}" if step else "") + (f" (draft {visible(domain)})" if domain else "")
+        what = f"the DLZ wizard in {area_label}" + (f" at {step}" if step else "") + (f" (draft {visible(domain)})" if domain else "")
         parts = [what, when, f"'{visible(typed)}' typed in {state.form.get('field', 'the field')}" if typed.strip() else ""]
     elif state.form.get("form") == "detail":  # a workspace open, perhaps a comment being typed in it
         what = f"the workspace {state.form.get('workspace_name') or ''} in {area_label}".replace("workspace  in", "workspace in")

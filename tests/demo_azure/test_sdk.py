@@ -10,7 +10,7 @@ import pytest
 from azure.core.exceptions import ClientAuthenticationError, HttpResponseError
 
 from loom_tui.demo_azure.estate import ADMIN_RG, ADMIN_SUB, DLZ_SUBS, PRIVATE_DNS_ZONES, dlz_rg
-from loom_tui.demo_azure.estate_setup import SPARE_SUB
+from loom_tui.demo_azure.estate_dlz import SPARE_SUB
 from loom_tui.demo_azure.faults import RETRY_AFTER_VARIANTS, Fault
 from loom_tui.demo_azure.launcher import reset_demo_azure, start_demo_azure
 from loom_tui.local.demo import DEMO_TENANT, demo_workspaces

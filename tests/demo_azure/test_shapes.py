@@ -21,7 +21,7 @@ from tests.demo_azure.conftest import get_json
 FIXTURES = Path(__file__).resolve().parent.parent / "fixtures" / "azure-rest"
 
 # Routes other helpers own (issue 8: metrics -> capacity, cost query + budgets -> cost, deployments ->
-# setup).  Until they land these are the stateless example-body routes, so checking them here would
+# dlz).  Until they land these are the stateless example-body routes, so checking them here would
 # compare an example with itself.
 OWNED_ELSEWHERE = {
     "Metrics_List.Microsoft.Insights-2024-02-01.json": "capacity",
@@ -31,10 +31,10 @@ OWNED_ELSEWHERE = {
     "MCABillingProfileQueryGrouping.json": "cost",
     "ResourceGroupQuery.json": "cost",
     "SubscriptionQuery.json": "cost",
-    "PostDeploymentValidateOnSubscription.2026-09-01.json": "setup",
-    "PostDeploymentWhatIfOnSubscription.2026-09-01.json": "setup",
-    "PutDeploymentSubscriptionTemplateSpecsWithId.2025-04-01.json": "setup",
-    "SYNTHESIZED_DeploymentOperations_ListAtSubscriptionScope.json": "setup",
+    "PostDeploymentValidateOnSubscription.2026-09-01.json": "dlz",
+    "PostDeploymentWhatIfOnSubscription.2026-09-01.json": "dlz",
+    "PutDeploymentSubscriptionTemplateSpecsWithId.2025-04-01.json": "dlz",
+    "SYNTHESIZED_DeploymentOperations_ListAtSubscriptionScope.json": "dlz",
     # Resource Graph: no area asks for it yet; the example-body route answers
     "Resources_BasicQuery.Microsoft.ResourceGraph-2024-04-01.json": "unowned (example body)",
     "Resources_FirstPageQuery.Microsoft.ResourceGraph-2024-04-01.json": "unowned (example body)",

@@ -8,7 +8,7 @@ import os
 import subprocess
 import sys
 
-from loom_tui.demo_azure.estate_setup import SPARE_SUB
+from loom_tui.demo_azure.estate_dlz import SPARE_SUB
 from loom_tui.services.deploy.runner import STAGE_LABELS
 from tests.support.cli import loom as run_loom
 from tests.support.cli import loom_process

@@ -9,7 +9,7 @@ import uuid
 import pytest
 
 from loom_tui.config import ConfigError, Profile, load_config
-from loom_tui.demo_azure.estate_setup import SPARE_SUB
+from loom_tui.demo_azure.estate_dlz import SPARE_SUB
 from loom_tui.wiring import open_context
 from loom_tui.services.deploy.permissions import ROLE_IDS
 from loom_tui.services.deploy.service import SetupService

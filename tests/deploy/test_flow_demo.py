@@ -9,7 +9,7 @@ import asyncio
 import pytest
 
 from loom_tui.config import Profile
-from loom_tui.demo_azure.estate_setup import SPARE_SUB
+from loom_tui.demo_azure.estate_dlz import SPARE_SUB
 from loom_tui.domain.dlz import DlzAnswers
 from loom_tui.wiring import open_context
 from loom_tui.services.deploy.plan import PlanRefused, propose_address_space

@@ -11,7 +11,7 @@ import json
 import pytest
 
 from loom_tui.demo_azure.estate import ADMIN_RG, ADMIN_SUB, PRIVATE_DNS_ZONES
-from loom_tui.demo_azure.estate_setup import SPARE_SUB
+from loom_tui.demo_azure.estate_dlz import SPARE_SUB
 from loom_tui.services.deploy.bootstrap import bootstrap_for
 
 from .test_cli_dlz import GOOD, loom

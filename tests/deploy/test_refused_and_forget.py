@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import pytest
 
-from loom_tui.demo_azure.estate_setup import SPARE_SUB
+from loom_tui.demo_azure.estate_dlz import SPARE_SUB
 from loom_tui.domain.dlz import DlzAnswers
 from loom_tui.errors import Forbidden, NotFoundError
 from loom_tui.services.deploy.plan import propose_address_space

@@ -52,3 +52,10 @@ def test_broken_files_are_ignored_not_raised() -> None:
         assert resume.load() is None, content
     file.write_text(json.dumps({"version": 1, "area": "capacity", "unknown_future_field": 1}))
     assert resume.load().area == "capacity"  # type: ignore[union-attr]
+
+
+def test_a_file_saved_when_the_dlz_area_was_called_setup_resumes_in_it() -> None:
+    resume.save(ResumeState(area="setup", form={"form": "setup", "step": "Domain", "typed": "logis", "field": "the domain"}))
+    back = resume.load()
+    assert back is not None and back.area == "dlz" and back.form["form"] == "dlz"
+    assert resume.describe(back, "DLZ").startswith("the DLZ wizard in DLZ at Domain")

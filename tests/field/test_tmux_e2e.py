@@ -17,7 +17,7 @@ from .conftest import REPO, loom_bin
 
 pytestmark = pytest.mark.tmux
 
-AREAS = {"workspaces": ("1", "Workspaces"), "capacity": ("2", "Capacity"), "usage": ("3", "Usage"), "cost": ("4", "Cost"), "setup": ("5", "Setup")}
+AREAS = {"workspaces": ("1", "Workspaces"), "capacity": ("2", "Capacity"), "usage": ("3", "Usage"), "cost": ("4", "Cost"), "dlz": ("5", "DLZ")}
 READY = "Active"  # a state badge of a demo workspace row: the rows are loaded and painted
 SGR = re.compile(r"\x1b\[([0-9;]*)m")
 

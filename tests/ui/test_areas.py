@@ -14,7 +14,7 @@ from .helpers import wait_ready
 
 
 def test_the_registry_lists_five_areas_with_unique_keys_and_names():
-    assert [a.label for a in AREAS] == ["Workspaces", "Capacity", "Usage", "Cost", "Setup"]
+    assert [a.label for a in AREAS] == ["Workspaces", "Capacity", "Usage", "Cost", "DLZ"]
     assert len({a.key for a in AREAS}) == len({a.name for a in AREAS}) == len(AREAS)
     assert area("cost").binding_id == "area.cost"
 
@@ -53,5 +53,5 @@ async def test_the_palette_offers_every_area():
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_ready(pilot)
         titles = [c.title for c in app.get_system_commands(app.screen)]
-        # "Go to Setup — deploy a Data Landing Zone (DLZ)": the words after the dash are what else finds it
+        # "Go to DLZ — deploy a Data Landing Zone (DLZ)": the words after the dash are what else finds it
         assert [t.split(" — ")[0] for t in titles if t.startswith("Go to ")] == [f"Go to {a.label}" for a in AREAS]

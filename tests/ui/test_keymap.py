@@ -24,6 +24,18 @@ async def test_config_keys_table_remaps_bindings(tmp_path, monkeypatch):
         await wait_for(pilot, lambda: app.screen.query(LoomHeader) and app.screen.query_one(LoomHeader).area == "Cost")
 
 
+def test_an_earlier_loom_s_name_of_the_dlz_area_still_binds(tmp_path):
+    """The DLZ area was called Setup: a [keys] table written then still binds, under today's ids."""
+    from loom_tui.config import load_config
+    from loom_tui.services.binding_ids import unknown_binding_ids
+
+    cfg = tmp_path / "k.toml"
+    cfg.write_text('[keys]\n"area.setup" = "f5"\n"setup.next" = "ctrl+j"\n"ws.new" = "ctrl+n"\n"setupx.y" = "z"\n')
+    keys = load_config(cfg).keys
+    assert keys == {"area.dlz": "f5", "dlz.next": "ctrl+j", "ws.new": "ctrl+n", "setupx.y": "z"}
+    assert unknown_binding_ids(keys) == ["setupx.y"]
+
+
 def test_a_bad_keys_table_names_the_file_and_key(tmp_path):
     from loom_tui.config import ConfigError, load_config
 

@@ -22,7 +22,7 @@ async def test_opens_on_workspaces_with_demo_tenant_in_header():
         assert "40 workspaces" in text
 
 
-@pytest.mark.parametrize("key, area", [("2", "Capacity"), ("3", "Usage"), ("4", "Cost"), ("5", "Setup"), ("1", "Workspaces")])
+@pytest.mark.parametrize("key, area", [("2", "Capacity"), ("3", "Usage"), ("4", "Cost"), ("5", "DLZ"), ("1", "Workspaces")])
 async def test_every_area_is_one_key_away(key, area):
     app = LoomApp()
     async with app.run_test(size=(80, 24)) as pilot:

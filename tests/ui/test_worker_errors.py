@@ -244,7 +244,7 @@ async def test_a_failed_cost_read_keeps_what_was_shown_and_stops_loading(monkeyp
 
 
 async def test_setup_starts_a_new_draft_when_the_drafts_cannot_be_read(monkeypatch):
-    from loom_tui.screens.setup.screen import SetupScreen
+    from loom_tui.screens.dlz.screen import DlzScreen
     from loom_tui.services.deploy.drafts import DraftService
 
     async def fails(self):
@@ -255,7 +255,7 @@ async def test_setup_starts_a_new_draft_when_the_drafts_cannot_be_read(monkeypat
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_ready(pilot)
         await pilot.press("5")
-        await wait_for(pilot, lambda: isinstance(app.screen, SetupScreen))
+        await wait_for(pilot, lambda: isinstance(app.screen, DlzScreen))
         screen = app.screen
         await wait_for(pilot, lambda: screen.wizard is not None and MARKUP in flash_text(screen), timeout=90)
         assert flash_text(screen) == f"error: could not read the drafts: {MARKUP}"

@@ -1,4 +1,4 @@
-"""The one price estimator of Fabric F SKUs: Setup's capacity step and Capacity's scale (the
+"""The one price estimator of Fabric F SKUs: the DLZ wizard's capacity step and Capacity's scale (the
 dialog and ``loom capacity scale``) both ask it.
 
 There is no retail price list in the house: what loom knows is what the tenant was billed.  Fabric

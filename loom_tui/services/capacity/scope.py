@@ -1,7 +1,7 @@
 """Which resource groups the Capacity area scans, in which subscriptions, and why each one.
 
 Sources, in order: the profile's Admin Plane RG and DLZ RGs, the landing zones recorded in the
-store (the setup wizard adds them), and every resource group of the profile's subscriptions that
+store (the DLZ wizard adds them), and every resource group of the profile's subscriptions that
 follows the naming convention ``rg-csa-loom-*`` or carries a Loom tag.  A named group is looked
 for in every subscription of the profile (the profile names groups, not where they live).
 """

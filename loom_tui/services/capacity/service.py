@@ -103,7 +103,7 @@ class CapacityService:
         return [s["subscriptionId"] async for s in clients.pages("/subscriptions", api) if s.get("subscriptionId")]
 
     async def recorded_dlzs(self) -> list[StoredDlz]:
-        """The landing zones the setup wizard recorded (``DlzRegistry``: deployed, deploying or
+        """The landing zones the DLZ wizard recorded (``DlzRegistry``: deployed, deploying or
         failed — a half-deployed one's group is still worth seeing)."""
         from loom_tui.services.deploy.registry import DlzRegistry
 

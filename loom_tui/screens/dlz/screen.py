@@ -1,4 +1,4 @@
-"""Setup (key 5): the DLZ wizard, step by step, with its draft saved after every step.
+"""DLZ (key 5): the DLZ wizard, step by step, with its draft saved after every step.
 
 intro → boundary → mode → subscription & region → domain → capacity → network → permissions →
 review (validate + what-if) → deploying (per-stage progress) → done.  ``enter`` goes on (Next is
@@ -30,33 +30,33 @@ from ..base import AreaScreen
 
 from .consts import FACT_FREE, INPUT_STEPS, STEP_KEYS
 from .messages import DraftLoaded, FactsLoaded, OpStep, Permissions, PricesLoaded, RunEnded, Stage, TemplateLoaded
-from .view import SetupView
-from .workers import SetupWorkers
+from .view import DlzView
+from .workers import DlzWorkers
 
 
-class SetupScreen(SetupWorkers, SetupView, AreaScreen):
-    AREA = "Setup"
+class DlzScreen(DlzWorkers, DlzView, AreaScreen):
+    AREA = "DLZ"
     WRITES = frozenset({"deploy", "retry", "new_draft"})
     DEFAULT_CSS = """
-    SetupScreen #setup-title { height: 1; padding: 0 1; background: $boost; text-style: bold; }
-    SetupScreen #setup-body { padding: 0 1; height: 1fr; }
-    SetupScreen #setup-choices { height: auto; max-height: 12; margin: 1 0 0 0; }
-    SetupScreen #setup-input { margin: 1 0 0 0; }
-    SetupScreen #setup-text, SetupScreen #setup-detail { height: auto; }
-    SetupScreen #setup-reasons { height: auto; max-height: 3; padding: 0 1; text-style: bold; }
+    DlzScreen #dlz-title { height: 1; padding: 0 1; background: $boost; text-style: bold; }
+    DlzScreen #dlz-body { padding: 0 1; height: 1fr; }
+    DlzScreen #dlz-choices { height: auto; max-height: 12; margin: 1 0 0 0; }
+    DlzScreen #dlz-input { margin: 1 0 0 0; }
+    DlzScreen #dlz-text, DlzScreen #dlz-detail { height: auto; }
+    DlzScreen #dlz-reasons { height: auto; max-height: 3; padding: 0 1; text-style: bold; }
     """
     BINDINGS = [
-        Binding("enter", "next", "Next", id="setup.next"),
-        Binding("escape", "back", "Back", id="setup.back"),
-        Binding("c", "check", "Check roles", id="setup.check"),
-        Binding("v", "validate", "Validate", id="setup.validate"),
-        Binding("t", "template", "Template", id="setup.template"),
-        Binding("e", "parameter", "Edit parameter", id="setup.parameter"),
-        Binding("ctrl+r,r", "retry", "Retry", id="setup.retry"),
-        Binding("ctrl+r,r", "reload_facts", "Refresh", id="setup.refresh"),
-        Binding("a", "another", "Deploy another", id="setup.another"),
-        Binding("N", "new_draft", "New draft", id="setup.new_draft"),
-        Binding("D", "deploy", "Deploy", show=False, id="setup.deploy"),
+        Binding("enter", "next", "Next", id="dlz.next"),
+        Binding("escape", "back", "Back", id="dlz.back"),
+        Binding("c", "check", "Check roles", id="dlz.check"),
+        Binding("v", "validate", "Validate", id="dlz.validate"),
+        Binding("t", "template", "Template", id="dlz.template"),
+        Binding("e", "parameter", "Edit parameter", id="dlz.parameter"),
+        Binding("ctrl+r,r", "retry", "Retry", id="dlz.retry"),
+        Binding("ctrl+r,r", "reload_facts", "Refresh", id="dlz.refresh"),
+        Binding("a", "another", "Deploy another", id="dlz.another"),
+        Binding("N", "new_draft", "New draft", id="dlz.new_draft"),
+        Binding("D", "deploy", "Deploy", show=False, id="dlz.deploy"),
     ]
 
     def __init__(self) -> None:
@@ -82,18 +82,18 @@ class SetupScreen(SetupWorkers, SetupView, AreaScreen):
 
     # -- compose ----------------------------------------------------------------------------
     def compose_body(self) -> ComposeResult:
-        yield Static(Text("Setup"), id="setup-title", markup=False)
-        with VerticalScroll(id="setup-body"):
-            yield Static(Text(""), id="setup-text", markup=False)
-            yield OptionList(id="setup-choices")
-            yield SafeInput(id="setup-input")
-            yield Static(Text(""), id="setup-detail", markup=False)
-        yield Static(Text(""), id="setup-reasons", markup=False)
+        yield Static(Text("DLZ"), id="dlz-title", markup=False)
+        with VerticalScroll(id="dlz-body"):
+            yield Static(Text(""), id="dlz-text", markup=False)
+            yield OptionList(id="dlz-choices")
+            yield SafeInput(id="dlz-input")
+            yield Static(Text(""), id="dlz-detail", markup=False)
+        yield Static(Text(""), id="dlz-reasons", markup=False)
 
     def on_mount(self) -> None:
         super().on_mount()
-        self.query_one("#setup-choices").display = False
-        self.query_one("#setup-input").display = False
+        self.query_one("#dlz-choices").display = False
+        self.query_one("#dlz-input").display = False
         self._load_draft()
         self._load_facts()
 
@@ -412,7 +412,7 @@ class SetupScreen(SetupWorkers, SetupView, AreaScreen):
         self.flash("a new draft")
 
     # -- widgets → answers ------------------------------------------------------------------------
-    @on(OptionList.OptionSelected, "#setup-choices")
+    @on(OptionList.OptionSelected, "#dlz-choices")
     def _chosen(self, event: OptionList.OptionSelected) -> None:
         if self.wizard is None:
             return
@@ -441,9 +441,9 @@ class SetupScreen(SetupWorkers, SetupView, AreaScreen):
         w = self.wizard
         if w is None:
             return {}
-        out = {"form": "setup", "title": "Setup wizard", "step": TITLES[w.step], "draft_id": w.draft_id, "domain": w.answers.domain}
+        out = {"form": "dlz", "title": "DLZ wizard", "step": TITLES[w.step], "draft_id": w.draft_id, "domain": w.answers.domain}
         if w.step in INPUT_STEPS:
-            out["typed"] = self.query_one("#setup-input", Input).value
+            out["typed"] = self.query_one("#dlz-input", Input).value
             out["field"] = {"domain": "the domain", "network": "the address space"}[w.step]
             out["input_step"] = w.step
         return out
@@ -458,11 +458,11 @@ class SetupScreen(SetupWorkers, SetupView, AreaScreen):
         if not saved or w is None:
             return
         if saved.get("draft_id") == w.draft_id and saved.get("input_step") == w.step and saved.get("typed"):
-            self.query_one("#setup-input", Input).value = saved["typed"]
+            self.query_one("#dlz-input", Input).value = saved["typed"]
             self.flash(f"put back what you had typed: {saved['typed']}")
         self._restore = None
 
-    @on(Input.Changed, "#setup-input")
+    @on(Input.Changed, "#dlz-input")
     def _typed(self, event: Input.Changed) -> None:
         if self.wizard is None:
             return
@@ -480,12 +480,12 @@ class SetupScreen(SetupWorkers, SetupView, AreaScreen):
                 trial = set_answer(self.wizard, key, event.value.strip())
                 self._reasons(problems(trial, self.facts))
 
-    @on(Input.Submitted, "#setup-input")
+    @on(Input.Submitted, "#dlz-input")
     def _submitted(self, event: Input.Submitted) -> None:
         event.stop()
         self.action_next()
 
     def _take_input(self) -> None:
         key = {"domain": "domain", "network": "address_space"}[self.wizard.step]
-        value = self.query_one("#setup-input", Input).value.strip()
+        value = self.query_one("#dlz-input", Input).value.strip()
         self.wizard = set_answer(self.wizard, key, value)

@@ -1,4 +1,4 @@
-"""The Setup area's part of the demo estate: one more DLZ subscription, empty, where the operator
+"""The DLZ area's part of the demo estate: one more DLZ subscription, empty, where the operator
 (ops.admin, Owner) can rehearse a multi-sub DLZ deployment; the two DLZ subscriptions of the
 estate already hold DLZs, and the Admin Plane takes one single-sub DLZ."""
 

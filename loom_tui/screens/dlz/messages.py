@@ -1,4 +1,4 @@
-"""The Setup screen's messages (workers post them; the screen's handlers own the state)."""
+"""The DLZ screen's messages (workers post them; the screen's handlers own the state)."""
 
 from __future__ import annotations
 

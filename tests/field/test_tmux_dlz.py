@@ -1,4 +1,4 @@
-"""The Setup wizard in the real ``loom`` command inside tmux at 80×24: the session drops at the
+"""The DLZ wizard in the real ``loom`` command inside tmux at 80×24: the session drops at the
 network step and a new one resumes there; then on to validate, deploy and done, and the headless
 command sees the DLZ."""
 
@@ -55,7 +55,7 @@ def test_setup_wizard_resumes_after_a_drop_and_deploys(tmux: Tmux) -> None:
     s.kill()  # the SSH session drops
 
     s = tmux.start([loom_bin()], cols=80, rows=24, term="xterm-256color", env={})
-    s.wait_for("Resume the Setup wizard in Setup at Network", timeout=30)  # the area, the step and the draft
+    s.wait_for("Resume the DLZ wizard in DLZ at Network", timeout=30)  # the area, the step and the draft
     s.wait_for("typed in the address", timeout=10)  # and what was typed there
     time.sleep(0.3)
     s.send("y")

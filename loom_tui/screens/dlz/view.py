@@ -1,4 +1,4 @@
-"""What the Setup screen shows for the wizard's current step (widgets filled from the state)."""
+"""What the DLZ screen shows for the wizard's current step (widgets filled from the state)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ _STEP_TEXT = {"permissions": "The deploying identity needs these roles (c checks
               "done": "Done."}
 
 
-class SetupView:
+class DlzView:
     def _placeholder_facts(self) -> Any:
         """What the first steps check against while the estate is still being read: the
         profile's cloud only."""
@@ -39,7 +39,7 @@ class SetupView:
         self.refused = bool(problems_)
         text = Text("Next is refused: " if problems_ else "")
         text.append("; ".join(visible(p.message) for p in problems_))
-        self.query_one("#setup-reasons", Static).update(text)
+        self.query_one("#dlz-reasons", Static).update(text)
 
     def _build_plan(self) -> None:
         self.plan, self.plan_problem = None, ""
@@ -59,23 +59,23 @@ class SetupView:
     def _show(self) -> None:
         w = self.wizard
         if w is None:
-            self.query_one("#setup-text", Static).update(Text("loading the drafts…"))
+            self.query_one("#dlz-text", Static).update(Text("loading the drafts…"))
             return
         i = STEPS.index(w.step)
-        title = f"Setup · step {i + 1} of {len(STEPS)} · {TITLES[w.step]}"
+        title = f"DLZ · step {i + 1} of {len(STEPS)} · {TITLES[w.step]}"
         if w.answers.domain:
             title += f" · {visible(w.answers.domain)}"
         if self.facts is None and not self.facts_error:
             title += " · reading the estate…"
-        self.query_one("#setup-title", Static).update(Text(title))
-        choices = self.query_one("#setup-choices", OptionList)
-        inp = self.query_one("#setup-input", Input)
+        self.query_one("#dlz-title", Static).update(Text(title))
+        choices = self.query_one("#dlz-choices", OptionList)
+        inp = self.query_one("#dlz-input", Input)
         others = [r for r in self.drafts if r.wizard.step != "done"]
         choices.display = w.step in CHOICE_STEPS or (w.step == "intro" and bool(others))
         inp.display = w.step in INPUT_STEPS
         if not inp.display:
             self._input_shown = None  # the next input step is entered afresh
-        self.query_one("#setup-text", Static).update(self._step_text(w, others))
+        self.query_one("#dlz-text", Static).update(self._step_text(w, others))
         self._render_detail()
         why = problems(w, self.facts, plan_digest=plan_digest(self.plan) if self.plan else None) if self.facts is not None \
             and w.step not in ("intro", "deploying", "done") else []
@@ -152,15 +152,15 @@ class SetupView:
 
     def _focus(self) -> None:
         w = self.wizard
-        if w.step in CHOICE_STEPS or (w.step == "intro" and self.query_one("#setup-choices").display):
-            self.query_one("#setup-choices").focus()
+        if w.step in CHOICE_STEPS or (w.step == "intro" and self.query_one("#dlz-choices").display):
+            self.query_one("#dlz-choices").focus()
         elif w.step in INPUT_STEPS:
-            self.query_one("#setup-input").focus()
+            self.query_one("#dlz-input").focus()
         else:
-            self.query_one("#setup-body").focus()
+            self.query_one("#dlz-body").focus()
 
     def _options(self, items: list[tuple[str, Text]], current: str) -> None:
-        ol = self.query_one("#setup-choices", OptionList)
+        ol = self.query_one("#dlz-choices", OptionList)
         ol.clear_options()
         ol.add_options([Option(label, id=key) for key, label in items])
         idx = next((i for i, (k, _) in enumerate(items) if k.lower() == (current or "").lower()), 0)
@@ -171,7 +171,7 @@ class SetupView:
         """Show the step's answer in the field when the step is entered, or when the answer changes
         under a field the operator has not edited (a proposal arriving); a re-render (facts, prices,
         the template loading) never overwrites what is being typed."""
-        inp = self.query_one("#setup-input", Input)
+        inp = self.query_one("#dlz-input", Input)
         inp.placeholder = placeholder
         place = (self.wizard.draft_id, self.wizard.step)
         shown = getattr(self, "_input_shown", None)
@@ -211,7 +211,7 @@ class SetupView:
             if self.plan is None:
                 self._build_plan_for_done()
             detail = render.done(self.plan, f.portal if f else "", self.ctx.session.tenant_id, self.peering, self.links)
-        self.query_one("#setup-detail", Static).update(detail)
+        self.query_one("#dlz-detail", Static).update(detail)
 
     def _build_plan_for_done(self) -> None:
         if self.facts is None:

@@ -1,4 +1,4 @@
-"""The Setup wizard (key 5) at 80×24 on the local profile and its demo Azure: every step, Next
+"""The DLZ wizard (key 5) at 80×24 on the local profile and its demo Azure: every step, Next
 refused with the reasons, Back, validate + what-if, a deployment to done with peering and DNS
 links, resume at the same step after the console closes; snapshots of every step."""
 
@@ -9,7 +9,7 @@ import re
 import pytest
 
 from loom_tui.app import LoomApp
-from loom_tui.screens.setup.screen import SetupScreen
+from loom_tui.screens.dlz.screen import DlzScreen
 from loom_tui.widgets.flash import FlashLine
 
 from .helpers import create_demo_store, screen_text, until_idle, wait_for, wait_ready
@@ -17,11 +17,11 @@ from .helpers import create_demo_store, screen_text, until_idle, wait_for, wait_
 SPARE = "CSA Loom DLZ West"
 
 
-async def open_setup(pilot) -> SetupScreen:
+async def open_dlz(pilot) -> DlzScreen:
     app = pilot.app
     await wait_ready(pilot)
     await pilot.press("5")
-    await wait_for(pilot, lambda: isinstance(app.screen, SetupScreen))
+    await wait_for(pilot, lambda: isinstance(app.screen, DlzScreen))
     s = app.screen
     await wait_for(pilot, lambda: s.wizard is not None and (s.facts is not None or s.facts_error), timeout=90)
     assert not s.facts_error, s.facts_error
@@ -41,17 +41,17 @@ async def type_text(pilot, text: str) -> None:
     await until_idle(pilot)
 
 
-async def choose(pilot, s: SetupScreen, label: str) -> None:
+async def choose(pilot, s: DlzScreen, label: str) -> None:
     """Highlight the option whose text contains ``label`` and press enter."""
     from textual.widgets import OptionList
 
-    ol = s.query_one("#setup-choices", OptionList)
+    ol = s.query_one("#dlz-choices", OptionList)
     idx = next(i for i in range(ol.option_count) if label in str(ol.get_option_at_index(i).prompt))
     ol.highlighted = idx
     await keys(pilot, "enter")
 
 
-async def to_step(pilot, s: SetupScreen, step: str) -> None:
+async def to_step(pilot, s: DlzScreen, step: str) -> None:
     """Walk the wizard from the intro to ``step`` with good answers."""
     order = ["boundary", "mode", "subscription", "region", "domain", "capacity", "network", "permissions", "review"]
     await keys(pilot, "enter")  # intro -> boundary
@@ -84,7 +84,7 @@ async def to_step(pilot, s: SetupScreen, step: str) -> None:
 ADMIN_GROUP = "5a5a0000-0000-4000-8000-00000000ad01"
 
 
-async def give_parameter(pilot, s: SetupScreen, text: str) -> None:
+async def give_parameter(pilot, s: DlzScreen, text: str) -> None:
     from textual.widgets import Input
 
     from loom_tui.screens.modals.prompt import TextPrompt
@@ -100,12 +100,12 @@ async def give_parameter(pilot, s: SetupScreen, text: str) -> None:
 async def test_the_wizard_end_to_end_with_refusals_and_back():
     app = LoomApp()
     async with app.run_test(size=(80, 24)) as pilot:
-        s = await open_setup(pilot)
+        s = await open_dlz(pilot)
         assert s.wizard.step == "intro" and "Deploy a Data Landing Zone" in screen_text(app)
         await to_step(pilot, s, "domain")
         # Next refused, with the reason, until the domain is valid; typing is forced to [a-z0-9-]
         await type_text(pilot, "Finance")
-        assert s.query_one("#setup-input").value == "finance"
+        assert s.query_one("#dlz-input").value == "finance"
         await keys(pilot, "enter")
         assert s.wizard.step == "domain" and "already exists" in screen_text(app)
         await keys(pilot, *["backspace"] * 7)
@@ -114,9 +114,9 @@ async def test_the_wizard_end_to_end_with_refusals_and_back():
         await keys(pilot, "enter")
         assert s.wizard.step == "capacity"
         await keys(pilot, "escape")  # Back keeps the answer
-        assert s.wizard.step == "domain" and s.query_one("#setup-input").value == "logistics"
+        assert s.wizard.step == "domain" and s.query_one("#dlz-input").value == "logistics"
         await keys(pilot, "enter", "enter")
-        assert s.wizard.step == "network" and s.query_one("#setup-input").value == "10.1.0.0/16"
+        assert s.wizard.step == "network" and s.query_one("#dlz-input").value == "10.1.0.0/16"
         await keys(pilot, *["backspace"] * 11)
         await type_text(pilot, "10.10.0.0/16")
         await keys(pilot, "enter")
@@ -155,13 +155,13 @@ async def test_the_wizard_end_to_end_with_refusals_and_back():
 async def test_a_draft_resumes_at_the_same_step():
     app = LoomApp()
     async with app.run_test(size=(80, 24)) as pilot:
-        s = await open_setup(pilot)
+        s = await open_dlz(pilot)
         await to_step(pilot, s, "network")
         await until_idle(pilot)  # the save worker
         draft = s.wizard.draft_id
     app2 = LoomApp()
     async with app2.run_test(size=(80, 24)) as pilot:
-        s = await open_setup(pilot)
+        s = await open_dlz(pilot)
         assert s.wizard.draft_id == draft and s.wizard.step == "network"
         assert s.wizard.answers.domain == "logistics" and s.wizard.answers.subscription_id.endswith("d3")
         assert "Network" in screen_text(app2)
@@ -171,7 +171,7 @@ async def test_a_draft_resumes_at_the_same_step():
 async def test_capacity_step_shows_the_monthly_price_the_cost_service_knows(monkeypatch):
     app = LoomApp()
     async with app.run_test(size=(80, 24)) as pilot:
-        s = await open_setup(pilot)
+        s = await open_dlz(pilot)
         await to_step(pilot, s, "capacity")
         await wait_for(pilot, lambda: s.prices is not None, timeout=60)
         await until_idle(pilot)
@@ -179,7 +179,7 @@ async def test_capacity_step_shows_the_monthly_price_the_cost_service_knows(monk
         assert "Monthly prices estimated at" in text and "per CU-hour active" in text
         from textual.widgets import OptionList
 
-        ol = s.query_one("#setup-choices", OptionList)
+        ol = s.query_one("#dlz-choices", OptionList)
         options = [str(ol.get_option_at_index(i).prompt) for i in range(ol.option_count)]
         assert len(options) == 11 and all("USD/month" in o for o in options)
         assert any(o.startswith("F8") and s.prices.label("F8") in o for o in options)
@@ -198,9 +198,9 @@ async def test_review_takes_a_compiled_template_of_the_operators(tmp_path):
     bad.write_text(json.dumps({"resources": []}))
     app = LoomApp()
     async with app.run_test(size=(80, 24)) as pilot:
-        s = await open_setup(pilot)
+        s = await open_dlz(pilot)
         await to_step(pilot, s, "review")
-        assert "Template: template spec csa-loom-landing-zone version 1.0.0" in str(s.query_one("#setup-detail").render())
+        assert "Template: template spec csa-loom-landing-zone version 1.0.0" in str(s.query_one("#dlz-detail").render())
         await keys(pilot, "t")
         await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt))
         prompt = app.screen
@@ -211,7 +211,7 @@ async def test_review_takes_a_compiled_template_of_the_operators(tmp_path):
         prompt.query_one(Input).value = str(good)
         await keys(pilot, "enter")
         await wait_for(pilot, lambda: app.screen is s and s.wizard.answers.template == str(good))
-        assert f"Template: file {good}" in str(s.query_one("#setup-detail").render())
+        assert f"Template: file {good}" in str(s.query_one("#dlz-detail").render())
         await keys(pilot, "v")  # validate and what-if run with it
         await wait_for(pilot, lambda: not s.busy and s.events.get("what-if") is not None, timeout=90)
         assert s.events["validate"].state == "succeeded"
@@ -235,7 +235,7 @@ async def test_read_only_hides_deploying():
     await create_demo_store()  # read-only mode creates nothing: the store exists first
     app = LoomApp(read_only=True)
     async with app.run_test(size=(80, 24)) as pilot:
-        s = await open_setup(pilot)
+        s = await open_dlz(pilot)
         assert app.allows(s, "deploy") is False and app.allows(s, "retry") is False
 
 
@@ -246,7 +246,7 @@ STEPS = ["intro", "boundary", "mode", "subscription", "region", "domain", "capac
 @pytest.mark.parametrize("step", STEPS)
 def test_snapshot_every_step(snap_compare, step, monkeypatch):
     async def ready(pilot):
-        s = await open_setup(pilot)
+        s = await open_dlz(pilot)
         if step != "intro":
             await to_step(pilot, s, step)
         if step == "capacity":
@@ -265,7 +265,7 @@ def test_snapshot_every_step(snap_compare, step, monkeypatch):
 async def test_several_drafts_one_per_domain_pick_one_on_the_intro():
     app = LoomApp()
     async with app.run_test(size=(80, 24)) as pilot:
-        s = await open_setup(pilot)
+        s = await open_dlz(pilot)
         await to_step(pilot, s, "capacity")  # draft A: logistics, at capacity
         first = s.wizard.draft_id
         await keys(pilot, "N")  # a new draft
@@ -281,7 +281,7 @@ async def test_several_drafts_one_per_domain_pick_one_on_the_intro():
         await until_idle(pilot)
     app2 = LoomApp()
     async with app2.run_test(size=(80, 24)) as pilot:
-        s = await open_setup(pilot)
+        s = await open_dlz(pilot)
         assert s.wizard.answers.domain == "pricing" and s.wizard.step == "capacity"  # the latest resumes
         for _ in range(6):
             await keys(pilot, "escape")
@@ -293,7 +293,7 @@ async def test_several_drafts_one_per_domain_pick_one_on_the_intro():
 @pytest.mark.parametrize("step", ["network", "review"])
 def test_snapshot_wide(snap_compare, step):
     async def ready(pilot):
-        s = await open_setup(pilot)
+        s = await open_dlz(pilot)
         await to_step(pilot, s, step)
         if step == "review":
             await keys(pilot, "v")

@@ -1,4 +1,4 @@
-"""The Setup screen's workers: every read and write of Azure and the store happens here, and each
+"""The DLZ screen's workers: every read and write of Azure and the store happens here, and each
 posts a message (never touching widgets).  They raise: the screen's one worker-error path
 (``worker_errors``) says it, and ``worker_failed`` below puts the screen back in order."""
 
@@ -12,7 +12,7 @@ from ..worker_errors import log_failure
 from .messages import DraftLoaded, FactsLoaded, OpStep, Permissions, PricesLoaded, RunEnded, Stage, TemplateLoaded
 
 
-class SetupWorkers:
+class DlzWorkers:
     FAILURES = {
         "_load_draft": "could not read the drafts",
         "_load_draft_list": "could not read the drafts",
