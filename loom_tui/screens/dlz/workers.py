@@ -36,20 +36,20 @@ class DlzWorkers:
         self._show()
         return False
 
-    @work(exclusive=True, exit_on_error=False, group="setup-draft")
+    @work(exclusive=True, exit_on_error=False, group="dlz-draft")
     async def _load_draft(self) -> None:
         drafts = await self.svc.drafts.list()
         latest = next((r.wizard for r in drafts if r.wizard.step != "done"), None)
         self.post_message(DraftLoaded(latest, drafts))
 
-    @work(exclusive=True, exit_on_error=False, group="setup-facts")
+    @work(exclusive=True, exit_on_error=False, group="dlz-facts")
     async def _load_facts(self) -> None:
         self.busy = "facts"
         draft = self.wizard.draft_id if self.wizard else ""
         facts = await self.svc.facts(draft_id=draft)
         self.post_message(FactsLoaded(facts))
 
-    @work(exclusive=True, exit_on_error=False, group="setup-prices")
+    @work(exclusive=True, exit_on_error=False, group="dlz-prices")
     async def _load_prices(self) -> None:
         from loom_tui.services.deploy.prices import SkuPrices, sku_prices
 
@@ -60,27 +60,27 @@ class DlzWorkers:
             prices = SkuPrices(why_not=f"the Cost service could not be read ({exc})")
         self.post_message(PricesLoaded(prices))
 
-    @work(exclusive=True, exit_on_error=False, group="setup-save")
+    @work(exclusive=True, exit_on_error=False, group="dlz-save")
     async def _save(self, w: Wizard) -> None:
         if self.ctx.read_only:
             return
         await self.svc.drafts.save(w)
 
-    @work(exclusive=True, exit_on_error=False, group="setup-perm")
+    @work(exclusive=True, exit_on_error=False, group="dlz-perm")
     async def _check(self) -> None:
         info = self.template_info
         rep = await self.svc.check_permissions(self.wizard.answers.subscription_id, self.facts,
                                                info.role_assignments if info is not None else 0)
         self.post_message(Permissions(rep))
 
-    @work(exclusive=True, exit_on_error=False, group="setup-run")
+    @work(exclusive=True, exit_on_error=False, group="dlz-run")
     async def _validate(self, only: tuple[str, ...]) -> None:
         """Validate + what-if (read-only, run here)."""
         runner = await self.svc.runner(self.plan, self.facts, listener=lambda ev: self.post_message(Stage(ev)))
         ok = await runner.run(only=only)
         self.post_message(RunEnded(ok, only, None))
 
-    @work(exclusive=True, exit_on_error=False, group="setup-run")
+    @work(exclusive=True, exit_on_error=False, group="dlz-run")
     async def _deploy(self) -> None:
         """The deployment, as an Operation — an operation already running for this DLZ (here, or
         resumed from a process that died) is watched instead of started twice."""
@@ -96,12 +96,12 @@ class DlzWorkers:
         record = await self.svc.registry.find(self.plan.domain)
         self.post_message(RunEnded(ok, None, record))
 
-    @work(exclusive=True, exit_on_error=False, group="setup-drafts")
+    @work(exclusive=True, exit_on_error=False, group="dlz-drafts")
     async def _load_draft_list(self) -> None:
         drafts = await self.svc.drafts.list()
         self.post_message(DraftLoaded(None, drafts))
 
-    @work(exclusive=True, exit_on_error=False, group="setup-template")
+    @work(exclusive=True, exit_on_error=False, group="dlz-template")
     async def _load_template(self) -> None:
         """The template the draft's answers choose (the Admin Plane's template spec, a file, the
         shipped one), read once the estate is known."""
