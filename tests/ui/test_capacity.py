@@ -235,7 +235,8 @@ async def test_a_failed_pause_shows_arms_error_in_full_and_literally():
         await pilot.press("p")
         await wait_for(pilot, lambda: "Pause Fabric capacity fccsaloomsales?" in screen_text(app))
         await pilot.press("down", "enter")
-        await wait_for(pilot, lambda: isinstance(app.screen, ErrorDialog), timeout=30)
+        # the dialog is pushed before it is drawn: wait for its text, not only for the screen
+        await wait_for(pilot, lambda: isinstance(app.screen, ErrorDialog) and "CapacityBusy" in screen_text(app), timeout=30)
         text = screen_text(app)
         assert "could not pause fccsaloomsales" in text and "CapacityBusy" in text
         assert "[bold]fccsaloomsales[/bold]" in text and "are running. Retry later." in text  # literal, never markup
