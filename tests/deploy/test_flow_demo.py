@@ -192,6 +192,21 @@ async def test_an_interrupted_run_watches_the_deployment_instead_of_starting_it_
     assert (await svc.dlz("pricing")).peering["spoke-to-hub"] == "Connected"
 
 
+async def test_a_run_resumed_past_the_peering_keeps_the_peering_the_record_holds(world):
+    ctx, svc, clients, handle = world
+    f = await svc.facts()
+    plan, f = await svc.plan(answers(f, domain="retail"), f)
+    assert await (await svc.runner(plan, f, poll_seconds=0.3)).run() is True
+    peering, links = (await svc.dlz("retail")).peering, (await svc.dlz("retail")).dns_links
+    assert peering == {"hub-to-spoke": "Connected", "spoke-to-hub": "Connected"} and len(links) == 17
+    events = []
+    runner = await svc.runner(plan, f, listener=events.append, poll_seconds=0.3)
+    assert await runner.run(start=list(STAGES).index("dns")) is True  # the earlier run's peering is not run again
+    assert list(dict.fromkeys(e.stage for e in events if e.state == "running")) == ["dns", "record"]
+    assert runner.peering == peering and (await svc.dlz("retail")).peering == peering  # carried on from the record
+    assert "stages" not in await _record_doc(ctx, "retail")
+
+
 async def test_missing_roles_are_named_with_their_fixes(world, tmp_path):
     from loom_tui.domain.session import Session
     from loom_tui.local.demo import DEMO_TENANT
