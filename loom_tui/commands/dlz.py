@@ -314,9 +314,11 @@ async def do_deploy(args: argparse.Namespace) -> int:
 
 
 def _deployed(args: argparse.Namespace, plan: Any, op: Any, final: Any, rec: Any) -> None:
+    from loom_tui.services.deploy.operation import stages_of
+
     if machine_format(args):
         emit(args, {"domain": plan.domain, "ok": final.state == "succeeded", "operation": op.id, "state": rec.state if rec else "",
-                    "stages": rec.stages if rec else {}, "peering": rec.peering if rec else {}, "dnsLinks": rec.dns_links if rec else []})
+                    "stages": stages_of(final), "peering": rec.peering if rec else {}, "dnsLinks": rec.dns_links if rec else []})
     elif final.state == "succeeded":
         print(f"deployed DLZ {visible(plan.domain)}: {visible(plan.resource_group)} in {visible(plan.subscription_id)} (operation {op.id})")
     else:
@@ -328,12 +330,13 @@ def _deployed(args: argparse.Namespace, plan: Any, op: Any, final: Any, rec: Any
                 print("  " + visible(line), file=sys.stderr)
 
 
-def record_dict(r: Any) -> dict[str, Any]:
+def record_dict(r: Any, stages: dict[str, Any]) -> dict[str, Any]:
+    """A DLZ's record, with the stages of its newest deployment (its operation's steps)."""
     return {"domain": r.domain, "state": r.state, "subscriptionId": r.subscription_id, "region": r.region,
             "resourceGroup": r.resource_group, "vnetId": r.vnet_id, "addressSpace": r.address_space, "capacity": r.capacity,
             "capacitySku": r.capacity_sku, "storageAccount": r.storage_account, "keyVault": r.key_vault, "boundary": r.boundary,
             "deploymentName": r.deployment_name, "deployedAt": r.deployed_at, "deployedBy": r.deployed_by,
-            "peering": r.peering, "dnsLinks": r.dns_links, "stages": r.stages}
+            "peering": r.peering, "dnsLinks": r.dns_links, "stages": stages}
 
 
 async def do_list(args: argparse.Namespace) -> int:
@@ -344,15 +347,18 @@ async def do_list(args: argparse.Namespace) -> int:
 
     ctx = await _ctx(args)
     try:
-        rows, problems = await all_dlzs(SetupService(ctx))
+        svc = SetupService(ctx)
+        rows, problems = await all_dlzs(svc)
+        stages = {r.domain: await svc.stages(r.domain) for r in rows if r.record and machine_format(args)}
     finally:
         await ctx.close()
     for p in problems:
         report_warning("json" if machine_format(args) else "table", p)
     if machine_format(args):
-        emit(args, [{**(record_dict(r.record) if r.record else {"domain": r.domain, "state": r.state, "subscriptionId": r.subscription_id,
-                                                                   "region": r.region, "resourceGroup": r.resource_group,
-                                                                   "addressSpace": r.address_space}), "source": r.source}
+        emit(args, [{**(record_dict(r.record, stages[r.domain]) if r.record else {"domain": r.domain, "state": r.state,
+                                                                                   "subscriptionId": r.subscription_id,
+                                                                                   "region": r.region, "resourceGroup": r.resource_group,
+                                                                                   "addressSpace": r.address_space}), "source": r.source}
                     for r in rows])
     else:
         print_table(["domain", "state", "source", "subscription", "region", "address space", "peering", "dns links"],
@@ -368,15 +374,17 @@ def _peer(r: Any) -> str:
 
 
 async def do_show(args: argparse.Namespace) -> int:
-    from loom_tui.services.deploy.registry import DlzRegistry
+    from loom_tui.services.deploy.service import SetupService
 
     ctx = await _ctx(args)
     try:
-        r = await DlzRegistry(ctx.scoped, ctx.require_writable).get(args.name)
+        svc = SetupService(ctx)
+        r = await svc.dlz(args.name)
+        stages = await svc.stages(args.name)
     finally:
         await ctx.close()
     if machine_format(args):
-        out = record_dict(r)
+        out = record_dict(r, stages)
         if r.plan:
             from loom_tui.services.deploy.bootstrap import bootstrap_for
 
@@ -384,10 +392,10 @@ async def do_show(args: argparse.Namespace) -> int:
             out["bootstrap"] = {"steps": steps, "command": command}
         emit(args, out)
         return 0
-    rows = [[k, str(v)] for k, v in record_dict(r).items() if k not in ("peering", "dnsLinks", "stages")]
+    rows = [[k, str(v)] for k, v in record_dict(r, stages).items() if k not in ("peering", "dnsLinks", "stages")]
     rows += [["peering hub→spoke", r.peering.get("hub-to-spoke", "-")], ["peering spoke→hub", r.peering.get("spoke-to-hub", "-")]]
     rows += [[f"dns {d.get('zone')}", d.get("state", "")] for d in r.dns_links]
-    rows += [[f"stage {k}", f"{v.get('state')} {v.get('message') or ''}".strip()] for k, v in r.stages.items()]
+    rows += [[f"stage {k}", f"{v.get('state')} {v.get('message') or ''}".strip()] for k, v in stages.items()]
     if r.plan:
         from loom_tui.services.deploy.bootstrap import bootstrap_for
 

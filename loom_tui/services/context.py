@@ -226,7 +226,7 @@ class AppContext:
     def operations(self) -> "OperationService":
         from loom_tui.services.operations import OperationService
 
-        return OperationService(self.scoped, self.gate, self.azure, self.pace, context=self)
+        return OperationService(self.scoped, self.gate, self.azure, self.pace, self.profile)
 
     def where(self) -> str:
         """Header text: profile, store and cloud."""

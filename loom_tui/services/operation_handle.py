@@ -23,7 +23,11 @@ from loom_tui.errors import ServiceError
 if TYPE_CHECKING:
     from loom_tui.azure.clients import ArmResponse, AzureClients
     from loom_tui.azure.lro import Judge, PollState, Target
+    from loom_tui.config import Profile
     from loom_tui.domain.pace import Pace
+    from loom_tui.store.scoped import ScopedStore
+
+    from loom_tui.services.roles import Gate
 
 
 class Journal(Protocol):
@@ -40,8 +44,18 @@ class Journal(Protocol):
     @property
     def poll_interval(self) -> float: ...
 
+    # what a kind's resumer may take of the run besides Azure (a DLZ deployment's: the store, the
+    # gate and the profile it deploys with, and the earlier operations of its target)
     @property
-    def ctx(self) -> Any: ...  # the run's context, for the DLZ deployment's resumer only
+    def scoped(self) -> "ScopedStore": ...
+
+    @property
+    def gate(self) -> "Gate": ...
+
+    @property
+    def profile(self) -> "Profile": ...
+
+    async def history(self, kind: str, target: str, limit: int = ...) -> list[Operation]: ...
 
     async def _write(self, op: Operation) -> Operation: ...
 

@@ -42,6 +42,7 @@ from loom_tui.services.operation_owners import HEARTBEAT, STALE, Runner, owner_g
 
 if TYPE_CHECKING:
     from loom_tui.azure.clients import AzureClients
+    from loom_tui.config import Profile
     from loom_tui.domain.pace import Pace
     from loom_tui.store.scoped import ScopedStore
 
@@ -62,15 +63,15 @@ def _view(op: Operation) -> tuple:
 
 
 class OperationService:
-    def __init__(self, scoped: "ScopedStore", gate: "Gate", azure: Callable[[], Awaitable["AzureClients"]], pace: "Pace", *,
-                 context: Any = None) -> None:
+    def __init__(self, scoped: "ScopedStore", gate: "Gate", azure: Callable[[], Awaitable["AzureClients"]], pace: "Pace",
+                 profile: "Profile") -> None:
         self.scoped = scoped
         self.gate = gate
         self.azure = azure  # the run's Azure clients, made on first use (handles send and poll with them)
         self.pace = pace  # how long a runner's waits on Azure really take
-        # the run's context, for the DLZ deployment's resumer only (services/deploy/operation.py reaches
-        # it through ``handle.service.ctx``); nothing here uses it
-        self.ctx = context
+        # the run's profile, for resumers that need more than the store and Azure (a DLZ deployment's:
+        # its cloud, who deploys); nothing here reads it
+        self.profile = profile
         self.poll_interval = 5.0  # between polls when ARM sends no Retry-After
         self._tasks: dict[str, asyncio.Task] = {}
         self._cancelling: set[str] = set()
@@ -105,6 +106,12 @@ class OperationService:
         page = await self.scoped.tenant_query(CONTAINER, Query(order_by=(Order("startedAt", True),)), max_items=max(1, limit))
         ops = [o for o in (self._shown(Operation.from_doc(d)) for d in page.items) if o is not None]
         return sorted(ops, key=lambda o: not o.running)
+
+    async def history(self, kind: str, target: str, limit: int = RECENT) -> list[Operation]:
+        """The operations of ``kind`` on ``target``, newest first (those the user may see)."""
+        query = Query((eq("kind", kind), eq("target", target)), order_by=(Order("startedAt", True),))
+        page = await self.scoped.tenant_query(CONTAINER, query, max_items=max(1, limit))
+        return [o for o in (self._shown(Operation.from_doc(d)) for d in page.items) if o is not None]
 
     async def running(self) -> list[Operation]:
         """Every running operation of the tenant, whole (for finding and taking over)."""

@@ -180,7 +180,7 @@ async def test_a_dlz_recorded_by_the_wizard_is_in_the_inventory(open_ctx, demo):
     plan = {"domain": "ops", "subscription_id": sub, "region": "westus3", "resource_group": rg, "spoke_vnet_id": "",
             "address_space": "10.9.0.0/16", "capacity": "fcops", "capacity_sku": "F4", "storage_account": "", "key_vault": "",
             "boundary": "commercial", "deployment_name": "loom-dlz-ops"}
-    await DlzRegistry(ctx.scoped, ctx.require_writable).save(plan, state="deployed", stages={})
+    await DlzRegistry(ctx.scoped, ctx.require_writable).save(plan, state="deployed")
     inv = await ctx.capacity.inventory()
     row = inv.find("fcops")
     assert row is not None and row.dlz == "ops" and row.state == "Active"

@@ -60,7 +60,15 @@ def test_plan_export_deploy_list_show(tmp_path):
     assert [d["domain"] for d in listed] == ["logistics"] and listed[0]["state"] == "deployed"
     shown = json.loads(loom("dlz", "show", "logistics", "--json").stdout)
     assert shown["peering"] == {"hub-to-spoke": "Connected", "spoke-to-hub": "Connected"} and len(shown["dnsLinks"]) == 17
-    assert "peering hub→spoke" in loom("dlz", "show", "logistics").stdout
+    # the stages are the deployment's operation's steps (the record keeps none)
+    op_id = done.stdout.rsplit("(operation ", 1)[1].split(")")[0]
+    steps = json.loads(loom("operations", "show", op_id, "--json").stdout)["steps"]
+    assert shown["stages"] == {s["name"]: {"state": "succeeded", "message": s["message"]} for s in steps} and len(steps) == 7
+    assert listed[0]["stages"] == shown["stages"]
+    table = loom("dlz", "show", "logistics").stdout
+    assert "peering hub→spoke" in table
+    deploy_row = next(ln for ln in table.splitlines() if "stage deploy" in ln)
+    assert "succeeded deployment " in deploy_row and shown["stages"]["deploy"]["message"][:30] in deploy_row
     missing = loom("dlz", "show", "nope", check=False)
     assert missing.returncode != 0 and "no DLZ 'nope'" in missing.stderr
     # the same answers plan a re-run of it; the same domain elsewhere is refused now that it exists

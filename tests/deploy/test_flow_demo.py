@@ -129,7 +129,13 @@ async def test_a_429_is_waited_out(world):
     assert len(handle.server.calls_to("deployments.put")) == 2
 
 
+async def _record_doc(ctx, domain: str) -> dict:
+    return await ctx.store.get("loom-dlz", ctx.session.tenant_id, f"dlz:{domain}")
+
+
 async def test_a_failed_resource_stops_the_run_with_arms_text_and_a_retry_resumes(world):
+    from loom_tui.services.deploy.operation import stages_of
+
     ctx, svc, clients, handle = world
     f = await svc.facts()
     plan, f = await svc.plan(answers(f, domain="claims"), f)
@@ -137,27 +143,32 @@ async def test_a_failed_resource_stops_the_run_with_arms_text_and_a_retry_resume
                   f"storageAccounts/{plan.storage_account}")
     handle.state.fail_action("deployments.resource", target=storage_id, status=400, code="RequestDisallowedByPolicy",
                              message="Resource 'st' was disallowed by policy. [Policy: deny-public-storage]", at="operation")
-    events = []
-    runner = await svc.runner(plan, f, listener=events.append, poll_seconds=0.3)
-    assert await runner.run() is False
-    failed = runner.stages["deploy"]
-    assert failed["state"] == "failed"
-    assert "RequestDisallowedByPolicy" in failed["message"] and "[Policy: deny-public-storage]" in failed["message"]
-    assert "DeploymentFailed" in failed["message"]
-    assert (await svc.dlz("claims")).state == "failed"
-    # the retry starts at the stage that failed (permissions/validate/what-if are not run again)
+    first = await asyncio.wait_for(ctx.operations.wait((await svc.start_deploy(plan)).id), 120)
+    assert first.state == "failed"
+    assert [s.state for s in first.steps] == ["succeeded"] * 3 + ["failed", "pending", "pending", "pending"]
+    failed = first.steps[3].message
+    assert "RequestDisallowedByPolicy" in failed and "[Policy: deny-public-storage]" in failed and "DeploymentFailed" in failed
+    assert first.error.message.startswith("deploy: ") and "[Policy: deny-public-storage]" in first.error.message
+    doc = await _record_doc(ctx, "claims")
+    assert doc["state"] == "failed" and "stages" not in doc  # the record keeps the outcome; the stages are the operation's
+    # the retry starts at the stage that failed, as the operation's steps say (permissions/validate/what-if are not run again)
+    checks = len(handle.server.calls_to("deployments.validate")), len(handle.server.calls_to("deployments.whatif"))
     f = await svc.facts()
     plan2, f = await svc.plan(answers(f, domain="claims", address_space=plan.address_space), f)  # resuming is not a clash
     events2 = []
-    runner2 = await svc.runner(plan2, f, listener=events2.append, poll_seconds=0.3)
-    assert await runner2.run() is True
+    second = await asyncio.wait_for(ctx.operations.wait((await svc.start_deploy(plan2, listener=events2.append)).id), 120)
+    assert second.state == "succeeded", second.error
     assert [e.stage for e in events2 if e.state == "running"][0] == "deploy"
-    assert (await svc.dlz("claims")).state == "deployed"
+    assert [s.message for s in second.steps[:3]] == ["done in an earlier run"] * 3
+    assert (len(handle.server.calls_to("deployments.validate")), len(handle.server.calls_to("deployments.whatif"))) == checks
+    doc = await _record_doc(ctx, "claims")
+    assert doc["state"] == "deployed" and "stages" not in doc and doc["peering"]["spoke-to-hub"] == "Connected"
+    assert await svc.stages("claims") == stages_of(second) and list(stages_of(second)) == list(STAGES)
 
 
 async def test_an_interrupted_run_watches_the_deployment_instead_of_starting_it_twice(world):
     ctx, svc, clients, handle = world
-    handle.state.action_seconds = 4.0  # a deployment at operator speed: still running when the second run looks
+    handle.state.action_seconds = 4.0  # a deployment at operator speed: still running when the next process looks
     f = await svc.facts()
     plan, f = await svc.plan(answers(f, domain="pricing"), f)
     started = asyncio.Event()
@@ -166,19 +177,34 @@ async def test_an_interrupted_run_watches_the_deployment_instead_of_starting_it_
         if ev.stage == "deploy" and ev.state == "running" and ev.lines:
             started.set()
 
-    runner = await svc.runner(plan, f, listener=listener, poll_seconds=0.3)
-    task = asyncio.create_task(runner.run())
+    op = await svc.start_deploy(plan, listener=listener)
     await asyncio.wait_for(started.wait(), 60)
-    task.cancel()  # the process goes away mid-deploy; the ARM deployment carries on
-    with pytest.raises(asyncio.CancelledError):
-        await task
-    puts = len(handle.server.calls_to("deployments.put"))
-    f = await svc.facts()
-    plan2, f = await svc.plan(answers(f, domain="pricing", address_space=plan.address_space), f)
-    runner2 = await svc.runner(plan2, f, poll_seconds=0.3)
-    assert await runner2.run() is True
+    await ctx.operations.close()  # the process goes away mid-deploy; the ARM deployment and the operation carry on
+    left = next(o for o in await ctx.operations.running() if o.id == op.id)
+    assert [s.state for s in left.steps[:4]] == ["succeeded"] * 3 + ["running"]
+    assert "stages" not in await _record_doc(ctx, "pricing")
+    puts, checks = len(handle.server.calls_to("deployments.put")), len(handle.server.calls_to("deployments.validate"))
+    assert await ctx.operations.adopt(left)  # the next process takes it over: it carries on from its own steps
+    final = await asyncio.wait_for(ctx.operations.wait(op.id), 120)
+    assert final.state == "succeeded", final.error
     assert len(handle.server.calls_to("deployments.put")) == puts  # watched, not started again
+    assert len(handle.server.calls_to("deployments.validate")) == checks  # resumed at the deploy stage
     assert (await svc.dlz("pricing")).peering["spoke-to-hub"] == "Connected"
+
+
+async def test_a_run_resumed_past_the_peering_keeps_the_peering_the_record_holds(world):
+    ctx, svc, clients, handle = world
+    f = await svc.facts()
+    plan, f = await svc.plan(answers(f, domain="retail"), f)
+    assert await (await svc.runner(plan, f, poll_seconds=0.3)).run() is True
+    peering, links = (await svc.dlz("retail")).peering, (await svc.dlz("retail")).dns_links
+    assert peering == {"hub-to-spoke": "Connected", "spoke-to-hub": "Connected"} and len(links) == 17
+    events = []
+    runner = await svc.runner(plan, f, listener=events.append, poll_seconds=0.3)
+    assert await runner.run(start=list(STAGES).index("dns")) is True  # the earlier run's peering is not run again
+    assert list(dict.fromkeys(e.stage for e in events if e.state == "running")) == ["dns", "record"]
+    assert runner.peering == peering and (await svc.dlz("retail")).peering == peering  # carried on from the record
+    assert "stages" not in await _record_doc(ctx, "retail")
 
 
 async def test_missing_roles_are_named_with_their_fixes(world, tmp_path):
@@ -237,8 +263,7 @@ async def test_a_resumed_deploy_refuses_an_operators_template_that_changed(world
     path.write_text(json.dumps(shipped_template()))
     f = await svc.facts()
     plan, f = await svc.plan(answers(f, domain="pricing", template=str(path)), f)
-    await svc.registry.save(plan.to_dict(), state="failed", stages={"permissions": {"state": "failed", "message": "x"}}, peering={},
-                            dns_links=[])
+    await svc.registry.save(plan.to_dict(), state="failed", peering={}, dns_links=[])
     path.write_text(json.dumps(shipped_template(), indent=1))  # edited since
 
     async def run(handle):

@@ -40,7 +40,7 @@ async def test_old_records_in_landing_zones_are_read_then_moved_on_save(ctx) -> 
     assert "claims" in [r.domain for r in await reg.list()]
     drafts = DraftService(ctx.scoped, ctx.require_writable)
     assert old_draft.draft_id in [r.wizard.draft_id for r in await drafts.all()]
-    await reg.save(PLAN, state="deployed", stages={})
+    await reg.save(PLAN, state="deployed")
     assert await ctx.store.get("landing-zones", tid, "dlz:claims") is None
     assert (await ctx.store.get("loom-dlz", tid, "dlz:claims"))["state"] == "deployed"
     await drafts.delete(old_draft.draft_id)
@@ -55,3 +55,19 @@ async def test_new_drafts_go_to_loom_dlz(ctx) -> None:
     tid = ctx.session.tenant_id
     assert await ctx.store.get("loom-dlz", tid, f"draft:{w.draft_id}") is not None
     assert await ctx.store.get("landing-zones", tid, f"draft:{w.draft_id}") is None
+
+
+async def test_a_record_an_older_loom_wrote_with_stages_is_read_and_saved_without_them(ctx) -> None:
+    tid = ctx.session.tenant_id
+    old = {"id": "dlz:claims", "tenantId": tid, "kind": "dlz", "domain": "claims", "state": "failed", "subscriptionId": PLAN["subscription_id"],
+           "peering": {"hub-to-spoke": "Connected"}, "dnsLinks": [{"zone": "z", "state": "Completed"}], "plan": PLAN,
+           "stages": {"permissions": {"state": "succeeded", "message": ""}, "deploy": {"state": "failed", "message": "DeploymentFailed"}}}
+    await ctx.store.upsert("loom-dlz", old)
+    reg = DlzRegistry(ctx.scoped, ctx.require_writable)
+    rec = await reg.get("claims")
+    assert (rec.state, rec.peering, rec.dns_links, rec.plan) == ("failed", {"hub-to-spoke": "Connected"}, [{"zone": "z", "state": "Completed"}], PLAN)
+    assert [r.domain for r in await reg.list()] == ["claims"]
+    await reg.save(PLAN, state="deploying")  # the stages are the operation's: the record keeps the outcome only
+    doc = await ctx.store.get("loom-dlz", tid, "dlz:claims")
+    assert "stages" not in doc and doc["state"] == "deploying" and doc["peering"] == {"hub-to-spoke": "Connected"}
+    assert doc["dnsLinks"] == [{"zone": "z", "state": "Completed"}] and doc["plan"] == PLAN

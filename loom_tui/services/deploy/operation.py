@@ -1,6 +1,8 @@
-"""A DLZ deployment as an Operation (``ctx.operations``): one step per runner stage, ARM's error
-text as the operation's error, and a resumer so a deployment left running by a process that died
-(SSH drop, kill) is carried on by the next loom process from the stage it had reached."""
+"""A DLZ deployment as an Operation (``ctx.operations``): one step per runner stage — the only
+store of a deployment's stages (the DLZ's record keeps its outcome) — ARM's error text as the
+operation's error, and a resumer so a deployment left running by a process that died (SSH drop,
+kill) is carried on by the next loom process from the stage it had reached.  A deployment started
+again after one that failed starts where that one stopped (:func:`start_point`, for both)."""
 
 from __future__ import annotations
 
@@ -15,6 +17,7 @@ from .stage_events import StageEvent
 
 if TYPE_CHECKING:
     from loom_tui.domain.operation import Operation
+    from loom_tui.services.operation_handle import Journal
     from loom_tui.services.operations import OperationHandle
 
 KIND = "dlz.deploy"
@@ -29,11 +32,34 @@ class DeployFailed(ServiceError):
         self.message = f"{stage}: {message}"
 
 
-async def _drive(handle: "OperationHandle", plan: DlzPlan, listener: Any = None) -> dict[str, Any]:
-    from .registry import DlzRegistry
-    from .run_context import runner_for
+def stages_of(op: "Operation") -> dict[str, dict[str, str]]:
+    """The stages ``op`` reached, as ``{stage: {state, message}}`` (the pending ones left out)."""
+    return {s.name: {"state": s.state, "message": s.message} for s in op.steps if s.state != "pending"}
 
-    ctx = handle.service.ctx
+
+async def latest(operations: "Journal", domain: str) -> "Operation | None":
+    """The newest deployment of ``domain`` the user may see (None: none is kept)."""
+    ops = await operations.history(KIND, domain, limit=1)
+    return ops[0] if ops else None
+
+
+async def start_point(operations: "Journal", domain: str) -> int:
+    """Where the deployment of ``domain`` starts: the first stage not succeeded in the newest of
+    its deployments that got anywhere — a deployment resumed after its process died: its own
+    steps; a new one: the run before it.  0 when that run finished (a deployment again, from the
+    start) or when none is kept: every stage is idempotent, so starting over is safe."""
+    for op in await operations.history(KIND, domain):
+        done = {s.name for s in op.steps if s.state == "succeeded"}
+        if not done:
+            continue  # stopped before a stage succeeded (or the one starting now): the one before says more
+        if op.state == "succeeded":
+            return 0
+        return next((i for i, name in enumerate(STAGES) if name not in done), len(STAGES) - 1)
+    return 0
+
+
+async def _drive(handle: "OperationHandle", plan: DlzPlan, listener: Any = None) -> dict[str, Any]:
+    from .run_context import RunContext, runner_for
 
     async def on_event(ev: StageEvent) -> None:
         if listener is not None:
@@ -43,8 +69,9 @@ async def _drive(handle: "OperationHandle", plan: DlzPlan, listener: Any = None)
         state = ev.state if ev.state in ("running", "succeeded", "failed") else None
         await handle.step(ev.stage, state, progress=ev.progress, message=(ev.message or "")[:4000])
 
-    runner = await runner_for(ctx, DlzRegistry(ctx.scoped, ctx.require_writable), plan, None, listener=on_event)
-    ok = await runner.run()
+    start = await start_point(handle.service, plan.domain)
+    runner = await runner_for(RunContext.of(handle.service), plan, None, listener=on_event)
+    ok = await runner.run(start=start)
     if not ok:
         failed = next((s for s in STAGES if (runner.stages.get(s) or {}).get("state") == "failed"), "deploy")
         raise DeployFailed(failed, runner.stages[failed].get("message") or "failed")
@@ -73,10 +100,11 @@ async def start(ctx: Any, plan: DlzPlan, listener: Any = None) -> "Operation":
 
 
 async def _resume(handle: "OperationHandle") -> dict[str, Any]:
-    from .registry import DlzRegistry
+    """A deployment taken over from a process that died: the record's plan (its template's same
+    bytes), from the stage :func:`start_point` says — the same path as a deployment started again."""
+    from .run_context import RunContext
 
-    ctx = handle.service.ctx
-    rec = await DlzRegistry(ctx.scoped, ctx.require_writable).find(handle.op.target)
+    rec = await RunContext.of(handle.service).registry().find(handle.op.target)
     if rec is None:  # stopped before the permissions passed: nothing was recorded, nothing deployed
         raise ServiceError(f"the deployment of DLZ {handle.op.target!r} stopped before its permissions were checked; "
                            "nothing was deployed or recorded: start it again")

@@ -1,8 +1,10 @@
 """The DLZs loom deployed, recorded in the store (``loom-dlz``, kind ``dlz``: loom's own container;
 records an older loom kept in the console's ``landing-zones`` are read from there and moved on the
-next save) so Capacity and Cost see them, with their deployment's stage states so a failed run
-resumes where it stopped.  What the console reads about a DLZ is written separately
-(:mod:`.console_record`)."""
+next save) so Capacity and Cost see them: the outcome of its deployment (deploying, deployed or
+failed), the plan a resumed run deploys again, the peering and DNS links it made.  The stages of a
+deployment are its Operation's steps (:mod:`.operation`), kept nowhere else; a record an older loom
+wrote with ``stages`` is read as well (the field is ignored, and dropped at the next save).  What
+the console reads about a DLZ is written separately (:mod:`.console_record`)."""
 
 from __future__ import annotations
 
@@ -37,7 +39,6 @@ class DlzRecord:
     deployment_name: str
     deployed_at: str
     deployed_by: str
-    stages: dict[str, dict[str, Any]] = field(default_factory=dict)
     peering: dict[str, str] = field(default_factory=dict)  # "hub-to-spoke"/"spoke-to-hub" -> peeringState
     dns_links: list[dict[str, str]] = field(default_factory=list)  # [{zone, state}]
     plan: dict[str, Any] = field(default_factory=dict)
@@ -49,8 +50,8 @@ class DlzRecord:
             str(d.get("resourceGroup") or ""), str(d.get("vnetId") or ""), str(d.get("addressSpace") or ""),
             str(d.get("capacity") or ""), str(d.get("capacitySku") or ""), str(d.get("storageAccount") or ""),
             str(d.get("keyVault") or ""), str(d.get("boundary") or ""), str(d.get("deploymentName") or ""),
-            str(d.get("deployedAt") or ""), str(d.get("deployedBy") or ""), dict(d.get("stages") or {}),
-            dict(d.get("peering") or {}), list(d.get("dnsLinks") or []), dict(d.get("plan") or {}))
+            str(d.get("deployedAt") or ""), str(d.get("deployedBy") or ""), dict(d.get("peering") or {}),
+            list(d.get("dnsLinks") or []), dict(d.get("plan") or {}))  # an older record's "stages": not read
 
     def as_existing(self) -> ExistingDlz:
         return ExistingDlz(self.domain, self.subscription_id, self.region, self.resource_group, self.address_space,
@@ -80,9 +81,9 @@ class DlzRegistry:
         except NotFoundError:
             return None
 
-    async def save(self, plan: dict[str, Any], *, state: str, stages: dict[str, dict[str, Any]],
-                   peering: dict[str, str] | None = None, dns_links: builtins.list[dict[str, str]] | None = None) -> None:
-        """Write the record of ``plan`` (a ``DlzPlan.to_dict()``) with the run's progress."""
+    async def save(self, plan: dict[str, Any], *, state: str, peering: dict[str, str] | None = None,
+                   dns_links: builtins.list[dict[str, str]] | None = None) -> None:
+        """Write the record of ``plan`` (a ``DlzPlan.to_dict()``) with the run's outcome so far."""
         self.require_writable("recording a DLZ")
         s = self.scoped.session
         old = await self.find(plan["domain"])
@@ -93,7 +94,7 @@ class DlzRegistry:
             "capacitySku": plan["capacity_sku"], "storageAccount": plan["storage_account"], "keyVault": plan["key_vault"],
             "boundary": plan["boundary"], "deploymentName": plan["deployment_name"],
             "deployedAt": (old.deployed_at if old and old.deployed_at else now_iso()) if state != "deployed" else now_iso(),
-            "deployedBy": s.upn, "stages": stages, "peering": peering if peering is not None else (old.peering if old else {}),
+            "deployedBy": s.upn, "peering": peering if peering is not None else (old.peering if old else {}),
             "dnsLinks": dns_links if dns_links is not None else (old.dns_links if old else []), "plan": plan,
         })
         await _drop_legacy(self.scoped, f"dlz:{plan['domain']}", "dlz")

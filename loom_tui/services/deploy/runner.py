@@ -2,9 +2,11 @@
 ways) → DNS links (concurrently) → record.
 
 Every stage is idempotent, so a run that failed (or a process that was killed) starts again at the
-first stage that has not succeeded: an ARM deployment still running is watched rather than
-started twice; a peering or a link that exists is simply PUT again (ARM answers 200).  Stage
-states are kept in the DLZ's record in the store.  ARM's error text travels in full.
+first stage that has not succeeded (``run(start=...)``): an ARM deployment still running is watched
+rather than started twice; a peering or a link that exists is simply PUT again (ARM answers 200).
+Where a run starts is read from the deployment's Operation, the only store of stage states
+(:func:`.operation.start_point`); the DLZ's record keeps the outcome, the plan, the peering and the
+DNS links (:attr:`DlzRunner.stages` is this run's own, in memory).  ARM's error text travels in full.
 
 Calls go through the run's :class:`~loom_tui.azure.clients.AzureClients`: validate, what-if,
 create, peering and DNS links are raw ARM calls (``clients.send``) followed by the one poller
@@ -123,7 +125,7 @@ class DlzRunner:
         return self.plan.to_dict()  # with its template's source: a resumed run deploys the same one
 
     async def save(self, state: str) -> None:
-        await self.registry.save(self._plan_doc(), state=state, stages=self.stages, peering=self.peering, dns_links=self.dns_links)
+        await self.registry.save(self._plan_doc(), state=state, peering=self.peering, dns_links=self.dns_links)
 
     async def _follow(self, target: "lro.Target | None", on_progress: "lro.Notify | None" = None) -> "lro.PollState | None":
         """The one poller, at this run's pace (``poll_seconds`` when ARM sends no Retry-After)."""
@@ -177,26 +179,21 @@ class DlzRunner:
 
     # ------------------------------------------------------------ the run
 
-    async def resume_point(self) -> int:
-        """The first stage not yet succeeded, from the stored record."""
+    async def _carry_on(self) -> None:
+        """What the stages before a resumed run's start made, as the record keeps it: the peering
+        and the DNS links (the record stage writes them again)."""
         rec = await self.registry.find(self.plan.domain)
-        if rec is None or rec.state == "deployed":
-            return 0
-        self.stages = dict(rec.stages)
-        self.peering = dict(rec.peering)
-        self.dns_links = list(rec.dns_links)
-        for i, s in enumerate(STAGES):
-            if (rec.stages.get(s) or {}).get("state") != "succeeded":
-                return i
-        return len(STAGES) - 1
+        if rec is not None:
+            self.peering = dict(rec.peering)
+            self.dns_links = list(rec.dns_links)
 
-    async def run(self, *, only: tuple[str, ...] | None = None, resume: bool = True) -> bool:
-        """Run the stages (``only`` a subset, for the review step's validate / what-if); True
-        when every stage run succeeded.  A failure is recorded and reported, not raised."""
+    async def run(self, *, only: tuple[str, ...] | None = None, start: int = 0) -> bool:
+        """Run the stages from the ``start``-th (an earlier run had them succeed; ``only`` a subset,
+        for the review step's validate / what-if); True when every stage run succeeded.  A failure
+        is recorded and reported, not raised."""
         names = list(STAGES)
-        start = 0
-        if only is None and resume:
-            start = await self.resume_point()
+        if only is None and start:
+            await self._carry_on()
             for s in names[:start]:
                 await self.emit(StageEvent(s, "succeeded", "done in an earlier run"))
         # nothing is recorded before the permissions stage passes: a refused identity leaves no
@@ -412,8 +409,7 @@ class DlzRunner:
     async def stage_record(self) -> str:
         from .console_record import record_for_console
 
-        await self.registry.save(self._plan_doc(), state="deployed", stages={**self.stages, "record": {"state": "succeeded", "message": ""}},
-                                 peering=self.peering, dns_links=self.dns_links)
+        await self.registry.save(self._plan_doc(), state="deployed", peering=self.peering, dns_links=self.dns_links)
         await record_for_console(self.registry.scoped, self._plan_doc())
         return "recorded in the store (and as the web console records a DLZ: the domain's binding, a landing zone)"
 

@@ -12,7 +12,7 @@ from .facts import DeployFacts, PermissionReport
 from .permissions import Deployer, check_permissions
 from .plan import build_plan
 from .registry import DlzRecord, DlzRegistry
-from .run_context import clients_of, cloud_of, deployer_of, hub_scope, runner_for
+from .run_context import RunContext, clients_of, cloud_of, deployer_of, hub_scope, runner_for
 from .runner import DlzRunner
 from .stage_events import Listener
 
@@ -20,14 +20,15 @@ from .stage_events import Listener
 class SetupService:
     def __init__(self, ctx: Any) -> None:
         self.ctx = ctx
+        self.run = RunContext.of(ctx)
         self.drafts = DraftService(ctx.scoped, ctx.require_writable)
         self.registry = DlzRegistry(ctx.scoped, ctx.require_writable)
 
     async def clients(self) -> Any:
-        return await clients_of(self.ctx)
+        return await clients_of(self.run)
 
     def cloud(self) -> Any:
-        return cloud_of(self.ctx)
+        return cloud_of(self.run)
 
     async def facts(self, *, draft_id: str = "", regions_for: list[str] | None = None) -> DeployFacts:
         from .estate_reader import read_facts
@@ -57,7 +58,7 @@ class SetupService:
 
     def deployer(self) -> Deployer:
         """Whose roles a deployment needs (see :func:`.run_context.deployer_of`)."""
-        return deployer_of(self.ctx)
+        return deployer_of(self.run)
 
     async def check_permissions(self, subscription_id: str, facts: DeployFacts, role_assignments: int = 0) -> PermissionReport:
         """``role_assignments``: how many the template holds (they need a role that may assign roles)."""
@@ -68,7 +69,7 @@ class SetupService:
 
     async def runner(self, plan: DlzPlan, facts: DeployFacts | None, *, listener: Listener | None = None,
                      poll_seconds: float = 1.0) -> DlzRunner:
-        return await runner_for(self.ctx, self.registry, plan, facts, listener=listener, poll_seconds=poll_seconds)
+        return await runner_for(self.run, plan, facts, listener=listener, poll_seconds=poll_seconds)
 
     async def start_deploy(self, plan: DlzPlan, *, listener: Listener | None = None) -> Any:
         """Deploy as an Operation (``o`` shows it; a process that dies leaves it to be resumed).
@@ -83,6 +84,14 @@ class SetupService:
         from .operation import follow_or_start
 
         return await follow_or_start(self.ctx, plan, listener)
+
+    async def stages(self, domain: str) -> dict[str, dict[str, str]]:
+        """The stages of the newest deployment of ``domain`` (its operation's steps, the only place
+        they are kept): ``{stage: {state, message}}``, empty when no deployment of it is kept."""
+        from .operation import latest, stages_of
+
+        op = await latest(self.ctx.operations, domain)
+        return stages_of(op) if op is not None else {}
 
     async def dlzs(self) -> list[DlzRecord]:
         return await self.registry.list()
