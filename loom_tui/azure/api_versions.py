@@ -53,7 +53,7 @@ SUPPORTED: dict[str, tuple[str, ...]] = {
     "microsoft.storage/storageaccounts": ("2025-06-01", "2025-01-01"),
     "microsoft.storage/storageaccounts/blobservices": ("2025-06-01", "2025-01-01"),
     "microsoft.keyvault/vaults": ("2025-05-01", "2024-11-01"),
-    # the Admin Plane a DLZ deployment reads (services/deploy/admin_plane.py, template.py)
+    # the Admin Plane a DLZ deployment reads (services/dlz/admin_plane.py, template.py)
     "microsoft.operationalinsights/workspaces": ("2022-10-01", "2021-06-01"),
     "microsoft.managedidentity/userassignedidentities": ("2023-01-31", "2018-11-30"),
     "microsoft.resources/templatespecs": ("2022-02-01", "2021-05-01"),

@@ -79,7 +79,7 @@ async def _ctx(args: argparse.Namespace):
 def _answers(args: argparse.Namespace):
     from dataclasses import replace
 
-    from loom_tui.services.deploy.answers_file import AnswersError, read_answers
+    from loom_tui.services.dlz.answers_file import AnswersError, read_answers
 
     try:
         a = read_answers(args.answers)
@@ -91,15 +91,15 @@ def _answers(args: argparse.Namespace):
 
 
 async def _plan(args: argparse.Namespace, ctx: Any):
-    from loom_tui.services.deploy.plan import PlanRefused
-    from loom_tui.services.deploy.service import SetupService
+    from loom_tui.services.dlz.plan import PlanRefused
+    from loom_tui.services.dlz.service import DlzService
 
     from loom_tui.errors import ValidationError
 
     answers, problems = _answers(args)
     if problems:
         return None, None, report_problems(problems, args)
-    svc = SetupService(ctx)
+    svc = DlzService(ctx)
     try:
         answers, facts, code = await fill_proposals(svc, answers, args)
         if code:
@@ -165,8 +165,8 @@ async def do_plan(args: argparse.Namespace) -> int:
 
 
 def az_commands(plan: Any, facts: Any, template_file: str, params_file: str) -> list[str]:
-    from loom_tui.services.deploy.network_stages import SPOKE_PEERING, hub_peering_name
-    from loom_tui.services.deploy.wrapper import rg_tags
+    from loom_tui.services.dlz.network_stages import SPOKE_PEERING, hub_peering_name
+    from loom_tui.services.dlz.wrapper import rg_tags
 
     q = shlex.quote
     name, sub = plan.deployment_name, plan.subscription_id
@@ -204,8 +204,8 @@ def az_commands(plan: Any, facts: Any, template_file: str, params_file: str) -> 
 
 
 async def do_export(args: argparse.Namespace) -> int:
-    from loom_tui.services.deploy.template import inline_of, parameter_file
-    from loom_tui.services.deploy.wrapper import deployment_body
+    from loom_tui.services.dlz.template import inline_of, parameter_file
+    from loom_tui.services.dlz.wrapper import deployment_body
 
     ctx = await _ctx(args)
     try:
@@ -235,7 +235,7 @@ async def do_export(args: argparse.Namespace) -> int:
 
 def _say_stage(ev: Any) -> None:
     """One progress line of a stage on stderr (the what-if's list under it when it ends)."""
-    from loom_tui.services.deploy.runner import STAGE_LABELS
+    from loom_tui.services.dlz.runner import STAGE_LABELS
 
     label = STAGE_LABELS.get(ev.stage, ev.stage)
     text = f"{label}: {ev.state}" + (f" — {ev.message}" if ev.message else "")
@@ -248,7 +248,7 @@ def _say_stage(ev: Any) -> None:
 async def _follow(ctx: Any, op: Any, domain: str) -> Any:
     """Follow a deployment started earlier (``--no-wait``, or a process that died; watching it takes
     it over), a line per change of a stage; its final record."""
-    from loom_tui.services.deploy.stage_events import StageEvent
+    from loom_tui.services.dlz.stage_events import StageEvent
     from loom_tui.services.operation_events import Finished
 
     print(f"the deployment of {visible(domain)} is already running as operation {op.id}; following it", file=sys.stderr)
@@ -275,8 +275,8 @@ async def _leave_running(ctx: Any, op: Any, deploying: asyncio.Event) -> int:
 
 
 async def do_deploy(args: argparse.Namespace) -> int:
-    from loom_tui.services.deploy.stage_events import StageEvent
-    from loom_tui.services.deploy.service import SetupService
+    from loom_tui.services.dlz.stage_events import StageEvent
+    from loom_tui.services.dlz.service import DlzService
 
     ctx = await _ctx(args)
     try:
@@ -291,7 +291,7 @@ async def do_deploy(args: argparse.Namespace) -> int:
             typed = ask(f"Type the domain to deploy it ({plan.domain}): ")
             if typed.strip() != plan.domain:
                 return fail("the domain did not match; nothing was deployed", 1)
-        svc = SetupService(ctx)
+        svc = DlzService(ctx)
         deploying = asyncio.Event()
 
         def listen(ev: StageEvent) -> None:
@@ -314,7 +314,7 @@ async def do_deploy(args: argparse.Namespace) -> int:
 
 
 def _deployed(args: argparse.Namespace, plan: Any, op: Any, final: Any, rec: Any) -> None:
-    from loom_tui.services.deploy.operation import stages_of
+    from loom_tui.services.dlz.operation import stages_of
 
     if machine_format(args):
         emit(args, {"domain": plan.domain, "ok": final.state == "succeeded", "operation": op.id, "state": rec.state if rec else "",
@@ -340,14 +340,14 @@ def record_dict(r: Any, stages: dict[str, Any]) -> dict[str, Any]:
 
 
 async def do_list(args: argparse.Namespace) -> int:
-    from loom_tui.services.deploy.listing import all_dlzs
-    from loom_tui.services.deploy.service import SetupService
+    from loom_tui.services.dlz.listing import all_dlzs
+    from loom_tui.services.dlz.service import DlzService
 
     from .output import report_warning
 
     ctx = await _ctx(args)
     try:
-        svc = SetupService(ctx)
+        svc = DlzService(ctx)
         rows, problems = await all_dlzs(svc)
         stages = {r.domain: await svc.stages(r.domain) for r in rows if r.record and machine_format(args)}
     finally:
@@ -374,11 +374,11 @@ def _peer(r: Any) -> str:
 
 
 async def do_show(args: argparse.Namespace) -> int:
-    from loom_tui.services.deploy.service import SetupService
+    from loom_tui.services.dlz.service import DlzService
 
     ctx = await _ctx(args)
     try:
-        svc = SetupService(ctx)
+        svc = DlzService(ctx)
         r = await svc.dlz(args.name)
         stages = await svc.stages(args.name)
     finally:
@@ -386,7 +386,7 @@ async def do_show(args: argparse.Namespace) -> int:
     if machine_format(args):
         out = record_dict(r, stages)
         if r.plan:
-            from loom_tui.services.deploy.bootstrap import bootstrap_for
+            from loom_tui.services.dlz.bootstrap import bootstrap_for
 
             steps, command = bootstrap_for(r.plan)
             out["bootstrap"] = {"steps": steps, "command": command}
@@ -397,7 +397,7 @@ async def do_show(args: argparse.Namespace) -> int:
     rows += [[f"dns {d.get('zone')}", d.get("state", "")] for d in r.dns_links]
     rows += [[f"stage {k}", f"{v.get('state')} {v.get('message') or ''}".strip()] for k, v in stages.items()]
     if r.plan:
-        from loom_tui.services.deploy.bootstrap import bootstrap_for
+        from loom_tui.services.dlz.bootstrap import bootstrap_for
 
         steps, command = bootstrap_for(r.plan)
         rows += [["post-deploy bootstrap", s] for s in steps] + [["bootstrap command", command]]
@@ -406,11 +406,11 @@ async def do_show(args: argparse.Namespace) -> int:
 
 
 async def do_forget(args: argparse.Namespace) -> int:
-    from loom_tui.services.deploy.service import SetupService
+    from loom_tui.services.dlz.service import DlzService
 
     ctx = await _ctx(args)
     try:
-        rec = await SetupService(ctx).forget(args.name)
+        rec = await DlzService(ctx).forget(args.name)
     finally:
         await ctx.close()
     emit(args, {"domain": rec.domain, "state": rec.state, "forgotten": True, "resourceGroup": rec.resource_group,

@@ -42,7 +42,7 @@ def report_problems(problems: list, args: argparse.Namespace | None = None) -> i
 async def deployable(svc: Any, facts: Any) -> dict[str, str]:
     """subscription id -> the role that lets the deploying identity deploy there ("" = none)."""
     from loom_tui.azure.api_versions import pick
-    from loom_tui.services.deploy.permissions import role_names
+    from loom_tui.services.dlz.permissions import role_names
 
     oid, _, _ = svc.deployer()
     clients = await svc.clients()
@@ -61,7 +61,7 @@ async def deployable(svc: Any, facts: Any) -> dict[str, str]:
 
 
 async def fill_proposals(svc: Any, answers: Any, args: argparse.Namespace) -> tuple[Any, Any, int]:
-    from loom_tui.services.deploy.plan import propose_address_space
+    from loom_tui.services.dlz.plan import propose_address_space
 
     facts = await svc.facts(regions_for=[answers.subscription_id] if answers.subscription_id else None)
     if not answers.subscription_id:

@@ -39,7 +39,7 @@ Runner = Callable[["OperationHandle"], Awaitable[Any]]
 _RESUMERS: dict[str, Runner] = {}
 # where each kind's resumer is registered (imported on the first takeover of that kind)
 RESUMER_MODULES: dict[str, str] = {
-    "dlz.deploy": "loom_tui.services.deploy.operation",
+    "dlz.deploy": "loom_tui.services.dlz.operation",
     "capacity.pause": "loom_tui.services.capacity.resume",
     "capacity.resume": "loom_tui.services.capacity.resume",
     "capacity.scale": "loom_tui.services.capacity.resume",

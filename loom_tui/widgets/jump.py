@@ -49,7 +49,7 @@ class JumpTo(Provider):
             for r in hits:
                 yield f"Resource {r.name}", f"{r.type} · {r.dlz or '-'} · {r.resource_group}", _open_resource(app, r)
         try:
-            from loom_tui.services.deploy.registry import DlzRegistry
+            from loom_tui.services.dlz.registry import DlzRegistry
 
             dlzs = await DlzRegistry(ctx.scoped, ctx.require_writable).list()
         except Exception:  # noqa: BLE001 - a jump list is a help: what cannot be read is left out

@@ -131,13 +131,13 @@ async def test_a_lagging_cloud_runs_capacity_cost_and_budgets(lagging) -> None:
 
 
 async def test_a_lagging_cloud_deploys_a_dlz(lagging) -> None:
-    from tests.deploy.test_flow_demo import answers
+    from tests.dlz.test_flow_demo import answers
 
-    from loom_tui.services.deploy.runner import STAGES
-    from loom_tui.services.deploy.service import SetupService
+    from loom_tui.services.dlz.runner import STAGES
+    from loom_tui.services.dlz.service import DlzService
 
     ctx, clients, handle = lagging
-    svc = SetupService(ctx)
+    svc = DlzService(ctx)
     f = await svc.facts()
     plan, f = await svc.plan(answers(f), f)
     runner = await svc.runner(plan, f, poll_seconds=0.3)

@@ -164,9 +164,9 @@ async def test_throttling_that_never_ends_is_a_warning(open_ctx, demo):
 
 async def test_a_dlz_recorded_by_the_wizard_is_in_the_inventory(open_ctx, demo):
     """A group the naming convention and the tags would miss is scanned once the DLZ registry
-    (services/deploy/registry.py, what the setup wizard writes) records it."""
+    (services/dlz/registry.py, what the setup wizard writes) records it."""
     from loom_tui.demo_azure.estate import DEMO_TENANT
-    from loom_tui.services.deploy.registry import DlzRegistry
+    from loom_tui.services.dlz.registry import DlzRegistry
 
     sub, rg = DLZ_SUBS[1], "rg-ops-landing"
     rg_id = f"/subscriptions/{sub}/resourceGroups/{rg}"
@@ -265,7 +265,7 @@ async def test_a_failed_subscription_listing_falls_back_to_the_recorded_landing_
     from loom_tui.demo_azure.faults import Fault
 
     from loom_tui.demo_azure.estate import DOMAIN_PLACEMENT, dlz_rg
-    from loom_tui.services.deploy.registry import CONTAINER
+    from loom_tui.services.dlz.registry import CONTAINER
 
     ctx = await open_ctx()
     ctx.profile.subscriptions = []  # list them from Azure, as a profile without its own list does

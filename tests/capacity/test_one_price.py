@@ -14,7 +14,7 @@ import pytest
 from loom_tui.config import Profile
 from loom_tui.domain.capacity import Resource
 from loom_tui.wiring import open_context
-from loom_tui.services.deploy.prices import sku_prices
+from loom_tui.services.dlz.prices import sku_prices
 
 TODAY = "2026-11-20"
 # a subscription the demo tenant's own cost export does not cover: the file imported here would

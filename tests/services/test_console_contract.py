@@ -14,7 +14,7 @@ import pytest
 from loom_tui.config import Profile
 from loom_tui.services.context import AppContext
 from loom_tui.wiring import context as make_context
-from loom_tui.services.deploy.console_record import record_for_console
+from loom_tui.services.dlz.console_record import record_for_console
 from loom_tui.services.workspaces.grants import GrantService
 from loom_tui.services.principals import PrincipalLookup
 from loom_tui.wiring import demo_principals

@@ -36,13 +36,13 @@ DEPLOY_VARIANTS = ["deployments.validate=202-location", "deployments.whatif=202-
 
 @pytest.mark.parametrize("deploy_world", DEPLOY_VARIANTS, indirect=True, ids=DEPLOY_VARIANTS)
 async def test_a_dlz_deploys_whatever_azure_answers(deploy_world) -> None:
-    from tests.deploy.test_flow_demo import answers
+    from tests.dlz.test_flow_demo import answers
 
-    from loom_tui.services.deploy.runner import STAGES
-    from loom_tui.services.deploy.service import SetupService
+    from loom_tui.services.dlz.runner import STAGES
+    from loom_tui.services.dlz.service import DlzService
 
     ctx, handle, mode = deploy_world
-    svc = SetupService(ctx)
+    svc = DlzService(ctx)
     f = await svc.facts()
     plan, f = await svc.plan(answers(f), f)
     runner = await svc.runner(plan, f, poll_seconds=0.3)

@@ -72,12 +72,12 @@ async def test_cost_queries_are_what_the_specs_accept(world) -> None:
 
 
 async def test_a_dlz_deploy_sends_what_the_specs_accept(world) -> None:
-    from tests.deploy.test_flow_demo import answers
+    from tests.dlz.test_flow_demo import answers
 
-    from loom_tui.services.deploy.service import SetupService
+    from loom_tui.services.dlz.service import DlzService
 
     ctx, clients, rec = world
-    svc = SetupService(ctx)
+    svc = DlzService(ctx)
     f = await svc.facts()
     plan, f = await svc.plan(answers(f), f)
     runner = await svc.runner(plan, f, poll_seconds=0.3)

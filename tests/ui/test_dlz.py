@@ -191,7 +191,7 @@ async def test_review_takes_a_compiled_template_of_the_operators(tmp_path):
     from textual.widgets import Input
 
     from loom_tui.screens.modals.prompt import TextPrompt
-    from loom_tui.services.deploy.template import shipped_template
+    from loom_tui.services.dlz.template import shipped_template
 
     bad, good = tmp_path / "bad.json", tmp_path / "good.json"
     good.write_text(json.dumps(shipped_template()))
@@ -222,11 +222,11 @@ async def test_review_takes_a_compiled_template_of_the_operators(tmp_path):
 async def _drafts():
     from loom_tui.config import Profile
     from loom_tui.wiring import open_context
-    from loom_tui.services.deploy.service import SetupService
+    from loom_tui.services.dlz.service import DlzService
 
     ctx = await open_context(Profile())
     try:
-        return [r.wizard for r in await SetupService(ctx).drafts.list()]
+        return [r.wizard for r in await DlzService(ctx).drafts.list()]
     finally:
         await ctx.close()
 

@@ -29,7 +29,7 @@ async def test_colon_jumps_to_a_workspace_a_resource_and_a_landing_zone_by_name(
         await pilot.press("escape")
         # a landing zone loom recorded: Capacity, filtered to it
         from loom_tui.demo_azure.estate import DOMAIN_PLACEMENT, dlz_rg
-        from loom_tui.services.deploy.registry import CONTAINER
+        from loom_tui.services.dlz.registry import CONTAINER
 
         await app.ctx.scoped.tenant_upsert(CONTAINER, {"id": "dlz:research", "kind": "dlz", "domain": "research", "state": "deployed",
                                                        "subscriptionId": DOMAIN_PLACEMENT["research"][0],

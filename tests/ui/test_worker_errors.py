@@ -245,7 +245,7 @@ async def test_a_failed_cost_read_keeps_what_was_shown_and_stops_loading(monkeyp
 
 async def test_setup_starts_a_new_draft_when_the_drafts_cannot_be_read(monkeypatch):
     from loom_tui.screens.dlz.screen import DlzScreen
-    from loom_tui.services.deploy.drafts import DraftService
+    from loom_tui.services.dlz.drafts import DraftService
 
     async def fails(self):
         raise ServiceError(MARKUP)

@@ -6,7 +6,7 @@ from typing import Any
 
 from textual.message import Message
 
-from loom_tui.services.deploy.steps import Wizard
+from loom_tui.services.dlz.steps import Wizard
 
 
 class FactsLoaded(Message):

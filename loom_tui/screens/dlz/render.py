@@ -11,9 +11,9 @@ from loom_tui.domain.boundary import Boundary
 from loom_tui.domain.cidr import CidrError, check_spoke, subnet_plan
 from loom_tui.domain.dlz import DlzPlan
 from loom_tui.domain.dlz_names import derive_names, domain_problem
-from loom_tui.services.deploy.facts import DeployFacts, PermissionReport
-from loom_tui.services.deploy.runner import STAGE_LABELS, STAGES
-from loom_tui.services.deploy.stage_events import StageEvent
+from loom_tui.services.dlz.facts import DeployFacts, PermissionReport
+from loom_tui.services.dlz.runner import STAGE_LABELS, STAGES
+from loom_tui.services.dlz.stage_events import StageEvent
 from loom_tui.domain.text import visible
 
 STATE_WORDS = {"succeeded": "done", "running": "running", "failed": "FAILED", "skipped": "skipped", None: "waiting"}
@@ -221,7 +221,7 @@ def progress(events: dict[str, StageEvent], failed_hint: bool) -> Text:
 
 def done(plan: DlzPlan | None, portal: str, tenant: str, peering: dict[str, str], links: int) -> Text:
     """``portal``: the cloud's portal ("" where it has none: no link is printed)."""
-    from loom_tui.services.deploy.bootstrap import bootstrap_for
+    from loom_tui.services.dlz.bootstrap import bootstrap_for
 
     if plan is None:
         return Text("Deployed.")

@@ -3,7 +3,7 @@
 intro → boundary → mode → subscription & region → domain → capacity → network → permissions →
 review (validate + what-if) → deploying (per-stage progress) → done.  ``enter`` goes on (Next is
 refused with the reasons shown until the step is valid), ``esc`` goes back.  The step machine,
-checks and runner are in :mod:`loom_tui.services.deploy`; this screen only renders and asks, in
+checks and runner are in :mod:`loom_tui.services.dlz`; this screen only renders and asks, in
 workers.  On open the latest unfinished draft resumes at its step (a deployment that was running
 resumes watching — or retrying — from the stage it had reached).
 """
@@ -22,8 +22,8 @@ from textual.widgets import Input, OptionList, Static
 
 from loom_tui.widgets.safe_input import SafeInput
 
-from loom_tui.services.deploy.plan import plan_digest, propose_address_space
-from loom_tui.services.deploy.steps import (TITLES, StepRefused, Wizard, back_step, next_step, problems, set_answer,
+from loom_tui.services.dlz.plan import plan_digest, propose_address_space
+from loom_tui.services.dlz.steps import (TITLES, StepRefused, Wizard, back_step, next_step, problems, set_answer,
                                             set_parameter, with_defaults)
 
 from ..base import AreaScreen
@@ -101,9 +101,9 @@ class DlzScreen(DlzWorkers, DlzView, AreaScreen):
     def svc(self) -> Any:
         svc = getattr(self, "_svc", None)
         if svc is None:
-            from loom_tui.services.deploy.service import SetupService
+            from loom_tui.services.dlz.service import DlzService
 
-            svc = self._svc = SetupService(self.ctx)
+            svc = self._svc = DlzService(self.ctx)
         return svc
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
@@ -184,7 +184,7 @@ class DlzScreen(DlzWorkers, DlzView, AreaScreen):
     def _op_step(self, event: OpStep) -> None:
         """A step of the operation (when it runs in another process there are no per-operation
         lines, only each stage's state and message)."""
-        from loom_tui.services.deploy.stage_events import StageEvent
+        from loom_tui.services.dlz.stage_events import StageEvent
 
         step = event.event.step
         have = self.events.get(step.name)
@@ -335,7 +335,7 @@ class DlzScreen(DlzWorkers, DlzView, AreaScreen):
         """Give a template parameter a value (``name = value``; empty value: derived or default again)."""
         if self.wizard is None or self.wizard.step != "review" or self.busy or self.template_info is None:
             return
-        from loom_tui.services.deploy.parameters import parse_assignment
+        from loom_tui.services.dlz.parameters import parse_assignment
 
         from loom_tui.screens.modals.prompt import TextPrompt
 

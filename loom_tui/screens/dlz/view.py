@@ -12,8 +12,8 @@ from textual.widgets.option_list import Option
 from loom_tui.domain.boundary import boundaries_for, find_boundary
 from loom_tui.domain.dlz import MODES
 from loom_tui.domain.fabric_skus import FABRIC_SKUS
-from loom_tui.services.deploy.plan import PlanRefused, build_plan, plan_digest
-from loom_tui.services.deploy.steps import STEPS, TITLES, problems
+from loom_tui.services.dlz.plan import PlanRefused, build_plan, plan_digest
+from loom_tui.services.dlz.steps import STEPS, TITLES, problems
 from loom_tui.domain.text import visible
 
 from . import render
@@ -31,7 +31,7 @@ class DlzView:
     def _placeholder_facts(self) -> Any:
         """What the first steps check against while the estate is still being read: the
         profile's cloud only."""
-        from loom_tui.services.deploy.facts import DeployFacts
+        from loom_tui.services.dlz.facts import DeployFacts
 
         return DeployFacts(tenant_id=self.ctx.session.tenant_id, profile_cloud=self.ctx.profile.cloud)
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 
 from textual import work
 
-from loom_tui.services.deploy.steps import Wizard
+from loom_tui.services.dlz.steps import Wizard
 
 from ..worker_errors import log_failure
 from .messages import DraftLoaded, FactsLoaded, OpStep, Permissions, PricesLoaded, RunEnded, Stage, TemplateLoaded
@@ -51,7 +51,7 @@ class DlzWorkers:
 
     @work(exclusive=True, exit_on_error=False, group="dlz-prices")
     async def _load_prices(self) -> None:
-        from loom_tui.services.deploy.prices import SkuPrices, sku_prices
+        from loom_tui.services.dlz.prices import SkuPrices, sku_prices
 
         try:
             prices = await sku_prices(self.ctx)

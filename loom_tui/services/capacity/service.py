@@ -105,7 +105,7 @@ class CapacityService:
     async def recorded_dlzs(self) -> list[StoredDlz]:
         """The landing zones the DLZ wizard recorded (``DlzRegistry``: deployed, deploying or
         failed — a half-deployed one's group is still worth seeing)."""
-        from loom_tui.services.deploy.registry import DlzRegistry
+        from loom_tui.services.dlz.registry import DlzRegistry
 
         records = await DlzRegistry(self.scoped, self.gate.require_writable).list()
         return [StoredDlz(r.domain, r.resource_group, r.subscription_id or None) for r in records if r.domain and r.resource_group]

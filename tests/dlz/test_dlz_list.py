@@ -6,10 +6,10 @@ from __future__ import annotations
 
 import json
 
-from loom_tui.services.deploy.discovery import found_dlzs
-from loom_tui.services.deploy.facts import NetworkRow
+from loom_tui.services.dlz.discovery import found_dlzs
+from loom_tui.services.dlz.facts import NetworkRow
 
-from tests.deploy.test_cli_dlz import GOOD, loom
+from tests.dlz.test_cli_dlz import GOOD, loom
 
 SUB = "11111111-1111-1111-1111-111111111111"
 

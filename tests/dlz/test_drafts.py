@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from loom_tui.services.deploy.drafts import DraftService
+from loom_tui.services.dlz.drafts import DraftService
 from loom_tui.errors import ReadOnlyError
 
 from .test_steps import GOOD

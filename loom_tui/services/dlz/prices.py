@@ -1,8 +1,8 @@
-"""The monthly price of each Fabric F SKU for Setup's capacity step, from the one estimator
+"""The monthly price of each Fabric F SKU for the DLZ wizard's capacity step, from the one estimator
 (:mod:`loom_tui.services.capacity.prices`: a capacity's billed cost per CU-hour while active, the
 same figure Capacity's scale shows).
 
-Setup has no capacity of its own yet, so it asks about the estate's Fabric capacities billed in the
+The DLZ wizard has no capacity of its own yet, so it asks about the estate's Fabric capacities billed in the
 last 30 days, most billed first, and uses the first that gives a rate.  Without one, or for a
 user who may not see cost (cost is tenant-wide), the answer is no prices and why — never a guessed
 number.

@@ -5,10 +5,10 @@ from __future__ import annotations
 import pytest
 
 from loom_tui.domain.dlz import DlzAnswers
-from loom_tui.services.deploy.checks import all_answer_problems
-from loom_tui.services.deploy.facts import PermissionReport, RoleCheck
-from loom_tui.services.deploy.plan import PlanRefused, build_plan, plan_digest, propose_address_space
-from loom_tui.services.deploy.steps import STEPS, StepRefused, Wizard, back_step, next_step, problems, set_answer, with_defaults
+from loom_tui.services.dlz.checks import all_answer_problems
+from loom_tui.services.dlz.facts import PermissionReport, RoleCheck
+from loom_tui.services.dlz.plan import PlanRefused, build_plan, plan_digest, propose_address_space
+from loom_tui.services.dlz.steps import STEPS, StepRefused, Wizard, back_step, next_step, problems, set_answer, with_defaults
 
 from .estate import ADMIN_SUB, SUB_A, SUB_NEW, facts
 
@@ -125,7 +125,7 @@ def test_each_bad_answer_is_named(change, field, why):
 def test_single_sub_allows_one_dlz_next_to_the_admin_plane():
     a = DlzAnswers(**{**GOOD.to_dict(), "mode": "single-sub", "subscription_id": ADMIN_SUB})
     assert all_answer_problems(a, facts()) == []
-    from loom_tui.services.deploy.facts import ExistingDlz
+    from loom_tui.services.dlz.facts import ExistingDlz
 
     f = facts()
     f.dlzs.append(ExistingDlz("ops", ADMIN_SUB, "eastus2", "rg", "10.9.0.0/16"))
@@ -156,7 +156,7 @@ def test_wizard_round_trips_through_a_document():
 
 
 def test_planning_again_a_deployment_in_flight_resumes_it():
-    from loom_tui.services.deploy.facts import ExistingDlz, NetworkRow
+    from loom_tui.services.dlz.facts import ExistingDlz, NetworkRow
 
     f = facts()
     # a run that stopped midway: loom's record (state failed) and the spoke it already created

@@ -1,4 +1,4 @@
-"""What the Setup screen and ``loom dlz`` ask for: facts, plans, permission checks, drafts, the
+"""What the DLZ screen and ``loom dlz`` ask for: facts, plans, permission checks, drafts, the
 DLZ records and the runner, wired from the context (its store, session, profile and Azure clients)."""
 
 from __future__ import annotations
@@ -17,7 +17,7 @@ from .runner import DlzRunner
 from .stage_events import Listener
 
 
-class SetupService:
+class DlzService:
     def __init__(self, ctx: Any) -> None:
         self.ctx = ctx
         self.run = RunContext.of(ctx)

@@ -12,7 +12,7 @@ import pytest
 
 from loom_tui.demo_azure.estate import ADMIN_RG, ADMIN_SUB, PRIVATE_DNS_ZONES
 from loom_tui.demo_azure.estate_dlz import SPARE_SUB
-from loom_tui.services.deploy.bootstrap import bootstrap_for
+from loom_tui.services.dlz.bootstrap import bootstrap_for
 
 from .test_cli_dlz import GOOD, loom
 from .test_flow_demo import answers, world  # noqa: F401  (fixture)
@@ -54,7 +54,7 @@ async def test_a_dlz_deployed_twice_is_unchanged_the_second_time(world):
 
 
 async def test_links_and_peerings_of_a_platform_built_dlz_are_adopted_never_duplicated(world):
-    from loom_tui.services.deploy.runner import DlzRunner
+    from loom_tui.services.dlz.runner import DlzRunner
 
     ctx, svc, clients, handle = world
     f = await svc.facts()

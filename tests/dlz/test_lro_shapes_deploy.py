@@ -10,7 +10,7 @@ import itertools
 
 from aiohttp import web
 
-from tests.deploy.test_flow_demo import answers, world  # noqa: F401  (world is a fixture)
+from tests.dlz.test_flow_demo import answers, world  # noqa: F401  (world is a fixture)
 from tests.support.demo_shapes import _wrap
 from tests.support.scripted_arm import Answer, ScriptedArm
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from tests.deploy.test_cli_dlz import GOOD, loom
+from tests.dlz.test_cli_dlz import GOOD, loom
 from tests.support.cli import loom_process
 
 

@@ -9,8 +9,8 @@ import pytest
 
 from loom_tui.demo_azure.arm_eval import Context, Scope, TemplateError, evaluate
 from loom_tui.demo_azure.arm_expand import expand
-from loom_tui.services.deploy.plan import build_plan
-from loom_tui.services.deploy.template import shipped_template
+from loom_tui.services.dlz.plan import build_plan
+from loom_tui.services.dlz.template import shipped_template
 
 from .estate import SUB_NEW, TENANT, facts
 from .test_steps import GOOD

@@ -9,7 +9,7 @@ import pytest
 from loom_tui.config import Profile
 from loom_tui.domain.fabric_skus import FABRIC_SKUS
 from loom_tui.wiring import open_context
-from loom_tui.services.deploy.prices import SkuPrices, sku_prices
+from loom_tui.services.dlz.prices import SkuPrices, sku_prices
 from tests.services.conftest import session_of
 
 

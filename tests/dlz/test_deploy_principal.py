@@ -11,8 +11,8 @@ import pytest
 from loom_tui.config import ConfigError, Profile, load_config
 from loom_tui.demo_azure.estate_dlz import SPARE_SUB
 from loom_tui.wiring import open_context
-from loom_tui.services.deploy.permissions import ROLE_IDS
-from loom_tui.services.deploy.service import SetupService
+from loom_tui.services.dlz.permissions import ROLE_IDS
+from loom_tui.services.dlz.service import DlzService
 
 ROLE_API = "2022-04-01"  # the one stable version with this shape (loom_tui/azure/api_versions.py)
 
@@ -41,7 +41,7 @@ async def grant(clients, scope: str, role: str, principal: str) -> None:
 
 async def test_the_service_principal_is_checked_not_the_signed_in_user(open_ctx):
     ctx = await open_ctx(Profile(deploy_principal_id=SP, deploy_principal_name="sp-loom-deploy"))
-    svc = SetupService(ctx)
+    svc = DlzService(ctx)
     assert svc.deployer() == (SP, "service principal sp-loom-deploy", "ServicePrincipal")
     facts = await svc.facts()
     roles = (await svc.template(_answers(), facts)).role_assignments  # the Admin Plane's template spec holds role assignments
@@ -71,7 +71,7 @@ async def test_the_service_principal_is_checked_not_the_signed_in_user(open_ctx)
 
 async def test_without_one_the_signed_in_identity_is_checked(open_ctx):
     ctx = await open_ctx(Profile())
-    svc = SetupService(ctx)
+    svc = DlzService(ctx)
     assert svc.deployer() == (ctx.session.user_oid, ctx.session.upn, "User")
     rep = await svc.check_permissions(SPARE_SUB, await svc.facts())
     assert rep.principal_id == ctx.session.user_oid and rep.ok

@@ -12,9 +12,9 @@ from loom_tui.config import Profile
 from loom_tui.demo_azure.estate_dlz import SPARE_SUB
 from loom_tui.domain.dlz import DlzAnswers
 from loom_tui.wiring import open_context
-from loom_tui.services.deploy.plan import PlanRefused, propose_address_space
-from loom_tui.services.deploy.runner import STAGES
-from loom_tui.services.deploy.service import SetupService
+from loom_tui.services.dlz.plan import PlanRefused, propose_address_space
+from loom_tui.services.dlz.runner import STAGES
+from loom_tui.services.dlz.service import DlzService
 from loom_tui.wiring import DemoAzure
 
 
@@ -28,7 +28,7 @@ async def world(tmp_path):
     handle = next(o.handle for o in ctx._owned if isinstance(o, DemoAzure))  # noqa: SLF001  (to inject faults)
     handle.server.calls = []  # every call kept (the server's own log keeps the last 2,000): the tests count them
     try:
-        yield ctx, SetupService(ctx), clients, handle
+        yield ctx, DlzService(ctx), clients, handle
     finally:
         await ctx.close()
 
@@ -134,7 +134,7 @@ async def _record_doc(ctx, domain: str) -> dict:
 
 
 async def test_a_failed_resource_stops_the_run_with_arms_text_and_a_retry_resumes(world):
-    from loom_tui.services.deploy.operation import stages_of
+    from loom_tui.services.dlz.operation import stages_of
 
     ctx, svc, clients, handle = world
     f = await svc.facts()
@@ -217,7 +217,7 @@ async def test_missing_roles_are_named_with_their_fixes(world, tmp_path):
                   display_name="Lee", source="test")
     ctx.session = lee
     ctx.__dict__.pop("scoped", None)
-    rep = await SetupService(ctx).check_permissions(SPARE_SUB, f, role_assignments=1)
+    rep = await DlzService(ctx).check_permissions(SPARE_SUB, f, role_assignments=1)
     assert not rep.ok
     missing = {(c.role, c.scope) for c in rep.missing}
     assert ("Contributor", f"/subscriptions/{SPARE_SUB}") in missing
@@ -232,7 +232,7 @@ async def test_missing_roles_are_named_with_their_fixes(world, tmp_path):
 async def test_an_operators_compiled_template_is_deployed_and_recorded(world, tmp_path):
     import json
 
-    from loom_tui.services.deploy.template import shipped_template
+    from loom_tui.services.dlz.template import shipped_template
 
     ctx, svc, clients, handle = world
     t = shipped_template()
@@ -255,8 +255,8 @@ async def test_an_operators_compiled_template_is_deployed_and_recorded(world, tm
 async def test_a_resumed_deploy_refuses_an_operators_template_that_changed(world, tmp_path):
     import json
 
-    from loom_tui.services.deploy.operation import _resume
-    from loom_tui.services.deploy.template import shipped_template
+    from loom_tui.services.dlz.operation import _resume
+    from loom_tui.services.dlz.template import shipped_template
 
     ctx, svc, clients, handle = world
     path = tmp_path / "compiled.json"

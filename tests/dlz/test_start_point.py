@@ -1,4 +1,4 @@
-"""Where a DLZ deployment starts (services/deploy/operation.start_point), from the steps of the
+"""Where a DLZ deployment starts (services/dlz/operation.start_point), from the steps of the
 domain's deployments alone — the only store of stage states: the newest that got anywhere says;
 none kept (pruned, never run) or the last one finished: from the start."""
 
@@ -7,8 +7,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 from loom_tui.domain.operation import Operation, Step
-from loom_tui.services.deploy.operation import KIND, start_point, stages_of
-from loom_tui.services.deploy.runner import STAGES
+from loom_tui.services.dlz.operation import KIND, start_point, stages_of
+from loom_tui.services.dlz.runner import STAGES
 
 
 class Kept:

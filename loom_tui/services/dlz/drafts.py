@@ -48,7 +48,7 @@ class DraftService:
         return Wizard(draft_id=uuid.uuid4().hex[:12])
 
     async def save(self, w: Wizard) -> None:
-        self.require_writable("saving a setup draft")
+        self.require_writable("saving a DLZ draft")
         s = self.scoped.session
         await self.scoped.tenant_upsert(CONTAINER, {"id": _doc_id(w.draft_id), "kind": "draft", **w.to_doc(),
                                                     "updatedAt": now_iso(), "seq": stamp(), "updatedBy": s.upn, "owner": s.user_oid})
@@ -94,7 +94,7 @@ class DraftService:
                 for r in await self.all() if r.wizard.draft_id != draft_id and r.wizard.answers.domain and r.wizard.step != "done"}
 
     async def delete(self, draft_id: str) -> None:
-        self.require_writable("deleting a setup draft")
+        self.require_writable("deleting a DLZ draft")
         from loom_tui.errors import NotFoundError
         from loom_tui.store.errors import NotFound
 

@@ -10,8 +10,8 @@ from typing import Any
 import pytest
 
 from loom_tui.azure.errors import ArmError
-from loom_tui.services.deploy.network_stages import link_dns
-from loom_tui.services.deploy.runner import StageFailed
+from loom_tui.services.dlz.network_stages import link_dns
+from loom_tui.services.dlz.runner import StageFailed
 
 HUB = "/subscriptions/s/resourceGroups/hub"
 SPOKE = "/subscriptions/s/resourceGroups/dlz/providers/Microsoft.Network/virtualNetworks/spoke"

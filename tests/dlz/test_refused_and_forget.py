@@ -9,8 +9,8 @@ import pytest
 from loom_tui.demo_azure.estate_dlz import SPARE_SUB
 from loom_tui.domain.dlz import DlzAnswers
 from loom_tui.errors import Forbidden, NotFoundError
-from loom_tui.services.deploy.plan import propose_address_space
-from loom_tui.services.deploy.service import SetupService
+from loom_tui.services.dlz.plan import propose_address_space
+from loom_tui.services.dlz.service import DlzService
 from loom_tui.store.scoped import TENANT_SETTINGS_ITEM
 
 from tests.services.conftest import open_as, data_dir  # noqa: F401  (fixtures)
@@ -27,14 +27,14 @@ def answers(facts, domain: str = "logistics", **over) -> DlzAnswers:
 async def test_a_viewers_refused_deploy_leaves_no_record_and_squats_nothing(open_as):
     admin = await open_as(tenant_admin=True)  # the demo admin (seeds the store)
     viewer = await open_as("ravi.viewer")
-    vsvc = SetupService(viewer)
+    vsvc = DlzService(viewer)
     facts = await vsvc.facts()
     plan, facts = await vsvc.plan(answers(facts), facts)
     runner = await vsvc.runner(plan, facts, poll_seconds=0.2)
     assert await runner.run() is False
     assert runner.stages["permissions"]["state"] == "failed" and "missing Contributor" in runner.stages["permissions"]["message"]
     assert await vsvc.registry.find("logistics") is None  # nothing recorded
-    asvc = SetupService(admin)
+    asvc = DlzService(admin)
     f = await asvc.facts()
     assert "logistics" not in f.dlz_domains()
     same, _ = await asvc.plan(answers(f), f)  # the same domain, subscription and address space: accepted
@@ -43,7 +43,7 @@ async def test_a_viewers_refused_deploy_leaves_no_record_and_squats_nothing(open
 
 async def test_a_failed_record_reserves_nothing_and_forget_removes_it(open_as):
     admin = await open_as(tenant_admin=True)
-    svc = SetupService(admin)
+    svc = DlzService(admin)
     f = await svc.facts()
     plan, f = await svc.plan(answers(f, domain="claims"), f)
     await svc.registry.save(plan.to_dict(), state="failed")
@@ -56,7 +56,7 @@ async def test_a_failed_record_reserves_nothing_and_forget_removes_it(open_as):
 
     viewer = await open_as("ravi.viewer")
     with pytest.raises(Forbidden):
-        await SetupService(viewer).forget("claims")
+        await DlzService(viewer).forget("claims")
     resources_before = await _resources(admin)
     rec = await svc.forget("claims")
     assert rec.state == "failed" and await svc.registry.find("claims") is None
@@ -73,7 +73,7 @@ async def _resources(ctx) -> list[str]:
 
 
 def test_cli_viewer_deploy_refused_then_admin_plans_it_and_forget_is_for_tenant_admins(tmp_path):
-    from tests.deploy.test_cli_dlz import GOOD, loom
+    from tests.dlz.test_cli_dlz import GOOD, loom
 
     answers_file = tmp_path / "dlz.toml"
     answers_file.write_text(GOOD)

@@ -9,7 +9,7 @@ import subprocess
 import sys
 
 from loom_tui.demo_azure.estate_dlz import SPARE_SUB
-from loom_tui.services.deploy.runner import STAGE_LABELS
+from loom_tui.services.dlz.runner import STAGE_LABELS
 from tests.support.cli import loom as run_loom
 from tests.support.cli import loom_process
 

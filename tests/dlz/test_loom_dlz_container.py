@@ -9,8 +9,8 @@ import pytest
 
 from loom_tui.config import Profile
 from loom_tui.wiring import open_context
-from loom_tui.services.deploy.drafts import DraftService
-from loom_tui.services.deploy.registry import DlzRegistry
+from loom_tui.services.dlz.drafts import DraftService
+from loom_tui.services.dlz.registry import DlzRegistry
 
 
 @pytest.fixture

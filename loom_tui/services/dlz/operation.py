@@ -87,7 +87,7 @@ async def running_for(ctx: Any, domain: str) -> "Operation | None":
 async def follow_or_start(ctx: Any, plan: DlzPlan, listener: Any = None) -> "tuple[Operation, bool]":
     """The deployment of ``plan``'s domain: the one already running (watching it takes it over
     when its process is gone), else a new one; True when it was started here.  The CLI and the
-    Setup screen both come in here, so a domain is never deployed twice at once."""
+    DLZ screen both come in here, so a domain is never deployed twice at once."""
     op = await running_for(ctx, plan.domain)
     if op is not None:
         return op, False

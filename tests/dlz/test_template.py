@@ -10,8 +10,8 @@ import re
 import pytest
 
 from loom_tui.errors import ValidationError
-from loom_tui.services.deploy.plan import build_plan
-from loom_tui.services.deploy.template import file_info, inline_of, load_template, parameter_file, scope_of, shipped_template
+from loom_tui.services.dlz.plan import build_plan
+from loom_tui.services.dlz.template import file_info, inline_of, load_template, parameter_file, scope_of, shipped_template
 
 from .estate import facts
 from .test_steps import GOOD

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from loom_tui.services.deploy.admin_plane import AdminPlane, Identity
-from loom_tui.services.deploy.facts import DeployFacts, ExistingDlz, NetworkRow, SubscriptionRow
+from loom_tui.services.dlz.admin_plane import AdminPlane, Identity
+from loom_tui.services.dlz.facts import DeployFacts, ExistingDlz, NetworkRow, SubscriptionRow
 
 TENANT = "72f988bf-0000-0000-0000-00000000c0de"
 ADMIN_SUB = "11111111-1111-1111-1111-111111111111"

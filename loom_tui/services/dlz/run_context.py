@@ -1,6 +1,6 @@
-"""What a deployment needs of the run, for the Setup service and the deployment's Operation alike:
+"""What a deployment needs of the run, for the DLZ service and the deployment's Operation alike:
 one :class:`RunContext` (the store, the gate, the Azure clients, the profile and the pace) — the
-Setup service takes it from the app's context, the resumer of a deployment left running from the
+DLZ service takes it from the app's context, the resumer of a deployment left running from the
 operations service — and what is read from it: the Azure clients, the profile's cloud, who
 deploys, the hub's scope and the runner built from them."""
 

@@ -18,7 +18,7 @@ import pytest
 
 from loom_tui.demo_azure.arm_eval import Scope
 from loom_tui.demo_azure.arm_expand import expand
-from loom_tui.services.deploy.template import shipped_template
+from loom_tui.services.dlz.template import shipped_template
 
 from .bicep_params import literal_default, read_params
 

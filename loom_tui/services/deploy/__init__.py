@@ -1,1 +1,0 @@
-"""The Setup area: the DLZ wizard's step machine and plan (pure), drafts, the runner."""
