@@ -85,12 +85,12 @@ async def do_list(args: argparse.Namespace) -> int:
         elif args.folder.lower() == "root":
             folder = None
         else:
-            folder = await _folder_id(ctx, ws["id"], args.folder)
+            folder = await _folder_id(ctx, ws.id, args.folder)
         view = ItemView(search=args.search, folder=folder, item_type=args.item_type,
                         sort={"name": ItemSort.NAME, "created": ItemSort.CREATED, "updated": ItemSort.UPDATED, "type": ItemSort.TYPE}[args.sort],
                         descending=args.desc)
-        total = await ctx.items.count(ws["id"], view) if output_format(args) == "table" else None
-        names = {f["id"]: f.get("name", "") for f in await ctx.folders.list(ws["id"])}
+        total = await ctx.items.count(ws.id, view) if output_format(args) == "table" else None
+        names = {f["id"]: f.get("name", "") for f in await ctx.folders.list(ws.id)}
         columns = [
             Column("displayName", "Name"),
             Column("itemType", "Type"),
@@ -102,7 +102,7 @@ async def do_list(args: argparse.Namespace) -> int:
         async def pages():
             offset = 0
             while True:
-                rows = await ctx.items.window(ws["id"], view, offset, PAGE, total=total)
+                rows = await ctx.items.window(ws.id, view, offset, PAGE, total=total)
                 yield rows
                 offset += len(rows)
                 if len(rows) < PAGE:
@@ -121,8 +121,8 @@ async def do_create(args: argparse.Namespace) -> int:
     try:
         ctx.require_writable("creating an item")
         ws = await ctx.workspaces.find(args.workspace)
-        folder = await _folder_id(ctx, ws["id"], args.folder)
-        doc = await ctx.items.create(ws["id"], ItemInput(item_type=args.item_type, display_name=args.name,
+        folder = await _folder_id(ctx, ws.id, args.folder)
+        doc = await ctx.items.create(ws.id, ItemInput(item_type=args.item_type, display_name=args.name,
                                                          description=args.description, folder_id=folder))
     finally:
         await ctx.close()
@@ -135,14 +135,14 @@ async def do_delete(args: argparse.Namespace) -> int:
     try:
         ctx.require_writable("deleting an item")
         ws = await ctx.workspaces.find(args.workspace)
-        doc = await ctx.items.find(ws["id"], args.item)
+        doc = await ctx.items.find(ws.id, args.item)
         if not args.yes:
             if not sys.stdin.isatty():
                 return fail("refusing to delete without --yes when not on a terminal")
             typed = ask(f"Type the item name to delete it ({doc.get('displayName')}): ")
             if typed not in (doc.get("displayName"), visible(doc.get("displayName"))):
                 return fail("the name did not match; nothing was deleted", 1)
-        removed = await ctx.items.delete(ws["id"], doc["id"])
+        removed = await ctx.items.delete(ws.id, doc["id"])
     finally:
         await ctx.close()
     emit(args, {"deleted": doc["id"], "items_removed": removed}, message=f"deleted {doc.get('itemType')} {doc['id']} ({count(removed, 'item')} removed)")

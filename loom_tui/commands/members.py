@@ -73,7 +73,7 @@ async def do_list(args: argparse.Namespace) -> int:
     ctx = await _ctx(args)
     try:
         ws = await ctx.workspaces.find(args.workspace)
-        rows = await ctx.grants.rows(ws["id"])
+        rows = await ctx.grants.rows(ws.id)
     finally:
         await ctx.close()
     emit(args, rows, COLUMNS, json=[public(r) for r in rows], footer=count(len(rows), "member"))
@@ -85,7 +85,7 @@ async def do_add(args: argparse.Namespace) -> int:
     try:
         ctx.require_writable("adding a member")
         ws = await ctx.workspaces.find(args.workspace)
-        doc = await ctx.grants.grant(ws["id"], args.upn, args.role, principal_type=args.principal_type)
+        doc = await ctx.grants.grant(ws.id, args.upn, args.role, principal_type=args.principal_type)
     finally:
         await ctx.close()
     row = grant_row(doc)
@@ -102,13 +102,13 @@ async def do_remove(args: argparse.Namespace) -> int:
         ctx.require_writable("removing a member")
         ws = await ctx.workspaces.find(args.workspace)
         try:
-            await ctx.grants.revoke(ws["id"], args.upn, principal_type=args.principal_type)
+            await ctx.grants.revoke(ws.id, args.upn, principal_type=args.principal_type)
         except (NotFoundError, GraphUnavailable):
             if "@" not in args.upn:
                 raise
-            await ctx.members.remove(ws["id"], args.upn)  # a legacy binding by UPN
+            await ctx.members.remove(ws.id, args.upn)  # a legacy binding by UPN
     finally:
         await ctx.close()
     who = args.upn.strip()
-    emit(args, {"removed": who, "workspace": ws["id"]}, message=f"removed {visible(who)}")
+    emit(args, {"removed": who, "workspace": ws.id}, message=f"removed {visible(who)}")
     return 0

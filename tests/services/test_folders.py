@@ -86,7 +86,7 @@ async def test_delete_moves_items_and_subfolders_to_root(team):
     assert [n.id for n in tree] == [sub["id"]] and [n.id for n in tree[0].children] == [subsub["id"]]
     [event] = [e for e in await audit_of(c, team.id, top["id"]) if e["action"] == "folder.delete"]
     assert event["diff"]["moved"] == {"folders": 1, "items": 5}
-    assert (await c.workspaces.get(team.id))["itemCount"] == 6  # nothing was deleted but the folder
+    assert (await c.workspaces.get(team.id)).item_count == 6  # nothing was deleted but the folder
 
 
 async def test_read_only_refuses_folder_writes(team, open_as):

@@ -28,8 +28,8 @@ async def test_add_grants_visibility_and_audits(team, open_as):
         await kim.workspaces.get(team.id)
     doc = await team.admin.members.add(team.id, "  Kim.Scientist@CONTOSO-demo.example ", "contributor")
     assert doc["upn"] == upn("kim.scientist") and doc["id"] == f"{team.id}:{upn('kim.scientist')}"
-    assert upn("kim.scientist") in (await team.owner.workspaces.get(team.id))["memberUpns"]
-    assert (await kim.workspaces.get(team.id))["id"] == team.id
+    assert upn("kim.scientist") in (await team.owner.workspaces.get(team.id)).doc["memberUpns"]
+    assert (await kim.workspaces.get(team.id)).id == team.id
     assert await kim.roles.role_in(team.id) is Role.CONTRIBUTOR
     events = [e for e in await workspace_audit(team.owner, team.id) if e["action"] == "member.add"]
     kim_event = [e for e in events if "kim.scientist" in e["summary"]][0]
@@ -79,7 +79,7 @@ async def test_creator_cannot_be_demoted_or_removed(team):
 async def test_remove_takes_visibility_away(team):
     await team.admin.members.remove(team.id, upn("ravi.viewer"))
     ws = await team.owner.workspaces.get(team.id)
-    assert upn("ravi.viewer") not in ws["memberUpns"]
+    assert upn("ravi.viewer") not in ws.doc["memberUpns"]
     with pytest.raises(NotFoundError):
         await team.viewer.workspaces.get(team.id)
     assert upn("ravi.viewer") not in {m["upn"] for m in await team.owner.members.list(team.id)}
@@ -96,8 +96,8 @@ async def test_concurrent_adds_all_land_in_member_upns(team, ctx):
         ctx.members.add(team.id, upn("ops.admin"), "admin"),
     )
     ws = await team.owner.workspaces.get(team.id)
-    assert {upn("kim.scientist"), upn("mo.contractor"), upn("ops.admin")} <= set(ws["memberUpns"])
-    assert len(ws["memberUpns"]) == 7 == len(await team.owner.members.list(team.id))
+    assert {upn("kim.scientist"), upn("mo.contractor"), upn("ops.admin")} <= set(ws.doc["memberUpns"])
+    assert len(ws.doc["memberUpns"]) == 7 == len(await team.owner.members.list(team.id))
 
 
 async def test_interrupted_add_is_finished_by_running_it_again(team):
@@ -105,7 +105,7 @@ async def test_interrupted_add_is_finished_by_running_it_again(team):
     ws = await team.owner.scoped.workspace(team.id)
     await team.owner.scoped.ws_upsert(ws, "workspace-permissions", {"id": f"{team.id}:{upn('kim.scientist')}", "upn": upn("kim.scientist"), "role": "viewer", "implicit": False})
     await team.owner.members.add(team.id, upn("kim.scientist"), "viewer")
-    assert upn("kim.scientist") in (await team.owner.workspaces.get(team.id))["memberUpns"]
+    assert upn("kim.scientist") in (await team.owner.workspaces.get(team.id)).doc["memberUpns"]
 
 
 async def test_read_only_refuses_member_changes(team, open_as):

@@ -30,7 +30,7 @@ async def persona(data_dir):
 async def roles_of(ctx) -> dict[str, str]:
     n = await ctx.workspaces.count()
     rows = await ctx.workspaces.window(WorkspaceView(), 0, n)
-    return {r["id"]: (await ctx.roles.role_in(r["id"])).value for r in rows}
+    return {r.id: (await ctx.roles.role_in(r.id)).value for r in rows}
 
 
 async def test_each_persona_holds_the_role_it_names(persona):

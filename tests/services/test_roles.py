@@ -100,14 +100,14 @@ async def test_contributor_edits_items_and_folders_but_not_members_or_workspace(
 
 async def test_workspace_admin_manages_members_and_edits_workspace(team):
     await team.admin.members.add(team.id, upn("kim.scientist"), "viewer")
-    doc = await team.admin.workspaces.update(team.id, {"description": "edited by dana"}, etag=None)
-    assert doc["description"] == "edited by dana"
+    ws = await team.admin.workspaces.update(team.id, {"description": "edited by dana"}, etag=None)
+    assert ws.description == "edited by dana"
 
 
 async def test_tenant_admin_manages_a_workspace_they_are_not_member_of(team):
-    assert upn("ops.admin") not in team.ws["memberUpns"]
+    assert upn("ops.admin") not in team.ws.doc["memberUpns"]
     await team.tenant_admin.members.add(team.id, upn("kim.scientist"), "contributor")
-    assert upn("kim.scientist") in (await team.tenant_admin.workspaces.get(team.id))["memberUpns"]
+    assert upn("kim.scientist") in (await team.tenant_admin.workspaces.get(team.id)).doc["memberUpns"]
 
 
 async def test_workspace_admin_member_can_delete_but_contributor_could_not(team):

@@ -54,9 +54,10 @@ async def test_workspace_edits_keep_unknown_fields(store):
     admin = as_user(store, wc.ADMIN, tenant_admin=True)
     original = fixture(wc.WORKSPACES, wc.WS_SANDBOX)
     doc = await admin.workspaces.get(wc.WS_SANDBOX)
-    edited = await admin.workspaces.update(wc.WS_SANDBOX, {"name": "Marketing Sandbox", "capacity": "F8"}, etag=doc["_etag"])
-    keeps(edited, original)
-    assert (edited["name"], edited["capacity"], edited["createdBy"], edited["createdAt"]) == (
+    edited = await admin.workspaces.update(wc.WS_SANDBOX, {"name": "Marketing Sandbox", "capacity": "F8"}, etag=doc.etag, base=doc)
+    keeps(edited.doc, original)
+    keeps(await wc.workspace_doc(store, wc.WS_SANDBOX), original)  # as stored, not only as returned
+    assert (edited.name, edited.capacity, edited.created_by, edited.created_at) == (
         "Marketing Sandbox", "F8", original["createdBy"], original["createdAt"])
     assert await admin.workspaces.touch(wc.WS_SANDBOX, min_interval_s=0)
     keeps(await wc.workspace_doc(store, wc.WS_SANDBOX), original)
@@ -102,7 +103,7 @@ async def test_member_changes_write_the_bindings_the_web_console_reads(store):
     stored = await store.get("workspace-permissions", wc.WS_SALES, added["id"])
     assert (stored["upn"], stored["role"], stored["workspaceId"], stored["implicit"]) == (wc.OUTSIDER.upn, "viewer", wc.WS_SALES, False)
     outsider = as_user(store, wc.OUTSIDER)
-    assert [r["id"] for r in await outsider.workspaces.window(WorkspaceView(), 0, 10)] == [wc.WS_SALES]
+    assert [r.id for r in await outsider.workspaces.window(WorkspaceView(), 0, 10)] == [wc.WS_SALES]
     await creator.members.remove(wc.WS_SALES, wc.OUTSIDER.upn)
     assert await store.get("workspace-permissions", wc.WS_SALES, added["id"]) is None
     with pytest.raises(ConflictError):
@@ -121,16 +122,16 @@ async def test_new_documents_have_the_web_consoles_shapes(store):
     admin = as_user(store, wc.ADMIN, tenant_admin=True)
     ws = await admin.workspaces.create(WorkspaceInput(name="Shaped", description="d", capacity="F2", domain="ops"))
     # filed as the console files it: under the creator's object id, with ownerOid and the tenant's tid
-    assert WORKSPACE_FIELDS <= set(ws) and ws["tenantId"] == ws["ownerOid"] == wc.ADMIN.oid and ws["tid"] == wc.TENANT
-    assert ws["state"] == "Active" and await store.get("workspaces", wc.ADMIN.oid, ws["id"]) is not None
-    assert ws["capacityAssignment"]["status"] == "pending" and ws["domainRegistration"]["status"] == "pending"
-    binding = await store.get("workspace-permissions", ws["id"], f"{ws['id']}:{wc.ADMIN.upn}")
+    assert WORKSPACE_FIELDS <= set(ws.doc) and ws.doc["tenantId"] == ws.doc["ownerOid"] == wc.ADMIN.oid and ws.doc["tid"] == wc.TENANT
+    assert ws.doc["state"] == "Active" and await store.get("workspaces", wc.ADMIN.oid, ws.id) is not None
+    assert ws.doc["capacityAssignment"]["status"] == "pending" and ws.doc["domainRegistration"]["status"] == "pending"
+    binding = await store.get("workspace-permissions", ws.id, f"{ws.id}:{wc.ADMIN.upn}")
     assert PERMISSION_FIELDS <= set(binding) and binding["implicit"] is True and binding["role"] == "admin"
-    folder = await admin.folders.create(ws["id"], "Top")
-    sub = await admin.folders.create(ws["id"], "Sub", parent=folder["id"])
+    folder = await admin.folders.create(ws.id, "Top")
+    sub = await admin.folders.create(ws.id, "Sub", parent=folder["id"])
     assert FOLDER_FIELDS <= set(sub) and sub["parent"] == folder["id"]
-    item = await admin.items.create(ws["id"], ItemInput("notebook", "Nb", folder_id=sub["id"]))
+    item = await admin.items.create(ws.id, ItemInput("notebook", "Nb", folder_id=sub["id"]))
     assert ITEM_FIELDS <= set(item) and item["folderId"] == sub["id"] and item["state"] == {}
-    events = (await admin.audit.workspace_trail(ws["id"])).items
+    events = (await admin.audit.workspace_trail(ws.id)).items
     assert events and all(AUDIT_FIELDS <= set(e) and e["tenantId"] == wc.TENANT for e in events)
     assert {e["action"] for e in events} >= {"workspace.create", "folder.create", "item.create"}
