@@ -102,7 +102,7 @@ async def do_list(args: argparse.Namespace) -> int:
         async def pages():
             offset = 0
             while True:
-                rows = await ctx.items.window(ws.id, view, offset, PAGE, total=total)
+                rows = [item.doc for item in await ctx.items.window(ws.id, view, offset, PAGE, total=total)]
                 yield rows
                 offset += len(rows)
                 if len(rows) < PAGE:
@@ -122,11 +122,11 @@ async def do_create(args: argparse.Namespace) -> int:
         ctx.require_writable("creating an item")
         ws = await ctx.workspaces.find(args.workspace)
         folder = await _folder_id(ctx, ws.id, args.folder)
-        doc = await ctx.items.create(ws.id, ItemInput(item_type=args.item_type, display_name=args.name,
-                                                         description=args.description, folder_id=folder))
+        item = await ctx.items.create(ws.id, ItemInput(item_type=args.item_type, display_name=args.name,
+                                                       description=args.description, folder_id=folder))
     finally:
         await ctx.close()
-    emit(args, public(doc), message=f"created {doc['itemType']} {doc['id']}")
+    emit(args, public(item.doc), message=f"created {item.item_type} {item.id}")
     return 0
 
 
@@ -135,15 +135,15 @@ async def do_delete(args: argparse.Namespace) -> int:
     try:
         ctx.require_writable("deleting an item")
         ws = await ctx.workspaces.find(args.workspace)
-        doc = await ctx.items.find(ws.id, args.item)
+        item = await ctx.items.find(ws.id, args.item)
         if not args.yes:
             if not sys.stdin.isatty():
                 return fail("refusing to delete without --yes when not on a terminal")
-            typed = ask(f"Type the item name to delete it ({doc.get('displayName')}): ")
-            if typed not in (doc.get("displayName"), visible(doc.get("displayName"))):
+            typed = ask(f"Type the item name to delete it ({item.display_name}): ")
+            if typed not in (item.display_name, visible(item.display_name)):
                 return fail("the name did not match; nothing was deleted", 1)
-        removed = await ctx.items.delete(ws.id, doc["id"])
+        removed = await ctx.items.delete(ws.id, item.id)
     finally:
         await ctx.close()
-    emit(args, {"deleted": doc["id"], "items_removed": removed}, message=f"deleted {doc.get('itemType')} {doc['id']} ({count(removed, 'item')} removed)")
+    emit(args, {"deleted": item.id, "items_removed": removed}, message=f"deleted {item.item_type} {item.id} ({count(removed, 'item')} removed)")
     return 0

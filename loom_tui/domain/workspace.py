@@ -7,6 +7,8 @@ from dataclasses import dataclass, field
 from enum import Enum
 from typing import Any
 
+from .text import stored_text as _text
+
 _FSKU = re.compile(r"^F\d+$", re.IGNORECASE)
 
 
@@ -69,12 +71,6 @@ def workspace_link(console_url: str | None, workspace_id: str) -> str | None:
     from urllib.parse import quote
 
     return f"{console_url.rstrip('/')}/workspaces/{quote(workspace_id, safe='')}"
-
-
-def _text(value: Any) -> str:
-    """A stored value as text, literally ('' when absent): the web console's documents may hold
-    anything where loom expects a string."""
-    return "" if value is None else str(value)
 
 
 @dataclass(frozen=True)

@@ -78,7 +78,7 @@ async def test_every_document_loom_writes_validates_against_the_console_s_types(
     await ctx.folders.create(ws.id, "Sub", parent=folder["id"])
     await ctx.items.create(ws.id, ItemInput("notebook", "nb one", folder_id=folder["id"]))
     item = await ctx.items.create(ws.id, ItemInput("lakehouse", "lake"))
-    await ctx.items.rename(ws.id, item["id"], "lake two")
+    await ctx.items.rename(ws.id, item.id, "lake two")
     await record_for_console(ctx.scoped, PLAN)
     grants = grants_with(ctx, demo_principals())  # member grants (tests/services/test_grants.py)
     await grants.grant(ws.id, "Data Engineers", "Member")

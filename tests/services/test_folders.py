@@ -78,10 +78,10 @@ async def test_delete_moves_items_and_subfolders_to_root(team):
     assert moved == {"folders": 1, "items": 5}  # 3 notebooks + lakehouse + its SQL endpoint
     with pytest.raises(NotFoundError):
         await c.folders.rename(team.id, top["id"], "x")
-    roots = {d["id"] for d in await c.items.window(team.id, ItemView(folder=None), 0, 100)}
-    assert {d["id"] for d in inside} | {lh["id"]} <= roots
-    assert deeper["id"] not in roots  # only direct children move; Sub keeps its own
-    assert (await c.items.get(team.id, deeper["id"]))["folderId"] == sub["id"]
+    roots = {d.id for d in await c.items.window(team.id, ItemView(folder=None), 0, 100)}
+    assert {d.id for d in inside} | {lh.id} <= roots
+    assert deeper.id not in roots  # only direct children move; Sub keeps its own
+    assert (await c.items.get(team.id, deeper.id)).folder_id == sub["id"]
     tree = await c.folders.tree(team.id)
     assert [n.id for n in tree] == [sub["id"]] and [n.id for n in tree[0].children] == [subsub["id"]]
     [event] = [e for e in await audit_of(c, team.id, top["id"]) if e["action"] == "folder.delete"]

@@ -66,24 +66,24 @@ async def test_viewer_cannot_comment_rename_or_delete_items(team):
     it = await team.contributor.items.create(team.id, ItemInput("notebook", "shared nb"))
     before = await snapshot(team.owner, team.id)
     for coro in (
-        team.viewer.comments.add(team.id, it["id"], "hello"),
-        team.viewer.items.rename(team.id, it["id"], "mine"),
-        team.viewer.items.move(team.id, it["id"], None),
-        team.viewer.items.delete(team.id, it["id"]),
+        team.viewer.comments.add(team.id, it.id, "hello"),
+        team.viewer.items.rename(team.id, it.id, "mine"),
+        team.viewer.items.move(team.id, it.id, None),
+        team.viewer.items.delete(team.id, it.id),
     ):
         with pytest.raises(Forbidden):
             await coro
     assert await snapshot(team.owner, team.id) == before
     # reading is fine
-    assert (await team.viewer.items.get(team.id, it["id"]))["displayName"] == "shared nb"
+    assert (await team.viewer.items.get(team.id, it.id)).display_name == "shared nb"
 
 
 async def test_contributor_edits_items_and_folders_but_not_members_or_workspace(team):
     c = team.contributor
     folder = await c.folders.create(team.id, "Ingest")
     it = await c.items.create(team.id, ItemInput("notebook", "etl", folder_id=folder["id"]))
-    await c.items.rename(team.id, it["id"], "etl v2")
-    await c.comments.add(team.id, it["id"], "looks good")
+    await c.items.rename(team.id, it.id, "etl v2")
+    await c.comments.add(team.id, it.id, "looks good")
     before = await snapshot(team.owner, team.id)
     for coro in (
         c.members.add(team.id, upn("kim.scientist"), "viewer"),

@@ -140,12 +140,12 @@ async def test_items_and_folders(store):
         for descending in (False, True):
             view = ItemView(sort=sort, descending=descending)
             rows = await member.items.window(wc.WS_SALES, view, 0, 10)
-            assert sorted(r["id"] for r in rows) == sorted(d["id"] for d in wc.ITEMS), (sort, descending)
+            assert sorted(r.id for r in rows) == sorted(d["id"] for d in wc.ITEMS), (sort, descending)
     root = await member.items.window(wc.WS_SALES, ItemView(folder=None), 0, 10)
-    assert {r["id"] for r in root} == {wc.ITEM_NOTEBOOK, wc.ITEM_LAKEHOUSE}  # no folderId at all counts as the root
-    assert [r["id"] for r in await member.items.window(wc.WS_SALES, ItemView(folder=wc.FOLDER_Q3), 0, 10)] == [wc.ITEM_REPORT]
-    assert [r["id"] for r in await member.items.window(wc.WS_SALES, ItemView(search="REVENUE"), 0, 10)] == [wc.ITEM_REPORT, wc.ITEM_NOTEBOOK]
-    assert (await member.items.find(wc.WS_SALES, "revenue notebook"))["id"] == wc.ITEM_NOTEBOOK
+    assert {r.id for r in root} == {wc.ITEM_NOTEBOOK, wc.ITEM_LAKEHOUSE}  # no folderId at all counts as the root
+    assert [r.id for r in await member.items.window(wc.WS_SALES, ItemView(folder=wc.FOLDER_Q3), 0, 10)] == [wc.ITEM_REPORT]
+    assert [r.id for r in await member.items.window(wc.WS_SALES, ItemView(search="REVENUE"), 0, 10)] == [wc.ITEM_REPORT, wc.ITEM_NOTEBOOK]
+    assert (await member.items.find(wc.WS_SALES, "revenue notebook")).id == wc.ITEM_NOTEBOOK
     tree = await member.folders.tree(wc.WS_SALES)
     assert [(n.name, [c.name for c in n.children]) for n in tree] == [("Reports", ["Q3"])]
 

@@ -66,10 +66,11 @@ async def test_workspace_edits_keep_unknown_fields(store):
 async def test_item_and_folder_edits_keep_unknown_fields(store):
     member = as_user(store, wc.MEMBER)  # a contributor through the web console's binding only
     renamed = await member.items.rename(wc.WS_SALES, wc.ITEM_NOTEBOOK, "Revenue Notebook v2")
-    keeps(renamed, fixture(wc.ITEMS, wc.ITEM_NOTEBOOK))
-    assert "description" not in renamed and "folderId" not in renamed  # fields it lacked are not invented
+    keeps(renamed.doc, fixture(wc.ITEMS, wc.ITEM_NOTEBOOK))
+    assert "description" not in renamed.doc and "folderId" not in renamed.doc  # fields it lacked are not invented
     moved = await member.items.move(wc.WS_SALES, wc.ITEM_LAKEHOUSE, wc.FOLDER_REPORTS)
-    keeps(moved, fixture(wc.ITEMS, wc.ITEM_LAKEHOUSE))
+    keeps(moved.doc, fixture(wc.ITEMS, wc.ITEM_LAKEHOUSE))
+    keeps(await store.get("items", wc.WS_SALES, wc.ITEM_LAKEHOUSE), fixture(wc.ITEMS, wc.ITEM_LAKEHOUSE))  # as stored
     folder = await member.folders.rename(wc.WS_SALES, wc.FOLDER_REPORTS, "Board reports")
     keeps(folder, fixture(wc.FOLDERS, wc.FOLDER_REPORTS))
     await member.folders.delete(wc.WS_SALES, wc.FOLDER_REPORTS)  # children move to the root
@@ -131,7 +132,7 @@ async def test_new_documents_have_the_web_consoles_shapes(store):
     sub = await admin.folders.create(ws.id, "Sub", parent=folder["id"])
     assert FOLDER_FIELDS <= set(sub) and sub["parent"] == folder["id"]
     item = await admin.items.create(ws.id, ItemInput("notebook", "Nb", folder_id=sub["id"]))
-    assert ITEM_FIELDS <= set(item) and item["folderId"] == sub["id"] and item["state"] == {}
+    assert ITEM_FIELDS <= set(item.doc) and item.folder_id == sub["id"] and item.doc["state"] == {}
     events = (await admin.audit.workspace_trail(ws.id)).items
     assert events and all(AUDIT_FIELDS <= set(e) and e["tenantId"] == wc.TENANT for e in events)
     assert {e["action"] for e in events} >= {"workspace.create", "folder.create", "item.create"}

@@ -32,10 +32,10 @@ def _seed() -> tuple[str, str]:
             doc = (await ctx.scoped.workspace(ws.id)).doc
             doc.update(name=HOSTILE, description=HOSTILE)
             await ctx.store.upsert("workspaces", doc)
-            it = await ctx.store.get("items", ws.id, item["id"])
+            it = await ctx.store.get("items", ws.id, item.id)
             it["displayName"] = HOSTILE
             await ctx.store.upsert("items", it)
-            return ws.id, item["id"]
+            return ws.id, item.id
         finally:
             await ctx.close()
 

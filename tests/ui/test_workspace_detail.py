@@ -164,7 +164,7 @@ async def test_rename_move_and_delete_an_item_and_folders():
         await pilot.press("down", "enter")
         await wait_for(pilot, lambda: "moved nb renamed to Reports" in screen_text(app))
         folder = (await app.ctx.folders.list(ws.id))[0]
-        assert (await app.ctx.items.get(ws.id, item["id"]))["folderId"] == folder["id"]
+        assert (await app.ctx.items.get(ws.id, item.id)).folder_id == folder["id"]
         # rename the folder: choose it in the tree first
         await choose_folder(pilot, screen, folder["id"])
         await pilot.press("E")
@@ -181,7 +181,7 @@ async def test_rename_move_and_delete_an_item_and_folders():
         await wait_for(pilot, lambda: isinstance(app.screen, ChoicePrompt))
         await pilot.press("down", "enter")
         await wait_for(pilot, lambda: "1 items and 0 folders moved to the root" in screen_text(app))
-        assert (await app.ctx.items.get(ws.id, item["id"]))["folderId"] is None
+        assert (await app.ctx.items.get(ws.id, item.id)).folder_id is None
         assert await app.ctx.folders.list(ws.id) == []
         # delete the item
         items_table(app).focus()
@@ -357,19 +357,19 @@ async def test_bad_text_in_items_members_comments_shows_literally():
         await app.ctx.store.upsert("workspaces", {**stored, "name": "[red]ws[/red]\u202e数据"})
         for i, name in enumerate(BAD[:3]):
             made = await app.ctx.items.create(ws.id, ItemInput("notebook", f"placeholder {i}"))
-            raw = await app.ctx.store.get("items", ws.id, made["id"])
+            raw = await app.ctx.store.get("items", ws.id, made.id)
             await app.ctx.store.upsert("items", {**raw, "displayName": name, "displayNameLower": name.lower()})
         await app.ctx.folders.create(ws.id, "[b]fold[/b]🚀")
         item = await app.ctx.items.create(ws.id, ItemInput("report", "a" * 240))
-        await app.ctx.comments.add(ws.id, item["id"], "y" * 3000 + " \u202e [i]c[/i]")
+        await app.ctx.comments.add(ws.id, item.id, "y" * 3000 + " \u202e [i]c[/i]")
         screen = await open_detail(pilot, ws.id)
         await wait_for(pilot, lambda: items_table(app).row(3) is not None)
         text = screen_text(app)
         assert "[bold]b[/b" in text and "[b]fold[/b]" in text and "\\u202e" in text
         assert "\x1b" not in text
         table = items_table(app)
-        table.cursor_row = [i for i in range(table.row_count) if table.row(i)["id"] == item["id"]][0]
-        await wait_for(pilot, lambda: screen.selected_item is not None and screen.selected_item["id"] == item["id"])
+        table.cursor_row = [i for i in range(table.row_count) if table.row(i)["id"] == item.id][0]
+        await wait_for(pilot, lambda: screen.selected_item is not None and screen.selected_item["id"] == item.id)
         await pilot.press("a")
         await wait_for(pilot, lambda: "created notebook" in screen_text(app))
         await pilot.press("c")
@@ -410,7 +410,7 @@ async def test_item_rename_conflict_shows_both_versions_and_lets_the_operator_ch
         item = await app.ctx.items.create(ws.id, ItemInput("notebook", "nb base"))
         screen = await open_detail(pilot, ws.id)
         await wait_for(pilot, lambda: items_table(app).row(0) is not None)
-        await app.ctx.items.rename(ws.id, item["id"], "theirs now", etag=item["_etag"])  # someone else, meanwhile
+        await app.ctx.items.rename(ws.id, item.id, "theirs now", etag=item.etag)  # someone else, meanwhile
         await pilot.press("e")
         await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt))
         app.screen.query_one("#prompt-input").value = ""
@@ -424,7 +424,7 @@ async def test_item_rename_conflict_shows_both_versions_and_lets_the_operator_ch
             await wait_for(pilot, lambda: "kept their version" in screen_text(app))
             await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is screen)
-        assert (await app.ctx.items.get(ws.id, item["id"]))["displayName"] == expect_name
+        assert (await app.ctx.items.get(ws.id, item.id)).display_name == expect_name
 
 
 async def test_item_searches_are_remembered_and_offered_with_up():

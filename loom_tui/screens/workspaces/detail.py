@@ -122,7 +122,7 @@ class WorkspaceDetailScreen(AreaScreen):
     @work(exit_on_error=False, group="detail-item")
     async def _open_item(self) -> None:
         item = await self.ctx.items.get(self.workspace_id, self.open_item_id or "")
-        self.selected_item = item
+        self.selected_item = item.doc  # as the items table's rows: the stored document
         self.action_pane("comments")
 
     # -- gate ------------------------------------------------------------------------------
