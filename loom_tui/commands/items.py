@@ -66,12 +66,12 @@ async def _folder_id(ctx, workspace_id: str, folder: str | None) -> str | None:
     if folder is None:
         return None
     folders = await ctx.folders.list(workspace_id)
-    if any(f["id"] == folder for f in folders):
+    if any(f.id == folder for f in folders):
         return folder
-    named = [f for f in folders if f.get("name", "").lower() == folder.strip().lower()]
+    named = [f for f in folders if f.name.lower() == folder.strip().lower()]
     if len(named) != 1:
         raise ValidationError("folder", f"no folder named {folder!r}" if not named else f"more than one folder is named {folder!r}; use its id")
-    return named[0]["id"]
+    return named[0].id
 
 
 async def do_list(args: argparse.Namespace) -> int:
@@ -90,7 +90,7 @@ async def do_list(args: argparse.Namespace) -> int:
                         sort={"name": ItemSort.NAME, "created": ItemSort.CREATED, "updated": ItemSort.UPDATED, "type": ItemSort.TYPE}[args.sort],
                         descending=args.desc)
         total = await ctx.items.count(ws.id, view) if output_format(args) == "table" else None
-        names = {f["id"]: f.get("name", "") for f in await ctx.folders.list(ws.id)}
+        names = {f.id: f.name for f in await ctx.folders.list(ws.id)}
         columns = [
             Column("displayName", "Name"),
             Column("itemType", "Type"),

@@ -94,9 +94,9 @@ async def test_lakehouse_gets_sql_endpoint_twin_that_follows_it(team):
             await coro
     # rename and move follow the lakehouse
     await c.items.rename(team.id, lh.id, "revenue")
-    await c.items.move(team.id, lh.id, folder["id"])
+    await c.items.move(team.id, lh.id, folder.id)
     twin = await c.items.get(team.id, twin.id)
-    assert twin.display_name == sql_endpoint_name("revenue") and twin.folder_id == folder["id"]
+    assert twin.display_name == sql_endpoint_name("revenue") and twin.folder_id == folder.id
     # delete takes both
     assert await c.items.delete(team.id, lh.id) == 2
     assert await c.items.count(team.id) == 0
@@ -148,11 +148,11 @@ async def test_move_between_folders_and_to_root(team):
     c = team.owner
     a = await c.folders.create(team.id, "A")
     b = await c.folders.create(team.id, "B")
-    it = await c.items.create(team.id, ItemInput("report", "r1", folder_id=a["id"]))
-    assert await c.items.count(team.id, ItemView(folder=a["id"])) == 1
-    await c.items.move(team.id, it.id, b["id"])
-    assert await c.items.count(team.id, ItemView(folder=a["id"])) == 0
-    assert await c.items.count(team.id, ItemView(folder=b["id"])) == 1
+    it = await c.items.create(team.id, ItemInput("report", "r1", folder_id=a.id))
+    assert await c.items.count(team.id, ItemView(folder=a.id)) == 1
+    await c.items.move(team.id, it.id, b.id)
+    assert await c.items.count(team.id, ItemView(folder=a.id)) == 0
+    assert await c.items.count(team.id, ItemView(folder=b.id)) == 1
     await c.items.move(team.id, it.id, None)
     assert await c.items.count(team.id, ItemView(folder=None)) == 1
     actions = [e["action"] for e in await audit_of(c, team.id, it.id)]

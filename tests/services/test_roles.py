@@ -81,7 +81,7 @@ async def test_viewer_cannot_comment_rename_or_delete_items(team):
 async def test_contributor_edits_items_and_folders_but_not_members_or_workspace(team):
     c = team.contributor
     folder = await c.folders.create(team.id, "Ingest")
-    it = await c.items.create(team.id, ItemInput("notebook", "etl", folder_id=folder["id"]))
+    it = await c.items.create(team.id, ItemInput("notebook", "etl", folder_id=folder.id))
     await c.items.rename(team.id, it.id, "etl v2")
     await c.comments.add(team.id, it.id, "looks good")
     before = await snapshot(team.owner, team.id)

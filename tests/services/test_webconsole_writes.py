@@ -72,7 +72,7 @@ async def test_item_and_folder_edits_keep_unknown_fields(store):
     keeps(moved.doc, fixture(wc.ITEMS, wc.ITEM_LAKEHOUSE))
     keeps(await store.get("items", wc.WS_SALES, wc.ITEM_LAKEHOUSE), fixture(wc.ITEMS, wc.ITEM_LAKEHOUSE))  # as stored
     folder = await member.folders.rename(wc.WS_SALES, wc.FOLDER_REPORTS, "Board reports")
-    keeps(folder, fixture(wc.FOLDERS, wc.FOLDER_REPORTS))
+    keeps(folder.doc, fixture(wc.FOLDERS, wc.FOLDER_REPORTS))
     await member.folders.delete(wc.WS_SALES, wc.FOLDER_REPORTS)  # children move to the root
     keeps(await store.get("folders", wc.WS_SALES, wc.FOLDER_Q3), fixture(wc.FOLDERS, wc.FOLDER_Q3))
     keeps(await store.get("items", wc.WS_SALES, wc.ITEM_LAKEHOUSE), fixture(wc.ITEMS, wc.ITEM_LAKEHOUSE))
@@ -129,10 +129,10 @@ async def test_new_documents_have_the_web_consoles_shapes(store):
     binding = await store.get("workspace-permissions", ws.id, f"{ws.id}:{wc.ADMIN.upn}")
     assert PERMISSION_FIELDS <= set(binding) and binding["implicit"] is True and binding["role"] == "admin"
     folder = await admin.folders.create(ws.id, "Top")
-    sub = await admin.folders.create(ws.id, "Sub", parent=folder["id"])
-    assert FOLDER_FIELDS <= set(sub) and sub["parent"] == folder["id"]
-    item = await admin.items.create(ws.id, ItemInput("notebook", "Nb", folder_id=sub["id"]))
-    assert ITEM_FIELDS <= set(item.doc) and item.folder_id == sub["id"] and item.doc["state"] == {}
+    sub = await admin.folders.create(ws.id, "Sub", parent=folder.id)
+    assert FOLDER_FIELDS <= set(sub.doc) and sub.parent == folder.id
+    item = await admin.items.create(ws.id, ItemInput("notebook", "Nb", folder_id=sub.id))
+    assert ITEM_FIELDS <= set(item.doc) and item.folder_id == sub.id and item.doc["state"] == {}
     events = (await admin.audit.workspace_trail(ws.id)).items
     assert events and all(AUDIT_FIELDS <= set(e) and e["tenantId"] == wc.TENANT for e in events)
     assert {e["action"] for e in events} >= {"workspace.create", "folder.create", "item.create"}

@@ -164,15 +164,15 @@ async def test_rename_move_and_delete_an_item_and_folders():
         await pilot.press("down", "enter")
         await wait_for(pilot, lambda: "moved nb renamed to Reports" in screen_text(app))
         folder = (await app.ctx.folders.list(ws.id))[0]
-        assert (await app.ctx.items.get(ws.id, item.id)).folder_id == folder["id"]
+        assert (await app.ctx.items.get(ws.id, item.id)).folder_id == folder.id
         # rename the folder: choose it in the tree first
-        await choose_folder(pilot, screen, folder["id"])
+        await choose_folder(pilot, screen, folder.id)
         await pilot.press("E")
         await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt))
         await type_into(pilot, "Old reports")
         await wait_for(pilot, lambda: app.screen is screen and "Old reports" in screen_text(app))
         # delete the folder: the item moves to the root
-        await choose_folder(pilot, screen, folder["id"])
+        await choose_folder(pilot, screen, folder.id)
         await pilot.press("D")
         await wait_for(pilot, lambda: isinstance(app.screen, ChoicePrompt))
         await pilot.press("enter")  # Cancel is first

@@ -18,6 +18,7 @@ from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import Input, Static, Tree
 
+from loom_tui.domain.folder import Folder
 from loom_tui.domain.item import Item
 from loom_tui.errors import ConflictError, EditConflict
 from loom_tui.services.workspaces.folders import FolderNode
@@ -65,7 +66,7 @@ class ItemsPane(Pane):
         super().__init__(**kw)
         self.view = ItemView()
         self.total = 0
-        self.folders: dict[str, dict] = {}
+        self.folders: dict[str, Folder] = {}
         self.folder_paths: dict[str, str] = {}
         self._debounce: Timer | None = None
         self._loaded = False
@@ -147,7 +148,7 @@ class ItemsPane(Pane):
 
         def add(parent, nodes: list[FolderNode], prefix: str) -> None:
             for node in nodes:
-                self.folders[node.id] = node.doc
+                self.folders[node.id] = node.folder
                 self.folder_paths[node.id] = prefix + node.name
                 label = Text(visible(node.name))
                 if node.children:
@@ -346,16 +347,16 @@ class ItemsPane(Pane):
     async def action_folder_new(self) -> None:
         ws, parent = self.detail.workspace_id, self.current_folder()
 
-        async def create(name: str) -> dict:
+        async def create(name: str) -> Folder:
             return await self.ctx.folders.create(ws, name, parent)
 
         where = f" in {self.folder_paths.get(parent, '')}" if parent else " at the root"
-        doc = await self.app.push_screen_wait(TextPrompt("New folder" + where, "Folder name", create))
-        if doc:
-            self.detail.flash(f"created folder {visible(doc['name'])}", "ok")
+        made = await self.app.push_screen_wait(TextPrompt("New folder" + where, "Folder name", create))
+        if made:
+            self.detail.flash(f"created folder {visible(made.name)}", "ok")
             self.load_folders()
 
-    def _folder(self) -> dict | None:
+    def _folder(self) -> Folder | None:
         folder = self.current_folder()
         if folder is None:
             self.detail.flash("choose a folder in the tree first (tab moves there)", "warning")
@@ -369,12 +370,12 @@ class ItemsPane(Pane):
             return
         ws = self.detail.workspace_id
 
-        async def rename(name: str) -> dict:
-            return await self.ctx.folders.rename(ws, folder["id"], name, etag=folder.get("_etag"))
+        async def rename(name: str) -> Folder:
+            return await self.ctx.folders.rename(ws, folder.id, name, etag=folder.etag)
 
-        doc = await self.app.push_screen_wait(TextPrompt("Rename folder", "New name", rename, value=folder.get("name", "")))
-        if doc:
-            self.detail.flash(f"renamed folder to {visible(doc['name'])}", "ok")
+        renamed = await self.app.push_screen_wait(TextPrompt("Rename folder", "New name", rename, value=folder.name))
+        if renamed:
+            self.detail.flash(f"renamed folder to {visible(renamed.name)}", "ok")
             self.load_folders()
 
     @work(exit_on_error=False, group="items-write")
@@ -382,12 +383,12 @@ class ItemsPane(Pane):
         folder = self._folder()
         if folder is None:
             return
-        message = f"Delete folder {folder.get('name')}? Its items and sub-folders move to the root."
+        message = f"Delete folder {folder.name}? Its items and sub-folders move to the root."
         if not await self.app.push_screen_wait(confirm("Delete folder", message, "Delete folder")):
             self.detail.flash("nothing was deleted")
             return
-        moved = await self.ctx.folders.delete(self.detail.workspace_id, folder["id"])
-        self.detail.flash(f"deleted folder {visible(folder.get('name'))}; {moved['items']} items and {moved['folders']} folders moved to the root", "ok")
+        moved = await self.ctx.folders.delete(self.detail.workspace_id, folder.id)
+        self.detail.flash(f"deleted folder {visible(folder.name)}; {moved['items']} items and {moved['folders']} folders moved to the root", "ok")
         self.view = replace(self.view, folder=ALL_FOLDERS)
         self.load_folders()
         self.load_items()
