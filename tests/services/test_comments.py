@@ -27,12 +27,12 @@ async def test_add_and_list_comments(team, item):
     first = await team.contributor.comments.add(team.id, item.id, "first")
     await team.owner.comments.add(team.id, item.id, "second")
     page = await team.viewer.comments.list(team.id, item.id)
-    assert [c["body"] for c in page.items] == ["first", "second"]
-    assert page.items[0]["upn"] == team.contributor.session.upn and page.items[0]["tenantId"] == team.owner.session.tenant_id
+    assert [c.body for c in page.items] == ["first", "second"]
+    assert page.items[0].upn == team.contributor.session.upn and page.items[0].doc["tenantId"] == team.owner.session.tenant_id
     newest = await team.viewer.comments.list(team.id, item.id, newest_first=True)
-    assert [c["body"] for c in newest.items] == ["second", "first"]
+    assert [c.body for c in newest.items] == ["second", "first"]
     events = [e for e in await audit_of(team.owner, team.id, item.id) if e["action"] == "item.comment"]
-    assert len(events) == 2 and events[-1]["diff"]["comment"] == [None, first.comment["id"]]
+    assert len(events) == 2 and events[-1]["diff"]["comment"] == [None, first.comment.id]
 
 
 async def test_mention_notifies_the_member(team, item):
@@ -55,7 +55,7 @@ async def test_mentions_of_non_members_and_self_notify_nobody(team, item, open_a
     )
     assert res.notified == [] and res.unresolved == [upn("kim.scientist"), "nobody@contoso-demo.example"]
     assert await kim.notifications.unread_count() == 0
-    assert res.comment["mentions"] == [upn("kim.scientist"), "nobody@contoso-demo.example", upn("lee.engineer")]
+    assert res.comment.mentions == (upn("kim.scientist"), "nobody@contoso-demo.example", upn("lee.engineer"))
 
 
 async def test_member_without_directory_entry_is_reported_unresolved(team, item):
@@ -77,7 +77,7 @@ async def test_member_without_directory_entry_is_reported_unresolved(team, item)
 @pytest.mark.parametrize("body", LITERAL_OK + LOOK_ALIKE + ["multi\nline"], ids=repr_id)
 async def test_bodies_stored_literally(team, item, body):
     res = await team.owner.comments.add(team.id, item.id, body)
-    assert (await team.owner.comments.list(team.id, item.id)).items[-1]["body"] == body == res.comment["body"]
+    assert (await team.owner.comments.list(team.id, item.id)).items[-1].body == body == res.comment.body
 
 
 @pytest.mark.parametrize("body", ["", "   ", "\x1b[31mred", "bell\x07", "x" * 10_000], ids=repr_id)
@@ -99,3 +99,12 @@ async def test_unknown_item_and_read_only(team, item, open_as):
         await ro.comments.add(team.id, item.id, f"@{upn('dana.steward')}")
     assert (await team.owner.comments.list(team.id, item.id)).items == []
     assert await team.admin.notifications.unread_count() == 0
+
+
+def test_a_console_comment_with_odd_fields_reads_literally() -> None:
+    from loom_tui.domain.comment import Comment
+
+    odd = Comment.from_doc({"id": "c1", "body": None, "mentions": "someone@x.example", "authorName": "[b]Eve[/b]\x1b"})
+    assert odd.body == "" and odd.mentions == () and odd.author_name == "[b]Eve[/b]\x1b" and odd.upn == ""
+    listed = Comment.from_doc({"id": 7, "body": 42, "mentions": ["A@x.example", None]})
+    assert (listed.id, listed.body, listed.mentions) == ("7", "42", ("A@x.example", ""))

@@ -156,7 +156,7 @@ async def test_members_comments_and_notifications(store):
     assert sorted((m["upn"].lower(), m["role"]) for m in members) == sorted(
         [(wc.CREATOR.upn, "admin"), (wc.MEMBER.upn, "contributor"), (wc.VIEWER.upn, "viewer")])
     comments = (await member.comments.list(wc.WS_SALES, wc.ITEM_NOTEBOOK)).items
-    assert [c["body"] for c in comments] == [wc.COMMENTS[0]["body"]]
+    assert [c.body for c in comments] == [wc.COMMENTS[0]["body"]]
     notes = await member.notifications.newest()
     assert [n["title"] for n in notes] == ["You were mentioned", "Capacity assigned"]
     assert await member.notifications.unread_count() == 1
