@@ -153,7 +153,7 @@ async def test_items_and_folders(store):
 async def test_members_comments_and_notifications(store):
     member = as_user(store, wc.MEMBER)
     members = await member.members.list(wc.WS_SALES)
-    assert sorted((m["upn"].lower(), m["role"]) for m in members) == sorted(
+    assert sorted((str(m.upn).lower(), m.role) for m in members) == sorted(
         [(wc.CREATOR.upn, "admin"), (wc.MEMBER.upn, "contributor"), (wc.VIEWER.upn, "viewer")])
     comments = (await member.comments.list(wc.WS_SALES, wc.ITEM_NOTEBOOK)).items
     assert [c.body for c in comments] == [wc.COMMENTS[0]["body"]]

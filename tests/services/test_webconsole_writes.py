@@ -98,15 +98,15 @@ async def test_member_changes_write_the_bindings_the_web_console_reads(store):
     creator = as_user(store, wc.CREATOR)  # an admin of the workspace through its implicit binding
     original = fixture(wc.PERMISSIONS, f"{wc.WS_SALES}:{wc.VIEWER.upn}")
     changed = await creator.members.set_role(wc.WS_SALES, wc.VIEWER.upn, "contributor")
-    keeps(changed, original)
+    keeps(changed.doc, original)
     added = await creator.members.add(wc.WS_SALES, wc.OUTSIDER.upn, "viewer")
-    assert added["id"] == f"{wc.WS_SALES}:{wc.OUTSIDER.upn}" and PERMISSION_FIELDS <= set(added)
-    stored = await store.get("workspace-permissions", wc.WS_SALES, added["id"])
+    assert added.id == f"{wc.WS_SALES}:{wc.OUTSIDER.upn}" and PERMISSION_FIELDS <= set(added.doc)
+    stored = await store.get("workspace-permissions", wc.WS_SALES, added.id)
     assert (stored["upn"], stored["role"], stored["workspaceId"], stored["implicit"]) == (wc.OUTSIDER.upn, "viewer", wc.WS_SALES, False)
     outsider = as_user(store, wc.OUTSIDER)
     assert [r.id for r in await outsider.workspaces.window(WorkspaceView(), 0, 10)] == [wc.WS_SALES]
     await creator.members.remove(wc.WS_SALES, wc.OUTSIDER.upn)
-    assert await store.get("workspace-permissions", wc.WS_SALES, added["id"]) is None
+    assert await store.get("workspace-permissions", wc.WS_SALES, added.id) is None
     with pytest.raises(ConflictError):
         await creator.members.remove(wc.WS_SALES, wc.CREATOR.upn)  # the implicit creator stays
 

@@ -237,7 +237,7 @@ async def test_members_add_change_role_remove_and_implicit_admin_refusal():
         kim = members.row(kim_row())
         assert kim["role"] == "Member" and kim["principalType"] == "User" and kim["source"] == "workspace-roles"
         grants = await app.ctx.grants.list(ws.id)
-        assert [(g["principalId"], g["role"]) for g in grants] == [(kim["principalId"], "Member")]
+        assert [(g.principal_id, g.role) for g in grants] == [(kim["principalId"], "Member")]
         # change kim's role to Viewer: on kim's row both are offered
         members.cursor_row = kim_row()
         await wait_for(pilot, lambda: "Remove" in screen_text(app) and "Change role" in screen_text(app))
@@ -245,7 +245,7 @@ async def test_members_add_change_role_remove_and_implicit_admin_refusal():
         await wait_for(pilot, lambda: isinstance(app.screen, ChoicePrompt))
         await pilot.press("down", "down", "enter")  # from Member, where the picker starts
         await wait_for(pilot, lambda: "is now Viewer" in screen_text(app))
-        assert [g["role"] for g in await app.ctx.grants.list(ws.id)] == ["Viewer"]
+        assert [g.role for g in await app.ctx.grants.list(ws.id)] == ["Viewer"]
         # remove kim
         await wait_for(pilot, lambda: members.row_count == 2 and members.row(kim_row()) is not None)
         members.cursor_row = kim_row()
@@ -254,7 +254,7 @@ async def test_members_add_change_role_remove_and_implicit_admin_refusal():
         await pilot.press("down", "enter")
         await wait_for(pilot, lambda: members.row_count == 1)
         assert await app.ctx.grants.list(ws.id) == []
-        assert [m["upn"] for m in await app.ctx.members.list(ws.id)] == [app.ctx.session.upn_key]
+        assert [m.upn for m in await app.ctx.members.list(ws.id)] == [app.ctx.session.upn_key]
 
 
 async def test_comment_with_mention_notifies_that_member(tmp_path):
@@ -523,5 +523,5 @@ async def test_a_group_is_granted_by_name_and_an_ambiguous_name_lists_each():
         await type_into(pilot, "9a000002-0000-4000-8000-000000000004")  # the object id settles it
         await wait_for(pilot, lambda: app.screen is screen and members.row_count == 2)
         grants = await app.ctx.grants.list(ws.id)
-        assert [(g["principalType"], g["role"], g["displayName"]) for g in grants] == [("Group", "Viewer", "Contractors")]
+        assert [(g.principal_type, g.role, g.name) for g in grants] == [("Group", "Viewer", "Contractors")]
         await wait_for(pilot, lambda: "Contractors (Group)" in screen_text(app))
