@@ -51,9 +51,9 @@ async def do_audit(args: argparse.Namespace) -> int:
             ws = await ctx.workspaces.find(args.workspace)
 
             async def page(token):
-                return await ctx.audit.workspace_page(ws["id"], flt, max_items=PAGE, continuation=token)
+                return await ctx.audit.workspace_page(ws.id, flt, max_items=PAGE, continuation=token)
 
-            total = await ctx.audit.workspace_count(ws["id"], flt) if table else None
+            total = await ctx.audit.workspace_count(ws.id, flt) if table else None
         else:
             async def page(token):
                 return await ctx.audit.tenant_page(flt, max_items=PAGE, continuation=token)

@@ -66,12 +66,12 @@ async def _folder_id(ctx, workspace_id: str, folder: str | None) -> str | None:
     if folder is None:
         return None
     folders = await ctx.folders.list(workspace_id)
-    if any(f["id"] == folder for f in folders):
+    if any(f.id == folder for f in folders):
         return folder
-    named = [f for f in folders if f.get("name", "").lower() == folder.strip().lower()]
+    named = [f for f in folders if f.name.lower() == folder.strip().lower()]
     if len(named) != 1:
         raise ValidationError("folder", f"no folder named {folder!r}" if not named else f"more than one folder is named {folder!r}; use its id")
-    return named[0]["id"]
+    return named[0].id
 
 
 async def do_list(args: argparse.Namespace) -> int:
@@ -85,12 +85,12 @@ async def do_list(args: argparse.Namespace) -> int:
         elif args.folder.lower() == "root":
             folder = None
         else:
-            folder = await _folder_id(ctx, ws["id"], args.folder)
+            folder = await _folder_id(ctx, ws.id, args.folder)
         view = ItemView(search=args.search, folder=folder, item_type=args.item_type,
                         sort={"name": ItemSort.NAME, "created": ItemSort.CREATED, "updated": ItemSort.UPDATED, "type": ItemSort.TYPE}[args.sort],
                         descending=args.desc)
-        total = await ctx.items.count(ws["id"], view) if output_format(args) == "table" else None
-        names = {f["id"]: f.get("name", "") for f in await ctx.folders.list(ws["id"])}
+        total = await ctx.items.count(ws.id, view) if output_format(args) == "table" else None
+        names = {f.id: f.name for f in await ctx.folders.list(ws.id)}
         columns = [
             Column("displayName", "Name"),
             Column("itemType", "Type"),
@@ -102,7 +102,7 @@ async def do_list(args: argparse.Namespace) -> int:
         async def pages():
             offset = 0
             while True:
-                rows = await ctx.items.window(ws["id"], view, offset, PAGE, total=total)
+                rows = [item.doc for item in await ctx.items.window(ws.id, view, offset, PAGE, total=total)]
                 yield rows
                 offset += len(rows)
                 if len(rows) < PAGE:
@@ -121,12 +121,12 @@ async def do_create(args: argparse.Namespace) -> int:
     try:
         ctx.require_writable("creating an item")
         ws = await ctx.workspaces.find(args.workspace)
-        folder = await _folder_id(ctx, ws["id"], args.folder)
-        doc = await ctx.items.create(ws["id"], ItemInput(item_type=args.item_type, display_name=args.name,
-                                                         description=args.description, folder_id=folder))
+        folder = await _folder_id(ctx, ws.id, args.folder)
+        item = await ctx.items.create(ws.id, ItemInput(item_type=args.item_type, display_name=args.name,
+                                                       description=args.description, folder_id=folder))
     finally:
         await ctx.close()
-    emit(args, public(doc), message=f"created {doc['itemType']} {doc['id']}")
+    emit(args, public(item.doc), message=f"created {item.item_type} {item.id}")
     return 0
 
 
@@ -135,15 +135,15 @@ async def do_delete(args: argparse.Namespace) -> int:
     try:
         ctx.require_writable("deleting an item")
         ws = await ctx.workspaces.find(args.workspace)
-        doc = await ctx.items.find(ws["id"], args.item)
+        item = await ctx.items.find(ws.id, args.item)
         if not args.yes:
             if not sys.stdin.isatty():
                 return fail("refusing to delete without --yes when not on a terminal")
-            typed = ask(f"Type the item name to delete it ({doc.get('displayName')}): ")
-            if typed not in (doc.get("displayName"), visible(doc.get("displayName"))):
+            typed = ask(f"Type the item name to delete it ({item.display_name}): ")
+            if typed not in (item.display_name, visible(item.display_name)):
                 return fail("the name did not match; nothing was deleted", 1)
-        removed = await ctx.items.delete(ws["id"], doc["id"])
+        removed = await ctx.items.delete(ws.id, item.id)
     finally:
         await ctx.close()
-    emit(args, {"deleted": doc["id"], "items_removed": removed}, message=f"deleted {doc.get('itemType')} {doc['id']} ({count(removed, 'item')} removed)")
+    emit(args, {"deleted": item.id, "items_removed": removed}, message=f"deleted {item.item_type} {item.id} ({count(removed, 'item')} removed)")
     return 0

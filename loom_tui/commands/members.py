@@ -10,7 +10,6 @@ from __future__ import annotations
 import argparse
 
 from loom_tui.domain.principal import PRINCIPAL_TYPES
-from loom_tui.services.workspaces.grants import grant_row
 from loom_tui.services.roles import MEMBER_ROLES
 
 from loom_tui.domain.text import visible
@@ -73,7 +72,7 @@ async def do_list(args: argparse.Namespace) -> int:
     ctx = await _ctx(args)
     try:
         ws = await ctx.workspaces.find(args.workspace)
-        rows = await ctx.grants.rows(ws["id"])
+        rows = [m.row() for m in await ctx.grants.rows(ws.id)]
     finally:
         await ctx.close()
     emit(args, rows, COLUMNS, json=[public(r) for r in rows], footer=count(len(rows), "member"))
@@ -85,10 +84,10 @@ async def do_add(args: argparse.Namespace) -> int:
     try:
         ctx.require_writable("adding a member")
         ws = await ctx.workspaces.find(args.workspace)
-        doc = await ctx.grants.grant(ws["id"], args.upn, args.role, principal_type=args.principal_type)
+        member = await ctx.grants.grant(ws.id, args.upn, args.role, principal_type=args.principal_type)
     finally:
         await ctx.close()
-    row = grant_row(doc)
+    row = member.row()
     emit(args, public(row), message=f"granted {visible(row['name'])} ({row['principalType']} {row['principalId']}) {row['role']}")
     return 0
 
@@ -102,13 +101,13 @@ async def do_remove(args: argparse.Namespace) -> int:
         ctx.require_writable("removing a member")
         ws = await ctx.workspaces.find(args.workspace)
         try:
-            await ctx.grants.revoke(ws["id"], args.upn, principal_type=args.principal_type)
+            await ctx.grants.revoke(ws.id, args.upn, principal_type=args.principal_type)
         except (NotFoundError, GraphUnavailable):
             if "@" not in args.upn:
                 raise
-            await ctx.members.remove(ws["id"], args.upn)  # a legacy binding by UPN
+            await ctx.members.remove(ws.id, args.upn)  # a legacy binding by UPN
     finally:
         await ctx.close()
     who = args.upn.strip()
-    emit(args, {"removed": who, "workspace": ws["id"]}, message=f"removed {visible(who)}")
+    emit(args, {"removed": who, "workspace": ws.id}, message=f"removed {visible(who)}")
     return 0

@@ -114,7 +114,7 @@ async def do_list(args: argparse.Namespace) -> int:
             names = await ctx.workspaces.domain_names()
             while True:
                 page = await ctx.workspaces.page(view, max_items=PAGE, continuation=token)
-                yield [named(d, names) for d in page.items]
+                yield [named(ws.doc, names) for ws in page.items]
                 token = page.continuation
                 if not token:
                     return
@@ -128,7 +128,7 @@ async def do_list(args: argparse.Namespace) -> int:
 async def do_show(args: argparse.Namespace) -> int:
     ctx = await _ctx(args)
     try:
-        doc = named(await ctx.workspaces.find(args.workspace), await ctx.workspaces.domain_names())
+        doc = named((await ctx.workspaces.find(args.workspace)).doc, await ctx.workspaces.domain_names())
     finally:
         await ctx.close()
     emit(args, public(doc))
@@ -140,12 +140,12 @@ async def do_create(args: argparse.Namespace) -> int:
 
     ctx = await _ctx(args)
     try:
-        doc = await ctx.workspaces.create(WorkspaceInput(name=args.name, description=args.description or "",
-                                                         capacity=args.capacity or "", domain=args.domain or "",
-                                                         new_domain=args.new_domain))
+        ws = await ctx.workspaces.create(WorkspaceInput(name=args.name, description=args.description or "",
+                                                        capacity=args.capacity or "", domain=args.domain or "",
+                                                        new_domain=args.new_domain))
     finally:
         await ctx.close()
-    emit(args, public(doc), message=f"created workspace {doc['id']}")
+    emit(args, public(ws.doc), message=f"created workspace {ws.id}")
     return 0
 
 
@@ -156,10 +156,10 @@ async def do_update(args: argparse.Namespace) -> int:
     ctx = await _ctx(args)
     try:
         current = await ctx.workspaces.find(args.workspace)
-        doc = await ctx.workspaces.update(current["id"], changes, etag=current["_etag"], new_domain=args.new_domain)
+        ws = await ctx.workspaces.update(current.id, changes, etag=current.etag, new_domain=args.new_domain)
     finally:
         await ctx.close()
-    emit(args, public(doc), message=f"updated workspace {doc['id']}")
+    emit(args, public(ws.doc), message=f"updated workspace {ws.id}")
     return 0
 
 
@@ -169,15 +169,15 @@ async def do_delete(args: argparse.Namespace) -> int:
     ctx = await _ctx(args)
     try:
         ctx.require_writable("deleting a workspace")
-        doc = await ctx.workspaces.find(args.workspace)
+        ws = await ctx.workspaces.find(args.workspace)
         if not args.yes:
             if not sys.stdin.isatty():
                 return fail("refusing to delete without --yes when not on a terminal")
-            typed = ask(f"Type the workspace name to delete it ({doc['name']}): ")
-            if typed not in (doc["name"], visible(doc["name"])):
+            typed = ask(f"Type the workspace name to delete it ({ws.name}): ")
+            if typed not in (ws.name, visible(ws.name)):
                 return fail("the name did not match; nothing was deleted", 1)
-        removed = await ctx.workspaces.delete(doc["id"])
+        removed = await ctx.workspaces.delete(ws.id)
     finally:
         await ctx.close()
-    emit(args, {"deleted": doc["id"], "children_removed": removed}, message=f"deleted workspace {doc['id']} and {count(removed, 'document')} in it")
+    emit(args, {"deleted": ws.id, "children_removed": removed}, message=f"deleted workspace {ws.id} and {count(removed, 'document')} in it")
     return 0

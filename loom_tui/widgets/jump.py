@@ -84,16 +84,16 @@ async def _workspaces(app: Any, ctx: Any, q: str) -> list[tuple[str, str, Callab
         rows = await ctx.workspaces.window(WorkspaceView(search=q, sort=SortKey.NAME, descending=False), 0, PER_KIND)
     except Exception:  # noqa: BLE001
         return []
-    return [(f"Workspace {ws.get('name', '')}", f"workspace · {ws.get('id', '')}", _open_workspace(app, ws)) for ws in rows]
+    return [(f"Workspace {ws.name}", f"workspace · {ws.id}", _open_workspace(app, ws)) for ws in rows]
 
 
-def _open_workspace(app: Any, ws: dict) -> Callable[[], Any]:
+def _open_workspace(app: Any, ws: Any) -> Callable[[], Any]:
     def run() -> None:
         from loom_tui.screens.workspaces.detail import WorkspaceDetailScreen
 
         if app.current_mode != "workspaces":
             app.switch_mode("workspaces")
-        app.push_screen(WorkspaceDetailScreen(ws["id"], ws.get("name", "")))
+        app.push_screen(WorkspaceDetailScreen(ws.id, ws.name))
 
     return run
 

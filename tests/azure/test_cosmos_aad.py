@@ -57,7 +57,7 @@ async def test_store_gets_the_signed_in_credential(device_auth, cosmos_server) -
         grants = _cosmos_grants(device_auth)
         assert grants and all(g["grant_type"] == "refresh_token" for g in grants)
         created = await ctx.workspaces.create(WorkspaceInput(name="Sales analytics"))
-        assert (await ctx.workspaces.get(created["id"]))["name"] == "Sales analytics"
+        assert (await ctx.workspaces.get(created.id)).name == "Sales analytics"
     finally:
         drop = getattr(ctx.store, "drop_database", None)
         if drop:

@@ -41,10 +41,10 @@ def hostile_ws() -> str:
         ctx = await open_context(Profile())
         try:
             doc = await ctx.workspaces.create(WorkspaceInput(name="Hostile plant"))
-            raw = await ctx.store.get("workspaces", partition_of("workspaces", doc), doc["id"])
+            raw = await ctx.store.get("workspaces", partition_of("workspaces", doc.doc), doc.id)
             raw.update(name=HOSTILE, description=HOSTILE)
             await ctx.store.upsert("workspaces", raw)
-            return doc["id"]
+            return doc.id
         finally:
             await ctx.close()
 

@@ -19,6 +19,7 @@ from loom_tui.local.demo import DEMO_DOMAIN, DEMO_TENANT, DEMO_USERS
 from loom_tui.services.audit import AuditService
 from loom_tui.services.context import AppContext
 from loom_tui.wiring import open_context
+from loom_tui.domain.workspace import Workspace
 from loom_tui.services.workspaces.service import WorkspaceInput
 
 USERS = {alias: (oid, name) for oid, alias, name in DEMO_USERS}
@@ -61,7 +62,7 @@ async def ctx(open_as) -> AppContext:
 
 @dataclass
 class Team:
-    ws: dict  # the workspace document
+    ws: Workspace  # the workspace
     owner: AppContext  # lee.engineer, creator (implicit admin), not a tenant admin
     admin: AppContext  # dana.steward, admin member
     contributor: AppContext  # sam.analyst
@@ -71,16 +72,16 @@ class Team:
 
     @property
     def id(self) -> str:
-        return self.ws["id"]
+        return self.ws.id
 
 
 @pytest.fixture
 async def team(ctx: AppContext, open_as) -> Team:
     owner = await open_as("lee.engineer")
     ws = await owner.workspaces.create(WorkspaceInput(name="Team space", description="role tests"))
-    await owner.members.add(ws["id"], upn("dana.steward"), "admin")
-    await owner.members.add(ws["id"], upn("sam.analyst"), "contributor")
-    await owner.members.add(ws["id"], upn("ravi.viewer"), "viewer")
+    await owner.members.add(ws.id, upn("dana.steward"), "admin")
+    await owner.members.add(ws.id, upn("sam.analyst"), "contributor")
+    await owner.members.add(ws.id, upn("ravi.viewer"), "viewer")
     return Team(
         ws=ws,
         owner=owner,

@@ -35,17 +35,17 @@ async def test_the_trail_pages_past_500_and_filters(store):
     admin = as_user(store, wc.ADMIN, tenant_admin=True)
     member = as_user(store, wc.MEMBER)
     ws = await admin.workspaces.create(WorkspaceInput(name="Busy"))
-    ref = await admin.scoped.workspace(ws["id"])
-    await admin.members.add(ws["id"], wc.MEMBER.upn, "contributor")
+    ref = await admin.scoped.workspace(ws.id)
+    await admin.members.add(ws.id, wc.MEMBER.upn, "contributor")
     events = [admin.audit.event(item_type="notebook", action="item.run" if i % 3 else "item.update", summary=f"run {i}")
               for i in range(N)]
     for i, e in enumerate(events):
         await admin.audit.write(ref, f"item-{i % 7}", e)
-    total = await admin.audit.workspace_count(ws["id"])
+    total = await admin.audit.workspace_count(ws.id)
     assert total == N + 2  # the create and the member add
     seen, token = [], None
     while True:
-        page = await admin.audit.workspace_page(ws["id"], max_items=250, continuation=token)
+        page = await admin.audit.workspace_page(ws.id, max_items=250, continuation=token)
         seen += page.items
         token = page.continuation
         if not token:
@@ -54,14 +54,14 @@ async def test_the_trail_pages_past_500_and_filters(store):
     assert [e["at"] for e in seen] == sorted((e["at"] for e in seen), reverse=True)
     # by action (a prefix), by user (part of the UPN, any case)
     updates = AuditFilter(action="item.update")
-    assert await admin.audit.workspace_count(ws["id"], updates) == len(range(0, N, 3))
-    assert await admin.audit.workspace_count(ws["id"], AuditFilter(action="member")) == 1
+    assert await admin.audit.workspace_count(ws.id, updates) == len(range(0, N, 3))
+    assert await admin.audit.workspace_count(ws.id, AuditFilter(action="member")) == 1
     by_user = AuditFilter(user=wc.ADMIN.upn.split("@")[0].upper())
-    assert await admin.audit.workspace_count(ws["id"], by_user) == total
-    assert await admin.audit.workspace_count(ws["id"], AuditFilter(user="nobody-like-this")) == 0
-    assert await admin.audit.workspace_count(ws["id"], AuditFilter(since="2999-01-01")) == 0
+    assert await admin.audit.workspace_count(ws.id, by_user) == total
+    assert await admin.audit.workspace_count(ws.id, AuditFilter(user="nobody-like-this")) == 0
+    assert await admin.audit.workspace_count(ws.id, AuditFilter(since="2999-01-01")) == 0
     # a member reads the workspace's trail; the tenant's is for tenant admins
-    assert await member.audit.workspace_count(ws["id"], updates) == len(range(0, N, 3))
+    assert await member.audit.workspace_count(ws.id, updates) == len(range(0, N, 3))
     with pytest.raises(Forbidden):
         await member.audit.tenant_page(updates)
     assert await admin.audit.tenant_count(AuditFilter(action="item.run")) >= N - len(range(0, N, 3))

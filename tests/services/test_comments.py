@@ -24,38 +24,38 @@ def test_mentions_parser():
 
 
 async def test_add_and_list_comments(team, item):
-    first = await team.contributor.comments.add(team.id, item["id"], "first")
-    await team.owner.comments.add(team.id, item["id"], "second")
-    page = await team.viewer.comments.list(team.id, item["id"])
-    assert [c["body"] for c in page.items] == ["first", "second"]
-    assert page.items[0]["upn"] == team.contributor.session.upn and page.items[0]["tenantId"] == team.owner.session.tenant_id
-    newest = await team.viewer.comments.list(team.id, item["id"], newest_first=True)
-    assert [c["body"] for c in newest.items] == ["second", "first"]
-    events = [e for e in await audit_of(team.owner, team.id, item["id"]) if e["action"] == "item.comment"]
-    assert len(events) == 2 and events[-1]["diff"]["comment"] == [None, first.comment["id"]]
+    first = await team.contributor.comments.add(team.id, item.id, "first")
+    await team.owner.comments.add(team.id, item.id, "second")
+    page = await team.viewer.comments.list(team.id, item.id)
+    assert [c.body for c in page.items] == ["first", "second"]
+    assert page.items[0].upn == team.contributor.session.upn and page.items[0].doc["tenantId"] == team.owner.session.tenant_id
+    newest = await team.viewer.comments.list(team.id, item.id, newest_first=True)
+    assert [c.body for c in newest.items] == ["second", "first"]
+    events = [e for e in await audit_of(team.owner, team.id, item.id) if e["action"] == "item.comment"]
+    assert len(events) == 2 and events[-1]["diff"]["comment"] == [None, first.comment.id]
 
 
 async def test_mention_notifies_the_member(team, item):
     before = await team.admin.notifications.unread_count()
-    res = await team.contributor.comments.add(team.id, item["id"], f"@{upn('dana.steward')} can you check [bold]this[/]?")
+    res = await team.contributor.comments.add(team.id, item.id, f"@{upn('dana.steward')} can you check [bold]this[/]?")
     assert res.notified == [upn("dana.steward")] and res.unresolved == []
     assert await team.admin.notifications.unread_count() == before + 1
-    [note] = [n for n in await team.admin.notifications.newest() if n.get("itemId") == item["id"]]
+    [note] = [n for n in await team.admin.notifications.newest() if n.get("itemId") == item.id]
     assert note["title"] == "Sam Analyst mentioned you"
     assert "[bold]this[/]" in note["body"] and "orders etl" in note["body"]
     assert note["read"] is False and note["userId"] == team.admin.session.user_oid and note["tenantId"] == team.admin.session.tenant_id
     # nobody else got it
-    assert not [n for n in await team.viewer.notifications.newest() if n.get("itemId") == item["id"]]
+    assert not [n for n in await team.viewer.notifications.newest() if n.get("itemId") == item.id]
 
 
 async def test_mentions_of_non_members_and_self_notify_nobody(team, item, open_as):
     kim = await open_as("kim.scientist")
     res = await team.owner.comments.add(
-        team.id, item["id"], f"@{upn('kim.scientist')} @nobody@contoso-demo.example @{upn('lee.engineer')}"
+        team.id, item.id, f"@{upn('kim.scientist')} @nobody@contoso-demo.example @{upn('lee.engineer')}"
     )
     assert res.notified == [] and res.unresolved == [upn("kim.scientist"), "nobody@contoso-demo.example"]
     assert await kim.notifications.unread_count() == 0
-    assert res.comment["mentions"] == [upn("kim.scientist"), "nobody@contoso-demo.example", upn("lee.engineer")]
+    assert res.comment.mentions == (upn("kim.scientist"), "nobody@contoso-demo.example", upn("lee.engineer"))
 
 
 async def test_member_without_directory_entry_is_reported_unresolved(team, item):
@@ -64,29 +64,29 @@ async def test_member_without_directory_entry_is_reported_unresolved(team, item)
     # a member bound before their object id was known, in a tenant with no directory wired
     ws = await team.owner.scoped.workspace(team.id)
     await team.owner.scoped.ws_upsert(ws, "workspace-permissions", {"id": f"{team.id}:{upn('kim.scientist')}", "upn": upn("kim.scientist"), "role": "viewer"})
-    res = await CommentService(team.owner.scoped, team.owner.gate, NoDirectory()).add(team.id, item["id"], f"hi @{upn('kim.scientist')}")
+    res = await CommentService(team.owner.scoped, team.owner.gate, NoDirectory()).add(team.id, item.id, f"hi @{upn('kim.scientist')}")
     assert res.unresolved == [upn("kim.scientist")]
     # with a directory that knows kim, the same mention is delivered
     from loom_tui.wiring import demo_directory
 
-    res = await CommentService(team.owner.scoped, team.owner.gate, demo_directory()).add(team.id, item["id"], f"hi @{upn('kim.scientist')}")
+    res = await CommentService(team.owner.scoped, team.owner.gate, demo_directory()).add(team.id, item.id, f"hi @{upn('kim.scientist')}")
     assert res.notified == [upn("kim.scientist")]
     assert isinstance(demo_directory(), StaticDirectory)
 
 
 @pytest.mark.parametrize("body", LITERAL_OK + LOOK_ALIKE + ["multi\nline"], ids=repr_id)
 async def test_bodies_stored_literally(team, item, body):
-    res = await team.owner.comments.add(team.id, item["id"], body)
-    assert (await team.owner.comments.list(team.id, item["id"])).items[-1]["body"] == body == res.comment["body"]
+    res = await team.owner.comments.add(team.id, item.id, body)
+    assert (await team.owner.comments.list(team.id, item.id)).items[-1].body == body == res.comment.body
 
 
 @pytest.mark.parametrize("body", ["", "   ", "\x1b[31mred", "bell\x07", "x" * 10_000], ids=repr_id)
 async def test_bad_bodies_refused_and_nothing_written(team, item, body):
-    audit_before = len(await audit_of(team.owner, team.id, item["id"]))
+    audit_before = len(await audit_of(team.owner, team.id, item.id))
     with pytest.raises(ValidationError):
-        await team.owner.comments.add(team.id, item["id"], body)
-    assert (await team.owner.comments.list(team.id, item["id"])).items == []
-    assert len(await audit_of(team.owner, team.id, item["id"])) == audit_before
+        await team.owner.comments.add(team.id, item.id, body)
+    assert (await team.owner.comments.list(team.id, item.id)).items == []
+    assert len(await audit_of(team.owner, team.id, item.id)) == audit_before
 
 
 async def test_unknown_item_and_read_only(team, item, open_as):
@@ -96,6 +96,15 @@ async def test_unknown_item_and_read_only(team, item, open_as):
         await team.owner.comments.list(team.id, "no-such-item")
     ro = await open_as("lee.engineer", read_only=True)
     with pytest.raises(ReadOnlyError):
-        await ro.comments.add(team.id, item["id"], f"@{upn('dana.steward')}")
-    assert (await team.owner.comments.list(team.id, item["id"])).items == []
+        await ro.comments.add(team.id, item.id, f"@{upn('dana.steward')}")
+    assert (await team.owner.comments.list(team.id, item.id)).items == []
     assert await team.admin.notifications.unread_count() == 0
+
+
+def test_a_console_comment_with_odd_fields_reads_literally() -> None:
+    from loom_tui.domain.comment import Comment
+
+    odd = Comment.from_doc({"id": "c1", "body": None, "mentions": "someone@x.example", "authorName": "[b]Eve[/b]\x1b"})
+    assert odd.body == "" and odd.mentions == () and odd.author_name == "[b]Eve[/b]\x1b" and odd.upn == ""
+    listed = Comment.from_doc({"id": 7, "body": 42, "mentions": ["A@x.example", None]})
+    assert (listed.id, listed.body, listed.mentions) == ("7", "42", ("A@x.example", ""))

@@ -73,17 +73,17 @@ async def test_every_document_loom_writes_validates_against_the_console_s_types(
     ws = await ctx.workspaces.create(WorkspaceInput(name="Contract", description="d", capacity="F64"))
     bare = await ctx.workspaces.create(WorkspaceInput(name="Bare"))  # no capacity, no description
     new_domain = await ctx.workspaces.create(WorkspaceInput(name="Claims ws", domain="claims", new_domain=True))
-    await ctx.workspaces.update(ws["id"], {"description": "", "capacity": ""}, etag=(await ctx.workspaces.get(ws["id"]))["_etag"])
-    folder = await ctx.folders.create(ws["id"], "Reports")
-    await ctx.folders.create(ws["id"], "Sub", parent=folder["id"])
-    await ctx.items.create(ws["id"], ItemInput("notebook", "nb one", folder_id=folder["id"]))
-    item = await ctx.items.create(ws["id"], ItemInput("lakehouse", "lake"))
-    await ctx.items.rename(ws["id"], item["id"], "lake two")
+    await ctx.workspaces.update(ws.id, {"description": "", "capacity": ""}, etag=(await ctx.workspaces.get(ws.id)).etag)
+    folder = await ctx.folders.create(ws.id, "Reports")
+    await ctx.folders.create(ws.id, "Sub", parent=folder.id)
+    await ctx.items.create(ws.id, ItemInput("notebook", "nb one", folder_id=folder.id))
+    item = await ctx.items.create(ws.id, ItemInput("lakehouse", "lake"))
+    await ctx.items.rename(ws.id, item.id, "lake two")
     await record_for_console(ctx.scoped, PLAN)
     grants = grants_with(ctx, demo_principals())  # member grants (tests/services/test_grants.py)
-    await grants.grant(ws["id"], "Data Engineers", "Member")
-    await grants.grant(ws["id"], "kim.scientist@contoso-demo.example", "Viewer")
-    await grants.grant(ws["id"], "kim.scientist@contoso-demo.example", "Admin")  # a re-grant replaces
+    await grants.grant(ws.id, "Data Engineers", "Member")
+    await grants.grant(ws.id, "kim.scientist@contoso-demo.example", "Viewer")
+    await grants.grant(ws.id, "kim.scientist@contoso-demo.example", "Admin")  # a re-grant replaces
     tid = wc.TENANT
     found: list[str] = []
     checked = 0
@@ -93,7 +93,7 @@ async def test_every_document_loom_writes_validates_against_the_console_s_types(
             found += problems(doc, type_name)
     domains = await store.get("tenant-settings", tid, f"domains:{tid}")
     found += problems(domains, "DomainsDoc")
-    assert checked >= 10 and {bare["id"], new_domain["id"]} <= {d["id"] async for d in store.iterate_cross_partition("workspaces")}
+    assert checked >= 10 and {bare.id, new_domain.id} <= {d["id"] async for d in store.iterate_cross_partition("workspaces")}
     assert not found, "\n".join(found)
 
 

@@ -58,23 +58,23 @@ async def test_a_workspace_stores_the_domain_id_given_by_id_or_name(store) -> No
     await wc.load(store)
     ctx = as_admin(store)
     by_name = await ctx.workspaces.create(WorkspaceInput(name="By name", domain="operations"))  # the name of "ops"
-    assert by_name["domain"] == "ops"
+    assert by_name.doc["domain"] == "ops"
     by_id = await ctx.workspaces.create(WorkspaceInput(name="By id", domain="FINANCE"))
-    assert by_id["domain"] == "finance"
+    assert by_id.doc["domain"] == "finance"
     plain = await ctx.workspaces.create(WorkspaceInput(name="No domain"))
-    assert plain["domain"] == "default"  # the console's create: domain defaults to 'default'
+    assert plain.doc["domain"] == "default"  # the console's create: domain defaults to 'default'
     assert await ctx.workspaces.domain_names() == {"default": "Default", "finance": "Finance", "ops": "Operations"}
     with pytest.raises(ValidationError, match="not one of this tenant's domains"):
         await ctx.workspaces.create(WorkspaceInput(name="Nope", domain="Logistics"))
     rows = await ctx.workspaces.window(WorkspaceView(domain="Operations"), 0, 50)
-    assert {r["id"] for r in rows} == {by_name["id"], wc.WS_OPS}
+    assert {r.id for r in rows} == {by_name.id, wc.WS_OPS}
 
 
 async def test_a_new_domain_is_an_item_in_the_console_s_shape_and_unknown_fields_stay(store) -> None:
     await wc.load(store)
     ctx = as_admin(store)
     ws = await ctx.workspaces.create(WorkspaceInput(name="Claims", domain="claims-east", new_domain=True))
-    assert ws["domain"] == "claims-east"
+    assert ws.doc["domain"] == "claims-east"
     doc = await _doc(store)
     new = next(i for i in doc["items"] if i["id"] == "claims-east")
     assert new["name"] == "claims-east" and new["status"] == "registered" and new["createdBy"]

@@ -32,22 +32,22 @@ async def test_grant_by_upn_writes_the_consoles_document_and_gives_the_role(team
     doc = await grants.grant(team.id, " Kim.Scientist@CONTOSO-demo.example ", "Member")
     kim = await open_as("kim.scientist")
     oid = kim.session.user_oid
-    assert doc["id"] == f"{team.id}:{oid}" and doc["workspaceId"] == team.id and doc["principalId"] == oid
-    assert (doc["principalType"], doc["role"], doc["displayName"]) == ("User", "Member", "Kim Scientist")
-    assert doc["addedBy"] == team.owner.session.upn and doc["addedAt"]
-    assert doc["azureRoleStatus"] == "pending" and doc["azureRoleDetail"] == PENDING_DETAIL
-    assert problems(doc, "WorkspaceRoleAssignment") == []
+    assert doc.id == f"{team.id}:{oid}" and doc.doc["workspaceId"] == team.id and doc.principal_id == oid
+    assert (doc.principal_type, doc.role, doc.name, doc.upn, doc.is_grant) == ("User", "Member", "Kim Scientist", None, True)
+    assert doc.added_by == team.owner.session.upn and doc.added_at
+    assert doc.doc["azureRoleStatus"] == "pending" and doc.doc["azureRoleDetail"] == PENDING_DETAIL
+    assert problems(doc.doc, "WorkspaceRoleAssignment") == []
     assert await kim.roles.role_in(team.id) is Role.CONTRIBUTOR  # the console's Member writes
 
 
 async def test_grant_by_group_name_and_regrant_changes_the_role(team):
     grants = grants_with(team.owner, demo_principals())
     doc = await grants.grant(team.id, "Data Engineers", "viewer")
-    assert (doc["id"], doc["principalType"], doc["role"]) == (f"{team.id}:{ENGINEERS}", "Group", "Viewer")
+    assert (doc.id, doc.principal_type, doc.role) == (f"{team.id}:{ENGINEERS}", "Group", "Viewer")
     again = await grants.grant(team.id, ENGINEERS, "Admin")  # by object id: the same document
-    assert again["id"] == doc["id"] and again["role"] == "Admin" and again["addedAt"] == doc["addedAt"]
+    assert again.id == doc.id and again.role == "Admin" and again.added_at == doc.added_at
     assert [g["role"] for g in await all_grants(team.owner, team.id)] == ["Admin"]
-    assert problems(again, "WorkspaceRoleAssignment") == []
+    assert problems(again.doc, "WorkspaceRoleAssignment") == []
 
 
 async def test_unknown_and_bad_input_write_nothing(team):
@@ -91,7 +91,7 @@ async def test_a_cloud_without_graph_takes_an_object_id_with_its_type_only(team)
         await grants.grant(team.id, ENGINEERS, "Viewer")
     assert await all_grants(team.owner, team.id) == []
     doc = await grants.grant(team.id, ENGINEERS.upper(), "Viewer", principal_type="Group")
-    assert (doc["principalId"], doc["principalType"], doc["displayName"]) == (ENGINEERS, "Group", ENGINEERS)
+    assert (doc.principal_id, doc.principal_type, doc.name) == (ENGINEERS, "Group", ENGINEERS)
     await grants.revoke(team.id, ENGINEERS)  # its own principal id needs no directory
     assert await all_grants(team.owner, team.id) == []
 

@@ -44,7 +44,7 @@ async def test_create_refuses_a_name_its_type_already_has_in_any_case(store):
     assert await count_named(admin, "Revenue Notebook") == 1
     # another type may share the name; the same type in another workspace too
     report = await admin.items.create(wc.WS_SALES, ItemInput("report", "Revenue Notebook"))
-    assert report["itemType"] == "report"
+    assert report.item_type == "report"
     await admin.items.create(wc.WS_OPS, ItemInput("notebook", "Revenue Notebook"))
 
 
@@ -60,11 +60,11 @@ async def test_rename_refuses_a_taken_name_but_allows_a_change_of_case(store):
     admin = as_user(store, wc.ADMIN, tenant_admin=True)
     other = await admin.items.create(wc.WS_SALES, ItemInput("notebook", "Costs"))
     with pytest.raises(NameTaken):
-        await admin.items.rename(wc.WS_SALES, other["id"], "revenue NOTEBOOK")
+        await admin.items.rename(wc.WS_SALES, other.id, "revenue NOTEBOOK")
     renamed = await admin.items.rename(wc.WS_SALES, wc.ITEM_NOTEBOOK, "REVENUE NOTEBOOK")  # itself, other case
-    assert renamed["displayName"] == "REVENUE NOTEBOOK"
+    assert renamed.display_name == "REVENUE NOTEBOOK"
     lake = await admin.items.create(wc.WS_SALES, ItemInput("lakehouse", "lake_one"))
     await admin.items.create(wc.WS_SALES, ItemInput("lakehouse", "lake_two"))
     with pytest.raises(NameTaken):
-        await admin.items.rename(wc.WS_SALES, lake["id"], "LAKE_TWO")
-    assert (await admin.items.rename(wc.WS_SALES, lake["id"], "Lake_One"))["displayName"] == "Lake_One"
+        await admin.items.rename(wc.WS_SALES, lake.id, "LAKE_TWO")
+    assert (await admin.items.rename(wc.WS_SALES, lake.id, "Lake_One")).display_name == "Lake_One"

@@ -29,16 +29,16 @@ async def test_item_views_read_head_and_tail_on_cosmos(cosmos_server, sort):  # 
         ctx = make_context(profile=Profile(), store=store, session=DEMO_SESSION)
         ws = (await ctx.workspaces.window(WorkspaceView(), 0, 1))[0]
         view = ItemView(sort=sort)
-        total = await ctx.items.count(ws["id"], view)
-        head = await ctx.items.window(ws["id"], view, 0, 10, total=total)
-        tail = await ctx.items.window(ws["id"], view, total - 10, 10, total=total)
+        total = await ctx.items.count(ws.id, view)
+        head = await ctx.items.window(ws.id, view, 0, 10, total=total)
+        tail = await ctx.items.window(ws.id, view, total - 10, 10, total=total)
         assert total >= 25 and len(head) == 10 and len(tail) == 10
         key = sort.value
-        values = [r.get(key) for r in head + tail]
+        values = [r.doc.get(key) for r in head + tail]
         # ascending by the chosen field across head and tail; a missing value (an item at the root
         # has no folderId) sorts lowest, as Cosmos DB orders undefined and null
         assert values == sorted(values, key=lambda v: (v is not None, v if v is not None else ""))
-        assert not {r["id"] for r in head} & {r["id"] for r in tail}
+        assert not {r.id for r in head} & {r.id for r in tail}
     finally:
         await store.drop_database()
         await store.close()

@@ -14,12 +14,13 @@ from .conftest import REJECTED, snapshot, upn, workspace_audit
 
 
 async def test_list_shows_creator_as_implicit_admin(team):
-    members = {m["upn"]: m for m in await team.viewer.members.list(team.id)}
+    members = {m.upn: m for m in await team.viewer.members.list(team.id)}
     assert set(members) == {upn(a) for a in ("lee.engineer", "dana.steward", "sam.analyst", "ravi.viewer")}
-    assert members[upn("lee.engineer")]["implicit"] is True and members[upn("lee.engineer")]["role"] == "admin"
-    assert members[upn("sam.analyst")]["role"] == "contributor"
-    assert members[upn("sam.analyst")]["name"] == "Sam Analyst"  # from the directory
-    assert members[upn("sam.analyst")]["userOid"] == team.contributor.session.user_oid
+    assert members[upn("lee.engineer")].implicit is True and members[upn("lee.engineer")].role == "admin"
+    assert members[upn("lee.engineer")].creator and not members[upn("sam.analyst")].creator
+    assert members[upn("sam.analyst")].role == "contributor"
+    assert members[upn("sam.analyst")].name == "Sam Analyst"  # from the directory
+    assert members[upn("sam.analyst")].principal_id == team.contributor.session.user_oid
 
 
 async def test_add_grants_visibility_and_audits(team, open_as):
@@ -27,9 +28,9 @@ async def test_add_grants_visibility_and_audits(team, open_as):
     with pytest.raises(NotFoundError):
         await kim.workspaces.get(team.id)
     doc = await team.admin.members.add(team.id, "  Kim.Scientist@CONTOSO-demo.example ", "contributor")
-    assert doc["upn"] == upn("kim.scientist") and doc["id"] == f"{team.id}:{upn('kim.scientist')}"
-    assert upn("kim.scientist") in (await team.owner.workspaces.get(team.id))["memberUpns"]
-    assert (await kim.workspaces.get(team.id))["id"] == team.id
+    assert doc.upn == upn("kim.scientist") and doc.id == f"{team.id}:{upn('kim.scientist')}"
+    assert upn("kim.scientist") in (await team.owner.workspaces.get(team.id)).doc["memberUpns"]
+    assert (await kim.workspaces.get(team.id)).id == team.id
     assert await kim.roles.role_in(team.id) is Role.CONTRIBUTOR
     events = [e for e in await workspace_audit(team.owner, team.id) if e["action"] == "member.add"]
     kim_event = [e for e in events if "kim.scientist" in e["summary"]][0]
@@ -54,7 +55,7 @@ async def test_add_refuses_duplicates_and_bad_input_writing_nothing(team):
 
 async def test_change_role(team):
     doc = await team.owner.members.set_role(team.id, upn("ravi.viewer"), "contributor")
-    assert doc["role"] == "contributor"
+    assert doc.role == "contributor"
     assert await team.viewer.roles.role_in(team.id) is Role.CONTRIBUTOR
     events = [e for e in await workspace_audit(team.owner, team.id) if e["action"] == "member.role"]
     assert events[0]["diff"] == {"role": ["viewer", "contributor"]}
@@ -73,16 +74,16 @@ async def test_creator_cannot_be_demoted_or_removed(team):
         assert "cannot be removed" in str(err.value)
     assert await snapshot(team.owner, team.id) == before
     # "changing" the creator to admin is a no-op, not an error
-    assert (await team.admin.members.set_role(team.id, upn("lee.engineer"), "admin"))["role"] == "admin"
+    assert (await team.admin.members.set_role(team.id, upn("lee.engineer"), "admin")).role == "admin"
 
 
 async def test_remove_takes_visibility_away(team):
     await team.admin.members.remove(team.id, upn("ravi.viewer"))
     ws = await team.owner.workspaces.get(team.id)
-    assert upn("ravi.viewer") not in ws["memberUpns"]
+    assert upn("ravi.viewer") not in ws.doc["memberUpns"]
     with pytest.raises(NotFoundError):
         await team.viewer.workspaces.get(team.id)
-    assert upn("ravi.viewer") not in {m["upn"] for m in await team.owner.members.list(team.id)}
+    assert upn("ravi.viewer") not in {m.upn for m in await team.owner.members.list(team.id)}
     with pytest.raises(NotFoundError):
         await team.admin.members.remove(team.id, upn("ravi.viewer"))
     assert any(e["action"] == "member.remove" for e in await workspace_audit(team.owner, team.id))
@@ -96,8 +97,8 @@ async def test_concurrent_adds_all_land_in_member_upns(team, ctx):
         ctx.members.add(team.id, upn("ops.admin"), "admin"),
     )
     ws = await team.owner.workspaces.get(team.id)
-    assert {upn("kim.scientist"), upn("mo.contractor"), upn("ops.admin")} <= set(ws["memberUpns"])
-    assert len(ws["memberUpns"]) == 7 == len(await team.owner.members.list(team.id))
+    assert {upn("kim.scientist"), upn("mo.contractor"), upn("ops.admin")} <= set(ws.doc["memberUpns"])
+    assert len(ws.doc["memberUpns"]) == 7 == len(await team.owner.members.list(team.id))
 
 
 async def test_interrupted_add_is_finished_by_running_it_again(team):
@@ -105,7 +106,7 @@ async def test_interrupted_add_is_finished_by_running_it_again(team):
     ws = await team.owner.scoped.workspace(team.id)
     await team.owner.scoped.ws_upsert(ws, "workspace-permissions", {"id": f"{team.id}:{upn('kim.scientist')}", "upn": upn("kim.scientist"), "role": "viewer", "implicit": False})
     await team.owner.members.add(team.id, upn("kim.scientist"), "viewer")
-    assert upn("kim.scientist") in (await team.owner.workspaces.get(team.id))["memberUpns"]
+    assert upn("kim.scientist") in (await team.owner.workspaces.get(team.id)).doc["memberUpns"]
 
 
 async def test_read_only_refuses_member_changes(team, open_as):
@@ -117,3 +118,14 @@ async def test_read_only_refuses_member_changes(team, open_as):
             await coro
     assert await snapshot(team.owner, team.id) == before
     assert len(await ro.members.list(team.id)) == 4
+
+
+def test_a_member_reads_bindings_and_grants_with_odd_fields_literally() -> None:
+    from loom_tui.domain.member import GRANTS, Member
+
+    binding = Member.from_binding({"id": "w:x@y.example", "upn": "x@y.example", "name": None, "role": 3, "addedAt": 0}, creator=True)
+    assert (binding.name, binding.role, binding.added_at, binding.creator, binding.is_grant) == ("", "3", "0", True, False)
+    assert binding.row() == {**binding.doc, "creator": True}  # the members list's row: the binding as stored
+    grant = Member.from_grant({"id": "w:p", "principalId": "p", "displayName": "[b]Ops[/b]\x1b", "role": "Viewer", "extra": 1})
+    assert grant.upn is None and grant.name == "[b]Ops[/b]\x1b" and grant.principal_type is None and grant.is_grant
+    assert grant.row()["source"] == GRANTS and grant.row()["name"] == "[b]Ops[/b]\x1b" and "extra" not in grant.row()

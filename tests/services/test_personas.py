@@ -30,7 +30,7 @@ async def persona(data_dir):
 async def roles_of(ctx) -> dict[str, str]:
     n = await ctx.workspaces.count()
     rows = await ctx.workspaces.window(WorkspaceView(), 0, n)
-    return {r["id"]: (await ctx.roles.role_in(r["id"])).value for r in rows}
+    return {r.id: (await ctx.roles.role_in(r.id)).value for r in rows}
 
 
 async def test_each_persona_holds_the_role_it_names(persona):
@@ -54,7 +54,7 @@ async def test_each_persona_can_do_what_its_role_allows_and_no_more(persona):
     roles = await roles_of(contributor)
     ws_c = next(w for w, r in roles.items() if r == "contributor")
     made = await contributor.items.create(ws_c, ItemInput("notebook", "contributor_can"))
-    assert made["createdBy"].startswith("sam.analyst@")
+    assert made.doc["createdBy"].startswith("sam.analyst@")
     with pytest.raises(Forbidden):
         await contributor.members.add(ws_c, "kim.scientist@contoso-demo.example", "viewer")
     with pytest.raises(Forbidden):

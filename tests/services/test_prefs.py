@@ -12,7 +12,7 @@ from loom_tui.services.prefs import HISTORY_LIMIT, Prefs
 
 
 async def _ids(ctx, n: int) -> list[str]:
-    return [w["id"] for w in await ctx.workspaces.window(WorkspaceView(), 0, n)]
+    return [w.id for w in await ctx.workspaces.window(WorkspaceView(), 0, n)]
 
 
 async def test_defaults(ctx):
@@ -48,7 +48,7 @@ async def test_pin_refuses_unknown_or_invisible_workspaces(ctx, open_as):
     with pytest.raises(NotFoundError):
         await ctx.prefs.pin("no-such-workspace")
     mo = await open_as("mo.contractor")
-    hidden = [w["id"] for w in await ctx.workspaces.window(WorkspaceView(), 0, 40) if "mo.contractor@contoso-demo.example" not in w["memberUpns"]]
+    hidden = [w.id for w in await ctx.workspaces.window(WorkspaceView(), 0, 40) if "mo.contractor@contoso-demo.example" not in w.doc["memberUpns"]]
     with pytest.raises(NotFoundError):
         await mo.prefs.pin(hidden[0])
     assert (await mo.prefs.get()).pinned == ()

@@ -66,24 +66,24 @@ async def test_viewer_cannot_comment_rename_or_delete_items(team):
     it = await team.contributor.items.create(team.id, ItemInput("notebook", "shared nb"))
     before = await snapshot(team.owner, team.id)
     for coro in (
-        team.viewer.comments.add(team.id, it["id"], "hello"),
-        team.viewer.items.rename(team.id, it["id"], "mine"),
-        team.viewer.items.move(team.id, it["id"], None),
-        team.viewer.items.delete(team.id, it["id"]),
+        team.viewer.comments.add(team.id, it.id, "hello"),
+        team.viewer.items.rename(team.id, it.id, "mine"),
+        team.viewer.items.move(team.id, it.id, None),
+        team.viewer.items.delete(team.id, it.id),
     ):
         with pytest.raises(Forbidden):
             await coro
     assert await snapshot(team.owner, team.id) == before
     # reading is fine
-    assert (await team.viewer.items.get(team.id, it["id"]))["displayName"] == "shared nb"
+    assert (await team.viewer.items.get(team.id, it.id)).display_name == "shared nb"
 
 
 async def test_contributor_edits_items_and_folders_but_not_members_or_workspace(team):
     c = team.contributor
     folder = await c.folders.create(team.id, "Ingest")
-    it = await c.items.create(team.id, ItemInput("notebook", "etl", folder_id=folder["id"]))
-    await c.items.rename(team.id, it["id"], "etl v2")
-    await c.comments.add(team.id, it["id"], "looks good")
+    it = await c.items.create(team.id, ItemInput("notebook", "etl", folder_id=folder.id))
+    await c.items.rename(team.id, it.id, "etl v2")
+    await c.comments.add(team.id, it.id, "looks good")
     before = await snapshot(team.owner, team.id)
     for coro in (
         c.members.add(team.id, upn("kim.scientist"), "viewer"),
@@ -100,14 +100,14 @@ async def test_contributor_edits_items_and_folders_but_not_members_or_workspace(
 
 async def test_workspace_admin_manages_members_and_edits_workspace(team):
     await team.admin.members.add(team.id, upn("kim.scientist"), "viewer")
-    doc = await team.admin.workspaces.update(team.id, {"description": "edited by dana"}, etag=None)
-    assert doc["description"] == "edited by dana"
+    ws = await team.admin.workspaces.update(team.id, {"description": "edited by dana"}, etag=None)
+    assert ws.description == "edited by dana"
 
 
 async def test_tenant_admin_manages_a_workspace_they_are_not_member_of(team):
-    assert upn("ops.admin") not in team.ws["memberUpns"]
+    assert upn("ops.admin") not in team.ws.doc["memberUpns"]
     await team.tenant_admin.members.add(team.id, upn("kim.scientist"), "contributor")
-    assert upn("kim.scientist") in (await team.tenant_admin.workspaces.get(team.id))["memberUpns"]
+    assert upn("kim.scientist") in (await team.tenant_admin.workspaces.get(team.id)).doc["memberUpns"]
 
 
 async def test_workspace_admin_member_can_delete_but_contributor_could_not(team):

@@ -12,7 +12,7 @@ from typing import AsyncIterator
 import pytest
 
 from loom_tui.config import Profile
-from loom_tui.domain.workspace import CapacityKind, SortKey, WorkspaceView
+from loom_tui.domain.workspace import CapacityKind, SortKey, Workspace, WorkspaceView
 from loom_tui.services.context import AppContext
 from loom_tui.wiring import context as make_context
 from loom_tui.services.errors import NotFoundError
@@ -38,11 +38,11 @@ def as_user(store: DocumentStore, user: wc.User, *, tenant_admin: bool = False, 
     return make_context(profile=Profile(), store=store, session=user.session(tenant_admin=tenant_admin), read_only=read_only)
 
 
-def names(rows: list[dict]) -> list[str]:
-    return [r["name"] for r in rows]
+def names(rows: list[Workspace]) -> list[str]:
+    return [r.name for r in rows]
 
 
-async def listed(ctx: AppContext, view: WorkspaceView = WorkspaceView()) -> list[dict]:
+async def listed(ctx: AppContext, view: WorkspaceView = WorkspaceView()) -> list[Workspace]:
     total = await ctx.workspaces.count(view)
     rows = await ctx.workspaces.window(view, 0, 100)
     assert len(rows) == total, (total, names(rows))
@@ -61,7 +61,7 @@ def test_the_fixtures_lack_what_loom_derives():
 async def test_list_and_count_show_every_workspace_of_the_tenant(store):
     admin = as_user(store, wc.ADMIN, tenant_admin=True)
     rows = await listed(admin)
-    assert sorted(r["id"] for r in rows) == sorted(wc.VISIBLE)  # the v1 owner-id one is not in the tenant (see migrate)
+    assert sorted(r.id for r in rows) == sorted(wc.VISIBLE)  # the v1 owner-id one is not in the tenant (see migrate)
     assert await admin.workspaces.count() == 4
 
 
@@ -70,10 +70,10 @@ async def test_list_and_count_show_every_workspace_of_the_tenant(store):
 async def test_every_sort_keeps_documents_lacking_the_field(store, sort, descending):
     admin = as_user(store, wc.ADMIN, tenant_admin=True)
     rows = await listed(admin, WorkspaceView(sort=sort, descending=descending))
-    assert sorted(r["id"] for r in rows) == sorted(wc.VISIBLE)
-    have = [r[sort.value] for r in rows if r.get(sort.value) is not None]
+    assert sorted(r.id for r in rows) == sorted(wc.VISIBLE)
+    have = [r.doc[sort.value] for r in rows if r.doc.get(sort.value) is not None]
     assert have == sorted(have, reverse=descending)
-    lacking = [i for i, r in enumerate(rows) if r.get(sort.value) is None]
+    lacking = [i for i, r in enumerate(rows) if r.doc.get(sort.value) is None]
     if lacking:  # they sort lowest: first ascending, last descending
         want = list(range(len(rows) - len(lacking), len(rows))) if descending else list(range(len(lacking)))
         assert lacking == want
@@ -85,41 +85,41 @@ async def test_every_sort_keeps_documents_lacking_the_field(store, sort, descend
 ])
 async def test_search_is_case_insensitive_on_name_and_description(store, term, want):
     admin = as_user(store, wc.ADMIN, tenant_admin=True)
-    assert {r["id"] for r in await listed(admin, WorkspaceView(search=term))} == want
+    assert {r.id for r in await listed(admin, WorkspaceView(search=term))} == want
 
 
 async def test_filters_work_without_derived_fields(store):
     admin = as_user(store, wc.ADMIN, tenant_admin=True)
-    by_kind = {k: {r["id"] for r in await listed(admin, WorkspaceView(capacity=k))} for k in CapacityKind}
+    by_kind = {k: {r.id for r in await listed(admin, WorkspaceView(capacity=k))} for k in CapacityKind}
     assert by_kind == {CapacityKind.DEDICATED: {wc.WS_SALES, wc.WS_UBER}, CapacityKind.SHARED: {wc.WS_OPS},
                        CapacityKind.NONE: {wc.WS_SANDBOX}}
-    assert {r["id"] for r in await listed(admin, WorkspaceView(domain="finance"))} == {wc.WS_SALES, wc.WS_UBER}
+    assert {r.id for r in await listed(admin, WorkspaceView(domain="finance"))} == {wc.WS_SALES, wc.WS_UBER}
     creator = as_user(store, wc.CREATOR)
-    assert {r["id"] for r in await listed(creator, WorkspaceView(mine=True))} == {wc.WS_SALES, wc.WS_SANDBOX}  # by createdBy
-    assert {r["id"] for r in await listed(admin, WorkspaceView(mine=True))} == {wc.WS_OPS, wc.WS_UBER}
+    assert {r.id for r in await listed(creator, WorkspaceView(mine=True))} == {wc.WS_SALES, wc.WS_SANDBOX}  # by createdBy
+    assert {r.id for r in await listed(admin, WorkspaceView(mine=True))} == {wc.WS_OPS, wc.WS_UBER}
     assert await admin.workspaces.domains() == ["Default", "Finance", "Operations"]
-    assert {r["id"] for r in await listed(admin, WorkspaceView(domain="FINANCE"))} == {wc.WS_SALES, wc.WS_UBER}  # by name too
+    assert {r.id for r in await listed(admin, WorkspaceView(domain="FINANCE"))} == {wc.WS_SALES, wc.WS_UBER}  # by name too
 
 
 async def test_detail_by_id_and_by_name(store):
     admin = as_user(store, wc.ADMIN, tenant_admin=True)
-    assert (await admin.workspaces.get(wc.WS_SANDBOX))["name"] == "marketing sandbox"
-    assert (await admin.workspaces.find("MARKETING SANDBOX"))["id"] == wc.WS_SANDBOX
-    assert (await admin.workspaces.find("über daten"))["id"] == wc.WS_UBER
+    assert (await admin.workspaces.get(wc.WS_SANDBOX)).name == "marketing sandbox"
+    assert (await admin.workspaces.find("MARKETING SANDBOX")).id == wc.WS_SANDBOX
+    assert (await admin.workspaces.find("über daten")).id == wc.WS_UBER
     with pytest.raises(NotFoundError):
         await admin.workspaces.find(wc.WS_LEGACY)
 
 
 async def test_visibility_comes_from_workspace_permissions(store):
     member = as_user(store, wc.MEMBER)  # listed only in a binding: no ownerOid, no memberUpns
-    assert [r["id"] for r in await listed(member)] == [wc.WS_SALES]
-    assert (await member.workspaces.get(wc.WS_SALES))["id"] == wc.WS_SALES
+    assert [r.id for r in await listed(member)] == [wc.WS_SALES]
+    assert (await member.workspaces.get(wc.WS_SALES)).id == wc.WS_SALES
     assert await member.roles.role_in(wc.WS_SALES) is Role.CONTRIBUTOR
     viewer = as_user(store, wc.VIEWER)
-    assert [r["id"] for r in await listed(viewer)] == [wc.WS_SALES]
+    assert [r.id for r in await listed(viewer)] == [wc.WS_SALES]
     assert await viewer.roles.role_in(wc.WS_SALES) is Role.VIEWER
     creator = as_user(store, wc.CREATOR)
-    assert {r["id"] for r in await listed(creator)} == {wc.WS_SALES, wc.WS_SANDBOX}
+    assert {r.id for r in await listed(creator)} == {wc.WS_SALES, wc.WS_SANDBOX}
     assert await creator.roles.role_in(wc.WS_SALES) is Role.ADMIN
     outsider = as_user(store, wc.OUTSIDER)
     assert await listed(outsider) == [] and await outsider.workspaces.count() == 0
@@ -140,12 +140,12 @@ async def test_items_and_folders(store):
         for descending in (False, True):
             view = ItemView(sort=sort, descending=descending)
             rows = await member.items.window(wc.WS_SALES, view, 0, 10)
-            assert sorted(r["id"] for r in rows) == sorted(d["id"] for d in wc.ITEMS), (sort, descending)
+            assert sorted(r.id for r in rows) == sorted(d["id"] for d in wc.ITEMS), (sort, descending)
     root = await member.items.window(wc.WS_SALES, ItemView(folder=None), 0, 10)
-    assert {r["id"] for r in root} == {wc.ITEM_NOTEBOOK, wc.ITEM_LAKEHOUSE}  # no folderId at all counts as the root
-    assert [r["id"] for r in await member.items.window(wc.WS_SALES, ItemView(folder=wc.FOLDER_Q3), 0, 10)] == [wc.ITEM_REPORT]
-    assert [r["id"] for r in await member.items.window(wc.WS_SALES, ItemView(search="REVENUE"), 0, 10)] == [wc.ITEM_REPORT, wc.ITEM_NOTEBOOK]
-    assert (await member.items.find(wc.WS_SALES, "revenue notebook"))["id"] == wc.ITEM_NOTEBOOK
+    assert {r.id for r in root} == {wc.ITEM_NOTEBOOK, wc.ITEM_LAKEHOUSE}  # no folderId at all counts as the root
+    assert [r.id for r in await member.items.window(wc.WS_SALES, ItemView(folder=wc.FOLDER_Q3), 0, 10)] == [wc.ITEM_REPORT]
+    assert [r.id for r in await member.items.window(wc.WS_SALES, ItemView(search="REVENUE"), 0, 10)] == [wc.ITEM_REPORT, wc.ITEM_NOTEBOOK]
+    assert (await member.items.find(wc.WS_SALES, "revenue notebook")).id == wc.ITEM_NOTEBOOK
     tree = await member.folders.tree(wc.WS_SALES)
     assert [(n.name, [c.name for c in n.children]) for n in tree] == [("Reports", ["Q3"])]
 
@@ -153,10 +153,10 @@ async def test_items_and_folders(store):
 async def test_members_comments_and_notifications(store):
     member = as_user(store, wc.MEMBER)
     members = await member.members.list(wc.WS_SALES)
-    assert sorted((m["upn"].lower(), m["role"]) for m in members) == sorted(
+    assert sorted((str(m.upn).lower(), m.role) for m in members) == sorted(
         [(wc.CREATOR.upn, "admin"), (wc.MEMBER.upn, "contributor"), (wc.VIEWER.upn, "viewer")])
     comments = (await member.comments.list(wc.WS_SALES, wc.ITEM_NOTEBOOK)).items
-    assert [c["body"] for c in comments] == [wc.COMMENTS[0]["body"]]
+    assert [c.body for c in comments] == [wc.COMMENTS[0]["body"]]
     notes = await member.notifications.newest()
     assert [n["title"] for n in notes] == ["You were mentioned", "Capacity assigned"]
     assert await member.notifications.unread_count() == 1

@@ -54,9 +54,10 @@ async def test_workspace_edits_keep_unknown_fields(store):
     admin = as_user(store, wc.ADMIN, tenant_admin=True)
     original = fixture(wc.WORKSPACES, wc.WS_SANDBOX)
     doc = await admin.workspaces.get(wc.WS_SANDBOX)
-    edited = await admin.workspaces.update(wc.WS_SANDBOX, {"name": "Marketing Sandbox", "capacity": "F8"}, etag=doc["_etag"])
-    keeps(edited, original)
-    assert (edited["name"], edited["capacity"], edited["createdBy"], edited["createdAt"]) == (
+    edited = await admin.workspaces.update(wc.WS_SANDBOX, {"name": "Marketing Sandbox", "capacity": "F8"}, etag=doc.etag, base=doc)
+    keeps(edited.doc, original)
+    keeps(await wc.workspace_doc(store, wc.WS_SANDBOX), original)  # as stored, not only as returned
+    assert (edited.name, edited.capacity, edited.created_by, edited.created_at) == (
         "Marketing Sandbox", "F8", original["createdBy"], original["createdAt"])
     assert await admin.workspaces.touch(wc.WS_SANDBOX, min_interval_s=0)
     keeps(await wc.workspace_doc(store, wc.WS_SANDBOX), original)
@@ -65,12 +66,13 @@ async def test_workspace_edits_keep_unknown_fields(store):
 async def test_item_and_folder_edits_keep_unknown_fields(store):
     member = as_user(store, wc.MEMBER)  # a contributor through the web console's binding only
     renamed = await member.items.rename(wc.WS_SALES, wc.ITEM_NOTEBOOK, "Revenue Notebook v2")
-    keeps(renamed, fixture(wc.ITEMS, wc.ITEM_NOTEBOOK))
-    assert "description" not in renamed and "folderId" not in renamed  # fields it lacked are not invented
+    keeps(renamed.doc, fixture(wc.ITEMS, wc.ITEM_NOTEBOOK))
+    assert "description" not in renamed.doc and "folderId" not in renamed.doc  # fields it lacked are not invented
     moved = await member.items.move(wc.WS_SALES, wc.ITEM_LAKEHOUSE, wc.FOLDER_REPORTS)
-    keeps(moved, fixture(wc.ITEMS, wc.ITEM_LAKEHOUSE))
+    keeps(moved.doc, fixture(wc.ITEMS, wc.ITEM_LAKEHOUSE))
+    keeps(await store.get("items", wc.WS_SALES, wc.ITEM_LAKEHOUSE), fixture(wc.ITEMS, wc.ITEM_LAKEHOUSE))  # as stored
     folder = await member.folders.rename(wc.WS_SALES, wc.FOLDER_REPORTS, "Board reports")
-    keeps(folder, fixture(wc.FOLDERS, wc.FOLDER_REPORTS))
+    keeps(folder.doc, fixture(wc.FOLDERS, wc.FOLDER_REPORTS))
     await member.folders.delete(wc.WS_SALES, wc.FOLDER_REPORTS)  # children move to the root
     keeps(await store.get("folders", wc.WS_SALES, wc.FOLDER_Q3), fixture(wc.FOLDERS, wc.FOLDER_Q3))
     keeps(await store.get("items", wc.WS_SALES, wc.ITEM_LAKEHOUSE), fixture(wc.ITEMS, wc.ITEM_LAKEHOUSE))
@@ -96,15 +98,15 @@ async def test_member_changes_write_the_bindings_the_web_console_reads(store):
     creator = as_user(store, wc.CREATOR)  # an admin of the workspace through its implicit binding
     original = fixture(wc.PERMISSIONS, f"{wc.WS_SALES}:{wc.VIEWER.upn}")
     changed = await creator.members.set_role(wc.WS_SALES, wc.VIEWER.upn, "contributor")
-    keeps(changed, original)
+    keeps(changed.doc, original)
     added = await creator.members.add(wc.WS_SALES, wc.OUTSIDER.upn, "viewer")
-    assert added["id"] == f"{wc.WS_SALES}:{wc.OUTSIDER.upn}" and PERMISSION_FIELDS <= set(added)
-    stored = await store.get("workspace-permissions", wc.WS_SALES, added["id"])
+    assert added.id == f"{wc.WS_SALES}:{wc.OUTSIDER.upn}" and PERMISSION_FIELDS <= set(added.doc)
+    stored = await store.get("workspace-permissions", wc.WS_SALES, added.id)
     assert (stored["upn"], stored["role"], stored["workspaceId"], stored["implicit"]) == (wc.OUTSIDER.upn, "viewer", wc.WS_SALES, False)
     outsider = as_user(store, wc.OUTSIDER)
-    assert [r["id"] for r in await outsider.workspaces.window(WorkspaceView(), 0, 10)] == [wc.WS_SALES]
+    assert [r.id for r in await outsider.workspaces.window(WorkspaceView(), 0, 10)] == [wc.WS_SALES]
     await creator.members.remove(wc.WS_SALES, wc.OUTSIDER.upn)
-    assert await store.get("workspace-permissions", wc.WS_SALES, added["id"]) is None
+    assert await store.get("workspace-permissions", wc.WS_SALES, added.id) is None
     with pytest.raises(ConflictError):
         await creator.members.remove(wc.WS_SALES, wc.CREATOR.upn)  # the implicit creator stays
 
@@ -121,16 +123,16 @@ async def test_new_documents_have_the_web_consoles_shapes(store):
     admin = as_user(store, wc.ADMIN, tenant_admin=True)
     ws = await admin.workspaces.create(WorkspaceInput(name="Shaped", description="d", capacity="F2", domain="ops"))
     # filed as the console files it: under the creator's object id, with ownerOid and the tenant's tid
-    assert WORKSPACE_FIELDS <= set(ws) and ws["tenantId"] == ws["ownerOid"] == wc.ADMIN.oid and ws["tid"] == wc.TENANT
-    assert ws["state"] == "Active" and await store.get("workspaces", wc.ADMIN.oid, ws["id"]) is not None
-    assert ws["capacityAssignment"]["status"] == "pending" and ws["domainRegistration"]["status"] == "pending"
-    binding = await store.get("workspace-permissions", ws["id"], f"{ws['id']}:{wc.ADMIN.upn}")
+    assert WORKSPACE_FIELDS <= set(ws.doc) and ws.doc["tenantId"] == ws.doc["ownerOid"] == wc.ADMIN.oid and ws.doc["tid"] == wc.TENANT
+    assert ws.doc["state"] == "Active" and await store.get("workspaces", wc.ADMIN.oid, ws.id) is not None
+    assert ws.doc["capacityAssignment"]["status"] == "pending" and ws.doc["domainRegistration"]["status"] == "pending"
+    binding = await store.get("workspace-permissions", ws.id, f"{ws.id}:{wc.ADMIN.upn}")
     assert PERMISSION_FIELDS <= set(binding) and binding["implicit"] is True and binding["role"] == "admin"
-    folder = await admin.folders.create(ws["id"], "Top")
-    sub = await admin.folders.create(ws["id"], "Sub", parent=folder["id"])
-    assert FOLDER_FIELDS <= set(sub) and sub["parent"] == folder["id"]
-    item = await admin.items.create(ws["id"], ItemInput("notebook", "Nb", folder_id=sub["id"]))
-    assert ITEM_FIELDS <= set(item) and item["folderId"] == sub["id"] and item["state"] == {}
-    events = (await admin.audit.workspace_trail(ws["id"])).items
+    folder = await admin.folders.create(ws.id, "Top")
+    sub = await admin.folders.create(ws.id, "Sub", parent=folder.id)
+    assert FOLDER_FIELDS <= set(sub.doc) and sub.parent == folder.id
+    item = await admin.items.create(ws.id, ItemInput("notebook", "Nb", folder_id=sub.id))
+    assert ITEM_FIELDS <= set(item.doc) and item.folder_id == sub.id and item.doc["state"] == {}
+    events = (await admin.audit.workspace_trail(ws.id)).items
     assert events and all(AUDIT_FIELDS <= set(e) and e["tenantId"] == wc.TENANT for e in events)
     assert {e["action"] for e in events} >= {"workspace.create", "folder.create", "item.create"}

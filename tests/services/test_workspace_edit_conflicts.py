@@ -19,29 +19,29 @@ async def ctx(tmp_path):
 
 async def test_item_count_change_is_not_an_edit_conflict(ctx):
     ws = await ctx.workspaces.create(WorkspaceInput(name="Conflicts"))
-    seen = await ctx.workspaces.get(ws["id"])
-    await ctx.scoped.workspace_replace(await ctx.scoped.workspace(ws["id"]), {**seen, "itemCount": 5}, if_match=seen["_etag"])  # what item writes do
-    saved = await ctx.workspaces.update(ws["id"], {"description": "mine"}, etag=seen["_etag"], base=seen)
-    assert saved["description"] == "mine" and saved["itemCount"] == 5
+    seen = await ctx.workspaces.get(ws.id)
+    await ctx.scoped.workspace_replace(await ctx.scoped.workspace(ws.id), {**seen.doc, "itemCount": 5}, if_match=seen.etag)  # what item writes do
+    saved = await ctx.workspaces.update(ws.id, {"description": "mine"}, etag=seen.etag, base=seen)
+    assert saved.doc["description"] == "mine" and saved.item_count == 5
 
 
 async def test_a_changed_edited_field_is_a_conflict_with_both_versions(ctx):
     ws = await ctx.workspaces.create(WorkspaceInput(name="Conflicts 2"))
-    seen = await ctx.workspaces.get(ws["id"])
-    await ctx.workspaces.update(ws["id"], {"description": "theirs"}, etag=seen["_etag"], base=seen)
+    seen = await ctx.workspaces.get(ws.id)
+    await ctx.workspaces.update(ws.id, {"description": "theirs"}, etag=seen.etag, base=seen)
     with pytest.raises(EditConflict) as info:
-        await ctx.workspaces.update(ws["id"], {"description": "mine"}, etag=seen["_etag"], base=seen)
+        await ctx.workspaces.update(ws.id, {"description": "mine"}, etag=seen.etag, base=seen)
     assert info.value.mine["description"] == "mine"
     assert info.value.theirs["description"] == "theirs"
-    assert (await ctx.workspaces.get(ws["id"]))["description"] == "theirs"  # nothing lost, nothing written
+    assert (await ctx.workspaces.get(ws.id)).doc["description"] == "theirs"  # nothing lost, nothing written
 
 
 async def test_without_base_any_etag_change_is_a_conflict(ctx):
     ws = await ctx.workspaces.create(WorkspaceInput(name="Conflicts 3"))
-    seen = await ctx.workspaces.get(ws["id"])
-    await ctx.scoped.workspace_replace(await ctx.scoped.workspace(ws["id"]), {**seen, "itemCount": 2}, if_match=seen["_etag"])
+    seen = await ctx.workspaces.get(ws.id)
+    await ctx.scoped.workspace_replace(await ctx.scoped.workspace(ws.id), {**seen.doc, "itemCount": 2}, if_match=seen.etag)
     with pytest.raises(EditConflict):
-        await ctx.workspaces.update(ws["id"], {"description": "mine"}, etag=seen["_etag"])
+        await ctx.workspaces.update(ws.id, {"description": "mine"}, etag=seen.etag)
 
 
 async def test_pinned_rows_come_first_and_offsets_stay_exact(ctx):
@@ -49,11 +49,12 @@ async def test_pinned_rows_come_first_and_offsets_stay_exact(ctx):
 
     view = WorkspaceView(sort=SortKey.NAME, descending=False)
     everything = await ctx.workspaces.window(view, 0, 1000)
-    pins = [everything[-1]["id"], everything[10]["id"]]
+    pins = [everything[-1].id, everything[10].id]
     pinned = await ctx.workspaces.pinned(view, pins)
-    assert [p["id"] for p in pinned] == [everything[10]["id"], everything[-1]["id"]]  # view order
+    assert [p.id for p in pinned] == [everything[10].id, everything[-1].id]  # view order
+    assert all(p.pinned for p in pinned) and not any(r.pinned for r in everything)
     paged = []
     for offset in range(0, len(everything), 7):
         paged += await ctx.workspaces.window(view, offset, 7, pinned=pinned)
-    assert [r["id"] for r in paged[:2]] == [p["id"] for p in pinned]
-    assert sorted(r["id"] for r in paged) == sorted(r["id"] for r in everything)  # no gap, no duplicate
+    assert [r.id for r in paged[:2]] == [p.id for p in pinned]
+    assert sorted(r.id for r in paged) == sorted(r.id for r in everything)  # no gap, no duplicate

@@ -58,28 +58,28 @@ async def test_create_refuses_an_unknown_domain_unless_new_is_chosen(ctx):
 
 async def test_a_new_domain_by_choice_joins_the_tenants_domains(ctx):
     ws = await ctx.workspaces.create(WorkspaceInput(name="New domain", domain="logistics", new_domain=True))
-    assert ws["domain"] == "logistics" and "logistics" in await ctx.workspaces.domains()
+    assert ws.doc["domain"] == "logistics" and "logistics" in await ctx.workspaces.domains()
     # from now on it is one of the tenant's: no choice needed, any case
     other = await ctx.workspaces.create(WorkspaceInput(name="Second", domain="Logistics", capacity="f8"))
-    assert other["domain"] == "logistics" and other["capacity"] == "F8"
+    assert other.doc["domain"] == "logistics" and other.doc["capacity"] == "F8"
 
 
 async def test_an_edit_keeps_a_stored_free_text_capacity_but_refuses_a_new_one(ctx):
     ws = await ctx.workspaces.create(WorkspaceInput(name="Legacy", capacity="F8", domain="hr"))
     # the web console stored free text: put it there as it would
-    await ctx.scoped.workspace_replace(await ctx.scoped.workspace(ws["id"]), {**ws, "capacity": "Premium P1", "domain": "Old Domain"},
-                                       if_match=ws["_etag"])
-    current = await ctx.workspaces.get(ws["id"])
+    await ctx.scoped.workspace_replace(await ctx.scoped.workspace(ws.id), {**ws.doc, "capacity": "Premium P1", "domain": "Old Domain"},
+                                       if_match=ws.etag)
+    current = await ctx.workspaces.get(ws.id)
     # an edit of another field (or the same value sent back) keeps both as stored
-    edited = await ctx.workspaces.update(ws["id"], {"description": "kept", "capacity": "Premium P1", "domain": "Old Domain"},
-                                         etag=current["_etag"])
-    assert edited["capacity"] == "Premium P1" and edited["domain"] == "Old Domain" and edited["description"] == "kept"
+    edited = await ctx.workspaces.update(ws.id, {"description": "kept", "capacity": "Premium P1", "domain": "Old Domain"},
+                                         etag=current.etag)
+    assert edited.doc["capacity"] == "Premium P1" and edited.doc["domain"] == "Old Domain" and edited.doc["description"] == "kept"
     with pytest.raises(ValidationError, match="Capacity 'Trial' is not a capacity SKU"):
-        await ctx.workspaces.update(ws["id"], {"capacity": "Trial"}, etag=edited["_etag"])
+        await ctx.workspaces.update(ws.id, {"capacity": "Trial"}, etag=edited.etag)
     with pytest.raises(ValidationError, match="Domain 'Another' is not one of"):
-        await ctx.workspaces.update(ws["id"], {"domain": "Another"}, etag=edited["_etag"])
-    fixed = await ctx.workspaces.update(ws["id"], {"capacity": "p1", "domain": "FINANCE"}, etag=edited["_etag"])
-    assert fixed["capacity"] == "P1" and fixed["domain"] == "finance"
+        await ctx.workspaces.update(ws.id, {"domain": "Another"}, etag=edited.etag)
+    fixed = await ctx.workspaces.update(ws.id, {"capacity": "p1", "domain": "FINANCE"}, etag=edited.etag)
+    assert fixed.doc["capacity"] == "P1" and fixed.doc["domain"] == "finance"
 
 
 async def test_messages_name_fields_as_the_form_does(ctx):
@@ -90,5 +90,5 @@ async def test_messages_name_fields_as_the_form_does(ctx):
     from loom_tui.services.workspaces.items import ItemInput
 
     with pytest.raises(ValidationError) as err:
-        await ctx.items.create(ws["id"], ItemInput("notebook", ""))
+        await ctx.items.create(ws.id, ItemInput("notebook", ""))
     assert str(err.value) == "Name is required" and "displayName" not in str(err.value)

@@ -53,7 +53,7 @@ def as_user(store: DocumentStore, user: wc.User, groups: tuple[str, ...] = ()) -
 
 
 async def ids(ctx: AppContext) -> set[str]:
-    return {r["id"] for r in await ctx.workspaces.window(WorkspaceView(), 0, 100)}
+    return {r.id for r in await ctx.workspaces.window(WorkspaceView(), 0, 100)}
 
 
 async def test_a_direct_grant_lists_opens_and_maps_member_to_contributor(store) -> None:
@@ -70,7 +70,7 @@ async def test_a_group_of_the_token_grants_and_the_highest_role_wins(store) -> N
     oz = as_user(store, wc.OUTSIDER, groups=(GROUP,))
     # the console's listAccessibleWorkspaces lists direct grants only: a group's open by id
     assert await ids(oz) == {wc.WS_SANDBOX}
-    assert {(await oz.workspaces.get(w))["id"] for w in (wc.WS_SALES, wc.WS_OPS)} == {wc.WS_SALES, wc.WS_OPS}
+    assert {(await oz.workspaces.get(w)).id for w in (wc.WS_SALES, wc.WS_OPS)} == {wc.WS_SALES, wc.WS_OPS}
     assert await oz.roles.role_in(wc.WS_SALES) == Role.VIEWER  # the console's Contributor is read-only
     with pytest.raises(Forbidden):
         await oz.roles.require(wc.WS_SALES, Action.EDIT_ITEMS)

@@ -18,7 +18,7 @@ async def test_an_invisible_name_is_unavailable_without_confirming_it(open_as) -
     assert "exists" not in str(err.value) and "Secret Merger" not in str(err.value)
     mine = await outsider.workspaces.create(WorkspaceInput(name="Mo's own"))
     with pytest.raises(ValidationError, match="unavailable"):
-        await outsider.workspaces.update(mine["id"], {"name": "SECRET MERGER PLANS"}, etag=None)
+        await outsider.workspaces.update(mine.id, {"name": "SECRET MERGER PLANS"}, etag=None)
     # who can see the holder is told plainly
     with pytest.raises(ValidationError, match="already exists"):
         await owner.workspaces.create(WorkspaceInput(name="secret merger plans"))

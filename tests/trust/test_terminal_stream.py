@@ -27,15 +27,15 @@ def _seed() -> tuple[str, str]:
         ctx = await open_context(Profile())
         try:
             ws = await ctx.workspaces.create(WorkspaceInput(name="zqx plain", description="x"))
-            item = await ctx.items.create(ws["id"], ItemInput("notebook", "zqx item"))
+            item = await ctx.items.create(ws.id, ItemInput("notebook", "zqx item"))
             # another writer (the web console, a script) stored what loom's validation refuses
-            doc = (await ctx.scoped.workspace(ws["id"])).doc
+            doc = (await ctx.scoped.workspace(ws.id)).doc
             doc.update(name=HOSTILE, description=HOSTILE)
             await ctx.store.upsert("workspaces", doc)
-            it = await ctx.store.get("items", ws["id"], item["id"])
+            it = await ctx.store.get("items", ws.id, item.id)
             it["displayName"] = HOSTILE
             await ctx.store.upsert("items", it)
-            return ws["id"], item["id"]
+            return ws.id, item.id
         finally:
             await ctx.close()
 

@@ -95,12 +95,12 @@ async def test_look_alike_names_are_refused_on_write(ctx, bad: str) -> None:
         await ctx.workspaces.create(WorkspaceInput(name=bad))
     ws = await ctx.workspaces.create(WorkspaceInput(name="look-alike home"))
     with pytest.raises(ValidationError, match="invisible"):
-        await ctx.items.create(ws["id"], ItemInput("notebook", bad))
-    item = await ctx.items.create(ws["id"], ItemInput("notebook", "plain"))
+        await ctx.items.create(ws.id, ItemInput("notebook", bad))
+    item = await ctx.items.create(ws.id, ItemInput("notebook", "plain"))
     with pytest.raises(ValidationError, match="invisible"):
-        await ctx.items.rename(ws["id"], item["id"], bad, etag=item["_etag"])
+        await ctx.items.rename(ws.id, item.id, bad, etag=item.etag)
     with pytest.raises(ValidationError, match="invisible"):
-        await ctx.folders.create(ws["id"], bad)
+        await ctx.folders.create(ws.id, bad)
 
 
 async def _plant(app, ws_id: str, item_id: str) -> None:
@@ -122,9 +122,9 @@ async def test_edit_form_shows_escapes_and_saving_another_field_keeps_the_stored
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_ready(pilot)
         ws = await app.ctx.workspaces.create(WorkspaceInput(name="hostile form", description="d"))
-        item = await app.ctx.items.create(ws["id"], ItemInput("notebook", "n"))
-        await _plant(app, ws["id"], item["id"])
-        current = await app.ctx.workspaces.get(ws["id"])
+        item = await app.ctx.items.create(ws.id, ItemInput("notebook", "n"))
+        await _plant(app, ws.id, item.id)
+        current = await app.ctx.workspaces.get(ws.id)
         form = WorkspaceForm(app.ctx.workspaces, current)
         await app.push_screen(form)
         await wait_for(pilot, lambda: app.screen is form and form.query("#f-name"))
@@ -134,7 +134,7 @@ async def test_edit_form_shows_escapes_and_saving_another_field_keeps_the_stored
         form.query_one("#f-description", SafeInput).value = "new description"
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: app.screen is not form)
-        saved = (await app.ctx.scoped.workspace(ws["id"])).doc
+        saved = (await app.ctx.scoped.workspace(ws.id)).doc
         assert saved["description"] == "new description" and saved["name"] == HOSTILE  # not rewritten as escapes
         _no_raw(screen_text(app))
 
@@ -144,13 +144,13 @@ async def test_rename_prompt_shows_escapes_and_enter_unchanged_writes_nothing() 
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_ready(pilot)
         ws = await app.ctx.workspaces.create(WorkspaceInput(name="hostile rename", description="d"))
-        item = await app.ctx.items.create(ws["id"], ItemInput("notebook", "n"))
-        await _plant(app, ws["id"], item["id"])
-        await app.push_screen(WorkspaceDetailScreen(ws["id"]))
+        item = await app.ctx.items.create(ws.id, ItemInput("notebook", "n"))
+        await _plant(app, ws.id, item.id)
+        await app.push_screen(WorkspaceDetailScreen(ws.id))
         table = app.screen.query_one("#items-table", VirtualTable)
         await wait_for(pilot, lambda: table.row_count == 1 and table.row(0) is not None)
         _no_raw(screen_text(app))
-        before = await app.ctx.store.get("items", ws["id"], item["id"])
+        before = await app.ctx.store.get("items", ws.id, item.id)
         await pilot.press("e")  # e: edit the item's name
         await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt))
         field = app.screen.query_one("#prompt-input", SafeInput)
@@ -158,7 +158,7 @@ async def test_rename_prompt_shows_escapes_and_enter_unchanged_writes_nothing() 
         _no_raw(screen_text(app))
         await pilot.press("enter")
         await wait_for(pilot, lambda: not isinstance(app.screen, TextPrompt))
-        after = await app.ctx.store.get("items", ws["id"], item["id"])
+        after = await app.ctx.store.get("items", ws.id, item.id)
         assert after["_etag"] == before["_etag"] and after["displayName"] == HOSTILE
 
 

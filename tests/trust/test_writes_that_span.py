@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 
 from loom_tui.config import Profile
+from loom_tui.domain.workspace import Workspace
 from loom_tui.domain.session import Session
 from loom_tui.local.demo import DEMO_SESSION, DEMO_TENANT, seed_demo
 from loom_tui.wiring import context as make_context
@@ -57,7 +58,7 @@ async def test_racing_creates_never_make_case_insensitive_duplicates(kind, reque
             a, b = ctxs
             results = await asyncio.gather(a.workspaces.create(WorkspaceInput(name=f"Race {i}")),
                                            b.workspaces.create(WorkspaceInput(name=f"RACE {i}")), return_exceptions=True)
-            made = [r for r in results if isinstance(r, dict)]
+            made = [r for r in results if isinstance(r, Workspace)]
             refused = [r for r in results if isinstance(r, ValidationError)]
             assert len(made) == 1 and len(refused) == 1, results
         for i in range(20):
@@ -73,35 +74,35 @@ async def test_racing_creates_never_make_case_insensitive_duplicates(kind, reque
 
 async def test_a_rename_takes_the_name_and_frees_the_old_one(ctx) -> None:
     a = await ctx.workspaces.create(WorkspaceInput(name="Alpha space"))
-    await ctx.workspaces.update(a["id"], {"name": "Beta space"}, etag=None)
+    await ctx.workspaces.update(a.id, {"name": "Beta space"}, etag=None)
     b = await ctx.workspaces.create(WorkspaceInput(name="alpha SPACE"))  # the old name is free again
     with pytest.raises(ValidationError, match="already exists"):
-        await ctx.workspaces.update(b["id"], {"name": "BETA space"}, etag=None)
-    await ctx.workspaces.delete(a["id"])
-    await ctx.workspaces.update(b["id"], {"name": "beta space"}, etag=None)  # freed by the delete
+        await ctx.workspaces.update(b.id, {"name": "BETA space"}, etag=None)
+    await ctx.workspaces.delete(a.id)
+    await ctx.workspaces.update(b.id, {"name": "beta space"}, etag=None)  # freed by the delete
 
 
 async def test_a_by_name_lookup_matching_several_refuses_with_the_ids(ctx) -> None:
     one = await ctx.workspaces.create(WorkspaceInput(name="Twin name"))
     # another writer stored a second workspace under the same name (loom itself refuses that)
-    two = {k: v for k, v in one.items() if not k.startswith("_")}
+    two = {k: v for k, v in one.doc.items() if not k.startswith("_")}
     two["id"] = str(uuid.uuid4())
     await ctx.store.upsert("workspaces", two)
     with pytest.raises(ConflictError) as err:
         await ctx.workspaces.find("twin NAME")
-    assert one["id"] in str(err.value) and two["id"] in str(err.value)
-    assert (await ctx.workspaces.find(one["id"]))["id"] == one["id"]  # an id is never ambiguous
+    assert one.id in str(err.value) and two["id"] in str(err.value)
+    assert (await ctx.workspaces.find(one.id)).id == one.id  # an id is never ambiguous
 
 
 def test_headless_delete_by_an_ambiguous_name_deletes_nothing(tmp_path) -> None:
     async def setup():
         c = await open_context(Profile())
         one = await c.workspaces.create(WorkspaceInput(name="Dup name"))
-        two = {k: v for k, v in one.items() if not k.startswith("_")}
+        two = {k: v for k, v in one.doc.items() if not k.startswith("_")}
         two["id"] = str(uuid.uuid4())
         await c.store.upsert("workspaces", two)
         await c.close()
-        return one["id"], two["id"]
+        return one.id, two["id"]
 
     ids = asyncio.run(setup())
     loom = str(Path(sys.executable).parent / "loom")
@@ -115,15 +116,15 @@ async def test_deleting_shows_in_the_list_and_repair_finishes_it(ctx) -> None:
     from loom_tui.domain.workspace import WorkspaceView
 
     ws = await ctx.workspaces.create(WorkspaceInput(name="Half deleted"))
-    await ctx.items.create(ws["id"], ItemInput("notebook", "n1"))
-    doc = (await ctx.scoped.workspace(ws["id"])).doc
+    await ctx.items.create(ws.id, ItemInput("notebook", "n1"))
+    doc = (await ctx.scoped.workspace(ws.id)).doc
     await ctx.store.upsert("workspaces", {**doc, "state": "Deleting", "updatedAt": "2020-01-01T00:00:00.000Z"})
     rows = await ctx.workspaces.window(WorkspaceView(search="half deleted"), 0, 10)
-    assert [r["state"] for r in rows] == ["Deleting"]
+    assert [r.state for r in rows] == ["Deleting"]
     report = await ctx.repair.run(min_age_s=0)
     assert any("finished deleting" in line for line in report.fixed)
-    assert await ctx.store.get("workspaces", doc["tenantId"], ws["id"]) is None
-    assert await ctx.store.count("items", ws["id"]) == 0
+    assert await ctx.store.get("workspaces", doc["tenantId"], ws.id) is None
+    assert await ctx.store.count("items", ws.id) == 0
 
 
 async def test_disk_full_mid_create_then_repair_leaves_every_invariant(tmp_path) -> None:
@@ -139,7 +140,7 @@ async def test_disk_full_mid_create_then_repair_leaves_every_invariant(tmp_path)
             try:
                 ws = await ctx.workspaces.create(WorkspaceInput(name=f"Full {i} " + "x" * 200, description="d" * 1500))
                 for k in range(3):
-                    await ctx.items.create(ws["id"], ItemInput("lakehouse" if k % 2 else "notebook", f"it {k} " + "y" * 150,
+                    await ctx.items.create(ws.id, ItemInput("lakehouse" if k % 2 else "notebook", f"it {k} " + "y" * 150,
                                                             description="z" * 1500))
             except StoreError as exc:
                 failures += 1
@@ -168,7 +169,7 @@ WRITER = textwrap.dedent("""
         while True:
             ws = await ctx.workspaces.create(WorkspaceInput(name=f"Killed {sys.argv[2]} {i}"))
             for k in range(4):
-                await ctx.items.create(ws["id"], ItemInput("lakehouse" if k % 2 else "notebook", f"item {k}"))
+                await ctx.items.create(ws.id, ItemInput("lakehouse" if k % 2 else "notebook", f"item {k}"))
             print("done", i, flush=True)
             i += 1
 
@@ -227,10 +228,10 @@ async def test_repair_names_work_it_leaves_to_a_live_writer(ctx) -> None:
     from loom_tui.services.journal import Journal
 
     ws = await ctx.workspaces.create(WorkspaceInput(name="Young intent"))
-    await Journal(ctx.scoped).begin("item.create", {"workspaceId": ws["id"], "docs": [], "events": []})
+    await Journal(ctx.scoped).begin("item.create", {"workspaceId": ws.id, "docs": [], "events": []})
     report = await ctx.repair.run(min_age_s=3600)
     assert report.fixed == [] and len(report.left) == 1
-    assert report.left[0].startswith(f"item.create {ws['id']}: left to a live writer (") and report.left[0].endswith(" s old)")
+    assert report.left[0].startswith(f"item.create {ws.id}: left to a live writer (") and report.left[0].endswith(" s old)")
     assert report.to_dict()["left"] == report.left
 
 
@@ -242,8 +243,8 @@ def test_loom_repair_exits_1_while_work_is_left(tmp_path) -> None:
         c = await open_context(Profile())
         try:
             ws = await c.workspaces.create(WorkspaceInput(name="Young intent CLI"))
-            await Journal(c.scoped).begin("item.create", {"workspaceId": ws["id"], "docs": [], "events": []})
-            return ws["id"]
+            await Journal(c.scoped).begin("item.create", {"workspaceId": ws.id, "docs": [], "events": []})
+            return ws.id
         finally:
             await c.close()
 

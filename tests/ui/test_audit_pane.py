@@ -17,12 +17,12 @@ async def test_audit_pane_pages_past_500_and_filters_by_user_and_action():
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_ready(pilot)
         ws = await fresh_workspace(app, "Audit heavy")
-        ref = await app.ctx.scoped.workspace(ws["id"])
+        ref = await app.ctx.scoped.workspace(ws.id)
         audit = app.ctx.audit
         for i in range(N):
             await audit.write(ref, f"item-{i % 5}", audit.event(item_type="notebook", action="item.run" if i % 2 else "item.share",
                                                                 summary=f"event {i:04d}"))
-        screen = await open_detail(pilot, ws["id"])
+        screen = await open_detail(pilot, ws.id)
         await pilot.press("a")
         table = screen.query_one("#audit-table", VirtualTable)
         await wait_for(pilot, lambda: table.row_count == N + 1 and table.row(0) is not None)

@@ -151,7 +151,7 @@ async def test_names_are_literal_text(monkeypatch):
         await wait_for(pilot, lambda: screen.page is not None and not screen.busy, 60)
         screen_first = screen.page.rows[0]
         current = await app.ctx.workspaces.find(screen_first["key"])
-        await app.ctx.workspaces.update(current["id"], {"name": "[bold red]x[/] \\[y"}, etag=current["_etag"])
+        await app.ctx.workspaces.update(current.id, {"name": "[bold red]x[/] \\[y"}, etag=current.etag)
         await pilot.press("r")
         await settle(pilot, screen)
         assert "[bold red]x[/] \\[y" in screen_text(app)

@@ -22,7 +22,7 @@ async def test_a_renamed_workspace_keeps_the_cursor_after_a_refresh():
         await wait_for(pilot, lambda: table.cursor_row == 3)
         row = table.current
         doc = await app.ctx.workspaces.get(row["id"])
-        await app.ctx.workspaces.update(row["id"], {"name": "Zz renamed elsewhere"}, etag=doc["_etag"])  # sorts last now
+        await app.ctx.workspaces.update(row["id"], {"name": "Zz renamed elsewhere"}, etag=doc.etag)  # sorts last now
         await pilot.press("ctrl+r")
         await wait_for(pilot, lambda: table.current is not None and table.current["id"] == row["id"])
         assert table.cursor_row == table.row_count - 1

@@ -37,14 +37,14 @@ async def test_i_on_a_workspace_shows_every_field_in_full_and_the_json_literally
         await pick_sort(pilot, "name")
         await pick_sort(pilot, "name")  # z-a: "[" sorts after the demo's capitals
         table = app.screen.query_one(VirtualTable)
-        await wait_for(pilot, lambda: table.current is not None and table.current["id"] == ws["id"])
+        await wait_for(pilot, lambda: table.current is not None and table.current["id"] == ws.id)
         await pilot.press("i")
         await wait_for(pilot, lambda: isinstance(app.screen, DescribeScreen) and app.screen.is_mounted)
         screen = app.screen
         assert LONG in fields_text(screen)  # in full, not cut
         assert "[red]x[/red] space" in fields_text(screen)  # literal, never markup
         doc = static_text(screen, "#describe-json")
-        assert f'"id": "{ws["id"]}"' in doc and '"name": "[red]x[/red] space"' in doc and "THE END" in doc
+        assert f'"id": "{ws.id}"' in doc and '"name": "[red]x[/red] space"' in doc and "THE END" in doc
         body = screen.query_one("#describe-body", VerticalScroll)
         await wait_for(pilot, lambda: body.max_scroll_y > 0)  # more than 24 lines: it scrolls
         await pilot.press("pagedown")

@@ -35,7 +35,7 @@ async def test_the_dialog_names_the_fields_the_other_person_changed():
         await pilot.press("e")
         await wait_for(pilot, lambda: isinstance(app.screen, WorkspaceForm) and app.screen.is_mounted)
         current = await app.ctx.workspaces.get(row["id"])
-        await app.ctx.workspaces.update(row["id"], {"capacity": "F16"}, etag=current["_etag"])  # someone else
+        await app.ctx.workspaces.update(row["id"], {"capacity": "F16"}, etag=current.etag)  # someone else
         app.screen.query_one("#f-description", Input).value = "mine now"
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: isinstance(app.screen, EditConflictDialog) and app.screen.is_mounted)

@@ -65,7 +65,7 @@ async def test_stored_text_in_a_jump_hit_is_shown_literally():
     async with app.run_test(size=(120, 40)) as pilot:
         await wait_ready(pilot)
         ws = await app.ctx.workspaces.find("Risk Streaming 16")
-        doc = (await app.ctx.scoped.workspace(ws["id"])).doc
+        doc = (await app.ctx.scoped.workspace(ws.id)).doc
         doc["name"] = "Risk [bold]x[/bold] \x1b]52;c;QUFB\x07"
         await app.ctx.store.upsert("workspaces", doc)
         await pilot.press("colon")

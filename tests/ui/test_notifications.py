@@ -82,10 +82,10 @@ async def test_enter_opens_what_the_notification_is_about_and_marks_it_read():
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_ready(pilot)
         ws = await app.ctx.workspaces.create(WorkspaceInput(name="Mentioned here"))
-        item = await app.ctx.items.create(ws["id"], ItemInput("notebook", "talked_about"))
+        item = await app.ctx.items.create(ws.id, ItemInput("notebook", "talked_about"))
         await app.ctx.scoped.notify(app.ctx.session.user_oid, {
             "id": "note-about-item", "title": "You were mentioned", "body": "on talked_about", "severity": "info",
-            "link": f"/workspaces/{ws['id']}/items/{item['id']}", "read": False, "createdAt": "2999-01-01T00:00:00.000Z"})
+            "link": f"/workspaces/{ws.id}/items/{item.id}", "read": False, "createdAt": "2999-01-01T00:00:00.000Z"})
         await pilot.press("b")
         await wait_for(pilot, lambda: isinstance(app.screen, NotificationsPanel))
         table = app.screen.query_one(VirtualTable)
@@ -94,8 +94,8 @@ async def test_enter_opens_what_the_notification_is_about_and_marks_it_read():
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, WorkspaceDetailScreen) and app.screen.pane == "comments")
         detail = app.screen
-        assert detail.workspace_id == ws["id"]
-        await wait_for(pilot, lambda: detail.selected_item is not None and detail.selected_item["id"] == item["id"])
+        assert detail.workspace_id == ws.id
+        await wait_for(pilot, lambda: detail.selected_item is not None and detail.selected_item["id"] == item.id)
         note = await app.ctx.scoped.user_get("notifications", "note-about-item")
         assert note["read"] is True
         # a demo notification points to its workspace: enter opens it

@@ -9,6 +9,7 @@ from loom_tui.shell import resume
 from loom_tui.app import LoomApp
 from loom_tui.shell.field_ready import ResumeOffer, TooSmall
 from loom_tui.screens.modals.prompt import ChoicePrompt
+from loom_tui.domain.workspace import Workspace
 from loom_tui.screens.workspaces.form import WorkspaceForm
 
 from .helpers import screen_text, until_idle, wait_for, wait_ready
@@ -108,7 +109,7 @@ async def test_esc_on_a_form_that_opened_with_escaped_text_closes_without_asking
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_ready(pilot)
         current = {"id": "w-escaped", "name": "Bell\x07 and \u202eevil", "description": "line\nbreak\x1b[2J"}
-        app.push_screen(WorkspaceForm(app.ctx.workspaces, current))
+        app.push_screen(WorkspaceForm(app.ctx.workspaces, Workspace.from_doc(current)))
         await wait_for(pilot, lambda: isinstance(app.screen, WorkspaceForm) and app.screen.is_mounted)
         assert app.screen.values()["name"] != current["name"]  # shown escaped, not as it is stored
         await pilot.press("escape")

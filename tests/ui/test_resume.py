@@ -90,7 +90,7 @@ async def test_a_rename_prompt_and_what_was_typed_in_it_survive_a_drop():
         await pilot.press("enter")  # and it still renames that item
         await wait_for(pilot, lambda: not isinstance(app.screen, TextPrompt))
         renamed = await app.ctx.items.get(saved.form["workspace_id"], item["id"])
-        assert renamed["displayName"] == "half renamed"
+        assert renamed.display_name == "half renamed"
     assert resume.load() is None
 
 

@@ -182,7 +182,7 @@ async def test_names_are_shown_literally_never_as_markup():
         top = (await app.ctx.usage.report()).items_by_workspace[0]
         ws = await app.ctx.workspaces.get(top.key)
         # written by another client straight into the store (the service itself refuses control characters)
-        await app.ctx.store.upsert("workspaces", {**ws, "name": "[bold]Loud[/bold] \x1b[31m"})
+        await app.ctx.store.upsert("workspaces", {**ws.doc, "name": "[bold]Loud[/bold] \x1b[31m"})
         screen = await open_usage(pilot)
         bars = rendered(screen.query_one("#by-workspace", BarList))
         assert "[bold]Loud[/bold]" in bars and "\x1b" not in bars

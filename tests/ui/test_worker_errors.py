@@ -108,8 +108,8 @@ async def test_a_pane_worker_error_reaches_the_detail_screens_flash_line_and_kee
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_ready(pilot)
         ws = await app.ctx.workspaces.create(WorkspaceInput(name="worker errors"))
-        await app.ctx.items.create(ws["id"], ItemInput("report", "q4 report"))
-        screen = await open_detail(pilot, ws["id"])
+        await app.ctx.items.create(ws.id, ItemInput("report", "q4 report"))
+        screen = await open_detail(pilot, ws.id)
         await wait_for(pilot, lambda: items_table(app).row(0) is not None and screen.selected_item is not None)
         await pilot.press("c")
         await wait_for(pilot, lambda: "0 comments on q4 report" in screen_text(app))
@@ -136,7 +136,7 @@ async def test_an_unexpected_error_in_a_pane_opens_the_error_dialog(monkeypatch)
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_ready(pilot)
         ws = await app.ctx.workspaces.create(WorkspaceInput(name="worker errors 2"))
-        await open_detail(pilot, ws["id"])
+        await open_detail(pilot, ws.id)
 
         async def rows(workspace_id):
             raise KeyError("principalId")

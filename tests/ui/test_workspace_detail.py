@@ -73,10 +73,10 @@ async def test_enter_opens_the_detail_and_stamps_last_access():
         await wait_for(pilot, lambda: True)
         for _ in range(40):
             doc = await app.ctx.workspaces.get(row["id"])
-            if doc["lastAccessedAt"] != row["lastAccessedAt"]:
+            if doc.doc["lastAccessedAt"] != row["lastAccessedAt"]:
                 break
             await pilot.pause(0.05)
-        assert doc["lastAccessedAt"] > row["lastAccessedAt"]
+        assert doc.doc["lastAccessedAt"] > row["lastAccessedAt"]
         await pilot.press("escape")
         await wait_for(pilot, lambda: not isinstance(app.screen, WorkspaceDetailScreen))
 
@@ -86,7 +86,7 @@ async def test_create_item_by_typing_the_type_makes_the_lakehouse_pair():
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_ready(pilot)
         ws = await fresh_workspace(app)
-        screen = await open_detail(pilot, ws["id"])
+        screen = await open_detail(pilot, ws.id)
         await pilot.press("n")
         await wait_for(pilot, lambda: isinstance(app.screen, ItemTypePicker))
         for ch in "lakeh":
@@ -99,7 +99,7 @@ async def test_create_item_by_typing_the_type_makes_the_lakehouse_pair():
         names = sorted(items_table(app).row(i)["displayName"] for i in range(2))
         assert names == ["sales [bold]lake[/]", "sales [bold]lake[/] (SQL endpoint)"]
         assert "sales [bold]lake[/]" in screen_text(app)
-        assert (await app.ctx.workspaces.get(ws["id"]))["itemCount"] == 2
+        assert (await app.ctx.workspaces.get(ws.id)).item_count == 2
 
 
 async def test_type_picker_by_category_and_bad_name_keeps_the_prompt():
@@ -107,7 +107,7 @@ async def test_type_picker_by_category_and_bad_name_keeps_the_prompt():
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_ready(pilot)
         ws = await fresh_workspace(app)
-        await open_detail(pilot, ws["id"])
+        await open_detail(pilot, ws.id)
         await pilot.press("n")
         await wait_for(pilot, lambda: isinstance(app.screen, ItemTypePicker))
         await pilot.press("ctrl+right")  # the first category
@@ -120,7 +120,7 @@ async def test_type_picker_by_category_and_bad_name_keeps_the_prompt():
         await type_into(pilot, "x" * 300)
         await wait_for(pilot, lambda: "at most" in screen_text(app).lower())
         assert isinstance(app.screen, TextPrompt)
-        assert await app.ctx.items.count(ws["id"]) == 0
+        assert await app.ctx.items.count(ws.id) == 0
         await pilot.press("escape")
 
 
@@ -145,8 +145,8 @@ async def test_rename_move_and_delete_an_item_and_folders():
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_ready(pilot)
         ws = await fresh_workspace(app)
-        item = await app.ctx.items.create(ws["id"], ItemInput("notebook", "nb one"))
-        screen = await open_detail(pilot, ws["id"])
+        item = await app.ctx.items.create(ws.id, ItemInput("notebook", "nb one"))
+        screen = await open_detail(pilot, ws.id)
         await wait_for(pilot, lambda: items_table(app).row(0) is not None)
         # folder: create at the root
         await pilot.press("N")
@@ -163,16 +163,16 @@ async def test_rename_move_and_delete_an_item_and_folders():
         await wait_for(pilot, lambda: isinstance(app.screen, ChoicePrompt))
         await pilot.press("down", "enter")
         await wait_for(pilot, lambda: "moved nb renamed to Reports" in screen_text(app))
-        folder = (await app.ctx.folders.list(ws["id"]))[0]
-        assert (await app.ctx.items.get(ws["id"], item["id"]))["folderId"] == folder["id"]
+        folder = (await app.ctx.folders.list(ws.id))[0]
+        assert (await app.ctx.items.get(ws.id, item.id)).folder_id == folder.id
         # rename the folder: choose it in the tree first
-        await choose_folder(pilot, screen, folder["id"])
+        await choose_folder(pilot, screen, folder.id)
         await pilot.press("E")
         await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt))
         await type_into(pilot, "Old reports")
         await wait_for(pilot, lambda: app.screen is screen and "Old reports" in screen_text(app))
         # delete the folder: the item moves to the root
-        await choose_folder(pilot, screen, folder["id"])
+        await choose_folder(pilot, screen, folder.id)
         await pilot.press("D")
         await wait_for(pilot, lambda: isinstance(app.screen, ChoicePrompt))
         await pilot.press("enter")  # Cancel is first
@@ -181,8 +181,8 @@ async def test_rename_move_and_delete_an_item_and_folders():
         await wait_for(pilot, lambda: isinstance(app.screen, ChoicePrompt))
         await pilot.press("down", "enter")
         await wait_for(pilot, lambda: "1 items and 0 folders moved to the root" in screen_text(app))
-        assert (await app.ctx.items.get(ws["id"], item["id"]))["folderId"] is None
-        assert await app.ctx.folders.list(ws["id"]) == []
+        assert (await app.ctx.items.get(ws.id, item.id)).folder_id is None
+        assert await app.ctx.folders.list(ws.id) == []
         # delete the item
         items_table(app).focus()
         await wait_for(pilot, lambda: items_table(app).row(0) is not None)
@@ -190,7 +190,7 @@ async def test_rename_move_and_delete_an_item_and_folders():
         await wait_for(pilot, lambda: isinstance(app.screen, ChoicePrompt))
         await pilot.press("down", "enter")
         await wait_for(pilot, lambda: items_table(app).row_count == 0)
-        assert await app.ctx.items.count(ws["id"]) == 0
+        assert await app.ctx.items.count(ws.id) == 0
         # the audit pane shows what was just done
         await pilot.press("a")
         await wait_for(pilot, lambda: "deleted notebook nb renamed" in screen_text(app))
@@ -203,7 +203,7 @@ async def test_members_add_change_role_remove_and_implicit_admin_refusal():
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_ready(pilot)
         ws = await fresh_workspace(app)
-        screen = await open_detail(pilot, ws["id"])
+        screen = await open_detail(pilot, ws.id)
         await pilot.press("m")
         members = screen.query_one("#members-table", VirtualTable)
         await wait_for(pilot, lambda: members.row_count == 1 and members.row(0) is not None)
@@ -226,7 +226,7 @@ async def test_members_add_change_role_remove_and_implicit_admin_refusal():
         await type_into(pilot, "nobody by this name")
         # not found through Graph: said in the prompt, nothing written
         await wait_for(pilot, lambda: "named 'nobody by this name'" in str(app.screen.query_one("#prompt-error").render()))
-        assert await app.ctx.grants.list(ws["id"]) == []
+        assert await app.ctx.grants.list(ws.id) == []
         await type_into(pilot, upn("kim.scientist"))
         await wait_for(pilot, lambda: app.screen is screen and members.row_count == 2)
         await wait_for(pilot, lambda: members.row(1) is not None)
@@ -236,8 +236,8 @@ async def test_members_add_change_role_remove_and_implicit_admin_refusal():
 
         kim = members.row(kim_row())
         assert kim["role"] == "Member" and kim["principalType"] == "User" and kim["source"] == "workspace-roles"
-        grants = await app.ctx.grants.list(ws["id"])
-        assert [(g["principalId"], g["role"]) for g in grants] == [(kim["principalId"], "Member")]
+        grants = await app.ctx.grants.list(ws.id)
+        assert [(g.principal_id, g.role) for g in grants] == [(kim["principalId"], "Member")]
         # change kim's role to Viewer: on kim's row both are offered
         members.cursor_row = kim_row()
         await wait_for(pilot, lambda: "Remove" in screen_text(app) and "Change role" in screen_text(app))
@@ -245,7 +245,7 @@ async def test_members_add_change_role_remove_and_implicit_admin_refusal():
         await wait_for(pilot, lambda: isinstance(app.screen, ChoicePrompt))
         await pilot.press("down", "down", "enter")  # from Member, where the picker starts
         await wait_for(pilot, lambda: "is now Viewer" in screen_text(app))
-        assert [g["role"] for g in await app.ctx.grants.list(ws["id"])] == ["Viewer"]
+        assert [g.role for g in await app.ctx.grants.list(ws.id)] == ["Viewer"]
         # remove kim
         await wait_for(pilot, lambda: members.row_count == 2 and members.row(kim_row()) is not None)
         members.cursor_row = kim_row()
@@ -253,8 +253,8 @@ async def test_members_add_change_role_remove_and_implicit_admin_refusal():
         await wait_for(pilot, lambda: isinstance(app.screen, ChoicePrompt))
         await pilot.press("down", "enter")
         await wait_for(pilot, lambda: members.row_count == 1)
-        assert await app.ctx.grants.list(ws["id"]) == []
-        assert [m["upn"] for m in await app.ctx.members.list(ws["id"])] == [app.ctx.session.upn_key]
+        assert await app.ctx.grants.list(ws.id) == []
+        assert [m.upn for m in await app.ctx.members.list(ws.id)] == [app.ctx.session.upn_key]
 
 
 async def test_comment_with_mention_notifies_that_member(tmp_path):
@@ -262,9 +262,9 @@ async def test_comment_with_mention_notifies_that_member(tmp_path):
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_ready(pilot)
         ws = await fresh_workspace(app)
-        await app.ctx.members.add(ws["id"], upn("dana.steward"), "viewer")
-        await app.ctx.items.create(ws["id"], ItemInput("report", "q3 report"))
-        screen = await open_detail(pilot, ws["id"])
+        await app.ctx.members.add(ws.id, upn("dana.steward"), "viewer")
+        await app.ctx.items.create(ws.id, ItemInput("report", "q3 report"))
+        screen = await open_detail(pilot, ws.id)
         await wait_for(pilot, lambda: items_table(app).row(0) is not None and screen.selected_item is not None)
         await pilot.press("c")
         await wait_for(pilot, lambda: "0 comments on q3 report" in screen_text(app))
@@ -287,9 +287,9 @@ async def _role_app(alias: str, workspace_name: str, role: str | None, *, read_o
     """A context for ``alias`` on the demo store, and a workspace where they hold ``role``."""
     admin = await open_context(Profile())
     ws = await admin.workspaces.create(WorkspaceInput(name=workspace_name))
-    await admin.items.create(ws["id"], ItemInput("notebook", "n1"))
+    await admin.items.create(ws.id, ItemInput("notebook", "n1"))
     if role:
-        await admin.members.add(ws["id"], upn(alias), role)
+        await admin.members.add(ws.id, upn(alias), role)
     await admin.close()
     ctx = await open_context(Profile(), session=session_of(alias), read_only=read_only)
     return LoomApp(context=ctx), ws
@@ -303,7 +303,7 @@ def visible_keys(app) -> set[str]:
 async def test_roles_decide_what_is_offered(role, can_edit, can_members):
     app, ws = await _role_app("sam.analyst", f"{role} space", role)
     async with app.run_test(size=(100, 30)) as pilot:
-        screen = await open_detail(pilot, ws["id"])
+        screen = await open_detail(pilot, ws.id)
         await wait_for(pilot, lambda: screen.role == role)
         for action in ("item_new", "item_rename", "item_delete", "folder_new"):
             assert screen.permits(action) is can_edit, action
@@ -328,7 +328,7 @@ async def test_roles_decide_what_is_offered(role, can_edit, can_members):
 async def test_read_only_hides_every_write_even_for_an_admin():
     app, ws = await _role_app("sam.analyst", "ro space", "admin", read_only=True)
     async with app.run_test(size=(100, 30)) as pilot:
-        screen = await open_detail(pilot, ws["id"])
+        screen = await open_detail(pilot, ws.id)
         await wait_for(pilot, lambda: screen.role == "admin")
         assert not any(screen.permits(a) for a in screen.WRITES)
         assert not (visible_keys(app) & screen.WRITES)
@@ -353,23 +353,23 @@ async def test_bad_text_in_items_members_comments_shows_literally():
         await wait_ready(pilot)
         ws = await fresh_workspace(app, "[red]ws[/red]数据")
         # a bidi override in a name is refused on write; another writer can still store one
-        stored = (await app.ctx.scoped.workspace(ws["id"])).doc
+        stored = (await app.ctx.scoped.workspace(ws.id)).doc
         await app.ctx.store.upsert("workspaces", {**stored, "name": "[red]ws[/red]\u202e数据"})
         for i, name in enumerate(BAD[:3]):
-            made = await app.ctx.items.create(ws["id"], ItemInput("notebook", f"placeholder {i}"))
-            raw = await app.ctx.store.get("items", ws["id"], made["id"])
+            made = await app.ctx.items.create(ws.id, ItemInput("notebook", f"placeholder {i}"))
+            raw = await app.ctx.store.get("items", ws.id, made.id)
             await app.ctx.store.upsert("items", {**raw, "displayName": name, "displayNameLower": name.lower()})
-        await app.ctx.folders.create(ws["id"], "[b]fold[/b]🚀")
-        item = await app.ctx.items.create(ws["id"], ItemInput("report", "a" * 240))
-        await app.ctx.comments.add(ws["id"], item["id"], "y" * 3000 + " \u202e [i]c[/i]")
-        screen = await open_detail(pilot, ws["id"])
+        await app.ctx.folders.create(ws.id, "[b]fold[/b]🚀")
+        item = await app.ctx.items.create(ws.id, ItemInput("report", "a" * 240))
+        await app.ctx.comments.add(ws.id, item.id, "y" * 3000 + " \u202e [i]c[/i]")
+        screen = await open_detail(pilot, ws.id)
         await wait_for(pilot, lambda: items_table(app).row(3) is not None)
         text = screen_text(app)
         assert "[bold]b[/b" in text and "[b]fold[/b]" in text and "\\u202e" in text
         assert "\x1b" not in text
         table = items_table(app)
-        table.cursor_row = [i for i in range(table.row_count) if table.row(i)["id"] == item["id"]][0]
-        await wait_for(pilot, lambda: screen.selected_item is not None and screen.selected_item["id"] == item["id"])
+        table.cursor_row = [i for i in range(table.row_count) if table.row(i)["id"] == item.id][0]
+        await wait_for(pilot, lambda: screen.selected_item is not None and screen.selected_item["id"] == item.id)
         await pilot.press("a")
         await wait_for(pilot, lambda: "created notebook" in screen_text(app))
         await pilot.press("c")
@@ -391,8 +391,8 @@ def test_snapshot_detail(snap_compare, monkeypatch, size):
         await wait_ready(pilot)
         pilot.app.clear_notifications()
         page = await pilot.app.ctx.workspaces.page(max_items=100)
-        ws = sorted(page.items, key=lambda w: w["name"])[0]
-        await open_detail(pilot, ws["id"])
+        ws = sorted(page.items, key=lambda w: w.name)[0]
+        await open_detail(pilot, ws.id)
         await wait_for(pilot, lambda: items_table(pilot.app).row(0) is not None)
         await until_idle(pilot)
 
@@ -407,10 +407,10 @@ async def test_item_rename_conflict_shows_both_versions_and_lets_the_operator_ch
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_ready(pilot)
         ws = await fresh_workspace(app)
-        item = await app.ctx.items.create(ws["id"], ItemInput("notebook", "nb base"))
-        screen = await open_detail(pilot, ws["id"])
+        item = await app.ctx.items.create(ws.id, ItemInput("notebook", "nb base"))
+        screen = await open_detail(pilot, ws.id)
         await wait_for(pilot, lambda: items_table(app).row(0) is not None)
-        await app.ctx.items.rename(ws["id"], item["id"], "theirs now", etag=item["_etag"])  # someone else, meanwhile
+        await app.ctx.items.rename(ws.id, item.id, "theirs now", etag=item.etag)  # someone else, meanwhile
         await pilot.press("e")
         await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt))
         app.screen.query_one("#prompt-input").value = ""
@@ -424,7 +424,7 @@ async def test_item_rename_conflict_shows_both_versions_and_lets_the_operator_ch
             await wait_for(pilot, lambda: "kept their version" in screen_text(app))
             await pilot.press("escape")
         await wait_for(pilot, lambda: app.screen is screen)
-        assert (await app.ctx.items.get(ws["id"], item["id"]))["displayName"] == expect_name
+        assert (await app.ctx.items.get(ws.id, item.id)).display_name == expect_name
 
 
 async def test_item_searches_are_remembered_and_offered_with_up():
@@ -432,8 +432,8 @@ async def test_item_searches_are_remembered_and_offered_with_up():
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_ready(pilot)
         ws = await fresh_workspace(app, "History space")
-        await app.ctx.items.create(ws["id"], ItemInput("notebook", "orders etl"))
-        await open_detail(pilot, ws["id"])
+        await app.ctx.items.create(ws.id, ItemInput("notebook", "orders etl"))
+        await open_detail(pilot, ws.id)
         await wait_for(pilot, lambda: items_table(app).row(0) is not None)
         await pilot.press("slash")
         for ch in "orders":
@@ -463,8 +463,8 @@ async def test_role_pickers_start_on_viewer_for_a_new_member_and_on_the_current_
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_ready(pilot)
         ws = await fresh_workspace(app)
-        await app.ctx.members.add(ws["id"], upn("kim.scientist"), "contributor")
-        screen = await open_detail(pilot, ws["id"])
+        await app.ctx.members.add(ws.id, upn("kim.scientist"), "contributor")
+        screen = await open_detail(pilot, ws.id)
         await pilot.press("m")
         members = screen.query_one("#members-table", VirtualTable)
         await wait_for(pilot, lambda: members.row_count == 2 and members.row(1) is not None)
@@ -489,8 +489,8 @@ async def test_rename_puts_the_cursor_after_the_name_and_typing_appends():
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_ready(pilot)
         ws = await fresh_workspace(app)
-        await app.ctx.items.create(ws["id"], ItemInput("notebook", "nb one"))
-        await open_detail(pilot, ws["id"])
+        await app.ctx.items.create(ws.id, ItemInput("notebook", "nb one"))
+        await open_detail(pilot, ws.id)
         await wait_for(pilot, lambda: items_table(app).row(0) is not None)
         burst(app, "e", "2")
         await wait_for(pilot, lambda: isinstance(app.screen, TextPrompt)
@@ -507,7 +507,7 @@ async def test_a_group_is_granted_by_name_and_an_ambiguous_name_lists_each():
     async with app.run_test(size=(100, 30)) as pilot:
         await wait_ready(pilot)
         ws = await fresh_workspace(app)
-        screen = await open_detail(pilot, ws["id"])
+        screen = await open_detail(pilot, ws.id)
         await pilot.press("m")
         members = screen.query_one("#members-table", VirtualTable)
         await wait_for(pilot, lambda: members.row_count == 1 and members.row(0) is not None)
@@ -519,9 +519,9 @@ async def test_a_group_is_granted_by_name_and_an_ambiguous_name_lists_each():
         error = lambda: str(app.screen.query_one("#prompt-error").render())  # noqa: E731
         await wait_for(pilot, lambda: "2 principals are named 'Contractors'" in error())
         assert "9a000002-0000-4000-8000-000000000003" in error() and "9a000002-0000-4000-8000-000000000004" in error()
-        assert await app.ctx.grants.list(ws["id"]) == []
+        assert await app.ctx.grants.list(ws.id) == []
         await type_into(pilot, "9a000002-0000-4000-8000-000000000004")  # the object id settles it
         await wait_for(pilot, lambda: app.screen is screen and members.row_count == 2)
-        grants = await app.ctx.grants.list(ws["id"])
-        assert [(g["principalType"], g["role"], g["displayName"]) for g in grants] == [("Group", "Viewer", "Contractors")]
+        grants = await app.ctx.grants.list(ws.id)
+        assert [(g.principal_type, g.role, g.name) for g in grants] == [("Group", "Viewer", "Contractors")]
         await wait_for(pilot, lambda: "Contractors (Group)" in screen_text(app))

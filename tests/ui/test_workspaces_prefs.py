@@ -124,18 +124,18 @@ def session_of(alias: str) -> Session:
 async def test_viewer_sees_no_edit_or_delete_on_the_list_and_enter_opens():
     admin = await open_context(Profile())
     ws = await admin.workspaces.create(WorkspaceInput(name="AAA viewer space"))  # the name sort is binary: capitals first
-    await admin.members.add(ws["id"], f"ravi.viewer@{DEMO_DOMAIN}", "viewer")
+    await admin.members.add(ws.id, f"ravi.viewer@{DEMO_DOMAIN}", "viewer")
     await admin.close()
     app = LoomApp(context=await open_context(Profile(), session=session_of("ravi.viewer")))
     async with app.run_test(size=(80, 24)) as pilot:
         await wait_ready(pilot)
         await pick_sort(pilot, "name")  # by name: ours first
-        await wait_for(pilot, lambda: table(app).row(0) is not None and table(app).row(0)["id"] == ws["id"])
-        await wait_for(pilot, lambda: ws["id"] in app.screen.row_allowed)
+        await wait_for(pilot, lambda: table(app).row(0) is not None and table(app).row(0)["id"] == ws.id)
+        await wait_for(pilot, lambda: ws.id in app.screen.row_allowed)
         assert not app.screen.check_action("edit", ()) and not app.screen.check_action("delete", ())
         await wait_for(pilot, lambda: "Edit" not in screen_text(app) and "Delete" not in screen_text(app))
         await pilot.press("d")
         await until_idle(pilot)
-        assert await app.ctx.workspaces.get(ws["id"])
+        assert await app.ctx.workspaces.get(ws.id)
         await pilot.press("enter")
         await wait_for(pilot, lambda: isinstance(app.screen, WorkspaceDetailScreen) and app.screen.role == "viewer")

@@ -67,7 +67,7 @@ async def test_create_with_bad_then_good_input():
         await wait_for(pilot, lambda: not isinstance(app.screen, WorkspaceForm))
         await wait_for(pilot, lambda: table(app).row_count == 41)
         page = await app.ctx.workspaces.page()
-        assert any(w["name"] == "[bold]Ops[/] space" for w in page.items)
+        assert any(w.name == "[bold]Ops[/] space" for w in page.items)
 
 
 async def test_markup_and_escapes_in_names_render_literally_at_80x24():
@@ -111,7 +111,7 @@ async def test_concurrent_edit_shows_both_versions_and_reload_keeps_theirs():
         await wait_for(pilot, lambda: isinstance(app.screen, WorkspaceForm))
         # someone else saves first
         current = await app.ctx.workspaces.get(row["id"])
-        await app.ctx.workspaces.update(row["id"], {"description": "theirs"}, etag=current["_etag"])
+        await app.ctx.workspaces.update(row["id"], {"description": "theirs"}, etag=current.etag)
         form = app.screen
         form.query_one("#f-description").value = "mine"
         await pilot.press("ctrl+s")
@@ -121,7 +121,7 @@ async def test_concurrent_edit_shows_both_versions_and_reload_keeps_theirs():
         await pilot.press("r")
         await wait_for(pilot, lambda: isinstance(app.screen, WorkspaceForm))
         assert app.screen.query_one("#f-description").value == "theirs"
-        assert (await app.ctx.workspaces.get(row["id"]))["description"] == "theirs"
+        assert (await app.ctx.workspaces.get(row["id"])).description == "theirs"
 
 
 @pytest.mark.demo_today("2026-11-26")
@@ -162,8 +162,8 @@ async def test_form_checks_capacity_and_domain_and_offers_a_new_domain():
         await pilot.press("ctrl+s")
         await wait_for(pilot, lambda: not isinstance(app.screen, WorkspaceForm))
         page = await app.ctx.workspaces.page()
-        made = next(w for w in page.items if w["name"] == "Checked space")
-        assert made["capacity"] == "F64" and made["domain"] == "logistics"
+        made = next(w for w in page.items if w.name == "Checked space")
+        assert made.capacity == "F64" and made.domain == "logistics"
         assert "logistics" in await app.ctx.workspaces.domains()
 
 

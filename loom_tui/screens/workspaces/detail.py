@@ -122,7 +122,7 @@ class WorkspaceDetailScreen(AreaScreen):
     @work(exit_on_error=False, group="detail-item")
     async def _open_item(self) -> None:
         item = await self.ctx.items.get(self.workspace_id, self.open_item_id or "")
-        self.selected_item = item
+        self.selected_item = item.doc  # as the items table's rows: the stored document
         self.action_pane("comments")
 
     # -- gate ------------------------------------------------------------------------------
@@ -145,8 +145,7 @@ class WorkspaceDetailScreen(AreaScreen):
         # the pane's rows load while the role is looked up (reads need no role beyond seeing the
         # workspace, which the services check); write keys appear once the role is known
         self.query_one(f"#{self.pane}", Pane).activate()
-        doc = await self.ctx.workspaces.get(self.workspace_id)
-        self.workspace_name = doc.get("name", "")
+        self.workspace_name = (await self.ctx.workspaces.get(self.workspace_id)).name
         role = (await self.ctx.roles.role_in(self.workspace_id)).value
         allowed = await self.ctx.roles.allowed_actions(self.workspace_id)
         # the role, what it allows and that both are known change together: no await between them,

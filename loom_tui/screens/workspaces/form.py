@@ -17,6 +17,7 @@ from textual.widgets import Button, Checkbox, Input, Label, Static
 from loom_tui.widgets.tickbox import TickBox
 
 from loom_tui.domain.text import visible
+from loom_tui.domain.workspace import Workspace
 from loom_tui.errors import EditConflict, LoomError, ValidationError
 from loom_tui.widgets.safe_input import SafeInput
 from loom_tui.services.workspaces.service import WorkspaceInput
@@ -27,7 +28,7 @@ FIELDS = (("name", "Name (required)"), ("description", "Description"), ("capacit
 NEW_DOMAIN = "New domain (start one the tenant does not have)"
 
 
-class WorkspaceForm(ReportsWorkerErrors, ModalScreen[dict | None]):
+class WorkspaceForm(ReportsWorkerErrors, ModalScreen[Workspace | None]):
     DEFAULT_CSS = """
     WorkspaceForm { align: center middle; }
     WorkspaceForm > Vertical { width: 76; max-width: 98%; height: auto; max-height: 95%; border: round $accent; padding: 0 1; background: $surface; }
@@ -44,7 +45,7 @@ class WorkspaceForm(ReportsWorkerErrors, ModalScreen[dict | None]):
     """
     BINDINGS = [Binding("escape", "cancel", "Cancel", id="form.cancel"), Binding("ctrl+s", "save", "Save", id="form.save")]
 
-    def __init__(self, service, current: dict | None = None, domains: list[str] | None = None,
+    def __init__(self, service, current: Workspace | None = None, domains: list[str] | None = None,
                  initial: dict[str, str] | None = None) -> None:
         super().__init__()
         self.service = service
@@ -66,14 +67,18 @@ class WorkspaceForm(ReportsWorkerErrors, ModalScreen[dict | None]):
     def _fields(self) -> ComposeResult:
         for key, label in FIELDS:
             yield Label("  " + label, id=f"l-{key}")
-            value = self.initial.get(key, (self.current or {}).get(key) or "")
+            value = self.initial.get(key, self._stored(key))
             # select_on_focus off: a key typed as the field gets focus must never wipe a saved value
-            yield SafeInput(value=str(value), id=f"f-{key}", select_on_focus=False,
+            yield SafeInput(value=value, id=f"f-{key}", select_on_focus=False,
                             placeholder=", ".join(self.domains)[:60] if key == "domain" else "")
             yield Static("", id=f"e-{key}", classes="error", markup=False)
             if key == "domain":
                 yield TickBox(NEW_DOMAIN, value=self.initial.get("new_domain") == "yes", id="f-new-domain")
         yield Static("", id="e-form", classes="error", markup=False)
+
+    def _stored(self, key: str) -> str:
+        """The stored value of the field ``key`` ('' for a new workspace)."""
+        return str(getattr(self.current, key)) if self.current is not None else ""
 
     AUTO_FOCUS = "#f-name"
 
@@ -111,7 +116,7 @@ class WorkspaceForm(ReportsWorkerErrors, ModalScreen[dict | None]):
     def resume_form(self) -> dict[str, str]:
         """What the terminal guard saves if the terminal goes away while this form is open."""
         title = "Edit workspace" if self.current else "New workspace"
-        return {"form": "workspace", "title": title, "workspace_id": (self.current or {}).get("id", ""), **self.values(),
+        return {"form": "workspace", "title": title, "workspace_id": self.current.id if self.current else "", **self.values(),
                 **({"new_domain": "yes"} if self.new_domain() else {})}
 
     def values(self) -> dict[str, str]:
@@ -143,7 +148,7 @@ class WorkspaceForm(ReportsWorkerErrors, ModalScreen[dict | None]):
         """Anything typed that would be lost: values that differ from what the form showed for the
         stored workspace — stored text with control characters is shown escaped (``visible``), so it
         is compared escaped, or esc on an untouched form would ask to discard nothing."""
-        start = {key: visible(str((self.current or {}).get(key) or "")) for key, _ in FIELDS}
+        start = {key: visible(self._stored(key)) for key, _ in FIELDS}
         return self.values() != start or self.new_domain()
 
     @on(Button.Pressed, "#cancel")
@@ -187,22 +192,22 @@ class WorkspaceForm(ReportsWorkerErrors, ModalScreen[dict | None]):
             else:
                 # a field left as shown is unchanged (stored text with control characters is shown,
                 # and edited, with visible escapes: saving the form must not rewrite it as escapes)
-                changes = {k: v for k, v in values.items() if v != visible(self.current.get(k) or "")}
+                changes = {k: v for k, v in values.items() if v != visible(self._stored(k))}
                 if not changes:
                     self.dismiss(self.current)
                     return
-                doc = await self.service.update(self.current["id"], changes, etag=self.current.get("_etag"), force=force,
+                doc = await self.service.update(self.current.id, changes, etag=self.current.etag, force=force,
                                                 base=self.current, new_domain=self.new_domain())
         except EditConflict as exc:
             from loom_tui.screens.modals.edit_conflict import EditConflictDialog
 
-            choice = await self.app.push_screen_wait(EditConflictDialog(exc.mine, exc.theirs, base=self.current))
+            choice = await self.app.push_screen_wait(EditConflictDialog(exc.mine, exc.theirs, base=self.current and self.current.doc))
             if choice == "overwrite":
                 self._save(values, force=True)
             elif choice == "reload" and exc.theirs:
-                self.current = exc.theirs
+                self.current = Workspace.from_doc(exc.theirs)
                 for key, _ in FIELDS:
-                    self.query_one(f"#f-{key}", Input).value = str(exc.theirs.get(key) or "")
+                    self.query_one(f"#f-{key}", Input).value = self._stored(key)
                 self.query_one("#e-form", Static).update(Text("Reloaded the other version; your changes were not saved."))
             return
         self.dismiss(doc)

@@ -18,6 +18,8 @@ from textual.containers import Horizontal, Vertical
 from textual.timer import Timer
 from textual.widgets import Input, Static, Tree
 
+from loom_tui.domain.folder import Folder
+from loom_tui.domain.item import Item
 from loom_tui.errors import ConflictError, EditConflict
 from loom_tui.services.workspaces.folders import FolderNode
 from loom_tui.services.workspaces.items import ALL_FOLDERS, ItemInput, ItemSort, ItemView
@@ -64,7 +66,7 @@ class ItemsPane(Pane):
         super().__init__(**kw)
         self.view = ItemView()
         self.total = 0
-        self.folders: dict[str, dict] = {}
+        self.folders: dict[str, Folder] = {}
         self.folder_paths: dict[str, str] = {}
         self._debounce: Timer | None = None
         self._loaded = False
@@ -114,7 +116,9 @@ class ItemsPane(Pane):
 
     # -- data ------------------------------------------------------------------------------
     async def _fetch(self, offset: int, limit: int) -> list[dict]:
-        return await self.ctx.items.window(self.detail.workspace_id, self.view, offset, limit, total=self.total)
+        """The table's rows: the items' stored documents (the columns and the describe view read them)."""
+        items = await self.ctx.items.window(self.detail.workspace_id, self.view, offset, limit, total=self.total)
+        return [item.doc for item in items]
 
     @work(exclusive=True, exit_on_error=False, group="items-count")
     async def load_items(self, keep_cursor: bool = False) -> None:
@@ -144,7 +148,7 @@ class ItemsPane(Pane):
 
         def add(parent, nodes: list[FolderNode], prefix: str) -> None:
             for node in nodes:
-                self.folders[node.id] = node.doc
+                self.folders[node.id] = node.folder
                 self.folder_paths[node.id] = prefix + node.name
                 label = Text(visible(node.name))
                 if node.children:
@@ -187,9 +191,10 @@ class ItemsPane(Pane):
         """The describe view of the item under the cursor: every field in full, the raw JSON."""
         from loom_tui.screens.modals.describe import DescribeScreen
 
-        row = self._row()
-        if row is None:
+        item = self._row()
+        if item is None:
             return
+        row = item.doc
         folder = self.folder_paths.get(row.get("folderId") or "", ROOT if not row.get("folderId") else "(unknown folder)")
         fields = [("folder (path)", folder), *((k, v) for k, v in row.items() if not k.startswith("_"))]
         self.app.push_screen(DescribeScreen(f"{row.get('itemType') or 'item'} {row.get('displayName') or row.get('id')}", row, fields))
@@ -236,11 +241,13 @@ class ItemsPane(Pane):
         (self.table if tree.has_focus else tree).focus()
 
     # -- item writes -----------------------------------------------------------------------
-    def _row(self) -> dict | None:
+    def _row(self) -> Item | None:
+        """The item under the cursor (None, said on the flash line, when there is none)."""
         row = self.table.current
         if row is None:
             self.detail.flash("no item selected", "warning")
-        return row
+            return None
+        return Item.from_doc(row)
 
     @work(exit_on_error=False, group="items-write")
     async def action_item_new(self) -> None:
@@ -255,16 +262,16 @@ class ItemsPane(Pane):
         ws = self.detail.workspace_id
         where = f" in {self.folder_paths.get(folder, '')}" if folder else ""
 
-        async def create(name: str) -> dict:
+        async def create(name: str) -> Item:
             return await self.ctx.items.create(ws, ItemInput(item_type, name, folder_id=folder))
 
-        doc = await self.app.push_screen_wait(TextPrompt(f"New {item_type}{where}", "Name", create,
+        made = await self.app.push_screen_wait(TextPrompt(f"New {item_type}{where}", "Name", create,
                                                          hint="a lakehouse also gets its SQL endpoint" if item_type == "lakehouse" else "",
                                                          resume={"prompt": "item.new", "workspace_id": ws, "item_type": item_type,
                                                                  "folder_id": folder or ""}, typed=typed))
-        if doc:
+        if made:
             extra = " and its SQL endpoint" if item_type == "lakehouse" else ""
-            self.detail.flash(f"created {item_type} {visible(doc['displayName'])}{extra}", "ok")
+            self.detail.flash(f"created {item_type} {visible(made.display_name)}{extra}", "ok")
             self.load_items(keep_cursor=True)
 
     @work(exit_on_error=False, group="items-write")
@@ -281,58 +288,58 @@ class ItemsPane(Pane):
         if saved.get("prompt") == "item.new" and saved.get("item_type"):
             await self._new_item(saved["item_type"], saved.get("folder_id") or None, typed)
         elif saved.get("prompt") == "item.rename" and saved.get("item_id"):
-            row = await self.ctx.items.get(ws, saved["item_id"])
-            await self._rename_item(row, typed)
+            item = await self.ctx.items.get(ws, saved["item_id"])
+            await self._rename_item(item, typed)
 
-    async def _rename_item(self, row: dict, typed: str | None = None) -> None:
+    async def _rename_item(self, item: Item, typed: str | None = None) -> None:
         ws = self.detail.workspace_id
 
-        async def rename(name: str) -> dict | None:
+        async def rename(name: str) -> Item | None:
             try:
-                return await self.ctx.items.rename(ws, row["id"], name, etag=row.get("_etag"))
+                return await self.ctx.items.rename(ws, item.id, name, etag=item.etag)
             except EditConflict as exc:  # both versions shown; the operator decides
-                choice = await self.app.push_screen_wait(
-                    EditConflictDialog({**(exc.mine or row), "displayName": name}, exc.theirs, fields=ITEM_FIELDS, what="item", base=row))
+                choice = await self.app.push_screen_wait(EditConflictDialog(
+                    {**(exc.mine or item.doc), "displayName": name}, exc.theirs, fields=ITEM_FIELDS, what="item", base=item.doc))
                 if choice == "overwrite":
-                    return await self.ctx.items.rename(ws, row["id"], name, force=True)
+                    return await self.ctx.items.rename(ws, item.id, name, force=True)
                 if choice == "reload":
                     self.load_items(keep_cursor=True)
                     theirs = visible((exc.theirs or {}).get("displayName", ""))
                     raise ConflictError(f"kept their version ({theirs}); your rename was not saved") from None
                 raise ConflictError("cancelled: nothing was saved") from None
 
-        doc = await self.app.push_screen_wait(TextPrompt("Rename item", "New name", rename, value=row.get("displayName", ""),
-                                                         resume={"prompt": "item.rename", "workspace_id": ws, "item_id": row["id"]},
-                                                         typed=typed))
-        if doc:
-            self.detail.flash(f"renamed to {visible(doc['displayName'])}", "ok")
+        renamed = await self.app.push_screen_wait(TextPrompt("Rename item", "New name", rename, value=item.display_name,
+                                                             resume={"prompt": "item.rename", "workspace_id": ws, "item_id": item.id},
+                                                             typed=typed))
+        if renamed:
+            self.detail.flash(f"renamed to {visible(renamed.display_name)}", "ok")
             self.load_items(keep_cursor=True)
 
     @work(exit_on_error=False, group="items-write")
     async def action_item_move(self) -> None:
-        row = self._row()
-        if row is None:
+        item = self._row()
+        if item is None:
             return
         choices: list[tuple[str, object]] = [(ROOT, ROOT)]
         choices += sorted(((path, fid) for fid, path in self.folder_paths.items()), key=lambda c: c[0].lower())
-        target = await self.app.push_screen_wait(ChoicePrompt("Move " + row.get("displayName", ""), "to folder:", choices))
+        target = await self.app.push_screen_wait(ChoicePrompt("Move " + item.display_name, "to folder:", choices))
         if target is None:
             return
-        await self.ctx.items.move(self.detail.workspace_id, row["id"], None if target == ROOT else str(target), etag=row.get("_etag"))
-        self.detail.flash(f"moved {visible(row.get('displayName'))} to {visible(self.folder_paths.get(str(target), ROOT))}", "ok")
+        await self.ctx.items.move(self.detail.workspace_id, item.id, None if target == ROOT else str(target), etag=item.etag)
+        self.detail.flash(f"moved {visible(item.display_name)} to {visible(self.folder_paths.get(str(target), ROOT))}", "ok")
         self.load_items(keep_cursor=True)
 
     @work(exit_on_error=False, group="items-write")
     async def action_item_delete(self) -> None:
-        row = self._row()
-        if row is None:
+        item = self._row()
+        if item is None:
             return
-        extra = " and its SQL endpoint" if row.get("itemType") == "lakehouse" else ""
-        if not await self.app.push_screen_wait(confirm("Delete item", f"Delete {row.get('itemType')} {row.get('displayName')}{extra}?", "Delete")):
+        extra = " and its SQL endpoint" if item.item_type == "lakehouse" else ""
+        if not await self.app.push_screen_wait(confirm("Delete item", f"Delete {item.item_type} {item.display_name}{extra}?", "Delete")):
             self.detail.flash("nothing was deleted")
             return
-        removed = await self.ctx.items.delete(self.detail.workspace_id, row["id"])
-        self.detail.flash(f"deleted {visible(row.get('displayName'))} ({removed} item{'s' if removed != 1 else ''})", "ok")
+        removed = await self.ctx.items.delete(self.detail.workspace_id, item.id)
+        self.detail.flash(f"deleted {visible(item.display_name)} ({removed} item{'s' if removed != 1 else ''})", "ok")
         self.load_items(keep_cursor=True)
 
     # -- folder writes ---------------------------------------------------------------------
@@ -340,16 +347,16 @@ class ItemsPane(Pane):
     async def action_folder_new(self) -> None:
         ws, parent = self.detail.workspace_id, self.current_folder()
 
-        async def create(name: str) -> dict:
+        async def create(name: str) -> Folder:
             return await self.ctx.folders.create(ws, name, parent)
 
         where = f" in {self.folder_paths.get(parent, '')}" if parent else " at the root"
-        doc = await self.app.push_screen_wait(TextPrompt("New folder" + where, "Folder name", create))
-        if doc:
-            self.detail.flash(f"created folder {visible(doc['name'])}", "ok")
+        made = await self.app.push_screen_wait(TextPrompt("New folder" + where, "Folder name", create))
+        if made:
+            self.detail.flash(f"created folder {visible(made.name)}", "ok")
             self.load_folders()
 
-    def _folder(self) -> dict | None:
+    def _folder(self) -> Folder | None:
         folder = self.current_folder()
         if folder is None:
             self.detail.flash("choose a folder in the tree first (tab moves there)", "warning")
@@ -363,12 +370,12 @@ class ItemsPane(Pane):
             return
         ws = self.detail.workspace_id
 
-        async def rename(name: str) -> dict:
-            return await self.ctx.folders.rename(ws, folder["id"], name, etag=folder.get("_etag"))
+        async def rename(name: str) -> Folder:
+            return await self.ctx.folders.rename(ws, folder.id, name, etag=folder.etag)
 
-        doc = await self.app.push_screen_wait(TextPrompt("Rename folder", "New name", rename, value=folder.get("name", "")))
-        if doc:
-            self.detail.flash(f"renamed folder to {visible(doc['name'])}", "ok")
+        renamed = await self.app.push_screen_wait(TextPrompt("Rename folder", "New name", rename, value=folder.name))
+        if renamed:
+            self.detail.flash(f"renamed folder to {visible(renamed.name)}", "ok")
             self.load_folders()
 
     @work(exit_on_error=False, group="items-write")
@@ -376,12 +383,12 @@ class ItemsPane(Pane):
         folder = self._folder()
         if folder is None:
             return
-        message = f"Delete folder {folder.get('name')}? Its items and sub-folders move to the root."
+        message = f"Delete folder {folder.name}? Its items and sub-folders move to the root."
         if not await self.app.push_screen_wait(confirm("Delete folder", message, "Delete folder")):
             self.detail.flash("nothing was deleted")
             return
-        moved = await self.ctx.folders.delete(self.detail.workspace_id, folder["id"])
-        self.detail.flash(f"deleted folder {visible(folder.get('name'))}; {moved['items']} items and {moved['folders']} folders moved to the root", "ok")
+        moved = await self.ctx.folders.delete(self.detail.workspace_id, folder.id)
+        self.detail.flash(f"deleted folder {visible(folder.name)}; {moved['items']} items and {moved['folders']} folders moved to the root", "ok")
         self.view = replace(self.view, folder=ALL_FOLDERS)
         self.load_folders()
         self.load_items()

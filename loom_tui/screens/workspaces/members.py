@@ -19,6 +19,7 @@ from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.widgets import Static
 
+from loom_tui.domain.member import Member
 from loom_tui.services.workspaces.grants import CONSOLE_ROLE_NAMES, is_grant
 from loom_tui.services.roles import MEMBER_ROLES
 from loom_tui.widgets.table_header import TableHeader
@@ -127,7 +128,7 @@ class MembersPane(Pane):
 
     @work(exclusive=True, exit_on_error=False, group="members")
     async def reload(self, keep_cursor: bool = True) -> None:
-        self.rows = await self.ctx.grants.rows(self.detail.workspace_id)
+        self.rows = [m.row() for m in await self.ctx.grants.rows(self.detail.workspace_id)]  # the table's rows
         self._show(keep_cursor)
 
     def _show(self, keep_cursor: bool = False) -> None:
@@ -195,13 +196,13 @@ class MembersPane(Pane):
     async def _add_member(self, role: str, typed: str | None = None) -> None:
         ws = self.detail.workspace_id
 
-        async def add(who: str) -> dict:
+        async def add(who: str) -> Member:
             return await self.ctx.grants.grant(ws, who, role)
 
-        doc = await self.app.push_screen_wait(TextPrompt(f"Add member as {role}", "A UPN (name@contoso.com), an object id, or a group name", add,
+        added = await self.app.push_screen_wait(TextPrompt(f"Add member as {role}", "A UPN (name@contoso.com), an object id, or a group name", add,
                                                          resume={"prompt": "member.add", "workspace_id": ws, "role": role}, typed=typed))
-        if doc:
-            self.detail.flash(f"granted {visible(doc.get('displayName'))} ({visible(doc.get('principalType'))}) {role}", "ok")
+        if added:
+            self.detail.flash(f"granted {visible(added.name)} ({visible(added.principal_type)}) {role}", "ok")
             self.reload(keep_cursor=True)
 
     @work(exit_on_error=False, group="members-write")

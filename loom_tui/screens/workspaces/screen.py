@@ -19,7 +19,7 @@ from textual.binding import Binding
 from textual.timer import Timer
 from textual.widgets import Input, Static
 
-from loom_tui.domain.workspace import CapacityKind, SortKey, WorkspaceView, workspace_link
+from loom_tui.domain.workspace import CapacityKind, SortKey, Workspace, WorkspaceView, workspace_link
 from loom_tui.domain.words import count
 from loom_tui.services.roles import Action
 from loom_tui.widgets.confirm import TypeToConfirm
@@ -44,6 +44,12 @@ def _date(value: str | None) -> str:
 
 
 PIN_MARK = "* "  # pinned rows' names start with it (and they come first)
+SHOWN_ONLY = ("pin", "domainName")  # what a row adds to the stored document, for display
+
+
+def _workspace(row: dict) -> Workspace:
+    """The workspace a row shows (its stored document, without what the row adds for display)."""
+    return Workspace.from_doc({k: v for k, v in row.items() if k not in SHOWN_ONLY}, pinned=bool(row.get("pin")))
 
 
 def _name(r: dict) -> str:
@@ -113,7 +119,7 @@ class WorkspacesScreen(AreaScreen):
         self.view = WorkspaceView()
         self._debounce: Timer | None = None
         self.pins: tuple[str, ...] = ()
-        self.pinned_rows: list[dict] = []
+        self.pinned_rows: list[Workspace] = []
         self.domain_names: dict[str, str] | None = None  # {domain id: name}, read with the first rows
         self.view_mode = "list"
         self.domains: list[tuple[str, str]] = []  # (id, name)
@@ -193,15 +199,17 @@ class WorkspacesScreen(AreaScreen):
     async def _fetch(self, offset: int, limit: int) -> list[dict]:
         return self._named(await self.ctx.workspaces.window(self.view, offset, limit, pinned=self.pinned_rows))
 
-    async def _load_pinned(self) -> list[dict]:
+    async def _load_pinned(self) -> list[Workspace]:
         if self.domain_names is None:
             self.domain_names = await self.ctx.workspaces.domain_names()
-        return self._named(await self.ctx.workspaces.pinned(self.view, self.pins))
+        return await self.ctx.workspaces.pinned(self.view, self.pins)
 
-    def _named(self, rows: list[dict]) -> list[dict]:
-        """Rows for display: each with its domain's name beside the stored id."""
+    def _named(self, rows: list[Workspace]) -> list[dict]:
+        """Rows for display: each workspace's stored document, marked ``pin`` when pinned, with its
+        domain's name beside the stored id."""
         names = self.domain_names or {}
-        return [{**r, "domainName": names.get(r.get("domain") or "", r.get("domain"))} for r in rows]
+        return [{**ws.doc, **({"pin": True} if ws.pinned else {}),
+                 "domainName": names.get(ws.doc.get("domain") or "", ws.doc.get("domain"))} for ws in rows]
 
     @work(exclusive=True, exit_on_error=False, group="ws-count")
     async def reload(self, keep_cursor: bool = False, first: bool = False, follow: str | None = None) -> None:
@@ -398,10 +406,10 @@ class WorkspacesScreen(AreaScreen):
     def action_new(self) -> None:
         from loom_tui.screens.workspaces.form import WorkspaceForm
 
-        def done(doc: dict | None) -> None:
-            if doc:
-                self.flash(f"created workspace {doc['name']}", "ok")
-                self._follow_id = doc["id"]  # the cursor goes to the new workspace
+        def done(ws: Workspace | None) -> None:
+            if ws:
+                self.flash(f"created workspace {ws.name}", "ok")
+                self._follow_id = ws.id  # the cursor goes to the new workspace
                 self.reload()
 
         self.app.push_screen(WorkspaceForm(self.ctx.workspaces, None), done)
@@ -421,9 +429,9 @@ class WorkspacesScreen(AreaScreen):
             current = await self.ctx.workspaces.get(saved["workspace_id"])
         initial = {key: saved[key] for key in [*(k for k, _ in FIELDS), "new_domain"] if key in saved}
 
-        def done(doc: dict | None) -> None:
-            if doc:
-                self.flash(f"saved workspace {doc['name']}", "ok")
+        def done(ws: Workspace | None) -> None:
+            if ws:
+                self.flash(f"saved workspace {ws.name}", "ok")
                 self.reload(keep_cursor=True)
 
         self.app.push_screen(WorkspaceForm(self.ctx.workspaces, current, initial=initial), done)
@@ -433,9 +441,9 @@ class WorkspacesScreen(AreaScreen):
         that was being typed."""
         from loom_tui.screens.workspaces.detail import WorkspaceDetailScreen
 
-        doc = await self.ctx.workspaces.get(saved["workspace_id"])
+        ws = await self.ctx.workspaces.get(saved["workspace_id"])
         item = saved.get("item_id") if saved.get("form") == "detail" and saved.get("pane") == "comments" else None
-        self.app.push_screen(WorkspaceDetailScreen(doc["id"], str(doc.get("name") or ""), item_id=item or None, restore=saved))
+        self.app.push_screen(WorkspaceDetailScreen(ws.id, ws.name, item_id=item or None, restore=saved))
 
     def action_edit(self) -> None:
         from loom_tui.screens.workspaces.form import WorkspaceForm
@@ -445,13 +453,13 @@ class WorkspacesScreen(AreaScreen):
             self.flash("no workspace selected", "warning")
             return
 
-        def done(doc: dict | None) -> None:
-            if doc:
-                self.flash(f"saved workspace {doc['name']}", "ok")
+        def done(ws: Workspace | None) -> None:
+            if ws:
+                self.flash(f"saved workspace {ws.name}", "ok")
                 self.reload(keep_cursor=True)
 
         # the row as the operator sees it is the base of the edit; a newer version is caught as a conflict
-        self.app.push_screen(WorkspaceForm(self.ctx.workspaces, {k: v for k, v in row.items() if k != "pin"}), done)
+        self.app.push_screen(WorkspaceForm(self.ctx.workspaces, _workspace(row)), done)
 
     def action_delete(self) -> None:
         row = self.query_one(VirtualTable).current

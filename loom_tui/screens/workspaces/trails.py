@@ -222,7 +222,7 @@ class CommentsPane(ListPane):
             self.show([], "no item selected: choose one in the Items pane (i)")
             return
         page = await self.ctx.comments.list(self.detail.workspace_id, item["id"])
-        self.show(page.items, f"{len(page.items)} comment{'s' if len(page.items) != 1 else ''} on {item.get('displayName')}")
+        self.show([c.doc for c in page.items], f"{len(page.items)} comment{'s' if len(page.items) != 1 else ''} on {item.get('displayName')}")
 
     @on(Input.Submitted, "#comment-input")
     def _post(self, event: Input.Submitted) -> None:

@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from loom_tui.domain.clock import now_iso
+from loom_tui.domain.comment import Comment, CommentPage
 from loom_tui.domain.text import clean_text
 from loom_tui.store.query import Order, Query
 
@@ -44,7 +45,7 @@ def mentions_in(body: str) -> list[str]:
 
 @dataclass
 class CommentResult:
-    comment: dict
+    comment: Comment
     notified: list[str] = field(default_factory=list)  # UPNs that got a notification
     unresolved: list[str] = field(default_factory=list)  # mentioned, but not a member or not in the directory
 
@@ -57,13 +58,14 @@ class CommentService:
         self.directory = directory
 
     async def list(self, workspace_id: str, item_id: str, *, newest_first: bool = False, max_items: int = 200,
-                   continuation: str | None = None):
+                   continuation: str | None = None) -> CommentPage:
         """A page of an item's comments (oldest first, as a thread reads)."""
         ws = await self.scoped.workspace(workspace_id)
         if await self.scoped.ws_get(ws, "items", item_id) is None:
             raise NotFoundError(f"no item {item_id!r} in this workspace")
         q = Query(order_by=(Order("createdAt", newest_first), Order("seq", newest_first)))
-        return await self.scoped.item_query(ws, "comments", item_id, q, max_items=max_items, continuation=continuation)
+        page = await self.scoped.item_query(ws, "comments", item_id, q, max_items=max_items, continuation=continuation)
+        return CommentPage([Comment.from_doc(d) for d in page.items], page.continuation)
 
     async def add(self, workspace_id: str, item_id: str, body: str) -> CommentResult:
         self.gate.require_writable("commenting")
@@ -89,7 +91,7 @@ class CommentService:
             "seq": stamp(),  # orders comments written in the same millisecond
         }
         stored = await self.scoped.item_write(ws, "comments", item_id, doc)
-        result = CommentResult(stored)
+        result = CommentResult(Comment.from_doc(stored))
         for upn in mentioned:
             if upn == s.upn_key:
                 continue  # mentioning yourself notifies nobody

@@ -3,7 +3,8 @@
 Deleting a folder moves its children — items and sub-folders — to the root, as the web console
 does.  The children move first and the folder document goes last, so an interrupted delete can be
 run again and finishes the job.  Sibling folders may not share a name (case-insensitive): the
-tree is navigated by name, and two "Reports" side by side cannot be told apart.
+tree is navigated by name, and two "Reports" side by side cannot be told apart.  Reads and writes
+hand out :class:`loom_tui.domain.folder.Folder` (the stored document rides along for writes).
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import TYPE_CHECKING
 
 from loom_tui.domain.clock import now_iso
+from loom_tui.domain.folder import Folder
 from loom_tui.domain.text import clean_name
 from loom_tui.store.errors import NotFound, PreconditionFailed
 from loom_tui.store.query import Order, Query, eq
@@ -35,24 +37,24 @@ MAX_FOLDERS = 10_000  # a workspace's folder tree is read whole; this bounds tha
 
 @dataclass
 class FolderNode:
-    doc: dict
+    folder: Folder
     children: list["FolderNode"] = field(default_factory=list)
 
     @property
     def id(self) -> str:
-        return self.doc["id"]
+        return self.folder.id
 
     @property
     def name(self) -> str:
-        return self.doc.get("name", "")
+        return self.folder.name
 
 
-def build_tree(folders: list[dict]) -> list[FolderNode]:
+def build_tree(folders: list[Folder]) -> list[FolderNode]:
     """Roots sorted by name, each with its sub-folders; a folder whose parent is missing is a root."""
-    nodes = {f["id"]: FolderNode(f) for f in folders}
+    nodes = {f.id: FolderNode(f) for f in folders}
     roots: list[FolderNode] = []
     for node in nodes.values():
-        parent = nodes.get(node.doc.get("parent") or "")
+        parent = nodes.get(node.folder.parent or "")
         (parent.children if parent is not None and parent is not node else roots).append(node)
 
     def sort(level: list[FolderNode]) -> None:
@@ -70,9 +72,9 @@ class FolderService:
         self.gate = gate
         self.audit = AuditService(scoped)
 
-    async def list(self, workspace_id: str) -> list[dict]:
+    async def list(self, workspace_id: str) -> list[Folder]:
         ws = await self.scoped.workspace(workspace_id)
-        return await self._all(ws)
+        return [Folder.from_doc(d) for d in await self._all(ws)]
 
     async def tree(self, workspace_id: str) -> builtins.list[FolderNode]:  # list: the method above
         return build_tree(await self.list(workspace_id))
@@ -92,7 +94,7 @@ class FolderService:
             if (f.get("parent") or None) == parent and f.get("name", "").lower() == name.lower() and f["id"] != except_id:
                 raise NameTaken("name", f"a folder named {name!r} already exists there")
 
-    async def create(self, workspace_id: str, name: str, parent: str | None = None) -> dict:
+    async def create(self, workspace_id: str, name: str, parent: str | None = None) -> Folder:
         self.gate.require_writable("creating a folder")
         ws = await self.scoped.workspace(workspace_id)
         await self.gate.require(ws, Action.EDIT_FOLDERS)
@@ -105,9 +107,9 @@ class FolderService:
         stored = await self.scoped.ws_create(ws, "folders", doc)
         await self.audit.record(ws, item_id=stored["id"], item_type="folder", action="folder.create",
                                 summary=f"created folder {name}", changes=diff(None, stored, ("name", "parent")))
-        return stored
+        return Folder.from_doc(stored)
 
-    async def rename(self, workspace_id: str, folder_id: str, name: str, *, etag: str | None = None, force: bool = False) -> dict:
+    async def rename(self, workspace_id: str, folder_id: str, name: str, *, etag: str | None = None, force: bool = False) -> Folder:
         self.gate.require_writable("renaming a folder")
         ws = await self.scoped.workspace(workspace_id)
         await self.gate.require(ws, Action.EDIT_FOLDERS)
@@ -123,7 +125,7 @@ class FolderService:
             raise EditConflict(mine=new, theirs=await self.scoped.ws_get(ws, "folders", folder_id)) from None
         await self.audit.record(ws, item_id=folder_id, item_type="folder", action="folder.rename",
                                 summary=f"renamed folder {current.get('name')} to {name}", changes=diff(current, stored, ("name",)))
-        return stored
+        return Folder.from_doc(stored)
 
     async def delete(self, workspace_id: str, folder_id: str) -> dict[str, int]:
         """Delete a folder; its items and sub-folders move to the root.  Returns what moved."""

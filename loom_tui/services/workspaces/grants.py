@@ -28,6 +28,7 @@ import builtins
 from typing import TYPE_CHECKING, Awaitable, Callable
 
 from loom_tui.domain.clock import now_iso
+from loom_tui.domain.member import GRANTS, Member
 from loom_tui.errors import NotFoundError, ValidationError
 from loom_tui.store.errors import NotFound
 from loom_tui.store.query import Order, Query
@@ -44,7 +45,7 @@ if TYPE_CHECKING:
     from loom_tui.services.workspaces.members import MemberService
     from loom_tui.services.roles import Gate
 
-ROLES = "workspace-roles"
+ROLES = GRANTS
 CONSOLE_ROLE_NAMES = ("Admin", "Member", "Contributor", "Viewer")
 # loom's member roles as the console's (README: Admin administers, Member writes, Viewer reads)
 _FROM_LOOM = {"admin": "Admin", "contributor": "Member", "viewer": "Viewer"}
@@ -65,13 +66,8 @@ def grant_id(workspace_id: str, principal_id: str) -> str:
     return f"{workspace_id}:{principal_id}"
 
 
-def grant_row(g: dict) -> dict:
-    """A ``workspace-roles`` grant as a row of the members list (beside the legacy bindings)."""
-    return {"upn": None, "name": g.get("displayName"), "role": g.get("role"), "addedBy": g.get("addedBy"), "addedAt": g.get("addedAt"),
-            "principalId": g.get("principalId"), "principalType": g.get("principalType"), "source": ROLES, "_etag": g.get("_etag")}
-
-
 def is_grant(row: dict) -> bool:
+    """Is a row of the members list (:meth:`Member.row`) a grant?"""
     return row.get("source") == ROLES
 
 
@@ -85,22 +81,22 @@ class GrantService:
         self.lookup: PrincipalLookup | None = None
         self.audit = AuditService(scoped)
 
-    async def list(self, workspace_id: str) -> list[dict]:
+    async def list(self, workspace_id: str) -> list[Member]:
         ws = await self.scoped.workspace(workspace_id)
         await self.gate.require(ws, Action.READ)
         page = await self.scoped.ws_query(ws, ROLES, Query(order_by=(Order("displayName"),)), max_items=MAX_GRANTS)
-        return page.items
+        return [Member.from_grant(g) for g in page.items]
 
-    async def rows(self, workspace_id: str) -> builtins.list[dict]:  # list: the method above
-        """Every member of the workspace: the legacy bindings, then the grants (as rows)."""
-        return await self.members.list(workspace_id) + [grant_row(g) for g in await self.list(workspace_id)]
+    async def rows(self, workspace_id: str) -> builtins.list[Member]:  # list: the method above
+        """Every member of the workspace: the legacy bindings, then the grants."""
+        return await self.members.list(workspace_id) + await self.list(workspace_id)
 
     async def resolve(self, who: str, principal_type: str | None = None) -> Principal:
         if self.lookup is None:
             self.lookup = await self.principals()
         return await resolve(self.lookup, who, principal_type)
 
-    async def grant(self, workspace_id: str, who: str, role: str, *, principal_type: str | None = None) -> dict:
+    async def grant(self, workspace_id: str, who: str, role: str, *, principal_type: str | None = None) -> Member:
         self.gate.require_writable("granting workspace access")
         ws = await self.scoped.workspace(workspace_id)
         await self.gate.require(ws, Action.MANAGE_MEMBERS)
@@ -121,7 +117,7 @@ class GrantService:
         await self.audit.record(ws, item_id=ws.id, item_type="workspace", action="member.grant",
                                 summary=f"granted {p.display_name} ({p.type}) {role}",
                                 changes={"member": [None if current is None else p.id, p.id], "role": [before, role]})
-        return stored
+        return Member.from_grant(stored)
 
     async def _drop_legacy(self, ws, upn: str) -> None:
         binding = await self.scoped.ws_get(ws, "workspace-permissions", permission_id(ws.id, upn))

@@ -10,6 +10,9 @@ Rules mirrored from the web console, and its gaps fixed:
   "<name> (SQL endpoint)" with ``state.sqlEndpointFor`` = the lakehouse id.  The twin follows its
   lakehouse: renamed, moved and deleted with it, and cannot be deleted on its own;
 * the workspace's ``itemCount`` is kept right with ETag-conditional increments (see ``wsdoc``).
+
+Reads and writes hand out :class:`loom_tui.domain.item.Item`; every write starts from the stored
+document, so fields the web console added are kept.
 """
 
 from __future__ import annotations
@@ -20,6 +23,7 @@ from enum import Enum
 from typing import TYPE_CHECKING, Any
 
 from loom_tui.domain.catalog import item_types
+from loom_tui.domain.item import Item
 from loom_tui.domain.clock import now_iso
 from loom_tui.domain.text import clean_name, clean_text
 from loom_tui.store.errors import NotFound, PreconditionFailed
@@ -121,7 +125,7 @@ class ItemService:
         ws = await self.scoped.workspace(workspace_id)
         return await self.scoped.ws_count(ws, "items", view_query(view))
 
-    async def window(self, workspace_id: str, view: ItemView, offset: int, limit: int, *, total: int | None = None) -> list[dict]:
+    async def window(self, workspace_id: str, view: ItemView, offset: int, limit: int, *, total: int | None = None) -> list[Item]:
         """Rows ``offset .. offset+limit`` of the view.  Give ``total`` (from :meth:`count`) when
         you have it: a window in the back half is then read from the end in reverse order, so
         jumping to the end of 100,000 items costs what the first page costs instead of an
@@ -131,25 +135,25 @@ class ItemService:
         if total is not None and offset > total // 2 and offset < total:
             end = min(total, offset + limit)
             rows = await self.scoped.ws_window(ws, "items", reversed_query(query), total - end, end - offset)
-            return rows[::-1]
-        return await self.scoped.ws_window(ws, "items", query, offset, limit)
+            return [Item.from_doc(d) for d in rows[::-1]]
+        return [Item.from_doc(d) for d in await self.scoped.ws_window(ws, "items", query, offset, limit)]
 
-    async def get(self, workspace_id: str, item_id: str) -> dict:
+    async def get(self, workspace_id: str, item_id: str) -> Item:
         ws = await self.scoped.workspace(workspace_id)
-        return await self._get(ws, item_id)
+        return Item.from_doc(await self._get(ws, item_id))
 
-    async def find(self, workspace_id: str, name_or_id: str) -> dict:
+    async def find(self, workspace_id: str, name_or_id: str) -> Item:
         """An item by id, or by its display name (case-insensitive; refused when ambiguous)."""
         ws = await self.scoped.workspace(workspace_id)
         doc = await self.scoped.ws_get(ws, "items", name_or_id)
         if doc is not None:
-            return doc
+            return Item.from_doc(doc)
         page = await self.scoped.ws_query(ws, "items", Query((Filter("displayName", Op.IEQUALS, name_or_id.strip()),), BY_NAME), max_items=3)
         if not page.items:
             raise NotFoundError(f"no item named or with id {name_or_id!r} in this workspace")
         if len(page.items) > 1:
             raise ConflictError(f"more than one item is named {name_or_id!r}; use its id")
-        return page.items[0]
+        return Item.from_doc(page.items[0])
 
     async def _get(self, ws: "WorkspaceRef", item_id: str) -> dict:
         doc = await self.scoped.ws_get(ws, "items", item_id)
@@ -188,7 +192,7 @@ class ItemService:
                 raise NameTaken("displayName", f"{wanted!r} is taken: this workspace already has a {kind} of that name")
 
     # -- writing ---------------------------------------------------------------------------
-    async def create(self, workspace_id: str, data: ItemInput) -> dict:
+    async def create(self, workspace_id: str, data: ItemInput) -> Item:
         """Create an item (and a lakehouse's SQL endpoint).  Returns the item."""
         self.gate.require_writable("creating an item")
         ws = await self.scoped.workspace(workspace_id)
@@ -233,7 +237,7 @@ class ItemService:
         for e in events:
             await self.audit.write(ws, e["itemId"], e["event"])
         await journal.done(intent)
-        return stored[0]
+        return Item.from_doc(stored[0])
 
     async def _replace(self, ws: "WorkspaceRef", current: dict, new: dict, etag: str | None, force: bool) -> dict:
         if etag is not None and etag != current.get("_etag") and not force:
@@ -251,7 +255,7 @@ class ItemService:
         await edit_with_etag(lambda: self._twin_of(ws, lakehouse), write, missing=lambda: None, attempts=5,
                              gave_up="the SQL endpoint kept changing; run the change again")
 
-    async def rename(self, workspace_id: str, item_id: str, new_name: str, *, etag: str | None = None, force: bool = False) -> dict:
+    async def rename(self, workspace_id: str, item_id: str, new_name: str, *, etag: str | None = None, force: bool = False) -> Item:
         self.gate.require_writable("renaming an item")
         ws = await self.scoped.workspace(workspace_id)
         await self.gate.require(ws, Action.EDIT_ITEMS)
@@ -273,9 +277,9 @@ class ItemService:
                                              "description": f"SQL endpoint of {name}"})
         await self.audit.record(ws, item_id=item_id, item_type=current.get("itemType", ""), action="item.rename",
                                 summary=f"renamed {current.get('displayName')} to {name}", changes=diff(current, stored, AUDITED))
-        return stored
+        return Item.from_doc(stored)
 
-    async def move(self, workspace_id: str, item_id: str, folder_id: str | None, *, etag: str | None = None, force: bool = False) -> dict:
+    async def move(self, workspace_id: str, item_id: str, folder_id: str | None, *, etag: str | None = None, force: bool = False) -> Item:
         """Move an item into ``folder_id`` (None = the root)."""
         self.gate.require_writable("moving an item")
         ws = await self.scoped.workspace(workspace_id)
@@ -291,7 +295,7 @@ class ItemService:
         await self.audit.record(ws, item_id=item_id, item_type=current.get("itemType", ""), action="item.move",
                                 summary=f"moved {current.get('displayName')} to {'the root' if folder_id is None else 'folder ' + folder_id}",
                                 changes=diff(current, stored, AUDITED))
-        return stored
+        return Item.from_doc(stored)
 
     async def delete(self, workspace_id: str, item_id: str) -> int:
         """Delete an item (a lakehouse with its SQL endpoint).  Returns how many items went."""

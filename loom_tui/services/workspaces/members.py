@@ -16,6 +16,7 @@ import re
 from typing import TYPE_CHECKING
 
 from loom_tui.domain.clock import now_iso
+from loom_tui.domain.member import Member
 from loom_tui.domain.text import clean_name
 from loom_tui.store.errors import NotFound, PreconditionFailed
 from loom_tui.store.query import Order, Query
@@ -63,24 +64,24 @@ class MemberService:
         self.audit = AuditService(scoped)
         self.directory = directory
 
-    async def list(self, workspace_id: str) -> list[dict]:
+    async def list(self, workspace_id: str) -> list[Member]:
         ws = await self.scoped.workspace(workspace_id)
         page = await self.scoped.ws_query(ws, "workspace-permissions", Query(order_by=(Order("upn"),)), max_items=MAX_MEMBERS)
         # ``creator`` (not stored): the implicit admin, whom the rules keep (no remove, no demotion),
         # by the same rule the writes use, so a list never offers what a write would refuse
-        rows = [{**d, "creator": is_creator(ws, d)} for d in page.items]
-        if not any(r["creator"] for r in rows) and ws.doc.get("createdBy"):
+        rows = [Member.from_binding(d, creator=is_creator(ws, d)) for d in page.items]
+        if not any(r.creator for r in rows) and ws.doc.get("createdBy"):
             rows.insert(0, await self._owner_row(ws))
         return rows
 
-    async def _owner_row(self, ws: "WorkspaceRef") -> dict:
+    async def _owner_row(self, ws: "WorkspaceRef") -> Member:
         """The owner, whom the web console records by filing the workspace under their object id
         (no binding, no grant): listed as the implicit admin, as loom's own creates record them."""
         upn = str(ws.doc.get("createdBy")).strip().lower()
         oid = ws.doc.get("ownerOid") or ws.pk
         user = await self.directory.by_oid(oid) if oid else None
-        return {"id": permission_id(ws.id, upn), "workspaceId": ws.id, "upn": upn, "name": user.display_name if user else upn,
-                "role": "admin", "implicit": True, "creator": True, "addedAt": ws.doc.get("createdAt")}
+        return Member.from_binding({"id": permission_id(ws.id, upn), "workspaceId": ws.id, "upn": upn, "name": user.display_name if user else upn,
+                                    "role": "admin", "implicit": True, "creator": True, "addedAt": ws.doc.get("createdAt")}, creator=True)
 
     async def _binding(self, ws: "WorkspaceRef", upn: str) -> dict:
         doc = await self.scoped.ws_get(ws, "workspace-permissions", permission_id(ws.id, upn))
@@ -88,7 +89,7 @@ class MemberService:
             raise NotFoundError(f"{upn} is not a member of this workspace")
         return doc
 
-    async def add(self, workspace_id: str, upn: str, role: str) -> dict:
+    async def add(self, workspace_id: str, upn: str, role: str) -> Member:
         self.gate.require_writable("adding a member")
         ws = await self.scoped.workspace(workspace_id)
         await self.gate.require(ws, Action.MANAGE_MEMBERS)
@@ -98,7 +99,7 @@ class MemberService:
             if upn in (ws.doc.get("memberUpns") or []):
                 raise ConflictError(f"{upn} is already a member ({existing.get('role')}); change their role instead")
             await set_member_upn(self.scoped, ws, upn, True)  # finish an interrupted add
-            return existing
+            return Member.from_binding(existing, creator=is_creator(ws, existing))
         user = await self.directory.by_upn(upn)
         doc = {
             "id": permission_id(ws.id, upn),
@@ -115,9 +116,9 @@ class MemberService:
         self.scoped.forget_bindings()
         await self.audit.record(ws, item_id=ws.id, item_type="workspace", action="member.add",
                                 summary=f"added {upn} as {role}", changes={"member": [None, upn], "role": [None, role]})
-        return stored
+        return Member.from_binding(stored, creator=is_creator(ws, stored))
 
-    async def set_role(self, workspace_id: str, upn: str, role: str, *, etag: str | None = None, force: bool = False) -> dict:
+    async def set_role(self, workspace_id: str, upn: str, role: str, *, etag: str | None = None, force: bool = False) -> Member:
         self.gate.require_writable("changing a member's role")
         ws = await self.scoped.workspace(workspace_id)
         await self.gate.require(ws, Action.MANAGE_MEMBERS)
@@ -129,7 +130,7 @@ class MemberService:
         if is_creator(ws, current) and role != "admin":
             raise ConflictError(f"{upn} created this workspace and is always its admin: their role cannot be changed")
         if current.get("role") == role:
-            return current
+            return Member.from_binding(current, creator=is_creator(ws, current))
         new = {**current, "role": role, "updatedBy": self.scoped.session.upn, "updatedAt": now_iso()}
         if etag is not None and etag != current.get("_etag") and not force:
             raise EditConflict(mine=new, theirs=current)
@@ -139,7 +140,7 @@ class MemberService:
             raise EditConflict(mine=new, theirs=await self.scoped.ws_get(ws, "workspace-permissions", current["id"])) from None
         await self.audit.record(ws, item_id=ws.id, item_type="workspace", action="member.role",
                                 summary=f"changed {upn} from {current.get('role')} to {role}", changes={"role": [current.get("role"), role]})
-        return stored
+        return Member.from_binding(stored, creator=is_creator(ws, stored))
 
     async def remove(self, workspace_id: str, upn: str) -> None:
         self.gate.require_writable("removing a member")

@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 
 from loom_tui.domain.clock import now_iso
 from loom_tui.domain.text import clean_name, clean_text
-from loom_tui.domain.workspace import CapacityKind, WorkspaceView, capacity_kind
+from loom_tui.domain.workspace import CapacityKind, Workspace, WorkspaceView, capacity_kind
 from loom_tui.store.errors import NotFound, PreconditionFailed
 from loom_tui.store.query import AnyOf, Filter, Op, Order, Query, eq
 from loom_tui.domain.session import Session
@@ -35,6 +35,14 @@ EDITABLE = ("name", "description", "capacity", "domain")
 # containers removed together with a workspace (items last-but-one, the workspace doc last)
 CHILD_CONTAINERS = ("workspace-git", "workspace-permissions", "folders", "items")
 DELETING = "Deleting"
+
+
+@dataclass(frozen=True)
+class WorkspacePage:
+    """One page of the workspace list and the token of the next (None: the last page)."""
+
+    items: list[Workspace]
+    continuation: str | None = None
 
 
 @dataclass(frozen=True)
@@ -138,32 +146,35 @@ class WorkspaceService:
     async def count(self, view: WorkspaceView = WorkspaceView()) -> int:
         return await self.scoped.workspaces_count(await self._query(view))
 
-    async def window(self, view: WorkspaceView, offset: int, limit: int, *, pinned: list[dict] | tuple = ()) -> list[dict]:
+    async def window(self, view: WorkspaceView, offset: int, limit: int, *,
+                     pinned: list[Workspace] | tuple[Workspace, ...] = ()) -> list[Workspace]:
         """Rows ``offset .. offset+limit`` of the list: the ``pinned`` rows (from :meth:`pinned`)
         first, then the store's window of the rest with the pinned ids excluded, so offsets stay
         exact at any size."""
         rows = list(pinned[offset : offset + limit])
         rest_offset, rest_limit = max(0, offset - len(pinned)), limit - len(rows)
         if rest_limit > 0:
-            query = (await self._query(view)).and_(*(Filter("id", Op.NE, p["id"]) for p in pinned))
-            rows += await self.scoped.workspaces_window(query, rest_offset, rest_limit)
+            query = (await self._query(view)).and_(*(Filter("id", Op.NE, p.id) for p in pinned))
+            rows += [Workspace.from_doc(d) for d in await self.scoped.workspaces_window(query, rest_offset, rest_limit)]
         return rows
 
-    async def pinned(self, view: WorkspaceView, pins: tuple[str, ...] | list[str]) -> list[dict]:
-        """The user's pinned workspaces that match ``view``, in the view's order, marked ``pin``."""
+    async def pinned(self, view: WorkspaceView, pins: tuple[str, ...] | list[str]) -> list[Workspace]:
+        """The user's pinned workspaces that match ``view``, in the view's order, marked ``pinned``."""
         if not pins:
             return []
         query = (await self._query(view)).and_(Filter("id", Op.IN, list(pins)))
         page = await self.scoped.workspaces_query(query, max_items=len(pins))
-        return [{**d, "pin": True} for d in page.items]
+        return [Workspace.from_doc(d, pinned=True) for d in page.items]
 
-    async def page(self, view: WorkspaceView = WorkspaceView(), *, max_items: int = 100, continuation: str | None = None):
-        return await self.scoped.workspaces_query(await self._query(view), max_items=max_items, continuation=continuation)
+    async def page(self, view: WorkspaceView = WorkspaceView(), *, max_items: int = 100,
+                   continuation: str | None = None) -> WorkspacePage:
+        page = await self.scoped.workspaces_query(await self._query(view), max_items=max_items, continuation=continuation)
+        return WorkspacePage([Workspace.from_doc(d) for d in page.items], page.continuation)
 
-    async def get(self, workspace_id: str) -> dict:
-        return (await self.scoped.workspace(workspace_id)).doc
+    async def get(self, workspace_id: str) -> Workspace:
+        return Workspace.from_doc((await self.scoped.workspace(workspace_id)).doc)
 
-    async def find(self, name_or_id: str) -> dict:
+    async def find(self, name_or_id: str) -> Workspace:
         """A workspace by id, or by its (case-insensitive) name."""
         try:
             return await self.get(name_or_id)
@@ -179,7 +190,7 @@ class WorkspaceService:
 
             ids = ", ".join(d["id"] for d in page.items)
             raise ConflictError(f"{len(page.items)} workspaces are named {name_or_id!r} ({ids}); nothing was done — use an id")
-        return page.items[0]
+        return Workspace.from_doc(page.items[0])
 
     async def names(self, ids: list[str] | set[str]) -> dict[str, str]:
         """``{id: name}`` of the tenant's workspaces among ``ids`` (for lists that carry ids, such as
@@ -268,7 +279,7 @@ class WorkspaceService:
             raise NameTaken("name", f"a workspace named {name!r} already exists in this tenant")
         raise NameTaken("name", "is unavailable; choose another name")
 
-    async def create(self, data: WorkspaceInput) -> dict:
+    async def create(self, data: WorkspaceInput) -> Workspace:
         self.gate.require_writable("creating a workspace")
         data = validate(data)
         data, new_domain = await self._check_sku_and_domain(data)
@@ -308,12 +319,14 @@ class WorkspaceService:
         await self.scoped.ws_upsert(ws, "workspace-permissions", member)
         await self.audit.write(ws, stored["id"], event)
         await journal.done(intent)
-        return stored
+        return Workspace.from_doc(stored)
 
     async def update(self, workspace_id: str, changes: dict[str, Any], *, etag: str | None, force: bool = False,
-                     base: dict | None = None, new_domain: bool = False) -> dict:
-        """Edit fields of :data:`EDITABLE`.  ``etag`` is the version the operator saw; if the
-        workspace changed since, :class:`EditConflict` carries both versions (unless ``force``)."""
+                     base: Workspace | None = None, new_domain: bool = False) -> Workspace:
+        """Edit fields of :data:`EDITABLE`.  ``etag`` is the version the operator saw (``base``, the
+        workspace as they saw it); if the workspace changed since, :class:`EditConflict` carries
+        both versions as documents (unless ``force``).  The write starts from the stored document,
+        so fields loom does not know are kept."""
         self.gate.require_writable("editing a workspace")
         unknown = set(changes) - set(EDITABLE)
         if unknown:
@@ -328,8 +341,9 @@ class WorkspaceService:
         renamed = data.name.lower() != str(current.get("name") or "").lower()
         if renamed:
             await self._reserve_name(data.name, workspace_id)
-        if etag is not None and etag != current.get("_etag") and not force and self._edited_since(base, current):
-            raise EditConflict(mine={**(base or current), **changes}, theirs=current)
+        seen = base.doc if base is not None else None
+        if etag is not None and etag != current.get("_etag") and not force and self._edited_since(seen, current):
+            raise EditConflict(mine={**(seen or current), **changes}, theirs=current)
         if domain_is_new:
             data = await self._add_domain(data)
         new = without_empty({**current, **stored_fields(data), "updatedAt": now_iso()})
@@ -343,7 +357,7 @@ class WorkspaceService:
 
             await NameReservations(self.scoped).release(current.get("name") or "", workspace_id)
         await self.audit.record(ws, item_id=workspace_id, item_type="workspace", action="workspace.update", summary=f"edited workspace {data.name}", changes=diff(current, stored, EDITABLE))
-        return stored
+        return Workspace.from_doc(stored)
 
     @staticmethod
     def _edited_since(base: dict | None, current: dict) -> bool:
@@ -408,4 +422,4 @@ class WorkspaceService:
         return removed
 
 
-__all__ = ["WorkspaceService", "WorkspaceInput", "WorkspaceView", "CapacityKind"]
+__all__ = ["WorkspaceService", "WorkspaceInput", "WorkspacePage", "Workspace", "WorkspaceView", "CapacityKind"]
