@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .text import stored_text
+from .stored import stored_text
 
 
 @dataclass(frozen=True)

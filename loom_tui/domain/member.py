@@ -10,14 +10,10 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from typing import Any
 
-from .text import stored_text
+from .stored import optional_text as _optional, stored_text
 
 BINDINGS = "workspace-permissions"
 GRANTS = "workspace-roles"
-
-
-def _optional(value: Any) -> str | None:
-    return None if value in (None, "") else stored_text(value)
 
 
 @dataclass(frozen=True)

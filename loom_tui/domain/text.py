@@ -67,12 +67,6 @@ def visible(value: Any) -> str:
     return "".join(_escape(ch) if is_hostile(ch) else ch for ch in text)
 
 
-def stored_text(value: Any) -> str:
-    """A stored value as text, literally ('' when absent; not made visible): the web console's
-    documents may hold anything where loom expects a string (typed rows read their fields with it)."""
-    return "" if value is None else str(value)
-
-
 def has_control(text: str) -> bool:
     """True if ``text`` holds control characters (C0/C1, DEL, escape sequences)."""
     return any(unicodedata.category(ch) == "Cc" for ch in text)

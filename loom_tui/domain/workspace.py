@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from enum import Enum
 from typing import Any
 
-from .text import stored_text as _text
+from .stored import StoredRow, stamps
+from .stored import stored_text as _text
 
 _FSKU = re.compile(r"^F\d+$", re.IGNORECASE)
 
@@ -74,13 +75,9 @@ def workspace_link(console_url: str | None, workspace_id: str) -> str | None:
 
 
 @dataclass(frozen=True)
-class Workspace:
-    """A workspace as the services hand it out: the fields loom reads, typed.
-
-    The documents are shared with the web console, which may add fields loom does not know: the
-    stored document stays beside the fields (``doc``, left out of equality and repr), and every
-    write starts from it, so nothing loom does not know is lost.  ``doc`` is the store's dict; read
-    it, never change it in place."""
+class Workspace(StoredRow):
+    """A workspace as the services hand it out: the fields loom reads, typed (its history and
+    document, shared with the web console: :class:`StoredRow`)."""
 
     id: str
     name: str
@@ -89,28 +86,20 @@ class Workspace:
     capacity: str = ""
     state: str = "Active"  # a document without ``state`` is Active (the web console's rule)
     item_count: int | None = None  # None: the document does not count its items (the console's do not)
-    created_by: str = ""
-    created_at: str = ""
-    updated_at: str = ""
     last_accessed_at: str = ""
     owner_oid: str = ""
-    etag: str | None = None  # the store's ``_etag``: the version an edit is conditional on
     pinned: bool = False  # one of the operator's pinned workspaces (``WorkspaceService.pinned``)
-    doc: dict[str, Any] = field(default_factory=dict, compare=False, repr=False)
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any], *, pinned: bool = False) -> "Workspace":
         """The workspace of a stored document, whoever wrote it: missing fields are empty and
         odd-typed ones are read as text (an item count that is not a whole number is not one)."""
         count = doc.get("itemCount")
-        etag = doc.get("_etag")
         return cls(
             id=_text(doc.get("id")), name=_text(doc.get("name")), description=_text(doc.get("description")),
             domain=_text(doc.get("domain")), capacity=_text(doc.get("capacity")),
             state=_text(doc.get("state")) or "Active",
             item_count=count if isinstance(count, int) and not isinstance(count, bool) else None,
-            created_by=_text(doc.get("createdBy")), created_at=_text(doc.get("createdAt")),
-            updated_at=_text(doc.get("updatedAt")), last_accessed_at=_text(doc.get("lastAccessedAt")),
-            owner_oid=_text(doc.get("ownerOid")), etag=None if etag is None else str(etag),
-            pinned=pinned, doc=doc,
+            last_accessed_at=_text(doc.get("lastAccessedAt")), owner_oid=_text(doc.get("ownerOid")),
+            pinned=pinned, **stamps(doc), doc=doc,
         )

@@ -19,10 +19,10 @@ async def test_tree_create_nested_and_list(team):
     raw = await c.folders.create(team.id, "raw", parent=ingest.id)
     deep = await c.folders.create(team.id, "2026", parent=raw.id)
     tree = await c.folders.tree(team.id)
-    assert [n.name for n in tree] == ["ingest", "Serve"]  # case-insensitive order
-    assert [n.name for n in tree[0].children] == ["raw"]
-    assert tree[0].children[0].children[0].id == deep.id
-    assert tree[1].id == serve.id and tree[1].children == []
+    assert [n.folder.name for n in tree] == ["ingest", "Serve"]  # case-insensitive order
+    assert [n.folder.name for n in tree[0].children] == ["raw"]
+    assert tree[0].children[0].children[0].folder.id == deep.id
+    assert tree[1].folder.id == serve.id and tree[1].children == []
     assert len(await c.folders.list(team.id)) == 4
     [event] = await audit_of(c, team.id, raw.id)
     assert event["action"] == "folder.create" and event["tenantId"] == c.session.tenant_id
@@ -30,7 +30,7 @@ async def test_tree_create_nested_and_list(team):
 
 def test_build_tree_treats_orphans_as_roots():
     tree = build_tree([Folder.from_doc({"id": "a", "name": "a", "parent": "gone"}), Folder.from_doc({"id": "b", "name": "b", "parent": "a"})])
-    assert [n.id for n in tree] == ["a"] and [n.id for n in tree[0].children] == ["b"]
+    assert [n.folder.id for n in tree] == ["a"] and [n.folder.id for n in tree[0].children] == ["b"]
 
 
 def test_a_console_folder_with_odd_fields_reads_literally_and_keeps_its_place():
@@ -38,7 +38,7 @@ def test_a_console_folder_with_odd_fields_reads_literally_and_keeps_its_place():
     assert (odd.id, odd.name, odd.parent, odd.etag) == ("5", "", None, "1") and odd.doc["color"] == "teal"
     child = Folder.from_doc({"id": "c", "name": "[b]x[/b]\x1b", "parent": 5})
     tree = build_tree([odd, child])
-    assert [n.id for n in tree] == ["5"] and [n.name for n in tree[0].children] == ["[b]x[/b]\x1b"]
+    assert [n.folder.id for n in tree] == ["5"] and [n.folder.name for n in tree[0].children] == ["[b]x[/b]\x1b"]
 
 
 async def test_create_validation_writes_nothing(team):
@@ -92,7 +92,7 @@ async def test_delete_moves_items_and_subfolders_to_root(team):
     assert deeper.id not in roots  # only direct children move; Sub keeps its own
     assert (await c.items.get(team.id, deeper.id)).folder_id == sub.id
     tree = await c.folders.tree(team.id)
-    assert [n.id for n in tree] == [sub.id] and [n.id for n in tree[0].children] == [subsub.id]
+    assert [n.folder.id for n in tree] == [sub.id] and [n.folder.id for n in tree[0].children] == [subsub.id]
     [event] = [e for e in await audit_of(c, team.id, top.id) if e["action"] == "folder.delete"]
     assert event["diff"]["moved"] == {"folders": 1, "items": 5}
     assert (await c.workspaces.get(team.id)).item_count == 6  # nothing was deleted but the folder

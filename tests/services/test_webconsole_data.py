@@ -147,7 +147,7 @@ async def test_items_and_folders(store):
     assert [r.id for r in await member.items.window(wc.WS_SALES, ItemView(search="REVENUE"), 0, 10)] == [wc.ITEM_REPORT, wc.ITEM_NOTEBOOK]
     assert (await member.items.find(wc.WS_SALES, "revenue notebook")).id == wc.ITEM_NOTEBOOK
     tree = await member.folders.tree(wc.WS_SALES)
-    assert [(n.name, [c.name for c in n.children]) for n in tree] == [("Reports", ["Q3"])]
+    assert [(n.folder.name, [c.folder.name for c in n.children]) for n in tree] == [("Reports", ["Q3"])]
 
 
 async def test_members_comments_and_notifications(store):

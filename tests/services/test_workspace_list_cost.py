@@ -61,4 +61,4 @@ async def test_a_list_load_is_four_requests_and_then_one(cosmos, view):
     assert cosmos.charges.by_operation.get("query_cross_partition") == calls_before.get("query_cross_partition")
     assert ru > 0  # charges are recorded from the server's x-ms-request-charge header
     # Lee sees only the workspaces he owns or is a member of
-    assert all(r["ownerOid"] == LEE.user_oid or LEE.upn in r["memberUpns"] for r in rows)
+    assert all(r.owner_oid == LEE.user_oid or LEE.upn in r.doc["memberUpns"] for r in rows)

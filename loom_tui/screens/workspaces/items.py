@@ -148,14 +148,14 @@ class ItemsPane(Pane):
 
         def add(parent, nodes: list[FolderNode], prefix: str) -> None:
             for node in nodes:
-                self.folders[node.id] = node.folder
-                self.folder_paths[node.id] = prefix + node.name
-                label = Text(visible(node.name))
+                self.folders[node.folder.id] = node.folder
+                self.folder_paths[node.folder.id] = prefix + node.folder.name
+                label = Text(visible(node.folder.name))
                 if node.children:
-                    branch = parent.add(label, data=node.id, expand=True)
-                    add(branch, node.children, prefix + node.name + "/")
+                    branch = parent.add(label, data=node.folder.id, expand=True)
+                    add(branch, node.children, prefix + node.folder.name + "/")
                 else:
-                    parent.add_leaf(label, data=node.id)
+                    parent.add_leaf(label, data=node.folder.id)
 
         add(tree.root, roots, "")
         self.table.refresh()

@@ -40,14 +40,6 @@ class FolderNode:
     folder: Folder
     children: list["FolderNode"] = field(default_factory=list)
 
-    @property
-    def id(self) -> str:
-        return self.folder.id
-
-    @property
-    def name(self) -> str:
-        return self.folder.name
-
 
 def build_tree(folders: list[Folder]) -> list[FolderNode]:
     """Roots sorted by name, each with its sub-folders; a folder whose parent is missing is a root."""
@@ -58,7 +50,7 @@ def build_tree(folders: list[Folder]) -> list[FolderNode]:
         (parent.children if parent is not None and parent is not node else roots).append(node)
 
     def sort(level: list[FolderNode]) -> None:
-        level.sort(key=lambda n: (n.name.lower(), n.id))
+        level.sort(key=lambda n: (n.folder.name.lower(), n.folder.id))
         for n in level:
             sort(n.children)
 
