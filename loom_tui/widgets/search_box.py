@@ -1,27 +1,32 @@
 """A one-line search box that remembers: up/down walk the recent searches, enter keeps one.
 
-The history lives wherever ``load``/``record`` put it (the per-user ``search-history``
-container, through the prefs service); failing to read or keep it never gets in the way.
+The history is kept per ``scope`` ("workspaces", "items") by ``source`` (the prefs service: the
+per-user ``search-history`` container); failing to read or keep it never gets in the way.
 """
 
 from __future__ import annotations
 
-from typing import Awaitable, Callable
+from typing import Awaitable, Protocol
 
 from textual import events, work
 
 from loom_tui.screens.worker_errors import ReportsWorkerErrors
 from loom_tui.widgets.safe_input import SafeInput
 
-Load = Callable[[], Awaitable[list[str]]]
-Record = Callable[[str], Awaitable[object]]
+
+class History(Protocol):
+    """Where the recent searches are kept (the prefs service)."""
+
+    def recent_searches(self, scope: str = ..., prefix: str = ...) -> Awaitable[list[str]]: ...
+
+    def record_search(self, text: str, scope: str = ...) -> Awaitable[object]: ...
 
 
 class SearchBox(ReportsWorkerErrors, SafeInput):
-    def __init__(self, *, load: Load, record: Record, placeholder: str = "", id: str | None = None) -> None:
+    def __init__(self, source: History, scope: str, *, placeholder: str = "", id: str | None = None) -> None:
         super().__init__(placeholder=placeholder, id=id, select_on_focus=False)
-        self._load_history_fn = load
-        self._record_fn = record
+        self._source = source
+        self._scope = scope
         self.history: list[str] = []
         self._at = -1
 
@@ -30,7 +35,7 @@ class SearchBox(ReportsWorkerErrors, SafeInput):
 
     @work(exclusive=True, exit_on_error=False, group="search-history-read")
     async def _load_history(self) -> None:
-        self.history = await self._load_history_fn()
+        self.history = await self._source.recent_searches(self._scope)
         self._at = -1
 
     def remember(self, text: str) -> None:
@@ -39,7 +44,7 @@ class SearchBox(ReportsWorkerErrors, SafeInput):
 
     @work(exit_on_error=False, group="search-history-write")
     async def _record(self, text: str) -> None:
-        await self._record_fn(text)
+        await self._source.record_search(text, self._scope)
 
     def worker_failed(self, worker, error: BaseException) -> bool:
         """The history is a convenience only: a failure to read or keep it is logged, never shown

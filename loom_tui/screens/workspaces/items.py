@@ -93,9 +93,7 @@ class ItemsPane(Pane):
             tree.show_root = False
             yield tree
             with Vertical(id="items-right"):
-                yield SearchBox(load=lambda: self.ctx.prefs.recent_searches("items"),
-                                record=lambda text: self.ctx.prefs.record_search(text, "items"),
-                                placeholder="/ search item names (↑/↓ recent)", id="items-search")
+                yield SearchBox(self.ctx.prefs, "items", placeholder="/ search item names (↑/↓ recent)", id="items-search")
                 yield Static("", id="items-status", markup=False)
                 yield TableHeader("items-table")
                 yield VirtualTable(columns, self._fetch, id="items-table", empty_text="No items here.", failure="could not read items")

@@ -144,9 +144,7 @@ class WorkspacesScreen(AreaScreen):
         return False
 
     def compose_body(self) -> ComposeResult:
-        yield SearchBox(load=lambda: self.ctx.prefs.recent_searches("workspaces"),
-                        record=lambda text: self.ctx.prefs.record_search(text, "workspaces"),
-                        placeholder="/ search name or description (↑/↓ recent)", id="search")
+        yield SearchBox(self.ctx.prefs, "workspaces", placeholder="/ search name or description (↑/↓ recent)", id="search")
         yield Static("", id="status", markup=False)
         yield TableHeader("ws-table")
         yield VirtualTable(COLUMNS, self._fetch, id="ws-table", empty_text="No workspaces match.", failure="could not read workspaces")
