@@ -5,6 +5,7 @@ links, resume at the same step after the console closes; snapshots of every step
 from __future__ import annotations
 
 import re
+from dataclasses import replace
 
 import pytest
 
@@ -288,6 +289,28 @@ async def test_several_drafts_one_per_domain_pick_one_on_the_intro():
         assert s.wizard.step == "intro" and "logistics — at Fabric capacity" in screen_text(app2)
         await choose(pilot, s, "logistics")
         assert s.wizard.draft_id == first and s.wizard.step == "capacity" and s.wizard.answers.domain == "logistics"
+
+
+async def test_a_stored_draft_s_domain_is_shown_literally_on_the_intro():
+    """Drafts are read from the store: a domain holding markup or an escape is shown as it is."""
+    from loom_tui.config import Profile
+    from loom_tui.services.dlz.service import DlzService
+    from loom_tui.wiring import open_context
+
+    await create_demo_store()
+    ctx = await open_context(Profile())
+    try:
+        drafts = DlzService(ctx).drafts
+        for domain in ("[b]evil[/b]\x1b[2J", "plain"):
+            w = drafts.new()
+            await drafts.save(replace(w, answers=replace(w.answers, domain=domain)))
+    finally:
+        await ctx.close()
+    app = LoomApp()
+    async with app.run_test(size=(80, 24)) as pilot:
+        await open_dlz(pilot)
+        await wait_for(pilot, lambda: "[b]evil[/b]" in screen_text(app))
+        assert "\x1b" not in screen_text(app)
 
 
 @pytest.mark.parametrize("step", ["network", "review"])

@@ -111,9 +111,11 @@ class DlzView:
     def _intro_step(self, w: Any, others: list) -> Text:
         text = render.intro(self.drafts, w.draft_id)
         if others:  # several drafts (one per domain): pick the one to go on with
-            items = [(w.draft_id, Text("this draft" + (f" — {visible(w.answers.domain)}" if w.answers.domain else " (new)")))]
-            items += [(r.wizard.draft_id, Text(f"{visible(r.wizard.answers.domain or '(no domain yet)')} — at "
-                                               f"{TITLES[r.wizard.step]}, saved {visible(r.updated_at[:16])}"))
+            # stored text (a domain, a time) only ever as literal parts of a Text, made visible
+            this = (" — ", visible(w.answers.domain)) if w.answers.domain else (" (new)",)
+            items = [(w.draft_id, Text.assemble("this draft", *this))]
+            items += [(r.wizard.draft_id, Text.assemble(visible(r.wizard.answers.domain or "(no domain yet)"), " — at ",
+                                                        TITLES[r.wizard.step], ", saved ", visible(r.updated_at[:16])))
                       for r in others if r.wizard.draft_id != w.draft_id]
             self._options(items, w.draft_id)
         return text
