@@ -166,6 +166,27 @@ async def test_a_failed_resource_stops_the_run_with_arms_text_and_a_retry_resume
     assert await svc.stages("claims") == stages_of(second) and list(stages_of(second)) == list(STAGES)
 
 
+async def test_after_forget_a_deployment_starts_over_from_the_permissions(world):
+    """The operations of a failed run outlive ``loom dlz forget``: they must not carry a new run."""
+    ctx, svc, clients, handle = world
+    f = await svc.facts()
+    plan, f = await svc.plan(answers(f, domain="claims"), f)
+    storage_id = (f"/subscriptions/{SPARE_SUB}/resourceGroups/{plan.resource_group}/providers/Microsoft.Storage/"
+                  f"storageAccounts/{plan.storage_account}")
+    handle.state.fail_action("deployments.resource", target=storage_id, status=400, code="RequestDisallowedByPolicy",
+                             message="disallowed by policy", at="operation")
+    first = await asyncio.wait_for(ctx.operations.wait((await svc.start_deploy(plan)).id), 120)
+    assert first.state == "failed" and first.steps[3].state == "failed"
+    await svc.forget("claims")
+    f = await svc.facts()
+    plan2, f = await svc.plan(answers(f, domain="claims", address_space=plan.address_space), f)
+    events = []
+    second = await asyncio.wait_for(ctx.operations.wait((await svc.start_deploy(plan2, listener=events.append)).id), 120)
+    assert second.state == "succeeded", second.error
+    assert [e.stage for e in events if e.state == "running"][0] == "permissions"
+    assert "done in an earlier run" not in [s.message for s in second.steps]
+
+
 async def test_an_interrupted_run_watches_the_deployment_instead_of_starting_it_twice(world):
     ctx, svc, clients, handle = world
     handle.state.action_seconds = 4.0  # a deployment at operator speed: still running when the next process looks

@@ -69,8 +69,12 @@ async def _drive(handle: "OperationHandle", plan: DlzPlan, listener: Any = None)
         state = ev.state if ev.state in ("running", "succeeded", "failed") else None
         await handle.step(ev.stage, state, progress=ev.progress, message=(ev.message or "")[:4000])
 
-    start = await start_point(handle.service, plan.domain)
-    runner = await runner_for(RunContext.of(handle.service), plan, None, listener=on_event)
+    run = RunContext.of(handle.service)
+    # only a run whose record is still there and unfinished is carried on: after ``loom dlz forget``
+    # (no record) or a finished one, a deployment starts over, from the permissions
+    rec = await run.registry().find(plan.domain)
+    start = await start_point(handle.service, plan.domain) if rec is not None and rec.state != "deployed" else 0
+    runner = await runner_for(run, plan, None, listener=on_event)
     ok = await runner.run(start=start)
     if not ok:
         failed = next((s for s in STAGES if (runner.stages.get(s) or {}).get("state") == "failed"), "deploy")
