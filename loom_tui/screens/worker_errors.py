@@ -31,6 +31,7 @@ from typing import Any, ClassVar
 
 from textual.worker import Worker, WorkerState
 
+from loom_tui.domain.text import visible
 from loom_tui.errors import LoomError
 
 log = logging.getLogger("loom.ui")
@@ -81,7 +82,7 @@ def show_failure(owner: Any, title: str, error: BaseException, severity: str = "
         return
     app = owner.app
     top = app.screen
-    if isinstance(top, ErrorDialog) and (top.title_text, top.message) == (title, describe(error)[0]):
+    if isinstance(top, ErrorDialog) and (top.title_text, top.message) == (visible(title), describe(error)[0]):  # the dialog keeps its title made visible
         return
     app.push_screen(ErrorDialog(title, error))  # what LoomApp.show_error does (a test's host app has none)
 
