@@ -123,13 +123,13 @@ class DlzView:
     def _subscription_step(self, w: Any) -> Text:
         if self.sub_phase != "subscription":
             regions = self.facts.regions_of(w.answers.subscription_id) if self.facts else []
-            self._options([(r, Text(r)) for r in regions], w.answers.region)
+            self._options([(r, Text(visible(r))) for r in regions], w.answers.region)
             return Text("Region (enter chooses):")
         subs = self.facts.subscriptions if self.facts else []
         held: dict[str, list[str]] = {}
         for d in (self.facts.reserving() if self.facts else []):
             held.setdefault(d.subscription_id.lower(), []).append(d.domain)
-        self._options([(s.subscription_id, Text(f"{visible(s.display_name)}  {s.subscription_id}  {visible(s.state)}"
+        self._options([(s.subscription_id, Text(f"{visible(s.display_name)}  {visible(s.subscription_id)}  {visible(s.state)}"
                                                 + (f"  · holds DLZ {visible(', '.join(sorted(held[s.subscription_id.lower()])))}"
                                                    if s.subscription_id.lower() in held else "")))
                        for s in subs], w.answers.subscription_id)
