@@ -21,6 +21,7 @@ from typing import Any
 
 from loom_tui import paths
 from loom_tui.areas import current_name
+from loom_tui.domain.text import visible
 from loom_tui.private_files import private_dir
 
 FILE_NAME = "resume.json"
@@ -133,11 +134,9 @@ def describe(state: ResumeState, area_label: str) -> str:
         same_day = time.strftime("%Y-%m-%d", saved) == time.strftime("%Y-%m-%d")
         when = time.strftime("%H:%M" if same_day else "%Y-%m-%d %H:%M", saved)
     if state.form.get("form") == "dlz":  # the DLZ wizard, perhaps with a field typed but not submitted
-        from loom_tui.domain.text import visible
-
         step, domain, typed = state.form.get("step", ""), state.form.get("domain", ""), state.form.get("typed", "")
-        what = f"the DLZ wizard in {area_label}" + (f" at {step}" if step else "") + (f" (draft {visible(domain)})" if domain else "")
-        parts = [what, when, f"'{visible(typed)}' typed in {state.form.get('field', 'the field')}" if typed.strip() else ""]
+        what = f"the DLZ wizard in {area_label}" + (f" at {step}" if step else "") + (f" (draft {domain})" if domain else "")
+        parts = [what, when, f"'{typed}' typed in {state.form.get('field', 'the field')}" if typed.strip() else ""]
     elif state.form.get("form") == "detail":  # a workspace open, perhaps a comment being typed in it
         what = f"the workspace {state.form.get('workspace_name') or ''} in {area_label}".replace("workspace  in", "workspace in")
         parts = [what, when, "a comment being typed" if str(state.form.get("text", "")).strip() else ""]
@@ -148,4 +147,5 @@ def describe(state: ResumeState, area_label: str) -> str:
         parts = [what, when, f"{filled} field{'s' if filled != 1 else ''} filled"]
     else:
         parts = [area_label, when]
-    return ", ".join(p for p in parts if p)
+    # everything above was read from the file (names, titles and text from the store): made visible once, here
+    return visible(", ".join(p for p in parts if p))

@@ -59,3 +59,10 @@ def test_a_file_saved_when_the_dlz_area_was_called_setup_resumes_in_it() -> None
     back = resume.load()
     assert back is not None and back.area == "dlz" and back.form["form"] == "dlz"
     assert resume.describe(back, "DLZ").startswith("the DLZ wizard in DLZ at Domain")
+
+
+def test_the_offer_shows_stored_names_and_titles_with_their_escapes_made_visible() -> None:
+    for form in ({"form": "detail", "workspace_name": "Sales\x1b[2J"}, {"form": "prompt", "title": "New notebook in a\x1b]0;x\x07"},
+                 {"form": "dlz", "step": "Domain", "domain": "d\u202e", "typed": "t\x1b"}):
+        text = resume.describe(ResumeState(area="workspaces", form=form), "Workspaces")
+        assert text.isprintable(), text
